@@ -1,0 +1,114 @@
+// The shapes the coordinator shows to clients: session, call, lead preview, stats. Used by HTTP responses
+// and WebSocket messages alike, so there is exactly one definition of each.
+import { z } from 'zod';
+import { DispositionCodeSchema, DispositionDefSchema } from '../domain/disposition.js';
+import { LeadSchema } from '../domain/lead.js';
+import { CallStateSchema, SessionStateSchema } from '../domain/session.js';
+import { SkipReasonSchema } from '../domain/status.js';
+
+export const SessionViewSchema = z.object({
+  id: z.string(),
+  agentEmail: z.string(),
+  campaignName: z.string(),
+  spreadsheetId: z.string(),
+  tabTitle: z.string(),
+  state: SessionStateSchema,
+  startedAt: z.number().int(),
+  /** Version bumped by every change: clients drop stale updates. */
+  version: z.number().int(),
+  previewCountdownSeconds: z.number().int(),
+  catalog: z.array(DispositionDefSchema),
+});
+export type SessionView = z.infer<typeof SessionViewSchema>;
+
+export const CallingWindowViewSchema = z.object({
+  inWindow: z.boolean(),
+  timeZone: z.string(),
+  /** Lead-local time as HH:MM. */
+  localTime: z.string(),
+  /** Human summary, e.g. "Mon–Sat 08:00–21:00". null = no window configured. */
+  hours: z.string().nullable(),
+});
+export type CallingWindowView = z.infer<typeof CallingWindowViewSchema>;
+
+export const LeadPreviewSchema = z.object({
+  lead: LeadSchema,
+  /** The slot being (or about to be) dialed. */
+  numberIndex: z.number().int().min(0).max(9),
+  window: CallingWindowViewSchema,
+});
+export type LeadPreview = z.infer<typeof LeadPreviewSchema>;
+
+export const CallEndReasonSchema = z.enum(['HANGUP', 'MISSED', 'VOICEMAIL', 'TIMEOUT', 'DIAL_FAILED']);
+export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
+
+export const CallViewSchema = z.object({
+  callId: z.string(),
+  sessionId: z.string(),
+  state: CallStateSchema,
+  leadRowId: z.string(),
+  numberIndex: z.number().int().min(0).max(9),
+  phoneE164: z.string(),
+  startedAt: z.number().int(),
+  ringingAt: z.number().int().nullable(),
+  connectedAt: z.number().int().nullable(),
+  endedAt: z.number().int().nullable(),
+  endReason: CallEndReasonSchema.nullable(),
+  /** Suggested disposition once ENDED (never connected → NO_ANSWER; voicemail → VM_OR_NA_UNKNOWN). */
+  suggestedDisposition: DispositionCodeSchema.nullable(),
+  /** Epoch ms after which the coordinator ends the call by itself if no ending webhook came. */
+  timeoutAt: z.number().int(),
+});
+export type CallView = z.infer<typeof CallViewSchema>;
+
+export const PreviewViewSchema = z.object({
+  previewId: z.string(),
+  preview: LeadPreviewSchema,
+  /** Epoch ms at which the client should dial (now + countdown); equal to now when countdown is 0. */
+  dialAt: z.number().int(),
+});
+export type PreviewView = z.infer<typeof PreviewViewSchema>;
+
+export const NothingToDialSchema = z.object({
+  /** Why nothing is dialable: counts of leads per blocking reason. */
+  reasons: z.array(
+    z.object({ reason: SkipReasonSchema.or(z.literal('NO_OPEN_NUMBERS')), leads: z.number().int() }),
+  ),
+  /** Epoch ms of the earliest moment something becomes dialable (a retry delay ends, a window opens). */
+  nextDialableAt: z.number().int().nullable(),
+});
+export type NothingToDial = z.infer<typeof NothingToDialSchema>;
+
+/** What comes after a dial/disposition/skip: the client never has to ask twice. */
+export const NextStepSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('call'), call: CallViewSchema, preview: LeadPreviewSchema }),
+  z.object({ kind: z.literal('preview'), preview: PreviewViewSchema }),
+  z.object({ kind: z.literal('idle'), sessionState: SessionStateSchema }),
+  z.object({ kind: z.literal('nothing'), nothing: NothingToDialSchema }),
+]);
+export type NextStep = z.infer<typeof NextStepSchema>;
+
+export const StatsViewSchema = z.object({
+  callsInitiated: z.number().int(),
+  callsCompleted: z.number().int(),
+  connects: z.number().int(),
+  dispositions: z.object({
+    CORRECT: z.number().int(),
+    WRONG: z.number().int(),
+    VM_SAME_NAME: z.number().int(),
+    VM_OR_NA_UNKNOWN: z.number().int(),
+    NO_ANSWER: z.number().int(),
+    DO_NOT_CALL: z.number().int(),
+  }),
+  skips: z.number().int(),
+  /** CORRECT / completed, 0..1. */
+  successRate: z.number(),
+  dialsPerHour: z.number(),
+  talkTimeSeconds: z.number(),
+  leadsRemaining: z.number().int(),
+  leadsTotal: z.number().int(),
+});
+export type StatsView = z.infer<typeof StatsViewSchema>;
+
+export const StatsResponseSchema = z.object({ session: StatsViewSchema.nullable(), agent: StatsViewSchema });
+export type StatsResponse = z.infer<typeof StatsResponseSchema>;

@@ -1,0 +1,35 @@
+// A lead as the dialer sees it: one row of an agent tab, decoded (sheet-codec.ts) into typed fields.
+import { z } from 'zod';
+import { PhoneStatusSchema, SkipReasonSchema } from './status.js';
+
+export const PhoneSlotSchema = z.object({
+  /** 0-based slot: Num{index+1} / Status{index+1}. */
+  index: z.number().int().min(0).max(9),
+  /** The cell text as the sheet holds it. */
+  raw: z.string(),
+  /** Normalised E.164, or null when the cell is empty or not a valid number. */
+  e164: z.string().nullable(),
+  status: PhoneStatusSchema,
+  skipReason: SkipReasonSchema.nullable(),
+  /** Epoch ms before which this number must not be dialed (retry delay); null = no delay. */
+  retryAt: z.number().int().nullable(),
+});
+export type PhoneSlot = z.infer<typeof PhoneSlotSchema>;
+
+export const LeadSchema = z.object({
+  /** RowID column: the stable identity of the lead. */
+  rowId: z.string().min(1),
+  /** 1-based sheet row number where the lead currently sits (header is row 1). */
+  rowNumber: z.number().int().min(2),
+  name: z.string(),
+  /** Always 10 slots, Num1..Num10, empty ones with raw "" and e164 null. */
+  numbers: z.array(PhoneSlotSchema).length(10),
+  notes: z.string(),
+  lastOutcome: z.string(),
+  attemptCount: z.number().int().min(0),
+  /** 0-based slot the round robin looks at first. The sheet's NextIndex cell holds it 1-based (1..10). */
+  nextIndex: z.number().int().min(0).max(9),
+  /** IANA zone of the lead when known (optional TimeZone column). */
+  timeZone: z.string().nullable(),
+});
+export type Lead = z.infer<typeof LeadSchema>;
