@@ -1,0 +1,158 @@
+// The seams between the coordinator's parts. Each side is built and tested on its own against these
+// interfaces: the HTTP/WS layer calls the DialerService; the DialerService uses the Store, the gateways and
+// the AgentEventBus. Two Store implementations exist (Redis with Lua scripts, and an embedded in-memory
+// one for the one-process demo) and both pass the same contract suite.
+import type { CampaignRules } from '../../src-shared/domain/campaign.js';
+import type { DispositionCode } from '../../src-shared/domain/disposition.js';
+import type { Lead } from '../../src-shared/domain/lead.js';
+import type { SheetPatch } from '../../src-shared/domain/sheet-patch.js';
+import type { DialpadCallEvent } from '../../src-shared/contracts/dialpad.js';
+import type { DispositionResponse, SessionSnapshot } from '../../src-shared/contracts/http.js';
+import type { NextStep, SessionView, StatsResponse } from '../../src-shared/contracts/views.js';
+import type { AgentEvent } from '../../src-shared/contracts/ws.js';
+import type { SessionState } from '../../src-shared/domain/session.js';
+
+/** The authenticated caller of an API request (from the access JWT). */
+export interface AgentPrincipal {
+  email: string;
+}
+
+/** A row of the router sheet, decoded. */
+export interface RouterEntry {
+  agentEmail: string;
+  dialpadUserId: string;
+  spreadsheetId: string;
+  /** Numeric tab id (gid) as written in the router's TabId column. */
+  tabId: number;
+  campaignName: string;
+  active: boolean;
+}
+
+/** The agent tab as read from Google: the tab's identity plus its decoded leads. */
+export interface AgentTab {
+  spreadsheetId: string;
+  sheetId: number;
+  tabTitle: string;
+  leads: Lead[];
+  /** Rows that could not be decoded (blank rows are skipped silently, bad ones are listed here). */
+  rowErrors: { row: number; column: string; message: string }[];
+}
+
+// ---------------------------------------------------------------------------------------------- gateways
+
+export interface SheetsGateway {
+  /** Router lookup by email (case-insensitive). null when absent. */
+  findRouterEntry(agentEmail: string): Promise<RouterEntry | null>;
+  /** All Active and inactive router rows (demo login list, admin tools). */
+  listRouterEntries(): Promise<RouterEntry[]>;
+  /** Reads the whole agent tab (A:Z) in one values.get plus spreadsheets.get for its title.
+   *  Throws ApiError SHEET_TAB_NOT_FOUND / SHEET_HEADER_MISMATCH (naming the column) / SHEETS_UNAVAILABLE. */
+  readAgentTab(spreadsheetId: string, tabId: number): Promise<AgentTab>;
+}
+
+export interface InitiatedCall {
+  /** Dialpad device that will ring (initiate_call returns no call id: we match webhooks by custom_data). */
+  deviceId: string;
+}
+
+export interface DialpadGateway {
+  /** POST /api/v2/users/{id}/initiate_call. Throws ApiError DIALPAD_REJECTED / DIALPAD_UNAVAILABLE / UPSTREAM_TIMEOUT / RATE_LIMITED. */
+  initiateCall(input: {
+    dialpadUserId: string;
+    phoneE164: string;
+    customData: string;
+  }): Promise<InitiatedCall>;
+}
+
+/** Verifies and decodes a webhook body (raw JWT or, from n8n, the same JWT or JSON wrapped). Throws ApiError BAD_SIGNATURE. */
+export interface DialpadWebhookVerifier {
+  verify(rawBody: Buffer, contentType: string | undefined, now: number): Promise<DialpadCallEvent>;
+}
+
+// ---------------------------------------------------------------------------------------------- events
+
+/** Ordered, replayable, cross-instance delivery of AgentEvents to one agent's sockets. */
+export interface AgentEventBus {
+  /** Appends to the agent's stream (assigning the next seq) and notifies every instance. Returns the seq. */
+  publish(agentEmail: string, event: AgentEvent, now: number): Promise<number>;
+  /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
+  readSince(
+    agentEmail: string,
+    afterSeq: number,
+  ): Promise<{
+    events: { seq: number; at: number; event: AgentEvent }[];
+    truncated: boolean;
+    lastSeq: number;
+  }>;
+  /** Live subscription (all instances); returns an unsubscribe function. */
+  subscribe(
+    agentEmail: string,
+    onEvent: (e: { seq: number; at: number; event: AgentEvent }) => void,
+  ): Promise<() => Promise<void>>;
+  lastSeq(agentEmail: string): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------- write-behind queue
+
+export interface QueuedPatch {
+  /** Queue entry id (monotonic per spreadsheet). */
+  id: string;
+  patch: SheetPatch;
+  enqueuedAt: number;
+  attempts: number;
+}
+
+/** The durable Sheets write-behind queue (Redis; AOF in production). Entries leave only on ack. */
+export interface PatchQueue {
+  enqueue(patch: SheetPatch, now: number): Promise<string>;
+  /** Spreadsheets that have pending patches. */
+  spreadsheetsWithPending(): Promise<string[]>;
+  /** Oldest-first pending patches of one spreadsheet, up to `max`. */
+  peek(spreadsheetId: string, max: number): Promise<QueuedPatch[]>;
+  /** Removes entries Google acknowledged. */
+  ack(spreadsheetId: string, ids: string[]): Promise<void>;
+  /** Records a failed attempt (for metrics and backoff). */
+  markAttempt(spreadsheetId: string, ids: string[], now: number): Promise<void>;
+  depth(): Promise<number>;
+}
+
+/** One Sheets request budget shared by every coordinator instance (fixed window per minute). */
+export interface QuotaBudget {
+  /** Takes `n` request tokens if available now; else returns ms to wait. */
+  take(
+    bucket: 'sheets-read' | 'sheets-write',
+    n: number,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; retryInMs: number }>;
+  used(bucket: 'sheets-read' | 'sheets-write', now: number): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------- service
+
+/** What the HTTP and WS layers call. Every method is safe to retry with the same idempotency key upstream. */
+export interface DialerService {
+  startSession(agent: AgentPrincipal, now: number): Promise<SessionSnapshot>;
+  setSessionState(
+    agent: AgentPrincipal,
+    state: SessionState,
+    now: number,
+  ): Promise<{ session: SessionView; next: NextStep }>;
+  currentSession(agent: AgentPrincipal, now: number): Promise<SessionSnapshot>;
+  resync(agent: AgentPrincipal, now: number): Promise<{ leadsTotal: number; changedLeads: number }>;
+  next(agent: AgentPrincipal, now: number): Promise<NextStep>;
+  dial(agent: AgentPrincipal, previewId: string | undefined, now: number): Promise<NextStep>;
+  skip(agent: AgentPrincipal, previewId: string, now: number): Promise<NextStep>;
+  dispose(
+    agent: AgentPrincipal,
+    input: { callId: string; code: DispositionCode; notes?: string | undefined },
+    now: number,
+  ): Promise<DispositionResponse>;
+  stats(agent: AgentPrincipal, now: number): Promise<StatsResponse>;
+  /** A verified, not-yet-seen Dialpad event. */
+  onDialpadEvent(event: DialpadCallEvent, now: number): Promise<void>;
+  /** Ends calls whose ending webhook never came (called periodically). */
+  sweepTimeouts(now: number): Promise<number>;
+}
+
+/** Loads campaign rules by name (defaults + overrides from config). */
+export type CampaignRulesLoader = (campaignName: string) => CampaignRules;
