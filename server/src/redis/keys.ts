@@ -1,0 +1,67 @@
+// Every Redis key the coordinator uses, built in one place (BullMQ's queue-keys.ts). Names follow the seed
+// (`dialer:session:*`, `dialer:agent:*`, `dialer:lock:*`, `dialer:idem:*`, `dialer:event:*`,
+// `dialer:metric:*`) and carry Redis Cluster hash tags so every multi-key Lua script touches one slot:
+//   {t:<spreadsheetId>:<sheetId>}  everything about one agent tab: sessions dialing it, its leads' state,
+//                                  lead claims, calls, its write-behind queue, session stats
+//   {a:<email>}                    everything about one agent: active session pointer, event stream,
+//                                  idempotency records, refresh tokens, agent stats
+// A script never mixes the two tags; the few cross-tag steps are ordered so a crash between them is harmless.
+
+const PREFIX = 'dialer';
+
+export const tabTag = (spreadsheetId: string, sheetId: number): string => `{t:${spreadsheetId}:${sheetId}}`;
+export const agentTag = (email: string): string => `{a:${email.toLowerCase()}}`;
+
+export const keys = {
+  // ---- agent-scoped ({a:email})
+  /** STRING: the agent's active session id (and its tab tag), "<tabTag>|<sessionId>". */
+  agent: (email: string) => `${PREFIX}:agent:${agentTag(email)}`,
+  /** STREAM: the agent's ordered, replayable WebSocket events. */
+  agentEvents: (email: string) => `${PREFIX}:events:${agentTag(email)}`,
+  /** STRING counter: last seq assigned to the agent's events. */
+  agentSeq: (email: string) => `${PREFIX}:events:${agentTag(email)}:seq`,
+  /** HASH: idempotency record for one key (state, body hash, stored response). */
+  idem: (email: string, key: string) => `${PREFIX}:idem:${agentTag(email)}:${key}`,
+  /** HASH: refresh token family record. */
+  refreshToken: (email: string, tokenId: string) => `${PREFIX}:refresh:${agentTag(email)}:${tokenId}`,
+  /** HASH: the agent's lifetime stats counters. */
+  agentStats: (email: string) => `${PREFIX}:metric:${agentTag(email)}:stats`,
+  /** STRING: a one-use WebSocket ticket → email (short TTL). Tagged by the ticket itself. */
+  wsTicket: (ticket: string) => `${PREFIX}:wsticket:{w:${ticket}}`,
+
+  // ---- tab-scoped ({t:spreadsheet:sheet})
+  /** HASH: session record. */
+  session: (tag: string, sessionId: string) => `${PREFIX}:session:${tag}:${sessionId}`,
+  /** HASH: session stats counters. */
+  sessionStats: (tag: string, sessionId: string) => `${PREFIX}:metric:${tag}:session:${sessionId}`,
+  /** STRING: per-session lock (owner token, 5 s TTL). */
+  sessionLock: (tag: string, sessionId: string) => `${PREFIX}:lock:${tag}:session:${sessionId}`,
+  /** HASH: one lead's dialer-owned state (statuses, retryAt, attempts, nextIndex, notes, version). */
+  lead: (tag: string, rowId: string) => `${PREFIX}:lead:${tag}:${rowId}`,
+  /** ZSET: rowIds of the tab's leads with state in Redis (score = version), for rebuilds after restart. */
+  leadIndex: (tag: string) => `${PREFIX}:leads:${tag}`,
+  /** STRING: lease on a lead while one session previews/dials/disposes it (value = sessionId|callId). */
+  leadClaim: (tag: string, rowId: string) => `${PREFIX}:claim:${tag}:${rowId}`,
+  /** HASH: one call's record. */
+  call: (tag: string, callId: string) => `${PREFIX}:call:${tag}:${callId}`,
+  /** ZSET: open calls by timeout deadline (for the no-webhook sweeper). */
+  callTimeouts: (tag: string) => `${PREFIX}:calltimeouts:${tag}`,
+  /** SET: the campaign's do-not-call numbers (E.164). */
+  doNotCall: (tag: string) => `${PREFIX}:dnc:${tag}`,
+  /** STREAM: the tab's durable Sheets write-behind queue (entries removed only after Google acked). */
+  sheetQueue: (tag: string) => `${PREFIX}:sheetq:${tag}`,
+
+  // ---- global (own slot each)
+  /** SET: tab tags that may have pending sheet writes (SADDed before the enqueue; harmless if stale). */
+  sheetQueueTabs: () => `${PREFIX}:sheetq:tabs`,
+  /** STRING: call id → tab tag, so a webhook (which knows only our call id) finds its call. */
+  callLocator: (callId: string) => `${PREFIX}:callloc:{c:${callId}}`,
+  /** STRING with TTL: webhook event dedupe. */
+  event: (eventId: string) => `${PREFIX}:event:{e:${eventId}}`,
+  /** STRING counter with TTL: the shared Sheets request budget for one minute window. */
+  quota: (bucket: string, windowStart: number) => `${PREFIX}:metric:{q:${bucket}}:${windowStart}`,
+  /** Pub/sub channel announcing new agent events to every instance. */
+  agentEventsChannel: () => `${PREFIX}:events:notify`,
+  /** Pub/sub channel announcing lead state changes (other instances refresh their policy index). */
+  leadChangesChannel: () => `${PREFIX}:leads:notify`,
+} as const;
