@@ -1,0 +1,168 @@
+// Electron IPC between the main process and the renderer: one contract, `namespace:verb` channel names.
+// The preload exposes exactly `DesktopBridge` (derived from these schemas); the main process validates every
+// argument with the same schemas (src-main/ipc) and answers `{ok:true,value}|{ok:false,error}`. On the web the
+// renderer serves the same DesktopBridge from browser storage and in-page hotkeys.
+import { z } from 'zod';
+import { DispositionCodeSchema } from '../domain/disposition.js';
+import { SessionSnapshotSchema } from './http.js';
+
+/** A request the app has sent (or will send) but whose answer it has not seen: replayed after a crash. */
+export const OutboxEntrySchema = z.object({
+  idempotencyKey: z.string().min(8).max(128),
+  method: z.literal('POST'),
+  path: z.string().startsWith('/').max(128),
+  body: z.unknown(),
+  createdAt: z.number().int(),
+  attempts: z.number().int().min(0),
+});
+export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+
+export const PendingDispositionSchema = z.object({
+  callId: z.string(),
+  code: DispositionCodeSchema.nullable(),
+  notes: z.string().max(2000),
+});
+
+/** What the desktop app persists on every change that matters (crash-safe, atomic writes). */
+export const AppSnapshotSchema = z.object({
+  schemaVersion: z.literal(1),
+  savedAt: z.number().int(),
+  coordinatorUrl: z.string().nullable(),
+  agentEmail: z.string().nullable(),
+  /** Last server view of the session, call and preview (restores the screen before the network answers). */
+  session: SessionSnapshotSchema.nullable(),
+  pendingDisposition: PendingDispositionSchema.nullable(),
+  outbox: z.array(OutboxEntrySchema),
+  lastWsSeq: z.number().int().nullable(),
+});
+export type AppSnapshot = z.infer<typeof AppSnapshotSchema>;
+
+/** What the renderer tells the main process so the tray, shortcuts and updater can act on it. */
+export const TRAY_STATES = [
+  'idle',
+  'paused',
+  'dialing',
+  'on-call',
+  'disposition-pending',
+  'offline',
+  'signed-out',
+] as const;
+export const TrayStateSchema = z.enum(TRAY_STATES);
+export type TrayState = z.infer<typeof TrayStateSchema>;
+
+export const AppStatusSchema = z.object({
+  tray: TrayStateSchema,
+  /** A call is live (dialing/ringing/connected): never install an update now. */
+  callActive: z.boolean(),
+  /** The disposition modal is open: the global 1..6 / Enter / Esc shortcuts are live only then. */
+  dispositionPending: z.boolean(),
+  sessionState: z.enum(['PLAY', 'PAUSE', 'STOP']).nullable(),
+});
+export type AppStatus = z.infer<typeof AppStatusSchema>;
+
+export const SHORTCUT_ACTIONS = [
+  'dispo-1',
+  'dispo-2',
+  'dispo-3',
+  'dispo-4',
+  'dispo-5',
+  'dispo-6',
+  'confirm',
+  'cancel',
+  'toggle-play',
+  'stop',
+  'show-window',
+] as const;
+export const ShortcutActionSchema = z.enum(SHORTCUT_ACTIONS);
+export type ShortcutAction = z.infer<typeof ShortcutActionSchema>;
+
+export const ShortcutBindingsSchema = z.record(ShortcutActionSchema, z.string().min(1).max(64));
+export type ShortcutBindings = z.infer<typeof ShortcutBindingsSchema>;
+
+export const ShortcutReportSchema = z.object({
+  /** false where the platform offers no global shortcuts (e.g. a Wayland session). */
+  supported: z.boolean(),
+  unsupportedReason: z.string().nullable(),
+  registered: z.array(z.object({ action: ShortcutActionSchema, accelerator: z.string() })),
+  /** Shortcuts another application holds: reported with a suggested alternative, never silently lost. */
+  conflicts: z.array(
+    z.object({ action: ShortcutActionSchema, accelerator: z.string(), suggestion: z.string().nullable() }),
+  ),
+});
+export type ShortcutReport = z.infer<typeof ShortcutReportSchema>;
+
+export const TRAY_COMMANDS = ['PLAY', 'PAUSE', 'STOP', 'SHOW'] as const;
+export const TrayCommandSchema = z.enum(TRAY_COMMANDS);
+
+export const UpdateStateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('idle') }),
+  z.object({ kind: z.literal('disabled'), reason: z.string() }),
+  z.object({ kind: z.literal('checking') }),
+  z.object({ kind: z.literal('available'), version: z.string() }),
+  z.object({ kind: z.literal('downloading'), version: z.string(), percent: z.number() }),
+  z.object({
+    kind: z.literal('ready'),
+    version: z.string(),
+    installWhen: z.enum(['now', 'idle', 'consent']),
+  }),
+  z.object({
+    kind: z.literal('managed-by-it'),
+    version: z.string(),
+    channel: z.string(),
+    newerMsiDue: z.string().nullable(),
+  }),
+  z.object({ kind: z.literal('error'), message: z.string() }),
+]);
+export type UpdateState = z.infer<typeof UpdateStateSchema>;
+
+/** Request/response channels (renderer → main, invoke). */
+export const IPC_INVOKE = {
+  'snapshot:load': { req: z.null(), res: AppSnapshotSchema.nullable() },
+  'snapshot:save': { req: AppSnapshotSchema, res: z.null() },
+  'credentials:get': {
+    req: z.null(),
+    res: z.object({
+      refreshToken: z.string().nullable(),
+      storage: z.enum(['keychain', 'safe-storage', 'memory']),
+    }),
+  },
+  'credentials:set': {
+    req: z.object({ refreshToken: z.string().min(10).max(512) }),
+    res: z.object({ storage: z.enum(['keychain', 'safe-storage', 'memory']) }),
+  },
+  'credentials:clear': { req: z.null(), res: z.null() },
+  'app:status': { req: AppStatusSchema, res: z.null() },
+  'shortcuts:get': { req: z.null(), res: ShortcutReportSchema },
+  'shortcuts:configure': { req: ShortcutBindingsSchema, res: ShortcutReportSchema },
+  'updater:install': {
+    req: z.null(),
+    res: z.object({ accepted: z.boolean(), reason: z.string().nullable() }),
+  },
+  'diagnostics:copy': { req: z.null(), res: z.object({ copied: z.boolean() }) },
+} as const;
+export type IpcInvokeChannel = keyof typeof IPC_INVOKE;
+
+/** Push channels (main → renderer). */
+export const IPC_EVENTS = {
+  'shortcut:fired': z.object({ action: ShortcutActionSchema }),
+  'tray:command': z.object({ command: TrayCommandSchema }),
+  'updater:state': UpdateStateSchema,
+  'shortcuts:report': ShortcutReportSchema,
+} as const;
+export type IpcEventChannel = keyof typeof IPC_EVENTS;
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+/** The API the preload exposes on `window.turboDesktop` (and the web build provides in-page). */
+export interface DesktopBridge {
+  readonly kind: 'electron' | 'web';
+  invoke<C extends IpcInvokeChannel>(
+    channel: C,
+    req: z.input<(typeof IPC_INVOKE)[C]['req']>,
+  ): Promise<IpcResult<z.infer<(typeof IPC_INVOKE)[C]['res']>>>;
+  /** Subscribes to a push channel; returns the unsubscribe function. */
+  on<C extends IpcEventChannel>(
+    channel: C,
+    listener: (payload: z.infer<(typeof IPC_EVENTS)[C]>) => void,
+  ): () => void;
+}
