@@ -1,11 +1,7 @@
 // Pure planning of the OS-wide shortcuts: which accelerators should be live right now, how user bindings are
 // validated, where the platform offers no global shortcuts, and which alternative to suggest when another
 // application holds a key. The ShortcutService applies the plan through Electron's globalShortcut.
-import {
-  SHORTCUT_ACTIONS,
-  type ShortcutAction,
-  type ShortcutBindings,
-} from '../../../src-shared/contracts/ipc.js';
+import { SHORTCUT_ACTIONS, type ShortcutAction } from '../../../src-shared/contracts/ipc.js';
 import { canonicalAccelerator, parseAccelerator } from './accelerator.js';
 
 export type Bindings = Readonly<Record<ShortcutAction, string>>;
