@@ -50,6 +50,10 @@ export const keys = {
   doNotCall: (tag: string) => `${PREFIX}:dnc:${tag}`,
   /** STREAM: the tab's durable Sheets write-behind queue (entries removed only after Google acked). */
   sheetQueue: (tag: string) => `${PREFIX}:sheetq:${tag}`,
+  /** HASH: failed-attempt counters of the tab's queued patches (field = stream entry id). */
+  sheetQueueAttempts: (tag: string) => `${PREFIX}:sheetq:${tag}:attempts`,
+  /** STREAM: patches the flusher refused to write (their RowID vanished or moved ambiguously), for a human. */
+  sheetDeadLetters: (tag: string) => `${PREFIX}:sheetq:${tag}:dead`,
 
   // ---- global (own slot each)
   /** SET: tab tags that may have pending sheet writes (SADDed before the enqueue; harmless if stale). */

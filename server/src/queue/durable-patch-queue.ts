@@ -1,0 +1,21 @@
+// The write-behind queue as the flusher needs it: the agreed PatchQueue port (ports.ts) plus a dead-letter
+// side for patches that must never be written (their lead's row is gone), kept for a human to inspect.
+import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
+import type { PatchQueue } from '../ports.js';
+
+export interface DeadLetter {
+  /** The id the patch had in the queue. */
+  queueId: string;
+  patch: SheetPatch;
+  enqueuedAt: number;
+  attempts: number;
+  reason: string;
+  deadAt: number;
+}
+
+export interface DurablePatchQueue extends PatchQueue {
+  /** Moves queued patches to the spreadsheet's dead letters (atomically per tab). Returns how many moved. */
+  deadLetter(spreadsheetId: string, ids: string[], reason: string, now: number): Promise<number>;
+  /** Dead letters of one spreadsheet, oldest first, up to `max`. */
+  deadLetters(spreadsheetId: string, max: number): Promise<DeadLetter[]>;
+}

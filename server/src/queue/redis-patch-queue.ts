@@ -1,0 +1,292 @@
+// The durable Sheets write-behind queue in Redis. One STREAM per agent tab (keys.sheetQueue(tabTag), in the
+// tab's Cluster slot so the coordinator's disposition script can XADD to it atomically with its own state
+// change, through scripts/includes/enqueuePatch.lua), plus the global SET keys.sheetQueueTabs() of tabs that
+// may have pending entries. Entries leave the stream only when acked (Google answered 2xx) or dead-lettered.
+//
+// Queue entry ids are `<sheetId>/<streamId>`: the port is per spreadsheet, the streams are per tab.
+//
+// The tabs SET is maintained loosely: enqueuers SADD before they XADD (a crash in between leaves a harmless
+// stale member); `spreadsheetsWithPending` drops members whose stream is empty and idle, re-checking after
+// the SREM; a periodic SCAN of the queue streams (`reconcile`) re-registers any tab whose registration was
+// lost to the remaining race (an enqueue between the cleaner's check and its SREM), so nothing is stranded.
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { type SheetPatch, SheetPatchSchema } from '../../../src-shared/domain/sheet-patch.js';
+import type { QueuedPatch } from '../ports.js';
+import { keys, tabTag } from '../redis/keys.js';
+import { loadScripts, type ScriptSet } from '../redis/scripts.js';
+import type { DeadLetter, DurablePatchQueue } from './durable-patch-queue.js';
+import { parseTabTag } from './tab-tag.js';
+
+export interface RedisPatchQueueOptions {
+  /** Empty streams idle longer than this are dropped from the tabs set. Default 10 min. */
+  gcIdleMs?: number;
+  /** How often `spreadsheetsWithPending` also SCANs for streams missing from the tabs set. Default 60 s. */
+  reconcileEveryMs?: number;
+  /** Dead-letter stream length per tab (approximate). Default 10,000. */
+  deadLetterMaxLen?: number;
+}
+
+/** `dialer:sheetq:` and `:dead`, derived from keys.ts so a key rename cannot desynchronise them. */
+const QUEUE_PREFIX = keys.sheetQueue('');
+const DEAD_SUFFIX = keys.sheetDeadLetters('').slice(QUEUE_PREFIX.length);
+
+type StreamEntry = [id: string, fields: string[]];
+
+const streamIdMs = (id: string): number => Number(id.split('-')[0]);
+
+/** Orders stream ids `<ms>-<seq>` numerically. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-');
+  const [bm = '0', bs = '0'] = b.split('-');
+  return Number(am) - Number(bm) || Number(as) - Number(bs);
+}
+
+function fieldsToRecord(fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i] as string] = fields[i + 1] as string;
+  return out;
+}
+
+function splitId(id: string): { sheetId: number; streamId: string } | null {
+  const cut = id.indexOf('/');
+  if (cut <= 0) return null;
+  const sheetId = Number(id.slice(0, cut));
+  if (!Number.isInteger(sheetId)) return null;
+  return { sheetId, streamId: id.slice(cut + 1) };
+}
+
+/** Groups queue ids by tab; ids that are not ours are ignored (nothing to remove). */
+function groupByTab(spreadsheetId: string, ids: readonly string[]): Map<string, string[]> {
+  const byTag = new Map<string, string[]>();
+  for (const id of ids) {
+    const parts = splitId(id);
+    if (!parts) continue;
+    const tag = tabTag(spreadsheetId, parts.sheetId);
+    const list = byTag.get(tag) ?? [];
+    list.push(parts.streamId);
+    byTag.set(tag, list);
+  }
+  return byTag;
+}
+
+const PatchJsonSchema = z.string().transform((s, ctx) => {
+  try {
+    return SheetPatchSchema.parse(JSON.parse(s));
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'queued patch is not a valid SheetPatch' });
+    return z.NEVER;
+  }
+});
+
+/** Registers a tab as having pending writes. Call it BEFORE a script that includes enqueuePatch.lua. */
+export async function registerPendingTab(redis: Redis, tag: string): Promise<void> {
+  await redis.sadd(keys.sheetQueueTabs(), tag);
+}
+
+export class RedisPatchQueue implements DurablePatchQueue {
+  readonly #redis: Redis;
+  readonly #scripts: ScriptSet;
+  readonly #gcIdleMs: number;
+  readonly #reconcileEveryMs: number;
+  readonly #deadLetterMaxLen: number;
+  #lastReconcileAt = Number.NEGATIVE_INFINITY;
+
+  constructor(redis: Redis, opts: RedisPatchQueueOptions = {}) {
+    this.#redis = redis;
+    this.#scripts = loadScripts(redis);
+    this.#gcIdleMs = opts.gcIdleMs ?? 10 * 60_000;
+    this.#reconcileEveryMs = opts.reconcileEveryMs ?? 60_000;
+    this.#deadLetterMaxLen = opts.deadLetterMaxLen ?? 10_000;
+  }
+
+  async enqueue(patch: SheetPatch, now: number): Promise<string> {
+    const valid = SheetPatchSchema.parse(patch);
+    const tag = tabTag(valid.spreadsheetId, valid.sheetId);
+    await registerPendingTab(this.#redis, tag);
+    const streamId = String(
+      await this.#scripts.run('enqueuePatch', [keys.sheetQueue(tag)], [JSON.stringify(valid), now]),
+    );
+    return `${valid.sheetId}/${streamId}`;
+  }
+
+  /** Re-registers every non-empty queue stream (SCAN): repairs a registration lost to a race. */
+  async reconcile(): Promise<number> {
+    const pattern = keys.sheetQueue('{t:*}');
+    let cursor = '0';
+    let added = 0;
+    do {
+      const [next, found] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500, 'TYPE', 'stream');
+      cursor = next;
+      for (const key of found) {
+        const tag = key.slice(QUEUE_PREFIX.length);
+        if (!parseTabTag(tag)) continue;
+        if ((await this.#redis.xlen(key)) > 0) added += await this.#redis.sadd(keys.sheetQueueTabs(), tag);
+      }
+    } while (cursor !== '0');
+    return added;
+  }
+
+  async #tabs(): Promise<string[]> {
+    return this.#redis.smembers(keys.sheetQueueTabs());
+  }
+
+  async spreadsheetsWithPending(): Promise<string[]> {
+    const now = Date.now();
+    if (now - this.#lastReconcileAt >= this.#reconcileEveryMs) {
+      this.#lastReconcileAt = now;
+      await this.reconcile();
+    }
+    const tags = await this.#tabs();
+    const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
+    const out = new Set<string>();
+    for (const [i, tag] of tags.entries()) {
+      const ref = parseTabTag(tag);
+      if (!ref) {
+        await this.#redis.srem(keys.sheetQueueTabs(), tag);
+      } else if ((lens[i] ?? 0) > 0) {
+        out.add(ref.spreadsheetId);
+      } else {
+        await this.#maybeForgetTab(tag, now);
+      }
+    }
+    return [...out];
+  }
+
+  /** Drops an empty, idle tab from the set; puts it back if an enqueue slipped in meanwhile. */
+  async #maybeForgetTab(tag: string, now: number): Promise<void> {
+    const key = keys.sheetQueue(tag);
+    let lastId = '0-0';
+    try {
+      const info = (await this.#redis.xinfo('STREAM', key)) as unknown[];
+      const at = info.indexOf('last-generated-id');
+      if (at >= 0) lastId = String(info[at + 1]);
+    } catch {
+      // no such stream: nothing was ever enqueued there (or it was deleted); treat as idle
+    }
+    if (now - streamIdMs(lastId) < this.#gcIdleMs) return;
+    await this.#redis.srem(keys.sheetQueueTabs(), tag);
+    if ((await this.#redis.xlen(key)) > 0) await this.#redis.sadd(keys.sheetQueueTabs(), tag);
+  }
+
+  async #tabsOf(spreadsheetId: string): Promise<{ tag: string; sheetId: number }[]> {
+    const out: { tag: string; sheetId: number }[] = [];
+    for (const tag of await this.#tabs()) {
+      const ref = parseTabTag(tag);
+      if (ref && ref.spreadsheetId === spreadsheetId) out.push({ tag, sheetId: ref.sheetId });
+    }
+    return out;
+  }
+
+  async peek(spreadsheetId: string, max: number): Promise<QueuedPatch[]> {
+    if (max <= 0) return [];
+    const found: { streamId: string; queued: QueuedPatch }[] = [];
+    for (const { tag, sheetId } of await this.#tabsOf(spreadsheetId)) {
+      const entries = (await this.#redis.xrange(
+        keys.sheetQueue(tag),
+        '-',
+        '+',
+        'COUNT',
+        max,
+      )) as StreamEntry[];
+      if (entries.length === 0) continue;
+      const attempts = await this.#redis.hmget(keys.sheetQueueAttempts(tag), ...entries.map(([id]) => id));
+      for (const [i, [streamId, fields]] of entries.entries()) {
+        const rec = fieldsToRecord(fields);
+        const patch = PatchJsonSchema.safeParse(rec.patch);
+        if (!patch.success) {
+          // Never written by us: park it rather than block the spreadsheet's queue forever.
+          await this.deadLetter(
+            spreadsheetId,
+            [`${sheetId}/${streamId}`],
+            'unparseable queue entry',
+            Date.now(),
+          );
+          continue;
+        }
+        found.push({
+          streamId,
+          queued: {
+            id: `${sheetId}/${streamId}`,
+            patch: patch.data,
+            enqueuedAt: Number(rec.at ?? streamIdMs(streamId)),
+            attempts: Number(attempts[i] ?? 0),
+          },
+        });
+      }
+    }
+    found.sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+    return found.slice(0, max).map((f) => f.queued);
+  }
+
+  async ack(spreadsheetId: string, ids: string[]): Promise<void> {
+    for (const [tag, streamIds] of groupByTab(spreadsheetId, ids)) {
+      await this.#scripts.run('ackPatches', [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)], streamIds);
+    }
+  }
+
+  async markAttempt(spreadsheetId: string, ids: string[], now: number): Promise<void> {
+    for (const [tag, streamIds] of groupByTab(spreadsheetId, ids)) {
+      await this.#scripts.run(
+        'markPatchAttempts',
+        [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)],
+        [now, ...streamIds],
+      );
+    }
+  }
+
+  async deadLetter(spreadsheetId: string, ids: string[], reason: string, now: number): Promise<number> {
+    let moved = 0;
+    for (const [tag, streamIds] of groupByTab(spreadsheetId, ids)) {
+      moved += Number(
+        await this.#scripts.run(
+          'deadLetterPatches',
+          [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag), keys.sheetDeadLetters(tag)],
+          [now, reason, this.#deadLetterMaxLen, ...streamIds],
+        ),
+      );
+    }
+    return moved;
+  }
+
+  async deadLetters(spreadsheetId: string, max: number): Promise<DeadLetter[]> {
+    // Dead-letter streams outlive the tabs set membership: look at every tab of the spreadsheet ever seen.
+    const pattern = keys.sheetDeadLetters(`{t:${spreadsheetId}:*}`);
+    const out: { streamId: string; dl: DeadLetter }[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      for (const key of found) {
+        const tag = key.slice(QUEUE_PREFIX.length, key.length - DEAD_SUFFIX.length);
+        const ref = parseTabTag(tag);
+        if (!ref || ref.spreadsheetId !== spreadsheetId) continue;
+        const entries = (await this.#redis.xrange(key, '-', '+', 'COUNT', max)) as StreamEntry[];
+        for (const [streamId, fields] of entries) {
+          const rec = fieldsToRecord(fields);
+          const patch = PatchJsonSchema.safeParse(rec.patch);
+          if (!patch.success) continue;
+          out.push({
+            streamId,
+            dl: {
+              queueId: `${ref.sheetId}/${rec.queueId ?? ''}`,
+              patch: patch.data,
+              enqueuedAt: Number(rec.at ?? 0),
+              attempts: Number(rec.attempts ?? 0),
+              reason: rec.reason ?? '',
+              deadAt: Number(rec.deadAt ?? 0),
+            },
+          });
+        }
+      }
+    } while (cursor !== '0');
+    out.sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+    return out.slice(0, max).map((o) => o.dl);
+  }
+
+  async depth(): Promise<number> {
+    const tags = await this.#tabs();
+    const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
+    return lens.reduce((a, b) => a + b, 0);
+  }
+}

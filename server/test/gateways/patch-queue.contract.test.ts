@@ -1,0 +1,176 @@
+// One contract for every PatchQueue (ports.ts) implementation: the Redis streams queue and its in-memory
+// twin behave the same for everything the flusher and the coordinator rely on. Redis-only extras (durability
+// across a redis-server crash, the enqueue include used from another script) follow the contract.
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
+import type { DurablePatchQueue } from '../../src/queue/durable-patch-queue.js';
+import { MemoryPatchQueue } from '../../src/queue/memory-patch-queue.js';
+import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import { keys, tabTag } from '../../src/redis/keys.js';
+import { loadScripts, SCRIPTS_DIR } from '../../src/redis/scripts.js';
+import { patchFor } from './fixtures.js';
+
+function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>) {
+  describe(`PatchQueue contract: ${name}`, () => {
+    let q: DurablePatchQueue;
+    beforeEach(async () => {
+      q = await make();
+    });
+
+    it('returns what was enqueued, oldest first, and counts it', async () => {
+      const a = patchFor('r1', 2, { 12: 'CORRECT' }, { purple: [13] });
+      const b = patchFor('r2', 3, { 22: 'note' });
+      const idA = await q.enqueue(a, 1000);
+      const idB = await q.enqueue(b, 1001);
+      expect(idA).not.toBe(idB);
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+      const peeked = await q.peek('sheet-A', 10);
+      expect(peeked.map((p) => p.patch)).toEqual([a, b]);
+      expect(peeked.map((p) => p.id)).toEqual([idA, idB]);
+      expect(peeked[0]).toMatchObject({ enqueuedAt: 1000, attempts: 0 });
+      expect(await q.depth()).toBe(2);
+    });
+
+    it('peek respects max and does not remove anything', async () => {
+      for (let i = 0; i < 5; i++) await q.enqueue(patchFor(`r${i}`, i + 2, { 12: 'X' }), 1000 + i);
+      expect((await q.peek('sheet-A', 3)).map((p) => p.patch.rowId)).toEqual(['r0', 'r1', 'r2']);
+      expect(await q.depth()).toBe(5);
+    });
+
+    it('merges the tabs of one spreadsheet in enqueue order and keeps spreadsheets apart', async () => {
+      await q.enqueue(patchFor('r1', 2, { 12: 'a' }, { sheetId: 7, tabTitle: 'T7' }), 1);
+      await q.enqueue(patchFor('r2', 2, { 12: 'b' }, { sheetId: 0 }), 2);
+      await q.enqueue(patchFor('r3', 2, { 12: 'c' }, { spreadsheetId: 'sheet-B' }), 3);
+      await q.enqueue(patchFor('r4', 3, { 12: 'd' }, { sheetId: 7, tabTitle: 'T7' }), 4);
+      expect((await q.peek('sheet-A', 10)).map((p) => p.patch.rowId)).toEqual(['r1', 'r2', 'r4']);
+      expect((await q.peek('sheet-B', 10)).map((p) => p.patch.rowId)).toEqual(['r3']);
+      expect((await q.spreadsheetsWithPending()).sort()).toEqual(['sheet-A', 'sheet-B']);
+    });
+
+    it('ack removes exactly the acked entries; unknown ids are harmless', async () => {
+      const id1 = await q.enqueue(patchFor('r1', 2, { 12: 'a' }), 1);
+      const id2 = await q.enqueue(patchFor('r2', 3, { 12: 'b' }), 2);
+      await q.ack('sheet-A', [id1, '0/999-0', 'garbage']);
+      expect((await q.peek('sheet-A', 10)).map((p) => p.id)).toEqual([id2]);
+      await q.ack('sheet-A', [id2]);
+      expect(await q.peek('sheet-A', 10)).toEqual([]);
+      expect(await q.depth()).toBe(0);
+      expect(await q.spreadsheetsWithPending()).toEqual([]);
+      // An empty queue is no longer reported once its tab is idle; a later enqueue brings it back.
+      await q.enqueue(patchFor('r3', 4, { 12: 'c' }), 3);
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+    });
+
+    it('markAttempt counts failed attempts per entry', async () => {
+      const id1 = await q.enqueue(patchFor('r1', 2, { 12: 'a' }), 1);
+      const id2 = await q.enqueue(patchFor('r2', 3, { 12: 'b' }), 2);
+      await q.markAttempt('sheet-A', [id1], 10);
+      await q.markAttempt('sheet-A', [id1, id2], 20);
+      expect((await q.peek('sheet-A', 10)).map((p) => p.attempts)).toEqual([2, 1]);
+    });
+
+    it('dead-letters entries out of the queue, keeping the patch and the reason', async () => {
+      const id1 = await q.enqueue(patchFor('r1', 2, { 12: 'a' }), 1);
+      const id2 = await q.enqueue(patchFor('r2', 3, { 12: 'b' }), 2);
+      await q.markAttempt('sheet-A', [id1], 5);
+      expect(await q.deadLetter('sheet-A', [id1], 'row id r1 not found', 9)).toBe(1);
+      expect((await q.peek('sheet-A', 10)).map((p) => p.id)).toEqual([id2]);
+      const dead = await q.deadLetters('sheet-A', 10);
+      expect(dead).toHaveLength(1);
+      expect(dead[0]).toMatchObject({ queueId: id1, reason: 'row id r1 not found', deadAt: 9, attempts: 1 });
+      expect(dead[0]?.patch.rowId).toBe('r1');
+      expect(await q.deadLetter('sheet-A', [id1], 'again', 10)).toBe(0);
+    });
+
+    it('rejects a malformed patch at enqueue, so nothing unwritable ever sits in the queue', async () => {
+      const bad = { ...patchFor('r1', 2, { 12: 'a' }), values: [{ row: 0, col: 40, value: 'x' }] };
+      await expect(q.enqueue(bad, 1)).rejects.toThrow();
+      expect(await q.depth()).toBe(0);
+    });
+
+    it('stores a copy: mutating the caller object later does not change the queued patch', async () => {
+      const p = patchFor('r1', 2, { 12: 'a' });
+      await q.enqueue(p, 1);
+      (p.values[0] as { value: string }).value = 'changed';
+      expect((await q.peek('sheet-A', 1))[0]?.patch.values[0]?.value).toBe('a');
+    });
+  });
+}
+
+patchQueueContract('memory', async () => new MemoryPatchQueue());
+
+let server: RedisServerHandle;
+const clients: Redis[] = [];
+const connect = () => {
+  const c = new Redis(server.url, { maxRetriesPerRequest: 3 });
+  clients.push(c);
+  return c;
+};
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await server.stop();
+});
+
+patchQueueContract('redis', async () => {
+  const redis = connect();
+  await redis.flushall();
+  return new RedisPatchQueue(redis, { gcIdleMs: 0 });
+});
+
+describe('RedisPatchQueue specifics', () => {
+  it('loses nothing when redis-server crashes and restarts (AOF)', async () => {
+    const redis = connect();
+    await redis.flushall();
+    const q = new RedisPatchQueue(redis);
+    const id = await q.enqueue(patchFor('r1', 2, { 12: 'CORRECT' }), 1);
+    await server.restart();
+    const q2 = new RedisPatchQueue(connect());
+    expect(await q2.spreadsheetsWithPending()).toEqual(['sheet-A']);
+    expect((await q2.peek('sheet-A', 10)).map((p) => p.id)).toEqual([id]);
+  });
+
+  it('the enqueuePatch include queues atomically from another script (the coordinator disposition)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-lua-'));
+    symlinkSync(join(SCRIPTS_DIR, 'includes'), join(dir, 'includes'));
+    writeFileSync(
+      join(dir, 'fakeDisposition-2.lua'),
+      [
+        '--- @include "enqueuePatch"',
+        "redis.call('SET', KEYS[1], 'DISPOSED')",
+        'return enqueuePatch(KEYS[2], ARGV[1], ARGV[2])',
+      ].join('\n'),
+    );
+    const redis = connect();
+    await redis.flushall();
+    const scripts = loadScripts(redis, dir);
+    expect(scripts.commandName('fakeDisposition')).toMatch(/^fakeDisposition:[0-9a-f]{12}$/);
+    const tag = tabTag('sheet-A', 0);
+    const patch = patchFor('r9', 5, { 12: 'WRONG' });
+    await redis.sadd(keys.sheetQueueTabs(), tag);
+    await scripts.run(
+      'fakeDisposition',
+      [`dialer:call:${tag}:c1`, keys.sheetQueue(tag)],
+      [JSON.stringify(patch), 42],
+    );
+    const q = new RedisPatchQueue(redis);
+    const [queued] = await q.peek('sheet-A', 10);
+    expect(queued?.patch).toEqual(patch);
+    expect(queued?.enqueuedAt).toBe(42);
+  });
+
+  it('finds a queue whose tab registration was lost (reconcile scan)', async () => {
+    const redis = connect();
+    await redis.flushall();
+    const q = new RedisPatchQueue(redis, { reconcileEveryMs: 0 });
+    await q.enqueue(patchFor('r1', 2, { 12: 'a' }), 1);
+    await redis.del(keys.sheetQueueTabs());
+    expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+  });
+});
