@@ -16,7 +16,10 @@ export class SnapshotState implements OutboxPersistence {
     options: Readonly<{ debounceMs: number; timers?: Timers; onError: (err: unknown) => void }>,
   ) {
     this.#store = store;
-    this.#writer = new DebouncedSnapshotWriter((s) => store.save(s), options);
+    this.#writer = new DebouncedSnapshotWriter((s) => store.save(s), {
+      ...options,
+      delayMs: options.debounceMs,
+    });
   }
 
   /** Loads from disk (after a crash: the last good file), remembering it as current. */
