@@ -58,6 +58,8 @@ export const keys = {
   // ---- global (own slot each)
   /** SET: tab tags that may have pending sheet writes (SADDed before the enqueue; harmless if stale). */
   sheetQueueTabs: () => `${PREFIX}:sheetq:tabs`,
+  /** SET: tab tags that have (or had) dialer sessions: the call-timeout sweeper walks these. */
+  dialerTabs: () => `${PREFIX}:tabs`,
   /** STRING: call id → tab tag, so a webhook (which knows only our call id) finds its call. */
   callLocator: (callId: string) => `${PREFIX}:callloc:{c:${callId}}`,
   /** STRING with TTL: webhook event dedupe. */
