@@ -1,0 +1,186 @@
+// Dialpad REST client for what the coordinator calls: POST /api/v2/users/{id}/initiate_call, with
+// `Authorization: Bearer <key>`, a configurable base URL (production https://dialpad.com, the emulator in
+// dev and tests), a per-request timeout and the Dialpad circuit breaker.
+//
+// Errors become ApiErrors a person can act on:
+//   429                → RATE_LIMITED        (Dialpad allows 5 initiate_call per minute per user)
+//   other 4xx          → DIALPAD_REJECTED    (with Dialpad's own message, phone numbers masked)
+//   5xx, network error → DIALPAD_UNAVAILABLE (and counts towards opening the breaker)
+//   breaker open       → DIALPAD_UNAVAILABLE (fails fast, no request sent)
+//   no answer in time  → UPSTREAM_TIMEOUT
+//
+// initiate_call is NEVER retried here, on a timeout least of all: the request may have reached Dialpad and
+// rung the agent's phone, and a second call to the same lead is worse than an error the agent can see and
+// retry by hand (the coordinator's idempotency key covers the agent's own retry).
+import { z } from 'zod';
+import {
+  type DialpadInitiateCall,
+  DialpadInitiateCallResponseSchema,
+} from '../../../src-shared/contracts/dialpad.js';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import { maskPhonesInText } from '../../../src-shared/domain/phone.js';
+import type { DialpadGateway, InitiatedCall } from '../ports.js';
+import { parseRetryAfterMs } from '../resilience/backoff.js';
+import {
+  type BreakerOptions,
+  createBreaker,
+  isBreakerOpenError,
+  type UpstreamBreaker,
+} from '../resilience/breakers.js';
+
+export const DIALPAD_PRODUCTION_URL = 'https://dialpad.com';
+
+/** A non-2xx answer from Dialpad (internal: mapped to ApiError before leaving the gateway). */
+export class DialpadHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly upstreamMessage: string,
+    readonly retryAfterMs: number | null,
+  ) {
+    super(`Dialpad answered ${status}`);
+    this.name = 'DialpadHttpError';
+  }
+}
+
+const isTimeout = (err: unknown) =>
+  err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+
+/** What counts as Dialpad failing (opens the breaker): 5xx, timeouts, network errors; never a 4xx. */
+export function isDialpadFailure(err: Error): boolean {
+  if (err instanceof DialpadHttpError) return err.status >= 500;
+  return isTimeout(err) || err instanceof TypeError; // fetch throws TypeError on network errors
+}
+
+export function createDialpadBreaker(opts?: BreakerOptions): UpstreamBreaker {
+  return createBreaker('dialpad', isDialpadFailure, opts);
+}
+
+const ErrorBodySchema = z
+  .object({
+    error: z.union([z.string(), z.object({ message: z.string().optional() }).passthrough()]).optional(),
+    message: z.string().optional(),
+  })
+  .passthrough();
+
+function upstreamMessageOf(bodyText: string): string {
+  let msg = bodyText.trim();
+  try {
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(bodyText));
+    if (parsed.success) {
+      const e = parsed.data.error;
+      msg = (typeof e === 'string' ? e : e?.message) ?? parsed.data.message ?? msg;
+    }
+  } catch {
+    // not JSON: keep the text
+  }
+  return maskPhonesInText(msg.slice(0, 300));
+}
+
+export interface HttpDialpadGatewayOptions {
+  /** e.g. https://dialpad.com or the emulator URL; `/api/v2/...` is appended. */
+  baseUrl: string;
+  apiKey: string;
+  /** Per-request timeout. Default 8000 ms. */
+  timeoutMs?: number;
+  /** Shared with /readyz and metrics; default: a new Dialpad breaker. */
+  breaker?: UpstreamBreaker;
+}
+
+export class HttpDialpadGateway implements DialpadGateway {
+  readonly breaker: UpstreamBreaker;
+  readonly #baseUrl: string;
+  readonly #apiKey: string;
+  readonly #timeoutMs: number;
+
+  constructor(opts: HttpDialpadGatewayOptions) {
+    this.#baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.#apiKey = opts.apiKey;
+    this.#timeoutMs = opts.timeoutMs ?? 8000;
+    this.breaker = opts.breaker ?? createDialpadBreaker();
+  }
+
+  async initiateCall(input: {
+    dialpadUserId: string;
+    phoneE164: string;
+    customData: string;
+  }): Promise<InitiatedCall> {
+    const url = `${this.#baseUrl}/api/v2/users/${encodeURIComponent(input.dialpadUserId)}/initiate_call`;
+    const body: DialpadInitiateCall = { phone_number: input.phoneE164, custom_data: input.customData };
+    try {
+      return await this.breaker.execute(async () => {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${this.#apiKey}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        });
+        const text = await res.text();
+        if (!res.ok) {
+          throw new DialpadHttpError(
+            res.status,
+            upstreamMessageOf(text),
+            parseRetryAfterMs(res.headers.get('retry-after'), Date.now()),
+          );
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = null;
+        }
+        const parsed = DialpadInitiateCallResponseSchema.safeParse(json);
+        if (!parsed.success) {
+          throw new ApiError(
+            'DIALPAD_REJECTED',
+            'Dialpad accepted the call but answered in an unexpected shape',
+          );
+        }
+        return { deviceId: parsed.data.device.id };
+      });
+    } catch (err) {
+      throw this.#toApiError(err);
+    }
+  }
+
+  #toApiError(err: unknown): ApiError {
+    if (err instanceof ApiError) return err;
+    if (isBreakerOpenError(err)) {
+      return new ApiError(
+        'DIALPAD_UNAVAILABLE',
+        'Dialpad is failing repeatedly; calls are paused for a few seconds',
+      );
+    }
+    if (isTimeout(err)) {
+      return new ApiError(
+        'UPSTREAM_TIMEOUT',
+        `Dialpad did not answer within ${this.#timeoutMs} ms; the call may have started: check the Dialpad app before dialing again`,
+      );
+    }
+    if (err instanceof DialpadHttpError) {
+      if (err.status === 429) {
+        return new ApiError(
+          'RATE_LIMITED',
+          'Dialpad rate limit reached (5 calls per minute per user); wait and retry',
+          {
+            retryAfterMs: err.retryAfterMs,
+          },
+        );
+      }
+      if (err.status >= 500) {
+        return new ApiError(
+          'DIALPAD_UNAVAILABLE',
+          `Dialpad is unavailable (HTTP ${err.status}); try again shortly`,
+        );
+      }
+      const why = err.upstreamMessage === '' ? '' : `: ${err.upstreamMessage}`;
+      return new ApiError('DIALPAD_REJECTED', `Dialpad refused the call (HTTP ${err.status})${why}`, {
+        status: err.status,
+      });
+    }
+    return new ApiError('DIALPAD_UNAVAILABLE', 'Dialpad could not be reached');
+  }
+}
