@@ -1,0 +1,144 @@
+// The typed HTTP client of the coordinator API. Routes, bodies and response schemas come from HTTP_API
+// (src-shared/contracts/http.ts); every answer is parsed with its zod schema and every error with
+// ApiErrorBodySchema, so nothing unchecked reaches the store. A 401 on an authenticated route triggers one
+// token refresh and one retry.
+import { ApiErrorBodySchema } from '../../src-shared/contracts/errors';
+import {
+  HTTP_API,
+  IDEMPOTENCY_HEADER,
+  REQUEST_ID_HEADER,
+  type RequestBody,
+  type ResponseBody,
+  type RouteName,
+} from '../../src-shared/contracts/http';
+import { newId } from '../lib/ids';
+
+/** An API call that failed: a coordinator error code, or NETWORK (never reached it) / BAD_RESPONSE. */
+export class ApiCallError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+  constructor(code: string, message: string, status: number, details?: unknown) {
+    super(message);
+    this.name = 'ApiCallError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+  /** Worth retrying with the same idempotency key: the request may not have been applied yet. */
+  get transient(): boolean {
+    if (this.code === 'NETWORK') return true;
+    if (['RATE_LIMITED', 'LOCKED', 'IDEMPOTENCY_IN_PROGRESS', 'UPSTREAM_TIMEOUT'].includes(this.code))
+      return true;
+    // 502/503/504 without one of our codes = a proxy or a restarting coordinator.
+    return this.code === 'HTTP' && this.status >= 500;
+  }
+}
+
+export interface ApiClientOptions {
+  /** Coordinator origin, '' for the page's own origin. */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  getAccessToken: () => string | null;
+  /** Refreshes the access token; false when the agent must sign in again. */
+  refresh: () => Promise<boolean>;
+  /** Told about every success/failure to reach the coordinator (connection indicator). */
+  onReachability?: (reachable: boolean) => void;
+}
+
+export interface CallOptions {
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export class ApiClient {
+  readonly #o: ApiClientOptions;
+  readonly #fetch: typeof fetch;
+  constructor(o: ApiClientOptions) {
+    this.#o = o;
+    this.#fetch = o.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  get baseUrl(): string {
+    return this.#o.baseUrl;
+  }
+
+  /** Calls a route by name. Throws ApiCallError. */
+  async call<N extends RouteName>(
+    name: N,
+    body?: RequestBody<N>,
+    opts: CallOptions = {},
+  ): Promise<ResponseBody<N>> {
+    const route = HTTP_API[name];
+    if (route.idempotent && !opts.idempotencyKey)
+      throw new ApiCallError('CLIENT', `${name} needs an idempotency key`, 0);
+    const res = await this.#send(
+      route.method,
+      route.path,
+      route.method === 'GET' ? undefined : (body ?? {}),
+      {
+        auth: route.auth,
+        ...opts,
+      },
+    );
+    const parsed = route.response.safeParse(res);
+    if (!parsed.success) throw new ApiCallError('BAD_RESPONSE', `unexpected answer from ${route.path}`, 200);
+    return parsed.data as ResponseBody<N>;
+  }
+
+  /** Replays an outbox entry by its path (the route is looked up so the answer is still parsed). */
+  async replay(
+    path: string,
+    body: unknown,
+    idempotencyKey: string,
+  ): Promise<{ name: RouteName; value: unknown }> {
+    const name = (Object.keys(HTTP_API) as RouteName[]).find(
+      (n) => HTTP_API[n].path === path && HTTP_API[n].method === 'POST',
+    );
+    if (!name) throw new ApiCallError('CLIENT', `unknown outbox path ${path}`, 0);
+    const value = await this.call(name, body as never, { idempotencyKey });
+    return { name, value };
+  }
+
+  async #send(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    opts: CallOptions & { auth: boolean },
+    retried = false,
+  ): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: 'application/json', [REQUEST_ID_HEADER]: newId() };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.idempotencyKey) headers[IDEMPOTENCY_HEADER] = opts.idempotencyKey;
+    if (opts.auth) {
+      const token = this.#o.getAccessToken();
+      if (token) headers.Authorization = `Bearer ${token}`;
+    }
+    let res: Response;
+    try {
+      res = await this.#fetch(`${this.#o.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: opts.signal ?? null,
+      });
+    } catch (e) {
+      this.#o.onReachability?.(false);
+      throw new ApiCallError('NETWORK', e instanceof Error ? e.message : 'network error', 0);
+    }
+    const json: unknown = await res.json().catch(() => undefined);
+    if (res.ok) {
+      this.#o.onReachability?.(true);
+      return json;
+    }
+    const err = ApiErrorBodySchema.safeParse(json);
+    // A gateway in front of a down coordinator answers 502/503 without our body: that is "unreachable".
+    this.#o.onReachability?.(err.success || res.status < 500);
+    if (!err.success) throw new ApiCallError('HTTP', `HTTP ${res.status} from ${path}`, res.status);
+    const { code, message, details } = err.data.error;
+    if (opts.auth && !retried && (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED')) {
+      if (await this.#o.refresh()) return this.#send(method, path, body, opts, true);
+    }
+    throw new ApiCallError(code, message, res.status, details);
+  }
+}

@@ -1,0 +1,64 @@
+// The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, Enter confirms, Esc hides the
+// modal, Space toggles Play/Pause when no modal is open; D / S dial now / skip a previewed lead.
+// While the agent types in a text field only Enter and Esc act (Shift+Enter is a new line). Keys with
+// Ctrl/Alt/Meta are left to the browser and to the bridge's global shortcuts.
+import { useEffect } from 'react';
+import type { Controller } from './controller';
+
+export function isTextEntry(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.isContentEditable) return true;
+  if (t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return true;
+  if (t instanceof HTMLInputElement)
+    return !['button', 'checkbox', 'radio', 'submit', 'reset'].includes(t.type);
+  return false;
+}
+
+/** A focused button or link: Enter belongs to it. */
+function isActivatable(t: EventTarget | null): boolean {
+  return t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement;
+}
+
+export function handleKey(c: Controller, e: KeyboardEvent): void {
+  if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
+  const s = c.store.getState();
+  const typing = isTextEntry(e.target);
+  const dispo = s.ui.dispo;
+  if (dispo?.open) {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      c.dispatchShortcut('confirm');
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      c.dispatchShortcut('cancel');
+    } else if (!typing && /^[1-9]$/.test(e.key)) {
+      e.preventDefault();
+      c.pickDispoByKey(Number(e.key));
+    }
+    return;
+  }
+  if (typing || s.auth.phase !== 'signed-in') return;
+  if (e.key === ' ') {
+    // Always Play/Pause, even with a button focused: Space must never press Stop by accident.
+    e.preventDefault();
+    if (!e.repeat) c.dispatchShortcut('toggle-play');
+  } else if (dispo && ((e.key === 'Enter' && !isActivatable(e.target)) || /^[1-9]$/.test(e.key))) {
+    e.preventDefault();
+    if (e.key === 'Enter') c.showDispo();
+    else c.pickDispoByKey(Number(e.key));
+  } else if (s.preview.pending && (e.key === 'd' || e.key === 'D')) {
+    e.preventDefault();
+    void c.dialNow();
+  } else if (s.preview.pending && (e.key === 's' || e.key === 'S')) {
+    e.preventDefault();
+    void c.skipPreview();
+  }
+}
+
+export function useHotkeys(c: Controller): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => handleKey(c, e);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [c]);
+}

@@ -1,0 +1,98 @@
+// The live call: its state in large type (dialing, ringing, connected, ended) with a running timer, the
+// number being dialed, and the "disposition needed" prompt when the modal was hidden with Esc.
+// Announced politely to screen readers (role="status").
+import { useApp, useController } from '../../app/context';
+import { formatDuration } from '../../lib/format';
+import { displayPhone } from '../../lib/phone';
+import { useNow } from '../../lib/useNow';
+
+const LOOK = {
+  DIALING: {
+    label: 'Dialing',
+    cls: 'border-amber-400 bg-amber-400/10 text-amber-200',
+    dot: 'bg-amber-400 animate-pulse',
+  },
+  RINGING: {
+    label: 'Ringing',
+    cls: 'border-sky-400 bg-sky-400/10 text-sky-200',
+    dot: 'bg-sky-400 animate-ping',
+  },
+  CONNECTED: {
+    label: 'Connected',
+    cls: 'border-emerald-400 bg-emerald-400/10 text-emerald-200',
+    dot: 'bg-emerald-400',
+  },
+  ENDED: { label: 'Call ended', cls: 'border-slate-500 bg-slate-800 text-slate-200', dot: 'bg-slate-400' },
+  DISPOSED: { label: 'Call done', cls: 'border-slate-700 bg-slate-900 text-slate-300', dot: 'bg-slate-600' },
+} as const;
+
+export function CallPanel() {
+  const c = useController();
+  const call = useApp((s) => s.call.call);
+  const dispo = useApp((s) => s.ui.dispo);
+  const session = useApp((s) => s.session.session);
+  const outboxCount = useApp((s) => s.outbox.entries.length);
+  const live = !!call && call.state !== 'ENDED' && call.state !== 'DISPOSED';
+  const now = useNow(live);
+
+  if (!call) {
+    const playing = session?.state === 'PLAY';
+    return (
+      <section
+        aria-label="Call"
+        className="flex min-h-32 flex-col justify-center rounded-xl border border-slate-800 bg-slate-900/60 p-4"
+      >
+        <div role="status" className="text-3xl font-bold text-slate-300" data-testid="call-state">
+          {outboxCount > 0 ? 'Saving…' : playing ? 'Waiting for the next lead' : 'No call'}
+        </div>
+        <p className="mt-1 text-slate-400">
+          {playing ? 'The next lead is dialed automatically.' : 'Press Play (Space) to dial.'}
+        </p>
+      </section>
+    );
+  }
+
+  const look = LOOK[call.state];
+  const since =
+    call.state === 'CONNECTED' || call.state === 'ENDED'
+      ? (call.connectedAt ?? call.startedAt)
+      : call.startedAt;
+  const until = call.endedAt ?? now;
+  return (
+    <section aria-label="Call" className={`rounded-xl border-2 p-4 ${look.cls}`}>
+      <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+        <div
+          role="status"
+          className="flex items-center gap-3"
+          data-testid="call-state"
+          data-state={call.state}
+        >
+          <span aria-hidden="true" className={`inline-block h-4 w-4 rounded-full ${look.dot}`} />
+          <span className="text-4xl font-bold tracking-tight">{look.label}</span>
+        </div>
+        <span
+          className="font-mono text-4xl font-semibold text-white tabular-nums"
+          role="timer"
+          aria-label="Call timer"
+        >
+          {formatDuration(until - since)}
+        </span>
+        <span className="ml-auto font-mono text-xl text-white tabular-nums">
+          {displayPhone(call.phoneE164, call.phoneE164)}
+        </span>
+      </div>
+      {call.state === 'ENDED' && dispo && !dispo.open ? (
+        <div className="mt-3 flex flex-wrap items-center gap-3">
+          <span className="font-semibold text-amber-200">A disposition is needed before the next call.</span>
+          <button
+            type="button"
+            onClick={() => c.showDispo()}
+            className="rounded-lg bg-amber-400 px-3 py-1.5 font-semibold text-slate-950 hover:bg-amber-300"
+          >
+            Choose disposition <kbd className="ml-1 font-mono text-xs">Enter</kbd>
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,105 @@
+// The lead preview: name, every number with its status chip (the one being dialed highlighted), notes,
+// attempt count, last outcome and the lead's calling-window state.
+import { useApp } from '../../app/context';
+import { formatClock } from '../../lib/format';
+import { displayPhone } from '../../lib/phone';
+import { StatusChip } from './StatusChip';
+
+const REASON: Record<string, string> = {
+  SIBLING_CORRECT: 'another number was correct',
+  MAX_ATTEMPTS: 'max attempts reached',
+  OUTSIDE_WINDOW: 'outside calling hours',
+  RETRY_PENDING: 'waiting for retry',
+  MANUAL_SKIP: 'skipped by agent',
+  DO_NOT_CALL: 'do not call',
+};
+
+export function LeadCard() {
+  const lead = useApp((s) => s.preview.lead);
+  const call = useApp((s) => s.call.call);
+  if (!lead) {
+    return (
+      <section aria-labelledby="lead-h" className="rounded-xl border border-slate-800 bg-slate-900/60 p-4">
+        <h2 id="lead-h" className="text-sm font-semibold tracking-wider text-slate-400 uppercase">
+          Lead
+        </h2>
+        <p className="mt-3 text-slate-400">No lead yet. Press Play (Space) to start dialing.</p>
+      </section>
+    );
+  }
+  const l = lead.lead;
+  const dialing = call && call.leadRowId === l.rowId ? call.numberIndex : lead.numberIndex;
+  const numbers = l.numbers.filter((n) => n.raw.trim() !== '' || n.e164);
+  const w = lead.window;
+  return (
+    <section aria-labelledby="lead-h" className="rounded-xl border border-slate-800 bg-slate-900/60 p-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <h2 id="lead-h" className="text-2xl font-semibold text-white" data-testid="lead-name">
+          {l.name || 'Unnamed lead'}
+        </h2>
+        <span className="text-sm text-slate-400">
+          row {l.rowNumber} · id {l.rowId}
+        </span>
+      </div>
+      <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
+        <div>
+          <dt className="text-slate-400">Attempts</dt>
+          <dd className="font-semibold text-white tabular-nums">{l.attemptCount}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-400">Last outcome</dt>
+          <dd className="font-semibold text-white">{l.lastOutcome || '—'}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-400">Lead time</dt>
+          <dd className="font-semibold text-white tabular-nums">
+            {w.localTime} <span className="font-normal text-slate-400">{w.timeZone}</span>
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-400">Calling window</dt>
+          <dd className={`font-semibold ${w.inWindow ? 'text-emerald-300' : 'text-rose-300'}`}>
+            {w.inWindow ? 'Open' : 'Closed'}
+            {w.hours ? <span className="font-normal text-slate-400"> · {w.hours}</span> : null}
+          </dd>
+        </div>
+      </dl>
+      <ul
+        aria-label="Phone numbers"
+        className="mt-3 divide-y divide-slate-800 rounded-lg border border-slate-800"
+      >
+        {numbers.map((n) => {
+          const active = n.index === dialing;
+          return (
+            <li
+              key={n.index}
+              aria-current={active ? 'true' : undefined}
+              className={`flex items-center gap-3 px-3 py-1.5 ${active ? 'bg-amber-400/10 outline-2 -outline-offset-2 outline-amber-400' : ''}`}
+            >
+              <span className="w-6 text-right text-xs text-slate-500 tabular-nums">{n.index + 1}</span>
+              <span
+                className={`font-mono tabular-nums ${active ? 'text-lg font-semibold text-white' : 'text-slate-200'}`}
+              >
+                {displayPhone(n.e164, n.raw)}
+              </span>
+              {active ? (
+                <span className="text-xs font-semibold text-amber-300 uppercase">dialing this</span>
+              ) : null}
+              <span className="ml-auto flex items-center gap-2">
+                {n.retryAt && n.status !== 'CORRECT' ? (
+                  <span className="text-xs text-slate-400">retry {formatClock(n.retryAt)}</span>
+                ) : null}
+                {n.skipReason ? <span className="text-xs text-slate-400">{REASON[n.skipReason]}</span> : null}
+                <StatusChip status={n.status} />
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="mt-3">
+        <h3 className="text-xs font-semibold tracking-wider text-slate-400 uppercase">Notes</h3>
+        <p className="mt-1 text-sm whitespace-pre-wrap text-slate-200">{l.notes || '—'}</p>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+// "Nothing to dial": why (leads per blocking reason) and when something becomes dialable again.
+import { useApp } from '../../app/context';
+import { formatClock } from '../../lib/format';
+
+const REASON: Record<string, string> = {
+  SIBLING_CORRECT: 'done (a number was correct)',
+  MAX_ATTEMPTS: 'out of attempts',
+  OUTSIDE_WINDOW: 'outside their calling hours',
+  RETRY_PENDING: 'waiting for a retry delay',
+  MANUAL_SKIP: 'skipped',
+  DO_NOT_CALL: 'do not call',
+  NO_OPEN_NUMBERS: 'no number left to try',
+};
+
+export function NothingPanel() {
+  const nothing = useApp((s) => s.preview.nothing);
+  if (!nothing) return null;
+  const outside = nothing.reasons.some((r) => r.reason === 'OUTSIDE_WINDOW' && r.leads > 0);
+  return (
+    <section
+      role="status"
+      aria-label="Nothing to dial"
+      className="rounded-xl border-2 border-slate-600 bg-slate-900 p-4"
+    >
+      <h2 className="text-xl font-bold text-white">
+        {outside ? 'Outside calling hours' : 'Nothing left to dial right now'}
+      </h2>
+      <p className="mt-1 text-slate-300">
+        {nothing.nextDialableAt
+          ? `The next lead becomes dialable at ${formatClock(nothing.nextDialableAt)}. Stay on Play and it is dialed then.`
+          : 'Every lead is finished. Ask your team lead for more leads.'}
+      </p>
+      {nothing.reasons.length > 0 ? (
+        <ul className="mt-2 flex flex-wrap gap-2 text-sm">
+          {nothing.reasons.map((r) => (
+            <li key={r.reason} className="rounded bg-slate-800 px-2 py-1 text-slate-200">
+              <span className="font-semibold tabular-nums">{r.leads}</span> {REASON[r.reason] ?? r.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+// Entry point: builds the store, the bridge (Electron preload or web) and the controller, renders the app,
+// and boots (snapshot → sign-in → GET /session/current → socket). The coordinator is this page's origin on
+// the web; in Electron (file://) the preload's snapshot names it, else the build-time VITE_COORDINATOR_URL.
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { ControllerProvider } from './app/context';
+import { Controller } from './app/controller';
+import { getBridge } from './bridge';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { createAppStore } from './store';
+import './index.css';
+
+function coordinatorOrigin(): string {
+  const configured = import.meta.env.VITE_COORDINATOR_URL as string | undefined;
+  if (location.protocol === 'http:' || location.protocol === 'https:') return configured ?? '';
+  return configured ?? 'http://127.0.0.1:8080';
+}
+
+const baseUrl = coordinatorOrigin();
+const httpOrigin = baseUrl || location.origin;
+const controller = new Controller({
+  store: createAppStore(),
+  bridge: getBridge(),
+  baseUrl,
+  wsUrl: `${httpOrigin.replace(/^http/, 'ws')}/ws`,
+});
+// A test and diagnostics hook (drop the socket, read the state); harmless in production.
+(window as unknown as { __turbo?: Controller }).__turbo = controller;
+window.addEventListener('online', () => controller.online());
+
+createRoot(document.getElementById('root')!).render(
+  <ErrorBoundary>
+    <ControllerProvider controller={controller}>
+      <App />
+    </ControllerProvider>
+  </ErrorBoundary>,
+);
+void controller.boot();

@@ -1,0 +1,297 @@
+// Pure state transitions of the renderer store: (state, input) → state. Everything the server says (HTTP
+// answers, WebSocket events, snapshots) and everything the agent does goes through one of these, so the
+// rules (stale versions dropped, a disposed call never reopens the modal, ...) are tested in one place.
+import type { SessionSnapshot } from '../../src-shared/contracts/http';
+import type { AppSnapshot, OutboxEntry } from '../../src-shared/contracts/ipc';
+import type { CallView, LeadPreview, NextStep, SessionView } from '../../src-shared/contracts/views';
+import type { AgentEvent } from '../../src-shared/contracts/ws';
+import type { DispositionCode } from '../../src-shared/domain/disposition';
+import { CALL_STATE_RANK } from '../../src-shared/domain/session';
+import { describeError } from '../api/error-text';
+import type { DispoDraft, StoreState, UiError } from './types';
+
+const MAX_DISPOSED_REMEMBERED = 50;
+
+export function initialState(): StoreState {
+  return {
+    auth: { phase: 'booting', config: null, agent: null, accessToken: null, accessExpiresAt: null },
+    session: { session: null, phase: 'none' },
+    call: { call: null, disposedCallIds: [] },
+    preview: { lead: null, pending: null, nothing: null },
+    stats: { stats: null },
+    connection: { socket: 'idle', apiReachable: true, lastSeq: null, retryAt: null, attempt: 0 },
+    outbox: { entries: [] },
+    ui: { dispo: null, error: null, notice: null, busy: null },
+  };
+}
+
+/** True when a disposition for this call is already chosen (sent, or waiting in the outbox). */
+export function isCallDisposed(s: StoreState, callId: string): boolean {
+  if (s.call.disposedCallIds.includes(callId)) return true;
+  return s.outbox.entries.some((e) => e.path === '/disposition' && bodyCallId(e.body) === callId);
+}
+
+function bodyCallId(body: unknown): string | null {
+  if (typeof body === 'object' && body !== null && 'callId' in body) {
+    const v = (body as { callId: unknown }).callId;
+    return typeof v === 'string' ? v : null;
+  }
+  return null;
+}
+
+/** Opens (or re-shows) the modal for an ended call, keeping what the agent already picked and typed. */
+export function openDispo(s: StoreState, call: CallView): StoreState {
+  if (isCallDisposed(s, call.callId)) return s;
+  const prev = s.ui.dispo?.callId === call.callId ? s.ui.dispo : null;
+  const dispo: DispoDraft = {
+    callId: call.callId,
+    code: prev?.code ?? call.suggestedDisposition,
+    notes: prev?.notes ?? '',
+    open: true,
+  };
+  return { ...s, ui: { ...s.ui, dispo } };
+}
+
+function acceptSession(s: StoreState, session: SessionView): StoreState {
+  const cur = s.session.session;
+  // Versions only grow for one session id: an older version is a stale message, dropped.
+  if (cur && cur.id === session.id && session.version < cur.version) return s;
+  const phase = session.state === 'STOP' ? 'ended' : 'active';
+  return { ...s, session: { session, phase } };
+}
+
+/** A call update: never moves a known call backwards (webhooks and replays may arrive out of order). */
+function acceptCall(s: StoreState, call: CallView): StoreState {
+  const cur = s.call.call;
+  if (cur && cur.callId === call.callId && CALL_STATE_RANK[call.state] < CALL_STATE_RANK[cur.state]) return s;
+  if (cur && cur.callId !== call.callId && call.startedAt < cur.startedAt) return s;
+  if (call.state === 'DISPOSED' || isCallDisposed(s, call.callId)) {
+    // A disposed call is over for the screen; keep the lead card until the next step replaces it.
+    return cur?.callId === call.callId ? { ...s, call: { ...s.call, call: null } } : s;
+  }
+  return { ...s, call: { ...s.call, call } };
+}
+
+/** The server's whole view (GET /session/current, POST /session/start, or the local snapshot). */
+export function applySnapshot(s: StoreState, snap: SessionSnapshot): StoreState {
+  let next: StoreState = {
+    ...s,
+    session: { session: snap.session, phase: snap.session.state === 'STOP' ? 'ended' : 'active' },
+    call: { ...s.call, call: null },
+    preview: { lead: snap.preview, pending: snap.pendingPreview, nothing: null },
+    stats: { stats: snap.stats },
+    connection: { ...s.connection, lastSeq: snap.wsSeq },
+  };
+  if (snap.call) next = acceptCall(next, snap.call);
+  const call = next.call.call;
+  if (call && call.state === 'ENDED') next = openDispo(next, call);
+  else if (next.ui.dispo && next.ui.dispo.callId !== call?.callId)
+    next = { ...next, ui: { ...next.ui, dispo: null } };
+  return next;
+}
+
+/** What comes after a dial, a disposition, a skip or a state change. */
+export function applyNextStep(s: StoreState, step: NextStep): StoreState {
+  switch (step.kind) {
+    case 'call': {
+      const withCall = acceptCall(
+        { ...s, preview: { lead: step.preview, pending: null, nothing: null } },
+        step.call,
+      );
+      return step.call.state === 'ENDED' ? openDispo(withCall, step.call) : withCall;
+    }
+    case 'preview':
+      return {
+        ...s,
+        call: { ...s.call, call: endedUndisposed(s) },
+        preview: { lead: step.preview.preview, pending: step.preview, nothing: null },
+      };
+    case 'idle': {
+      const session = s.session.session;
+      return {
+        ...s,
+        session: session
+          ? {
+              session: { ...session, state: step.sessionState },
+              phase: step.sessionState === 'STOP' ? 'ended' : 'active',
+            }
+          : s.session,
+        preview: { ...s.preview, pending: null, nothing: null },
+      };
+    }
+    case 'nothing':
+      return {
+        ...s,
+        call: { ...s.call, call: endedUndisposed(s) },
+        preview: { lead: null, pending: null, nothing: step.nothing },
+      };
+  }
+}
+
+/** Keeps an ended call whose disposition is still due (the modal needs it); drops anything else. */
+function endedUndisposed(s: StoreState): CallView | null {
+  const c = s.call.call;
+  return c && c.state === 'ENDED' && !isCallDisposed(s, c.callId) ? c : null;
+}
+
+/** One WebSocket EVENT. Returns the state unchanged for a seq already processed. */
+export function applyAgentEvent(s: StoreState, seq: number, event: AgentEvent, now: number): StoreState {
+  if (s.connection.lastSeq !== null && seq <= s.connection.lastSeq) return s;
+  const base: StoreState = { ...s, connection: { ...s.connection, lastSeq: seq } };
+  switch (event.type) {
+    case 'SESSION_STATE':
+      return acceptSession(base, event.session);
+    case 'CALL_STATE':
+      return acceptCall(base, event.call);
+    case 'SHOW_DISPO': {
+      if (isCallDisposed(base, event.call.callId)) return base;
+      const ended = event.call.state === 'ENDED' ? event.call : { ...event.call, state: 'ENDED' as const };
+      let next = acceptCall(base, ended);
+      if (event.preview) next = { ...next, preview: { ...next.preview, lead: event.preview } };
+      return openDispo(next, next.call.call ?? ended);
+    }
+    case 'NEXT':
+      return applyNextStep(base, event.next);
+    case 'STATS':
+      return { ...base, stats: { stats: event.stats } };
+    case 'ERROR':
+      return setError(base, event.code, event.message, now);
+  }
+}
+
+// ------------------------------------------------------------------------------------------- disposition
+
+export function pickDispo(s: StoreState, code: DispositionCode): StoreState {
+  const d = s.ui.dispo;
+  return d ? { ...s, ui: { ...s.ui, dispo: { ...d, code } } } : s;
+}
+
+export function setDispoNotes(s: StoreState, notes: string): StoreState {
+  const d = s.ui.dispo;
+  return d ? { ...s, ui: { ...s.ui, dispo: { ...d, notes: notes.slice(0, 2000) } } } : s;
+}
+
+/** Esc: hides the modal; the disposition stays due (a banner offers to reopen it). */
+export function hideDispo(s: StoreState): StoreState {
+  const d = s.ui.dispo;
+  return d ? { ...s, ui: { ...s.ui, dispo: { ...d, open: false } } } : s;
+}
+
+export function showDispo(s: StoreState): StoreState {
+  const d = s.ui.dispo;
+  return d ? { ...s, ui: { ...s.ui, dispo: { ...d, open: true } } } : s;
+}
+
+/** Confirm: the disposition goes into the outbox (sent now or when the coordinator is back) and the call is
+ *  marked disposed so no replayed SHOW_DISPO reopens the modal. */
+export function confirmDispo(s: StoreState, entry: OutboxEntry, callId: string): StoreState {
+  const disposedCallIds = [callId, ...s.call.disposedCallIds.filter((id) => id !== callId)].slice(
+    0,
+    MAX_DISPOSED_REMEMBERED,
+  );
+  return {
+    ...s,
+    call: { call: s.call.call?.callId === callId ? null : s.call.call, disposedCallIds },
+    outbox: { entries: [...s.outbox.entries, entry] },
+    ui: { ...s.ui, dispo: null },
+  };
+}
+
+// ------------------------------------------------------------------------------------------- outbox
+
+export function outboxAdd(s: StoreState, entry: OutboxEntry): StoreState {
+  if (s.outbox.entries.some((e) => e.idempotencyKey === entry.idempotencyKey)) return s;
+  return { ...s, outbox: { entries: [...s.outbox.entries, entry] } };
+}
+
+/** The server answered (success or a final refusal): the entry leaves the outbox for good. */
+export function outboxAck(s: StoreState, key: string): StoreState {
+  return { ...s, outbox: { entries: s.outbox.entries.filter((e) => e.idempotencyKey !== key) } };
+}
+
+export function outboxAttempt(s: StoreState, key: string): StoreState {
+  return {
+    ...s,
+    outbox: {
+      entries: s.outbox.entries.map((e) =>
+        e.idempotencyKey === key ? { ...e, attempts: e.attempts + 1 } : e,
+      ),
+    },
+  };
+}
+
+/** Idempotency window of the coordinator: a replay within it is deduped by the server. */
+export const IDEMPOTENCY_WINDOW_MS = 60_000;
+
+/** Which outbox entries are still worth sending. Dispositions and session state changes are the agent's
+ *  durable intent and are always sent (same key → the server dedupes). A dial, skip or claim older than
+ *  the idempotency window is dropped: replaying it later would start a call nobody is waiting for. */
+export function isReplayable(e: OutboxEntry, now: number): boolean {
+  if (e.path === '/disposition' || e.path === '/session/state') return true;
+  return now - e.createdAt < IDEMPOTENCY_WINDOW_MS;
+}
+
+// ------------------------------------------------------------------------------------------- errors
+
+export function setErrorValue(s: StoreState, error: UiError | null): StoreState {
+  return { ...s, ui: { ...s.ui, error } };
+}
+
+export function setError(s: StoreState, code: string, message: string | null, now: number): StoreState {
+  const { title, action } = describeError(code);
+  return setErrorValue(s, { code, title, action, detail: message, at: now });
+}
+
+// ------------------------------------------------------------------------------------------- snapshots
+
+/** The part of the store the desktop snapshot keeps (restores the screen before the network answers). */
+export function toAppSnapshot(s: StoreState, now: number, coordinatorUrl: string | null): AppSnapshot {
+  const { session } = s.session;
+  const { stats } = s.stats;
+  const sessionSnap: SessionSnapshot | null =
+    session && stats
+      ? {
+          session,
+          call: s.call.call,
+          preview: s.preview.lead,
+          pendingPreview: s.preview.pending,
+          stats,
+          wsSeq: s.connection.lastSeq ?? 0,
+        }
+      : null;
+  const d = s.ui.dispo;
+  return {
+    schemaVersion: 1,
+    savedAt: now,
+    coordinatorUrl,
+    agentEmail: s.auth.agent?.email ?? null,
+    session: sessionSnap,
+    pendingDisposition: d ? { callId: d.callId, code: d.code, notes: d.notes } : null,
+    outbox: s.outbox.entries,
+    lastWsSeq: s.connection.lastSeq,
+  };
+}
+
+/** Restores a snapshot saved by toAppSnapshot (the agent's picked code and notes come back too). */
+export function restoreAppSnapshot(s: StoreState, snap: AppSnapshot, now: number): StoreState {
+  let next: StoreState = {
+    ...s,
+    outbox: { entries: snap.outbox.filter((e) => isReplayable(e, now)) },
+    connection: { ...s.connection, lastSeq: snap.lastWsSeq },
+  };
+  if (snap.session) next = applySnapshot(next, snap.session);
+  next = { ...next, connection: { ...next.connection, lastSeq: snap.lastWsSeq } };
+  const p = snap.pendingDisposition;
+  if (p && next.ui.dispo?.callId === p.callId) {
+    next = {
+      ...next,
+      ui: { ...next.ui, dispo: { ...next.ui.dispo, code: p.code ?? next.ui.dispo.code, notes: p.notes } },
+    };
+  }
+  return next;
+}
+
+/** The lead a preview card shows with the call, for convenience. */
+export function currentLead(s: StoreState): LeadPreview | null {
+  return s.preview.lead;
+}

@@ -1,0 +1,106 @@
+// The shape of the one renderer store: a slice per concern (auth, session, call, preview, stats,
+// connection, outbox, ui). Pure reducers (reducers.ts) move it; the controller (app/controller.ts) does I/O.
+import type { AgentViewSchema, AuthConfigSchema } from '../../src-shared/contracts/http';
+import type { OutboxEntry } from '../../src-shared/contracts/ipc';
+import type {
+  CallView,
+  LeadPreview,
+  NothingToDial,
+  PreviewView,
+  SessionView,
+  StatsView,
+} from '../../src-shared/contracts/views';
+import type { DispositionCode } from '../../src-shared/domain/disposition';
+import type { z } from 'zod';
+
+export type AuthConfig = z.infer<typeof AuthConfigSchema>;
+export type AgentView = z.infer<typeof AgentViewSchema>;
+
+export interface AuthSlice {
+  /** booting: restoring the snapshot and credentials; the screen shows a splash, never a blank page. */
+  phase: 'booting' | 'signed-out' | 'signing-in' | 'signed-in';
+  config: AuthConfig | null;
+  agent: AgentView | null;
+  accessToken: string | null;
+  accessExpiresAt: number | null;
+}
+
+export interface SessionSlice {
+  session: SessionView | null;
+  /** none: no session yet (or it was stopped); starting: POST /session/start in flight. */
+  phase: 'none' | 'starting' | 'active' | 'ended';
+}
+
+export interface CallSlice {
+  call: CallView | null;
+  /** Calls disposed from this app (most recent first): a replayed SHOW_DISPO for them never reopens the modal. */
+  disposedCallIds: string[];
+}
+
+export interface PreviewSlice {
+  /** The lead of the current call, or of the pending preview. */
+  lead: LeadPreview | null;
+  /** A claimed lead waiting for its countdown. */
+  pending: PreviewView | null;
+  /** Why nothing is dialable right now. */
+  nothing: NothingToDial | null;
+}
+
+export interface StatsSlice {
+  stats: StatsView | null;
+}
+
+export type SocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+export interface ConnectionSlice {
+  socket: SocketState;
+  /** false after a request could not reach the coordinator; true again after the next success. */
+  apiReachable: boolean;
+  /** Last WebSocket seq processed (resume point). */
+  lastSeq: number | null;
+  /** Epoch ms of the next reconnect attempt, when waiting. */
+  retryAt: number | null;
+  /** Consecutive failed connection attempts. */
+  attempt: number;
+}
+
+export interface OutboxSlice {
+  entries: OutboxEntry[];
+}
+
+export interface DispoDraft {
+  callId: string;
+  code: DispositionCode | null;
+  notes: string;
+  /** The modal is on screen (Esc hides it; the disposition stays due). */
+  open: boolean;
+}
+
+export type UiErrorCode = string;
+export interface UiError {
+  code: UiErrorCode;
+  title: string;
+  action: string;
+  /** The server's own message, shown small (never a stack). */
+  detail: string | null;
+  at: number;
+}
+
+export interface UiSlice {
+  dispo: DispoDraft | null;
+  error: UiError | null;
+  /** A short notice (e.g. "Disposition saved offline, will be sent"). */
+  notice: string | null;
+  /** Name of the user intent in flight (disables its button). */
+  busy: string | null;
+}
+
+export interface StoreState {
+  auth: AuthSlice;
+  session: SessionSlice;
+  call: CallSlice;
+  preview: PreviewSlice;
+  stats: StatsSlice;
+  connection: ConnectionSlice;
+  outbox: OutboxSlice;
+  ui: UiSlice;
+}

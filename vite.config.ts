@@ -1,0 +1,42 @@
+// Vite build of the agent UI (src-renderer). The production bundle goes to dist/renderer, which the
+// coordinator serves as the web app and Electron loads from disk; `vite dev` proxies the API and the
+// WebSocket to a coordinator running locally (COORDINATOR_URL, default http://127.0.0.1:8080).
+import { fileURLToPath } from 'node:url';
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const coordinator = process.env.COORDINATOR_URL ?? 'http://127.0.0.1:8080';
+// Every coordinator route prefix the renderer calls (HTTP_API in src-shared/contracts/http.ts).
+const apiPrefixes = [
+  '/auth',
+  '/session',
+  '/next',
+  '/dial',
+  '/skip',
+  '/disposition',
+  '/stats',
+  '/healthz',
+  '/readyz',
+];
+
+export default defineConfig({
+  root: `${here}src-renderer`,
+  // Relative asset URLs: the same build works served from the coordinator's root and from file:// in Electron.
+  base: './',
+  plugins: [react(), tailwindcss()],
+  build: {
+    outDir: `${here}dist/renderer`,
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    reportCompressedSize: true,
+  },
+  server: {
+    proxy: {
+      ...Object.fromEntries(apiPrefixes.map((p) => [p, { target: coordinator, changeOrigin: true }])),
+      '/ws': { target: coordinator.replace(/^http/, 'ws'), ws: true, changeOrigin: true },
+    },
+  },
+});
