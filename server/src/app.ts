@@ -1,0 +1,106 @@
+// The coordinator's Express app, built from injected dependencies (no listening, no process concerns: that
+// is server.ts). Order: correlation id + child logger, metrics/logging of every response, the Dialpad webhook
+// (raw body), JSON body parsing, every HTTP_API route, /metrics, the web UI, then 404 and the one error handler.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { AuthService } from './auth/auth-service.js';
+import { type RequestContext, requestContext } from './http/context.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { buildHandlers, type ReadyReport } from './http/handlers.js';
+import { registerApiRoutes } from './http/routes.js';
+import { serveWebUi } from './http/static.js';
+import { registerWebhookRoute, type WebhookDedupe } from './http/webhook.js';
+import type { IdempotencyOptions } from './idempotency/guard.js';
+import type { IdempotencyStore } from './idempotency/store.js';
+import type { Logger } from './logger.js';
+import type { CoordinatorMetrics } from './metrics/metrics.js';
+import type { DialerService, DialpadWebhookVerifier } from './ports.js';
+import type { WsTicketStore } from './ws/tickets.js';
+
+export interface AppDeps {
+  logger: Logger;
+  service: DialerService;
+  auth: AuthService;
+  idempotency: IdempotencyStore;
+  idempotencyOptions?: IdempotencyOptions;
+  tickets: WsTicketStore;
+  webhook: { verifier: DialpadWebhookVerifier; isFirstDelivery: WebhookDedupe };
+  metrics: CoordinatorMetrics;
+  readiness: () => Promise<ReadyReport>;
+  clock?: () => number;
+  /** Built web UI (dist/renderer); null/absent = API only. */
+  webDistDir?: string | null;
+  /** True while shutting down: new requests get 503 and the connection is closed. */
+  isDraining?: () => boolean;
+}
+
+export interface BuiltApp {
+  app: Express;
+  servesWebUi: boolean;
+}
+
+export function createApp(d: AppDeps): BuiltApp {
+  const clock = d.clock ?? Date.now;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(requestContext(d.logger));
+  app.use(observe(d.metrics));
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    if (!d.isDraining?.()) return next();
+    res.setHeader('Connection', 'close');
+    res
+      .status(503)
+      .json({ error: { code: 'INTERNAL', message: 'shutting down: retry on another instance' } });
+  });
+  registerWebhookRoute(app, {
+    verifier: d.webhook.verifier,
+    isFirstDelivery: d.webhook.isFirstDelivery,
+    service: d.service,
+    metrics: d.metrics,
+    clock,
+  });
+  app.use(express.json({ limit: '64kb', strict: true }));
+  const handlers = buildHandlers({
+    service: d.service,
+    auth: d.auth,
+    tickets: d.tickets,
+    metrics: d.metrics,
+    readiness: d.readiness,
+  });
+  registerApiRoutes(app, {
+    handlers,
+    auth: d.auth,
+    idempotency: d.idempotency,
+    ...(d.idempotencyOptions ? { idempotencyOptions: d.idempotencyOptions } : {}),
+    clock,
+  });
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    const m = await d.metrics.render();
+    res.type(m.contentType).send(m.body);
+  });
+  const servesWebUi = serveWebUi(app, d.webDistDir);
+  app.use(notFound);
+  app.use(
+    errorHandler((_status, code, route) => d.metrics.httpErrors.inc({ route: route ?? 'unmatched', code })),
+  );
+  return { app, servesWebUi };
+}
+
+/** Latency histogram by route and one log line per request (debug for probes and scrapes). */
+function observe(metrics: CoordinatorMetrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ctx = res.locals.ctx as RequestContext | undefined;
+      const route = ctx?.route ?? (req.path === '/metrics' ? '/metrics' : 'unmatched');
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const quiet = route === '/healthz' || route === '/readyz' || route === '/metrics';
+      ctx?.log[quiet ? 'debug' : 'info'](
+        { method: req.method, route, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'request done',
+      );
+    });
+    next();
+  };
+}

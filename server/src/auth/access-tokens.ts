@@ -1,0 +1,68 @@
+// Coordinator-signed access JWTs (jose, HS256): short expiry, `iss` and `aud` checked, `sub` = agent email.
+// Verification maps every failure to an ApiError the client can act on: TOKEN_EXPIRED (refresh),
+// BAD_SIGNATURE / UNAUTHENTICATED (log in again).
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import type { AgentPrincipal } from '../ports.js';
+
+export interface AccessTokenSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+const ClaimsSchema = z.object({ sub: z.string().email(), typ: z.literal('access') });
+
+export class AccessTokens {
+  readonly #key: Uint8Array;
+  readonly #s: AccessTokenSettings;
+
+  constructor(settings: AccessTokenSettings) {
+    this.#s = settings;
+    this.#key = new TextEncoder().encode(settings.secret);
+  }
+
+  async sign(email: string, now: number): Promise<{ token: string; expiresAt: number }> {
+    const iat = Math.floor(now / 1000);
+    const exp = iat + this.#s.ttlSeconds;
+    const token = await new SignJWT({ typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(email.toLowerCase())
+      .setIssuer(this.#s.issuer)
+      .setAudience(this.#s.audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(this.#key);
+    return { token, expiresAt: exp * 1000 };
+  }
+
+  async verify(token: string, now: number): Promise<AgentPrincipal> {
+    try {
+      const { payload } = await jwtVerify(token, this.#key, {
+        algorithms: ['HS256'],
+        issuer: this.#s.issuer,
+        audience: this.#s.audience,
+        currentDate: new Date(now),
+        requiredClaims: ['exp', 'sub'],
+      });
+      const claims = ClaimsSchema.safeParse(payload);
+      if (!claims.success) throw new ApiError('UNAUTHENTICATED', 'access token has unexpected claims');
+      return { email: claims.data.sub };
+    } catch (e) {
+      throw mapJoseError(e, 'access token');
+    }
+  }
+}
+
+/** jose's errors → our codes (shared with the OIDC verifier). */
+export function mapJoseError(e: unknown, what: string): ApiError {
+  if (e instanceof ApiError) return e;
+  if (e instanceof errors.JWTExpired) return new ApiError('TOKEN_EXPIRED', `${what} expired`);
+  if (e instanceof errors.JWSSignatureVerificationFailed)
+    return new ApiError('BAD_SIGNATURE', `${what} signature is invalid`);
+  if (e instanceof errors.JWTClaimValidationFailed)
+    return new ApiError('UNAUTHENTICATED', `${what} rejected: ${e.claim} claim check failed`);
+  return new ApiError('UNAUTHENTICATED', `${what} is invalid`);
+}

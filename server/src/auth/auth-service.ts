@@ -1,0 +1,111 @@
+// Login, refresh, logout and request authentication. Only agents Active in the router sheet get tokens, both
+// at login and at every refresh (so deactivating an agent locks them out within one access-token lifetime).
+// Production login exchanges an OIDC ID token; demo login (only when config enables it) takes a seeded
+// agent's email alone.
+import type { z } from 'zod';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import type { AuthConfigSchema, LoginRequestSchema, TokenPair } from '../../../src-shared/contracts/http.js';
+import type { AgentPrincipal, RouterEntry, SheetsGateway } from '../ports.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { OidcVerifier } from './oidc.js';
+import { hashSecret, newRefreshToken, parseRefreshToken, type RefreshTokenStore } from './refresh-tokens.js';
+
+export interface AuthServiceDeps {
+  tokens: AccessTokens;
+  refreshStore: RefreshTokenStore;
+  refreshTtlSeconds: number;
+  router: Pick<SheetsGateway, 'findRouterEntry' | 'listRouterEntries'>;
+  oidc: OidcVerifier | null;
+  demoMode: boolean;
+}
+
+export class AuthService {
+  constructor(private readonly d: AuthServiceDeps) {}
+
+  async authConfig(): Promise<z.infer<typeof AuthConfigSchema>> {
+    const demoAgents = this.d.demoMode
+      ? (await this.d.router.listRouterEntries())
+          .filter((e) => e.active)
+          .map((e) => ({ email: e.agentEmail, campaignName: e.campaignName }))
+      : [];
+    const oidc = this.d.oidc
+      ? { issuer: this.d.oidc.settings.issuer, clientId: this.d.oidc.settings.clientId }
+      : null;
+    return { mode: this.d.demoMode ? 'demo' : 'oidc', demoAgents, oidc };
+  }
+
+  async login(body: z.infer<typeof LoginRequestSchema>, now: number): Promise<TokenPair> {
+    let email: string;
+    if ('idToken' in body) {
+      if (!this.d.oidc) throw new ApiError('FORBIDDEN', 'OpenID Connect login is not configured');
+      email = await this.d.oidc.verify(body.idToken, now);
+    } else {
+      if (!this.d.demoMode) throw new ApiError('FORBIDDEN', 'demo login is disabled on this coordinator');
+      email = body.demoEmail;
+    }
+    const entry = await this.activeEntry(email);
+    return this.issue(entry, undefined, now);
+  }
+
+  async refresh(refreshToken: string, now: number): Promise<TokenPair> {
+    const parts = parseRefreshToken(refreshToken);
+    if (!parts) throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid');
+    const ttlMs = this.d.refreshTtlSeconds * 1000;
+    const r = await this.d.refreshStore.consume({ ...parts, hash: hashSecret(parts.secret) }, now, ttlMs);
+    if (r === 'reused')
+      throw new ApiError('UNAUTHENTICATED', 'refresh token was already used: all its sessions are revoked');
+    if (r === 'expired') throw new ApiError('TOKEN_EXPIRED', 'refresh token expired: log in again');
+    if (r !== 'ok') throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid or revoked');
+    let entry: RouterEntry;
+    try {
+      entry = await this.activeEntry(parts.email);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403)
+        await this.d.refreshStore.revokeFamily(parts.email, parts.familyId, now, ttlMs);
+      throw e;
+    }
+    return this.issue(entry, parts.familyId, now);
+  }
+
+  /** Revokes the token's whole family. Unknown tokens are ignored (logout always succeeds). */
+  async logout(refreshToken: string, now: number): Promise<void> {
+    const parts = parseRefreshToken(refreshToken);
+    if (!parts) return;
+    await this.d.refreshStore.revokeFamily(parts.email, parts.familyId, now, this.d.refreshTtlSeconds * 1000);
+  }
+
+  /** `Authorization: Bearer <jwt>` → the principal, or 401. */
+  async authenticate(authorization: string | undefined, now: number): Promise<AgentPrincipal> {
+    const m = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization) : null;
+    if (!m?.[1]) throw new ApiError('UNAUTHENTICATED', 'missing bearer token');
+    return this.d.tokens.verify(m[1], now);
+  }
+
+  private async activeEntry(email: string): Promise<RouterEntry> {
+    const entry = await this.d.router.findRouterEntry(email);
+    if (!entry) throw new ApiError('AGENT_NOT_IN_ROUTER', 'this account is not listed in the router sheet');
+    if (!entry.active) throw new ApiError('AGENT_INACTIVE', 'this agent is not Active in the router sheet');
+    return entry;
+  }
+
+  private async issue(entry: RouterEntry, familyId: string | undefined, now: number): Promise<TokenPair> {
+    const email = entry.agentEmail.toLowerCase();
+    const access = await this.d.tokens.sign(email, now);
+    const { token, parts } = newRefreshToken(email, familyId);
+    const refreshExpiresAt = now + this.d.refreshTtlSeconds * 1000;
+    await this.d.refreshStore.create({
+      email,
+      familyId: parts.familyId,
+      tokenId: parts.tokenId,
+      hash: hashSecret(parts.secret),
+      expiresAt: refreshExpiresAt,
+    });
+    return {
+      accessToken: access.token,
+      accessExpiresAt: access.expiresAt,
+      refreshToken: token,
+      refreshExpiresAt,
+      agent: { email, dialpadUserId: entry.dialpadUserId, campaignName: entry.campaignName },
+    };
+  }
+}

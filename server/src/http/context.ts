@@ -1,0 +1,40 @@
+// Per-request context: the correlation id (accepted from X-Request-Id when sane, else generated, echoed
+// back), the request's child logger bound to it, and the authenticated principal once auth ran. Kept in
+// res.locals so nothing needs Express type augmentation.
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { REQUEST_ID_HEADER } from '../../../src-shared/contracts/http.js';
+import type { Logger } from '../logger.js';
+import type { AgentPrincipal } from '../ports.js';
+
+export interface RequestContext {
+  requestId: string;
+  log: Logger;
+  principal: AgentPrincipal | null;
+  /** Matched route pattern (metrics label), set by the route registration. */
+  route: string | null;
+}
+
+const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestContext(root: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const offered = req.get(REQUEST_ID_HEADER);
+    const requestId = offered && SANE_ID.test(offered) ? offered : randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const ctx: RequestContext = {
+      requestId,
+      log: root.child({ reqId: requestId }),
+      principal: null,
+      route: null,
+    };
+    res.locals.ctx = ctx;
+    next();
+  };
+}
+
+export function ctxOf(res: Response): RequestContext {
+  const ctx = res.locals.ctx as RequestContext | undefined;
+  if (!ctx) throw new Error('request context middleware did not run');
+  return ctx;
+}

@@ -1,0 +1,39 @@
+// The one error handler: an ApiError becomes its status and `{error:{code,message,details?}}`; a body-parser
+// failure becomes a 400; anything else is a 500 INTERNAL whose message is hidden from the client (and logged).
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import { ctxOf } from './context.js';
+
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+const isBodyParserError = (e: unknown): e is BodyParserError =>
+  typeof e === 'object' && e !== null && 'type' in e && 'status' in e && typeof e.status === 'number';
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (isBodyParserError(err) && err.status >= 400 && err.status < 500) {
+    if (err.type === 'entity.too.large') return new ApiError('BAD_REQUEST', 'request body too large');
+    if (err.type === 'entity.parse.failed')
+      return new ApiError('VALIDATION_FAILED', 'request body is not valid JSON');
+    return new ApiError('BAD_REQUEST', 'request body could not be read');
+  }
+  return new ApiError('INTERNAL', 'internal error');
+}
+
+export function errorHandler(onError?: (status: number, code: string, route: string | null) => void) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    const apiErr = toApiError(err);
+    const ctx = res.locals.ctx ? ctxOf(res) : null;
+    if (apiErr.status >= 500) ctx?.log.error({ err }, 'request failed');
+    else ctx?.log.info({ code: apiErr.code }, 'request rejected');
+    onError?.(apiErr.status, apiErr.code, ctx?.route ?? null);
+    if (res.headersSent) return;
+    res.status(apiErr.status).json(apiErr.toBody());
+  };
+}
+
+export function notFound(req: Request, _res: Response, next: NextFunction): void {
+  next(new ApiError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+}

@@ -1,0 +1,91 @@
+// One handler per HTTP_API route: the thin step from a validated request to the DialerService / AuthService,
+// plus what the HTTP layer itself owns (metrics of calls and dispositions, the disposition audit line).
+import type { z } from 'zod';
+import type { HttpApi, ResponseBody, RouteName } from '../../../src-shared/contracts/http.js';
+import type { AuthService } from '../auth/auth-service.js';
+import { auditDisposition } from '../logger.js';
+import type { CoordinatorMetrics } from '../metrics/metrics.js';
+import type { AgentPrincipal, DialerService } from '../ports.js';
+import type { WsTicketStore } from '../ws/tickets.js';
+import type { RequestContext } from './context.js';
+
+export type ReadyReport = ResponseBody<'readyz'>;
+
+export interface HandlerDeps {
+  service: DialerService;
+  auth: AuthService;
+  tickets: WsTicketStore;
+  metrics: CoordinatorMetrics;
+  readiness: () => Promise<ReadyReport>;
+}
+
+export interface HandlerInput<N extends RouteName> {
+  body: z.output<HttpApi[N]['body']>;
+  /** Non-null on every `auth: true` route. */
+  principal: AgentPrincipal | null;
+  now: number;
+  ctx: RequestContext;
+  setStatus: (status: number) => void;
+}
+
+export type Handlers = { [N in RouteName]: (input: HandlerInput<N>) => Promise<ResponseBody<N>> };
+
+const who = (p: AgentPrincipal | null): AgentPrincipal => {
+  if (!p) throw new Error('route declared auth: true but no principal was set');
+  return p;
+};
+
+export function buildHandlers(d: HandlerDeps): Handlers {
+  const { service, metrics } = d;
+  return {
+    authConfig: () => d.auth.authConfig(),
+    login: ({ body, now }) => d.auth.login(body, now),
+    refresh: ({ body, now }) => d.auth.refresh(body.refreshToken, now),
+    logout: async ({ body, now }) => {
+      await d.auth.logout(body.refreshToken, now);
+      return { ok: true as const };
+    },
+    wsTicket: ({ principal, now }) => d.tickets.issue(who(principal).email, now),
+    sessionStart: ({ principal, now }) => service.startSession(who(principal), now),
+    sessionState: async ({ principal, body, now }) => {
+      const r = await service.setSessionState(who(principal), body.state, now);
+      metrics.observeNext(r.next);
+      return r;
+    },
+    sessionCurrent: ({ principal, now }) => service.currentSession(who(principal), now),
+    sessionResync: ({ principal, now }) => service.resync(who(principal), now),
+    next: async ({ principal, now }) => service.next(who(principal), now),
+    dial: async ({ principal, body, now }) => {
+      const next = await service.dial(who(principal), body.previewId, now);
+      metrics.observeNext(next);
+      return next;
+    },
+    skip: async ({ principal, body, now }) => {
+      const next = await service.skip(who(principal), body.previewId, now);
+      metrics.observeNext(next);
+      return next;
+    },
+    disposition: async ({ principal, body, now, ctx }) => {
+      const agent = who(principal);
+      const r = await service.dispose(agent, body, now);
+      metrics.observeDisposition(r.code);
+      metrics.observeNext(r.next);
+      auditDisposition(ctx.log, {
+        agent: agent.email,
+        callId: r.callId,
+        code: r.code,
+        at: now,
+        requestId: ctx.requestId,
+        chained: r.next.kind,
+      });
+      return r;
+    },
+    stats: ({ principal, now }) => service.stats(who(principal), now),
+    healthz: async () => ({ status: 'ok' as const }),
+    readyz: async ({ setStatus }) => {
+      const r = await d.readiness();
+      if (r.status === 'not_ready') setStatus(503);
+      return r;
+    },
+  };
+}

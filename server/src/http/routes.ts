@@ -1,0 +1,81 @@
+// Generic route registration from HTTP_API: for every route, in this order: Bearer auth (when `auth`),
+// body validation with the route's zod schema (400 VALIDATION_FAILED with the zod issues, nothing changed),
+// the Idempotency-Key guard (when `idempotent`), then the handler. Nothing route-specific lives here.
+import type { Express, Request, Response } from 'express';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import { HTTP_API, IDEMPOTENCY_HEADER, type RouteName } from '../../../src-shared/contracts/http.js';
+import type { AuthService } from '../auth/auth-service.js';
+import {
+  checkIdempotencyKey,
+  type IdempotencyOptions,
+  requestHash,
+  runIdempotent,
+} from '../idempotency/guard.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
+import { ctxOf } from './context.js';
+import type { HandlerInput, Handlers } from './handlers.js';
+
+export interface RouteDeps {
+  handlers: Handlers;
+  auth: AuthService;
+  idempotency: IdempotencyStore;
+  idempotencyOptions?: IdempotencyOptions;
+  clock: () => number;
+}
+
+export function registerApiRoutes(app: Express, d: RouteDeps): void {
+  for (const name of Object.keys(HTTP_API) as RouteName[]) {
+    const route = HTTP_API[name];
+    const handler = d.handlers[name] as (input: HandlerInput<RouteName>) => Promise<unknown>;
+    const method = route.method === 'GET' ? 'get' : 'post';
+    app[method](route.path, async (req: Request, res: Response) => {
+      const ctx = ctxOf(res);
+      ctx.route = route.path;
+      const now = d.clock();
+      if (route.auth) {
+        ctx.principal = await d.auth.authenticate(req.get('authorization'), now);
+        ctx.log = ctx.log.child({ agent: ctx.principal.email });
+      }
+      // GET routes take no body; a POST without one is validated as {}.
+      const raw: unknown = route.method === 'GET' ? {} : (req.body ?? {});
+      const parsed = route.body.safeParse(raw);
+      if (!parsed.success) {
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          'request body does not match the API contract',
+          parsed.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })),
+        );
+      }
+      let status = 200;
+      const input: HandlerInput<RouteName> = {
+        body: parsed.data as never,
+        principal: ctx.principal,
+        now,
+        ctx,
+        setStatus: (s) => {
+          status = s;
+        },
+      };
+      if (!route.idempotent) {
+        const result = await handler(input);
+        res.status(status).json(result);
+        return;
+      }
+      const key = checkIdempotencyKey(req.get(IDEMPOTENCY_HEADER));
+      const email = ctx.principal?.email;
+      if (!email) throw new Error(`idempotent route ${route.path} must also require auth`);
+      const { response, replayed } = await runIdempotent(
+        d.idempotency,
+        { email, key, hash: requestHash(route.method, route.path, raw) },
+        async () => {
+          const result = await handler(input);
+          return { status, body: JSON.stringify(result) };
+        },
+        d.clock,
+        d.idempotencyOptions,
+      );
+      if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.status(response.status).type('application/json').send(response.body);
+    });
+  }
+}

@@ -1,0 +1,92 @@
+// pino JSON logging for the coordinator. Two guarantees hold for every line, whoever writes it:
+//  - secrets never appear: authorization/cookie/token/secret-like fields are redacted by path;
+//  - phone numbers never appear in clear: every string (message and fields, nested) goes through the
+//    domain's phone masker (`+1******4567`).
+// `audit()` writes the one line per disposition that says who did what, when.
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { maskPhonesInText } from '../../src-shared/domain/phone.js';
+
+export type { Logger } from 'pino';
+
+/** Field paths (pino/fast-redact syntax) whose values are replaced, at the top level and one or two levels down. */
+const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'idToken',
+  'ticket',
+  'secret',
+  'password',
+  'apiKey',
+  'webhookSecret',
+  'jwtSecret',
+];
+const REDACT_PATHS = [
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((f) => `*.${f}`),
+  ...SECRET_FIELDS.map((f) => `*.*.${f}`),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["idempotency-key"]',
+];
+
+/** Masks phone numbers in every string of a log record (bounded depth: log records are small). */
+export function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskPhonesInText(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return {
+      type: value.name,
+      message: maskPhonesInText(value.message),
+      stack: maskPhonesInText(value.stack ?? ''),
+    };
+  }
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
+  return out;
+}
+
+export interface LoggerOptions {
+  level?: pino.LevelWithSilent;
+  instanceId?: string;
+  /** Where lines go (tests capture them); stdout by default. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: opts.level ?? 'info',
+      base: { svc: 'coordinator', ...(opts.instanceId ? { instance: opts.instanceId } : {}) },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (obj) => maskDeep(obj) as Record<string, unknown>,
+      },
+      hooks: {
+        // Messages (and printf-style arguments) are masked too, not only fields.
+        logMethod(args, method) {
+          const masked = args.map((a) => (typeof a === 'string' ? maskPhonesInText(a) : a));
+          return method.apply(this, masked as Parameters<typeof method>);
+        },
+      },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    opts.destination,
+  );
+}
+
+/** The audit line for a disposition: who, what, when (always written, at info level). */
+export function auditDisposition(
+  log: Logger,
+  entry: { agent: string; callId: string; code: string; at: number; requestId?: string; chained?: string },
+): void {
+  log.info({ audit: 'disposition', ...entry, atIso: new Date(entry.at).toISOString() }, 'audit: disposition');
+}

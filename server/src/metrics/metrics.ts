@@ -1,0 +1,167 @@
+// Prometheus metrics (prom-client), one registry per coordinator instance: the seed's metrics (calls
+// initiated/completed, disposition breakdown, success rate, API response times, WebSocket connections,
+// error rates) plus Sheets queue depth and quota use, circuit states and Redis health. Values that live
+// elsewhere (queue depth, quota, circuits, Redis memory) are read at scrape time through probes.
+import client, { type Counter, type Gauge, type Histogram, type Registry } from 'prom-client';
+import type { NextStep } from '../../../src-shared/contracts/views.js';
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/** Read at scrape time; each may be absent (the demo has no Redis). */
+export interface MetricProbes {
+  sheetsQueueDepth?: () => Promise<number>;
+  sheetsQuotaUsed?: (bucket: 'sheets-read' | 'sheets-write') => Promise<number>;
+  circuits?: () => { sheets: CircuitState; dialpad: CircuitState };
+  /** used_memory and maxmemory from INFO memory (0 = no limit). */
+  redisMemory?: () => Promise<{ used: number; max: number }>;
+}
+
+const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 0.5, open: 1 };
+
+export class CoordinatorMetrics {
+  readonly registry: Registry;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly httpErrors: Counter<'route' | 'code'>;
+  readonly callsInitiated: Counter;
+  readonly callsCompleted: Counter;
+  readonly dispositions: Counter<'code'>;
+  readonly wsConnections: Gauge;
+  readonly wsMessagesSent: Counter;
+  readonly webhooks: Counter<'result'>;
+  #probes: MetricProbes;
+  #completed = 0;
+  #correct = 0;
+
+  constructor(probes: MetricProbes = {}) {
+    this.#probes = probes;
+    const registry = new client.Registry();
+    this.registry = registry;
+    client.collectDefaultMetrics({ register: registry, prefix: 'dialer_process_' });
+    const reg = [registry];
+    this.httpDuration = new client.Histogram({
+      name: 'dialer_http_request_duration_seconds',
+      help: 'API response time by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: reg,
+    });
+    this.httpErrors = new client.Counter({
+      name: 'dialer_http_errors_total',
+      help: 'API error responses by route and error code',
+      labelNames: ['route', 'code'],
+      registers: reg,
+    });
+    this.callsInitiated = new client.Counter({
+      name: 'dialer_calls_initiated_total',
+      help: 'Calls started through Dialpad',
+      registers: reg,
+    });
+    this.callsCompleted = new client.Counter({
+      name: 'dialer_calls_completed_total',
+      help: 'Calls dispositioned',
+      registers: reg,
+    });
+    this.dispositions = new client.Counter({
+      name: 'dialer_dispositions_total',
+      help: 'Dispositions by code',
+      labelNames: ['code'],
+      registers: reg,
+    });
+    const self = this;
+    new client.Gauge({
+      name: 'dialer_success_rate',
+      help: 'CORRECT / completed calls on this instance since start (alerts use the counters across instances)',
+      registers: reg,
+      collect() {
+        this.set(self.#completed === 0 ? 0 : self.#correct / self.#completed);
+      },
+    });
+    this.wsConnections = new client.Gauge({
+      name: 'dialer_ws_connections',
+      help: 'Authenticated WebSocket connections on this instance',
+      registers: reg,
+    });
+    this.wsMessagesSent = new client.Counter({
+      name: 'dialer_ws_messages_sent_total',
+      help: 'Messages sent to agents over WebSocket',
+      registers: reg,
+    });
+    this.webhooks = new client.Counter({
+      name: 'dialer_webhooks_total',
+      help: 'Dialpad webhooks by result (accepted, duplicate, rejected)',
+      labelNames: ['result'],
+      registers: reg,
+    });
+    new client.Gauge({
+      name: 'dialer_sheets_queue_depth',
+      help: 'Sheet patches waiting in the write-behind queue',
+      registers: reg,
+      async collect() {
+        if (self.#probes.sheetsQueueDepth)
+          this.set(await self.#probes.sheetsQueueDepth().catch(() => Number.NaN));
+      },
+    });
+    new client.Gauge({
+      name: 'dialer_sheets_quota_used',
+      help: 'Sheets requests used in the current one-minute quota window (shared by all instances)',
+      labelNames: ['bucket'],
+      registers: reg,
+      async collect() {
+        const used = self.#probes.sheetsQuotaUsed;
+        if (!used) return;
+        for (const bucket of ['sheets-read', 'sheets-write'] as const)
+          this.set({ bucket }, await used(bucket).catch(() => Number.NaN));
+      },
+    });
+    new client.Gauge({
+      name: 'dialer_circuit_state',
+      help: 'Circuit breaker state: 0 closed, 0.5 half-open, 1 open',
+      labelNames: ['circuit'],
+      registers: reg,
+      collect() {
+        const c = self.#probes.circuits?.();
+        if (!c) return;
+        this.set({ circuit: 'sheets' }, CIRCUIT_VALUE[c.sheets]);
+        this.set({ circuit: 'dialpad' }, CIRCUIT_VALUE[c.dialpad]);
+      },
+    });
+    new client.Gauge({
+      name: 'dialer_redis_memory_used_bytes',
+      help: 'Redis used_memory',
+      registers: reg,
+      async collect() {
+        const m = await self.#probes.redisMemory?.().catch(() => null);
+        if (m) this.set(m.used);
+      },
+    });
+    new client.Gauge({
+      name: 'dialer_redis_memory_max_bytes',
+      help: 'Redis maxmemory (0 = unlimited)',
+      registers: reg,
+      async collect() {
+        const m = await self.#probes.redisMemory?.().catch(() => null);
+        if (m) this.set(m.max);
+      },
+    });
+  }
+
+  setProbes(probes: MetricProbes): void {
+    this.#probes = { ...this.#probes, ...probes };
+  }
+
+  /** Counts a call started by whatever step the API returned (dial, chained dial, play, skip). */
+  observeNext(next: NextStep): void {
+    if (next.kind === 'call') this.callsInitiated.inc();
+  }
+
+  observeDisposition(code: string): void {
+    this.callsCompleted.inc();
+    this.dispositions.inc({ code });
+    this.#completed += 1;
+    if (code === 'CORRECT') this.#correct += 1;
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,68 @@
+// In-order, exactly-once delivery of one agent's events to one socket. Live events (from the bus's pub/sub)
+// may arrive while the replay is still being read, twice (replay and live overlap) or with a hole (a pub/sub
+// message lost while Redis reconnected): this class sends each seq once, in order, and fills holes from the
+// stream. All work runs on one promise chain so sends never interleave.
+import type { AgentEvent, ServerMessage } from '../../../src-shared/contracts/ws.js';
+import { WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
+import type { AgentEventBus } from '../ports.js';
+
+type Delivered = { seq: number; at: number; event: AgentEvent };
+
+export class AgentDelivery {
+  #delivered: number;
+  #ready = false;
+  #buffer: Delivered[] = [];
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly email: string,
+    private readonly bus: AgentEventBus,
+    private readonly send: (m: ServerMessage) => void,
+    private readonly onError: (e: unknown) => void,
+    startSeq: number,
+  ) {
+    this.#delivered = startSeq;
+  }
+
+  get delivered(): number {
+    return this.#delivered;
+  }
+
+  /** Replay is done up to `seq`: from now on live events flow (buffered ones first). */
+  start(seq: number): void {
+    this.#delivered = Math.max(this.#delivered, seq);
+    this.#ready = true;
+    const buffered = this.#buffer;
+    this.#buffer = [];
+    for (const e of buffered) this.live(e);
+  }
+
+  live(e: Delivered): void {
+    if (!this.#ready) {
+      this.#buffer.push(e);
+      return;
+    }
+    this.#chain = this.#chain.then(() => this.#deliver(e)).catch(this.onError);
+  }
+
+  async #deliver(e: Delivered): Promise<void> {
+    if (e.seq <= this.#delivered) return;
+    if (e.seq === this.#delivered + 1) {
+      this.#emit(e);
+      return;
+    }
+    // A hole: read what we missed from the stream (it includes e itself).
+    const r = await this.bus.readSince(this.email, this.#delivered);
+    if (r.truncated) {
+      this.send({ v: WS_PROTOCOL_VERSION, type: 'RESYNC_REQUIRED', serverSeq: r.lastSeq });
+      this.#delivered = r.lastSeq;
+      return;
+    }
+    for (const x of r.events) if (x.seq > this.#delivered) this.#emit(x);
+  }
+
+  #emit(e: Delivered): void {
+    this.send({ v: WS_PROTOCOL_VERSION, type: 'EVENT', seq: e.seq, at: e.at, event: e.event });
+    this.#delivered = e.seq;
+  }
+}
