@@ -1,0 +1,96 @@
+// Fault injection for the emulated APIs, shared by both emulators. A rule selects operations (by name or by
+// a group such as `read`/`write`) and fires always, with a probability (seeded), or for the next N
+// matching requests; when it fires it adds latency, answers with an HTTP error, or holds the request
+// unanswered (a timeout as the client sees it).
+import { z } from 'zod';
+import type { Rng } from './rng.js';
+
+export const FaultRuleSchema = z
+  .object({
+    /** Operation name, group name or '*'; or a list of them. */
+    route: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).default('*'),
+    /** Added before answering (also before an injected error). */
+    latencyMs: z.number().int().min(0).max(600_000).optional(),
+    /** Answer with this HTTP status and the API's own error body for it. */
+    status: z.number().int().min(400).max(599).optional(),
+    /** Retry-After header (seconds) sent with an injected 429/503. Default 1 for 429. */
+    retryAfterSec: z.number().int().min(0).max(3600).optional(),
+    /** Never answer (the socket stays open until the client gives up or the emulator closes). */
+    hang: z.boolean().optional(),
+    /** Fire with this probability (drawn from the emulator's seeded RNG). */
+    probability: z.number().min(0).max(1).optional(),
+    /** Fire for the next N matching requests only, then the rule removes itself. */
+    times: z.number().int().min(1).optional(),
+    /** Overrides the error message of an injected status. */
+    message: z.string().optional(),
+  })
+  .strict();
+export type FaultRule = z.input<typeof FaultRuleSchema>;
+type ParsedRule = z.output<typeof FaultRuleSchema>;
+
+/** What the rules decided for one request. */
+export interface FaultDecision {
+  latencyMs: number;
+  status?: number;
+  retryAfterSec?: number;
+  hang?: boolean;
+  message?: string;
+}
+
+export class FaultInjector {
+  #rules: ParsedRule[] = [];
+  readonly #rng: Rng;
+  /** group name → operation names it covers. */
+  readonly #groups: Readonly<Record<string, readonly string[]>>;
+
+  constructor(rng: Rng, groups: Readonly<Record<string, readonly string[]>> = {}) {
+    this.#rng = rng;
+    this.#groups = groups;
+  }
+
+  /** Replaces every rule (validated: throws a ZodError on a bad rule, leaving the old rules in place). */
+  set(rules: readonly FaultRule[]): void {
+    this.#rules = rules.map((r) => FaultRuleSchema.parse(r));
+  }
+
+  add(rule: FaultRule): void {
+    this.#rules.push(FaultRuleSchema.parse(rule));
+  }
+
+  clear(): void {
+    this.#rules = [];
+  }
+
+  list(): ParsedRule[] {
+    return this.#rules.map((r) => ({ ...r }));
+  }
+
+  #matches(rule: ParsedRule, op: string): boolean {
+    const selectors = Array.isArray(rule.route) ? rule.route : [rule.route];
+    return selectors.some((s) => s === '*' || s === op || (this.#groups[s]?.includes(op) ?? false));
+  }
+
+  /** Decides the faults for one request to operation `op`, consuming `times` budgets. */
+  decide(op: string): FaultDecision {
+    const decision: FaultDecision = { latencyMs: 0 };
+    const spent: ParsedRule[] = [];
+    for (const rule of this.#rules) {
+      if (!this.#matches(rule, op)) continue;
+      if (rule.probability !== undefined && this.#rng() >= rule.probability) continue;
+      if (rule.times !== undefined) {
+        rule.times -= 1;
+        if (rule.times <= 0) spent.push(rule);
+      }
+      decision.latencyMs += rule.latencyMs ?? 0;
+      if (rule.hang) decision.hang = true;
+      if (rule.status !== undefined && decision.status === undefined) {
+        decision.status = rule.status;
+        const retryAfter = rule.retryAfterSec ?? (rule.status === 429 ? 1 : undefined);
+        if (retryAfter !== undefined) decision.retryAfterSec = retryAfter;
+        if (rule.message !== undefined) decision.message = rule.message;
+      }
+    }
+    if (spent.length) this.#rules = this.#rules.filter((r) => !spent.includes(r));
+    return decision;
+  }
+}

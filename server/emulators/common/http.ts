@@ -1,0 +1,141 @@
+// A tiny node:http toolkit shared by both emulators: a regex router (the Google paths contain ':' verbs
+// such as `values:batchGet` that Express route strings treat as parameters), body reading, JSON replies,
+// and listen/close helpers that hand back the root URL.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  url: URL;
+  /** Named regex groups of the matched route, URI-decoded. */
+  params: Record<string, string>;
+  /** The raw request body (empty for GET). */
+  body: Buffer;
+}
+
+export type RouteHandler = (ctx: RequestContext) => Promise<void> | void;
+
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  /** Operation name used by the request log and fault selectors (e.g. `values.get`, `initiate_call`). */
+  name: string;
+  handler: RouteHandler;
+}
+
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+export class Router {
+  readonly #routes: Route[] = [];
+
+  add(method: string, pattern: RegExp, name: string, handler: RouteHandler): this {
+    this.#routes.push({ method, pattern, name, handler });
+    return this;
+  }
+
+  /** Matches on the raw (still percent-encoded) path so an encoded '/' inside a range stays inside it. */
+  match(method: string, rawPath: string): RouteMatch | 'method-not-allowed' | null {
+    let pathMatched = false;
+    for (const route of this.#routes) {
+      const m = route.pattern.exec(rawPath);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(m.groups ?? {})) {
+        if (v !== undefined) params[k] = safeDecode(v);
+      }
+      return { route, params };
+    }
+    return pathMatched ? 'method-not-allowed' : null;
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export async function readBody(req: IncomingMessage, limitBytes = 20 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limitBytes) throw new Error('request body too large');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Parses a JSON body; undefined for an empty body, throws SyntaxError on invalid JSON. */
+export function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  return JSON.parse(body.toString('utf8'));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface Listening {
+  server: Server;
+  port: number;
+  /** http://host:port/ (with the trailing slash the googleapis rootUrl expects). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  port = 0,
+  host = '127.0.0.1',
+): Promise<Listening> {
+  const server = createServer(handler);
+  // Keep-alive sockets would otherwise hold close() open until their idle timeout.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    server,
+    port: addr.port,
+    url: `http://${shownHost}:${addr.port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Held ("hang") requests and idle keep-alive sockets must not keep the process alive.
+        server.closeAllConnections();
+      }),
+  };
+}

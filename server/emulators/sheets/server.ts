@@ -1,0 +1,220 @@
+// The Google Sheets API v4 emulator: serves `/v4/...` at its root (the googleapis client keeps only the
+// origin of rootUrl), checks for a Bearer token or `key=`, applies injected faults, logs every request,
+// and answers with the real response shapes and error bodies. `startSheetsEmulator` is the entry point.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ZodError } from 'zod';
+import type { FaultRule } from '../common/faults.js';
+import { listen, parseJsonBody, readBody, Router, sendJson, sleep } from '../common/http.js';
+import { createEmulatorLogger, type Logger } from '../common/log.js';
+import { createSheetsAdminRouter } from './admin.js';
+import { applyBatchUpdate, BatchUpdateBodySchema, planBatchUpdate } from './batch-update.js';
+import { errorBody, GoogleApiError, quotaExceeded } from './errors.js';
+import { parseFieldMask, selectFields } from './field-mask.js';
+import type { SheetsFixture } from './fixture.js';
+import type { SpreadsheetModel } from './model.js';
+import { spreadsheetView } from './spreadsheet-view.js';
+import { SHEETS_FAULT_GROUPS, SheetsEmulatorState, type SheetsOperation } from './state.js';
+import { valuesBatchGet, valuesBatchUpdate, valuesGet, valuesUpdate } from './values-routes.js';
+
+export interface SheetsEmulatorOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  host?: string;
+  seed?: SheetsFixture;
+  /** JSON file the state is saved to after every change and loaded from at start (it wins over `seed`). */
+  persistFile?: string;
+  faults?: readonly FaultRule[];
+  /** Seed of the RNG behind probabilistic faults. */
+  rngSeed?: number;
+  /** When set, only these Bearer tokens / API keys are accepted (default: any non-empty one). */
+  acceptTokens?: readonly string[];
+  logger?: Logger;
+}
+
+export interface SheetsEmulator {
+  /** Root URL with a trailing slash, e.g. http://127.0.0.1:PORT/ (pass as `rootUrl`). */
+  url: string;
+  port: number;
+  state: SheetsEmulatorState;
+  close(): Promise<void>;
+}
+
+type Handler = (ss: SpreadsheetModel, ctx: Parameters<Parameters<Router['add']>[3]>[0]) => unknown;
+
+const ID = '(?<id>[^/:]+)';
+
+function apiRouter(state: SheetsEmulatorState): Router {
+  const op = (name: SheetsOperation, handler: Handler) => async (ctx: Parameters<Handler>[1]) => {
+    const ss = state.spreadsheet(ctx.params.id ?? '');
+    if (!ss) throw new GoogleApiError(404);
+    const result = handler(ss, ctx);
+    if (SHEETS_FAULT_GROUPS.write?.includes(name)) state.persist();
+    const fields = ctx.url.searchParams.get('fields');
+    sendJson(ctx.res, 200, fields ? selectFields(result, parseFieldMask(fields)) : result);
+  };
+  return new Router()
+    .add(
+      'GET',
+      new RegExp(`^/v4/spreadsheets/${ID}/values:batchGet$`),
+      'values.batchGet',
+      op('values.batchGet', valuesBatchGet),
+    )
+    .add(
+      'POST',
+      new RegExp(`^/v4/spreadsheets/${ID}/values:batchUpdate$`),
+      'values.batchUpdate',
+      op('values.batchUpdate', (ss, ctx) => valuesBatchUpdate(ss, parseJsonBody(ctx.body))),
+    )
+    .add(
+      'GET',
+      new RegExp(`^/v4/spreadsheets/${ID}/values/(?<range>[^/]+)$`),
+      'values.get',
+      op('values.get', valuesGet),
+    )
+    .add(
+      'PUT',
+      new RegExp(`^/v4/spreadsheets/${ID}/values/(?<range>[^/]+)$`),
+      'values.update',
+      op('values.update', (ss, ctx) => valuesUpdate(ss, ctx, parseJsonBody(ctx.body))),
+    )
+    .add(
+      'GET',
+      new RegExp(`^/v4/spreadsheets/${ID}$`),
+      'spreadsheets.get',
+      op('spreadsheets.get', (ss, ctx) => {
+        const fields = ctx.url.searchParams.get('fields');
+        // With a field mask, includeGridData is ignored and the mask decides whether grid data is returned.
+        const includeGridData = fields
+          ? /(^|[,(/.])(data|\*)([,()/.]|$)/.test(fields)
+          : ctx.url.searchParams.get('includeGridData') === 'true';
+        return spreadsheetView(ss, { ranges: ctx.url.searchParams.getAll('ranges'), includeGridData });
+      }),
+    )
+    .add(
+      'POST',
+      new RegExp(`^/v4/spreadsheets/${ID}:batchUpdate$`),
+      'spreadsheets.batchUpdate',
+      op('spreadsheets.batchUpdate', (ss, ctx) => {
+        const parsed = BatchUpdateBodySchema.safeParse(parseJsonBody(ctx.body) ?? {});
+        if (!parsed.success)
+          throw new GoogleApiError(400, `Invalid JSON payload received. ${parsed.error.issues[0]?.message}`);
+        const b = parsed.data;
+        applyBatchUpdate(planBatchUpdate(ss, b.requests));
+        const out: Record<string, unknown> = {
+          spreadsheetId: ss.spreadsheetId,
+          replies: b.requests.map(() => ({})),
+        };
+        if (b.includeSpreadsheetInResponse) {
+          out.updatedSpreadsheet = spreadsheetView(ss, {
+            ranges: b.responseRanges ?? [],
+            includeGridData: b.responseIncludeGridData ?? false,
+          });
+        }
+        return out;
+      }),
+    );
+}
+
+function isAuthorized(req: IncomingMessage, url: URL, accept: readonly string[] | undefined): boolean {
+  const header = req.headers.authorization ?? '';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  const key = url.searchParams.get('key') ?? undefined;
+  const token = bearer ?? key;
+  if (!token) return false;
+  return !accept || accept.includes(token);
+}
+
+export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Promise<SheetsEmulator> {
+  const log = opts.logger ?? createEmulatorLogger('sheets-emulator');
+  const state = new SheetsEmulatorState({
+    ...(opts.seed ? { seed: opts.seed } : {}),
+    ...(opts.persistFile ? { persistFile: opts.persistFile } : {}),
+    ...(opts.faults ? { faults: opts.faults } : {}),
+    ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
+  });
+  const api = apiRouter(state);
+  const admin = createSheetsAdminRouter(state);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const at = Date.now();
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const method = req.method ?? 'GET';
+    const rawPath = url.pathname;
+    if (rawPath.startsWith('/__emulator/')) {
+      const m = admin.match(method, rawPath);
+      if (!m || m === 'method-not-allowed') return sendJson(res, 404, { error: 'no such admin route' });
+      try {
+        await m.route.handler({ req, res, method, url, params: m.params, body: await readBody(req) });
+      } catch (e) {
+        sendJson(res, 400, { error: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    }
+    const m = api.match(method, rawPath);
+    if (!m || m === 'method-not-allowed') {
+      return sendJson(res, 404, errorBody(404, `Method not found: ${method} ${rawPath}`));
+    }
+    const route = m.route.name;
+    let status = 200;
+    let faulted = false;
+    try {
+      const body = await readBody(req);
+      if (!isAuthorized(req, url, opts.acceptTokens)) throw new GoogleApiError(401);
+      const fault = state.faults.decide(route);
+      if (fault.latencyMs) await sleep(fault.latencyMs);
+      if (fault.hang) {
+        faulted = true;
+        status = 0;
+        log.info({ route }, 'fault: holding request unanswered');
+        return;
+      }
+      if (fault.status !== undefined) {
+        faulted = true;
+        const isRead = SHEETS_FAULT_GROUPS.read?.includes(route as SheetsOperation) ?? false;
+        const err =
+          fault.status === 429 && !fault.message
+            ? quotaExceeded(isRead ? 'Read' : 'Write')
+            : new GoogleApiError(fault.status, fault.message);
+        const headers: Record<string, string> = {};
+        if (fault.retryAfterSec !== undefined) headers['retry-after'] = String(fault.retryAfterSec);
+        status = err.code;
+        log.info({ route, status }, 'fault: injected error');
+        return sendJson(res, err.code, errorBody(err.code, err.message, err.details), headers);
+      }
+      await m.route.handler({ req, res, method, url, params: m.params, body });
+    } catch (e) {
+      const err =
+        e instanceof GoogleApiError
+          ? e
+          : e instanceof SyntaxError
+            ? new GoogleApiError(400, `Invalid JSON payload received. ${e.message}`)
+            : e instanceof ZodError
+              ? new GoogleApiError(400, e.issues[0]?.message)
+              : new GoogleApiError(500);
+      if (err.code === 500) log.error({ err: e, route }, 'emulator bug');
+      status = err.code;
+      sendJson(res, err.code, errorBody(err.code, err.message, err.details));
+    } finally {
+      state.requestLog.record({ at, route, method, path: rawPath, status, faulted });
+      log.debug({ route, status, faulted }, 'request');
+    }
+  };
+
+  const server = await listen(
+    (req, res) => {
+      void handle(req, res);
+    },
+    opts.port ?? 0,
+    opts.host ?? '127.0.0.1',
+  );
+  log.info({ url: server.url }, 'sheets emulator listening');
+  return {
+    url: server.url,
+    port: server.port,
+    state,
+    close: async () => {
+      await server.close();
+      state.persist();
+    },
+  };
+}

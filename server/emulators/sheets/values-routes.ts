@@ -1,0 +1,147 @@
+// values.get, values.batchGet, values.update and values.batchUpdate: query and body parsed with zod into
+// the API's own 400s, atomic batches (all ranges validated before any cell changes).
+import { z } from 'zod';
+import type { RequestContext } from '../common/http.js';
+import { GoogleApiError } from './errors.js';
+import { applyWrite, type MajorDimension, planWrite, readValues, resolveRange } from './grid.js';
+import type { RenderOption, SpreadsheetModel } from './model.js';
+
+const DimensionSchema = z
+  .enum(['ROWS', 'COLUMNS', 'DIMENSION_UNSPECIFIED'])
+  .transform((d): MajorDimension => (d === 'COLUMNS' ? 'COLUMNS' : 'ROWS'));
+const RenderSchema = z.enum(['FORMATTED_VALUE', 'UNFORMATTED_VALUE', 'FORMULA']);
+const InputOptionSchema = z.enum(['RAW', 'USER_ENTERED']);
+const CellInputSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const ValueRangeInputSchema = z.object({
+  range: z.string().optional(),
+  majorDimension: DimensionSchema.optional(),
+  values: z.array(z.array(CellInputSchema)).optional(),
+});
+
+const BatchUpdateValuesSchema = z.object({
+  valueInputOption: InputOptionSchema.optional(),
+  data: z.array(ValueRangeInputSchema.extend({ range: z.string() })).default([]),
+  includeValuesInResponse: z.boolean().optional(),
+  responseValueRenderOption: RenderSchema.optional(),
+  responseDateTimeRenderOption: z.string().optional(),
+});
+
+function enumParam<T>(
+  schema: z.ZodType<T>,
+  raw: string | null,
+  field: string,
+  typeName: string,
+): T | undefined {
+  if (raw === null) return undefined;
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    throw new GoogleApiError(
+      400,
+      `Invalid value at '${field}' (type.googleapis.com/google.apps.sheets.v4.${typeName}), "${raw}"`,
+    );
+  }
+  return r.data;
+}
+
+function readOptions(url: URL): { dim: MajorDimension; render: RenderOption } {
+  return {
+    dim:
+      enumParam(DimensionSchema, url.searchParams.get('majorDimension'), 'major_dimension', 'Dimension') ??
+      'ROWS',
+    render:
+      enumParam(
+        RenderSchema,
+        url.searchParams.get('valueRenderOption'),
+        'value_render_option',
+        'ValueRenderOption',
+      ) ?? 'FORMATTED_VALUE',
+  };
+}
+
+/** Omits zero counters, as proto3 JSON does. */
+function nz(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0));
+}
+
+export function valuesGet(ss: SpreadsheetModel, ctx: RequestContext): unknown {
+  const { dim, render } = readOptions(ctx.url);
+  return readValues(resolveRange(ss, ctx.params.range ?? ''), dim, render);
+}
+
+export function valuesBatchGet(ss: SpreadsheetModel, ctx: RequestContext): unknown {
+  const { dim, render } = readOptions(ctx.url);
+  const ranges = ctx.url.searchParams.getAll('ranges');
+  return {
+    spreadsheetId: ss.spreadsheetId,
+    valueRanges: ranges.map((r) => readValues(resolveRange(ss, r), dim, render)),
+  };
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new GoogleApiError(
+      400,
+      `Invalid JSON payload received. Invalid value at '${issue?.path.join('.') ?? ''}': ${issue?.message ?? ''}`,
+    );
+  }
+  return r.data;
+}
+
+export function valuesBatchUpdate(ss: SpreadsheetModel, body: unknown): unknown {
+  const b = parseBody(BatchUpdateValuesSchema, body);
+  if (!b.valueInputOption) throw new GoogleApiError(400, "'valueInputOption' is required but not specified");
+  const plans = b.data.map((d) => planWrite(ss, d.range, d.values ?? [], d.majorDimension ?? 'ROWS'));
+  for (const p of plans) applyWrite(p, b.valueInputOption);
+  const responses = plans.map((p, i) => {
+    const r: Record<string, unknown> = nz({
+      spreadsheetId: ss.spreadsheetId,
+      updatedRange: p.updatedRange,
+      updatedRows: p.updatedRows,
+      updatedColumns: p.updatedColumns,
+      updatedCells: p.updatedCells,
+    });
+    if (b.includeValuesInResponse) {
+      r.updatedData = readValues(
+        resolveRange(ss, p.updatedRange),
+        b.data[i]?.majorDimension ?? 'ROWS',
+        b.responseValueRenderOption ?? 'FORMATTED_VALUE',
+      );
+    }
+    return r;
+  });
+  const sum = (k: 'updatedRows' | 'updatedColumns' | 'updatedCells') => plans.reduce((n, p) => n + p[k], 0);
+  return {
+    ...nz({
+      spreadsheetId: ss.spreadsheetId,
+      totalUpdatedRows: sum('updatedRows'),
+      totalUpdatedColumns: sum('updatedColumns'),
+      totalUpdatedCells: sum('updatedCells'),
+      totalUpdatedSheets: new Set(plans.filter((p) => p.updatedCells > 0).map((p) => p.sheet)).size,
+    }),
+    ...(responses.length ? { responses } : {}),
+  };
+}
+
+export function valuesUpdate(ss: SpreadsheetModel, ctx: RequestContext, body: unknown): unknown {
+  const option = enumParam(
+    InputOptionSchema,
+    ctx.url.searchParams.get('valueInputOption'),
+    'value_input_option',
+    'ValueInputOption',
+  );
+  if (!option) throw new GoogleApiError(400, "'valueInputOption' is required but not specified");
+  const b = parseBody(ValueRangeInputSchema, body);
+  const range = ctx.params.range ?? '';
+  const plan = planWrite(ss, range, b.values ?? [], b.majorDimension ?? 'ROWS');
+  applyWrite(plan, option);
+  return nz({
+    spreadsheetId: ss.spreadsheetId,
+    updatedRange: plan.updatedRange,
+    updatedRows: plan.updatedRows,
+    updatedColumns: plan.updatedColumns,
+    updatedCells: plan.updatedCells,
+  });
+}
