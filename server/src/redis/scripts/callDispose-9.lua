@@ -1,0 +1,49 @@
+--[[
+  The disposition transition: writes the lead's new owned state (compare-and-set on its version), marks
+  the call DISPOSED, releases the claim if the session still holds it, counts stats, adds the number to
+  the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
+  disposition the API accepted always has its sheet write queued (AOF makes both durable together).
+  A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
+
+  Input:
+    KEYS[1] call hash        KEYS[6] tab lead index ZSET
+    KEYS[2] session hash     KEYS[7] session stats HASH
+    KEYS[3] lead hash        KEYS[8] do-not-call SET
+    KEYS[4] lead claim       KEYS[9] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
+    KEYS[5] open-call timeouts ZSET
+    ARGV[1] callId           ARGV[8]  talk ms to add (0 when the ENDED step already counted it)
+    ARGV[2] claim prefix     ARGV[9]  do-not-call number, or ""
+    ARGV[3] expected version ARGV[10] now (epoch ms)
+    ARGV[4] owned state JSON ARGV[11] lead-change channel
+    ARGV[5] sheet patch JSON ARGV[12] tab tag
+    ARGV[6] disposition code ARGV[13] rowId
+    ARGV[7] 1 if a success
+
+  Output:
+    { new lead version, call fields }
+    -8 call missing   -9 already disposed (or a failed dial)   -4 lead version mismatch
+]]
+--- @include "dialerLead"
+--- @include "enqueuePatch"
+local c = redis.call('HMGET', KEYS[1], 'state', 'endReason', 'endedAt')
+if not c[1] then return -8 end
+if c[1] == 'DISPOSED' or c[2] == 'DIAL_FAILED' then return -9 end
+if not leadVersionIs(KEYS[3], ARGV[3]) then return -4 end
+
+local v = leadWrite(KEYS[3], KEYS[6], ARGV[13], ARGV[4], ARGV[10])
+redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', ARGV[10])
+if (c[3] or '') == '' then redis.call('HSET', KEYS[1], 'endedAt', ARGV[10]) end
+redis.call('ZREM', KEYS[5], ARGV[1])
+if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
+if redis.call('HGET', KEYS[2], 'callId') == ARGV[1] then
+  redis.call('HSET', KEYS[2], 'callId', '', 'updatedAt', ARGV[10])
+  redis.call('HINCRBY', KEYS[2], 'version', 1)
+end
+redis.call('HINCRBY', KEYS[7], 'completed', 1)
+redis.call('HINCRBY', KEYS[7], 'd:' .. ARGV[6], 1)
+redis.call('HINCRBY', KEYS[7], 'successes', tonumber(ARGV[7]))
+if tonumber(ARGV[8]) > 0 then redis.call('HINCRBY', KEYS[7], 'talkMs', tonumber(ARGV[8])) end
+if ARGV[9] ~= '' then redis.call('SADD', KEYS[8], ARGV[9]) end
+if ARGV[5] ~= '' then enqueuePatch(KEYS[9], ARGV[5], ARGV[10]) end
+leadChanged(ARGV[11], ARGV[12], ARGV[13])
+return { v, redis.call('HGETALL', KEYS[1]) }

@@ -1,0 +1,37 @@
+--[[
+  Dialpad refused or failed to ring: puts the number back (owned state + sheet patch), ends the call as
+  DIAL_FAILED (never shown to the agent as a disposition), frees the session and releases the claim.
+
+  Input:
+    KEYS[1] session hash     KEYS[5] open-call timeouts ZSET
+    KEYS[2] lead hash        KEYS[6] tab lead index ZSET
+    KEYS[3] lead claim       KEYS[7] session stats HASH
+    KEYS[4] call hash        KEYS[8] tab write-behind queue STREAM
+    ARGV[1] callId           ARGV[6] claim value to release
+    ARGV[2] expected version ARGV[7] lead-change channel
+    ARGV[3] owned state JSON ARGV[8] tab tag
+    ARGV[4] sheet patch JSON ARGV[9] rowId
+    ARGV[5] now (epoch ms)
+
+  Output:
+    new lead version
+    -8 call missing   -9 the call already moved past DIALING   -4 lead version mismatch
+]]
+--- @include "dialerLead"
+--- @include "enqueuePatch"
+local state = redis.call('HGET', KEYS[4], 'state')
+if not state then return -8 end
+if state ~= 'DIALING' then return -9 end
+if not leadVersionIs(KEYS[2], ARGV[2]) then return -4 end
+local v = leadWrite(KEYS[2], KEYS[6], ARGV[9], ARGV[3], ARGV[5])
+redis.call('HSET', KEYS[4], 'state', 'ENDED', 'endedAt', ARGV[5], 'endReason', 'DIAL_FAILED')
+redis.call('ZREM', KEYS[5], ARGV[1])
+if redis.call('HGET', KEYS[1], 'callId') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5])
+  redis.call('HINCRBY', KEYS[1], 'version', 1)
+end
+if redis.call('GET', KEYS[3]) == ARGV[6] then redis.call('DEL', KEYS[3]) end
+redis.call('HINCRBY', KEYS[7], 'initiated', -1)
+if ARGV[4] ~= '' then enqueuePatch(KEYS[8], ARGV[4], ARGV[5]) end
+leadChanged(ARGV[7], ARGV[8], ARGV[9])
+return v

@@ -1,0 +1,59 @@
+--[[
+  The dial transition: under the session lock, claim the lead (or keep the preview's claim), mark the
+  number IN_PROGRESS (owned state + sheet patch queued atomically) and create the call record with its
+  timeout. The caller then asks Dialpad to ring; on failure it runs callRevertDial.
+
+  Input:
+    KEYS[1] session lock          KEYS[6] call hash
+    KEYS[2] session hash          KEYS[7] open-call timeouts ZSET
+    KEYS[3] lead hash             KEYS[8] tab lead index ZSET
+    KEYS[4] lead claim            KEYS[9] session stats HASH
+    KEYS[5] do-not-call SET       KEYS[10] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
+    ARGV[1] lock owner token      ARGV[9]  sheet patch JSON, or ""
+    ARGV[2] claim prefix          ARGV[10] call record JSON (flat field map, "" = null)
+    ARGV[3] previewId or ""       ARGV[11] callId
+    ARGV[4] expected lead version ARGV[12] call timeout deadline (epoch ms)
+    ARGV[5] number (E.164)        ARGV[13] now (epoch ms)
+    ARGV[6] claim value           ARGV[14] lead-change channel
+    ARGV[7] lease ms              ARGV[15] tab tag
+    ARGV[8] owned state JSON      ARGV[16] rowId
+
+  Output:
+    new lead version
+    -2 lock not owned   -1 session missing   -11 session not in PLAY   -7 the session has a call
+    -10 previewId is not the pending preview (or a preview is pending and none was named)
+    -4 lead version mismatch   -5 lead claimed by another session   -6 number on the do-not-call list
+]]
+--- @include "dialerLead"
+--- @include "enqueuePatch"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -2 end
+local s = redis.call('HMGET', KEYS[2], 'state', 'callId', 'preview')
+if not s[1] then return -1 end
+if s[1] ~= 'PLAY' then return -11 end
+if (s[2] or '') ~= '' then return -7 end
+local preview = s[3] or ''
+if ARGV[3] == '' then
+  if preview ~= '' then return -10 end
+else
+  if preview == '' then return -10 end
+  local p = cjson.decode(preview)
+  if p.previewId ~= ARGV[3] or p.rowId ~= ARGV[16] then return -10 end
+end
+if not leadVersionIs(KEYS[3], ARGV[4]) then return -4 end
+if redis.call('EXISTS', KEYS[4]) == 1 and not claimIsOurs(KEYS[4], ARGV[2]) then return -5 end
+if redis.call('SISMEMBER', KEYS[5], ARGV[5]) == 1 then return -6 end
+
+local v = leadWrite(KEYS[3], KEYS[8], ARGV[16], ARGV[8], ARGV[13])
+redis.call('SET', KEYS[4], ARGV[6], 'PX', ARGV[7])
+local fields = cjson.decode(ARGV[10])
+for k, val in pairs(fields) do
+  redis.call('HSET', KEYS[6], k, tostring(val))
+end
+redis.call('ZADD', KEYS[7], ARGV[12], ARGV[11])
+redis.call('HSET', KEYS[2], 'callId', ARGV[11], 'preview', '', 'updatedAt', ARGV[13])
+redis.call('HINCRBY', KEYS[2], 'version', 1)
+redis.call('HINCRBY', KEYS[9], 'initiated', 1)
+redis.call('HSETNX', KEYS[9], 'since', ARGV[13])
+if ARGV[9] ~= '' then enqueuePatch(KEYS[10], ARGV[9], ARGV[13]) end
+leadChanged(ARGV[14], ARGV[15], ARGV[16])
+return v

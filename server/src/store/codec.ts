@@ -1,0 +1,175 @@
+// Redis HASH fields <-> Store records. Everything read back from Redis is parsed with zod (a hand-edited or
+// half-written key is an error, not a silent misread). Empty string stands for null in a HASH field.
+import { z } from 'zod';
+import { CallEndReasonSchema } from '../../../src-shared/contracts/views.js';
+import { DISPOSITION_CODES, DispositionCodeSchema } from '../../../src-shared/domain/disposition.js';
+import { CallStateSchema, SessionStateSchema } from '../../../src-shared/domain/session.js';
+import { PhoneStatusSchema, SkipReasonSchema } from '../../../src-shared/domain/status.js';
+import type {
+  CallRecord,
+  LeadOwnedState,
+  LeadOverlay,
+  PendingPreview,
+  SessionRecord,
+  StatsCounters,
+} from './types.js';
+
+const int = z.coerce.number().int();
+const nullableInt = z.string().transform((s, ctx) => {
+  if (s === '') return null;
+  const n = Number(s);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: 'custom', message: `not a number: ${s}` });
+    return z.NEVER;
+  }
+  return n;
+});
+const nullableStr = z.string().transform((s) => (s === '' ? null : s));
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? '', schema);
+
+export const PendingPreviewSchema = z.object({
+  previewId: z.string(),
+  rowId: z.string(),
+  numberIndex: z.number().int().min(0).max(9),
+  claimedAt: z.number(),
+  dialAt: z.number(),
+});
+
+const previewField = z.string().transform((s, ctx): PendingPreview | null => {
+  if (s === '') return null;
+  const r = PendingPreviewSchema.safeParse(JSON.parse(s));
+  if (!r.success) {
+    ctx.addIssue({ code: 'custom', message: 'bad pending preview' });
+    return z.NEVER;
+  }
+  return r.data;
+});
+
+const SessionHashSchema = z.object({
+  id: z.string(),
+  agentEmail: z.string(),
+  tag: z.string(),
+  spreadsheetId: z.string(),
+  sheetId: int,
+  tabTitle: z.string(),
+  campaignName: z.string(),
+  dialpadUserId: z.string(),
+  state: SessionStateSchema,
+  version: int,
+  startedAt: int,
+  endedAt: opt(nullableInt),
+  callId: opt(nullableStr),
+  preview: opt(previewField),
+});
+
+export function sessionToHash(s: SessionRecord): Record<string, string> {
+  return {
+    id: s.id,
+    agentEmail: s.agentEmail,
+    tag: s.tag,
+    spreadsheetId: s.spreadsheetId,
+    sheetId: String(s.sheetId),
+    tabTitle: s.tabTitle,
+    campaignName: s.campaignName,
+    dialpadUserId: s.dialpadUserId,
+    state: s.state,
+    version: String(s.version),
+    startedAt: String(s.startedAt),
+    endedAt: s.endedAt === null ? '' : String(s.endedAt),
+    callId: s.callId ?? '',
+    preview: s.preview ? JSON.stringify(s.preview) : '',
+  };
+}
+
+export function sessionFromHash(h: Record<string, string>): SessionRecord | null {
+  if (!h.id) return null;
+  return SessionHashSchema.parse(h);
+}
+
+const CallHashSchema = z.object({
+  callId: z.string(),
+  sessionId: z.string(),
+  agentEmail: z.string(),
+  tag: z.string(),
+  rowId: z.string(),
+  numberIndex: int,
+  phoneE164: z.string(),
+  state: CallStateSchema,
+  startedAt: int,
+  ringingAt: opt(nullableInt),
+  connectedAt: opt(nullableInt),
+  endedAt: opt(nullableInt),
+  endReason: opt(z.union([z.literal('').transform(() => null), CallEndReasonSchema])),
+  suggested: opt(z.union([z.literal('').transform(() => null), DispositionCodeSchema])),
+  timeoutAt: int,
+  dialpadCallId: opt(nullableStr),
+  disposition: opt(z.union([z.literal('').transform(() => null), DispositionCodeSchema])),
+  disposedAt: opt(nullableInt),
+});
+
+export function callToHash(c: CallRecord): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c)) out[k] = v === null ? '' : String(v);
+  return out;
+}
+
+/** Only the non-null fields (for "set once" updates). */
+export function callFieldsToHash(fields: Partial<CallRecord>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== null && v !== undefined) out[k] = String(v);
+  return out;
+}
+
+export function callFromHash(h: Record<string, string>): CallRecord | null {
+  if (!h.callId) return null;
+  return CallHashSchema.parse(h);
+}
+
+/** HGETALL as a flat [k, v, k, v] array (what a Lua script returns) → object. */
+export function pairsToHash(arr: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(arr)) return out;
+  for (let i = 0; i + 1 < arr.length; i += 2) out[String(arr[i])] = String(arr[i + 1]);
+  return out;
+}
+
+export const LeadOwnedStateSchema = z.object({
+  slots: z
+    .array(
+      z.object({
+        status: PhoneStatusSchema,
+        skipReason: SkipReasonSchema.nullable(),
+        retryAt: z.number().int().nullable(),
+      }),
+    )
+    .length(10),
+  notes: z.string(),
+  lastOutcome: z.string(),
+  attemptCount: z.number().int().min(0),
+  nextIndex: z.number().int().min(0).max(9),
+});
+
+export function leadFromHash(rowId: string, h: Record<string, string>): LeadOverlay | null {
+  if (!h.v || !h.s) return null;
+  const state: LeadOwnedState = LeadOwnedStateSchema.parse(JSON.parse(h.s));
+  return { rowId, version: Number(h.v), state, updatedAt: Number(h.u ?? 0) };
+}
+
+export function emptyStats(): StatsCounters {
+  const byCode = Object.fromEntries(DISPOSITION_CODES.map((c) => [c, 0])) as StatsCounters['byCode'];
+  return { initiated: 0, completed: 0, connects: 0, talkMs: 0, skips: 0, successes: 0, byCode, since: null };
+}
+
+export function statsFromHash(h: Record<string, string>): StatsCounters {
+  const s = emptyStats();
+  const n = (k: string) => Number(h[k] ?? 0) || 0;
+  s.initiated = n('initiated');
+  s.completed = n('completed');
+  s.connects = n('connects');
+  s.talkMs = n('talkMs');
+  s.skips = n('skips');
+  s.successes = n('successes');
+  for (const c of DISPOSITION_CODES) s.byCode[c] = n(`d:${c}`);
+  s.since = h.since ? Number(h.since) : null;
+  return s;
+}

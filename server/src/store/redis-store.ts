@@ -1,0 +1,521 @@
+// The Store on Redis: every transition with a precondition is one Lua script (server/src/redis/scripts/,
+// loaded under versioned names by redis/scripts.ts); plain reads are plain commands. Keys come from
+// redis/keys.ts: everything a script touches shares the tab's hash tag, so it runs in one Cluster slot.
+// The few cross-slot steps (agent pointer, call locator, tabs sets, agent stats) are ordered so that a
+// crash between them leaves only harmless leftovers (an orphan record nobody points at).
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { CALL_STATES, type SessionState } from '../../../src-shared/domain/session.js';
+import { keys } from '../redis/keys.js';
+import { failureOf } from '../redis/script-errors.js';
+import { loadScripts, type ScriptSet } from '../redis/scripts.js';
+import {
+  callFieldsToHash,
+  callFromHash,
+  callToHash,
+  leadFromHash,
+  pairsToHash,
+  sessionFromHash,
+  sessionToHash,
+  statsFromHash,
+} from './codec.js';
+import type {
+  AdvanceCallInput,
+  AgentStatsDelta,
+  CallRecord,
+  ClaimAndDialInput,
+  ClaimPreviewInput,
+  DisposeInput,
+  LeadChange,
+  LeadOverlay,
+  LeadWrite,
+  ManualSkipInput,
+  NewSession,
+  Outcome,
+  RevertDialInput,
+  SessionRecord,
+  StatsCounters,
+  Store,
+} from './types.js';
+
+const LeadChangeSchema = z.object({ tag: z.string(), rowId: z.string() });
+const claimPrefix = (sessionId: string) => `${sessionId}|`;
+const pointerValue = (tag: string, sessionId: string) => `${tag}|${sessionId}`;
+
+function parsePointer(v: string): { tag: string; sessionId: string } | null {
+  const cut = v.lastIndexOf('|');
+  if (cut <= 0) return null;
+  return { tag: v.slice(0, cut), sessionId: v.slice(cut + 1) };
+}
+
+/** A script's integer result: >= 0 is success, < 0 a named failure. */
+function intOutcome(r: unknown): Outcome<{ version: number }> {
+  const n = Number(r);
+  return n < 0 ? { ok: false, failure: failureOf(n) } : { ok: true, version: n };
+}
+
+export interface RedisStoreOptions {
+  redis: Redis;
+  /** Connection for SUBSCRIBE (a subscribed client cannot run commands). Default: redis.duplicate(). */
+  subscriber?: Redis;
+}
+
+export class RedisStore implements Store {
+  readonly #redis: Redis;
+  readonly #scripts: ScriptSet;
+  #subscriber: Redis | null;
+  readonly #ownsSubscriber: boolean;
+  readonly #listeners = new Set<(c: LeadChange) => void>();
+  #subscribed: Promise<void> | null = null;
+
+  constructor(opts: RedisStoreOptions) {
+    this.#redis = opts.redis;
+    this.#scripts = loadScripts(opts.redis);
+    this.#subscriber = opts.subscriber ?? null;
+    this.#ownsSubscriber = !opts.subscriber;
+  }
+
+  // ------------------------------------------------------------------------------------------- sessions
+
+  async createSession(input: NewSession, _now: number): Promise<{ created: boolean; session: SessionRecord }> {
+    const session: SessionRecord = {
+      ...input,
+      state: 'PAUSE',
+      version: 1,
+      endedAt: null,
+      callId: null,
+      preview: null,
+    };
+    const sKey = keys.session(input.tag, input.id);
+    // 1. the session record (tab slot): an orphan if we crash before step 2, never referenced.
+    await this.#redis.hset(sKey, sessionToHash(session));
+    await this.#redis.sadd(keys.dialerTabs(), input.tag);
+    // 2. the agent pointer (agent slot), set only if no live session holds it.
+    const mine = pointerValue(input.tag, input.id);
+    let replaceable = '';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const r = await this.#scripts.run(
+        'agentPointerSet',
+        [keys.agent(input.agentEmail)],
+        [mine, replaceable],
+      );
+      if (Number(r) === 1) return { created: true, session };
+      const holder = String(r);
+      const p = parsePointer(holder);
+      const existing = p ? await this.getSession(p.tag, p.sessionId) : null;
+      if (existing && existing.state !== 'STOP') {
+        await this.#redis.del(sKey);
+        return { created: false, session: existing };
+      }
+      replaceable = holder; // stale pointer (stopped or vanished session): replace it
+    }
+    await this.#redis.del(sKey);
+    throw new Error('could not settle the agent session pointer');
+  }
+
+  async activeSessionOf(agentEmail: string): Promise<SessionRecord | null> {
+    const v = await this.#redis.get(keys.agent(agentEmail));
+    const p = v ? parsePointer(v) : null;
+    if (!p) return null;
+    const s = await this.getSession(p.tag, p.sessionId);
+    return s && s.state !== 'STOP' ? s : null;
+  }
+
+  async getSession(tag: string, sessionId: string): Promise<SessionRecord | null> {
+    return sessionFromHash(await this.#redis.hgetall(keys.session(tag, sessionId)));
+  }
+
+  async #sessionOutcome(tag: string, sessionId: string, r: unknown) {
+    const o = intOutcome(r);
+    if (!o.ok) return o;
+    const session = await this.getSession(tag, sessionId);
+    if (!session) return { ok: false as const, failure: 'SESSION_NOT_FOUND' as const };
+    return { ok: true as const, session };
+  }
+
+  async setSessionState(
+    tag: string,
+    sessionId: string,
+    to: SessionState,
+    allowedFrom: readonly SessionState[],
+    now: number,
+  ): Promise<Outcome<{ session: SessionRecord }>> {
+    const r = await this.#scripts.run(
+      'sessionSetState',
+      [keys.session(tag, sessionId)],
+      [to, now, ...allowedFrom],
+    );
+    return this.#sessionOutcome(tag, sessionId, r);
+  }
+
+  async endSession(
+    tag: string,
+    sessionId: string,
+    allowedFrom: readonly SessionState[],
+    now: number,
+  ): Promise<Outcome<{ session: SessionRecord }>> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.getSession(tag, sessionId);
+      if (!before) return { ok: false, failure: 'SESSION_NOT_FOUND' };
+      const rowId = before.preview?.rowId ?? '';
+      const r = await this.#scripts.run(
+        'sessionEnd',
+        [keys.session(tag, sessionId), keys.leadClaim(tag, rowId)],
+        [now, rowId, claimPrefix(sessionId), keys.leadChangesChannel(), tag, ...allowedFrom],
+      );
+      const o = intOutcome(r);
+      if (!o.ok && o.failure === 'VERSION_CONFLICT') continue; // the preview changed under us: re-read
+      if (!o.ok) return o;
+      await this.#scripts.run(
+        'agentPointerRelease',
+        [keys.agent(before.agentEmail)],
+        [pointerValue(tag, sessionId)],
+      );
+      return this.#sessionOutcome(tag, sessionId, r);
+    }
+    return { ok: false, failure: 'VERSION_CONFLICT' };
+  }
+
+  // ------------------------------------------------------------------------------------------- lock
+
+  async acquireLock(tag: string, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.#redis.set(keys.sessionLock(tag, sessionId), token, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async renewLock(tag: string, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
+    return (
+      Number(await this.#scripts.run('lockRenew', [keys.sessionLock(tag, sessionId)], [token, ttlMs])) === 1
+    );
+  }
+
+  async releaseLock(tag: string, sessionId: string, token: string): Promise<boolean> {
+    return Number(await this.#scripts.run('lockRelease', [keys.sessionLock(tag, sessionId)], [token])) === 1;
+  }
+
+  // ------------------------------------------------------------------------------------------- leads
+
+  async getLead(tag: string, rowId: string): Promise<LeadOverlay | null> {
+    return leadFromHash(rowId, await this.#redis.hgetall(keys.lead(tag, rowId)));
+  }
+
+  async getLeads(tag: string): Promise<LeadOverlay[]> {
+    const rowIds = await this.#redis.zrange(keys.leadIndex(tag), '0', '-1');
+    const out: LeadOverlay[] = [];
+    for (let i = 0; i < rowIds.length; i += 500) {
+      const chunk = rowIds.slice(i, i + 500);
+      const pipe = this.#redis.pipeline();
+      for (const id of chunk) pipe.hgetall(keys.lead(tag, id));
+      const res = (await pipe.exec()) ?? [];
+      res.forEach(([err, h], j) => {
+        if (err) throw err;
+        const lead = leadFromHash(chunk[j] as string, h as Record<string, string>);
+        if (lead) out.push(lead);
+      });
+    }
+    return out;
+  }
+
+  async claimsOf(tag: string, rowIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < rowIds.length; i += 1000) {
+      const chunk = rowIds.slice(i, i + 1000);
+      if (chunk.length === 0) continue;
+      const vals = await this.#redis.mget(chunk.map((id) => keys.leadClaim(tag, id)));
+      vals.forEach((v, j) => {
+        if (v) out.set(chunk[j] as string, v.slice(0, v.indexOf('|')));
+      });
+    }
+    return out;
+  }
+
+  async #queueTab(tag: string, hasPatch: boolean): Promise<void> {
+    // enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script.
+    if (hasPatch) await this.#redis.sadd(keys.sheetQueueTabs(), tag);
+  }
+
+  async writeLead(tag: string, w: LeadWrite, now: number): Promise<Outcome<{ version: number }>> {
+    await this.#queueTab(tag, w.patch !== null);
+    const r = await this.#scripts.run(
+      'leadWrite',
+      [keys.lead(tag, w.rowId), keys.leadIndex(tag), keys.sheetQueue(tag)],
+      [
+        w.expectedVersion,
+        JSON.stringify(w.state),
+        w.patch ? JSON.stringify(w.patch) : '',
+        now,
+        keys.leadChangesChannel(),
+        tag,
+        w.rowId,
+      ],
+    );
+    return intOutcome(r);
+  }
+
+  async onLeadChange(listener: (change: LeadChange) => void): Promise<() => Promise<void>> {
+    this.#listeners.add(listener);
+    if (!this.#subscribed) {
+      const sub = this.#subscriber ?? this.#redis.duplicate();
+      this.#subscriber = sub;
+      sub.on('message', (_channel: string, message: string) => {
+        let change: LeadChange;
+        try {
+          change = LeadChangeSchema.parse(JSON.parse(message));
+        } catch {
+          return; // not ours: ignore
+        }
+        for (const l of this.#listeners) l(change);
+      });
+      this.#subscribed = sub.subscribe(keys.leadChangesChannel()).then(() => undefined);
+    }
+    await this.#subscribed;
+    return async () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------- transitions
+
+  async claimPreview(i: ClaimPreviewInput): Promise<Outcome<{ version: number }>> {
+    const r = await this.#scripts.run(
+      'leadClaimPreview',
+      [
+        keys.sessionLock(i.tag, i.sessionId),
+        keys.session(i.tag, i.sessionId),
+        keys.lead(i.tag, i.rowId),
+        keys.leadClaim(i.tag, i.rowId),
+        keys.doNotCall(i.tag),
+      ],
+      [
+        i.lockToken,
+        i.expectedVersion,
+        claimPrefix(i.sessionId),
+        i.phoneE164,
+        `${i.sessionId}|p:${i.preview.previewId}`,
+        i.leaseMs,
+        JSON.stringify(i.preview),
+        i.now,
+        keys.leadChangesChannel(),
+        i.tag,
+        i.rowId,
+      ],
+    );
+    return intOutcome(r);
+  }
+
+  async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {
+    const { tag, call, lead } = i;
+    // The locator (own slot) first: an orphan if we crash before the script, harmless.
+    await this.#redis.set(keys.callLocator(call.callId), tag);
+    await this.#queueTab(tag, lead.patch !== null);
+    const r = await this.#scripts.run(
+      'leadClaimAndDial',
+      [
+        keys.sessionLock(tag, i.sessionId),
+        keys.session(tag, i.sessionId),
+        keys.lead(tag, lead.rowId),
+        keys.leadClaim(tag, lead.rowId),
+        keys.doNotCall(tag),
+        keys.call(tag, call.callId),
+        keys.callTimeouts(tag),
+        keys.leadIndex(tag),
+        keys.sessionStats(tag, i.sessionId),
+        keys.sheetQueue(tag),
+      ],
+      [
+        i.lockToken,
+        claimPrefix(i.sessionId),
+        i.previewId ?? '',
+        lead.expectedVersion,
+        call.phoneE164,
+        `${i.sessionId}|${call.callId}`,
+        i.leaseMs,
+        JSON.stringify(lead.state),
+        lead.patch ? JSON.stringify(lead.patch) : '',
+        JSON.stringify(callToHash(call)),
+        call.callId,
+        call.timeoutAt,
+        i.now,
+        keys.leadChangesChannel(),
+        tag,
+        lead.rowId,
+      ],
+    );
+    const o = intOutcome(r);
+    if (!o.ok) await this.#redis.del(keys.callLocator(call.callId));
+    return o;
+  }
+
+  async revertDial(i: RevertDialInput): Promise<Outcome<{ version: number }>> {
+    const { tag, lead } = i;
+    await this.#queueTab(tag, lead.patch !== null);
+    const r = await this.#scripts.run(
+      'callRevertDial',
+      [
+        keys.session(tag, i.sessionId),
+        keys.lead(tag, lead.rowId),
+        keys.leadClaim(tag, lead.rowId),
+        keys.call(tag, i.callId),
+        keys.callTimeouts(tag),
+        keys.leadIndex(tag),
+        keys.sessionStats(tag, i.sessionId),
+        keys.sheetQueue(tag),
+      ],
+      [
+        i.callId,
+        lead.expectedVersion,
+        JSON.stringify(lead.state),
+        lead.patch ? JSON.stringify(lead.patch) : '',
+        i.now,
+        `${i.sessionId}|${i.callId}`,
+        keys.leadChangesChannel(),
+        tag,
+        lead.rowId,
+      ],
+    );
+    return intOutcome(r);
+  }
+
+  async advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
+    const current = await this.getCall(i.tag, i.callId);
+    if (!current) return { ok: false, failure: 'CALL_NOT_FOUND' };
+    const r = await this.#scripts.run(
+      'callAdvance',
+      [
+        keys.call(i.tag, i.callId),
+        keys.callTimeouts(i.tag),
+        keys.leadClaim(i.tag, current.rowId),
+        keys.sessionStats(i.tag, current.sessionId),
+      ],
+      [i.state, JSON.stringify(callFieldsToHash(i.fields)), i.now, i.claimLeaseMs, i.callId, ...CALL_STATES],
+    );
+    if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
+    const call = callFromHash(pairsToHash(r[1]));
+    if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
+    return { ok: true, advanced: Number(r[0]) === 1, call };
+  }
+
+  async dispose(i: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>> {
+    const { tag, lead } = i;
+    await this.#queueTab(tag, lead.patch !== null);
+    const r = await this.#scripts.run(
+      'callDispose',
+      [
+        keys.call(tag, i.callId),
+        keys.session(tag, i.sessionId),
+        keys.lead(tag, lead.rowId),
+        keys.leadClaim(tag, lead.rowId),
+        keys.callTimeouts(tag),
+        keys.leadIndex(tag),
+        keys.sessionStats(tag, i.sessionId),
+        keys.doNotCall(tag),
+        keys.sheetQueue(tag),
+      ],
+      [
+        i.callId,
+        claimPrefix(i.sessionId),
+        lead.expectedVersion,
+        JSON.stringify(lead.state),
+        lead.patch ? JSON.stringify(lead.patch) : '',
+        i.code,
+        i.success ? 1 : 0,
+        Math.max(0, Math.round(i.talkMs)),
+        i.doNotCall ?? '',
+        i.now,
+        keys.leadChangesChannel(),
+        tag,
+        lead.rowId,
+      ],
+    );
+    if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
+    const call = callFromHash(pairsToHash(r[1]));
+    if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
+    return { ok: true, version: Number(r[0]), call };
+  }
+
+  async manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
+    const { tag, lead } = i;
+    await this.#queueTab(tag, lead.patch !== null);
+    const r = await this.#scripts.run(
+      'leadManualSkip',
+      [
+        keys.sessionLock(tag, i.sessionId),
+        keys.session(tag, i.sessionId),
+        keys.lead(tag, lead.rowId),
+        keys.leadClaim(tag, lead.rowId),
+        keys.leadIndex(tag),
+        keys.sessionStats(tag, i.sessionId),
+        keys.sheetQueue(tag),
+      ],
+      [
+        i.lockToken,
+        claimPrefix(i.sessionId),
+        i.previewId,
+        lead.expectedVersion,
+        JSON.stringify(lead.state),
+        lead.patch ? JSON.stringify(lead.patch) : '',
+        i.now,
+        keys.leadChangesChannel(),
+        tag,
+        lead.rowId,
+      ],
+    );
+    return intOutcome(r);
+  }
+
+  // ------------------------------------------------------------------------------------------- calls
+
+  async locateCall(callId: string): Promise<string | null> {
+    return this.#redis.get(keys.callLocator(callId));
+  }
+
+  async getCall(tag: string, callId: string): Promise<CallRecord | null> {
+    return callFromHash(await this.#redis.hgetall(keys.call(tag, callId)));
+  }
+
+  async dueCalls(tag: string, now: number, limit: number): Promise<string[]> {
+    return this.#redis.zrangebyscore(keys.callTimeouts(tag), '-inf', now, 'LIMIT', 0, limit);
+  }
+
+  // ------------------------------------------------------------------------------------------- do-not-call
+
+  async isDoNotCall(tag: string, phoneE164: string): Promise<boolean> {
+    return (await this.#redis.sismember(keys.doNotCall(tag), phoneE164)) === 1;
+  }
+
+  async addDoNotCall(tag: string, phoneE164: string): Promise<void> {
+    await this.#redis.sadd(keys.doNotCall(tag), phoneE164);
+  }
+
+  // ------------------------------------------------------------------------------------------- stats
+
+  async sessionStats(tag: string, sessionId: string): Promise<StatsCounters> {
+    return statsFromHash(await this.#redis.hgetall(keys.sessionStats(tag, sessionId)));
+  }
+
+  async agentStats(agentEmail: string): Promise<StatsCounters> {
+    return statsFromHash(await this.#redis.hgetall(keys.agentStats(agentEmail)));
+  }
+
+  async bumpAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void> {
+    const key = keys.agentStats(agentEmail);
+    const pipe = this.#redis.multi();
+    for (const f of ['initiated', 'completed', 'connects', 'talkMs', 'skips', 'successes'] as const) {
+      const v = delta[f];
+      if (v) pipe.hincrby(key, f, Math.round(v));
+    }
+    if (delta.code) pipe.hincrby(key, `d:${delta.code}`, 1);
+    pipe.hsetnx(key, 'since', String(now));
+    await pipe.exec();
+  }
+
+  async activeTabs(): Promise<string[]> {
+    return this.#redis.smembers(keys.dialerTabs());
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    if (this.#subscriber && this.#ownsSubscriber) this.#subscriber.disconnect();
+    this.#subscriber = null;
+    this.#subscribed = null;
+  }
+}

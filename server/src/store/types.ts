@@ -1,0 +1,252 @@
+// The dialer state Store: records and the transitions the DialerService performs on them. Two
+// implementations pass one contract suite (server/test/store): RedisStore (Lua scripts, multi-instance,
+// AOF-durable) and MemoryStore (the one-process demo without Redis). Pure decisions (which lead, what a
+// disposition writes) are computed by the caller with src-shared; the Store only checks preconditions
+// (lock owner, lead version, claim, call state) and writes the result atomically.
+import type { CallEndReason } from '../../../src-shared/contracts/views.js';
+import type { DispositionCode } from '../../../src-shared/domain/disposition.js';
+import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
+import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
+import type { PhoneStatus, SkipReason } from '../../../src-shared/domain/status.js';
+import type { ScriptFailure } from '../redis/script-errors.js';
+
+/** A claimed lead waiting for its preview countdown (or the agent's dial/skip). */
+export interface PendingPreview {
+  previewId: string;
+  rowId: string;
+  numberIndex: number;
+  claimedAt: number;
+  dialAt: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  agentEmail: string;
+  /** Tab hash tag ({t:spreadsheet:sheet}): every key of the session's tab lives in its slot. */
+  tag: string;
+  spreadsheetId: string;
+  sheetId: number;
+  tabTitle: string;
+  campaignName: string;
+  dialpadUserId: string;
+  state: SessionState;
+  version: number;
+  startedAt: number;
+  endedAt: number | null;
+  /** The session's call that is not yet disposed (live or ENDED awaiting the modal). */
+  callId: string | null;
+  preview: PendingPreview | null;
+}
+
+export type NewSession = Omit<SessionRecord, 'state' | 'version' | 'endedAt' | 'callId' | 'preview'>;
+
+/** The dialer-owned part of one number slot. */
+export interface OwnedSlot {
+  status: PhoneStatus;
+  skipReason: SkipReason | null;
+  retryAt: number | null;
+}
+
+/** The dialer-owned fields of a lead (the cells the coordinator writes, plus retry timing and skip reasons
+ *  that live only here). Merged over the sheet's row by the service (service/merge.ts). */
+export interface LeadOwnedState {
+  slots: OwnedSlot[];
+  notes: string;
+  lastOutcome: string;
+  attemptCount: number;
+  nextIndex: number;
+}
+
+export interface LeadOverlay {
+  rowId: string;
+  /** Bumped by every write: the compare-and-set token of every lead transition. 0 = no overlay yet. */
+  version: number;
+  state: LeadOwnedState;
+  updatedAt: number;
+}
+
+export interface CallRecord {
+  callId: string;
+  sessionId: string;
+  agentEmail: string;
+  tag: string;
+  rowId: string;
+  numberIndex: number;
+  phoneE164: string;
+  state: CallState;
+  startedAt: number;
+  ringingAt: number | null;
+  connectedAt: number | null;
+  endedAt: number | null;
+  endReason: CallEndReason | null;
+  suggested: DispositionCode | null;
+  timeoutAt: number;
+  /** Dialpad's own call id, learned from the first webhook. */
+  dialpadCallId: string | null;
+  disposition: DispositionCode | null;
+  disposedAt: number | null;
+}
+
+export interface StatsCounters {
+  initiated: number;
+  completed: number;
+  connects: number;
+  talkMs: number;
+  skips: number;
+  successes: number;
+  byCode: Record<DispositionCode, number>;
+  /** First dial (agent stats) or session start (session stats), for dials per hour. */
+  since: number | null;
+}
+
+export type AgentStatsDelta = Partial<Omit<StatsCounters, 'byCode' | 'since'>> & { code?: DispositionCode };
+
+export type Outcome<T = Record<never, never>> = ({ ok: true } & T) | { ok: false; failure: ScriptFailure };
+
+/** Message published on keys.leadChangesChannel() whenever a lead's state or claim changes: listeners
+ *  re-read the lead (overlay + claim) rather than trusting the message, so a lost or reordered notice only
+ *  delays a refresh; the claim's version check is what keeps a stale index from dialing. */
+export interface LeadChange {
+  tag: string;
+  rowId: string;
+}
+
+export interface LeadWrite {
+  rowId: string;
+  expectedVersion: number;
+  state: LeadOwnedState;
+  /** Sheet cells the change writes: enqueued in the write-behind queue in the same atomic step. */
+  patch: SheetPatch | null;
+}
+
+export interface ClaimPreviewInput {
+  tag: string;
+  sessionId: string;
+  lockToken: string;
+  rowId: string;
+  expectedVersion: number;
+  phoneE164: string;
+  preview: PendingPreview;
+  leaseMs: number;
+  now: number;
+}
+
+export interface ClaimAndDialInput {
+  tag: string;
+  sessionId: string;
+  lockToken: string;
+  /** Dialing the session's pending preview (its claim is already ours) or null for pick-and-dial. */
+  previewId: string | null;
+  lead: LeadWrite;
+  call: CallRecord;
+  leaseMs: number;
+  now: number;
+}
+
+export interface RevertDialInput {
+  tag: string;
+  sessionId: string;
+  callId: string;
+  lead: LeadWrite;
+  now: number;
+}
+
+export interface AdvanceCallInput {
+  tag: string;
+  callId: string;
+  state: CallState;
+  /** Fields set together with the state (only when the state moves forward). */
+  fields: Partial<
+    Pick<CallRecord, 'ringingAt' | 'connectedAt' | 'endedAt' | 'endReason' | 'suggested' | 'dialpadCallId'>
+  >;
+  /** On ENDED the lead claim is extended so the agent has time to choose a disposition. */
+  claimLeaseMs: number;
+  now: number;
+}
+
+export interface DisposeInput {
+  tag: string;
+  callId: string;
+  sessionId: string;
+  code: DispositionCode;
+  success: boolean;
+  talkMs: number;
+  lead: LeadWrite;
+  /** Number added to the do-not-call set in the same step (DO_NOT_CALL), else null. */
+  doNotCall: string | null;
+  now: number;
+}
+
+export interface ManualSkipInput {
+  tag: string;
+  sessionId: string;
+  lockToken: string;
+  previewId: string;
+  lead: LeadWrite;
+  now: number;
+}
+
+export interface Store {
+  // ---- sessions
+  /** Creates the agent's session unless one is active (then returns it, created: false). */
+  createSession(input: NewSession, now: number): Promise<{ created: boolean; session: SessionRecord }>;
+  activeSessionOf(agentEmail: string): Promise<SessionRecord | null>;
+  getSession(tag: string, sessionId: string): Promise<SessionRecord | null>;
+  /** PLAY/PAUSE (STOP goes through endSession). `allowedFrom` comes from SESSION_TRANSITIONS. */
+  setSessionState(
+    tag: string,
+    sessionId: string,
+    to: SessionState,
+    allowedFrom: readonly SessionState[],
+    now: number,
+  ): Promise<Outcome<{ session: SessionRecord }>>;
+  /** STOP: releases the preview claim and the agent pointer. A live call keeps its claim until disposed. */
+  endSession(
+    tag: string,
+    sessionId: string,
+    allowedFrom: readonly SessionState[],
+    now: number,
+  ): Promise<Outcome<{ session: SessionRecord }>>;
+
+  // ---- per-session lock
+  acquireLock(tag: string, sessionId: string, token: string, ttlMs: number): Promise<boolean>;
+  renewLock(tag: string, sessionId: string, token: string, ttlMs: number): Promise<boolean>;
+  releaseLock(tag: string, sessionId: string, token: string): Promise<boolean>;
+
+  // ---- leads
+  getLead(tag: string, rowId: string): Promise<LeadOverlay | null>;
+  getLeads(tag: string): Promise<LeadOverlay[]>;
+  /** Current claim holder (session id) of each given row that is claimed. */
+  claimsOf(tag: string, rowIds: readonly string[]): Promise<Map<string, string>>;
+  /** Compare-and-set of a lead's owned state (e.g. a do-not-call skip found at dial time). */
+  writeLead(tag: string, write: LeadWrite, now: number): Promise<Outcome<{ version: number }>>;
+  onLeadChange(listener: (change: LeadChange) => void): Promise<() => Promise<void>>;
+
+  // ---- transitions
+  claimPreview(input: ClaimPreviewInput): Promise<Outcome<{ version: number }>>;
+  claimAndDial(input: ClaimAndDialInput): Promise<Outcome<{ version: number }>>;
+  revertDial(input: RevertDialInput): Promise<Outcome<{ version: number }>>;
+  /** Moves a call forward (never backwards). advanced=false when the state is not ahead of the current. */
+  advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
+  dispose(input: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>>;
+  manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
+
+  // ---- calls
+  locateCall(callId: string): Promise<string | null>;
+  getCall(tag: string, callId: string): Promise<CallRecord | null>;
+  /** Live calls whose timeout deadline passed. */
+  dueCalls(tag: string, now: number, limit: number): Promise<string[]>;
+
+  // ---- do-not-call
+  isDoNotCall(tag: string, phoneE164: string): Promise<boolean>;
+  addDoNotCall(tag: string, phoneE164: string): Promise<void>;
+
+  // ---- stats and bookkeeping
+  sessionStats(tag: string, sessionId: string): Promise<StatsCounters>;
+  agentStats(agentEmail: string): Promise<StatsCounters>;
+  /** Adds to the agent's lifetime counters (a separate slot: done after the tab-side transition). */
+  bumpAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void>;
+  /** Tabs that have (or had) sessions: the timeout sweeper walks these. */
+  activeTabs(): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,435 @@
+// The Store contract: one suite, run against RedisStore on a real redis-server and against MemoryStore.
+// It proves the rules the dialer relies on: one active session per agent, lock ownership, lead version
+// compare-and-set, claims that keep two sessions off one lead, calls that never move backwards, and
+// disposition + sheet patch written together (or not at all).
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SESSION_TRANSITIONS, type SessionState } from '../../../src-shared/domain/session.js';
+import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
+import type { PatchQueue } from '../../src/ports.js';
+import { MemoryPatchQueue } from '../../src/queue/memory-patch-queue.js';
+import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import type { LeadChange, Store } from '../../src/store/types.js';
+import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.js';
+
+interface Harness {
+  store: Store;
+  queue: PatchQueue;
+}
+
+const allowedTo = (to: SessionState): SessionState[] =>
+  (Object.keys(SESSION_TRANSITIONS) as SessionState[]).filter((from) =>
+    SESSION_TRANSITIONS[from].includes(to),
+  );
+
+async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function storeContract(name: string, make: () => Promise<Harness>) {
+  describe(`Store contract: ${name}`, () => {
+    let h: Harness;
+    let store: Store;
+    beforeEach(async () => {
+      h = await make();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    async function playingSession(id: string, email = `${id}@example.com`) {
+      await store.createSession(newSession(id, email), 1_000);
+      const r = await store.setSessionState(TAG, id, 'PLAY', allowedTo('PLAY'), 1_001);
+      expect(r.ok).toBe(true);
+      return id;
+    }
+
+    async function dial(sessionId: string, rowId: string, callId: string, expectedVersion = 0) {
+      const token = `tok-${callId}`;
+      expect(await store.acquireLock(TAG, sessionId, token, 5_000)).toBe(true);
+      try {
+        return await store.claimAndDial({
+          tag: TAG,
+          sessionId,
+          lockToken: token,
+          previewId: null,
+          lead: leadWrite(rowId, expectedVersion, 'IN_PROGRESS'),
+          call: call(callId, sessionId, rowId),
+          leaseMs: 60_000,
+          now: 5_000,
+        });
+      } finally {
+        await store.releaseLock(TAG, sessionId, token);
+      }
+    }
+
+    it('keeps one active session per agent, even when two starts race', async () => {
+      const results = await Promise.all([
+        store.createSession(newSession('s1', 'a@example.com'), 1),
+        store.createSession(newSession('s2', 'A@example.com'), 1),
+      ]);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const winner = results.find((r) => r.created)?.session.id;
+      expect(results.every((r) => r.session.id === winner)).toBe(true);
+      expect((await store.activeSessionOf('a@example.com'))?.id).toBe(winner);
+    });
+
+    it('lets the agent start again after STOP', async () => {
+      await store.createSession(newSession('s1', 'a@example.com'), 1);
+      const end = await store.endSession(TAG, 's1', allowedTo('STOP'), 2);
+      expect(end.ok && end.session.state).toBe('STOP');
+      expect(await store.activeSessionOf('a@example.com')).toBeNull();
+      const again = await store.createSession(newSession('s2', 'a@example.com'), 3);
+      expect(again.created).toBe(true);
+      expect((await store.activeSessionOf('a@example.com'))?.id).toBe('s2');
+      expect(await store.activeTabs()).toContain(TAG);
+    });
+
+    it('applies session transitions from the allowed list only, bumping the version', async () => {
+      const { session } = await store.createSession(newSession('s1', 'a@example.com'), 1);
+      const play = await store.setSessionState(TAG, 's1', 'PLAY', allowedTo('PLAY'), 2);
+      expect(play.ok && play.session.state).toBe('PLAY');
+      expect(play.ok && play.session.version).toBeGreaterThan(session.version);
+      await store.endSession(TAG, 's1', allowedTo('STOP'), 3);
+      const back = await store.setSessionState(TAG, 's1', 'PLAY', allowedTo('PLAY'), 4);
+      expect(back).toEqual({ ok: false, failure: 'INVALID_STATE' });
+      expect(await store.setSessionState(TAG, 'nope', 'PLAY', allowedTo('PLAY'), 4)).toEqual({
+        ok: false,
+        failure: 'SESSION_NOT_FOUND',
+      });
+    });
+
+    it('locks: one owner, renew and release by the owner only, expiry frees it', async () => {
+      expect(await store.acquireLock(TAG, 's1', 'A', 5_000)).toBe(true);
+      expect(await store.acquireLock(TAG, 's1', 'B', 5_000)).toBe(false);
+      expect(await store.renewLock(TAG, 's1', 'B', 5_000)).toBe(false);
+      expect(await store.renewLock(TAG, 's1', 'A', 5_000)).toBe(true);
+      expect(await store.releaseLock(TAG, 's1', 'B')).toBe(false);
+      expect(await store.acquireLock(TAG, 's1', 'B', 5_000)).toBe(false);
+      expect(await store.releaseLock(TAG, 's1', 'A')).toBe(true);
+      expect(await store.acquireLock(TAG, 's1', 'B', 100)).toBe(true);
+      // B's short lease runs out without a renewal: another owner gets in, and B can no longer release.
+      await until(() => store.acquireLock(TAG, 's1', 'C', 5_000), 'the lock to expire');
+      expect(await store.releaseLock(TAG, 's1', 'B')).toBe(false);
+      expect(await store.renewLock(TAG, 's1', 'B', 5_000)).toBe(false);
+    });
+
+    it('writes a lead by compare-and-set and queues its patch in the same step', async () => {
+      const first = await store.writeLead(TAG, leadWrite('r1', 0, 'WRONG'), 10);
+      expect(first).toEqual({ ok: true, version: 1 });
+      const stale = await store.writeLead(TAG, leadWrite('r1', 0, 'CORRECT'), 11);
+      expect(stale).toEqual({ ok: false, failure: 'VERSION_CONFLICT' });
+      const lead = await store.getLead(TAG, 'r1');
+      expect(lead?.version).toBe(1);
+      expect(lead?.state.slots[0]?.status).toBe('WRONG');
+      const queued = await h.queue.peek(SPREADSHEET, 10);
+      expect(queued.map((q) => q.patch.values[0]?.value)).toEqual(['WRONG']);
+      expect((await store.getLeads(TAG)).map((l) => l.rowId)).toEqual(['r1']);
+    });
+
+    it('announces lead changes', async () => {
+      const seen: LeadChange[] = [];
+      const off = await store.onLeadChange((c) => seen.push(c));
+      await store.writeLead(TAG, leadWrite('r9', 0, 'WRONG'), 10);
+      await until(() => seen.some((c) => c.rowId === 'r9' && c.tag === TAG), 'a lead-change notice');
+      await off();
+    });
+
+    it('dials: claim + IN_PROGRESS + call + patch, and a second dial of the session is refused', async () => {
+      await playingSession('s1');
+      const r = await dial('s1', 'r1', 'c1');
+      expect(r).toEqual({ ok: true, version: 1 });
+      expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('IN_PROGRESS');
+      expect((await store.getSession(TAG, 's1'))?.callId).toBe('c1');
+      expect(await store.locateCall('c1')).toBe(TAG);
+      expect((await store.getCall(TAG, 'c1'))?.state).toBe('DIALING');
+      expect((await store.claimsOf(TAG, ['r1', 'r2'])).get('r1')).toBe('s1');
+      expect(await h.queue.depth()).toBe(1);
+      expect((await store.sessionStats(TAG, 's1')).initiated).toBe(1);
+      expect(await dial('s1', 'r2', 'c2')).toEqual({ ok: false, failure: 'CALL_IN_PROGRESS' });
+      expect(await store.locateCall('c2')).toBeNull();
+    });
+
+    it('refuses a dial without the lock, outside PLAY, or to a do-not-call number', async () => {
+      await store.createSession(newSession('s1', 'a@example.com'), 1);
+      expect(await dial('s1', 'r1', 'c1')).toEqual({ ok: false, failure: 'NOT_PLAYING' });
+      await store.setSessionState(TAG, 's1', 'PLAY', allowedTo('PLAY'), 2);
+      const noLock = await store.claimAndDial({
+        tag: TAG,
+        sessionId: 's1',
+        lockToken: 'not-held',
+        previewId: null,
+        lead: leadWrite('r1', 0, 'IN_PROGRESS'),
+        call: call('c1', 's1', 'r1'),
+        leaseMs: 60_000,
+        now: 5,
+      });
+      expect(noLock).toEqual({ ok: false, failure: 'LOCK_NOT_OWNED' });
+      await store.addDoNotCall(TAG, '+15555550100');
+      expect(await store.isDoNotCall(TAG, '+15555550100')).toBe(true);
+      expect(await dial('s1', 'r1', 'c1')).toEqual({ ok: false, failure: 'DO_NOT_CALL' });
+      expect(await h.queue.depth()).toBe(0);
+      expect(await store.getLead(TAG, 'r1')).toBeNull();
+    });
+
+    it('never gives one lead to two sessions, even when their dials race', async () => {
+      await playingSession('s1');
+      await playingSession('s2');
+      const results = await Promise.all([dial('s1', 'r1', 'c1'), dial('s2', 'r1', 'c2')]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      const loser = results.find((r) => !r.ok);
+      expect(loser?.ok === false && ['VERSION_CONFLICT', 'LEAD_CLAIMED']).toContain(
+        loser?.ok === false ? loser.failure : '',
+      );
+      // Even with the current version in hand, the other session is kept off by the claim.
+      const winner = results[0]?.ok ? 's1' : 's2';
+      const other = winner === 's1' ? 's2' : 's1';
+      expect(await dial(other, 'r1', 'c3', 1)).toEqual({ ok: false, failure: 'LEAD_CLAIMED' });
+    });
+
+    it('moves calls forward only; ENDED stops the timeout and counts talk time once', async () => {
+      await playingSession('s1');
+      await dial('s1', 'r1', 'c1');
+      expect(await store.dueCalls(TAG, 5_000 + 60_000, 10)).toEqual(['c1']);
+      const adv = (state: 'RINGING' | 'CONNECTED' | 'ENDED' | 'DIALING', fields = {}) =>
+        store.advanceCall({ tag: TAG, callId: 'c1', state, fields, claimLeaseMs: 600_000, now: 9 });
+      const ringing = await adv('RINGING', { ringingAt: 6_000 });
+      expect(ringing.ok && ringing.advanced).toBe(true);
+      const connected = await adv('CONNECTED', { connectedAt: 7_000 });
+      expect(connected.ok && connected.call.connectedAt).toBe(7_000);
+      const late = await adv('RINGING', { ringingAt: 1 });
+      expect(late.ok && late.advanced).toBe(false);
+      expect(late.ok && late.call.state).toBe('CONNECTED');
+      const repeat = await adv('CONNECTED', { connectedAt: 8_000 });
+      expect(repeat.ok && repeat.advanced).toBe(false);
+      const ended = await adv('ENDED', { endedAt: 10_000, endReason: 'HANGUP', suggested: 'VM_SAME_NAME' });
+      expect(ended.ok && ended.call).toMatchObject({
+        state: 'ENDED',
+        connectedAt: 7_000,
+        endReason: 'HANGUP',
+      });
+      expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      const again = await adv('ENDED', { endedAt: 20_000 });
+      expect(again.ok && again.advanced).toBe(false);
+      const stats = await store.sessionStats(TAG, 's1');
+      expect(stats.connects).toBe(1);
+      expect(stats.talkMs).toBe(3_000);
+      expect(
+        await store.advanceCall({
+          tag: TAG,
+          callId: 'zz',
+          state: 'ENDED',
+          fields: {},
+          claimLeaseMs: 1,
+          now: 1,
+        }),
+      ).toEqual({ ok: false, failure: 'CALL_NOT_FOUND' });
+    });
+
+    it('disposes: lead + call + claim + stats + do-not-call + patch together, exactly once', async () => {
+      await playingSession('s1');
+      await dial('s1', 'r1', 'c1');
+      const input = {
+        tag: TAG,
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'DO_NOT_CALL' as const,
+        success: false,
+        talkMs: 0,
+        doNotCall: '+15555550100',
+        now: 20_000,
+      };
+      const stale = await store.dispose({ ...input, lead: leadWrite('r1', 0, 'SKIPPED') });
+      expect(stale).toEqual({ ok: false, failure: 'VERSION_CONFLICT' });
+      expect(await h.queue.depth()).toBe(1); // only the IN_PROGRESS patch: nothing of the refused one
+      const done = await store.dispose({ ...input, lead: leadWrite('r1', 1, 'SKIPPED') });
+      expect(done.ok && done.call).toMatchObject({
+        state: 'DISPOSED',
+        disposition: 'DO_NOT_CALL',
+        endedAt: 20_000,
+      });
+      expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('SKIPPED');
+      expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
+      expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
+      expect(await store.isDoNotCall(TAG, '+15555550100')).toBe(true);
+      expect(await h.queue.depth()).toBe(2);
+      const stats = await store.sessionStats(TAG, 's1');
+      expect(stats.completed).toBe(1);
+      expect(stats.byCode.DO_NOT_CALL).toBe(1);
+      expect(await store.dispose({ ...input, lead: leadWrite('r1', 2, 'SKIPPED') })).toEqual({
+        ok: false,
+        failure: 'CALL_FINISHED',
+      });
+      expect(await h.queue.depth()).toBe(2);
+    });
+
+    it('reverts a failed dial: number back, call DIAL_FAILED (not disposable), claim released', async () => {
+      await playingSession('s1');
+      await dial('s1', 'r1', 'c1');
+      const r = await store.revertDial({
+        tag: TAG,
+        sessionId: 's1',
+        callId: 'c1',
+        lead: leadWrite('r1', 1, 'NEW'),
+        now: 6,
+      });
+      expect(r).toEqual({ ok: true, version: 2 });
+      expect((await store.getCall(TAG, 'c1'))?.endReason).toBe('DIAL_FAILED');
+      expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
+      expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
+      expect((await store.sessionStats(TAG, 's1')).initiated).toBe(0);
+      const dispose = await store.dispose({
+        tag: TAG,
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'NO_ANSWER',
+        success: false,
+        talkMs: 0,
+        doNotCall: null,
+        lead: leadWrite('r1', 2, 'NO_ANSWER'),
+        now: 7,
+      });
+      expect(dispose).toEqual({ ok: false, failure: 'CALL_FINISHED' });
+    });
+
+    it('previews: claim without dialing, then dial or skip it; STOP releases a preview claim', async () => {
+      await playingSession('s1');
+      await playingSession('s2');
+      const preview = (previewId: string, rowId: string) => ({
+        previewId,
+        rowId,
+        numberIndex: 0,
+        claimedAt: 1,
+        dialAt: 2,
+      });
+      const claim = async (sessionId: string, previewId: string, rowId: string) => {
+        await store.acquireLock(TAG, sessionId, 'T', 5_000);
+        try {
+          return await store.claimPreview({
+            tag: TAG,
+            sessionId,
+            lockToken: 'T',
+            rowId,
+            expectedVersion: 0,
+            phoneE164: '+15555550100',
+            preview: preview(previewId, rowId),
+            leaseMs: 60_000,
+            now: 1,
+          });
+        } finally {
+          await store.releaseLock(TAG, sessionId, 'T');
+        }
+      };
+      expect(await claim('s1', 'p1', 'r1')).toEqual({ ok: true, version: 0 });
+      expect((await store.getSession(TAG, 's1'))?.preview?.previewId).toBe('p1');
+      expect(await claim('s2', 'p2', 'r1')).toEqual({ ok: false, failure: 'LEAD_CLAIMED' });
+      expect(await claim('s1', 'p3', 'r2')).toEqual({ ok: false, failure: 'PREVIEW_MISMATCH' });
+      // A plain dial while a preview is pending is refused; dialing the preview keeps the claim.
+      expect(await dial('s1', 'r2', 'c0')).toEqual({ ok: false, failure: 'PREVIEW_MISMATCH' });
+      await store.acquireLock(TAG, 's1', 'T', 5_000);
+      const dialed = await store.claimAndDial({
+        tag: TAG,
+        sessionId: 's1',
+        lockToken: 'T',
+        previewId: 'p1',
+        lead: leadWrite('r1', 0, 'IN_PROGRESS'),
+        call: call('c1', 's1', 'r1'),
+        leaseMs: 60_000,
+        now: 5,
+      });
+      await store.releaseLock(TAG, 's1', 'T');
+      expect(dialed.ok).toBe(true);
+      expect((await store.getSession(TAG, 's1'))?.preview).toBeNull();
+
+      // s2 previews r2 and skips it.
+      expect(await claim('s2', 'p4', 'r2')).toEqual({ ok: true, version: 0 });
+      await store.acquireLock(TAG, 's2', 'T', 5_000);
+      const wrong = await store.manualSkip({
+        tag: TAG,
+        sessionId: 's2',
+        lockToken: 'T',
+        previewId: 'nope',
+        lead: leadWrite('r2', 0, 'SKIPPED'),
+        now: 6,
+      });
+      expect(wrong).toEqual({ ok: false, failure: 'PREVIEW_MISMATCH' });
+      const skipped = await store.manualSkip({
+        tag: TAG,
+        sessionId: 's2',
+        lockToken: 'T',
+        previewId: 'p4',
+        lead: leadWrite('r2', 0, 'SKIPPED'),
+        now: 6,
+      });
+      await store.releaseLock(TAG, 's2', 'T');
+      expect(skipped).toEqual({ ok: true, version: 1 });
+      expect((await store.claimsOf(TAG, ['r2'])).size).toBe(0);
+      expect((await store.sessionStats(TAG, 's2')).skips).toBe(1);
+
+      // s2 previews r3, then STOPs: the claim goes with it.
+      expect(await claim('s2', 'p5', 'r3')).toEqual({ ok: true, version: 0 });
+      const end = await store.endSession(TAG, 's2', allowedTo('STOP'), 7);
+      expect(end.ok && end.session.preview).toBeNull();
+      expect((await store.claimsOf(TAG, ['r3'])).size).toBe(0);
+    });
+
+    it('keeps a live call disposable after STOP', async () => {
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      await store.endSession(TAG, 's1', allowedTo('STOP'), 8);
+      expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s1');
+      const done = await store.dispose({
+        tag: TAG,
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'CORRECT',
+        success: true,
+        talkMs: 1_500,
+        doNotCall: null,
+        lead: leadWrite('r1', 1, 'CORRECT'),
+        now: 9,
+      });
+      expect(done.ok).toBe(true);
+      const stats = await store.sessionStats(TAG, 's1');
+      expect([stats.successes, stats.talkMs]).toEqual([1, 1_500]);
+    });
+
+    it('keeps agent lifetime counters', async () => {
+      await store.bumpAgentStats('a@example.com', { initiated: 2, completed: 1, code: 'WRONG' }, 100);
+      await store.bumpAgentStats('A@example.com', { completed: 1, successes: 1, code: 'CORRECT' }, 200);
+      const s = await store.agentStats('a@example.com');
+      expect(s).toMatchObject({ initiated: 2, completed: 2, successes: 1, since: 100 });
+      expect(s.byCode).toMatchObject({ WRONG: 1, CORRECT: 1, NO_ANSWER: 0 });
+    });
+  });
+}
+
+let redisServer: RedisServerHandle;
+const clients: Redis[] = [];
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+});
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await redisServer?.stop();
+});
+
+storeContract('RedisStore', async () => {
+  const redis = new Redis(redisServer.url);
+  clients.push(redis);
+  await redis.flushall();
+  return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis) };
+});
+
+storeContract('MemoryStore', async () => {
+  const queue = new MemoryPatchQueue();
+  return { store: new MemoryStore({ queue }), queue };
+});
