@@ -1,0 +1,169 @@
+// The outbox and recovery through the real controller, store and web bridge, against a scripted
+// coordinator: a disposition chosen while offline is kept (also across a reload) and sent exactly once,
+// with the same idempotency key, when the coordinator is back; shortcuts and tray commands drive the same
+// actions as the in-page keys; app:status follows the screen.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppStatus, DesktopBridge } from '../../src-shared/contracts/ipc';
+import { SNAPSHOT_KEY } from '../bridge/web';
+import { fakeCoordinator } from '../test/fake-coordinator';
+import { endedCall, snapshot } from '../test/fixtures';
+import { makeController, R, signedIn } from '../test/harness';
+
+const disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const d of disposers.splice(0)) d();
+  localStorage.clear();
+  sessionStorage.clear();
+});
+
+function make(...args: Parameters<typeof makeController>) {
+  const h = makeController(...args);
+  disposers.push(() => h.controller.dispose());
+  return h;
+}
+
+const withEndedCall = (s: Parameters<typeof signedIn>[0]) =>
+  R.applySnapshot(signedIn(s), snapshot({ call: endedCall() }));
+const dispositions = (reqs: { path: string }[]) => reqs.filter((r) => r.path === '/disposition');
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('outbox', () => {
+  it('keeps a disposition chosen offline, persists it, and sends it once with the same key when back', async () => {
+    const { controller, store, server } = make(withEndedCall);
+    server.online = false;
+    controller.pickDispo('WRONG');
+    await controller.confirmDispo();
+    expect(store.getState().outbox.entries).toHaveLength(1);
+    expect(store.getState().ui.dispo).toBeNull();
+    expect(store.getState().connection.apiReachable).toBe(false);
+    expect(store.getState().ui.notice).toMatch(/sent as soon as the server is back/);
+    const saved = JSON.parse(localStorage.getItem(SNAPSHOT_KEY) ?? 'null');
+    expect(saved.outbox[0].body).toEqual({ callId: 'call-1', code: 'WRONG' });
+    const key = saved.outbox[0].idempotencyKey;
+
+    server.online = true;
+    await controller.flush();
+    await controller.flush();
+    expect(dispositions(server.requests)).toHaveLength(1);
+    expect(server.requests.find((r) => r.path === '/disposition')?.idempotencyKey).toBe(key);
+    expect(store.getState().outbox.entries).toHaveLength(0);
+    expect(JSON.parse(localStorage.getItem(SNAPSHOT_KEY) ?? 'null').outbox).toEqual([]);
+  });
+
+  it('retries by itself after a failure (backoff), without the agent doing anything', async () => {
+    const { controller, store, server } = make(withEndedCall);
+    server.online = false;
+    await controller.confirmDispo();
+    server.online = true;
+    await until(() => store.getState().outbox.entries.length === 0);
+    expect(dispositions(server.requests)).toHaveLength(1);
+  });
+
+  it('survives a reload while offline: the new window restores the outbox and sends it after sign-in', async () => {
+    const first = make(withEndedCall);
+    first.server.online = false;
+    first.controller.pickDispo('CORRECT');
+    await first.controller.confirmDispo();
+    const key = first.store.getState().outbox.entries[0]?.idempotencyKey;
+    first.controller.dispose();
+    sessionStorage.setItem('turbo-dialer:refresh-token', 'refresh-token-1');
+
+    // "Reload": a fresh store and controller over the same browser storage; the coordinator is back.
+    const server = fakeCoordinator();
+    server.current = snapshot({ call: endedCall(), wsSeq: 30 });
+    const second = make(undefined, server);
+    await second.controller.boot();
+    await until(() => dispositions(server.requests).length === 1);
+    expect(server.requests.find((r) => r.path === '/disposition')?.idempotencyKey).toBe(key);
+    // The server still reported the call as ended (its answer raced the replay): the modal stays closed.
+    expect(second.store.getState().ui.dispo).toBeNull();
+    expect(second.store.getState().auth.phase).toBe('signed-in');
+  });
+
+  it('a reload mid-disposition brings back the picked code and the notes typed so far', async () => {
+    const first = make(withEndedCall);
+    first.controller.pickDispo('VM_SAME_NAME');
+    first.controller.setDispoNotes('asked to call after 5');
+    await until(() => (localStorage.getItem(SNAPSHOT_KEY) ?? '').includes('asked to call after 5'));
+    first.controller.dispose();
+    sessionStorage.setItem('turbo-dialer:refresh-token', 'refresh-token-1');
+
+    const server = fakeCoordinator();
+    server.current = snapshot({ call: endedCall() });
+    const second = make(undefined, server);
+    await second.controller.boot();
+    expect(second.store.getState().ui.dispo).toEqual({
+      callId: 'call-1',
+      code: 'VM_SAME_NAME',
+      notes: 'asked to call after 5',
+      open: true,
+    });
+  });
+});
+
+describe('one set of actions for keys, global shortcuts and the tray', () => {
+  function fakeBridge() {
+    const listeners = new Map<string, (p: unknown) => void>();
+    const statuses: AppStatus[] = [];
+    const bridge: DesktopBridge = {
+      kind: 'electron',
+      invoke: (async (channel: string, req: unknown) => {
+        if (channel === 'app:status') statuses.push(req as AppStatus);
+        if (channel === 'credentials:get')
+          return { ok: true, value: { refreshToken: null, storage: 'keychain' } };
+        return { ok: true, value: null };
+      }) as DesktopBridge['invoke'],
+      on: ((channel: string, l: (p: unknown) => void) => {
+        listeners.set(channel, l);
+        return () => listeners.delete(channel);
+      }) as DesktopBridge['on'],
+    };
+    return {
+      bridge,
+      statuses,
+      fire: (channel: string, payload: unknown) => listeners.get(channel)?.(payload),
+    };
+  }
+
+  it('a global shortcut picks and confirms; a tray command pauses; app:status follows', async () => {
+    const { Controller } = await import('./controller');
+    const { createAppStore } = await import('../store');
+    const fb = fakeBridge();
+    const server = fakeCoordinator();
+    const controller = new Controller({
+      store: createAppStore(withEndedCall),
+      bridge: fb.bridge,
+      baseUrl: 'http://coordinator.test',
+      wsUrl: 'ws://coordinator.test/ws',
+      fetch: server.fetch,
+    });
+    disposers.push(() => controller.dispose());
+    controller.store.setState({ ...controller.store.getState() }); // first status report
+    expect(fb.statuses.at(-1)?.tray).toBe('disposition-pending');
+    expect(fb.statuses.at(-1)?.dispositionPending).toBe(true);
+
+    fb.fire('shortcut:fired', { action: 'dispo-1' });
+    expect(controller.store.getState().ui.dispo?.code).toBe('CORRECT');
+    fb.fire('shortcut:fired', { action: 'confirm' });
+    await until(() => dispositions(server.requests).length === 1);
+    expect(server.requests.find((r) => r.path === '/disposition')?.body).toEqual({
+      callId: 'call-1',
+      code: 'CORRECT',
+    });
+    await until(() => fb.statuses.at(-1)?.dispositionPending === false);
+
+    fb.fire('tray:command', { command: 'PLAY' });
+    await until(() => controller.store.getState().session.session?.state === 'PLAY');
+    expect(fb.statuses.at(-1)?.sessionState).toBe('PLAY');
+    fb.fire('tray:command', { command: 'PAUSE' });
+    await until(() => controller.store.getState().session.session?.state === 'PAUSE');
+    expect(fb.statuses.at(-1)?.tray).toBe('paused');
+  });
+});

@@ -1,0 +1,107 @@
+// A scripted stand-in for the coordinator's HTTP API in the renderer's jsdom tests (the real coordinator is
+// exercised by the e2e suite). It records every request (path, body, idempotency key) and can be switched
+// offline, so tests assert what the agent's actions put on the wire.
+import type { SessionSnapshot, TokenPair } from '../../src-shared/contracts/http';
+import type { NextStep, SessionView } from '../../src-shared/contracts/views';
+import { sessionView, snapshot, T0 } from './fixtures';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  idempotencyKey: string | null;
+}
+
+export interface FakeCoordinator {
+  fetch: typeof fetch;
+  requests: RecordedRequest[];
+  online: boolean;
+  session: SessionView;
+  current: SessionSnapshot | null;
+  /** What POST /dial answers. */
+  dialAnswer: NextStep;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+export function tokenPair(): TokenPair {
+  return {
+    accessToken: 'access-token-1',
+    accessExpiresAt: T0 + 3_600_000 * 1000,
+    refreshToken: 'refresh-token-1',
+    refreshExpiresAt: T0 + 3_600_000 * 1000,
+    agent: { email: 'ana@example.com', dialpadUserId: '42', campaignName: 'Spring' },
+  };
+}
+
+export function fakeCoordinator(): FakeCoordinator {
+  const f: FakeCoordinator = {
+    requests: [],
+    online: true,
+    session: sessionView(),
+    current: snapshot(),
+    dialAnswer: { kind: 'nothing', nothing: { reasons: [], nextDialableAt: null } },
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (!f.online) throw new TypeError('Failed to fetch');
+      const url = new URL(String(input), 'http://coordinator.test');
+      const headers = new Headers(init?.headers);
+      const body: unknown = init?.body ? JSON.parse(String(init.body)) : undefined;
+      f.requests.push({
+        method: init?.method ?? 'GET',
+        path: url.pathname,
+        body,
+        idempotencyKey: headers.get('Idempotency-Key'),
+      });
+      switch (url.pathname) {
+        case '/auth/config':
+          return json(200, {
+            mode: 'demo',
+            demoAgents: [{ email: 'ana@example.com', campaignName: 'Spring' }],
+            oidc: null,
+          });
+        case '/auth/login':
+        case '/auth/refresh':
+          return json(200, tokenPair());
+        case '/ws/ticket':
+          return json(200, { ticket: 'ticket-0123456789', expiresAt: T0 + 30_000 });
+        case '/session/current':
+          return f.current
+            ? json(200, f.current)
+            : json(404, { error: { code: 'NO_ACTIVE_SESSION', message: 'no session' } });
+        case '/session/state': {
+          const state = (body as { state: SessionView['state'] }).state;
+          f.session = { ...f.session, state, version: f.session.version + 1 };
+          return json(200, { session: f.session, next: { kind: 'idle', sessionState: state } });
+        }
+        case '/dial':
+          return json(200, f.dialAnswer);
+        case '/disposition': {
+          const b = body as { callId: string; code: string };
+          return json(200, {
+            callId: b.callId,
+            code: b.code,
+            queuedCells: 4,
+            next: { kind: 'idle', sessionState: f.session.state },
+          });
+        }
+        default:
+          return json(404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
+      }
+    }) as typeof fetch,
+  };
+  return f;
+}
+
+/** A WebSocket that never connects (the socket is exercised end to end, not here). */
+export class SilentWebSocket {
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onmessage: ((e: MessageEvent) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  send(): void {}
+  close(): void {
+    this.readyState = 3;
+  }
+}

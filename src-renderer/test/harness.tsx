@@ -1,0 +1,54 @@
+// Builds a real controller + store + web bridge for a jsdom test, wired to a fake coordinator, and renders
+// the app around it.
+import { render } from '@testing-library/react';
+import { App } from '../App';
+import { ControllerProvider } from '../app/context';
+import { Controller } from '../app/controller';
+import { createWebBridge } from '../bridge/web';
+import { createAppStore } from '../store';
+import * as R from '../store/reducers';
+import type { StoreState } from '../store/types';
+import { type FakeCoordinator, fakeCoordinator, SilentWebSocket, tokenPair } from './fake-coordinator';
+
+export function signedIn(s: StoreState): StoreState {
+  const t = tokenPair();
+  return {
+    ...s,
+    auth: {
+      ...s.auth,
+      phase: 'signed-in',
+      agent: t.agent,
+      accessToken: t.accessToken,
+      accessExpiresAt: t.accessExpiresAt,
+    },
+  };
+}
+
+export function makeController(
+  init?: (s: StoreState) => StoreState,
+  server: FakeCoordinator = fakeCoordinator(),
+) {
+  const store = createAppStore(init);
+  const controller = new Controller({
+    store,
+    bridge: createWebBridge(window),
+    baseUrl: 'http://coordinator.test',
+    wsUrl: 'ws://coordinator.test/ws',
+    fetch: server.fetch,
+    WebSocketImpl: SilentWebSocket as unknown as typeof WebSocket,
+    random: () => 0,
+  });
+  return { controller, store, server };
+}
+
+export function renderApp(init?: (s: StoreState) => StoreState, server?: FakeCoordinator) {
+  const h = makeController(init, server);
+  const view = render(
+    <ControllerProvider controller={h.controller}>
+      <App />
+    </ControllerProvider>,
+  );
+  return { ...h, view };
+}
+
+export { R };
