@@ -1,0 +1,260 @@
+// Demo data for the Sheets emulator: a router tab plus one agent tab per agent with a few hundred realistic
+// leads (1–4 fictional 555-01xx US numbers in the varied formatting people type, some history already
+// written, purple SKIPPED cells, a few blank rows, an optional TimeZone column). Deterministic per seed.
+import {
+  AGENT_OPTIONAL_COLUMNS,
+  AGENT_TAB_HEADER,
+  ROUTER_HEADER,
+} from '../../../src-shared/domain/sheet-codec.js';
+import { createRng, pick, type Rng, randInt } from '../common/rng.js';
+import type { DemoAgent } from '../demo-agents.js';
+import type { SheetsFixture } from './fixture.js';
+
+export interface DemoFixtureOptions {
+  agents: readonly DemoAgent[];
+  leadsPerAgent: number;
+  seed: number;
+  routerSpreadsheetId: string;
+  /** Where the agent tabs live (default: the router's spreadsheet). */
+  leadsSpreadsheetId?: string;
+  /** Adds the optional TimeZone column (AA) after NextIndex (default true). */
+  timeZoneColumn?: boolean;
+}
+
+const SKIPPED_PURPLE = { red: 0x8e / 255, green: 0x7c / 255, blue: 0xc3 / 255 };
+
+const FIRST = [
+  'James',
+  'Maria',
+  'Robert',
+  'Linda',
+  'Michael',
+  'Patricia',
+  'David',
+  'Jennifer',
+  'Carlos',
+  'Aisha',
+  'Wei',
+  'Priya',
+  'Thomas',
+  'Sofia',
+  'Daniel',
+  'Fatima',
+  'Kevin',
+  'Olivia',
+  'Hiroshi',
+  'Grace',
+  'Luis',
+  'Emma',
+  'Omar',
+  'Hannah',
+  'Samuel',
+  'Chloe',
+  'Andre',
+  'Nora',
+  'Diego',
+  'Rachel',
+];
+const LAST = [
+  'Smith',
+  'Johnson',
+  'Garcia',
+  'Lee',
+  'Brown',
+  'Martinez',
+  'Nguyen',
+  'Patel',
+  'Kim',
+  'Davis',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Chen',
+  "O'Brien",
+  'Thompson',
+  'Rivera',
+  'Walker',
+  'Hall',
+  'Young',
+  'Khan',
+  'Murphy',
+  'Cohen',
+  'Rossi',
+  'Schmidt',
+  'Baker',
+  'Adams',
+  'Turner',
+  'Okafor',
+  'Silva',
+];
+
+/** US area codes with their IANA zone (the lead's calling window follows its number's region). */
+const AREAS: readonly (readonly [string, string])[] = [
+  ['415', 'America/Los_Angeles'],
+  ['650', 'America/Los_Angeles'],
+  ['213', 'America/Los_Angeles'],
+  ['206', 'America/Los_Angeles'],
+  ['503', 'America/Los_Angeles'],
+  ['702', 'America/Los_Angeles'],
+  ['602', 'America/Phoenix'],
+  ['303', 'America/Denver'],
+  ['801', 'America/Denver'],
+  ['312', 'America/Chicago'],
+  ['214', 'America/Chicago'],
+  ['512', 'America/Chicago'],
+  ['612', 'America/Chicago'],
+  ['212', 'America/New_York'],
+  ['646', 'America/New_York'],
+  ['617', 'America/New_York'],
+  ['305', 'America/New_York'],
+  ['404', 'America/New_York'],
+  ['202', 'America/New_York'],
+  ['215', 'America/New_York'],
+];
+
+/** The ways people type the same number into a sheet. */
+const FORMATS: readonly ((a: string, x: string) => string)[] = [
+  (a, x) => `(${a}) 555-${x}`,
+  (a, x) => `${a}.555.${x}`,
+  (a, x) => `+1 ${a} 555 ${x}`,
+  (a, x) => `${a}-555-${x}`,
+  (a, x) => `+1${a}555${x}`,
+  (a, x) => `1 (${a}) 555-${x}`,
+];
+
+const NOTES = [
+  'Asked to call after 3pm',
+  'Spanish speaker',
+  'Prefers email follow-up',
+  'Gatekeeper: ask for owner',
+  'Interested in Q3',
+  'Callback requested',
+];
+
+interface Slot {
+  text: string;
+  status: string;
+}
+
+function numberPool(rng: Rng): () => { area: string; zone: string; text: string } {
+  const used = new Set<string>();
+  return () => {
+    for (let tries = 0; ; tries += 1) {
+      const [area, zone] = pick(rng, AREAS);
+      const x = `01${String(randInt(rng, 0, 99)).padStart(2, '0')}`;
+      // Unique within a tab while the 2,000 fictional numbers last; repeats are harmless after that.
+      if (!used.has(area + x) || tries > 50) {
+        used.add(area + x);
+        return { area, zone, text: pick(rng, FORMATS)(area, x) };
+      }
+    }
+  };
+}
+
+/** One lead row (26 columns, plus TimeZone when asked) and the indexes of its SKIPPED status cells. */
+function leadRow(rng: Rng, rowId: string, next: ReturnType<typeof numberPool>, withTz: boolean) {
+  const count = pick(rng, [1, 1, 2, 2, 2, 3, 3, 4]);
+  const numbers = Array.from({ length: count }, () => next());
+  const slots: Slot[] = numbers.map((n) => ({ text: n.text, status: rng() < 0.3 ? 'NEW' : '' }));
+  let attempts = 0;
+  let lastOutcome = '';
+  let nextIndex = 1;
+  const roll = rng();
+  if (roll < 0.08 && count > 1) {
+    // Reached: one number CORRECT, its siblings SKIPPED (purple).
+    const hit = randInt(rng, 0, count - 1);
+    slots.forEach((s, i) => {
+      s.status = i === hit ? 'CORRECT' : 'SKIPPED';
+    });
+    attempts = randInt(rng, 1, 3);
+    lastOutcome = 'CORRECT';
+  } else if (roll < 0.25) {
+    // Some history: the first numbers tried without luck.
+    const tried = randInt(rng, 1, count);
+    for (let i = 0; i < tried; i += 1) {
+      const s = slots[i] as Slot;
+      s.status = pick(rng, ['NO_ANSWER', 'NO_ANSWER', 'VOICEMAIL', 'WRONG']);
+      lastOutcome = s.status === 'VOICEMAIL' ? 'VM_OR_NA_UNKNOWN' : s.status;
+    }
+    attempts = tried + randInt(rng, 0, 1);
+    nextIndex = (tried % count) + 1;
+  } else if (roll < 0.27) {
+    slots.forEach((s, i) => {
+      s.status = i === 0 ? 'SKIPPED' : s.status;
+    });
+    attempts = 1;
+    lastOutcome = 'DO_NOT_CALL';
+  }
+  const row: string[] = [rowId, `${pick(rng, FIRST)} ${pick(rng, LAST)}`];
+  for (let i = 0; i < 10; i += 1) row.push(slots[i]?.text ?? '');
+  for (let i = 0; i < 10; i += 1) row.push(slots[i]?.status ?? '');
+  row.push(
+    rng() < 0.1 ? pick(rng, NOTES) : '',
+    lastOutcome,
+    attempts ? String(attempts) : '',
+    attempts ? String(nextIndex) : '',
+  );
+  if (withTz) row.push(rng() < 0.7 ? (numbers[0]?.zone ?? '') : '');
+  const skippedCols = slots.flatMap((s, i) => (s.status === 'SKIPPED' ? [12 + i] : []));
+  return { row, skippedCols };
+}
+
+export function buildDemoFixture(opts: DemoFixtureOptions): SheetsFixture {
+  const rng = createRng(opts.seed);
+  const leadsId = opts.leadsSpreadsheetId ?? opts.routerSpreadsheetId;
+  const withTz = opts.timeZoneColumn ?? true;
+  const header = [...AGENT_TAB_HEADER, ...(withTz ? AGENT_OPTIONAL_COLUMNS : [])];
+  const agentSheets = opts.agents.map((agent, a) => {
+    const sheetId = 1001 + a;
+    const next = numberPool(rng);
+    const rows: string[][] = [header];
+    const cells: { row: number; col: number; data: Record<string, unknown> }[] = [];
+    for (let n = 1; n <= opts.leadsPerAgent; n += 1) {
+      // A few blank rows, as a person leaves between batches of leads.
+      if (rng() < 0.015) rows.push([]);
+      const { row, skippedCols } = leadRow(
+        rng,
+        `${String.fromCharCode(65 + (a % 26))}${String(n).padStart(4, '0')}`,
+        next,
+        withTz,
+      );
+      rows.push(row);
+      for (const col of skippedCols) {
+        cells.push({
+          row: rows.length,
+          col,
+          data: { userEnteredFormat: { backgroundColor: SKIPPED_PURPLE } },
+        });
+      }
+    }
+    return { sheetId, title: `Leads - ${agent.name}`, rows, cells, columnCount: Math.max(26, header.length) };
+  });
+  const router = {
+    sheetId: 0,
+    title: 'Router',
+    rows: [
+      [...ROUTER_HEADER],
+      ...opts.agents.map((agent, a) => [
+        agent.email,
+        agent.dialpadUserId,
+        leadsId,
+        String(1001 + a),
+        agent.campaignName,
+        'TRUE',
+      ]),
+    ],
+  };
+  if (leadsId === opts.routerSpreadsheetId) {
+    return {
+      spreadsheets: [
+        { spreadsheetId: leadsId, title: 'Turbo Dialer demo', sheets: [router, ...agentSheets] },
+      ],
+    };
+  }
+  return {
+    spreadsheets: [
+      { spreadsheetId: opts.routerSpreadsheetId, title: 'Turbo Dialer router', sheets: [router] },
+      { spreadsheetId: leadsId, title: 'Turbo Dialer leads', sheets: agentSheets },
+    ],
+  };
+}
