@@ -8,7 +8,8 @@ import { errorHandler, notFound } from './http/errors.js';
 import { buildHandlers, type ReadyReport } from './http/handlers.js';
 import { registerApiRoutes } from './http/routes.js';
 import { serveWebUi } from './http/static.js';
-import { registerWebhookRoute, type WebhookDedupe } from './http/webhook.js';
+import { registerWebhookRoute } from './http/webhook.js';
+import type { WebhookDeduper } from './dialpad/webhook-deduper.js';
 import type { IdempotencyOptions } from './idempotency/guard.js';
 import type { IdempotencyStore } from './idempotency/store.js';
 import type { Logger } from './logger.js';
@@ -23,7 +24,7 @@ export interface AppDeps {
   idempotency: IdempotencyStore;
   idempotencyOptions?: IdempotencyOptions;
   tickets: WsTicketStore;
-  webhook: { verifier: DialpadWebhookVerifier; isFirstDelivery: WebhookDedupe };
+  webhook: { verifier: DialpadWebhookVerifier; deduper: WebhookDeduper };
   metrics: CoordinatorMetrics;
   readiness: () => Promise<ReadyReport>;
   clock?: () => number;
@@ -54,7 +55,7 @@ export function createApp(d: AppDeps): BuiltApp {
   });
   registerWebhookRoute(app, {
     verifier: d.webhook.verifier,
-    isFirstDelivery: d.webhook.isFirstDelivery,
+    deduper: d.webhook.deduper,
     service: d.service,
     metrics: d.metrics,
     clock,

@@ -1,18 +1,18 @@
 // POST /events/dialpad: the raw body (a compact JWT signed with the webhook secret, or JSON from n8n) goes
-// to the verifier first (bad signature → 401, nothing changed), then the deduper (a redelivery → 200, not
-// applied twice), then the DialerService.
+// to the verifier first (bad signature → 401, nothing changed), then the deduper by event id (a redelivery
+// → 200, not applied twice), then the DialerService. If the service fails, the claim is released so the
+// sender's retry is applied instead of being dropped as a duplicate.
 import express, { type Express, type Request, type Response } from 'express';
 import type { DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
+import { eventIdOf } from '../dialpad/call-state.js';
+import type { WebhookDeduper } from '../dialpad/webhook-deduper.js';
 import type { CoordinatorMetrics } from '../metrics/metrics.js';
 import type { DialerService, DialpadWebhookVerifier } from '../ports.js';
 import { ctxOf } from './context.js';
 
-/** true the first time an event is seen (across instances), false for a redelivery. */
-export type WebhookDedupe = (event: DialpadCallEvent, now: number) => Promise<boolean>;
-
 export interface WebhookDeps {
   verifier: DialpadWebhookVerifier;
-  isFirstDelivery: WebhookDedupe;
+  deduper: WebhookDeduper;
   service: DialerService;
   metrics: CoordinatorMetrics;
   clock: () => number;
@@ -37,13 +37,19 @@ export function registerWebhookRoute(app: Express, d: WebhookDeps): void {
         throw e;
       }
       const log = ctx.log.child({ callId: event.call_id, state: event.state });
-      if (!(await d.isFirstDelivery(event, now))) {
+      const eventId = eventIdOf(event);
+      if (!(await d.deduper.firstSeen(eventId, now))) {
         d.metrics.webhooks.inc({ result: 'duplicate' });
         log.info('duplicate webhook ignored');
         res.json({ ok: true, duplicate: true });
         return;
       }
-      await d.service.onDialpadEvent(event, now);
+      try {
+        await d.service.onDialpadEvent(event, now);
+      } catch (e) {
+        await d.deduper.release(eventId).catch(() => {});
+        throw e;
+      }
       d.metrics.webhooks.inc({ result: 'accepted' });
       log.info('webhook applied');
       res.json({ ok: true });

@@ -1,0 +1,81 @@
+// Start-up configuration: every variable parsed with zod, and a missing or bad one named in the error.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const production = {
+  JWT_SECRET: 'x'.repeat(40),
+  OIDC_CLIENT_ID: 'client.apps.googleusercontent.com',
+  ROUTER_SPREADSHEET_ID: 'router-sheet',
+  DIALPAD_API_KEY: 'dp-key',
+  DIALPAD_WEBHOOK_SECRET: 'dp-secret',
+  GOOGLE_APPLICATION_CREDENTIALS: '/etc/td/sa.json',
+  REDIS_URL: 'redis://redis:6379',
+};
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+};
+
+describe('loadConfig', () => {
+  it('accepts a complete production environment with defaults filled in', () => {
+    const c = loadConfig(production);
+    expect(c.redis).toEqual({ mode: 'single', url: 'redis://redis:6379' });
+    expect(c.port).toBe(8080);
+    expect(c.oidc?.issuer).toBe('https://accounts.google.com');
+    expect(c.demoMode).toBe(false);
+  });
+
+  it('names every missing required variable outside demo mode', () => {
+    const p = problemsOf({}).join('\n');
+    for (const name of [
+      'JWT_SECRET',
+      'OIDC_CLIENT_ID',
+      'ROUTER_SPREADSHEET_ID',
+      'DIALPAD_API_KEY',
+      'REDIS_URL',
+    ])
+      expect(p).toContain(name);
+  });
+
+  it('names a bad variable and hides secret values', () => {
+    expect(problemsOf({ ...production, PORT: 'eighty' }).join()).toContain('PORT ("eighty")');
+    const p = problemsOf({ ...production, JWT_SECRET: 'short' }).join();
+    expect(p).toContain('JWT_SECRET');
+    expect(p).not.toContain('short');
+    expect(problemsOf({ ...production, REDIS_CLUSTER_NODES: 'a:1,b' }).join()).toContain(
+      'REDIS_CLUSTER_NODES',
+    );
+    expect(problemsOf({ ...production, CAMPAIGN_RULES: '{"A":{"maxAttempts":0}}' }).join()).toContain(
+      'CAMPAIGN_RULES',
+    );
+  });
+
+  it('demo mode needs nothing and uses the embedded store without REDIS_URL', () => {
+    const c = loadConfig({ DEMO_MODE: '1' });
+    expect(c.redis.mode).toBe('memory');
+    expect(c.jwt.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('parses cluster nodes and campaign overrides', () => {
+    const { REDIS_URL: _, ...rest } = production;
+    const c = loadConfig({
+      ...rest,
+      REDIS_CLUSTER_NODES: 'r1:7000, r2:7001',
+      CAMPAIGN_RULES: '{"Acme":{"maxAttempts":3}}',
+    });
+    expect(c.redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'r1', port: 7000 },
+        { host: 'r2', port: 7001 },
+      ],
+    });
+    expect(c.campaignRules.Acme?.maxAttempts).toBe(3);
+  });
+});

@@ -1,0 +1,67 @@
+// The two promises of the logger, checked on the JSON it actually writes: phone numbers are masked in the
+// message and in every field (nested too), and secret-like fields are redacted.
+import { describe, expect, it } from 'vitest';
+import { auditDisposition, createLogger } from './logger.js';
+
+function capture() {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'info', destination: { write: (s: string) => lines.push(s) } });
+  return { log, lines };
+}
+
+describe('logger', () => {
+  it('masks phone numbers in the message and in nested fields', () => {
+    const { log, lines } = capture();
+    log.info(
+      { lead: { numbers: ['+15551234567', '(555) 987-6543'] }, note: 'tel +442071838750' },
+      'dialing +15551234567',
+    );
+    const text = lines.join('');
+    expect(text).not.toContain('5551234567');
+    expect(text).not.toContain('2071838750');
+    expect(text).toContain('4567');
+    const line = JSON.parse(lines[0] as string);
+    expect(line.msg).toMatch(/\+1\*+4567/);
+  });
+
+  it('redacts tokens, secrets and authorization headers', () => {
+    const { log, lines } = capture();
+    log.info(
+      {
+        req: { headers: { authorization: 'Bearer eyJhbGciOi.secret.part', cookie: 'sid=1' } },
+        refreshToken: 'rt1.abc.def',
+        body: { idToken: 'id-token-value', ticket: 'wst_abc' },
+        config: { jwtSecret: 'super-secret-value' },
+      },
+      'login',
+    );
+    const text = lines.join('');
+    for (const secret of [
+      'eyJhbGciOi',
+      'sid=1',
+      'rt1.abc.def',
+      'id-token-value',
+      'wst_abc',
+      'super-secret-value',
+    ])
+      expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
+  });
+
+  it('writes an audit line with who, what and when', () => {
+    const { log, lines } = capture();
+    auditDisposition(log, {
+      agent: 'ann@example.com',
+      callId: 'c1',
+      code: 'CORRECT',
+      at: Date.UTC(2026, 0, 2),
+    });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      audit: 'disposition',
+      agent: 'ann@example.com',
+      callId: 'c1',
+      code: 'CORRECT',
+      atIso: '2026-01-02T00:00:00.000Z',
+    });
+  });
+});

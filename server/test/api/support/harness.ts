@@ -1,0 +1,187 @@
+// Boots the coordinator's HTTP app + WebSocket hub on a real port with injected parts, for the HTTP-layer
+// tests. Memory twins by default; pass a Redis URL to use the Redis twins (several harnesses on one Redis
+// behave as several coordinator instances).
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import type { TokenPair } from '../../../../src-shared/contracts/http.js';
+import { createApp } from '../../../src/app.js';
+import { AccessTokens } from '../../../src/auth/access-tokens.js';
+import { AuthService } from '../../../src/auth/auth-service.js';
+import type { OidcVerifier } from '../../../src/auth/oidc.js';
+import { MemoryRefreshTokenStore, RedisRefreshTokenStore } from '../../../src/auth/refresh-tokens.js';
+import { MemoryWebhookDeduper, RedisWebhookDeduper } from '../../../src/dialpad/webhook-deduper.js';
+import { JwtWebhookVerifier } from '../../../src/dialpad/webhook-verifier.js';
+import { MemoryAgentEventBus } from '../../../src/events/memory-bus.js';
+import { RedisAgentEventBus } from '../../../src/events/redis-bus.js';
+import { MemoryIdempotencyStore, RedisIdempotencyStore } from '../../../src/idempotency/store.js';
+import { createLogger } from '../../../src/logger.js';
+import { CoordinatorMetrics } from '../../../src/metrics/metrics.js';
+import type { AgentEventBus, DialerService, RouterEntry } from '../../../src/ports.js';
+import { attachWsHub, type WsHub } from '../../../src/ws/hub.js';
+import { MemoryWsTicketStore, RedisWsTicketStore } from '../../../src/ws/tickets.js';
+import { RecordingService } from './recording-service.js';
+
+export const JWT = {
+  secret: 'test-secret-test-secret-test-secret-42',
+  issuer: 'td-test',
+  audience: 'td-api',
+};
+export const WEBHOOK_SECRET = 'webhook-secret-for-tests';
+
+export const routerEntry = (email: string, active = true): RouterEntry => ({
+  agentEmail: email,
+  dialpadUserId: `dp-${email.split('@')[0]}`,
+  spreadsheetId: 'sheet-1',
+  tabId: 0,
+  campaignName: 'Test campaign',
+  active,
+});
+
+export interface HarnessOptions {
+  service?: DialerService;
+  router?: RouterEntry[];
+  demoMode?: boolean;
+  oidc?: OidcVerifier | null;
+  redisUrl?: string;
+  accessTtlSeconds?: number;
+  authTimeoutMs?: number;
+  heartbeatMs?: number;
+  bus?: AgentEventBus;
+  /** Collects log lines (JSON objects). */
+  logLines?: Record<string, unknown>[];
+  instanceId?: string;
+}
+
+export interface Harness {
+  url: string;
+  wsUrl: string;
+  server: Server;
+  hub: WsHub;
+  bus: AgentEventBus;
+  service: DialerService;
+  recording: RecordingService | null;
+  tokens: AccessTokens;
+  metrics: CoordinatorMetrics;
+  login(email: string): Promise<TokenPair>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
+  const router = o.router ?? [routerEntry('ann@example.com'), routerEntry('bob@example.com')];
+  const redis = o.redisUrl ? new Redis(o.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  const lines = o.logLines;
+  const logger = lines
+    ? createLogger({ level: 'debug', destination: { write: (s: string) => lines.push(JSON.parse(s)) } })
+    : pino({ level: 'silent' });
+  const tokens = new AccessTokens({ ...JWT, ttlSeconds: o.accessTtlSeconds ?? 300 });
+  const auth = new AuthService({
+    tokens,
+    refreshStore: redis ? new RedisRefreshTokenStore(redis) : new MemoryRefreshTokenStore(),
+    refreshTtlSeconds: 3600,
+    router: {
+      findRouterEntry: async (email) => router.find((r) => r.agentEmail === email.toLowerCase()) ?? null,
+      listRouterEntries: async () => router,
+    },
+    oidc: o.oidc ?? null,
+    demoMode: o.demoMode ?? true,
+  });
+  const recording = o.service ? null : new RecordingService();
+  const service = o.service ?? (recording as RecordingService);
+  const metrics = new CoordinatorMetrics();
+  const bus = o.bus ?? (redis ? new RedisAgentEventBus(redis) : new MemoryAgentEventBus());
+  const tickets = redis ? new RedisWsTicketStore(redis) : new MemoryWsTicketStore();
+  const { app } = createApp({
+    logger,
+    service,
+    auth,
+    idempotency: redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(),
+    tickets,
+    webhook: {
+      verifier: new JwtWebhookVerifier({ secret: WEBHOOK_SECRET }),
+      deduper: redis ? new RedisWebhookDeduper(redis) : new MemoryWebhookDeduper(),
+    },
+    metrics,
+    readiness: async () => ({
+      status: 'ready',
+      redis: 'up',
+      circuits: { sheets: 'closed', dialpad: 'closed' },
+      sheetsQueueDepth: 0,
+    }),
+  });
+  const server = createServer(app);
+  const hub = attachWsHub(server, {
+    tickets,
+    bus,
+    logger,
+    metrics,
+    instanceId: o.instanceId ?? 'test',
+    ...(o.authTimeoutMs ? { authTimeoutMs: o.authTimeoutMs } : {}),
+    ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}),
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    server,
+    hub,
+    bus,
+    service,
+    recording,
+    tokens,
+    metrics,
+    async login(email: string) {
+      const res = await fetch(`${url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ demoEmail: email }),
+      });
+      if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as TokenPair;
+    },
+    async close() {
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      if (bus instanceof RedisAgentEventBus) await bus.close();
+      redis?.disconnect();
+    },
+  };
+}
+
+/** fetch with JSON body and optional bearer / idempotency key; returns status, JSON body and headers. */
+export async function call(
+  url: string,
+  opts: {
+    method?: string;
+    token?: string;
+    key?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.key) headers['idempotency-key'] = opts.key;
+  const res = await fetch(url, {
+    method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(opts.body === undefined
+      ? {}
+      : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON (metrics text)
+  }
+  return { status: res.status, body, headers: res.headers };
+}

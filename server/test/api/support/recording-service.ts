@@ -1,0 +1,112 @@
+// A DialerService stand-in for the HTTP-layer tests that must not depend on the store (validation, auth,
+// idempotency, errors): it records every call it receives and answers with contract-valid shapes. The
+// full-stack tests (agent-cycle, two-instances) use the real service instead.
+import type { DispositionResponse, SessionSnapshot } from '../../../../src-shared/contracts/http.js';
+import type { NextStep, SessionView, StatsView } from '../../../../src-shared/contracts/views.js';
+import { DEFAULT_DISPOSITIONS } from '../../../../src-shared/domain/disposition.js';
+import type { SessionState } from '../../../../src-shared/domain/session.js';
+import type { AgentPrincipal, DialerService } from '../../../src/ports.js';
+
+export const zeroStats = (): StatsView => ({
+  callsInitiated: 0,
+  callsCompleted: 0,
+  connects: 0,
+  dispositions: { CORRECT: 0, WRONG: 0, VM_SAME_NAME: 0, VM_OR_NA_UNKNOWN: 0, NO_ANSWER: 0, DO_NOT_CALL: 0 },
+  skips: 0,
+  successRate: 0,
+  dialsPerHour: 0,
+  talkTimeSeconds: 0,
+  leadsRemaining: 0,
+  leadsTotal: 0,
+});
+
+export class RecordingService implements DialerService {
+  readonly calls: { method: string; agent: string | null; args: unknown[] }[] = [];
+  /** Lets a test hold a call open (concurrency) or make it fail. */
+  hook: ((method: string) => Promise<void>) | null = null;
+  #state: SessionState = 'PAUSE';
+
+  async #rec(method: string, agent: AgentPrincipal | null, ...args: unknown[]) {
+    this.calls.push({ method, agent: agent?.email ?? null, args });
+    await this.hook?.(method);
+  }
+
+  count(method: string): number {
+    return this.calls.filter((c) => c.method === method).length;
+  }
+
+  #session(agent: AgentPrincipal, now: number): SessionView {
+    return {
+      id: `s-${agent.email}`,
+      agentEmail: agent.email,
+      campaignName: 'Test',
+      spreadsheetId: 'sheet',
+      tabTitle: 'Tab',
+      state: this.#state,
+      startedAt: now,
+      version: this.calls.length,
+      previewCountdownSeconds: 0,
+      catalog: [...DEFAULT_DISPOSITIONS],
+    };
+  }
+
+  #snapshot(agent: AgentPrincipal, now: number): SessionSnapshot {
+    return {
+      session: this.#session(agent, now),
+      call: null,
+      preview: null,
+      pendingPreview: null,
+      stats: zeroStats(),
+      wsSeq: 0,
+    };
+  }
+
+  async startSession(agent: AgentPrincipal, now: number) {
+    await this.#rec('startSession', agent);
+    return this.#snapshot(agent, now);
+  }
+  async setSessionState(agent: AgentPrincipal, state: SessionState, now: number) {
+    await this.#rec('setSessionState', agent, state);
+    this.#state = state;
+    return { session: this.#session(agent, now), next: { kind: 'idle', sessionState: state } as NextStep };
+  }
+  async currentSession(agent: AgentPrincipal, now: number) {
+    await this.#rec('currentSession', agent);
+    return this.#snapshot(agent, now);
+  }
+  async resync(agent: AgentPrincipal) {
+    await this.#rec('resync', agent);
+    return { leadsTotal: 0, changedLeads: 0 };
+  }
+  async next(agent: AgentPrincipal) {
+    await this.#rec('next', agent);
+    return { kind: 'idle', sessionState: this.#state } as NextStep;
+  }
+  async dial(agent: AgentPrincipal, previewId: string | undefined) {
+    await this.#rec('dial', agent, previewId);
+    return { kind: 'idle', sessionState: this.#state } as NextStep;
+  }
+  async skip(agent: AgentPrincipal, previewId: string) {
+    await this.#rec('skip', agent, previewId);
+    return { kind: 'idle', sessionState: this.#state } as NextStep;
+  }
+  async dispose(agent: AgentPrincipal, input: { callId: string; code: DispositionResponse['code'] }) {
+    await this.#rec('dispose', agent, input);
+    return {
+      callId: input.callId,
+      code: input.code,
+      queuedCells: 4,
+      next: { kind: 'idle', sessionState: this.#state } as NextStep,
+    };
+  }
+  async stats(agent: AgentPrincipal) {
+    await this.#rec('stats', agent);
+    return { session: null, agent: zeroStats() };
+  }
+  async onDialpadEvent(event: unknown) {
+    await this.#rec('onDialpadEvent', null, event);
+  }
+  async sweepTimeouts() {
+    return 0;
+  }
+}
