@@ -1,0 +1,86 @@
+// A small Sheets world for the gateway tests: a router spreadsheet and one agent spreadsheet with two tabs,
+// served by the real emulator and reached through the real googleapis client.
+import { pino } from 'pino';
+import { AGENT_TAB_HEADER, ROUTER_HEADER } from '../../../src-shared/domain/sheet-codec.js';
+import { startSheetsEmulator, type SheetsEmulator } from '../../emulators/sheets/server.js';
+import { createSheetsClient, type SheetsClient, staticTokenAuth } from '../../src/sheets/client.js';
+
+export const ROUTER_ID = 'router-sheet';
+export const AGENT_SS = 'agent-sheet';
+export const TAB = 'Ann Leads';
+export const TAB_ID = 123456;
+export const OTHER_TAB = 'Bob Leads';
+export const OTHER_TAB_ID = 777;
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** A full 26-cell agent row. */
+export function leadRow(rowId: string, name: string, nums: string[] = ['+12125550101']): string[] {
+  const cells = Array<string>(26).fill('');
+  cells[0] = rowId;
+  cells[1] = name;
+  nums.forEach((n, i) => {
+    cells[2 + i] = n;
+  });
+  cells[24] = '0';
+  cells[25] = '1';
+  return cells;
+}
+
+export function agentRows(n: number): string[][] {
+  return [
+    [...AGENT_TAB_HEADER],
+    ...Array.from({ length: n }, (_, i) =>
+      leadRow(`L${i + 1}`, `Lead ${i + 1}`, [`+1212555${String(1000 + i)}`]),
+    ),
+  ];
+}
+
+export async function startWorld(opts: { leads?: number } = {}): Promise<{
+  emulator: SheetsEmulator;
+  client: SheetsClient;
+}> {
+  const emulator = await startSheetsEmulator({
+    seed: {
+      spreadsheets: [
+        {
+          spreadsheetId: ROUTER_ID,
+          sheets: [
+            {
+              sheetId: 0,
+              title: 'Router',
+              rows: [
+                [...ROUTER_HEADER],
+                ['Ann@Example.com', '5550001', AGENT_SS, String(TAB_ID), 'Spring', 'TRUE'],
+                ['bob@example.com', '5550002', AGENT_SS, String(OTHER_TAB_ID), 'Spring', 'FALSE'],
+              ],
+            },
+          ],
+        },
+        {
+          spreadsheetId: AGENT_SS,
+          sheets: [
+            { sheetId: TAB_ID, title: TAB, rows: agentRows(opts.leads ?? 5) },
+            { sheetId: OTHER_TAB_ID, title: OTHER_TAB, rows: agentRows(2) },
+          ],
+        },
+      ],
+    },
+  });
+  const client = createSheetsClient({ rootUrl: emulator.url, auth: staticTokenAuth('test-token') });
+  return { emulator, client };
+}
+
+/** Polls `check` until it returns true (generous deadline; no timed assertion). */
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

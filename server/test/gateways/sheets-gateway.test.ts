@@ -1,0 +1,133 @@
+// GoogleSheetsGateway reads through the real googleapis client against the Sheets emulator: the router,
+// an agent tab in exactly two requests, and clear errors (missing tab, wrong header naming the column,
+// Google unavailable), with transient failures retried.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import type { SheetsEmulator } from '../../emulators/sheets/server.js';
+import { MemoryQuotaBudget } from '../../src/queue/memory-quota-budget.js';
+import { createSheetsBreaker } from '../../src/sheets/breaker.js';
+import type { SheetsClient } from '../../src/sheets/client.js';
+import { GoogleSheetsGateway } from '../../src/sheets/google-sheets-gateway.js';
+import {
+  AGENT_SS,
+  OTHER_TAB_ID,
+  ROUTER_ID,
+  silentLogger,
+  startWorld,
+  TAB,
+  TAB_ID,
+} from './sheets-fixtures.js';
+
+let emulator: SheetsEmulator;
+let client: SheetsClient;
+beforeAll(async () => {
+  ({ emulator, client } = await startWorld());
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+const noSleep = async () => {};
+function gateway(extra: Partial<ConstructorParameters<typeof GoogleSheetsGateway>[0]> = {}) {
+  return new GoogleSheetsGateway({
+    client,
+    breaker: createSheetsBreaker({ threshold: 50 }),
+    quota: new MemoryQuotaBudget(),
+    logger: silentLogger,
+    routerSpreadsheetId: ROUTER_ID,
+    sleep: noSleep,
+    ...extra,
+  });
+}
+
+async function apiError(p: Promise<unknown>): Promise<ApiError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(ApiError);
+  return e as ApiError;
+}
+
+beforeEach(() => {
+  emulator.state.clearFaults();
+  emulator.state.requestLog.clear();
+});
+
+describe('router', () => {
+  it('finds an agent case-insensitively, lists every row, and returns null when absent', async () => {
+    const g = gateway();
+    expect(await g.findRouterEntry('ANN@example.com')).toEqual({
+      agentEmail: 'ann@example.com',
+      dialpadUserId: '5550001',
+      spreadsheetId: AGENT_SS,
+      tabId: TAB_ID,
+      campaignName: 'Spring',
+      active: true,
+    });
+    expect((await g.listRouterEntries()).map((e) => [e.agentEmail, e.active])).toEqual([
+      ['ann@example.com', true],
+      ['bob@example.com', false],
+    ]);
+    expect(await g.findRouterEntry('nobody@example.com')).toBeNull();
+    // cached: three lookups, one read
+    expect(emulator.state.requestLog.count('values.get')).toBe(1);
+  });
+});
+
+describe('readAgentTab', () => {
+  it('reads the tab in one spreadsheets.get plus one values.get and decodes its leads', async () => {
+    const tab = await gateway().readAgentTab(AGENT_SS, TAB_ID);
+    expect(tab.tabTitle).toBe(TAB);
+    expect(tab.sheetId).toBe(TAB_ID);
+    expect(tab.leads.map((l) => [l.rowId, l.rowNumber])).toEqual([
+      ['L1', 2],
+      ['L2', 3],
+      ['L3', 4],
+      ['L4', 5],
+      ['L5', 6],
+    ]);
+    expect(tab.leads[0]?.numbers[0]?.e164).toBe('+12125551000');
+    expect(emulator.state.requestLog.counts()).toEqual({ 'spreadsheets.get': 1, 'values.get': 1 });
+  });
+
+  it('says which tab is missing, and treats an unknown spreadsheet the same way', async () => {
+    const e1 = await apiError(gateway().readAgentTab(AGENT_SS, 999));
+    expect(e1.code).toBe('SHEET_TAB_NOT_FOUND');
+    expect(e1.message).toMatch(/no tab with id 999/);
+    const e2 = await apiError(gateway().readAgentTab('no-such-sheet', TAB_ID));
+    expect(e2.code).toBe('SHEET_TAB_NOT_FOUND');
+    expect(e2.message).toMatch(/no-such-sheet was not found/);
+  });
+
+  it('names the column of a wrong header', async () => {
+    emulator.state.setCell(AGENT_SS, 'Bob Leads', 1, 13, 'Stat 2');
+    const e = await apiError(gateway().readAgentTab(AGENT_SS, OTHER_TAB_ID));
+    expect(e.code).toBe('SHEET_HEADER_MISMATCH');
+    expect(e.message).toMatch(/column N/);
+    expect(e.message).toMatch(/Status2/);
+    emulator.state.setCell(AGENT_SS, 'Bob Leads', 1, 13, 'Status2');
+  });
+
+  it('retries a transient 503 and a 429 and then succeeds', async () => {
+    emulator.state.addFault({ route: 'values.get', status: 503, times: 1 });
+    emulator.state.addFault({ route: 'spreadsheets.get', status: 429, retryAfterSec: 0, times: 1 });
+    const tab = await gateway().readAgentTab(AGENT_SS, TAB_ID);
+    expect(tab.leads).toHaveLength(5);
+    expect(emulator.state.requestLog.counts()).toEqual({ 'spreadsheets.get': 2, 'values.get': 2 });
+  });
+
+  it('reports SHEETS_UNAVAILABLE when Google keeps failing, and the breaker then fails fast', async () => {
+    emulator.state.addFault({ route: '*', status: 500 });
+    const breaker = createSheetsBreaker({ threshold: 3, halfOpenAfterMs: 60_000 });
+    const g = gateway({ breaker });
+    const e = await apiError(g.readAgentTab(AGENT_SS, TAB_ID));
+    expect(e.code).toBe('SHEETS_UNAVAILABLE');
+    expect(breaker.state()).toBe('open');
+    const sent = emulator.state.requestLog.count('spreadsheets.get');
+    const e2 = await apiError(g.readAgentTab(AGENT_SS, TAB_ID));
+    expect(e2.code).toBe('SHEETS_UNAVAILABLE');
+    expect(e2.message).toMatch(/circuit open/);
+    expect(emulator.state.requestLog.count('spreadsheets.get')).toBe(sent);
+  });
+});
