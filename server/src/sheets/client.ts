@@ -6,9 +6,13 @@
 // Auth: production = a service account through google-auth-library's GoogleAuth (key JSON in an env var,
 // or a key file path); tests and the demo = an OAuth2Client holding a fixed access token (it never refreshes
 // without an expiry date, so it works offline against the emulator).
-import { sheets, type sheets_v4 } from '@googleapis/sheets';
-import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { auth, sheets, type sheets_v4 } from '@googleapis/sheets';
 import { z } from 'zod';
+
+// The google-auth-library classes as the Sheets client was built against (googleapis-common may carry its
+// own copy of google-auth-library; using its AuthPlus keeps the types and the runtime classes identical).
+type OAuth2Client = InstanceType<typeof auth.OAuth2>;
+type GoogleAuth = InstanceType<typeof auth.GoogleAuth>;
 
 export type SheetsClient = sheets_v4.Sheets;
 export type SheetsAuth = NonNullable<sheets_v4.Options['auth']>;
@@ -25,7 +29,7 @@ export function createSheetsClient(opts: { rootUrl?: string; auth: SheetsAuth })
 
 /** Tests and the demo: sends `Authorization: Bearer <token>` and never tries to refresh it. */
 export function staticTokenAuth(accessToken: string): OAuth2Client {
-  const client = new OAuth2Client();
+  const client = new auth.OAuth2();
   client.setCredentials({ access_token: accessToken });
   return client;
 }
@@ -58,10 +62,10 @@ export function serviceAccountAuth(env: Record<string, string | undefined> = pro
         'GOOGLE_SERVICE_ACCOUNT_JSON is not a service account key (type, client_email, private_key)',
       );
     }
-    return new GoogleAuth({ credentials: key.data, scopes: SHEETS_SCOPES });
+    return new auth.GoogleAuth({ credentials: key.data, scopes: SHEETS_SCOPES });
   }
   const keyFile = env.GOOGLE_APPLICATION_CREDENTIALS;
-  if (keyFile && keyFile.trim() !== '') return new GoogleAuth({ keyFile, scopes: SHEETS_SCOPES });
+  if (keyFile && keyFile.trim() !== '') return new auth.GoogleAuth({ keyFile, scopes: SHEETS_SCOPES });
   throw new Error(
     'Google Sheets credentials missing: set GOOGLE_SERVICE_ACCOUNT_JSON or GOOGLE_APPLICATION_CREDENTIALS',
   );
