@@ -114,12 +114,11 @@ export function attachWsHub(server: Server, d: WsHubDeps): WsHub {
           return;
         }
         authStarted = true;
-        authenticate(c, msg.ticket, msg.lastSeq)
-          .then(() => clearTimeout(authTimer))
-          .catch((e) => {
-            log.error({ err: e }, 'socket authentication failed');
-            ws.close(1011, 'internal error');
-          });
+        clearTimeout(authTimer);
+        authenticate(c, msg.ticket, msg.lastSeq).catch((e) => {
+          log.error({ err: e }, 'socket authentication failed');
+          ws.close(1011, 'internal error');
+        });
         return;
       }
       if (!c.email) {

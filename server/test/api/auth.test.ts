@@ -1,0 +1,181 @@
+// Auth end to end over HTTP: OIDC login against a local JWKS endpoint serving a locally generated key, the
+// router gate (Active agents only), access-token checks (none, expired, wrong signature, wrong audience),
+// rotating refresh tokens with reuse detection, logout, demo mode only when enabled, and the admin CLI.
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiErrorBodySchema } from '../../../src-shared/contracts/errors.js';
+import { AuthConfigSchema, TokenPairSchema } from '../../../src-shared/contracts/http.js';
+import { AccessTokens } from '../../src/auth/access-tokens.js';
+import { OidcVerifier } from '../../src/auth/oidc.js';
+import { mintToken } from '../../src/cli/mint-token.js';
+import { call, type Harness, JWT, routerEntry, startHarness } from './support/harness.js';
+
+const ISSUER = 'https://issuer.test';
+const CLIENT_ID = 'dialer-client-id';
+let jwks: Server;
+let signingKey: CryptoKey;
+let otherKey: CryptoKey;
+let h: Harness;
+let demo: Harness;
+
+const idToken = (
+  claims: Record<string, unknown>,
+  opts: { key?: CryptoKey; aud?: string; exp?: number } = {},
+) =>
+  new SignJWT({ email_verified: true, ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: opts.key === otherKey ? 'other' : 'k1' })
+    .setIssuer(ISSUER)
+    .setAudience(opts.aud ?? CLIENT_ID)
+    .setIssuedAt()
+    .setExpirationTime(opts.exp ?? Math.floor(Date.now() / 1000) + 300)
+    .sign(opts.key ?? signingKey);
+
+const errCode = (body: unknown) => ApiErrorBodySchema.parse(body).error.code;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256');
+  signingKey = pair.privateKey;
+  otherKey = (await generateKeyPair('RS256')).privateKey;
+  const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  jwks = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: [publicJwk] }));
+  });
+  jwks.listen(0, '127.0.0.1');
+  await once(jwks, 'listening');
+  const router = [
+    routerEntry('ann@example.com'),
+    routerEntry('bob@example.com'),
+    routerEntry('ivy@example.com', false),
+  ];
+  h = await startHarness({
+    router,
+    demoMode: false,
+    oidc: new OidcVerifier({
+      issuer: ISSUER,
+      clientId: CLIENT_ID,
+      jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`,
+    }),
+  });
+  demo = await startHarness({ router, demoMode: true });
+});
+afterAll(async () => {
+  await h.close();
+  await demo.close();
+  jwks.close();
+});
+
+const login = (body: unknown, on = h) => call(`${on.url}/auth/login`, { body });
+
+describe('OIDC login', () => {
+  it('exchanges a valid ID token of an Active agent for our token pair', async () => {
+    const r = await login({ idToken: await idToken({ email: 'Ann@Example.com' }) });
+    expect(r.status).toBe(200);
+    const pair = TokenPairSchema.parse(r.body);
+    expect(pair.agent).toEqual({
+      email: 'ann@example.com',
+      dialpadUserId: 'dp-ann',
+      campaignName: 'Test campaign',
+    });
+    const me = await call(`${h.url}/session/current`, { token: pair.accessToken });
+    expect(me.status).toBe(200);
+  });
+
+  it('refuses inactive agents, agents missing from the router, and bad ID tokens', async () => {
+    const inactive = await login({ idToken: await idToken({ email: 'ivy@example.com' }) });
+    expect([inactive.status, errCode(inactive.body)]).toEqual([403, 'AGENT_INACTIVE']);
+    const stranger = await login({ idToken: await idToken({ email: 'eve@example.com' }) });
+    expect([stranger.status, errCode(stranger.body)]).toEqual([403, 'AGENT_NOT_IN_ROUTER']);
+    const wrongAud = await login({
+      idToken: await idToken({ email: 'ann@example.com' }, { aud: 'someone-else' }),
+    });
+    expect(wrongAud.status).toBe(401);
+    const wrongKey = await login({ idToken: await idToken({ email: 'ann@example.com' }, { key: otherKey }) });
+    expect(wrongKey.status).toBe(401);
+    const expired = await login({ idToken: await idToken({ email: 'ann@example.com' }, { exp: 1_000_000 }) });
+    expect([expired.status, errCode(expired.body)]).toEqual([401, 'TOKEN_EXPIRED']);
+    const unverified = await login({
+      idToken: await idToken({ email: 'ann@example.com', email_verified: false }),
+    });
+    expect(unverified.status).toBe(401);
+  });
+
+  it('refuses demo login when demo mode is off and lists no demo agents', async () => {
+    const r = await login({ demoEmail: 'ann@example.com' });
+    expect([r.status, errCode(r.body)]).toEqual([403, 'FORBIDDEN']);
+    const cfg = AuthConfigSchema.parse((await call(`${h.url}/auth/config`)).body);
+    expect(cfg).toEqual({ mode: 'oidc', demoAgents: [], oidc: { issuer: ISSUER, clientId: CLIENT_ID } });
+  });
+});
+
+describe('demo mode', () => {
+  it('lists the Active seeded agents and logs them in by email alone', async () => {
+    const cfg = AuthConfigSchema.parse((await call(`${demo.url}/auth/config`)).body);
+    expect(cfg.mode).toBe('demo');
+    expect(cfg.demoAgents.map((a) => a.email)).toEqual(['ann@example.com', 'bob@example.com']);
+    expect((await login({ demoEmail: 'bob@example.com' }, demo)).status).toBe(200);
+    expect((await login({ demoEmail: 'ivy@example.com' }, demo)).status).toBe(403);
+  });
+});
+
+describe('access tokens on the API', () => {
+  const other = (o: Partial<typeof JWT> & { ttlSeconds?: number }) =>
+    new AccessTokens({ ...JWT, ttlSeconds: 300, ...o });
+
+  it('401 without a token, with an expired one, a wrong signature or a wrong audience', async () => {
+    const url = `${h.url}/stats`;
+    const none = await call(url);
+    expect([none.status, errCode(none.body)]).toEqual([401, 'UNAUTHENTICATED']);
+    const expired = await other({}).sign('ann@example.com', Date.now() - 3_600_000);
+    const e = await call(url, { token: expired.token });
+    expect([e.status, errCode(e.body)]).toEqual([401, 'TOKEN_EXPIRED']);
+    const forged = await other({ secret: 'another-secret-another-secret-123456' }).sign(
+      'ann@example.com',
+      Date.now(),
+    );
+    const f = await call(url, { token: forged.token });
+    expect([f.status, errCode(f.body)]).toEqual([401, 'BAD_SIGNATURE']);
+    const wrongAud = await other({ audience: 'another-api' }).sign('ann@example.com', Date.now());
+    expect((await call(url, { token: wrongAud.token })).status).toBe(401);
+    const wrongIss = await other({ issuer: 'someone' }).sign('ann@example.com', Date.now());
+    expect((await call(url, { token: wrongIss.token })).status).toBe(401);
+    const good = await other({}).sign('ann@example.com', Date.now());
+    expect((await call(url, { token: good.token })).status).toBe(200);
+  });
+
+  it('the admin CLI mints a token the API accepts', async () => {
+    const env = { JWT_SECRET: JWT.secret, JWT_ISSUER: JWT.issuer, JWT_AUDIENCE: JWT.audience };
+    const t = await mintToken(['Bob@Example.com', '--ttl', '120'], env, Date.now());
+    expect(t.email).toBe('bob@example.com');
+    expect((await call(`${h.url}/stats`, { token: t.token })).status).toBe(200);
+    await expect(mintToken(['not-an-email'], env, Date.now())).rejects.toThrow(/usage/);
+    await expect(mintToken(['a@b.co'], {}, Date.now())).rejects.toThrow(/JWT_SECRET/);
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotate on every refresh; reusing an old one revokes the family; logout revokes', async () => {
+    const first = TokenPairSchema.parse((await login({ demoEmail: 'ann@example.com' }, demo)).body);
+    const r1 = await call(`${demo.url}/auth/refresh`, { body: { refreshToken: first.refreshToken } });
+    expect(r1.status).toBe(200);
+    const second = TokenPairSchema.parse(r1.body);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    const replay = await call(`${demo.url}/auth/refresh`, { body: { refreshToken: first.refreshToken } });
+    expect(replay.status).toBe(401);
+    const afterTheft = await call(`${demo.url}/auth/refresh`, {
+      body: { refreshToken: second.refreshToken },
+    });
+    expect(afterTheft.status).toBe(401);
+
+    const other = TokenPairSchema.parse((await login({ demoEmail: 'ann@example.com' }, demo)).body);
+    expect(
+      (await call(`${demo.url}/auth/logout`, { body: { refreshToken: other.refreshToken } })).status,
+    ).toBe(200);
+    expect(
+      (await call(`${demo.url}/auth/refresh`, { body: { refreshToken: other.refreshToken } })).status,
+    ).toBe(401);
+  });
+});

@@ -1,0 +1,158 @@
+// The WebSocket hub: ticket auth as the first message (one use, timeout), every client message validated,
+// PING/PONG, resume after reconnect with nothing missed and nothing doubled, RESYNC_REQUIRED when the gap was
+// trimmed, heartbeats dropping dead sockets, and (Redis) an event published on one instance reaching a
+// socket on another.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
+import { type AgentEvent, WS_CLOSE, WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
+import { MemoryAgentEventBus } from '../../src/events/memory-bus.js';
+import { type Harness, startHarness } from './support/harness.js';
+import { connectAgent, openSocket, ticketFor } from './support/ws-client.js';
+
+const ev = (n: number): AgentEvent => ({ type: 'ERROR', code: 'NOTHING_TO_DIAL', message: `event ${n}` });
+const ANN = 'ann@example.com';
+
+let h: Harness;
+let token: string;
+beforeAll(async () => {
+  h = await startHarness({ authTimeoutMs: 1000 });
+  token = (await h.login(ANN)).accessToken;
+});
+afterAll(() => h.close());
+
+describe('authentication', () => {
+  it('HELLO after AUTH with a ticket; the ticket works only once', async () => {
+    const ticket = await ticketFor(h.url, token);
+    const a = await openSocket(h.wsUrl);
+    a.ws.send(JSON.stringify({ v: 1, type: 'AUTH', ticket, lastSeq: null }));
+    const hello = await a.waitFor((m) => m.type === 'HELLO', 'HELLO');
+    expect(hello).toMatchObject({ agentEmail: ANN, instanceId: 'test' });
+    await a.close();
+    const b = await openSocket(h.wsUrl);
+    b.ws.send(JSON.stringify({ v: 1, type: 'AUTH', ticket, lastSeq: null }));
+    await b.waitFor((m) => m.type === 'AUTH_FAILED', 'AUTH_FAILED');
+    expect((await b.closed).code).toBe(WS_CLOSE.AUTH_FAILED);
+  });
+
+  it('POST /ws/ticket needs the access token', async () => {
+    await expect(ticketFor(h.url, 'not-a-token')).rejects.toThrow(/401/);
+  });
+
+  it('closes 4400 on a malformed message, 4401 on anything before AUTH, 4408 when AUTH never comes', async () => {
+    const bad = await openSocket(h.wsUrl);
+    bad.ws.send('{"v":1,"type":"AUTH","ticket":5}');
+    expect((await bad.closed).code).toBe(WS_CLOSE.BAD_MESSAGE);
+    const notJson = await openSocket(h.wsUrl);
+    notJson.ws.send('hello');
+    expect((await notJson.closed).code).toBe(WS_CLOSE.BAD_MESSAGE);
+    const early = await openSocket(h.wsUrl);
+    early.ws.send(JSON.stringify({ v: 1, type: 'PING', t: 1 }));
+    expect((await early.closed).code).toBe(WS_CLOSE.AUTH_FAILED);
+    const silent = await openSocket(h.wsUrl);
+    expect((await silent.closed).code).toBe(WS_CLOSE.AUTH_TIMEOUT);
+  });
+});
+
+describe('messages', () => {
+  it('answers PING with PONG and delivers live events with increasing seqs', async () => {
+    const s = await connectAgent(h.url, h.wsUrl, token, null);
+    s.ws.send(JSON.stringify({ v: WS_PROTOCOL_VERSION, type: 'PING', t: 42 }));
+    await s.waitFor((m) => m.type === 'PONG' && m.t === 42, 'PONG');
+    const base = await h.bus.lastSeq(ANN);
+    await h.bus.publish(ANN, ev(1), Date.now());
+    await h.bus.publish(ANN, ev(2), Date.now());
+    await s.waitFor((m) => m.type === 'EVENT' && m.seq === base + 2, 'second event');
+    expect(s.seqs()).toEqual([base + 1, base + 2]);
+    await s.close();
+  });
+
+  it('resumes after a reconnect: replays exactly what was missed, then continues live', async () => {
+    const s1 = await connectAgent(h.url, h.wsUrl, token, null);
+    const start = await h.bus.lastSeq(ANN);
+    await h.bus.publish(ANN, ev(1), Date.now());
+    await s1.waitFor((m) => m.type === 'EVENT' && m.seq === start + 1, 'first event');
+    const lastSeen = s1.seqs().at(-1) as number;
+    await s1.close();
+    for (let i = 2; i <= 6; i++) await h.bus.publish(ANN, ev(i), Date.now());
+    const s2 = await connectAgent(h.url, h.wsUrl, token, lastSeen);
+    expect(s2.messages[0]).toMatchObject({ type: 'HELLO', replayed: 5, serverSeq: start + 6 });
+    await h.bus.publish(ANN, ev(7), Date.now());
+    await s2.waitFor((m) => m.type === 'EVENT' && m.seq === start + 7, 'live event after replay');
+    expect(s2.seqs()).toEqual([2, 3, 4, 5, 6, 7].map((i) => start + i));
+    await s2.close();
+  });
+
+  it('interleaved publishing during the replay neither loses nor doubles an event', async () => {
+    const last = await h.bus.lastSeq(ANN);
+    const publishing = (async () => {
+      for (let i = 0; i < 40; i++) await h.bus.publish(ANN, ev(i), Date.now());
+    })();
+    const s = await connectAgent(h.url, h.wsUrl, token, last);
+    await publishing;
+    await s.waitFor((m) => m.type === 'EVENT' && m.seq === last + 40, 'all 40 events');
+    expect(s.seqs()).toEqual(Array.from({ length: 40 }, (_, i) => last + 1 + i));
+    await s.close();
+  });
+});
+
+describe('gaps and heartbeats', () => {
+  it('says RESYNC_REQUIRED when retention trimmed the gap', async () => {
+    const small = await startHarness({ bus: new MemoryAgentEventBus(3) });
+    try {
+      const t = (await small.login(ANN)).accessToken;
+      for (let i = 1; i <= 10; i++) await small.bus.publish(ANN, ev(i), Date.now());
+      const s = await connectAgent(small.url, small.wsUrl, t, 2);
+      await s.waitFor((m) => m.type === 'RESYNC_REQUIRED', 'RESYNC_REQUIRED');
+      expect(s.messages.find((m) => m.type === 'RESYNC_REQUIRED')).toMatchObject({ serverSeq: 10 });
+      await small.bus.publish(ANN, ev(11), Date.now());
+      await s.waitFor((m) => m.type === 'EVENT' && m.seq === 11, 'live after resync');
+      expect(s.seqs()).toEqual([11]);
+      await s.close();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('drops a socket that stops answering pings', async () => {
+    const hb = await startHarness({ heartbeatMs: 100 });
+    const ticket = await ticketFor(hb.url, (await hb.login(ANN)).accessToken);
+    const s = await openSocket(hb.wsUrl, { autoPong: false });
+    s.ws.send(JSON.stringify({ v: 1, type: 'AUTH', ticket, lastSeq: null }));
+    await s.waitFor((m) => m.type === 'HELLO', 'HELLO');
+    const closed = await s.closed;
+    expect(closed.code).toBe(1006); // terminated by the server, no close frame
+    const deadline = Date.now() + 10_000;
+    while (hb.hub.connectionCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(hb.hub.connectionCount()).toBe(0);
+    await hb.close();
+  });
+});
+
+describe('across instances (Redis)', () => {
+  let redis: RedisServerHandle;
+  let a: Harness;
+  let b: Harness;
+  beforeAll(async () => {
+    redis = await startRedisServer({ appendOnly: false });
+    a = await startHarness({ redisUrl: redis.url, instanceId: 'A' });
+    b = await startHarness({ redisUrl: redis.url, instanceId: 'B' });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await redis.stop();
+  });
+
+  it('a ticket from B opens a socket on A, and events published on B reach it', async () => {
+    const t = (await b.login(ANN)).accessToken;
+    const ticket = await ticketFor(b.url, t);
+    const s = await openSocket(a.wsUrl);
+    s.ws.send(JSON.stringify({ v: 1, type: 'AUTH', ticket, lastSeq: 0 }));
+    await s.waitFor((m) => m.type === 'HELLO' && m.instanceId === 'A', 'HELLO from A');
+    await b.bus.publish(ANN, ev(1), Date.now());
+    await b.bus.publish(ANN, ev(2), Date.now());
+    await s.waitFor((m) => m.type === 'EVENT' && m.seq === 2, 'events from B');
+    expect(s.seqs()).toEqual([1, 2]);
+    await s.close();
+  });
+});
