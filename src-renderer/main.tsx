@@ -7,6 +7,7 @@ import { ControllerProvider } from './app/context';
 import { Controller } from './app/controller';
 import { getBridge } from './bridge';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { preloadPhoneFormatter } from './lib/phone';
 import { createAppStore } from './store';
 import './index.css';
 
@@ -36,3 +37,5 @@ createRoot(document.getElementById('root')!).render(
   </ErrorBoundary>,
 );
 void controller.boot();
+// After the first paint: the full phone formatter is not needed to show the screen.
+setTimeout(() => void preloadPhoneFormatter(), 0);

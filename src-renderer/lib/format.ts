@@ -17,7 +17,7 @@ export function formatTalkTime(seconds: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return m >= 10 ? `${m}m` : `${m}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
 /** Local clock time HH:MM of an epoch-ms instant. */

@@ -3,7 +3,7 @@
 // Announced politely to screen readers (role="status").
 import { useApp, useController } from '../../app/context';
 import { formatDuration } from '../../lib/format';
-import { displayPhone } from '../../lib/phone';
+import { displayPhone, usePhoneFormat } from '../../lib/phone';
 import { useNow } from '../../lib/useNow';
 
 const LOOK = {
@@ -27,6 +27,7 @@ const LOOK = {
 } as const;
 
 export function CallPanel() {
+  usePhoneFormat();
   const c = useController();
   const call = useApp((s) => s.call.call);
   const dispo = useApp((s) => s.ui.dispo);

@@ -3,6 +3,7 @@
 import { useApp, useController } from '../../app/context';
 import { ConnectionBadge } from '../../components/ConnectionBadge';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { OfflineStrip } from '../../components/OfflineStrip';
 import { CallPanel } from './CallPanel';
 import { DispositionModal } from './DispositionModal';
 import { KeyLegend } from './KeyLegend';
@@ -47,6 +48,7 @@ export function DialerScreen() {
             </button>
           </div>
         </header>
+        <OfflineStrip />
         <ErrorBanner />
         {phase === 'ended' ? (
           <p className="rounded-lg border border-slate-700 bg-slate-900 px-3 py-2 text-slate-200">

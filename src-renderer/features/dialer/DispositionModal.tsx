@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'react';
 import type { DispositionDef } from '../../../src-shared/domain/disposition';
 import { DEFAULT_DISPOSITIONS } from '../../../src-shared/domain/disposition';
 import { useApp, useController } from '../../app/context';
-import { displayPhone } from '../../lib/phone';
+import { displayPhone, usePhoneFormat } from '../../lib/phone';
 import { formatDuration } from '../../lib/format';
 
 const FOCUSABLE = 'button:not([disabled]), textarea, input, select, [tabindex]:not([tabindex="-1"])';
@@ -32,6 +32,7 @@ const TONE: Record<string, string> = {
 };
 
 export function DispositionModal() {
+  usePhoneFormat();
   const c = useController();
   const dispo = useApp((s) => s.ui.dispo);
   const catalog = useApp((s) => s.session.session?.catalog) ?? (DEFAULT_DISPOSITIONS as DispositionDef[]);

@@ -2,7 +2,7 @@
 // attempt count, last outcome and the lead's calling-window state.
 import { useApp } from '../../app/context';
 import { formatClock } from '../../lib/format';
-import { displayPhone } from '../../lib/phone';
+import { displayPhone, usePhoneFormat } from '../../lib/phone';
 import { StatusChip } from './StatusChip';
 
 const REASON: Record<string, string> = {
@@ -15,6 +15,7 @@ const REASON: Record<string, string> = {
 };
 
 export function LeadCard() {
+  usePhoneFormat();
   const lead = useApp((s) => s.preview.lead);
   const call = useApp((s) => s.call.call);
   if (!lead) {
@@ -78,18 +79,24 @@ export function LeadCard() {
             >
               <span className="w-6 text-right text-xs text-slate-500 tabular-nums">{n.index + 1}</span>
               <span
-                className={`font-mono tabular-nums ${active ? 'text-lg font-semibold text-white' : 'text-slate-200'}`}
+                className={`font-mono whitespace-nowrap tabular-nums ${active ? 'text-lg font-semibold text-white' : 'text-slate-200'}`}
               >
                 {displayPhone(n.e164, n.raw)}
               </span>
               {active ? (
-                <span className="text-xs font-semibold text-amber-300 uppercase">dialing this</span>
+                <span className="hidden text-xs font-semibold whitespace-nowrap text-amber-300 uppercase sm:inline">
+                  dialing this
+                </span>
               ) : null}
               <span className="ml-auto flex items-center gap-2">
                 {n.retryAt && n.status !== 'CORRECT' ? (
-                  <span className="text-xs text-slate-400">retry {formatClock(n.retryAt)}</span>
+                  <span className="text-xs whitespace-nowrap text-slate-400">
+                    retry {formatClock(n.retryAt)}
+                  </span>
                 ) : null}
-                {n.skipReason ? <span className="text-xs text-slate-400">{REASON[n.skipReason]}</span> : null}
+                {n.skipReason ? (
+                  <span className="hidden text-xs text-slate-400 sm:inline">{REASON[n.skipReason]}</span>
+                ) : null}
                 <StatusChip status={n.status} />
               </span>
             </li>

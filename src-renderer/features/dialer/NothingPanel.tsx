@@ -15,7 +15,11 @@ const REASON: Record<string, string> = {
 export function NothingPanel() {
   const nothing = useApp((s) => s.preview.nothing);
   if (!nothing) return null;
-  const outside = nothing.reasons.some((r) => r.reason === 'OUTSIDE_WINDOW' && r.leads > 0);
+  // "Outside calling hours" only when the window is what blocks everything still open (no retry pending).
+  const blocking = nothing.reasons.filter(
+    (r) => r.leads > 0 && (r.reason === 'OUTSIDE_WINDOW' || r.reason === 'RETRY_PENDING'),
+  );
+  const outside = blocking.length > 0 && blocking.every((r) => r.reason === 'OUTSIDE_WINDOW');
   return (
     <section
       role="status"

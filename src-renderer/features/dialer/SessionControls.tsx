@@ -12,7 +12,7 @@ export function SessionControls() {
     phase === 'starting'
       ? 'Starting…'
       : playing
-        ? 'Dialing'
+        ? 'Playing'
         : state === 'PAUSE'
           ? 'Paused'
           : state === 'STOP'

@@ -10,7 +10,7 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
   return (
     <div className="rounded-lg bg-slate-800/70 px-3 py-2">
       <dt className="text-xs text-slate-400 uppercase">{label}</dt>
-      <dd className="text-2xl font-bold text-white tabular-nums" data-testid={testId}>
+      <dd className="text-2xl font-bold whitespace-nowrap text-white tabular-nums" data-testid={testId}>
         {value}
       </dd>
     </div>

@@ -29,7 +29,7 @@ export function StatusChip({ status, title }: { status: PhoneStatus; title?: str
     <span
       title={title}
       data-status={status}
-      className={`inline-flex min-w-[5.5rem] justify-center rounded px-2 py-0.5 text-xs font-semibold tracking-wide uppercase ${STYLE[status]}`}
+      className={`inline-flex min-w-[5.5rem] justify-center whitespace-nowrap rounded px-2 py-0.5 text-xs font-semibold tracking-wide uppercase ${STYLE[status]}`}
     >
       {LABEL[status]}
     </span>
