@@ -1,0 +1,262 @@
+// The write path end to end: patches queued in a REAL Redis (streams), flushed by SheetsFlusher through the
+// real googleapis client into the Sheets emulator. Proves: N patches → ONE values.batchUpdate + ONE
+// spreadsheets.batchUpdate (counted by the emulator), later writes win, values are RAW, purple backgrounds
+// land; 429 storms and 5xx outages are ridden out with every cell ending exactly as last intended; a
+// coordinator restart (and a redis-server crash) mid-queue loses nothing; a person inserting or deleting
+// rows never makes us write to another lead's row.
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
+import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
+import { SKIPPED_RGB } from '../../../src-shared/domain/sheet-patch.js';
+import type { SheetsEmulator } from '../../emulators/sheets/server.js';
+import { MemoryQuotaBudget } from '../../src/queue/memory-quota-budget.js';
+import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
+import type { BreakerState } from '../../src/resilience/breakers.js';
+import { createSheetsBreaker } from '../../src/sheets/breaker.js';
+import type { SheetsClient } from '../../src/sheets/client.js';
+import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
+import { patchFor } from './fixtures.js';
+import {
+  AGENT_SS,
+  agentRows,
+  eventually,
+  leadRow,
+  OTHER_TAB,
+  OTHER_TAB_ID,
+  silentLogger,
+  startWorld,
+  TAB,
+  TAB_ID,
+} from './sheets-fixtures.js';
+
+const S1 = AGENT_COL.status(0); // column M
+const S2 = AGENT_COL.status(1);
+const NOTES = AGENT_COL.notes;
+const LAST = AGENT_COL.lastOutcome;
+const ATTEMPTS = AGENT_COL.attemptCount;
+
+let server: RedisServerHandle;
+let emulator: SheetsEmulator;
+let client: SheetsClient;
+const redisClients: Redis[] = [];
+const connect = () => {
+  const c = new Redis(server.url, { maxRetriesPerRequest: 2 });
+  c.on('error', () => {});
+  redisClients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  for (const c of redisClients) c.disconnect();
+  await server.stop();
+});
+beforeEach(async () => {
+  ({ emulator, client } = await startWorld({ leads: 8 }));
+  await connect().flushall();
+});
+afterEach(async () => {
+  await emulator.close();
+});
+
+const tabPatch = (rowId: string, row: number, cells: Record<number, string>, purple: number[] = []) =>
+  patchFor(rowId, row, cells, { spreadsheetId: AGENT_SS, sheetId: TAB_ID, tabTitle: TAB, purple });
+
+function makeFlusher(redis: Redis, extra: Partial<ConstructorParameters<typeof SheetsFlusher>[0]> = {}) {
+  const queue = new RedisPatchQueue(redis);
+  const breaker = createSheetsBreaker({ threshold: 3, halfOpenAfterMs: 50 });
+  const flusher = new SheetsFlusher({
+    client,
+    queue,
+    quota: new RedisQuotaBudget(redis),
+    breaker,
+    logger: silentLogger,
+    backoff: { baseMs: 5, capMs: 50 },
+    intervalMs: 10,
+    ...extra,
+  });
+  return { queue, breaker, flusher };
+}
+
+const cell = (row: number, col: number, title = TAB) => emulator.state.getCell(AGENT_SS, title, row, col);
+const log = () => emulator.state.requestLog;
+
+describe('coalesced writes', () => {
+  it('flushes N patches as ONE values.batchUpdate + ONE spreadsheets.batchUpdate; the later write wins', async () => {
+    const { queue, flusher } = makeFlusher(connect());
+    await queue.enqueue(tabPatch('L1', 2, { [S1]: 'NO_ANSWER', [ATTEMPTS]: '1' }), 1);
+    await queue.enqueue(tabPatch('L2', 3, { [S1]: 'WRONG', [ATTEMPTS]: '1' }), 2);
+    await queue.enqueue(tabPatch('L1', 2, { [S1]: 'CORRECT', [LAST]: 'CORRECT', [ATTEMPTS]: '2' }, [S2]), 3);
+    await queue.enqueue(tabPatch('L3', 4, { [NOTES]: '=HYPERLINK("http://x")' }), 4);
+    await queue.enqueue(
+      patchFor(
+        'L1',
+        2,
+        { [S1]: 'VOICEMAIL' },
+        { spreadsheetId: AGENT_SS, sheetId: OTHER_TAB_ID, tabTitle: OTHER_TAB },
+      ),
+      5,
+    );
+    log().clear();
+    const report = await flusher.flushNow();
+    expect(report).toMatchObject({ written: 5, deadLettered: 0, deferred: [] });
+    expect(log().count('values.batchUpdate')).toBe(1);
+    expect(log().count('spreadsheets.batchUpdate')).toBe(1);
+    expect([cell(2, S1), cell(2, LAST), cell(2, ATTEMPTS)]).toEqual(['CORRECT', 'CORRECT', '2']);
+    expect([cell(3, S1), cell(3, ATTEMPTS)]).toEqual(['WRONG', '1']);
+    expect(cell(2, S1, OTHER_TAB)).toBe('VOICEMAIL');
+    // RAW: the text is stored as typed, never evaluated as a formula
+    expect(emulator.state.getCellValue(AGENT_SS, TAB, 4, NOTES)).toBe('=HYPERLINK("http://x")');
+    // purple (#8E7CC3) background on the SKIPPED sibling, read back from the emulator
+    const bg = emulator.state.getBackground(AGENT_SS, TAB_ID, 2, S2);
+    expect(bg?.red).toBeCloseTo(SKIPPED_RGB.red, 5);
+    expect(bg?.green).toBeCloseTo(SKIPPED_RGB.green, 5);
+    expect(bg?.blue).toBeCloseTo(SKIPPED_RGB.blue, 5);
+    expect(emulator.state.getFormat(AGENT_SS, TAB_ID, 2, S2)).toHaveProperty('backgroundColorStyle.rgbColor');
+    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 2, S1)).toBeNull();
+    expect(await queue.depth()).toBe(0);
+    // a person's cells we never meant to write are untouched
+    expect(cell(2, 1)).toBe('Lead 1');
+    expect(cell(5, S1)).toBe('');
+  });
+
+  it('a null background clears a purple cell', async () => {
+    const { queue, flusher } = makeFlusher(connect());
+    emulator.state.setBackground(AGENT_SS, TAB_ID, 3, S2, SKIPPED_RGB);
+    await queue.enqueue(
+      { ...tabPatch('L2', 3, { [S2]: '' }), backgrounds: [{ row: 3, col: S2, color: null }] },
+      1,
+    );
+    await flusher.flushNow();
+    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 3, S2)).toBeNull();
+  });
+
+  it('takes its requests from the shared write budget and waits when it is spent', async () => {
+    const redis = connect();
+    const quota = new MemoryQuotaBudget({
+      'sheets-read': { perUserPerMinute: 60, perProjectPerMinute: 300 },
+      'sheets-write': { perUserPerMinute: 3, perProjectPerMinute: 300 },
+    });
+    // another coordinator instance already spent 2 of the 3 write requests of this minute
+    const now = 1_700_000_070_000; // mid-window, fixed: the test cannot straddle a minute boundary
+    expect(await quota.take('sheets-write', 2, now)).toEqual({ ok: true });
+    const { queue, flusher } = makeFlusher(redis, { quota, now: () => now });
+    await queue.enqueue(tabPatch('L1', 2, { [S1]: 'WRONG' }, [S2]), 1);
+    const report = await flusher.flushNow();
+    expect(report.deferred).toEqual([AGENT_SS]);
+    expect(flusher.blockedUntil(AGENT_SS)).toBe(1_700_000_100_000); // the next window
+    expect(log().count('values.batchUpdate')).toBe(0);
+    expect(log().count('spreadsheets.batchUpdate')).toBe(0);
+    expect(await queue.depth()).toBe(1);
+  });
+});
+
+describe('riding out failures', () => {
+  it('a 429 storm: every patch is eventually written exactly as last intended, and only acked after 2xx', async () => {
+    const { queue, flusher } = makeFlusher(connect());
+    emulator.state.addFault({ route: 'write', status: 429, retryAfterSec: 0, probability: 0.7 });
+    const intended = new Map<string, string>();
+    for (let i = 0; i < 30; i++) {
+      const lead = (i % 6) + 1;
+      const value = `note ${i}`;
+      intended.set(`L${lead}`, value);
+      await queue.enqueue(tabPatch(`L${lead}`, lead + 1, { [NOTES]: value }), i);
+      if (i % 5 === 4) await flusher.flushNow(); // new patches keep arriving during the storm
+    }
+    await eventually(async () => {
+      await flusher.flushNow();
+      return (await queue.depth()) === 0;
+    }, 'queue drained through the 429 storm');
+    expect(log().entries.some((e) => e.status === 429)).toBe(true);
+    for (const [rowId, value] of intended) expect(cell(Number(rowId.slice(1)) + 1, NOTES)).toBe(value);
+  });
+
+  it('a 5xx outage: the breaker opens, nothing is lost, everything lands once Google is back', async () => {
+    const { queue, flusher, breaker } = makeFlusher(connect());
+    const states: BreakerState[] = [];
+    breaker.onStateChange((s) => states.push(s));
+    emulator.state.addFault({ route: '*', status: 503 });
+    await queue.enqueue(tabPatch('L1', 2, { [S1]: 'NO_ANSWER' }), 1);
+    await queue.enqueue(tabPatch('L2', 3, { [S1]: 'WRONG' }, [S2]), 2);
+    await eventually(async () => {
+      await flusher.flushNow();
+      return breaker.state() === 'open';
+    }, 'breaker open');
+    expect(await queue.depth()).toBe(2);
+    expect((await queue.peek(AGENT_SS, 10))[0]?.attempts).toBeGreaterThan(0);
+    await queue.enqueue(tabPatch('L1', 2, { [S1]: 'VOICEMAIL' }), 3);
+    emulator.state.clearFaults();
+    await eventually(async () => {
+      await flusher.flushNow();
+      return (await queue.depth()) === 0;
+    }, 'queue drained after the outage');
+    expect(states).toContain('open');
+    expect(breaker.state()).toBe('closed');
+    expect([cell(2, S1), cell(3, S1)]).toEqual(['VOICEMAIL', 'WRONG']);
+    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 3, S2)).not.toBeNull();
+  });
+});
+
+describe('restart mid-queue', () => {
+  it('a crashed coordinator and a crashed redis-server lose nothing: a new flusher writes it all', async () => {
+    const redis1 = connect();
+    const first = makeFlusher(redis1);
+    for (let i = 1; i <= 5; i++)
+      await first.queue.enqueue(tabPatch(`L${i}`, i + 1, { [S1]: 'NO_ANSWER' }), i);
+    emulator.state.addFault({ route: 'values.batchUpdate', status: 503 });
+    await first.flusher.flushNow(); // attempted, failed, nothing acked
+    await first.flusher.stop();
+    redis1.disconnect(); // the coordinator process is gone
+    await server.restart(); // and redis-server crashed (SIGKILL) and came back from its AOF
+    emulator.state.clearFaults();
+    const second = makeFlusher(connect());
+    expect(await second.queue.depth()).toBe(5);
+    second.flusher.start();
+    await eventually(async () => (await second.queue.depth()) === 0, 'queue drained by the new flusher');
+    await second.flusher.stop();
+    for (let i = 1; i <= 5; i++) expect(cell(i + 1, S1)).toBe('NO_ANSWER');
+  });
+});
+
+describe('the sheet changed under us', () => {
+  it('a person inserted a row above: the patch lands on the row where its lead now is', async () => {
+    const { queue, flusher } = makeFlusher(connect());
+    await queue.enqueue(tabPatch('L3', 4, { [S1]: 'CORRECT', [NOTES]: 'call back' }, [S2]), 1);
+    // insert a new lead at row 2: everything below shifts down one row
+    const rows = agentRows(8);
+    rows.splice(1, 0, leadRow('NEW', 'Inserted by hand'));
+    emulator.state.setRows(AGENT_SS, TAB, rows, 1);
+    await flusher.flushNow();
+    expect(cell(5, 0)).toBe('L3');
+    expect([cell(5, S1), cell(5, NOTES)]).toEqual(['CORRECT', 'call back']);
+    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 5, S2)).not.toBeNull();
+    // row 4, where L3 used to be, now holds L2: untouched
+    expect([cell(4, 0), cell(4, S1), cell(4, NOTES)]).toEqual(['L2', '', '']);
+    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 4, S2)).toBeNull();
+  });
+
+  it('a lead deleted from the sheet: its patch is dead-lettered, never written to another row', async () => {
+    const { queue, flusher } = makeFlusher(connect());
+    await queue.enqueue(tabPatch('L4', 5, { [S1]: 'WRONG' }), 1);
+    await queue.enqueue(tabPatch('L5', 6, { [S1]: 'NO_ANSWER' }), 2);
+    const rows = agentRows(8).filter((r) => r[0] !== 'L4');
+    rows.push(Array<string>(26).fill(''));
+    emulator.state.setRows(AGENT_SS, TAB, rows, 1);
+    const before = emulator.state.getValues(AGENT_SS, TAB);
+    const report = await flusher.flushNow();
+    expect(report).toMatchObject({ written: 1, deadLettered: 1 });
+    expect(await queue.depth()).toBe(0);
+    const dead = await queue.deadLetters(AGENT_SS, 10);
+    expect(dead.map((d) => [d.patch.rowId, d.reason])).toEqual([['L4', 'RowID no longer in the tab']]);
+    // L5 moved up to row 5 (where L4 was) and got ITS write; nothing else changed
+    const after = emulator.state.getValues(AGENT_SS, TAB);
+    expect(after[4]?.[0]).toBe('L5');
+    expect(after[4]?.[S1]).toBe('NO_ANSWER');
+    after[4] = before[4] as string[];
+    expect(after).toEqual(before);
+  });
+});
