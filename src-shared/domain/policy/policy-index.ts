@@ -1,0 +1,300 @@
+// The policy index: the same rules and order as the scan (lead-rules.ts), answered in O(Z · log n) per
+// pick, where Z is the number of time zones among the leads (a handful), by keeping the leads apart:
+//  - leads that can never be dialed as they stand (CORRECT number, max attempts, no open number, a call
+//    in progress) are only counted, per reason;
+//  - claimed leads are only counted (setClaimed moves a lead out of / back into the heaps);
+//  - every other lead sits in its zone's `ready` heap (a retry-ready number exists at the last time we
+//    looked), ordered by priority, or its zone's `pending` heap, ordered by readyAt. A pick first moves
+//    the pending leads whose delay has ended into `ready` (O(log n) each, once), then looks at the top of
+//    `ready` of every zone that is inside its calling window (one window check per zone, not per lead).
+// Heap entries are invalidated lazily (each record has a version); stale entries are dropped when they
+// reach the top and the heaps are compacted when more than half their entries are stale.
+// `now` is expected to move forward; if it goes back, the heaps are rebuilt (correct, O(n log n)).
+import type { CampaignRules } from '../campaign.js';
+import { isValidTimeZone } from '../calling-window.js';
+import { DomainError } from '../errors.js';
+import type { Lead } from '../lead.js';
+import type { SessionState } from '../session.js';
+import { BinaryHeap } from './heap.js';
+import {
+  BLOCK_REASON_ORDER,
+  type BlockReason,
+  chooseNumber,
+  comparePriority,
+  leadReadyAt,
+  leadZone,
+  type StaticBlock,
+  staticBlock,
+} from './lead-rules.js';
+import type { PolicyExplain, PolicyPick, PolicySummary, ReasonCount } from './types.js';
+import { zoneInWindow, zoneOpenFrom } from './window.js';
+
+interface Rec {
+  lead: Lead;
+  readyAt: number;
+  zone: Zone;
+  block: StaticBlock | null;
+  /** Bumped whenever the record leaves a heap: entries carrying an older version are stale. */
+  ver: number;
+  loc: 'ready' | 'pending' | 'claimed' | 'blocked';
+}
+
+interface Entry {
+  rec: Rec;
+  ver: number;
+}
+
+interface Zone {
+  name: string;
+  ready: BinaryHeap<Entry>;
+  pending: BinaryHeap<Entry>;
+  readyLive: number;
+  pendingLive: number;
+}
+
+const live = (e: Entry) => e.ver === e.rec.ver;
+const byPriority = (a: Entry, b: Entry) => comparePriority(a.rec, b.rec);
+const byReadyAt = (a: Entry, b: Entry) =>
+  a.rec.readyAt !== b.rec.readyAt ? (a.rec.readyAt < b.rec.readyAt ? -1 : 1) : comparePriority(a.rec, b.rec);
+
+export class PolicyIndex {
+  readonly #rules: CampaignRules;
+  readonly #recs = new Map<string, Rec>();
+  readonly #zones = new Map<string, Zone>();
+  readonly #claimed = new Set<string>();
+  readonly #blocked = new Map<StaticBlock, number>();
+  #claimedOpen = 0;
+  #lastNow = Number.NEGATIVE_INFINITY;
+
+  constructor(rules: CampaignRules) {
+    this.#rules = rules;
+  }
+
+  get rules(): CampaignRules {
+    return this.#rules;
+  }
+
+  /** Adds or replaces a lead (after a disposition, a resync, a dial). Throws on an unknown time zone. */
+  upsert(lead: Lead): void {
+    const zoneName = leadZone(lead, this.#rules);
+    if (!isValidTimeZone(zoneName)) {
+      throw new DomainError(
+        'INVALID_TIME_ZONE',
+        `lead ${lead.rowId}: "${zoneName}" is not an IANA time zone`,
+        {
+          rowId: lead.rowId,
+          timeZone: zoneName,
+        },
+      );
+    }
+    const old = this.#recs.get(lead.rowId);
+    if (old) this.#detach(old);
+    const rec: Rec = {
+      lead,
+      readyAt: leadReadyAt(lead, this.#rules),
+      zone: this.#zone(zoneName),
+      block: staticBlock(lead, this.#rules),
+      ver: 0,
+      loc: 'blocked',
+    };
+    this.#recs.set(lead.rowId, rec);
+    this.#attach(rec);
+  }
+
+  remove(rowId: string): void {
+    const rec = this.#recs.get(rowId);
+    if (!rec) return;
+    this.#detach(rec);
+    this.#recs.delete(rowId);
+  }
+
+  get(rowId: string): Lead | undefined {
+    return this.#recs.get(rowId)?.lead;
+  }
+
+  size(): number {
+    return this.#recs.size;
+  }
+
+  /** Every lead, in no particular order. */
+  leads(): Lead[] {
+    return [...this.#recs.values()].map((r) => r.lead);
+  }
+
+  /** Leads held by another session (lead claims) are skipped without a scan. A claim may precede the lead. */
+  setClaimed(rowId: string, claimed: boolean): void {
+    if (claimed === this.#claimed.has(rowId)) return;
+    const rec = this.#recs.get(rowId);
+    if (rec) this.#detach(rec);
+    if (claimed) this.#claimed.add(rowId);
+    else this.#claimed.delete(rowId);
+    if (rec) this.#attach(rec);
+  }
+
+  isClaimed(rowId: string): boolean {
+    return this.#claimed.has(rowId);
+  }
+
+  pick(input: { sessionState: SessionState; now: number }): PolicyPick {
+    if (input.sessionState !== 'PLAY') return { kind: 'none', reason: 'NOT_PLAYING' };
+    const { now } = input;
+    this.#advance(now);
+    let best: Entry | null = null;
+    for (const zone of this.#zones.values()) {
+      if (zone.readyLive === 0) continue;
+      if (!zoneInWindow(this.#rules.callingHours, zone.name, now)) continue;
+      const top = this.#peek(zone.ready);
+      if (top && (best === null || byPriority(top, best) < 0)) best = top;
+    }
+    if (best) {
+      const numberIndex = chooseNumber(best.rec.lead, this.#rules, now);
+      if (numberIndex !== null) return { kind: 'pick', lead: best.rec.lead, numberIndex };
+    }
+    const s = this.summary(now);
+    return { kind: 'none', reason: 'NOTHING_DIALABLE', reasons: s.reasons, nextDialableAt: s.nextDialableAt };
+  }
+
+  /** Why a lead is / is not dialable now (O(1): reads the lead alone). */
+  explain(rowId: string, now: number, sessionState: SessionState = 'PLAY'): PolicyExplain | undefined {
+    const rec = this.#recs.get(rowId);
+    if (!rec) return undefined;
+    if (sessionState !== 'PLAY') return { dialable: false, reason: 'NOT_PLAYING' };
+    if (rec.block) return { dialable: false, reason: rec.block };
+    if (this.#claimed.has(rowId)) return { dialable: false, reason: 'CLAIMED' };
+    if (!zoneInWindow(this.#rules.callingHours, rec.zone.name, now))
+      return { dialable: false, reason: 'OUTSIDE_WINDOW' };
+    const numberIndex = rec.readyAt <= now ? chooseNumber(rec.lead, this.#rules, now) : null;
+    if (numberIndex === null) return { dialable: false, reason: 'RETRY_PENDING' };
+    return { dialable: true, numberIndex };
+  }
+
+  /** Counts by blocking reason plus the earliest time something becomes dialable. O(Z + reasons). */
+  summary(now: number): PolicySummary {
+    this.#advance(now);
+    const counts = new Map<BlockReason, number>();
+    const add = (r: BlockReason, n: number) => n > 0 && counts.set(r, (counts.get(r) ?? 0) + n);
+    for (const [block, n] of this.#blocked) if (block !== 'IN_PROGRESS') add(block, n);
+    let dialable = 0;
+    let next: number | null = null;
+    const consider = (at: number | null) => {
+      if (at !== null && (next === null || at < next)) next = at;
+    };
+    const hours = this.#rules.callingHours;
+    for (const zone of this.#zones.values()) {
+      if (zone.readyLive === 0 && zone.pendingLive === 0) continue;
+      const open = zoneInWindow(hours, zone.name, now);
+      if (open) {
+        dialable += zone.readyLive;
+        add('RETRY_PENDING', zone.pendingLive);
+      } else add('OUTSIDE_WINDOW', zone.readyLive + zone.pendingLive);
+      if (zone.readyLive > 0) consider(open ? now : zoneOpenFrom(hours, zone.name, now));
+      const firstPending = this.#peek(zone.pending);
+      if (firstPending) consider(zoneOpenFrom(hours, zone.name, Math.max(firstPending.rec.readyAt, now)));
+    }
+    const reasons: ReasonCount[] = BLOCK_REASON_ORDER.filter((r) => (counts.get(r) ?? 0) > 0).map((r) => ({
+      reason: r,
+      leads: counts.get(r) ?? 0,
+    }));
+    return {
+      dialable,
+      reasons,
+      nextDialableAt: next,
+      claimed: this.#claimedOpen,
+      inProgress: this.#blocked.get('IN_PROGRESS') ?? 0,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------- internals
+
+  #zone(name: string): Zone {
+    let z = this.#zones.get(name);
+    if (!z) {
+      z = {
+        name,
+        ready: new BinaryHeap<Entry>(byPriority),
+        pending: new BinaryHeap<Entry>(byReadyAt),
+        readyLive: 0,
+        pendingLive: 0,
+      };
+      this.#zones.set(name, z);
+    }
+    return z;
+  }
+
+  #attach(rec: Rec): void {
+    if (rec.block) {
+      rec.loc = 'blocked';
+      this.#blocked.set(rec.block, (this.#blocked.get(rec.block) ?? 0) + 1);
+    } else if (this.#claimed.has(rec.lead.rowId)) {
+      rec.loc = 'claimed';
+      this.#claimedOpen++;
+    } else if (rec.readyAt <= this.#lastNow) {
+      rec.loc = 'ready';
+      rec.zone.readyLive++;
+      rec.zone.ready.push({ rec, ver: rec.ver });
+    } else {
+      rec.loc = 'pending';
+      rec.zone.pendingLive++;
+      rec.zone.pending.push({ rec, ver: rec.ver });
+    }
+  }
+
+  #detach(rec: Rec): void {
+    rec.ver++;
+    const z = rec.zone;
+    switch (rec.loc) {
+      case 'blocked':
+        if (rec.block) this.#blocked.set(rec.block, (this.#blocked.get(rec.block) ?? 1) - 1);
+        break;
+      case 'claimed':
+        this.#claimedOpen--;
+        break;
+      case 'ready':
+        z.readyLive--;
+        if (z.ready.size > 2 * z.readyLive + 64) z.ready.filter(live);
+        break;
+      case 'pending':
+        z.pendingLive--;
+        if (z.pending.size > 2 * z.pendingLive + 64) z.pending.filter(live);
+        break;
+    }
+  }
+
+  #peek(heap: BinaryHeap<Entry>): Entry | undefined {
+    for (;;) {
+      const top = heap.peek();
+      if (top === undefined || live(top)) return top;
+      heap.pop();
+    }
+  }
+
+  /** Moves leads whose retry delay ended by `now` from pending to ready (rebuilds if time went back). */
+  #advance(now: number): void {
+    if (now < this.#lastNow) {
+      this.#lastNow = now;
+      for (const z of this.#zones.values()) {
+        const entries = [...z.ready.toArray(), ...z.pending.toArray()].filter(live);
+        z.ready.clear();
+        z.pending.clear();
+        z.readyLive = 0;
+        z.pendingLive = 0;
+        for (const e of entries) {
+          e.rec.ver++;
+          this.#attach(e.rec);
+        }
+      }
+      return;
+    }
+    this.#lastNow = now;
+    for (const z of this.#zones.values()) {
+      if (z.pendingLive === 0) continue;
+      for (let top = this.#peek(z.pending); top && top.rec.readyAt <= now; top = this.#peek(z.pending)) {
+        z.pending.pop();
+        z.pendingLive--;
+        z.readyLive++;
+        top.rec.loc = 'ready';
+        z.ready.push(top);
+      }
+    }
+  }
+}
