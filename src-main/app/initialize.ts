@@ -68,11 +68,13 @@ export function initialize(): void {
   }
   app.setAppUserModelId(APP_ID);
   let running: Running | null = null;
-  let quitting = false;
+  const quit = { quitting: false };
   let shutDown = false;
   app.on('second-instance', () => focusWindow(running?.window ?? null));
+  // macOS: a click on the dock icon brings the hidden window back.
+  app.on('activate', () => focusWindow(running?.window ?? null));
   app.on('before-quit', () => {
-    quitting = true;
+    quit.quitting = true;
   });
   // The dialer lives in the tray: closing the window hides it, Quit (tray/menu) ends the app.
   app.on('window-all-closed', () => {});
@@ -85,7 +87,7 @@ export function initialize(): void {
   app
     .whenReady()
     .then(async () => {
-      running = await start(() => quitting);
+      running = await start(quit);
     })
     .catch((err: unknown) => {
       console.error('turbo-dialer: start-up failed', err);
@@ -93,7 +95,7 @@ export function initialize(): void {
     });
 }
 
-async function start(isQuitting: () => boolean): Promise<Running> {
+async function start(quit: { quitting: boolean }): Promise<Running> {
   const userData = app.getPath('userData');
   const sink = new RotatingFileSink({
     dir: app.getPath('logs'),
@@ -144,7 +146,7 @@ async function start(isQuitting: () => boolean): Promise<Running> {
     onBlocked: (what, url) => log.warn({ what, origin: safeOrigin(url) }, 'blocked'),
   });
   window.on('close', (event) => {
-    if (!isQuitting()) {
+    if (!quit.quitting) {
       event.preventDefault();
       window.hide();
     }
@@ -180,7 +182,16 @@ async function start(isQuitting: () => boolean): Promise<Running> {
   shortcuts.start();
 
   const tray = new TrayService<Electron.Menu>({
-    createTrayInstance: (iconPath) => new Tray(nativeImage.createFromPath(iconPath)),
+    createTrayInstance: (iconPath) => {
+      const tray = new Tray(trayImage(iconPath));
+      return {
+        setImage: (p: string) => tray.setImage(trayImage(p)),
+        setToolTip: (t: string) => tray.setToolTip(t),
+        setContextMenu: (m: Electron.Menu | null) => tray.setContextMenu(m),
+        on: (_event: 'click', listener: () => void) => tray.on('click', () => listener()),
+        destroy: () => tray.destroy(),
+      };
+    },
     buildMenu: (items, onClick) => Menu.buildFromTemplate(items.map((i) => menuItem(i, onClick))),
     iconPath: appPaths.trayIcon,
     onCommand: (id) => {
@@ -203,7 +214,13 @@ async function start(isQuitting: () => boolean): Promise<Running> {
   const mode = updateMode(installType, policy, version);
   let updateState: UpdateState = { kind: 'idle' };
   const updater = new UpdaterService({
-    autoUpdater: mode.mode === 'self-update' ? adaptAutoUpdater(electronUpdater.autoUpdater, log) : null,
+    autoUpdater:
+      mode.mode === 'self-update'
+        ? adaptAutoUpdater(electronUpdater.autoUpdater, log, () => {
+            // quitAndInstall closes the windows BEFORE emitting before-quit: let the close through.
+            quit.quitting = true;
+          })
+        : null,
     mode,
     channel: channel.channel,
     appVersion: version,
@@ -317,6 +334,7 @@ function menuItem(item: TrayMenuItem, onClick: (id: 'PLAY' | 'PAUSE' | 'STOP' | 
 function adaptAutoUpdater(
   u: electronUpdater.AppUpdater,
   log: ReturnType<typeof createMainLogger>,
+  beforeInstall: () => void,
 ): AutoUpdaterLike {
   u.logger = {
     info: (m?: unknown) => log.info({ updater: String(m) }, 'electron-updater'),
@@ -351,8 +369,17 @@ function adaptAutoUpdater(
     on: ((event: string, listener: (...args: never[]) => void) =>
       u.on(event as 'error', listener as unknown as (e: Error) => void)) as AutoUpdaterLike['on'],
     checkForUpdates: () => u.checkForUpdates(),
-    quitAndInstall: (isSilent, isForceRunAfter) => u.quitAndInstall(isSilent, isForceRunAfter),
+    quitAndInstall: (isSilent, isForceRunAfter) => {
+      beforeInstall();
+      u.quitAndInstall(isSilent, isForceRunAfter);
+    },
   };
+}
+
+/** The macOS menu bar wants 16pt icons (the @2x file is picked up for Retina); elsewhere 32px is right. */
+function trayImage(path: string): Electron.NativeImage {
+  const image = nativeImage.createFromPath(path);
+  return process.platform === 'darwin' ? image.resize({ width: 16, height: 16, quality: 'best' }) : image;
 }
 
 function safeOrigin(url: string): string {

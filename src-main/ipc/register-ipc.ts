@@ -81,11 +81,12 @@ export function createDispatcher<C extends IpcContract>(
   };
 }
 
+const registered = new WeakSet<IpcMainLike>();
+
 /**
  * Registers every channel of the contract on ipcMain. Throws if called twice for the same ipcMain
  * (Signal's `initialize()` guard): a second registration would silently replace handlers. Returns dispose.
  */
-const registered = new WeakSet<IpcMainLike>();
 export function registerIpc<C extends IpcContract>(
   ipcMain: IpcMainLike,
   contract: C,
