@@ -6,6 +6,7 @@
 import { CALL_STATE_RANK, type SessionState } from '../../../src-shared/domain/session.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import type { PatchQueue } from '../ports.js';
+import { parseTabTag } from '../queue/tab-tag.js';
 import type { ScriptFailure } from '../redis/script-errors.js';
 import { emptyStats } from './codec.js';
 import type {
@@ -242,6 +243,19 @@ export class MemoryStore implements Store {
     this.#enqueue(w.patch, now);
     this.#changed(tag, w.rowId);
     return { ok: true, version };
+  }
+
+  async unflushedCells(tag: string): Promise<Map<string, Set<number>>> {
+    const out = new Map<string, Set<number>>();
+    const ref = parseTabTag(tag);
+    if (!ref) return out;
+    for (const q of await this.#queue.peek(ref.spreadsheetId, Number.MAX_SAFE_INTEGER)) {
+      if (q.patch.sheetId !== ref.sheetId) continue;
+      const cols = out.get(q.patch.rowId) ?? new Set<number>();
+      for (const v of q.patch.values) cols.add(v.col);
+      out.set(q.patch.rowId, cols);
+    }
+    return out;
   }
 
   async onLeadChange(listener: (change: LeadChange) => void): Promise<() => Promise<void>> {

@@ -38,6 +38,21 @@ import type {
   Store,
 } from './types.js';
 
+const QueuedPatchCellsSchema = z.object({
+  rowId: z.string(),
+  values: z.array(z.object({ col: z.number().int() })),
+});
+
+/** Adds one queued patch's written columns to `out` (a malformed entry is the flusher's problem). */
+function collectUnflushed(out: Map<string, Set<number>>, patchJson: string | undefined): void {
+  if (!patchJson) return;
+  const parsed = QueuedPatchCellsSchema.safeParse(JSON.parse(patchJson));
+  if (!parsed.success) return;
+  const cols = out.get(parsed.data.rowId) ?? new Set<number>();
+  for (const v of parsed.data.values) cols.add(v.col);
+  out.set(parsed.data.rowId, cols);
+}
+
 const LeadChangeSchema = z.object({ tag: z.string(), rowId: z.string() });
 const claimPrefix = (sessionId: string) => `${sessionId}|`;
 const pointerValue = (tag: string, sessionId: string) => `${tag}|${sessionId}`;
@@ -77,7 +92,10 @@ export class RedisStore implements Store {
 
   // ------------------------------------------------------------------------------------------- sessions
 
-  async createSession(input: NewSession, _now: number): Promise<{ created: boolean; session: SessionRecord }> {
+  async createSession(
+    input: NewSession,
+    _now: number,
+  ): Promise<{ created: boolean; session: SessionRecord }> {
     const session: SessionRecord = {
       ...input,
       state: 'PAUSE',
@@ -249,6 +267,20 @@ export class RedisStore implements Store {
       ],
     );
     return intOutcome(r);
+  }
+
+  async unflushedCells(tag: string): Promise<Map<string, Set<number>>> {
+    const out = new Map<string, Set<number>>();
+    let start = '-';
+    for (;;) {
+      const entries = (await this.#redis.xrange(keys.sheetQueue(tag), start, '+', 'COUNT', 1000)) as [
+        string,
+        string[],
+      ][];
+      for (const [, fields] of entries) collectUnflushed(out, pairsToHash(fields).patch);
+      if (entries.length < 1000) return out;
+      start = `(${entries[entries.length - 1]?.[0]}`;
+    }
   }
 
   async onLeadChange(listener: (change: LeadChange) => void): Promise<() => Promise<void>> {

@@ -220,6 +220,9 @@ export interface Store {
   claimsOf(tag: string, rowIds: readonly string[]): Promise<Map<string, string>>;
   /** Compare-and-set of a lead's owned state (e.g. a do-not-call skip found at dial time). */
   writeLead(tag: string, write: LeadWrite, now: number): Promise<Outcome<{ version: number }>>;
+  /** Owned cells with unflushed writes: the 0-based columns of each row's patches still in the tab's
+   *  write-behind queue (entries leave the queue only when Google acknowledged them). */
+  unflushedCells(tag: string): Promise<Map<string, Set<number>>>;
   onLeadChange(listener: (change: LeadChange) => void): Promise<() => Promise<void>>;
 
   // ---- transitions

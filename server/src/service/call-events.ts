@@ -1,0 +1,281 @@
+// The call lifecycle after the dial: Dialpad webhooks (matched by our custom_data, else by the agent's
+// Dialpad user id), the no-webhook timeout sweep, and the disposition. Calls only move forward
+// (callAdvance.lua), so repeated and out-of-order webhooks are harmless; an ENDED call opens the modal.
+import { CallCustomDataSchema, type DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
+import type { CallEndReason, NextStep } from '../../../src-shared/contracts/views.js';
+import { applyDisposition, suggestDisposition } from '../../../src-shared/domain/apply.js';
+import {
+  buildCatalog,
+  type DispositionCode,
+  findDisposition,
+} from '../../../src-shared/domain/disposition.js';
+import { isDomainError } from '../../../src-shared/domain/errors.js';
+import type { CallState } from '../../../src-shared/domain/session.js';
+import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
+import { auditDisposition } from '../logger.js';
+import type { AgentPrincipal, RouterEntry } from '../ports.js';
+import { scriptApiError } from '../redis/script-errors.js';
+import type { AdvanceCallInput, CallRecord } from '../store/types.js';
+import type { ServiceContext } from './context.js';
+import { proceed } from './dialing.js';
+import { ownedOf } from './merge.js';
+import { withSessionLock } from './session-lock.js';
+import { callView, leadPreview } from './views.js';
+
+type Located = { tag: string; call: CallRecord };
+
+async function locate(ctx: ServiceContext, callId: string): Promise<Located | null> {
+  const tag = await ctx.store.locateCall(callId);
+  const call = tag ? await ctx.store.getCall(tag, callId) : null;
+  return tag && call ? { tag, call } : null;
+}
+
+/** Router rows by Dialpad user id, cached briefly: the fallback when an event lacks our custom_data. */
+export class RouterCache {
+  #at = 0;
+  #byUser = new Map<string, RouterEntry>();
+  constructor(private readonly ctx: ServiceContext) {}
+  async byDialpadUser(userId: string, now: number): Promise<RouterEntry | null> {
+    if (now - this.#at > 60_000 || !this.#byUser.has(userId)) {
+      const rows = await this.ctx.sheets.listRouterEntries();
+      this.#byUser = new Map(rows.map((r) => [r.dialpadUserId, r]));
+      this.#at = now;
+    }
+    return this.#byUser.get(userId) ?? null;
+  }
+}
+
+async function findCall(
+  ctx: ServiceContext,
+  router: RouterCache,
+  event: DialpadCallEvent,
+  now: number,
+): Promise<Located | null> {
+  if (event.custom_data) {
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(event.custom_data);
+    } catch {
+      parsed = null;
+    }
+    const data = CallCustomDataSchema.safeParse(parsed);
+    if (data.success) return locate(ctx, data.data.callId);
+  }
+  // Fallback: the event's target is the agent's Dialpad user → that agent's session → its current call.
+  const userId = event.target?.id;
+  if (!userId) return null;
+  const entry = await router.byDialpadUser(userId, now);
+  const session = entry ? await ctx.store.activeSessionOf(entry.agentEmail) : null;
+  if (!session?.callId) return null;
+  const found = await locate(ctx, session.callId);
+  // Only a call that has not been tied to another Dialpad call yet (or to this one).
+  if (!found || (found.call.dialpadCallId !== null && found.call.dialpadCallId !== event.call_id))
+    return null;
+  return found;
+}
+
+/** Moves the call forward and tells the agent (CALL_STATE, and SHOW_DISPO when it ended). */
+async function advance(
+  ctx: ServiceContext,
+  found: Located,
+  input: Omit<AdvanceCallInput, 'tag' | 'callId' | 'claimLeaseMs'>,
+  now: number,
+): Promise<boolean> {
+  const { call: before, tag } = found;
+  const r = await ctx.store.advanceCall({
+    ...input,
+    tag,
+    callId: before.callId,
+    claimLeaseMs: ctx.dispositionLeaseMs,
+  });
+  if (!r.ok || !r.advanced) return false;
+  const call = r.call;
+  const connects = before.connectedAt === null && call.connectedAt !== null ? 1 : 0;
+  const talkMs =
+    call.state === 'ENDED' && call.connectedAt !== null && call.endedAt !== null
+      ? call.endedAt - call.connectedAt
+      : 0;
+  if (connects || talkMs > 0)
+    await ctx.store.bumpAgentStats(call.agentEmail, { connects, talkMs: Math.max(0, talkMs) }, now);
+  await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
+  if (call.state === 'ENDED') {
+    const session = await ctx.store.getSession(tag, call.sessionId);
+    const tab = session ? ctx.loadedTab(tag, session.campaignName) : null;
+    const lead = tab?.get(call.rowId)?.lead;
+    const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
+    await ctx.publish(call.agentEmail, { type: 'SHOW_DISPO', call: callView(call), preview }, now);
+  }
+  return true;
+}
+
+export async function onDialpadEvent(
+  ctx: ServiceContext,
+  router: RouterCache,
+  event: DialpadCallEvent,
+  now: number,
+): Promise<void> {
+  const state = mapDialpadState(event.state);
+  if (!state) return; // hold, recording, transcription…: not a lifecycle step
+  const found = await findCall(ctx, router, event, now);
+  if (!found || found.call.state === 'DISPOSED' || found.call.endReason === 'DIAL_FAILED') {
+    ctx.log.debug({ dialpadCallId: event.call_id, state: event.state }, 'webhook for no open call of ours');
+    return;
+  }
+  const at = (v: number | null | undefined) => (typeof v === 'number' && v > 0 ? v : now);
+  const fields: AdvanceCallInput['fields'] = { dialpadCallId: event.call_id };
+  if (state === 'RINGING') fields.ringingAt = at(event.date_rang);
+  if (state === 'CONNECTED') fields.connectedAt = at(event.date_connected);
+  if (state === 'ENDED') {
+    const connectedAt = event.date_connected ?? found.call.connectedAt;
+    if (event.date_connected) fields.connectedAt = event.date_connected;
+    fields.endedAt = at(event.date_ended);
+    fields.endReason = endReasonOf(event.state) ?? 'HANGUP';
+    fields.suggested = suggestDisposition({
+      connected: connectedAt !== null && connectedAt !== undefined,
+      voicemail: fields.endReason === 'VOICEMAIL',
+    });
+  }
+  await advance(ctx, found, { state: state as CallState, fields, now }, now);
+}
+
+export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<number> {
+  let ended = 0;
+  for (const tag of await ctx.store.activeTabs()) {
+    for (const callId of await ctx.store.dueCalls(tag, now, 200)) {
+      const call = await ctx.store.getCall(tag, callId);
+      if (!call) continue;
+      const endReason: CallEndReason = 'TIMEOUT';
+      const moved = await advance(
+        ctx,
+        { tag, call },
+        {
+          state: 'ENDED',
+          fields: {
+            endedAt: now,
+            endReason,
+            suggested: suggestDisposition({ connected: call.connectedAt !== null, voicemail: false }),
+          },
+          now,
+        },
+        now,
+      );
+      if (moved) {
+        ended++;
+        ctx.log.info({ callId }, 'call timed out without an ending webhook');
+      }
+    }
+  }
+  return ended;
+}
+
+export async function dispose(
+  ctx: ServiceContext,
+  agent: AgentPrincipal,
+  input: { callId: string; code: DispositionCode; notes?: string | undefined },
+  now: number,
+): Promise<DispositionResponse> {
+  const found = await locate(ctx, input.callId);
+  if (!found) throw new ApiError('CALL_NOT_FOUND', 'no such call');
+  const { tag, call } = found;
+  if (call.agentEmail.toLowerCase() !== agent.email.toLowerCase())
+    throw new ApiError('FORBIDDEN', 'that call belongs to another agent');
+  if (call.state === 'DISPOSED' || call.endReason === 'DIAL_FAILED')
+    throw new ApiError('NO_CALL_PENDING', 'that call is already disposed');
+  const session = await ctx.store.getSession(tag, call.sessionId);
+  if (!session) throw new ApiError('NO_ACTIVE_SESSION', 'the call has no session');
+  const tab = await ctx.tabFor(session, now);
+  const rules = tab.rules;
+  const catalog = buildCatalog(rules.dispositions);
+  const def = findDisposition(catalog, input.code);
+  const talkMs =
+    call.state !== 'ENDED' && call.connectedAt !== null ? Math.max(0, now - call.connectedAt) : 0;
+
+  let queuedCells = 0;
+  for (let i = 0; ; i++) {
+    if (i >= 5) throw new ApiError('LOCKED', 'the lead kept changing; try again');
+    const entry = await tab.refreshLead(call.rowId);
+    if (!entry) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
+    let applied: ReturnType<typeof applyDisposition>;
+    try {
+      applied = applyDisposition({
+        lead: entry.lead,
+        numberIndex: call.numberIndex,
+        code: input.code,
+        notes: input.notes,
+        now,
+        rules,
+        catalog,
+        tab: { spreadsheetId: tab.ref.spreadsheetId, sheetId: tab.ref.sheetId, tabTitle: tab.ref.tabTitle },
+      });
+    } catch (err) {
+      if (isDomainError(err)) throw new ApiError('INVALID_STATE', err.message, err.details);
+      throw err;
+    }
+    const patch = applied.patch.values.length + applied.patch.backgrounds.length > 0 ? applied.patch : null;
+    const r = await ctx.store.dispose({
+      tag,
+      callId: call.callId,
+      sessionId: call.sessionId,
+      code: input.code,
+      success: def.success,
+      talkMs,
+      doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
+      lead: { rowId: call.rowId, expectedVersion: entry.version, state: ownedOf(applied.lead), patch },
+      now,
+    });
+    if (r.ok) {
+      tab.applyWrite(applied.lead, r.version, false);
+      queuedCells = applied.patch.values.length;
+      await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(r.call) }, now);
+      break;
+    }
+    if (r.failure !== 'VERSION_CONFLICT') throw scriptApiError(r.failure);
+  }
+  await ctx.store.bumpAgentStats(
+    call.agentEmail,
+    { completed: 1, successes: def.success ? 1 : 0, talkMs, code: input.code },
+    now,
+  );
+  const next = await chainAfter(ctx, session.tag, session.id, now);
+  auditDisposition(ctx.log, {
+    agent: call.agentEmail,
+    callId: call.callId,
+    code: input.code,
+    at: now,
+    ...(next.kind === 'call' ? { chained: next.call.callId } : {}),
+  });
+  return { callId: call.callId, code: input.code, queuedCells, next };
+}
+
+/** After a disposition or skip: the next dial or preview when the session is in PLAY. A failure to start
+ *  the next call does not undo what was just saved: the agent gets an ERROR event and an idle step. */
+export async function chainAfter(
+  ctx: ServiceContext,
+  tag: string,
+  sessionId: string,
+  now: number,
+): Promise<NextStep> {
+  const s = await ctx.store.getSession(tag, sessionId);
+  if (!s) return { kind: 'idle', sessionState: 'STOP' };
+  if (s.state !== 'PLAY') return { kind: 'idle', sessionState: s.state };
+  try {
+    return await withSessionLock(
+      ctx.store,
+      tag,
+      sessionId,
+      ctx.ids(),
+      async (token) => {
+        const fresh = await ctx.freshSession(s);
+        const tab = await ctx.tabFor(fresh, now);
+        return proceed(ctx, fresh, tab, token, now, 'auto');
+      },
+      { ttlMs: ctx.lockTtlMs },
+    );
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    await ctx.publish(s.agentEmail, { type: 'ERROR', code: err.code, message: err.message }, now);
+    return { kind: 'idle', sessionState: s.state };
+  }
+}

@@ -1,0 +1,147 @@
+// What every part of the DialerService shares: its dependencies, the clock and id source, the per-tab
+// caches (one PolicyIndex per tab and campaign), and small helpers (session lookup, safe event publish).
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
+import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
+import type { Logger } from '../logger.js';
+import type {
+  AgentEventBus,
+  AgentPrincipal,
+  AgentTab,
+  CampaignRulesLoader,
+  DialpadGateway,
+  SheetsGateway,
+} from '../ports.js';
+import type { SessionRecord, Store } from '../store/types.js';
+import { TabCache } from './tab-cache.js';
+
+export interface DialerServiceDeps {
+  store: Store;
+  sheets: SheetsGateway;
+  dialpad: DialpadGateway;
+  events: AgentEventBus;
+  rules: CampaignRulesLoader;
+  clock?: () => number;
+  ids?: () => string;
+  logger: Logger;
+  /** A tab's index is re-read from the sheet in the background when older than this. Default 5 min. */
+  tabRefreshMs?: number;
+  /** Per-session lock TTL. Default 5 s. */
+  lockTtlMs?: number;
+  /** How long a lead claim outlives the end of its call (time to choose a disposition). Default 30 min. */
+  dispositionLeaseMs?: number;
+  /** How long a preview claim outlives its countdown. Default 10 min. */
+  previewLeaseMs?: number;
+}
+
+export class ServiceContext {
+  readonly store: Store;
+  readonly sheets: SheetsGateway;
+  readonly dialpad: DialpadGateway;
+  readonly events: AgentEventBus;
+  readonly log: Logger;
+  readonly clock: () => number;
+  readonly ids: () => string;
+  readonly tabRefreshMs: number;
+  readonly lockTtlMs: number;
+  readonly dispositionLeaseMs: number;
+  readonly previewLeaseMs: number;
+  readonly #rules: CampaignRulesLoader;
+  readonly #tabs = new Map<string, TabCache>();
+  #unsubscribe: Promise<() => Promise<void>> | null = null;
+
+  constructor(deps: DialerServiceDeps) {
+    this.store = deps.store;
+    this.sheets = deps.sheets;
+    this.dialpad = deps.dialpad;
+    this.events = deps.events;
+    this.log = deps.logger;
+    this.#rules = deps.rules;
+    this.clock = deps.clock ?? Date.now;
+    this.ids = deps.ids ?? randomUUID;
+    this.tabRefreshMs = deps.tabRefreshMs ?? 5 * 60_000;
+    this.lockTtlMs = deps.lockTtlMs ?? 5_000;
+    this.dispositionLeaseMs = deps.dispositionLeaseMs ?? 30 * 60_000;
+    this.previewLeaseMs = deps.previewLeaseMs ?? 10 * 60_000;
+  }
+
+  rulesFor(campaignName: string): CampaignRules {
+    return this.#rules(campaignName);
+  }
+
+  async requireSession(agent: AgentPrincipal): Promise<SessionRecord> {
+    const s = await this.store.activeSessionOf(agent.email);
+    if (!s) throw new ApiError('NO_ACTIVE_SESSION', 'no active session: start one first');
+    return s;
+  }
+
+  async freshSession(s: SessionRecord): Promise<SessionRecord> {
+    const fresh = await this.store.getSession(s.tag, s.id);
+    if (!fresh) throw new ApiError('NO_ACTIVE_SESSION', 'the session is gone');
+    return fresh;
+  }
+
+  /** The loaded tab cache, if this instance has one (never triggers a sheet read). */
+  loadedTab(tag: string, campaignName: string): TabCache | null {
+    return this.#tabs.get(`${tag}|${campaignName}`) ?? null;
+  }
+
+  /** The session's tab, loaded on first use; a stale one is refreshed in the background. */
+  async tabFor(session: SessionRecord, now: number, alreadyRead?: AgentTab): Promise<TabCache> {
+    await this.#subscribe();
+    const key = `${session.tag}|${session.campaignName}`;
+    let tab = this.#tabs.get(key);
+    if (!tab) {
+      tab = new TabCache(
+        { store: this.store, sheets: this.sheets, logger: this.log },
+        {
+          tag: session.tag,
+          spreadsheetId: session.spreadsheetId,
+          sheetId: session.sheetId,
+          tabTitle: session.tabTitle,
+        },
+        this.rulesFor(session.campaignName),
+      );
+      this.#tabs.set(key, tab);
+    }
+    if (tab.loadedAt === 0 || alreadyRead) await tab.load(now, alreadyRead);
+    else if (now - tab.loadedAt > this.tabRefreshMs) {
+      tab
+        .load(now)
+        .catch((err: unknown) => this.log.warn({ err, tag: session.tag }, 'background resync failed'));
+    }
+    return tab;
+  }
+
+  /** Another instance (or we) changed a lead: refresh it in every loaded cache of that tab. */
+  #subscribe(): Promise<unknown> {
+    if (!this.#unsubscribe) {
+      this.#unsubscribe = this.store.onLeadChange((change) => {
+        for (const [key, tab] of this.#tabs) {
+          if (!key.startsWith(`${change.tag}|`) || tab.loadedAt === 0) continue;
+          tab
+            .refreshLead(change.rowId)
+            .catch((err: unknown) => this.log.warn({ err }, 'lead refresh failed'));
+        }
+      });
+    }
+    return this.#unsubscribe;
+  }
+
+  /** Publishes to the agent's stream; a failure is logged, never fails the request (state is saved). */
+  async publish(agentEmail: string, event: AgentEvent, now: number): Promise<void> {
+    try {
+      await this.events.publish(agentEmail, event, now);
+    } catch (err) {
+      this.log.error({ err, type: event.type }, 'could not publish an agent event');
+    }
+  }
+
+  async close(): Promise<void> {
+    const off = this.#unsubscribe ? await this.#unsubscribe : null;
+    this.#unsubscribe = null;
+    if (off) await off();
+    this.#tabs.clear();
+  }
+}

@@ -1,0 +1,357 @@
+// Picking and dialing, always under the session lock: pick from the tab's PolicyIndex, then a Lua
+// compare-and-set claims the lead (version + claim + lock owner + do-not-call checked in one step). A
+// refused claim refreshes that lead and picks again, so a stale index never dials. Dialpad is called only
+// after the claim and the IN_PROGRESS mark are saved; if Dialpad fails, both are undone.
+import { CallCustomDataSchema } from '../../../src-shared/contracts/dialpad.js';
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import type { NextStep } from '../../../src-shared/contracts/views.js';
+import { applyManualSkip, markInProgress, revertInProgress } from '../../../src-shared/domain/apply.js';
+import { isDomainError } from '../../../src-shared/domain/errors.js';
+import type { Lead } from '../../../src-shared/domain/lead.js';
+import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
+import { maskPhone } from '../../../src-shared/domain/phone.js';
+import { scriptApiError } from '../redis/script-errors.js';
+import type { CallRecord, Outcome, PendingPreview, SessionRecord } from '../store/types.js';
+import type { ServiceContext } from './context.js';
+import { ownedOf } from './merge.js';
+import type { TabCache } from './tab-cache.js';
+import { callView, leadPreview, previewView } from './views.js';
+
+const MAX_PICKS = 25;
+
+const patchOrNull = (p: SheetPatch): SheetPatch | null =>
+  p.values.length + p.backgrounds.length > 0 ? p : null;
+const tabRef = (tab: TabCache) => ({
+  spreadsheetId: tab.ref.spreadsheetId,
+  sheetId: tab.ref.sheetId,
+  tabTitle: tab.ref.tabTitle,
+});
+
+function domainToApi(err: unknown): never {
+  if (isDomainError(err)) throw new ApiError('INVALID_STATE', err.message, err.details);
+  throw err;
+}
+
+/** The step the session is already on (a call or a preview), or null. */
+export async function currentStep(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  now: number,
+): Promise<NextStep | null> {
+  if (s.callId) {
+    const call = await ctx.store.getCall(s.tag, s.callId);
+    const lead = call ? (tab.get(call.rowId)?.lead ?? null) : null;
+    if (call && lead)
+      return {
+        kind: 'call',
+        call: callView(call),
+        preview: leadPreview(lead, call.numberIndex, tab.rules, now),
+      };
+  }
+  if (s.preview) {
+    const lead = tab.get(s.preview.rowId)?.lead;
+    if (lead) return { kind: 'preview', preview: previewView(s.preview, lead, tab.rules, now) };
+  }
+  return null;
+}
+
+/** What comes next for a session in PLAY (lock held): the current step, else a preview or a dial. */
+export async function proceed(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+  mode: 'auto' | 'preview',
+): Promise<NextStep> {
+  const current = await currentStep(ctx, s, tab, now);
+  if (current) return current;
+  if (s.state !== 'PLAY') return { kind: 'idle', sessionState: s.state };
+  if (mode === 'preview' || tab.rules.previewCountdownSeconds > 0)
+    return claimPreview(ctx, s, tab, token, now);
+  return pickAndDial(ctx, s, tab, token, now);
+}
+
+type Picked = { lead: Lead; numberIndex: number; version: number; phone: string };
+
+/** Picks until a claim succeeds; conflicts refresh the lead, do-not-call numbers are skipped for good. */
+async function pickLoop(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  now: number,
+  attempt: (p: Picked) => Promise<Outcome<{ step: NextStep }>>,
+): Promise<NextStep> {
+  for (let i = 0; i < MAX_PICKS; i++) {
+    const pick = tab.index.pick({ sessionState: s.state, now });
+    if (pick.kind === 'none') {
+      if (pick.reason === 'NOT_PLAYING') return { kind: 'idle', sessionState: s.state };
+      return { kind: 'nothing', nothing: { reasons: pick.reasons, nextDialableAt: pick.nextDialableAt } };
+    }
+    const { lead, numberIndex } = pick;
+    const phone = lead.numbers[numberIndex]?.e164;
+    if (!phone) throw new Error(`policy picked an empty number on ${lead.rowId}`);
+    const version = tab.get(lead.rowId)?.version ?? 0;
+    const r = await attempt({ lead, numberIndex, version, phone });
+    if (r.ok) return r.step;
+    if (r.failure === 'VERSION_CONFLICT') await tab.refreshLead(lead.rowId);
+    else if (r.failure === 'LEAD_CLAIMED') tab.index.setClaimed(lead.rowId, true);
+    else if (r.failure === 'DO_NOT_CALL') await skipDoNotCall(ctx, tab, lead, numberIndex, version, now);
+    else throw scriptApiError(r.failure);
+  }
+  throw new ApiError('LOCKED', 'the leads kept changing under this request; try again');
+}
+
+/** A picked number is on the do-not-call list: it becomes SKIPPED (DO_NOT_CALL) for good. */
+async function skipDoNotCall(
+  ctx: ServiceContext,
+  tab: TabCache,
+  lead: Lead,
+  numberIndex: number,
+  version: number,
+  now: number,
+): Promise<void> {
+  const r = applyManualSkip({ lead, numberIndex, now, rules: tab.rules, tab: tabRef(tab) });
+  const numbers = r.lead.numbers.map((n, i) =>
+    i === numberIndex ? { ...n, skipReason: 'DO_NOT_CALL' as const } : n,
+  );
+  const after = { ...r.lead, numbers };
+  const w = await ctx.store.writeLead(
+    tab.ref.tag,
+    { rowId: lead.rowId, expectedVersion: version, state: ownedOf(after), patch: patchOrNull(r.patch) },
+    now,
+  );
+  if (w.ok) tab.applyWrite(after, w.version, tab.index.isClaimed(lead.rowId));
+  else await tab.refreshLead(lead.rowId);
+  ctx.log.info(
+    { rowId: lead.rowId, phone: maskPhone(lead.numbers[numberIndex]?.e164 ?? '') },
+    'do-not-call number skipped',
+  );
+}
+
+export async function claimPreview(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+): Promise<NextStep> {
+  return pickLoop(ctx, s, tab, now, async (p) => {
+    const countdownMs = tab.rules.previewCountdownSeconds * 1000;
+    const preview: PendingPreview = {
+      previewId: ctx.ids(),
+      rowId: p.lead.rowId,
+      numberIndex: p.numberIndex,
+      claimedAt: now,
+      dialAt: now + countdownMs,
+    };
+    const r = await ctx.store.claimPreview({
+      tag: s.tag,
+      sessionId: s.id,
+      lockToken: token,
+      rowId: p.lead.rowId,
+      expectedVersion: p.version,
+      phoneE164: p.phone,
+      preview,
+      leaseMs: countdownMs + ctx.previewLeaseMs,
+      now,
+    });
+    if (!r.ok) return r;
+    tab.index.setClaimed(p.lead.rowId, true);
+    return { ok: true, step: { kind: 'preview', preview: previewView(preview, p.lead, tab.rules, now) } };
+  });
+}
+
+export function pickAndDial(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+): Promise<NextStep> {
+  return pickLoop(ctx, s, tab, now, (p) => dialLead(ctx, s, tab, token, now, p, null));
+}
+
+/** Dials the session's pending preview (its claim is already ours). */
+export async function dialPreview(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+  preview: PendingPreview,
+): Promise<NextStep> {
+  for (let i = 0; i < 3; i++) {
+    const entry = await tab.refreshLead(preview.rowId);
+    const phone = entry?.lead.numbers[preview.numberIndex]?.e164;
+    if (!entry || !phone) throw new ApiError('INVALID_STATE', 'the previewed lead is no longer in the sheet');
+    const r = await dialLead(
+      ctx,
+      s,
+      tab,
+      token,
+      now,
+      { lead: entry.lead, numberIndex: preview.numberIndex, version: entry.version, phone },
+      preview.previewId,
+    );
+    if (r.ok) return r.step;
+    if (r.failure !== 'VERSION_CONFLICT') throw scriptApiError(r.failure);
+  }
+  throw new ApiError('LOCKED', 'the previewed lead kept changing; try again');
+}
+
+async function dialLead(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+  p: Picked,
+  previewId: string | null,
+): Promise<Outcome<{ step: NextStep }>> {
+  let marked: ReturnType<typeof markInProgress>;
+  try {
+    marked = markInProgress(p.lead, p.numberIndex, tabRef(tab));
+  } catch (err) {
+    domainToApi(err);
+  }
+  const previousStatus = p.lead.numbers[p.numberIndex]?.status ?? 'NEW';
+  const callTimeoutMs = tab.rules.callTimeoutSeconds * 1000;
+  const call: CallRecord = {
+    callId: ctx.ids(),
+    sessionId: s.id,
+    agentEmail: s.agentEmail,
+    tag: s.tag,
+    rowId: p.lead.rowId,
+    numberIndex: p.numberIndex,
+    phoneE164: p.phone,
+    state: 'DIALING',
+    startedAt: now,
+    ringingAt: null,
+    connectedAt: null,
+    endedAt: null,
+    endReason: null,
+    suggested: null,
+    timeoutAt: now + callTimeoutMs,
+    dialpadCallId: null,
+    disposition: null,
+    disposedAt: null,
+  };
+  const r = await ctx.store.claimAndDial({
+    tag: s.tag,
+    sessionId: s.id,
+    lockToken: token,
+    previewId,
+    lead: {
+      rowId: p.lead.rowId,
+      expectedVersion: p.version,
+      state: ownedOf(marked.lead),
+      patch: patchOrNull(marked.patch),
+    },
+    call,
+    leaseMs: callTimeoutMs + ctx.dispositionLeaseMs,
+    now,
+  });
+  if (!r.ok) return r;
+  tab.applyWrite(marked.lead, r.version, true);
+
+  try {
+    await ctx.dialpad.initiateCall({
+      dialpadUserId: s.dialpadUserId,
+      phoneE164: p.phone,
+      customData: JSON.stringify(CallCustomDataSchema.parse({ td: 1, callId: call.callId, sessionId: s.id })),
+    });
+  } catch (err) {
+    await undoDial(ctx, s, tab, now, call, marked.lead, r.version, previousStatus);
+    if (err instanceof ApiError) throw err;
+    throw new ApiError('DIALPAD_UNAVAILABLE', 'Dialpad could not start the call');
+  }
+  ctx.log.info({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
+  await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
+  await ctx.publish(s.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
+  const step: NextStep = {
+    kind: 'call',
+    call: callView(call),
+    preview: leadPreview(marked.lead, p.numberIndex, tab.rules, now),
+  };
+  return { ok: true, step };
+}
+
+async function undoDial(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  now: number,
+  call: CallRecord,
+  markedLead: Lead,
+  version: number,
+  previousStatus: Lead['numbers'][number]['status'],
+): Promise<void> {
+  const prev = previousStatus === 'IN_PROGRESS' ? 'NEW' : previousStatus;
+  const reverted = revertInProgress(markedLead, call.numberIndex, prev, tabRef(tab));
+  const r = await ctx.store.revertDial({
+    tag: s.tag,
+    sessionId: s.id,
+    callId: call.callId,
+    lead: {
+      rowId: call.rowId,
+      expectedVersion: version,
+      state: ownedOf(reverted.lead),
+      patch: patchOrNull(reverted.patch),
+    },
+    now,
+  });
+  if (r.ok) tab.applyWrite(reverted.lead, r.version, false);
+  else {
+    ctx.log.error({ callId: call.callId, failure: r.failure }, 'could not revert a failed dial');
+    await tab.refreshLead(call.rowId);
+  }
+}
+
+/** The preview action "skip": SKIPPED (MANUAL_SKIP) and its sheet patch, then what comes next. */
+export async function skipPreview(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+  preview: PendingPreview,
+): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const entry = await tab.refreshLead(preview.rowId);
+    if (!entry) throw new ApiError('INVALID_STATE', 'the previewed lead is no longer in the sheet');
+    let r: ReturnType<typeof applyManualSkip>;
+    try {
+      r = applyManualSkip({
+        lead: entry.lead,
+        numberIndex: preview.numberIndex,
+        now,
+        rules: tab.rules,
+        tab: tabRef(tab),
+      });
+    } catch (err) {
+      domainToApi(err);
+    }
+    const w = await ctx.store.manualSkip({
+      tag: s.tag,
+      sessionId: s.id,
+      lockToken: token,
+      previewId: preview.previewId,
+      lead: {
+        rowId: preview.rowId,
+        expectedVersion: entry.version,
+        state: ownedOf(r.lead),
+        patch: patchOrNull(r.patch),
+      },
+      now,
+    });
+    if (w.ok) {
+      tab.applyWrite(r.lead, w.version, false);
+      await ctx.store.bumpAgentStats(s.agentEmail, { skips: 1 }, now);
+      return;
+    }
+    if (w.failure !== 'VERSION_CONFLICT') throw scriptApiError(w.failure);
+  }
+  throw new ApiError('LOCKED', 'the previewed lead kept changing; try again');
+}

@@ -1,0 +1,2 @@
+// The coordinator's dialing service: the one entry point the HTTP/WS layer uses.
+export { createDialerService, type DialerServiceDeps, type DialerServiceRuntime } from './dialer-service.js';

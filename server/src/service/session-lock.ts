@@ -1,0 +1,44 @@
+// The per-session lock around dialing (DESIGN.md: 5 s TTL, renewed while held, released only by its owner
+// token). A second request for the same session (double click, a second device) waits for the first and
+// then sees its result (a call in progress) instead of starting another call. The Lua transitions check
+// the owner token again, so a holder whose lock expired (a stalled process) cannot write.
+import { ApiError } from '../../../src-shared/contracts/errors.js';
+import type { Store } from '../store/types.js';
+
+export interface SessionLockOptions {
+  ttlMs?: number;
+  /** How long a request waits for the lock before answering LOCKED. */
+  waitMs?: number;
+  pollMs?: number;
+}
+
+export async function withSessionLock<T>(
+  store: Store,
+  tag: string,
+  sessionId: string,
+  token: string,
+  fn: (token: string) => Promise<T>,
+  opts: SessionLockOptions = {},
+): Promise<T> {
+  const ttlMs = opts.ttlMs ?? 5_000;
+  const waitMs = opts.waitMs ?? 8_000;
+  const pollMs = opts.pollMs ?? 25;
+  const deadline = Date.now() + waitMs;
+  while (!(await store.acquireLock(tag, sessionId, token, ttlMs))) {
+    if (Date.now() >= deadline) throw new ApiError('LOCKED', 'another request is working on this session');
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  // Renew at a third of the TTL so one slow renewal still leaves time for the next.
+  const renew = setInterval(
+    () => {
+      void store.renewLock(tag, sessionId, token, ttlMs).catch(() => undefined);
+    },
+    Math.max(50, Math.floor(ttlMs / 3)),
+  );
+  try {
+    return await fn(token);
+  } finally {
+    clearInterval(renew);
+    await store.releaseLock(tag, sessionId, token).catch(() => false);
+  }
+}

@@ -1,0 +1,151 @@
+// One agent tab as this coordinator instance sees it: the sheet rows last read, merged with the Redis
+// overlay (service/merge.ts), in an in-memory PolicyIndex that answers "what next" without a scan.
+// The index may lag behind Redis (another instance dialed or disposed a lead): every write is a Lua
+// compare-and-set on the lead's version, so a stale pick is refused and the lead is refreshed here.
+import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
+import { isDomainError } from '../../../src-shared/domain/errors.js';
+import type { Lead } from '../../../src-shared/domain/lead.js';
+import { PolicyIndex } from '../../../src-shared/domain/policy/index.js';
+import type { Logger } from '../logger.js';
+import type { AgentTab, SheetsGateway } from '../ports.js';
+import type { LeadOverlay, Store } from '../store/types.js';
+import { mergeLead } from './merge.js';
+
+export interface TabRefFull {
+  tag: string;
+  spreadsheetId: string;
+  sheetId: number;
+  tabTitle: string;
+}
+
+export interface IndexedLead {
+  lead: Lead;
+  /** Overlay version the lead was merged from (the compare-and-set token; 0 = no overlay). */
+  version: number;
+}
+
+export class TabCache {
+  readonly ref: TabRefFull;
+  readonly rules: CampaignRules;
+  index: PolicyIndex;
+  loadedAt = 0;
+  #sheetLeads = new Map<string, Lead>();
+  #versions = new Map<string, number>();
+  #unflushed = new Map<string, Set<number>>();
+  #readStartedAt = 0;
+  #loading: Promise<{ leadsTotal: number; changedLeads: number }> | null = null;
+
+  constructor(
+    private readonly deps: { store: Store; sheets: SheetsGateway; logger: Logger },
+    ref: TabRefFull,
+    rules: CampaignRules,
+  ) {
+    this.ref = ref;
+    this.rules = rules;
+    this.index = new PolicyIndex(rules);
+  }
+
+  /** (Re)reads the tab and the overlay and rebuilds the index. Concurrent calls share one load. */
+  load(now: number, alreadyRead?: AgentTab): Promise<{ leadsTotal: number; changedLeads: number }> {
+    if (!this.#loading) {
+      this.#loading = this.#load(now, alreadyRead).finally(() => {
+        this.#loading = null;
+      });
+    }
+    return this.#loading;
+  }
+
+  async #load(now: number, alreadyRead?: AgentTab): Promise<{ leadsTotal: number; changedLeads: number }> {
+    const { store, sheets } = this.deps;
+    // Unflushed cells are read BEFORE the sheet: a write flushed after this point is either in the read
+    // or still counted as ours, never lost between the two.
+    const readStartedAt = now;
+    const unflushed = await store.unflushedCells(this.ref.tag);
+    const tab = alreadyRead ?? (await sheets.readAgentTab(this.ref.spreadsheetId, this.ref.sheetId));
+    const overlays = new Map((await store.getLeads(this.ref.tag)).map((o) => [o.rowId, o]));
+    const claims = await store.claimsOf(
+      this.ref.tag,
+      tab.leads.map((l) => l.rowId),
+    );
+
+    const index = new PolicyIndex(this.rules);
+    const versions = new Map<string, number>();
+    let changed = 0;
+    for (const sheetLead of tab.leads) {
+      const overlay = overlays.get(sheetLead.rowId) ?? null;
+      const lead = mergeLead(sheetLead, overlay, {
+        readStartedAt,
+        unflushed: unflushed.get(sheetLead.rowId) ?? new Set(),
+      });
+      if (!this.#upsert(index, lead)) continue;
+      versions.set(lead.rowId, overlay?.version ?? 0);
+      if (claims.has(lead.rowId)) index.setClaimed(lead.rowId, true);
+      const before = this.index.get(lead.rowId);
+      if (this.loadedAt > 0 && (!before || JSON.stringify(before) !== JSON.stringify(lead))) changed++;
+    }
+    this.#sheetLeads = new Map(tab.leads.map((l) => [l.rowId, l]));
+    this.#unflushed = unflushed;
+    this.#readStartedAt = readStartedAt;
+    this.#versions = versions;
+    this.index = index;
+    this.loadedAt = now;
+    return { leadsTotal: index.size(), changedLeads: changed };
+  }
+
+  #upsert(index: PolicyIndex, lead: Lead): boolean {
+    try {
+      index.upsert(lead);
+      return true;
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      this.deps.logger.warn({ rowId: lead.rowId, code: err.code }, 'lead left out of the dialing index');
+      return false;
+    }
+  }
+
+  get(rowId: string): IndexedLead | null {
+    const lead = this.index.get(rowId);
+    return lead ? { lead, version: this.#versions.get(rowId) ?? 0 } : null;
+  }
+
+  /** Merges one lead's current overlay and claim (after a conflict or another instance's notice). */
+  async refreshLead(rowId: string): Promise<IndexedLead | null> {
+    const [overlay, claims] = await Promise.all([
+      this.deps.store.getLead(this.ref.tag, rowId),
+      this.deps.store.claimsOf(this.ref.tag, [rowId]),
+    ]);
+    const entry = this.#mergeOne(rowId, overlay);
+    this.index.setClaimed(rowId, claims.has(rowId));
+    return entry;
+  }
+
+  #mergeOne(rowId: string, overlay: LeadOverlay | null): IndexedLead | null {
+    const sheetLead = this.#sheetLeads.get(rowId);
+    if (!sheetLead) return null; // not in our read of the sheet: the next resync brings it in
+    const lead = mergeLead(sheetLead, overlay, {
+      readStartedAt: this.#readStartedAt,
+      unflushed: this.#unflushed.get(rowId) ?? new Set(),
+    });
+    if (!this.#upsert(this.index, lead)) return null;
+    const version = overlay?.version ?? 0;
+    this.#versions.set(rowId, version);
+    return { lead, version };
+  }
+
+  /** Records our own successful write (the script returned the new version). */
+  applyWrite(lead: Lead, version: number, claimed: boolean): void {
+    if (!this.#upsert(this.index, lead)) return;
+    this.#versions.set(lead.rowId, version);
+    this.index.setClaimed(lead.rowId, claimed);
+  }
+
+  /** Leads still workable (not finished for good) and the total, for stats. */
+  counts(now: number): { remaining: number; total: number } {
+    const s = this.index.summary(now);
+    const done = s.reasons
+      .filter((r) => ['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS'].includes(r.reason))
+      .reduce((n, r) => n + r.leads, 0);
+    const total = this.index.size();
+    return { remaining: Math.max(0, total - done), total };
+  }
+}
