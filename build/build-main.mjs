@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'main');
+// OUT_DIR: the bundle smoke test builds into a temp directory instead of dist/main.
+const out = process.env.OUT_DIR ?? join(root, 'dist', 'main');
 const production = process.env.NODE_ENV !== 'development';
 
 rmSync(out, { recursive: true, force: true });
