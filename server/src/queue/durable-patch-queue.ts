@@ -18,4 +18,9 @@ export interface DurablePatchQueue extends PatchQueue {
   deadLetter(spreadsheetId: string, ids: string[], reason: string, now: number): Promise<number>;
   /** Dead letters of one spreadsheet, oldest first, up to `max`. */
   deadLetters(spreadsheetId: string, max: number): Promise<DeadLetter[]>;
+  /** Takes the spreadsheet's flush lock for `ttlMs` unless another owner holds it. One flusher at a time
+   *  per spreadsheet across coordinator instances, or an older value could land after a newer one. */
+  tryLockFlush(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Releases the lock if `owner` still holds it. */
+  unlockFlush(spreadsheetId: string, owner: string): Promise<void>;
 }

@@ -8,6 +8,7 @@ export class MemoryPatchQueue implements DurablePatchQueue {
   /** Pending entries per spreadsheet, oldest first. */
   readonly #pending = new Map<string, QueuedPatch[]>();
   readonly #dead = new Map<string, DeadLetter[]>();
+  readonly #locks = new Map<string, { owner: string; until: number }>();
   #seq = 0;
 
   async enqueue(patch: SheetPatch, now: number): Promise<string> {
@@ -68,6 +69,17 @@ export class MemoryPatchQueue implements DurablePatchQueue {
 
   async deadLetters(spreadsheetId: string, max: number): Promise<DeadLetter[]> {
     return (this.#dead.get(spreadsheetId) ?? []).slice(0, Math.max(0, max));
+  }
+
+  async tryLockFlush(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const held = this.#locks.get(spreadsheetId);
+    if (held && held.until > Date.now()) return false;
+    this.#locks.set(spreadsheetId, { owner, until: Date.now() + ttlMs });
+    return true;
+  }
+
+  async unlockFlush(spreadsheetId: string, owner: string): Promise<void> {
+    if (this.#locks.get(spreadsheetId)?.owner === owner) this.#locks.delete(spreadsheetId);
   }
 
   async depth(): Promise<number> {

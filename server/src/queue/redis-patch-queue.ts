@@ -284,6 +284,14 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return out.slice(0, max).map((o) => o.dl);
   }
 
+  async tryLockFlush(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.#redis.set(keys.sheetFlushLock(spreadsheetId), owner, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async unlockFlush(spreadsheetId: string, owner: string): Promise<void> {
+    await this.#scripts.run('releaseSheetFlushLock', [keys.sheetFlushLock(spreadsheetId)], [owner]);
+  }
+
   async depth(): Promise<number> {
     const tags = await this.#tabs();
     const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));

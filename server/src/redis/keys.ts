@@ -60,6 +60,9 @@ export const keys = {
   sheetQueueTabs: () => `${PREFIX}:sheetq:tabs`,
   /** SET: tab tags that have (or had) dialer sessions: the call-timeout sweeper walks these. */
   dialerTabs: () => `${PREFIX}:tabs`,
+  /** STRING with TTL: one flusher at a time per spreadsheet (value = owner token), so two coordinator
+   *  instances never race and write an older value over a newer one. */
+  sheetFlushLock: (spreadsheetId: string) => `${PREFIX}:lock:{s:${spreadsheetId}}:sheetflush`,
   /** STRING: call id → tab tag, so a webhook (which knows only our call id) finds its call. */
   callLocator: (callId: string) => `${PREFIX}:callloc:{c:${callId}}`,
   /** STRING with TTL: webhook event dedupe. */

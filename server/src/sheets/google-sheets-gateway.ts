@@ -33,6 +33,8 @@ export interface GoogleSheetsGatewayOptions {
   routerCacheMs?: number;
   /** Tries per read, including the first. Default 3. */
   readAttempts?: number;
+  /** Per Google request. Default 10 s (a person is waiting). */
+  requestTimeoutMs?: number;
   /** Longest wait for the shared read budget before giving up with RATE_LIMITED. Default 5 s. */
   maxQuotaWaitMs?: number;
   backoff?: BackoffOptions;
@@ -59,6 +61,7 @@ export class GoogleSheetsGateway implements SheetsGateway {
       routerTabTitle: 'Router',
       routerCacheMs: 30_000,
       readAttempts: 3,
+      requestTimeoutMs: 10_000,
       maxQuotaWaitMs: 5000,
       now: Date.now,
       sleep: defaultSleep,
@@ -97,6 +100,11 @@ export class GoogleSheetsGateway implements SheetsGateway {
     );
   }
 
+  /** Our retry policy is in charge (gaxios' own retry off); no read hangs. */
+  #requestOptions(): { retry: false; timeout: number } {
+    return { retry: false, timeout: this.#o.requestTimeoutMs };
+  }
+
   #unavailable(what: string, err: unknown): ApiError {
     if (err instanceof QuotaWaitTooLong) {
       return new ApiError(
@@ -129,7 +137,7 @@ export class GoogleSheetsGateway implements SheetsGateway {
       const res = await this.#read('the router', () =>
         client.spreadsheets.values.get(
           { spreadsheetId: routerSpreadsheetId, range, valueRenderOption: 'FORMATTED_VALUE' },
-          { retry: false },
+          this.#requestOptions(),
         ),
       );
       values = ValuesSchema.parse(res.data.values ?? []);
@@ -172,7 +180,9 @@ export class GoogleSheetsGateway implements SheetsGateway {
     const { client } = this.#o;
     let titles: Map<number, string>;
     try {
-      titles = await this.#read(`spreadsheet ${spreadsheetId}`, () => fetchTabTitles(client, spreadsheetId));
+      titles = await this.#read(`spreadsheet ${spreadsheetId}`, () =>
+        fetchTabTitles(client, spreadsheetId, this.#requestOptions()),
+      );
     } catch (err) {
       throw this.#notFoundOr(
         err,
@@ -198,7 +208,7 @@ export class GoogleSheetsGateway implements SheetsGateway {
             valueRenderOption: 'FORMATTED_VALUE',
             majorDimension: 'ROWS',
           },
-          { retry: false },
+          this.#requestOptions(),
         ),
       );
       values = ValuesSchema.parse(res.data.values ?? []);

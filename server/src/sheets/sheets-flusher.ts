@@ -14,6 +14,7 @@
 // dead-lettered after maxRejectedAttempts. Writes are idempotent (set cell = value), so re-sending values
 // after a failure between the two requests is harmless. The small window between step 3 and step 4 in
 // which a person could still move rows is inherent to the Sheets API (it has no conditional writes).
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { COORDINATOR_OWNED_COLS, quoteTabTitle } from '../../../src-shared/domain/sheet-codec.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
@@ -48,6 +49,8 @@ export interface SheetsFlusherOptions {
   /** A patch Google rejected (4xx) this many times on its own is dead-lettered. Default 5. */
   maxRejectedAttempts?: number;
   backoff?: BackoffOptions;
+  /** Per Google request. Default 30 s (the flush lock outlives the longest flush: 4 requests). */
+  requestTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -74,8 +77,11 @@ export class SheetsFlusher {
     intervalMs: number;
     maxPatchesPerFlush: number;
     maxRejectedAttempts: number;
+    requestTimeoutMs: number;
     now: () => number;
   };
+  /** This flusher's identity for the per-spreadsheet flush lock. */
+  readonly #owner = randomUUID();
   readonly #state = new Map<string, SpreadsheetState>();
   #timer: NodeJS.Timeout | null = null;
   #running = false;
@@ -83,7 +89,14 @@ export class SheetsFlusher {
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(opts: SheetsFlusherOptions) {
-    this.#o = { intervalMs: 1000, maxPatchesPerFlush: 500, maxRejectedAttempts: 5, now: Date.now, ...opts };
+    this.#o = {
+      intervalMs: 1000,
+      maxPatchesPerFlush: 500,
+      maxRejectedAttempts: 5,
+      requestTimeoutMs: 30_000,
+      now: Date.now,
+      ...opts,
+    };
   }
 
   start(): void {
@@ -130,12 +143,28 @@ export class SheetsFlusher {
         report.deferred.push(ssid);
         continue;
       }
-      const r = await this.#flushSpreadsheet(ssid, st);
+      // One flusher per spreadsheet across instances: another one flushing it now will write it.
+      const lockMs = this.#o.requestTimeoutMs * 5;
+      if (!(await this.#o.queue.tryLockFlush(ssid, this.#owner, lockMs))) {
+        report.deferred.push(ssid);
+        continue;
+      }
+      let r: { ok: boolean; written: number; deadLettered: number };
+      try {
+        r = await this.#flushSpreadsheet(ssid, st);
+      } finally {
+        await this.#o.queue.unlockFlush(ssid, this.#owner);
+      }
       report.written += r.written;
       report.deadLettered += r.deadLettered;
       if (!r.ok) report.deferred.push(ssid);
     }
     return report;
+  }
+
+  /** Our retry policy is in charge (gaxios' own retry off), and no request hangs past the lock. */
+  #requestOptions(): { retry: false; timeout: number } {
+    return { retry: false, timeout: this.#o.requestTimeoutMs };
   }
 
   #stateOf(ssid: string): SpreadsheetState {
@@ -191,7 +220,7 @@ export class SheetsFlusher {
       // 2. tab titles (one read, cached)
       if (!st.titles || batch.some((e) => !st.titles?.has(e.patch.sheetId))) {
         if (!(await this.#takeQuota('sheets-read', 1, st))) return { ok: false, written: 0, deadLettered };
-        st.titles = await breaker.execute(() => fetchTabTitles(client, ssid));
+        st.titles = await breaker.execute(() => fetchTabTitles(client, ssid, this.#requestOptions()));
       }
       const titles = st.titles;
       const tabGone = batch.filter((e) => !titles.has(e.patch.sheetId));
@@ -230,7 +259,7 @@ export class SheetsFlusher {
             majorDimension: 'ROWS',
             valueRenderOption: 'FORMATTED_VALUE',
           },
-          { retry: false },
+          this.#requestOptions(),
         ),
       );
       const rowsOf = new Map<number, Map<string, number[]>>();
@@ -279,7 +308,7 @@ export class SheetsFlusher {
         await breaker.execute(() =>
           client.spreadsheets.values.batchUpdate(
             { spreadsheetId: ssid, requestBody: { valueInputOption: 'RAW', data: plan.valueData } },
-            { retry: false },
+            this.#requestOptions(),
           ),
         );
       }
@@ -287,7 +316,7 @@ export class SheetsFlusher {
         await breaker.execute(() =>
           client.spreadsheets.batchUpdate(
             { spreadsheetId: ssid, requestBody: { requests: plan.formatRequests } },
-            { retry: false },
+            this.#requestOptions(),
           ),
         );
       }

@@ -19,8 +19,9 @@ const SpreadsheetTabsSchema = z.object({
 export async function fetchTabTitles(
   client: SheetsClient,
   spreadsheetId: string,
+  options: { retry: false; timeout: number },
 ): Promise<Map<number, string>> {
-  const res = await client.spreadsheets.get({ spreadsheetId, fields: TAB_TITLES_FIELDS }, { retry: false });
+  const res = await client.spreadsheets.get({ spreadsheetId, fields: TAB_TITLES_FIELDS }, options);
   const parsed = SpreadsheetTabsSchema.parse(res.data);
   return new Map(parsed.sheets.map((s) => [s.properties.sheetId, s.properties.title]));
 }

@@ -86,6 +86,25 @@ function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>
       expect(await q.deadLetter('sheet-A', [id1], 'again', 10)).toBe(0);
     });
 
+    it('the flush lock admits one owner at a time and only its owner releases it', async () => {
+      expect(await q.tryLockFlush('sheet-A', 'flusher-1', 60_000)).toBe(true);
+      expect(await q.tryLockFlush('sheet-A', 'flusher-2', 60_000)).toBe(false);
+      expect(await q.tryLockFlush('sheet-B', 'flusher-2', 60_000)).toBe(true);
+      await q.unlockFlush('sheet-A', 'flusher-2');
+      expect(await q.tryLockFlush('sheet-A', 'flusher-2', 60_000)).toBe(false);
+      await q.unlockFlush('sheet-A', 'flusher-1');
+      expect(await q.tryLockFlush('sheet-A', 'flusher-2', 60_000)).toBe(true);
+    });
+
+    it('a flush lock whose owner died expires', async () => {
+      expect(await q.tryLockFlush('sheet-A', 'dead-flusher', 30)).toBe(true);
+      const deadline = Date.now() + 10_000;
+      while (!(await q.tryLockFlush('sheet-A', 'flusher-2', 60_000))) {
+        if (Date.now() > deadline) throw new Error('lock never expired');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    });
+
     it('rejects a malformed patch at enqueue, so nothing unwritable ever sits in the queue', async () => {
       const bad = { ...patchFor('r1', 2, { 12: 'a' }), values: [{ row: 0, col: 40, value: 'x' }] };
       await expect(q.enqueue(bad, 1)).rejects.toThrow();

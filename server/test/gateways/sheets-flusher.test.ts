@@ -155,6 +155,19 @@ describe('coalesced writes', () => {
   });
 });
 
+describe('several coordinator instances', () => {
+  it('two flushers on one queue never both write a spreadsheet (flush lock)', async () => {
+    const a = makeFlusher(connect());
+    const b = makeFlusher(connect());
+    for (let i = 1; i <= 4; i++) await a.queue.enqueue(tabPatch(`L${i}`, i + 1, { [S1]: 'WRONG' }), i);
+    log().clear();
+    const reports = await Promise.all([a.flusher.flushNow(), b.flusher.flushNow()]);
+    expect(reports.map((r) => r.written).sort()).toEqual([0, 4]);
+    expect(log().count('values.batchUpdate')).toBe(1);
+    expect(await a.queue.depth()).toBe(0);
+  });
+});
+
 describe('riding out failures', () => {
   it('a 429 storm: every patch is eventually written exactly as last intended, and only acked after 2xx', async () => {
     const { queue, flusher } = makeFlusher(connect());
