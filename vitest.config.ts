@@ -14,6 +14,7 @@ export default defineConfig({
             'server/**/*.test.ts',
             'src-main/**/*.test.ts',
             'test/**/*.test.ts',
+            'integrations/**/*.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,
