@@ -106,18 +106,28 @@ async function start(quit: { quitting: boolean }): Promise<Running> {
   const log = createMainLogger(sink, { echo: !app.isPackaged });
   log.info({ version: app.getVersion(), electron: process.versions.electron }, 'starting');
 
+  const notes: string[] = [];
   const policyRead = await loadItPolicy(process.platform, process.env);
-  if (policyRead.error) log.warn({ source: policyRead.source, error: policyRead.error }, 'IT policy ignored');
+  if (policyRead.error) {
+    log.warn({ source: policyRead.source, error: policyRead.error }, 'IT policy ignored');
+    notes.push(`IT policy ignored (${policyRead.source}): ${policyRead.error}`);
+  }
   const policy = policyRead.policy;
   const settingsRead = await loadSettings(userData);
-  if (settingsRead.error) log.warn({ error: settingsRead.error }, 'settings ignored');
+  if (settingsRead.error) {
+    log.warn({ error: settingsRead.error }, 'settings ignored');
+    notes.push(settingsRead.error);
+  }
   let settings = settingsRead.settings;
 
   const snapshot = new SnapshotState(
     new SnapshotStore({
       dir: userData,
       now: Date.now,
-      onCorrupt: (r) => log.error({ movedTo: r.movedTo, reason: r.reason }, 'snapshot corrupt: set aside'),
+      onCorrupt: (r) => {
+        log.error({ movedTo: r.movedTo, reason: r.reason }, 'snapshot corrupt: set aside');
+        notes.push(`snapshot corrupt (${r.reason}): moved to ${r.movedTo}`);
+      },
     }),
     { debounceMs: 400, onError: (err) => log.error({ err: String(err) }, 'snapshot write failed') },
   );
@@ -278,6 +288,7 @@ async function start(quit: { quitting: boolean }): Promise<Running> {
             credentialStorage: credentials.store.kind,
             credentialNotes: credentials.skipped.map((s) => `${s.kind}: ${s.reason}`),
             shortcuts: shortcuts.report(),
+            notes,
             logLines: sink.tail(200),
             generatedAt: new Date().toISOString(),
             mask: maskPhonesInText,

@@ -166,6 +166,7 @@ describe('bundled main process', () => {
     const clip = result.log.find((e: unknown[]) => e[0] === 'clipboard')[1] as string;
     expect(clip).toContain('app: 1.2.3');
     expect(clip).toContain('credentials: memory');
+    expect(clip).toMatch(/note: snapshot corrupt \(not JSON/);
     expect(result.heldAfterQuit).toEqual([]);
     const saved = JSON.parse(readFileSync(join(dir, 'home', 'userData', 'snapshot.json'), 'utf8'));
     expect(saved.outbox.map((e: { idempotencyKey: string }) => e.idempotencyKey)).toEqual(['key-000000001']);

@@ -16,6 +16,8 @@ export type DiagnosticsInput = Readonly<{
   credentialStorage: string;
   credentialNotes: readonly string[];
   shortcuts: ShortcutReport;
+  /** Start-up findings: ignored policy/settings files, corrupt snapshots set aside. */
+  notes: readonly string[];
   logLines: readonly string[];
   generatedAt: string;
   mask: (text: string) => string;
@@ -35,6 +37,7 @@ export function buildDiagnostics(d: DiagnosticsInput): string {
       (c) =>
         `  CONFLICT ${c.action}: ${c.accelerator} held by another app; try ${c.suggestion ?? '(none free)'}`,
     ),
+    ...d.notes.map((n) => `note: ${n}`),
     `last ${d.logLines.length} log lines:`,
     ...d.logLines,
   ];

@@ -61,6 +61,7 @@ describe('buildDiagnostics', () => {
         registered: [{ action: 'toggle-play', accelerator: 'CommandOrControl+Alt+Space' }],
         conflicts: [{ action: 'stop', accelerator: 'CommandOrControl+Alt+Backspace', suggestion: null }],
       },
+      notes: ['snapshot corrupt (not JSON): moved to snapshot.corrupt-1.json'],
       logLines: ['{"msg":"called +44 20 7946 0958"}'],
       generatedAt: '2026-11-25T12:00:00.000Z',
       mask: maskPhonesInText,
@@ -71,6 +72,7 @@ describe('buildDiagnostics', () => {
     expect(text).toContain(
       'CONFLICT stop: CommandOrControl+Alt+Backspace held by another app; try (none free)',
     );
+    expect(text).toContain('note: snapshot corrupt (not JSON)');
     expect(text).not.toContain('7946 0958');
   });
 });

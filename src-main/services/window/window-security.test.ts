@@ -32,7 +32,11 @@ describe('window security', () => {
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
-    expect(contentSecurityPolicy({ ...target, coordinatorUrl: null })).toContain("connect-src 'self';");
+    // Unpinned (no policy): API/WebSocket to TLS origins and loopback only; scripts still only from self.
+    const unpinned = contentSecurityPolicy({ ...target, coordinatorUrl: null });
+    expect(unpinned).toContain("connect-src 'self' https: wss: http://127.0.0.1:*");
+    expect(unpinned).not.toMatch(/connect-src[^;]* http:(\s|;)/);
+    expect(unpinned).toContain("script-src 'self';");
   });
 
   it.each([

@@ -37,11 +37,16 @@ export function coordinatorOrigin(target: WindowTarget): string | null {
   }
 }
 
+const UNPINNED_CONNECT =
+  'https: wss: http://127.0.0.1:* ws://127.0.0.1:* http://localhost:* ws://localhost:*';
+
 /** Strict CSP for every response the window loads; the coordinator (https + wss) is the only remote. */
 export function contentSecurityPolicy(target: WindowTarget): string {
   const origin = coordinatorOrigin(target);
   const ws = origin ? origin.replace(/^http/, 'ws') : null;
-  const remote = [origin, ws].filter(Boolean).join(' ');
+  // No coordinator fixed by policy: the local renderer learns it at sign-in (or uses its build-time default,
+  // a local coordinator), so any TLS origin plus loopback is allowed for API and WebSocket only.
+  const remote = origin ? `${origin} ${ws}` : UNPINNED_CONNECT;
   return [
     "default-src 'self'",
     `script-src 'self'${origin ? ` ${origin}` : ''}`,
@@ -49,7 +54,7 @@ export function contentSecurityPolicy(target: WindowTarget): string {
     `style-src 'self'${origin ? ` ${origin}` : ''}`,
     `img-src 'self' data:${origin ? ` ${origin}` : ''}`,
     "font-src 'self' data:",
-    `connect-src 'self'${remote ? ` ${remote}` : ''}`,
+    `connect-src 'self' ${remote}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
