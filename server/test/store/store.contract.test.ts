@@ -133,6 +133,13 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       const queued = await h.queue.peek(SPREADSHEET, 10);
       expect(queued.map((q) => q.patch.values[0]?.value)).toEqual(['WRONG']);
       expect((await store.getLeads(TAG)).map((l) => l.rowId)).toEqual(['r1']);
+      expect(await store.unflushedCells(TAG)).toEqual(new Map([['r1', new Set([12])]]));
+      // Once Google acknowledged the patch, the cell is no longer unflushed (the sheet is the truth again).
+      await h.queue.ack(
+        SPREADSHEET,
+        queued.map((q) => q.id),
+      );
+      expect(await store.unflushedCells(TAG)).toEqual(new Map());
     });
 
     it('announces lead changes', async () => {
