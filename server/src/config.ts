@@ -69,6 +69,8 @@ const EnvSchema = z.object({
   SHEETS_ROOT_URL: url.default('https://sheets.googleapis.com/'),
   /** Path to a service-account JSON key (production). */
   GOOGLE_APPLICATION_CREDENTIALS: nonEmpty.optional(),
+  /** The service-account key JSON itself (alternative to a key file). */
+  GOOGLE_SERVICE_ACCOUNT_JSON: nonEmpty.optional(),
   /** A fixed OAuth access token (emulator / tests); never used with Google itself. */
   SHEETS_ACCESS_TOKEN: nonEmpty.optional(),
   ROUTER_SPREADSHEET_ID: nonEmpty.optional(),
@@ -79,6 +81,8 @@ const EnvSchema = z.object({
   CAMPAIGN_RULES: campaignOverrides.optional(),
   WEB_DIST_DIR: nonEmpty.default('dist/renderer'),
   SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+  /** How often calls whose ending webhook never came are swept into the disposition modal. */
+  CALL_SWEEP_INTERVAL_MS: int(200, 600_000).default(5_000),
 });
 
 export type CampaignOverrides = Record<string, Partial<Omit<z.infer<typeof CampaignRulesSchema>, 'name'>>>;
@@ -104,6 +108,7 @@ export interface AppConfig {
   sheets: {
     rootUrl: string;
     credentialsFile: string | null;
+    credentialsJson: string | null;
     accessToken: string | null;
     routerSpreadsheetId: string;
     routerTab: string;
@@ -112,6 +117,7 @@ export interface AppConfig {
   campaignRules: CampaignOverrides;
   webDistDir: string;
   shutdownGraceMs: number;
+  callSweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -157,8 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     required('ROUTER_SPREADSHEET_ID', 'to find agents in the router sheet');
     required('DIALPAD_API_KEY', 'to start calls');
     required('DIALPAD_WEBHOOK_SECRET', 'to verify Dialpad webhooks');
-    if (!e.GOOGLE_APPLICATION_CREDENTIALS && !e.SHEETS_ACCESS_TOKEN)
-      problems.push('GOOGLE_APPLICATION_CREDENTIALS (missing): required to reach Google Sheets');
+    if (!e.GOOGLE_APPLICATION_CREDENTIALS && !e.GOOGLE_SERVICE_ACCOUNT_JSON && !e.SHEETS_ACCESS_TOKEN)
+      problems.push(
+        'GOOGLE_APPLICATION_CREDENTIALS (missing): required to reach Google Sheets (or GOOGLE_SERVICE_ACCOUNT_JSON)',
+      );
     if (!e.REDIS_URL && !e.REDIS_CLUSTER_NODES)
       problems.push(
         'REDIS_URL (missing): required outside demo mode (the embedded store is for the demo only)',
@@ -194,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sheets: {
       rootUrl: e.SHEETS_ROOT_URL,
       credentialsFile: e.GOOGLE_APPLICATION_CREDENTIALS ?? null,
+      credentialsJson: e.GOOGLE_SERVICE_ACCOUNT_JSON ?? null,
       accessToken: e.SHEETS_ACCESS_TOKEN ?? null,
       routerSpreadsheetId: e.ROUTER_SPREADSHEET_ID ?? 'demo-router',
       routerTab: e.ROUTER_TAB,
@@ -206,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     campaignRules: e.CAMPAIGN_RULES ?? {},
     webDistDir: e.WEB_DIST_DIR,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_MS,
   };
 }
 

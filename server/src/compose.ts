@@ -1,0 +1,284 @@
+// Wires one coordinator instance from its config: Redis (single or Cluster) or the embedded twins for the
+// one-process demo, the Sheets and Dialpad gateways with their breakers, the write-behind flusher, the store,
+// the DialerService, auth, idempotency, the event bus, the HTTP app and the WebSocket hub. `stop()` is the
+// graceful shutdown: stop accepting, finish in-flight requests, flush the sheet queue, close sockets.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Cluster, Redis } from 'ioredis';
+import { CampaignRulesSchema, DEFAULT_CAMPAIGN_RULES } from '../../src-shared/domain/campaign.js';
+import { createApp } from './app.js';
+import { AccessTokens } from './auth/access-tokens.js';
+import { AuthService } from './auth/auth-service.js';
+import { OidcVerifier } from './auth/oidc.js';
+import { MemoryRefreshTokenStore, RedisRefreshTokenStore } from './auth/refresh-tokens.js';
+import type { AppConfig } from './config.js';
+import { HttpDialpadGateway } from './dialpad/http-dialpad-gateway.js';
+import { MemoryWebhookDeduper, RedisWebhookDeduper } from './dialpad/webhook-deduper.js';
+import { JwtWebhookVerifier } from './dialpad/webhook-verifier.js';
+import { MemoryAgentEventBus } from './events/memory-bus.js';
+import { RedisAgentEventBus } from './events/redis-bus.js';
+import type { ReadyReport } from './http/handlers.js';
+import { MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency/store.js';
+import { createLogger, type Logger } from './logger.js';
+import { CoordinatorMetrics } from './metrics/metrics.js';
+import type { AgentEventBus, CampaignRulesLoader, DialerService, SheetsGateway } from './ports.js';
+import { MemoryPatchQueue } from './queue/memory-patch-queue.js';
+import { MemoryQuotaBudget } from './queue/memory-quota-budget.js';
+import { RedisPatchQueue } from './queue/redis-patch-queue.js';
+import { RedisQuotaBudget } from './queue/redis-quota-budget.js';
+import { createSheetsBreaker } from './sheets/breaker.js';
+import { createSheetsClient, type SheetsAuth, serviceAccountAuth, staticTokenAuth } from './sheets/client.js';
+import { GoogleSheetsGateway } from './sheets/google-sheets-gateway.js';
+import { SheetsFlusher } from './sheets/sheets-flusher.js';
+import { createDialerService } from './service/index.js';
+import { MemoryStore } from './store/memory-store.js';
+import { RedisStore } from './store/redis-store.js';
+import { attachWsHub, type WsHub } from './ws/hub.js';
+import { MemoryWsTicketStore, RedisWsTicketStore } from './ws/tickets.js';
+
+export interface Coordinator {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly server: Server;
+  readonly hub: WsHub;
+  readonly metrics: CoordinatorMetrics;
+  readonly service: DialerService;
+  readonly sheets: SheetsGateway;
+  readonly bus: AgentEventBus;
+  readonly flusher: SheetsFlusher;
+  readonly servesWebUi: boolean;
+  /** Listens on config.port/host (0 = a free port); resolves with the base URL. */
+  listen(): Promise<{ url: string; port: number }>;
+  /** Writes every queued sheet patch now (tests and shutdown). */
+  flushSheets(): Promise<void>;
+  /** Graceful shutdown; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  logger?: Logger;
+  /** Overrides the Sheets auth built from config (tests). */
+  sheetsAuth?: SheetsAuth;
+  clock?: () => number;
+}
+
+/** Campaign rules: defaults, then the "*" override, then the campaign's own (CAMPAIGN_RULES). */
+export function campaignRulesLoader(overrides: AppConfig['campaignRules']): CampaignRulesLoader {
+  const cache = new Map<string, ReturnType<CampaignRulesLoader>>();
+  return (name) => {
+    let r = cache.get(name);
+    if (!r) {
+      r = CampaignRulesSchema.parse({
+        ...DEFAULT_CAMPAIGN_RULES,
+        ...overrides['*'],
+        ...overrides[name],
+        name,
+      });
+      cache.set(name, r);
+    }
+    return r;
+  };
+}
+
+function connectRedis(config: AppConfig, log: Logger): Redis | Cluster | null {
+  const onError = (err: unknown) => log.warn({ err }, 'redis connection error');
+  if (config.redis.mode === 'single') {
+    const r = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+    r.on('error', onError);
+    return r;
+  }
+  if (config.redis.mode === 'cluster') {
+    const c = new Cluster(config.redis.nodes, { redisOptions: { maxRetriesPerRequest: 3 } });
+    c.on('error', onError);
+    return c;
+  }
+  return null;
+}
+
+function sheetsAuthOf(config: AppConfig): SheetsAuth {
+  if (config.sheets.accessToken) return staticTokenAuth(config.sheets.accessToken);
+  return serviceAccountAuth({
+    GOOGLE_APPLICATION_CREDENTIALS: config.sheets.credentialsFile ?? undefined,
+    GOOGLE_SERVICE_ACCOUNT_JSON: config.sheets.credentialsJson ?? undefined,
+  });
+}
+
+async function redisMemory(redis: Redis | Cluster): Promise<{ used: number; max: number }> {
+  const info = await redis.info('memory');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return { used: field('used_memory'), max: field('maxmemory') };
+}
+
+export async function composeCoordinator(config: AppConfig, opts: ComposeOptions = {}): Promise<Coordinator> {
+  const clock = opts.clock ?? Date.now;
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, instanceId: config.instanceId });
+  const redis = connectRedis(config, logger);
+  // The gateways and store are typed against a single Redis; ioredis' Cluster speaks the same commands and
+  // every multi-key script keeps to one hash tag (keys.ts), so Cluster mode passes through here.
+  const single = redis as Redis | null;
+
+  const metrics = new CoordinatorMetrics();
+  const queue = single ? new RedisPatchQueue(single) : new MemoryPatchQueue();
+  const quota = single ? new RedisQuotaBudget(single) : new MemoryQuotaBudget();
+  const sheetsBreaker = createSheetsBreaker();
+  const sheetsClient = createSheetsClient({
+    rootUrl: config.sheets.rootUrl,
+    auth: opts.sheetsAuth ?? sheetsAuthOf(config),
+  });
+  const sheets = new GoogleSheetsGateway({
+    client: sheetsClient,
+    breaker: sheetsBreaker,
+    quota,
+    logger: logger.child({ component: 'sheets' }),
+    routerSpreadsheetId: config.sheets.routerSpreadsheetId,
+    routerTabTitle: config.sheets.routerTab,
+  });
+  const flusher = new SheetsFlusher({
+    client: sheetsClient,
+    queue,
+    quota,
+    breaker: sheetsBreaker,
+    logger: logger.child({ component: 'flusher' }),
+  });
+  const dialpad = new HttpDialpadGateway({ baseUrl: config.dialpad.baseUrl, apiKey: config.dialpad.apiKey });
+  const bus = redis
+    ? new RedisAgentEventBus(redis, { onError: (err) => logger.warn({ err }, 'event bus') })
+    : new MemoryAgentEventBus();
+  const store = single ? new RedisStore({ redis: single }) : new MemoryStore({ queue, clock });
+  const service = createDialerService({
+    store,
+    sheets,
+    dialpad,
+    events: bus,
+    rules: campaignRulesLoader(config.campaignRules),
+    logger: logger.child({ component: 'service' }),
+    clock,
+  });
+
+  const auth = new AuthService({
+    tokens: new AccessTokens({ ...config.jwt, ttlSeconds: config.jwt.accessTtlSeconds }),
+    refreshStore: redis ? new RedisRefreshTokenStore(redis) : new MemoryRefreshTokenStore(),
+    refreshTtlSeconds: config.jwt.refreshTtlSeconds,
+    router: sheets,
+    oidc: config.oidc ? new OidcVerifier(config.oidc) : null,
+    demoMode: config.demoMode,
+  });
+  const tickets = redis ? new RedisWsTicketStore(redis) : new MemoryWsTicketStore();
+  const circuits = () => ({ sheets: sheetsBreaker.state(), dialpad: dialpad.breaker.state() });
+  metrics.setProbes({
+    sheetsQueueDepth: () => queue.depth(),
+    sheetsQuotaUsed: (bucket) => quota.used(bucket, clock()),
+    circuits,
+    ...(redis ? { redisMemory: () => redisMemory(redis) } : {}),
+  });
+  const readiness = async (): Promise<ReadyReport> => {
+    let redisUp = true;
+    if (redis) {
+      redisUp = await Promise.race([
+        redis.ping().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 1000).unref()),
+      ]);
+    }
+    const c = circuits();
+    const depth = await queue.depth().catch(() => -1);
+    const status = !redisUp
+      ? 'not_ready'
+      : c.sheets === 'open' || c.dialpad === 'open'
+        ? 'degraded'
+        : 'ready';
+    return { status, redis: redisUp ? 'up' : 'down', circuits: c, sheetsQueueDepth: Math.max(depth, 0) };
+  };
+
+  let draining = false;
+  const { app, servesWebUi } = createApp({
+    logger,
+    service,
+    auth,
+    idempotency: redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(),
+    tickets,
+    webhook: {
+      verifier: new JwtWebhookVerifier({ secret: config.dialpad.webhookSecret }),
+      deduper: single ? new RedisWebhookDeduper(single) : new MemoryWebhookDeduper(),
+    },
+    metrics,
+    readiness,
+    clock,
+    webDistDir: config.webDistDir,
+    isDraining: () => draining,
+  });
+  const server = createServer(app);
+  // Count in-flight requests so shutdown can wait for them (upgraded sockets are not requests).
+  let inflight = 0;
+  server.on('request', (_req, res) => {
+    inflight += 1;
+    res.once('close', () => {
+      inflight -= 1;
+    });
+  });
+  const hub = attachWsHub(server, { tickets, bus, logger, metrics, instanceId: config.instanceId, clock });
+
+  flusher.start();
+  const sweeper = setInterval(() => {
+    service.sweepTimeouts(clock()).catch((err: unknown) => logger.warn({ err }, 'call timeout sweep failed'));
+  }, config.callSweepIntervalMs);
+  sweeper.unref();
+
+  let stopping: Promise<void> | null = null;
+  const stop = async () => {
+    draining = true;
+    logger.info('shutting down: no new connections, finishing in-flight requests');
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    const deadline = Date.now() + config.shutdownGraceMs;
+    while (inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    clearInterval(sweeper);
+    await flusher.stop();
+    const report = await flusher.flushNow().catch((err: unknown) => {
+      logger.warn({ err }, 'final sheet flush failed: patches stay queued');
+      return null;
+    });
+    if (report)
+      logger.info({ written: report.written, deferred: report.deferred.length }, 'final sheet flush');
+    await hub.close();
+    server.closeAllConnections();
+    await closed;
+    await service.close().catch(() => {});
+    if (bus instanceof RedisAgentEventBus) await bus.close();
+    const closable = store as { close?: () => Promise<void> };
+    await closable.close?.().catch(() => {});
+    await redis?.quit().catch(() => {});
+    logger.info('stopped');
+  };
+
+  return {
+    config,
+    logger,
+    server,
+    hub,
+    metrics,
+    service,
+    sheets,
+    bus,
+    flusher,
+    servesWebUi,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const port = (server.address() as AddressInfo).port;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+          resolve({ url: `http://${host}:${port}`, port });
+        });
+      }),
+    flushSheets: async () => {
+      await flusher.flushNow();
+    },
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}

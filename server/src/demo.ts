@@ -1,0 +1,188 @@
+// `npm run demo`: the whole product on one machine. Starts the Sheets emulator seeded with a router and three
+// demo agents' tabs (a few hundred realistic leads each), the Dialpad emulator (signed webhooks, varied
+// outcomes, few-second calls) and the coordinator in demo mode (REDIS_URL set → Redis, else the embedded
+// store), serving the built web UI; then prints the URL, the demo agents and how to log in.
+// `startDemoStack` is the same wiring for tests (e2e/support/stack.ts).
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FaultRule } from '../emulators/common/faults.js';
+import { createEmulatorLogger } from '../emulators/common/log.js';
+import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID, type DemoAgent } from '../emulators/demo-agents.js';
+import { DEMO_OUTCOME_MIX } from '../emulators/dialpad/outcomes.js';
+import {
+  type DialpadEmulator,
+  type DialpadEmulatorOptions,
+  startDialpadEmulator,
+} from '../emulators/dialpad/server.js';
+import { buildDemoFixture } from '../emulators/sheets/demo-seed.js';
+import { type SheetsEmulator, startSheetsEmulator } from '../emulators/sheets/server.js';
+import { composeCoordinator, type Coordinator } from './compose.js';
+import { type CampaignOverrides, loadConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { stopOnSignals } from './server.js';
+
+export interface DemoStackOptions {
+  /** Use Redis at this URL; absent = the embedded store (one process only). */
+  redisUrl?: string;
+  /** Coordinator port; 0/absent = a free port. */
+  port?: number;
+  host?: string;
+  leadsPerAgent?: number;
+  /** Seed of the lead data and of the Dialpad emulator's outcome mix. */
+  seed?: number;
+  sheetsFaults?: readonly FaultRule[];
+  dialpadOptions?: Partial<Omit<DialpadEmulatorOptions, 'users' | 'webhook'>>;
+  /** Campaign rule overrides (CAMPAIGN_RULES); the demo default drops calling hours so it dials any time. */
+  rules?: CampaignOverrides;
+  /** Built web UI; default dist/renderer. null = API only. */
+  webDistDir?: string | null;
+  logger?: Logger;
+  logLevel?: string;
+  /** Extra coordinator env (e.g. CALL_SWEEP_INTERVAL_MS). */
+  env?: Record<string, string>;
+}
+
+export interface DemoStack {
+  baseUrl: string;
+  coordinator: Coordinator;
+  sheets: SheetsEmulator;
+  dialpad: DialpadEmulator;
+  agents: readonly DemoAgent[];
+  routerSpreadsheetId: string;
+  webhookSecret: string;
+  stop(): Promise<void>;
+}
+
+export const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret';
+const DEMO_DIALPAD_KEY = 'demo-dialpad-key';
+
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStack> {
+  const host = o.host ?? '127.0.0.1';
+  const port = o.port && o.port > 0 ? o.port : await freePort(host);
+  const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const seed = o.seed ?? 42;
+  const emulatorLevel = process.env.EMULATOR_LOG_LEVEL ?? 'warn';
+  const sheets = await startSheetsEmulator({
+    host: '127.0.0.1',
+    seed: buildDemoFixture({
+      agents: DEMO_AGENTS,
+      leadsPerAgent: o.leadsPerAgent ?? 300,
+      seed,
+      routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
+    }),
+    ...(o.sheetsFaults ? { faults: o.sheetsFaults } : {}),
+    logger: createEmulatorLogger('sheets-emulator', emulatorLevel),
+  });
+  let dialpad: DialpadEmulator | null = null;
+  try {
+    dialpad = await startDialpadEmulator({
+      host: '127.0.0.1',
+      seed,
+      outcomes: { mix: DEMO_OUTCOME_MIX },
+      timings: { dialMs: 700, ringMs: 2500, talkMs: 5000, noAnswerMs: 4500, jitter: 0.3 },
+      logger: createEmulatorLogger('dialpad-emulator', emulatorLevel),
+      ...o.dialpadOptions,
+      users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
+      webhook: { url: `${baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },
+    });
+    const config = loadConfig({
+      DEMO_MODE: '1',
+      PORT: String(port),
+      HOST: host,
+      INSTANCE_ID: `demo-${port}`,
+      LOG_LEVEL: o.logLevel ?? process.env.LOG_LEVEL ?? 'warn',
+      ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
+      SHEETS_ROOT_URL: sheets.url,
+      SHEETS_ACCESS_TOKEN: 'demo-sheets-token',
+      ROUTER_SPREADSHEET_ID: DEMO_ROUTER_SPREADSHEET_ID,
+      DIALPAD_BASE_URL: dialpad.url,
+      DIALPAD_API_KEY: DEMO_DIALPAD_KEY,
+      DIALPAD_WEBHOOK_SECRET: DEMO_WEBHOOK_SECRET,
+      CAMPAIGN_RULES: JSON.stringify(o.rules ?? { '*': { callingHours: null } }),
+      WEB_DIST_DIR: o.webDistDir === null ? '/nonexistent-web-ui' : (o.webDistDir ?? 'dist/renderer'),
+      SHUTDOWN_GRACE_MS: '5000',
+      ...o.env,
+    });
+    const coordinator = await composeCoordinator(config, o.logger ? { logger: o.logger } : {});
+    await coordinator.listen();
+    const dp = dialpad;
+    return {
+      baseUrl,
+      coordinator,
+      sheets,
+      dialpad: dp,
+      agents: DEMO_AGENTS,
+      routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
+      webhookSecret: DEMO_WEBHOOK_SECRET,
+      async stop() {
+        await coordinator.stop();
+        await dp.close();
+        await sheets.close();
+      },
+    };
+  } catch (e) {
+    await dialpad?.close();
+    await sheets.close();
+    throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 8080);
+  const stack = await startDemoStack({
+    port: Number.isInteger(port) ? port : 8080,
+    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
+  });
+  const uiBuilt = existsSync(join('dist', 'renderer', 'index.html'));
+  const lines = [
+    '',
+    'Turbo Dialer demo is running.',
+    '',
+    `  Open:      ${stack.baseUrl}/`,
+    uiBuilt
+      ? ''
+      : '  web UI not built yet: run npx vite build (then restart npm run demo); the API works meanwhile.',
+    `  Store:     ${process.env.REDIS_URL ? `Redis at ${process.env.REDIS_URL}` : 'embedded (in-memory; set REDIS_URL to use Redis)'}`,
+    `  Sheets:    emulator at ${stack.sheets.url} (browse ${stack.sheets.url}__emulator/)`,
+    `  Dialpad:   emulator at ${stack.dialpad.url} (calls end by themselves after a few seconds)`,
+    '',
+    '  Log in as one of the demo agents (demo mode: pick the email on the login screen, no password):',
+    ...stack.agents.map((a) => `    - ${a.email.padEnd(34)} ${a.name} (${a.campaignName})`),
+    '',
+    `  API by hand: curl -s -X POST ${stack.baseUrl}/auth/login -H 'content-type: application/json' \\`,
+    `                 -d '{"demoEmail":"${stack.agents[0]?.email}"}'`,
+    `  Metrics:   ${stack.baseUrl}/metrics   Health: ${stack.baseUrl}/readyz`,
+    '',
+    '  Ctrl+C stops everything.',
+    '',
+  ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  stopOnSignals(stack.coordinator, async () => {
+    await stack.dialpad.close();
+    await stack.sheets.close();
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(
+      `demo failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}
