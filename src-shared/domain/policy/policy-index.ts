@@ -251,6 +251,8 @@ export class PolicyIndex {
         break;
       case 'ready':
         z.readyLive--;
+        // The lead just picked is usually at the top: drop its entry now rather than on the next pick.
+        if (z.ready.peek()?.rec === rec) z.ready.pop();
         if (z.ready.size > 2 * z.readyLive + 64) z.ready.filter(live);
         break;
       case 'pending':
