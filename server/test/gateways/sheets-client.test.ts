@@ -24,14 +24,17 @@ describe('serviceAccountAuth', () => {
     expect(() => serviceAccountAuth({ GOOGLE_SERVICE_ACCOUNT_JSON: '{nope' })).toThrow(/not valid JSON/);
   });
 
-  it('builds a GoogleAuth with the spreadsheets scope from a key', () => {
+  it('builds a service-account client with the spreadsheets scope from a key', async () => {
     const key = {
       type: 'service_account',
       client_email: 'td@proj.iam.gserviceaccount.com',
       private_key: 'k',
     };
     const auth = serviceAccountAuth({ GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify(key) });
-    expect(auth.scopes).toEqual(['https://www.googleapis.com/auth/spreadsheets']);
+    // getClient builds the JWT client locally (no token is fetched until a request is made)
+    const client = (await auth.getClient()) as { email?: string; scopes?: unknown };
+    expect(client.email).toBe(key.client_email);
+    expect(client.scopes).toEqual(['https://www.googleapis.com/auth/spreadsheets']);
   });
 });
 
