@@ -9,7 +9,8 @@ export type DomainErrorCode =
   | 'BAD_PREVIOUS_STATUS'
   | 'UNKNOWN_DISPOSITION'
   | 'HEADER_MISMATCH'
-  | 'INVALID_TIME_ZONE';
+  | 'INVALID_TIME_ZONE'
+  | 'UNKNOWN_LEAD';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

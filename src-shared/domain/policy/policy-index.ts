@@ -154,10 +154,10 @@ export class PolicyIndex {
     return { kind: 'none', reason: 'NOTHING_DIALABLE', reasons: s.reasons, nextDialableAt: s.nextDialableAt };
   }
 
-  /** Why a lead is / is not dialable now (O(1): reads the lead alone). */
-  explain(rowId: string, now: number, sessionState: SessionState = 'PLAY'): PolicyExplain | undefined {
+  /** Why a lead is / is not dialable now (O(1): reads the lead alone). Throws UNKNOWN_LEAD for a rowId not held. */
+  explain(rowId: string, now: number, sessionState: SessionState = 'PLAY'): PolicyExplain {
     const rec = this.#recs.get(rowId);
-    if (!rec) return undefined;
+    if (!rec) throw new DomainError('UNKNOWN_LEAD', `lead ${rowId} is not in the policy index`, { rowId });
     if (sessionState !== 'PLAY') return { dialable: false, reason: 'NOT_PLAYING' };
     if (rec.block) return { dialable: false, reason: rec.block };
     if (this.#claimed.has(rowId)) return { dialable: false, reason: 'CLAIMED' };

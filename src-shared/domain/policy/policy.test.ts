@@ -178,7 +178,7 @@ describe('PolicyIndex.pick', () => {
       { dialable: false, reason: 'OUTSIDE_WINDOW' },
     ]);
     expect(ix.explain('L6', NOW, 'PAUSE')).toEqual({ dialable: false, reason: 'NOT_PLAYING' });
-    expect(ix.explain('nope', NOW)).toBeUndefined();
+    expect(() => ix.explain('nope', NOW)).toThrow(DomainError);
   });
 
   it('says nothing will ever be dialable when every lead is finished', () => {
