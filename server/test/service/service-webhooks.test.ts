@@ -1,0 +1,121 @@
+// Dialpad events as they really arrive: repeated, out of order, without our custom_data, for calls we do
+// not know, or never (the timeout sweep). Events are played by hand here (the emulator's own webhooks are
+// not forwarded), through the same onDialpadEvent the webhook route calls.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
+import type { CallView } from '../../../src-shared/contracts/views.js';
+import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
+import { ANN, BOB, startWorld, testRules, type World } from './world.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const showDispos = (events: AgentEvent[], callId: string) =>
+  events.filter((e) => e.type === 'SHOW_DISPO' && e.call.callId === callId);
+
+function event(call: CallView, state: string, extra: Partial<DialpadCallEvent> = {}): DialpadCallEvent {
+  return {
+    call_id: '90001',
+    state,
+    custom_data: JSON.stringify({ td: 1, callId: call.callId, sessionId: call.sessionId }),
+    target: { id: ANN.dialpadUserId, type: 'user' },
+    ...extra,
+  };
+}
+
+describe('DialerService webhooks', () => {
+  it('never moves a call backwards and opens the modal once, whatever the order and repeats', async () => {
+    const { service, store } = world.makeService();
+    const t = Date.now();
+    await service.startSession(ANN, t);
+    const play = await service.setSessionState(ANN, 'PLAY', t);
+    if (play.next.kind !== 'call') throw new Error('expected a call');
+    const call = play.next.call;
+    const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
+
+    await service.onDialpadEvent(event(call, 'ringing', { date_rang: t + 1_000 }), t + 1_000);
+    await service.onDialpadEvent(
+      event(call, 'hangup', { date_connected: t + 2_000, date_ended: t + 9_000 }),
+      t + 9_000,
+    );
+    // Late and repeated: connected after hangup, hangup again, calling again.
+    await service.onDialpadEvent(event(call, 'connected', { date_connected: t + 2_000 }), t + 9_100);
+    await service.onDialpadEvent(event(call, 'hangup', { date_ended: t + 9_500 }), t + 9_500);
+    await service.onDialpadEvent(event(call, 'calling'), t + 9_600);
+
+    const rec = await store.getCall(tag, call.callId);
+    expect(rec).toMatchObject({
+      state: 'ENDED',
+      ringingAt: t + 1_000,
+      connectedAt: t + 2_000,
+      endedAt: t + 9_000,
+      endReason: 'HANGUP',
+      suggested: null, // it connected: only the agent knows how it went
+      dialpadCallId: '90001',
+    });
+    const events = await world.eventsOf(ANN.email);
+    expect(showDispos(events, call.callId)).toHaveLength(1);
+    expect((await service.stats(ANN, t + 10_000)).session).toMatchObject({ connects: 1, talkTimeSeconds: 7 });
+
+    // Disposed: any later event is ignored.
+    await service.dispose(ANN, { callId: call.callId, code: 'CORRECT' }, t + 10_000);
+    await service.onDialpadEvent(event(call, 'voicemail'), t + 11_000);
+    expect((await store.getCall(tag, call.callId))?.state).toBe('DISPOSED');
+    await service.setSessionState(ANN, 'STOP', t + 12_000);
+  });
+
+  it('finds the call by the agent’s Dialpad user when custom_data is missing; ignores unknown calls', async () => {
+    const { service, store } = world.makeService();
+    const t = Date.now();
+    await service.startSession(ANN, t);
+    const play = await service.setSessionState(ANN, 'PLAY', t);
+    if (play.next.kind !== 'call') throw new Error('expected a call');
+    const call = play.next.call;
+    const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
+
+    await service.onDialpadEvent(event(call, 'voicemail', { custom_data: null, call_id: '777' }), t + 5_000);
+    const rec = await store.getCall(tag, call.callId);
+    expect(rec).toMatchObject({ state: 'ENDED', endReason: 'VOICEMAIL', suggested: 'VM_OR_NA_UNKNOWN' });
+
+    // Unknown call id in custom_data, and a user with no session: nothing happens, nothing throws.
+    const stranger = { ...call, callId: 'not-ours' };
+    await service.onDialpadEvent(event(stranger, 'hangup'), t + 6_000);
+    await service.onDialpadEvent(
+      event(call, 'hangup', { custom_data: null, target: { id: BOB.dialpadUserId } }),
+      t + 6_000,
+    );
+    expect(showDispos(await world.eventsOf(ANN.email), call.callId)).toHaveLength(1);
+    await service.dispose(ANN, { callId: call.callId, code: 'VM_OR_NA_UNKNOWN' }, t + 7_000);
+    await service.setSessionState(ANN, 'STOP', t + 7_000);
+  });
+
+  it('ends a call whose ending webhook never came into the modal (TIMEOUT), once', async () => {
+    const { service } = world.makeService({ rules: testRules({ callTimeoutSeconds: 60 }) });
+    const t = Date.now();
+    await service.startSession(BOB, t);
+    const play = await service.setSessionState(BOB, 'PLAY', t);
+    if (play.next.kind !== 'call') throw new Error('expected a call');
+    const call = play.next.call;
+    expect(call.timeoutAt).toBe(t + 60_000);
+
+    expect(await service.sweepTimeouts(t + 59_000)).toBe(0);
+    expect(await service.sweepTimeouts(t + 61_000)).toBe(1);
+    expect(await service.sweepTimeouts(t + 62_000)).toBe(0);
+    const dispo = showDispos(await world.eventsOf(BOB.email), call.callId);
+    expect(dispo).toHaveLength(1);
+    expect(dispo[0]?.type === 'SHOW_DISPO' && dispo[0].call).toMatchObject({
+      state: 'ENDED',
+      endReason: 'TIMEOUT',
+      suggestedDisposition: 'NO_ANSWER',
+    });
+    const snap = await service.currentSession(BOB, t + 62_000);
+    expect(snap.call?.state).toBe('ENDED');
+    await service.dispose(BOB, { callId: call.callId, code: 'NO_ANSWER' }, t + 63_000);
+    await service.setSessionState(BOB, 'STOP', t + 63_000);
+  });
+});
