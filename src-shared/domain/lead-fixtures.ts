@@ -1,5 +1,6 @@
 // Builders of leads for tests, benchmarks and demo seeding: a valid Lead from a few fields, so callers
-// state only what matters to them. Pure; numbers are fictional (555-01xx is reserved for fiction).
+// state only what matters to them. Pure. The numbers are valid-looking +1 212 55x xxxx numbers for
+// emulators and tests only (never dialed through the real Dialpad).
 import type { Lead, PhoneSlot } from './lead.js';
 import { MAX_NUMBERS_PER_LEAD, type PhoneStatus } from './status.js';
 
@@ -10,7 +11,7 @@ export interface SlotSpec {
   e164?: string | null;
 }
 
-/** A fictional valid US number for slot `i` of lead `n`: +1 212 55x xxxx. */
+/** A valid US number for slot `i` of lead `n`: +1 212 55x xxxx (test data). */
 export function fictionalNumber(n: number, i: number): string {
   const line = String((n * 10 + i) % 10_000).padStart(4, '0');
   return `+1212${550 + (Math.floor(n / 1000) % 10)}${line}`;
