@@ -42,6 +42,8 @@ export interface DemoStackOptions {
   logLevel?: string;
   /** Extra coordinator env (e.g. CALL_SWEEP_INTERVAL_MS). */
   env?: Record<string, string>;
+  /** Where the Dialpad emulator posts webhooks (default: this coordinator); tests aim it at another instance. */
+  webhookBaseUrl?: string;
 }
 
 export interface DemoStack {
@@ -97,7 +99,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       logger: createEmulatorLogger('dialpad-emulator', emulatorLevel),
       ...o.dialpadOptions,
       users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
-      webhook: { url: `${baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },
+      webhook: { url: `${o.webhookBaseUrl ?? baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },
     });
     const config = loadConfig({
       DEMO_MODE: '1',

@@ -1,0 +1,111 @@
+// The full agent cycle over real HTTP and the WebSocket, against real Redis and both emulators: login,
+// start, PLAY (dial), the Dialpad emulator's signed hangup webhook, SHOW_DISPO on the socket, disposition
+// with the chained dial in the same response, a second call ended as missed, PAUSE, disposition, STOP; then
+// the sheet is checked in the Sheets emulator after a flush. Also: another agent cannot touch this session,
+// and a bad body changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
+import type { NextStep } from '../../../src-shared/contracts/views.js';
+import { type DemoStack, startDemoStack } from '../../src/demo.js';
+import { COL, endCall, isEvent, manualCalls, TestAgent, tabValues } from './support/agent-client.js';
+
+let redis: RedisServerHandle;
+let stack: DemoStack;
+const ANA = 'ana@demo.turbodialer.example';
+const BEN = 'ben@demo.turbodialer.example';
+
+beforeAll(async () => {
+  redis = await startRedisServer({ appendOnly: false });
+  stack = await startDemoStack({
+    redisUrl: redis.url,
+    port: 0,
+    leadsPerAgent: 40,
+    webDistDir: null,
+    logLevel: 'silent',
+  });
+  await manualCalls(stack.dialpad.url);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await redis?.stop();
+});
+
+const callOf = (n: NextStep) => {
+  if (n.kind !== 'call') throw new Error(`expected a call, got ${JSON.stringify(n)}`);
+  return n;
+};
+
+describe('agent cycle', () => {
+  it('start → play → hangup webhook → SHOW_DISPO → disposition (chained dial) → stop, sheet updated', async () => {
+    const ana = await new TestAgent(ANA, stack.baseUrl).login();
+    const snap = await ana.ok('sessionStart');
+    expect(snap.session).toMatchObject({ agentEmail: ANA, state: 'PAUSE' });
+    const socket = await ana.socket(snap.wsSeq);
+
+    const played = await ana.ok('sessionState', { state: 'PLAY' });
+    expect(played.session.state).toBe('PLAY');
+    const first = played.next.kind === 'call' ? played.next : callOf(await ana.ok('dial', {}));
+    const firstCallId = first.call.callId;
+    expect(first.preview.lead.numbers[first.call.numberIndex]?.e164).toBe(first.call.phoneE164);
+
+    await endCall(stack.dialpad.url, firstCallId, 'hangup');
+    const dispo = await socket.waitFor(
+      isEvent('SHOW_DISPO', (e) => e.type === 'SHOW_DISPO' && e.call.callId === firstCallId),
+      'SHOW_DISPO',
+    );
+    expect(dispo.type === 'EVENT' && dispo.event.type === 'SHOW_DISPO' && dispo.event.call.state).toBe(
+      'ENDED',
+    );
+
+    // a bad body is refused and changes nothing
+    const bad = await ana.raw('disposition', { callId: firstCallId, code: 'MAYBE' });
+    expect(bad.status).toBe(400);
+    expect((await ana.ok('sessionCurrent')).call).toMatchObject({ callId: firstCallId, state: 'ENDED' });
+
+    // another agent can neither dispose nor see this call
+    const ben = await new TestAgent(BEN, stack.baseUrl).login();
+    const foreign = await ben.raw('disposition', { callId: firstCallId, code: 'CORRECT' });
+    expect([403, 404, 409]).toContain(foreign.status);
+    expect((await ana.ok('sessionCurrent')).call).toMatchObject({ callId: firstCallId, state: 'ENDED' });
+
+    const d1 = await ana.ok('disposition', { callId: firstCallId, code: 'WRONG', notes: 'not them' });
+    expect(d1).toMatchObject({ callId: firstCallId, code: 'WRONG' });
+    expect(d1.queuedCells).toBeGreaterThan(0);
+    const second = callOf(d1.next);
+    expect(second.call.callId).not.toBe(firstCallId);
+
+    await endCall(stack.dialpad.url, second.call.callId, 'missed');
+    const dispo2 = await socket.waitFor(
+      isEvent('SHOW_DISPO', (e) => e.type === 'SHOW_DISPO' && e.call.callId === second.call.callId),
+      'second SHOW_DISPO',
+    );
+    expect(
+      dispo2.type === 'EVENT' && dispo2.event.type === 'SHOW_DISPO' && dispo2.event.call.suggestedDisposition,
+    ).toBe('NO_ANSWER');
+    await ana.ok('sessionState', { state: 'PAUSE' });
+    const d2 = await ana.ok('disposition', { callId: second.call.callId, code: 'NO_ANSWER' });
+    expect(d2.next.kind).not.toBe('call');
+    const stopped = await ana.ok('sessionState', { state: 'STOP' });
+    expect(stopped.session.state).toBe('STOP');
+
+    const stats = await ana.ok('stats');
+    expect(stats.agent.callsCompleted).toBeGreaterThanOrEqual(2);
+    expect(stats.agent.dispositions.WRONG).toBeGreaterThanOrEqual(1);
+
+    // the socket saw every event in order, no gaps
+    const seqs = socket.seqs();
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs.every((s, i) => i === 0 || s === (seqs[i - 1] as number) + 1)).toBe(true);
+    await socket.close();
+
+    // the sheet, after the write-behind queue is flushed
+    await stack.coordinator.flushSheets();
+    const rows = await tabValues(stack.sheets.url, snap.session.spreadsheetId, snap.session.tabTitle);
+    const row1 = rows[first.preview.lead.rowNumber - 1] ?? [];
+    expect(row1[0]).toBe(first.preview.lead.rowId);
+    expect(row1[COL.status(first.call.numberIndex)]).toBe('WRONG');
+    expect(Number(row1[COL.attemptCount])).toBe(first.preview.lead.attemptCount + 1);
+    const row2 = rows[second.preview.lead.rowNumber - 1] ?? [];
+    expect(row2[COL.status(second.call.numberIndex)]).toBe('NO_ANSWER');
+  });
+});

@@ -1,0 +1,117 @@
+// What a test agent does over the real wire: demo login, API calls with fresh idempotency keys (responses
+// parsed with the HTTP_API schemas), a WebSocket that resumes from the snapshot's wsSeq; plus helpers for
+// the emulators' admin endpoints (end a call, read a tab).
+import { randomUUID } from 'node:crypto';
+import { HTTP_API, type ResponseBody, type RouteName } from '../../../../src-shared/contracts/http.js';
+import type { ServerMessage } from '../../../../src-shared/contracts/ws.js';
+import { call } from './harness.js';
+import { connectAgent, type TestSocket } from './ws-client.js';
+
+export class TestAgent {
+  token = '';
+  constructor(
+    readonly email: string,
+    public baseUrl: string,
+  ) {}
+
+  async login(): Promise<this> {
+    const r = await call(`${this.baseUrl}/auth/login`, { body: { demoEmail: this.email } });
+    if (r.status !== 200) throw new Error(`login ${this.email}: ${r.status} ${JSON.stringify(r.body)}`);
+    this.token = HTTP_API.login.response.parse(r.body).accessToken;
+    return this;
+  }
+
+  /** Raw call: status and body, never throws on 4xx. */
+  raw(name: RouteName, body?: unknown, opts: { key?: string; baseUrl?: string } = {}) {
+    const route = HTTP_API[name];
+    return call(`${opts.baseUrl ?? this.baseUrl}${route.path}`, {
+      method: route.method,
+      token: this.token,
+      ...(route.method === 'POST' ? { body: body ?? {} } : {}),
+      ...(route.idempotent ? { key: opts.key ?? `t-${randomUUID()}` } : {}),
+    });
+  }
+
+  /** Call that must succeed; the response is parsed with the route's schema. */
+  async ok<N extends RouteName>(
+    name: N,
+    body?: unknown,
+    opts: { key?: string; baseUrl?: string } = {},
+  ): Promise<ResponseBody<N>> {
+    const r = await this.raw(name, body, opts);
+    if (r.status !== 200) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body)}`);
+    return HTTP_API[name].response.parse(r.body) as ResponseBody<N>;
+  }
+
+  socket(lastSeq: number | null, baseUrl = this.baseUrl): Promise<TestSocket> {
+    return connectAgent(baseUrl, `${baseUrl.replace(/^http/, 'ws')}/ws`, this.token, lastSeq);
+  }
+}
+
+export const isEvent =
+  <T extends string>(
+    type: T,
+    pred: (e: Extract<ServerMessage, { type: 'EVENT' }>['event']) => boolean = () => true,
+  ) =>
+  (m: ServerMessage): boolean =>
+    m.type === 'EVENT' && m.event.type === type && pred(m.event);
+
+async function adminJson<T>(base: string, path: string, init?: RequestInit): Promise<T> {
+  const url = new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
+  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json' } });
+  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Calls ring fast and stay connected until the test ends them (deterministic). */
+export async function manualCalls(dialpadUrl: string): Promise<void> {
+  await adminJson(dialpadUrl, '/__emulator/timings', {
+    method: 'PUT',
+    body: JSON.stringify({ dialMs: 50, ringMs: 150, talkMs: 600_000, noAnswerMs: 600_000, jitter: 0 }),
+  });
+  await adminJson(dialpadUrl, '/__emulator/outcomes', {
+    method: 'POST',
+    body: JSON.stringify({ plan: { default: 'manual' } }),
+  });
+}
+
+interface EmulatedCall {
+  call_id: number;
+  custom_data: string | null;
+}
+
+export async function emulatedCalls(dialpadUrl: string): Promise<EmulatedCall[]> {
+  return (await adminJson<{ calls: EmulatedCall[] }>(dialpadUrl, '/__emulator/calls')).calls;
+}
+
+/** Ends the emulated call carrying our call id; the emulator then posts the signed webhook. */
+export async function endCall(dialpadUrl: string, callId: string, state: 'hangup' | 'voicemail' | 'missed') {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const c = (await emulatedCalls(dialpadUrl)).find((x) => x.custom_data?.includes(callId));
+    if (c) {
+      await adminJson(dialpadUrl, `/__emulator/calls/${c.call_id}/end`, {
+        method: 'POST',
+        body: JSON.stringify({ state }),
+      });
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`no emulated call carries ${callId}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function tabValues(
+  sheetsUrl: string,
+  spreadsheetId: string,
+  title: string,
+): Promise<string[][]> {
+  const r = await adminJson<{ values: ((string | number | boolean | null)[] | null)[] }>(
+    sheetsUrl,
+    `/__emulator/spreadsheets/${encodeURIComponent(spreadsheetId)}/tabs/${encodeURIComponent(title)}/values`,
+  );
+  return r.values.map((row) => (row ?? []).map((v) => (v === null ? '' : String(v))));
+}
+
+/** Agent tab columns: RowID, Name, Num1..10 (C..L), Status1..10 (M..V), Notes, LastOutcome, AttemptCount, NextIndex. */
+export const COL = { status: (i: number) => 12 + i, notes: 22, lastOutcome: 23, attemptCount: 24 } as const;
