@@ -16,8 +16,10 @@ import { eventIdOf } from '../../src/dialpad/call-state.js';
 import { HttpDialpadGateway } from '../../src/dialpad/http-dialpad-gateway.js';
 import { RedisWebhookDeduper } from '../../src/dialpad/webhook-deduper.js';
 import { JwtWebhookVerifier } from '../../src/dialpad/webhook-verifier.js';
+import { MemoryAgentEventBus } from '../../src/events/memory-bus.js';
 import { RedisAgentEventBus } from '../../src/events/redis-bus.js';
 import type { DialerService } from '../../src/ports.js';
+import { MemoryPatchQueue } from '../../src/queue/memory-patch-queue.js';
 import { MemoryQuotaBudget } from '../../src/queue/memory-quota-budget.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { createSheetsBreaker } from '../../src/sheets/breaker.js';
@@ -25,6 +27,7 @@ import { createSheetsClient, type SheetsClient, staticTokenAuth } from '../../sr
 import { GoogleSheetsGateway } from '../../src/sheets/google-sheets-gateway.js';
 import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
 import { createDialerService, type DialerServiceRuntime } from '../../src/service/index.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 
 export const ROUTER_ID = 'router-sheet';
@@ -79,6 +82,13 @@ export interface World {
     service: DialerServiceRuntime;
     store: RedisStore;
     events: RedisAgentEventBus;
+  };
+  /** The one-process demo's wiring: MemoryStore + MemoryPatchQueue + MemoryAgentEventBus. */
+  makeMemoryService(opts?: { rules?: CampaignRules }): {
+    service: DialerServiceRuntime;
+    store: MemoryStore;
+    events: MemoryAgentEventBus;
+    flush(): Promise<void>;
   };
   flush(): Promise<void>;
   cell(row: number, col: number): string;
@@ -184,6 +194,16 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
     intervalMs: 10,
   });
 
+  const gateway = () =>
+    new GoogleSheetsGateway({
+      client: sheetsClient,
+      breaker: createSheetsBreaker({ threshold: 50 }),
+      quota: new MemoryQuotaBudget(),
+      logger: silent,
+      routerSpreadsheetId: ROUTER_ID,
+      routerCacheMs: 0,
+    });
+
   world = {
     redisServer,
     sheetsEm,
@@ -191,6 +211,30 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
     sheetsClient,
     webhookTarget: null,
     connect,
+    makeMemoryService(o = {}) {
+      const queue = new MemoryPatchQueue();
+      const store = new MemoryStore({ queue });
+      const events = new MemoryAgentEventBus();
+      const service = createDialerService({
+        store,
+        sheets: gateway(),
+        dialpad: new HttpDialpadGateway({ baseUrl: dialpadEm.url, apiKey: API_KEY }),
+        events,
+        rules: () => o.rules ?? opts.rules ?? testRules(),
+        logger: silent,
+      });
+      services.push(service);
+      const memFlusher = new SheetsFlusher({
+        client: sheetsClient,
+        queue,
+        quota: new MemoryQuotaBudget(),
+        breaker: createSheetsBreaker({ threshold: 50 }),
+        logger: silent,
+        backoff: { baseMs: 5, capMs: 50 },
+        intervalMs: 10,
+      });
+      return { service, store, events, flush: async () => void (await memFlusher.flushNow()) };
+    },
     makeService(o = {}) {
       const redis = o.redis ?? connect();
       const store = new RedisStore({ redis, subscriber: connect() });
