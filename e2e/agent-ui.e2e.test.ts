@@ -5,6 +5,7 @@
 // offline, a 429 storm at Sheets, and a wrong sheet header shown in plain words. Screenshots of the main
 // screen, the modal and the error go to screenshots/ for review.
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../test/support/chromium';
@@ -31,7 +32,10 @@ interface StackHandle {
 }
 type StartStack = (opts: { redisUrl?: string; port?: 0 }) => Promise<StackHandle>;
 
-const stackFile = new URL('./support/stack.ts', import.meta.url);
+// E2E_STACK_MODULE runs the suite against another stack module with the same startStack contract.
+const stackFile = process.env.E2E_STACK_MODULE
+  ? pathToFileURL(process.env.E2E_STACK_MODULE)
+  : new URL('./support/stack.ts', import.meta.url);
 const hasStack = existsSync(stackFile);
 const built = existsSync(new URL('../dist/renderer/index.html', import.meta.url));
 

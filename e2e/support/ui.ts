@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { StoreState } from '../../src-renderer/store/types';
 
-export const SCREENSHOT_DIR = join(import.meta.dirname, '..', 'screenshots');
+export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'screenshots');
 
 /** Generous: the machine may be loaded (2 cores, other suites running). */
 export const LONG = 30_000;
@@ -101,11 +101,12 @@ export async function tabValues(
   spreadsheetId: string,
   title: string,
 ): Promise<string[][]> {
-  const r = await adminJson<{ values: (string | number | boolean | null)[][] }>(
+  const r = await adminJson<{ values: ((string | number | boolean | null)[] | null)[] }>(
     sheetsUrl,
     `/__emulator/spreadsheets/${encodeURIComponent(spreadsheetId)}/tabs/${encodeURIComponent(title)}/values`,
   );
-  return r.values.map((row) => row.map((v) => (v === null ? '' : String(v))));
+  // Empty rows and cells come back as null (sparse grid).
+  return r.values.map((row) => (row ?? []).map((v) => (v === null ? '' : String(v))));
 }
 
 /** Polls until `check` passes (the write-behind queue reaches the sheet a little later). */

@@ -532,9 +532,15 @@ export class Controller {
       update(this.store, (s) => ({ ...s, ui: { ...s.ui, notice: null } }));
       return;
     }
-    if (e.path === '/session/start' && error.code === 'SESSION_ALREADY_ACTIVE') {
-      void this.refreshSession();
-      return;
+    if (e.path === '/session/start') {
+      if (error.code === 'SESSION_ALREADY_ACTIVE') {
+        void this.refreshSession();
+        return;
+      }
+      // No session (e.g. a wrong sheet header): back to "Not started", so Play or Retry can try again.
+      update(this.store, (s) =>
+        s.session.phase === 'starting' ? { ...s, session: { ...s.session, phase: 'none' } } : s,
+      );
     }
     if (e.path === '/dial' && error.code === 'CALL_IN_PROGRESS') return;
     if (error.code === 'NOTHING_TO_DIAL' || error.code === 'OUTSIDE_CALLING_HOURS') {

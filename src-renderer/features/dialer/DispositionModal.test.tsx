@@ -38,6 +38,7 @@ describe('disposition modal keys', () => {
     const { user } = setup();
     await user.keyboard('1');
     expect((radio(/correct person/i) as HTMLInputElement).checked).toBe(true);
+    expect(document.activeElement).toBe(radio(/correct person/i)); // focus follows the pick
     await user.keyboard('6');
     expect((radio(/do not call/i) as HTMLInputElement).checked).toBe(true);
     await user.keyboard('2');

@@ -58,6 +58,16 @@ export function DispositionModal() {
     };
   }, [open]);
 
+  // Focus follows the pick made with 1–6 (as arrow keys do on native radios), unless the agent is typing notes.
+  const picked = dispo?.code ?? null;
+  useEffect(() => {
+    if (!open || !picked) return;
+    const active = document.activeElement;
+    if (active instanceof HTMLInputElement && active.type === 'radio' && active.value !== picked) {
+      dialogRef.current?.querySelector<HTMLInputElement>(`input[type="radio"][value="${picked}"]`)?.focus();
+    }
+  }, [picked, open]);
+
   if (!dispo || !open) return null;
 
   const onKeyDown = (e: React.KeyboardEvent) => {
