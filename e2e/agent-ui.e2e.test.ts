@@ -130,6 +130,9 @@ describe.skipIf(!hasStack || !built)('agent UI in Chromium against the real stac
       before.call.callId,
     );
     expect(after.preview.lead?.lead.rowId).toBe(before.lead.lead.rowId);
+    // The screen, not just the store: the same call state and lead are back on screen.
+    expect(await page.getByTestId('call-state').getAttribute('data-state')).toBe(after.call.call?.state);
+    expect(await page.getByTestId('lead-name').textContent()).toBe(before.lead.lead.name);
     await endCall(stack.dialpad.url, before.call.callId, 'voicemail');
     await modalFor(before.call.callId);
     await page.keyboard.press('4');
