@@ -196,7 +196,12 @@ export async function dispose(
   for (let i = 0; ; i++) {
     if (i >= 5) throw new ApiError('LOCKED', 'the lead kept changing; try again');
     const entry = await tab.refreshLead(call.rowId);
-    if (!entry) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
+    if (!entry) {
+      // The row left the sheet during the call: record the outcome on the call, write no cells.
+      const r = await disposeOrphan(ctx, tag, call, input.code, def.success, talkMs, now);
+      if (r === 'retry') continue;
+      break;
+    }
     let applied: ReturnType<typeof applyDisposition>;
     try {
       applied = applyDisposition({
@@ -247,6 +252,33 @@ export async function dispose(
     ...(next.kind === 'call' ? { chained: next.call.callId } : {}),
   });
   return { callId: call.callId, code: input.code, queuedCells, next };
+}
+
+async function disposeOrphan(
+  ctx: ServiceContext,
+  tag: string,
+  call: CallRecord,
+  code: DispositionCode,
+  success: boolean,
+  talkMs: number,
+  now: number,
+): Promise<'done' | 'retry'> {
+  const overlay = await ctx.store.getLead(tag, call.rowId);
+  if (!overlay) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
+  const r = await ctx.store.dispose({
+    tag,
+    callId: call.callId,
+    sessionId: call.sessionId,
+    code,
+    success,
+    talkMs,
+    doNotCall: code === 'DO_NOT_CALL' ? call.phoneE164 : null,
+    lead: { rowId: call.rowId, expectedVersion: overlay.version, state: overlay.state, patch: null },
+    now,
+  });
+  if (r.ok) return 'done';
+  if (r.failure === 'VERSION_CONFLICT') return 'retry';
+  throw scriptApiError(r.failure);
 }
 
 /** After a disposition or skip: the next dial or preview when the session is in PLAY. A failure to start
