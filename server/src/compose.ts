@@ -49,6 +49,8 @@ export interface Coordinator {
   readonly servesWebUi: boolean;
   /** Listens on config.port/host (0 = a free port); resolves with the base URL. */
   listen(): Promise<{ url: string; port: number }>;
+  /** HTTP requests being served right now (shutdown waits for them). */
+  inflightRequests(): number;
   /** Writes every queued sheet patch now (tests and shutdown). */
   flushSheets(): Promise<void>;
   /** Graceful shutdown; safe to call twice. */
@@ -273,6 +275,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
           resolve({ url: `http://${host}:${port}`, port });
         });
       }),
+    inflightRequests: () => inflight,
     flushSheets: async () => {
       await flusher.flushNow();
     },

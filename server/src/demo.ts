@@ -77,7 +77,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   const port = o.port && o.port > 0 ? o.port : await freePort(host);
   const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const seed = o.seed ?? 42;
-  const emulatorLevel = process.env.EMULATOR_LOG_LEVEL ?? 'warn';
+  const emulatorLevel = process.env.EMULATOR_LOG_LEVEL ?? (o.logLevel === 'silent' ? 'silent' : 'warn');
   const sheets = await startSheetsEmulator({
     host: '127.0.0.1',
     seed: buildDemoFixture({
