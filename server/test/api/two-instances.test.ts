@@ -92,4 +92,19 @@ describe('two instances, one Redis', () => {
     expect(reuse.status).toBe(422);
     await socket.close();
   });
+
+  it('each instance reports Redis and circuits on /readyz and the shared queue and quota on /metrics', async () => {
+    const ready = await fetch(`${bUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      redis: 'up',
+      circuits: { sheets: 'closed', dialpad: 'closed' },
+    });
+    const metrics = await (await fetch(`${a.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^dialer_sheets_queue_depth \d+/m);
+    expect(metrics).toMatch(/^dialer_sheets_quota_used\{bucket="sheets-read"\} [1-9]/m);
+    expect(metrics).toMatch(/^dialer_circuit_state\{circuit="dialpad"\} 0/m);
+    expect(metrics).toMatch(/^dialer_redis_memory_used_bytes [1-9]/m);
+  });
 });
