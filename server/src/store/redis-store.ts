@@ -5,20 +5,11 @@
 // crash between them leaves only harmless leftovers (an orphan record nobody points at).
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { CALL_STATES, type SessionState } from '../../../src-shared/domain/session.js';
+import type { SessionState } from '../../../src-shared/domain/session.js';
 import { keys } from '../redis/keys.js';
-import { failureOf } from '../redis/script-errors.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
-import {
-  callFieldsToHash,
-  callFromHash,
-  callToHash,
-  leadFromHash,
-  pairsToHash,
-  sessionFromHash,
-  sessionToHash,
-  statsFromHash,
-} from './codec.js';
+import { claimPrefix, intOutcome, RedisTransitions } from './redis-transitions.js';
+import { leadFromHash, pairsToHash, sessionFromHash, sessionToHash, statsFromHash } from './codec.js';
 import type {
   AdvanceCallInput,
   AgentStatsDelta,
@@ -54,19 +45,12 @@ function collectUnflushed(out: Map<string, Set<number>>, patchJson: string | und
 }
 
 const LeadChangeSchema = z.object({ tag: z.string(), rowId: z.string() });
-const claimPrefix = (sessionId: string) => `${sessionId}|`;
 const pointerValue = (tag: string, sessionId: string) => `${tag}|${sessionId}`;
 
 function parsePointer(v: string): { tag: string; sessionId: string } | null {
   const cut = v.lastIndexOf('|');
   if (cut <= 0) return null;
   return { tag: v.slice(0, cut), sessionId: v.slice(cut + 1) };
-}
-
-/** A script's integer result: >= 0 is success, < 0 a named failure. */
-function intOutcome(r: unknown): Outcome<{ version: number }> {
-  const n = Number(r);
-  return n < 0 ? { ok: false, failure: failureOf(n) } : { ok: true, version: n };
 }
 
 export interface RedisStoreOptions {
@@ -78,6 +62,7 @@ export interface RedisStoreOptions {
 export class RedisStore implements Store {
   readonly #redis: Redis;
   readonly #scripts: ScriptSet;
+  readonly #tx: RedisTransitions;
   #subscriber: Redis | null;
   readonly #ownsSubscriber: boolean;
   readonly #listeners = new Set<(c: LeadChange) => void>();
@@ -86,6 +71,7 @@ export class RedisStore implements Store {
   constructor(opts: RedisStoreOptions) {
     this.#redis = opts.redis;
     this.#scripts = loadScripts(opts.redis);
+    this.#tx = new RedisTransitions(opts.redis, this.#scripts);
     this.#subscriber = opts.subscriber ?? null;
     this.#ownsSubscriber = !opts.subscriber;
   }
@@ -246,13 +232,8 @@ export class RedisStore implements Store {
     return out;
   }
 
-  async #queueTab(tag: string, hasPatch: boolean): Promise<void> {
-    // enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script.
-    if (hasPatch) await this.#redis.sadd(keys.sheetQueueTabs(), tag);
-  }
-
   async writeLead(tag: string, w: LeadWrite, now: number): Promise<Outcome<{ version: number }>> {
-    await this.#queueTab(tag, w.patch !== null);
+    await this.#tx.queueTab(tag, w.patch !== null);
     const r = await this.#scripts.run(
       'leadWrite',
       [keys.lead(tag, w.rowId), keys.leadIndex(tag), keys.sheetQueue(tag)],
@@ -307,191 +288,28 @@ export class RedisStore implements Store {
 
   // ------------------------------------------------------------------------------------------- transitions
 
-  async claimPreview(i: ClaimPreviewInput): Promise<Outcome<{ version: number }>> {
-    const r = await this.#scripts.run(
-      'leadClaimPreview',
-      [
-        keys.sessionLock(i.tag, i.sessionId),
-        keys.session(i.tag, i.sessionId),
-        keys.lead(i.tag, i.rowId),
-        keys.leadClaim(i.tag, i.rowId),
-        keys.doNotCall(i.tag),
-      ],
-      [
-        i.lockToken,
-        i.expectedVersion,
-        claimPrefix(i.sessionId),
-        i.phoneE164,
-        `${i.sessionId}|p:${i.preview.previewId}`,
-        i.leaseMs,
-        JSON.stringify(i.preview),
-        i.now,
-        keys.leadChangesChannel(),
-        i.tag,
-        i.rowId,
-      ],
-    );
-    return intOutcome(r);
+  claimPreview(i: ClaimPreviewInput): Promise<Outcome<{ version: number }>> {
+    return this.#tx.claimPreview(i);
   }
 
-  async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {
-    const { tag, call, lead } = i;
-    // The locator (own slot) first: an orphan if we crash before the script, harmless.
-    await this.#redis.set(keys.callLocator(call.callId), tag);
-    await this.#queueTab(tag, lead.patch !== null);
-    const r = await this.#scripts.run(
-      'leadClaimAndDial',
-      [
-        keys.sessionLock(tag, i.sessionId),
-        keys.session(tag, i.sessionId),
-        keys.lead(tag, lead.rowId),
-        keys.leadClaim(tag, lead.rowId),
-        keys.doNotCall(tag),
-        keys.call(tag, call.callId),
-        keys.callTimeouts(tag),
-        keys.leadIndex(tag),
-        keys.sessionStats(tag, i.sessionId),
-        keys.sheetQueue(tag),
-      ],
-      [
-        i.lockToken,
-        claimPrefix(i.sessionId),
-        i.previewId ?? '',
-        lead.expectedVersion,
-        call.phoneE164,
-        `${i.sessionId}|${call.callId}`,
-        i.leaseMs,
-        JSON.stringify(lead.state),
-        lead.patch ? JSON.stringify(lead.patch) : '',
-        JSON.stringify(callToHash(call)),
-        call.callId,
-        call.timeoutAt,
-        i.now,
-        keys.leadChangesChannel(),
-        tag,
-        lead.rowId,
-      ],
-    );
-    const o = intOutcome(r);
-    if (!o.ok) await this.#redis.del(keys.callLocator(call.callId));
-    return o;
+  claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {
+    return this.#tx.claimAndDial(i);
   }
 
-  async revertDial(i: RevertDialInput): Promise<Outcome<{ version: number }>> {
-    const { tag, lead } = i;
-    await this.#queueTab(tag, lead.patch !== null);
-    const r = await this.#scripts.run(
-      'callRevertDial',
-      [
-        keys.session(tag, i.sessionId),
-        keys.lead(tag, lead.rowId),
-        keys.leadClaim(tag, lead.rowId),
-        keys.call(tag, i.callId),
-        keys.callTimeouts(tag),
-        keys.leadIndex(tag),
-        keys.sessionStats(tag, i.sessionId),
-        keys.sheetQueue(tag),
-      ],
-      [
-        i.callId,
-        lead.expectedVersion,
-        JSON.stringify(lead.state),
-        lead.patch ? JSON.stringify(lead.patch) : '',
-        i.now,
-        `${i.sessionId}|${i.callId}`,
-        keys.leadChangesChannel(),
-        tag,
-        lead.rowId,
-      ],
-    );
-    return intOutcome(r);
+  revertDial(i: RevertDialInput): Promise<Outcome<{ version: number }>> {
+    return this.#tx.revertDial(i);
   }
 
-  async advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
-    const current = await this.getCall(i.tag, i.callId);
-    if (!current) return { ok: false, failure: 'CALL_NOT_FOUND' };
-    const r = await this.#scripts.run(
-      'callAdvance',
-      [
-        keys.call(i.tag, i.callId),
-        keys.callTimeouts(i.tag),
-        keys.leadClaim(i.tag, current.rowId),
-        keys.sessionStats(i.tag, current.sessionId),
-      ],
-      [i.state, JSON.stringify(callFieldsToHash(i.fields)), i.now, i.claimLeaseMs, i.callId, ...CALL_STATES],
-    );
-    if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
-    const call = callFromHash(pairsToHash(r[1]));
-    if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
-    return { ok: true, advanced: Number(r[0]) === 1, call };
+  advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
+    return this.#tx.advanceCall(i);
   }
 
-  async dispose(i: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>> {
-    const { tag, lead } = i;
-    await this.#queueTab(tag, lead.patch !== null);
-    const r = await this.#scripts.run(
-      'callDispose',
-      [
-        keys.call(tag, i.callId),
-        keys.session(tag, i.sessionId),
-        keys.lead(tag, lead.rowId),
-        keys.leadClaim(tag, lead.rowId),
-        keys.callTimeouts(tag),
-        keys.leadIndex(tag),
-        keys.sessionStats(tag, i.sessionId),
-        keys.doNotCall(tag),
-        keys.sheetQueue(tag),
-      ],
-      [
-        i.callId,
-        claimPrefix(i.sessionId),
-        lead.expectedVersion,
-        JSON.stringify(lead.state),
-        lead.patch ? JSON.stringify(lead.patch) : '',
-        i.code,
-        i.success ? 1 : 0,
-        Math.max(0, Math.round(i.talkMs)),
-        i.doNotCall ?? '',
-        i.now,
-        keys.leadChangesChannel(),
-        tag,
-        lead.rowId,
-      ],
-    );
-    if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
-    const call = callFromHash(pairsToHash(r[1]));
-    if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
-    return { ok: true, version: Number(r[0]), call };
+  dispose(i: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>> {
+    return this.#tx.dispose(i);
   }
 
-  async manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
-    const { tag, lead } = i;
-    await this.#queueTab(tag, lead.patch !== null);
-    const r = await this.#scripts.run(
-      'leadManualSkip',
-      [
-        keys.sessionLock(tag, i.sessionId),
-        keys.session(tag, i.sessionId),
-        keys.lead(tag, lead.rowId),
-        keys.leadClaim(tag, lead.rowId),
-        keys.leadIndex(tag),
-        keys.sessionStats(tag, i.sessionId),
-        keys.sheetQueue(tag),
-      ],
-      [
-        i.lockToken,
-        claimPrefix(i.sessionId),
-        i.previewId,
-        lead.expectedVersion,
-        JSON.stringify(lead.state),
-        lead.patch ? JSON.stringify(lead.patch) : '',
-        i.now,
-        keys.leadChangesChannel(),
-        tag,
-        lead.rowId,
-      ],
-    );
-    return intOutcome(r);
+  manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
+    return this.#tx.manualSkip(i);
   }
 
   // ------------------------------------------------------------------------------------------- calls
@@ -500,8 +318,8 @@ export class RedisStore implements Store {
     return this.#redis.get(keys.callLocator(callId));
   }
 
-  async getCall(tag: string, callId: string): Promise<CallRecord | null> {
-    return callFromHash(await this.#redis.hgetall(keys.call(tag, callId)));
+  getCall(tag: string, callId: string): Promise<CallRecord | null> {
+    return this.#tx.getCall(tag, callId);
   }
 
   async dueCalls(tag: string, now: number, limit: number): Promise<string[]> {

@@ -1,0 +1,232 @@
+// The RedisStore's lead and call transitions: argument marshalling for the Lua scripts that claim, dial,
+// revert, advance, dispose and skip (server/src/redis/scripts/*.lua, whose headers list KEYS and ARGV).
+import type { Redis } from 'ioredis';
+import { CALL_STATES } from '../../../src-shared/domain/session.js';
+import { keys } from '../redis/keys.js';
+import { failureOf } from '../redis/script-errors.js';
+import type { ScriptSet } from '../redis/scripts.js';
+import { callFieldsToHash, callFromHash, callToHash, pairsToHash } from './codec.js';
+import type {
+  AdvanceCallInput,
+  CallRecord,
+  ClaimAndDialInput,
+  ClaimPreviewInput,
+  DisposeInput,
+  ManualSkipInput,
+  Outcome,
+  RevertDialInput,
+} from './types.js';
+
+export const claimPrefix = (sessionId: string) => `${sessionId}|`;
+
+/** A script's integer result: >= 0 is success, < 0 a named failure. */
+export function intOutcome(r: unknown): Outcome<{ version: number }> {
+  const n = Number(r);
+  return n < 0 ? { ok: false, failure: failureOf(n) } : { ok: true, version: n };
+}
+
+export class RedisTransitions {
+  readonly #redis: Redis;
+  readonly #scripts: ScriptSet;
+
+  constructor(redis: Redis, scripts: ScriptSet) {
+    this.#redis = redis;
+    this.#scripts = scripts;
+  }
+
+  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script. */
+  async queueTab(tag: string, hasPatch: boolean): Promise<void> {
+    if (hasPatch) await this.#redis.sadd(keys.sheetQueueTabs(), tag);
+  }
+
+  async getCall(tag: string, callId: string): Promise<CallRecord | null> {
+    return callFromHash(await this.#redis.hgetall(keys.call(tag, callId)));
+  }
+
+  async claimPreview(i: ClaimPreviewInput): Promise<Outcome<{ version: number }>> {
+    const r = await this.#scripts.run(
+      'leadClaimPreview',
+      [
+        keys.sessionLock(i.tag, i.sessionId),
+        keys.session(i.tag, i.sessionId),
+        keys.lead(i.tag, i.rowId),
+        keys.leadClaim(i.tag, i.rowId),
+        keys.doNotCall(i.tag),
+      ],
+      [
+        i.lockToken,
+        i.expectedVersion,
+        claimPrefix(i.sessionId),
+        i.phoneE164,
+        `${i.sessionId}|p:${i.preview.previewId}`,
+        i.leaseMs,
+        JSON.stringify(i.preview),
+        i.now,
+        keys.leadChangesChannel(),
+        i.tag,
+        i.rowId,
+      ],
+    );
+    return intOutcome(r);
+  }
+
+  async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {
+    const { tag, call, lead } = i;
+    // The locator (own slot) first: an orphan if we crash before the script, harmless.
+    await this.#redis.set(keys.callLocator(call.callId), tag);
+    await this.queueTab(tag, lead.patch !== null);
+    const r = await this.#scripts.run(
+      'leadClaimAndDial',
+      [
+        keys.sessionLock(tag, i.sessionId),
+        keys.session(tag, i.sessionId),
+        keys.lead(tag, lead.rowId),
+        keys.leadClaim(tag, lead.rowId),
+        keys.doNotCall(tag),
+        keys.call(tag, call.callId),
+        keys.callTimeouts(tag),
+        keys.leadIndex(tag),
+        keys.sessionStats(tag, i.sessionId),
+        keys.sheetQueue(tag),
+      ],
+      [
+        i.lockToken,
+        claimPrefix(i.sessionId),
+        i.previewId ?? '',
+        lead.expectedVersion,
+        call.phoneE164,
+        `${i.sessionId}|${call.callId}`,
+        i.leaseMs,
+        JSON.stringify(lead.state),
+        lead.patch ? JSON.stringify(lead.patch) : '',
+        JSON.stringify(callToHash(call)),
+        call.callId,
+        call.timeoutAt,
+        i.now,
+        keys.leadChangesChannel(),
+        tag,
+        lead.rowId,
+      ],
+    );
+    const o = intOutcome(r);
+    if (!o.ok) await this.#redis.del(keys.callLocator(call.callId));
+    return o;
+  }
+
+  async revertDial(i: RevertDialInput): Promise<Outcome<{ version: number }>> {
+    const { tag, lead } = i;
+    await this.queueTab(tag, lead.patch !== null);
+    const r = await this.#scripts.run(
+      'callRevertDial',
+      [
+        keys.session(tag, i.sessionId),
+        keys.lead(tag, lead.rowId),
+        keys.leadClaim(tag, lead.rowId),
+        keys.call(tag, i.callId),
+        keys.callTimeouts(tag),
+        keys.leadIndex(tag),
+        keys.sessionStats(tag, i.sessionId),
+        keys.sheetQueue(tag),
+      ],
+      [
+        i.callId,
+        lead.expectedVersion,
+        JSON.stringify(lead.state),
+        lead.patch ? JSON.stringify(lead.patch) : '',
+        i.now,
+        `${i.sessionId}|${i.callId}`,
+        keys.leadChangesChannel(),
+        tag,
+        lead.rowId,
+      ],
+    );
+    return intOutcome(r);
+  }
+
+  async advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
+    const current = await this.getCall(i.tag, i.callId);
+    if (!current) return { ok: false, failure: 'CALL_NOT_FOUND' };
+    const r = await this.#scripts.run(
+      'callAdvance',
+      [
+        keys.call(i.tag, i.callId),
+        keys.callTimeouts(i.tag),
+        keys.leadClaim(i.tag, current.rowId),
+        keys.sessionStats(i.tag, current.sessionId),
+      ],
+      [i.state, JSON.stringify(callFieldsToHash(i.fields)), i.now, i.claimLeaseMs, i.callId, ...CALL_STATES],
+    );
+    if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
+    const call = callFromHash(pairsToHash(r[1]));
+    if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
+    return { ok: true, advanced: Number(r[0]) === 1, call };
+  }
+
+  async dispose(i: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>> {
+    const { tag, lead } = i;
+    await this.queueTab(tag, lead.patch !== null);
+    const r = await this.#scripts.run(
+      'callDispose',
+      [
+        keys.call(tag, i.callId),
+        keys.session(tag, i.sessionId),
+        keys.lead(tag, lead.rowId),
+        keys.leadClaim(tag, lead.rowId),
+        keys.callTimeouts(tag),
+        keys.leadIndex(tag),
+        keys.sessionStats(tag, i.sessionId),
+        keys.doNotCall(tag),
+        keys.sheetQueue(tag),
+      ],
+      [
+        i.callId,
+        claimPrefix(i.sessionId),
+        lead.expectedVersion,
+        JSON.stringify(lead.state),
+        lead.patch ? JSON.stringify(lead.patch) : '',
+        i.code,
+        i.success ? 1 : 0,
+        Math.max(0, Math.round(i.talkMs)),
+        i.doNotCall ?? '',
+        i.now,
+        keys.leadChangesChannel(),
+        tag,
+        lead.rowId,
+      ],
+    );
+    if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
+    const call = callFromHash(pairsToHash(r[1]));
+    if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
+    return { ok: true, version: Number(r[0]), call };
+  }
+
+  async manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
+    const { tag, lead } = i;
+    await this.queueTab(tag, lead.patch !== null);
+    const r = await this.#scripts.run(
+      'leadManualSkip',
+      [
+        keys.sessionLock(tag, i.sessionId),
+        keys.session(tag, i.sessionId),
+        keys.lead(tag, lead.rowId),
+        keys.leadClaim(tag, lead.rowId),
+        keys.leadIndex(tag),
+        keys.sessionStats(tag, i.sessionId),
+        keys.sheetQueue(tag),
+      ],
+      [
+        i.lockToken,
+        claimPrefix(i.sessionId),
+        i.previewId,
+        lead.expectedVersion,
+        JSON.stringify(lead.state),
+        lead.patch ? JSON.stringify(lead.patch) : '',
+        i.now,
+        keys.leadChangesChannel(),
+        tag,
+        lead.rowId,
+      ],
+    );
+    return intOutcome(r);
+  }
+}
