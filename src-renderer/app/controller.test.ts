@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppStatus, DesktopBridge } from '../../src-shared/contracts/ipc';
 import { SNAPSHOT_KEY } from '../bridge/web';
 import { fakeCoordinator } from '../test/fake-coordinator';
-import { endedCall, snapshot } from '../test/fixtures';
+import { callView, endedCall, leadPreview, sessionView, snapshot } from '../test/fixtures';
 import { makeController, R, signedIn } from '../test/harness';
 
 const disposers: (() => void)[] = [];
@@ -165,5 +165,37 @@ describe('one set of actions for keys, global shortcuts and the tray', () => {
     fb.fire('tray:command', { command: 'PAUSE' });
     await until(() => controller.store.getState().session.session?.state === 'PAUSE');
     expect(fb.statuses.at(-1)?.tray).toBe('paused');
+  });
+});
+
+describe('never stuck on Play', () => {
+  it('keeps the error the server pushed while saving, and asks for the next lead again by itself', async () => {
+    const playing = (s: Parameters<typeof signedIn>[0]) =>
+      R.applySnapshot(signedIn(s), snapshot({ session: sessionView({ state: 'PLAY' }), call: endedCall() }));
+    const { controller, store, server } = make(playing);
+    server.session = sessionView({ state: 'PLAY' });
+    // The chained dial fails after the disposition is saved: an ERROR event, then an idle step.
+    server.onRequest = (path) => {
+      if (path === '/disposition')
+        store.setState(
+          R.applyAgentEvent(
+            store.getState(),
+            11,
+            { type: 'ERROR', code: 'RATE_LIMITED', message: 'slow down' },
+            Date.now(),
+          ),
+        );
+    };
+    server.dispositionNext = { kind: 'idle', sessionState: 'PLAY' };
+    server.dialAnswer = {
+      kind: 'call',
+      call: callView({ callId: 'call-2', leadRowId: 'L2', startedAt: Date.now() }),
+      preview: leadPreview('L2', 'Alan Turing'),
+    };
+    await controller.confirmDispo();
+    expect(store.getState().ui.error?.code).toBe('RATE_LIMITED');
+    expect(store.getState().call.call).toBeNull();
+    await until(() => store.getState().call.call?.callId === 'call-2', 10_000);
+    expect(server.requests.filter((r) => r.path === '/dial')).toHaveLength(1);
   });
 });

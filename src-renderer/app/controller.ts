@@ -32,6 +32,8 @@ export interface ControllerOptions {
 }
 
 const OUTBOX_BACKOFF = { baseMs: 1000, maxMs: 10_000, floorMs: 500 };
+/** Asking again on Play when nothing happens: first after 3–5 s, then backing off to 30 s. */
+const IDLE_BACKOFF = { baseMs: 5000, maxMs: 30_000, floorMs: 3000 };
 /** Refresh the access token this long before it expires. */
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -50,6 +52,8 @@ export class Controller {
   #flushAttempt = 0;
   #dialTimer: ReturnType<typeof setTimeout> | null = null;
   #dialTimerFor: string | null = null;
+  #idleTimer: ReturnType<typeof setTimeout> | null = null;
+  #idleAttempt = 0;
   #saveQueued = false;
   #lastStatus = '';
   #unsubs: (() => void)[] = [];
@@ -271,6 +275,16 @@ export class Controller {
     }
   }
 
+  /** GET /stats: the session's numbers after a disposition (also pushed as STATS events when the server does). */
+  async refreshStats(): Promise<void> {
+    try {
+      const { session } = await this.api.call('stats');
+      if (session) update(this.store, (s) => ({ ...s, stats: { stats: session } }));
+    } catch {
+      // Stats are a nicety: the next answer or event brings them.
+    }
+  }
+
   #applySnapshot(snap: SessionSnapshot): void {
     update(this.store, (s) => R.applySnapshot(s, snap));
   }
@@ -450,7 +464,7 @@ export class Controller {
         const { name, value } = await this.api.replay(e.path, e.body, e.idempotencyKey);
         update(this.store, (st) => R.outboxAck(st, e.idempotencyKey));
         this.#flushAttempt = 0;
-        this.#onAnswer(name, value);
+        this.#onAnswer(name, value, e);
         await this.#saveNow();
       } catch (err) {
         const error = err instanceof ApiCallError ? err : new ApiCallError('CLIENT', String(err), 0);
@@ -487,10 +501,16 @@ export class Controller {
     }, delay);
   }
 
-  #onAnswer(name: string, value: unknown): void {
+  #onAnswer(name: string, value: unknown, entry: OutboxEntry): void {
+    // A success clears errors older than this intent, not one the server pushed while handling it (e.g. the
+    // ERROR event of a chained dial that failed after the disposition was saved).
     update(this.store, (s) => ({
       ...s,
-      ui: { ...s.ui, notice: s.outbox.entries.length === 0 ? null : s.ui.notice, error: null },
+      ui: {
+        ...s.ui,
+        notice: s.outbox.entries.length === 0 ? null : s.ui.notice,
+        error: s.ui.error && s.ui.error.at < entry.createdAt ? null : s.ui.error,
+      },
     }));
     switch (name) {
       case 'sessionStart':
@@ -517,6 +537,7 @@ export class Controller {
       }
       case 'disposition':
         update(this.store, (s) => R.applyNextStep(s, (value as { next: NextStep }).next));
+        void this.refreshStats();
         return;
       case 'next':
       case 'dial':
@@ -619,6 +640,39 @@ export class Controller {
       s.session.session?.state !== prev.session.session?.state
     )
       this.#armAutoDial(s);
+    this.#armIdleWatchdog(s);
+  }
+
+  /** On Play with nothing happening (a chained dial failed, Dialpad rate-limited us, a retry delay is due)
+   *  the client asks again by itself, backing off, so the agent is never left waiting on a silent screen. */
+  #armIdleWatchdog(s: StoreState): void {
+    const idle =
+      s.auth.phase === 'signed-in' &&
+      s.session.phase === 'active' &&
+      s.session.session?.state === 'PLAY' &&
+      !s.call.call &&
+      !s.preview.pending &&
+      !s.ui.dispo &&
+      s.outbox.entries.length === 0 &&
+      (s.preview.nothing === null || s.preview.nothing.nextDialableAt !== null);
+    if (!idle) {
+      if (this.#idleTimer) clearTimeout(this.#idleTimer);
+      this.#idleTimer = null;
+      if (s.call.call || s.preview.pending) this.#idleAttempt = 0;
+      return;
+    }
+    if (this.#idleTimer) return;
+    const nextAt = s.preview.nothing?.nextDialableAt ?? null;
+    const delay =
+      nextAt !== null
+        ? Math.max(1000, nextAt - this.now() + 500)
+        : backoffDelay(this.#idleAttempt++, this.#random(), IDLE_BACKOFF);
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      const cur = this.store.getState();
+      if (cur.session.session?.state === 'PLAY' && !cur.call.call && !cur.preview.pending && !cur.ui.dispo)
+        void this.requestNext();
+    }, delay);
   }
 
   /** The preview countdown: when it runs out (and the session is on Play) the client dials. */
@@ -682,8 +736,9 @@ export class Controller {
   }
 
   #clearTimers(): void {
-    for (const t of [this.#refreshTimer, this.#flushTimer, this.#dialTimer]) if (t) clearTimeout(t);
-    this.#refreshTimer = this.#flushTimer = this.#dialTimer = null;
+    for (const t of [this.#refreshTimer, this.#flushTimer, this.#dialTimer, this.#idleTimer])
+      if (t) clearTimeout(t);
+    this.#refreshTimer = this.#flushTimer = this.#dialTimer = this.#idleTimer = null;
     this.#dialTimerFor = null;
   }
 

@@ -20,6 +20,10 @@ export interface FakeCoordinator {
   current: SessionSnapshot | null;
   /** What POST /dial answers. */
   dialAnswer: NextStep;
+  /** What POST /disposition answers as `next` (default: idle in the session's state). */
+  dispositionNext: NextStep | null;
+  /** Called before answering (e.g. to push a socket event "while the server handles it"). */
+  onRequest: ((path: string) => void) | null;
 }
 
 const json = (status: number, body: unknown) =>
@@ -42,6 +46,8 @@ export function fakeCoordinator(): FakeCoordinator {
     session: sessionView(),
     current: snapshot(),
     dialAnswer: { kind: 'nothing', nothing: { reasons: [], nextDialableAt: null } },
+    dispositionNext: null,
+    onRequest: null,
     fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
       if (!f.online) throw new TypeError('Failed to fetch');
       const url = new URL(String(input), 'http://coordinator.test');
@@ -53,6 +59,7 @@ export function fakeCoordinator(): FakeCoordinator {
         body,
         idempotencyKey: headers.get('Idempotency-Key'),
       });
+      f.onRequest?.(url.pathname);
       switch (url.pathname) {
         case '/auth/config':
           return json(200, {
@@ -82,7 +89,7 @@ export function fakeCoordinator(): FakeCoordinator {
             callId: b.callId,
             code: b.code,
             queuedCells: 4,
-            next: { kind: 'idle', sessionState: f.session.state },
+            next: f.dispositionNext ?? { kind: 'idle', sessionState: f.session.state },
           });
         }
         default:

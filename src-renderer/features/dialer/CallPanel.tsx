@@ -32,7 +32,16 @@ export function CallPanel() {
   const call = useApp((s) => s.call.call);
   const dispo = useApp((s) => s.ui.dispo);
   const session = useApp((s) => s.session.session);
-  const outboxCount = useApp((s) => s.outbox.entries.length);
+  // What the outbox is waiting on, in words (a string: a stable selector result).
+  const waitingOn = useApp((s) =>
+    s.outbox.entries.some((e) => e.path === '/disposition')
+      ? 'Saving the disposition…'
+      : s.outbox.entries.some((e) => e.path === '/dial' || e.path === '/next')
+        ? 'Getting the next lead…'
+        : s.outbox.entries.length > 0
+          ? 'Sending…'
+          : null,
+  );
   const live = !!call && call.state !== 'ENDED' && call.state !== 'DISPOSED';
   const now = useNow(live);
 
@@ -44,7 +53,7 @@ export function CallPanel() {
         className="flex min-h-32 flex-col justify-center rounded-xl border border-slate-800 bg-slate-900/60 p-4"
       >
         <div role="status" className="text-3xl font-bold text-slate-300" data-testid="call-state">
-          {outboxCount > 0 ? 'Saving…' : playing ? 'Waiting for the next lead' : 'No call'}
+          {waitingOn ?? (playing ? 'Waiting for the next lead' : 'No call')}
         </div>
         <p className="mt-1 text-slate-400">
           {playing ? 'The next lead is dialed automatically.' : 'Press Play (Space) to dial.'}
