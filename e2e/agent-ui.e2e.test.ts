@@ -116,8 +116,22 @@ describe.skipIf(!built)('agent UI in Chromium against the real stack', () => {
       before.call.callId,
     );
     expect(after.preview.lead?.lead.rowId).toBe(before.lead.lead.rowId);
-    // The screen, not just the store: the same call state and lead are back on screen.
-    expect(await page.getByTestId('call-state').getAttribute('data-state')).toBe(after.call.call?.state);
+    // The screen, not just the store: the live call state is on screen. The call keeps moving (it may go
+    // from RINGING to CONNECTED while we look), so wait until the screen shows the store's state of the same
+    // moment rather than comparing two readings taken at different times.
+    await page.waitForFunction(
+      () => {
+        const s = (
+          window as unknown as {
+            __turbo?: { store: { getState(): { call: { call: { state: string } | null } } } };
+          }
+        ).__turbo?.store.getState();
+        const shown = document.querySelector('[data-testid="call-state"]')?.getAttribute('data-state');
+        return Boolean(s?.call.call) && shown === s?.call.call?.state;
+      },
+      null,
+      { timeout: LONG, polling: 100 },
+    );
     expect(await page.getByTestId('lead-name').textContent()).toBe(before.lead.lead.name);
     await endCall(stack.dialpad.url, before.call.callId, 'voicemail');
     await modalFor(before.call.callId);
