@@ -22,10 +22,7 @@ npx biome check .
 node scripts/check-layering.mjs
 
 echo "== typecheck (every target)"
-for cfg in tsconfig.shared.json tsconfig.server.json tsconfig.node.json tsconfig.web.json tsconfig.test.json; do
-  echo "-- $cfg"
-  npx tsc -p "$cfg"
-done
+bash scripts/typecheck.sh
 
 echo "== build the agent web UI (served by the coordinator, used by the e2e tests)"
 if [ -f vite.config.ts ]; then npx vite build --logLevel warn; fi
