@@ -22,6 +22,7 @@ import type { ServiceContext } from './context.js';
 import { proceed } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { withSessionLock } from './session-lock.js';
+import { publishStats } from './stats.js';
 import { callView, leadPreview } from './views.js';
 
 type Located = { tag: string; call: CallRecord };
@@ -100,13 +101,16 @@ async function advance(
   if (connects || talkMs > 0)
     await ctx.store.bumpAgentStats(call.agentEmail, { connects, talkMs: Math.max(0, talkMs) }, now);
   await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
+  if (call.state !== 'ENDED' && !connects) return true;
+  const session = await ctx.store.getSession(tag, call.sessionId);
   if (call.state === 'ENDED') {
-    const session = await ctx.store.getSession(tag, call.sessionId);
     const tab = session ? ctx.loadedTab(tag, session.campaignName) : null;
     const lead = tab?.get(call.rowId)?.lead;
     const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
     await ctx.publish(call.agentEmail, { type: 'SHOW_DISPO', call: callView(call), preview }, now);
   }
+  // Connects and talk time moved: the live stats follow (after SHOW_DISPO, which the agent acts on).
+  if (session) await publishStats(ctx, session, now);
   return true;
 }
 
@@ -243,6 +247,7 @@ export async function dispose(
     { completed: 1, successes: def.success ? 1 : 0, talkMs, code: input.code },
     now,
   );
+  await publishStats(ctx, session, now);
   const next = await chainAfter(ctx, session.tag, session.id, now);
   auditDisposition(ctx.log, {
     agent: call.agentEmail,

@@ -14,8 +14,9 @@ import { chainAfter, dispose, onDialpadEvent, RouterCache, sweepTimeouts } from 
 import { type DialerServiceDeps, ServiceContext } from './context.js';
 import { currentStep, dialPreview, pickAndDial, proceed, skipPreview } from './dialing.js';
 import { withSessionLock } from './session-lock.js';
+import { statsOf } from './stats.js';
 import type { TabCache } from './tab-cache.js';
-import { callView, leadPreview, previewView, sessionView, statsView } from './views.js';
+import { callView, leadPreview, previewView, sessionView } from './views.js';
 
 export type { DialerServiceDeps } from './context.js';
 
@@ -37,24 +38,11 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
   const locked = <T>(s: SessionRecord, fn: (token: string) => Promise<T>) =>
     withSessionLock(ctx.store, s.tag, s.id, ctx.ids(), fn, { ttlMs: ctx.lockTtlMs });
 
-  async function stats(s: SessionRecord | null, email: string, tab: TabCache | null, now: number) {
-    const leads = tab ? tab.counts(now) : { remaining: 0, total: 0 };
-    const [sessionCounters, agentCounters] = await Promise.all([
-      s ? ctx.store.sessionStats(s.tag, s.id) : null,
-      ctx.store.agentStats(email),
-    ]);
-    if (sessionCounters && s && sessionCounters.since === null) sessionCounters.since = s.startedAt;
-    return {
-      session: sessionCounters ? statsView(sessionCounters, leads, now) : null,
-      agent: statsView(agentCounters, leads, now),
-    };
-  }
-
   async function snapshot(s: SessionRecord, tab: TabCache, now: number): Promise<SessionSnapshot> {
     const call = s.callId ? await ctx.store.getCall(s.tag, s.callId) : null;
     const callLead = call ? tab.get(call.rowId)?.lead : undefined;
     const previewLead = s.preview ? tab.get(s.preview.rowId)?.lead : undefined;
-    const st = await stats(s, s.agentEmail, tab, now);
+    const st = await statsOf(ctx, s, s.agentEmail, tab, now);
     return {
       session: sessionView(s, tab.rules),
       call: call ? callView(call) : null,
@@ -180,7 +168,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       const agent = agentOf(principal);
       const s = await ctx.store.activeSessionOf(agent.email);
       const tab = s ? await ctx.tabFor(s, now) : null;
-      return stats(s, agent.email, tab, now);
+      return statsOf(ctx, s, agent.email, tab, now);
     },
 
     onDialpadEvent: (event, now) => onDialpadEvent(ctx, router, event, now),

@@ -14,6 +14,7 @@ import { scriptApiError } from '../redis/script-errors.js';
 import type { CallRecord, Outcome, PendingPreview, SessionRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 import { ownedOf } from './merge.js';
+import { publishStats } from './stats.js';
 import type { TabCache } from './tab-cache.js';
 import { callView, leadPreview, previewView } from './views.js';
 
@@ -270,6 +271,7 @@ async function dialLead(
   ctx.log.info({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
   await ctx.publish(s.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
+  await publishStats(ctx, s, now);
   const step: NextStep = {
     kind: 'call',
     call: callView(call),
@@ -349,6 +351,7 @@ export async function skipPreview(
     if (w.ok) {
       tab.applyWrite(r.lead, w.version, false);
       await ctx.store.bumpAgentStats(s.agentEmail, { skips: 1 }, now);
+      await publishStats(ctx, s, now);
       return;
     }
     if (w.failure !== 'VERSION_CONFLICT') throw scriptApiError(w.failure);

@@ -47,6 +47,11 @@ describe('agent cycle', () => {
     const first = played.next.kind === 'call' ? played.next : callOf(await ana.ok('dial', {}));
     const firstCallId = first.call.callId;
     expect(first.preview.lead.numbers[first.call.numberIndex]?.e164).toBe(first.call.phoneE164);
+    // live stats: the dial is counted on the socket (the screen never polls for it)
+    await socket.waitFor(
+      isEvent('STATS', (e) => e.type === 'STATS' && e.stats.callsInitiated === 1),
+      'STATS after the first dial',
+    );
 
     await endCall(stack.dialpad.url, firstCallId, 'hangup');
     const dispo = await socket.waitFor(
@@ -73,6 +78,17 @@ describe('agent cycle', () => {
     expect(d1.queuedCells).toBeGreaterThan(0);
     const second = callOf(d1.next);
     expect(second.call.callId).not.toBe(firstCallId);
+    await socket.waitFor(
+      isEvent(
+        'STATS',
+        (e) => e.type === 'STATS' && e.stats.callsCompleted === 1 && e.stats.dispositions.WRONG === 1,
+      ),
+      'STATS after the disposition',
+    );
+    await socket.waitFor(
+      isEvent('STATS', (e) => e.type === 'STATS' && e.stats.callsInitiated === 2),
+      'STATS after the chained dial',
+    );
 
     await endCall(stack.dialpad.url, second.call.callId, 'missed');
     const dispo2 = await socket.waitFor(

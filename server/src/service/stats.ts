@@ -1,0 +1,42 @@
+// Session and agent statistics: the counters the Store keeps, turned into StatsViews, and the live STATS
+// event. The agent's screen shows the session's numbers (the agent's lifetime ones when no session is
+// known), so STATS is published after everything that moves a counter: a dial (calls initiated), a connect
+// or a call end (connects, talk time), a disposition (completed, breakdown, success rate) and a skip.
+import type { StatsResponse } from '../../../src-shared/contracts/views.js';
+import type { SessionRecord } from '../store/types.js';
+import type { ServiceContext } from './context.js';
+import type { TabCache } from './tab-cache.js';
+import { statsView } from './views.js';
+
+/** GET /stats: the session's counters (null without a session) and the agent's lifetime ones. */
+export async function statsOf(
+  ctx: ServiceContext,
+  s: SessionRecord | null,
+  agentEmail: string,
+  tab: TabCache | null,
+  now: number,
+): Promise<StatsResponse> {
+  const leads = tab ? tab.counts(now) : { remaining: 0, total: 0 };
+  const [sessionCounters, agentCounters] = await Promise.all([
+    s ? ctx.store.sessionStats(s.tag, s.id) : null,
+    ctx.store.agentStats(agentEmail),
+  ]);
+  if (sessionCounters && s && sessionCounters.since === null) sessionCounters.since = s.startedAt;
+  return {
+    session: sessionCounters ? statsView(sessionCounters, leads, now) : null,
+    agent: statsView(agentCounters, leads, now),
+  };
+}
+
+/** Publishes the session's stats as a STATS event. Never throws: the state change it reports is saved, and
+ *  a lost STATS is corrected by the next one (or GET /stats). Uses the tab only if this instance has it
+ *  loaded (a webhook must not trigger a sheet read just to count leads). */
+export async function publishStats(ctx: ServiceContext, s: SessionRecord, now: number): Promise<void> {
+  try {
+    const tab = ctx.loadedTab(s.tag, s.campaignName);
+    const st = await statsOf(ctx, s, s.agentEmail, tab, now);
+    await ctx.publish(s.agentEmail, { type: 'STATS', stats: st.session ?? st.agent }, now);
+  } catch (err) {
+    ctx.log.warn({ err }, 'could not publish stats');
+  }
+}
