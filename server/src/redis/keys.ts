@@ -65,6 +65,9 @@ export const keys = {
   sheetFlushLock: (spreadsheetId: string) => `${PREFIX}:lock:{s:${spreadsheetId}}:sheetflush`,
   /** STRING: call id → tab tag, so a webhook (which knows only our call id) finds its call. */
   callLocator: (callId: string) => `${PREFIX}:callloc:{c:${callId}}`,
+  /** STRING with the preview lease as TTL: preview id → `<tabTag>|<sessionId>`, so a request naming a
+   *  preview of another agent's session is told 403 rather than 404. */
+  previewLocator: (previewId: string) => `${PREFIX}:previewloc:{p:${previewId}}`,
   /** STRING with TTL: webhook event dedupe. */
   event: (eventId: string) => `${PREFIX}:event:{e:${eventId}}`,
   /** STRING counter with TTL: the shared Sheets request budget for one minute window. */

@@ -35,6 +35,24 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
   const router = new RouterCache(ctx);
   const agentOf = (a: AgentPrincipal): AgentPrincipal => ({ email: a.email.trim().toLowerCase() });
 
+  /** A preview id that is not the caller's pending one: 403 when another agent's session claimed it (the
+   *  caller learns nothing else about it); otherwise the caller's own outcome follows (404, 409, idle). */
+  async function refuseForeignPreview(agent: AgentPrincipal, previewId: string): Promise<void> {
+    const where = await ctx.store.locatePreview(previewId);
+    const owner = where ? await ctx.store.getSession(where.tag, where.sessionId) : null;
+    if (owner && owner.agentEmail.toLowerCase() !== agent.email)
+      throw new ApiError('FORBIDDEN', "that preview belongs to another agent's session");
+  }
+
+  /** The caller's session; a request naming a preview of someone else's session is 403 even without one. */
+  async function sessionFor(agent: AgentPrincipal, previewId: string | undefined): Promise<SessionRecord> {
+    const s = await ctx.store.activeSessionOf(agent.email);
+    if (previewId !== undefined && s?.preview?.previewId !== previewId)
+      await refuseForeignPreview(agent, previewId);
+    if (!s) throw new ApiError('NO_ACTIVE_SESSION', 'no active session: start one first');
+    return s;
+  }
+
   const locked = <T>(s: SessionRecord, fn: (token: string) => Promise<T>) =>
     withSessionLock(ctx.store, s.tag, s.id, ctx.ids(), fn, { ttlMs: ctx.lockTtlMs });
 
@@ -136,7 +154,8 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     },
 
     async dial(principal, previewId, now) {
-      const s = await ctx.requireSession(agentOf(principal));
+      const agent = agentOf(principal);
+      const s = await sessionFor(agent, previewId);
       return locked(s, async (token) => {
         const fresh = await ctx.freshSession(s);
         if (fresh.callId) throw new ApiError('CALL_IN_PROGRESS', 'the session already has a call');
@@ -150,7 +169,8 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     },
 
     async skip(principal, previewId, now) {
-      const s = await ctx.requireSession(agentOf(principal));
+      const agent = agentOf(principal);
+      const s = await sessionFor(agent, previewId);
       return locked(s, async (token) => {
         const fresh = await ctx.freshSession(s);
         if (!fresh.preview || fresh.preview.previewId !== previewId)

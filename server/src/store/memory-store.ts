@@ -53,6 +53,7 @@ export class MemoryStore implements Store {
   readonly #leads = new Map<string, Map<string, LeadOverlay>>();
   readonly #calls = new Map<string, CallRecord>();
   readonly #locator = new Map<string, string>();
+  readonly #previews = new Map<string, Expiring>();
   readonly #timeouts = new Map<string, Map<string, number>>();
   readonly #dnc = new Map<string, Set<string>>();
   readonly #sessionStats = new Map<string, StatsCounters>();
@@ -284,6 +285,10 @@ export class MemoryStore implements Store {
       expiresAt: this.#clock() + i.leaseMs,
     });
     this.#bumpSession(s, { preview: clone(i.preview) });
+    this.#previews.set(i.preview.previewId, {
+      value: this.#k(i.tag, i.sessionId),
+      expiresAt: this.#clock() + i.leaseMs,
+    });
     this.#changed(i.tag, i.rowId);
     return { ok: true, version: this.#leadVersion(i.tag, i.rowId) };
   }
@@ -415,6 +420,13 @@ export class MemoryStore implements Store {
 
   async locateCall(callId: string): Promise<string | null> {
     return this.#locator.get(callId) ?? null;
+  }
+
+  async locatePreview(previewId: string): Promise<{ tag: string; sessionId: string } | null> {
+    const v = this.#live(this.#previews, previewId);
+    if (!v) return null;
+    const cut = v.lastIndexOf('|');
+    return { tag: v.slice(0, cut), sessionId: v.slice(cut + 1) };
   }
 
   async getCall(tag: string, callId: string): Promise<CallRecord | null> {

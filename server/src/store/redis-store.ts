@@ -318,6 +318,11 @@ export class RedisStore implements Store {
     return this.#redis.get(keys.callLocator(callId));
   }
 
+  async locatePreview(previewId: string): Promise<{ tag: string; sessionId: string } | null> {
+    const v = await this.#redis.get(keys.previewLocator(previewId));
+    return v ? parsePointer(v) : null;
+  }
+
   getCall(tag: string, callId: string): Promise<CallRecord | null> {
     return this.#tx.getCall(tag, callId);
   }

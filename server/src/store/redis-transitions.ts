@@ -67,7 +67,17 @@ export class RedisTransitions {
         i.rowId,
       ],
     );
-    return intOutcome(r);
+    const o = intOutcome(r);
+    // The locator (own slot) after the claim: lost in a crash in between, a foreign request gets 404
+    // instead of 403, nothing worse.
+    if (o.ok)
+      await this.#redis.set(
+        keys.previewLocator(i.preview.previewId),
+        `${i.tag}|${i.sessionId}`,
+        'PX',
+        i.leaseMs,
+      );
+    return o;
   }
 
   async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {

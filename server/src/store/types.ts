@@ -236,6 +236,8 @@ export interface Store {
 
   // ---- calls
   locateCall(callId: string): Promise<string | null>;
+  /** The session that claimed a preview (while its lease lasts), or null. */
+  locatePreview(previewId: string): Promise<{ tag: string; sessionId: string } | null>;
   getCall(tag: string, callId: string): Promise<CallRecord | null>;
   /** Live calls whose timeout deadline passed. */
   dueCalls(tag: string, now: number, limit: number): Promise<string[]>;

@@ -70,7 +70,11 @@ describe('agent cycle', () => {
     // another agent can neither dispose nor see this call
     const ben = await new TestAgent(BEN, stack.baseUrl).login();
     const foreign = await ben.raw('disposition', { callId: firstCallId, code: 'CORRECT' });
-    expect([403, 404, 409]).toContain(foreign.status);
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    const missing = await ben.raw('disposition', { callId: 'no-such-call', code: 'CORRECT' });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: 'CALL_NOT_FOUND' } });
     expect((await ana.ok('sessionCurrent')).call).toMatchObject({ callId: firstCallId, state: 'ENDED' });
 
     const d1 = await ana.ok('disposition', { callId: firstCallId, code: 'WRONG', notes: 'not them' });

@@ -339,6 +339,10 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.getSession(TAG, 's1'))?.preview?.previewId).toBe('p1');
       expect(await claim('s2', 'p2', 'r1')).toEqual({ ok: false, failure: 'LEAD_CLAIMED' });
       expect(await claim('s1', 'p3', 'r2')).toEqual({ ok: false, failure: 'PREVIEW_MISMATCH' });
+      // Who claimed a preview is known (a foreign request is 403, not 404); refused claims leave no trace.
+      expect(await store.locatePreview('p1')).toEqual({ tag: TAG, sessionId: 's1' });
+      expect(await store.locatePreview('p2')).toBeNull();
+      expect(await store.locatePreview('p3')).toBeNull();
       // A plain dial while a preview is pending is refused; dialing the preview keeps the claim.
       expect(await dial('s1', 'r2', 'c0')).toEqual({ ok: false, failure: 'PREVIEW_MISMATCH' });
       await store.acquireLock(TAG, 's1', 'T', 5_000);
