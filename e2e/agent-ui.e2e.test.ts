@@ -85,6 +85,12 @@ describe.skipIf(!built)('agent UI in Chromium against the real stack', () => {
     await page.getByTestId('call-state').waitFor();
     expect(await page.getByTestId('lead-name').textContent()).toBe(first.lead.lead.name);
     await waitForStore(page, (s) => s.call.call?.state === 'CONNECTED');
+    // Live stats (the server's STATS event after the dial): the call in progress already counts.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="stat-calls"]')?.textContent === '1',
+      null,
+      { timeout: LONG, polling: 100 },
+    );
     await screenshot(page, 'main-screen');
 
     await endCall(stack.dialpad.url, first.call.callId, 'hangup');

@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppStatus, DesktopBridge } from '../../src-shared/contracts/ipc';
 import { SNAPSHOT_KEY } from '../bridge/web';
-import { fakeCoordinator } from '../test/fake-coordinator';
-import { callView, endedCall, leadPreview, sessionView, snapshot } from '../test/fixtures';
+import { fakeCoordinator, ScriptedWebSocket } from '../test/fake-coordinator';
+import { callView, endedCall, leadPreview, sessionView, snapshot, statsView, T0 } from '../test/fixtures';
 import { makeController, R, signedIn } from '../test/harness';
 
 const disposers: (() => void)[] = [];
@@ -197,5 +197,75 @@ describe('never stuck on Play', () => {
     expect(store.getState().call.call).toBeNull();
     await until(() => store.getState().call.call?.callId === 'call-2', 10_000);
     expect(server.requests.filter((r) => r.path === '/dial')).toHaveLength(1);
+  });
+});
+
+describe('live stats', () => {
+  it('STATS events from the socket update the numbers; GET /stats is the fallback after each (re)connect', async () => {
+    ScriptedWebSocket.sockets = [];
+    const server = fakeCoordinator();
+    server.stats = statsView({ callsInitiated: 2, callsCompleted: 2 });
+    const playing = (s: Parameters<typeof signedIn>[0]) =>
+      R.applySnapshot(signedIn(s), snapshot({ stats: statsView({ callsInitiated: 0, callsCompleted: 0 }) }));
+    const { controller, store } = make(playing, server, ScriptedWebSocket);
+    const v = 1 as const;
+    const stats = () => store.getState().stats.stats;
+    const statsGets = () => server.requests.filter((r) => r.path === '/stats').length;
+
+    controller.socket.start();
+    await until(() => ScriptedWebSocket.sockets.length === 1);
+    const first = ScriptedWebSocket.sockets[0]!;
+    first.open();
+    first.receive({
+      v,
+      type: 'HELLO',
+      agentEmail: 'ana@example.com',
+      serverSeq: 10,
+      replayed: 0,
+      instanceId: 'a',
+    });
+    await until(() => stats()?.callsInitiated === 2);
+    expect(statsGets()).toBe(1);
+
+    // The dial of the next call: the server pushes the numbers with the live call counted.
+    first.receive({
+      v,
+      type: 'EVENT',
+      seq: 11,
+      at: T0,
+      event: { type: 'STATS', stats: statsView({ callsInitiated: 3 }) },
+    });
+    expect(stats()?.callsInitiated).toBe(3);
+    expect(first.sent).toContainEqual({ v, type: 'ACK', seq: 11 });
+
+    // Reconnect: GET /stats is asked again, and its older answer does not undo the event's numbers.
+    first.drop();
+    await until(() => ScriptedWebSocket.sockets.length === 2, 5000);
+    const second = ScriptedWebSocket.sockets[1]!;
+    second.open();
+    second.receive({
+      v,
+      type: 'HELLO',
+      agentEmail: 'ana@example.com',
+      serverSeq: 11,
+      replayed: 0,
+      instanceId: 'a',
+    });
+    await until(() => statsGets() === 2);
+    await controller.refreshStats(); // the same older answer, awaited: it is dropped
+    expect(stats()?.callsInitiated).toBe(3);
+    server.stats = statsView({ callsInitiated: 4, callsCompleted: 3 });
+    second.drop();
+    await until(() => ScriptedWebSocket.sockets.length === 3, 5000);
+    ScriptedWebSocket.sockets[2]!.open();
+    ScriptedWebSocket.sockets[2]!.receive({
+      v,
+      type: 'HELLO',
+      agentEmail: 'ana@example.com',
+      serverSeq: 11,
+      replayed: 0,
+      instanceId: 'a',
+    });
+    await until(() => stats()?.callsInitiated === 4);
   });
 });

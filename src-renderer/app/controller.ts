@@ -275,11 +275,12 @@ export class Controller {
     }
   }
 
-  /** GET /stats: the session's numbers after a disposition (also pushed as STATS events when the server does). */
+  /** GET /stats: the fallback for the live STATS events, after the socket (re)connects (events trimmed from
+   *  the replay window are not replayed) and after a disposition sent while the socket was down. */
   async refreshStats(): Promise<void> {
     try {
       const { session } = await this.api.call('stats');
-      if (session) update(this.store, (s) => ({ ...s, stats: { stats: session } }));
+      if (session) update(this.store, (s) => R.applyFetchedStats(s, session));
     } catch {
       // Stats are a nicety: the next answer or event brings them.
     }
@@ -537,7 +538,8 @@ export class Controller {
       }
       case 'disposition':
         update(this.store, (s) => R.applyNextStep(s, (value as { next: NextStep }).next));
-        void this.refreshStats();
+        // With the socket up the server's STATS event brings the new numbers.
+        if (!this.socket.isOpen) void this.refreshStats();
         return;
       case 'next':
       case 'dial':
@@ -577,6 +579,7 @@ export class Controller {
       case 'HELLO':
         update(this.store, (s) => ({ ...s, connection: { ...s.connection, apiReachable: true } }));
         void this.flush();
+        void this.refreshStats();
         return;
       case 'EVENT':
         update(this.store, (s) => R.applyAgentEvent(s, m.seq, m.event, this.now()));

@@ -38,6 +38,27 @@ describe('socket events', () => {
     expect(s2.stats.stats?.callsCompleted).toBe(99);
   });
 
+  it('a STATS event updates the numbers live (the call being dialed counts at once)', () => {
+    const s0 = R.applySnapshot(R.initialState(), snapshot({ stats: statsView({ callsInitiated: 0 }) }));
+    const s1 = R.applyAgentEvent(s0, 11, { type: 'STATS', stats: statsView({ callsInitiated: 1 }) }, T0);
+    expect(s1.stats.stats?.callsInitiated).toBe(1);
+    expect(s1.connection.lastSeq).toBe(11);
+  });
+
+  it('GET /stats after a reconnect never moves the numbers back behind what an event already showed', () => {
+    const s0 = R.applyAgentEvent(
+      R.applySnapshot(R.initialState(), snapshot()),
+      11,
+      { type: 'STATS', stats: statsView({ callsInitiated: 5, callsCompleted: 4, connects: 2 }) },
+      T0,
+    );
+    const stale = R.applyFetchedStats(s0, statsView({ callsInitiated: 4, callsCompleted: 4, connects: 2 }));
+    expect(stale.stats.stats?.callsInitiated).toBe(5);
+    const newer = R.applyFetchedStats(s0, statsView({ callsInitiated: 6, callsCompleted: 5, connects: 2 }));
+    expect(newer.stats.stats?.callsCompleted).toBe(5);
+    expect(R.applyFetchedStats(R.initialState(), statsView()).stats.stats).toEqual(statsView());
+  });
+
   it('never moves a call backwards when webhooks arrive out of order', () => {
     let s = R.applySnapshot(R.initialState(), snapshot());
     s = R.applyAgentEvent(

@@ -3,7 +3,13 @@
 // rules (stale versions dropped, a disposed call never reopens the modal, ...) are tested in one place.
 import type { SessionSnapshot } from '../../src-shared/contracts/http';
 import type { AppSnapshot, OutboxEntry } from '../../src-shared/contracts/ipc';
-import type { CallView, LeadPreview, NextStep, SessionView } from '../../src-shared/contracts/views';
+import type {
+  CallView,
+  LeadPreview,
+  NextStep,
+  SessionView,
+  StatsView,
+} from '../../src-shared/contracts/views';
 import type { AgentEvent } from '../../src-shared/contracts/ws';
 import type { DispositionCode } from '../../src-shared/domain/disposition';
 import { CALL_STATE_RANK } from '../../src-shared/domain/session';
@@ -157,6 +163,19 @@ export function applyAgentEvent(s: StoreState, seq: number, event: AgentEvent, n
     case 'ERROR':
       return setError(base, event.code, event.message, now);
   }
+}
+
+/** GET /stats, the fallback after a reconnect: the STATS events are the live source, so an answer that is
+ *  behind what they already showed (it was computed before an event that arrived first) is dropped. The
+ *  counters only grow within a session. */
+export function applyFetchedStats(s: StoreState, stats: StatsView): StoreState {
+  const cur = s.stats.stats;
+  if (cur && statsProgress(stats) < statsProgress(cur)) return s;
+  return { ...s, stats: { stats } };
+}
+
+function statsProgress(v: StatsView): number {
+  return v.callsInitiated + v.callsCompleted + v.connects + v.skips;
 }
 
 // ------------------------------------------------------------------------------------------- disposition

@@ -2,8 +2,9 @@
 // exercised by the e2e suite). It records every request (path, body, idempotency key) and can be switched
 // offline, so tests assert what the agent's actions put on the wire.
 import type { SessionSnapshot, TokenPair } from '../../src-shared/contracts/http';
-import type { NextStep, SessionView } from '../../src-shared/contracts/views';
-import { sessionView, snapshot, T0 } from './fixtures';
+import type { NextStep, SessionView, StatsView } from '../../src-shared/contracts/views';
+import type { ServerMessage } from '../../src-shared/contracts/ws';
+import { sessionView, snapshot, statsView, T0 } from './fixtures';
 
 export interface RecordedRequest {
   method: string;
@@ -24,6 +25,8 @@ export interface FakeCoordinator {
   dispositionNext: NextStep | null;
   /** Called before answering (e.g. to push a socket event "while the server handles it"). */
   onRequest: ((path: string) => void) | null;
+  /** What GET /stats answers as the session's numbers. */
+  stats: StatsView;
 }
 
 const json = (status: number, body: unknown) =>
@@ -48,6 +51,7 @@ export function fakeCoordinator(): FakeCoordinator {
     dialAnswer: { kind: 'nothing', nothing: { reasons: [], nextDialableAt: null } },
     dispositionNext: null,
     onRequest: null,
+    stats: statsView(),
     fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
       if (!f.online) throw new TypeError('Failed to fetch');
       const url = new URL(String(input), 'http://coordinator.test');
@@ -83,6 +87,8 @@ export function fakeCoordinator(): FakeCoordinator {
         }
         case '/dial':
           return json(200, f.dialAnswer);
+        case '/stats':
+          return json(200, { session: f.stats, agent: f.stats });
         case '/disposition': {
           const b = body as { callId: string; code: string };
           return json(200, {
@@ -110,5 +116,38 @@ export class SilentWebSocket {
   send(): void {}
   close(): void {
     this.readyState = 3;
+  }
+}
+
+/** A WebSocket the test drives: `open()` connects it (the client then sends AUTH), `receive()` delivers a
+ *  server message, `drop()` closes it as a network failure would. Every instance is kept in `sockets`. */
+export class ScriptedWebSocket {
+  static sockets: ScriptedWebSocket[] = [];
+  readyState = 0;
+  sent: unknown[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: MessageEvent) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor() {
+    ScriptedWebSocket.sockets.push(this);
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  receive(m: ServerMessage): void {
+    this.onmessage?.({ data: JSON.stringify(m) } as MessageEvent);
+  }
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+  close(): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.onclose?.();
+  }
+  drop(): void {
+    this.close();
   }
 }

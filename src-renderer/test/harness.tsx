@@ -27,6 +27,7 @@ export function signedIn(s: StoreState): StoreState {
 export function makeController(
   init?: (s: StoreState) => StoreState,
   server: FakeCoordinator = fakeCoordinator(),
+  WebSocketImpl: unknown = SilentWebSocket,
 ) {
   const store = createAppStore(init);
   const controller = new Controller({
@@ -35,7 +36,7 @@ export function makeController(
     baseUrl: 'http://coordinator.test',
     wsUrl: 'ws://coordinator.test/ws',
     fetch: server.fetch,
-    WebSocketImpl: SilentWebSocket as unknown as typeof WebSocket,
+    WebSocketImpl: WebSocketImpl as typeof WebSocket,
     random: () => 0,
   });
   return { controller, store, server };

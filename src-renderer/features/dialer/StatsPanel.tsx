@@ -1,4 +1,4 @@
-// Live session statistics (from STATS events): calls, connects, success, dials per hour, talk time, leads
+// Live session statistics (from STATS events): calls dialed (the live one included), connects, success, dials per hour, talk time, leads
 // left, and the disposition breakdown chart.
 import type { DispositionDef } from '../../../src-shared/domain/disposition';
 import { DEFAULT_DISPOSITIONS } from '../../../src-shared/domain/disposition';
@@ -28,7 +28,7 @@ export function StatsPanel() {
       {stats ? (
         <>
           <dl className="mt-2 grid grid-cols-3 gap-2">
-            <Stat label="Calls" value={String(stats.callsCompleted)} testId="stat-calls" />
+            <Stat label="Calls" value={String(stats.callsInitiated)} testId="stat-calls" />
             <Stat label="Connects" value={String(stats.connects)} />
             <Stat label="Success" value={`${Math.round(stats.successRate * 100)}%`} />
             <Stat label="Dials / hour" value={stats.dialsPerHour.toFixed(0)} />
