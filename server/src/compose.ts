@@ -141,6 +141,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     quota,
     breaker: sheetsBreaker,
     logger: logger.child({ component: 'flusher' }),
+    metrics: metrics.flusher,
   });
   const dialpad = new HttpDialpadGateway({ baseUrl: config.dialpad.baseUrl, apiKey: config.dialpad.apiKey });
   const bus = redis
@@ -155,6 +156,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     rules: campaignRulesLoader(config.campaignRules),
     logger: logger.child({ component: 'service' }),
     clock,
+    onCallStarted: () => metrics.observeCallStarted(),
   });
 
   const auth = new AuthService({

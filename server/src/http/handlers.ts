@@ -48,28 +48,19 @@ export function buildHandlers(d: HandlerDeps): Handlers {
     wsTicket: ({ principal, now }) => d.tickets.issue(who(principal).email, now),
     sessionStart: ({ principal, now }) => service.startSession(who(principal), now),
     sessionState: async ({ principal, body, now }) => {
-      const r = await service.setSessionState(who(principal), body.state, now);
-      metrics.observeNext(r.next);
-      return r;
+      return service.setSessionState(who(principal), body.state, now);
     },
     sessionCurrent: ({ principal, now }) => service.currentSession(who(principal), now),
     sessionResync: ({ principal, now }) => service.resync(who(principal), now),
     next: async ({ principal, now }) => service.next(who(principal), now),
-    dial: async ({ principal, body, now }) => {
-      const next = await service.dial(who(principal), body.previewId, now);
-      metrics.observeNext(next);
-      return next;
-    },
-    skip: async ({ principal, body, now }) => {
-      const next = await service.skip(who(principal), body.previewId, now);
-      metrics.observeNext(next);
-      return next;
-    },
+    // Calls initiated are counted by the service where Dialpad accepted them (compose.ts): a step that
+    // merely shows the call already in progress (PLAY again, a retried request) is not a new call.
+    dial: ({ principal, body, now }) => service.dial(who(principal), body.previewId, now),
+    skip: ({ principal, body, now }) => service.skip(who(principal), body.previewId, now),
     disposition: async ({ principal, body, now, ctx }) => {
       const agent = who(principal);
       const r = await service.dispose(agent, body, now);
       metrics.observeDisposition(r.code);
-      metrics.observeNext(r.next);
       auditDisposition(ctx.log, {
         agent: agent.email,
         callId: r.callId,

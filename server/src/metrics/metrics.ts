@@ -3,7 +3,8 @@
 // error rates) plus Sheets queue depth and quota use, circuit states and Redis health. Values that live
 // elsewhere (queue depth, quota, circuits, Redis memory) are read at scrape time through probes.
 import client, { type Counter, type Gauge, type Histogram, type Registry } from 'prom-client';
-import type { NextStep } from '../../../src-shared/contracts/views.js';
+import type { FlusherMetrics } from '../sheets/sheets-flusher.js';
+import { createFlusherMetrics } from './flusher-metrics.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -28,7 +29,11 @@ export class CoordinatorMetrics {
   readonly wsConnections: Gauge;
   readonly wsMessagesSent: Counter;
   readonly webhooks: Counter<'result'>;
+  /** Hooks for the SheetsFlusher (compose.ts passes them in). */
+  readonly flusher: FlusherMetrics;
   #probes: MetricProbes;
+  /** Queue depth the flusher saw after its last turn (used when the probe fails). */
+  #flusherDepth = Number.NaN;
   #completed = 0;
   #correct = 0;
 
@@ -97,9 +102,14 @@ export class CoordinatorMetrics {
       help: 'Sheet patches waiting in the write-behind queue',
       registers: reg,
       async collect() {
-        if (self.#probes.sheetsQueueDepth)
-          this.set(await self.#probes.sheetsQueueDepth().catch(() => Number.NaN));
+        const probed = self.#probes.sheetsQueueDepth
+          ? await self.#probes.sheetsQueueDepth().catch(() => Number.NaN)
+          : Number.NaN;
+        this.set(Number.isNaN(probed) ? self.#flusherDepth : probed);
       },
+    });
+    this.flusher = createFlusherMetrics(registry, (depth) => {
+      this.#flusherDepth = depth;
     });
     new client.Gauge({
       name: 'dialer_sheets_quota_used',
@@ -149,9 +159,9 @@ export class CoordinatorMetrics {
     this.#probes = { ...this.#probes, ...probes };
   }
 
-  /** Counts a call started by whatever step the API returned (dial, chained dial, play, skip). */
-  observeNext(next: NextStep): void {
-    if (next.kind === 'call') this.callsInitiated.inc();
+  /** A call Dialpad accepted (DialerServiceDeps.onCallStarted). */
+  observeCallStarted(): void {
+    this.callsInitiated.inc();
   }
 
   observeDisposition(code: string): void {

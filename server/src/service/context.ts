@@ -33,6 +33,8 @@ export interface DialerServiceDeps {
   dispositionLeaseMs?: number;
   /** How long a preview claim outlives its countdown. Default 10 min. */
   previewLeaseMs?: number;
+  /** Called once per call Dialpad accepted (the calls-initiated metric). */
+  onCallStarted?: () => void;
 }
 
 export class ServiceContext {
@@ -47,6 +49,7 @@ export class ServiceContext {
   readonly lockTtlMs: number;
   readonly dispositionLeaseMs: number;
   readonly previewLeaseMs: number;
+  readonly onCallStarted: () => void;
   readonly #rules: CampaignRulesLoader;
   readonly #tabs = new Map<string, TabCache>();
   #unsubscribe: Promise<() => Promise<void>> | null = null;
@@ -64,6 +67,7 @@ export class ServiceContext {
     this.lockTtlMs = deps.lockTtlMs ?? 5_000;
     this.dispositionLeaseMs = deps.dispositionLeaseMs ?? 30 * 60_000;
     this.previewLeaseMs = deps.previewLeaseMs ?? 10 * 60_000;
+    this.onCallStarted = deps.onCallStarted ?? (() => {});
   }
 
   rulesFor(campaignName: string): CampaignRules {

@@ -269,6 +269,7 @@ async function dialLead(
     throw new ApiError('DIALPAD_UNAVAILABLE', 'Dialpad could not start the call');
   }
   ctx.log.info({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
+  ctx.onCallStarted();
   await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
   await ctx.publish(s.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
   await publishStats(ctx, s, now);
