@@ -33,6 +33,9 @@ export interface DemoStackOptions {
   /** Seed of the lead data and of the Dialpad emulator's outcome mix. */
   seed?: number;
   sheetsFaults?: readonly FaultRule[];
+  /** Dialpad emulator options. The demo lifts the emulator's 5 initiate_call/min per-user limit
+   *  (`rateLimitPerMin: null`): an agent dialing back to back would hit 429 by the sixth call. Tests that
+   *  want the real limit pass `rateLimitPerMin: 5`. */
   dialpadOptions?: Partial<Omit<DialpadEmulatorOptions, 'users' | 'webhook'>>;
   /** Campaign rule overrides (CAMPAIGN_RULES); the demo default drops calling hours so it dials any time. */
   rules?: CampaignOverrides;
@@ -97,6 +100,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       outcomes: { mix: DEMO_OUTCOME_MIX },
       timings: { dialMs: 700, ringMs: 2500, talkMs: 5000, noAnswerMs: 4500, jitter: 0.3 },
       logger: createEmulatorLogger('dialpad-emulator', emulatorLevel),
+      rateLimitPerMin: null,
       ...o.dialpadOptions,
       users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
       webhook: { url: `${o.webhookBaseUrl ?? baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },
@@ -143,10 +147,30 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   }
 }
 
+/** DEMO_DIALPAD_RATE_LIMIT: initiate_call per minute per user in the emulator; absent or `off` = no limit. */
+export function demoRateLimit(raw: string | undefined): number | null {
+  if (!raw || raw === 'off') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`DEMO_DIALPAD_RATE_LIMIT ("${raw}"): a whole number of calls per minute, or "off"`);
+  return n;
+}
+
+/** The Dialpad line of the banner: what the emulator does, and its rate limit (off unless asked for). */
+export function dialpadBannerLine(url: string, rateLimitPerMin: number | null): string {
+  const limit =
+    rateLimitPerMin === null
+      ? "Dialpad's 5 calls/min per-user limit is OFF in the demo (DEMO_DIALPAD_RATE_LIMIT=5 to restore it)"
+      : `rate limit ${rateLimitPerMin} calls/min per agent, as Dialpad's (a faster agent gets 429)`;
+  return `  Dialpad:   emulator at ${url} (calls end by themselves after a few seconds; ${limit})`;
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
+  const rateLimitPerMin = demoRateLimit(process.env.DEMO_DIALPAD_RATE_LIMIT);
   const stack = await startDemoStack({
     port: Number.isInteger(port) ? port : 8080,
+    dialpadOptions: { rateLimitPerMin },
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
   });
@@ -161,7 +185,7 @@ async function main(): Promise<void> {
       : '  web UI not built yet: run npx vite build (then restart npm run demo); the API works meanwhile.',
     `  Store:     ${process.env.REDIS_URL ? `Redis at ${process.env.REDIS_URL}` : 'embedded (in-memory; set REDIS_URL to use Redis)'}`,
     `  Sheets:    emulator at ${stack.sheets.url} (browse ${stack.sheets.url}__emulator/)`,
-    `  Dialpad:   emulator at ${stack.dialpad.url} (calls end by themselves after a few seconds)`,
+    dialpadBannerLine(stack.dialpad.url, stack.dialpad.state.rateLimitPerMin),
     '',
     '  Log in as one of the demo agents (demo mode: pick the email on the login screen, no password):',
     ...stack.agents.map((a) => `    - ${a.email.padEnd(34)} ${a.name} (${a.campaignName})`),

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { type DemoStack, startDemoStack } from '../../src/demo.js';
-import { endCall, manualCalls, TestAgent } from './support/agent-client.js';
+import { hangUp as hangUpAt, manualCalls, TestAgent } from './support/agent-client.js';
 
 let stack: DemoStack;
 const ANA = 'ana@demo.turbodialer.example';
@@ -31,15 +31,7 @@ function value(text: string, name: string, labels = ''): number {
   return line ? Number(line.slice(series.length + 1)) : Number.NaN;
 }
 
-/** Ends the emulated call (Dialpad's user is free again) and waits for the coordinator to see it. */
-async function hangUp(agent: TestAgent, id: string): Promise<void> {
-  await endCall(stack.dialpad.url, id, 'hangup');
-  const deadline = Date.now() + 20_000;
-  while ((await agent.ok('sessionCurrent')).call?.state !== 'ENDED') {
-    if (Date.now() > deadline) throw new Error(`call ${id} never ended`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const hangUp = (agent: TestAgent, id: string) => hangUpAt(agent, stack.dialpad.url, id);
 
 const callId = (n: NextStep) => {
   if (n.kind !== 'call') throw new Error(`expected a call, got ${n.kind}`);

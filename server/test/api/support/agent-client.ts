@@ -101,6 +101,16 @@ export async function endCall(dialpadUrl: string, callId: string, state: 'hangup
   }
 }
 
+/** Ends the emulated call (the Dialpad user is free again) and waits until the coordinator has it ENDED. */
+export async function hangUp(agent: TestAgent, dialpadUrl: string, callId: string): Promise<void> {
+  await endCall(dialpadUrl, callId, 'hangup');
+  const deadline = Date.now() + 20_000;
+  while ((await agent.ok('sessionCurrent')).call?.state !== 'ENDED') {
+    if (Date.now() > deadline) throw new Error(`call ${callId} never ended`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export async function tabValues(
   sheetsUrl: string,
   spreadsheetId: string,
