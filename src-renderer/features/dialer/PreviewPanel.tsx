@@ -1,7 +1,7 @@
 // The preview countdown (campaigns with a countdown > 0): the next lead is shown, then dialed when the count
 // reaches zero on Play. Skip (S) marks it SKIPPED (MANUAL_SKIP); Dial now (D) dials at once.
 import { useApp, useController } from '../../app/context';
-import { previewRemainingMs } from '../../app/controller';
+import { previewRemainingMs } from '../../app/watchdogs';
 import { useNow } from '../../lib/useNow';
 
 export function PreviewPanel() {

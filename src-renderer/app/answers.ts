@@ -1,0 +1,89 @@
+// What the controller does with the server's answer to an outbox entry: apply the next step, chain the
+// next dial after Play, and turn a final refusal into the right screen (an already-recorded disposition is
+// silent, a failed session start goes back to "Not started", nothing-to-dial clears the preview).
+import type { SessionSnapshot } from '../../src-shared/contracts/http';
+import type { OutboxEntry } from '../../src-shared/contracts/ipc';
+import type { NextStep, SessionView } from '../../src-shared/contracts/views';
+import type { ApiCallError } from '../api/client';
+import * as R from '../store/reducers';
+import type { ControllerCore } from './core';
+
+export interface AnswerContext {
+  core: ControllerCore;
+  requestNext: () => Promise<void>;
+  refreshSession: () => Promise<void>;
+  refreshStats: () => Promise<void>;
+  socketOpen: () => boolean;
+}
+
+export function applyAnswer(ctx: AnswerContext, name: string, value: unknown, entry: OutboxEntry): void {
+  const { core } = ctx;
+  // A success clears errors older than this intent, not one the server pushed while handling it (e.g. the
+  // ERROR event of a chained dial that failed after the disposition was saved).
+  core.update((s) => ({
+    ...s,
+    ui: {
+      ...s.ui,
+      notice: s.outbox.entries.length === 0 ? null : s.ui.notice,
+      error: s.ui.error && s.ui.error.at < entry.createdAt ? null : s.ui.error,
+    },
+  }));
+  switch (name) {
+    case 'sessionStart':
+      core.update((s) => R.applySnapshot(s, value as SessionSnapshot));
+      return;
+    case 'sessionState': {
+      const v = value as { session: SessionView; next: NextStep };
+      core.update((s) =>
+        R.applyNextStep(
+          { ...s, session: { session: v.session, phase: v.session.state === 'STOP' ? 'ended' : 'active' } },
+          v.next,
+        ),
+      );
+      const s = core.state();
+      if (
+        v.session.state === 'PLAY' &&
+        v.next.kind === 'idle' &&
+        !s.call.call &&
+        !s.ui.dispo &&
+        s.outbox.entries.length === 0
+      )
+        void ctx.requestNext();
+      return;
+    }
+    case 'disposition':
+      core.update((s) => R.applyNextStep(s, (value as { next: NextStep }).next));
+      // With the socket up the server's STATS event brings the new numbers.
+      if (!ctx.socketOpen()) void ctx.refreshStats();
+      return;
+    case 'next':
+    case 'dial':
+    case 'skip':
+      core.update((s) => R.applyNextStep(s, value as NextStep));
+      return;
+  }
+}
+
+export function applyFinalError(ctx: AnswerContext, e: OutboxEntry, error: ApiCallError): void {
+  const { core } = ctx;
+  if (e.path === '/disposition' && (error.code === 'NO_CALL_PENDING' || error.code === 'CALL_NOT_FOUND')) {
+    // Already recorded (e.g. by a replay whose answer was lost): nothing for the agent to do.
+    core.update((s) => ({ ...s, ui: { ...s.ui, notice: null } }));
+    return;
+  }
+  if (e.path === '/session/start') {
+    if (error.code === 'SESSION_ALREADY_ACTIVE') {
+      void ctx.refreshSession();
+      return;
+    }
+    // No session (e.g. a wrong sheet header): back to "Not started", so Play or Retry can try again.
+    core.update((s) =>
+      s.session.phase === 'starting' ? { ...s, session: { ...s.session, phase: 'none' } } : s,
+    );
+  }
+  if (e.path === '/dial' && error.code === 'CALL_IN_PROGRESS') return;
+  if (error.code === 'NOTHING_TO_DIAL' || error.code === 'OUTSIDE_CALLING_HOURS') {
+    core.update((s) => ({ ...s, preview: { ...s.preview, pending: null } }));
+  }
+  core.fail(error);
+}

@@ -1,0 +1,85 @@
+// The disposition modal's actions (pick by code or key 1–6, notes, Esc, reopen, confirm into the outbox) and
+// the one entry point shared by in-page keys, desktop global shortcuts and tray commands.
+import type { ShortcutAction } from '../../src-shared/contracts/ipc';
+import { DEFAULT_DISPOSITIONS, type DispositionCode } from '../../src-shared/domain/disposition';
+import * as R from '../store/reducers';
+import type { ControllerCore } from './core';
+import type { OutboxSender } from './outbox';
+import type { SessionActions } from './session-actions';
+
+export class DispositionActions {
+  readonly #core: ControllerCore;
+  readonly #outbox: OutboxSender;
+  readonly #session: SessionActions;
+
+  constructor(core: ControllerCore, outbox: OutboxSender, session: SessionActions) {
+    this.#core = core;
+    this.#outbox = outbox;
+    this.#session = session;
+  }
+
+  pickDispo(code: DispositionCode): void {
+    this.#core.update((s) => R.pickDispo(s, code));
+  }
+
+  pickDispoByKey(key: number): void {
+    const catalog = this.#core.state().session.session?.catalog ?? DEFAULT_DISPOSITIONS;
+    const def = catalog.find((d) => d.key === key);
+    if (def) this.#core.update((s) => R.showDispo(R.pickDispo(s, def.code)));
+  }
+
+  setDispoNotes(notes: string): void {
+    this.#core.update((s) => R.setDispoNotes(s, notes));
+  }
+
+  hideDispo(): void {
+    this.#core.update(R.hideDispo);
+  }
+
+  showDispo(): void {
+    this.#core.update(R.showDispo);
+  }
+
+  /** Enter: the chosen disposition goes into the outbox (persisted first), then is sent. */
+  async confirmDispo(): Promise<void> {
+    const core = this.#core;
+    const d = core.state().ui.dispo;
+    if (!d?.code) return;
+    const notes = d.notes.trim();
+    const entry = this.#outbox.entry('/disposition', {
+      callId: d.callId,
+      code: d.code,
+      ...(notes ? { notes } : {}),
+    });
+    core.update((s) => R.confirmDispo(s, entry, d.callId));
+    await core.saveNow();
+    await this.#outbox.flush();
+  }
+
+  /** One entry point for in-page keys, global shortcuts and tray commands. */
+  dispatchShortcut(action: ShortcutAction): void {
+    const dispo = this.#core.state().ui.dispo;
+    const m = /^dispo-(\d)$/.exec(action);
+    if (m) {
+      if (dispo) this.pickDispoByKey(Number(m[1]));
+      return;
+    }
+    switch (action) {
+      case 'confirm':
+        if (dispo?.open) void this.confirmDispo();
+        else if (dispo) this.showDispo();
+        return;
+      case 'cancel':
+        if (dispo?.open) this.hideDispo();
+        return;
+      case 'toggle-play':
+        if (!dispo?.open) void this.#session.togglePlay();
+        return;
+      case 'stop':
+        if (!dispo?.open) void this.#session.setSessionState('STOP');
+        return;
+      case 'show-window':
+        return;
+    }
+  }
+}

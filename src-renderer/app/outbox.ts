@@ -1,0 +1,141 @@
+// The outbox sender: every state-changing request gets one Idempotency-Key per intent, is saved in the
+// snapshot before it leaves, and is sent in order, one at a time. An entry leaves only when the server
+// answered (success, or a final refusal); transient failures keep it and retry with backoff.
+import type { OutboxEntry } from '../../src-shared/contracts/ipc';
+import { backoffDelay } from '../api/backoff';
+import { ApiCallError, type ApiClient } from '../api/client';
+import { newId } from '../lib/ids';
+import * as R from '../store/reducers';
+import type { ControllerCore } from './core';
+
+const OUTBOX_BACKOFF = { baseMs: 1000, maxMs: 10_000, floorMs: 500 };
+
+export type IntentName = 'sessionStart' | 'sessionState' | 'next' | 'dial' | 'skip';
+
+const INTENT_PATHS: Record<IntentName, string> = {
+  sessionStart: '/session/start',
+  sessionState: '/session/state',
+  next: '/next',
+  dial: '/dial',
+  skip: '/skip',
+};
+
+export interface OutboxDeps {
+  /** The server accepted the entry: apply its answer (route name and parsed body). */
+  onAnswer: (name: string, value: unknown, entry: OutboxEntry) => void;
+  /** The server refused it for good: the entry is gone, tell the agent. */
+  onFinalError: (entry: OutboxEntry, error: ApiCallError) => void;
+}
+
+export class OutboxSender {
+  readonly #core: ControllerCore;
+  readonly #api: ApiClient;
+  readonly #deps: OutboxDeps;
+  #flushing = false;
+  #flushAgain = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #attempt = 0;
+
+  constructor(core: ControllerCore, api: ApiClient, deps: OutboxDeps) {
+    this.#core = core;
+    this.#api = api;
+    this.#deps = deps;
+  }
+
+  entry(path: string, body: unknown): OutboxEntry {
+    return { idempotencyKey: newId(), method: 'POST', path, body, createdAt: this.#core.now(), attempts: 0 };
+  }
+
+  /** A state-changing request: one idempotency key per intent, kept in the outbox until acknowledged. */
+  async intent(name: IntentName, body: object): Promise<void> {
+    const core = this.#core;
+    const entry = this.entry(INTENT_PATHS[name], body);
+    core.update((s) => ({ ...R.outboxAdd(s, entry), ui: { ...s.ui, busy: name } }));
+    await core.saveNow();
+    await this.flush();
+    core.update((s) => (s.ui.busy === name ? { ...s, ui: { ...s.ui, busy: null } } : s));
+  }
+
+  /** Sends the outbox in order, one at a time. Stops at the first transient failure and retries later. */
+  async flush(): Promise<void> {
+    if (this.#flushing) {
+      this.#flushAgain = true;
+      while (this.#flushing) await new Promise((r) => setTimeout(r, 20));
+      return;
+    }
+    this.#flushing = true;
+    try {
+      for (;;) {
+        this.#flushAgain = false;
+        await this.#flushOnce();
+        if (!this.#flushAgain) break;
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /** Signed in again: the next failure starts the backoff from the beginning. */
+  resetBackoff(): void {
+    this.#attempt = 0;
+  }
+
+  /** Cancels a pending retry (the caller flushes now instead). */
+  cancelRetry(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  async #flushOnce(): Promise<void> {
+    const core = this.#core;
+    for (;;) {
+      const s = core.state();
+      const e = s.outbox.entries[0];
+      if (!e) return;
+      if (!s.auth.accessToken) return; // sent after sign-in
+      if (!R.isReplayable(e, core.now())) {
+        core.update((st) => R.outboxAck(st, e.idempotencyKey));
+        continue;
+      }
+      core.update((st) => R.outboxAttempt(st, e.idempotencyKey));
+      try {
+        const { name, value } = await this.#api.replay(e.path, e.body, e.idempotencyKey);
+        core.update((st) => R.outboxAck(st, e.idempotencyKey));
+        this.#attempt = 0;
+        this.#deps.onAnswer(name, value, e);
+        await core.saveNow();
+      } catch (err) {
+        const error = err instanceof ApiCallError ? err : new ApiCallError('CLIENT', String(err), 0);
+        if (error.transient || error.code === 'UNAUTHENTICATED' || error.code === 'TOKEN_EXPIRED') {
+          this.#scheduleRetry(error);
+          return;
+        }
+        core.update((st) => R.outboxAck(st, e.idempotencyKey));
+        await core.saveNow();
+        this.#deps.onFinalError(e, error);
+      }
+    }
+  }
+
+  #scheduleRetry(error: ApiCallError): void {
+    if (error.code === 'NETWORK' || error.code === 'HTTP') {
+      this.#core.update((s) =>
+        s.outbox.entries.some((e) => e.path === '/disposition')
+          ? {
+              ...s,
+              ui: {
+                ...s.ui,
+                notice: 'Disposition saved on this computer: it is sent as soon as the server is back.',
+              },
+            }
+          : s,
+      );
+    }
+    if (this.#timer) return;
+    const delay = backoffDelay(this.#attempt++, this.#core.random(), OUTBOX_BACKOFF);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.flush();
+    }, delay);
+  }
+}
