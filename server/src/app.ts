@@ -12,6 +12,7 @@ import { registerWebhookRoute } from './http/webhook.js';
 import type { WebhookDeduper } from './dialpad/webhook-deduper.js';
 import type { IdempotencyOptions } from './idempotency/guard.js';
 import type { IdempotencyStore } from './idempotency/store.js';
+import type { HandlerDeps } from './http/handlers.js';
 import type { Logger } from './logger.js';
 import type { CoordinatorMetrics } from './metrics/metrics.js';
 import type { DialerService, DialpadWebhookVerifier } from './ports.js';
@@ -27,6 +28,7 @@ export interface AppDeps {
   webhook: { verifier: DialpadWebhookVerifier; deduper: WebhookDeduper };
   metrics: CoordinatorMetrics;
   readiness: () => Promise<ReadyReport>;
+  desktop: HandlerDeps['desktop'];
   clock?: () => number;
   /** Built web UI (dist/renderer); null/absent = API only. */
   webDistDir?: string | null;
@@ -67,6 +69,7 @@ export function createApp(d: AppDeps): BuiltApp {
     tickets: d.tickets,
     metrics: d.metrics,
     readiness: d.readiness,
+    desktop: d.desktop,
   });
   registerApiRoutes(app, {
     handlers,

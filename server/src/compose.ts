@@ -14,6 +14,7 @@ import { MemoryRefreshTokenStore, RedisRefreshTokenStore } from './auth/refresh-
 import type { AppConfig } from './config.js';
 import { HttpDialpadGateway } from './dialpad/http-dialpad-gateway.js';
 import { MemoryWebhookDeduper, RedisWebhookDeduper } from './dialpad/webhook-deduper.js';
+import { MemoryInstallReportStore, RedisInstallReportStore } from './desktop/install-reports.js';
 import { JwtWebhookVerifier } from './dialpad/webhook-verifier.js';
 import { MemoryAgentEventBus } from './events/memory-bus.js';
 import { RedisAgentEventBus } from './events/redis-bus.js';
@@ -168,11 +169,13 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     demoMode: config.demoMode,
   });
   const tickets = redis ? new RedisWsTicketStore(redis) : new MemoryWsTicketStore();
+  const installReports = redis ? new RedisInstallReportStore(redis) : new MemoryInstallReportStore();
   const circuits = () => ({ sheets: sheetsBreaker.state(), dialpad: dialpad.breaker.state() });
   metrics.setProbes({
     sheetsQueueDepth: () => queue.depth(),
     sheetsQuotaUsed: (bucket) => quota.used(bucket, clock()),
     circuits,
+    desktopInstalls: async () => (await installReports.all()).map((r) => r.report),
     ...(redis ? { redisMemory: () => redisMemory(redis) } : {}),
   });
   const readiness = async (): Promise<ReadyReport> => {
@@ -209,6 +212,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     },
     metrics,
     readiness,
+    desktop: { reports: installReports, msiLatestVersion: config.desktop.msiLatestVersion },
     clock,
     webDistDir: config.webDistDir,
     isDraining: () => draining,

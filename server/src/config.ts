@@ -83,6 +83,12 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
   /** How often calls whose ending webhook never came are swept into the disposition modal. */
   CALL_SWEEP_INTERVAL_MS: int(200, 600_000).default(5_000),
+  /** The desktop MSI version IT is rolling out: older MSI installs are told "newer MSI due". */
+  DESKTOP_MSI_LATEST_VERSION: z
+    .string()
+    .trim()
+    .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'expected a version such as 1.4.0')
+    .optional(),
 });
 
 export type CampaignOverrides = Record<string, Partial<Omit<z.infer<typeof CampaignRulesSchema>, 'name'>>>;
@@ -118,6 +124,7 @@ export interface AppConfig {
   webDistDir: string;
   shutdownGraceMs: number;
   callSweepIntervalMs: number;
+  desktop: { msiLatestVersion: string | null };
 }
 
 export class ConfigError extends Error {
@@ -216,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webDistDir: e.WEB_DIST_DIR,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_MS,
+    desktop: { msiLatestVersion: e.DESKTOP_MSI_LATEST_VERSION ?? null },
   };
 }
 

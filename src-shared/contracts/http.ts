@@ -88,6 +88,34 @@ export const ReadySchema = z.object({
   sheetsQueueDepth: z.number().int(),
 });
 
+/** How a desktop copy was installed (src-main's detectInstallType). Only MSI installs are updated by IT. */
+export const DesktopInstallTypeSchema = z.enum(['msi', 'nsis', 'dmg', 'appimage', 'deb', 'unknown']);
+export type DesktopInstallType = z.infer<typeof DesktopInstallTypeSchema>;
+
+/** POST /desktop/install-report: the desktop app's version, update channel and install type (best effort). */
+export const DesktopInstallReportSchema = z
+  .object({
+    appVersion: z
+      .string()
+      .trim()
+      .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'a semantic version such as 1.4.0')
+      .max(64),
+    channel: z.enum(['stable', 'beta']),
+    installType: DesktopInstallTypeSchema,
+    platform: z.string().trim().min(1).max(32),
+    arch: z.string().trim().min(1).max(32),
+  })
+  .strict();
+export type DesktopInstallReport = z.infer<typeof DesktopInstallReportSchema>;
+
+/** The coordinator's answer: IT policy hints for this copy. `newerMsiDue` is the MSI version IT is rolling
+ *  out (DESKTOP_MSI_LATEST_VERSION) when it is newer than an MSI install's, else null. */
+export const DesktopInstallReportResponseSchema = z.object({
+  recordedAt: z.number().int(),
+  policy: z.object({ newerMsiDue: z.string().nullable() }),
+});
+export type DesktopInstallReportResponse = z.infer<typeof DesktopInstallReportResponseSchema>;
+
 interface RouteContract<B extends z.ZodType, R extends z.ZodType> {
   method: 'GET' | 'POST';
   path: string;
@@ -230,6 +258,15 @@ export const HTTP_API = {
     body: Empty,
     response: ReadySchema,
     auth: false,
+    idempotent: false,
+  }),
+  /** Replaces the caller's latest report (an upsert of the same facts: naturally idempotent, no key). */
+  desktopInstallReport: route({
+    method: 'POST',
+    path: '/desktop/install-report',
+    body: DesktopInstallReportSchema,
+    response: DesktopInstallReportResponseSchema,
+    auth: true,
     idempotent: false,
   }),
 } as const;

@@ -3,6 +3,8 @@
 import type { z } from 'zod';
 import type { HttpApi, ResponseBody, RouteName } from '../../../src-shared/contracts/http.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { InstallReportStore } from '../desktop/install-reports.js';
+import { newerMsiDue } from '../desktop/msi-policy.js';
 import { auditDisposition } from '../logger.js';
 import type { CoordinatorMetrics } from '../metrics/metrics.js';
 import type { AgentPrincipal, DialerService } from '../ports.js';
@@ -17,6 +19,8 @@ export interface HandlerDeps {
   tickets: WsTicketStore;
   metrics: CoordinatorMetrics;
   readiness: () => Promise<ReadyReport>;
+  /** Desktop install reports and the MSI version IT is rolling out (DESKTOP_MSI_LATEST_VERSION). */
+  desktop: { reports: InstallReportStore; msiLatestVersion: string | null };
 }
 
 export interface HandlerInput<N extends RouteName> {
@@ -77,6 +81,10 @@ export function buildHandlers(d: HandlerDeps): Handlers {
       const r = await d.readiness();
       if (r.status === 'not_ready') setStatus(503);
       return r;
+    },
+    desktopInstallReport: async ({ principal, body, now }) => {
+      await d.desktop.reports.save(who(principal).email, body, now);
+      return { recordedAt: now, policy: { newerMsiDue: newerMsiDue(body, d.desktop.msiLatestVersion) } };
     },
   };
 }

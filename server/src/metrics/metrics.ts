@@ -15,6 +15,8 @@ export interface MetricProbes {
   circuits?: () => { sheets: CircuitState; dialpad: CircuitState };
   /** used_memory and maxmemory from INFO memory (0 = no limit). */
   redisMemory?: () => Promise<{ used: number; max: number }>;
+  /** Every agent's latest desktop install report. */
+  desktopInstalls?: () => Promise<{ appVersion: string; channel: string; installType: string }[]>;
 }
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 0.5, open: 1 };
@@ -133,6 +135,19 @@ export class CoordinatorMetrics {
         if (!c) return;
         this.set({ circuit: 'sheets' }, CIRCUIT_VALUE[c.sheets]);
         this.set({ circuit: 'dialpad' }, CIRCUIT_VALUE[c.dialpad]);
+      },
+    });
+    new client.Gauge({
+      name: 'dialer_desktop_installs',
+      help: 'Agents whose desktop app last reported this version, update channel and install type',
+      labelNames: ['version', 'channel', 'install_type'],
+      registers: reg,
+      async collect() {
+        const all = await self.#probes.desktopInstalls?.().catch(() => null);
+        if (!all) return;
+        this.reset(); // a version nobody runs any more disappears
+        for (const r of all)
+          this.inc({ version: r.appVersion, channel: r.channel, install_type: r.installType });
       },
     });
     new client.Gauge({

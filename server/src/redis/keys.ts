@@ -68,6 +68,8 @@ export const keys = {
   /** STRING with the preview lease as TTL: preview id → `<tabTag>|<sessionId>`, so a request naming a
    *  preview of another agent's session is told 403 rather than 404. */
   previewLocator: (previewId: string) => `${PREFIX}:previewloc:{p:${previewId}}`,
+  /** HASH: agent email → its desktop app's latest install report (JSON); read whole for /metrics. */
+  desktopInstalls: () => `${PREFIX}:desktop:installs`,
   /** STRING with TTL: webhook event dedupe. */
   event: (eventId: string) => `${PREFIX}:event:{e:${eventId}}`,
   /** STRING counter with TTL: the shared Sheets request budget for one minute window. */

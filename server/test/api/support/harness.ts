@@ -14,6 +14,11 @@ import type { OidcVerifier } from '../../../src/auth/oidc.js';
 import { MemoryRefreshTokenStore, RedisRefreshTokenStore } from '../../../src/auth/refresh-tokens.js';
 import { MemoryWebhookDeduper, RedisWebhookDeduper } from '../../../src/dialpad/webhook-deduper.js';
 import { JwtWebhookVerifier } from '../../../src/dialpad/webhook-verifier.js';
+import {
+  type InstallReportStore,
+  MemoryInstallReportStore,
+  RedisInstallReportStore,
+} from '../../../src/desktop/install-reports.js';
 import { MemoryAgentEventBus } from '../../../src/events/memory-bus.js';
 import { RedisAgentEventBus } from '../../../src/events/redis-bus.js';
 import { MemoryIdempotencyStore, RedisIdempotencyStore } from '../../../src/idempotency/store.js';
@@ -53,6 +58,8 @@ export interface HarnessOptions {
   /** Collects log lines (JSON objects). */
   logLines?: Record<string, unknown>[];
   instanceId?: string;
+  /** DESKTOP_MSI_LATEST_VERSION. */
+  msiLatestVersion?: string | null;
 }
 
 export interface Harness {
@@ -65,6 +72,7 @@ export interface Harness {
   recording: RecordingService | null;
   tokens: AccessTokens;
   metrics: CoordinatorMetrics;
+  installReports: InstallReportStore;
   login(email: string): Promise<TokenPair>;
   close(): Promise<void>;
 }
@@ -93,6 +101,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const metrics = new CoordinatorMetrics();
   const bus = o.bus ?? (redis ? new RedisAgentEventBus(redis) : new MemoryAgentEventBus());
   const tickets = redis ? new RedisWsTicketStore(redis) : new MemoryWsTicketStore();
+  const installReports = redis ? new RedisInstallReportStore(redis) : new MemoryInstallReportStore();
+  metrics.setProbes({ desktopInstalls: async () => (await installReports.all()).map((r) => r.report) });
   const { app } = createApp({
     logger,
     service,
@@ -110,6 +120,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       circuits: { sheets: 'closed', dialpad: 'closed' },
       sheetsQueueDepth: 0,
     }),
+    desktop: { reports: installReports, msiLatestVersion: o.msiLatestVersion ?? null },
   });
   const server = createServer(app);
   const hub = attachWsHub(server, {
@@ -135,6 +146,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     recording,
     tokens,
     metrics,
+    installReports,
     async login(email: string) {
       const res = await fetch(`${url}/auth/login`, {
         method: 'POST',
