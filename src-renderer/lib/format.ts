@@ -20,6 +20,24 @@ export function formatTalkTime(seconds: number): string {
   return m >= 10 ? `${m}m` : `${m}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
+/** When something happens, for a sentence: "at 14:05" today, "tomorrow at 08:00", "on Sat at 08:00" within a
+ *  week, "on Sat 12 Dec at 08:00" beyond (a bare clock time days ahead would read as today). */
+export function formatWhen(epochMs: number, now: number): string {
+  const d = new Date(epochMs);
+  const clock = formatClock(epochMs);
+  const days = Math.round((startOfDay(d) - startOfDay(new Date(now))) / 86_400_000);
+  if (days <= 0) return `at ${clock}`;
+  if (days === 1) return `tomorrow at ${clock}`;
+  const weekday = d.toLocaleDateString('en-US', { weekday: 'short' });
+  if (days < 7) return `on ${weekday} at ${clock}`;
+  const month = d.toLocaleDateString('en-US', { month: 'short' });
+  return `on ${weekday} ${d.getDate()} ${month} at ${clock}`;
+}
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
 /** Local clock time HH:MM of an epoch-ms instant. */
 export function formatClock(epochMs: number): string {
   const d = new Date(epochMs);

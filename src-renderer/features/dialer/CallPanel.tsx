@@ -32,6 +32,7 @@ export function CallPanel() {
   const call = useApp((s) => s.call.call);
   const dispo = useApp((s) => s.ui.dispo);
   const session = useApp((s) => s.session.session);
+  const previewOrNothing = useApp((s) => s.preview.pending !== null || s.preview.nothing !== null);
   // What the outbox is waiting on, in words (a string: a stable selector result).
   const waitingOn = useApp((s) =>
     s.outbox.entries.some((e) => e.path === '/disposition')
@@ -46,6 +47,9 @@ export function CallPanel() {
   const now = useNow(live);
 
   if (!call) {
+    // The preview countdown or the "nothing to dial" panel says what happens next; a "waiting" line on top
+    // of it would contradict it.
+    if (previewOrNothing) return null;
     const playing = session?.state === 'PLAY';
     return (
       <section

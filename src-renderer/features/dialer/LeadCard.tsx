@@ -1,7 +1,7 @@
 // The lead preview: name, every number with its status chip (the one being dialed highlighted), notes,
 // attempt count, last outcome and the lead's calling-window state.
 import { useApp } from '../../app/context';
-import { formatClock } from '../../lib/format';
+import { formatWhen } from '../../lib/format';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
 import { StatusChip } from './StatusChip';
 
@@ -18,7 +18,12 @@ export function LeadCard() {
   usePhoneFormat();
   const lead = useApp((s) => s.preview.lead);
   const call = useApp((s) => s.call.call);
+  const playing = useApp((s) => s.session.session?.state === 'PLAY');
+  const nothing = useApp((s) => s.preview.nothing !== null);
   if (!lead) {
+    // On Play the call panel (or the nothing panel) already says what is happening; an empty card would
+    // only repeat "press Play" to someone who did.
+    if (playing || nothing) return null;
     return (
       <section aria-labelledby="lead-h" className="rounded-xl border border-slate-800 bg-slate-900/60 p-4">
         <h2 id="lead-h" className="text-sm font-semibold tracking-wider text-slate-400 uppercase">
@@ -29,7 +34,8 @@ export function LeadCard() {
     );
   }
   const l = lead.lead;
-  const dialing = call && call.leadRowId === l.rowId ? call.numberIndex : lead.numberIndex;
+  const onCall = !!call && call.leadRowId === l.rowId;
+  const dialing = onCall ? call.numberIndex : lead.numberIndex;
   const numbers = l.numbers.filter((n) => n.raw.trim() !== '' || n.e164);
   const w = lead.window;
   return (
@@ -52,7 +58,7 @@ export function LeadCard() {
           <dd className="font-semibold text-white">{l.lastOutcome || '—'}</dd>
         </div>
         <div>
-          <dt className="text-slate-400">Lead time</dt>
+          <dt className="text-slate-400">Their local time</dt>
           <dd className="font-semibold text-white tabular-nums">
             {w.localTime} <span className="font-normal text-slate-400">{w.timeZone}</span>
           </dd>
@@ -85,13 +91,13 @@ export function LeadCard() {
               </span>
               {active ? (
                 <span className="hidden text-xs font-semibold whitespace-nowrap text-amber-300 uppercase sm:inline">
-                  dialing this
+                  {onCall ? 'this call' : 'next up'}
                 </span>
               ) : null}
               <span className="ml-auto flex items-center gap-2">
                 {n.retryAt && n.status !== 'CORRECT' ? (
                   <span className="text-xs whitespace-nowrap text-slate-400">
-                    retry {formatClock(n.retryAt)}
+                    retry {formatWhen(n.retryAt, Date.now())}
                   </span>
                 ) : null}
                 {n.skipReason ? (

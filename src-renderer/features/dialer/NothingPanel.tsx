@@ -1,6 +1,7 @@
 // "Nothing to dial": why (leads per blocking reason) and when something becomes dialable again.
 import { useApp } from '../../app/context';
-import { formatClock } from '../../lib/format';
+import { formatWhen } from '../../lib/format';
+import { useNow } from '../../lib/useNow';
 
 const REASON: Record<string, string> = {
   SIBLING_CORRECT: 'done (a number was correct)',
@@ -14,6 +15,7 @@ const REASON: Record<string, string> = {
 
 export function NothingPanel() {
   const nothing = useApp((s) => s.preview.nothing);
+  const now = useNow(!!nothing, 60_000);
   if (!nothing) return null;
   // "Outside calling hours" only when the window is what blocks everything still open (no retry pending).
   const blocking = nothing.reasons.filter(
@@ -31,7 +33,7 @@ export function NothingPanel() {
       </h2>
       <p className="mt-1 text-slate-300">
         {nothing.nextDialableAt
-          ? `The next lead becomes dialable at ${formatClock(nothing.nextDialableAt)}. Stay on Play and it is dialed then.`
+          ? `The next lead can be dialed ${formatWhen(nothing.nextDialableAt, now)}. Stay on Play and it is dialed then.`
           : 'Every lead is finished. Ask your team lead for more leads.'}
       </p>
       {nothing.reasons.length > 0 ? (

@@ -30,7 +30,7 @@ export function SessionControls() {
         aria-live="polite"
         data-testid="session-state"
         data-state={state ?? 'NONE'}
-        className={`min-w-36 rounded-lg px-4 py-2 text-center text-xl font-extrabold tracking-wide uppercase ${tone}`}
+        className={`min-w-28 rounded-lg px-3 py-2 text-center text-lg font-extrabold tracking-wide uppercase sm:min-w-36 sm:px-4 sm:text-xl ${tone}`}
       >
         {label}
       </div>
@@ -41,7 +41,7 @@ export function SessionControls() {
         aria-pressed={playing}
         disabled={phase === 'starting'}
         onClick={() => void c.togglePlay()}
-        className={`rounded-lg px-5 py-2 text-lg font-bold ${
+        className={`rounded-lg px-3 py-2 text-lg font-bold sm:px-5 ${
           playing
             ? 'bg-amber-400 text-slate-950 hover:bg-amber-300'
             : 'bg-emerald-500 text-slate-950 hover:bg-emerald-400'
@@ -53,7 +53,7 @@ export function SessionControls() {
         type="button"
         disabled={!session || state === 'STOP' || busy === 'sessionState'}
         onClick={() => void c.setSessionState('STOP')}
-        className="rounded-lg border-2 border-rose-400/80 px-4 py-2 text-lg font-bold text-rose-200 hover:bg-rose-500/20 disabled:opacity-40"
+        className="rounded-lg border-2 border-rose-400/80 px-3 py-2 text-lg font-bold sm:px-4 text-rose-200 hover:bg-rose-500/20 disabled:opacity-40"
       >
         ■ Stop
       </button>
