@@ -6,6 +6,9 @@ import type { StoreState } from '../store/types';
 import type { ControllerCore } from './core';
 
 const IDLE_BACKOFF = { baseMs: 5000, maxMs: 30_000, floorMs: 3000 };
+/** A far nextDialableAt is re-asked hourly: setTimeout fires at once beyond 2^31 ms (24.8 days), which would
+ *  turn a "calling resumes next month" into a request loop. */
+const MAX_IDLE_WAIT_MS = 3_600_000;
 
 /** Milliseconds left on a preview countdown. dialAt is the server's clock: clamped to the configured countdown
  *  so a skewed client clock can neither dial at once nor wait forever. */
@@ -70,7 +73,7 @@ export class Watchdogs {
     const nextAt = s.preview.nothing?.nextDialableAt ?? null;
     const delay =
       nextAt !== null
-        ? Math.max(1000, nextAt - this.#core.now() + 500)
+        ? Math.min(MAX_IDLE_WAIT_MS, Math.max(1000, nextAt - this.#core.now() + 500))
         : backoffDelay(this.#idleAttempt++, this.#core.random(), IDLE_BACKOFF);
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = null;

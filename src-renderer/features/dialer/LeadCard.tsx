@@ -18,21 +18,9 @@ export function LeadCard() {
   usePhoneFormat();
   const lead = useApp((s) => s.preview.lead);
   const call = useApp((s) => s.call.call);
-  const playing = useApp((s) => s.session.session?.state === 'PLAY');
-  const nothing = useApp((s) => s.preview.nothing !== null);
-  if (!lead) {
-    // On Play the call panel (or the nothing panel) already says what is happening; an empty card would
-    // only repeat "press Play" to someone who did.
-    if (playing || nothing) return null;
-    return (
-      <section aria-labelledby="lead-h" className="rounded-xl border border-slate-800 bg-slate-900/60 p-4">
-        <h2 id="lead-h" className="text-sm font-semibold tracking-wider text-slate-400 uppercase">
-          Lead
-        </h2>
-        <p className="mt-3 text-slate-400">No lead yet. Press Play (Space) to start dialing.</p>
-      </section>
-    );
-  }
+  // No lead: the call panel (or the preview / nothing panel) already says what to do; an empty card would
+  // only repeat it.
+  if (!lead) return null;
   const l = lead.lead;
   const onCall = !!call && call.leadRowId === l.rowId;
   const dialing = onCall ? call.numberIndex : lead.numberIndex;

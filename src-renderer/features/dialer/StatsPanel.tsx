@@ -30,7 +30,10 @@ export function StatsPanel() {
           <dl className="mt-2 grid grid-cols-3 gap-2">
             <Stat label="Calls" value={String(stats.callsInitiated)} testId="stat-calls" />
             <Stat label="Connects" value={String(stats.connects)} />
-            <Stat label="Success" value={`${Math.round(stats.successRate * 100)}%`} />
+            <Stat
+              label="Success"
+              value={stats.callsCompleted > 0 ? `${Math.round(stats.successRate * 100)}%` : '—'}
+            />
             <Stat label="Dials / hour" value={stats.dialsPerHour.toFixed(0)} />
             <Stat label="Talk time" value={formatTalkTime(stats.talkTimeSeconds)} />
             <Stat label="Leads left" value={`${stats.leadsRemaining}/${stats.leadsTotal}`} />

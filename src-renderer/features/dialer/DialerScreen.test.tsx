@@ -1,0 +1,72 @@
+// The dialer screen says one thing at a time: while a preview counts down or nothing can be dialed, no
+// "waiting" call panel or empty lead card contradicts it; a live call counts in the stats at once.
+import { cleanup, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { callView, sessionView, snapshot, statsView, T0 } from '../../test/fixtures';
+import { R, renderApp, signedIn } from '../../test/harness';
+import type { StoreState } from '../../store/types';
+
+let dispose: (() => void) | null = null;
+afterEach(() => {
+  dispose?.();
+  cleanup();
+  localStorage.clear();
+  sessionStorage.clear();
+});
+
+function setup(init: (s: StoreState) => StoreState) {
+  const h = renderApp(init);
+  dispose = () => h.controller.dispose();
+  return h;
+}
+
+const playing = (s: StoreState, over: Parameters<typeof snapshot>[0] = {}) =>
+  R.applySnapshot(signedIn(s), snapshot({ session: sessionView({ state: 'PLAY' }), ...over }));
+
+describe('dialer screen', () => {
+  it('outside calling hours: one panel, naming the day calling resumes; no waiting line, no empty lead card', () => {
+    const inThreeDays = new Date(Date.now() + 3 * 86_400_000);
+    inThreeDays.setHours(8, 0, 0, 0);
+    setup((s) =>
+      R.applyNextStep(playing(s, { preview: null }), {
+        kind: 'nothing',
+        nothing: {
+          reasons: [{ reason: 'OUTSIDE_WINDOW', leads: 59 }],
+          nextDialableAt: inThreeDays.getTime(),
+        },
+      }),
+    );
+    const panel = screen.getByRole('status', { name: 'Nothing to dial' });
+    expect(panel.textContent).toMatch(/Outside calling hours/);
+    expect(panel.textContent).toMatch(/can be dialed on [A-Z][a-z]{2} at 08:00/);
+    expect(screen.queryByTestId('call-state')).toBeNull();
+    expect(screen.queryByRole('heading', { name: /^lead$/i })).toBeNull();
+  });
+
+  it('a preview counting down: the number is "next up", no waiting line', () => {
+    setup((s) =>
+      R.applyNextStep(playing(s), {
+        kind: 'preview',
+        preview: {
+          previewId: 'p-1',
+          preview: snapshot().preview!,
+          dialAt: Date.now() + 30_000,
+        },
+      }),
+    );
+    expect(screen.getByRole('region', { name: 'Preview' }).textContent).toMatch(/Next lead: Grace Hopper/);
+    expect(screen.getByRole('list', { name: 'Phone numbers' }).textContent).toMatch(/next up/i);
+    expect(screen.queryByTestId('call-state')).toBeNull();
+  });
+
+  it('the call being dialed counts in the stats; success is a dash before any call is finished', () => {
+    setup((s) =>
+      playing(s, {
+        call: callView({ state: 'RINGING', startedAt: T0 }),
+        stats: statsView({ callsInitiated: 1, callsCompleted: 0, successRate: 0 }),
+      }),
+    );
+    expect(screen.getByTestId('stat-calls').textContent).toBe('1');
+    expect(screen.getByText('Success').nextElementSibling?.textContent).toBe('—');
+  });
+});
