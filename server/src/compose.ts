@@ -21,6 +21,7 @@ import { RedisAgentEventBus } from './events/redis-bus.js';
 import type { ReadyReport } from './http/handlers.js';
 import { MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency/store.js';
 import { createLogger, type Logger } from './logger.js';
+import { isCluster, type RedisClient } from './redis/client.js';
 import { CoordinatorMetrics } from './metrics/metrics.js';
 import type { AgentEventBus, CampaignRulesLoader, DialerService, SheetsGateway } from './ports.js';
 import { MemoryPatchQueue } from './queue/memory-patch-queue.js';
@@ -83,7 +84,7 @@ export function campaignRulesLoader(overrides: AppConfig['campaignRules']): Camp
   };
 }
 
-function connectRedis(config: AppConfig, log: Logger): Redis | Cluster | null {
+function connectRedis(config: AppConfig, log: Logger): RedisClient | null {
   const onError = (err: unknown) => log.warn({ err }, 'redis connection error');
   if (config.redis.mode === 'single') {
     const r = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
@@ -106,23 +107,30 @@ function sheetsAuthOf(config: AppConfig): SheetsAuth {
   });
 }
 
-async function redisMemory(redis: Redis | Cluster): Promise<{ used: number; max: number }> {
-  const info = await redis.info('memory');
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-  return { used: field('used_memory'), max: field('maxmemory') };
+/** used_memory and maxmemory (summed over the masters of a Cluster). */
+async function redisMemory(redis: RedisClient): Promise<{ used: number; max: number }> {
+  const nodes = isCluster(redis) ? redis.nodes('master') : [redis];
+  let used = 0;
+  let max = 0;
+  for (const node of nodes) {
+    const info = await node.info('memory');
+    const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    used += field('used_memory');
+    max += field('maxmemory');
+  }
+  return { used, max };
 }
 
 export async function composeCoordinator(config: AppConfig, opts: ComposeOptions = {}): Promise<Coordinator> {
   const clock = opts.clock ?? Date.now;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, instanceId: config.instanceId });
+  // A single Redis or a Cluster: every Redis twin is typed against RedisClient (redis/client.ts), and every
+  // multi-key command, MULTI and Lua script keeps to one hash tag (keys.ts).
   const redis = connectRedis(config, logger);
-  // The gateways and store are typed against a single Redis; ioredis' Cluster speaks the same commands and
-  // every multi-key script keeps to one hash tag (keys.ts), so Cluster mode passes through here.
-  const single = redis as Redis | null;
 
   const metrics = new CoordinatorMetrics();
-  const queue = single ? new RedisPatchQueue(single) : new MemoryPatchQueue();
-  const quota = single ? new RedisQuotaBudget(single) : new MemoryQuotaBudget();
+  const queue = redis ? new RedisPatchQueue(redis) : new MemoryPatchQueue();
+  const quota = redis ? new RedisQuotaBudget(redis) : new MemoryQuotaBudget();
   const sheetsBreaker = createSheetsBreaker();
   const sheetsClient = createSheetsClient({
     rootUrl: config.sheets.rootUrl,
@@ -148,7 +156,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   const bus = redis
     ? new RedisAgentEventBus(redis, { onError: (err) => logger.warn({ err }, 'event bus') })
     : new MemoryAgentEventBus();
-  const store = single ? new RedisStore({ redis: single }) : new MemoryStore({ queue, clock });
+  const store = redis ? new RedisStore({ redis }) : new MemoryStore({ queue, clock });
   const service = createDialerService({
     store,
     sheets,
@@ -208,7 +216,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     tickets,
     webhook: {
       verifier: new JwtWebhookVerifier({ secret: config.dialpad.webhookSecret }),
-      deduper: single ? new RedisWebhookDeduper(single) : new MemoryWebhookDeduper(),
+      deduper: redis ? new RedisWebhookDeduper(redis) : new MemoryWebhookDeduper(),
     },
     metrics,
     readiness,

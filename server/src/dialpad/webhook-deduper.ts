@@ -2,7 +2,7 @@
 // dropped. Redis: `SET dialer:event:{id} 1 NX PX ttl` is one atomic step, so two coordinator instances
 // receiving the same retried webhook cannot both process it. If processing fails after the claim, the caller
 // calls `release` so Dialpad's (or n8n's) retry is processed instead of being dropped as a duplicate.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 
 export interface WebhookDeduper {
@@ -16,7 +16,7 @@ export const DEFAULT_EVENT_TTL_MS = 24 * 60 * 60_000;
 
 export class RedisWebhookDeduper implements WebhookDeduper {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ttlMs: number = DEFAULT_EVENT_TTL_MS,
   ) {}
 

@@ -2,10 +2,10 @@
 // agent's stream with that seq as its entry id (XADD keys.agentEvents, MAXLEN ~ retention) and PUBLISHes it
 // on keys.agentEventsChannel(), so the hub of every coordinator instance delivers it live. Replays read the
 // stream (XRANGE from lastSeq+1). Both keys carry the agent's hash tag: Cluster-safe.
-import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
 import type { AgentEventBus } from '../ports.js';
+import { duplicateClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import { isTruncated } from './memory-bus.js';
 import { defineScript, type RedisClient, runScript } from './redis-script.js';
@@ -37,7 +37,7 @@ const NotifySchema = z.object({
 
 export class RedisAgentEventBus implements AgentEventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
-  #sub: Promise<Redis | Cluster> | null = null;
+  #sub: Promise<RedisClient> | null = null;
 
   constructor(
     private readonly redis: RedisClient,
@@ -107,11 +107,10 @@ export class RedisAgentEventBus implements AgentEventBus {
   }
 
   /** One subscriber connection per bus, shared by every agent: the channel is global, dispatch is local. */
-  #subscriber(): Promise<Redis | Cluster> {
+  #subscriber(): Promise<RedisClient> {
     if (!this.#sub) {
       this.#sub = (async () => {
-        // duplicate() has different overloads on Redis and Cluster; both give a same-kind client.
-        const sub = (this.redis.duplicate as () => Redis | Cluster).call(this.redis);
+        const sub = duplicateClient(this.redis);
         sub.on('error', (e: unknown) => this.opts.onError?.(e));
         sub.on('message', (_channel: string, message: string) => this.#dispatch(message));
         await sub.subscribe(keys.agentEventsChannel());

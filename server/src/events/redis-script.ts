@@ -2,10 +2,10 @@
 // EVALSHA with a NOSCRIPT fallback to EVAL, so a Redis restart (script cache lost) is harmless. Works the
 // same on a single Redis and on ioredis Cluster (every script's KEYS share one hash tag).
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 
 /** A single Redis or a Cluster: everything here uses commands both support. */
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from '../redis/client.js';
 
 export interface LuaScript {
   readonly name: string;

@@ -9,7 +9,7 @@
 // stale member); `spreadsheetsWithPending` drops members whose stream is empty and idle, re-checking after
 // the SREM; a periodic SCAN of the queue streams (`reconcile`) re-registers any tab whose registration was
 // lost to the remaining race (an enqueue between the cleaner's check and its SREM), so nothing is stranded.
-import type { Redis } from 'ioredis';
+import { type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
 import { type SheetPatch, SheetPatchSchema } from '../../../src-shared/domain/sheet-patch.js';
 import type { QueuedPatch } from '../ports.js';
@@ -80,19 +80,19 @@ const PatchJsonSchema = z.string().transform((s, ctx) => {
 });
 
 /** Registers a tab as having pending writes. Call it BEFORE a script that includes enqueuePatch.lua. */
-export async function registerPendingTab(redis: Redis, tag: string): Promise<void> {
+export async function registerPendingTab(redis: RedisClient, tag: string): Promise<void> {
   await redis.sadd(keys.sheetQueueTabs(), tag);
 }
 
 export class RedisPatchQueue implements DurablePatchQueue {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
   readonly #gcIdleMs: number;
   readonly #reconcileEveryMs: number;
   readonly #deadLetterMaxLen: number;
   #lastReconcileAt = Number.NEGATIVE_INFINITY;
 
-  constructor(redis: Redis, opts: RedisPatchQueueOptions = {}) {
+  constructor(redis: RedisClient, opts: RedisPatchQueueOptions = {}) {
     this.#redis = redis;
     this.#scripts = loadScripts(redis);
     this.#gcIdleMs = opts.gcIdleMs ?? 10 * 60_000;
@@ -113,17 +113,14 @@ export class RedisPatchQueue implements DurablePatchQueue {
   /** Re-registers every non-empty queue stream (SCAN): repairs a registration lost to a race. */
   async reconcile(): Promise<number> {
     const pattern = keys.sheetQueue('{t:*}');
-    let cursor = '0';
     let added = 0;
-    do {
-      const [next, found] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500, 'TYPE', 'stream');
-      cursor = next;
+    for await (const found of scanKeys(this.#redis, pattern, { type: 'stream' })) {
       for (const key of found) {
         const tag = key.slice(QUEUE_PREFIX.length);
         if (!parseTabTag(tag)) continue;
         if ((await this.#redis.xlen(key)) > 0) added += await this.#redis.sadd(keys.sheetQueueTabs(), tag);
       }
-    } while (cursor !== '0');
+    }
     return added;
   }
 
@@ -215,7 +212,12 @@ export class RedisPatchQueue implements DurablePatchQueue {
         });
       }
     }
-    found.sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+    // Stream order is exact within a tab (the same cell is always the same tab's stream). Across a
+    // spreadsheet's tabs, ids of different streams can tie (same millisecond; on a Cluster, different
+    // nodes): the enqueue time breaks the tie, which only orders writes to different cells.
+    found.sort(
+      (a, b) => compareStreamIds(a.streamId, b.streamId) || a.queued.enqueuedAt - b.queued.enqueuedAt,
+    );
     return found.slice(0, max).map((f) => f.queued);
   }
 
@@ -253,11 +255,11 @@ export class RedisPatchQueue implements DurablePatchQueue {
     // Dead-letter streams outlive the tabs set membership: look at every tab of the spreadsheet ever seen.
     const pattern = keys.sheetDeadLetters(`{t:${spreadsheetId}:*}`);
     const out: { streamId: string; dl: DeadLetter }[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
+    const seen = new Set<string>(); // SCAN may return a key twice
+    for await (const found of scanKeys(this.#redis, pattern)) {
       for (const key of found) {
+        if (seen.has(key)) continue;
+        seen.add(key);
         const tag = key.slice(QUEUE_PREFIX.length, key.length - DEAD_SUFFIX.length);
         const ref = parseTabTag(tag);
         if (!ref || ref.spreadsheetId !== spreadsheetId) continue;
@@ -279,7 +281,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
           });
         }
       }
-    } while (cursor !== '0');
+    }
     out.sort((a, b) => compareStreamIds(a.streamId, b.streamId));
     return out.slice(0, max).map((o) => o.dl);
   }

@@ -2,7 +2,7 @@
 // one-minute window (keys.quota), taken atomically by scripts/quotaTake-1.lua (check, INCRBY, PEXPIRE).
 // Fixed windows can let up to twice the limit through around a window edge; Google's own quota is also a
 // per-minute refill, and 429s that still happen are retried with backoff, so this is the simple, safe choice.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import type { QuotaBudget } from '../ports.js';
 import { keys } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
@@ -16,11 +16,11 @@ import {
 } from './quota-limits.js';
 
 export class RedisQuotaBudget implements QuotaBudget {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
   readonly #config: QuotaConfig;
 
-  constructor(redis: Redis, config: QuotaConfig = DEFAULT_SHEETS_QUOTA) {
+  constructor(redis: RedisClient, config: QuotaConfig = DEFAULT_SHEETS_QUOTA) {
     this.#redis = redis;
     this.#scripts = loadScripts(redis);
     this.#config = config;

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 
 export const SCRIPTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'scripts');
 
@@ -80,10 +80,10 @@ export interface ScriptSet {
   commandName(name: string): string;
 }
 
-const loaded = new WeakMap<Redis, ScriptSet>();
+const loaded = new WeakMap<RedisClient, ScriptSet>();
 
 /** Defines every script of `dir` on `redis` (idempotent per client) and returns a runner. */
-export function loadScripts(redis: Redis, dir: string = SCRIPTS_DIR): ScriptSet {
+export function loadScripts(redis: RedisClient, dir: string = SCRIPTS_DIR): ScriptSet {
   const existing = loaded.get(redis);
   if (existing && dir === SCRIPTS_DIR) return existing;
   const byName = new Map<string, ScriptDef>();

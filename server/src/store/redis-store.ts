@@ -3,9 +3,9 @@
 // redis/keys.ts: everything a script touches shares the tab's hash tag, so it runs in one Cluster slot.
 // The few cross-slot steps (agent pointer, call locator, tabs sets, agent stats) are ordered so that a
 // crash between them leaves only harmless leftovers (an orphan record nobody points at).
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
+import { duplicateClient, type RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, intOutcome, RedisTransitions } from './redis-transitions.js';
@@ -54,16 +54,16 @@ function parsePointer(v: string): { tag: string; sessionId: string } | null {
 }
 
 export interface RedisStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Connection for SUBSCRIBE (a subscribed client cannot run commands). Default: redis.duplicate(). */
-  subscriber?: Redis;
+  subscriber?: RedisClient;
 }
 
 export class RedisStore implements Store {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
   readonly #tx: RedisTransitions;
-  #subscriber: Redis | null;
+  #subscriber: RedisClient | null;
   readonly #ownsSubscriber: boolean;
   readonly #listeners = new Set<(c: LeadChange) => void>();
   #subscribed: Promise<void> | null = null;
@@ -267,7 +267,7 @@ export class RedisStore implements Store {
   async onLeadChange(listener: (change: LeadChange) => void): Promise<() => Promise<void>> {
     this.#listeners.add(listener);
     if (!this.#subscribed) {
-      const sub = this.#subscriber ?? this.#redis.duplicate();
+      const sub = this.#subscriber ?? duplicateClient(this.#redis);
       this.#subscriber = sub;
       sub.on('message', (_channel: string, message: string) => {
         let change: LeadChange;

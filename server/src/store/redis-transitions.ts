@@ -1,6 +1,6 @@
 // The RedisStore's lead and call transitions: argument marshalling for the Lua scripts that claim, dial,
 // revert, advance, dispose and skip (server/src/redis/scripts/*.lua, whose headers list KEYS and ARGV).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { CALL_STATES } from '../../../src-shared/domain/session.js';
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
@@ -26,10 +26,10 @@ export function intOutcome(r: unknown): Outcome<{ version: number }> {
 }
 
 export class RedisTransitions {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
 
-  constructor(redis: Redis, scripts: ScriptSet) {
+  constructor(redis: RedisClient, scripts: ScriptSet) {
     this.#redis = redis;
     this.#scripts = scripts;
   }

@@ -4,7 +4,7 @@
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
 import type { DurablePatchQueue } from '../../src/queue/durable-patch-queue.js';
@@ -12,6 +12,7 @@ import { MemoryPatchQueue } from '../../src/queue/memory-patch-queue.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
 import { loadScripts, SCRIPTS_DIR } from '../../src/redis/scripts.js';
+import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
 import { patchFor } from './fixtures.js';
 
 function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>) {
@@ -123,18 +124,20 @@ function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>
 patchQueueContract('memory', async () => new MemoryPatchQueue());
 
 let server: RedisServerHandle;
-const clients: Redis[] = [];
+let cluster: RedisClusterHandle;
+const clients: (Redis | Cluster)[] = [];
 const connect = () => {
   const c = new Redis(server.url, { maxRetriesPerRequest: 3 });
   clients.push(c);
   return c;
 };
 beforeAll(async () => {
-  server = await startRedisServer();
+  [server, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
 });
 afterAll(async () => {
   for (const c of clients) c.disconnect();
   await server.stop();
+  await cluster?.stop();
 });
 
 patchQueueContract('redis', async () => {
@@ -143,7 +146,33 @@ patchQueueContract('redis', async () => {
   return new RedisPatchQueue(redis, { gcIdleMs: 0 });
 });
 
+// REDIS_CLUSTER_NODES: the same queue on a three-master Cluster (each tab's stream lives in its tag's slot).
+patchQueueContract('redis cluster', async () => {
+  await cluster.flushAll();
+  const redis = cluster.client();
+  clients.push(redis);
+  return new RedisPatchQueue(redis, { gcIdleMs: 0 });
+});
+
 describe('RedisPatchQueue specifics', () => {
+  it('on a Cluster, the reconcile scan finds lost queue registrations on every master', async () => {
+    await cluster.flushAll();
+    const redis = cluster.client();
+    clients.push(redis);
+    const q = new RedisPatchQueue(redis, { reconcileEveryMs: 0 });
+    const sheets = Array.from({ length: 12 }, (_, i) => `sheet-${i}`);
+    for (const s of sheets) await q.enqueue(patchFor('r1', 2, { 12: 'a' }, { spreadsheetId: s }), 1);
+    // the tags hash to different masters (else this test would prove nothing about SCAN on each node)
+    const owners = new Set<string>();
+    for (const s of sheets) {
+      const slot = Number(await redis.cluster('KEYSLOT', keys.sheetQueue(tabTag(s, 0))));
+      owners.add(String(slot < 5461 ? 0 : slot < 10923 ? 1 : 2));
+    }
+    expect(owners.size).toBeGreaterThan(1);
+    await redis.del(keys.sheetQueueTabs());
+    expect((await q.spreadsheetsWithPending()).sort()).toEqual([...sheets].sort());
+  });
+
   it('loses nothing when redis-server crashes and restarts (AOF)', async () => {
     const redis = connect();
     await redis.flushall();

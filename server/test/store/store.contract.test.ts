@@ -2,7 +2,7 @@
 // It proves the rules the dialer relies on: one active session per agent, lock ownership, lead version
 // compare-and-set, claims that keep two sessions off one lead, calls that never move backwards, and
 // disposition + sheet patch written together (or not at all).
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_TRANSITIONS, type SessionState } from '../../../src-shared/domain/session.js';
 import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
@@ -12,6 +12,7 @@ import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import type { LeadChange, Store } from '../../src/store/types.js';
+import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
 import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.js';
 
 interface Harness {
@@ -424,19 +425,30 @@ function storeContract(name: string, make: () => Promise<Harness>) {
 }
 
 let redisServer: RedisServerHandle;
-const clients: Redis[] = [];
+let cluster: RedisClusterHandle;
+const clients: (Redis | Cluster)[] = [];
 beforeAll(async () => {
-  redisServer = await startRedisServer();
+  [redisServer, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
 });
 afterAll(async () => {
   for (const c of clients) c.disconnect();
   await redisServer?.stop();
+  await cluster?.stop();
 });
 
 storeContract('RedisStore', async () => {
   const redis = new Redis(redisServer.url);
   clients.push(redis);
   await redis.flushall();
+  return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis) };
+});
+
+// The same store on a three-master Redis Cluster (REDIS_CLUSTER_NODES): scripts, MULTI and pub/sub keep to
+// one hash tag, SCAN walks every master.
+storeContract('RedisStore on Redis Cluster', async () => {
+  await cluster.flushAll();
+  const redis = cluster.client();
+  clients.push(redis);
   return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis) };
 });
 
