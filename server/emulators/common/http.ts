@@ -56,6 +56,31 @@ export class Router {
   }
 }
 
+/**
+ * Serves the `/__emulator/` admin routes shared by both emulators: a request the admin router does not know is
+ * a 404, a handler that throws is a 400 with its message. Returns false when the path is not an admin path.
+ */
+export async function handleAdminRequest(
+  admin: Router,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  url: URL,
+): Promise<boolean> {
+  if (!url.pathname.startsWith('/__emulator/')) return false;
+  const m = admin.match(method, url.pathname);
+  if (!m || m === 'method-not-allowed') {
+    sendJson(res, 404, { error: 'no such admin route' });
+    return true;
+  }
+  try {
+    await m.route.handler({ req, res, method, url, params: m.params, body: await readBody(req) });
+  } catch (e) {
+    sendJson(res, 400, { error: e instanceof Error ? e.message : String(e) });
+  }
+  return true;
+}
+
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);

@@ -2,7 +2,7 @@
 // initiate_call, webhooks, call-event subscriptions (endpoint_id or webhook_id), hangup and call lookup.
 import { z } from 'zod';
 import { DialpadInitiateCallSchema } from '../../../src-shared/contracts/dialpad.js';
-import { maskPhone } from '../common/mask.js';
+import { maskPhone } from '../../../src-shared/domain/phone.js';
 import type { Logger } from '../common/log.js';
 import { type RequestContext, Router, parseJsonBody, sendJson } from '../common/http.js';
 import { DialpadApiError } from './errors.js';

@@ -3,7 +3,7 @@
 // webhooks to every subscribed hook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultRule } from '../common/faults.js';
-import { listen, readBody, sendJson, sleep } from '../common/http.js';
+import { handleAdminRequest, listen, readBody, sendJson, sleep } from '../common/http.js';
 import { createEmulatorLogger, type Logger } from '../common/log.js';
 import { createDialpadAdminRouter } from './admin.js';
 import type { CallTimings, DialpadUser } from './calls.js';
@@ -86,16 +86,7 @@ export async function startDialpadEmulator(opts: DialpadEmulatorOptions): Promis
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const method = req.method ?? 'GET';
     const path = url.pathname;
-    if (path.startsWith('/__emulator/')) {
-      const m = admin.match(method, path);
-      if (!m || m === 'method-not-allowed') return sendJson(res, 404, { error: 'no such admin route' });
-      try {
-        await m.route.handler({ req, res, method, url, params: m.params, body: await readBody(req) });
-      } catch (e) {
-        sendJson(res, 400, { error: e instanceof Error ? e.message : String(e) });
-      }
-      return;
-    }
+    if (await handleAdminRequest(admin, req, res, method, url)) return;
     const m = api.match(method, path);
     if (!m) return sendJson(res, 404, dialpadErrorBody(404));
     if (m === 'method-not-allowed') return sendJson(res, 405, dialpadErrorBody(405, 'Method Not Allowed'));

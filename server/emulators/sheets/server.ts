@@ -4,7 +4,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
 import type { FaultRule } from '../common/faults.js';
-import { listen, parseJsonBody, readBody, Router, sendJson, sleep } from '../common/http.js';
+import {
+  handleAdminRequest,
+  listen,
+  parseJsonBody,
+  readBody,
+  Router,
+  sendJson,
+  sleep,
+} from '../common/http.js';
 import { createEmulatorLogger, type Logger } from '../common/log.js';
 import { createSheetsAdminRouter } from './admin.js';
 import { applyBatchUpdate, BatchUpdateBodySchema, planBatchUpdate } from './batch-update.js';
@@ -140,16 +148,7 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const method = req.method ?? 'GET';
     const rawPath = url.pathname;
-    if (rawPath.startsWith('/__emulator/')) {
-      const m = admin.match(method, rawPath);
-      if (!m || m === 'method-not-allowed') return sendJson(res, 404, { error: 'no such admin route' });
-      try {
-        await m.route.handler({ req, res, method, url, params: m.params, body: await readBody(req) });
-      } catch (e) {
-        sendJson(res, 400, { error: e instanceof Error ? e.message : String(e) });
-      }
-      return;
-    }
+    if (await handleAdminRequest(admin, req, res, method, url)) return;
     const m = api.match(method, rawPath);
     if (!m || m === 'method-not-allowed') {
       return sendJson(res, 404, errorBody(404, `Method not found: ${method} ${rawPath}`));
