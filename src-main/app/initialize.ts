@@ -35,7 +35,7 @@ import { SnapshotState } from '../services/snapshot/snapshot-state.js';
 import { SnapshotStore } from '../services/snapshot/snapshot-store.js';
 import type { TrayMenuItem } from '../services/tray/tray-model.js';
 import { TrayService } from '../services/tray/tray-service.js';
-import { postInstallReport } from '../services/updater/install-report.js';
+import { installReportBody } from '../services/updater/install-report.js';
 import { loadItPolicy } from '../services/updater/it-policy-source.js';
 import {
   chooseChannel,
@@ -241,20 +241,20 @@ async function start(quit: { quitting: boolean }): Promise<Running> {
       send('updater:state', state);
     },
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) },
-    reportManagedInstall: coordinatorUrl
-      ? () =>
-          postInstallReport(coordinatorUrl, {
-            appVersion: version,
-            channel: channel.channel,
-            installType,
-            platform: process.platform,
-            arch: process.arch,
-            newerMsiDue: mode.mode === 'managed-by-it' ? mode.newerMsiDue : null,
-          })
-      : undefined,
   });
   updater.start();
   log.info({ installType, channel, mode: mode.mode }, 'updates');
+  // Served to the renderer, which POSTs it with the agent's access token after sign-in (this process never
+  // holds that token) and relays the coordinator's answer to updater.applyItPolicy.
+  const installInfo = installReportBody({
+    appVersion: version,
+    channel: channel.channel,
+    installType,
+    platform: process.platform,
+    arch: process.arch,
+  });
+  if (!installInfo)
+    log.warn({ version }, 'install report not sent: the version is not one the contract accepts');
 
   const disposeIpc = registerIpc(
     ipcMain,
@@ -296,6 +296,8 @@ async function start(quit: { quitting: boolean }): Promise<Running> {
         );
         return true;
       },
+      installInfo: () => installInfo,
+      applyItPolicy: (hint) => updater.applyItPolicy(hint),
     }),
     {
       isTrustedSender: (s) => isTrustedFrame(s.frameUrl, target),

@@ -1,6 +1,13 @@
 // The implementations behind every IPC_INVOKE channel, built from the services (one place, VS Code's
 // app.ts idea). Each handler receives an argument already validated by registerIpc.
-import type { AppSnapshot, AppStatus, IPC_INVOKE, ShortcutReport } from '../../src-shared/contracts/ipc.js';
+import type {
+  AppSnapshot,
+  AppStatus,
+  DesktopInstallInfo,
+  DesktopItPolicy,
+  IPC_INVOKE,
+  ShortcutReport,
+} from '../../src-shared/contracts/ipc.js';
 import type { CredentialStore } from '../services/credentials/credential-store.js';
 import type { BindingOverrides } from '../services/shortcuts/shortcut-plan.js';
 import type { IpcHandlers } from './register-ipc.js';
@@ -19,6 +26,10 @@ export type HandlerDeps = Readonly<{
   persistBindings: (bindings: BindingOverrides) => Promise<void>;
   requestInstall: () => { accepted: boolean; reason: string | null };
   copyDiagnostics: () => boolean;
+  /** The install report body (built once at start-up), null when this copy does not report. */
+  installInfo: () => DesktopInstallInfo;
+  /** The coordinator's answer to the report, relayed by the renderer; false: not for this install. */
+  applyItPolicy: (policy: DesktopItPolicy) => boolean;
 }>;
 
 export function createHandlers(d: HandlerDeps): IpcHandlers<typeof IPC_INVOKE> {
@@ -49,5 +60,7 @@ export function createHandlers(d: HandlerDeps): IpcHandlers<typeof IPC_INVOKE> {
     },
     'updater:install': () => d.requestInstall(),
     'diagnostics:copy': () => ({ copied: d.copyDiagnostics() }),
+    'desktop:install-info': () => d.installInfo(),
+    'desktop:it-policy': (policy) => ({ applied: d.applyItPolicy(policy) }),
   };
 }

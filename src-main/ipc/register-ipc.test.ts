@@ -30,6 +30,8 @@ const handlers = (over: Partial<IpcHandlers<Contract>> = {}): IpcHandlers<Contra
   }),
   'updater:install': async () => ({ accepted: false, reason: 'no update' }),
   'diagnostics:copy': async () => ({ copied: true }),
+  'desktop:install-info': async () => null,
+  'desktop:it-policy': async () => ({ applied: false }),
   ...over,
 });
 

@@ -72,6 +72,8 @@ out.foreign = await call('snapshot:load', null, { senderFrame: { url: 'https://e
 out.save = await call('snapshot:save', JSON.parse(process.env.SNAPSHOT));
 out.install = await call('updater:install', null);
 out.diagnostics = await call('diagnostics:copy', null);
+out.installInfo = await call('desktop:install-info', null);
+out.itPolicy = await call('desktop:it-policy', { newerMsiDue: '9.0.0' });
 out.perm = await new Promise((r) => globalThis.__perm({}, 'media', r, { requestingUrl: 'file:///x' }));
 const { app } = await import('electron');
 app.quit();
@@ -154,6 +156,20 @@ describe('bundled main process', () => {
     expect(result.foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(result.install).toMatchObject({ ok: true, value: { accepted: false } });
     expect(result.perm).toBe(false);
+  });
+
+  it('serves the install report body to the renderer; an unpackaged copy ignores the MSI hint', () => {
+    expect(result.installInfo).toEqual({
+      ok: true,
+      value: {
+        appVersion: '1.2.3',
+        channel: 'stable',
+        installType: 'unknown',
+        platform: process.platform,
+        arch: process.arch,
+      },
+    });
+    expect(result.itPolicy).toEqual({ ok: true, value: { applied: false } });
   });
 
   it('holds the disposition keys only while a disposition is pending', () => {

@@ -2,7 +2,8 @@
 // desktop shortcuts and the tray talk to. It wires parts with one job each: AuthFlow (sign-in, tokens),
 // SessionActions (session intents), DispositionActions (the modal, shortcut dispatch), OutboxSender
 // (idempotent requests kept until acknowledged) with answers.ts (what an answer does), Connection (the
-// socket), Watchdogs (preview countdown, idle Play) and wireBridge (app:status, snapshot, bridge events).
+// socket), Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events) and
+// InstallReporter (the desktop install report, after sign-in).
 import type { ShortcutAction } from '../../src-shared/contracts/ipc';
 import type { DispositionCode } from '../../src-shared/domain/disposition';
 import type { SessionState } from '../../src-shared/domain/session';
@@ -15,6 +16,7 @@ import { wireBridge } from './bridge-wiring';
 import { Connection } from './connection';
 import { ControllerCore, type ControllerOptions } from './core';
 import { DispositionActions } from './dispositions';
+import { InstallReporter } from './install-report';
 import { OutboxSender } from './outbox';
 import { SessionActions } from './session-actions';
 import { Watchdogs } from './watchdogs';
@@ -33,6 +35,7 @@ export class Controller {
   readonly #dispo: DispositionActions;
   readonly #connection: Connection;
   readonly #watchdogs: Watchdogs;
+  readonly #installReport: InstallReporter;
   readonly #unsubs: (() => void)[];
 
   constructor(o: ControllerOptions) {
@@ -80,6 +83,7 @@ export class Controller {
       requestNext: () => this.requestNext(),
       dialNow: () => this.dialNow(),
     });
+    this.#installReport = new InstallReporter(core, this.api);
     this.#unsubs = wireBridge(core, {
       dispatchShortcut: (action) => this.dispatchShortcut(action),
       setSessionState: (state) => this.setSessionState(state),
@@ -126,6 +130,7 @@ export class Controller {
     await this.refreshSession();
     this.socket.start();
     void this.flush();
+    void this.#installReport.report();
   }
 
   // ------------------------------------------------------------------------------------------ session

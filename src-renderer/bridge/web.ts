@@ -6,6 +6,8 @@
 // - app:status → the page title and a 'turbo:app-status' DOM event (what the tray shows on the desktop).
 // - shortcuts → a browser cannot register OS-wide shortcuts; the desktop defaults (Ctrl+Alt+1..6, Enter,
 //   Esc, Space, S) are served in-page instead and arrive as 'shortcut:fired', like on the desktop.
+// - desktop:install-info → null (a tab is not an installed copy: the renderer sends no install report);
+//   desktop:it-policy → not applied (there is no updater to tell).
 import type {
   AppStatus,
   DesktopBridge,
@@ -110,6 +112,8 @@ export function createWebBridge(win: Window = window): DesktopBridge {
     'shortcuts:configure': () => ok(report()),
     'updater:install': () => ok({ accepted: false, reason: 'The web app updates when the page reloads.' }),
     'diagnostics:copy': () => ok({ copied: false }),
+    'desktop:install-info': () => ok(null),
+    'desktop:it-policy': () => ok({ applied: false }),
   };
 
   return {

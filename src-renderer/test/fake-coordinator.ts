@@ -11,6 +11,8 @@ export interface RecordedRequest {
   path: string;
   body: unknown;
   idempotencyKey: string | null;
+  /** The Authorization header as sent (null: none). */
+  authorization: string | null;
 }
 
 export interface FakeCoordinator {
@@ -27,6 +29,9 @@ export interface FakeCoordinator {
   onRequest: ((path: string) => void) | null;
   /** What GET /stats answers as the session's numbers. */
   stats: StatsView;
+  /** POST /desktop/install-report: the HTTP status it answers with, and IT's MSI hint when 200. */
+  installReportStatus: number;
+  newerMsiDue: string | null;
 }
 
 const json = (status: number, body: unknown) =>
@@ -52,6 +57,8 @@ export function fakeCoordinator(): FakeCoordinator {
     dispositionNext: null,
     onRequest: null,
     stats: statsView(),
+    installReportStatus: 200,
+    newerMsiDue: null,
     fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
       if (!f.online) throw new TypeError('Failed to fetch');
       const url = new URL(String(input), 'http://coordinator.test');
@@ -62,6 +69,7 @@ export function fakeCoordinator(): FakeCoordinator {
         path: url.pathname,
         body,
         idempotencyKey: headers.get('Idempotency-Key'),
+        authorization: headers.get('Authorization'),
       });
       f.onRequest?.(url.pathname);
       switch (url.pathname) {
@@ -98,6 +106,10 @@ export function fakeCoordinator(): FakeCoordinator {
             next: f.dispositionNext ?? { kind: 'idle', sessionState: f.session.state },
           });
         }
+        case '/desktop/install-report':
+          return f.installReportStatus === 200
+            ? json(200, { recordedAt: T0, policy: { newerMsiDue: f.newerMsiDue } })
+            : json(f.installReportStatus, { error: { code: 'INTERNAL', message: 'report not recorded' } });
         default:
           return json(404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
       }

@@ -4,7 +4,7 @@
 // renderer serves the same DesktopBridge from browser storage and in-page hotkeys.
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../domain/disposition.js';
-import { SessionSnapshotSchema } from './http.js';
+import { DesktopInstallReportSchema, SessionSnapshotSchema } from './http.js';
 
 /** A request the app has sent (or will send) but whose answer it has not seen: replayed after a crash. */
 export const OutboxEntrySchema = z.object({
@@ -115,6 +115,18 @@ export const UpdateStateSchema = z.discriminatedUnion('kind', [
 ]);
 export type UpdateState = z.infer<typeof UpdateStateSchema>;
 
+/** What the main process knows about this copy: the body of POST /desktop/install-report, or null where a
+ *  report does not apply (the web build, or a version the contract would refuse). The renderer POSTs it with
+ *  the agent's access token, so the main process never holds that token. */
+export const DesktopInstallInfoSchema = DesktopInstallReportSchema.nullable();
+export type DesktopInstallInfo = z.infer<typeof DesktopInstallInfoSchema>;
+
+/** The coordinator's IT-policy hint from the install report's answer, passed back to the updater. */
+export const DesktopItPolicySchema = z
+  .object({ newerMsiDue: z.string().trim().min(1).max(64).nullable() })
+  .strict();
+export type DesktopItPolicy = z.infer<typeof DesktopItPolicySchema>;
+
 /** Request/response channels (renderer → main, invoke). */
 export const IPC_INVOKE = {
   'snapshot:load': { req: z.null(), res: AppSnapshotSchema.nullable() },
@@ -139,6 +151,9 @@ export const IPC_INVOKE = {
     res: z.object({ accepted: z.boolean(), reason: z.string().nullable() }),
   },
   'diagnostics:copy': { req: z.null(), res: z.object({ copied: z.boolean() }) },
+  'desktop:install-info': { req: z.null(), res: DesktopInstallInfoSchema },
+  /** `applied`: false where the hint does not concern this install (it updates itself, or it is the web). */
+  'desktop:it-policy': { req: DesktopItPolicySchema, res: z.object({ applied: z.boolean() }) },
 } as const;
 export type IpcInvokeChannel = keyof typeof IPC_INVOKE;
 

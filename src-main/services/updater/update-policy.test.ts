@@ -1,6 +1,6 @@
 // Update policy: never during a call or a pending disposition, IT's channel beats the agent's, an MSI
 // install defers to IT, and the staged-rollout bucket matches electron-updater's own computation.
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppStatus, UpdateState } from '../../../src-shared/contracts/ipc.js';
 import { parseItPolicy } from './it-policy.js';
 import {
@@ -8,6 +8,7 @@ import {
   compareVersions,
   detectInstallType,
   installDecision,
+  newerMsiDue,
   rolloutFraction,
   updateMode,
   updaterSettings,
@@ -111,6 +112,13 @@ describe('install type and MSI deferral', () => {
     expect(updateMode('deb', null, '1.3.2').mode).toBe('disabled');
   });
 
+  it('names the newest due MSI among the local policy’s and the coordinator’s, if newer than this copy', () => {
+    expect(newerMsiDue('1.3.0', [null, '1.4.0'])).toBe('1.4.0');
+    expect(newerMsiDue('1.3.0', ['1.5.0', '1.4.0'])).toBe('1.5.0');
+    expect(newerMsiDue('1.3.0', ['1.3.0', '1.2.9'])).toBeNull();
+    expect(newerMsiDue('1.3.0', [null, null])).toBeNull();
+  });
+
   it('parses a policy document, rejecting unknown keys and plain-http coordinators', () => {
     expect(parseItPolicy('\uFEFF{"channel":"beta","installType":"msi","msiVersionDue":"2.0.0"}')).toEqual({
       ok: true,
@@ -169,7 +177,6 @@ describe('UpdaterService', () => {
     const u = new FakeAutoUpdater();
     const states: UpdateState[] = [];
     const warnings: string[] = [];
-    let reported = 0;
     const service = new UpdaterService({
       autoUpdater: u,
       mode: updateMode(mode, null, '1.3.0'),
@@ -179,13 +186,9 @@ describe('UpdaterService', () => {
       systemIdleSeconds: () => idleSeconds,
       onState: (s) => states.push(s),
       log: { info: () => {}, warn: (_o, m) => warnings.push(m) },
-      reportManagedInstall: async () => {
-        reported++;
-        throw new Error('404: route not implemented');
-      },
     });
     service.start();
-    return { u, service, states, warnings, reported: () => reported };
+    return { u, service, states, warnings };
   };
 
   it('configures the beta channel and waits for the call to end before installing', () => {
@@ -214,13 +217,27 @@ describe('UpdaterService', () => {
     expect(warnings).toEqual(['update error', 'update check failed']);
   });
 
-  it('an MSI install shows managed-by-it, never checks, and survives a failing report', async () => {
-    const { u, service, states, warnings, reported } = make('msi');
+  it('an MSI install shows managed-by-it and never checks', async () => {
+    const { u, service, states } = make('msi');
     await service.check();
     expect(u.checks).toBe(0);
     expect(states).toEqual([{ kind: 'managed-by-it', version: '1.3.0', channel: 'beta', newerMsiDue: null }]);
     expect(service.requestInstall().accepted).toBe(false);
-    await vi.waitFor(() => expect(warnings).toHaveLength(1), { timeout: 5000 });
-    expect(reported()).toBe(1);
+  });
+
+  it('the coordinator’s MSI hint shows on an MSI install only, and only when newer than this copy', () => {
+    const msi = make('msi');
+    expect(msi.service.applyItPolicy({ newerMsiDue: '1.4.0' })).toBe(true);
+    expect(msi.states.at(-1)).toEqual({
+      kind: 'managed-by-it',
+      version: '1.3.0',
+      channel: 'beta',
+      newerMsiDue: '1.4.0',
+    });
+    msi.service.applyItPolicy({ newerMsiDue: '1.2.0' });
+    expect(msi.states.at(-1)).toMatchObject({ kind: 'managed-by-it', newerMsiDue: null });
+    const nsis = make('nsis');
+    expect(nsis.service.applyItPolicy({ newerMsiDue: '1.4.0' })).toBe(false);
+    expect(nsis.states.some((s) => s.kind === 'managed-by-it')).toBe(false);
   });
 });

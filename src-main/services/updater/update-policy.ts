@@ -65,8 +65,7 @@ export function updateMode(
   appVersion: string,
 ): UpdateMode {
   if (installType === 'msi') {
-    const due = policy?.msiVersionDue ?? null;
-    return { mode: 'managed-by-it', newerMsiDue: due && compareVersions(due, appVersion) > 0 ? due : null };
+    return { mode: 'managed-by-it', newerMsiDue: newerMsiDue(appVersion, [policy?.msiVersionDue ?? null]) };
   }
   if (policy?.autoUpdate === false)
     return { mode: 'disabled', reason: 'Updates are managed by your IT department' };
@@ -148,6 +147,15 @@ export function managedState(
   }
   if (mode.mode === 'disabled') return { kind: 'disabled', reason: mode.reason };
   return null;
+}
+
+/** The newest of the due MSI versions IT named (local policy, coordinator), if newer than this copy. */
+export function newerMsiDue(appVersion: string, candidates: readonly (string | null)[]): string | null {
+  let best: string | null = null;
+  for (const c of candidates) {
+    if (c && compareVersions(c, appVersion) > 0 && (best === null || compareVersions(c, best) > 0)) best = c;
+  }
+  return best;
 }
 
 /** Mirrors electron-updater's staging bucket for a staging user id (a UUID): 0 ≤ fraction < 1. */

@@ -1,15 +1,17 @@
 // Drives electron-updater's autoUpdater (injected as AutoUpdaterLike) by the pure policy: configures the
 // channel, downloads in the background, turns its events into the shared UpdateState for the renderer, and
 // installs only when installDecision allows. Errors become an `error` state and a log line, never a crash.
-// For an MSI install nothing is checked at all: the state is `managed-by-it` and the version + channel are
-// reported to the coordinator (best-effort; the route may not exist yet).
-import type { AppStatus, UpdateState } from '../../../src-shared/contracts/ipc.js';
+// For an MSI install nothing is checked at all: the state is `managed-by-it`; the coordinator's answer to the
+// install report (sent by the renderer, see install-report.ts) arrives through applyItPolicy and can name a
+// newer MSI that IT is rolling out.
+import type { AppStatus, DesktopItPolicy, UpdateState } from '../../../src-shared/contracts/ipc.js';
 import type { UpdateChannel } from './it-policy.js';
 import {
   busy,
   type InstallDecision,
   installDecision,
   managedState,
+  newerMsiDue,
   type UpdateMode,
   updaterSettings,
 } from './update-policy.js';
@@ -43,8 +45,6 @@ export type UpdaterServiceOptions = Readonly<{
   systemIdleSeconds: () => number;
   onState: (state: UpdateState) => void;
   log: UpdaterLogger;
-  /** Best-effort report of version + channel for IT-managed installs. */
-  reportManagedInstall?: () => Promise<void>;
 }>;
 
 export class UpdaterService {
@@ -64,11 +64,6 @@ export class UpdaterService {
     const managed = managedState(this.#o.mode, this.#o.appVersion, this.#o.channel);
     if (managed || !this.#o.autoUpdater) {
       this.#set(managed ?? { kind: 'disabled', reason: 'Updater unavailable' });
-      if (this.#o.mode.mode === 'managed-by-it') {
-        void this.#o.reportManagedInstall?.().catch((err: unknown) => {
-          this.#o.log.warn({ err: String(err) }, 'install report to coordinator failed (ignored)');
-        });
-      }
       return;
     }
     const u = this.#o.autoUpdater;
@@ -110,6 +105,25 @@ export class UpdaterService {
     this.#status = status;
     if (this.#o.autoUpdater && this.#o.mode.mode === 'self-update') this.#configure(this.#o.autoUpdater);
     this.idleCheck();
+  }
+
+  /**
+   * The coordinator's IT-policy hint (its answer to the install report). Only an IT-managed install acts on
+   * it: the state stays `managed-by-it`, now naming the newer of the local policy's and the coordinator's
+   * due MSI (if newer than this copy). Returns whether the hint applied to this install.
+   */
+  applyItPolicy(policy: DesktopItPolicy): boolean {
+    const mode = this.#o.mode;
+    if (mode.mode !== 'managed-by-it') return false;
+    const due = newerMsiDue(this.#o.appVersion, [mode.newerMsiDue, policy.newerMsiDue]);
+    this.#o.log.info({ newerMsiDue: due }, 'IT policy from the coordinator');
+    const state = managedState(
+      { mode: 'managed-by-it', newerMsiDue: due },
+      this.#o.appVersion,
+      this.#o.channel,
+    );
+    if (state) this.#set(state);
+    return true;
   }
 
   /** The agent clicked "restart and update". */
