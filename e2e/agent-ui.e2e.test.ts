@@ -23,13 +23,16 @@ import {
   waitForStore,
 } from './support/ui';
 
-const built = existsSync(new URL('../dist/renderer/index.html', import.meta.url));
+// The suite drives the built web UI: a missing build is a failure, never a silent skip (npm test builds it).
+if (!existsSync(new URL('../dist/renderer/index.html', import.meta.url))) {
+  throw new Error('dist/renderer is not built: run `npx vite build` first (npm test does it)');
+}
 
 const ANA = 'ana@demo.turbodialer.example';
 const CHLOE = { email: 'chloe@demo.turbodialer.example', name: 'Chloe Nguyen' };
 
 // npm test builds dist/renderer first; a bare `vitest run` without a build skips rather than fails.
-describe.skipIf(!built)('agent UI in Chromium against the real stack', () => {
+describe('agent UI in Chromium against the real stack', () => {
   let redis: RedisServerHandle;
   let stack: Stack;
   let browser: Browser;
