@@ -90,6 +90,8 @@ export class AuthFlow {
         ...fresh,
         auth: { ...fresh.auth, phase: 'signed-out', config: s.auth.config },
         outbox: s.outbox,
+        // The updater belongs to this computer, not to the agent (the main process does not repeat it).
+        updater: s.updater,
       };
     });
   }
@@ -143,7 +145,7 @@ export class AuthFlow {
     core.update((s) => {
       // A snapshot left by another agent on this computer is not this agent's screen: drop it.
       const other = s.auth.agent && s.auth.agent.email !== pair.agent.email;
-      const base = other ? { ...R.initialState(), auth: s.auth } : s;
+      const base = other ? { ...R.initialState(), auth: s.auth, updater: s.updater } : s;
       return {
         ...base,
         auth: {
@@ -160,7 +162,7 @@ export class AuthFlow {
       const snap = await core.bridge.invoke('snapshot:load', null);
       const snapAgent = snap.ok && snap.value ? snap.value.agentEmail : null;
       if (snapAgent && snapAgent !== pair.agent.email)
-        core.update((s) => ({ ...R.initialState(), auth: s.auth }));
+        core.update((s) => ({ ...R.initialState(), auth: s.auth, updater: s.updater }));
     }
     await core.bridge.invoke('credentials:set', { refreshToken: pair.refreshToken });
     this.dispose();

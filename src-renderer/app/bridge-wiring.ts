@@ -1,8 +1,9 @@
-// The controller's ties to the DesktopBridge and to store changes: global shortcuts and tray commands in;
-// app:status (tray, updater guard, global-key gating) and the snapshot out, and the watchdogs re-armed.
-import type { ShortcutAction } from '../../src-shared/contracts/ipc';
+// The controller's ties to the DesktopBridge and to store changes: global shortcuts, tray commands and the
+// updater state in; app:status (tray, updater guard, global-key gating) and the snapshot out, and the watchdogs re-armed.
+import { type ShortcutAction, UpdateStateSchema } from '../../src-shared/contracts/ipc';
 import type { SessionState } from '../../src-shared/domain/session';
 import type { StoreState } from '../store/types';
+import { applyUpdateState } from '../store/updater';
 import type { ControllerCore } from './core';
 import { computeAppStatus } from './status';
 
@@ -39,6 +40,11 @@ export function wireBridge(core: ControllerCore, deps: BridgeWiringDeps): (() =>
     core.bridge.on('shortcut:fired', ({ action }) => deps.dispatchShortcut(action)),
     core.bridge.on('tray:command', ({ command }) => {
       if (command === 'PLAY' || command === 'PAUSE' || command === 'STOP') void deps.setSessionState(command);
+    }),
+    // The preload validates too; parsed again here because a bridge is input like any other.
+    core.bridge.on('updater:state', (payload) => {
+      const parsed = UpdateStateSchema.safeParse(payload);
+      if (parsed.success) core.update((s) => applyUpdateState(s, parsed.data));
     }),
   ];
 }

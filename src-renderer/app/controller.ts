@@ -2,8 +2,8 @@
 // desktop shortcuts and the tray talk to. It wires parts with one job each: AuthFlow (sign-in, tokens),
 // SessionActions (session intents), DispositionActions (the modal, shortcut dispatch), OutboxSender
 // (idempotent requests kept until acknowledged) with answers.ts (what an answer does), Connection (the
-// socket), Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events) and
-// InstallReporter (the desktop install report, after sign-in).
+// socket), Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events),
+// InstallReporter (the desktop install report, after sign-in) and updater.ts (Restart to update).
 import type { ShortcutAction } from '../../src-shared/contracts/ipc';
 import type { DispositionCode } from '../../src-shared/domain/disposition';
 import type { SessionState } from '../../src-shared/domain/session';
@@ -19,6 +19,7 @@ import { DispositionActions } from './dispositions';
 import { InstallReporter } from './install-report';
 import { OutboxSender } from './outbox';
 import { SessionActions } from './session-actions';
+import { installUpdate } from './updater';
 import { Watchdogs } from './watchdogs';
 
 export type { ControllerOptions } from './core';
@@ -197,6 +198,13 @@ export class Controller {
   /** One entry point for in-page keys, global shortcuts and tray commands. */
   dispatchShortcut(action: ShortcutAction): void {
     this.#dispo.dispatchShortcut(action);
+  }
+
+  // ------------------------------------------------------------------------------------------ desktop update
+
+  /** "Restart to update": asks the main process to install the downloaded update (it may refuse, with a reason). */
+  installUpdate(): Promise<void> {
+    return installUpdate(this.#core);
   }
 
   // ------------------------------------------------------------------------------------------ outbox & connection

@@ -28,6 +28,7 @@ export function initialState(): StoreState {
     connection: { socket: 'idle', apiReachable: true, lastSeq: null, retryAt: null, attempt: 0 },
     outbox: { entries: [] },
     ui: { dispo: null, error: null, notice: null, busy: null },
+    updater: { state: null, install: 'none', refusal: null },
   };
 }
 

@@ -1,7 +1,7 @@
 // The shape of the one renderer store: a slice per concern (auth, session, call, preview, stats,
-// connection, outbox, ui). Pure reducers (reducers.ts) move it; the controller (app/controller.ts) does I/O.
+// connection, outbox, ui, updater). Pure reducers (reducers.ts) move it; the controller (app/controller.ts) does I/O.
 import type { AgentViewSchema, AuthConfigSchema } from '../../src-shared/contracts/http';
-import type { OutboxEntry } from '../../src-shared/contracts/ipc';
+import type { OutboxEntry, UpdateState } from '../../src-shared/contracts/ipc';
 import type {
   CallView,
   LeadPreview,
@@ -94,6 +94,16 @@ export interface UiSlice {
   busy: string | null;
 }
 
+/** The desktop updater as the main process reports it (`updater:state`); the web bridge never reports. */
+export interface UpdaterSlice {
+  /** The last state pushed by the main process; null until one arrives (always null on the web). */
+  state: UpdateState | null;
+  /** asking: 'updater:install' in flight; accepted: the main process is restarting the app. */
+  install: 'none' | 'asking' | 'accepted';
+  /** Why the main process (or the bridge) refused the last install request, shown beside the button. */
+  refusal: string | null;
+}
+
 export interface StoreState {
   auth: AuthSlice;
   session: SessionSlice;
@@ -103,4 +113,5 @@ export interface StoreState {
   connection: ConnectionSlice;
   outbox: OutboxSlice;
   ui: UiSlice;
+  updater: UpdaterSlice;
 }

@@ -7,6 +7,7 @@ import { Controller } from '../app/controller';
 import { createWebBridge } from '../bridge/web';
 import { createAppStore } from '../store';
 import * as R from '../store/reducers';
+import type { DesktopBridge } from '../../src-shared/contracts/ipc';
 import type { StoreState } from '../store/types';
 import { type FakeCoordinator, fakeCoordinator, SilentWebSocket, tokenPair } from './fake-coordinator';
 
@@ -28,11 +29,12 @@ export function makeController(
   init?: (s: StoreState) => StoreState,
   server: FakeCoordinator = fakeCoordinator(),
   WebSocketImpl: unknown = SilentWebSocket,
+  bridge: DesktopBridge = createWebBridge(window),
 ) {
   const store = createAppStore(init);
   const controller = new Controller({
     store,
-    bridge: createWebBridge(window),
+    bridge,
     baseUrl: 'http://coordinator.test',
     wsUrl: 'ws://coordinator.test/ws',
     fetch: server.fetch,
@@ -42,8 +44,12 @@ export function makeController(
   return { controller, store, server };
 }
 
-export function renderApp(init?: (s: StoreState) => StoreState, server?: FakeCoordinator) {
-  const h = makeController(init, server);
+export function renderApp(
+  init?: (s: StoreState) => StoreState,
+  server?: FakeCoordinator,
+  bridge?: DesktopBridge,
+) {
+  const h = makeController(init, server, SilentWebSocket, bridge);
   const view = render(
     <ControllerProvider controller={h.controller}>
       <App />

@@ -1,4 +1,4 @@
-// The one dialer screen. Header: campaign, session state and controls, connection. Left: call and lead.
+// The one dialer screen. Header: campaign, session state and controls, connection, the desktop update. Left: call and lead.
 // Right: stats. The grid collapses to one column on a narrow window; nothing needs a mouse.
 import { useApp, useController } from '../../app/context';
 import { ConnectionBadge } from '../../components/ConnectionBadge';
@@ -12,6 +12,7 @@ import { NothingPanel } from './NothingPanel';
 import { PreviewPanel } from './PreviewPanel';
 import { SessionControls } from './SessionControls';
 import { StatsPanel } from './StatsPanel';
+import { UpdateIndicator } from './UpdateIndicator';
 
 export function DialerScreen() {
   const c = useController();
@@ -35,6 +36,7 @@ export function DialerScreen() {
           </div>
           <SessionControls />
           <ConnectionBadge />
+          <UpdateIndicator />
           <div className="flex items-center gap-2 text-sm text-slate-300">
             <span className="max-w-48 truncate" title={agent?.email}>
               {agent?.email}
