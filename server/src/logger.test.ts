@@ -24,6 +24,19 @@ describe('logger', () => {
     expect(line.msg).toMatch(/\+1\*+4567/);
   });
 
+  it('keeps call and request ids (UUIDs) whole in the audit line, and still masks a phone next to one', () => {
+    const { log, lines } = capture();
+    const callId = '648831a6-f83c-42a0-8c47-124403f3c647';
+    const requestId = 'faf41444-70b3-4ef2-9dc7-46b040659791';
+    auditDisposition(log, { agent: 'a@x.example', callId, code: 'WRONG', at: 0, requestId });
+    log.info({ note: `${callId} +15551234567` }, `call ${callId} to +15551234567`);
+    const audit = JSON.parse(lines[0] as string);
+    expect(audit).toMatchObject({ callId, requestId });
+    const text = lines.join('');
+    expect(text).not.toContain('5551234567');
+    expect(JSON.parse(lines[1] as string).msg).toMatch(new RegExp(`^call ${callId} to \\+1\\*+4567$`));
+  });
+
   it('redacts tokens, secrets and authorization headers', () => {
     const { log, lines } = capture();
     log.info(

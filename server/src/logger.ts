@@ -35,15 +35,32 @@ const REDACT_PATHS = [
   'headers["idempotency-key"]',
 ];
 
+// Our ids (call, session, preview, request) are UUIDs: their digit groups joined by '-' look like a phone
+// number to the masker, which turned an audit line's callId into `648831a6-f83c-42a0-8c***4403f3c6473`, so
+// it could no longer be traced. A UUID carries no personal data: it is kept whole, the text around it is
+// masked as before.
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** maskPhonesInText, but every UUID in the text is kept as is. */
+export function maskLogText(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const m of text.matchAll(UUID_RE)) {
+    out += maskPhonesInText(text.slice(from, m.index)) + m[0];
+    from = m.index + m[0].length;
+  }
+  return out + maskPhonesInText(text.slice(from));
+}
+
 /** Masks phone numbers in every string of a log record (bounded depth: log records are small). */
 export function maskDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return maskPhonesInText(value);
+  if (typeof value === 'string') return maskLogText(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
     return {
       type: value.name,
-      message: maskPhonesInText(value.message),
-      stack: maskPhonesInText(value.stack ?? ''),
+      message: maskLogText(value.message),
+      stack: maskLogText(value.stack ?? ''),
     };
   }
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
@@ -73,7 +90,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       hooks: {
         // Messages (and printf-style arguments) are masked too, not only fields.
         logMethod(args, method) {
-          const masked = args.map((a) => (typeof a === 'string' ? maskPhonesInText(a) : a));
+          const masked = args.map((a) => (typeof a === 'string' ? maskLogText(a) : a));
           return method.apply(this, masked as Parameters<typeof method>);
         },
       },
