@@ -19,8 +19,12 @@ export interface DurablePatchQueue extends PatchQueue {
   /** Dead letters of one spreadsheet, oldest first, up to `max`. */
   deadLetters(spreadsheetId: string, max: number): Promise<DeadLetter[]>;
   /** Takes the spreadsheet's flush lock for `ttlMs` unless another owner holds it. One flusher at a time
-   *  per spreadsheet across coordinator instances, or an older value could land after a newer one. */
+   *  per spreadsheet across coordinator instances, or an older value could land after a newer one. The
+   *  TTL is short (a crashed holder frees it soon); the holder renews it while it flushes. */
   tryLockFlush(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends the lock to `ttlMs` from now if `owner` still holds it. False when it expired or another
+   *  owner took it over: the caller must then stop writing. */
+  renewFlushLock(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lock if `owner` still holds it. */
   unlockFlush(spreadsheetId: string, owner: string): Promise<void>;
 }

@@ -78,6 +78,13 @@ export class MemoryPatchQueue implements DurablePatchQueue {
     return true;
   }
 
+  async renewFlushLock(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const held = this.#locks.get(spreadsheetId);
+    if (!held || held.owner !== owner || held.until <= Date.now()) return false;
+    held.until = Date.now() + ttlMs;
+    return true;
+  }
+
   async unlockFlush(spreadsheetId: string, owner: string): Promise<void> {
     if (this.#locks.get(spreadsheetId)?.owner === owner) this.#locks.delete(spreadsheetId);
   }

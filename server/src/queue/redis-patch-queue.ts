@@ -290,8 +290,16 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return (await this.#redis.set(keys.sheetFlushLock(spreadsheetId), owner, 'PX', ttlMs, 'NX')) === 'OK';
   }
 
+  // Renew and release are the session lock's owner-checked scripts (lockRenew-1 / lockRelease-1: compare
+  // the owner, then PEXPIRE / DEL), reused on the flush lock's key rather than a second copy of each.
+  async renewFlushLock(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (
+      Number(await this.#scripts.run('lockRenew', [keys.sheetFlushLock(spreadsheetId)], [owner, ttlMs])) === 1
+    );
+  }
+
   async unlockFlush(spreadsheetId: string, owner: string): Promise<void> {
-    await this.#scripts.run('releaseSheetFlushLock', [keys.sheetFlushLock(spreadsheetId)], [owner]);
+    await this.#scripts.run('lockRelease', [keys.sheetFlushLock(spreadsheetId)], [owner]);
   }
 
   async depth(): Promise<number> {

@@ -14,6 +14,9 @@
 // dead-lettered after maxRejectedAttempts. Writes are idempotent (set cell = value), so re-sending values
 // after a failure between the two requests is harmless. The small window between step 3 and step 4 in
 // which a person could still move rows is inherent to the Sheets API (it has no conditional writes).
+// The flush lock (flush-lease.ts) has a short TTL renewed during the flush, and is confirmed (renewed,
+// owner-checked) right before every write to Google or the queue: a flusher that lost it (it stalled past
+// the TTL and another instance took over) aborts without writing or acking anything more.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { COORDINATOR_OWNED_COLS, quoteTabTitle } from '../../../src-shared/domain/sheet-codec.js';
@@ -25,6 +28,7 @@ import type { UpstreamBreaker } from '../resilience/breakers.js';
 import type { SheetsClient } from './client.js';
 import { planFlush, patchRowOf, shiftPatch } from './coalesce.js';
 import { classifyGoogleError, type GoogleFailureKind } from './google-errors.js';
+import { FlushLease, FlushLockLostError } from './flush-lease.js';
 import { fetchTabTitles, ValuesSchema } from './tab-titles.js';
 
 /** Hooks for the metrics engineer (prom-client); every one optional. */
@@ -49,8 +53,11 @@ export interface SheetsFlusherOptions {
   /** A patch Google rejected (4xx) this many times on its own is dead-lettered. Default 5. */
   maxRejectedAttempts?: number;
   backoff?: BackoffOptions;
-  /** Per Google request. Default 30 s (the flush lock outlives the longest flush: 4 requests). */
+  /** Per Google request. Default 30 s. */
   requestTimeoutMs?: number;
+  /** The flush lock's TTL, renewed every third of it while a flush runs: a crashed flusher's lock frees
+   *  up within this time. Default 10 s. */
+  lockTtlMs?: number;
   now?: () => number;
 }
 
@@ -78,6 +85,7 @@ export class SheetsFlusher {
     maxPatchesPerFlush: number;
     maxRejectedAttempts: number;
     requestTimeoutMs: number;
+    lockTtlMs: number;
     now: () => number;
   };
   /** This flusher's identity for the per-spreadsheet flush lock. */
@@ -94,6 +102,7 @@ export class SheetsFlusher {
       maxPatchesPerFlush: 500,
       maxRejectedAttempts: 5,
       requestTimeoutMs: 30_000,
+      lockTtlMs: 10_000,
       now: Date.now,
       ...opts,
     };
@@ -144,16 +153,16 @@ export class SheetsFlusher {
         continue;
       }
       // One flusher per spreadsheet across instances: another one flushing it now will write it.
-      const lockMs = this.#o.requestTimeoutMs * 5;
-      if (!(await this.#o.queue.tryLockFlush(ssid, this.#owner, lockMs))) {
+      const lease = await FlushLease.acquire(this.#o.queue, ssid, this.#owner, this.#o.lockTtlMs);
+      if (!lease) {
         report.deferred.push(ssid);
         continue;
       }
       let r: { ok: boolean; written: number; deadLettered: number };
       try {
-        r = await this.#flushSpreadsheet(ssid, st);
+        r = await this.#flushSpreadsheet(ssid, st, lease);
       } finally {
-        await this.#o.queue.unlockFlush(ssid, this.#owner);
+        await lease.release();
       }
       report.written += r.written;
       report.deadLettered += r.deadLettered;
@@ -162,9 +171,10 @@ export class SheetsFlusher {
     return report;
   }
 
-  /** Our retry policy is in charge (gaxios' own retry off), and no request hangs past the lock. */
-  #requestOptions(): { retry: false; timeout: number } {
-    return { retry: false, timeout: this.#o.requestTimeoutMs };
+  /** Our retry policy is in charge (gaxios' own retry off); a request still waiting when the lock is lost
+   *  is abandoned. */
+  #requestOptions(lease: FlushLease): { retry: false; timeout: number; signal: AbortSignal } {
+    return { retry: false, timeout: this.#o.requestTimeoutMs, signal: lease.signal };
   }
 
   #stateOf(ssid: string): SpreadsheetState {
@@ -189,8 +199,14 @@ export class SheetsFlusher {
     return false;
   }
 
-  async #deadLetter(ssid: string, entries: QueuedPatch[], reason: string): Promise<number> {
+  async #deadLetter(
+    ssid: string,
+    lease: FlushLease,
+    entries: QueuedPatch[],
+    reason: string,
+  ): Promise<number> {
     if (entries.length === 0) return 0;
+    await lease.confirm();
     const moved = await this.#o.queue.deadLetter(
       ssid,
       entries.map((e) => e.id),
@@ -210,6 +226,7 @@ export class SheetsFlusher {
   async #flushSpreadsheet(
     ssid: string,
     st: SpreadsheetState,
+    lease: FlushLease,
   ): Promise<{ ok: boolean; written: number; deadLettered: number }> {
     const { client, queue, breaker } = this.#o;
     const entries = await queue.peek(ssid, st.isolate ? 1 : this.#o.maxPatchesPerFlush);
@@ -220,11 +237,11 @@ export class SheetsFlusher {
       // 2. tab titles (one read, cached)
       if (!st.titles || batch.some((e) => !st.titles?.has(e.patch.sheetId))) {
         if (!(await this.#takeQuota('sheets-read', 1, st))) return { ok: false, written: 0, deadLettered };
-        st.titles = await breaker.execute(() => fetchTabTitles(client, ssid, this.#requestOptions()));
+        st.titles = await breaker.execute(() => fetchTabTitles(client, ssid, this.#requestOptions(lease)));
       }
       const titles = st.titles;
       const tabGone = batch.filter((e) => !titles.has(e.patch.sheetId));
-      deadLettered += await this.#deadLetter(ssid, tabGone, 'tab no longer exists');
+      deadLettered += await this.#deadLetter(ssid, lease, tabGone, 'tab no longer exists');
       batch = batch.filter((e) => titles.has(e.patch.sheetId));
 
       // Structural checks that need no read.
@@ -235,16 +252,19 @@ export class SheetsFlusher {
       );
       deadLettered += await this.#deadLetter(
         ssid,
+        lease,
         malformed,
         'patch spans rows or writes a column the coordinator does not own',
       );
       batch = batch.filter((e) => !malformed.includes(e));
       const empty = batch.filter((e) => patchRowOf(e.patch) === null);
-      if (empty.length > 0)
+      if (empty.length > 0) {
+        await lease.confirm();
         await queue.ack(
           ssid,
           empty.map((e) => e.id),
         ); // nothing to write
+      }
       batch = batch.filter((e) => patchRowOf(e.patch) !== null);
       if (batch.length === 0) return { ok: true, written: empty.length, deadLettered };
 
@@ -259,7 +279,7 @@ export class SheetsFlusher {
             majorDimension: 'ROWS',
             valueRenderOption: 'FORMATTED_VALUE',
           },
-          this.#requestOptions(),
+          this.#requestOptions(lease),
         ),
       );
       const rowsOf = new Map<number, Map<string, number[]>>();
@@ -291,8 +311,8 @@ export class SheetsFlusher {
           placed.push({ entry: e, patch: shiftPatch(e.patch, delta) });
         }
       }
-      deadLettered += await this.#deadLetter(ssid, gone, 'RowID no longer in the tab');
-      deadLettered += await this.#deadLetter(ssid, ambiguous, 'RowID appears on several rows');
+      deadLettered += await this.#deadLetter(ssid, lease, gone, 'RowID no longer in the tab');
+      deadLettered += await this.#deadLetter(ssid, lease, ambiguous, 'RowID appears on several rows');
       if (placed.length === 0) return { ok: true, written: empty.length, deadLettered };
       batch = placed.map((p) => p.entry);
 
@@ -305,23 +325,26 @@ export class SheetsFlusher {
       if (!(await this.#takeQuota('sheets-write', writes, st)))
         return { ok: false, written: 0, deadLettered };
       if (plan.valueData.length > 0) {
+        await lease.confirm();
         await breaker.execute(() =>
           client.spreadsheets.values.batchUpdate(
             { spreadsheetId: ssid, requestBody: { valueInputOption: 'RAW', data: plan.valueData } },
-            this.#requestOptions(),
+            this.#requestOptions(lease),
           ),
         );
       }
       if (plan.formatRequests.length > 0) {
+        await lease.confirm();
         await breaker.execute(() =>
           client.spreadsheets.batchUpdate(
             { spreadsheetId: ssid, requestBody: { requests: plan.formatRequests } },
-            this.#requestOptions(),
+            this.#requestOptions(lease),
           ),
         );
       }
 
       // 5. Google said 2xx to both: now, and only now, the patches leave the queue.
+      await lease.confirm();
       await queue.ack(
         ssid,
         batch.map((e) => e.id),
@@ -333,24 +356,48 @@ export class SheetsFlusher {
       this.#o.metrics?.flushedPatches?.(batch.length);
       return { ok: true, written: batch.length + empty.length, deadLettered };
     } catch (err) {
-      return {
-        ok: false,
-        written: 0,
-        deadLettered: deadLettered + (await this.#onFailure(ssid, st, batch, err)),
-      };
+      if (this.#lostLock(ssid, lease, err)) return { ok: false, written: 0, deadLettered };
+      try {
+        return {
+          ok: false,
+          written: 0,
+          deadLettered: deadLettered + (await this.#onFailure(ssid, st, lease, batch, err)),
+        };
+      } catch (failureErr) {
+        if (this.#lostLock(ssid, lease, failureErr)) return { ok: false, written: 0, deadLettered };
+        throw failureErr;
+      }
     }
   }
 
+  /** True (and logged) when the flush stopped because another flusher owns the spreadsheet now. */
+  #lostLock(ssid: string, lease: FlushLease, err: unknown): boolean {
+    if (!(err instanceof FlushLockLostError) && !lease.lost) return false;
+    this.#o.logger.warn(
+      { spreadsheetId: ssid },
+      'sheets flush lock lost to another flusher: flush abandoned, nothing more written or acked',
+    );
+    return true;
+  }
+
   /** Records the failure and decides when to try again. Returns how many patches were dead-lettered. */
-  async #onFailure(ssid: string, st: SpreadsheetState, batch: QueuedPatch[], err: unknown): Promise<number> {
+  async #onFailure(
+    ssid: string,
+    st: SpreadsheetState,
+    lease: FlushLease,
+    batch: QueuedPatch[],
+    err: unknown,
+  ): Promise<number> {
     const f = classifyGoogleError(err, this.#o.now());
     this.#o.metrics?.flushFailure?.(f.kind);
-    if (batch.length > 0)
+    if (batch.length > 0) {
+      await lease.confirm();
       await this.#o.queue.markAttempt(
         ssid,
         batch.map((e) => e.id),
         this.#o.now(),
       );
+    }
     st.failures += 1;
     this.#o.logger.warn(
       {
@@ -369,6 +416,7 @@ export class SheetsFlusher {
       if (batch.length === 1 && (batch[0]?.attempts ?? 0) + 1 >= this.#o.maxRejectedAttempts) {
         dead = await this.#deadLetter(
           ssid,
+          lease,
           batch,
           `rejected by Google (${f.status}): ${f.message.slice(0, 200)}`,
         );

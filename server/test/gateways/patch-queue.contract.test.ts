@@ -106,6 +106,43 @@ function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>
       }
     });
 
+    it('only the owner renews the flush lock, and a renewal keeps it past its first TTL', async () => {
+      const startedAt = Date.now();
+      expect(await q.tryLockFlush('sheet-A', 'flusher-1', 1_000)).toBe(true);
+      expect(await q.renewFlushLock('sheet-A', 'flusher-2', 60_000)).toBe(false);
+      expect(await q.renewFlushLock('sheet-B', 'flusher-1', 60_000)).toBe(false); // never locked
+      expect(await q.renewFlushLock('sheet-A', 'flusher-1', 60_000)).toBe(true);
+      // Past the first TTL: without the renewal the lock would have expired by now.
+      while (Date.now() - startedAt < 1_500) await new Promise((r) => setTimeout(r, 50));
+      expect(await q.tryLockFlush('sheet-A', 'flusher-2', 60_000)).toBe(false);
+      expect(await q.renewFlushLock('sheet-A', 'flusher-1', 60_000)).toBe(true);
+      await q.unlockFlush('sheet-A', 'flusher-1');
+      expect(await q.renewFlushLock('sheet-A', 'flusher-1', 60_000)).toBe(false); // released: gone
+    });
+
+    it('a holder whose lock expired and was taken over cannot renew it back', async () => {
+      expect(await q.tryLockFlush('sheet-A', 'stalled-flusher', 30)).toBe(true);
+      const deadline = Date.now() + 10_000;
+      while (!(await q.tryLockFlush('sheet-A', 'flusher-2', 60_000))) {
+        if (Date.now() > deadline) throw new Error('lock never expired');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(await q.renewFlushLock('sheet-A', 'stalled-flusher', 60_000)).toBe(false);
+      await q.unlockFlush('sheet-A', 'stalled-flusher'); // not its lock any more: no effect
+      expect(await q.tryLockFlush('sheet-A', 'flusher-3', 60_000)).toBe(false);
+      expect(await q.renewFlushLock('sheet-A', 'flusher-2', 60_000)).toBe(true);
+    });
+
+    it('an expired lock nobody took over cannot be renewed either', async () => {
+      expect(await q.tryLockFlush('sheet-A', 'stalled-flusher', 30)).toBe(true);
+      const deadline = Date.now() + 10_000;
+      while (await q.renewFlushLock('sheet-A', 'stalled-flusher', 30)) {
+        if (Date.now() > deadline) throw new Error('lock never expired');
+        await new Promise((r) => setTimeout(r, 60)); // longer than the TTL: this renewal comes too late
+      }
+      expect(await q.tryLockFlush('sheet-A', 'flusher-2', 60_000)).toBe(true);
+    });
+
     it('rejects a malformed patch at enqueue, so nothing unwritable ever sits in the queue', async () => {
       const bad = { ...patchFor('r1', 2, { 12: 'a' }), values: [{ row: 0, col: 40, value: 'x' }] };
       await expect(q.enqueue(bad, 1)).rejects.toThrow();

@@ -13,6 +13,7 @@ import type { SheetsEmulator } from '../../emulators/sheets/server.js';
 import { MemoryQuotaBudget } from '../../src/queue/memory-quota-budget.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
+import { keys } from '../../src/redis/keys.js';
 import type { BreakerState } from '../../src/resilience/breakers.js';
 import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import type { SheetsClient } from '../../src/sheets/client.js';
@@ -165,6 +166,104 @@ describe('several coordinator instances', () => {
     expect(reports.map((r) => r.written).sort()).toEqual([0, 4]);
     expect(log().count('values.batchUpdate')).toBe(1);
     expect(await a.queue.depth()).toBe(0);
+  });
+});
+
+describe('the flush lock: short TTL, renewed while flushing, taken over after a crash', () => {
+  const LOCK = keys.sheetFlushLock(AGENT_SS);
+  const TTL = 1_000;
+  const enqueueFour = async (queue: RedisPatchQueue) => {
+    for (let i = 1; i <= 4; i++)
+      await queue.enqueue(tabPatch(`L${i}`, i + 1, { [S1]: 'WRONG', [NOTES]: `n${i}` }, [S2]), i);
+  };
+  const landedOnce = async (queue: RedisPatchQueue) => {
+    expect(log().count('values.batchUpdate')).toBe(1);
+    expect(log().count('spreadsheets.batchUpdate')).toBe(1);
+    for (let i = 1; i <= 4; i++) {
+      expect([cell(i + 1, S1), cell(i + 1, NOTES)]).toEqual(['WRONG', `n${i}`]);
+      expect(emulator.state.getBackground(AGENT_SS, TAB_ID, i + 1, S2)).not.toBeNull();
+    }
+    expect(await queue.depth()).toBe(0);
+  };
+
+  it('a flush that takes longer than the TTL keeps its lock: no other flusher writes meanwhile', async () => {
+    const redis = connect();
+    const a = makeFlusher(redis, { lockTtlMs: TTL });
+    const b = makeFlusher(connect(), { lockTtlMs: TTL });
+    await enqueueFour(a.queue);
+    log().clear();
+    // Google answers A's read of the RowIDs only after four TTLs.
+    emulator.state.addFault({ route: 'values.batchGet', latencyMs: 4 * TTL, times: 1 });
+    let aDone = false;
+    const aRun = a.flusher.flushNow().finally(() => {
+      aDone = true;
+    });
+    await eventually(async () => (await redis.get(LOCK)) !== null, 'A holding the flush lock');
+    const lockedAt = Date.now();
+    let triedPastTtl = 0;
+    while (!aDone) {
+      const r = await b.flusher.flushNow();
+      expect(r.written).toBe(0);
+      if (!aDone && Date.now() - lockedAt > 2 * TTL) triedPastTtl += 1;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(triedPastTtl).toBeGreaterThan(0); // B did try long after an unrenewed lock would have expired
+    expect(await aRun).toMatchObject({ written: 4, deferred: [] });
+    await landedOnce(a.queue);
+  });
+
+  it("a crashed holder's lock is taken over within about one TTL, and everything lands exactly once", async () => {
+    const redisA = connect();
+    // Default 30 s request timeout: the old lock (5 × that, unrenewed) would have blocked B for 150 s.
+    const a = makeFlusher(redisA, { lockTtlMs: TTL });
+    await enqueueFour(a.queue);
+    log().clear();
+    emulator.state.addFault({ route: 'values.batchGet', latencyMs: 3 * TTL, times: 1 });
+    const aRun = a.flusher.flushNow().then(
+      () => 'finished',
+      () => 'failed',
+    );
+    await eventually(async () => (await redisA.get(LOCK)) !== null, 'A holding the flush lock');
+    // A's process dies mid-flush: it never renews again, its Redis connection is gone.
+    redisA.disconnect();
+    const b = makeFlusher(connect(), { lockTtlMs: TTL });
+    await eventually(async () => {
+      await b.flusher.flushNow();
+      return (await b.queue.depth()) === 0;
+    }, 'B taking over the lock and draining the queue');
+    // A's read answers at last: with no lock to confirm, it writes nothing.
+    await aRun;
+    await landedOnce(b.queue);
+  });
+
+  it('a flusher that lost its lock to another owner mid-flush writes and acks nothing', async () => {
+    const redis = connect();
+    const a = makeFlusher(redis, { lockTtlMs: TTL });
+    await enqueueFour(a.queue);
+    log().clear();
+    emulator.state.addFault({ route: 'values.batchGet', latencyMs: 3 * TTL, times: 1 });
+    const aRun = a.flusher.flushNow();
+    await eventually(async () => (await redis.get(LOCK)) !== null, 'A holding the flush lock');
+    // As if A had stalled past its TTL and another instance had taken the lock over meanwhile.
+    await redis.set(LOCK, 'flusher-b', 'PX', 60_000);
+    expect(await aRun).toMatchObject({ written: 0, deferred: [AGENT_SS] });
+    expect(log().count('values.batchUpdate')).toBe(0);
+    expect(log().count('spreadsheets.batchUpdate')).toBe(0);
+    const pending = await a.queue.peek(AGENT_SS, 10);
+    expect(pending.map((p) => [p.patch.rowId, p.attempts])).toEqual([
+      ['L1', 0],
+      ['L2', 0],
+      ['L3', 0],
+      ['L4', 0],
+    ]);
+    expect(await redis.get(LOCK)).toBe('flusher-b'); // A did not release someone else's lock
+    // B finishes; A's next flush writes everything, once.
+    await redis.del(LOCK);
+    await eventually(async () => {
+      await a.flusher.flushNow();
+      return (await a.queue.depth()) === 0;
+    }, 'A flushing again once the lock is free');
+    await landedOnce(a.queue);
   });
 });
 
