@@ -2,7 +2,7 @@
   Releases a lock only for its owner (compare-and-delete).
 
   Input:
-    KEYS[1] lock key (keys.sessionLock)
+    KEYS[1] lock key (keys.sessionLock or keys.sheetFlushLock)
     ARGV[1] owner token
 
   Output: 1 released, 0 not the owner (or already expired)

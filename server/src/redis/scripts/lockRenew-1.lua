@@ -2,7 +2,7 @@
   Extends a lock's TTL if the caller still owns it.
 
   Input:
-    KEYS[1] lock key (keys.sessionLock)
+    KEYS[1] lock key (keys.sessionLock or keys.sheetFlushLock)
     ARGV[1] owner token
     ARGV[2] TTL in ms
 

@@ -11,8 +11,6 @@ export interface CoordinatorProcess {
   readonly pid: number;
   /** Everything the child wrote to stdout and stderr so far. */
   logs(): string;
-  /** Sends a signal (SIGSTOP/SIGCONT to freeze and thaw it); no-op once it exited. */
-  signal(sig: NodeJS.Signals): void;
   /** SIGKILL, then waits for the exit. Safe to call twice. */
   kill(): Promise<void>;
 }
@@ -43,9 +41,6 @@ export async function startCoordinatorProcess(
     baseUrl,
     pid: child.pid ?? -1,
     logs: () => out,
-    signal: (sig) => {
-      if (alive()) child.kill(sig);
-    },
     kill: async () => {
       if (alive()) child.kill('SIGKILL');
       await exited;
