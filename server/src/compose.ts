@@ -241,6 +241,11 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     service.sweepTimeouts(clock()).catch((err: unknown) => logger.warn({ err }, 'call timeout sweep failed'));
   }, config.callSweepIntervalMs);
   sweeper.unref();
+  // A person's edits reach idle sessions (PAUSE, waiting for a retry) without waiting for a request.
+  const tabRefresh = setInterval(() => {
+    service.refreshTabs(clock()).catch((err: unknown) => logger.warn({ err }, 'periodic tab refresh failed'));
+  }, config.tabRefreshMs);
+  tabRefresh.unref();
 
   let stopping: Promise<void> | null = null;
   const stop = async () => {
@@ -251,6 +256,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     const deadline = Date.now() + config.shutdownGraceMs;
     while (inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     clearInterval(sweeper);
+    clearInterval(tabRefresh);
     await flusher.stop();
     const report = await flusher.flushNow().catch((err: unknown) => {
       logger.warn({ err }, 'final sheet flush failed: patches stay queued');

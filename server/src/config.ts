@@ -83,6 +83,8 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
   /** How often calls whose ending webhook never came are swept into the disposition modal. */
   CALL_SWEEP_INTERVAL_MS: int(200, 600_000).default(5_000),
+  /** How often the tabs of this instance's active sessions are re-read to pick up a person's edits. */
+  TAB_REFRESH_MS: int(1_000, 3_600_000).default(60_000),
   /** The desktop MSI version IT is rolling out: older MSI installs are told "newer MSI due". */
   DESKTOP_MSI_LATEST_VERSION: z
     .string()
@@ -124,6 +126,7 @@ export interface AppConfig {
   webDistDir: string;
   shutdownGraceMs: number;
   callSweepIntervalMs: number;
+  tabRefreshMs: number;
   desktop: { msiLatestVersion: string | null };
 }
 
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webDistDir: e.WEB_DIST_DIR,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_MS,
+    tabRefreshMs: e.TAB_REFRESH_MS,
     desktop: { msiLatestVersion: e.DESKTOP_MSI_LATEST_VERSION ?? null },
   };
 }

@@ -52,6 +52,8 @@ export class ServiceContext {
   readonly onCallStarted: () => void;
   readonly #rules: CampaignRulesLoader;
   readonly #tabs = new Map<string, TabCache>();
+  /** Sessions this instance has served, per tab tag: the periodic refresh re-reads only their tabs. */
+  readonly #served = new Map<string, Set<string>>();
   #unsubscribe: Promise<() => Promise<void>> | null = null;
 
   constructor(deps: DialerServiceDeps) {
@@ -95,6 +97,7 @@ export class ServiceContext {
   async tabFor(session: SessionRecord, now: number, alreadyRead?: AgentTab): Promise<TabCache> {
     await this.#subscribe();
     const key = `${session.tag}|${session.campaignName}`;
+    if (session.state !== 'STOP') this.#noteServed(session.tag, session.id);
     let tab = this.#tabs.get(key);
     if (!tab) {
       tab = new TabCache(
@@ -116,6 +119,31 @@ export class ServiceContext {
         .catch((err: unknown) => this.log.warn({ err, tag: session.tag }, 'background resync failed'));
     }
     return tab;
+  }
+
+  #noteServed(tag: string, sessionId: string): void {
+    let ids = this.#served.get(tag);
+    if (!ids) {
+      ids = new Set();
+      this.#served.set(tag, ids);
+    }
+    ids.add(sessionId);
+  }
+
+  /** Tabs this instance served a session on, each with its loaded caches (one per campaign). */
+  servedTabs(): { tag: string; sessionIds: string[]; caches: TabCache[] }[] {
+    return [...this.#served].map(([tag, ids]) => ({
+      tag,
+      sessionIds: [...ids],
+      caches: [...this.#tabs.values()].filter((t) => t.ref.tag === tag),
+    }));
+  }
+
+  /** A served session that ended (or vanished): its tab stops being refreshed once none is left. */
+  forgetSession(tag: string, sessionId: string): void {
+    const ids = this.#served.get(tag);
+    ids?.delete(sessionId);
+    if (ids?.size === 0) this.#served.delete(tag);
   }
 
   /** Another instance (or we) changed a lead: refresh it in every loaded cache of that tab. */
@@ -147,5 +175,6 @@ export class ServiceContext {
     this.#unsubscribe = null;
     if (off) await off();
     this.#tabs.clear();
+    this.#served.clear();
   }
 }

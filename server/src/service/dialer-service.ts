@@ -16,12 +16,17 @@ import { currentStep, dialPreview, pickAndDial, proceed, skipPreview } from './d
 import { withSessionLock } from './session-lock.js';
 import { statsOf } from './stats.js';
 import type { TabCache } from './tab-cache.js';
+import { type TabRefreshReport, TabRefresher } from './tab-refresh.js';
 import { callView, leadPreview, previewView, sessionView } from './views.js';
 
 export type { DialerServiceDeps } from './context.js';
+export type { TabRefreshReport } from './tab-refresh.js';
 
 /** The service plus its lifecycle (the pub/sub subscription that keeps tab indexes fresh). */
 export interface DialerServiceRuntime extends DialerService {
+  /** Re-reads every tab with an active session served by this instance, once per tab, and merges it like
+   *  resync (called periodically, every TAB_REFRESH_MS). Never throws; failures are logged and counted. */
+  refreshTabs(now: number): Promise<TabRefreshReport>;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ const allowedFrom = (to: SessionState): SessionState[] =>
 export function createDialerService(deps: DialerServiceDeps): DialerServiceRuntime {
   const ctx = new ServiceContext(deps);
   const router = new RouterCache(ctx);
+  const refresher = new TabRefresher(ctx);
   const agentOf = (a: AgentPrincipal): AgentPrincipal => ({ email: a.email.trim().toLowerCase() });
 
   /** A preview id that is not the caller's pending one: 403 when another agent's session claimed it (the
@@ -193,6 +199,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
 
     onDialpadEvent: (event, now) => onDialpadEvent(ctx, router, event, now),
     sweepTimeouts: (now) => sweepTimeouts(ctx, now),
+    refreshTabs: (now) => refresher.refresh(now),
     close: () => ctx.close(),
   };
   return service;

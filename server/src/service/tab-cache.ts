@@ -18,6 +18,25 @@ export interface TabRefFull {
   tabTitle: string;
 }
 
+/** One read of a tab for the merge: the unflushed cells (read FIRST) and then the sheet rows. One read can
+ *  feed every cache of the tab (one per campaign), so a periodic refresh costs one Sheets read per tab. */
+export interface TabRead {
+  readStartedAt: number;
+  unflushed: Map<string, Set<number>>;
+  tab: AgentTab;
+}
+
+/** Reads a tab in the order the merge rule needs: unflushed cells before the sheet (service/merge.ts). */
+export async function readTab(
+  deps: { store: Store; sheets: SheetsGateway },
+  ref: TabRefFull,
+  now: number,
+): Promise<TabRead> {
+  const unflushed = await deps.store.unflushedCells(ref.tag);
+  const tab = await deps.sheets.readAgentTab(ref.spreadsheetId, ref.sheetId);
+  return { readStartedAt: now, unflushed, tab };
+}
+
 export interface IndexedLead {
   lead: Lead;
   /** Overlay version the lead was merged from (the compare-and-set token; 0 = no overlay). */
@@ -45,23 +64,41 @@ export class TabCache {
     this.index = new PolicyIndex(rules);
   }
 
+  /** True while a (re)load is running: a periodic refresh leaves the tab to it. */
+  get loading(): boolean {
+    return this.#loading !== null;
+  }
+
   /** (Re)reads the tab and the overlay and rebuilds the index. Concurrent calls share one load. */
   load(now: number, alreadyRead?: AgentTab): Promise<{ leadsTotal: number; changedLeads: number }> {
+    return this.#share(async () => {
+      // Unflushed cells are read BEFORE the sheet: a write flushed after this point is either in the read
+      // or still counted as ours, never lost between the two.
+      if (!alreadyRead) return this.#rebuild(await readTab(this.deps, this.ref, now));
+      const unflushed = await this.deps.store.unflushedCells(this.ref.tag);
+      return this.#rebuild({ readStartedAt: now, unflushed, tab: alreadyRead });
+    });
+  }
+
+  /** Rebuilds the index from a read made by readTab (shared by every cache of the tab). */
+  loadFrom(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
+    return this.#share(() => this.#rebuild(read));
+  }
+
+  #share(
+    run: () => Promise<{ leadsTotal: number; changedLeads: number }>,
+  ): Promise<{ leadsTotal: number; changedLeads: number }> {
     if (!this.#loading) {
-      this.#loading = this.#load(now, alreadyRead).finally(() => {
+      this.#loading = run().finally(() => {
         this.#loading = null;
       });
     }
     return this.#loading;
   }
 
-  async #load(now: number, alreadyRead?: AgentTab): Promise<{ leadsTotal: number; changedLeads: number }> {
-    const { store, sheets } = this.deps;
-    // Unflushed cells are read BEFORE the sheet: a write flushed after this point is either in the read
-    // or still counted as ours, never lost between the two.
-    const readStartedAt = now;
-    const unflushed = await store.unflushedCells(this.ref.tag);
-    const tab = alreadyRead ?? (await sheets.readAgentTab(this.ref.spreadsheetId, this.ref.sheetId));
+  async #rebuild(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
+    const { store } = this.deps;
+    const { readStartedAt, unflushed, tab } = read;
     const overlays = new Map((await store.getLeads(this.ref.tag)).map((o) => [o.rowId, o]));
     const claims = await store.claimsOf(
       this.ref.tag,
@@ -88,7 +125,7 @@ export class TabCache {
     this.#readStartedAt = readStartedAt;
     this.#versions = versions;
     this.index = index;
-    this.loadedAt = now;
+    this.loadedAt = readStartedAt;
     return { leadsTotal: index.size(), changedLeads: changed };
   }
 

@@ -78,7 +78,7 @@ export interface World {
   /** Where the receiver forwards verified webhooks (null: dropped, e.g. to play events by hand). */
   webhookTarget: DialerService | null;
   connect(): Redis;
-  makeService(opts?: { rules?: CampaignRules; redis?: Redis }): {
+  makeService(opts?: { rules?: CampaignRules; redis?: Redis; tabRefreshMs?: number }): {
     service: DialerServiceRuntime;
     store: RedisStore;
     events: RedisAgentEventBus;
@@ -253,6 +253,7 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
         events,
         rules: () => o.rules ?? opts.rules ?? testRules(),
         logger: silent,
+        ...(o.tabRefreshMs !== undefined ? { tabRefreshMs: o.tabRefreshMs } : {}),
       });
       services.push(service);
       return { service, store, events };

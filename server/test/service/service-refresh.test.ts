@@ -1,0 +1,138 @@
+// The periodic tab refresh (issue 3 "Re-sync"): while a session sits in PAUSE a person edits the sheet; one
+// refresh tick (driven by an explicit refreshTabs(now), no timers) makes the policy see the edit, while the
+// coordinator's own unflushed write keeps its cell. A tab shared by two sessions costs one read per tick,
+// a stopped session's tab is no longer read, a failed read keeps the cached tab, and two ticks never read
+// the same tab at once. Real Redis, the Sheets emulator (its request log counts the reads).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
+import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, type World } from './world.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld({
+    leads: [leadRow('P1', [phoneOf(1)]), leadRow('P2', [phoneOf(2)]), leadRow('P3', [phoneOf(3)])],
+  });
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const DAY = 24 * 3600_000;
+// The lazy "older than tabRefreshMs" reload is pushed out of reach, so only refreshTabs can read the tab.
+const lazyOff = { tabRefreshMs: DAY };
+const setRow = (row: number, cells: string[]) => world.sheetsEm.state.setRows(AGENT_SS, TAB, [cells], row);
+const withStatus = (rowId: string, n: number, status: string) => {
+  const row = leadRow(rowId, [phoneOf(n)]);
+  row[AGENT_COL.status(0)] = status;
+  return row;
+};
+const reads = () => {
+  const log = world.sheetsEm.state.requestLog;
+  return { titles: log.count('spreadsheets.get'), values: log.count('values.get') };
+};
+
+describe('periodic tab refresh', () => {
+  it('shows a paused session the edits a person made, and keeps our unflushed write', async () => {
+    const { service } = world.makeService(lazyOff);
+    const t0 = Date.now();
+    await service.startSession(ANN, t0);
+    const c1 = (await service.setSessionState(ANN, 'PLAY', t0)).next;
+    if (c1.kind !== 'call') throw new Error('expected a call');
+    expect(c1.preview.lead.rowId).toBe('P1');
+    await service.setSessionState(ANN, 'PAUSE', t0);
+    await service.dispose(ANN, { callId: c1.call.callId, code: 'NO_ANSWER' }, t0);
+    await world.flush(); // P1 = NO_ANSWER is in the sheet: a person's later edit of it wins
+    const c2 = (await service.setSessionState(ANN, 'PLAY', t0)).next;
+    if (c2.kind !== 'call') throw new Error('expected a call');
+    expect(c2.preview.lead.rowId).toBe('P2');
+    await service.setSessionState(ANN, 'PAUSE', t0);
+    await service.dispose(ANN, { callId: c2.call.callId, code: 'NO_ANSWER' }, t0); // P2: still queued
+
+    const remaining = async (at: number) => (await service.stats(ANN, at)).session?.leadsRemaining;
+    expect(await remaining(t0 + 500)).toBe(3); // P1, P2 wait for their retry; P3 is new
+
+    // A person, while the session is paused: P1 is a wrong number, P2 and P3 were reached (CORRECT).
+    setRow(2, withStatus('P1', 1, 'WRONG'));
+    setRow(3, withStatus('P2', 2, 'CORRECT'));
+    setRow(4, withStatus('P3', 3, 'CORRECT'));
+    expect(await remaining(t0 + 600)).toBe(3); // nothing has read the sheet yet
+
+    const before = reads();
+    const report = await service.refreshTabs(t0 + 1_000);
+    expect(report).toMatchObject({ tabs: 1, refreshed: 1, busy: 0, failed: 0 });
+    expect(report.changedLeads).toBeGreaterThanOrEqual(2);
+    expect(reads()).toEqual({ titles: before.titles + 1, values: before.values + 1 });
+
+    // P1 and P3 are finished (the person's edits); P2 is still ours (the queued NO_ANSWER won its cell).
+    expect(await remaining(t0 + 1_500)).toBe(1);
+    const resumed = (await service.setSessionState(ANN, 'PLAY', t0 + 2_000)).next;
+    expect(resumed.kind).toBe('nothing'); // without the refresh P3 would be dialed now
+    if (resumed.kind !== 'nothing') return;
+    expect(resumed.nothing.nextDialableAt).toBeGreaterThan(t0 + 2_000); // P2's retry, not "all done"
+
+    const later = t0 + 61 * 60_000;
+    await service.setSessionState(ANN, 'PAUSE', later);
+    const retry = (await service.setSessionState(ANN, 'PLAY', later)).next;
+    if (retry.kind !== 'call') throw new Error('expected the retry of P2');
+    expect(retry.preview.lead.rowId).toBe('P2');
+    const after = (await service.dispose(ANN, { callId: retry.call.callId, code: 'WRONG' }, later)).next;
+    expect(after.kind).toBe('nothing');
+    await service.setSessionState(ANN, 'STOP', later);
+
+    await world.flush();
+    expect(world.cell(2, AGENT_COL.status(0))).toBe('WRONG'); // the person's
+    expect(world.cell(3, AGENT_COL.status(0))).toBe('WRONG'); // ours, written over the person's CORRECT
+    expect(world.cell(4, AGENT_COL.status(0))).toBe('CORRECT'); // never written by the coordinator
+  });
+
+  it('reads a tab shared by two sessions once per tick, and not at all once they stop', async () => {
+    const { service } = world.makeService(lazyOff);
+    const now = Date.now() + 2 * 3600_000;
+    await service.startSession(ANN, now);
+    await service.startSession(BOB, now);
+
+    const before = reads();
+    const report = await service.refreshTabs(now + 1_000);
+    expect(report).toMatchObject({ tabs: 1, refreshed: 1, failed: 0 });
+    expect(reads()).toEqual({ titles: before.titles + 1, values: before.values + 1 });
+
+    await service.setSessionState(ANN, 'STOP', now + 2_000);
+    expect(await service.refreshTabs(now + 3_000)).toMatchObject({ tabs: 1, refreshed: 1 }); // Bob's
+    await service.setSessionState(BOB, 'STOP', now + 4_000);
+    const idle = reads();
+    expect(await service.refreshTabs(now + 5_000)).toMatchObject({ tabs: 0, refreshed: 0 });
+    expect(reads()).toEqual(idle);
+  });
+
+  it('keeps the cached tab when a read fails, and catches up on the next tick', async () => {
+    const { service } = world.makeService(lazyOff);
+    const now = Date.now() + 4 * 3600_000;
+    await service.startSession(ANN, now);
+    const total = async (at: number) => (await service.stats(ANN, at)).session?.leadsTotal;
+    expect(await total(now)).toBe(3);
+
+    setRow(5, leadRow('P4', [phoneOf(4)])); // a person adds a lead
+    world.sheetsEm.state.faults.add({ route: 'values.get', status: 403, times: 1 });
+    const failed = await service.refreshTabs(now + 1_000);
+    expect(failed).toMatchObject({ tabs: 1, refreshed: 0, failed: 1 });
+    expect(await total(now + 1_500)).toBe(3); // the old read still serves the session
+
+    expect(await service.refreshTabs(now + 2_000)).toMatchObject({ refreshed: 1, failed: 0 });
+    expect(await total(now + 2_500)).toBe(4);
+    await service.setSessionState(ANN, 'STOP', now + 3_000);
+  });
+
+  it('never reads one tab twice at once: a tick that finds a read running leaves it alone', async () => {
+    const { service } = world.makeService(lazyOff);
+    const now = Date.now() + 6 * 3600_000;
+    await service.startSession(BOB, now);
+    // The first tick's read is held long enough that the second tick surely finds it running.
+    world.sheetsEm.state.faults.add({ route: 'spreadsheets.get', latencyMs: 1_500, times: 1 });
+    const before = reads();
+    const [a, b] = await Promise.all([service.refreshTabs(now + 1_000), service.refreshTabs(now + 1_000)]);
+    expect([a.refreshed, b.refreshed].sort()).toEqual([0, 1]);
+    expect([a.busy, b.busy].sort()).toEqual([0, 1]);
+    expect(reads()).toEqual({ titles: before.titles + 1, values: before.values + 1 });
+    await service.setSessionState(BOB, 'STOP', now + 2_000);
+  });
+});
