@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
+const demo = { DEMO_MODE: '1', SHEETS_ROOT_URL: 'http://127.0.0.1:9401/' };
 const production = {
   JWT_SECRET: 'x'.repeat(40),
   OIDC_CLIENT_ID: 'client.apps.googleusercontent.com',
@@ -56,10 +57,18 @@ describe('loadConfig', () => {
     );
   });
 
-  it('demo mode needs nothing and uses the embedded store without REDIS_URL', () => {
-    const c = loadConfig({ DEMO_MODE: '1' });
+  it('demo mode needs only the local emulator and uses the embedded store without REDIS_URL', () => {
+    const c = loadConfig(demo);
     expect(c.redis.mode).toBe('memory');
     expect(c.jwt.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('refuses demo mode against real Google Sheets (email-only login, public default webhook secret)', () => {
+    expect(problemsOf({ DEMO_MODE: '1' }).join()).toContain('DEMO_MODE: the demo runs only against a local');
+    expect(problemsOf({ DEMO_MODE: '1', SHEETS_ROOT_URL: 'https://sheets.example.com/' }).join()).toContain(
+      'DEMO_MODE',
+    );
+    expect(loadConfig({ DEMO_MODE: '1', SHEETS_ROOT_URL: 'http://localhost:9401/' }).demoMode).toBe(true);
   });
 
   it('parses cluster nodes and campaign overrides', () => {

@@ -144,6 +144,11 @@ function issueText(i: z.core.$ZodIssue): string {
   return `${where}${i.message}`;
 }
 
+function isLoopbackUrl(u: string): boolean {
+  const host = new URL(u).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** Parses the environment. Throws ConfigError naming every missing or bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings mean "unset" (docker-compose and shells produce them); DEMO_MODE='' stays false.
@@ -182,6 +187,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         'REDIS_URL (missing): required outside demo mode (the embedded store is for the demo only)',
       );
   }
+  if (e.DEMO_MODE && !isLoopbackUrl(e.SHEETS_ROOT_URL))
+    // Demo login takes an email alone and the webhook secret has a public default: never against real Google.
+    problems.push(
+      `DEMO_MODE: the demo runs only against a local Sheets emulator (SHEETS_ROOT_URL is ${new URL(e.SHEETS_ROOT_URL).origin}); unset DEMO_MODE for production`,
+    );
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES)
     problems.push('REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both');
   if (problems.length) throw new ConfigError(problems);

@@ -9,6 +9,9 @@ import { loadConfig } from '../../src/config.js';
 import { newerMsiDue } from '../../src/desktop/msi-policy.js';
 import { call, type Harness, startHarness } from './support/harness.js';
 
+/** Demo mode runs only against a local Sheets emulator. */
+const DEMO_ENV = { DEMO_MODE: '1', SHEETS_ROOT_URL: 'http://127.0.0.1:9401/' };
+
 const PATH = HTTP_API.desktopInstallReport.path;
 const report = (over: Record<string, unknown> = {}) => ({
   appVersion: '1.3.0',
@@ -109,11 +112,11 @@ describe('the MSI policy', () => {
   });
 
   it('reads DESKTOP_MSI_LATEST_VERSION from the environment, refusing a non-version', () => {
-    expect(loadConfig({ DEMO_MODE: '1', DESKTOP_MSI_LATEST_VERSION: '2.1.0' }).desktop).toEqual({
+    expect(loadConfig({ ...DEMO_ENV, DESKTOP_MSI_LATEST_VERSION: '2.1.0' }).desktop).toEqual({
       msiLatestVersion: '2.1.0',
     });
-    expect(loadConfig({ DEMO_MODE: '1' }).desktop.msiLatestVersion).toBeNull();
-    expect(() => loadConfig({ DEMO_MODE: '1', DESKTOP_MSI_LATEST_VERSION: 'soon' })).toThrow(
+    expect(loadConfig(DEMO_ENV).desktop.msiLatestVersion).toBeNull();
+    expect(() => loadConfig({ ...DEMO_ENV, DESKTOP_MSI_LATEST_VERSION: 'soon' })).toThrow(
       /DESKTOP_MSI_LATEST_VERSION/,
     );
   });
