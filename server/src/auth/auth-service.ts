@@ -1,5 +1,7 @@
 // Login, refresh, logout and request authentication. Only agents Active in the router sheet get tokens, both
 // at login and at every refresh (so deactivating an agent locks them out within one access-token lifetime).
+// Refresh reads the router BEFORE spending the token: a Sheets outage fails the refresh but leaves the token
+// usable, so the client's retry is not mistaken for reuse (which would revoke the family and log the agent out).
 // Production login exchanges an OIDC ID token; demo login (only when config enables it) takes a seeded
 // agent's email alone.
 import type { z } from 'zod';
@@ -9,6 +11,7 @@ import type { AgentPrincipal, RouterEntry, SheetsGateway } from '../ports.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { OidcVerifier } from './oidc.js';
 import { hashSecret, newRefreshToken, parseRefreshToken, type RefreshTokenStore } from './refresh-tokens.js';
+import { openSuccessor, sealSuccessor } from './successor-seal.js';
 
 export interface AuthServiceDeps {
   tokens: AccessTokens;
@@ -51,20 +54,37 @@ export class AuthService {
     const parts = parseRefreshToken(refreshToken);
     if (!parts) throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid');
     const ttlMs = this.d.refreshTtlSeconds * 1000;
-    const r = await this.d.refreshStore.consume({ ...parts, hash: hashSecret(parts.secret) }, now, ttlMs);
-    if (r === 'reused')
-      throw new ApiError('UNAUTHENTICATED', 'refresh token was already used: all its sessions are revoked');
-    if (r === 'expired') throw new ApiError('TOKEN_EXPIRED', 'refresh token expired: log in again');
-    if (r !== 'ok') throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid or revoked');
     let entry: RouterEntry;
     try {
       entry = await this.activeEntry(parts.email);
     } catch (e) {
+      // Only a definite "not Active / not listed" ends the family; Sheets unavailable just fails this attempt.
       if (e instanceof ApiError && e.status === 403)
         await this.d.refreshStore.revokeFamily(parts.email, parts.familyId, now, ttlMs);
       throw e;
     }
-    return this.issue(entry, parts.familyId, now);
+    const next = await this.pairFor(entry, parts.familyId, now);
+    const r = await this.d.refreshStore.rotate(
+      { ...parts, hash: hashSecret(parts.secret) },
+      { ...next.record, sealed: sealSuccessor(next.pair, parts) },
+      now,
+      ttlMs,
+    );
+    switch (r.status) {
+      case 'ok':
+        return next.pair;
+      case 'replayed': {
+        const pair = openSuccessor(r.sealed, parts);
+        if (pair) return pair;
+        throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid or revoked');
+      }
+      case 'reused':
+        throw new ApiError('UNAUTHENTICATED', 'refresh token was already used: all its sessions are revoked');
+      case 'expired':
+        throw new ApiError('TOKEN_EXPIRED', 'refresh token expired: log in again');
+      default:
+        throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid or revoked');
+    }
   }
 
   /** Revokes the token's whole family. Unknown tokens are ignored (logout always succeeds). */
@@ -89,23 +109,30 @@ export class AuthService {
   }
 
   private async issue(entry: RouterEntry, familyId: string | undefined, now: number): Promise<TokenPair> {
+    const { pair, record } = await this.pairFor(entry, familyId, now);
+    await this.d.refreshStore.create({ ...record, email: pair.agent.email });
+    return pair;
+  }
+
+  /** A new token pair and the refresh token's record (hash only), not yet stored. */
+  private async pairFor(entry: RouterEntry, familyId: string | undefined, now: number) {
     const email = entry.agentEmail.toLowerCase();
     const access = await this.d.tokens.sign(email, now);
     const { token, parts } = newRefreshToken(email, familyId);
     const refreshExpiresAt = now + this.d.refreshTtlSeconds * 1000;
-    await this.d.refreshStore.create({
-      email,
-      familyId: parts.familyId,
-      tokenId: parts.tokenId,
-      hash: hashSecret(parts.secret),
-      expiresAt: refreshExpiresAt,
-    });
-    return {
+    const pair: TokenPair = {
       accessToken: access.token,
       accessExpiresAt: access.expiresAt,
       refreshToken: token,
       refreshExpiresAt,
       agent: { email, dialpadUserId: entry.dialpadUserId, campaignName: entry.campaignName },
     };
+    const record = {
+      familyId: parts.familyId,
+      tokenId: parts.tokenId,
+      hash: hashSecret(parts.secret),
+      expiresAt: refreshExpiresAt,
+    };
+    return { pair, record };
   }
 }

@@ -1,8 +1,11 @@
 // Rotating refresh tokens: opaque to the client, hashed at rest, one-time use. Every login starts a token
-// family; each refresh consumes the presented token and issues the next one of the same family. Presenting a
-// token that was already used (a stolen copy, or a replay after the thief refreshed) revokes the whole family.
-// Logout revokes the family. Two twins: Redis (one Lua script per check-and-set, keys under the agent's hash
-// tag) and memory (the one-process demo); both pass server/test/api/refresh-tokens.test.ts.
+// family; each refresh spends the presented token and issues the next one of the same family, in one atomic
+// step. Presenting a token that was already used (a stolen copy, or a replay after the thief refreshed) revokes
+// the whole family, except within a short grace window right after its rotation while its successor is still
+// unused: then the same successor pair is handed back (a client whose response was lost retries safely).
+// The family a token belongs to is the one stored on its record, never the one the client wrote in the token
+// text. Logout revokes the family. Two twins: Redis (one Lua script per check-and-set, keys under the agent's
+// hash tag) and memory (the one-process demo); both pass server/test/api/refresh-tokens.test.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { keys } from '../redis/keys.js';
 import { defineScript, type RedisClient, runScript } from '../events/redis-script.js';
@@ -14,7 +17,34 @@ export interface RefreshTokenParts {
   secret: string;
 }
 
-export type ConsumeResult = 'ok' | 'invalid' | 'expired' | 'reused' | 'revoked';
+/** The token as presented: its parts as parsed (family untrusted) and the hash of its secret. */
+export interface PresentedToken {
+  email: string;
+  familyId: string;
+  tokenId: string;
+  hash: string;
+}
+
+/** The token to issue in place of the presented one (same family), and the whole new pair, sealed. */
+export interface SuccessorToken {
+  tokenId: string;
+  hash: string;
+  expiresAt: number;
+  /** The new token pair encrypted for the presented token (successor-seal.ts); handed back on a replay. */
+  sealed: string;
+}
+
+export type RotateResult =
+  | { status: 'ok' }
+  /** The presented token was rotated moments ago and its successor is unused: here is that successor. */
+  | { status: 'replayed'; sealed: string }
+  | { status: 'invalid' | 'expired' | 'reused' | 'revoked' };
+
+export interface RefreshTokenStoreOptions {
+  /** How long after a rotation the same token may be presented again to get the same successor (ms). */
+  reuseGraceMs?: number;
+}
+export const DEFAULT_REUSE_GRACE_MS = 30_000;
 
 export interface RefreshTokenStore {
   create(t: {
@@ -24,12 +54,13 @@ export interface RefreshTokenStore {
     hash: string;
     expiresAt: number;
   }): Promise<void>;
-  /** Atomically: valid+unused → marked used ('ok'); already used → family revoked ('reused'). */
-  consume(
-    t: { email: string; familyId: string; tokenId: string; hash: string },
-    now: number,
-    familyTtlMs: number,
-  ): Promise<ConsumeResult>;
+  /**
+   * Atomically: unknown token, wrong secret or a family that is not the record's → 'invalid'; family revoked →
+   * 'revoked'; valid and unused → marked used and `next` created ('ok'); used, within the grace window and its
+   * successor unused → 'replayed' with the successor's sealed pair (`next` is discarded); used otherwise →
+   * family revoked ('reused').
+   */
+  rotate(t: PresentedToken, next: SuccessorToken, now: number, familyTtlMs: number): Promise<RotateResult>;
   revokeFamily(email: string, familyId: string, now: number, ttlMs: number): Promise<void>;
 }
 
@@ -62,32 +93,58 @@ export function parseRefreshToken(token: string): RefreshTokenParts | null {
 }
 
 const familyKey = (email: string, familyId: string) => keys.refreshToken(email, `family:${familyId}`);
+/** The family's last rotation (which token, until when replayable, the sealed successor). Token ids have no ':'. */
+const rotatedKey = (email: string, familyId: string) => keys.refreshToken(email, `rotated:${familyId}`);
 
 // ---------------------------------------------------------------------------------------------- Redis
 
 /**
- * KEYS[1] token record (HASH hash,state,exp)  KEYS[2] family revoked marker
- * ARGV[1] secret hash  ARGV[2] now (ms)  ARGV[3] family marker TTL (ms)
- * Returns ok | invalid | expired | reused | revoked.
+ * KEYS[1] presented token record (HASH hash,state,exp,family)  KEYS[2] family revoked marker
+ * KEYS[3] family's last rotation (HASH from,until,sealed)  KEYS[4] successor token record
+ * ARGV[1] presented hash  ARGV[2] presented family  ARGV[3] now (ms)  ARGV[4] family marker TTL (ms)
+ * ARGV[5] successor hash  ARGV[6] successor expiry (epoch ms)  ARGV[7] sealed pair  ARGV[8] grace (ms)
+ * ARGV[9] presented token id
+ * Returns {status} or {'replayed', sealed}. The last rotation is overwritten by the successor's own rotation,
+ * so "it still names the presented token" means the successor was never used.
  */
-const CONSUME = defineScript(
-  'refresh-consume-2',
+const ROTATE = defineScript(
+  'refresh-rotate-3',
   `
-if redis.call('EXISTS', KEYS[2]) == 1 then return 'revoked' end
-local rec = redis.call('HMGET', KEYS[1], 'hash', 'state', 'exp')
-if not rec[1] or rec[1] ~= ARGV[1] then return 'invalid' end
-if tonumber(rec[3]) <= tonumber(ARGV[2]) then return 'expired' end
+local rec = redis.call('HMGET', KEYS[1], 'hash', 'state', 'exp', 'family')
+if not rec[1] or rec[1] ~= ARGV[1] or rec[4] ~= ARGV[2] then return {'invalid'} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'revoked'} end
+local now = tonumber(ARGV[3])
+if tonumber(rec[3]) <= now then return {'expired'} end
 if rec[2] == 'used' then
-  redis.call('SET', KEYS[2], 'revoked', 'PX', ARGV[3])
-  return 'reused'
+  local last = redis.call('HMGET', KEYS[3], 'from', 'until', 'sealed')
+  if last[1] == ARGV[9] and tonumber(last[2]) > now then return {'replayed', last[3]} end
+  redis.call('SET', KEYS[2], 'revoked', 'PX', ARGV[4])
+  redis.call('DEL', KEYS[3])
+  return {'reused'}
 end
 redis.call('HSET', KEYS[1], 'state', 'used')
-return 'ok'
+redis.call('HSET', KEYS[4], 'hash', ARGV[5], 'state', 'active', 'exp', ARGV[6], 'family', ARGV[2])
+redis.call('PEXPIREAT', KEYS[4], ARGV[6])
+local grace = tonumber(ARGV[8])
+if grace > 0 then
+  redis.call('DEL', KEYS[3])
+  redis.call('HSET', KEYS[3], 'from', ARGV[9], 'until', tostring(now + grace), 'sealed', ARGV[7])
+  redis.call('PEXPIRE', KEYS[3], grace)
+else
+  redis.call('DEL', KEYS[3])
+end
+return {'ok'}
 `,
 );
 
 export class RedisRefreshTokenStore implements RefreshTokenStore {
-  constructor(private readonly redis: RedisClient) {}
+  readonly #graceMs: number;
+  constructor(
+    private readonly redis: RedisClient,
+    o: RefreshTokenStoreOptions = {},
+  ) {
+    this.#graceMs = o.reuseGraceMs ?? DEFAULT_REUSE_GRACE_MS;
+  }
 
   async create(t: { email: string; familyId: string; tokenId: string; hash: string; expiresAt: number }) {
     const k = keys.refreshToken(t.email, t.tokenId);
@@ -98,18 +155,35 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
       .exec();
   }
 
-  async consume(
-    t: { email: string; familyId: string; tokenId: string; hash: string },
+  async rotate(
+    t: PresentedToken,
+    next: SuccessorToken,
     now: number,
     familyTtlMs: number,
-  ): Promise<ConsumeResult> {
-    const r = await runScript(
+  ): Promise<RotateResult> {
+    const r = (await runScript(
       this.redis,
-      CONSUME,
-      [keys.refreshToken(t.email, t.tokenId), familyKey(t.email, t.familyId)],
-      [t.hash, now, familyTtlMs],
-    );
-    return r as ConsumeResult;
+      ROTATE,
+      [
+        keys.refreshToken(t.email, t.tokenId),
+        familyKey(t.email, t.familyId),
+        rotatedKey(t.email, t.familyId),
+        keys.refreshToken(t.email, next.tokenId),
+      ],
+      [
+        t.hash,
+        t.familyId,
+        now,
+        familyTtlMs,
+        next.hash,
+        next.expiresAt,
+        next.sealed,
+        this.#graceMs,
+        t.tokenId,
+      ],
+    )) as [string, string?];
+    if (r[0] === 'replayed') return { status: 'replayed', sealed: r[1] ?? '' };
+    return { status: r[0] as 'ok' | 'invalid' | 'expired' | 'reused' | 'revoked' };
   }
 
   async revokeFamily(email: string, familyId: string, _now: number, ttlMs: number) {
@@ -119,35 +193,63 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
 
 // ---------------------------------------------------------------------------------------------- memory
 
-export class MemoryRefreshTokenStore implements RefreshTokenStore {
-  readonly #tokens = new Map<string, { hash: string; used: boolean; exp: number }>();
-  readonly #revoked = new Map<string, number>();
+interface MemoryRecord {
+  hash: string;
+  used: boolean;
+  exp: number;
+  family: string;
+}
 
-  async create(t: { email: string; familyId: string; tokenId: string; hash: string; expiresAt: number }) {
-    this.#tokens.set(keys.refreshToken(t.email, t.tokenId), { hash: t.hash, used: false, exp: t.expiresAt });
+export class MemoryRefreshTokenStore implements RefreshTokenStore {
+  readonly #tokens = new Map<string, MemoryRecord>();
+  readonly #revoked = new Map<string, number>();
+  readonly #rotated = new Map<string, { from: string; until: number; sealed: string }>();
+  readonly #graceMs: number;
+
+  constructor(o: RefreshTokenStoreOptions = {}) {
+    this.#graceMs = o.reuseGraceMs ?? DEFAULT_REUSE_GRACE_MS;
   }
 
-  async consume(
-    t: { email: string; familyId: string; tokenId: string; hash: string },
+  async create(t: { email: string; familyId: string; tokenId: string; hash: string; expiresAt: number }) {
+    this.#tokens.set(keys.refreshToken(t.email, t.tokenId), {
+      hash: t.hash,
+      used: false,
+      exp: t.expiresAt,
+      family: t.familyId,
+    });
+  }
+
+  async rotate(
+    t: PresentedToken,
+    next: SuccessorToken,
     now: number,
     familyTtlMs: number,
-  ): Promise<ConsumeResult> {
-    const fk = familyKey(t.email, t.familyId);
-    const revokedUntil = this.#revoked.get(fk);
-    if (revokedUntil !== undefined && revokedUntil > now) return 'revoked';
+  ): Promise<RotateResult> {
     const k = keys.refreshToken(t.email, t.tokenId);
     const rec = this.#tokens.get(k);
-    if (!rec || rec.hash !== t.hash) return 'invalid';
+    if (!rec || rec.hash !== t.hash || rec.family !== t.familyId) return { status: 'invalid' };
+    const fk = familyKey(t.email, t.familyId);
+    const rk = rotatedKey(t.email, t.familyId);
+    const revokedUntil = this.#revoked.get(fk);
+    if (revokedUntil !== undefined && revokedUntil > now) return { status: 'revoked' };
     if (rec.exp <= now) {
       this.#tokens.delete(k);
-      return 'expired';
+      return { status: 'expired' };
     }
     if (rec.used) {
+      const last = this.#rotated.get(rk);
+      if (last && last.from === t.tokenId && last.until > now)
+        return { status: 'replayed', sealed: last.sealed };
       this.#revoked.set(fk, now + familyTtlMs);
-      return 'reused';
+      this.#rotated.delete(rk);
+      return { status: 'reused' };
     }
     rec.used = true;
-    return 'ok';
+    await this.create({ ...next, email: t.email, familyId: t.familyId });
+    if (this.#graceMs > 0) {
+      this.#rotated.set(rk, { from: t.tokenId, until: now + this.#graceMs, sealed: next.sealed });
+    } else this.#rotated.delete(rk);
+    return { status: 'ok' };
   }
 
   async revokeFamily(email: string, familyId: string, now: number, ttlMs: number) {
