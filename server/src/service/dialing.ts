@@ -1,7 +1,8 @@
 // Picking and dialing, always under the session lock: pick from the tab's PolicyIndex, then a Lua
 // compare-and-set claims the lead (version + claim + lock owner + do-not-call checked in one step). A
 // refused claim refreshes that lead and picks again, so a stale index never dials. Dialpad is called only
-// after the claim and the IN_PROGRESS mark are saved; if Dialpad fails, both are undone.
+// after the claim and the IN_PROGRESS mark are saved; if Dialpad refuses, both are undone (a timeout keeps
+// the call: it may be ringing).
 import { CallCustomDataSchema } from '../../../src-shared/contracts/dialpad.js';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
@@ -264,9 +265,23 @@ async function dialLead(
       customData: JSON.stringify(CallCustomDataSchema.parse({ td: 1, callId: call.callId, sessionId: s.id })),
     });
   } catch (err) {
-    await undoDial(ctx, s, tab, now, call, marked.lead, r.version, previousStatus);
-    if (err instanceof ApiError) throw err;
-    throw new ApiError('DIALPAD_UNAVAILABLE', 'Dialpad could not start the call');
+    if (!isDefiniteRefusal(err)) {
+      // The call may be ringing: undoing it would free the lead for a second dial and drop the webhooks
+      // that bind it. It stays DIALING with its claim and timeout (the custom_data webhook binds it, or
+      // the timeout sweep ends it into the modal) and the agent is told Dialpad was slow.
+      ctx.log.warn(
+        { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164), err },
+        'Dialpad answered ambiguously; keeping the call as possibly started',
+      );
+      const message =
+        err instanceof ApiError
+          ? err.message
+          : 'Dialpad did not confirm the call; it may have started: check the Dialpad app';
+      await ctx.publish(s.agentEmail, { type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message }, now);
+    } else {
+      await undoDial(ctx, s, tab, now, call, marked.lead, r.version, previousStatus);
+      throw err;
+    }
   }
   ctx.log.info({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
@@ -279,6 +294,16 @@ async function dialLead(
     preview: leadPreview(marked.lead, p.numberIndex, tab.rules, now),
   };
   return { ok: true, step };
+}
+
+/** Errors after which Dialpad certainly placed no call: a 4xx refusal, the rate limit, or "unavailable"
+ *  (breaker open, 5xx, connection refused). UPSTREAM_TIMEOUT and unknown errors are ambiguous: the
+ *  request may have reached Dialpad. */
+function isDefiniteRefusal(err: unknown): err is ApiError {
+  return (
+    err instanceof ApiError &&
+    (err.code === 'DIALPAD_REJECTED' || err.code === 'RATE_LIMITED' || err.code === 'DIALPAD_UNAVAILABLE')
+  );
 }
 
 async function undoDial(

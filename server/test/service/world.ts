@@ -78,7 +78,13 @@ export interface World {
   /** Where the receiver forwards verified webhooks (null: dropped, e.g. to play events by hand). */
   webhookTarget: DialerService | null;
   connect(): Redis;
-  makeService(opts?: { rules?: CampaignRules; redis?: Redis; tabRefreshMs?: number }): {
+  makeService(opts?: {
+    rules?: CampaignRules;
+    redis?: Redis;
+    tabRefreshMs?: number;
+    /** The Dialpad client's per-request timeout (default the gateway's own). */
+    dialpadTimeoutMs?: number;
+  }): {
     service: DialerServiceRuntime;
     store: RedisStore;
     events: RedisAgentEventBus;
@@ -249,7 +255,11 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
           routerSpreadsheetId: ROUTER_ID,
           routerCacheMs: 0,
         }),
-        dialpad: new HttpDialpadGateway({ baseUrl: dialpadEm.url, apiKey: API_KEY }),
+        dialpad: new HttpDialpadGateway({
+          baseUrl: dialpadEm.url,
+          apiKey: API_KEY,
+          ...(o.dialpadTimeoutMs !== undefined ? { timeoutMs: o.dialpadTimeoutMs } : {}),
+        }),
         events,
         rules: () => o.rules ?? opts.rules ?? testRules(),
         logger: silent,
