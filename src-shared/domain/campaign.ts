@@ -32,8 +32,24 @@ export const CampaignRulesSchema = z.object({
     .min(10)
     .max(3 * 3600),
   dispositions: z.array(DispositionOverrideSchema),
+  /** Once a call connects, its no-webhook deadline moves to connectedAt + this many seconds (a real
+   *  conversation outlives callTimeoutSeconds). Absent: CONNECTED_TIMEOUT_DEFAULT_SECONDS. */
+  connectedTimeoutSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600)
+    .optional(),
 });
 export type CampaignRules = z.infer<typeof CampaignRulesSchema>;
+
+/** The connected-call limit when a campaign sets none: 4 hours. */
+export const CONNECTED_TIMEOUT_DEFAULT_SECONDS = 4 * 3600;
+
+/** The connected-call limit of these rules, in ms (never shorter than the ringing limit). */
+export const connectedTimeoutMsOf = (rules: CampaignRules): number =>
+  Math.max(rules.connectedTimeoutSeconds ?? CONNECTED_TIMEOUT_DEFAULT_SECONDS, rules.callTimeoutSeconds) *
+  1000;
 
 export const DEFAULT_CAMPAIGN_RULES: CampaignRules = {
   name: 'default',

@@ -6,6 +6,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
 import type { CallEndReason, NextStep } from '../../../src-shared/contracts/views.js';
 import { applyDisposition, suggestDisposition } from '../../../src-shared/domain/apply.js';
+import { connectedTimeoutMsOf, DEFAULT_CAMPAIGN_RULES } from '../../../src-shared/domain/campaign.js';
 import {
   buildCatalog,
   type DispositionCode,
@@ -141,7 +142,19 @@ export async function onDialpadEvent(
       voicemail: fields.endReason === 'VOICEMAIL',
     });
   }
-  await advance(ctx, found, { state: state as CallState, fields, now }, now);
+  const input: Omit<AdvanceCallInput, 'tag' | 'callId' | 'claimLeaseMs'> = {
+    state: state as CallState,
+    fields,
+    now,
+  };
+  if (state === 'CONNECTED') {
+    // A conversation outlives the ringing deadline: the script moves it to the connected limit.
+    const session = await ctx.store.getSession(found.tag, found.call.sessionId);
+    input.connectedTimeoutMs = connectedTimeoutMsOf(
+      session ? ctx.rulesFor(session.campaignName) : DEFAULT_CAMPAIGN_RULES,
+    );
+  }
+  await advance(ctx, found, input, now);
 }
 
 export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<number> {

@@ -117,6 +117,16 @@ export class MemoryTransitions {
     call.state = i.state;
     const st = this.#s.stats(i.tag, call.sessionId);
     if (!hadConnect && call.connectedAt !== null) st.connects += 1;
+    if (i.state === 'CONNECTED' && i.connectedTimeoutMs) {
+      // A conversation outlives the ringing deadline: move it (and the claim) past the connected limit.
+      call.timeoutAt = (call.connectedAt ?? i.now) + i.connectedTimeoutMs;
+      const due = this.#s.timeouts.get(i.tag);
+      if (due?.has(i.callId)) due.set(i.callId, call.timeoutAt);
+      const ck = this.#s.k(i.tag, call.rowId);
+      const holder = this.#s.live(this.#s.claims, ck);
+      if (holder === `${call.sessionId}|${call.callId}`)
+        this.#s.claims.set(ck, { value: holder, expiresAt: call.timeoutAt + i.claimLeaseMs });
+    }
     if (i.state === 'ENDED') {
       this.#s.timeouts.get(i.tag)?.delete(i.callId);
       if (call.connectedAt !== null && call.endedAt !== null && call.endedAt > call.connectedAt)

@@ -164,7 +164,15 @@ export class RedisTransitions {
         keys.leadClaim(i.tag, current.rowId),
         keys.sessionStats(i.tag, current.sessionId),
       ],
-      [i.state, JSON.stringify(callFieldsToHash(i.fields)), i.now, i.claimLeaseMs, i.callId, ...CALL_STATES],
+      [
+        i.state,
+        JSON.stringify(callFieldsToHash(i.fields)),
+        i.now,
+        i.claimLeaseMs,
+        i.callId,
+        i.connectedTimeoutMs ?? 0,
+        ...CALL_STATES,
+      ],
     );
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
     const call = callFromHash(pairsToHash(r[1]));

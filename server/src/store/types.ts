@@ -161,6 +161,9 @@ export interface AdvanceCallInput {
   >;
   /** On ENDED the lead claim is extended so the agent has time to choose a disposition. */
   claimLeaseMs: number;
+  /** On reaching CONNECTED the timeout moves to connectedAt + this (and the claim to that + claimLeaseMs),
+   *  so a long conversation is not swept as timed out. Absent: the deadline stays. */
+  connectedTimeoutMs?: number;
   now: number;
 }
 

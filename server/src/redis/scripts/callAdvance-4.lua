@@ -2,7 +2,8 @@
   Moves a call forward in its lifecycle (webhook states, or the no-webhook timeout): never backwards, so
   repeated and out-of-order webhooks are harmless. Timestamps and ids are set once (first value wins).
   On ENDED: leaves the timeout ZSET, counts talk time, and extends the lead claim so the agent has time to
-  choose a disposition.
+  choose a disposition. On CONNECTED (with ARGV[6] > 0): the no-webhook deadline moves to
+  connectedAt + ARGV[6] (a conversation outlives the ringing limit) and the claim to that + ARGV[4].
 
   Input:
     KEYS[1] call hash
@@ -14,7 +15,8 @@
     ARGV[3] now (epoch ms)
     ARGV[4] claim lease ms after ENDED
     ARGV[5] callId
-    ARGV[6..] call states in lifecycle order (src-shared CALL_STATE_RANK)
+    ARGV[6] connected timeout ms (0: the deadline stays)
+    ARGV[7..] call states in lifecycle order (src-shared CALL_STATE_RANK)
 
   Output:
     { 1, call fields }  moved forward
@@ -24,7 +26,7 @@
 local cur = redis.call('HGET', KEYS[1], 'state')
 if not cur then return -8 end
 local curRank, newRank = -1, -1
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   if ARGV[i] == cur then curRank = i end
   if ARGV[i] == ARGV[1] then newRank = i end
 end
@@ -40,6 +42,17 @@ end
 redis.call('HSET', KEYS[1], 'state', ARGV[1])
 if not hadConnect and (redis.call('HGET', KEYS[1], 'connectedAt') or '') ~= '' then
   redis.call('HINCRBY', KEYS[4], 'connects', 1)
+end
+local connectedMs = tonumber(ARGV[6]) or 0
+if ARGV[1] == 'CONNECTED' and connectedMs > 0 then
+  local c = redis.call('HMGET', KEYS[1], 'connectedAt', 'sessionId')
+  local from = tonumber(c[1] or '') or tonumber(ARGV[3])
+  local deadline = from + connectedMs
+  redis.call('HSET', KEYS[1], 'timeoutAt', string.format('%d', deadline))
+  redis.call('ZADD', KEYS[2], 'XX', deadline, ARGV[5])
+  if redis.call('GET', KEYS[3]) == (c[2] .. '|' .. ARGV[5]) then
+    redis.call('PEXPIRE', KEYS[3], math.max(1, deadline + tonumber(ARGV[4]) - tonumber(ARGV[3])))
+  end
 end
 if ARGV[1] == 'ENDED' then
   redis.call('ZREM', KEYS[2], ARGV[5])
