@@ -8,7 +8,10 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { applyManualSkip, markInProgress, revertInProgress } from '../../../src-shared/domain/apply.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
+import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
+import { chooseNumber, leadZone, staticBlock } from '../../../src-shared/domain/policy/index.js';
+import { zoneInWindow } from '../../../src-shared/domain/policy/window.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import { maskPhone } from '../../../src-shared/domain/phone.js';
 import { scriptApiError } from '../redis/script-errors.js';
@@ -175,7 +178,43 @@ export function pickAndDial(
   return pickLoop(ctx, s, tab, now, (p) => dialLead(ctx, s, tab, token, now, p, null));
 }
 
-/** Dials the session's pending preview (its claim is already ours). */
+/** The previewed number may still be dialed now: the lead is not blocked (attempts, sibling CORRECT, a
+ *  call in progress…), the number is the one round robin dials now (open, retry delay over) and the lead's
+ *  calling window is open. A preview can sit for minutes (countdown, PAUSE) while this changes. */
+function stillDialable(lead: Lead, numberIndex: number, rules: CampaignRules, now: number): boolean {
+  return (
+    staticBlock(lead, rules) === null &&
+    chooseNumber(lead, rules, now) === numberIndex &&
+    zoneInWindow(rules.callingHours, leadZone(lead, rules), now)
+  );
+}
+
+/** The preview's claim lapsed or its lead is no longer dialable: drop it without touching the lead and
+ *  move on (a new preview), so a stale preview never overwrites or re-dials another session's lead. */
+async function expirePreview(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+  preview: PendingPreview,
+  why: string,
+): Promise<void> {
+  const r = await ctx.store.dropPreview({
+    tag: s.tag,
+    sessionId: s.id,
+    lockToken: token,
+    previewId: preview.previewId,
+    rowId: preview.rowId,
+    now,
+  });
+  if (!r.ok) throw scriptApiError(r.failure);
+  await tab.refreshLead(preview.rowId);
+  ctx.log.info({ previewId: preview.previewId, rowId: preview.rowId, why }, 'stale preview dropped');
+}
+
+/** Dials the session's pending preview if its claim is still exactly ours and the number still
+ *  dialable; otherwise the preview is dropped and the next step (a new preview) comes back. */
 export async function dialPreview(
   ctx: ServiceContext,
   s: SessionRecord,
@@ -184,10 +223,15 @@ export async function dialPreview(
   now: number,
   preview: PendingPreview,
 ): Promise<NextStep> {
+  const next = async (why: string) => {
+    await expirePreview(ctx, s, tab, token, now, preview, why);
+    return proceed(ctx, await ctx.freshSession(s), tab, token, now, 'preview');
+  };
   for (let i = 0; i < 3; i++) {
     const entry = await tab.refreshLead(preview.rowId);
     const phone = entry?.lead.numbers[preview.numberIndex]?.e164;
     if (!entry || !phone) throw new ApiError('INVALID_STATE', 'the previewed lead is no longer in the sheet');
+    if (!stillDialable(entry.lead, preview.numberIndex, tab.rules, now)) return next('not dialable now');
     const r = await dialLead(
       ctx,
       s,
@@ -198,6 +242,7 @@ export async function dialPreview(
       preview.previewId,
     );
     if (r.ok) return r.step;
+    if (r.failure === 'LEAD_CLAIMED') return next('claim lapsed');
     if (r.failure !== 'VERSION_CONFLICT') throw scriptApiError(r.failure);
   }
   throw new ApiError('LOCKED', 'the previewed lead kept changing; try again');
@@ -337,7 +382,8 @@ async function undoDial(
   }
 }
 
-/** The preview action "skip": SKIPPED (MANUAL_SKIP) and its sheet patch, then what comes next. */
+/** The preview action "skip": SKIPPED (MANUAL_SKIP) and its sheet patch, then what comes next. A preview
+ *  whose claim lapsed is dropped instead (the lead may be another session's now) and nothing is written. */
 export async function skipPreview(
   ctx: ServiceContext,
   s: SessionRecord,
@@ -359,7 +405,11 @@ export async function skipPreview(
         tab: tabRef(tab),
       });
     } catch (err) {
-      domainToApi(err);
+      if (!isDomainError(err)) throw err;
+      // The number is neither dialed nor dialable any more (e.g. another session finished it after this
+      // preview's claim lapsed): nothing to skip, the preview is stale.
+      await expirePreview(ctx, s, tab, token, now, preview, 'not skippable');
+      return;
     }
     const w = await ctx.store.manualSkip({
       tag: s.tag,
@@ -378,6 +428,10 @@ export async function skipPreview(
       tab.applyWrite(r.lead, w.version, false);
       await ctx.store.bumpAgentStats(s.agentEmail, { skips: 1 }, now);
       await publishStats(ctx, s, now);
+      return;
+    }
+    if (w.failure === 'LEAD_CLAIMED') {
+      await expirePreview(ctx, s, tab, token, now, preview, 'claim lapsed');
       return;
     }
     if (w.failure !== 'VERSION_CONFLICT') throw scriptApiError(w.failure);

@@ -17,6 +17,7 @@ import type {
   ClaimAndDialInput,
   ClaimPreviewInput,
   DisposeInput,
+  DropPreviewInput,
   LeadChange,
   LeadOverlay,
   LeadWrite,
@@ -210,6 +211,10 @@ export class MemoryStore implements Store {
 
   manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
     return this.#tx.manualSkip(i);
+  }
+
+  dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
+    return this.#tx.dropPreview(i);
   }
 
   // ------------------------------------------------------------------------------------------- calls

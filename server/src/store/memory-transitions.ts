@@ -9,6 +9,7 @@ import type {
   ClaimAndDialInput,
   ClaimPreviewInput,
   DisposeInput,
+  DropPreviewInput,
   ManualSkipInput,
   Outcome,
   RevertDialInput,
@@ -59,6 +60,10 @@ export class MemoryTransitions {
       if (s.preview) return fail('PREVIEW_MISMATCH');
     } else if (!s.preview || s.preview.previewId !== i.previewId || s.preview.rowId !== lead.rowId) {
       return fail('PREVIEW_MISMATCH');
+    } else if (
+      this.#s.live(this.#s.claims, this.#s.k(tag, lead.rowId)) !== `${i.sessionId}|p:${i.previewId}`
+    ) {
+      return fail('LEAD_CLAIMED'); // the preview's claim lapsed: another session may own the lead
     }
     if (this.#s.leadVersion(tag, lead.rowId) !== lead.expectedVersion) return fail('VERSION_CONFLICT');
     const ck = this.#s.k(tag, lead.rowId);
@@ -167,6 +172,21 @@ export class MemoryTransitions {
     return { ok: true, version, call: clone(call) };
   }
 
+  async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
+    if (this.#s.live(this.#s.locks, this.#s.k(i.tag, i.sessionId)) !== i.lockToken)
+      return fail('LOCK_NOT_OWNED');
+    const s = this.#s.session(i.tag, i.sessionId);
+    if (!s) return fail('SESSION_NOT_FOUND');
+    if (!s.preview || s.preview.previewId !== i.previewId || s.preview.rowId !== i.rowId)
+      return { ok: true, dropped: false };
+    const rowId = i.rowId;
+    this.#s.bumpSession(s, { preview: null });
+    const ck = this.#s.k(i.tag, rowId);
+    if (this.#s.live(this.#s.claims, ck) === `${i.sessionId}|p:${i.previewId}`) this.#s.claims.delete(ck);
+    this.#s.changed(i.tag, rowId);
+    return { ok: true, dropped: true };
+  }
+
   async manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
     const { tag, lead } = i;
     if (this.#s.live(this.#s.locks, this.#s.k(tag, i.sessionId)) !== i.lockToken)
@@ -175,10 +195,12 @@ export class MemoryTransitions {
     if (!s) return fail('SESSION_NOT_FOUND');
     if (!s.preview || s.preview.previewId !== i.previewId || s.preview.rowId !== lead.rowId)
       return fail('PREVIEW_MISMATCH');
+    const ck = this.#s.k(tag, lead.rowId);
+    if (this.#s.live(this.#s.claims, ck) !== `${i.sessionId}|p:${i.previewId}`) return fail('LEAD_CLAIMED');
     if (this.#s.leadVersion(tag, lead.rowId) !== lead.expectedVersion) return fail('VERSION_CONFLICT');
     const version = this.#s.writeLead(tag, lead, i.now);
     this.#s.bumpSession(s, { preview: null });
-    if (this.#s.claimIsOurs(tag, lead.rowId, i.sessionId)) this.#s.claims.delete(this.#s.k(tag, lead.rowId));
+    this.#s.claims.delete(ck);
     this.#s.stats(tag, i.sessionId).skips += 1;
     this.#s.enqueue(lead.patch, i.now);
     this.#s.changed(tag, lead.rowId);

@@ -17,6 +17,7 @@ import type {
   ClaimAndDialInput,
   ClaimPreviewInput,
   DisposeInput,
+  DropPreviewInput,
   LeadChange,
   LeadOverlay,
   LeadWrite,
@@ -310,6 +311,10 @@ export class RedisStore implements Store {
 
   manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
     return this.#tx.manualSkip(i);
+  }
+
+  dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
+    return this.#tx.dropPreview(i);
   }
 
   // ------------------------------------------------------------------------------------------- calls

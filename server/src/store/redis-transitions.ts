@@ -12,6 +12,7 @@ import type {
   ClaimAndDialInput,
   ClaimPreviewInput,
   DisposeInput,
+  DropPreviewInput,
   ManualSkipInput,
   Outcome,
   RevertDialInput,
@@ -216,6 +217,28 @@ export class RedisTransitions {
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
     return { ok: true, version: Number(r[0]), call };
+  }
+
+  async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
+    const r = await this.#scripts.run(
+      'previewDrop',
+      [
+        keys.sessionLock(i.tag, i.sessionId),
+        keys.session(i.tag, i.sessionId),
+        keys.leadClaim(i.tag, i.rowId),
+      ],
+      [
+        i.lockToken,
+        i.previewId,
+        `${i.sessionId}|p:${i.previewId}`,
+        i.now,
+        keys.leadChangesChannel(),
+        i.tag,
+        i.rowId,
+      ],
+    );
+    const n = Number(r);
+    return n < 0 ? { ok: false, failure: failureOf(n) } : { ok: true, dropped: n === 1 };
   }
 
   async manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {

@@ -180,6 +180,17 @@ export interface DisposeInput {
   now: number;
 }
 
+/** Drops the session's pending preview (its claim lapsed, or its lead is no longer dialable) without
+ *  touching the lead; the claim is released only if it is still exactly this preview's. */
+export interface DropPreviewInput {
+  tag: string;
+  sessionId: string;
+  lockToken: string;
+  previewId: string;
+  rowId: string;
+  now: number;
+}
+
 export interface ManualSkipInput {
   tag: string;
   sessionId: string;
@@ -236,6 +247,8 @@ export interface Store {
   advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
   dispose(input: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>>;
   manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
+  /** dropped=false when that preview is not the pending one any more (nothing changed). */
+  dropPreview(input: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>>;
 
   // ---- calls
   locateCall(callId: string): Promise<string | null>;

@@ -22,7 +22,9 @@
     new lead version
     -2 lock not owned   -1 session missing   -11 session not in PLAY   -7 the session has a call
     -10 previewId is not the pending preview (or a preview is pending and none was named)
-    -4 lead version mismatch   -5 lead claimed by another session   -6 number on the do-not-call list
+    -4 lead version mismatch   -5 lead claimed by another session (with a previewId: the claim is not
+    exactly that preview's "<sessionId>|p:<previewId>" any more; the caller drops the preview)
+    -6 number on the do-not-call list
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
@@ -38,6 +40,8 @@ else
   if preview == '' then return -10 end
   local p = cjson.decode(preview)
   if p.previewId ~= ARGV[3] or p.rowId ~= ARGV[16] then return -10 end
+  -- A lapsed preview claim (lease ended, e.g. in PAUSE) may have let another session work the lead.
+  if redis.call('GET', KEYS[4]) ~= (ARGV[2] .. 'p:' .. ARGV[3]) then return -5 end
 end
 if not leadVersionIs(KEYS[3], ARGV[4]) then return -4 end
 if redis.call('EXISTS', KEYS[4]) == 1 and not claimIsOurs(KEYS[4], ARGV[2]) then return -5 end

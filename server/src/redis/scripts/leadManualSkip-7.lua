@@ -1,6 +1,7 @@
 --[[
   Preview action "skip": the pending preview's number becomes SKIPPED (MANUAL_SKIP) with its sheet patch
-  queued atomically; the preview is cleared and its claim released.
+  queued atomically; the preview is cleared and its claim released. The claim must still be exactly this
+  preview's ("<sessionId>|p:<previewId>"): a lapsed claim means another session may own the lead now.
 
   Input:
     KEYS[1] session lock     KEYS[5] tab lead index ZSET
@@ -17,6 +18,7 @@
   Output:
     new lead version
     -2 lock not owned   -1 session missing   -10 not the pending preview   -4 lead version mismatch
+    -5 the preview's claim lapsed (the caller drops the preview: previewDrop)
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
@@ -27,11 +29,12 @@ local preview = s[2] or ''
 if preview == '' then return -10 end
 local p = cjson.decode(preview)
 if p.previewId ~= ARGV[3] or p.rowId ~= ARGV[10] then return -10 end
+if redis.call('GET', KEYS[4]) ~= (ARGV[2] .. 'p:' .. ARGV[3]) then return -5 end
 if not leadVersionIs(KEYS[3], ARGV[4]) then return -4 end
 local v = leadWrite(KEYS[3], KEYS[5], ARGV[10], ARGV[5], ARGV[7])
 redis.call('HSET', KEYS[2], 'preview', '', 'updatedAt', ARGV[7])
 redis.call('HINCRBY', KEYS[2], 'version', 1)
-if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
+redis.call('DEL', KEYS[4])
 redis.call('HINCRBY', KEYS[6], 'skips', 1)
 if ARGV[6] ~= '' then enqueuePatch(KEYS[7], ARGV[6], ARGV[7]) end
 leadChanged(ARGV[8], ARGV[9], ARGV[10])
