@@ -19,7 +19,7 @@ import { auditDisposition } from '../logger.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { scriptApiError } from '../redis/script-errors.js';
 import type { AdvanceCallInput, CallRecord } from '../store/types.js';
-import type { ServiceContext } from './context.js';
+import type { DispositionNotWritten, ServiceContext } from './context.js';
 import { proceed } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { withSessionLock } from './session-lock.js';
@@ -217,6 +217,7 @@ export async function dispose(
       // The row left the sheet during the call: record the outcome on the call, write no cells.
       const r = await disposeOrphan(ctx, tag, call, input.code, def.success, talkMs, now);
       if (r === 'retry') continue;
+      notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
     let applied: ReturnType<typeof applyDisposition>;
@@ -232,8 +233,28 @@ export async function dispose(
         tab: { spreadsheetId: tab.ref.spreadsheetId, sheetId: tab.ref.sheetId, tabTitle: tab.ref.tabTitle },
       });
     } catch (err) {
-      if (isDomainError(err)) throw new ApiError('INVALID_STATE', err.message, err.details);
-      throw err;
+      if (!isDomainError(err)) throw err;
+      if (err.code !== 'NUMBER_NOT_DIALABLE') throw new ApiError('INVALID_STATE', err.message, err.details);
+      // A person re-marked the dialed number during the call (it is no longer IN_PROGRESS): their edit
+      // stands (the overlay takes the merged lead as it is, no cells written), the outcome is recorded on
+      // the call only, so the call still leaves the modal.
+      const r = await ctx.store.dispose({
+        tag,
+        callId: call.callId,
+        sessionId: call.sessionId,
+        code: input.code,
+        success: def.success,
+        talkMs,
+        doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
+        lead: { rowId: call.rowId, expectedVersion: entry.version, state: ownedOf(entry.lead), patch: null },
+        now,
+      });
+      if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
+      if (!r.ok) throw scriptApiError(r.failure);
+      tab.applyWrite(entry.lead, r.version, false);
+      await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(r.call) }, now);
+      notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
+      break;
     }
     const patch = applied.patch.values.length + applied.patch.backgrounds.length > 0 ? applied.patch : null;
     const r = await ctx.store.dispose({
@@ -270,6 +291,19 @@ export async function dispose(
     ...(next.kind === 'call' ? { chained: next.call.callId } : {}),
   });
   return { callId: call.callId, code: input.code, queuedCells, next };
+}
+
+function notWritten(
+  ctx: ServiceContext,
+  call: CallRecord,
+  code: DispositionCode,
+  why: DispositionNotWritten,
+) {
+  ctx.log.warn(
+    { callId: call.callId, rowId: call.rowId, numberIndex: call.numberIndex, code, why },
+    'disposition recorded on the call only; the lead was not written',
+  );
+  ctx.onDispositionNotWritten(why);
 }
 
 async function disposeOrphan(

@@ -35,7 +35,13 @@ export interface DialerServiceDeps {
   previewLeaseMs?: number;
   /** Called once per call Dialpad accepted (the calls-initiated metric). */
   onCallStarted?: () => void;
+  /** Called when a disposition was recorded on the call but not written to the lead (a metric): the row
+   *  left the sheet, or a person re-marked the dialed number during the call. */
+  onDispositionNotWritten?: (why: DispositionNotWritten) => void;
 }
+
+/** Why a disposition was recorded without writing the lead. */
+export type DispositionNotWritten = 'ROW_GONE' | 'NUMBER_CHANGED';
 
 export class ServiceContext {
   readonly store: Store;
@@ -50,6 +56,7 @@ export class ServiceContext {
   readonly dispositionLeaseMs: number;
   readonly previewLeaseMs: number;
   readonly onCallStarted: () => void;
+  readonly onDispositionNotWritten: (why: DispositionNotWritten) => void;
   readonly #rules: CampaignRulesLoader;
   readonly #tabs = new Map<string, TabCache>();
   /** Sessions this instance has served, per tab tag: the periodic refresh re-reads only their tabs. */
@@ -70,6 +77,7 @@ export class ServiceContext {
     this.dispositionLeaseMs = deps.dispositionLeaseMs ?? 30 * 60_000;
     this.previewLeaseMs = deps.previewLeaseMs ?? 10 * 60_000;
     this.onCallStarted = deps.onCallStarted ?? (() => {});
+    this.onDispositionNotWritten = deps.onDispositionNotWritten ?? (() => {});
   }
 
   rulesFor(campaignName: string): CampaignRules {

@@ -26,6 +26,7 @@ import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import { createSheetsClient, type SheetsClient, staticTokenAuth } from '../../src/sheets/client.js';
 import { GoogleSheetsGateway } from '../../src/sheets/google-sheets-gateway.js';
 import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
+import type { DispositionNotWritten } from '../../src/service/context.js';
 import { createDialerService, type DialerServiceRuntime } from '../../src/service/index.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
@@ -84,6 +85,7 @@ export interface World {
     tabRefreshMs?: number;
     /** The Dialpad client's per-request timeout (default the gateway's own). */
     dialpadTimeoutMs?: number;
+    onDispositionNotWritten?: (why: DispositionNotWritten) => void;
   }): {
     service: DialerServiceRuntime;
     store: RedisStore;
@@ -264,6 +266,7 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
         rules: () => o.rules ?? opts.rules ?? testRules(),
         logger: silent,
         ...(o.tabRefreshMs !== undefined ? { tabRefreshMs: o.tabRefreshMs } : {}),
+        ...(o.onDispositionNotWritten ? { onDispositionNotWritten: o.onDispositionNotWritten } : {}),
       });
       services.push(service);
       return { service, store, events };
