@@ -18,7 +18,7 @@ import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
 import { auditDisposition } from '../logger.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { scriptApiError } from '../redis/script-errors.js';
-import type { AdvanceCallInput, CallRecord } from '../store/types.js';
+import type { AdvanceCallInput, CallRecord, SessionRecord } from '../store/types.js';
 import type { DispositionNotWritten, ServiceContext } from './context.js';
 import { proceed } from './dialing.js';
 import { ownedOf } from './merge.js';
@@ -198,6 +198,9 @@ export async function dispose(
   const { tag, call } = found;
   if (call.agentEmail.toLowerCase() !== agent.email.toLowerCase())
     throw new ApiError('FORBIDDEN', 'that call belongs to another agent');
+  // The same disposition again (the client retried after a blip hid our answer): it already committed,
+  // so it succeeds again with the session's current next step instead of a 409.
+  if (call.state === 'DISPOSED' && call.disposition === input.code) return disposedAgain(ctx, tag, call, now);
   if (call.state === 'DISPOSED' || call.endReason === 'DIAL_FAILED')
     throw new ApiError('NO_CALL_PENDING', 'that call is already disposed');
   const session = await ctx.store.getSession(tag, call.sessionId);
@@ -274,15 +277,25 @@ export async function dispose(
       await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(r.call) }, now);
       break;
     }
+    if (r.failure === 'CALL_FINISHED') {
+      // A concurrent request disposed it first: the same code is that request's success, else a 409.
+      const again = await ctx.store.getCall(tag, call.callId);
+      if (again?.state === 'DISPOSED' && again.disposition === input.code)
+        return disposedAgain(ctx, tag, again, now);
+    }
     if (r.failure !== 'VERSION_CONFLICT') throw scriptApiError(r.failure);
   }
-  await ctx.store.bumpAgentStats(
-    call.agentEmail,
-    { completed: 1, successes: def.success ? 1 : 0, talkMs, code: input.code },
-    now,
+  // Committed: what follows is best-effort. A Redis blip here must not make the saved disposition look
+  // failed (the agent would retry it) nor lose the next call.
+  await bestEffort(ctx, 'agent stats after a disposition', () =>
+    ctx.store.bumpAgentStats(
+      call.agentEmail,
+      { completed: 1, successes: def.success ? 1 : 0, talkMs, code: input.code },
+      now,
+    ),
   );
-  await publishStats(ctx, session, now);
-  const next = await chainAfter(ctx, session.tag, session.id, now);
+  await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
+  const next = await nextAfterCommit(ctx, session, now);
   auditDisposition(ctx.log, {
     agent: call.agentEmail,
     callId: call.callId,
@@ -291,6 +304,42 @@ export async function dispose(
     ...(next.kind === 'call' ? { chained: next.call.callId } : {}),
   });
   return { callId: call.callId, code: input.code, queuedCells, next };
+}
+
+async function bestEffort(ctx: ServiceContext, what: string, step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    ctx.log.error({ err }, `${what} failed (the disposition is saved)`);
+  }
+}
+
+/** chainAfter, but an unexpected failure (e.g. Redis) leaves the agent idle instead of failing the
+ *  request whose disposition is already saved; the next call can be asked for again. */
+async function nextAfterCommit(ctx: ServiceContext, session: SessionRecord, now: number): Promise<NextStep> {
+  try {
+    return await chainAfter(ctx, session.tag, session.id, now);
+  } catch (err) {
+    ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
+    return { kind: 'idle', sessionState: session.state };
+  }
+}
+
+/** The answer to a disposition that already committed with this code: no writes, the current next step. */
+async function disposedAgain(
+  ctx: ServiceContext,
+  tag: string,
+  call: CallRecord,
+  now: number,
+): Promise<DispositionResponse> {
+  const code = call.disposition;
+  if (code === null) throw new ApiError('NO_CALL_PENDING', 'that call is already disposed');
+  const session = await ctx.store.getSession(tag, call.sessionId);
+  const next: NextStep = session
+    ? await nextAfterCommit(ctx, session, now)
+    : { kind: 'idle', sessionState: 'STOP' };
+  ctx.log.info({ callId: call.callId, code }, 'disposition repeated; already saved');
+  return { callId: call.callId, code, queuedCells: 0, next };
 }
 
 function notWritten(

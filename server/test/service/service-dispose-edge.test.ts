@@ -42,4 +42,30 @@ describe('dispositions at the edges', () => {
       await service.dispose(ANN, { callId: done.next.call.callId, code: 'NO_ANSWER' }, t + 3_000);
     await service.setSessionState(ANN, 'STOP', t + 4_000);
   });
+
+  it('the same disposition repeated after it committed succeeds again with the current next step', async () => {
+    const { service, store } = world.makeService();
+    const t = Date.now();
+    await service.startSession(ANN, t);
+    const play = await service.setSessionState(ANN, 'PLAY', t);
+    if (play.next.kind !== 'call') throw new Error(`expected a call, got ${play.next.kind}`);
+    const call = play.next.call;
+    const first = await service.dispose(ANN, { callId: call.callId, code: 'NO_ANSWER' }, t + 1_000);
+    if (first.next.kind !== 'call') throw new Error(`expected a chained call, got ${first.next.kind}`);
+
+    // The client never saw `first` (a blip) and sends it again: same success, the same chained call.
+    const again = await service.dispose(ANN, { callId: call.callId, code: 'NO_ANSWER' }, t + 2_000);
+    expect(again).toMatchObject({ callId: call.callId, code: 'NO_ANSWER', queuedCells: 0 });
+    expect(again.next.kind === 'call' && again.next.call.callId).toBe(first.next.call.callId);
+    const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
+    expect((await service.stats(ANN, t + 2_000)).session?.callsCompleted).toBe(1); // counted once
+    expect((await store.getCall(tag, call.callId))?.disposition).toBe('NO_ANSWER');
+
+    // A different code for a disposed call is still refused.
+    await expect(
+      service.dispose(ANN, { callId: call.callId, code: 'CORRECT' }, t + 3_000),
+    ).rejects.toMatchObject({ code: 'NO_CALL_PENDING' });
+    await service.dispose(ANN, { callId: first.next.call.callId, code: 'NO_ANSWER' }, t + 4_000);
+    await service.setSessionState(ANN, 'STOP', t + 5_000);
+  });
 });
