@@ -14,6 +14,7 @@ import type {
   SessionRecord,
   StatsCounters,
 } from './types.js';
+import { RETAIN_FINISHED_MS } from './types.js';
 
 export interface Expiring {
   value: string;
@@ -41,12 +42,27 @@ export class MemoryState {
   readonly tabs = new Set<string>();
   readonly listeners = new Set<(c: LeadChange) => void>();
 
+  /** Finished calls and stopped sessions, dropped RETAIN_FINISHED_MS after they finished (in order). */
+  readonly #retired: { at: number; drop: () => void }[] = [];
+
   constructor(queue: PatchQueue, clock: () => number) {
     this.queue = queue;
     this.clock = clock;
   }
 
   k = (tag: string, id: string) => `${tag}|${id}`;
+
+  /** The memory twin of PEXPIRE RETAIN_FINISHED_MS on a finished call / stopped session. */
+  retire(drop: () => void): void {
+    this.prune();
+    this.#retired.push({ at: this.clock() + RETAIN_FINISHED_MS, drop });
+  }
+
+  /** Drops what was retired long enough ago (called on every retire, so memory stays bounded). */
+  prune(): void {
+    const now = this.clock();
+    while ((this.#retired[0]?.at ?? Number.POSITIVE_INFINITY) <= now) this.#retired.shift()?.drop();
+  }
 
   live(map: Map<string, Expiring>, key: string): string | null {
     const e = map.get(key);

@@ -78,6 +78,7 @@ export class MemoryStore implements Store {
   }
 
   async getSession(tag: string, sessionId: string): Promise<SessionRecord | null> {
+    this.#s.prune();
     const s = this.#s.session(tag, sessionId);
     return s ? clone(s) : null;
   }
@@ -111,6 +112,11 @@ export class MemoryStore implements Store {
       this.#s.changed(tag, row);
     }
     this.#s.bumpSession(s, { state: 'STOP', endedAt: now, preview: null });
+    const sk = this.#s.k(tag, sessionId);
+    this.#s.retire(() => {
+      this.#s.sessions.delete(sk);
+      this.#s.sessionStats.delete(sk);
+    });
     const key = s.agentEmail.toLowerCase();
     if (this.#s.agents.get(key) === this.#s.k(tag, sessionId)) this.#s.agents.delete(key);
     return { ok: true, session: clone(s) };
@@ -220,6 +226,7 @@ export class MemoryStore implements Store {
   // ------------------------------------------------------------------------------------------- calls
 
   async locateCall(callId: string): Promise<string | null> {
+    this.#s.prune();
     return this.#s.locator.get(callId) ?? null;
   }
 
@@ -231,6 +238,7 @@ export class MemoryStore implements Store {
   }
 
   async getCall(tag: string, callId: string): Promise<CallRecord | null> {
+    this.#s.prune();
     const c = this.#s.calls.get(this.#s.k(tag, callId));
     return c ? clone(c) : null;
   }

@@ -104,6 +104,7 @@ export class MemoryTransitions {
     const ck = this.#s.k(tag, lead.rowId);
     if (this.#s.live(this.#s.claims, ck) === `${i.sessionId}|${i.callId}`) this.#s.claims.delete(ck);
     this.#s.stats(tag, i.sessionId).initiated -= 1;
+    this.#retireCall(tag, i.callId);
     this.#s.enqueue(lead.patch, i.now);
     this.#s.changed(tag, lead.rowId);
     return { ok: true, version };
@@ -161,6 +162,7 @@ export class MemoryTransitions {
     st.completed += 1;
     st.byCode[i.code] += 1;
     if (i.success) st.successes += 1;
+    this.#retireCall(tag, i.callId);
     if (i.talkMs > 0) st.talkMs += Math.round(i.talkMs);
     if (i.doNotCall) {
       const set = this.#s.dnc.get(tag) ?? new Set<string>();
@@ -170,6 +172,13 @@ export class MemoryTransitions {
     this.#s.enqueue(lead.patch, i.now);
     this.#s.changed(tag, lead.rowId);
     return { ok: true, version, call: clone(call) };
+  }
+
+  #retireCall(tag: string, callId: string): void {
+    this.#s.retire(() => {
+      this.#s.calls.delete(this.#s.k(tag, callId));
+      this.#s.locator.delete(callId);
+    });
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {

@@ -8,7 +8,7 @@ import type { SessionState } from '../../../src-shared/domain/session.js';
 import { duplicateClient, type RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
-import { claimPrefix, intOutcome, RedisTransitions } from './redis-transitions.js';
+import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import { leadFromHash, pairsToHash, sessionFromHash, sessionToHash, statsFromHash } from './codec.js';
 import type {
   AdvanceCallInput,
@@ -176,7 +176,9 @@ export class RedisStore implements Store {
         [keys.agent(before.agentEmail)],
         [pointerValue(tag, sessionId)],
       );
-      return this.#sessionOutcome(tag, sessionId, r);
+      const out = await this.#sessionOutcome(tag, sessionId, r);
+      await expireFinished(this.#redis, [keys.session(tag, sessionId), keys.sessionStats(tag, sessionId)]);
+      return out;
     }
     return { ok: false, failure: 'VERSION_CONFLICT' };
   }

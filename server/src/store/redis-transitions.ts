@@ -17,6 +17,7 @@ import type {
   Outcome,
   RevertDialInput,
 } from './types.js';
+import { RETAIN_FINISHED_MS } from './types.js';
 
 export const claimPrefix = (sessionId: string) => `${sessionId}|`;
 
@@ -24,6 +25,13 @@ export const claimPrefix = (sessionId: string) => `${sessionId}|`;
 export function intOutcome(r: unknown): Outcome<{ version: number }> {
   const n = Number(r);
   return n < 0 ? { ok: false, failure: failureOf(n) } : { ok: true, version: n };
+}
+
+/** PEXPIRE RETAIN_FINISHED_MS on keys of something finished (a call and its locator, a stopped session
+ *  and its stats). After the transition committed and best-effort: a lost TTL only leaks one key, never
+ *  fails the transition. Keys may sit in different cluster slots, hence one command each. */
+export async function expireFinished(redis: RedisClient, keyList: readonly string[]): Promise<void> {
+  await Promise.all(keyList.map((k) => redis.pexpire(k, RETAIN_FINISHED_MS).catch(() => 0)));
 }
 
 export class RedisTransitions {
@@ -151,7 +159,9 @@ export class RedisTransitions {
         lead.rowId,
       ],
     );
-    return intOutcome(r);
+    const o = intOutcome(r);
+    if (o.ok) await expireFinished(this.#redis, [keys.call(tag, i.callId), keys.callLocator(i.callId)]);
+    return o;
   }
 
   async advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
@@ -216,6 +226,7 @@ export class RedisTransitions {
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
+    await expireFinished(this.#redis, [keys.call(tag, i.callId), keys.callLocator(i.callId)]);
     return { ok: true, version: Number(r[0]), call };
   }
 

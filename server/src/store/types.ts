@@ -101,6 +101,11 @@ export interface StatsCounters {
 
 export type AgentStatsDelta = Partial<Omit<StatsCounters, 'byCode' | 'since'>> & { code?: DispositionCode };
 
+/** How long a finished call (DISPOSED or DIAL_FAILED, with its locator) and a stopped session (with its
+ *  stats) are kept: long enough for late webhooks, retried dispositions and support questions; then they
+ *  expire so Redis does not grow without bound. */
+export const RETAIN_FINISHED_MS = 7 * 24 * 3600_000;
+
 export type Outcome<T = Record<never, never>> = ({ ok: true } & T) | { ok: false; failure: ScriptFailure };
 
 /** Message published on keys.leadChangesChannel() whenever a lead's state or claim changes: listeners

@@ -11,13 +11,18 @@ import { MemoryPatchQueue } from '../../src/queue/memory-patch-queue.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
-import type { LeadChange, Store } from '../../src/store/types.js';
+import { keys } from '../../src/redis/keys.js';
+import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
 import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.js';
 
 interface Harness {
   store: Store;
   queue: PatchQueue;
+  /** Redis: a key's PTTL (-1 = no expiry). */
+  pttl?: (key: string) => Promise<number>;
+  /** Memory: moves the store's clock forward. */
+  advance?: (ms: number) => void;
 }
 
 const allowedTo = (to: SessionState): SessionState[] =>
@@ -414,6 +419,45 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect([stats.successes, stats.talkMs]).toEqual([1, 1_500]);
     });
 
+    it('expires finished calls (and locators) and stopped sessions (and stats) after RETAIN_FINISHED_MS', async () => {
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      const ttl = async (key: string) => (h.pttl ? h.pttl(key) : Number.NaN);
+      if (h.pttl) expect(await ttl(keys.call(TAG, 'c1'))).toBe(-1); // live: kept
+      const done = await store.dispose({
+        tag: TAG,
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'NO_ANSWER',
+        success: false,
+        talkMs: 0,
+        doNotCall: null,
+        lead: leadWrite('r1', 1, 'NO_ANSWER'),
+        now: 9,
+      });
+      expect(done.ok).toBe(true);
+      await store.endSession(TAG, 's1', allowedTo('STOP'), 10);
+      if (h.pttl) {
+        for (const k of [
+          keys.call(TAG, 'c1'),
+          keys.callLocator('c1'),
+          keys.session(TAG, 's1'),
+          keys.sessionStats(TAG, 's1'),
+        ]) {
+          const left = await ttl(k);
+          expect(left, k).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
+          expect(left, k).toBeLessThanOrEqual(RETAIN_FINISHED_MS);
+        }
+      }
+      if (h.advance) {
+        expect(await store.getCall(TAG, 'c1')).not.toBeNull();
+        h.advance(RETAIN_FINISHED_MS + 1);
+        expect(await store.getCall(TAG, 'c1')).toBeNull();
+        expect(await store.locateCall('c1')).toBeNull();
+        expect(await store.getSession(TAG, 's1')).toBeNull();
+      }
+    });
+
     it('keeps agent lifetime counters', async () => {
       await store.bumpAgentStats('a@example.com', { initiated: 2, completed: 1, code: 'WRONG' }, 100);
       await store.bumpAgentStats('A@example.com', { completed: 1, successes: 1, code: 'CORRECT' }, 200);
@@ -440,7 +484,7 @@ storeContract('RedisStore', async () => {
   const redis = new Redis(redisServer.url);
   clients.push(redis);
   await redis.flushall();
-  return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis) };
+  return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis), pttl: (k) => redis.pttl(k) };
 });
 
 // The same store on a three-master Redis Cluster (REDIS_CLUSTER_NODES): scripts, MULTI and pub/sub keep to
@@ -449,10 +493,12 @@ storeContract('RedisStore on Redis Cluster', async () => {
   await cluster.flushAll();
   const redis = cluster.client();
   clients.push(redis);
-  return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis) };
+  return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis), pttl: (k) => redis.pttl(k) };
 });
 
 storeContract('MemoryStore', async () => {
   const queue = new MemoryPatchQueue();
-  return { store: new MemoryStore({ queue }), queue };
+  let offset = 0;
+  const store = new MemoryStore({ queue, clock: () => Date.now() + offset });
+  return { store, queue, advance: (ms) => void (offset += ms) };
 });
