@@ -500,5 +500,8 @@ storeContract('MemoryStore', async () => {
   const queue = new MemoryPatchQueue();
   let offset = 0;
   const store = new MemoryStore({ queue, clock: () => Date.now() + offset });
-  return { store, queue, advance: (ms) => void (offset += ms) };
+  const advance = (ms: number) => {
+    offset += ms;
+  };
+  return { store, queue, advance };
 });
