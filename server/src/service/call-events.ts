@@ -34,16 +34,25 @@ async function locate(ctx: ServiceContext, callId: string): Promise<Located | nu
   return tag && call ? { tag, call } : null;
 }
 
-/** Router rows by Dialpad user id, cached briefly: the fallback when an event lacks our custom_data. */
+/** How often the router is re-read for the fallback, at most. */
+const ROUTER_REFRESH_MS = 60_000;
+
+/** Router rows by Dialpad user id: the fallback when an event lacks our custom_data. Re-read at most once
+ *  per ROUTER_REFRESH_MS, hits and misses alike: events for Dialpad users who are not agents (other
+ *  teams' lines) are common and must not cost a Sheets read each; a failed read keeps the old rows. */
 export class RouterCache {
-  #at = 0;
+  #at = Number.NEGATIVE_INFINITY;
   #byUser = new Map<string, RouterEntry>();
   constructor(private readonly ctx: ServiceContext) {}
   async byDialpadUser(userId: string, now: number): Promise<RouterEntry | null> {
-    if (now - this.#at > 60_000 || !this.#byUser.has(userId)) {
-      const rows = await this.ctx.sheets.listRouterEntries();
-      this.#byUser = new Map(rows.map((r) => [r.dialpadUserId, r]));
+    if (now - this.#at >= ROUTER_REFRESH_MS) {
       this.#at = now;
+      try {
+        const rows = await this.ctx.sheets.listRouterEntries();
+        this.#byUser = new Map(rows.map((r) => [r.dialpadUserId, r]));
+      } catch (err) {
+        this.ctx.log.warn({ err }, 'router read for the webhook fallback failed; using the last one');
+      }
     }
     return this.#byUser.get(userId) ?? null;
   }
@@ -66,6 +75,9 @@ async function findCall(
     if (data.success) return locate(ctx, data.data.callId);
   }
   // Fallback: the event's target is the agent's Dialpad user → that agent's session → its current call.
+  // Outbound events only: an inbound call to the agent's line (a callback) is not the call we placed, and
+  // its hangup must not end it.
+  if (event.direction !== 'outbound') return null;
   const userId = event.target?.id;
   if (!userId) return null;
   const entry = await router.byDialpadUser(userId, now);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import type { CallView } from '../../../src-shared/contracts/views.js';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
-import { ANN, BOB, startWorld, testRules, type World } from './world.js';
+import { ANN, BOB, ROUTER_ID, startWorld, testRules, type World } from './world.js';
 
 let world: World;
 beforeAll(async () => {
@@ -24,6 +24,7 @@ function event(call: CallView, state: string, extra: Partial<DialpadCallEvent> =
     state,
     custom_data: JSON.stringify({ td: 1, callId: call.callId, sessionId: call.sessionId }),
     target: { id: ANN.dialpadUserId, type: 'user' },
+    direction: 'outbound',
     ...extra,
   };
 }
@@ -118,4 +119,47 @@ describe('DialerService webhooks', () => {
     await service.dispose(BOB, { callId: call.callId, code: 'NO_ANSWER' }, t + 63_000);
     await service.setSessionState(BOB, 'STOP', t + 63_000);
   });
+
+  it('without custom_data binds only outbound events, and unknown Dialpad users do not re-read the router', async () => {
+    const own = await startWorld(); // fresh leads: the tests above used this world's up
+    try {
+      await fallbackCase(own);
+    } finally {
+      await own.close();
+    }
+  });
 });
+
+async function fallbackCase(world: World): Promise<void> {
+  const { service, store } = world.makeService();
+  const t = Date.now();
+  await service.startSession(ANN, t);
+  const play = await service.setSessionState(ANN, 'PLAY', t);
+  if (play.next.kind !== 'call') throw new Error('expected a call');
+  const call = play.next.call;
+  const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
+  const routerReads = () =>
+    world.sheetsEm.state.requestLog.entries.filter((e) => e.path.includes(ROUTER_ID)).length;
+
+  // An inbound call to Ann's line hangs up: it is not her outbound call.
+  await service.onDialpadEvent(
+    event(call, 'hangup', { custom_data: null, call_id: '555', direction: 'inbound' }),
+    t + 1_000,
+  );
+  expect((await store.getCall(tag, call.callId))?.state).toBe('DIALING');
+
+  // Events for a Dialpad user who is not in the router (another team's line), over and over.
+  const before = routerReads();
+  for (let i = 0; i < 5; i++)
+    await service.onDialpadEvent(
+      event(call, 'ringing', { custom_data: null, call_id: `6${i}`, target: { id: '4040404' } }),
+      t + 2_000 + i,
+    );
+  expect(routerReads() - before).toBeLessThanOrEqual(1);
+
+  // Ann's own outbound call still binds by her user id.
+  await service.onDialpadEvent(event(call, 'hangup', { custom_data: null, call_id: '777' }), t + 3_000);
+  expect((await store.getCall(tag, call.callId))?.state).toBe('ENDED');
+  await service.dispose(ANN, { callId: call.callId, code: 'NO_ANSWER' }, t + 4_000);
+  await service.setSessionState(ANN, 'STOP', t + 4_000);
+}
