@@ -166,6 +166,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     logger: logger.child({ component: 'service' }),
     clock,
     onCallStarted: () => metrics.observeCallStarted(),
+    onDispositionNotWritten: (why) => metrics.observeDispositionNotWritten(why),
   });
 
   const auth = new AuthService({

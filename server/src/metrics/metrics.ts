@@ -27,6 +27,7 @@ export class CoordinatorMetrics {
   readonly httpErrors: Counter<'route' | 'code'>;
   readonly callsInitiated: Counter;
   readonly callsCompleted: Counter;
+  readonly dispositionsNotWritten: Counter<'reason'>;
   readonly dispositions: Counter<'code'>;
   readonly wsConnections: Gauge;
   readonly wsMessagesSent: Counter;
@@ -66,6 +67,12 @@ export class CoordinatorMetrics {
     this.callsCompleted = new client.Counter({
       name: 'dialer_calls_completed_total',
       help: 'Calls dispositioned',
+      registers: reg,
+    });
+    this.dispositionsNotWritten = new client.Counter({
+      name: 'dialer_dispositions_not_written_total',
+      help: 'Dispositions recorded on the call only, with no sheet write: the row is gone or a person re-marked the number',
+      labelNames: ['reason'],
       registers: reg,
     });
     this.dispositions = new client.Counter({
@@ -177,6 +184,11 @@ export class CoordinatorMetrics {
   /** A call Dialpad accepted (DialerServiceDeps.onCallStarted). */
   observeCallStarted(): void {
     this.callsInitiated.inc();
+  }
+
+  /** A disposition recorded on the call only (DialerServiceDeps.onDispositionNotWritten). */
+  observeDispositionNotWritten(reason: string): void {
+    this.dispositionsNotWritten.inc({ reason });
   }
 
   observeDisposition(code: string): void {

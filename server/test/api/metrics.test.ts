@@ -56,6 +56,7 @@ describe('/metrics', () => {
       'dialer_sheets_flushed_patches_total',
       'dialer_sheets_flush_failures_total',
       'dialer_sheets_dead_lettered_total',
+      'dialer_dispositions_not_written_total',
     ])
       expect(text, name).toContain(`# TYPE ${name} `);
   });
