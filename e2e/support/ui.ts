@@ -56,59 +56,6 @@ export async function signIn(page: Page, baseUrl: string, email: string): Promis
   await waitForStore(page, (s) => s.auth.phase === 'signed-in' && s.session.session !== null);
 }
 
-export async function adminJson<T = unknown>(baseUrl: string, path: string, init?: RequestInit): Promise<T> {
-  const url = new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  const res = await fetch(url, {
-    ...init,
-    headers: { 'Content-Type': 'application/json', ...(init?.headers ?? {}) },
-  });
-  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-export interface EmulatedCall {
-  call_id: number;
-  state: string;
-  custom_data: string | null;
-  date_ended: number | null;
-}
-
-/** Ends the Dialpad emulator's call that carries our call id in custom_data. */
-export async function endCall(
-  dialpadUrl: string,
-  callId: string,
-  state: 'hangup' | 'voicemail' | 'missed',
-): Promise<void> {
-  const deadline = Date.now() + LONG;
-  for (;;) {
-    const { calls } = await adminJson<{ calls: EmulatedCall[] }>(dialpadUrl, '/__emulator/calls');
-    const call = calls.find((c) => c.custom_data?.includes(callId));
-    if (call) {
-      await adminJson(dialpadUrl, `/__emulator/calls/${call.call_id}/end`, {
-        method: 'POST',
-        body: JSON.stringify({ state }),
-      });
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`no emulated call carries ${callId}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A tab's cell values as the Sheets emulator holds them (rows from row 1). */
-export async function tabValues(
-  sheetsUrl: string,
-  spreadsheetId: string,
-  title: string,
-): Promise<string[][]> {
-  const r = await adminJson<{ values: ((string | number | boolean | null)[] | null)[] }>(
-    sheetsUrl,
-    `/__emulator/spreadsheets/${encodeURIComponent(spreadsheetId)}/tabs/${encodeURIComponent(title)}/values`,
-  );
-  // Empty rows and cells come back as null (sparse grid).
-  return r.values.map((row) => (row ?? []).map((v) => (v === null ? '' : String(v))));
-}
-
 /** Polls until `check` passes (the write-behind queue reaches the sheet a little later). */
 export async function eventually<T>(check: () => Promise<T | undefined | false>, timeout = LONG): Promise<T> {
   const deadline = Date.now() + timeout;
@@ -126,5 +73,4 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
   }
 }
 
-/** Agent tab columns (DESIGN.md): RowID, Name, Num1..10, Status1..10, Notes, LastOutcome, AttemptCount, NextIndex. */
-export const COL = { status: (i: number) => 12 + i, notes: 22, lastOutcome: 23, attemptCount: 24 } as const;
+export { adminJson, COL, endCall, tabValues } from '../../test/support/emulator-admin.js';

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { HTTP_API, type ResponseBody, type RouteName } from '../../../../src-shared/contracts/http.js';
 import type { ServerMessage } from '../../../../src-shared/contracts/ws.js';
+import { adminJson, endCall as endEmulatedCall } from '../../../../test/support/emulator-admin.js';
 import { call } from './harness.js';
 import { connectAgent, type TestSocket } from './ws-client.js';
 
@@ -56,13 +57,6 @@ export const isEvent =
   (m: ServerMessage): boolean =>
     m.type === 'EVENT' && m.event.type === type && pred(m.event);
 
-async function adminJson<T>(base: string, path: string, init?: RequestInit): Promise<T> {
-  const url = new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json' } });
-  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 /** Calls ring fast and stay connected until the test ends them (deterministic). */
 export async function manualCalls(dialpadUrl: string): Promise<void> {
   await adminJson(dialpadUrl, '/__emulator/timings', {
@@ -75,32 +69,6 @@ export async function manualCalls(dialpadUrl: string): Promise<void> {
   });
 }
 
-interface EmulatedCall {
-  call_id: number;
-  custom_data: string | null;
-}
-
-export async function emulatedCalls(dialpadUrl: string): Promise<EmulatedCall[]> {
-  return (await adminJson<{ calls: EmulatedCall[] }>(dialpadUrl, '/__emulator/calls')).calls;
-}
-
-/** Ends the emulated call carrying our call id; the emulator then posts the signed webhook. */
-export async function endCall(dialpadUrl: string, callId: string, state: 'hangup' | 'voicemail' | 'missed') {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const c = (await emulatedCalls(dialpadUrl)).find((x) => x.custom_data?.includes(callId));
-    if (c) {
-      await adminJson(dialpadUrl, `/__emulator/calls/${c.call_id}/end`, {
-        method: 'POST',
-        body: JSON.stringify({ state }),
-      });
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`no emulated call carries ${callId}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Ends the emulated call (the Dialpad user is free again) and waits until the coordinator has it ENDED. */
 export async function hangUp(agent: TestAgent, dialpadUrl: string, callId: string): Promise<void> {
   await endCall(dialpadUrl, callId, 'hangup');
@@ -111,17 +79,9 @@ export async function hangUp(agent: TestAgent, dialpadUrl: string, callId: strin
   }
 }
 
-export async function tabValues(
-  sheetsUrl: string,
-  spreadsheetId: string,
-  title: string,
-): Promise<string[][]> {
-  const r = await adminJson<{ values: ((string | number | boolean | null)[] | null)[] }>(
-    sheetsUrl,
-    `/__emulator/spreadsheets/${encodeURIComponent(spreadsheetId)}/tabs/${encodeURIComponent(title)}/values`,
-  );
-  return r.values.map((row) => (row ?? []).map((v) => (v === null ? '' : String(v))));
-}
+export { COL, emulatedCalls, tabValues } from '../../../../test/support/emulator-admin.js';
 
-/** Agent tab columns: RowID, Name, Num1..10 (C..L), Status1..10 (M..V), Notes, LastOutcome, AttemptCount, NextIndex. */
-export const COL = { status: (i: number) => 12 + i, notes: 22, lastOutcome: 23, attemptCount: 24 } as const;
+/** Ends the emulated call carrying our call id; the API suites give it 20 s to appear. */
+export function endCall(dialpadUrl: string, callId: string, state: 'hangup' | 'voicemail' | 'missed') {
+  return endEmulatedCall(dialpadUrl, callId, state, 20_000);
+}
