@@ -1,7 +1,7 @@
 // IPC validation on both sides: a bad payload is an error result and the handler never runs; the preload
 // bridge exposes only contract channels and drops pushed events of the wrong shape.
 import { describe, expect, it, vi } from 'vitest';
-import { IPC_INVOKE } from '../../src-shared/contracts/ipc.js';
+import { IPC_INVOKE, SHORTCUT_ACTIONS } from '../../src-shared/contracts/ipc.js';
 import { createDesktopBridge, type IpcRendererLike } from '../preload/bridge.js';
 import {
   createDispatcher,
@@ -78,21 +78,7 @@ describe('createDispatcher', () => {
     expect(await dispatch('snapshot:load', null, { frameUrl: 'https://evil.example' })).toMatchObject({
       error: { code: 'FORBIDDEN' },
     });
-    const full = Object.fromEntries(
-      [
-        'dispo-1',
-        'dispo-2',
-        'dispo-3',
-        'dispo-4',
-        'dispo-5',
-        'dispo-6',
-        'confirm',
-        'cancel',
-        'toggle-play',
-        'stop',
-        'show-window',
-      ].map((a) => [a, 'Enter']),
-    );
+    const full = Object.fromEntries(SHORTCUT_ACTIONS.map((a) => [a, 'Enter']));
     expect(await dispatch('shortcuts:configure', full, sender)).toMatchObject({
       error: { code: 'INVALID_SHORTCUT' },
     });
