@@ -13,7 +13,7 @@ import type {
   DialpadGateway,
   SheetsGateway,
 } from '../ports.js';
-import type { SessionRecord, Store } from '../store/types.js';
+import type { CallRecord, NewSession, SessionRecord, Store } from '../store/types.js';
 import { TabCache } from './tab-cache.js';
 
 export interface DialerServiceDeps {
@@ -40,6 +40,15 @@ export interface DialerServiceDeps {
   onDispositionNotWritten?: (why: DispositionNotWritten) => void;
 }
 
+/** What never changes about a call once dialed: enough to run its transitions without reading it. */
+export type CallIdentity = Pick<
+  CallRecord,
+  'callId' | 'tag' | 'sessionId' | 'rowId' | 'agentEmail' | 'numberIndex' | 'phoneE164'
+>;
+
+/** Live calls remembered per instance at most (the oldest are forgotten first; a miss only costs a read). */
+const MAX_REMEMBERED_CALLS = 20_000;
+
 /** Why a disposition was recorded without writing the lead. */
 export type DispositionNotWritten = 'ROW_GONE' | 'NUMBER_CHANGED';
 
@@ -62,6 +71,10 @@ export class ServiceContext {
   /** Sessions this instance has served, per tab tag: the periodic refresh re-reads only their tabs. */
   readonly #served = new Map<string, Set<string>>();
   #unsubscribe: Promise<() => Promise<void>> | null = null;
+  /** The immutable part of sessions and calls this instance has seen: the hot path does not re-read whole
+   *  hashes for fields that cannot change (tab, campaign, agent, row). Mutable state is checked by scripts. */
+  readonly #sessionIds = new Map<string, NewSession>();
+  readonly #callIds = new Map<string, CallIdentity>();
 
   constructor(deps: DialerServiceDeps) {
     this.store = deps.store;
@@ -87,13 +100,55 @@ export class ServiceContext {
   async requireSession(agent: AgentPrincipal): Promise<SessionRecord> {
     const s = await this.store.activeSessionOf(agent.email);
     if (!s) throw new ApiError('NO_ACTIVE_SESSION', 'no active session: start one first');
+    return this.noteSession(s);
+  }
+
+  async freshSession(s: Pick<SessionRecord, 'tag' | 'id'>): Promise<SessionRecord> {
+    const fresh = await this.store.getSession(s.tag, s.id);
+    if (!fresh) throw new ApiError('NO_ACTIVE_SESSION', 'the session is gone');
+    return this.noteSession(fresh);
+  }
+
+  noteSession<S extends SessionRecord>(s: S): S {
+    if (s.state === 'STOP') this.#sessionIds.delete(s.id);
+    else if (!this.#sessionIds.has(s.id)) {
+      const { state: _s, version: _v, endedAt: _e, callId: _c, preview: _p, ...identity } = s;
+      this.#sessionIds.set(s.id, identity);
+    }
     return s;
   }
 
-  async freshSession(s: SessionRecord): Promise<SessionRecord> {
-    const fresh = await this.store.getSession(s.tag, s.id);
-    if (!fresh) throw new ApiError('NO_ACTIVE_SESSION', 'the session is gone');
-    return fresh;
+  /** A session's immutable part, from memory or (once) from the store; null when it does not exist. */
+  async sessionIdentity(tag: string, sessionId: string): Promise<NewSession | null> {
+    const known = this.#sessionIds.get(sessionId);
+    if (known) return known;
+    const s = await this.store.getSession(tag, sessionId);
+    return s ? this.noteSession(s) : null;
+  }
+
+  noteCall(c: CallIdentity): void {
+    if (this.#callIds.has(c.callId)) return;
+    if (this.#callIds.size >= MAX_REMEMBERED_CALLS) {
+      const oldest = this.#callIds.keys().next().value;
+      if (oldest !== undefined) this.#callIds.delete(oldest);
+    }
+    this.#callIds.set(c.callId, {
+      callId: c.callId,
+      tag: c.tag,
+      sessionId: c.sessionId,
+      rowId: c.rowId,
+      agentEmail: c.agentEmail,
+      numberIndex: c.numberIndex,
+      phoneE164: c.phoneE164,
+    });
+  }
+
+  knownCall(callId: string): CallIdentity | null {
+    return this.#callIds.get(callId) ?? null;
+  }
+
+  forgetCall(callId: string): void {
+    this.#callIds.delete(callId);
   }
 
   /** The loaded tab cache, if this instance has one (never triggers a sheet read). */
@@ -102,7 +157,12 @@ export class ServiceContext {
   }
 
   /** The session's tab, loaded on first use; a stale one is refreshed in the background. */
-  async tabFor(session: SessionRecord, now: number, alreadyRead?: AgentTab): Promise<TabCache> {
+  /** `session.state` absent: a session known to be active (its identity from memory). */
+  async tabFor(
+    session: NewSession & { state?: SessionRecord['state'] },
+    now: number,
+    alreadyRead?: AgentTab,
+  ): Promise<TabCache> {
     await this.#subscribe();
     const key = `${session.tag}|${session.campaignName}`;
     if (session.state !== 'STOP') this.#noteServed(session.tag, session.id);
@@ -184,5 +244,7 @@ export class ServiceContext {
     if (off) await off();
     this.#tabs.clear();
     this.#served.clear();
+    this.#sessionIds.clear();
+    this.#callIds.clear();
   }
 }
