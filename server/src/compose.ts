@@ -157,6 +157,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     clock,
     onCallStarted: () => metrics.observeCallStarted(),
     onDispositionNotWritten: (why) => metrics.observeDispositionNotWritten(why),
+    faultExitAt: config.faultExitAt,
   });
 
   const auth = new AuthService({

@@ -103,28 +103,27 @@ const ENDED_SUGGESTIONS = (voicemail: boolean) => ({
   notConnected: suggestDisposition({ connected: false, voicemail }),
 });
 
-/** Moves the call forward and tells the agent (CALL_STATE, and SHOW_DISPO when it ended). One script;
- *  the call's identity comes from memory, so a webhook costs no read before it. Agent lifetime counters
- *  (connects, talk time) are added once, with the disposition. */
-async function advance(
-  ctx: ServiceContext,
-  found: CallIdentity,
-  input: Omit<AdvanceCallInput, 'tag' | 'callId' | 'rowId' | 'sessionId' | 'claimLeaseMs'>,
-  now: number,
-): Promise<boolean> {
-  const { tag } = found;
-  const r = await ctx.store.advanceCall({
+type AdvanceStep = Omit<AdvanceCallInput, 'tag' | 'callId' | 'rowId' | 'sessionId' | 'claimLeaseMs'>;
+
+/** Moves the call forward (one script; the call's identity comes from memory, so a webhook costs no read
+ *  before it). Agent lifetime counters (connects, talk time) are added once, with the disposition. */
+function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceStep) {
+  return ctx.store.advanceCall({
     ...input,
-    tag,
+    tag: found.tag,
     callId: found.callId,
     rowId: found.rowId,
     sessionId: found.sessionId,
     claimLeaseMs: ctx.dispositionLeaseMs,
   });
-  if (!r.ok || !r.advanced) return false;
-  const call = r.call;
+}
+
+/** Tells the agent where the call is: CALL_STATE, and SHOW_DISPO when it ended; STATS after a connect or
+ *  an end (after SHOW_DISPO, which the agent acts on). */
+async function announce(ctx: ServiceContext, call: CallRecord, now: number): Promise<void> {
+  const { tag } = call;
   await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
-  if (call.state !== 'ENDED' && call.state !== 'CONNECTED') return true;
+  if (call.state !== 'ENDED' && call.state !== 'CONNECTED') return;
   const session = await ctx.sessionIdentity(tag, call.sessionId);
   if (call.state === 'ENDED') {
     const tab = session ? ctx.loadedTab(tag, session.campaignName) : null;
@@ -132,21 +131,29 @@ async function advance(
     const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
     await ctx.publish(call.agentEmail, { type: 'SHOW_DISPO', call: callView(call), preview }, now);
   }
-  // Connects and talk time moved: the live stats follow (after SHOW_DISPO, which the agent acts on).
+  // Connects and talk time moved: the live stats follow.
   if (session) await publishStats(ctx, session, now);
-  return true;
 }
 
+/** The webhook path. The event's dedupe id is claimed (`claim`) only once its step is applied, so a crash
+ *  before the claim lets Dialpad's retry in; a retry that finds its own step already applied (same state
+ *  and timestamps) and is the first to claim announces it again (the crashed delivery may have died before
+ *  announcing it). A repeat of a delivery that finished is applied as a no-op and announces nothing. */
 export async function onDialpadEvent(
   ctx: ServiceContext,
   router: RouterCache,
   event: DialpadCallEvent,
   now: number,
+  claim: () => Promise<boolean>,
 ): Promise<void> {
   const state = mapDialpadState(event.state);
-  if (!state) return; // hold, recording, transcription…: not a lifecycle step
+  if (!state) {
+    await claim(); // hold, recording, transcription…: not a lifecycle step
+    return;
+  }
   const found = await findCall(ctx, router, event, now);
   if (!found) {
+    await claim();
     ctx.log.debug({ dialpadCallId: event.call_id, state: event.state }, 'webhook for no open call of ours');
     return;
   }
@@ -173,7 +180,21 @@ export async function onDialpadEvent(
       session ? ctx.rulesFor(session.campaignName) : DEFAULT_CAMPAIGN_RULES,
     );
   }
-  await advance(ctx, found, input, now);
+  const r = await advanceCall(ctx, found, input);
+  if (state === 'ENDED') ctx.faultPoint('ended-before-announce');
+  const first = await claim();
+  if (!r.ok) return;
+  if (r.advanced || (first && isSameStep(r.call, state, fields))) await announce(ctx, r.call, now);
+}
+
+/** The call is at the step this event made (its first-wins fields carry this event's own timestamps):
+ *  a redelivery of the event that moved it, not a later event of the same state. */
+function isSameStep(call: CallRecord, state: CallState, fields: AdvanceCallInput['fields']): boolean {
+  if (call.state !== state) return false;
+  if (state === 'RINGING') return call.ringingAt === fields.ringingAt;
+  if (state === 'CONNECTED') return call.connectedAt === fields.connectedAt;
+  if (state === 'ENDED') return call.endedAt === fields.endedAt && call.endReason === fields.endReason;
+  return false;
 }
 
 export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<number> {
@@ -183,13 +204,14 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
       const call = await ctx.store.getCall(tag, callId);
       if (!call) continue;
       const endReason: CallEndReason = 'TIMEOUT';
-      const moved = await advance(
-        ctx,
-        call,
-        { state: 'ENDED', fields: { endedAt: now, endReason }, suggest: ENDED_SUGGESTIONS(false), now },
+      const r = await advanceCall(ctx, call, {
+        state: 'ENDED',
+        fields: { endedAt: now, endReason },
+        suggest: ENDED_SUGGESTIONS(false),
         now,
-      );
-      if (moved) {
+      });
+      if (r.ok && r.advanced) {
+        await announce(ctx, r.call, now);
         ended++;
         ctx.log.info({ callId }, 'call timed out without an ending webhook');
       }
@@ -282,6 +304,7 @@ export async function dispose(
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
+  ctx.faultPoint('disposed-before-chain');
   ctx.forgetCall(call.callId);
   await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(disposed) }, now);
   // Committed: what follows is best-effort. A Redis blip here must not make the saved disposition look

@@ -14,6 +14,7 @@ import type {
   SheetsGateway,
 } from '../ports.js';
 import type { CallRecord, NewSession, SessionRecord, Store } from '../store/types.js';
+import { type FaultPoint, faultExit } from './fault-points.js';
 import { TabCache } from './tab-cache.js';
 
 export interface DialerServiceDeps {
@@ -38,6 +39,8 @@ export interface DialerServiceDeps {
   /** Called when a disposition was recorded on the call but not written to the lead (a metric): the row
    *  left the sheet, or a person re-marked the dialed number during the call. */
   onDispositionNotWritten?: (why: DispositionNotWritten) => void;
+  /** Crash tests only (TD_FAULT_EXIT_AT): the process kills itself at this point. */
+  faultExitAt?: FaultPoint | null;
 }
 
 /** What never changes about a call once dialed: enough to run its transitions without reading it. */
@@ -67,6 +70,7 @@ export class ServiceContext {
   readonly onCallStarted: () => void;
   readonly onDispositionNotWritten: (why: DispositionNotWritten) => void;
   readonly #rules: CampaignRulesLoader;
+  readonly #faultExitAt: FaultPoint | null;
   readonly #tabs = new Map<string, TabCache>();
   /** Sessions this instance has served, per tab tag: the periodic refresh re-reads only their tabs. */
   readonly #served = new Map<string, Set<string>>();
@@ -91,6 +95,12 @@ export class ServiceContext {
     this.previewLeaseMs = deps.previewLeaseMs ?? 10 * 60_000;
     this.onCallStarted = deps.onCallStarted ?? (() => {});
     this.onDispositionNotWritten = deps.onDispositionNotWritten ?? (() => {});
+    this.#faultExitAt = deps.faultExitAt ?? null;
+  }
+
+  /** The crash-test hook (fault-points.ts): a no-op unless TD_FAULT_EXIT_AT names this point. */
+  faultPoint(point: FaultPoint): void {
+    faultExit(this.#faultExitAt, point);
   }
 
   rulesFor(campaignName: string): CampaignRules {
