@@ -54,18 +54,22 @@ export class AuthService {
     const parts = parseRefreshToken(refreshToken);
     if (!parts) throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid');
     const ttlMs = this.d.refreshTtlSeconds * 1000;
+    const presented = { ...parts, hash: hashSecret(parts.secret) };
     let entry: RouterEntry;
     try {
       entry = await this.activeEntry(parts.email);
     } catch (e) {
       // Only a definite "not Active / not listed" ends the family; Sheets unavailable just fails this attempt.
-      if (e instanceof ApiError && e.status === 403)
-        await this.d.refreshStore.revokeFamily(parts.email, parts.familyId, now, ttlMs);
+      // A made-up token (nothing stored under it) revokes nothing and learns nothing about the router.
+      if (e instanceof ApiError && e.status === 403) {
+        if (!(await this.d.refreshStore.revokeFamily(presented, now, ttlMs)))
+          throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid or revoked');
+      }
       throw e;
     }
     const next = await this.pairFor(entry, parts.familyId, now);
     const r = await this.d.refreshStore.rotate(
-      { ...parts, hash: hashSecret(parts.secret) },
+      presented,
       { ...next.record, sealed: sealSuccessor(next.pair, parts) },
       now,
       ttlMs,
@@ -87,11 +91,12 @@ export class AuthService {
     }
   }
 
-  /** Revokes the token's whole family. Unknown tokens are ignored (logout always succeeds). */
+  /** Revokes the token's whole family. Unknown tokens change nothing (logout always succeeds). */
   async logout(refreshToken: string, now: number): Promise<void> {
     const parts = parseRefreshToken(refreshToken);
     if (!parts) return;
-    await this.d.refreshStore.revokeFamily(parts.email, parts.familyId, now, this.d.refreshTtlSeconds * 1000);
+    const presented = { ...parts, hash: hashSecret(parts.secret) };
+    await this.d.refreshStore.revokeFamily(presented, now, this.d.refreshTtlSeconds * 1000);
   }
 
   /** `Authorization: Bearer <jwt>` → the principal, or 401. */
