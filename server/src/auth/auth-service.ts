@@ -1,5 +1,6 @@
 // Login, refresh, logout and request authentication. Only agents Active in the router sheet get tokens, both
-// at login and at every refresh (so deactivating an agent locks them out within one access-token lifetime).
+// at login and at every refresh, and every authenticated request is checked against the router as last read
+// (AgentAccess), so deactivating an agent locks them out within one router refresh.
 // Refresh reads the router BEFORE spending the token: a Sheets outage fails the refresh but leaves the token
 // usable, so the client's retry is not mistaken for reuse (which would revoke the family and log the agent out).
 // Production login exchanges an OIDC ID token; demo login (only when config enables it) takes a seeded
@@ -9,6 +10,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { AuthConfigSchema, LoginRequestSchema, TokenPair } from '../../../src-shared/contracts/http.js';
 import type { AgentPrincipal, RouterEntry, SheetsGateway } from '../ports.js';
 import type { AccessTokens } from './access-tokens.js';
+import type { AgentAccess } from './agent-access.js';
 import type { OidcVerifier } from './oidc.js';
 import { hashSecret, newRefreshToken, parseRefreshToken, type RefreshTokenStore } from './refresh-tokens.js';
 import { openSuccessor, sealSuccessor } from './successor-seal.js';
@@ -20,6 +22,8 @@ export interface AuthServiceDeps {
   router: Pick<SheetsGateway, 'findRouterEntry' | 'listRouterEntries'>;
   oidc: OidcVerifier | null;
   demoMode: boolean;
+  /** The router as last read: a removed or inactive agent's access token is refused (403) on every route. */
+  access?: AgentAccess;
 }
 
 export class AuthService {
@@ -103,7 +107,9 @@ export class AuthService {
   async authenticate(authorization: string | undefined, now: number): Promise<AgentPrincipal> {
     const m = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization) : null;
     if (!m?.[1]) throw new ApiError('UNAUTHENTICATED', 'missing bearer token');
-    return this.d.tokens.verify(m[1], now);
+    const principal = await this.d.tokens.verify(m[1], now);
+    this.d.access?.check(principal.email);
+    return principal;
   }
 
   private async activeEntry(email: string): Promise<RouterEntry> {
