@@ -2,6 +2,7 @@
 // or bad variable stops the process with a message naming it (ConfigError); nothing reads process.env later.
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { SemverSchema } from '../../src-shared/contracts/versions.js';
 import { CampaignRulesSchema } from '../../src-shared/domain/campaign.js';
 
 const bool = z
@@ -86,11 +87,7 @@ const EnvSchema = z.object({
   /** How often the tabs of this instance's active sessions are re-read to pick up a person's edits. */
   TAB_REFRESH_MS: int(1_000, 3_600_000).default(60_000),
   /** The desktop MSI version IT is rolling out: older MSI installs are told "newer MSI due". */
-  DESKTOP_MSI_LATEST_VERSION: z
-    .string()
-    .trim()
-    .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'expected a version such as 1.4.0')
-    .optional(),
+  DESKTOP_MSI_LATEST_VERSION: SemverSchema.optional(),
 });
 
 export type CampaignOverrides = Record<string, Partial<Omit<z.infer<typeof CampaignRulesSchema>, 'name'>>>;
