@@ -3,6 +3,7 @@
 import type { ShortcutAction } from '../../src-shared/contracts/ipc';
 import { DEFAULT_DISPOSITIONS, type DispositionCode } from '../../src-shared/domain/disposition';
 import * as R from '../store/reducers';
+import { buildReceipt } from '../store/receipt';
 import type { ControllerCore } from './core';
 import type { OutboxSender } from './outbox';
 import type { SessionActions } from './session-actions';
@@ -51,7 +52,12 @@ export class DispositionActions {
       code: d.code,
       ...(notes ? { notes } : {}),
     });
-    core.update((s) => R.confirmDispo(s, entry, d.callId));
+    core.update((s) => {
+      const catalog = s.session.session?.catalog ?? DEFAULT_DISPOSITIONS;
+      const def = catalog.find((x) => x.code === d.code);
+      const receipt = def ? buildReceipt(d.callId, s.call.call, s.preview.lead, def) : null;
+      return R.confirmDispo(s, entry, d.callId, receipt);
+    });
     await core.saveNow();
     await this.#outbox.flush();
   }
