@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../test/support/chromium';
 import { type RedisServerHandle, startRedisServer } from '../test/support/redis-server';
 import { type Stack, startStack } from './support/stack';
-import { adminJson, endCall, LONG, screenshot, signIn, waitForStore } from './support/ui';
+import { emulatedCalls } from '../test/support/emulator-admin';
+import {
+  adminJson,
+  endCall,
+  eventually,
+  LONG,
+  screenshot,
+  signIn,
+  storeState,
+  waitForStore,
+} from './support/ui';
 
 if (!existsSync(new URL('../dist/renderer/index.html', import.meta.url))) {
   throw new Error('dist/renderer is not built: run `npx vite build` first (npm test does it)');
@@ -130,5 +140,36 @@ describe('in the call (issue 10) in Chromium', () => {
       { timeout: LONG },
     );
     expect(await receipt.textContent()).toMatch(/Correct person/);
+  });
+
+  it('Hang up ends the call through Dialpad: the button, H and Ctrl+Alt+H; the modal opens at once', async () => {
+    const calls = () => emulatedCalls(stack.dialpad.url);
+    let prev: string | null = null;
+    for (const how of ['button', 'H', 'Control+Alt+KeyH'] as const) {
+      const cur = await liveCall('CONNECTED', prev);
+      const hangUp = page.getByRole('button', { name: /hang up/i });
+      await hangUp.waitFor({ timeout: LONG });
+      expect(await page.getByText(/mute, hold and transfer: in the dialpad app/i).count()).toBe(1);
+      if (how === 'button') {
+        await screenshot(page, 'call-with-hang-up');
+        await hangUp.click();
+      } else await page.keyboard.press(how === 'H' ? 'h' : how);
+      await dialog().waitFor({ timeout: LONG });
+      // Dialpad (the emulator) really ended it, and its hangup webhook reached the coordinator.
+      await eventually(async () =>
+        (await calls()).some((c) => c.custom_data?.includes(cur.call.callId) && c.state === 'hangup'),
+      );
+      await waitForStore(
+        page,
+        (s, id) =>
+          s.call.call?.callId === id && s.call.call.endReason === 'HANGUP' && s.outbox.entries.length === 0,
+        cur.call.callId,
+      );
+      await page.keyboard.press('3');
+      await page.keyboard.press('Enter');
+      await dialog().waitFor({ state: 'detached', timeout: LONG });
+      prev = cur.call.callId;
+    }
+    expect((await storeState(page)).ui.error).toBeNull();
   });
 });

@@ -6,17 +6,20 @@ import * as R from '../store/reducers';
 import { buildReceipt } from '../store/receipt';
 import type { ControllerCore } from './core';
 import type { OutboxSender } from './outbox';
+import type { CallActions } from './call-actions';
 import type { SessionActions } from './session-actions';
 
 export class DispositionActions {
   readonly #core: ControllerCore;
   readonly #outbox: OutboxSender;
   readonly #session: SessionActions;
+  readonly #call: CallActions;
 
-  constructor(core: ControllerCore, outbox: OutboxSender, session: SessionActions) {
+  constructor(core: ControllerCore, outbox: OutboxSender, session: SessionActions, call: CallActions) {
     this.#core = core;
     this.#outbox = outbox;
     this.#session = session;
+    this.#call = call;
   }
 
   pickDispo(code: DispositionCode): void {
@@ -83,6 +86,9 @@ export class DispositionActions {
         return;
       case 'stop':
         if (!dispo?.open) void this.#session.setSessionState('STOP');
+        return;
+      case 'hang-up':
+        if (!dispo?.open) void this.#call.hangUp();
         return;
       case 'show-window':
         return;

@@ -1,9 +1,11 @@
 // The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, Enter confirms, Esc hides the
-// modal, Space toggles Play/Pause when no modal is open; D / S dial now / skip a previewed lead.
+// modal, Space toggles Play/Pause when no modal is open; H hangs up the live call; D / S dial now / skip a
+// previewed lead.
 // While the agent types in a text field only Enter and Esc act (Shift+Enter is a new line). While a
 // disposition is due, Enter and 1–6 reopen the modal even with a button focused. Keys with
 // Ctrl/Alt/Meta are left to the browser and to the bridge's global shortcuts.
 import { useEffect } from 'react';
+import { canHangUp } from './call-actions';
 import type { Controller } from './controller';
 
 export function isTextEntry(t: EventTarget | null): boolean {
@@ -44,6 +46,9 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
     e.preventDefault();
     if (e.key === 'Enter') c.showDispo();
     else c.pickDispoByKey(Number(e.key));
+  } else if (canHangUp(s.call.call?.state) && (e.key === 'h' || e.key === 'H')) {
+    e.preventDefault();
+    c.dispatchShortcut('hang-up');
   } else if (s.preview.pending && (e.key === 'd' || e.key === 'D')) {
     e.preventDefault();
     void c.dialNow();

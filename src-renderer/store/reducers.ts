@@ -195,6 +195,21 @@ function statsProgress(v: StatsView): number {
   return v.callsInitiated + v.callsCompleted + v.connects + v.skips;
 }
 
+/** Hang up pressed: the call ends on screen and the modal opens at once; Dialpad's hangup webhook (or the
+ *  server's SHOW_DISPO) confirms it later without losing what the agent picked meanwhile. */
+export function hangUpLocally(s: StoreState, callId: string, now: number): StoreState {
+  const c = s.call.call;
+  if (!c || c.callId !== callId || c.state === 'ENDED' || c.state === 'DISPOSED') return s;
+  const ended: CallView = {
+    ...c,
+    state: 'ENDED',
+    endedAt: now,
+    endReason: 'HANGUP',
+    suggestedDisposition: c.connectedAt !== null ? null : 'NO_ANSWER',
+  };
+  return openDispo({ ...s, call: { ...s.call, call: ended } }, ended);
+}
+
 // ------------------------------------------------------------------------------------------- disposition
 
 export function pickDispo(s: StoreState, code: DispositionCode): StoreState {
