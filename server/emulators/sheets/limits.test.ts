@@ -120,7 +120,10 @@ describe('Sheets emulator limits', () => {
     const res = await api.spreadsheets.values.batchGetByDataFilter({
       spreadsheetId: SS,
       requestBody: {
-        dataFilters: [{ a1Range: 'One!A:A' }, { a1Range: "'Two Tab'!A:A" }],
+        dataFilters: [
+          { a1Range: 'One!A:A' },
+          { gridRange: { sheetId: 2, startColumnIndex: 0, endColumnIndex: 1 } },
+        ],
         majorDimension: 'ROWS',
       },
     });
@@ -128,7 +131,14 @@ describe('Sheets emulator limits', () => {
       [['RowID'], ['a1'], ['a2']],
       [['RowID'], ['b1']],
     ]);
-    expect(res.data.valueRanges?.[1]?.dataFilters).toEqual([{ a1Range: "'Two Tab'!A:A" }]);
+    expect(res.data.valueRanges?.[1]?.valueRange?.range).toBe("'Two Tab'!A1:A1000");
+    const gone = await statusOf(
+      api.spreadsheets.values.batchGetByDataFilter({
+        spreadsheetId: SS,
+        requestBody: { dataFilters: [{ gridRange: { sheetId: 99 } }] },
+      }),
+    );
+    expect(gone.status).toBe(400);
   });
 });
 

@@ -4,7 +4,14 @@
 import { z } from 'zod';
 import type { RequestContext } from '../common/http.js';
 import { GoogleApiError } from './errors.js';
-import { applyWrite, type MajorDimension, planWrite, readValues, resolveRange } from './grid.js';
+import {
+  applyWrite,
+  type MajorDimension,
+  planWrite,
+  type Resolved,
+  readValues,
+  resolveRange,
+} from './grid.js';
 import { checkCellText, checkRangeCount, type SheetsLimits } from './limits.js';
 import type { RenderOption, SpreadsheetModel } from './model.js';
 
@@ -81,7 +88,32 @@ export function valuesBatchGet(ss: SpreadsheetModel, ctx: RequestContext, limits
   };
 }
 
-const DataFilterSchema = z.object({ a1Range: z.string() }).strict();
+const GridRangeSchema = z
+  .object({
+    sheetId: z.number().int().min(0).default(0),
+    startRowIndex: z.number().int().min(0).optional(),
+    endRowIndex: z.number().int().min(0).optional(),
+    startColumnIndex: z.number().int().min(0).optional(),
+    endColumnIndex: z.number().int().min(0).optional(),
+  })
+  .strict();
+const DataFilterSchema = z.union([
+  z.object({ a1Range: z.string() }).strict(),
+  z.object({ gridRange: GridRangeSchema }).strict(),
+]);
+
+/** A GridRange (sheet by id: no title needed) resolved like an A1 range; 400 for an unknown sheet id. */
+function resolveGridRange(ss: SpreadsheetModel, g: z.output<typeof GridRangeSchema>): Resolved {
+  const sheet = ss.sheets.find((s) => s.sheetId === g.sheetId);
+  if (!sheet) throw new GoogleApiError(400, `Invalid dataFilter.gridRange: No grid with id: ${g.sheetId}`);
+  const bounds = {
+    startRow: g.startRowIndex ?? 0,
+    endRow: Math.min(g.endRowIndex ?? sheet.rowCount, sheet.rowCount),
+    startCol: g.startColumnIndex ?? 0,
+    endCol: Math.min(g.endColumnIndex ?? sheet.columnCount, sheet.columnCount),
+  };
+  return { sheet, a1: { sheetTitle: sheet.title, ...bounds }, bounds };
+}
 const BatchGetByDataFilterSchema = z.object({
   dataFilters: z.array(DataFilterSchema).default([]),
   majorDimension: DimensionSchema.optional(),
@@ -89,7 +121,7 @@ const BatchGetByDataFilterSchema = z.object({
   dateTimeRenderOption: z.string().optional(),
 });
 
-/** The POST form of batchGet (no URL length to outgrow). Only `a1Range` filters are emulated. */
+/** The POST form of batchGet (no URL length to outgrow). `a1Range` and `gridRange` filters are emulated. */
 export function valuesBatchGetByDataFilter(
   ss: SpreadsheetModel,
   body: unknown,
@@ -102,7 +134,11 @@ export function valuesBatchGetByDataFilter(
   return {
     spreadsheetId: ss.spreadsheetId,
     valueRanges: b.dataFilters.map((f) => ({
-      valueRange: readValues(resolveRange(ss, f.a1Range), dim, render),
+      valueRange: readValues(
+        'a1Range' in f ? resolveRange(ss, f.a1Range) : resolveGridRange(ss, f.gridRange),
+        dim,
+        render,
+      ),
       dataFilters: [f],
     })),
   };
