@@ -36,7 +36,16 @@ export interface SheetsEmulatorOptions {
   rngSeed?: number;
   /** When set, only these Bearer tokens / API keys are accepted (default: any non-empty one). */
   acceptTokens?: readonly string[];
+  /** Called after every successful API write (the load benchmark times cells landing with it). */
+  onWrite?: (write: SheetsWrite) => void;
   logger?: Logger;
+}
+
+/** One applied API write: the operation, its spreadsheet and its raw request body. */
+export interface SheetsWrite {
+  op: SheetsOperation;
+  spreadsheetId: string;
+  body: Buffer;
 }
 
 export interface SheetsEmulator {
@@ -51,12 +60,15 @@ type Handler = (ss: SpreadsheetModel, ctx: Parameters<Parameters<Router['add']>[
 
 const ID = '(?<id>[^/:]+)';
 
-function apiRouter(state: SheetsEmulatorState): Router {
+function apiRouter(state: SheetsEmulatorState, onWrite?: (w: SheetsWrite) => void): Router {
   const op = (name: SheetsOperation, handler: Handler) => async (ctx: Parameters<Handler>[1]) => {
     const ss = state.spreadsheet(ctx.params.id ?? '');
     if (!ss) throw new GoogleApiError(404);
     const result = handler(ss, ctx);
-    if (SHEETS_FAULT_GROUPS.write?.includes(name)) state.persist();
+    if (SHEETS_FAULT_GROUPS.write?.includes(name)) {
+      state.persist();
+      onWrite?.({ op: name, spreadsheetId: ss.spreadsheetId, body: ctx.body });
+    }
     const fields = ctx.url.searchParams.get('fields');
     sendJson(ctx.res, 200, fields ? selectFields(result, parseFieldMask(fields)) : result);
   };
@@ -140,7 +152,7 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
     ...(opts.faults ? { faults: opts.faults } : {}),
     ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
   });
-  const api = apiRouter(state);
+  const api = apiRouter(state, opts.onWrite);
   const admin = createSheetsAdminRouter(state);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
