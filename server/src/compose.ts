@@ -7,6 +7,7 @@ import { Cluster, Redis } from 'ioredis';
 import { CampaignRulesSchema, DEFAULT_CAMPAIGN_RULES } from '../../src-shared/domain/campaign.js';
 import { createApp } from './app.js';
 import { AccessTokens } from './auth/access-tokens.js';
+import { AgentAccess } from './auth/agent-access.js';
 import { AuthService } from './auth/auth-service.js';
 import { OidcVerifier } from './auth/oidc.js';
 import { RedisRefreshTokenStore } from './auth/refresh-tokens.js';
@@ -160,7 +161,9 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     faultExitAt: config.faultExitAt,
   });
 
+  const access = new AgentAccess(sheets, logger.child({ component: 'access' }));
   const auth = new AuthService({
+    access,
     tokens: new AccessTokens({ ...config.jwt, ttlSeconds: config.jwt.accessTtlSeconds }),
     refreshStore: new RedisRefreshTokenStore(redis),
     refreshTtlSeconds: config.jwt.refreshTtlSeconds,
@@ -231,8 +234,16 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   }, config.callSweepIntervalMs);
   sweeper.unref();
   // A person's edits reach idle sessions (PAUSE, waiting for a retry) without waiting for a request.
+  // Agents removed or deactivated in the router lose their requests and sockets within one tick.
+  const refreshAccess = () =>
+    access
+      .refresh()
+      .then(() => hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active'))
+      .catch((err: unknown) => logger.warn({ err }, 'access refresh failed'));
+  void refreshAccess();
   const tabRefresh = setInterval(() => {
     service.refreshTabs(clock()).catch((err: unknown) => logger.warn({ err }, 'periodic tab refresh failed'));
+    void refreshAccess();
   }, config.tabRefreshMs);
   tabRefresh.unref();
 

@@ -3,6 +3,7 @@
 import { FAULT_POINTS, type FaultPoint } from './service/fault-points.js';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { SemverSchema } from '../../src-shared/contracts/versions.js';
 import { CampaignRulesSchema } from '../../src-shared/domain/campaign.js';
 
 const bool = z
@@ -86,16 +87,12 @@ const EnvSchema = z.object({
   CALL_SWEEP_INTERVAL_MS: int(200, 600_000).default(5_000),
   /** How often the tabs of this instance's active sessions are re-read to pick up a person's edits. */
   TAB_REFRESH_MS: int(1_000, 3_600_000).default(60_000),
-  /** The desktop MSI version IT is rolling out: older MSI installs are told "newer MSI due". */
   NODE_ENV: z.string().optional(),
   /** Crash tests: the coordinator kills itself at this point (service/fault-points.ts); ignored when
    *  NODE_ENV=production. */
   TD_FAULT_EXIT_AT: z.enum(FAULT_POINTS).optional(),
-  DESKTOP_MSI_LATEST_VERSION: z
-    .string()
-    .trim()
-    .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'expected a version such as 1.4.0')
-    .optional(),
+  /** The desktop MSI version IT is rolling out: older MSI installs are told "newer MSI due". */
+  DESKTOP_MSI_LATEST_VERSION: SemverSchema.optional(),
 });
 
 export type CampaignOverrides = Record<string, Partial<Omit<z.infer<typeof CampaignRulesSchema>, 'name'>>>;

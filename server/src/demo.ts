@@ -123,6 +123,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       timings: { dialMs: 700, ringMs: 2500, talkMs: 5000, noAnswerMs: 4500, jitter: 0.3 },
       logger: createEmulatorLogger('dialpad-emulator', emulatorLevel),
       rateLimitPerMin: null,
+      apiKeys: [DEMO_DIALPAD_KEY],
       ...o.dialpadOptions,
       users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
       webhook: { url: `${o.webhookBaseUrl ?? baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },

@@ -4,8 +4,8 @@
 // the whole family, except within a short grace window right after its rotation while its successor is still
 // unused: then the same successor pair is handed back (a client whose response was lost retries safely).
 // The family a token belongs to is the one stored on its record, never the one the client wrote in the token
-// text. Logout revokes the family. On Redis: one Lua script per check-and-set, keys under the agent's hash
-// tag (server/test/api/refresh-tokens.test.ts).
+// text. Logout revokes the family; only a genuine token can revoke (a made-up one writes nothing). On Redis: one Lua
+// script per check-and-set, keys under the agent's hash tag (server/test/api/refresh-tokens.test.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { keys } from '../redis/keys.js';
 import { defineScript, type RedisClient, runScript } from '../events/redis-script.js';
@@ -61,7 +61,12 @@ export interface RefreshTokenStore {
    * family revoked ('reused').
    */
   rotate(t: PresentedToken, next: SuccessorToken, now: number, familyTtlMs: number): Promise<RotateResult>;
-  revokeFamily(email: string, familyId: string, now: number, ttlMs: number): Promise<void>;
+  /**
+   * Revokes the presented token's family, only if the token is genuine (its record exists, unexpired, with
+   * this hash and this family): a made-up token changes nothing and so cannot grow storage. Returns whether
+   * the token was genuine.
+   */
+  revokeFamily(t: PresentedToken, now: number, ttlMs: number): Promise<boolean>;
 }
 
 const id = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -137,6 +142,22 @@ return {'ok'}
 `,
 );
 
+/**
+ * KEYS[1] presented token record (HASH hash,state,exp,family)  KEYS[2] family revoked marker
+ * ARGV[1] presented hash  ARGV[2] presented family  ARGV[3] now (ms)  ARGV[4] family marker TTL (ms)
+ * Returns 1 (genuine: family revoked) or 0 (unknown, wrong secret or family, expired: nothing written).
+ */
+const REVOKE = defineScript(
+  'refresh-revoke-1',
+  `
+local rec = redis.call('HMGET', KEYS[1], 'hash', 'exp', 'family')
+if not rec[1] or rec[1] ~= ARGV[1] or rec[3] ~= ARGV[2] then return 0 end
+if tonumber(rec[2]) <= tonumber(ARGV[3]) then return 0 end
+redis.call('SET', KEYS[2], 'revoked', 'PX', ARGV[4])
+return 1
+`,
+);
+
 export class RedisRefreshTokenStore implements RefreshTokenStore {
   readonly #graceMs: number;
   constructor(
@@ -186,7 +207,13 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
     return { status: r[0] as 'ok' | 'invalid' | 'expired' | 'reused' | 'revoked' };
   }
 
-  async revokeFamily(email: string, familyId: string, _now: number, ttlMs: number) {
-    await this.redis.set(familyKey(email, familyId), 'revoked', 'PX', ttlMs);
+  async revokeFamily(t: PresentedToken, now: number, ttlMs: number): Promise<boolean> {
+    const r = await runScript(
+      this.redis,
+      REVOKE,
+      [keys.refreshToken(t.email, t.tokenId), familyKey(t.email, t.familyId)],
+      [t.hash, t.familyId, now, ttlMs],
+    );
+    return r === 1;
   }
 }

@@ -111,6 +111,11 @@ describe('the MSI policy', () => {
     expect(newerMsiDue({ installType: 'msi', appVersion: '1.3.9' }, '1.4.0')).toBe('1.4.0');
     expect(newerMsiDue({ installType: 'msi', appVersion: '1.10.0' }, '1.9.0')).toBeNull();
     expect(newerMsiDue({ installType: 'msi', appVersion: '1.4.0-beta.1' }, '1.4.0')).toBe('1.4.0');
+    expect(newerMsiDue({ installType: 'msi', appVersion: '1.4.0-beta.9' }, '1.4.0-beta.10')).toBe(
+      '1.4.0-beta.10',
+    );
+    expect(newerMsiDue({ installType: 'msi', appVersion: '1.0.0-rc-1' }, '1.0.0-rc-2')).toBe('1.0.0-rc-2');
+    expect(newerMsiDue({ installType: 'msi', appVersion: '1.0.0-rc-2' }, '1.0.0-rc-1')).toBeNull();
     expect(newerMsiDue({ installType: 'msi', appVersion: '1.4.0' }, null)).toBeNull();
     expect(newerMsiDue({ installType: 'nsis', appVersion: '1.0.0' }, '1.4.0')).toBeNull();
   });

@@ -118,8 +118,19 @@ describe.each([
     const s = make();
     const now = Date.now();
     const t = await issue(s, now);
-    await s.revokeFamily(t.key.email, t.key.familyId, now, TTL);
+    expect(await s.revokeFamily(t.key, now, TTL)).toBe(true);
     expect((await rotate(s, t, now)).r).toEqual({ status: 'revoked' });
+  });
+
+  it('a made-up, wrong-secret or other-family token revokes nothing', async () => {
+    const s = make();
+    const now = Date.now();
+    const t = await issue(s, now);
+    expect(await s.revokeFamily(mint(now).key, now, TTL)).toBe(false);
+    expect(await s.revokeFamily({ ...t.key, hash: hashSecret('guess') }, now, TTL)).toBe(false);
+    expect(await s.revokeFamily({ ...t.key, familyId: 'otherFamily' }, now, TTL)).toBe(false);
+    expect(await s.revokeFamily(t.key, now + TTL + 1, TTL)).toBe(false);
+    expect((await rotate(s, t, now)).r).toEqual({ status: 'ok' });
   });
 });
 

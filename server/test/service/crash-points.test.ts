@@ -92,6 +92,7 @@ beforeAll(async () => {
     rateLimitPerMin: null,
     rejectWhenBusy: false,
     outcomes: { default: 'manual' },
+    apiKeys: ['crash-points-dialpad-key'],
     logger: createEmulatorLogger('dialpad-emulator', 'silent'),
     users: [{ id: AGENT.dialpadUserId, name: AGENT.name, email: AGENT.email }],
     webhook: { url: 'http://127.0.0.1:9/nowhere', secret: SECRET },

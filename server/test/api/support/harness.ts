@@ -9,6 +9,7 @@ import pino from 'pino';
 import type { TokenPair } from '../../../../src-shared/contracts/http.js';
 import { createApp } from '../../../src/app.js';
 import { AccessTokens } from '../../../src/auth/access-tokens.js';
+import { AgentAccess } from '../../../src/auth/agent-access.js';
 import { AuthService } from '../../../src/auth/auth-service.js';
 import type { OidcVerifier } from '../../../src/auth/oidc.js';
 import { RedisRefreshTokenStore } from '../../../src/auth/refresh-tokens.js';
@@ -72,6 +73,8 @@ export interface Harness {
   metrics: CoordinatorMetrics;
   installReports: InstallReportStore;
   login(email: string): Promise<TokenPair>;
+  /** One tick of the coordinator's access refresh: re-reads `router`, closes sockets of agents who lost access. */
+  refreshAccess(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -84,14 +87,19 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ? createLogger({ level: 'debug', destination: { write: (s: string) => lines.push(JSON.parse(s)) } })
     : pino({ level: 'silent' });
   const tokens = new AccessTokens({ ...JWT, ttlSeconds: o.accessTtlSeconds ?? 300 });
+  const routerPort = {
+    findRouterEntry: async (email: string) =>
+      router.find((r) => r.agentEmail === email.toLowerCase()) ?? null,
+    listRouterEntries: async () => router,
+  };
+  const access = new AgentAccess(routerPort, logger);
+  await access.refresh();
   const auth = new AuthService({
     tokens,
+    access,
     refreshStore: new RedisRefreshTokenStore(redis),
     refreshTtlSeconds: 3600,
-    router: {
-      findRouterEntry: async (email) => router.find((r) => r.agentEmail === email.toLowerCase()) ?? null,
-      listRouterEntries: async () => router,
-    },
+    router: routerPort,
     oidc: o.oidc ?? null,
     demoMode: o.demoMode ?? true,
   });
@@ -155,6 +163,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       });
       if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
       return (await res.json()) as TokenPair;
+    },
+    async refreshAccess() {
+      await access.refresh();
+      return hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active');
     },
     async close() {
       await hub.close();
