@@ -15,7 +15,6 @@ import {
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { CallState } from '../../../src-shared/domain/session.js';
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
-import { auditDisposition } from '../logger.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
 import type { AdvanceCallInput, CallRecord, NewSession } from '../store/types.js';
@@ -329,13 +328,6 @@ export async function dispose(
   // A chained dial published the stats already (they include this disposition).
   if (next.kind !== 'call')
     await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
-  auditDisposition(ctx.log, {
-    agent: call.agentEmail,
-    callId: call.callId,
-    code: input.code,
-    at: now,
-    ...(next.kind === 'call' ? { chained: next.call.callId } : {}),
-  });
   return { callId: call.callId, code: input.code, queuedCells, next };
 }
 
@@ -391,7 +383,7 @@ async function disposedAgain(
     ? await nextAfterCommit(ctx, session, now)
     : { kind: 'idle', sessionState: 'STOP' };
   ctx.log.info({ callId: call.callId, code }, 'disposition repeated; already saved');
-  return { callId: call.callId, code, queuedCells: 0, next };
+  return { callId: call.callId, code, queuedCells: 0, next, alreadySaved: true };
 }
 
 function notWritten(
