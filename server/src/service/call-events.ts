@@ -13,11 +13,11 @@ import {
   findDisposition,
 } from '../../../src-shared/domain/disposition.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
-import type { CallState } from '../../../src-shared/domain/session.js';
+import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
-import type { AdvanceCallInput, CallRecord, NewSession } from '../store/types.js';
+import type { AdvanceCallInput, CallRecord, NewSession, SessionRecord } from '../store/types.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
 import { proceed } from './dialing.js';
 import { ownedOf } from './merge.js';
@@ -250,6 +250,7 @@ export async function dispose(
 
   let queuedCells = 0;
   let disposed: CallRecord | null = null;
+  let sessionState: SessionState | null = null;
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
   for (let i = 0; !disposed; i++) {
@@ -266,6 +267,7 @@ export async function dispose(
       if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
       if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
       disposed = r.call;
+      sessionState = r.sessionState;
       notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
@@ -300,6 +302,7 @@ export async function dispose(
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
     tab.applyWrite(lead, r.version, false);
     disposed = r.call;
+    sessionState = r.sessionState;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
@@ -324,7 +327,11 @@ export async function dispose(
       now,
     ),
   );
-  const next = await nextAfterCommit(ctx, session, now);
+  // The script told us the session's state: no read to learn whether to chain.
+  const next: NextStep =
+    sessionState === 'PLAY'
+      ? await nextAfterCommit(ctx, session, now)
+      : { kind: 'idle', sessionState: sessionState ?? 'STOP' };
   // A chained dial published the stats already (they include this disposition).
   if (next.kind !== 'call')
     await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
@@ -407,9 +414,8 @@ export async function chainAfter(
   sessionId: string,
   now: number,
 ): Promise<NextStep> {
-  const s = await ctx.store.getSession(tag, sessionId);
-  if (!s) return { kind: 'idle', sessionState: 'STOP' };
-  if (s.state !== 'PLAY') return { kind: 'idle', sessionState: s.state };
+  // Under the lock, one read of the session decides (the caller knew it was in PLAY a moment ago).
+  const seen: { s: SessionRecord | null } = { s: null };
   try {
     return await withSessionLock(
       ctx.store,
@@ -417,15 +423,20 @@ export async function chainAfter(
       sessionId,
       ctx.ids(),
       async (token) => {
-        const fresh = await ctx.freshSession(s);
-        const tab = await ctx.tabFor(fresh, now);
-        return proceed(ctx, fresh, tab, token, now, 'auto');
+        const s = await ctx.store.getSession(tag, sessionId);
+        seen.s = s;
+        if (!s) return { kind: 'idle', sessionState: 'STOP' } satisfies NextStep;
+        if (s.state !== 'PLAY') return { kind: 'idle', sessionState: s.state } satisfies NextStep;
+        const tab = await ctx.tabFor(ctx.noteSession(s), now);
+        return proceed(ctx, s, tab, token, now, 'auto');
       },
       { ttlMs: ctx.lockTtlMs },
     );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    await ctx.publish(s.agentEmail, { type: 'ERROR', code: err.code, message: err.message }, now);
-    return { kind: 'idle', sessionState: s.state };
+    const known = seen.s ?? (await ctx.store.getSession(tag, sessionId));
+    if (!known) throw err;
+    await ctx.publish(known.agentEmail, { type: 'ERROR', code: err.code, message: err.message }, now);
+    return { kind: 'idle', sessionState: known.state };
   }
 }
