@@ -5,6 +5,7 @@ import { CallCustomDataSchema, type DialpadCallEvent } from '../../../src-shared
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
 import type { CallEndReason, NextStep } from '../../../src-shared/contracts/views.js';
+import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
 import { applyDisposition, suggestDisposition } from '../../../src-shared/domain/apply.js';
 import { connectedTimeoutMsOf, DEFAULT_CAMPAIGN_RULES } from '../../../src-shared/domain/campaign.js';
 import {
@@ -22,7 +23,7 @@ import type { CallIdentity, DispositionNotWritten, ServiceContext } from './cont
 import { proceed } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { withSessionLock } from './session-lock.js';
-import { publishStats } from './stats.js';
+import { publishStats, statsEvent } from './stats.js';
 import { callView, leadPreview } from './views.js';
 
 type Located = { tag: string; call: CallRecord };
@@ -121,17 +122,20 @@ function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceSte
  *  an end (after SHOW_DISPO, which the agent acts on). */
 async function announce(ctx: ServiceContext, call: CallRecord, now: number): Promise<void> {
   const { tag } = call;
-  await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
-  if (call.state !== 'ENDED' && call.state !== 'CONNECTED') return;
-  const session = await ctx.sessionIdentity(tag, call.sessionId);
-  if (call.state === 'ENDED') {
-    const tab = session ? ctx.loadedTab(tag, session.campaignName) : null;
-    const lead = tab?.get(call.rowId)?.lead;
-    const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
-    await ctx.publish(call.agentEmail, { type: 'SHOW_DISPO', call: callView(call), preview }, now);
+  const events: AgentEvent[] = [{ type: 'CALL_STATE', call: callView(call) }];
+  if (call.state === 'ENDED' || call.state === 'CONNECTED') {
+    const session = await ctx.sessionIdentity(tag, call.sessionId);
+    if (call.state === 'ENDED') {
+      const tab = session ? ctx.loadedTab(tag, session.campaignName) : null;
+      const lead = tab?.get(call.rowId)?.lead;
+      const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
+      events.push({ type: 'SHOW_DISPO', call: callView(call), preview });
+    }
+    // Connects and talk time moved: the live stats follow.
+    const stats = session ? await statsEvent(ctx, session, now) : null;
+    if (stats) events.push(stats);
   }
-  // Connects and talk time moved: the live stats follow.
-  if (session) await publishStats(ctx, session, now);
+  await ctx.publishAll(call.agentEmail, events, now);
 }
 
 /** The webhook path. The event's dedupe id is claimed (`claim`) only once its step is applied, so a crash

@@ -18,7 +18,7 @@ import { scriptApiError } from '../redis/script-errors.js';
 import type { CallRecord, Outcome, PendingPreview, SessionRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 import { ownedOf } from './merge.js';
-import { publishStats } from './stats.js';
+import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
 import { callView, leadPreview, previewView } from './views.js';
 
@@ -341,8 +341,12 @@ async function dialLead(
   ctx.log.info({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
   await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
-  await ctx.publish(s.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
-  await publishStats(ctx, s, now);
+  const stats = await statsEvent(ctx, s, now);
+  await ctx.publishAll(
+    s.agentEmail,
+    [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])],
+    now,
+  );
   const step: NextStep = {
     kind: 'call',
     call: callView(call),
