@@ -31,6 +31,7 @@ import { RedisQuotaBudget } from './queue/redis-quota-budget.js';
 import { createSheetsBreaker } from './sheets/breaker.js';
 import { createSheetsClient, type SheetsAuth, serviceAccountAuth, staticTokenAuth } from './sheets/client.js';
 import { GoogleSheetsGateway } from './sheets/google-sheets-gateway.js';
+import { SheetsApi } from './sheets/sheets-api.js';
 import { SheetsFlusher } from './sheets/sheets-flusher.js';
 import { createDialerService } from './service/index.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -144,11 +145,14 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     routerSpreadsheetId: config.sheets.routerSpreadsheetId,
     routerTabTitle: config.sheets.routerTab,
   });
-  const flusher = new SheetsFlusher({
+  const sheetsApi = new SheetsApi({
     client: sheetsClient,
-    queue,
-    quota,
     breaker: sheetsBreaker,
+    quota,
+  });
+  const flusher = new SheetsFlusher({
+    api: sheetsApi,
+    queue,
     logger: logger.child({ component: 'flusher' }),
     metrics: metrics.flusher,
   });
