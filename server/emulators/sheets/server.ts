@@ -46,7 +46,16 @@ export interface SheetsEmulatorOptions {
   acceptTokens?: readonly string[];
   /** Size limits (URL, body, ranges per request); defaults in limits.ts. */
   limits?: Partial<SheetsLimits>;
+  /** Called after every successful API write (the load benchmark times cells landing with it). */
+  onWrite?: (write: SheetsWrite) => void;
   logger?: Logger;
+}
+
+/** One applied API write: the operation, its spreadsheet and its raw request body. */
+export interface SheetsWrite {
+  op: SheetsOperation;
+  spreadsheetId: string;
+  body: Buffer;
 }
 
 export interface SheetsEmulator {
@@ -61,12 +70,19 @@ type Handler = (ss: SpreadsheetModel, ctx: Parameters<Parameters<Router['add']>[
 
 const ID = '(?<id>[^/:]+)';
 
-function apiRouter(state: SheetsEmulatorState, limits: SheetsLimits): Router {
+function apiRouter(
+  state: SheetsEmulatorState,
+  limits: SheetsLimits,
+  onWrite?: (w: SheetsWrite) => void,
+): Router {
   const op = (name: SheetsOperation, handler: Handler) => async (ctx: Parameters<Handler>[1]) => {
     const ss = state.spreadsheet(ctx.params.id ?? '');
     if (!ss) throw new GoogleApiError(404);
     const result = handler(ss, ctx);
-    if (SHEETS_FAULT_GROUPS.write?.includes(name)) state.persist();
+    if (SHEETS_FAULT_GROUPS.write?.includes(name)) {
+      state.persist();
+      onWrite?.({ op: name, spreadsheetId: ss.spreadsheetId, body: ctx.body });
+    }
     const fields = ctx.url.searchParams.get('fields');
     sendJson(ctx.res, 200, fields ? selectFields(result, parseFieldMask(fields)) : result);
   };
@@ -177,7 +193,7 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
     ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
   });
   const limits: SheetsLimits = { ...DEFAULT_SHEETS_LIMITS, ...opts.limits };
-  const api = apiRouter(state, limits);
+  const api = apiRouter(state, limits, opts.onWrite);
   const admin = createSheetsAdminRouter(state);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
