@@ -130,18 +130,16 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     rootUrl: config.sheets.rootUrl,
     auth: opts.sheetsAuth ?? sheetsAuthOf(config),
   });
-  const sheets = new GoogleSheetsGateway({
-    client: sheetsClient,
-    breaker: sheetsBreaker,
-    quota,
-    logger: logger.child({ component: 'sheets' }),
-    routerSpreadsheetId: config.sheets.routerSpreadsheetId,
-    routerTabTitle: config.sheets.routerTab,
-  });
   const sheetsApi = new SheetsApi({
     client: sheetsClient,
     breaker: sheetsBreaker,
     quota,
+  });
+  const sheets = new GoogleSheetsGateway({
+    api: sheetsApi,
+    logger: logger.child({ component: 'sheets' }),
+    routerSpreadsheetId: config.sheets.routerSpreadsheetId,
+    routerTabTitle: config.sheets.routerTab,
   });
   const flusher = new SheetsFlusher({
     api: sheetsApi,

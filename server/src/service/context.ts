@@ -121,11 +121,7 @@ export class ServiceContext {
       this.#tabs.set(key, tab);
     }
     if (tab.loadedAt === 0 || alreadyRead) await tab.load(now, alreadyRead);
-    else if (now - tab.loadedAt > this.tabRefreshMs) {
-      tab
-        .load(now)
-        .catch((err: unknown) => this.log.warn({ err, tag: session.tag }, 'background resync failed'));
-    }
+    else tab.refreshIfStale(now, this.tabRefreshMs);
     return tab;
   }
 

@@ -53,6 +53,9 @@ export class TabCache {
   #unflushed = new Map<string, Set<number>>();
   #readStartedAt = 0;
   #loading: Promise<{ leadsTotal: number; changedLeads: number }> | null = null;
+  /** Background refreshes that failed in a row (the current failure episode) and when to try again. */
+  #failures = 0;
+  #retryAt = 0;
 
   constructor(
     private readonly deps: { store: Store; sheets: SheetsGateway; logger: Logger },
@@ -78,6 +81,45 @@ export class TabCache {
       const unflushed = await this.deps.store.unflushedCells(this.ref.tag);
       return this.#rebuild({ readStartedAt: now, unflushed, tab: alreadyRead });
     });
+  }
+
+  /**
+   * Starts a background reload when the index is older than `maxAgeMs`, unless one is running or the last
+   * one failed less than a backoff ago (2 s doubling to 60 s): requests touching a stale tab while Sheets
+   * is down or the read budget is spent never each start a reload. One warning, without a stack, opens a
+   * failure episode; the recovery is logged once.
+   */
+  refreshIfStale(now: number, maxAgeMs: number): void {
+    if (this.loadedAt === 0 || now - this.loadedAt <= maxAgeMs || this.#loading || now < this.#retryAt)
+      return;
+    this.load(now).then(
+      () => {
+        if (this.#failures > 0) {
+          this.deps.logger.info(
+            { tag: this.ref.tag, failures: this.#failures },
+            'background tab reload recovered',
+          );
+        }
+        this.#failures = 0;
+        this.#retryAt = 0;
+      },
+      (err: unknown) => {
+        this.#failures += 1;
+        this.#retryAt = now + Math.min(60_000, 2000 * 2 ** (this.#failures - 1));
+        const why = err instanceof Error ? err.message : String(err);
+        if (this.#failures === 1) {
+          this.deps.logger.warn(
+            { tag: this.ref.tag, why },
+            'background tab reload failed: keeping the cached tab',
+          );
+        } else {
+          this.deps.logger.debug(
+            { tag: this.ref.tag, why, failures: this.#failures },
+            'background tab reload failed again',
+          );
+        }
+      },
+    );
   }
 
   /** Rebuilds the index from a read made by readTab (shared by every cache of the tab). */
