@@ -30,6 +30,7 @@ import { createSheetsClient, type SheetsAuth, serviceAccountAuth, staticTokenAut
 import { GoogleSheetsGateway } from './sheets/google-sheets-gateway.js';
 import { SheetsApi } from './sheets/sheets-api.js';
 import { SheetsFlusher } from './sheets/sheets-flusher.js';
+import { RedisTabSnapshots } from './sheets/tab-snapshots.js';
 import { createDialerService } from './service/index.js';
 import { RedisStore } from './store/redis-store.js';
 import { attachWsHub, type WsHub } from './ws/hub.js';
@@ -156,6 +157,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     dialpad,
     events: bus,
     rules: campaignRulesLoader(config.campaignRules),
+    tabSnapshots: new RedisTabSnapshots(redis),
     logger: logger.child({ component: 'service' }),
     clock,
     onCallStarted: () => metrics.observeCallStarted(),

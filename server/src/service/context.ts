@@ -13,6 +13,7 @@ import type {
   DialpadGateway,
   SheetsGateway,
 } from '../ports.js';
+import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
 import type { SessionRecord, Store } from '../store/types.js';
 import { TabCache } from './tab-cache.js';
 
@@ -27,6 +28,8 @@ export interface DialerServiceDeps {
   logger: Logger;
   /** A tab's index is re-read from the sheet in the background when older than this. Default 5 min. */
   tabRefreshMs?: number;
+  /** Each tab's last read in Redis: a cold cache answers from it, never waiting on Sheets. */
+  tabSnapshots?: TabSnapshotStore;
   /** Per-session lock TTL. Default 5 s. */
   lockTtlMs?: number;
   /** How long a lead claim outlives the end of its call (time to choose a disposition). Default 30 min. */
@@ -58,6 +61,7 @@ export class ServiceContext {
   readonly onCallStarted: () => void;
   readonly onDispositionNotWritten: (why: DispositionNotWritten) => void;
   readonly #rules: CampaignRulesLoader;
+  readonly #snapshots: TabSnapshotStore | undefined;
   readonly #tabs = new Map<string, TabCache>();
   /** Sessions this instance has served, per tab tag: the periodic refresh re-reads only their tabs. */
   readonly #served = new Map<string, Set<string>>();
@@ -70,6 +74,7 @@ export class ServiceContext {
     this.events = deps.events;
     this.log = deps.logger;
     this.#rules = deps.rules;
+    this.#snapshots = deps.tabSnapshots;
     this.clock = deps.clock ?? Date.now;
     this.ids = deps.ids ?? randomUUID;
     this.tabRefreshMs = deps.tabRefreshMs ?? 5 * 60_000;
@@ -109,7 +114,7 @@ export class ServiceContext {
     let tab = this.#tabs.get(key);
     if (!tab) {
       tab = new TabCache(
-        { store: this.store, sheets: this.sheets, logger: this.log },
+        { store: this.store, sheets: this.sheets, logger: this.log, snapshots: this.#snapshots },
         {
           tag: session.tag,
           spreadsheetId: session.spreadsheetId,

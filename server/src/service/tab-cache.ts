@@ -8,6 +8,7 @@ import type { Lead } from '../../../src-shared/domain/lead.js';
 import { PolicyIndex } from '../../../src-shared/domain/policy/index.js';
 import type { Logger } from '../logger.js';
 import type { AgentTab, SheetsGateway } from '../ports.js';
+import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
 import type { LeadOverlay, Store } from '../store/types.js';
 import { mergeLead } from './merge.js';
 
@@ -58,7 +59,13 @@ export class TabCache {
   #retryAt = 0;
 
   constructor(
-    private readonly deps: { store: Store; sheets: SheetsGateway; logger: Logger },
+    private readonly deps: {
+      store: Store;
+      sheets: SheetsGateway;
+      logger: Logger;
+      /** The last read of the tab in Redis: a cold cache starts from it instead of waiting on Sheets. */
+      snapshots?: TabSnapshotStore | undefined;
+    },
     ref: TabRefFull,
     rules: CampaignRules,
   ) {
@@ -72,15 +79,33 @@ export class TabCache {
     return this.#loading !== null;
   }
 
-  /** (Re)reads the tab and the overlay and rebuilds the index. Concurrent calls share one load. */
+  /** (Re)reads the tab and the overlay and rebuilds the index. Concurrent calls share one load. A cold
+   *  cache with a snapshot in Redis starts from it (no Sheets read; an old one is re-read in the background
+   *  by refreshIfStale). */
   load(now: number, alreadyRead?: AgentTab): Promise<{ leadsTotal: number; changedLeads: number }> {
     return this.#share(async () => {
+      if (!alreadyRead && this.loadedAt === 0) {
+        const snap = await this.#snapshot();
+        if (snap) return this.#rebuild(snap, false);
+      }
       // Unflushed cells are read BEFORE the sheet: a write flushed after this point is either in the read
       // or still counted as ours, never lost between the two.
-      if (!alreadyRead) return this.#rebuild(await readTab(this.deps, this.ref, now));
+      if (!alreadyRead) return this.#rebuild(await readTab(this.deps, this.ref, now), true);
       const unflushed = await this.deps.store.unflushedCells(this.ref.tag);
-      return this.#rebuild({ readStartedAt: now, unflushed, tab: alreadyRead });
+      return this.#rebuild({ readStartedAt: now, unflushed, tab: alreadyRead }, true);
     });
+  }
+
+  async #snapshot(): Promise<TabRead | null> {
+    try {
+      return (await this.deps.snapshots?.load(this.ref.tag)) ?? null;
+    } catch (err) {
+      this.deps.logger.warn(
+        { tag: this.ref.tag, why: err instanceof Error ? err.message : String(err) },
+        'tab snapshot unreadable: reading the sheet',
+      );
+      return null;
+    }
   }
 
   /**
@@ -124,7 +149,7 @@ export class TabCache {
 
   /** Rebuilds the index from a read made by readTab (shared by every cache of the tab). */
   loadFrom(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
-    return this.#share(() => this.#rebuild(read));
+    return this.#share(() => this.#rebuild(read, true));
   }
 
   #share(
@@ -138,7 +163,7 @@ export class TabCache {
     return this.#loading;
   }
 
-  async #rebuild(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
+  async #rebuild(read: TabRead, fromSheet: boolean): Promise<{ leadsTotal: number; changedLeads: number }> {
     const { store } = this.deps;
     const { readStartedAt, unflushed, tab } = read;
     const overlays = new Map((await store.getLeads(this.ref.tag)).map((o) => [o.rowId, o]));
@@ -168,6 +193,14 @@ export class TabCache {
     this.#versions = versions;
     this.index = index;
     this.loadedAt = readStartedAt;
+    if (fromSheet && this.deps.snapshots) {
+      this.deps.snapshots.save(this.ref.tag, read).catch((err: unknown) => {
+        this.deps.logger.warn(
+          { tag: this.ref.tag, why: err instanceof Error ? err.message : String(err) },
+          'tab snapshot not saved',
+        );
+      });
+    }
     return { leadsTotal: index.size(), changedLeads: changed };
   }
 
