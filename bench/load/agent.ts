@@ -109,10 +109,12 @@ export class BenchAgent {
         this.#error(`http:${path}:${e instanceof Error ? e.message.slice(0, 40) : 'error'}`);
         return null;
       }
-      // A start that must wait says so (Retry-After): wait as the UI does; not an error.
-      if ((res.status === 429 || res.status === 503) && res.retryAfterS !== null) {
-        this.#error(`waited:${path}:${res.status}`);
-        await sleep(Math.max(100, res.retryAfterS * 1000));
+      // A start that must wait says so (Retry-After): wait as the UI does; not an error. Without
+      // Retry-After the agent still retries after 1 s, but that answer counts as an error.
+      if (res.status === 429 || res.status === 503) {
+        if (res.retryAfterS !== null) this.#error(`waited:${path}:${res.status}`);
+        else this.#error(`http:${path}:${res.status}:no-retry-after`);
+        await sleep(Math.max(100, (res.retryAfterS ?? 1) * 1000));
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
@@ -266,6 +268,6 @@ export class BenchAgent {
   /** PAUSE (no more chained dials); run() ends once the last call is disposed. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    await this.#call_('POST', '/session/state', { state: 'PAUSE' }, StateResponse);
+    if (this.readyAt !== null) await this.#call_('POST', '/session/state', { state: 'PAUSE' }, StateResponse);
   }
 }

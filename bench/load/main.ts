@@ -25,7 +25,7 @@ import {
   stopGracefully,
   waitHttpOk,
 } from './procs.js';
-import { topSelfTime } from './profile-top.js';
+import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
   cpuShares,
   landingTimes,
@@ -83,6 +83,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     'sheets-child.ts',
     { port: sheetsPort, agents: args.agents, leads: args.leadsPerAgent },
     runDir,
+    profileDir,
   );
   const instanceUrls = coordPorts.map((p) => `http://127.0.0.1:${p}`);
   const dialpad = spawnBenchChild(
@@ -96,6 +97,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       secret: WEBHOOK_SECRET,
     },
     runDir,
+    profileDir,
   );
   const floor = spawnBenchChild('floor-server', 'floor-child.ts', { port: floorPort }, runDir);
   const sheetsUrl = (await sheets.next('ready', 120_000)).url ?? '';
@@ -194,7 +196,10 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   >;
 
   const rssMb = coordinators.map((c) => peakRssMbOf(c.child.pid));
-  await Promise.all(coordinators.map((c) => stopGracefully(c, 20_000)));
+  // Graceful stops, so each --cpu-prof profile is written.
+  await Promise.all([...coordinators, sheets, dialpad].map((c) => stopGracefully(c, 20_000)));
+  for (const c of [...coordinators, sheets, dialpad])
+    log(`${c.name} exited: code ${c.child.exitCode} signal ${c.child.signalCode}`);
   killAll();
   redis.disconnect();
   rmSync(redisDir, { recursive: true, force: true });
@@ -251,10 +256,14 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     ),
     ...(profileDir
       ? {
-          profile: coordinators.map((c) => ({
-            instance: c.name,
-            ...topSelfTime(join(profileDir, `${c.name}.cpuprofile`), 20),
-          })),
+          profile: [...coordinators, dialpad, sheets].map((c) => {
+            try {
+              const n = c.name.startsWith('coord') ? 20 : 8;
+              return { process: c.name, ...topSelfTime(mainProfileIn(join(profileDir, c.name)), n) };
+            } catch (e) {
+              return { process: c.name, error: e instanceof Error ? e.message : String(e) };
+            }
+          }),
         }
       : {}),
     runDir,

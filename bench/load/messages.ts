@@ -102,4 +102,6 @@ export function onParent(fn: (m: ParentMessage) => void): void {
     if (m.success) fn(m.data);
   });
   process.on('disconnect', () => process.exit(0));
+  // A clean exit on SIGTERM, so a --cpu-prof profile is written.
+  process.once('SIGTERM', () => process.exit(0));
 }
