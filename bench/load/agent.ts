@@ -70,6 +70,7 @@ export class BenchAgent {
   readonly #shown = new Map<string, [number, string | null]>();
   #wake: (() => void) | null = null;
   #stopping = false;
+  readonly #startDeadline: number;
   readyAt: number | null = null;
 
   constructor(o: {
@@ -79,7 +80,10 @@ export class BenchAgent {
     token: string;
     metrics: AgentMetrics;
     showDispoTimeoutMs: number;
+    /** Epoch ms after which a session start still being refused is given up. */
+    startDeadline: number;
   }) {
+    this.#startDeadline = o.startDeadline;
     this.#email = o.email;
     this.#http = o.http;
     this.#wsUrl = `${o.baseUrl.replace(/^http/, 'ws')}/ws`;
@@ -98,7 +102,7 @@ export class BenchAgent {
     body: unknown,
     schema: z.ZodType<T>,
   ): Promise<T | null> {
-    for (let attempt = 0; attempt < 30; attempt += 1) {
+    for (let attempt = 0; attempt < 10_000; attempt += 1) {
       let res: Awaited<ReturnType<JsonHttpClient['send']>>;
       try {
         res = await this.#http.send(method, path, body, {
@@ -114,6 +118,10 @@ export class BenchAgent {
       if (res.status === 429 || res.status === 503) {
         if (res.retryAfterS !== null) this.#error(`waited:${path}:${res.status}`);
         else this.#error(`http:${path}:${res.status}:no-retry-after`);
+        if (this.readyAt === null && now() > this.#startDeadline) {
+          this.#error(`http:${path}:gave-up-at-start-timeout`);
+          return null;
+        }
         await sleep(Math.max(100, (res.retryAfterS ?? 1) * 1000));
         continue;
       }

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
         token,
         metrics: m,
         showDispoTimeoutMs: cfg.pace === 'realistic' ? 60_000 : 30_000,
+        startDeadline: now() + (cfg.rampSeconds + cfg.startTimeoutSeconds) * 1000,
       });
     }),
   );
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
       accepted: m.accepted,
       sessionStartMs: m.sessionStartMs,
       allSessionsReadyS,
+      sessionsReady: readyTimes.length,
       errors: m.errors,
       agentsNotStopped: notStopped,
     },

@@ -140,6 +140,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       pace: args.pace,
       seconds: args.seconds,
       rampSeconds: args.rampSeconds,
+      startTimeoutSeconds: args.startTimeoutSeconds,
       instances: instanceUrls,
       jwtSecret,
       redisPort,
@@ -152,7 +153,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   log(
     `floors: http ${JSON.stringify(floors.httpPostMs)} redis ${JSON.stringify(floors.redisPingMs)}; starting ${args.agents} sessions over ${args.rampSeconds} s`,
   );
-  await loadgen.next('sessionsReady', 30 * 60_000);
+  await loadgen.next('sessionsReady', (args.startTimeoutSeconds + args.rampSeconds + 120) * 1000);
 
   const measured: Proc[] = [...coordinators, redisProc, sheets, dialpad, loadgen];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
@@ -232,6 +233,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     webhookToShowDispoMs: percentiles(webhookLat),
     sessionStartMs: percentiles(result.sessionStartMs),
     allSessionsReadyS: result.allSessionsReadyS === null ? null : round(result.allSessionsReadyS, 1),
+    sessionsReady: result.sessionsReady,
     redisCommandsPerCycle: redisCycle.total,
     redisTopCommandsPerCycle: redisCycle.top,
     coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,

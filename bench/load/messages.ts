@@ -24,6 +24,7 @@ export const LoadgenConfigSchema = z.object({
   pace: PaceSchema,
   seconds: z.number(),
   rampSeconds: z.number(),
+  startTimeoutSeconds: z.number(),
   /** Coordinator base URLs; agent i talks to instances[i % length]. */
   instances: z.array(z.string()),
   jwtSecret: z.string(),
@@ -50,6 +51,7 @@ export const LoadgenResultSchema = z.object({
   accepted: z.array(AcceptedSchema),
   sessionStartMs: z.array(z.number()),
   allSessionsReadyS: z.number().nullable(),
+  sessionsReady: z.number().int(),
   errors: z.record(z.string(), z.number()),
   agentsNotStopped: z.number().int(),
 });
