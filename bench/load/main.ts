@@ -228,7 +228,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     pace: args.pace,
     seconds: args.seconds,
     dispositions: cycles,
-    dispositionsPerSecond: round(cycles / (windowMs / 1000), 1),
+    dispositionsPerSecond: round(cycles / (windowMs / 1000), 2),
     dispoToNextCallMs: percentiles(result.dispoToNextCallMs),
     webhookToShowDispoMs: percentiles(webhookLat),
     sessionStartMs: percentiles(result.sessionStartMs),
