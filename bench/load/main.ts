@@ -250,6 +250,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     lostDispositions: landed.filter((t) => t === null).length,
     acceptedDispositions: result.accepted.length,
     agentsNotStopped: result.agentsNotStopped,
+    loadGeneratorEventLoopDelayMs: result.eventLoopDelayMs,
     floors: { httpPostMs: floors.httpPostMs, redisPingMs: floors.redisPingMs },
     cpuPercentOfOneCore: cpuShares(
       names.map((name, i) => ({ name, cpuMs: (cpu1[i] ?? 0) - (cpu0[i] ?? 0) })),

@@ -54,6 +54,7 @@ export const LoadgenResultSchema = z.object({
   sessionsReady: z.number().int(),
   errors: z.record(z.string(), z.number()),
   agentsNotStopped: z.number().int(),
+  eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
 });
 export type LoadgenResult = z.infer<typeof LoadgenResultSchema>;
 
