@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { startRedisServer, type RedisServerHandle } from '../../../../test/support/redis-server.js';
+import type { CampaignOverrides } from '../../../src/config.js';
 import { type DemoStack, startDemoStack } from '../../../src/demo.js';
 import { createLogger } from '../../../src/logger.js';
 import { type RedisSnapshot, snapshotRedis } from '../../api/support/redis-snapshot.js';
@@ -31,7 +32,9 @@ export interface InProcessStack {
  */
 const VOLATILE = [/^dialer:lock:/, /^dialer:metric:\{q:/, /^dialer:idem:/];
 
-export async function startInProcessStack(): Promise<InProcessStack> {
+export async function startInProcessStack(
+  o: { tabRefreshMs?: number; rules?: CampaignOverrides } = {},
+): Promise<InProcessStack> {
   const redisServer = await startRedisServer({ appendOnly: false });
   const redis = new Redis(redisServer.url);
   const logLines: string[] = [];
@@ -43,8 +46,8 @@ export async function startInProcessStack(): Promise<InProcessStack> {
     webDistDir: null,
     logger,
     logLevel: 'silent',
-    rules: { '*': { callingHours: null, previewCountdownSeconds: 0 } },
-    env: { TAB_REFRESH_MS: '600000' },
+    rules: o.rules ?? { '*': { callingHours: null, previewCountdownSeconds: 0 } },
+    env: { TAB_REFRESH_MS: String(o.tabRefreshMs ?? 600_000) },
   });
   // Every write to Redis, as it happens: keyspace notifications on a subscriber connection. A PING on that
   // same connection answers after every notification Redis pushed before it, so once a request's response
