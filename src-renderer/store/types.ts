@@ -29,6 +29,9 @@ export interface SessionSlice {
   session: SessionView | null;
   /** none: no session yet (or it was stopped); starting: POST /session/start in flight. */
   phase: 'none' | 'starting' | 'active' | 'ended';
+  /** Epoch ms of the next start attempt when the coordinator said "come back later" (Retry-After: the
+   *  sheet's read quota in a morning start storm). Absent otherwise; any new session view clears it. */
+  startWaitUntil?: number;
 }
 
 export interface CallSlice {
