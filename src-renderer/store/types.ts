@@ -97,8 +97,15 @@ export interface DispoReceipt {
   skipped: number;
 }
 
+/** Notes typed on the lead card during a call: they become the disposition's notes (sent with it). */
+export interface CallNotes {
+  callId: string;
+  text: string;
+}
+
 export interface UiSlice {
   dispo: DispoDraft | null;
+  callNotes: CallNotes | null;
   receipt: DispoReceipt | null;
   error: UiError | null;
   /** A short notice (e.g. "Disposition saved offline, will be sent"). */
