@@ -2,7 +2,6 @@
 // always says what happens next (no stale lead card after a disposition while paused), Enter means "reopen
 // the modal" wherever focus is, time-based figures only once they mean something, and the one-line receipt
 // after each disposition. Roles and labels, as an agent (or a screen reader) finds things.
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../test/support/chromium';
@@ -21,10 +20,6 @@ import {
   tabValues,
   waitForStore,
 } from './support/ui';
-
-if (!existsSync(new URL('../dist/renderer/index.html', import.meta.url))) {
-  throw new Error('dist/renderer is not built: run `npx vite build` first (npm test does it)');
-}
 
 const BEN = 'ben@demo.turbodialer.example';
 
