@@ -15,6 +15,8 @@ export default defineConfig({
             'src-main/**/*.test.ts',
             'test/**/*.test.ts',
             'integrations/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,

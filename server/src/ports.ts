@@ -1,7 +1,6 @@
 // The seams between the coordinator's parts. Each side is built and tested on its own against these
 // interfaces: the HTTP/WS layer calls the DialerService; the DialerService uses the Store, the gateways and
-// the AgentEventBus. Two Store implementations exist (Redis with Lua scripts, and an embedded in-memory
-// one for the one-process demo) and both pass the same contract suite.
+// the AgentEventBus. Redis is the only store (Lua scripts; contract suite in server/test/store).
 import type { CampaignRules } from '../../src-shared/domain/campaign.js';
 import type { DispositionCode } from '../../src-shared/domain/disposition.js';
 import type { Lead } from '../../src-shared/domain/lead.js';

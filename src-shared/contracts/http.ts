@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../domain/disposition.js';
 import { SessionStateSchema } from '../domain/session.js';
+import { SemverSchema } from './versions.js';
 import {
   CallViewSchema,
   LeadPreviewSchema,
@@ -106,11 +107,7 @@ export type DesktopInstallType = z.infer<typeof DesktopInstallTypeSchema>;
 /** POST /desktop/install-report: the desktop app's version, update channel and install type (best effort). */
 export const DesktopInstallReportSchema = z
   .object({
-    appVersion: z
-      .string()
-      .trim()
-      .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'a semantic version such as 1.4.0')
-      .max(64),
+    appVersion: SemverSchema,
     channel: z.enum(['stable', 'beta']),
     installType: DesktopInstallTypeSchema,
     platform: z.string().trim().min(1).max(32),
