@@ -81,7 +81,11 @@ export type DispositionResponse = z.infer<typeof DispositionResponseSchema>;
 export const HealthSchema = z.object({ status: z.literal('ok') });
 export const ReadySchema = z.object({
   status: z.enum(['ready', 'degraded', 'not_ready']),
-  redis: z.enum(['up', 'down']),
+  /** The store this instance really uses (REDIS_URL, REDIS_CLUSTER_NODES, or neither: in memory). */
+  store: z.enum(['redis', 'redis-cluster', 'memory']),
+  redis: z.enum(['up', 'down', 'unused']),
+  /** Origins of the Google Sheets and Dialpad APIs it calls (an emulator's in the demo). */
+  upstreams: z.object({ sheets: z.string(), dialpad: z.string() }),
   circuits: z.object({
     sheets: z.enum(['closed', 'open', 'half-open']),
     dialpad: z.enum(['closed', 'open', 'half-open']),

@@ -116,7 +116,9 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     metrics,
     readiness: async () => ({
       status: 'ready',
-      redis: 'up',
+      store: redis ? 'redis' : 'memory',
+      redis: redis ? 'up' : 'unused',
+      upstreams: { sheets: 'http://sheets.test', dialpad: 'http://dialpad.test' },
       circuits: { sheets: 'closed', dialpad: 'closed' },
       sheetsQueueDepth: 0,
     }),
