@@ -16,6 +16,7 @@ export default defineConfig({
             'test/**/*.test.ts',
             'integrations/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -1,6 +1,6 @@
 // Boots the whole stack for the browser tests: Sheets and Dialpad emulators seeded with the demo data and a
-// coordinator in demo mode serving the built web UI (dist/renderer), on free ports. Redis when `redisUrl`
-// is given (start one with test/support/redis-server.ts), else the embedded store.
+// coordinator in demo mode serving the built web UI (dist/renderer), on free ports. Redis at `redisUrl`
+// when given (start one with test/support/redis-server.ts), else the demo's own throw-away redis-server.
 import type { FaultRule } from '../../server/emulators/common/faults.js';
 import type { DialpadEmulator, DialpadEmulatorOptions } from '../../server/emulators/dialpad/server.js';
 import type { SheetsEmulator } from '../../server/emulators/sheets/server.js';

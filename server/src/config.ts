@@ -97,10 +97,7 @@ export interface AppConfig {
   host: string;
   instanceId: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
-  redis:
-    | { mode: 'memory' }
-    | { mode: 'single'; url: string }
-    | { mode: 'cluster'; nodes: { host: string; port: number }[] };
+  redis: { mode: 'single'; url: string } | { mode: 'cluster'; nodes: { host: string; port: number }[] };
   demoMode: boolean;
   jwt: {
     secret: string;
@@ -179,11 +176,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(
         'GOOGLE_APPLICATION_CREDENTIALS (missing): required to reach Google Sheets (or GOOGLE_SERVICE_ACCOUNT_JSON)',
       );
-    if (!e.REDIS_URL && !e.REDIS_CLUSTER_NODES)
-      problems.push(
-        'REDIS_URL (missing): required outside demo mode (the embedded store is for the demo only)',
-      );
   }
+  const redis: AppConfig['redis'] | null = e.REDIS_CLUSTER_NODES
+    ? { mode: 'cluster', nodes: e.REDIS_CLUSTER_NODES }
+    : e.REDIS_URL
+      ? { mode: 'single', url: e.REDIS_URL }
+      : null;
+  if (!redis)
+    problems.push(
+      'REDIS_URL (missing): Redis is the only store (`npm run demo` starts a throw-away redis-server and sets it)',
+    );
   if (e.DEMO_MODE && !isLoopbackUrl(e.SHEETS_ROOT_URL))
     // Demo login takes an email alone and the webhook secret has a public default: never against real Google.
     problems.push(
@@ -191,13 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES)
     problems.push('REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both');
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length || !redis) throw new ConfigError(problems);
 
-  const redis: AppConfig['redis'] = e.REDIS_CLUSTER_NODES
-    ? { mode: 'cluster', nodes: e.REDIS_CLUSTER_NODES }
-    : e.REDIS_URL
-      ? { mode: 'single', url: e.REDIS_URL }
-      : { mode: 'memory' };
   return {
     port: e.PORT,
     host: e.HOST,

@@ -1,7 +1,9 @@
 // `npm run demo`: the whole product on one machine. Starts the Sheets emulator seeded with a router and three
 // demo agents' tabs (a few hundred realistic leads each), the Dialpad emulator (signed webhooks, varied
-// outcomes, few-second calls) and the coordinator in demo mode (REDIS_URL set → Redis, else the embedded
-// store), serving the built web UI; then prints the URL, the demo agents and how to log in.
+// outcomes, few-second calls) and the coordinator in demo mode on Redis: REDIS_URL when set, else a
+// throw-away redis-server of its own (temp dir, free port, AOF off; stopped with the demo, Ctrl-C included;
+// installed with apt-get as root on Debian when missing, else one line naming the install command). Serves
+// the built web UI; then prints the URL, the demo agents and how to log in.
 // `startDemoStack` is the same wiring for tests (e2e/support/stack.ts).
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,10 +24,12 @@ import { type SheetsEmulator, startSheetsEmulator } from '../emulators/sheets/se
 import { composeCoordinator, type Coordinator } from './compose.js';
 import { type CampaignOverrides, loadConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { type RedisServerHandle, startRedisServer } from './redis/redis-server.js';
 import { stopOnSignals } from './server.js';
 
 export interface DemoStackOptions {
-  /** Use Redis at this URL; absent = the embedded store (one process only). */
+  /** Use Redis at this URL (or the Cluster of `env.REDIS_CLUSTER_NODES`); absent = a throw-away
+   *  redis-server started (and stopped) with the stack. */
   redisUrl?: string;
   /** Coordinator port; 0/absent = a free port. */
   port?: number;
@@ -58,6 +62,9 @@ export interface DemoStack {
   coordinator: Coordinator;
   sheets: SheetsEmulator;
   dialpad: DialpadEmulator;
+  /** The Redis the coordinator uses (for display); `ownRedis` is the throw-away server the stack started. */
+  redisUrl: string;
+  ownRedis: RedisServerHandle | null;
   agents: readonly DemoAgent[];
   routerSpreadsheetId: string;
   webhookSecret: string;
@@ -85,18 +92,33 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const seed = o.seed ?? 42;
   const emulatorLevel = process.env.EMULATOR_LOG_LEVEL ?? (o.logLevel === 'silent' ? 'silent' : 'warn');
-  const sheets = await startSheetsEmulator({
-    host: '127.0.0.1',
-    port: o.sheetsPort ?? 0,
-    seed: buildDemoFixture({
-      agents: DEMO_AGENTS,
-      leadsPerAgent: o.leadsPerAgent ?? 300,
-      seed,
-      routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
-    }),
-    ...(o.sheetsFaults ? { faults: o.sheetsFaults } : {}),
-    logger: createEmulatorLogger('sheets-emulator', emulatorLevel),
-  });
+  let ownRedis: RedisServerHandle | null = null;
+  let redisUrl: string;
+  const cluster = o.env?.REDIS_CLUSTER_NODES;
+  if (o.redisUrl) redisUrl = o.redisUrl;
+  else if (cluster) redisUrl = `redis-cluster://${cluster}`;
+  else {
+    ownRedis = await startRedisServer({ appendOnly: false, install: true });
+    redisUrl = ownRedis.url;
+  }
+  let sheets: SheetsEmulator;
+  try {
+    sheets = await startSheetsEmulator({
+      host: '127.0.0.1',
+      port: o.sheetsPort ?? 0,
+      seed: buildDemoFixture({
+        agents: DEMO_AGENTS,
+        leadsPerAgent: o.leadsPerAgent ?? 300,
+        seed,
+        routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
+      }),
+      ...(o.sheetsFaults ? { faults: o.sheetsFaults } : {}),
+      logger: createEmulatorLogger('sheets-emulator', emulatorLevel),
+    });
+  } catch (e) {
+    await ownRedis?.stop();
+    throw e;
+  }
   let dialpad: DialpadEmulator | null = null;
   try {
     dialpad = await startDialpadEmulator({
@@ -107,6 +129,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       timings: { dialMs: 700, ringMs: 2500, talkMs: 5000, noAnswerMs: 4500, jitter: 0.3 },
       logger: createEmulatorLogger('dialpad-emulator', emulatorLevel),
       rateLimitPerMin: null,
+      apiKeys: [DEMO_DIALPAD_KEY],
       ...o.dialpadOptions,
       users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
       webhook: { url: `${o.webhookBaseUrl ?? baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },
@@ -117,7 +140,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       HOST: host,
       INSTANCE_ID: `demo-${port}`,
       LOG_LEVEL: o.logLevel ?? process.env.LOG_LEVEL ?? 'warn',
-      ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
+      ...(cluster ? {} : { REDIS_URL: redisUrl }),
       SHEETS_ROOT_URL: sheets.url,
       SHEETS_ACCESS_TOKEN: 'demo-sheets-token',
       ROUTER_SPREADSHEET_ID: DEMO_ROUTER_SPREADSHEET_ID,
@@ -137,6 +160,8 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       coordinator,
       sheets,
       dialpad: dp,
+      redisUrl,
+      ownRedis,
       agents: DEMO_AGENTS,
       routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
       webhookSecret: DEMO_WEBHOOK_SECRET,
@@ -144,11 +169,13 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
         await coordinator.stop();
         await dp.close();
         await sheets.close();
+        await ownRedis?.stop();
       },
     };
   } catch (e) {
     await dialpad?.close();
     await sheets.close();
+    await ownRedis?.stop();
     throw e;
   }
 }
@@ -187,7 +214,7 @@ export function demoPorts(env: Record<string, string | undefined>): z.infer<type
 }
 
 /** The banner `npm run demo` prints. Every URL in it answers a GET (the curl line: the POST it shows). */
-export function demoBanner(stack: DemoStack, o: { uiBuilt: boolean; store: string }): string {
+export function demoBanner(stack: DemoStack, o: { uiBuilt: boolean }): string {
   const lines = [
     '',
     'Turbo Dialer demo is running.',
@@ -196,7 +223,7 @@ export function demoBanner(stack: DemoStack, o: { uiBuilt: boolean; store: strin
     o.uiBuilt
       ? ''
       : '  web UI not built yet: run npx vite build (then restart npm run demo); the API works meanwhile.',
-    `  Store:     ${o.store}`,
+    `  Store:     ${stack.ownRedis ? `throw-away redis-server at ${stack.redisUrl} (gone when the demo stops; set REDIS_URL to use yours)` : `Redis at ${stack.redisUrl}`}`,
     `  Sheets:    emulator, its state at ${stack.sheets.url}__emulator/state (SHEETS_EMULATOR_PORT sets its port)`,
     dialpadBannerLine(stack.dialpad.url, stack.dialpad.state.rateLimitPerMin),
     '             DIALPAD_EMULATOR_PORT sets its port',
@@ -226,13 +253,11 @@ async function main(): Promise<void> {
     ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
   });
   const uiBuilt = existsSync(join('dist', 'renderer', 'index.html'));
-  const store = process.env.REDIS_URL
-    ? `Redis at ${process.env.REDIS_URL}`
-    : 'embedded (in-memory; set REDIS_URL to use Redis)';
-  process.stdout.write(demoBanner(stack, { uiBuilt, store }));
+  process.stdout.write(demoBanner(stack, { uiBuilt }));
   stopOnSignals(stack.coordinator, async () => {
     await stack.dialpad.close();
     await stack.sheets.close();
+    await stack.ownRedis?.stop();
   });
 }
 

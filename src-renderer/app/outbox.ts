@@ -10,7 +10,7 @@ import type { ControllerCore } from './core';
 
 const OUTBOX_BACKOFF = { baseMs: 1000, maxMs: 10_000, floorMs: 500 };
 
-export type IntentName = 'sessionStart' | 'sessionState' | 'next' | 'dial' | 'skip';
+export type IntentName = 'sessionStart' | 'sessionState' | 'next' | 'dial' | 'skip' | 'hangup';
 
 const INTENT_PATHS: Record<IntentName, string> = {
   sessionStart: '/session/start',
@@ -18,6 +18,7 @@ const INTENT_PATHS: Record<IntentName, string> = {
   next: '/next',
   dial: '/dial',
   skip: '/skip',
+  hangup: '/call/hangup',
 };
 
 export interface OutboxDeps {

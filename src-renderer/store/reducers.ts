@@ -14,7 +14,7 @@ import type { AgentEvent } from '../../src-shared/contracts/ws';
 import type { DispositionCode } from '../../src-shared/domain/disposition';
 import { CALL_STATE_RANK } from '../../src-shared/domain/session';
 import { describeError } from '../api/error-text';
-import type { DispoDraft, StoreState, UiError } from './types';
+import type { DispoDraft, DispoReceipt, StoreState, UiError } from './types';
 
 const MAX_DISPOSED_REMEMBERED = 50;
 
@@ -27,7 +27,7 @@ export function initialState(): StoreState {
     stats: { stats: null },
     connection: { socket: 'idle', apiReachable: true, lastSeq: null, retryAt: null, attempt: 0 },
     outbox: { entries: [] },
-    ui: { dispo: null, error: null, notice: null, busy: null },
+    ui: { dispo: null, receipt: null, error: null, notice: null, busy: null },
     updater: { state: null, install: 'none', refusal: null },
   };
 }
@@ -114,7 +114,11 @@ export function applyNextStep(s: StoreState, step: NextStep): StoreState {
         preview: { lead: step.preview.preview, pending: step.preview, nothing: null },
       };
     case 'idle': {
+      // Paused or stopped: the next lead is picked only at Play, so the card keeps a lead only while its
+      // call is still on screen (live, or ended with the disposition due). A disposed lead never stays as
+      // "next up" (issue 10: a stale card after a disposition while paused).
       const session = s.session.session;
+      const keep = endedOrLive(s);
       return {
         ...s,
         session: session
@@ -123,7 +127,12 @@ export function applyNextStep(s: StoreState, step: NextStep): StoreState {
               phase: step.sessionState === 'STOP' ? 'ended' : 'active',
             }
           : s.session,
-        preview: { ...s.preview, pending: null, nothing: null },
+        call: { ...s.call, call: keep },
+        preview: {
+          lead: keep && s.preview.lead?.lead.rowId === keep.leadRowId ? s.preview.lead : null,
+          pending: null,
+          nothing: null,
+        },
       };
     }
     case 'nothing':
@@ -133,6 +142,13 @@ export function applyNextStep(s: StoreState, step: NextStep): StoreState {
         preview: { lead: null, pending: null, nothing: step.nothing },
       };
   }
+}
+
+/** The call still on screen: live, or ended with its disposition due. */
+function endedOrLive(s: StoreState): CallView | null {
+  const c = s.call.call;
+  if (!c || isCallDisposed(s, c.callId)) return null;
+  return c.state === 'DISPOSED' ? null : c;
 }
 
 /** Keeps an ended call whose disposition is still due (the modal needs it); drops anything else. */
@@ -179,6 +195,21 @@ function statsProgress(v: StatsView): number {
   return v.callsInitiated + v.callsCompleted + v.connects + v.skips;
 }
 
+/** Hang up pressed: the call ends on screen and the modal opens at once; Dialpad's hangup webhook (or the
+ *  server's SHOW_DISPO) confirms it later without losing what the agent picked meanwhile. */
+export function hangUpLocally(s: StoreState, callId: string, now: number): StoreState {
+  const c = s.call.call;
+  if (!c || c.callId !== callId || c.state === 'ENDED' || c.state === 'DISPOSED') return s;
+  const ended: CallView = {
+    ...c,
+    state: 'ENDED',
+    endedAt: now,
+    endReason: 'HANGUP',
+    suggestedDisposition: c.connectedAt !== null ? null : 'NO_ANSWER',
+  };
+  return openDispo({ ...s, call: { ...s.call, call: ended } }, ended);
+}
+
 // ------------------------------------------------------------------------------------------- disposition
 
 export function pickDispo(s: StoreState, code: DispositionCode): StoreState {
@@ -204,16 +235,26 @@ export function showDispo(s: StoreState): StoreState {
 
 /** Confirm: the disposition goes into the outbox (sent now or when the coordinator is back) and the call is
  *  marked disposed so no replayed SHOW_DISPO reopens the modal. */
-export function confirmDispo(s: StoreState, entry: OutboxEntry, callId: string): StoreState {
+export function confirmDispo(
+  s: StoreState,
+  entry: OutboxEntry,
+  callId: string,
+  receipt: DispoReceipt | null = null,
+): StoreState {
   const disposedCallIds = [callId, ...s.call.disposedCallIds.filter((id) => id !== callId)].slice(
     0,
     MAX_DISPOSED_REMEMBERED,
   );
+  const call = s.call.call?.callId === callId ? s.call.call : null;
+  // The disposed lead leaves the card at once: until the next step arrives the receipt says what was done,
+  // and the card never shows a finished lead as "next up".
+  const lead = call && s.preview.lead?.lead.rowId === call.leadRowId ? null : s.preview.lead;
   return {
     ...s,
-    call: { call: s.call.call?.callId === callId ? null : s.call.call, disposedCallIds },
+    call: { call: call ? null : s.call.call, disposedCallIds },
+    preview: { ...s.preview, lead },
     outbox: { entries: [...s.outbox.entries, entry] },
-    ui: { ...s.ui, dispo: null },
+    ui: { ...s.ui, dispo: null, receipt: receipt ?? s.ui.receipt },
   };
 }
 

@@ -85,8 +85,18 @@ export interface UiError {
   at: number;
 }
 
+/** The one-line receipt after a disposition: "Aisha Chen → Correct person, 2 numbers skipped". */
+export interface DispoReceipt {
+  callId: string;
+  leadName: string;
+  label: string;
+  /** Open sibling numbers the disposition skips (a LEAD_DONE effect). */
+  skipped: number;
+}
+
 export interface UiSlice {
   dispo: DispoDraft | null;
+  receipt: DispoReceipt | null;
   error: UiError | null;
   /** A short notice (e.g. "Disposition saved offline, will be sent"). */
   notice: string | null;

@@ -30,12 +30,17 @@ export interface DeliveryRecord {
   url: string;
   callId: number;
   state: string;
+  /** The call's custom_data (how a caller finds its own call's deliveries). */
+  customData: string | null;
   /** 0 for the original send, 1.. for injected duplicates. */
   copy: number;
   attempt: number;
   /** HTTP status, or 0 on a network error; null when the event was dropped by a fault. */
   status: number | null;
   dropped: boolean;
+  /** Epoch ms with sub-ms precision (performance.timeOrigin + performance.now()) just before the POST
+   *  was written; absent for a dropped event. Comparable with the same clock in another local process. */
+  sentAt?: number;
   error?: string;
 }
 
@@ -77,6 +82,9 @@ interface Held {
 export class WebhookHub {
   readonly hooks = new Map<string, Webhook>();
   readonly subscriptions = new Map<string, CallSubscription>();
+  /** Subscriptions by target user id ('' = untargeted): an event looks at its user's and the untargeted
+   *  ones only, so per-user subscriptions of a large team cost nothing per event. */
+  readonly #byTarget = new Map<string, CallSubscription[]>();
   readonly faults: WebhookFaultInjector;
   deliveries: DeliveryRecord[] = [];
   readonly #opts: DeliveryOptions;
@@ -105,13 +113,16 @@ export class WebhookHub {
   subscribe(s: Omit<CallSubscription, 'id'>): CallSubscription {
     const sub = { ...s, id: String(this.#nextId++) };
     this.subscriptions.set(sub.id, sub);
+    const target = sub.target_id === undefined ? '' : sub.target_id;
+    this.#byTarget.set(target, [...(this.#byTarget.get(target) ?? []), sub]);
     return sub;
   }
 
   /** Hooks that want this event: enabled subscription, state selected (or `all`/none), target matching. */
   #targets(event: { state: string; targetUserId: string }): Webhook[] {
     const out = new Map<string, Webhook>();
-    for (const s of this.subscriptions.values()) {
+    const candidates = [...(this.#byTarget.get('') ?? []), ...(this.#byTarget.get(event.targetUserId) ?? [])];
+    for (const s of candidates) {
       if (!s.enabled) continue;
       if (s.call_states.length && !s.call_states.includes('all') && !s.call_states.includes(event.state))
         continue;
@@ -129,7 +140,14 @@ export class WebhookHub {
     for (const hook of this.#targets({ state: event.state, targetUserId })) {
       const key = `${hook.id}:${event.call_id}`;
       const d = this.faults.decide(event.state);
-      const base = { hookId: hook.id, url: hook.hook_url, callId: event.call_id, state: event.state };
+      const customData = typeof event.custom_data === 'string' ? event.custom_data : null;
+      const base = {
+        hookId: hook.id,
+        url: hook.hook_url,
+        callId: event.call_id,
+        state: event.state,
+        customData,
+      };
       if (d.drop) {
         this.deliveries.push({ ...base, at: Date.now(), copy: 0, attempt: 0, status: null, dropped: true });
         this.#log.info({ callId: event.call_id, state: event.state }, 'fault: webhook dropped');
@@ -144,6 +162,11 @@ export class WebhookHub {
         const tail = (this.#chains.get(key) ?? Promise.resolve()).then(sendAll);
         this.#chains.set(key, tail);
         this.#track(tail);
+        // Forget a finished chain (unless a later event extended it), so the map holds live calls only.
+        const forget = () => {
+          if (this.#chains.get(key) === tail) this.#chains.delete(key);
+        };
+        tail.then(forget, forget);
       };
       // Anything held back for this call goes out right after this event: that is the reordering.
       const held = this.#held.get(key);
@@ -187,7 +210,14 @@ export class WebhookHub {
     base: Omit<DeliveryRecord, 'at' | 'attempt' | 'status' | 'dropped'>,
   ): Promise<void> {
     for (let attempt = 1; attempt <= this.#opts.retries + 1 && !this.#closed; attempt += 1) {
-      const rec: DeliveryRecord = { ...base, at: Date.now(), attempt, status: 0, dropped: false };
+      const rec: DeliveryRecord = {
+        ...base,
+        at: Date.now(),
+        attempt,
+        status: 0,
+        dropped: false,
+        sentAt: performance.timeOrigin + performance.now(),
+      };
       try {
         const res = await fetch(hook.hook_url, {
           method: 'POST',

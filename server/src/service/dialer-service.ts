@@ -13,6 +13,7 @@ import type { SessionRecord } from '../store/types.js';
 import { chainAfter, dispose, onDialpadEvent, RouterCache, sweepTimeouts } from './call-events.js';
 import { type DialerServiceDeps, ServiceContext } from './context.js';
 import { currentStep, dialPreview, pickAndDial, proceed, skipPreview } from './dialing.js';
+import { hangUp } from './hangup.js';
 import { withSessionLock } from './session-lock.js';
 import { statsOf } from './stats.js';
 import type { TabCache } from './tab-cache.js';
@@ -189,6 +190,8 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     },
 
     dispose: (principal, input, now) => dispose(ctx, agentOf(principal), input, now),
+
+    hangUp: (principal, callId, now) => hangUp(ctx, agentOf(principal), callId, now),
 
     async stats(principal, now): Promise<StatsResponse> {
       const agent = agentOf(principal);

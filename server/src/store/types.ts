@@ -1,6 +1,5 @@
-// The dialer state Store: records and the transitions the DialerService performs on them. Two
-// implementations pass one contract suite (server/test/store): RedisStore (Lua scripts, multi-instance,
-// AOF-durable) and MemoryStore (the one-process demo without Redis). Pure decisions (which lead, what a
+// The dialer state Store: records and the transitions the DialerService performs on them, implemented once
+// by RedisStore (Lua scripts, multi-instance, AOF-durable; contract suite in server/test/store). Pure decisions (which lead, what a
 // disposition writes) are computed by the caller with src-shared; the Store only checks preconditions
 // (lock owner, lead version, claim, call state) and writes the result atomically.
 import type { CallEndReason } from '../../../src-shared/contracts/views.js';

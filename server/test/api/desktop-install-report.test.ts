@@ -9,8 +9,12 @@ import { loadConfig } from '../../src/config.js';
 import { newerMsiDue } from '../../src/desktop/msi-policy.js';
 import { call, type Harness, startHarness } from './support/harness.js';
 
-/** Demo mode runs only against a local Sheets emulator. */
-const DEMO_ENV = { DEMO_MODE: '1', SHEETS_ROOT_URL: 'http://127.0.0.1:9401/' };
+/** Demo mode runs only against a local Sheets emulator, on Redis (the URL is only parsed here). */
+const DEMO_ENV = {
+  DEMO_MODE: '1',
+  SHEETS_ROOT_URL: 'http://127.0.0.1:9401/',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
 
 const PATH = HTTP_API.desktopInstallReport.path;
 const report = (over: Record<string, unknown> = {}) => ({

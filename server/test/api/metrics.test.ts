@@ -1,4 +1,4 @@
-// /metrics against the whole coordinator (embedded store, both emulators): the seed's metrics are all
+// /metrics against the whole coordinator (its own throw-away Redis, both emulators): the seed's metrics are all
 // served, and the Sheets write-behind flusher's metrics move when it writes (cells, patches, queue depth)
 // and when Google fails (failures by kind). Counters are compared before/after (the background flusher may
 // run at any time), never against timing.

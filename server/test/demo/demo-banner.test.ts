@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe('the demo banner', () => {
   it('prints only URLs that answer: the app, both emulators’ admin pages, metrics, health', async () => {
-    const banner = demoBanner(stack, { uiBuilt: true, store: `Redis at ${redis.url}` });
+    const banner = demoBanner(stack, { uiBuilt: true });
     const login = `${stack.baseUrl}/auth/login`;
     const urls = [...banner.matchAll(/https?:\/\/[^\s'"]+/g)].map((m) => m[0]).filter((u) => u !== login);
     expect(urls).toEqual(
@@ -53,7 +53,7 @@ describe('the demo banner', () => {
   });
 
   it('shows a login request that works as printed', async () => {
-    const banner = demoBanner(stack, { uiBuilt: true, store: 'x' });
+    const banner = demoBanner(stack, { uiBuilt: true });
     const body = /-d '(\{.*\})'/.exec(banner)?.[1] ?? '';
     const res = await fetch(`${stack.baseUrl}/auth/login`, {
       method: 'POST',

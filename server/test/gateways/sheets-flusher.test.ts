@@ -10,7 +10,6 @@ import { startRedisServer, type RedisServerHandle } from '../../../test/support/
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { SKIPPED_RGB } from '../../../src-shared/domain/sheet-patch.js';
 import type { SheetsEmulator } from '../../emulators/sheets/server.js';
-import { MemoryQuotaBudget } from '../../src/queue/memory-quota-budget.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
 import { keys } from '../../src/redis/keys.js';
@@ -138,7 +137,7 @@ describe('coalesced writes', () => {
 
   it('takes its requests from the shared write budget and waits when it is spent', async () => {
     const redis = connect();
-    const quota = new MemoryQuotaBudget({
+    const quota = new RedisQuotaBudget(redis, {
       'sheets-read': { perUserPerMinute: 60, perProjectPerMinute: 300 },
       'sheets-write': { perUserPerMinute: 3, perProjectPerMinute: 300 },
     });

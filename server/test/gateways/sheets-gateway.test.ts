@@ -1,10 +1,12 @@
 // GoogleSheetsGateway reads through the real googleapis client against the Sheets emulator: the router,
 // an agent tab in exactly two requests, and clear errors (missing tab, wrong header naming the column,
 // Google unavailable), with transient failures retried.
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { SheetsEmulator } from '../../emulators/sheets/server.js';
-import { MemoryQuotaBudget } from '../../src/queue/memory-quota-budget.js';
+import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
+import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
 import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import type { SheetsClient } from '../../src/sheets/client.js';
 import { GoogleSheetsGateway } from '../../src/sheets/google-sheets-gateway.js';
@@ -20,10 +22,16 @@ import {
 
 let emulator: SheetsEmulator;
 let client: SheetsClient;
+let redisServer: RedisServerHandle;
+let redis: Redis;
 beforeAll(async () => {
   ({ emulator, client } = await startWorld());
+  redisServer = await startRedisServer({ appendOnly: false });
+  redis = new Redis(redisServer.url);
 });
 afterAll(async () => {
+  redis.disconnect();
+  await redisServer.stop();
   await emulator.close();
 });
 
@@ -32,7 +40,7 @@ function gateway(extra: Partial<ConstructorParameters<typeof GoogleSheetsGateway
   return new GoogleSheetsGateway({
     client,
     breaker: createSheetsBreaker({ threshold: 50 }),
-    quota: new MemoryQuotaBudget(),
+    quota: new RedisQuotaBudget(redis),
     logger: silentLogger,
     routerSpreadsheetId: ROUTER_ID,
     sleep: noSleep,
@@ -49,9 +57,10 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
   return e as ApiError;
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   emulator.state.clearFaults();
   emulator.state.requestLog.clear();
+  await redis.flushall(); // every test starts with the whole read budget
 });
 
 describe('router', () => {

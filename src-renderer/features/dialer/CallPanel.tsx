@@ -1,6 +1,8 @@
 // The live call: its state in large type (dialing, ringing, connected, ended) with a running timer, the
-// number being dialed, and the "disposition needed" prompt when the modal was hidden with Esc.
+// number being dialed, Hang up (H; mute and transfer stay in the Dialpad app), and the "disposition needed"
+// prompt when the modal was hidden with Esc.
 // Announced politely to screen readers (role="status").
+import { canHangUp } from '../../app/call-actions';
 import { useApp, useController } from '../../app/context';
 import { formatDuration } from '../../lib/format';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
@@ -95,6 +97,20 @@ export function CallPanel() {
           {displayPhone(call.phoneE164, call.phoneE164)}
         </span>
       </div>
+      {live ? (
+        <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2">
+          <button
+            type="button"
+            aria-keyshortcuts="H"
+            disabled={!canHangUp(call.state)}
+            onClick={() => void c.hangUp()}
+            className="rounded-lg bg-rose-500 px-4 py-2 text-lg font-bold text-white hover:bg-rose-400 disabled:opacity-50"
+          >
+            Hang up <kbd className="ml-1 font-mono text-xs opacity-80">H</kbd>
+          </button>
+          <p className="text-sm text-slate-300">Mute, hold and transfer: in the Dialpad app.</p>
+        </div>
+      ) : null}
       {call.state === 'ENDED' && dispo && !dispo.open ? (
         <div className="mt-3 flex flex-wrap items-center gap-3">
           <span className="font-semibold text-amber-200">A disposition is needed before the next call.</span>

@@ -99,6 +99,10 @@ export class RecordingService implements DialerService {
       next: { kind: 'idle', sessionState: this.#state } as NextStep,
     };
   }
+  async hangUp(agent: AgentPrincipal, callId: string) {
+    await this.#rec('hangUp', agent, callId);
+    return { callId, result: 'ending' as const };
+  }
   async stats(agent: AgentPrincipal) {
     await this.#rec('stats', agent);
     return { session: null, agent: zeroStats() };
