@@ -82,6 +82,8 @@ export interface DialpadWebhookVerifier {
 export interface AgentEventBus {
   /** Appends to the agent's stream (assigning the next seq) and notifies every instance. Returns the seq. */
   publish(agentEmail: string, event: AgentEvent, now: number): Promise<number>;
+  /** Appends several events at once, in order (consecutive seqs), with one notice. Returns the last seq. */
+  publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<number>;
   /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
   readSince(
     agentEmail: string,
