@@ -162,6 +162,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     clock,
     onCallStarted: () => metrics.observeCallStarted(),
     onDispositionNotWritten: (why) => metrics.observeDispositionNotWritten(why),
+    faultExitAt: config.faultExitAt,
   });
 
   const access = new AgentAccess(sheets, logger.child({ component: 'access' }));
@@ -199,7 +200,17 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
       : c.sheets === 'open' || c.dialpad === 'open'
         ? 'degraded'
         : 'ready';
-    return { status, redis: redisUp ? 'up' : 'down', circuits: c, sheetsQueueDepth: Math.max(depth, 0) };
+    return {
+      status,
+      store: config.redis.mode === 'cluster' ? 'redis-cluster' : 'redis',
+      redis: redisUp ? 'up' : 'down',
+      upstreams: {
+        sheets: new URL(config.sheets.rootUrl).origin,
+        dialpad: new URL(config.dialpad.baseUrl).origin,
+      },
+      circuits: c,
+      sheetsQueueDepth: Math.max(depth, 0),
+    };
   };
 
   let draining = false;

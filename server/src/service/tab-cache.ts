@@ -6,6 +6,7 @@ import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
 import { PolicyIndex } from '../../../src-shared/domain/policy/index.js';
+import { phonePlaces } from '../compliance/phone-places.js';
 import type { Logger } from '../logger.js';
 import type { AgentTab, SheetsGateway } from '../ports.js';
 import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
@@ -71,7 +72,7 @@ export class TabCache {
   ) {
     this.ref = ref;
     this.rules = rules;
-    this.index = new PolicyIndex(rules);
+    this.index = new PolicyIndex(rules, phonePlaces);
   }
 
   /** True while a (re)load is running: a periodic refresh leaves the tab to it. */
@@ -172,7 +173,7 @@ export class TabCache {
       tab.leads.map((l) => l.rowId),
     );
 
-    const index = new PolicyIndex(this.rules);
+    const index = new PolicyIndex(this.rules, phonePlaces);
     const versions = new Map<string, number>();
     let changed = 0;
     for (const sheetLead of tab.leads) {

@@ -3,17 +3,18 @@
 // coordinator's own unflushed write keeps its cell. A tab shared by two sessions costs one read per tick,
 // a stopped session's tab is no longer read, a failed read keeps the cached tab, and two ticks never read
 // the same tab at once. Real Redis, the Sheets emulator (its request log counts the reads).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, type World } from './world.js';
 
+// A fresh world per test: each one edits the sheet and dials, so none may see another's leftovers.
 let world: World;
-beforeAll(async () => {
+beforeEach(async () => {
   world = await startWorld({
     leads: [leadRow('P1', [phoneOf(1)]), leadRow('P2', [phoneOf(2)]), leadRow('P3', [phoneOf(3)])],
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await world?.close();
 });
 

@@ -160,8 +160,10 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
       try {
         const event = await verifier.verify(Buffer.concat(chunks), req.headers['content-type'], Date.now());
         const target = world.webhookTarget;
-        if (target && (await deduper.firstSeen(eventIdOf(event), Date.now())))
-          await target.onDialpadEvent(event, Date.now());
+        if (target)
+          await target.onDialpadEvent(event, Date.now(), () =>
+            deduper.firstSeen(eventIdOf(event), Date.now()),
+          );
         res.writeHead(200).end();
       } catch {
         res.writeHead(500).end();
