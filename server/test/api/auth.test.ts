@@ -16,7 +16,6 @@ import { AuthService } from '../../src/auth/auth-service.js';
 import { OidcVerifier } from '../../src/auth/oidc.js';
 import {
   DEFAULT_REUSE_GRACE_MS,
-  MemoryRefreshTokenStore,
   RedisRefreshTokenStore,
   type RefreshTokenStore,
 } from '../../src/auth/refresh-tokens.js';
@@ -238,12 +237,12 @@ describe('refresh tokens', () => {
   });
 });
 
-// Refresh at the service with a router (Sheets) that can fail on demand, on both store twins, with `now` passed
+// Refresh at the service with a router (Sheets) that can fail on demand, on the Redis store, with `now` passed
 // in so the grace window is crossed without waiting.
-describe.each([
-  ['memory', () => new MemoryRefreshTokenStore()],
-  ['redis', () => new RedisRefreshTokenStore(redisClient)],
-] as [string, () => RefreshTokenStore][])('refresh under router failures (%s)', (_n, makeStore) => {
+describe.each([['redis', () => new RedisRefreshTokenStore(redisClient)]] as [
+  string,
+  () => RefreshTokenStore,
+][])('refresh under router failures (%s)', (_n, makeStore) => {
   const GRACE = DEFAULT_REUSE_GRACE_MS;
   const setup = () => {
     const state = { sheetsDown: false, active: true };

@@ -1,4 +1,4 @@
-// One contract suite for both refresh-token twins: one-time use, reuse of a used token revokes its family,
+// The refresh-token store's contract on a real redis-server: one-time use, reuse of a used token revokes its family,
 // a token whose family part was edited is refused (before and after its real family is revoked), the grace
 // window that hands a just-rotated token's unused successor back, expiry, family revocation (logout), and
 // records hashed at rest (Redis holds no usable secret).
@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import {
   hashSecret,
-  MemoryRefreshTokenStore,
   newRefreshToken,
   parseRefreshToken,
   type PresentedToken,
@@ -54,9 +53,7 @@ async function rotate(s: RefreshTokenStore, t: Issued, now: number, sealed = 'se
 }
 
 describe.each([
-  ['memory', () => new MemoryRefreshTokenStore({ reuseGraceMs: GRACE })],
   ['redis', () => new RedisRefreshTokenStore(client, { reuseGraceMs: GRACE })],
-  ['memory, no grace', () => new MemoryRefreshTokenStore({ reuseGraceMs: 0 })],
   ['redis, no grace', () => new RedisRefreshTokenStore(client, { reuseGraceMs: 0 })],
 ] as [string, () => RefreshTokenStore][])('refresh tokens (%s)', (name, make) => {
   const graced = !name.includes('no grace');
