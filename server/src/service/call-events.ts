@@ -1,6 +1,7 @@
 // The call lifecycle after the dial: Dialpad webhooks (matched by our custom_data, else by the agent's
 // Dialpad user id), the no-webhook timeout sweep, and the disposition. Calls only move forward
 // (callAdvance.lua), so repeated and out-of-order webhooks are harmless; an ENDED call opens the modal.
+import { callLogEntryOf, withCallLog } from './call-log-entry.js';
 import { CallCustomDataSchema, type DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
@@ -255,6 +256,7 @@ export async function dispose(
   let queuedCells = 0;
   let disposed: CallRecord | null = null;
   let sessionState: SessionState | null = null;
+  const callLog = callLogEntryOf(call, session.campaignName, input, now);
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
   for (let i = 0; !disposed; i++) {
@@ -266,7 +268,12 @@ export async function dispose(
       if (!overlay) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
       const r = await ctx.store.dispose({
         ...base,
-        lead: { rowId: call.rowId, expectedVersion: overlay.version, state: overlay.state, patch: null },
+        lead: {
+          rowId: call.rowId,
+          expectedVersion: overlay.version,
+          state: overlay.state,
+          patch: withCallLog(null, tab.ref, call.rowId, callLog),
+        },
       });
       if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
       if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
@@ -300,7 +307,12 @@ export async function dispose(
       applied && applied.patch.values.length + applied.patch.backgrounds.length > 0 ? applied.patch : null;
     const r = await ctx.store.dispose({
       ...base,
-      lead: { rowId: call.rowId, expectedVersion: entry.version, state: ownedOf(lead), patch },
+      lead: {
+        rowId: call.rowId,
+        expectedVersion: entry.version,
+        state: ownedOf(lead),
+        patch: withCallLog(patch, tab.ref, call.rowId, callLog),
+      },
     });
     if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
