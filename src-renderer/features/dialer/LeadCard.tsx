@@ -3,6 +3,7 @@
 import { useApp } from '../../app/context';
 import { formatWhen } from '../../lib/format';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
+import { CallingWindowLine } from './CallingWindowLine';
 import { StatusChip } from './StatusChip';
 
 const REASON: Record<string, string> = {
@@ -59,6 +60,7 @@ export function LeadCard() {
           </dd>
         </div>
       </dl>
+      <CallingWindowLine window={w} />
       <ul
         aria-label="Phone numbers"
         className="mt-3 divide-y divide-slate-800 rounded-lg border border-slate-800"
