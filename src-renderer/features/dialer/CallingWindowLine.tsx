@@ -26,6 +26,7 @@ export function CallingWindowLine({
   const state = w.hours === null ? 'no calling hours' : w.inWindow ? 'open' : 'closed';
   return (
     <p
+      role="note"
       aria-label="Calling window"
       data-testid="calling-window-line"
       className="mt-2 flex flex-wrap items-baseline gap-x-2 text-sm text-slate-300"
