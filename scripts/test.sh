@@ -17,7 +17,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-echo "== lint (biome) and layering"
+echo "== lint (biome) and the import rule (rooms, packages, no cycles)"
 npx biome check .
 node scripts/check-layering.mjs
 

@@ -1,5 +1,4 @@
-// Wires one coordinator instance from its config: Redis (single or Cluster) or the embedded twins for the
-// one-process demo, the Sheets and Dialpad gateways with their breakers, the write-behind flusher, the store,
+// Wires one coordinator instance from its config: Redis (single or Cluster; the only store), the Sheets and Dialpad gateways with their breakers, the write-behind flusher, the store,
 // the DialerService, auth, idempotency, the event bus, the HTTP app and the WebSocket hub. `stop()` is the
 // graceful shutdown: stop accepting, finish in-flight requests, flush the sheet queue, close sockets.
 import { createServer, type Server } from 'node:http';
@@ -8,35 +7,34 @@ import { Cluster, Redis } from 'ioredis';
 import { CampaignRulesSchema, DEFAULT_CAMPAIGN_RULES } from '../../src-shared/domain/campaign.js';
 import { createApp } from './app.js';
 import { AccessTokens } from './auth/access-tokens.js';
+import { AgentAccess } from './auth/agent-access.js';
 import { AuthService } from './auth/auth-service.js';
 import { OidcVerifier } from './auth/oidc.js';
-import { MemoryRefreshTokenStore, RedisRefreshTokenStore } from './auth/refresh-tokens.js';
+import { RedisRefreshTokenStore } from './auth/refresh-tokens.js';
 import type { AppConfig } from './config.js';
 import { HttpDialpadGateway } from './dialpad/http-dialpad-gateway.js';
-import { MemoryWebhookDeduper, RedisWebhookDeduper } from './dialpad/webhook-deduper.js';
-import { MemoryInstallReportStore, RedisInstallReportStore } from './desktop/install-reports.js';
+import { RedisWebhookDeduper } from './dialpad/webhook-deduper.js';
+import { RedisInstallReportStore } from './desktop/install-reports.js';
 import { JwtWebhookVerifier } from './dialpad/webhook-verifier.js';
-import { MemoryAgentEventBus } from './events/memory-bus.js';
 import { RedisAgentEventBus } from './events/redis-bus.js';
 import type { ReadyReport } from './http/handlers.js';
-import { MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency/store.js';
+import { RedisIdempotencyStore } from './idempotency/store.js';
 import { createLogger, type Logger } from './logger.js';
 import { isCluster, type RedisClient } from './redis/client.js';
 import { CoordinatorMetrics } from './metrics/metrics.js';
 import type { AgentEventBus, CampaignRulesLoader, DialerService, SheetsGateway } from './ports.js';
-import { MemoryPatchQueue } from './queue/memory-patch-queue.js';
-import { MemoryQuotaBudget } from './queue/memory-quota-budget.js';
 import { RedisPatchQueue } from './queue/redis-patch-queue.js';
 import { RedisQuotaBudget } from './queue/redis-quota-budget.js';
 import { createSheetsBreaker } from './sheets/breaker.js';
 import { createSheetsClient, type SheetsAuth, serviceAccountAuth, staticTokenAuth } from './sheets/client.js';
 import { GoogleSheetsGateway } from './sheets/google-sheets-gateway.js';
+import { SheetsApi } from './sheets/sheets-api.js';
 import { SheetsFlusher } from './sheets/sheets-flusher.js';
+import { RedisTabSnapshots } from './sheets/tab-snapshots.js';
 import { createDialerService } from './service/index.js';
-import { MemoryStore } from './store/memory-store.js';
 import { RedisStore } from './store/redis-store.js';
 import { attachWsHub, type WsHub } from './ws/hub.js';
-import { MemoryWsTicketStore, RedisWsTicketStore } from './ws/tickets.js';
+import { RedisWsTicketStore } from './ws/tickets.js';
 
 export interface Coordinator {
   readonly config: AppConfig;
@@ -84,19 +82,16 @@ export function campaignRulesLoader(overrides: AppConfig['campaignRules']): Camp
   };
 }
 
-function connectRedis(config: AppConfig, log: Logger): RedisClient | null {
+function connectRedis(config: AppConfig, log: Logger): RedisClient {
   const onError = (err: unknown) => log.warn({ err }, 'redis connection error');
   if (config.redis.mode === 'single') {
     const r = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
     r.on('error', onError);
     return r;
   }
-  if (config.redis.mode === 'cluster') {
-    const c = new Cluster(config.redis.nodes, { redisOptions: { maxRetriesPerRequest: 3 } });
-    c.on('error', onError);
-    return c;
-  }
-  return null;
+  const c = new Cluster(config.redis.nodes, { redisOptions: { maxRetriesPerRequest: 3 } });
+  c.on('error', onError);
+  return c;
 }
 
 function sheetsAuthOf(config: AppConfig): SheetsAuth {
@@ -124,80 +119,80 @@ async function redisMemory(redis: RedisClient): Promise<{ used: number; max: num
 export async function composeCoordinator(config: AppConfig, opts: ComposeOptions = {}): Promise<Coordinator> {
   const clock = opts.clock ?? Date.now;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, instanceId: config.instanceId });
-  // A single Redis or a Cluster: every Redis twin is typed against RedisClient (redis/client.ts), and every
+  // A single Redis or a Cluster: every Redis adapter is typed against RedisClient (redis/client.ts), and every
   // multi-key command, MULTI and Lua script keeps to one hash tag (keys.ts).
   const redis = connectRedis(config, logger);
 
   const metrics = new CoordinatorMetrics();
-  const queue = redis ? new RedisPatchQueue(redis) : new MemoryPatchQueue();
-  const quota = redis ? new RedisQuotaBudget(redis) : new MemoryQuotaBudget();
+  const queue = new RedisPatchQueue(redis);
+  const quota = new RedisQuotaBudget(redis);
   const sheetsBreaker = createSheetsBreaker();
   const sheetsClient = createSheetsClient({
     rootUrl: config.sheets.rootUrl,
     auth: opts.sheetsAuth ?? sheetsAuthOf(config),
   });
-  const sheets = new GoogleSheetsGateway({
+  const sheetsApi = new SheetsApi({
     client: sheetsClient,
     breaker: sheetsBreaker,
     quota,
+  });
+  const sheets = new GoogleSheetsGateway({
+    api: sheetsApi,
     logger: logger.child({ component: 'sheets' }),
     routerSpreadsheetId: config.sheets.routerSpreadsheetId,
     routerTabTitle: config.sheets.routerTab,
   });
   const flusher = new SheetsFlusher({
-    client: sheetsClient,
+    api: sheetsApi,
     queue,
-    quota,
-    breaker: sheetsBreaker,
     logger: logger.child({ component: 'flusher' }),
     metrics: metrics.flusher,
   });
   const dialpad = new HttpDialpadGateway({ baseUrl: config.dialpad.baseUrl, apiKey: config.dialpad.apiKey });
-  const bus = redis
-    ? new RedisAgentEventBus(redis, { onError: (err) => logger.warn({ err }, 'event bus') })
-    : new MemoryAgentEventBus();
-  const store = redis ? new RedisStore({ redis }) : new MemoryStore({ queue, clock });
+  const bus = new RedisAgentEventBus(redis, { onError: (err) => logger.warn({ err }, 'event bus') });
+  const store = new RedisStore({ redis });
   const service = createDialerService({
     store,
     sheets,
     dialpad,
     events: bus,
     rules: campaignRulesLoader(config.campaignRules),
+    tabSnapshots: new RedisTabSnapshots(redis),
     logger: logger.child({ component: 'service' }),
     clock,
     onCallStarted: () => metrics.observeCallStarted(),
     onDispositionNotWritten: (why) => metrics.observeDispositionNotWritten(why),
+    faultExitAt: config.faultExitAt,
   });
 
+  const access = new AgentAccess(sheets, logger.child({ component: 'access' }));
   const auth = new AuthService({
+    access,
     tokens: new AccessTokens({ ...config.jwt, ttlSeconds: config.jwt.accessTtlSeconds }),
-    refreshStore: redis ? new RedisRefreshTokenStore(redis) : new MemoryRefreshTokenStore(),
+    refreshStore: new RedisRefreshTokenStore(redis),
     refreshTtlSeconds: config.jwt.refreshTtlSeconds,
     router: sheets,
     oidc: config.oidc ? new OidcVerifier(config.oidc) : null,
     demoMode: config.demoMode,
   });
-  const tickets = redis ? new RedisWsTicketStore(redis) : new MemoryWsTicketStore();
-  const installReports = redis ? new RedisInstallReportStore(redis) : new MemoryInstallReportStore();
+  const tickets = new RedisWsTicketStore(redis);
+  const installReports = new RedisInstallReportStore(redis);
   const circuits = () => ({ sheets: sheetsBreaker.state(), dialpad: dialpad.breaker.state() });
   metrics.setProbes({
     sheetsQueueDepth: () => queue.depth(),
     sheetsQuotaUsed: (bucket) => quota.used(bucket, clock()),
     circuits,
     desktopInstalls: async () => (await installReports.all()).map((r) => r.report),
-    ...(redis ? { redisMemory: () => redisMemory(redis) } : {}),
+    redisMemory: () => redisMemory(redis),
   });
   const readiness = async (): Promise<ReadyReport> => {
-    let redisUp = true;
-    if (redis) {
-      redisUp = await Promise.race([
-        redis.ping().then(
-          () => true,
-          () => false,
-        ),
-        new Promise<boolean>((r) => setTimeout(() => r(false), 1000).unref()),
-      ]);
-    }
+    const redisUp = await Promise.race([
+      redis.ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 1000).unref()),
+    ]);
     const c = circuits();
     const depth = await queue.depth().catch(() => -1);
     const status = !redisUp
@@ -205,7 +200,17 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
       : c.sheets === 'open' || c.dialpad === 'open'
         ? 'degraded'
         : 'ready';
-    return { status, redis: redisUp ? 'up' : 'down', circuits: c, sheetsQueueDepth: Math.max(depth, 0) };
+    return {
+      status,
+      store: config.redis.mode === 'cluster' ? 'redis-cluster' : 'redis',
+      redis: redisUp ? 'up' : 'down',
+      upstreams: {
+        sheets: new URL(config.sheets.rootUrl).origin,
+        dialpad: new URL(config.dialpad.baseUrl).origin,
+      },
+      circuits: c,
+      sheetsQueueDepth: Math.max(depth, 0),
+    };
   };
 
   let draining = false;
@@ -213,11 +218,11 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     logger,
     service,
     auth,
-    idempotency: redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(),
+    idempotency: new RedisIdempotencyStore(redis),
     tickets,
     webhook: {
       verifier: new JwtWebhookVerifier({ secret: config.dialpad.webhookSecret }),
-      deduper: redis ? new RedisWebhookDeduper(redis) : new MemoryWebhookDeduper(),
+      deduper: new RedisWebhookDeduper(redis),
     },
     metrics,
     readiness,
@@ -243,8 +248,16 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   }, config.callSweepIntervalMs);
   sweeper.unref();
   // A person's edits reach idle sessions (PAUSE, waiting for a retry) without waiting for a request.
+  // Agents removed or deactivated in the router lose their requests and sockets within one tick.
+  const refreshAccess = () =>
+    access
+      .refresh()
+      .then(() => hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active'))
+      .catch((err: unknown) => logger.warn({ err }, 'access refresh failed'));
+  void refreshAccess();
   const tabRefresh = setInterval(() => {
     service.refreshTabs(clock()).catch((err: unknown) => logger.warn({ err }, 'periodic tab refresh failed'));
+    void refreshAccess();
   }, config.tabRefreshMs);
   tabRefresh.unref();
 
@@ -269,10 +282,9 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     server.closeAllConnections();
     await closed;
     await service.close().catch(() => {});
-    if (bus instanceof RedisAgentEventBus) await bus.close();
-    const closable = store as { close?: () => Promise<void> };
-    await closable.close?.().catch(() => {});
-    await redis?.quit().catch(() => {});
+    await bus.close();
+    await store.close().catch(() => {});
+    await redis.quit().catch(() => {});
     logger.info('stopped');
   };
 

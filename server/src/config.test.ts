@@ -57,10 +57,11 @@ describe('loadConfig', () => {
     );
   });
 
-  it('demo mode needs only the local emulator and uses the embedded store without REDIS_URL', () => {
-    const c = loadConfig(demo);
-    expect(c.redis.mode).toBe('memory');
+  it('demo mode needs only the local emulator and Redis, and makes up its own JWT secret', () => {
+    const c = loadConfig({ ...demo, REDIS_URL: 'redis://127.0.0.1:6390' });
+    expect(c.redis).toEqual({ mode: 'single', url: 'redis://127.0.0.1:6390' });
     expect(c.jwt.secret.length).toBeGreaterThanOrEqual(32);
+    expect(problemsOf(demo).join()).toContain('REDIS_URL (missing): Redis is the only store');
   });
 
   it('refuses demo mode against real Google Sheets (email-only login, public default webhook secret)', () => {
@@ -68,7 +69,10 @@ describe('loadConfig', () => {
     expect(problemsOf({ DEMO_MODE: '1', SHEETS_ROOT_URL: 'https://sheets.example.com/' }).join()).toContain(
       'DEMO_MODE',
     );
-    expect(loadConfig({ DEMO_MODE: '1', SHEETS_ROOT_URL: 'http://localhost:9401/' }).demoMode).toBe(true);
+    expect(
+      loadConfig({ DEMO_MODE: '1', SHEETS_ROOT_URL: 'http://localhost:9401/', REDIS_URL: 'redis://r:1' })
+        .demoMode,
+    ).toBe(true);
   });
 
   it('parses cluster nodes and campaign overrides', () => {

@@ -1,7 +1,9 @@
 // The coordinator's settings, read once from the environment and validated with zod at start-up. A missing
 // or bad variable stops the process with a message naming it (ConfigError); nothing reads process.env later.
+import { FAULT_POINTS, type FaultPoint } from './service/fault-points.js';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { SemverSchema } from '../../src-shared/contracts/versions.js';
 import { CampaignRulesSchema } from '../../src-shared/domain/campaign.js';
 
 const bool = z
@@ -85,12 +87,12 @@ const EnvSchema = z.object({
   CALL_SWEEP_INTERVAL_MS: int(200, 600_000).default(5_000),
   /** How often the tabs of this instance's active sessions are re-read to pick up a person's edits. */
   TAB_REFRESH_MS: int(1_000, 3_600_000).default(60_000),
+  NODE_ENV: z.string().optional(),
+  /** Crash tests: the coordinator kills itself at this point (service/fault-points.ts); ignored when
+   *  NODE_ENV=production. */
+  TD_FAULT_EXIT_AT: z.enum(FAULT_POINTS).optional(),
   /** The desktop MSI version IT is rolling out: older MSI installs are told "newer MSI due". */
-  DESKTOP_MSI_LATEST_VERSION: z
-    .string()
-    .trim()
-    .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'expected a version such as 1.4.0')
-    .optional(),
+  DESKTOP_MSI_LATEST_VERSION: SemverSchema.optional(),
 });
 
 export type CampaignOverrides = Record<string, Partial<Omit<z.infer<typeof CampaignRulesSchema>, 'name'>>>;
@@ -100,10 +102,7 @@ export interface AppConfig {
   host: string;
   instanceId: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
-  redis:
-    | { mode: 'memory' }
-    | { mode: 'single'; url: string }
-    | { mode: 'cluster'; nodes: { host: string; port: number }[] };
+  redis: { mode: 'single'; url: string } | { mode: 'cluster'; nodes: { host: string; port: number }[] };
   demoMode: boolean;
   jwt: {
     secret: string;
@@ -128,6 +127,8 @@ export interface AppConfig {
   callSweepIntervalMs: number;
   tabRefreshMs: number;
   desktop: { msiLatestVersion: string | null };
+  /** TD_FAULT_EXIT_AT outside production, else null. */
+  faultExitAt: FaultPoint | null;
 }
 
 export class ConfigError extends Error {
@@ -182,11 +183,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(
         'GOOGLE_APPLICATION_CREDENTIALS (missing): required to reach Google Sheets (or GOOGLE_SERVICE_ACCOUNT_JSON)',
       );
-    if (!e.REDIS_URL && !e.REDIS_CLUSTER_NODES)
-      problems.push(
-        'REDIS_URL (missing): required outside demo mode (the embedded store is for the demo only)',
-      );
   }
+  const redis: AppConfig['redis'] | null = e.REDIS_CLUSTER_NODES
+    ? { mode: 'cluster', nodes: e.REDIS_CLUSTER_NODES }
+    : e.REDIS_URL
+      ? { mode: 'single', url: e.REDIS_URL }
+      : null;
+  if (!redis)
+    problems.push(
+      'REDIS_URL (missing): Redis is the only store (`npm run demo` starts a throw-away redis-server and sets it)',
+    );
   if (e.DEMO_MODE && !isLoopbackUrl(e.SHEETS_ROOT_URL))
     // Demo login takes an email alone and the webhook secret has a public default: never against real Google.
     problems.push(
@@ -194,13 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES)
     problems.push('REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both');
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length || !redis) throw new ConfigError(problems);
 
-  const redis: AppConfig['redis'] = e.REDIS_CLUSTER_NODES
-    ? { mode: 'cluster', nodes: e.REDIS_CLUSTER_NODES }
-    : e.REDIS_URL
-      ? { mode: 'single', url: e.REDIS_URL }
-      : { mode: 'memory' };
   return {
     port: e.PORT,
     host: e.HOST,
@@ -238,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_MS,
     tabRefreshMs: e.TAB_REFRESH_MS,
     desktop: { msiLatestVersion: e.DESKTOP_MSI_LATEST_VERSION ?? null },
+    faultExitAt: e.NODE_ENV === 'production' ? null : (e.TD_FAULT_EXIT_AT ?? null),
   };
 }
 

@@ -1,12 +1,15 @@
 // `npm run demo`: the whole product on one machine. Starts the Sheets emulator seeded with a router and three
 // demo agents' tabs (a few hundred realistic leads each), the Dialpad emulator (signed webhooks, varied
-// outcomes, few-second calls) and the coordinator in demo mode (REDIS_URL set → Redis, else the embedded
-// store), serving the built web UI; then prints the URL, the demo agents and how to log in.
+// outcomes, few-second calls) and the coordinator in demo mode on Redis: REDIS_URL when set, else a
+// throw-away redis-server of its own (temp dir, free port, AOF off; stopped with the demo, Ctrl-C included;
+// installed with apt-get as root on Debian when missing, else one line naming the install command). Serves
+// the built web UI; then prints the URL, the demo agents and how to log in.
 // `startDemoStack` is the same wiring for tests (e2e/support/stack.ts).
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import type { FaultRule } from '../emulators/common/faults.js';
 import { createEmulatorLogger } from '../emulators/common/log.js';
 import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID, type DemoAgent } from '../emulators/demo-agents.js';
@@ -21,13 +24,18 @@ import { type SheetsEmulator, startSheetsEmulator } from '../emulators/sheets/se
 import { composeCoordinator, type Coordinator } from './compose.js';
 import { type CampaignOverrides, loadConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { type RedisServerHandle, startRedisServer } from './redis/redis-server.js';
 import { stopOnSignals } from './server.js';
 
 export interface DemoStackOptions {
-  /** Use Redis at this URL; absent = the embedded store (one process only). */
+  /** Use Redis at this URL (or the Cluster of `env.REDIS_CLUSTER_NODES`); absent = a throw-away
+   *  redis-server started (and stopped) with the stack. */
   redisUrl?: string;
   /** Coordinator port; 0/absent = a free port. */
   port?: number;
+  /** Ports of the Sheets and Dialpad emulators; 0/absent = a free port. */
+  sheetsPort?: number;
+  dialpadPort?: number;
   host?: string;
   leadsPerAgent?: number;
   /** Seed of the lead data and of the Dialpad emulator's outcome mix. */
@@ -54,6 +62,9 @@ export interface DemoStack {
   coordinator: Coordinator;
   sheets: SheetsEmulator;
   dialpad: DialpadEmulator;
+  /** The Redis the coordinator uses (for display); `ownRedis` is the throw-away server the stack started. */
+  redisUrl: string;
+  ownRedis: RedisServerHandle | null;
   agents: readonly DemoAgent[];
   routerSpreadsheetId: string;
   webhookSecret: string;
@@ -81,26 +92,44 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const seed = o.seed ?? 42;
   const emulatorLevel = process.env.EMULATOR_LOG_LEVEL ?? (o.logLevel === 'silent' ? 'silent' : 'warn');
-  const sheets = await startSheetsEmulator({
-    host: '127.0.0.1',
-    seed: buildDemoFixture({
-      agents: DEMO_AGENTS,
-      leadsPerAgent: o.leadsPerAgent ?? 300,
-      seed,
-      routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
-    }),
-    ...(o.sheetsFaults ? { faults: o.sheetsFaults } : {}),
-    logger: createEmulatorLogger('sheets-emulator', emulatorLevel),
-  });
+  let ownRedis: RedisServerHandle | null = null;
+  let redisUrl: string;
+  const cluster = o.env?.REDIS_CLUSTER_NODES;
+  if (o.redisUrl) redisUrl = o.redisUrl;
+  else if (cluster) redisUrl = `redis-cluster://${cluster}`;
+  else {
+    ownRedis = await startRedisServer({ appendOnly: false, install: true });
+    redisUrl = ownRedis.url;
+  }
+  let sheets: SheetsEmulator;
+  try {
+    sheets = await startSheetsEmulator({
+      host: '127.0.0.1',
+      port: o.sheetsPort ?? 0,
+      seed: buildDemoFixture({
+        agents: DEMO_AGENTS,
+        leadsPerAgent: o.leadsPerAgent ?? 300,
+        seed,
+        routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
+      }),
+      ...(o.sheetsFaults ? { faults: o.sheetsFaults } : {}),
+      logger: createEmulatorLogger('sheets-emulator', emulatorLevel),
+    });
+  } catch (e) {
+    await ownRedis?.stop();
+    throw e;
+  }
   let dialpad: DialpadEmulator | null = null;
   try {
     dialpad = await startDialpadEmulator({
       host: '127.0.0.1',
+      port: o.dialpadPort ?? 0,
       seed,
       outcomes: { mix: DEMO_OUTCOME_MIX },
       timings: { dialMs: 700, ringMs: 2500, talkMs: 5000, noAnswerMs: 4500, jitter: 0.3 },
       logger: createEmulatorLogger('dialpad-emulator', emulatorLevel),
       rateLimitPerMin: null,
+      apiKeys: [DEMO_DIALPAD_KEY],
       ...o.dialpadOptions,
       users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
       webhook: { url: `${o.webhookBaseUrl ?? baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },
@@ -111,7 +140,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       HOST: host,
       INSTANCE_ID: `demo-${port}`,
       LOG_LEVEL: o.logLevel ?? process.env.LOG_LEVEL ?? 'warn',
-      ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
+      ...(cluster ? {} : { REDIS_URL: redisUrl }),
       SHEETS_ROOT_URL: sheets.url,
       SHEETS_ACCESS_TOKEN: 'demo-sheets-token',
       ROUTER_SPREADSHEET_ID: DEMO_ROUTER_SPREADSHEET_ID,
@@ -131,6 +160,8 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       coordinator,
       sheets,
       dialpad: dp,
+      redisUrl,
+      ownRedis,
       agents: DEMO_AGENTS,
       routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
       webhookSecret: DEMO_WEBHOOK_SECRET,
@@ -138,11 +169,13 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
         await coordinator.stop();
         await dp.close();
         await sheets.close();
+        await ownRedis?.stop();
       },
     };
   } catch (e) {
     await dialpad?.close();
     await sheets.close();
+    await ownRedis?.stop();
     throw e;
   }
 }
@@ -162,30 +195,38 @@ export function dialpadBannerLine(url: string, rateLimitPerMin: number | null): 
     rateLimitPerMin === null
       ? "Dialpad's 5 calls/min per-user limit is OFF in the demo (DEMO_DIALPAD_RATE_LIMIT=5 to restore it)"
       : `rate limit ${rateLimitPerMin} calls/min per agent, as Dialpad's (a faster agent gets 429)`;
-  return `  Dialpad:   emulator at ${url} (calls end by themselves after a few seconds; ${limit})`;
+  return `  Dialpad:   emulator, its calls at ${url}__emulator/calls (each ends by itself after a few seconds;\n             ${limit})`;
 }
 
-async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 8080);
-  const rateLimitPerMin = demoRateLimit(process.env.DEMO_DIALPAD_RATE_LIMIT);
-  const stack = await startDemoStack({
-    port: Number.isInteger(port) ? port : 8080,
-    dialpadOptions: { rateLimitPerMin },
-    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
-  });
-  const uiBuilt = existsSync(join('dist', 'renderer', 'index.html'));
+const portVar = z.coerce.number().int().min(0).max(65_535);
+/** The demo's own environment (docs/emulators.md): the coordinator's port and the emulators' (0 = free). */
+const DemoEnvSchema = z.object({
+  PORT: portVar.default(8080),
+  SHEETS_EMULATOR_PORT: portVar.default(0),
+  DIALPAD_EMULATOR_PORT: portVar.default(0),
+});
+
+export function demoPorts(env: Record<string, string | undefined>): z.infer<typeof DemoEnvSchema> {
+  const r = DemoEnvSchema.safeParse(env);
+  if (r.success) return r.data;
+  const bad = r.error.issues.map((i) => `${i.path.join('.')} ("${env[String(i.path[0])]}"): a port, 0-65535`);
+  throw new Error(`bad demo setting: ${bad.join('; ')}`);
+}
+
+/** The banner `npm run demo` prints. Every URL in it answers a GET (the curl line: the POST it shows). */
+export function demoBanner(stack: DemoStack, o: { uiBuilt: boolean }): string {
   const lines = [
     '',
     'Turbo Dialer demo is running.',
     '',
     `  Open:      ${stack.baseUrl}/`,
-    uiBuilt
+    o.uiBuilt
       ? ''
       : '  web UI not built yet: run npx vite build (then restart npm run demo); the API works meanwhile.',
-    `  Store:     ${process.env.REDIS_URL ? `Redis at ${process.env.REDIS_URL}` : 'embedded (in-memory; set REDIS_URL to use Redis)'}`,
-    `  Sheets:    emulator at ${stack.sheets.url} (browse ${stack.sheets.url}__emulator/)`,
+    `  Store:     ${stack.ownRedis ? `throw-away redis-server at ${stack.redisUrl} (gone when the demo stops; set REDIS_URL to use yours)` : `Redis at ${stack.redisUrl}`}`,
+    `  Sheets:    emulator, its state at ${stack.sheets.url}__emulator/state (SHEETS_EMULATOR_PORT sets its port)`,
     dialpadBannerLine(stack.dialpad.url, stack.dialpad.state.rateLimitPerMin),
+    '             DIALPAD_EMULATOR_PORT sets its port',
     '',
     '  Log in as one of the demo agents (demo mode: pick the email on the login screen, no password):',
     ...stack.agents.map((a) => `    - ${a.email.padEnd(34)} ${a.name} (${a.campaignName})`),
@@ -197,10 +238,26 @@ async function main(): Promise<void> {
     '  Ctrl+C stops everything.',
     '',
   ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const ports = demoPorts(process.env);
+  const rateLimitPerMin = demoRateLimit(process.env.DEMO_DIALPAD_RATE_LIMIT);
+  const stack = await startDemoStack({
+    port: ports.PORT,
+    sheetsPort: ports.SHEETS_EMULATOR_PORT,
+    dialpadPort: ports.DIALPAD_EMULATOR_PORT,
+    dialpadOptions: { rateLimitPerMin },
+    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
+  });
+  const uiBuilt = existsSync(join('dist', 'renderer', 'index.html'));
+  process.stdout.write(demoBanner(stack, { uiBuilt }));
   stopOnSignals(stack.coordinator, async () => {
     await stack.dialpad.close();
     await stack.sheets.close();
+    await stack.ownRedis?.stop();
   });
 }
 

@@ -1,5 +1,6 @@
 // The two promises of the logger, checked on the JSON it actually writes: phone numbers are masked in the
-// message and in every field (nested too), and secret-like fields are redacted.
+// message and in every field (nested too, child bindings, printf arguments), and secret-like fields are
+// redacted.
 import { describe, expect, it } from 'vitest';
 import { auditDisposition, createLogger } from './logger.js';
 
@@ -35,6 +36,22 @@ describe('logger', () => {
     const text = lines.join('');
     expect(text).not.toContain('5551234567');
     expect(JSON.parse(lines[1] as string).msg).toMatch(new RegExp(`^call ${callId} to \\+1\\*+4567$`));
+  });
+
+  it('masks what pino serializes apart from the fields: child bindings, printf arguments, field names, errors', () => {
+    const { log, lines } = capture();
+    const child = log.child({ reqId: '3125550112', ctx: { caller: '+13125550113' } });
+    child.child({ agent: 'a@x.example' }).info({ '+13125550114': true }, 'dial %s then %o', '3125550115', {
+      n: '312-555-0116',
+    });
+    child.error({ err: new Error('no route to +13125550117') }, 'failed');
+    child.info({ deep: JSON.parse(`${'{"a":'.repeat(40)}"+13125550118"${'}'.repeat(40)}`) }, 'deep');
+    const text = lines.join('');
+    for (const n of ['5550112', '5550113', '5550114', '5550115', '5550116', '5550117', '5550118'])
+      expect(text).not.toContain(n);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ reqId: '+1******0112', agent: 'a@x.example' });
+    expect(lines).toHaveLength(3);
+    for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
   });
 
   it('redacts tokens, secrets and authorization headers', () => {

@@ -1,7 +1,8 @@
 // pino JSON logging for the coordinator. Two guarantees hold for every line, whoever writes it:
 //  - secrets never appear: authorization/cookie/token/secret-like fields are redacted by path;
-//  - phone numbers never appear in clear: every string (message and fields, nested) goes through the
-//    domain's phone masker (`+1******4567`).
+//  - phone numbers never appear in clear: each serialized line is masked as a whole before it is written, so
+//    every string (message, printf arguments, fields and field names at any depth, and the bindings of child
+//    loggers such as the client-chosen reqId) goes through the domain's phone masker (`+1******4567`).
 // `audit()` writes the one line per disposition that says who did what, when.
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { maskPhonesInText } from '../../src-shared/domain/phone.js';
@@ -52,10 +53,11 @@ export function maskLogText(text: string): string {
   return out + maskPhonesInText(text.slice(from));
 }
 
-/** Masks phone numbers in every string of a log record (bounded depth: log records are small). */
+/** Masks phone numbers in every string of a log record; deeper than 32 levels is dropped, never left in clear. */
 export function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskLogText(value);
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 32) return '[too deep]';
   if (value instanceof Error) {
     return {
       type: value.name,
@@ -65,8 +67,23 @@ export function maskDeep(value: unknown, depth = 0): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[maskLogText(k)] = maskDeep(v, depth + 1);
   return out;
+}
+
+/**
+ * Masks one serialized line as a whole, just before it is written: the message, every field and field name,
+ * and what pino serializes apart from the line's own fields (child-logger bindings such as the client-chosen
+ * reqId, printf arguments). Numbers stay numbers (only strings are masked).
+ */
+export function maskLine(line: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return `${maskLogText(line.replace(/\n$/, ''))}\n`;
+  }
+  return `${JSON.stringify(maskDeep(parsed))}\n`;
 }
 
 export interface LoggerOptions {
@@ -83,17 +100,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       base: { svc: 'coordinator', ...(opts.instanceId ? { instance: opts.instanceId } : {}) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: {
-        level: (label) => ({ level: label }),
-        log: (obj) => maskDeep(obj) as Record<string, unknown>,
-      },
-      hooks: {
-        // Messages (and printf-style arguments) are masked too, not only fields.
-        logMethod(args, method) {
-          const masked = args.map((a) => (typeof a === 'string' ? maskLogText(a) : a));
-          return method.apply(this, masked as Parameters<typeof method>);
-        },
-      },
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: { streamWrite: maskLine },
       serializers: { err: pino.stdSerializers.err },
     },
     opts.destination,

@@ -1,13 +1,16 @@
 // The seams between the coordinator's parts. Each side is built and tested on its own against these
 // interfaces: the HTTP/WS layer calls the DialerService; the DialerService uses the Store, the gateways and
-// the AgentEventBus. Two Store implementations exist (Redis with Lua scripts, and an embedded in-memory
-// one for the one-process demo) and both pass the same contract suite.
+// the AgentEventBus. Redis is the only store (Lua scripts; contract suite in server/test/store).
 import type { CampaignRules } from '../../src-shared/domain/campaign.js';
 import type { DispositionCode } from '../../src-shared/domain/disposition.js';
 import type { Lead } from '../../src-shared/domain/lead.js';
 import type { SheetPatch } from '../../src-shared/domain/sheet-patch.js';
 import type { DialpadCallEvent } from '../../src-shared/contracts/dialpad.js';
-import type { DispositionResponse, SessionSnapshot } from '../../src-shared/contracts/http.js';
+import type {
+  DispositionResponse,
+  HangupResponse,
+  SessionSnapshot,
+} from '../../src-shared/contracts/http.js';
 import type { NextStep, SessionView, StatsResponse } from '../../src-shared/contracts/views.js';
 import type { AgentEvent } from '../../src-shared/contracts/ws.js';
 import type { SessionState } from '../../src-shared/domain/session.js';
@@ -62,6 +65,9 @@ export interface DialpadGateway {
     phoneE164: string;
     customData: string;
   }): Promise<InitiatedCall>;
+  /** PUT /api/v2/call/{id}/actions/hangup (Dialpad's call actions API; the ending webhook follows).
+   *  Throws ApiError DIALPAD_REJECTED / DIALPAD_UNAVAILABLE / UPSTREAM_TIMEOUT / RATE_LIMITED. */
+  hangUp(dialpadCallId: string): Promise<void>;
 }
 
 /** Verifies and decodes a webhook body (raw JWT or, from n8n, the same JWT or JSON wrapped). Throws ApiError BAD_SIGNATURE. */
@@ -147,9 +153,13 @@ export interface DialerService {
     input: { callId: string; code: DispositionCode; notes?: string | undefined },
     now: number,
   ): Promise<DispositionResponse>;
+  /** Ends the agent's own live call through Dialpad; FORBIDDEN for another agent's call. */
+  hangUp(agent: AgentPrincipal, callId: string, now: number): Promise<HangupResponse>;
   stats(agent: AgentPrincipal, now: number): Promise<StatsResponse>;
-  /** A verified, not-yet-seen Dialpad event. */
-  onDialpadEvent(event: DialpadCallEvent, now: number): Promise<void>;
+  /** A verified Dialpad event. `claim` records its id as handled (the webhook dedupe) and answers whether
+   *  this delivery was the first to do so; the service calls it once the event's step is applied, so a
+   *  crash before that lets the sender's retry through. Absent: every delivery counts as the first. */
+  onDialpadEvent(event: DialpadCallEvent, now: number, claim?: () => Promise<boolean>): Promise<void>;
   /** Ends calls whose ending webhook never came (called periodically). */
   sweepTimeouts(now: number): Promise<number>;
 }

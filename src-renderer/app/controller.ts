@@ -13,6 +13,7 @@ import type { AppStore } from '../store';
 import { type AnswerContext, applyAnswer, applyFinalError } from './answers';
 import { AuthFlow } from './auth';
 import { wireBridge } from './bridge-wiring';
+import { CallActions } from './call-actions';
 import { Connection } from './connection';
 import { ControllerCore, type ControllerOptions } from './core';
 import { DispositionActions } from './dispositions';
@@ -34,6 +35,7 @@ export class Controller {
   readonly #outbox: OutboxSender;
   readonly #session: SessionActions;
   readonly #dispo: DispositionActions;
+  readonly #call: CallActions;
   readonly #connection: Connection;
   readonly #watchdogs: Watchdogs;
   readonly #installReport: InstallReporter;
@@ -66,7 +68,8 @@ export class Controller {
       onFinalError: (entry, error) => applyFinalError(answers, entry, error),
     });
     this.#session = new SessionActions(core, this.api, this.#outbox);
-    this.#dispo = new DispositionActions(core, this.#outbox, this.#session);
+    this.#call = new CallActions(core, this.#outbox);
+    this.#dispo = new DispositionActions(core, this.#outbox, this.#session, this.#call);
     this.#connection = new Connection(core, this.api, {
       refreshTokens: () => this.refreshTokens(),
       flush: () => this.flush(),
@@ -167,6 +170,16 @@ export class Controller {
 
   requestNext(): Promise<void> {
     return this.#session.requestNext();
+  }
+
+  /** Notes for the call on screen, typed on the lead card; sent with its disposition. */
+  setCallNotes(text: string): void {
+    this.#call.setNotes(text);
+  }
+
+  /** Hangs up the live call through Dialpad; the modal opens at once. */
+  hangUp(): Promise<void> {
+    return this.#call.hangUp();
   }
 
   // ------------------------------------------------------------------------------------------ disposition

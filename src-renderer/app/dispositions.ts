@@ -3,19 +3,23 @@
 import type { ShortcutAction } from '../../src-shared/contracts/ipc';
 import { DEFAULT_DISPOSITIONS, type DispositionCode } from '../../src-shared/domain/disposition';
 import * as R from '../store/reducers';
+import { buildReceipt } from '../store/receipt';
 import type { ControllerCore } from './core';
 import type { OutboxSender } from './outbox';
+import type { CallActions } from './call-actions';
 import type { SessionActions } from './session-actions';
 
 export class DispositionActions {
   readonly #core: ControllerCore;
   readonly #outbox: OutboxSender;
   readonly #session: SessionActions;
+  readonly #call: CallActions;
 
-  constructor(core: ControllerCore, outbox: OutboxSender, session: SessionActions) {
+  constructor(core: ControllerCore, outbox: OutboxSender, session: SessionActions, call: CallActions) {
     this.#core = core;
     this.#outbox = outbox;
     this.#session = session;
+    this.#call = call;
   }
 
   pickDispo(code: DispositionCode): void {
@@ -51,7 +55,12 @@ export class DispositionActions {
       code: d.code,
       ...(notes ? { notes } : {}),
     });
-    core.update((s) => R.confirmDispo(s, entry, d.callId));
+    core.update((s) => {
+      const catalog = s.session.session?.catalog ?? DEFAULT_DISPOSITIONS;
+      const def = catalog.find((x) => x.code === d.code);
+      const receipt = def ? buildReceipt(d.callId, s.call.call, s.preview.lead, def) : null;
+      return R.confirmDispo(s, entry, d.callId, receipt);
+    });
     await core.saveNow();
     await this.#outbox.flush();
   }
@@ -77,6 +86,9 @@ export class DispositionActions {
         return;
       case 'stop':
         if (!dispo?.open) void this.#session.setSessionState('STOP');
+        return;
+      case 'hang-up':
+        if (!dispo?.open) void this.#call.hangUp();
         return;
       case 'show-window':
         return;

@@ -1,8 +1,11 @@
 // The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, Enter confirms, Esc hides the
-// modal, Space toggles Play/Pause when no modal is open; D / S dial now / skip a previewed lead.
-// While the agent types in a text field only Enter and Esc act (Shift+Enter is a new line). Keys with
+// modal, Space toggles Play/Pause when no modal is open; H hangs up the live call; D / S dial now / skip a
+// previewed lead.
+// While the agent types in a text field only Enter and Esc act (Shift+Enter is a new line). While a
+// disposition is due, Enter and 1–6 reopen the modal even with a button focused. Keys with
 // Ctrl/Alt/Meta are left to the browser and to the bridge's global shortcuts.
 import { useEffect } from 'react';
+import { canHangUp } from './call-actions';
 import type { Controller } from './controller';
 
 export function isTextEntry(t: EventTarget | null): boolean {
@@ -12,11 +15,6 @@ export function isTextEntry(t: EventTarget | null): boolean {
   if (t instanceof HTMLInputElement)
     return !['button', 'checkbox', 'radio', 'submit', 'reset'].includes(t.type);
   return false;
-}
-
-/** A focused button or link: Enter belongs to it. */
-function isActivatable(t: EventTarget | null): boolean {
-  return t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement;
 }
 
 export function handleKey(c: Controller, e: KeyboardEvent): void {
@@ -42,10 +40,15 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
     // Always Play/Pause, even with a button focused: Space must never press Stop by accident.
     e.preventDefault();
     if (!e.repeat) c.dispatchShortcut('toggle-play');
-  } else if (dispo && ((e.key === 'Enter' && !isActivatable(e.target)) || /^[1-9]$/.test(e.key))) {
+  } else if (dispo && (e.key === 'Enter' || /^[1-9]$/.test(e.key))) {
+    // A disposition is due: Enter reopens the modal wherever focus is (after Esc focus is back on the
+    // Play/Pause button, and Enter must not press it: issue 10).
     e.preventDefault();
     if (e.key === 'Enter') c.showDispo();
     else c.pickDispoByKey(Number(e.key));
+  } else if (canHangUp(s.call.call?.state) && (e.key === 'h' || e.key === 'H')) {
+    e.preventDefault();
+    c.dispatchShortcut('hang-up');
   } else if (s.preview.pending && (e.key === 'd' || e.key === 'D')) {
     e.preventDefault();
     void c.dialNow();

@@ -34,6 +34,7 @@ export const WEB_SHORTCUTS: Readonly<Record<string, ShortcutAction>> = {
   Escape: 'cancel',
   ' ': 'toggle-play',
   s: 'stop',
+  h: 'hang-up',
 };
 
 const TITLES: Record<AppStatus['tray'], string> = {

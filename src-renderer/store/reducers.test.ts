@@ -191,3 +191,62 @@ describe('local snapshot', () => {
     expect(restored.preview.lead?.lead.name).toBe('Grace Hopper');
   });
 });
+
+describe('the lead card after a disposition while paused (issue 10)', () => {
+  const paused = () =>
+    R.applyAgentEvent(
+      R.applySnapshot(R.initialState(), snapshot({ session: sessionView({ state: 'PAUSE' }) })),
+      11,
+      { type: 'SHOW_DISPO', call: endedCall(), preview: leadPreview() },
+      T0,
+    );
+
+  it('confirming removes the disposed lead from the card and leaves a receipt', () => {
+    const s = R.confirmDispo(paused(), dispoEntry('call-1'), 'call-1', {
+      callId: 'call-1',
+      leadName: 'Grace Hopper',
+      label: 'No answer',
+      skipped: 0,
+    });
+    expect(s.preview.lead).toBeNull();
+    expect(s.call.call).toBeNull();
+    expect(s.ui.receipt?.leadName).toBe('Grace Hopper');
+  });
+
+  it('the idle answer (paused) never brings the disposed lead back as next up', () => {
+    const confirmed = R.confirmDispo(paused(), dispoEntry('call-1'), 'call-1');
+    const s = R.applyNextStep(
+      { ...confirmed, preview: { ...confirmed.preview, lead: leadPreview() } },
+      { kind: 'idle', sessionState: 'PAUSE' },
+    );
+    expect(s.preview.lead).toBeNull();
+  });
+
+  it('pausing during a live call keeps that call and its lead on the card', () => {
+    const live = R.applySnapshot(
+      R.initialState(),
+      snapshot({ call: callView({ state: 'RINGING' }), session: sessionView({ state: 'PLAY' }) }),
+    );
+    const s = R.applyNextStep(live, { kind: 'idle', sessionState: 'PAUSE' });
+    expect(s.call.call?.callId).toBe('call-1');
+    expect(s.preview.lead?.lead.rowId).toBe('L1');
+  });
+});
+
+describe('notes typed during the call', () => {
+  it('survive a reload mid-call and become the modal’s notes when the call ends', () => {
+    const live = R.applySnapshot(R.initialState(), snapshot({ call: callView({ state: 'CONNECTED' }) }));
+    const typed = R.setCallNotes(live, 'call-1', 'gatekeeper: ask for Dana');
+    const restored = R.restoreAppSnapshot(R.initialState(), R.toAppSnapshot(typed, T0, null), T0);
+    expect(restored.ui.callNotes).toEqual({ callId: 'call-1', text: 'gatekeeper: ask for Dana' });
+    const ended = R.applyAgentEvent(
+      restored,
+      11,
+      { type: 'SHOW_DISPO', call: endedCall(), preview: null },
+      T0,
+    );
+    expect(ended.ui.dispo?.notes).toBe('gatekeeper: ask for Dana');
+    const confirmed = R.confirmDispo(ended, dispoEntry('call-1'), 'call-1');
+    expect(confirmed.ui.callNotes).toBeNull();
+  });
+});

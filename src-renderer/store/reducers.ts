@@ -14,9 +14,11 @@ import type { AgentEvent } from '../../src-shared/contracts/ws';
 import type { DispositionCode } from '../../src-shared/domain/disposition';
 import { CALL_STATE_RANK } from '../../src-shared/domain/session';
 import { describeError } from '../api/error-text';
-import type { DispoDraft, StoreState, UiError } from './types';
+import type { DispoDraft, DispoReceipt, StoreState, UiError } from './types';
 
 const MAX_DISPOSED_REMEMBERED = 50;
+/** The disposition body's notes limit (DispositionRequestSchema). */
+const NOTES_MAX = 2000;
 
 export function initialState(): StoreState {
   return {
@@ -27,7 +29,7 @@ export function initialState(): StoreState {
     stats: { stats: null },
     connection: { socket: 'idle', apiReachable: true, lastSeq: null, retryAt: null, attempt: 0 },
     outbox: { entries: [] },
-    ui: { dispo: null, error: null, notice: null, busy: null },
+    ui: { dispo: null, callNotes: null, receipt: null, error: null, notice: null, busy: null },
     updater: { state: null, install: 'none', refusal: null },
   };
 }
@@ -50,10 +52,11 @@ function bodyCallId(body: unknown): string | null {
 export function openDispo(s: StoreState, call: CallView): StoreState {
   if (isCallDisposed(s, call.callId)) return s;
   const prev = s.ui.dispo?.callId === call.callId ? s.ui.dispo : null;
+  const typed = s.ui.callNotes?.callId === call.callId ? s.ui.callNotes.text : '';
   const dispo: DispoDraft = {
     callId: call.callId,
     code: prev?.code ?? call.suggestedDisposition,
-    notes: prev?.notes ?? '',
+    notes: prev?.notes ?? typed,
     open: true,
   };
   return { ...s, ui: { ...s.ui, dispo } };
@@ -114,7 +117,11 @@ export function applyNextStep(s: StoreState, step: NextStep): StoreState {
         preview: { lead: step.preview.preview, pending: step.preview, nothing: null },
       };
     case 'idle': {
+      // Paused or stopped: the next lead is picked only at Play, so the card keeps a lead only while its
+      // call is still on screen (live, or ended with the disposition due). A disposed lead never stays as
+      // "next up" (issue 10: a stale card after a disposition while paused).
       const session = s.session.session;
+      const keep = endedOrLive(s);
       return {
         ...s,
         session: session
@@ -123,7 +130,12 @@ export function applyNextStep(s: StoreState, step: NextStep): StoreState {
               phase: step.sessionState === 'STOP' ? 'ended' : 'active',
             }
           : s.session,
-        preview: { ...s.preview, pending: null, nothing: null },
+        call: { ...s.call, call: keep },
+        preview: {
+          lead: keep && s.preview.lead?.lead.rowId === keep.leadRowId ? s.preview.lead : null,
+          pending: null,
+          nothing: null,
+        },
       };
     }
     case 'nothing':
@@ -133,6 +145,13 @@ export function applyNextStep(s: StoreState, step: NextStep): StoreState {
         preview: { lead: null, pending: null, nothing: step.nothing },
       };
   }
+}
+
+/** The call still on screen: live, or ended with its disposition due. */
+function endedOrLive(s: StoreState): CallView | null {
+  const c = s.call.call;
+  if (!c || isCallDisposed(s, c.callId)) return null;
+  return c.state === 'DISPOSED' ? null : c;
 }
 
 /** Keeps an ended call whose disposition is still due (the modal needs it); drops anything else. */
@@ -179,6 +198,21 @@ function statsProgress(v: StatsView): number {
   return v.callsInitiated + v.callsCompleted + v.connects + v.skips;
 }
 
+/** Hang up pressed: the call ends on screen and the modal opens at once; Dialpad's hangup webhook (or the
+ *  server's SHOW_DISPO) confirms it later without losing what the agent picked meanwhile. */
+export function hangUpLocally(s: StoreState, callId: string, now: number): StoreState {
+  const c = s.call.call;
+  if (!c || c.callId !== callId || c.state === 'ENDED' || c.state === 'DISPOSED') return s;
+  const ended: CallView = {
+    ...c,
+    state: 'ENDED',
+    endedAt: now,
+    endReason: 'HANGUP',
+    suggestedDisposition: c.connectedAt !== null ? null : 'NO_ANSWER',
+  };
+  return openDispo({ ...s, call: { ...s.call, call: ended } }, ended);
+}
+
 // ------------------------------------------------------------------------------------------- disposition
 
 export function pickDispo(s: StoreState, code: DispositionCode): StoreState {
@@ -188,7 +222,22 @@ export function pickDispo(s: StoreState, code: DispositionCode): StoreState {
 
 export function setDispoNotes(s: StoreState, notes: string): StoreState {
   const d = s.ui.dispo;
-  return d ? { ...s, ui: { ...s.ui, dispo: { ...d, notes: notes.slice(0, 2000) } } } : s;
+  return d ? setCallNotes(s, d.callId, notes) : s;
+}
+
+/** The notes for a call, typed on the lead card while it runs or in the modal after: one text, sent with
+ *  the disposition (the coordinator appends it to the sheet's Notes cell with a timestamp, docs/domain.md). */
+export function setCallNotes(s: StoreState, callId: string, notes: string): StoreState {
+  const text = notes.slice(0, NOTES_MAX);
+  const d = s.ui.dispo;
+  return {
+    ...s,
+    ui: {
+      ...s.ui,
+      callNotes: { callId, text },
+      dispo: d && d.callId === callId ? { ...d, notes: text } : d,
+    },
+  };
 }
 
 /** Esc: hides the modal; the disposition stays due (a banner offers to reopen it). */
@@ -204,16 +253,31 @@ export function showDispo(s: StoreState): StoreState {
 
 /** Confirm: the disposition goes into the outbox (sent now or when the coordinator is back) and the call is
  *  marked disposed so no replayed SHOW_DISPO reopens the modal. */
-export function confirmDispo(s: StoreState, entry: OutboxEntry, callId: string): StoreState {
+export function confirmDispo(
+  s: StoreState,
+  entry: OutboxEntry,
+  callId: string,
+  receipt: DispoReceipt | null = null,
+): StoreState {
   const disposedCallIds = [callId, ...s.call.disposedCallIds.filter((id) => id !== callId)].slice(
     0,
     MAX_DISPOSED_REMEMBERED,
   );
+  const call = s.call.call?.callId === callId ? s.call.call : null;
+  // The disposed lead leaves the card at once: until the next step arrives the receipt says what was done,
+  // and the card never shows a finished lead as "next up".
+  const lead = call && s.preview.lead?.lead.rowId === call.leadRowId ? null : s.preview.lead;
   return {
     ...s,
-    call: { call: s.call.call?.callId === callId ? null : s.call.call, disposedCallIds },
+    call: { call: call ? null : s.call.call, disposedCallIds },
+    preview: { ...s.preview, lead },
     outbox: { entries: [...s.outbox.entries, entry] },
-    ui: { ...s.ui, dispo: null },
+    ui: {
+      ...s.ui,
+      dispo: null,
+      callNotes: s.ui.callNotes?.callId === callId ? null : s.ui.callNotes,
+      receipt: receipt ?? s.ui.receipt,
+    },
   };
 }
 
@@ -280,13 +344,19 @@ export function toAppSnapshot(s: StoreState, now: number, coordinatorUrl: string
         }
       : null;
   const d = s.ui.dispo;
+  const n = s.ui.callNotes;
   return {
     schemaVersion: 1,
     savedAt: now,
     coordinatorUrl,
     agentEmail: s.auth.agent?.email ?? null,
     session: sessionSnap,
-    pendingDisposition: d ? { callId: d.callId, code: d.code, notes: d.notes } : null,
+    // Notes typed during a call travel as a disposition not yet picked (code null) until the modal opens.
+    pendingDisposition: d
+      ? { callId: d.callId, code: d.code, notes: d.notes }
+      : n && n.text !== ''
+        ? { callId: n.callId, code: null, notes: n.text }
+        : null,
     outbox: s.outbox.entries,
     lastWsSeq: s.connection.lastSeq,
   };
@@ -305,8 +375,14 @@ export function restoreAppSnapshot(s: StoreState, snap: AppSnapshot, now: number
   if (p && next.ui.dispo?.callId === p.callId) {
     next = {
       ...next,
-      ui: { ...next.ui, dispo: { ...next.ui.dispo, code: p.code ?? next.ui.dispo.code, notes: p.notes } },
+      ui: {
+        ...next.ui,
+        dispo: { ...next.ui.dispo, code: p.code ?? next.ui.dispo.code, notes: p.notes },
+        callNotes: { callId: p.callId, text: p.notes },
+      },
     };
+  } else if (p && next.call.call?.callId === p.callId) {
+    next = { ...next, ui: { ...next.ui, callNotes: { callId: p.callId, text: p.notes } } };
   }
   return next;
 }

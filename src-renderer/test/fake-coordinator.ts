@@ -106,6 +106,8 @@ export function fakeCoordinator(): FakeCoordinator {
             next: f.dispositionNext ?? { kind: 'idle', sessionState: f.session.state },
           });
         }
+        case '/call/hangup':
+          return json(200, { callId: (body as { callId: string }).callId, result: 'ending' });
         case '/desktop/install-report':
           return f.installReportStatus === 200
             ? json(200, { recordedAt: T0, policy: { newerMsiDue: f.newerMsiDue } })

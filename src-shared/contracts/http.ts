@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../domain/disposition.js';
 import { SessionStateSchema } from '../domain/session.js';
+import { SemverSchema } from './versions.js';
 import {
   CallViewSchema,
   LeadPreviewSchema,
@@ -77,10 +78,25 @@ export const DispositionResponseSchema = z.object({
 });
 export type DispositionResponse = z.infer<typeof DispositionResponseSchema>;
 
+/** POST /call/hangup: the agent ends her own live call from the app (Dialpad's call actions API). */
+export const HangupRequestSchema = z.object({ callId: z.string().min(1).max(64) }).strict();
+export type HangupRequest = z.infer<typeof HangupRequestSchema>;
+
+export const HangupResponseSchema = z.object({
+  callId: z.string(),
+  /** ending: Dialpad was asked, its hangup webhook ends the call (SHOW_DISPO follows); ended: it already had. */
+  result: z.enum(['ending', 'ended']),
+});
+export type HangupResponse = z.infer<typeof HangupResponseSchema>;
+
 export const HealthSchema = z.object({ status: z.literal('ok') });
 export const ReadySchema = z.object({
   status: z.enum(['ready', 'degraded', 'not_ready']),
+  /** The store this instance really uses: one Redis (REDIS_URL) or a Cluster (REDIS_CLUSTER_NODES). */
+  store: z.enum(['redis', 'redis-cluster']),
   redis: z.enum(['up', 'down']),
+  /** Origins of the Google Sheets and Dialpad APIs it calls (an emulator's in the demo). */
+  upstreams: z.object({ sheets: z.string(), dialpad: z.string() }),
   circuits: z.object({
     sheets: z.enum(['closed', 'open', 'half-open']),
     dialpad: z.enum(['closed', 'open', 'half-open']),
@@ -95,11 +111,7 @@ export type DesktopInstallType = z.infer<typeof DesktopInstallTypeSchema>;
 /** POST /desktop/install-report: the desktop app's version, update channel and install type (best effort). */
 export const DesktopInstallReportSchema = z
   .object({
-    appVersion: z
-      .string()
-      .trim()
-      .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'a semantic version such as 1.4.0')
-      .max(64),
+    appVersion: SemverSchema,
     channel: z.enum(['stable', 'beta']),
     installType: DesktopInstallTypeSchema,
     platform: z.string().trim().min(1).max(32),
@@ -233,6 +245,15 @@ export const HTTP_API = {
     path: '/disposition',
     body: DispositionRequestSchema,
     response: DispositionResponseSchema,
+    auth: true,
+    idempotent: true,
+  }),
+  /** Hangs up the caller's own live call through Dialpad (403 FORBIDDEN for another agent's call). */
+  hangup: route({
+    method: 'POST',
+    path: '/call/hangup',
+    body: HangupRequestSchema,
+    response: HangupResponseSchema,
     auth: true,
     idempotent: true,
   }),

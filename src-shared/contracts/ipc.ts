@@ -72,6 +72,8 @@ export const SHORTCUT_ACTIONS = [
   'toggle-play',
   'stop',
   'show-window',
+  /** Ends the live call through Dialpad (POST /call/hangup); the modal opens at once. */
+  'hang-up',
 ] as const;
 export const ShortcutActionSchema = z.enum(SHORTCUT_ACTIONS);
 export type ShortcutAction = z.infer<typeof ShortcutActionSchema>;

@@ -139,8 +139,11 @@ export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   port = 0,
   host = '127.0.0.1',
+  /** Node refuses request heads over 16 KiB with its own 431; an emulator that answers over-long URLs
+   *  the way the real service does raises it. */
+  maxHeaderSize?: number,
 ): Promise<Listening> {
-  const server = createServer(handler);
+  const server = maxHeaderSize ? createServer({ maxHeaderSize }, handler) : createServer(handler);
   // Keep-alive sockets would otherwise hold close() open until their idle timeout.
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {

@@ -65,6 +65,8 @@ function numericId(id: string): number | string {
 
 export class CallPlayer {
   readonly calls = new Map<number, CallRecord>();
+  /** Each user's live calls, oldest first: initiate_call's busy check is O(1), not a scan of every call. */
+  readonly #liveByUser = new Map<string, Set<CallRecord>>();
   readonly #timers = new Map<number, NodeJS.Timeout>();
   #nextCallId: number;
   readonly #users: Map<string, DialpadUser>;
@@ -90,7 +92,8 @@ export class CallPlayer {
   }
 
   activeCallOf(userId: string): CallRecord | undefined {
-    return [...this.calls.values()].find((c) => c.userId === userId && c.date_ended === null);
+    for (const c of this.#liveByUser.get(userId) ?? []) return c;
+    return undefined;
   }
 
   #dur(ms: number | undefined, base: number): number {
@@ -117,6 +120,9 @@ export class CallPlayer {
       states: [],
     };
     this.calls.set(call.call_id, call);
+    const live = this.#liveByUser.get(user.id);
+    if (live) live.add(call);
+    else this.#liveByUser.set(user.id, new Set([call]));
     const states = OUTCOME_STATES[spec.outcome];
     const answered = states.includes('connected');
     const steps: { state: string; afterMs: number }[] = [];
@@ -162,7 +168,12 @@ export class CallPlayer {
     const now = this.#now();
     if (state === 'ringing') call.date_rang = now;
     if (state === 'connected') call.date_connected = now;
-    if (TERMINAL_STATES.has(state)) call.date_ended = now;
+    if (TERMINAL_STATES.has(state)) {
+      call.date_ended = now;
+      const live = this.#liveByUser.get(call.userId);
+      live?.delete(call);
+      if (live?.size === 0) this.#liveByUser.delete(call.userId);
+    }
     call.state = state;
     call.states.push(state);
     this.#publish(this.toEvent(call, now), call.userId);

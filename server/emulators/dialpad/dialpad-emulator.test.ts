@@ -97,6 +97,7 @@ describe('dialpad emulator', () => {
       webhook: { url: rx.url, secret: SECRET },
       timings: FAST,
       rateLimitPerMin: null,
+      apiKeys: ['key-1', 'k'],
     });
   });
   afterAll(async () => {
@@ -212,16 +213,33 @@ describe('dialpad emulator', () => {
     expect(((await get.json()) as { state: string; call_id: string }).call_id).toBe(String(m3.call_id));
   });
 
-  it('answers errors: 401 without a key, 404 unknown user, 400 bad body', async () => {
+  it('answers errors: 401 without a key or with an unknown one, 404 unknown user, 400 bad body', async () => {
     emu.state.requestLog.clear();
     const callsBefore = emu.state.listCalls().length;
-    expect((await initiate({ phone_number: '+14155550134' }, { auth: null })).status).toBe(401);
+    const missing = await initiate({ phone_number: '+14155550134' }, { auth: null });
+    expect([missing.status, await missing.json()]).toEqual([
+      401,
+      {
+        error: {
+          code: 401,
+          message: 'Login Required',
+          errors: [{ domain: 'global', reason: 'required', message: 'Login Required' }],
+        },
+      },
+    ]);
+    const wrong = await initiate({ phone_number: '+14155550134' }, { auth: 'made-up-key' });
+    expect(wrong.status).toBe(401);
+    expect(
+      ((await wrong.json()) as { error: { errors: { reason: string }[] } }).error.errors[0]?.reason,
+    ).toBe('authError');
+    const wrongQuery = await fetch(`${emu.url}api/v2/call/1?apikey=made-up-key`);
+    expect(wrongQuery.status).toBe(401);
     const unknown = await initiate({ phone_number: '+14155550134' }, { user: '999' });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: number } }).error.code).toBe(404);
     expect((await initiate({ phone_number: '(415) 555-0134' })).status).toBe(400);
     expect((await initiate({ phone_number: '+14155550134', bogus: 1 })).status).toBe(400);
-    expect(emu.state.requestLog.count('initiate_call')).toBe(4);
+    expect(emu.state.requestLog.count('initiate_call')).toBe(5);
     expect(emu.state.listCalls()).toHaveLength(callsBefore);
   });
 
@@ -298,7 +316,12 @@ describe('dialpad emulator', () => {
 describe('dialpad webhooks registered through the API', () => {
   it('POST /webhooks without a secret delivers plain JSON; subscriptions accept webhook_id and endpoint_id and filter by target', async () => {
     const rx = await startReceiver();
-    const emu = await startDialpadEmulator({ users: [USER, USER2], timings: FAST, rateLimitPerMin: null });
+    const emu = await startDialpadEmulator({
+      users: [USER, USER2],
+      timings: FAST,
+      rateLimitPerMin: null,
+      apiKeys: ['k'],
+    });
     try {
       const post = (path: string, body: unknown) =>
         fetch(`${emu.url}api/v2/${path}`, {

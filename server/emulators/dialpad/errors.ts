@@ -2,6 +2,16 @@
 // `{"error":{"code","message","errors":[{"domain","reason","message"}]}}`; the exact shape is not in the
 // OpenAPI spec (api-facts.md marks it [U]), so clients should rely on the HTTP status and `message` only.
 
+/**
+ * 401 messages. ASSUMPTION [U]: Dialpad documents neither; these are the Google Cloud Endpoints texts its
+ * other errors follow ("Login Required" for no key, "Invalid Credentials" for a key it does not know), both
+ * 401 with the standard error body. Clients must rely on the 401 status only.
+ */
+export const UNAUTHENTICATED_MESSAGE = {
+  missing: 'Login Required',
+  unknown: 'Invalid Credentials',
+} as const;
+
 const REASON: Readonly<Record<number, string>> = {
   400: 'badRequest',
   401: 'required',
@@ -35,13 +45,16 @@ export class DialpadApiError extends Error {
   }
 }
 
+const reasonOf = (code: number, msg: string): string =>
+  code === 401 && msg === UNAUTHENTICATED_MESSAGE.unknown ? 'authError' : (REASON[code] ?? 'error');
+
 export function dialpadErrorBody(code: number, message?: string) {
   const msg = message ?? DEFAULT_MESSAGE[code] ?? 'Error';
   return {
     error: {
       code,
       message: msg,
-      errors: [{ domain: 'global', reason: REASON[code] ?? 'error', message: msg }],
+      errors: [{ domain: 'global', reason: reasonOf(code, msg), message: msg }],
     },
   };
 }

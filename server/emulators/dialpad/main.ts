@@ -3,7 +3,8 @@
 // --port / DIALPAD_EMULATOR_PORT (9402), --host / DIALPAD_EMULATOR_HOST, --webhook-url / DIALPAD_WEBHOOK_URL,
 // --webhook-secret / DIALPAD_WEBHOOK_SECRET, --seed / DIALPAD_EMULATOR_SEED (42),
 // --rate-limit / DIALPAD_RATE_LIMIT (5, or "off"), --outcomes / DIALPAD_OUTCOMES ("demo" or a JSON plan),
-// --timings / DIALPAD_TIMINGS (JSON), --users / DIALPAD_USERS (JSON), --faults / DIALPAD_FAULTS (JSON).
+// --timings / DIALPAD_TIMINGS (JSON), --users / DIALPAD_USERS (JSON), --faults / DIALPAD_FAULTS (JSON),
+// --api-key / DIALPAD_API_KEY (the one key accepted; default the coordinator's demo key, demo-dialpad-key).
 import { z } from 'zod';
 import { cliNumber, cliOption, closeOnSignals } from '../common/cli.js';
 import { FaultRuleSchema } from '../common/faults.js';
@@ -58,6 +59,7 @@ const emu = await startDialpadEmulator({
   ...(faults ? { faults } : {}),
   rateLimitPerMin: rateRaw === 'off' ? null : rateRaw ? Number(rateRaw) : 5,
   seed: cliNumber('seed', 'DIALPAD_EMULATOR_SEED', 42),
+  apiKeys: [cliOption('api-key', 'DIALPAD_API_KEY') ?? 'demo-dialpad-key'],
   logger,
 });
 logger.info(

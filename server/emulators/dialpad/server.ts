@@ -1,4 +1,5 @@
-// The Dialpad API v2 emulator: `startDialpadEmulator` serves the API routes (Bearer or ?apikey= auth,
+// The Dialpad API v2 emulator: `startDialpadEmulator` serves the API routes (Bearer or ?apikey= auth with
+// one of the configured keys, else 401 as Dialpad;
 // injected faults, request log) and the /__emulator/ admin API, and plays each initiated call's life as
 // webhooks to every subscribed hook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -7,7 +8,7 @@ import { handleAdminRequest, listen, readBody, sendJson, sleep } from '../common
 import { createEmulatorLogger, type Logger } from '../common/log.js';
 import { createDialpadAdminRouter } from './admin.js';
 import type { CallTimings, DialpadUser } from './calls.js';
-import { DialpadApiError, dialpadErrorBody } from './errors.js';
+import { DialpadApiError, dialpadErrorBody, UNAUTHENTICATED_MESSAGE } from './errors.js';
 import type { OutcomePlan } from './outcomes.js';
 import { createDialpadApiRouter } from './routes.js';
 import { DialpadEmulatorState } from './state.js';
@@ -29,8 +30,8 @@ export interface DialpadEmulatorOptions {
   rejectWhenBusy?: boolean;
   /** Webhook delivery: retries (default 2), jwtTtlSec (default 300; null = no iat/exp), timeoutMs (5000). */
   delivery?: Partial<DeliveryOptions>;
-  /** When set, only these API keys are accepted (default: any non-empty one). */
-  apiKeys?: readonly string[];
+  /** The API keys Dialpad would accept (at least one); any other key, or none, is 401 like Dialpad. */
+  apiKeys: readonly [string, ...string[]];
   /** Seeds call ids, outcome mixes, jitter and probabilistic faults. */
   seed?: number;
   logger?: Logger;
@@ -52,6 +53,7 @@ function apiKeyOf(req: IncomingMessage, url: URL): string | undefined {
 }
 
 export async function startDialpadEmulator(opts: DialpadEmulatorOptions): Promise<DialpadEmulator> {
+  if (opts.apiKeys.length === 0 || opts.apiKeys.some((k) => !k)) throw new Error('apiKeys: at least one key');
   const log = opts.logger ?? createEmulatorLogger('dialpad-emulator');
   const state = new DialpadEmulatorState({
     users: opts.users,
@@ -96,7 +98,8 @@ export async function startDialpadEmulator(opts: DialpadEmulatorOptions): Promis
     try {
       const body = await readBody(req);
       const key = apiKeyOf(req, url);
-      if (!key || (opts.apiKeys && !opts.apiKeys.includes(key))) throw new DialpadApiError(401);
+      if (!key) throw new DialpadApiError(401, UNAUTHENTICATED_MESSAGE.missing);
+      if (!opts.apiKeys.includes(key)) throw new DialpadApiError(401, UNAUTHENTICATED_MESSAGE.unknown);
       const fault = state.apiFaults.decide(route);
       if (fault.latencyMs) await sleep(fault.latencyMs);
       if (fault.hang) {

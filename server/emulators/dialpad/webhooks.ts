@@ -1,8 +1,10 @@
 // Webhooks and call-event subscriptions (POST /api/v2/webhooks, /api/v2/subscriptions/call) and the
 // delivery of call events to them: an HS256 JWT body (Content-Type application/jwt) when the hook has a
-// secret, plain JSON otherwise; in order per call and hook unless a fault says otherwise; retried on
-// network errors and 5xx; every attempt recorded.
-import { SignJWT } from 'jose';
+// secret (signed with node:crypto, sent over keep-alive connections), plain JSON otherwise; in order per
+// call and hook unless a fault says otherwise; retried on network errors and 5xx; every attempt recorded.
+import { createHmac } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../common/log.js';
 import { sleep } from '../common/http.js';
 import { WebhookFaultInjector } from './webhook-faults.js';
@@ -30,12 +32,17 @@ export interface DeliveryRecord {
   url: string;
   callId: number;
   state: string;
+  /** The call's custom_data (how a caller finds its own call's deliveries). */
+  customData: string | null;
   /** 0 for the original send, 1.. for injected duplicates. */
   copy: number;
   attempt: number;
   /** HTTP status, or 0 on a network error; null when the event was dropped by a fault. */
   status: number | null;
   dropped: boolean;
+  /** Epoch ms with sub-ms precision (performance.timeOrigin + performance.now()) just before the POST
+   *  was written; absent for a dropped event. Comparable with the same clock in another local process. */
+  sentAt?: number;
   error?: string;
 }
 
@@ -77,6 +84,9 @@ interface Held {
 export class WebhookHub {
   readonly hooks = new Map<string, Webhook>();
   readonly subscriptions = new Map<string, CallSubscription>();
+  /** Subscriptions by target user id ('' = untargeted): an event looks at its user's and the untargeted
+   *  ones only, so per-user subscriptions of a large team cost nothing per event. */
+  readonly #byTarget = new Map<string, CallSubscription[]>();
   readonly faults: WebhookFaultInjector;
   deliveries: DeliveryRecord[] = [];
   readonly #opts: DeliveryOptions;
@@ -89,6 +99,7 @@ export class WebhookHub {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #inflight = new Set<Promise<void>>();
   #closed = false;
+  readonly #agents = { http: new Agent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
   constructor(rng: Rng, opts: DeliveryOptions, log: Logger) {
     this.faults = new WebhookFaultInjector(rng);
@@ -105,13 +116,16 @@ export class WebhookHub {
   subscribe(s: Omit<CallSubscription, 'id'>): CallSubscription {
     const sub = { ...s, id: String(this.#nextId++) };
     this.subscriptions.set(sub.id, sub);
+    const target = sub.target_id === undefined ? '' : sub.target_id;
+    this.#byTarget.set(target, [...(this.#byTarget.get(target) ?? []), sub]);
     return sub;
   }
 
   /** Hooks that want this event: enabled subscription, state selected (or `all`/none), target matching. */
   #targets(event: { state: string; targetUserId: string }): Webhook[] {
     const out = new Map<string, Webhook>();
-    for (const s of this.subscriptions.values()) {
+    const candidates = [...(this.#byTarget.get('') ?? []), ...(this.#byTarget.get(event.targetUserId) ?? [])];
+    for (const s of candidates) {
       if (!s.enabled) continue;
       if (s.call_states.length && !s.call_states.includes('all') && !s.call_states.includes(event.state))
         continue;
@@ -129,7 +143,14 @@ export class WebhookHub {
     for (const hook of this.#targets({ state: event.state, targetUserId })) {
       const key = `${hook.id}:${event.call_id}`;
       const d = this.faults.decide(event.state);
-      const base = { hookId: hook.id, url: hook.hook_url, callId: event.call_id, state: event.state };
+      const customData = typeof event.custom_data === 'string' ? event.custom_data : null;
+      const base = {
+        hookId: hook.id,
+        url: hook.hook_url,
+        callId: event.call_id,
+        state: event.state,
+        customData,
+      };
       if (d.drop) {
         this.deliveries.push({ ...base, at: Date.now(), copy: 0, attempt: 0, status: null, dropped: true });
         this.#log.info({ callId: event.call_id, state: event.state }, 'fault: webhook dropped');
@@ -144,6 +165,11 @@ export class WebhookHub {
         const tail = (this.#chains.get(key) ?? Promise.resolve()).then(sendAll);
         this.#chains.set(key, tail);
         this.#track(tail);
+        // Forget a finished chain (unless a later event extended it), so the map holds live calls only.
+        const forget = () => {
+          if (this.#chains.get(key) === tail) this.#chains.delete(key);
+        };
+        tail.then(forget, forget);
       };
       // Anything held back for this call goes out right after this event: that is the reordering.
       const held = this.#held.get(key);
@@ -173,12 +199,13 @@ export class WebhookHub {
     event: Record<string, unknown>,
   ): Promise<{ text: string; contentType: string }> {
     if (!hook.secret) return { text: JSON.stringify(event), contentType: 'application/json' };
-    const jwt = new SignJWT(event).setProtectedHeader({ alg: 'HS256', typ: 'JWT' });
+    const claims: Record<string, unknown> = { ...event };
     if (this.#opts.jwtTtlSec !== null) {
       const iat = Math.floor(Date.now() / 1000);
-      jwt.setIssuedAt(iat).setExpirationTime(iat + this.#opts.jwtTtlSec);
+      claims.iat = iat;
+      claims.exp = iat + this.#opts.jwtTtlSec;
     }
-    return { text: await jwt.sign(new TextEncoder().encode(hook.secret)), contentType: 'application/jwt' };
+    return { text: signHs256(claims, hook.secret), contentType: 'application/jwt' };
   }
 
   async #deliver(
@@ -187,18 +214,18 @@ export class WebhookHub {
     base: Omit<DeliveryRecord, 'at' | 'attempt' | 'status' | 'dropped'>,
   ): Promise<void> {
     for (let attempt = 1; attempt <= this.#opts.retries + 1 && !this.#closed; attempt += 1) {
-      const rec: DeliveryRecord = { ...base, at: Date.now(), attempt, status: 0, dropped: false };
+      const rec: DeliveryRecord = {
+        ...base,
+        at: Date.now(),
+        attempt,
+        status: 0,
+        dropped: false,
+        sentAt: performance.timeOrigin + performance.now(),
+      };
       try {
-        const res = await fetch(hook.hook_url, {
-          method: 'POST',
-          headers: { 'content-type': body.contentType, 'user-agent': 'Dialpad-Webhook-Emulator/1.0' },
-          body: body.text,
-          signal: AbortSignal.timeout(this.#opts.timeoutMs),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        rec.status = res.status;
+        rec.status = await postOnce(this.#agents, hook.hook_url, body, this.#opts.timeoutMs);
         this.deliveries.push(rec);
-        if (res.status < 500) return;
+        if (rec.status < 500) return;
       } catch (e) {
         rec.error = e instanceof Error ? e.message : String(e);
         this.deliveries.push(rec);
@@ -236,8 +263,53 @@ export class WebhookHub {
 
   close(): void {
     this.#closed = true;
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#held.clear();
   }
+}
+
+/** A compact HS256 JWT (header {alg:'HS256', typ:'JWT'}) of `claims`: node:crypto's HMAC, synchronous,
+ *  instead of WebCrypto's async sign, which cost the emulator more CPU per webhook than the coordinator. */
+function signHs256(claims: Record<string, unknown>, secret: string): string {
+  const head = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const sig = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+/** One POST of a webhook body over a keep-alive connection; resolves with the status (body drained). */
+function postOnce(
+  keepAlive: { http: Agent; https: HttpsAgent },
+  url: string,
+  body: { text: string; contentType: string },
+  timeoutMs: number,
+): Promise<number> {
+  const u = new URL(url);
+  const tls = u.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    const req = (tls ? httpsRequest : request)(
+      u,
+      {
+        method: 'POST',
+        agent: tls ? keepAlive.https : keepAlive.http,
+        headers: {
+          'content-type': body.contentType,
+          'content-length': Buffer.byteLength(body.text),
+          'user-agent': 'Dialpad-Webhook-Emulator/1.0',
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body.text);
+  });
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { GoogleApiError } from './errors.js';
 import { applyMask, type FieldPath, parseFieldMask } from './field-mask.js';
+import { checkCellText, checkRangeCount, type SheetsLimits } from './limits.js';
 import {
   fromExtendedValue,
   getCell,
@@ -144,7 +145,9 @@ function zodMessage(e: z.ZodError): string {
 export function planBatchUpdate(
   ss: SpreadsheetModel,
   requests: readonly Record<string, unknown>[],
+  limits: SheetsLimits,
 ): CellOp[] {
+  checkRangeCount(requests.length, limits, 'requests');
   const ops: CellOp[] = [];
   requests.forEach((req, i) => {
     const kinds = Object.keys(req);
@@ -213,7 +216,12 @@ export function planBatchUpdate(
       );
     }
   });
+  for (const op of ops) checkCellText(stringValueOf(op.source.userEnteredValue));
   return ops;
+}
+
+function stringValueOf(v: unknown): unknown {
+  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>).stringValue : undefined;
 }
 
 /** Applies validated operations (in request order, so a later request wins). */

@@ -2,7 +2,8 @@
 // Options (argument or environment): --port / SHEETS_EMULATOR_PORT (9401), --host / SHEETS_EMULATOR_HOST,
 // --seed-file / SHEETS_EMULATOR_SEED_FILE (JSON fixture), --persist / SHEETS_EMULATOR_PERSIST_FILE,
 // --demo-seed / SHEETS_EMULATOR_DEMO_SEED (42), --leads / SHEETS_EMULATOR_LEADS (300 per agent),
-// --faults / SHEETS_EMULATOR_FAULTS (JSON array of fault rules). See docs/emulators.md.
+// --faults / SHEETS_EMULATOR_FAULTS (JSON array of fault rules), --tokens / SHEETS_EMULATOR_TOKENS (comma-
+// separated access tokens / API keys accepted; default any). See docs/emulators.md.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { cliNumber, cliOption, closeOnSignals } from '../common/cli.js';
@@ -17,6 +18,10 @@ const logger = createEmulatorLogger('sheets-emulator', process.env.EMULATOR_LOG_
 const seedFile = cliOption('seed-file', 'SHEETS_EMULATOR_SEED_FILE');
 const persistFile = cliOption('persist', 'SHEETS_EMULATOR_PERSIST_FILE');
 const faultsJson = cliOption('faults', 'SHEETS_EMULATOR_FAULTS');
+const tokens = cliOption('tokens', 'SHEETS_EMULATOR_TOKENS')
+  ?.split(',')
+  .map((t) => t.trim())
+  .filter((t) => t !== '');
 
 const seed = seedFile
   ? SheetsFixtureSchema.parse(JSON.parse(readFileSync(seedFile, 'utf8')))
@@ -33,6 +38,7 @@ const emu = await startSheetsEmulator({
   seed,
   ...(persistFile ? { persistFile } : {}),
   ...(faultsJson ? { faults: z.array(FaultRuleSchema).parse(JSON.parse(faultsJson)) } : {}),
+  ...(tokens && tokens.length > 0 ? { acceptTokens: tokens } : {}),
   logger,
 });
 logger.info(

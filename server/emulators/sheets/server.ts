@@ -1,6 +1,7 @@
 // The Google Sheets API v4 emulator: serves `/v4/...` at its root (the googleapis client keeps only the
-// origin of rootUrl), checks for a Bearer token or `key=`, applies injected faults, logs every request,
-// and answers with the real response shapes and error bodies. `startSheetsEmulator` is the entry point.
+// origin of rootUrl), refuses what Google refuses (over-long URLs, oversized bodies, too many ranges:
+// limits.ts; no credentials: 403, a bad token: 401, a bad key: 400), applies injected faults, logs every
+// request, and answers with the real response shapes and error bodies. `startSheetsEmulator` is the entry.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
 import type { FaultRule } from '../common/faults.js';
@@ -17,12 +18,19 @@ import { createEmulatorLogger, type Logger } from '../common/log.js';
 import { createSheetsAdminRouter } from './admin.js';
 import { applyBatchUpdate, BatchUpdateBodySchema, planBatchUpdate } from './batch-update.js';
 import { errorBody, GoogleApiError, quotaExceeded } from './errors.js';
+import { DEFAULT_SHEETS_LIMITS, type SheetsLimits, sendBodyTooLarge, sendUriTooLong } from './limits.js';
 import { parseFieldMask, selectFields } from './field-mask.js';
 import type { SheetsFixture } from './fixture.js';
 import type { SpreadsheetModel } from './model.js';
 import { spreadsheetView } from './spreadsheet-view.js';
 import { SHEETS_FAULT_GROUPS, SheetsEmulatorState, type SheetsOperation } from './state.js';
-import { valuesBatchGet, valuesBatchUpdate, valuesGet, valuesUpdate } from './values-routes.js';
+import {
+  valuesBatchGet,
+  valuesBatchGetByDataFilter,
+  valuesBatchUpdate,
+  valuesGet,
+  valuesUpdate,
+} from './values-routes.js';
 
 export interface SheetsEmulatorOptions {
   /** 0 or absent: a free port. */
@@ -36,7 +44,21 @@ export interface SheetsEmulatorOptions {
   rngSeed?: number;
   /** When set, only these Bearer tokens / API keys are accepted (default: any non-empty one). */
   acceptTokens?: readonly string[];
+  /** Size limits (URL, body, ranges per request); defaults in limits.ts. */
+  limits?: Partial<SheetsLimits>;
+  /** Google's per-minute request quotas, enforced like Google (429 RESOURCE_EXHAUSTED past them, the
+   *  count refilled each minute). Default: not enforced. */
+  quota?: { readsPerMinute?: number; writesPerMinute?: number };
+  /** Called after every successful API write (the load benchmark times cells landing with it). */
+  onWrite?: (write: SheetsWrite) => void;
   logger?: Logger;
+}
+
+/** One applied API write: the operation, its spreadsheet and its raw request body. */
+export interface SheetsWrite {
+  op: SheetsOperation;
+  spreadsheetId: string;
+  body: Buffer;
 }
 
 export interface SheetsEmulator {
@@ -51,12 +73,19 @@ type Handler = (ss: SpreadsheetModel, ctx: Parameters<Parameters<Router['add']>[
 
 const ID = '(?<id>[^/:]+)';
 
-function apiRouter(state: SheetsEmulatorState): Router {
+function apiRouter(
+  state: SheetsEmulatorState,
+  limits: SheetsLimits,
+  onWrite?: (w: SheetsWrite) => void,
+): Router {
   const op = (name: SheetsOperation, handler: Handler) => async (ctx: Parameters<Handler>[1]) => {
     const ss = state.spreadsheet(ctx.params.id ?? '');
     if (!ss) throw new GoogleApiError(404);
     const result = handler(ss, ctx);
-    if (SHEETS_FAULT_GROUPS.write?.includes(name)) state.persist();
+    if (SHEETS_FAULT_GROUPS.write?.includes(name)) {
+      state.persist();
+      onWrite?.({ op: name, spreadsheetId: ss.spreadsheetId, body: ctx.body });
+    }
     const fields = ctx.url.searchParams.get('fields');
     sendJson(ctx.res, 200, fields ? selectFields(result, parseFieldMask(fields)) : result);
   };
@@ -65,13 +94,21 @@ function apiRouter(state: SheetsEmulatorState): Router {
       'GET',
       new RegExp(`^/v4/spreadsheets/${ID}/values:batchGet$`),
       'values.batchGet',
-      op('values.batchGet', valuesBatchGet),
+      op('values.batchGet', (ss, ctx) => valuesBatchGet(ss, ctx, limits)),
+    )
+    .add(
+      'POST',
+      new RegExp(`^/v4/spreadsheets/${ID}/values:batchGetByDataFilter$`),
+      'values.batchGetByDataFilter',
+      op('values.batchGetByDataFilter', (ss, ctx) =>
+        valuesBatchGetByDataFilter(ss, parseJsonBody(ctx.body), limits),
+      ),
     )
     .add(
       'POST',
       new RegExp(`^/v4/spreadsheets/${ID}/values:batchUpdate$`),
       'values.batchUpdate',
-      op('values.batchUpdate', (ss, ctx) => valuesBatchUpdate(ss, parseJsonBody(ctx.body))),
+      op('values.batchUpdate', (ss, ctx) => valuesBatchUpdate(ss, parseJsonBody(ctx.body), limits)),
     )
     .add(
       'GET',
@@ -107,7 +144,7 @@ function apiRouter(state: SheetsEmulatorState): Router {
         if (!parsed.success)
           throw new GoogleApiError(400, `Invalid JSON payload received. ${parsed.error.issues[0]?.message}`);
         const b = parsed.data;
-        applyBatchUpdate(planBatchUpdate(ss, b.requests));
+        applyBatchUpdate(planBatchUpdate(ss, b.requests, limits));
         const out: Record<string, unknown> = {
           spreadsheetId: ss.spreadsheetId,
           replies: b.requests.map(() => ({})),
@@ -123,13 +160,31 @@ function apiRouter(state: SheetsEmulatorState): Router {
     );
 }
 
-function isAuthorized(req: IncomingMessage, url: URL, accept: readonly string[] | undefined): boolean {
+/** Google's answers: no credential at all is 403 PERMISSION_DENIED; an access token it does not know is
+ *  401 UNAUTHENTICATED; an API key it does not know is 400 INVALID_ARGUMENT. */
+function checkCredentials(req: IncomingMessage, url: URL, accept: readonly string[] | undefined): void {
   const header = req.headers.authorization ?? '';
   const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   const key = url.searchParams.get('key') ?? undefined;
-  const token = bearer ?? key;
-  if (!token) return false;
-  return !accept || accept.includes(token);
+  if (bearer) {
+    if (accept && !accept.includes(bearer)) {
+      throw new GoogleApiError(
+        401,
+        'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+      );
+    }
+    return;
+  }
+  if (key) {
+    if (accept && !accept.includes(key)) {
+      throw new GoogleApiError(400, 'API key not valid. Please pass a valid API key.');
+    }
+    return;
+  }
+  throw new GoogleApiError(
+    403,
+    "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+  );
 }
 
 export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Promise<SheetsEmulator> {
@@ -140,7 +195,20 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
     ...(opts.faults ? { faults: opts.faults } : {}),
     ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
   });
-  const api = apiRouter(state);
+  const limits: SheetsLimits = { ...DEFAULT_SHEETS_LIMITS, ...opts.limits };
+  const used = { minute: 0, read: 0, write: 0 };
+  /** Counts one request against the minute's quota; false when it is over (Google answers 429). */
+  const withinQuota = (route: string): boolean => {
+    const isRead = SHEETS_FAULT_GROUPS.read?.includes(route as SheetsOperation) ?? false;
+    const kind = isRead ? 'read' : 'write';
+    const limit = isRead ? opts.quota?.readsPerMinute : opts.quota?.writesPerMinute;
+    if (limit === undefined) return true;
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== used.minute) Object.assign(used, { minute, read: 0, write: 0 });
+    used[kind] += 1;
+    return used[kind] <= limit;
+  };
+  const api = apiRouter(state, limits, opts.onWrite);
   const admin = createSheetsAdminRouter(state);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -149,6 +217,29 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
     const method = req.method ?? 'GET';
     const rawPath = url.pathname;
     if (await handleAdminRequest(admin, req, res, method, url)) return;
+    // The front end refuses these before the API sees them (HTML pages, no API error body).
+    if (Buffer.byteLength(req.url ?? '') > limits.maxUrlBytes) {
+      state.requestLog.record({
+        at,
+        route: 'uri-too-long',
+        method,
+        path: rawPath,
+        status: 414,
+        faulted: false,
+      });
+      return sendUriTooLong(res);
+    }
+    if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) {
+      state.requestLog.record({
+        at,
+        route: 'body-too-large',
+        method,
+        path: rawPath,
+        status: 413,
+        faulted: false,
+      });
+      return sendBodyTooLarge(res);
+    }
     const m = api.match(method, rawPath);
     if (!m || m === 'method-not-allowed') {
       return sendJson(res, 404, errorBody(404, `Method not found: ${method} ${rawPath}`));
@@ -157,8 +248,18 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
     let status = 200;
     let faulted = false;
     try {
-      const body = await readBody(req);
-      if (!isAuthorized(req, url, opts.acceptTokens)) throw new GoogleApiError(401);
+      let body: Buffer;
+      try {
+        body = await readBody(req, limits.maxBodyBytes);
+      } catch {
+        status = 413;
+        return sendBodyTooLarge(res);
+      }
+      checkCredentials(req, url, opts.acceptTokens);
+      if (!withinQuota(route)) {
+        const isRead = SHEETS_FAULT_GROUPS.read?.includes(route as SheetsOperation) ?? false;
+        throw quotaExceeded(isRead ? 'Read' : 'Write');
+      }
       const fault = state.faults.decide(route);
       if (fault.latencyMs) await sleep(fault.latencyMs);
       if (fault.hang) {
@@ -205,6 +306,8 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
     },
     opts.port ?? 0,
     opts.host ?? '127.0.0.1',
+    // Room for URLs past maxUrlBytes, so they get Google's 414 rather than Node's 431.
+    Math.max(16 * 1024, limits.maxUrlBytes * 4),
   );
   log.info({ url: server.url }, 'sheets emulator listening');
   return {

@@ -150,10 +150,10 @@ describe('sheets emulator through the real googleapis client', () => {
     });
   });
 
-  it('rejects requests without a token or key with 401 UNAUTHENTICATED; accepts key=', async () => {
+  it('answers a request without credentials like Google (403 PERMISSION_DENIED); accepts key=', async () => {
     const anon = await fetch(`${emu.url}v4/spreadsheets/${SS}/values/A1`);
-    expect(anon.status).toBe(401);
-    expect(((await anon.json()) as { error: { status: string } }).error.status).toBe('UNAUTHENTICATED');
+    expect(anon.status).toBe(403);
+    expect(((await anon.json()) as { error: { status: string } }).error.status).toBe('PERMISSION_DENIED');
     const withKey = sheetsClient({ version: 'v4', auth: 'API_KEY', rootUrl: emu.url });
     const res = await withKey.spreadsheets.values.get({ spreadsheetId: SS, range: 'Router!A1' });
     expect(res.data.values).toEqual([['AgentEmail']]);

@@ -24,6 +24,7 @@ import {
 export const SHEETS_OPERATIONS = [
   'values.get',
   'values.batchGet',
+  'values.batchGetByDataFilter',
   'values.update',
   'values.batchUpdate',
   'spreadsheets.get',
@@ -32,9 +33,15 @@ export const SHEETS_OPERATIONS = [
 export type SheetsOperation = (typeof SHEETS_OPERATIONS)[number];
 
 export const SHEETS_FAULT_GROUPS: Readonly<Record<string, readonly SheetsOperation[]>> = {
-  read: ['values.get', 'values.batchGet', 'spreadsheets.get'],
+  read: ['values.get', 'values.batchGet', 'values.batchGetByDataFilter', 'spreadsheets.get'],
   write: ['values.update', 'values.batchUpdate', 'spreadsheets.batchUpdate'],
-  values: ['values.get', 'values.batchGet', 'values.update', 'values.batchUpdate'],
+  values: [
+    'values.get',
+    'values.batchGet',
+    'values.batchGetByDataFilter',
+    'values.update',
+    'values.batchUpdate',
+  ],
   batchUpdate: ['values.batchUpdate', 'spreadsheets.batchUpdate'],
 };
 

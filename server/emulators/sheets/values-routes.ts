@@ -1,9 +1,18 @@
-// values.get, values.batchGet, values.update and values.batchUpdate: query and body parsed with zod into
-// the API's own 400s, atomic batches (all ranges validated before any cell changes).
+// values.get, values.batchGet, values.batchGetByDataFilter (a1Range filters), values.update and
+// values.batchUpdate: query and body parsed with zod into the API's own 400s, atomic batches (all ranges
+// validated before any cell changes), size limits as limits.ts describes them.
 import { z } from 'zod';
 import type { RequestContext } from '../common/http.js';
 import { GoogleApiError } from './errors.js';
-import { applyWrite, type MajorDimension, planWrite, readValues, resolveRange } from './grid.js';
+import {
+  applyWrite,
+  type MajorDimension,
+  planWrite,
+  type Resolved,
+  readValues,
+  resolveRange,
+} from './grid.js';
+import { checkCellText, checkRangeCount, type SheetsLimits } from './limits.js';
 import type { RenderOption, SpreadsheetModel } from './model.js';
 
 const DimensionSchema = z
@@ -69,12 +78,69 @@ export function valuesGet(ss: SpreadsheetModel, ctx: RequestContext): unknown {
   return readValues(resolveRange(ss, ctx.params.range ?? ''), dim, render);
 }
 
-export function valuesBatchGet(ss: SpreadsheetModel, ctx: RequestContext): unknown {
+export function valuesBatchGet(ss: SpreadsheetModel, ctx: RequestContext, limits: SheetsLimits): unknown {
   const { dim, render } = readOptions(ctx.url);
   const ranges = ctx.url.searchParams.getAll('ranges');
+  checkRangeCount(ranges.length, limits, 'ranges');
   return {
     spreadsheetId: ss.spreadsheetId,
     valueRanges: ranges.map((r) => readValues(resolveRange(ss, r), dim, render)),
+  };
+}
+
+const GridRangeSchema = z
+  .object({
+    sheetId: z.number().int().min(0).default(0),
+    startRowIndex: z.number().int().min(0).optional(),
+    endRowIndex: z.number().int().min(0).optional(),
+    startColumnIndex: z.number().int().min(0).optional(),
+    endColumnIndex: z.number().int().min(0).optional(),
+  })
+  .strict();
+const DataFilterSchema = z.union([
+  z.object({ a1Range: z.string() }).strict(),
+  z.object({ gridRange: GridRangeSchema }).strict(),
+]);
+
+/** A GridRange (sheet by id: no title needed) resolved like an A1 range; 400 for an unknown sheet id. */
+function resolveGridRange(ss: SpreadsheetModel, g: z.output<typeof GridRangeSchema>): Resolved {
+  const sheet = ss.sheets.find((s) => s.sheetId === g.sheetId);
+  if (!sheet) throw new GoogleApiError(400, `Invalid dataFilter.gridRange: No grid with id: ${g.sheetId}`);
+  const bounds = {
+    startRow: g.startRowIndex ?? 0,
+    endRow: Math.min(g.endRowIndex ?? sheet.rowCount, sheet.rowCount),
+    startCol: g.startColumnIndex ?? 0,
+    endCol: Math.min(g.endColumnIndex ?? sheet.columnCount, sheet.columnCount),
+  };
+  return { sheet, a1: { sheetTitle: sheet.title, ...bounds }, bounds };
+}
+const BatchGetByDataFilterSchema = z.object({
+  dataFilters: z.array(DataFilterSchema).default([]),
+  majorDimension: DimensionSchema.optional(),
+  valueRenderOption: RenderSchema.optional(),
+  dateTimeRenderOption: z.string().optional(),
+});
+
+/** The POST form of batchGet (no URL length to outgrow). `a1Range` and `gridRange` filters are emulated. */
+export function valuesBatchGetByDataFilter(
+  ss: SpreadsheetModel,
+  body: unknown,
+  limits: SheetsLimits,
+): unknown {
+  const b = parseBody(BatchGetByDataFilterSchema, body);
+  checkRangeCount(b.dataFilters.length, limits, 'data filters');
+  const dim = b.majorDimension ?? 'ROWS';
+  const render = b.valueRenderOption ?? 'FORMATTED_VALUE';
+  return {
+    spreadsheetId: ss.spreadsheetId,
+    valueRanges: b.dataFilters.map((f) => ({
+      valueRange: readValues(
+        'a1Range' in f ? resolveRange(ss, f.a1Range) : resolveGridRange(ss, f.gridRange),
+        dim,
+        render,
+      ),
+      dataFilters: [f],
+    })),
   };
 }
 
@@ -90,9 +156,11 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return r.data;
 }
 
-export function valuesBatchUpdate(ss: SpreadsheetModel, body: unknown): unknown {
+export function valuesBatchUpdate(ss: SpreadsheetModel, body: unknown, limits: SheetsLimits): unknown {
   const b = parseBody(BatchUpdateValuesSchema, body);
   if (!b.valueInputOption) throw new GoogleApiError(400, "'valueInputOption' is required but not specified");
+  checkRangeCount(b.data.length, limits, 'data ranges');
+  for (const d of b.data) for (const row of d.values ?? []) for (const v of row) checkCellText(v);
   const plans = b.data.map((d) => planWrite(ss, d.range, d.values ?? [], d.majorDimension ?? 'ROWS'));
   for (const p of plans) applyWrite(p, b.valueInputOption);
   const responses = plans.map((p, i) => {
@@ -134,6 +202,7 @@ export function valuesUpdate(ss: SpreadsheetModel, ctx: RequestContext, body: un
   );
   if (!option) throw new GoogleApiError(400, "'valueInputOption' is required but not specified");
   const b = parseBody(ValueRangeInputSchema, body);
+  for (const row of b.values ?? []) for (const v of row) checkCellText(v);
   const range = ctx.params.range ?? '';
   const plan = planWrite(ss, range, b.values ?? [], b.majorDimension ?? 'ROWS');
   applyWrite(plan, option);

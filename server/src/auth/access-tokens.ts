@@ -1,4 +1,6 @@
 // Coordinator-signed access JWTs (jose, HS256): short expiry, `iss` and `aud` checked, `sub` = agent email.
+// A token issued (`iat`) or not valid before (`nbf`) more than CLOCK_SKEW_SECONDS in the future is refused, as
+// is one without `iat`: a clock that ran ahead or a forged token cannot buy extra lifetime.
 // Verification maps every failure to an ApiError the client can act on: TOKEN_EXPIRED (refresh),
 // BAD_SIGNATURE / UNAUTHENTICATED (log in again).
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -13,7 +15,10 @@ export interface AccessTokenSettings {
   ttlSeconds: number;
 }
 
-const ClaimsSchema = z.object({ sub: z.string().email(), typ: z.literal('access') });
+const ClaimsSchema = z.object({ sub: z.string().email(), typ: z.literal('access'), iat: z.number() });
+
+/** How far ahead of ours a signer's clock may be (seconds): `iat` and `nbf` beyond it are refused. */
+export const CLOCK_SKEW_SECONDS = 60;
 
 export class AccessTokens {
   readonly #key: Uint8Array;
@@ -45,10 +50,13 @@ export class AccessTokens {
         issuer: this.#s.issuer,
         audience: this.#s.audience,
         currentDate: new Date(now),
-        requiredClaims: ['exp', 'sub'],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        requiredClaims: ['exp', 'sub', 'iat'],
       });
       const claims = ClaimsSchema.safeParse(payload);
       if (!claims.success) throw new ApiError('UNAUTHENTICATED', 'access token has unexpected claims');
+      if (claims.data.iat > now / 1000 + CLOCK_SKEW_SECONDS)
+        throw new ApiError('UNAUTHENTICATED', 'access token rejected: issued in the future');
       return { email: claims.data.sub };
     } catch (e) {
       throw mapJoseError(e, 'access token');

@@ -1,5 +1,6 @@
 // Login, refresh, logout and request authentication. Only agents Active in the router sheet get tokens, both
-// at login and at every refresh (so deactivating an agent locks them out within one access-token lifetime).
+// at login and at every refresh, and every authenticated request is checked against the router as last read
+// (AgentAccess), so deactivating an agent locks them out within one router refresh.
 // Refresh reads the router BEFORE spending the token: a Sheets outage fails the refresh but leaves the token
 // usable, so the client's retry is not mistaken for reuse (which would revoke the family and log the agent out).
 // Production login exchanges an OIDC ID token; demo login (only when config enables it) takes a seeded
@@ -9,6 +10,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { AuthConfigSchema, LoginRequestSchema, TokenPair } from '../../../src-shared/contracts/http.js';
 import type { AgentPrincipal, RouterEntry, SheetsGateway } from '../ports.js';
 import type { AccessTokens } from './access-tokens.js';
+import type { AgentAccess } from './agent-access.js';
 import type { OidcVerifier } from './oidc.js';
 import { hashSecret, newRefreshToken, parseRefreshToken, type RefreshTokenStore } from './refresh-tokens.js';
 import { openSuccessor, sealSuccessor } from './successor-seal.js';
@@ -20,6 +22,8 @@ export interface AuthServiceDeps {
   router: Pick<SheetsGateway, 'findRouterEntry' | 'listRouterEntries'>;
   oidc: OidcVerifier | null;
   demoMode: boolean;
+  /** The router as last read: a removed or inactive agent's access token is refused (403) on every route. */
+  access?: AgentAccess;
 }
 
 export class AuthService {
@@ -54,18 +58,22 @@ export class AuthService {
     const parts = parseRefreshToken(refreshToken);
     if (!parts) throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid');
     const ttlMs = this.d.refreshTtlSeconds * 1000;
+    const presented = { ...parts, hash: hashSecret(parts.secret) };
     let entry: RouterEntry;
     try {
       entry = await this.activeEntry(parts.email);
     } catch (e) {
       // Only a definite "not Active / not listed" ends the family; Sheets unavailable just fails this attempt.
-      if (e instanceof ApiError && e.status === 403)
-        await this.d.refreshStore.revokeFamily(parts.email, parts.familyId, now, ttlMs);
+      // A made-up token (nothing stored under it) revokes nothing and learns nothing about the router.
+      if (e instanceof ApiError && e.status === 403) {
+        if (!(await this.d.refreshStore.revokeFamily(presented, now, ttlMs)))
+          throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid or revoked');
+      }
       throw e;
     }
     const next = await this.pairFor(entry, parts.familyId, now);
     const r = await this.d.refreshStore.rotate(
-      { ...parts, hash: hashSecret(parts.secret) },
+      presented,
       { ...next.record, sealed: sealSuccessor(next.pair, parts) },
       now,
       ttlMs,
@@ -87,18 +95,21 @@ export class AuthService {
     }
   }
 
-  /** Revokes the token's whole family. Unknown tokens are ignored (logout always succeeds). */
+  /** Revokes the token's whole family. Unknown tokens change nothing (logout always succeeds). */
   async logout(refreshToken: string, now: number): Promise<void> {
     const parts = parseRefreshToken(refreshToken);
     if (!parts) return;
-    await this.d.refreshStore.revokeFamily(parts.email, parts.familyId, now, this.d.refreshTtlSeconds * 1000);
+    const presented = { ...parts, hash: hashSecret(parts.secret) };
+    await this.d.refreshStore.revokeFamily(presented, now, this.d.refreshTtlSeconds * 1000);
   }
 
   /** `Authorization: Bearer <jwt>` → the principal, or 401. */
   async authenticate(authorization: string | undefined, now: number): Promise<AgentPrincipal> {
     const m = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization) : null;
     if (!m?.[1]) throw new ApiError('UNAUTHENTICATED', 'missing bearer token');
-    return this.d.tokens.verify(m[1], now);
+    const principal = await this.d.tokens.verify(m[1], now);
+    this.d.access?.check(principal.email);
+    return principal;
   }
 
   private async activeEntry(email: string): Promise<RouterEntry> {

@@ -4,8 +4,8 @@
 // the whole family, except within a short grace window right after its rotation while its successor is still
 // unused: then the same successor pair is handed back (a client whose response was lost retries safely).
 // The family a token belongs to is the one stored on its record, never the one the client wrote in the token
-// text. Logout revokes the family. Two twins: Redis (one Lua script per check-and-set, keys under the agent's
-// hash tag) and memory (the one-process demo); both pass server/test/api/refresh-tokens.test.ts.
+// text. Logout revokes the family; only a genuine token can revoke (a made-up one writes nothing). On Redis: one Lua
+// script per check-and-set, keys under the agent's hash tag (server/test/api/refresh-tokens.test.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { keys } from '../redis/keys.js';
 import { defineScript, type RedisClient, runScript } from '../events/redis-script.js';
@@ -61,7 +61,12 @@ export interface RefreshTokenStore {
    * family revoked ('reused').
    */
   rotate(t: PresentedToken, next: SuccessorToken, now: number, familyTtlMs: number): Promise<RotateResult>;
-  revokeFamily(email: string, familyId: string, now: number, ttlMs: number): Promise<void>;
+  /**
+   * Revokes the presented token's family, only if the token is genuine (its record exists, unexpired, with
+   * this hash and this family): a made-up token changes nothing and so cannot grow storage. Returns whether
+   * the token was genuine.
+   */
+  revokeFamily(t: PresentedToken, now: number, ttlMs: number): Promise<boolean>;
 }
 
 const id = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -137,6 +142,22 @@ return {'ok'}
 `,
 );
 
+/**
+ * KEYS[1] presented token record (HASH hash,state,exp,family)  KEYS[2] family revoked marker
+ * ARGV[1] presented hash  ARGV[2] presented family  ARGV[3] now (ms)  ARGV[4] family marker TTL (ms)
+ * Returns 1 (genuine: family revoked) or 0 (unknown, wrong secret or family, expired: nothing written).
+ */
+const REVOKE = defineScript(
+  'refresh-revoke-1',
+  `
+local rec = redis.call('HMGET', KEYS[1], 'hash', 'exp', 'family')
+if not rec[1] or rec[1] ~= ARGV[1] or rec[3] ~= ARGV[2] then return 0 end
+if tonumber(rec[2]) <= tonumber(ARGV[3]) then return 0 end
+redis.call('SET', KEYS[2], 'revoked', 'PX', ARGV[4])
+return 1
+`,
+);
+
 export class RedisRefreshTokenStore implements RefreshTokenStore {
   readonly #graceMs: number;
   constructor(
@@ -186,73 +207,13 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
     return { status: r[0] as 'ok' | 'invalid' | 'expired' | 'reused' | 'revoked' };
   }
 
-  async revokeFamily(email: string, familyId: string, _now: number, ttlMs: number) {
-    await this.redis.set(familyKey(email, familyId), 'revoked', 'PX', ttlMs);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------- memory
-
-interface MemoryRecord {
-  hash: string;
-  used: boolean;
-  exp: number;
-  family: string;
-}
-
-export class MemoryRefreshTokenStore implements RefreshTokenStore {
-  readonly #tokens = new Map<string, MemoryRecord>();
-  readonly #revoked = new Map<string, number>();
-  readonly #rotated = new Map<string, { from: string; until: number; sealed: string }>();
-  readonly #graceMs: number;
-
-  constructor(o: RefreshTokenStoreOptions = {}) {
-    this.#graceMs = o.reuseGraceMs ?? DEFAULT_REUSE_GRACE_MS;
-  }
-
-  async create(t: { email: string; familyId: string; tokenId: string; hash: string; expiresAt: number }) {
-    this.#tokens.set(keys.refreshToken(t.email, t.tokenId), {
-      hash: t.hash,
-      used: false,
-      exp: t.expiresAt,
-      family: t.familyId,
-    });
-  }
-
-  async rotate(
-    t: PresentedToken,
-    next: SuccessorToken,
-    now: number,
-    familyTtlMs: number,
-  ): Promise<RotateResult> {
-    const k = keys.refreshToken(t.email, t.tokenId);
-    const rec = this.#tokens.get(k);
-    if (!rec || rec.hash !== t.hash || rec.family !== t.familyId) return { status: 'invalid' };
-    const fk = familyKey(t.email, t.familyId);
-    const rk = rotatedKey(t.email, t.familyId);
-    const revokedUntil = this.#revoked.get(fk);
-    if (revokedUntil !== undefined && revokedUntil > now) return { status: 'revoked' };
-    if (rec.exp <= now) {
-      this.#tokens.delete(k);
-      return { status: 'expired' };
-    }
-    if (rec.used) {
-      const last = this.#rotated.get(rk);
-      if (last && last.from === t.tokenId && last.until > now)
-        return { status: 'replayed', sealed: last.sealed };
-      this.#revoked.set(fk, now + familyTtlMs);
-      this.#rotated.delete(rk);
-      return { status: 'reused' };
-    }
-    rec.used = true;
-    await this.create({ ...next, email: t.email, familyId: t.familyId });
-    if (this.#graceMs > 0) {
-      this.#rotated.set(rk, { from: t.tokenId, until: now + this.#graceMs, sealed: next.sealed });
-    } else this.#rotated.delete(rk);
-    return { status: 'ok' };
-  }
-
-  async revokeFamily(email: string, familyId: string, now: number, ttlMs: number) {
-    this.#revoked.set(familyKey(email, familyId), now + ttlMs);
+  async revokeFamily(t: PresentedToken, now: number, ttlMs: number): Promise<boolean> {
+    const r = await runScript(
+      this.redis,
+      REVOKE,
+      [keys.refreshToken(t.email, t.tokenId), familyKey(t.email, t.familyId)],
+      [t.hash, t.familyId, now, ttlMs],
+    );
+    return r === 1;
   }
 }

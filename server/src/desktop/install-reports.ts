@@ -1,6 +1,6 @@
 // The desktop apps' install reports (POST /desktop/install-report): the latest one per agent, so IT can see
 // which versions, channels and install types are out there (/metrics) and an MSI install can be told a newer
-// MSI is due. Redis twin (one hash shared by every instance) and memory twin (the one-process demo).
+// MSI is due. One Redis hash shared by every instance.
 import { z } from 'zod';
 import { type DesktopInstallReport, DesktopInstallReportSchema } from '../../../src-shared/contracts/http.js';
 import type { RedisClient } from '../events/redis-script.js';
@@ -54,23 +54,5 @@ export class RedisInstallReportStore implements InstallReportStore {
   async all(): Promise<StoredInstallReport[]> {
     const h = await this.redis.hgetall(keys.desktopInstalls());
     return Object.entries(h).flatMap(([email, json]) => decode(email, json) ?? []);
-  }
-}
-
-export class MemoryInstallReportStore implements InstallReportStore {
-  readonly #reports = new Map<string, StoredInstallReport>();
-
-  async save(agentEmail: string, report: DesktopInstallReport, now: number): Promise<void> {
-    const email = agentEmail.toLowerCase();
-    this.#reports.set(email, { agentEmail: email, report: structuredClone(report), receivedAt: now });
-  }
-
-  async latest(agentEmail: string): Promise<StoredInstallReport | null> {
-    const r = this.#reports.get(agentEmail.toLowerCase());
-    return r ? structuredClone(r) : null;
-  }
-
-  async all(): Promise<StoredInstallReport[]> {
-    return [...this.#reports.values()].map((r) => structuredClone(r));
   }
 }

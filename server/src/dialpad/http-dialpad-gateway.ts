@@ -1,4 +1,5 @@
-// Dialpad REST client for what the coordinator calls: POST /api/v2/users/{id}/initiate_call, with
+// Dialpad REST client for what the coordinator calls: POST /api/v2/users/{id}/initiate_call and
+// PUT /api/v2/call/{id}/actions/hangup, with
 // `Authorization: Bearer <key>`, a configurable base URL (production https://dialpad.com, the emulator in
 // dev and tests), a per-request timeout and the Dialpad circuit breaker.
 //
@@ -146,7 +147,35 @@ export class HttpDialpadGateway implements DialpadGateway {
     }
   }
 
-  #toApiError(err: unknown): ApiError {
+  /** Ends a live call through Dialpad's call actions API (api-facts.md A: no body, 200 with an empty
+   *  object, 1200/min). Dialpad then sends the call's hangup event, which ends the call here as any other
+   *  ending webhook does. Safe to repeat; never retried here (the agent's own retry carries the key).
+   *  Assumption [U]: Dialpad's answer for a call that already ended is not documented; it maps to
+   *  DIALPAD_REJECTED like any 4xx and the caller re-reads the call. */
+  async hangUp(dialpadCallId: string): Promise<void> {
+    const url = `${this.#baseUrl}/api/v2/call/${encodeURIComponent(dialpadCallId)}/actions/hangup`;
+    try {
+      await this.breaker.execute(async () => {
+        const res = await fetch(url, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${this.#apiKey}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        });
+        const text = await res.text();
+        if (!res.ok) {
+          throw new DialpadHttpError(
+            res.status,
+            upstreamMessageOf(text),
+            parseRetryAfterMs(res.headers.get('retry-after'), Date.now()),
+          );
+        }
+      });
+    } catch (err) {
+      throw this.#toApiError(err, 'hang up');
+    }
+  }
+
+  #toApiError(err: unknown, action: 'call' | 'hang up' = 'call'): ApiError {
     if (err instanceof ApiError) return err;
     if (isBreakerOpenError(err)) {
       return new ApiError(
@@ -157,14 +186,18 @@ export class HttpDialpadGateway implements DialpadGateway {
     if (isTimeout(err)) {
       return new ApiError(
         'UPSTREAM_TIMEOUT',
-        `Dialpad did not answer within ${this.#timeoutMs} ms; the call may have started: check the Dialpad app before dialing again`,
+        action === 'call'
+          ? `Dialpad did not answer within ${this.#timeoutMs} ms; the call may have started: check the Dialpad app before dialing again`
+          : `Dialpad did not answer within ${this.#timeoutMs} ms; the call may still be live: hang up in the Dialpad app`,
       );
     }
     if (err instanceof DialpadHttpError) {
       if (err.status === 429) {
         return new ApiError(
           'RATE_LIMITED',
-          'Dialpad rate limit reached (5 calls per minute per user); wait and retry',
+          action === 'call'
+            ? 'Dialpad rate limit reached (5 calls per minute per user); wait and retry'
+            : 'Dialpad rate limit reached; wait a moment and hang up again',
           {
             retryAfterMs: err.retryAfterMs,
           },
@@ -177,7 +210,8 @@ export class HttpDialpadGateway implements DialpadGateway {
         );
       }
       const why = err.upstreamMessage === '' ? '' : `: ${err.upstreamMessage}`;
-      return new ApiError('DIALPAD_REJECTED', `Dialpad refused the call (HTTP ${err.status})${why}`, {
+      const what = action === 'call' ? 'the call' : 'to hang up';
+      return new ApiError('DIALPAD_REJECTED', `Dialpad refused ${what} (HTTP ${err.status})${why}`, {
         status: err.status,
       });
     }

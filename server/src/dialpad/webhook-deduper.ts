@@ -28,24 +28,3 @@ export class RedisWebhookDeduper implements WebhookDeduper {
     await this.redis.del(keys.event(eventId));
   }
 }
-
-export class MemoryWebhookDeduper implements WebhookDeduper {
-  readonly #seen = new Map<string, number>();
-  constructor(private readonly ttlMs: number = DEFAULT_EVENT_TTL_MS) {}
-
-  async firstSeen(eventId: string, now: number): Promise<boolean> {
-    const until = this.#seen.get(eventId);
-    if (until !== undefined && until > now) return false;
-    this.#seen.set(eventId, now + this.ttlMs);
-    if (this.#seen.size > 10_000) this.#sweep(now);
-    return true;
-  }
-
-  async release(eventId: string): Promise<void> {
-    this.#seen.delete(eventId);
-  }
-
-  #sweep(now: number): void {
-    for (const [id, until] of this.#seen) if (until <= now) this.#seen.delete(id);
-  }
-}

@@ -7,7 +7,7 @@ import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts
 import type { AgentEventBus } from '../ports.js';
 import { duplicateClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
-import { isTruncated } from './memory-bus.js';
+import { isTruncated } from './replay.js';
 import { defineScript, type RedisClient, runScript } from './redis-script.js';
 
 type Delivered = { seq: number; at: number; event: AgentEvent };

@@ -1,10 +1,10 @@
-// Per-request context: the correlation id (accepted from X-Request-Id when sane, else generated, echoed
-// back), the request's child logger bound to it, and the authenticated principal once auth ran. Kept in
+// Per-request context: the correlation id (accepted from X-Request-Id when sane and free of anything the log
+// masker would hide, such as a phone number, else generated; echoed back), the request's child logger bound to it, and the authenticated principal once auth ran. Kept in
 // res.locals so nothing needs Express type augmentation.
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { REQUEST_ID_HEADER } from '../../../src-shared/contracts/http.js';
-import type { Logger } from '../logger.js';
+import { type Logger, maskLogText } from '../logger.js';
 import type { AgentPrincipal } from '../ports.js';
 
 export interface RequestContext {
@@ -17,10 +17,15 @@ export interface RequestContext {
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** 1–128 of `A-Za-z0-9._:-`, and logged as is: an id the masker would change (a phone number) is not taken. */
+export function isSafeRequestId(id: string): boolean {
+  return SANE_ID.test(id) && maskLogText(id) === id;
+}
+
 export function requestContext(root: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const offered = req.get(REQUEST_ID_HEADER);
-    const requestId = offered && SANE_ID.test(offered) ? offered : randomUUID();
+    const requestId = offered && isSafeRequestId(offered) ? offered : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const ctx: RequestContext = {
       requestId,

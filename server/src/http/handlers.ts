@@ -75,6 +75,7 @@ export function buildHandlers(d: HandlerDeps): Handlers {
       });
       return r;
     },
+    hangup: ({ principal, body, now }) => service.hangUp(who(principal), body.callId, now),
     stats: ({ principal, now }) => service.stats(who(principal), now),
     healthz: async () => ({ status: 'ok' as const }),
     readyz: async ({ setStatus }) => {

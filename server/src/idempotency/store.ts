@@ -1,7 +1,7 @@
 // Idempotency records: one per (agent, Idempotency-Key). A request first `begin`s (taking a pending marker
 // with its body hash), then `complete`s with the response to replay for 60 s, or `release`s when its
-// outcome must not be replayed (5xx, a transient conflict). Twins: Redis (Lua, keys.idem under the agent's
-// hash tag, shared by every instance) and memory; both pass server/test/api/idempotency-store.test.ts.
+// outcome must not be replayed (5xx, a transient conflict). On Redis (Lua, keys.idem under the agent's hash
+// tag, shared by every instance); server/test/api/idempotency-store.test.ts.
 import { keys } from '../redis/keys.js';
 import { defineScript, type RedisClient, runScript } from '../events/redis-script.js';
 
@@ -127,66 +127,5 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async release(email: string, key: string, owner: string) {
     await runScript(this.redis, RELEASE, [keys.idem(email, key)], [owner]);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------- memory
-
-interface MemRecord {
-  hash: string;
-  owner: string;
-  expiresAt: number;
-  response: StoredResponse | null;
-}
-
-export class MemoryIdempotencyStore implements IdempotencyStore {
-  readonly #records = new Map<string, MemRecord>();
-
-  #live(k: string, now: number): MemRecord | undefined {
-    const r = this.#records.get(k);
-    if (r && r.expiresAt <= now) {
-      this.#records.delete(k);
-      return undefined;
-    }
-    return r;
-  }
-
-  async begin(
-    email: string,
-    key: string,
-    bodyHash: string,
-    owner: string,
-    now: number,
-    pendingTtlMs: number,
-  ) {
-    const k = keys.idem(email, key);
-    const r = this.#live(k, now);
-    if (!r) {
-      this.#records.set(k, { hash: bodyHash, owner, expiresAt: now + pendingTtlMs, response: null });
-      return { kind: 'started' } as const;
-    }
-    if (r.hash !== bodyHash) return { kind: 'mismatch' } as const;
-    if (r.response) return { kind: 'done', response: r.response } as const;
-    return { kind: 'pending' } as const;
-  }
-
-  async complete(
-    email: string,
-    key: string,
-    owner: string,
-    response: StoredResponse,
-    now: number,
-    ttlMs: number,
-  ) {
-    const r = this.#records.get(keys.idem(email, key));
-    if (!r || r.owner !== owner) return;
-    r.response = response;
-    r.expiresAt = now + ttlMs;
-  }
-
-  async release(email: string, key: string, owner: string) {
-    const k = keys.idem(email, key);
-    const r = this.#records.get(k);
-    if (r && r.owner === owner && !r.response) this.#records.delete(k);
   }
 }

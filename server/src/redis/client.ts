@@ -1,4 +1,4 @@
-// The Redis connection every Redis twin is written against: a single ioredis `Redis` or an ioredis
+// The Redis connection every Redis adapter is written against: a single ioredis `Redis` or an ioredis
 // `Cluster` (REDIS_CLUSTER_NODES). Both speak the same commands, defineCommand/EVALSHA and pub/sub; the few
 // differences are handled here: duplicate() (a subscriber connection) has different overloads, and SCAN
 // walks one node, so on a Cluster every master is scanned. Multi-key commands, MULTI/pipelines and Lua

@@ -1,6 +1,6 @@
 // The one table that turns a Lua script's negative return code into a named failure and an ApiError code
 // (BullMQ's error-code.ts + finished-errors.ts). Codes are unique across every script in ./scripts, so a
-// code means the same thing wherever it comes from; the in-memory store reports the very same failures.
+// code means the same thing wherever it comes from.
 import { ApiError, type ErrorCode } from '../../../src-shared/contracts/errors.js';
 
 export const SCRIPT_FAILURES = {

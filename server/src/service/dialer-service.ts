@@ -13,6 +13,7 @@ import type { SessionRecord } from '../store/types.js';
 import { chainAfter, dispose, onDialpadEvent, RouterCache, sweepTimeouts } from './call-events.js';
 import { type DialerServiceDeps, ServiceContext } from './context.js';
 import { currentStep, dialPreview, pickAndDial, proceed, skipPreview } from './dialing.js';
+import { hangUp } from './hangup.js';
 import { withSessionLock } from './session-lock.js';
 import { statsOf } from './stats.js';
 import type { TabCache } from './tab-cache.js';
@@ -190,6 +191,8 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
 
     dispose: (principal, input, now) => dispose(ctx, agentOf(principal), input, now),
 
+    hangUp: (principal, callId, now) => hangUp(ctx, agentOf(principal), callId, now),
+
     async stats(principal, now): Promise<StatsResponse> {
       const agent = agentOf(principal);
       const s = await ctx.store.activeSessionOf(agent.email);
@@ -197,7 +200,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       return statsOf(ctx, s, agent.email, tab, now);
     },
 
-    onDialpadEvent: (event, now) => onDialpadEvent(ctx, router, event, now),
+    onDialpadEvent: (event, now, claim = async () => true) => onDialpadEvent(ctx, router, event, now, claim),
     sweepTimeouts: (now) => sweepTimeouts(ctx, now),
     refreshTabs: (now) => refresher.refresh(now),
     close: () => ctx.close(),

@@ -298,6 +298,7 @@ async function dialLead(
   });
   if (!r.ok) return r;
   tab.applyWrite(marked.lead, r.version, true);
+  ctx.noteCall(call);
 
   try {
     await ctx.dialpad.initiateCall({

@@ -1,6 +1,5 @@
-// The dialer state Store: records and the transitions the DialerService performs on them. Two
-// implementations pass one contract suite (server/test/store): RedisStore (Lua scripts, multi-instance,
-// AOF-durable) and MemoryStore (the one-process demo without Redis). Pure decisions (which lead, what a
+// The dialer state Store: records and the transitions the DialerService performs on them, implemented once
+// by RedisStore (Lua scripts, multi-instance, AOF-durable; contract suite in server/test/store). Pure decisions (which lead, what a
 // disposition writes) are computed by the caller with src-shared; the Store only checks preconditions
 // (lock owner, lead version, claim, call state) and writes the result atomically.
 import type { CallEndReason } from '../../../src-shared/contracts/views.js';
@@ -159,11 +158,14 @@ export interface RevertDialInput {
 export interface AdvanceCallInput {
   tag: string;
   callId: string;
+  /** The call's row and session (immutable, known from the dial): the claim and stats keys. */
+  rowId: string;
+  sessionId: string;
   state: CallState;
   /** Fields set together with the state (only when the state moves forward). */
-  fields: Partial<
-    Pick<CallRecord, 'ringingAt' | 'connectedAt' | 'endedAt' | 'endReason' | 'suggested' | 'dialpadCallId'>
-  >;
+  fields: Partial<Pick<CallRecord, 'ringingAt' | 'connectedAt' | 'endedAt' | 'endReason' | 'dialpadCallId'>>;
+  /** On ENDED: the suggested disposition, chosen by whether the call was ever connected. */
+  suggest?: { connected: DispositionCode | null; notConnected: DispositionCode | null };
   /** On ENDED the lead claim is extended so the agent has time to choose a disposition. */
   claimLeaseMs: number;
   /** On reaching CONNECTED the timeout moves to connectedAt + this (and the claim to that + claimLeaseMs),
@@ -178,7 +180,6 @@ export interface DisposeInput {
   sessionId: string;
   code: DispositionCode;
   success: boolean;
-  talkMs: number;
   lead: LeadWrite;
   /** Number added to the do-not-call set in the same step (DO_NOT_CALL), else null. */
   doNotCall: string | null;

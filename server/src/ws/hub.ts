@@ -38,6 +38,8 @@ export interface WsHub {
   connectionCount(): number;
   /** Closes every socket with 1001 and stops accepting upgrades. */
   close(): Promise<void>;
+  /** Closes (4401) the authenticated sockets of every agent `refuse` names; returns how many. */
+  closeAgentsWhere(refuse: (email: string) => boolean, reason: string): number;
 }
 
 interface Conn {
@@ -186,6 +188,16 @@ export function attachWsHub(server: Server, d: WsHubDeps): WsHub {
 
   return {
     connectionCount: () => [...conns].filter((c) => c.email).length,
+    closeAgentsWhere(refuse, reason) {
+      let n = 0;
+      for (const c of conns) {
+        if (!c.email || !refuse(c.email)) continue;
+        log.info({ agent: c.email, reason }, 'closing the socket of an agent who lost access');
+        c.ws.close(WS_CLOSE.AUTH_FAILED, reason);
+        n += 1;
+      }
+      return n;
+    },
     async close() {
       closing = true;
       clearInterval(heartbeat);

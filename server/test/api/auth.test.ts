@@ -1,5 +1,6 @@
 // Auth end to end over HTTP: OIDC login against a local JWKS endpoint serving a locally generated key, the
-// router gate (Active agents only), access-token checks (none, expired, wrong signature, wrong audience),
+// router gate (Active agents only), access-token checks (none, expired, wrong signature, wrong audience,
+// iat/nbf in the future beyond the 60 s skew, no iat),
 // rotating refresh tokens with reuse detection and a retry grace window, logout, demo mode only when enabled,
 // the admin CLI, and refresh under router (Sheets) failures: the token is not spent, so the retry works.
 import { once } from 'node:events';
@@ -9,13 +10,12 @@ import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorBodySchema } from '../../../src-shared/contracts/errors.js';
-import { AuthConfigSchema, TokenPairSchema } from '../../../src-shared/contracts/http.js';
+import { AuthConfigSchema, HTTP_API, TokenPairSchema } from '../../../src-shared/contracts/http.js';
 import { AccessTokens } from '../../src/auth/access-tokens.js';
 import { AuthService } from '../../src/auth/auth-service.js';
 import { OidcVerifier } from '../../src/auth/oidc.js';
 import {
   DEFAULT_REUSE_GRACE_MS,
-  MemoryRefreshTokenStore,
   RedisRefreshTokenStore,
   type RefreshTokenStore,
 } from '../../src/auth/refresh-tokens.js';
@@ -162,6 +162,46 @@ describe('access tokens on the API', () => {
     expect((await call(url, { token: good.token })).status).toBe(200);
   });
 
+  it('refuses on every route a token issued or valid from more than 60 s ahead, or without iat; allows 60 s of skew', async () => {
+    const key = new TextEncoder().encode(JWT.secret);
+    const nowS = Math.floor(Date.now() / 1000);
+    const raw = (claims: { iat?: number; nbf?: number }, alg = 'HS256') => {
+      const jwt = new SignJWT({ typ: 'access', ...claims })
+        .setProtectedHeader({ alg })
+        .setSubject('ann@example.com')
+        .setIssuer(JWT.issuer)
+        .setAudience(JWT.audience)
+        .setExpirationTime(nowS + 7200);
+      return jwt.sign(key);
+    };
+    const refused = [
+      await other({})
+        .sign('ann@example.com', Date.now() + 3_600_000)
+        .then((t) => t.token),
+      await raw({ iat: nowS + 90 }),
+      await raw({ iat: nowS, nbf: nowS + 90 }),
+      await raw({}),
+    ];
+    const routes = Object.values(HTTP_API).filter((r) => r.auth);
+    expect(routes.map((r) => r.path)).toContain('/ws/ticket');
+    for (const route of routes) {
+      for (const token of refused) {
+        const r = await call(`${h.url}${route.path}`, {
+          method: route.method,
+          token,
+          key: 'future-iat-key',
+          ...(route.method === 'POST' ? { body: {} } : {}),
+        });
+        expect([route.path, r.status, errCode(r.body)]).toEqual([route.path, 401, 'UNAUTHENTICATED']);
+      }
+    }
+    const withinSkew = await raw({ iat: nowS + 30, nbf: nowS + 30 });
+    expect((await call(`${h.url}/stats`, { token: withinSkew })).status).toBe(200);
+    expect((await call(`${h.url}/ws/ticket`, { method: 'POST', token: withinSkew, body: {} })).status).toBe(
+      200,
+    );
+  });
+
   it('the admin CLI mints a token the API accepts', async () => {
     const env = { JWT_SECRET: JWT.secret, JWT_ISSUER: JWT.issuer, JWT_AUDIENCE: JWT.audience };
     const t = await mintToken(['Bob@Example.com', '--ttl', '120'], env, Date.now());
@@ -197,12 +237,12 @@ describe('refresh tokens', () => {
   });
 });
 
-// Refresh at the service with a router (Sheets) that can fail on demand, on both store twins, with `now` passed
+// Refresh at the service with a router (Sheets) that can fail on demand, on the Redis store, with `now` passed
 // in so the grace window is crossed without waiting.
-describe.each([
-  ['memory', () => new MemoryRefreshTokenStore()],
-  ['redis', () => new RedisRefreshTokenStore(redisClient)],
-] as [string, () => RefreshTokenStore][])('refresh under router failures (%s)', (_n, makeStore) => {
+describe.each([['redis', () => new RedisRefreshTokenStore(redisClient)]] as [
+  string,
+  () => RefreshTokenStore,
+][])('refresh under router failures (%s)', (_n, makeStore) => {
   const GRACE = DEFAULT_REUSE_GRACE_MS;
   const setup = () => {
     const state = { sheetsDown: false, active: true };

@@ -86,6 +86,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     seed: 7,
     rateLimitPerMin: null,
+    apiKeys: ['crash-test-dialpad-key'],
     logger: createEmulatorLogger('dialpad-emulator', 'silent'),
     users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
     webhook: { url: `http://127.0.0.1:${port}/events/dialpad`, secret: WEBHOOK_SECRET },

@@ -9,8 +9,12 @@ import { loadConfig } from '../../src/config.js';
 import { newerMsiDue } from '../../src/desktop/msi-policy.js';
 import { call, type Harness, startHarness } from './support/harness.js';
 
-/** Demo mode runs only against a local Sheets emulator. */
-const DEMO_ENV = { DEMO_MODE: '1', SHEETS_ROOT_URL: 'http://127.0.0.1:9401/' };
+/** Demo mode runs only against a local Sheets emulator, on Redis (the URL is only parsed here). */
+const DEMO_ENV = {
+  DEMO_MODE: '1',
+  SHEETS_ROOT_URL: 'http://127.0.0.1:9401/',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
 
 const PATH = HTTP_API.desktopInstallReport.path;
 const report = (over: Record<string, unknown> = {}) => ({
@@ -107,6 +111,11 @@ describe('the MSI policy', () => {
     expect(newerMsiDue({ installType: 'msi', appVersion: '1.3.9' }, '1.4.0')).toBe('1.4.0');
     expect(newerMsiDue({ installType: 'msi', appVersion: '1.10.0' }, '1.9.0')).toBeNull();
     expect(newerMsiDue({ installType: 'msi', appVersion: '1.4.0-beta.1' }, '1.4.0')).toBe('1.4.0');
+    expect(newerMsiDue({ installType: 'msi', appVersion: '1.4.0-beta.9' }, '1.4.0-beta.10')).toBe(
+      '1.4.0-beta.10',
+    );
+    expect(newerMsiDue({ installType: 'msi', appVersion: '1.0.0-rc-1' }, '1.0.0-rc-2')).toBe('1.0.0-rc-2');
+    expect(newerMsiDue({ installType: 'msi', appVersion: '1.0.0-rc-2' }, '1.0.0-rc-1')).toBeNull();
     expect(newerMsiDue({ installType: 'msi', appVersion: '1.4.0' }, null)).toBeNull();
     expect(newerMsiDue({ installType: 'nsis', appVersion: '1.0.0' }, '1.4.0')).toBeNull();
   });

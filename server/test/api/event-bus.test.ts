@@ -1,11 +1,10 @@
-// One contract suite for both AgentEventBus twins (Redis on a real redis-server, memory): per-agent seq,
+// The AgentEventBus contract on a real redis-server: per-agent seq,
 // ordered replay, truncation reported when retention trimmed the gap, live delivery, and for Redis, delivery
 // to a subscriber on another connection (another coordinator instance).
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
-import { MemoryAgentEventBus } from '../../src/events/memory-bus.js';
 import { RedisAgentEventBus } from '../../src/events/redis-bus.js';
 import type { AgentEventBus } from '../../src/ports.js';
 
@@ -38,10 +37,7 @@ const redisBus = (maxLen = 1000) => {
   return b;
 };
 
-const twins: [string, (maxLen?: number) => AgentEventBus][] = [
-  ['memory', (maxLen) => new MemoryAgentEventBus(maxLen)],
-  ['redis', (maxLen) => redisBus(maxLen)],
-];
+const twins: [string, (maxLen?: number) => AgentEventBus][] = [['redis', (maxLen) => redisBus(maxLen)]];
 
 describe.each(twins)('AgentEventBus contract (%s)', (_name, make) => {
   const agent = () => `agent${++n}@example.com`;

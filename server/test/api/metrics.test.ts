@@ -1,4 +1,4 @@
-// /metrics against the whole coordinator (embedded store, both emulators): the seed's metrics are all
+// /metrics against the whole coordinator (its own throw-away Redis, both emulators): the seed's metrics are all
 // served, and the Sheets write-behind flusher's metrics move when it writes (cells, patches, queue depth)
 // and when Google fails (failures by kind). Counters are compared before/after (the background flusher may
 // run at any time), never against timing.
@@ -86,7 +86,7 @@ describe('/metrics', () => {
 
     // Google answers 503: the failure is counted by kind, the patch stays queued
     const failed0 = value(m1, 'dialer_sheets_flush_failures_total', 'kind="unavailable"');
-    stack.sheets.state.addFault({ route: 'values.batchUpdate', status: 503 });
+    stack.sheets.state.addFault({ route: 'spreadsheets.batchUpdate', status: 503 });
     try {
       await ana.ok('sessionState', { state: 'PAUSE' });
       await hangUp(ana, callId(d1.next));

@@ -1,4 +1,4 @@
-// One contract suite for both refresh-token twins: one-time use, reuse of a used token revokes its family,
+// The refresh-token store's contract on a real redis-server: one-time use, reuse of a used token revokes its family,
 // a token whose family part was edited is refused (before and after its real family is revoked), the grace
 // window that hands a just-rotated token's unused successor back, expiry, family revocation (logout), and
 // records hashed at rest (Redis holds no usable secret).
@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import {
   hashSecret,
-  MemoryRefreshTokenStore,
   newRefreshToken,
   parseRefreshToken,
   type PresentedToken,
@@ -54,9 +53,7 @@ async function rotate(s: RefreshTokenStore, t: Issued, now: number, sealed = 'se
 }
 
 describe.each([
-  ['memory', () => new MemoryRefreshTokenStore({ reuseGraceMs: GRACE })],
   ['redis', () => new RedisRefreshTokenStore(client, { reuseGraceMs: GRACE })],
-  ['memory, no grace', () => new MemoryRefreshTokenStore({ reuseGraceMs: 0 })],
   ['redis, no grace', () => new RedisRefreshTokenStore(client, { reuseGraceMs: 0 })],
 ] as [string, () => RefreshTokenStore][])('refresh tokens (%s)', (name, make) => {
   const graced = !name.includes('no grace');
@@ -121,8 +118,19 @@ describe.each([
     const s = make();
     const now = Date.now();
     const t = await issue(s, now);
-    await s.revokeFamily(t.key.email, t.key.familyId, now, TTL);
+    expect(await s.revokeFamily(t.key, now, TTL)).toBe(true);
     expect((await rotate(s, t, now)).r).toEqual({ status: 'revoked' });
+  });
+
+  it('a made-up, wrong-secret or other-family token revokes nothing', async () => {
+    const s = make();
+    const now = Date.now();
+    const t = await issue(s, now);
+    expect(await s.revokeFamily(mint(now).key, now, TTL)).toBe(false);
+    expect(await s.revokeFamily({ ...t.key, hash: hashSecret('guess') }, now, TTL)).toBe(false);
+    expect(await s.revokeFamily({ ...t.key, familyId: 'otherFamily' }, now, TTL)).toBe(false);
+    expect(await s.revokeFamily(t.key, now + TTL + 1, TTL)).toBe(false);
+    expect((await rotate(s, t, now)).r).toEqual({ status: 'ok' });
   });
 });
 

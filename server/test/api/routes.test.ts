@@ -33,6 +33,15 @@ describe('correlation id', () => {
     const b = await call(`${h.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces\u00e9' } });
     expect(b.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('replaces an X-Request-Id that holds a phone number, and never logs the number', async () => {
+    for (const id of ['3125550112', '+13125550112', 'req-312-555-0112']) {
+      const r = await call(`${h.url}/stats`, { token, headers: { 'x-request-id': id } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(JSON.stringify(logLines)).not.toContain('5550112');
+  });
 });
 
 describe('validation', () => {

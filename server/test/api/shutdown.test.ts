@@ -1,4 +1,4 @@
-// Graceful shutdown of a whole instance (embedded store, both emulators): a request in flight when stop()
+// Graceful shutdown of a whole instance (its own throw-away Redis, both emulators): a request in flight when stop()
 // begins still gets its full answer (here a PLAY whose Dialpad call is slow), sockets are closed with 1001,
 // and the instance accepts nothing afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import { type AgentEvent, WS_CLOSE, WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
-import { MemoryAgentEventBus } from '../../src/events/memory-bus.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { connectAgent, openSocket, ticketFor } from './support/ws-client.js';
 
@@ -97,16 +96,17 @@ describe('messages', () => {
 
 describe('gaps and heartbeats', () => {
   it('says RESYNC_REQUIRED when retention trimmed the gap', async () => {
-    const small = await startHarness({ bus: new MemoryAgentEventBus(3) });
+    // Redis trims a stream approximately (MAXLEN ~): 200 events with a retention of 3 drop the early ones.
+    const small = await startHarness({ busMaxLen: 3 });
     try {
       const t = (await small.login(ANN)).accessToken;
-      for (let i = 1; i <= 10; i++) await small.bus.publish(ANN, ev(i), Date.now());
+      for (let i = 1; i <= 200; i++) await small.bus.publish(ANN, ev(i), Date.now());
       const s = await connectAgent(small.url, small.wsUrl, t, 2);
       await s.waitFor((m) => m.type === 'RESYNC_REQUIRED', 'RESYNC_REQUIRED');
-      expect(s.messages.find((m) => m.type === 'RESYNC_REQUIRED')).toMatchObject({ serverSeq: 10 });
-      await small.bus.publish(ANN, ev(11), Date.now());
-      await s.waitFor((m) => m.type === 'EVENT' && m.seq === 11, 'live after resync');
-      expect(s.seqs()).toEqual([11]);
+      expect(s.messages.find((m) => m.type === 'RESYNC_REQUIRED')).toMatchObject({ serverSeq: 200 });
+      await small.bus.publish(ANN, ev(201), Date.now());
+      await s.waitFor((m) => m.type === 'EVENT' && m.seq === 201, 'live after resync');
+      expect(s.seqs()).toEqual([201]);
       await s.close();
     } finally {
       await small.close();

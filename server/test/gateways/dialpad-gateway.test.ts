@@ -100,6 +100,29 @@ describe('HttpDialpadGateway', () => {
     expect(em.state.requestLog.count('initiate_call')).toBe(1);
   });
 
+  it('hangs up a live call through the call actions API; an unknown call is DIALPAD_REJECTED', async () => {
+    const em = await start();
+    const g = new HttpDialpadGateway({ baseUrl: em.url, apiKey: KEY });
+    await call(g);
+    const live = em.state.findCallByCustomData('c-1');
+    expect(live?.date_ended).toBeNull();
+    await g.hangUp(String(live?.call_id));
+    expect(em.state.getCall(live?.call_id ?? 0)?.state).toBe('hangup');
+    expect(em.state.requestLog.count('call.hangup', { ok: true })).toBe(1);
+    const e = await apiError(g.hangUp('999999'));
+    expect(e.code).toBe('DIALPAD_REJECTED');
+    expect(e.message).toMatch(/refused to hang up \(HTTP 404\)/);
+  });
+
+  it('a hangup that times out says the call may still be live', async () => {
+    const em = await start();
+    em.state.apiFaults.add({ route: 'call.hangup', hang: true });
+    const g = new HttpDialpadGateway({ baseUrl: em.url, apiKey: KEY, timeoutMs: 300 });
+    const e = await apiError(g.hangUp('1'));
+    expect(e.code).toBe('UPSTREAM_TIMEOUT');
+    expect(e.message).toMatch(/hang up in the Dialpad app/);
+  });
+
   it('a connection refused is DIALPAD_UNAVAILABLE', async () => {
     const em = await start();
     const url = em.url;

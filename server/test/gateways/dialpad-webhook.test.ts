@@ -1,5 +1,5 @@
 // Webhook intake pieces: the JWT verifier (every body shape Dialpad or n8n sends; valid, invalid, missing,
-// expired, alg none, wrong algorithm), the state mapping, the event id, and the dedupe (Redis and memory).
+// expired, alg none, wrong algorithm), the state mapping, the event id, and the dedupe (on Redis).
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +8,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import { type DialpadCallEvent, DialpadCallEventSchema } from '../../../src-shared/contracts/dialpad.js';
 import { endReasonOf, eventIdOf, mapDialpadState } from '../../src/dialpad/call-state.js';
 import { JwtWebhookVerifier } from '../../src/dialpad/webhook-verifier.js';
-import {
-  MemoryWebhookDeduper,
-  RedisWebhookDeduper,
-  type WebhookDeduper,
-} from '../../src/dialpad/webhook-deduper.js';
+import { RedisWebhookDeduper, type WebhookDeduper } from '../../src/dialpad/webhook-deduper.js';
 
 const SECRET = 'whsec-test-secret';
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -187,5 +183,4 @@ function deduperContract(name: string, make: () => WebhookDeduper) {
     });
   });
 }
-deduperContract('memory', () => new MemoryWebhookDeduper());
 deduperContract('redis', () => new RedisWebhookDeduper(redis));

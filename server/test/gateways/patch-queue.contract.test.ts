@@ -1,6 +1,6 @@
-// One contract for every PatchQueue (ports.ts) implementation: the Redis streams queue and its in-memory
-// twin behave the same for everything the flusher and the coordinator rely on. Redis-only extras (durability
-// across a redis-server crash, the enqueue include used from another script) follow the contract.
+// The PatchQueue (ports.ts) contract on the Redis streams queue, on one redis-server and on a Cluster:
+// everything the flusher and the coordinator rely on, then durability across a redis-server crash and the
+// enqueue include used from another script.
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,6 @@ import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
 import type { DurablePatchQueue } from '../../src/queue/durable-patch-queue.js';
-import { MemoryPatchQueue } from '../../src/queue/memory-patch-queue.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
 import { loadScripts, SCRIPTS_DIR } from '../../src/redis/scripts.js';
@@ -158,8 +157,6 @@ function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>
   });
 }
 
-patchQueueContract('memory', async () => new MemoryPatchQueue());
-
 let server: RedisServerHandle;
 let cluster: RedisClusterHandle;
 const clients: (Redis | Cluster)[] = [];
@@ -180,7 +177,7 @@ afterAll(async () => {
 patchQueueContract('redis', async () => {
   const redis = connect();
   await redis.flushall();
-  return new RedisPatchQueue(redis, { gcIdleMs: 0 });
+  return new RedisPatchQueue(redis);
 });
 
 // REDIS_CLUSTER_NODES: the same queue on a three-master Cluster (each tab's stream lives in its tag's slot).
@@ -188,7 +185,7 @@ patchQueueContract('redis cluster', async () => {
   await cluster.flushAll();
   const redis = cluster.client();
   clients.push(redis);
-  return new RedisPatchQueue(redis, { gcIdleMs: 0 });
+  return new RedisPatchQueue(redis);
 });
 
 describe('RedisPatchQueue specifics', () => {

@@ -1,10 +1,9 @@
-// One contract for both QuotaBudget implementations (fixed one-minute windows), plus the property that
+// The QuotaBudget contract on Redis (fixed one-minute windows), plus the property that
 // matters in production: two coordinator instances draw from ONE Redis budget.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
 import type { QuotaBudget } from '../../src/ports.js';
-import { MemoryQuotaBudget } from '../../src/queue/memory-quota-budget.js';
 import { DEFAULT_SHEETS_QUOTA, type QuotaConfig } from '../../src/queue/quota-limits.js';
 import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
 
@@ -48,8 +47,6 @@ function quotaContract(name: string, make: (config?: QuotaConfig) => Promise<Quo
     });
   });
 }
-
-quotaContract('memory', async (config) => new MemoryQuotaBudget(config));
 
 let server: RedisServerHandle;
 const clients: Redis[] = [];

@@ -157,32 +157,6 @@ describe('DialerService: the agent cycle', () => {
   });
 });
 
-describe('DialerService on the embedded store (the one-process demo)', () => {
-  it('runs the same cycle with MemoryStore: webhook → SHOW_DISPO → disposition → chained call → sheet', async () => {
-    const mem = world.makeMemoryService();
-    world.webhookTarget = mem.service;
-    const now = Date.now();
-    await mem.service.startSession(BOB, now);
-    const first = callOf((await mem.service.setSessionState(BOB, 'PLAY', now)).next);
-    await eventually(async () => {
-      const { events } = await mem.events.readSince(BOB.email, 0);
-      return events.some((e) => e.event.type === 'SHOW_DISPO' && e.event.call.callId === first.call.callId);
-    }, 'SHOW_DISPO on the embedded bus');
-    const res = await mem.service.dispose(
-      BOB,
-      { callId: first.call.callId, code: 'VM_SAME_NAME' },
-      Date.now(),
-    );
-    expect(res.next.kind).toBe('call');
-    await mem.flush();
-    expect(world.cell(first.preview.lead.rowNumber, AGENT_COL.lastOutcome)).toBe('VM_SAME_NAME');
-    world.webhookTarget = null;
-    if (res.next.kind === 'call')
-      await mem.service.dispose(BOB, { callId: res.next.call.callId, code: 'WRONG' }, now);
-    await mem.service.setSessionState(BOB, 'STOP', now);
-  });
-});
-
 describe('DialerService: Dialpad failures', () => {
   it('reverts IN_PROGRESS and releases the claim when Dialpad refuses; the lead is dialed once it recovers', async () => {
     const { service, store } = world.makeService();

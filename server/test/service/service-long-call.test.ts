@@ -1,6 +1,5 @@
 // A real conversation outlives the ringing deadline: once CONNECTED, the no-webhook sweep waits for the
 // campaign's connected limit, so a 16-minute call is not ended into the modal mid-conversation.
-// Both store twins (Redis and the one-process memory store) behave the same.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import type { CallView } from '../../../src-shared/contracts/views.js';
@@ -27,7 +26,6 @@ const connected = (call: CallView, at: number): DialpadCallEvent => ({
 const rules = testRules({ callTimeoutSeconds: 900, connectedTimeoutSeconds: 4 * 3600 });
 const twins: [string, () => { service: DialerServiceRuntime; store: Store }][] = [
   ['redis', () => world.makeService({ rules })],
-  ['memory', () => world.makeMemoryService({ rules })],
 ];
 
 describe.each(twins)('a long connected call (%s store)', (_name, make) => {

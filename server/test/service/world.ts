@@ -16,19 +16,17 @@ import { eventIdOf } from '../../src/dialpad/call-state.js';
 import { HttpDialpadGateway } from '../../src/dialpad/http-dialpad-gateway.js';
 import { RedisWebhookDeduper } from '../../src/dialpad/webhook-deduper.js';
 import { JwtWebhookVerifier } from '../../src/dialpad/webhook-verifier.js';
-import { MemoryAgentEventBus } from '../../src/events/memory-bus.js';
 import { RedisAgentEventBus } from '../../src/events/redis-bus.js';
 import type { DialerService } from '../../src/ports.js';
-import { MemoryPatchQueue } from '../../src/queue/memory-patch-queue.js';
-import { MemoryQuotaBudget } from '../../src/queue/memory-quota-budget.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
 import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import { createSheetsClient, type SheetsClient, staticTokenAuth } from '../../src/sheets/client.js';
 import { GoogleSheetsGateway } from '../../src/sheets/google-sheets-gateway.js';
 import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
+import { RedisTabSnapshots } from '../../src/sheets/tab-snapshots.js';
 import type { DispositionNotWritten } from '../../src/service/context.js';
 import { createDialerService, type DialerServiceRuntime } from '../../src/service/index.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 
 export const ROUTER_ID = 'router-sheet';
@@ -83,6 +81,8 @@ export interface World {
     rules?: CampaignRules;
     redis?: Redis;
     tabRefreshMs?: number;
+    /** Keep each tab's last read in Redis (production does), so a cold instance answers from it. */
+    tabSnapshots?: boolean;
     /** The Dialpad client's per-request timeout (default the gateway's own). */
     dialpadTimeoutMs?: number;
     onDispositionNotWritten?: (why: DispositionNotWritten) => void;
@@ -90,13 +90,6 @@ export interface World {
     service: DialerServiceRuntime;
     store: RedisStore;
     events: RedisAgentEventBus;
-  };
-  /** The one-process demo's wiring: MemoryStore + MemoryPatchQueue + MemoryAgentEventBus. */
-  makeMemoryService(opts?: { rules?: CampaignRules }): {
-    service: DialerServiceRuntime;
-    store: MemoryStore;
-    events: MemoryAgentEventBus;
-    flush(): Promise<void>;
   };
   flush(): Promise<void>;
   cell(row: number, col: number): string;
@@ -167,8 +160,10 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
       try {
         const event = await verifier.verify(Buffer.concat(chunks), req.headers['content-type'], Date.now());
         const target = world.webhookTarget;
-        if (target && (await deduper.firstSeen(eventIdOf(event), Date.now())))
-          await target.onDialpadEvent(event, Date.now());
+        if (target)
+          await target.onDialpadEvent(event, Date.now(), () =>
+            deduper.firstSeen(eventIdOf(event), Date.now()),
+          );
         res.writeHead(200).end();
       } catch {
         res.writeHead(500).end();
@@ -192,10 +187,16 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
     logger: silent,
   });
 
+  // The world's gateways and flusher share one Redis budget; roomy so a test file never waits on it.
+  const roomyQuota = () =>
+    new RedisQuotaBudget(main, {
+      'sheets-read': { perUserPerMinute: 10_000, perProjectPerMinute: 10_000 },
+      'sheets-write': { perUserPerMinute: 10_000, perProjectPerMinute: 10_000 },
+    });
   const flusher = new SheetsFlusher({
     client: sheetsClient,
     queue: new RedisPatchQueue(main),
-    quota: new MemoryQuotaBudget(),
+    quota: roomyQuota(),
     breaker: createSheetsBreaker({ threshold: 50 }),
     logger: silent,
     backoff: { baseMs: 5, capMs: 50 },
@@ -206,7 +207,7 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
     new GoogleSheetsGateway({
       client: sheetsClient,
       breaker: createSheetsBreaker({ threshold: 50 }),
-      quota: new MemoryQuotaBudget(),
+      quota: roomyQuota(),
       logger: silent,
       routerSpreadsheetId: ROUTER_ID,
       routerCacheMs: 0,
@@ -219,44 +220,13 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
     sheetsClient,
     webhookTarget: null,
     connect,
-    makeMemoryService(o = {}) {
-      const queue = new MemoryPatchQueue();
-      const store = new MemoryStore({ queue });
-      const events = new MemoryAgentEventBus();
-      const service = createDialerService({
-        store,
-        sheets: gateway(),
-        dialpad: new HttpDialpadGateway({ baseUrl: dialpadEm.url, apiKey: API_KEY }),
-        events,
-        rules: () => o.rules ?? opts.rules ?? testRules(),
-        logger: silent,
-      });
-      services.push(service);
-      const memFlusher = new SheetsFlusher({
-        client: sheetsClient,
-        queue,
-        quota: new MemoryQuotaBudget(),
-        breaker: createSheetsBreaker({ threshold: 50 }),
-        logger: silent,
-        backoff: { baseMs: 5, capMs: 50 },
-        intervalMs: 10,
-      });
-      return { service, store, events, flush: async () => void (await memFlusher.flushNow()) };
-    },
     makeService(o = {}) {
       const redis = o.redis ?? connect();
       const store = new RedisStore({ redis, subscriber: connect() });
       const events = new RedisAgentEventBus(redis);
       const service = createDialerService({
         store,
-        sheets: new GoogleSheetsGateway({
-          client: sheetsClient,
-          breaker: createSheetsBreaker({ threshold: 50 }),
-          quota: new MemoryQuotaBudget(),
-          logger: silent,
-          routerSpreadsheetId: ROUTER_ID,
-          routerCacheMs: 0,
-        }),
+        sheets: gateway(),
         dialpad: new HttpDialpadGateway({
           baseUrl: dialpadEm.url,
           apiKey: API_KEY,
@@ -266,6 +236,7 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
         rules: () => o.rules ?? opts.rules ?? testRules(),
         logger: silent,
         ...(o.tabRefreshMs !== undefined ? { tabRefreshMs: o.tabRefreshMs } : {}),
+        ...(o.tabSnapshots ? { tabSnapshots: new RedisTabSnapshots(redis) } : {}),
         ...(o.onDispositionNotWritten ? { onDispositionNotWritten: o.onDispositionNotWritten } : {}),
       });
       services.push(service);

@@ -1,4 +1,5 @@
-// The Store contract: one suite, run against RedisStore on a real redis-server and against MemoryStore.
+// The Store contract: the only store's suite, run against RedisStore on a real redis-server and on a real
+// three-master Redis Cluster.
 // It proves the rules the dialer relies on: one active session per agent, lock ownership, lead version
 // compare-and-set, claims that keep two sessions off one lead, calls that never move backwards, and
 // disposition + sheet patch written together (or not at all).
@@ -7,9 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SESSION_TRANSITIONS, type SessionState } from '../../../src-shared/domain/session.js';
 import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
 import type { PatchQueue } from '../../src/ports.js';
-import { MemoryPatchQueue } from '../../src/queue/memory-patch-queue.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { keys } from '../../src/redis/keys.js';
 import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
@@ -19,10 +18,8 @@ import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.
 interface Harness {
   store: Store;
   queue: PatchQueue;
-  /** Redis: a key's PTTL (-1 = no expiry). */
-  pttl?: (key: string) => Promise<number>;
-  /** Memory: moves the store's clock forward. */
-  advance?: (ms: number) => void;
+  /** A key's PTTL (-1 = no expiry). */
+  pttl: (key: string) => Promise<number>;
 }
 
 const allowedTo = (to: SessionState): SessionState[] =>
@@ -212,8 +209,19 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       await playingSession('s1');
       await dial('s1', 'r1', 'c1');
       expect(await store.dueCalls(TAG, 5_000 + 60_000, 10)).toEqual(['c1']);
+      const suggest = { connected: 'VM_SAME_NAME', notConnected: 'NO_ANSWER' } as const;
       const adv = (state: 'RINGING' | 'CONNECTED' | 'ENDED' | 'DIALING', fields = {}) =>
-        store.advanceCall({ tag: TAG, callId: 'c1', state, fields, claimLeaseMs: 600_000, now: 9 });
+        store.advanceCall({
+          tag: TAG,
+          callId: 'c1',
+          rowId: 'r1',
+          sessionId: 's1',
+          state,
+          fields,
+          suggest,
+          claimLeaseMs: 600_000,
+          now: 9,
+        });
       const ringing = await adv('RINGING', { ringingAt: 6_000 });
       expect(ringing.ok && ringing.advanced).toBe(true);
       const connected = await adv('CONNECTED', { connectedAt: 7_000 });
@@ -223,11 +231,12 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(late.ok && late.call.state).toBe('CONNECTED');
       const repeat = await adv('CONNECTED', { connectedAt: 8_000 });
       expect(repeat.ok && repeat.advanced).toBe(false);
-      const ended = await adv('ENDED', { endedAt: 10_000, endReason: 'HANGUP', suggested: 'VM_SAME_NAME' });
+      const ended = await adv('ENDED', { endedAt: 10_000, endReason: 'HANGUP' });
       expect(ended.ok && ended.call).toMatchObject({
         state: 'ENDED',
         connectedAt: 7_000,
         endReason: 'HANGUP',
+        suggested: 'VM_SAME_NAME', // it was connected
       });
       expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
       const again = await adv('ENDED', { endedAt: 20_000 });
@@ -239,6 +248,8 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         await store.advanceCall({
           tag: TAG,
           callId: 'zz',
+          rowId: 'r1',
+          sessionId: 's1',
           state: 'ENDED',
           fields: {},
           claimLeaseMs: 1,
@@ -256,7 +267,6 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         sessionId: 's1',
         code: 'DO_NOT_CALL' as const,
         success: false,
-        talkMs: 0,
         doNotCall: '+15555550100',
         now: 20_000,
       };
@@ -305,7 +315,6 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         sessionId: 's1',
         code: 'NO_ANSWER',
         success: false,
-        talkMs: 0,
         doNotCall: null,
         lead: leadWrite('r1', 2, 'NO_ANSWER'),
         now: 7,
@@ -398,9 +407,72 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.claimsOf(TAG, ['r3'])).size).toBe(0);
     });
 
+    it("drops a stale preview: clears it from the session, never releasing another session's claim", async () => {
+      await playingSession('s1');
+      await playingSession('s2');
+      const claim = async (sessionId: string, previewId: string, rowId: string, leaseMs: number) => {
+        await store.acquireLock(TAG, sessionId, 'T', 5_000);
+        try {
+          return await store.claimPreview({
+            tag: TAG,
+            sessionId,
+            lockToken: 'T',
+            rowId,
+            expectedVersion: 0,
+            phoneE164: '+15555550100',
+            preview: { previewId, rowId, numberIndex: 0, claimedAt: 1, dialAt: 2 },
+            leaseMs,
+            now: 1,
+          });
+        } finally {
+          await store.releaseLock(TAG, sessionId, 'T');
+        }
+      };
+      const drop = async (sessionId: string, previewId: string, rowId: string, lock = true) => {
+        if (lock) await store.acquireLock(TAG, sessionId, 'T', 5_000);
+        try {
+          return await store.dropPreview({ tag: TAG, sessionId, lockToken: 'T', previewId, rowId, now: 3 });
+        } finally {
+          if (lock) await store.releaseLock(TAG, sessionId, 'T');
+        }
+      };
+      // s1's preview claim on r1 lapses (a long PAUSE) and s2 claims r1 meanwhile.
+      expect(await claim('s1', 'p1', 'r1', 50)).toEqual({ ok: true, version: 0 });
+      await until(async () => (await store.claimsOf(TAG, ['r1'])).size === 0, 'the preview claim to lapse');
+      expect(await claim('s2', 'p2', 'r1', 60_000)).toEqual({ ok: true, version: 0 });
+
+      // Without the lock, or naming another preview: nothing changes.
+      expect(await drop('s1', 'p1', 'r1', false)).toEqual({ ok: false, failure: 'LOCK_NOT_OWNED' });
+      expect(await drop('s1', 'other', 'r1')).toEqual({ ok: true, dropped: false });
+      expect((await store.getSession(TAG, 's1'))?.preview?.previewId).toBe('p1');
+
+      // Dropping s1's stale preview clears it and leaves s2's claim alone.
+      expect(await drop('s1', 'p1', 'r1')).toEqual({ ok: true, dropped: true });
+      expect((await store.getSession(TAG, 's1'))?.preview).toBeNull();
+      expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s2');
+      expect(await drop('s1', 'p1', 'r1')).toEqual({ ok: true, dropped: false });
+
+      // Dropping a preview whose claim is still its own releases that claim.
+      expect(await drop('s2', 'p2', 'r1')).toEqual({ ok: true, dropped: true });
+      expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
+      expect((await store.getSession(TAG, 's2'))?.preview).toBeNull();
+    });
+
     it('keeps a live call disposable after STOP', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
+      const connectedAt = 7_500;
+      const connected = await store.advanceCall({
+        tag: TAG,
+        callId: 'c1',
+        rowId: 'r1',
+        sessionId: 's1',
+        state: 'CONNECTED',
+        fields: { connectedAt },
+        claimLeaseMs: 600_000,
+        now: connectedAt,
+      });
+      expect(connected.ok && connected.advanced).toBe(true);
       await store.endSession(TAG, 's1', allowedTo('STOP'), 8);
       expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s1');
       const done = await store.dispose({
@@ -409,12 +481,12 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         sessionId: 's1',
         code: 'CORRECT',
         success: true,
-        talkMs: 1_500,
         doNotCall: null,
         lead: leadWrite('r1', 1, 'CORRECT'),
-        now: 9,
+        now: 9_000,
       });
       expect(done.ok).toBe(true);
+      // Disposed while still connected: the talk time so far is counted with the disposition.
       const stats = await store.sessionStats(TAG, 's1');
       expect([stats.successes, stats.talkMs]).toEqual([1, 1_500]);
     });
@@ -422,40 +494,29 @@ function storeContract(name: string, make: () => Promise<Harness>) {
     it('expires finished calls (and locators) and stopped sessions (and stats) after RETAIN_FINISHED_MS', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
-      const ttl = async (key: string) => (h.pttl ? h.pttl(key) : Number.NaN);
-      if (h.pttl) expect(await ttl(keys.call(TAG, 'c1'))).toBe(-1); // live: kept
+      const ttl = (key: string) => h.pttl(key);
+      expect(await ttl(keys.call(TAG, 'c1'))).toBe(-1); // live: kept
       const done = await store.dispose({
         tag: TAG,
         callId: 'c1',
         sessionId: 's1',
         code: 'NO_ANSWER',
         success: false,
-        talkMs: 0,
         doNotCall: null,
         lead: leadWrite('r1', 1, 'NO_ANSWER'),
         now: 9,
       });
       expect(done.ok).toBe(true);
       await store.endSession(TAG, 's1', allowedTo('STOP'), 10);
-      if (h.pttl) {
-        for (const k of [
-          keys.call(TAG, 'c1'),
-          keys.callLocator('c1'),
-          keys.session(TAG, 's1'),
-          keys.sessionStats(TAG, 's1'),
-        ]) {
-          const left = await ttl(k);
-          expect(left, k).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
-          expect(left, k).toBeLessThanOrEqual(RETAIN_FINISHED_MS);
-        }
+      for (const k of [keys.call(TAG, 'c1'), keys.session(TAG, 's1'), keys.sessionStats(TAG, 's1')]) {
+        const left = await ttl(k);
+        expect(left, k).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
+        expect(left, k).toBeLessThanOrEqual(RETAIN_FINISHED_MS);
       }
-      if (h.advance) {
-        expect(await store.getCall(TAG, 'c1')).not.toBeNull();
-        h.advance(RETAIN_FINISHED_MS + 1);
-        expect(await store.getCall(TAG, 'c1')).toBeNull();
-        expect(await store.locateCall('c1')).toBeNull();
-        expect(await store.getSession(TAG, 's1')).toBeNull();
-      }
+      // The locator expires on its own, set at the dial, and outlives its call.
+      const locator = await ttl(keys.callLocator('c1'));
+      expect(locator).toBeGreaterThan(RETAIN_FINISHED_MS);
+      expect(locator).toBeLessThanOrEqual(2 * RETAIN_FINISHED_MS);
     });
 
     it('keeps agent lifetime counters', async () => {
@@ -494,14 +555,4 @@ storeContract('RedisStore on Redis Cluster', async () => {
   const redis = cluster.client();
   clients.push(redis);
   return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis), pttl: (k) => redis.pttl(k) };
-});
-
-storeContract('MemoryStore', async () => {
-  const queue = new MemoryPatchQueue();
-  let offset = 0;
-  const store = new MemoryStore({ queue, clock: () => Date.now() + offset });
-  const advance = (ms: number) => {
-    offset += ms;
-  };
-  return { store, queue, advance };
 });

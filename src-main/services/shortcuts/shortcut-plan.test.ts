@@ -78,7 +78,7 @@ describe('resolveBindings', () => {
 describe('live shortcuts', () => {
   it('keeps the disposition keys off unless a disposition is pending', () => {
     const idle = liveShortcuts(DEFAULT_BINDINGS, false, SUPPORTED).map((s) => s.action);
-    expect(idle.sort()).toEqual(['show-window', 'stop', 'toggle-play']);
+    expect(idle.sort()).toEqual(['hang-up', 'show-window', 'stop', 'toggle-play']);
     const pending = liveShortcuts(DEFAULT_BINDINGS, true, SUPPORTED).map((s) => s.action);
     expect(pending).toContain('dispo-6');
     expect(pending).toContain('confirm');

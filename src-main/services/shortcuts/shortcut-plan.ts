@@ -21,6 +21,7 @@ export const DEFAULT_BINDINGS: Bindings = {
   'toggle-play': 'CommandOrControl+Alt+Space',
   stop: 'CommandOrControl+Alt+Backspace',
   'show-window': 'CommandOrControl+Alt+D',
+  'hang-up': 'CommandOrControl+Alt+H',
 };
 
 /** Live only while the disposition modal is open: outside it these keys belong to other apps. */

@@ -6,6 +6,7 @@
 //   Linux    /etc/turbo-dialer/policy.json
 // This module is the schema and the pure parse; the reading lives in it-policy-source.ts.
 import { z } from 'zod';
+import { SemverSchema } from '../../../src-shared/contracts/versions.js';
 
 export const UPDATE_CHANNELS = ['stable', 'beta'] as const;
 export const UpdateChannelSchema = z.enum(UPDATE_CHANNELS);
@@ -20,10 +21,7 @@ export const ItPolicySchema = z
     /** Declares how the app was installed; "msi" makes the app defer every update to IT. */
     installType: z.enum(['msi', 'nsis', 'dmg', 'appimage', 'deb']).optional(),
     /** The MSI version IT is rolling out; the app shows "newer MSI due" while it runs an older one. */
-    msiVersionDue: z
-      .string()
-      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/)
-      .optional(),
+    msiVersionDue: SemverSchema.optional(),
     /** Coordinator to load and to report to (an https URL; http only for localhost). */
     coordinatorUrl: z
       .string()

@@ -5,10 +5,8 @@ import type { AppStatus, UpdateState } from '../../../src-shared/contracts/ipc.j
 import { parseItPolicy } from './it-policy.js';
 import {
   chooseChannel,
-  compareVersions,
   detectInstallType,
   installDecision,
-  newerMsiDue,
   rolloutFraction,
   updateMode,
   updaterSettings,
@@ -70,6 +68,7 @@ describe('channel choice', () => {
     expect(chooseChannel(null, 'beta', '1.0.0')).toEqual({ channel: 'beta', source: 'user' });
     expect(chooseChannel({}, null, '1.1.0-beta.2')).toEqual({ channel: 'beta', source: 'app-version' });
     expect(chooseChannel(null, null, '1.1.0')).toEqual({ channel: 'stable', source: 'app-version' });
+    expect(chooseChannel(null, null, '1.1.0-rc.1')).toEqual({ channel: 'stable', source: 'app-version' });
   });
 
   it('allows prereleases on beta only, and turns install-on-quit off while busy', () => {
@@ -112,11 +111,16 @@ describe('install type and MSI deferral', () => {
     expect(updateMode('deb', null, '1.3.2').mode).toBe('disabled');
   });
 
-  it('names the newest due MSI among the local policy’s and the coordinator’s, if newer than this copy', () => {
-    expect(newerMsiDue('1.3.0', [null, '1.4.0'])).toBe('1.4.0');
-    expect(newerMsiDue('1.3.0', ['1.5.0', '1.4.0'])).toBe('1.5.0');
-    expect(newerMsiDue('1.3.0', ['1.3.0', '1.2.9'])).toBeNull();
-    expect(newerMsiDue('1.3.0', [null, null])).toBeNull();
+  it('says a newer MSI is due by semver order, prereleases included', () => {
+    const due = (installed: string, policyVersion: string) =>
+      updateMode('msi', { msiVersionDue: policyVersion }, installed);
+    expect(due('1.4.0-beta.9', '1.4.0-beta.10')).toEqual({
+      mode: 'managed-by-it',
+      newerMsiDue: '1.4.0-beta.10',
+    });
+    expect(due('1.4.0-beta.10', '1.4.0-beta.9')).toEqual({ mode: 'managed-by-it', newerMsiDue: null });
+    expect(due('1.0.0-rc-1', '1.0.0-rc-2')).toEqual({ mode: 'managed-by-it', newerMsiDue: '1.0.0-rc-2' });
+    expect(due('1.0.0-rc-2', '1.0.0-rc-1')).toEqual({ mode: 'managed-by-it', newerMsiDue: null });
   });
 
   it('parses a policy document, rejecting unknown keys and plain-http coordinators', () => {
@@ -138,13 +142,6 @@ describe('staged rollout', () => {
     expect(withinRollout(10, '00000000-0000-4000-8000-000010000000')).toBe(true); // 0.0625 < 0.10
     expect(withinRollout(5, '00000000-0000-4000-8000-000010000000')).toBe(false);
     expect(withinRollout(undefined, '00000000-0000-4000-8000-0000ffffffff')).toBe(true);
-  });
-
-  it('compares versions with prereleases before their release', () => {
-    expect(compareVersions('1.4.0', '1.3.9')).toBe(1);
-    expect(compareVersions('1.4.0-beta.2', '1.4.0')).toBe(-1);
-    expect(compareVersions('1.4.0-beta.10', '1.4.0-beta.2')).toBe(1);
-    expect(compareVersions('v1.4.0', '1.4.0')).toBe(0);
   });
 });
 

@@ -7,6 +7,7 @@
 // fraction of 0xffffffff, "within" when below percentage/100). We never override `isUserWithinRollout`;
 // `rolloutFraction` mirrors the computation so diagnostics can say where this install stands.
 import type { AppStatus, UpdateState } from '../../../src-shared/contracts/ipc.js';
+import { isBetaVersion, newestNewerVersion } from '../../../src-shared/contracts/version-order.js';
 import type { ItPolicy, UpdateChannel } from './it-policy.js';
 
 export type InstallType = 'nsis' | 'msi' | 'dmg' | 'appimage' | 'deb' | 'portable' | 'dev';
@@ -21,7 +22,7 @@ export function chooseChannel(
 ): ChannelChoice {
   if (policy?.channel) return { channel: policy.channel, source: 'it-policy' };
   if (userChannel) return { channel: userChannel, source: 'user' };
-  return { channel: /-beta/.test(appVersion) ? 'beta' : 'stable', source: 'app-version' };
+  return { channel: isBetaVersion(appVersion) ? 'beta' : 'stable', source: 'app-version' };
 }
 
 export type InstallFacts = Readonly<{
@@ -65,7 +66,10 @@ export function updateMode(
   appVersion: string,
 ): UpdateMode {
   if (installType === 'msi') {
-    return { mode: 'managed-by-it', newerMsiDue: newerMsiDue(appVersion, [policy?.msiVersionDue ?? null]) };
+    return {
+      mode: 'managed-by-it',
+      newerMsiDue: newestNewerVersion(appVersion, [policy?.msiVersionDue ?? null]),
+    };
   }
   if (policy?.autoUpdate === false)
     return { mode: 'disabled', reason: 'Updates are managed by your IT department' };
@@ -149,15 +153,6 @@ export function managedState(
   return null;
 }
 
-/** The newest of the due MSI versions IT named (local policy, coordinator), if newer than this copy. */
-export function newerMsiDue(appVersion: string, candidates: readonly (string | null)[]): string | null {
-  let best: string | null = null;
-  for (const c of candidates) {
-    if (c && compareVersions(c, appVersion) > 0 && (best === null || compareVersions(c, best) > 0)) best = c;
-  }
-  return best;
-}
-
 /** Mirrors electron-updater's staging bucket for a staging user id (a UUID): 0 ≤ fraction < 1. */
 export function rolloutFraction(stagingUserId: string): number | null {
   const hex = stagingUserId.replace(/-/g, '');
@@ -169,22 +164,4 @@ export function withinRollout(stagingPercentage: number | undefined, stagingUser
   if (stagingPercentage === undefined) return true;
   const fraction = rolloutFraction(stagingUserId);
   return fraction === null ? true : fraction < stagingPercentage / 100;
-}
-
-/** Semver-ish comparison: numeric major.minor.patch, a prerelease sorts before its release. */
-export function compareVersions(a: string, b: string): number {
-  const split = (v: string) => {
-    const [core = '', pre = ''] = v.replace(/^v/, '').split('-', 2);
-    return { nums: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
-  };
-  const x = split(a);
-  const y = split(b);
-  for (let i = 0; i < 3; i++) {
-    const d = (x.nums[i] ?? 0) - (y.nums[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  if (x.pre === y.pre) return 0;
-  if (x.pre === '') return 1;
-  if (y.pre === '') return -1;
-  return x.pre.localeCompare(y.pre, 'en', { numeric: true });
 }

@@ -5,13 +5,13 @@
 // install report (sent by the renderer, see install-report.ts) arrives through applyItPolicy and can name a
 // newer MSI that IT is rolling out.
 import type { AppStatus, DesktopItPolicy, UpdateState } from '../../../src-shared/contracts/ipc.js';
+import { newestNewerVersion } from '../../../src-shared/contracts/version-order.js';
 import type { UpdateChannel } from './it-policy.js';
 import {
   busy,
   type InstallDecision,
   installDecision,
   managedState,
-  newerMsiDue,
   type UpdateMode,
   updaterSettings,
 } from './update-policy.js';
@@ -115,7 +115,7 @@ export class UpdaterService {
   applyItPolicy(policy: DesktopItPolicy): boolean {
     const mode = this.#o.mode;
     if (mode.mode !== 'managed-by-it') return false;
-    const due = newerMsiDue(this.#o.appVersion, [mode.newerMsiDue, policy.newerMsiDue]);
+    const due = newestNewerVersion(this.#o.appVersion, [mode.newerMsiDue, policy.newerMsiDue]);
     this.#o.log.info({ newerMsiDue: due }, 'IT policy from the coordinator');
     const state = managedState(
       { mode: 'managed-by-it', newerMsiDue: due },

@@ -1,6 +1,8 @@
 // The live call: its state in large type (dialing, ringing, connected, ended) with a running timer, the
-// number being dialed, and the "disposition needed" prompt when the modal was hidden with Esc.
+// number being dialed, Hang up (H; mute and transfer stay in the Dialpad app), and the "disposition needed"
+// prompt when the modal was hidden with Esc.
 // Announced politely to screen readers (role="status").
+import { canHangUp } from '../../app/call-actions';
 import { useApp, useController } from '../../app/context';
 import { formatDuration } from '../../lib/format';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
@@ -35,13 +37,17 @@ export function CallPanel() {
   const previewOrNothing = useApp((s) => s.preview.pending !== null || s.preview.nothing !== null);
   // What the outbox is waiting on, in words (a string: a stable selector result).
   const waitingOn = useApp((s) =>
-    s.outbox.entries.some((e) => e.path === '/disposition')
-      ? 'Saving the disposition…'
-      : s.outbox.entries.some((e) => e.path === '/dial' || e.path === '/next')
-        ? 'Getting the next lead…'
-        : s.outbox.entries.length > 0
-          ? 'Sending…'
-          : null,
+    s.session.phase === 'starting'
+      ? s.session.startWaitUntil !== undefined
+        ? 'Starting… (waiting for the sheet)'
+        : 'Starting…'
+      : s.outbox.entries.some((e) => e.path === '/disposition')
+        ? 'Saving the disposition…'
+        : s.outbox.entries.some((e) => e.path === '/dial' || e.path === '/next')
+          ? 'Getting the next lead…'
+          : s.outbox.entries.length > 0
+            ? 'Sending…'
+            : null,
   );
   const live = !!call && call.state !== 'ENDED' && call.state !== 'DISPOSED';
   const now = useNow(live);
@@ -95,6 +101,20 @@ export function CallPanel() {
           {displayPhone(call.phoneE164, call.phoneE164)}
         </span>
       </div>
+      {live ? (
+        <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2">
+          <button
+            type="button"
+            aria-keyshortcuts="H"
+            disabled={!canHangUp(call.state)}
+            onClick={() => void c.hangUp()}
+            className="rounded-lg bg-rose-500 px-4 py-2 text-lg font-bold text-white hover:bg-rose-400 disabled:opacity-50"
+          >
+            Hang up <kbd className="ml-1 font-mono text-xs opacity-80">H</kbd>
+          </button>
+          <p className="text-sm text-slate-300">Mute, hold and transfer: in the Dialpad app.</p>
+        </div>
+      ) : null}
       {call.state === 'ENDED' && dispo && !dispo.open ? (
         <div className="mt-3 flex flex-wrap items-center gap-3">
           <span className="font-semibold text-amber-200">A disposition is needed before the next call.</span>

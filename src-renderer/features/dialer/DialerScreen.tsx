@@ -10,6 +10,7 @@ import { KeyLegend } from './KeyLegend';
 import { LeadCard } from './LeadCard';
 import { NothingPanel } from './NothingPanel';
 import { PreviewPanel } from './PreviewPanel';
+import { ReceiptLine } from './ReceiptLine';
 import { SessionControls } from './SessionControls';
 import { StatsPanel } from './StatsPanel';
 import { UpdateIndicator } from './UpdateIndicator';
@@ -60,6 +61,7 @@ export function DialerScreen() {
         <main className="grid flex-1 grid-cols-1 gap-3 lg:grid-cols-[minmax(0,1.7fr)_minmax(320px,1fr)]">
           <div className="flex min-w-0 flex-col gap-3">
             <CallPanel />
+            <ReceiptLine />
             <PreviewPanel />
             <NothingPanel />
             <LeadCard />

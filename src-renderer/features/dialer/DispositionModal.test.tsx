@@ -4,7 +4,7 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { endedCall, snapshot } from '../../test/fixtures';
+import { endedCall, sessionView, snapshot } from '../../test/fixtures';
 import { R, renderApp, signedIn } from '../../test/harness';
 
 const withEndedCall = (s: Parameters<typeof signedIn>[0]) =>
@@ -144,6 +144,31 @@ describe('focus', () => {
     expect(document.activeElement).not.toBe(play);
     await user.keyboard('{Escape}');
     expect(document.activeElement).toBe(play);
+  });
+
+  it('Esc then Enter with focus back on Pause reopens the modal and never pauses the session', async () => {
+    const { user, server, controller } = setup((s) =>
+      R.applySnapshot(signedIn(s), snapshot({ session: sessionView({ state: 'PLAY' }) })),
+    );
+    const play = screen.getByRole('button', { name: /pause/i });
+    play.focus();
+    act(() => {
+      controller.store.setState(
+        R.applyAgentEvent(
+          controller.store.getState(),
+          11,
+          { type: 'SHOW_DISPO', call: endedCall(), preview: null },
+          0,
+        ),
+      );
+    });
+    await user.keyboard('2');
+    await user.keyboard('{Escape}');
+    expect(document.activeElement).toBe(play);
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('dialog')).toBeTruthy();
+    expect((radio(/wrong number/i) as HTMLInputElement).checked).toBe(true);
+    expect(server.requests.filter((r) => r.path === '/session/state')).toHaveLength(0);
   });
 });
 

@@ -4,6 +4,7 @@ const KEYS: [string, string][] = [
   ['1–6', 'Disposition'],
   ['Enter', 'Confirm'],
   ['Esc', 'Close'],
+  ['H', 'Hang up'],
   ['D / S', 'Dial now / Skip preview'],
   ['Ctrl+Alt+key', 'Same, from anywhere'],
 ];

@@ -1,6 +1,6 @@
 // Boots the coordinator's HTTP app + WebSocket hub on a real port with injected parts, for the HTTP-layer
-// tests. Memory twins by default; pass a Redis URL to use the Redis twins (several harnesses on one Redis
-// behave as several coordinator instances).
+// tests, on Redis: a throw-away redis-server of its own by default, or the one at `redisUrl` (several
+// harnesses on one Redis behave as several coordinator instances).
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,24 +9,21 @@ import pino from 'pino';
 import type { TokenPair } from '../../../../src-shared/contracts/http.js';
 import { createApp } from '../../../src/app.js';
 import { AccessTokens } from '../../../src/auth/access-tokens.js';
+import { AgentAccess } from '../../../src/auth/agent-access.js';
 import { AuthService } from '../../../src/auth/auth-service.js';
 import type { OidcVerifier } from '../../../src/auth/oidc.js';
-import { MemoryRefreshTokenStore, RedisRefreshTokenStore } from '../../../src/auth/refresh-tokens.js';
-import { MemoryWebhookDeduper, RedisWebhookDeduper } from '../../../src/dialpad/webhook-deduper.js';
+import { RedisRefreshTokenStore } from '../../../src/auth/refresh-tokens.js';
+import { RedisWebhookDeduper } from '../../../src/dialpad/webhook-deduper.js';
 import { JwtWebhookVerifier } from '../../../src/dialpad/webhook-verifier.js';
-import {
-  type InstallReportStore,
-  MemoryInstallReportStore,
-  RedisInstallReportStore,
-} from '../../../src/desktop/install-reports.js';
-import { MemoryAgentEventBus } from '../../../src/events/memory-bus.js';
+import { type InstallReportStore, RedisInstallReportStore } from '../../../src/desktop/install-reports.js';
 import { RedisAgentEventBus } from '../../../src/events/redis-bus.js';
-import { MemoryIdempotencyStore, RedisIdempotencyStore } from '../../../src/idempotency/store.js';
+import { RedisIdempotencyStore } from '../../../src/idempotency/store.js';
 import { createLogger } from '../../../src/logger.js';
 import { CoordinatorMetrics } from '../../../src/metrics/metrics.js';
 import type { AgentEventBus, DialerService, RouterEntry } from '../../../src/ports.js';
 import { attachWsHub, type WsHub } from '../../../src/ws/hub.js';
-import { MemoryWsTicketStore, RedisWsTicketStore } from '../../../src/ws/tickets.js';
+import { RedisWsTicketStore } from '../../../src/ws/tickets.js';
+import { startRedisServer } from '../../../../test/support/redis-server.js';
 import { RecordingService } from './recording-service.js';
 
 export const JWT = {
@@ -55,6 +52,8 @@ export interface HarnessOptions {
   authTimeoutMs?: number;
   heartbeatMs?: number;
   bus?: AgentEventBus;
+  /** Retention of the Redis event bus per agent (default the bus's own). */
+  busMaxLen?: number;
   /** Collects log lines (JSON objects). */
   logLines?: Record<string, unknown>[];
   instanceId?: string;
@@ -74,49 +73,60 @@ export interface Harness {
   metrics: CoordinatorMetrics;
   installReports: InstallReportStore;
   login(email: string): Promise<TokenPair>;
+  /** One tick of the coordinator's access refresh: re-reads `router`, closes sockets of agents who lost access. */
+  refreshAccess(): Promise<number>;
   close(): Promise<void>;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const router = o.router ?? [routerEntry('ann@example.com'), routerEntry('bob@example.com')];
-  const redis = o.redisUrl ? new Redis(o.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  const ownRedis = o.redisUrl ? null : await startRedisServer({ appendOnly: false });
+  const redis = new Redis(o.redisUrl ?? ownRedis?.url ?? '', { maxRetriesPerRequest: 1 });
   const lines = o.logLines;
   const logger = lines
     ? createLogger({ level: 'debug', destination: { write: (s: string) => lines.push(JSON.parse(s)) } })
     : pino({ level: 'silent' });
   const tokens = new AccessTokens({ ...JWT, ttlSeconds: o.accessTtlSeconds ?? 300 });
+  const routerPort = {
+    findRouterEntry: async (email: string) =>
+      router.find((r) => r.agentEmail === email.toLowerCase()) ?? null,
+    listRouterEntries: async () => router,
+  };
+  const access = new AgentAccess(routerPort, logger);
+  await access.refresh();
   const auth = new AuthService({
     tokens,
-    refreshStore: redis ? new RedisRefreshTokenStore(redis) : new MemoryRefreshTokenStore(),
+    access,
+    refreshStore: new RedisRefreshTokenStore(redis),
     refreshTtlSeconds: 3600,
-    router: {
-      findRouterEntry: async (email) => router.find((r) => r.agentEmail === email.toLowerCase()) ?? null,
-      listRouterEntries: async () => router,
-    },
+    router: routerPort,
     oidc: o.oidc ?? null,
     demoMode: o.demoMode ?? true,
   });
   const recording = o.service ? null : new RecordingService();
   const service = o.service ?? (recording as RecordingService);
   const metrics = new CoordinatorMetrics();
-  const bus = o.bus ?? (redis ? new RedisAgentEventBus(redis) : new MemoryAgentEventBus());
-  const tickets = redis ? new RedisWsTicketStore(redis) : new MemoryWsTicketStore();
-  const installReports = redis ? new RedisInstallReportStore(redis) : new MemoryInstallReportStore();
+  const bus =
+    o.bus ?? new RedisAgentEventBus(redis, o.busMaxLen !== undefined ? { maxLen: o.busMaxLen } : {});
+  const tickets = new RedisWsTicketStore(redis);
+  const installReports = new RedisInstallReportStore(redis);
   metrics.setProbes({ desktopInstalls: async () => (await installReports.all()).map((r) => r.report) });
   const { app } = createApp({
     logger,
     service,
     auth,
-    idempotency: redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(),
+    idempotency: new RedisIdempotencyStore(redis),
     tickets,
     webhook: {
       verifier: new JwtWebhookVerifier({ secret: WEBHOOK_SECRET }),
-      deduper: redis ? new RedisWebhookDeduper(redis) : new MemoryWebhookDeduper(),
+      deduper: new RedisWebhookDeduper(redis),
     },
     metrics,
     readiness: async () => ({
       status: 'ready',
+      store: 'redis',
       redis: 'up',
+      upstreams: { sheets: 'http://sheets.test', dialpad: 'http://dialpad.test' },
       circuits: { sheets: 'closed', dialpad: 'closed' },
       sheetsQueueDepth: 0,
     }),
@@ -156,12 +166,17 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
       return (await res.json()) as TokenPair;
     },
+    async refreshAccess() {
+      await access.refresh();
+      return hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active');
+    },
     async close() {
       await hub.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       if (bus instanceof RedisAgentEventBus) await bus.close();
-      redis?.disconnect();
+      redis.disconnect();
+      await ownRedis?.stop();
     },
   };
 }

@@ -99,12 +99,17 @@ export class RecordingService implements DialerService {
       next: { kind: 'idle', sessionState: this.#state } as NextStep,
     };
   }
+  async hangUp(agent: AgentPrincipal, callId: string) {
+    await this.#rec('hangUp', agent, callId);
+    return { callId, result: 'ending' as const };
+  }
   async stats(agent: AgentPrincipal) {
     await this.#rec('stats', agent);
     return { session: null, agent: zeroStats() };
   }
-  async onDialpadEvent(event: unknown) {
-    await this.#rec('onDialpadEvent', null, event);
+  /** Records an event only when this delivery is the first to claim it (what "applied" means). */
+  async onDialpadEvent(event: unknown, _now: number, claim: () => Promise<boolean> = async () => true) {
+    if (await claim()) await this.#rec('onDialpadEvent', null, event);
   }
   async sweepTimeouts() {
     return 0;

@@ -1,0 +1,324 @@
+// What one disposition cycle costs the coordinator: Redis commands (INFO commandstats, script inner calls
+// included), Redis round trips per request (top-level commands seen by MONITOR) and coordinator CPU
+// (/proc/<pid>/stat of the coordinator child process). One cycle = 4 signed webhooks (calling, ringing,
+// connected, hangup) → SHOW_DISPO on the agent's socket → the disposition, whose answer carries the chained
+// dial. The coordinator runs as its own process in production mode for everything but login (demo login),
+// on a throw-away redis-server, with the Sheets and Dialpad emulators in this process (the Dialpad emulator's
+// own webhooks go to a sink: this script posts the four itself, so every cycle is exactly the same).
+//
+//   npx tsx bench/cycle-cost.ts [--cycles 200] [--agents 3] [--warmup 5] [--cpu-prof dir]
+//
+// Prints one JSON object. Closed loop: each agent runs its cycles back to back, agents in parallel.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { SignJWT } from 'jose';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+import { HTTP_API, type ResponseBody, type RouteName } from '../src-shared/contracts/http.js';
+import type { NextStep } from '../src-shared/contracts/views.js';
+import { ServerMessageSchema, WS_PROTOCOL_VERSION } from '../src-shared/contracts/ws.js';
+import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID } from '../server/emulators/demo-agents.js';
+import { startDialpadEmulator } from '../server/emulators/dialpad/server.js';
+import { buildDemoFixture } from '../server/emulators/sheets/demo-seed.js';
+import { startSheetsEmulator } from '../server/emulators/sheets/server.js';
+import { freePort, startRedisServer } from '../server/src/redis/redis-server.js';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const argStr = (name: string): string | null => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? (process.argv[i + 1] ?? null) : null;
+};
+const CYCLES = arg('cycles', 200);
+const AGENTS = Math.min(arg('agents', 3), DEMO_AGENTS.length);
+const WARMUP = arg('warmup', 5);
+const CPU_PROF = argStr('cpu-prof');
+const SECRET = 'bench-webhook-secret';
+const silent = pino({ level: 'silent' });
+
+/** utime + stime of a process, in ms (Linux /proc). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+function commandStats(info: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out.set(m[1] as string, Number(m[2]));
+  return out;
+}
+
+async function json(url: string, init: RequestInit & { token?: string; key?: string } = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.key) headers['idempotency-key'] = init.key;
+  const res = await fetch(url, { ...init, headers });
+  const body: unknown = await res.json();
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+class Agent {
+  token = '';
+  ws: WebSocket | null = null;
+  readonly #waiters = new Map<string, () => void>();
+  requests = 0;
+  constructor(
+    readonly email: string,
+    readonly dialpadUserId: string,
+    readonly base: string,
+  ) {}
+
+  async post<N extends RouteName>(name: N, body: unknown): Promise<ResponseBody<N>> {
+    const route = HTTP_API[name];
+    this.requests += 1;
+    const r = await json(`${this.base}${route.path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      token: this.token,
+      ...(route.idempotent ? { key: randomUUID() } : {}),
+    });
+    return route.response.parse(r) as ResponseBody<N>;
+  }
+
+  async start(): Promise<NextStep> {
+    const login = HTTP_API.login.response.parse(
+      await json(`${this.base}/auth/login`, {
+        method: 'POST',
+        body: JSON.stringify({ demoEmail: this.email }),
+      }),
+    );
+    this.token = login.accessToken;
+    const snap = await this.post('sessionStart', {});
+    const { ticket } = await this.post('wsTicket', {});
+    const ws = new WebSocket(`${this.base.replace(/^http/, 'ws')}/ws`);
+    this.ws = ws;
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const hello = new Promise<void>((resolve) => this.#waiters.set('HELLO', resolve));
+    ws.on('message', (data) => {
+      const m = ServerMessageSchema.parse(JSON.parse(String(data)));
+      const key =
+        m.type === 'EVENT' ? `${m.event.type}:${'call' in m.event ? m.event.call.callId : ''}` : m.type;
+      const w = this.#waiters.get(key);
+      if (w) {
+        this.#waiters.delete(key);
+        w();
+      }
+    });
+    ws.send(JSON.stringify({ type: 'AUTH', v: WS_PROTOCOL_VERSION, ticket, lastSeq: snap.wsSeq }));
+    await hello;
+    return (await this.post('sessionState', { state: 'PLAY' })).next;
+  }
+
+  showDispo(callId: string): Promise<void> {
+    return new Promise((resolve) => this.#waiters.set(`SHOW_DISPO:${callId}`, resolve));
+  }
+}
+
+let dialpadCallSeq = 9_000_000;
+async function webhook(base: string, event: Record<string, unknown>): Promise<void> {
+  const jwt = await new SignJWT(event)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .sign(new TextEncoder().encode(SECRET));
+  const res = await fetch(`${base}/events/dialpad`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/jwt' },
+    body: jwt,
+  });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`webhook ${event.state}: ${res.status}`);
+}
+
+/** One full cycle for the agent's current call; returns the chained next step. */
+async function cycle(a: Agent, base: string, step: NextStep): Promise<NextStep> {
+  if (step.kind !== 'call') throw new Error(`expected a call, got ${JSON.stringify(step)}`);
+  const { callId, sessionId } = step.call;
+  const dpId = String(dialpadCallSeq++);
+  const t = Date.now();
+  const common = {
+    call_id: dpId,
+    direction: 'outbound',
+    custom_data: JSON.stringify({ td: 1, callId, sessionId }),
+    target: { id: a.dialpadUserId, type: 'user' },
+    date_started: t,
+  };
+  const shown = a.showDispo(callId);
+  for (const [state, extra] of [
+    ['calling', {}],
+    ['ringing', { date_rang: t + 1 }],
+    ['connected', { date_rang: t + 1, date_connected: t + 2 }],
+    ['hangup', { date_rang: t + 1, date_connected: t + 2, date_ended: t + 3 }],
+  ] as const) {
+    a.requests += 1;
+    await webhook(base, { ...common, state, event_timestamp: t + Object.keys(extra).length, ...extra });
+  }
+  await shown;
+  const r = await a.post('disposition', { callId, code: 'NO_ANSWER' });
+  return r.next;
+}
+
+async function main(): Promise<void> {
+  const redisServer = await startRedisServer({ appendOnly: false, install: true });
+  const sink = createServer((_req, res) => res.writeHead(200).end());
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`;
+  const agents = DEMO_AGENTS.slice(0, AGENTS);
+  const leadsPerAgent = (WARMUP + CYCLES + 5) * 2;
+  const sheets = await startSheetsEmulator({
+    host: '127.0.0.1',
+    seed: buildDemoFixture({
+      agents,
+      leadsPerAgent,
+      seed: 7,
+      routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
+    }),
+    logger: silent,
+  });
+  const dialpad = await startDialpadEmulator({
+    host: '127.0.0.1',
+    apiKeys: ['bench-key'],
+    users: agents.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
+    webhook: { url: sinkUrl, secret: SECRET },
+    timings: { dialMs: 600_000, ringMs: 600_000, talkMs: 600_000, noAnswerMs: 600_000, jitter: 0 },
+    outcomes: { default: 'manual' },
+    rateLimitPerMin: null,
+    rejectWhenBusy: false,
+    logger: silent,
+  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DEMO_MODE: '1',
+    LOG_LEVEL: 'warn',
+    REDIS_URL: redisServer.url,
+    SHEETS_ROOT_URL: sheets.url,
+    SHEETS_ACCESS_TOKEN: 'bench-token',
+    ROUTER_SPREADSHEET_ID: DEMO_ROUTER_SPREADSHEET_ID,
+    DIALPAD_BASE_URL: dialpad.url,
+    DIALPAD_API_KEY: 'bench-key',
+    DIALPAD_WEBHOOK_SECRET: SECRET,
+    CAMPAIGN_RULES: JSON.stringify({ '*': { callingHours: null, previewCountdownSeconds: 0 } }),
+    WEB_DIST_DIR: '/nonexistent-web-ui',
+  };
+  const nodeArgs = ['--import', 'tsx', ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [])];
+  const coord: ChildProcess = spawn(process.execPath, [...nodeArgs, 'server/src/server.ts'], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const cleanup = async () => {
+    if (coord.exitCode === null) {
+      await new Promise<void>((r) => {
+        coord.once('exit', () => r());
+        coord.kill('SIGTERM');
+      });
+    }
+    await dialpad.close();
+    await sheets.close();
+    await new Promise<void>((r) => sink.close(() => r()));
+    await redisServer.stop();
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if (coord.exitCode !== null) throw new Error('the coordinator exited during start-up');
+      const ok = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (i > 300) throw new Error('the coordinator did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const team = agents.map((a) => new Agent(a.email, a.dialpadUserId, base));
+    const steps = await Promise.all(team.map((a) => a.start()));
+    const run = async (n: number) =>
+      Promise.all(
+        team.map(async (a, i) => {
+          for (let c = 0; c < n; c++) steps[i] = await cycle(a, base, steps[i] as NextStep);
+        }),
+      );
+    await run(WARMUP);
+
+    const admin = new Redis(redisServer.url);
+    const monitor = await admin.monitor();
+    monitor.on('error', () => {});
+    await new Promise((r) => setTimeout(r, 200)); // the connection settles in monitor mode first
+    let topLevel = 0;
+    let fromLua = 0;
+    const byTopCommand = new Map<string, number>();
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source === 'lua') fromLua += 1;
+      else {
+        topLevel += 1;
+        const cmd = String(args[0]).toLowerCase();
+        byTopCommand.set(cmd, (byTopCommand.get(cmd) ?? 0) + 1);
+      }
+    });
+    const stats = new Redis(redisServer.url);
+    await stats.config('RESETSTAT');
+    for (const a of team) a.requests = 0;
+    const pid = coord.pid as number;
+    const cpu0 = cpuMsOf(pid);
+    const t0 = performance.now();
+    await run(CYCLES);
+    const wallMs = performance.now() - t0;
+    const cpu1 = cpuMsOf(pid);
+    const info = commandStats(await stats.info('commandstats'));
+    await new Promise((r) => setTimeout(r, 200)); // let MONITOR drain
+    monitor.disconnect();
+    const cycles = CYCLES * team.length;
+    const requests = team.reduce((n, a) => n + a.requests, 0);
+    const ignore = new Set(['config|resetstat', 'info', 'monitor']);
+    let commands = 0;
+    const perCycle: Record<string, number> = {};
+    for (const [cmd, calls] of [...info].sort((x, y) => y[1] - x[1])) {
+      if (ignore.has(cmd)) continue;
+      commands += calls;
+      perCycle[cmd] = Math.round((calls / cycles) * 100) / 100;
+    }
+    const topPerCycle: Record<string, number> = {};
+    for (const [cmd, n] of [...byTopCommand].sort((x, y) => y[1] - x[1]))
+      if (cmd !== 'info' && cmd !== 'config') topPerCycle[cmd] = Math.round((n / cycles) * 100) / 100;
+    const result = {
+      agents: team.length,
+      cycles,
+      requestsPerCycle: requests / cycles,
+      redisCommandsPerCycle: Math.round((commands / cycles) * 10) / 10,
+      redisTopLevelCommandsPerCycle: Math.round((topLevel / cycles) * 10) / 10,
+      redisLuaInnerCommandsPerCycle: Math.round((fromLua / cycles) * 10) / 10,
+      redisRoundTripsPerRequestUpperBound: Math.round((topLevel / requests) * 100) / 100,
+      coordinatorCpuMsPerCycle: Math.round(((cpu1 - cpu0) / cycles) * 100) / 100,
+      cyclesPerSecond: Math.round((cycles / wallMs) * 1000 * 10) / 10,
+      commandsPerCycle: perCycle,
+      topLevelCommandsPerCycle: topPerCycle,
+    };
+    admin.disconnect();
+    stats.disconnect();
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `cycle-cost failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

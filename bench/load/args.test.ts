@@ -1,0 +1,32 @@
+// The load benchmark's argument parsing: the documented flags, the defaults, and a clear refusal of a typo
+// or an out-of-range value (before any process is started).
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from './args.js';
+
+describe('bench:load arguments', () => {
+  it('reads every flag, both --flag value and --flag=value', () => {
+    expect(
+      parseBenchArgs(['--agents', '500', '--seconds=60', '--instances', '2', '--pace', 'max', '--profile']),
+    ).toMatchObject({ agents: 500, seconds: 60, instances: 2, pace: 'max', profile: true });
+  });
+
+  it('defaults: realistic pace, 1 instance, 100 leads, info logs, a ramp of 1 s per 20 agents (≤ 30 s)', () => {
+    expect(parseBenchArgs(['--agents', '50'])).toMatchObject({
+      agents: 50,
+      seconds: 30,
+      instances: 1,
+      pace: 'realistic',
+      leadsPerAgent: 100,
+      logLevel: 'info',
+      rampSeconds: 2.5,
+      profile: false,
+    });
+    expect(parseBenchArgs(['--agents', '1000']).rampSeconds).toBe(30);
+  });
+
+  it('refuses an unknown flag, a bad pace and 3 instances, naming the problem and the usage', () => {
+    expect(() => parseBenchArgs(['--agent', '5'])).toThrow(/Unknown option '--agent'[\s\S]*usage:/);
+    expect(() => parseBenchArgs(['--pace', 'fast'])).toThrow(/--pace/);
+    expect(() => parseBenchArgs(['--instances', '3'])).toThrow(/--instances/);
+  });
+});

@@ -1,0 +1,77 @@
+// `npm run bench:load` arguments: parsed once with node:util parseArgs and validated with zod, so a typo or
+// an out-of-range value stops the run before anything is started. Pure (no I/O), tested in args.test.ts.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const PaceSchema = z.enum(['realistic', 'max']);
+export type Pace = z.infer<typeof PaceSchema>;
+
+export const BenchArgsSchema = z.object({
+  agents: z.coerce.number().int().min(1).max(2000),
+  /** Length of the measured window, in seconds (sessions start before it, the drain follows it). */
+  seconds: z.coerce.number().int().min(5).max(1800),
+  instances: z.coerce.number().int().min(1).max(2),
+  pace: PaceSchema,
+  /** Sessions are started uniformly over this many seconds (the morning start storm). */
+  rampSeconds: z.coerce.number().min(0).max(300),
+  leadsPerAgent: z.coerce.number().int().min(10).max(1000),
+  /** Coordinator LOG_LEVEL (production default: info), written to the run directory. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Run the coordinator(s) under `node --cpu-prof` and print the top self-time functions. */
+  profile: z.boolean(),
+  /** Sessions not ready this long after the first start are given up (reported); the window starts. */
+  startTimeoutSeconds: z.coerce.number().int().min(5).max(3600),
+  /** How long to wait, after the window, for every accepted disposition to land in the sheet. */
+  drainTimeoutSeconds: z.coerce.number().int().min(5).max(1800),
+});
+export type BenchArgs = z.infer<typeof BenchArgsSchema>;
+
+export const USAGE =
+  'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max] ' +
+  '[--ramp S] [--leads 100] [--log-level info] [--profile] [--start-timeout 300] [--drain-timeout 180]';
+
+/** Default ramp: 1 s per 20 agents, at most 30 s (500 agents press Play within half a minute). */
+export const defaultRampSeconds = (agents: number): number => Math.min(30, agents / 20);
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        agents: { type: 'string' },
+        seconds: { type: 'string' },
+        instances: { type: 'string' },
+        pace: { type: 'string' },
+        ramp: { type: 'string' },
+        leads: { type: 'string' },
+        'log-level': { type: 'string' },
+        profile: { type: 'boolean' },
+        'drain-timeout': { type: 'string' },
+        'start-timeout': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+  }
+  const agents = values.agents ?? '1';
+  const parsed = BenchArgsSchema.safeParse({
+    agents,
+    seconds: values.seconds ?? '30',
+    instances: values.instances ?? '1',
+    pace: values.pace ?? 'realistic',
+    rampSeconds: values.ramp ?? defaultRampSeconds(Number(agents)),
+    leadsPerAgent: values.leads ?? '100',
+    logLevel: values['log-level'] ?? 'info',
+    profile: values.profile === true,
+    drainTimeoutSeconds: values['drain-timeout'] ?? '180',
+    startTimeoutSeconds: values['start-timeout'] ?? '300',
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`${problems}\n${USAGE}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,42 @@
+// What the load benchmark runs against: its generated agents (router rows, Dialpad users), the spreadsheet
+// id, the call timings and outcomes of each pace, and the campaign rules. Shared by every bench process.
+import type { DemoAgent } from '../../server/emulators/demo-agents.js';
+import type { CallTimings } from '../../server/emulators/dialpad/calls.js';
+import { DEMO_OUTCOME_MIX, type OutcomePlan } from '../../server/emulators/dialpad/outcomes.js';
+import type { Pace } from './args.js';
+
+export const BENCH_SPREADSHEET_ID = 'bench-load-spreadsheet';
+export const BENCH_CAMPAIGN = 'Bench Campaign';
+
+/** Agent i (0-based): fictional email and a Dialpad user id that stays a safe integer. */
+export function benchAgents(n: number): DemoAgent[] {
+  return Array.from({ length: n }, (_, i) => {
+    const k = String(i + 1).padStart(4, '0');
+    return {
+      email: `agent${k}@bench.turbodialer.example`,
+      name: `Bench Agent ${k}`,
+      dialpadUserId: String(7_000_000_000_000_000 + i),
+      campaignName: BENCH_CAMPAIGN,
+    };
+  });
+}
+
+/** Realistic: a call rings and talks for ~20 s (500 agents ≈ 25 cycles/s); max: no waiting at all. */
+export function timingsOf(pace: Pace): CallTimings {
+  return pace === 'realistic'
+    ? { dialMs: 1000, ringMs: 5000, talkMs: 15000, noAnswerMs: 18000, jitter: 0.3 }
+    : { dialMs: 0, ringMs: 0, talkMs: 0, noAnswerMs: 0, jitter: 0 };
+}
+
+/** Realistic: the demo mix (connected, no answer, voicemail, missed); max: every call connects (4 webhooks). */
+export function outcomesOf(pace: Pace): OutcomePlan {
+  return pace === 'realistic' ? { mix: DEMO_OUTCOME_MIX } : { default: 'connected' };
+}
+
+/** No calling window and no retry delay, so an agent's 100 leads never run out during a run: every
+ *  disposition the load generator sends is a retry code (NO_ANSWER / voicemail). */
+export const BENCH_CAMPAIGN_RULES = {
+  '*': { callingHours: null, retryDelaysEnabled: false, maxAttempts: 100 },
+};
+
+export const ATTEMPT_COUNT_COL = 24;

@@ -1,0 +1,312 @@
+// `npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max]`: the load benchmark
+// of issue 13. Starts real redis-server (AOF on), the Sheets and Dialpad emulators (zero added latency) and
+// the coordinator(s) in production mode as separate processes, seeds one spreadsheet (a tab per agent),
+// runs N agents over HTTP + WebSocket from a load generator process, and prints ONE JSON object (also
+// written to bench/results/). Every child is killed at the end, on error and on Ctrl-C. docs/performance.md
+// says what each figure measures.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { freePort } from '../../test/support/redis-server.js';
+import { type BenchArgs, parseBenchArgs } from './args.js';
+import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID } from './fixture.js';
+import type { ChildMessage, LoadgenResult } from './messages.js';
+import {
+  cpuMsOf,
+  killAll,
+  type Proc,
+  peakRssMbOf,
+  REPO_ROOT,
+  spawnBenchChild,
+  spawnCoordinator,
+  spawnRedis,
+  stopGracefully,
+  waitHttpOk,
+} from './procs.js';
+import { mainProfileIn, topSelfTime } from './profile-top.js';
+import {
+  cpuShares,
+  landingTimes,
+  machineTicksOfProcStat,
+  parseCommandStats,
+  percentiles,
+  redisPerCycle,
+  round,
+  webhookToShowDispo,
+} from './report.js';
+
+const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
+const now = (): number => performance.timeOrigin + performance.now();
+const log = (msg: string) => process.stderr.write(`[bench:load] ${msg}\n`);
+
+async function waitRedis(port: number): Promise<Redis> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const r = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    r.on('error', () => {});
+    try {
+      await r.connect();
+      await r.ping();
+      return r;
+    } catch {
+      r.disconnect();
+      if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+}
+
+const machineTicks = () => machineTicksOfProcStat(readFileSync('/proc/stat', 'utf8'));
+
+async function run(args: BenchArgs): Promise<Record<string, unknown>> {
+  const runDir = mkdtempSync(join(tmpdir(), 'td-bench-'));
+  const profileDir = args.profile ? join(runDir, 'profiles') : null;
+  log(`run dir ${runDir} (child logs)`);
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const [redisPort, sheetsPort, dialpadPort, floorPort, ...coordPorts] = await Promise.all(
+    Array.from({ length: 4 + args.instances }, () => freePort()),
+  );
+  const redisDir = join(runDir, 'redis');
+  mkdirSync(redisDir);
+  const redisProc = spawnRedis(redisPort as number, redisDir);
+  const redis = await waitRedis(redisPort as number);
+  const sheets = spawnBenchChild(
+    'sheets-emulator',
+    'sheets-child.ts',
+    { port: sheetsPort, agents: args.agents, leads: args.leadsPerAgent },
+    runDir,
+    profileDir,
+  );
+  const instanceUrls = coordPorts.map((p) => `http://127.0.0.1:${p}`);
+  const dialpad = spawnBenchChild(
+    'dialpad-emulator',
+    'dialpad-child.ts',
+    {
+      port: dialpadPort,
+      agents: args.agents,
+      pace: args.pace,
+      hooks: instanceUrls.map((u) => `${u}/events/dialpad`),
+      secret: WEBHOOK_SECRET,
+    },
+    runDir,
+    profileDir,
+  );
+  const floor = spawnBenchChild('floor-server', 'floor-child.ts', { port: floorPort }, runDir);
+  const sheetsUrl = (await sheets.next('ready', 120_000)).url ?? '';
+  const dialpadUrl = (await dialpad.next('ready', 60_000)).url ?? '';
+  await floor.next('ready', 60_000);
+  const coordinators: Proc[] = coordPorts.map((port, i) =>
+    spawnCoordinator(
+      `coordinator-${i + 1}`,
+      {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        INSTANCE_ID: `bench-${i + 1}`,
+        LOG_LEVEL: args.logLevel,
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        JWT_SECRET: jwtSecret,
+        OIDC_CLIENT_ID: 'bench-client',
+        SHEETS_ROOT_URL: sheetsUrl,
+        SHEETS_ACCESS_TOKEN: 'bench-sheets-token',
+        ROUTER_SPREADSHEET_ID: BENCH_SPREADSHEET_ID,
+        DIALPAD_BASE_URL: dialpadUrl.replace(/\/$/, ''),
+        DIALPAD_API_KEY: 'bench-dialpad-key',
+        DIALPAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        CAMPAIGN_RULES: JSON.stringify(BENCH_CAMPAIGN_RULES),
+        WEB_DIST_DIR: '/nonexistent-web-ui',
+      },
+      runDir,
+      profileDir,
+    ),
+  );
+  await Promise.all(coordinators.map((c, i) => waitHttpOk(`${instanceUrls[i]}/readyz`, c)));
+  log(
+    `stack up: redis :${redisPort}, sheets ${sheetsUrl}, dialpad ${dialpadUrl}, coordinators ${instanceUrls.join(' ')}`,
+  );
+
+  const loadgen = spawnBenchChild(
+    'load-generator',
+    'loadgen.ts',
+    {
+      agents: args.agents,
+      pace: args.pace,
+      seconds: args.seconds,
+      rampSeconds: args.rampSeconds,
+      startTimeoutSeconds: args.startTimeoutSeconds,
+      instances: instanceUrls,
+      jwtSecret,
+      redisPort,
+      floorPort,
+    },
+    runDir,
+  );
+  const floors = await loadgen.next('floors', 120_000);
+  await stopGracefully(floor, 2000);
+  log(
+    `floors: http ${JSON.stringify(floors.httpPostMs)} redis ${JSON.stringify(floors.redisPingMs)}; starting ${args.agents} sessions over ${args.rampSeconds} s`,
+  );
+  await loadgen.next('sessionsReady', (args.startTimeoutSeconds + args.rampSeconds + 120) * 1000);
+
+  const measured: Proc[] = [...coordinators, redisProc, sheets, dialpad, loadgen];
+  const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
+  await redis.config('RESETSTAT');
+  await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
+  const cpu0 = cpuAt();
+  const m0 = machineTicks();
+  const t0 = now();
+  loadgen.send({ type: 'go' });
+  log(`all sessions ready; measuring ${args.seconds} s`);
+
+  await loadgen.next('windowEnd', (args.seconds + 120) * 1000);
+  const cpu1 = cpuAt();
+  const m1 = machineTicks();
+  const windowMs = now() - t0;
+  const commandStats = parseCommandStats(String(await redis.info('commandstats')));
+  loadgen.send({ type: 'windDown' });
+  log('window over; winding down (PAUSE, last dispositions, STOP)');
+  const result: LoadgenResult = (await loadgen.next('done', 180_000)).result;
+  const loadEnd = now();
+
+  // Drain: every accepted disposition must land in the emulator's sheet.
+  const journalOf = async () => {
+    sheets.send({ type: 'journal' });
+    return (await sheets.next('journal', 60_000)).journal;
+  };
+  let landed = landingTimes(result.accepted, await journalOf());
+  const drainDeadline = Date.now() + args.drainTimeoutSeconds * 1000;
+  while (landed.some((t) => t === null) && Date.now() < drainDeadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    landed = landingTimes(result.accepted, await journalOf());
+  }
+  const drainS = landed.some((t) => t === null) ? null : Math.max(0, (now() - loadEnd) / 1000);
+  const sheetsCounts = (await (await fetch(new URL('__emulator/requests', sheetsUrl))).json()) as {
+    counts: Record<string, number>;
+  };
+  dialpad.send({ type: 'deliveries' });
+  const deliveries = (await dialpad.next('deliveries', 60_000)) as Extract<
+    ChildMessage,
+    { type: 'deliveries' }
+  >;
+
+  const rssMb = coordinators.map((c) => peakRssMbOf(c.child.pid));
+  // Graceful stops, so each --cpu-prof profile is written.
+  await Promise.all([...coordinators, sheets, dialpad].map((c) => stopGracefully(c, 20_000)));
+  for (const c of [...coordinators, sheets, dialpad])
+    log(`${c.name} exited: code ${c.child.exitCode} signal ${c.child.signalCode}`);
+  killAll();
+  redis.disconnect();
+  rmSync(redisDir, { recursive: true, force: true });
+
+  const cycles = result.dispositionsInWindow;
+  const coordCpuMs = coordinators.reduce((n, _c, i) => n + ((cpu1[i] ?? 0) - (cpu0[i] ?? 0)), 0);
+  const sinceWindow = result.accepted
+    .map((d, i) => ({ d, at: landed[i] }))
+    .filter(({ d }) => d.acceptedAt >= result.windowStart);
+  const lags = sinceWindow.flatMap(({ d, at }) =>
+    at === null || at === undefined ? [] : [Math.max(0, at - d.acceptedAt)],
+  );
+  const sheetLag = percentiles(lags);
+  const sheetsRequests = Object.values(sheetsCounts.counts).reduce((a, b) => a + b, 0);
+  const redisCycle = redisPerCycle(commandStats, cycles);
+  const webhookLat = webhookToShowDispo(new Map(deliveries.endingSentAt), new Map(result.showDispoAt));
+  const errors =
+    Object.entries(result.errors)
+      .filter(([k]) => !k.startsWith('waited:'))
+      .reduce((n, [, c]) => n + c, 0) + deliveries.failed;
+  const names = measured.map((p) => p.name);
+  const report = {
+    agents: args.agents,
+    instances: args.instances,
+    pace: args.pace,
+    seconds: args.seconds,
+    dispositions: cycles,
+    dispositionsPerSecond: round(cycles / (windowMs / 1000), 2),
+    dispoToNextCallMs: percentiles(result.dispoToNextCallMs),
+    webhookToShowDispoMs: percentiles(webhookLat),
+    sessionStartMs: percentiles(result.sessionStartMs),
+    allSessionsReadyS: result.allSessionsReadyS === null ? null : round(result.allSessionsReadyS, 1),
+    sessionsReady: result.sessionsReady,
+    redisCommandsPerCycle: redisCycle.total,
+    redisTopCommandsPerCycle: redisCycle.top,
+    coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,
+    coordinatorRssMb: Math.max(...rssMb),
+    sheetsRequestsPerDisposition: sinceWindow.length ? round(sheetsRequests / sinceWindow.length, 3) : null,
+    sheetsRequests: sheetsCounts.counts,
+    sheetLagMs: sheetLag ? { p50: sheetLag.p50, p99: sheetLag.p99 } : null,
+    drainS: drainS === null ? null : round(drainS, 1),
+    errors,
+    errorsByKind: {
+      ...result.errors,
+      ...(deliveries.failed ? { 'webhook:failedDeliveries': deliveries.failed } : {}),
+    },
+    lostDispositions: landed.filter((t) => t === null).length,
+    acceptedDispositions: result.accepted.length,
+    agentsNotStopped: result.agentsNotStopped,
+    loadGeneratorEventLoopDelayMs: result.eventLoopDelayMs,
+    floors: { httpPostMs: floors.httpPostMs, redisPingMs: floors.redisPingMs },
+    cpuPercentOfOneCore: cpuShares(
+      names.map((name, i) => ({ name, cpuMs: (cpu1[i] ?? 0) - (cpu0[i] ?? 0) })),
+      windowMs,
+      { busyDelta: m1.busy - m0.busy, totalDelta: m1.total - m0.total },
+    ),
+    ...(profileDir
+      ? {
+          profile: [...coordinators, dialpad, sheets].map((c) => {
+            try {
+              const n = c.name.startsWith('coord') ? 20 : 8;
+              return { process: c.name, ...topSelfTime(mainProfileIn(join(profileDir, c.name)), n) };
+            } catch (e) {
+              return { process: c.name, error: e instanceof Error ? e.message : String(e) };
+            }
+          }),
+        }
+      : {}),
+    runDir,
+  };
+  return report;
+}
+
+async function main(): Promise<void> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(process.argv.slice(2).filter((a) => a !== '--'));
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`${sig}: killing every child process`);
+      killAll();
+      process.exit(130);
+    });
+  }
+  process.once('exit', killAll);
+  try {
+    const report = await run(args);
+    const dir = join(REPO_ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(
+      dir,
+      `load-${args.agents}a-${args.instances}i-${args.pace}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    );
+    const text = JSON.stringify(report, null, 2);
+    writeFileSync(file, `${text}\n`);
+    process.stdout.write(`${text}\n`);
+    log(`written to ${file}`);
+  } catch (e) {
+    killAll();
+    process.stderr.write(`bench:load failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main();

@@ -1,0 +1,79 @@
+// The load benchmark's arithmetic: percentiles, /proc and INFO parsing, and the joins that turn the
+// emulators' timestamps into sheet lag, lost dispositions and webhook → SHOW_DISPO latency.
+import { describe, expect, it } from 'vitest';
+import {
+  callIdOfCustomData,
+  cpuTicksOfStat,
+  journalKey,
+  landingTimes,
+  machineTicksOfProcStat,
+  parseCommandStats,
+  percentiles,
+  redisPerCycle,
+  webhookToShowDispo,
+} from './report.js';
+
+describe('bench:load report', () => {
+  it('nearest-rank percentiles; none without samples', () => {
+    const s = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentiles(s)).toEqual({ p50: 50, p99: 99, max: 100 });
+    expect(percentiles([1.23456])).toEqual({ p50: 1.23, p99: 1.23, max: 1.23 });
+    expect(percentiles([])).toBeNull();
+  });
+
+  it('CPU ticks from /proc/<pid>/stat even when the command name has spaces and parentheses', () => {
+    const stat = '4242 (node (bench) x) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 567 0 0 20 0 11 0';
+    expect(cpuTicksOfStat(stat)).toBe(1234 + 567);
+    expect(machineTicksOfProcStat('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3')).toEqual({
+      busy: 150,
+      total: 1000,
+    });
+  });
+
+  it('Redis commands per cycle from INFO commandstats, the bench’s own INFO left out', () => {
+    const info =
+      '# Commandstats\r\ncmdstat_evalsha:calls=300,usec=1\r\ncmdstat_hget:calls=100,usec=1\r\ncmdstat_info:calls=5,usec=1\r\n';
+    const stats = parseCommandStats(info);
+    expect(stats).toEqual({ evalsha: 300, hget: 100, info: 5 });
+    expect(redisPerCycle(stats, 100)).toEqual({ total: 4, top: { evalsha: 3, hget: 1 } });
+    expect(redisPerCycle(stats, 0).total).toBeNull();
+  });
+
+  it('a disposition lands when its row first shows the AttemptCount it set; never → lost (null)', () => {
+    const journal = {
+      [journalKey('Tab A', 5)]: [
+        [3, 1000],
+        [5, 2000],
+      ] as [number, number][],
+    };
+    const d = (row: number, attemptAfter: number) => ({
+      callId: 'c',
+      tab: 'Tab A',
+      row,
+      attemptAfter,
+      acceptedAt: 900,
+    });
+    expect(landingTimes([d(5, 3), d(5, 4), d(5, 5), d(5, 6), d(6, 1)], journal)).toEqual([
+      1000,
+      2000,
+      2000,
+      null,
+      null,
+    ]);
+  });
+
+  it('webhook → SHOW_DISPO joins on our call id from custom_data', () => {
+    expect(callIdOfCustomData('{"td":1,"callId":"abc","sessionId":"s"}')).toBe('abc');
+    expect(callIdOfCustomData('not json')).toBeNull();
+    expect(callIdOfCustomData(null)).toBeNull();
+    const sent = new Map([
+      ['a', 100],
+      ['b', 200],
+    ]);
+    const shown = new Map([
+      ['a', 103.5],
+      ['c', 999],
+    ]);
+    expect(webhookToShowDispo(sent, shown)).toEqual([3.5]);
+  });
+});

@@ -1,0 +1,138 @@
+// The load benchmark's arithmetic, pure (no I/O, no clock): percentiles, /proc and INFO parsing, joining
+// the emulators' timestamps with the load generator's, and the one JSON report. Tested in report.test.ts.
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+const round = (n: number, digits = 2): number => {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+};
+
+/** Nearest-rank percentiles of `samples` (ms), rounded to 0.01; null when there are none. */
+export function percentiles(samples: readonly number[]): Percentiles | null {
+  if (samples.length === 0) return null;
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
+  return { p50: round(at(0.5)), p99: round(at(0.99)), max: round(s[s.length - 1] as number) };
+}
+
+/** utime + stime of a /proc/<pid>/stat line, in clock ticks (the command name may contain spaces). */
+export function cpuTicksOfStat(stat: string): number {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state); utime and stime are fields 14 and 15.
+  return Number(rest[11]) + Number(rest[12]);
+}
+
+/** Busy and total jiffies of the machine from the first line of /proc/stat. */
+export function machineTicksOfProcStat(text: string): { busy: number; total: number } {
+  const first = text.split('\n')[0] ?? '';
+  const f = first.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** `INFO commandstats` → calls per command (lower-case names, e.g. `evalsha`, `hset`). */
+export function parseCommandStats(info: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of info.split('\n')) {
+    const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
+    if (m) out[m[1] as string] = Number(m[2]);
+  }
+  return out;
+}
+
+/** One accepted disposition as the load generator saw it. */
+export interface AcceptedDisposition {
+  callId: string;
+  tab: string;
+  row: number;
+  /** The row's AttemptCount the sheet must show once this disposition has landed. */
+  attemptAfter: number;
+  /** Epoch ms (sub-ms precision) when the coordinator's 2xx answer arrived. */
+  acceptedAt: number;
+}
+
+/** AttemptCount changes seen in the emulator's sheet: `tab\u0000row` → [value, epoch ms] in order. */
+export type SheetJournal = Record<string, [number, number][]>;
+
+export const journalKey = (tab: string, row: number): string => `${tab}\u0000${row}`;
+
+/** When each disposition landed in the sheet (first journal value ≥ attemptAfter), or null. */
+export function landingTimes(
+  accepted: readonly AcceptedDisposition[],
+  journal: SheetJournal,
+): (number | null)[] {
+  return accepted.map((d) => {
+    const changes = journal[journalKey(d.tab, d.row)] ?? [];
+    const hit = changes.find(([value]) => value >= d.attemptAfter);
+    return hit ? hit[1] : null;
+  });
+}
+
+/** Our call id from the custom_data the coordinator gave Dialpad ({"td":1,"callId":…}), else null. */
+export function callIdOfCustomData(customData: string | null): string | null {
+  if (!customData) return null;
+  try {
+    const v: unknown = JSON.parse(customData);
+    if (v && typeof v === 'object' && 'callId' in v && typeof v.callId === 'string') return v.callId;
+  } catch {
+    // not ours
+  }
+  return null;
+}
+
+/** Per-call ending webhook send time (first attempt) joined with SHOW_DISPO arrival: the latencies. */
+export function webhookToShowDispo(
+  endingSentAt: ReadonlyMap<string, number>,
+  showDispoAt: ReadonlyMap<string, number>,
+): number[] {
+  const out: number[] = [];
+  for (const [callId, at] of showDispoAt) {
+    const sent = endingSentAt.get(callId);
+    if (sent !== undefined) out.push(at - sent);
+  }
+  return out;
+}
+
+export interface ProcessCpu {
+  name: string;
+  /** CPU time in the window, ms. */
+  cpuMs: number;
+}
+
+/** Each process's share of one core over the window (%), plus the machine's busy share of all cores. */
+export function cpuShares(
+  procs: readonly ProcessCpu[],
+  windowMs: number,
+  machine: { busyDelta: number; totalDelta: number },
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of procs) out[p.name] = round((100 * p.cpuMs) / windowMs, 1);
+  out.machineBusyPercentOfAllCores =
+    machine.totalDelta > 0 ? round((100 * machine.busyDelta) / machine.totalDelta, 1) : 0;
+  return out;
+}
+
+/** Redis commands per cycle, the bench's own INFO excluded; plus the top commands per cycle. */
+export function redisPerCycle(
+  stats: Record<string, number>,
+  cycles: number,
+): { total: number | null; top: Record<string, number> } {
+  const entries = Object.entries(stats).filter(([name]) => name !== 'info' && name !== 'config|resetstat');
+  if (cycles === 0) return { total: null, top: {} };
+  const total = entries.reduce((n, [, c]) => n + c, 0);
+  const top = Object.fromEntries(
+    entries
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([name, c]) => [name, round(c / cycles, 2)]),
+  );
+  return { total: round(total / cycles, 1), top };
+}
+
+export { round };
