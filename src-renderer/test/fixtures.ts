@@ -81,6 +81,7 @@ export function callView(over: Partial<CallView> = {}): CallView {
     endReason: null,
     suggestedDisposition: null,
     timeoutAt: T0 + 900_000,
+    callerId: null,
     ...over,
   });
 }

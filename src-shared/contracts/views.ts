@@ -85,6 +85,8 @@ export const CallViewSchema = z.object({
   suggestedDisposition: DispositionCodeSchema.nullable(),
   /** Epoch ms after which the coordinator ends the call by itself if no ending webhook came. */
   timeoutAt: z.number().int(),
+  /** Local presence: the caller ID the lead sees (null = the Dialpad user's default). */
+  callerId: z.string().nullable(),
 });
 export type CallView = z.infer<typeof CallViewSchema>;
 

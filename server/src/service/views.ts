@@ -49,6 +49,7 @@ export function callView(c: CallRecord): CallView {
     endReason: c.endReason,
     suggestedDisposition: c.suggested,
     timeoutAt: c.timeoutAt,
+    callerId: c.callerId ?? null,
   };
 }
 

@@ -62,7 +62,7 @@ export function LeadCard() {
           </dd>
         </div>
       </dl>
-      <CallingWindowLine window={w} />
+      <CallingWindowLine window={w} callerId={onCall ? call.callerId : null} />
       <ul
         aria-label="Phone numbers"
         className="mt-3 divide-y divide-slate-800 rounded-lg border border-slate-800"
