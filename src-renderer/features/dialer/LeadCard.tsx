@@ -39,7 +39,7 @@ export function LeadCard() {
           row {l.rowNumber} · id {l.rowId}
         </span>
       </div>
-      <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
+      <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
         <div>
           <dt className="text-slate-400">Attempts</dt>
           <dd className="font-semibold text-white tabular-nums">{l.attemptCount}</dd>
@@ -47,19 +47,6 @@ export function LeadCard() {
         <div>
           <dt className="text-slate-400">Last outcome</dt>
           <dd className="font-semibold text-white">{l.lastOutcome || '—'}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-400">Their local time</dt>
-          <dd className="font-semibold text-white tabular-nums">
-            {w.localTime} <span className="font-normal text-slate-400">{w.timeZone}</span>
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-400">Calling window</dt>
-          <dd className={`font-semibold ${w.inWindow ? 'text-emerald-300' : 'text-rose-300'}`}>
-            {w.inWindow ? 'Open' : 'Closed'}
-            {w.hours ? <span className="font-normal text-slate-400"> · {w.hours}</span> : null}
-          </dd>
         </div>
       </dl>
       <CallingWindowLine window={w} callerId={onCall ? call.callerId : null} />
