@@ -39,6 +39,9 @@ function leadRow(rowId: string, name: string, number: string, width: number): st
   return row;
 }
 
+// Computed once: the rules and the assertion must agree even if the test runs across an hour boundary.
+const HOURS = openInNewYorkOnly(new Date());
+
 describe('calling compliance: zones from the numbers, the window line, a lead skipped outside its hours', () => {
   let redis: RedisServerHandle;
   let stack: Stack;
@@ -51,7 +54,7 @@ describe('calling compliance: zones from the numbers, the window line, a lead sk
       leadsPerAgent: 2,
       dialpadOptions: { rateLimitPerMin: null },
       rules: {
-        'Spring Solar': { callingHours: openInNewYorkOnly(new Date()), callerIds: [HONOLULU_LINE, NY_LINE] },
+        'Spring Solar': { callingHours: HOURS, callerIds: [HONOLULU_LINE, NY_LINE] },
       },
     });
     await adminJson(stack.dialpad.url, '/__emulator/timings', {
@@ -106,7 +109,7 @@ describe('calling compliance: zones from the numbers, the window line, a lead sk
     const text = (await line.textContent()) ?? '';
     expect(text).toMatch(/Local time \d\d:\d\d E[SD]T/);
     expect(text).toContain('(US-NY, from the number)');
-    expect(text).toContain(`window Every day ${openInNewYorkOnly(new Date()).start}`);
+    expect(text).toContain(`window Every day ${HOURS.start}–${HOURS.end}`);
     expect(text).toContain('· open');
     expect(text).toContain('calling from (212) 555-0100');
     // Dialpad was asked for New York's line and the call shows it.
