@@ -15,12 +15,7 @@ describe('chooseCallerId (local presence)', () => {
     ['same area code', '+12135550199', '+12135550100', 'AREA_CODE'],
     ['same state, other area code (Chicago 773 → 312)', '+17735550199', '+13125550100', 'REGION'],
     ['same country abroad (London)', '+442079460999', '+442079460100', 'REGION'],
-    [
-      'Honolulu: no caller ID in Hawaii or its zone → default',
-      '+18085550199',
-      '+12125550100',
-      'DEFAULT',
-    ],
+    ['Honolulu: no caller ID in Hawaii or its zone → default', '+18085550199', '+12125550100', 'DEFAULT'],
     ['unknown zone (toll-free) → default', '+18005550199', '+12125550100', 'DEFAULT'],
     ['Sydney: nothing close → default', '+61291234567', '+12125550100', 'DEFAULT'],
   ])('%s', (_label, lead, callerId, match) => {
