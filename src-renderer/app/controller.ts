@@ -64,7 +64,7 @@ export class Controller {
       socketOpen: () => this.socket.isOpen,
     };
     this.#outbox = new OutboxSender(core, this.api, {
-      onAnswer: (name, value, entry) => applyAnswer(answers, name, value, entry),
+      onAnswer: (answer) => applyAnswer(answers, answer),
       onFinalError: (entry, error) => applyFinalError(answers, entry, error),
     });
     this.#session = new SessionActions(core, this.api, this.#outbox);

@@ -50,10 +50,9 @@ export class DispositionActions {
     const d = core.state().ui.dispo;
     if (!d?.code) return;
     const notes = d.notes.trim();
-    const entry = this.#outbox.entry('/disposition', {
-      callId: d.callId,
-      code: d.code,
-      ...(notes ? { notes } : {}),
+    const entry = this.#outbox.entry({
+      route: 'disposition',
+      body: { callId: d.callId, code: d.code, ...(notes ? { notes } : {}) },
     });
     core.update((s) => {
       const catalog = s.session.session?.catalog ?? DEFAULT_DISPOSITIONS;

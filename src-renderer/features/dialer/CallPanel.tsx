@@ -41,9 +41,9 @@ export function CallPanel() {
       ? s.session.startWaitUntil !== undefined
         ? 'Starting… (waiting for the sheet)'
         : 'Starting…'
-      : s.outbox.entries.some((e) => e.path === '/disposition')
+      : s.outbox.entries.some((e) => e.route === 'disposition')
         ? 'Saving the disposition…'
-        : s.outbox.entries.some((e) => e.path === '/dial' || e.path === '/next')
+        : s.outbox.entries.some((e) => e.route === 'dial' || e.route === 'next')
           ? 'Getting the next lead…'
           : s.outbox.entries.length > 0
             ? 'Sending…'
