@@ -146,7 +146,7 @@ describe('agent UI in Chromium against the real stack', () => {
     const cur = await liveCall();
     await context.setOffline(true);
     await page.evaluate(() =>
-      (window as unknown as { __turbo: { dropSocket(): void } }).__turbo.dropSocket(),
+      (window as unknown as { __turbo: { socket: { drop(): void } } }).__turbo.socket.drop(),
     );
     await waitForStore(page, (s) => s.connection.socket === 'reconnecting');
     await page.getByTestId('offline-strip').waitFor({ timeout: LONG });
