@@ -187,7 +187,7 @@ async function main(): Promise<void> {
   });
   const dialpad = await startDialpadEmulator({
     host: '127.0.0.1',
-    apiKeys: ['bench-key'], // the coordinator's DIALPAD_API_KEY below
+    apiKeys: ['bench-key'],
     users: agents.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
     webhook: { url: sinkUrl, secret: SECRET },
     timings: { dialMs: 600_000, ringMs: 600_000, talkMs: 600_000, noAnswerMs: 600_000, jitter: 0 },
@@ -254,6 +254,8 @@ async function main(): Promise<void> {
 
     const admin = new Redis(redisServer.url);
     const monitor = await admin.monitor();
+    monitor.on('error', () => {});
+    await new Promise((r) => setTimeout(r, 200)); // the connection settles in monitor mode first
     let topLevel = 0;
     let fromLua = 0;
     const byTopCommand = new Map<string, number>();

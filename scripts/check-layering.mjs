@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The import rule (docs/architecture.md, "Layers"), checked on the imports the TypeScript compiler itself
+// The import rule (docs/architecture.md, "Layers and the import rule"), checked on the imports the TypeScript compiler itself
 // resolved: `tsc --explainFiles --noCheck` for every target's config lists each file with the files that
 // import it, so re-exports, `import type`, dynamic `import()` and path tricks are all seen as tsc sees them.
 // Fails (exit 1) on:
@@ -157,7 +157,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const { problems, files } = checkImports(parseArgs(process.argv.slice(2)));
   if (problems.length) {
     console.error(
-      `Import rule broken (docs/architecture.md, "Layers"):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+      `Import rule broken (docs/architecture.md, "Layers and the import rule"):\n${problems.map((p) => `  ${p}`).join('\n')}`,
     );
     process.exit(1);
   }

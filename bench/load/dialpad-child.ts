@@ -15,7 +15,8 @@ const agents = benchAgents(cfg.agents);
 const emu = await startDialpadEmulator({
   port: cfg.port,
   host: '127.0.0.1',
-  apiKeys: ['bench-dialpad-key'], // the coordinators' DIALPAD_API_KEY (main.ts)
+  // The coordinators are started with DIALPAD_API_KEY=bench-dialpad-key (bench/load/main.ts).
+  apiKeys: ['bench-dialpad-key'],
   users: agents.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
   timings: timingsOf(cfg.pace),
   outcomes: outcomesOf(cfg.pace),

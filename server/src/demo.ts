@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import type { FaultRule } from '../emulators/common/faults.js';
 import { createEmulatorLogger } from '../emulators/common/log.js';
 import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID, type DemoAgent } from '../emulators/demo-agents.js';
@@ -32,6 +33,9 @@ export interface DemoStackOptions {
   redisUrl?: string;
   /** Coordinator port; 0/absent = a free port. */
   port?: number;
+  /** Ports of the Sheets and Dialpad emulators; 0/absent = a free port. */
+  sheetsPort?: number;
+  dialpadPort?: number;
   host?: string;
   leadsPerAgent?: number;
   /** Seed of the lead data and of the Dialpad emulator's outcome mix. */
@@ -101,6 +105,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   try {
     sheets = await startSheetsEmulator({
       host: '127.0.0.1',
+      port: o.sheetsPort ?? 0,
       seed: buildDemoFixture({
         agents: DEMO_AGENTS,
         leadsPerAgent: o.leadsPerAgent ?? 300,
@@ -118,6 +123,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   try {
     dialpad = await startDialpadEmulator({
       host: '127.0.0.1',
+      port: o.dialpadPort ?? 0,
       seed,
       outcomes: { mix: DEMO_OUTCOME_MIX },
       timings: { dialMs: 700, ringMs: 2500, talkMs: 5000, noAnswerMs: 4500, jitter: 0.3 },
@@ -189,30 +195,38 @@ export function dialpadBannerLine(url: string, rateLimitPerMin: number | null): 
     rateLimitPerMin === null
       ? "Dialpad's 5 calls/min per-user limit is OFF in the demo (DEMO_DIALPAD_RATE_LIMIT=5 to restore it)"
       : `rate limit ${rateLimitPerMin} calls/min per agent, as Dialpad's (a faster agent gets 429)`;
-  return `  Dialpad:   emulator at ${url} (calls end by themselves after a few seconds; ${limit})`;
+  return `  Dialpad:   emulator, its calls at ${url}__emulator/calls (each ends by itself after a few seconds;\n             ${limit})`;
 }
 
-async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 8080);
-  const rateLimitPerMin = demoRateLimit(process.env.DEMO_DIALPAD_RATE_LIMIT);
-  const stack = await startDemoStack({
-    port: Number.isInteger(port) ? port : 8080,
-    dialpadOptions: { rateLimitPerMin },
-    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
-  });
-  const uiBuilt = existsSync(join('dist', 'renderer', 'index.html'));
+const portVar = z.coerce.number().int().min(0).max(65_535);
+/** The demo's own environment (docs/emulators.md): the coordinator's port and the emulators' (0 = free). */
+const DemoEnvSchema = z.object({
+  PORT: portVar.default(8080),
+  SHEETS_EMULATOR_PORT: portVar.default(0),
+  DIALPAD_EMULATOR_PORT: portVar.default(0),
+});
+
+export function demoPorts(env: Record<string, string | undefined>): z.infer<typeof DemoEnvSchema> {
+  const r = DemoEnvSchema.safeParse(env);
+  if (r.success) return r.data;
+  const bad = r.error.issues.map((i) => `${i.path.join('.')} ("${env[String(i.path[0])]}"): a port, 0-65535`);
+  throw new Error(`bad demo setting: ${bad.join('; ')}`);
+}
+
+/** The banner `npm run demo` prints. Every URL in it answers a GET (the curl line: the POST it shows). */
+export function demoBanner(stack: DemoStack, o: { uiBuilt: boolean }): string {
   const lines = [
     '',
     'Turbo Dialer demo is running.',
     '',
     `  Open:      ${stack.baseUrl}/`,
-    uiBuilt
+    o.uiBuilt
       ? ''
       : '  web UI not built yet: run npx vite build (then restart npm run demo); the API works meanwhile.',
     `  Store:     ${stack.ownRedis ? `throw-away redis-server at ${stack.redisUrl} (gone when the demo stops; set REDIS_URL to use yours)` : `Redis at ${stack.redisUrl}`}`,
-    `  Sheets:    emulator at ${stack.sheets.url} (browse ${stack.sheets.url}__emulator/)`,
+    `  Sheets:    emulator, its state at ${stack.sheets.url}__emulator/state (SHEETS_EMULATOR_PORT sets its port)`,
     dialpadBannerLine(stack.dialpad.url, stack.dialpad.state.rateLimitPerMin),
+    '             DIALPAD_EMULATOR_PORT sets its port',
     '',
     '  Log in as one of the demo agents (demo mode: pick the email on the login screen, no password):',
     ...stack.agents.map((a) => `    - ${a.email.padEnd(34)} ${a.name} (${a.campaignName})`),
@@ -224,7 +238,22 @@ async function main(): Promise<void> {
     '  Ctrl+C stops everything.',
     '',
   ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const ports = demoPorts(process.env);
+  const rateLimitPerMin = demoRateLimit(process.env.DEMO_DIALPAD_RATE_LIMIT);
+  const stack = await startDemoStack({
+    port: ports.PORT,
+    sheetsPort: ports.SHEETS_EMULATOR_PORT,
+    dialpadPort: ports.DIALPAD_EMULATOR_PORT,
+    dialpadOptions: { rateLimitPerMin },
+    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
+  });
+  const uiBuilt = existsSync(join('dist', 'renderer', 'index.html'));
+  process.stdout.write(demoBanner(stack, { uiBuilt }));
   stopOnSignals(stack.coordinator, async () => {
     await stack.dialpad.close();
     await stack.sheets.close();

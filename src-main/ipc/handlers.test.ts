@@ -10,7 +10,7 @@ import { installReportBody } from '../services/updater/install-report.js';
 import { type InstallType, updateMode } from '../services/updater/update-policy.js';
 import { UpdaterService } from '../services/updater/updater-service.js';
 import { createHandlers } from './handlers.js';
-import { createDispatcher } from './register-ipc.js';
+import { createDispatcher } from '../../src-shared/contracts/ipc-dispatch.js';
 
 const sender = { frameUrl: 'file:///app/dist/renderer/index.html' };
 const NO_SHORTCUTS = { supported: false, unsupportedReason: 'test', registered: [], conflicts: [] };

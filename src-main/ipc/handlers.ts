@@ -10,7 +10,7 @@ import type {
 } from '../../src-shared/contracts/ipc.js';
 import type { CredentialStore } from '../services/credentials/credential-store.js';
 import type { BindingOverrides } from '../services/shortcuts/shortcut-plan.js';
-import type { IpcHandlers } from './register-ipc.js';
+import type { IpcHandlers } from '../../src-shared/contracts/ipc-dispatch.js';
 
 export type HandlerDeps = Readonly<{
   snapshot: {

@@ -3,13 +3,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IPC_INVOKE, SHORTCUT_ACTIONS } from '../../src-shared/contracts/ipc.js';
 import { createDesktopBridge, type IpcRendererLike } from '../preload/bridge.js';
-import {
-  createDispatcher,
-  IpcError,
-  type IpcHandlers,
-  type IpcMainLike,
-  registerIpc,
-} from './register-ipc.js';
+import { createDispatcher, IpcError, type IpcHandlers } from '../../src-shared/contracts/ipc-dispatch.js';
+import { type IpcMainLike, registerIpc } from './register-ipc.js';
 import { createEventSender } from './send-event.js';
 
 type Contract = typeof IPC_INVOKE;

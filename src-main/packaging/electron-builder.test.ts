@@ -1,115 +1,105 @@
-// Packaging config as data: the targets IT relies on, signing from the environment only, per-channel
-// update metadata, only built output shipped, and a release workflow with macOS and Windows runners.
+// Packaging config checked by what can break a release, not restated value by value: electron-builder's own
+// schema accepts both configs (a misspelt option fails here, not on the tag's release job), every file the
+// config and package.json point at exists or is built into what ships, no secret sits in the repository,
+// the MSI upgrade code never changes, and the release workflow runs the developer's `npm run dist:*`.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Configuration } from 'app-builder-lib';
+// electron-builder's own loader and validator (app-builder-lib and builder-util come with the pinned
+// electron-builder devDependency, at its exact version).
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { z } from 'zod';
+import { TRAY_STATES } from '../../src-shared/contracts/ipc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
-type Target = { target: string; arch: string[] };
-// biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document is explored field by field below
-const config: any = parse(read('electron-builder.yml'));
-const targets = (os: 'win' | 'mac' | 'linux') =>
-  Object.fromEntries((config[os].target as Target[]).map((t) => [t.target, t.arch]));
+const load = (file: string): Promise<Configuration> => getConfig(root, file, null);
+const pkg = z
+  .object({
+    main: z.string(),
+    scripts: z.record(z.string(), z.string()),
+    devDependencies: z.record(z.string(), z.string()),
+  })
+  .parse(JSON.parse(read('package.json')));
 
-describe('electron-builder.yml', () => {
-  it('identifies the app and names artifacts with version and arch', () => {
-    expect(config.appId).toBe('com.turbodialer.desktop');
-    expect(config.productName).toBe('Turbo Dialer');
-    expect(config.artifactName).toContain('$' + '{version}');
-    expect(config.artifactName).toContain('$' + '{arch}');
-    expect(config.directories.buildResources).toBe('build');
-    expect(config.fileAssociations).toEqual([]);
+describe('electron-builder configuration', () => {
+  it.each(['electron-builder.yml', 'build/electron-builder.azure.yml'])(
+    '%s passes electron-builder’s own schema',
+    async (file) => {
+      await expect(validateConfiguration(await load(file), new DebugLogger(false))).resolves.toBeUndefined();
+    },
+  );
+
+  it('would reject a misspelt option (the check above can fail)', async () => {
+    const config = { ...(await load('electron-builder.yml')), notarise: true } as Configuration;
+    await expect(validateConfiguration(config, new DebugLogger(false))).rejects.toThrow(/notarise/);
   });
 
-  it('ships only dist/main and dist/renderer (no sources, server, configs or node_modules)', () => {
-    const included = (config.files as string[]).filter((f) => !f.startsWith('!'));
-    expect(included.sort()).toEqual(['dist/main/**/*', 'dist/renderer/**/*', 'package.json']);
-    for (const excluded of ['!node_modules/**/*', '!src-*/**/*', '!server/**/*']) {
-      expect(config.files).toContain(excluded);
-    }
+  it('ships the main entry package.json names, and only built output', () => {
+    const files = z.object({ files: z.array(z.string()) }).parse(parse(read('electron-builder.yml'))).files;
+    const included = files.filter((f) => !f.startsWith('!'));
+    expect(included.some((glob) => pkg.main.startsWith(glob.replace(/\*\*\/\*$/, '')))).toBe(true);
+    expect(pkg.main).toBe('dist/main/index.js'); // what build/build-main.mjs emits
+    for (const source of ['src-main/', 'src-shared/', 'server/', 'node_modules/'])
+      expect(included.some((glob) => glob.startsWith(source))).toBe(false);
   });
 
-  it('builds NSIS (self-updating) and a per-machine MSI with a fixed upgrade code on Windows', () => {
-    expect(targets('win')).toMatchObject({ nsis: ['x64', 'arm64'], msi: ['x64'] });
-    expect(config.msi.perMachine).toBe(true);
-    expect(config.msi.upgradeCode).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(config.nsis.perMachine).toBe(false);
-  });
-
-  it('builds dmg plus the zip the mac updater needs, for both architectures, hardened and notarized', () => {
-    expect(targets('mac')).toEqual({ dmg: ['x64', 'arm64'], zip: ['x64', 'arm64'] });
-    expect(config.mac.hardenedRuntime).toBe(true);
-    expect(config.mac.notarize).toBe(true);
-    expect(config.mac.entitlements).toBe('build/entitlements.mac.plist');
-    expect(read(config.mac.entitlements)).toContain('com.apple.security.cs.allow-jit');
-    expect(read(config.mac.entitlements)).not.toContain('device.audio-input');
-  });
-
-  it('builds AppImage and deb on Linux', () => {
-    expect(Object.keys(targets('linux')).sort()).toEqual(['AppImage', 'deb']);
-  });
-
-  it('signs from the environment only: no certificate, password or key in the repository config', () => {
-    const text = read('electron-builder.yml') + read('build/electron-builder.azure.yml');
-    expect(config.win.signtoolOptions.publisherName).toBe('Turbo Dialer');
-    expect(config.win.signtoolOptions).not.toHaveProperty('certificateFile');
-    expect(config.win.signtoolOptions).not.toHaveProperty('certificatePassword');
-    expect(text).not.toMatch(
-      /^\s*(certificateFile|certificatePassword|cscKeyPassword|password)\s*:|-----BEGIN/m,
-    );
-    // biome-ignore lint/suspicious/noExplicitAny: see above
-    const azure: any = parse(read('build/electron-builder.azure.yml'));
-    expect(azure.extends).toBe('./electron-builder.yml');
-    expect(azure.win.signtoolOptions).toBeNull();
-    expect(Object.keys(azure.win.azureSignOptions).sort()).toEqual(
-      expect.arrayContaining([
-        'certificateProfileName',
-        'codeSigningAccountName',
-        'endpoint',
-        'publisherName',
-      ]),
-    );
-  });
-
-  it('publishes a generic feed with metadata for every channel (stable = latest, beta)', () => {
-    expect(config.publish).toEqual([expect.objectContaining({ provider: 'generic' })]);
-    expect(config.publish[0].url).toMatch(/^https:\/\//);
-    expect(config.generateUpdatesFilesForAllChannels).toBe(true);
-  });
-
-  it('has the icons it points at: a 512×512 PNG and one tray icon per tray state', async () => {
+  it('points only at files that exist: icons, entitlements, one tray icon per tray state', async () => {
+    const c = await load('electron-builder.yml');
+    for (const p of [
+      c.win?.icon,
+      c.mac?.icon,
+      c.linux?.icon,
+      c.mac?.entitlements,
+      c.mac?.entitlementsInherit,
+    ])
+      expect(p && existsSync(join(root, p)), String(p)).toBe(true);
     const png = readFileSync(join(root, 'build', 'icon.png'));
-    expect(png.readUInt32BE(16)).toBe(512);
-    expect(png.readUInt32BE(20)).toBe(512);
-    const { TRAY_STATES } = await import('../../src-shared/contracts/ipc.js');
-    for (const s of TRAY_STATES) expect(existsSync(join(root, 'build', 'tray', `tray-${s}.png`))).toBe(true);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]); // macOS needs ≥ 512×512
+    for (const s of TRAY_STATES)
+      expect(existsSync(join(root, 'build', 'tray', `tray-${s}.png`)), s).toBe(true);
+  });
+
+  it('keeps every secret out of the repository (signing comes from the environment)', () => {
+    const text = read('electron-builder.yml') + read('build/electron-builder.azure.yml');
+    expect(text).not.toMatch(
+      /^\s*(certificateFile|certificatePassword|cscLink|cscKeyPassword|password)\s*:|-----BEGIN/m,
+    );
+  });
+
+  it('never changes the MSI upgrade code (a new code would install beside the old MSI, not upgrade it)', async () => {
+    expect((await load('electron-builder.yml')).msi?.upgradeCode).toBe(
+      '6f0b4a52-3f5e-4c8e-9d43-2b7a1e5c9f10',
+    );
   });
 });
 
 describe('release workflow', () => {
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  const wf: any = parse(read('.github/workflows/release.yml'));
+  const wf = z
+    .object({
+      jobs: z.record(z.string(), z.object({ needs: z.unknown().optional(), steps: z.array(z.unknown()) })),
+    })
+    .parse(parse(read('.github/workflows/release.yml')));
+  const steps = (job: string) => JSON.stringify(wf.jobs[job]?.steps ?? []);
 
-  it('builds and signs on macOS and Windows runners from secrets, publishing metadata last', () => {
-    expect(wf.jobs.macos['runs-on']).toMatch(/^macos/);
-    expect(wf.jobs.windows['runs-on']).toMatch(/^windows/);
-    const steps = (job: string) => JSON.stringify(wf.jobs[job].steps);
-    expect(steps('macos')).toContain('secrets.MAC_CSC_LINK');
-    expect(steps('macos')).toContain('APPLE_API_KEY_ID');
-    expect(steps('windows')).toContain('secrets.WIN_CSC_LINK');
-    expect(steps('windows')).toContain('build/electron-builder.azure.yml');
-    expect(wf.jobs.publish.needs).toEqual(['macos', 'windows', 'linux']);
-    expect(steps('publish')).toContain('stagingPercentage');
+  it('builds each OS with the same npm script a developer runs, electron-builder at the pinned version', () => {
+    expect(pkg.devDependencies['electron-builder']).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const [job, os] of [
+      ['macos', 'mac'],
+      ['windows', 'win'],
+      ['linux', 'linux'],
+    ] as const) {
+      expect(steps(job), job).toContain(`npm run dist:${os}`);
+      expect(pkg.scripts[`dist:${os}`]).toContain(`electron-builder --${os}`);
+    }
+    expect(read('.github/workflows/release.yml')).not.toMatch(/npx\s+(--yes\s+)?electron-builder/);
   });
-});
 
-describe('package.json', () => {
-  it('builds the main process with build:main', () => {
-    const pkg = JSON.parse(read('package.json'));
-    expect(pkg.scripts['build:main']).toBe('node build/build-main.mjs');
-    expect(pkg.main).toBe('dist/main/index.js');
+  it('publishes the update metadata only after every installer is built', () => {
+    expect(wf.jobs.publish?.needs).toEqual(['macos', 'windows', 'linux']);
   });
 });

@@ -3,9 +3,9 @@
 // with the same idempotency key, when the coordinator is back; shortcuts and tray commands drive the same
 // actions as the in-page keys; app:status follows the screen.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppStatus, DesktopBridge } from '../../src-shared/contracts/ipc';
 import { SNAPSHOT_KEY } from '../bridge/web';
 import { fakeCoordinator, ScriptedWebSocket } from '../test/fake-coordinator';
+import { fakeElectronBridge } from '../test/fake-electron-bridge';
 import { callView, endedCall, leadPreview, sessionView, snapshot, statsView, T0 } from '../test/fixtures';
 import { makeController, R, signedIn } from '../test/harness';
 
@@ -110,26 +110,8 @@ describe('outbox', () => {
 
 describe('one set of actions for keys, global shortcuts and the tray', () => {
   function fakeBridge() {
-    const listeners = new Map<string, (p: unknown) => void>();
-    const statuses: AppStatus[] = [];
-    const bridge: DesktopBridge = {
-      kind: 'electron',
-      invoke: (async (channel: string, req: unknown) => {
-        if (channel === 'app:status') statuses.push(req as AppStatus);
-        if (channel === 'credentials:get')
-          return { ok: true, value: { refreshToken: null, storage: 'keychain' } };
-        return { ok: true, value: null };
-      }) as DesktopBridge['invoke'],
-      on: ((channel: string, l: (p: unknown) => void) => {
-        listeners.set(channel, l);
-        return () => listeners.delete(channel);
-      }) as DesktopBridge['on'],
-    };
-    return {
-      bridge,
-      statuses,
-      fire: (channel: string, payload: unknown) => listeners.get(channel)?.(payload),
-    };
+    const fake = fakeElectronBridge();
+    return { bridge: fake.bridge, statuses: () => fake.of('app:status'), fire: fake.emit };
   }
 
   it('a global shortcut picks and confirms; a tray command pauses; app:status follows', async () => {
@@ -146,8 +128,8 @@ describe('one set of actions for keys, global shortcuts and the tray', () => {
     });
     disposers.push(() => controller.dispose());
     controller.store.setState({ ...controller.store.getState() }); // first status report
-    expect(fb.statuses.at(-1)?.tray).toBe('disposition-pending');
-    expect(fb.statuses.at(-1)?.dispositionPending).toBe(true);
+    expect(fb.statuses().at(-1)?.tray).toBe('disposition-pending');
+    expect(fb.statuses().at(-1)?.dispositionPending).toBe(true);
 
     fb.fire('shortcut:fired', { action: 'dispo-1' });
     expect(controller.store.getState().ui.dispo?.code).toBe('CORRECT');
@@ -157,14 +139,14 @@ describe('one set of actions for keys, global shortcuts and the tray', () => {
       callId: 'call-1',
       code: 'CORRECT',
     });
-    await until(() => fb.statuses.at(-1)?.dispositionPending === false);
+    await until(() => fb.statuses().at(-1)?.dispositionPending === false);
 
     fb.fire('tray:command', { command: 'PLAY' });
     await until(() => controller.store.getState().session.session?.state === 'PLAY');
-    expect(fb.statuses.at(-1)?.sessionState).toBe('PLAY');
+    expect(fb.statuses().at(-1)?.sessionState).toBe('PLAY');
     fb.fire('tray:command', { command: 'PAUSE' });
     await until(() => controller.store.getState().session.session?.state === 'PAUSE');
-    expect(fb.statuses.at(-1)?.tray).toBe('paused');
+    expect(fb.statuses().at(-1)?.tray).toBe('paused');
   });
 });
 

@@ -4,9 +4,9 @@
 // process; a failing coordinator costs the agent nothing (no banner); a browser tab sends nothing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DesktopInstallReport } from '../../src-shared/contracts/http';
-import type { DesktopBridge } from '../../src-shared/contracts/ipc';
 import { createAppStore } from '../store';
 import { type FakeCoordinator, fakeCoordinator, SilentWebSocket } from '../test/fake-coordinator';
+import { fakeElectronBridge } from '../test/fake-electron-bridge';
 import { makeController } from '../test/harness';
 import { Controller } from './controller';
 
@@ -34,24 +34,12 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-/** The preload's bridge as the renderer sees it: records every invoke, answers like the main process. */
-function electronBridge() {
-  const calls: { channel: string; req: unknown }[] = [];
-  const bridge: DesktopBridge = {
-    kind: 'electron',
-    invoke: (async (channel: string, req: unknown) => {
-      calls.push({ channel, req });
-      if (channel === 'desktop:install-info') return { ok: true, value: INFO };
-      if (channel === 'desktop:it-policy') return { ok: true, value: { applied: true } };
-      if (channel === 'credentials:get')
-        return { ok: true, value: { refreshToken: null, storage: 'keychain' } };
-      return { ok: true, value: null };
-    }) as DesktopBridge['invoke'],
-    on: (() => () => {}) as DesktopBridge['on'],
-  };
-  const of = (channel: string) => calls.filter((c) => c.channel === channel);
-  return { bridge, of };
-}
+/** The preload's bridge as the renderer sees it, answering like the main process (held to the IPC contract). */
+const electronBridge = () =>
+  fakeElectronBridge({
+    'desktop:install-info': () => INFO,
+    'desktop:it-policy': () => ({ applied: true }),
+  });
 
 function desktopController(server: FakeCoordinator) {
   const fb = electronBridge();
@@ -65,7 +53,7 @@ function desktopController(server: FakeCoordinator) {
     random: () => 0,
   });
   disposers.push(() => controller.dispose());
-  return { controller, ...fb };
+  return { controller, bridge: fb.bridge, of: fb.of };
 }
 
 const reports = (server: FakeCoordinator) =>
@@ -86,7 +74,7 @@ describe('install report (desktop)', () => {
       body: INFO,
       authorization: 'Bearer access-token-1',
     });
-    expect(of('desktop:it-policy')[0]?.req).toEqual({ newerMsiDue: '1.4.0' });
+    expect(of('desktop:it-policy')[0]).toEqual({ newerMsiDue: '1.4.0' });
 
     // A token refresh and a second sign-in in the same window do not send it again.
     await controller.auth.refreshTokens();
@@ -113,7 +101,7 @@ describe('install report (desktop)', () => {
     await controller.auth.login({ demoEmail: 'ana@example.com' });
     await until(() => of('desktop:it-policy').length === 1);
     expect(reports(server)).toHaveLength(2);
-    expect(of('desktop:it-policy')[0]?.req).toEqual({ newerMsiDue: null });
+    expect(of('desktop:it-policy')[0]).toEqual({ newerMsiDue: null });
   });
 });
 

@@ -92,7 +92,11 @@ export type HangupResponse = z.infer<typeof HangupResponseSchema>;
 export const HealthSchema = z.object({ status: z.literal('ok') });
 export const ReadySchema = z.object({
   status: z.enum(['ready', 'degraded', 'not_ready']),
+  /** The store this instance really uses: one Redis (REDIS_URL) or a Cluster (REDIS_CLUSTER_NODES). */
+  store: z.enum(['redis', 'redis-cluster']),
   redis: z.enum(['up', 'down']),
+  /** Origins of the Google Sheets and Dialpad APIs it calls (an emulator's in the demo). */
+  upstreams: z.object({ sheets: z.string(), dialpad: z.string() }),
   circuits: z.object({
     sheets: z.enum(['closed', 'open', 'half-open']),
     dialpad: z.enum(['closed', 'open', 'half-open']),

@@ -20,7 +20,12 @@ afterEach(() => {
 const paused = (s: StoreState) =>
   R.applySnapshot(signedIn(s), snapshot({ session: sessionView({ state: 'PAUSE' }) }));
 
-function setup(init: (s: StoreState) => StoreState, fake: FakeElectronBridge | null = fakeElectronBridge()) {
+/** The desktop bridge with the main process accepting 'updater:install', or refusing it with `refusal`. */
+const desktop = (refusal: string | null = null) =>
+  fakeElectronBridge({ 'updater:install': () => ({ accepted: refusal === null, reason: refusal }) });
+const installs = (fake: FakeElectronBridge) => fake.of('updater:install').length;
+
+function setup(init: (s: StoreState) => StoreState, fake: FakeElectronBridge | null = desktop()) {
   const h = renderApp(init, undefined, fake?.bridge);
   dispose = () => h.controller.dispose();
   const push = (state: UpdateState) => act(() => fake?.emit('updater:state', state));
@@ -31,7 +36,7 @@ const restart = () => screen.getByRole<HTMLButtonElement>('button', { name: 'Res
 
 describe('update indicator', () => {
   it('ready: "Restart to update" asks the main process to install, then says it is restarting', async () => {
-    const fake = fakeElectronBridge();
+    const fake = desktop();
     const { push } = setup(paused, fake);
     expect(screen.queryByTestId('update')).toBeNull(); // nothing before the main process says anything
     push({ kind: 'checking' });
@@ -45,12 +50,12 @@ describe('update indicator', () => {
     expect(document.activeElement).toBe(restart());
     fireEvent.click(restart());
     await screen.findByText('Restarting into 1.4.0…');
-    expect(fake.installCalls).toBe(1);
+    expect(installs(fake)).toBe(1);
     expect(screen.queryByRole('button', { name: 'Restart to update' })).toBeNull();
   });
 
   it('a live call: the button is disabled with the reason, and a click installs nothing', async () => {
-    const fake = fakeElectronBridge();
+    const fake = desktop();
     const { push, controller } = setup(
       (s) =>
         R.applySnapshot(
@@ -70,21 +75,17 @@ describe('update indicator', () => {
     );
     fireEvent.click(restart());
     await act(() => controller.updater.install()); // a stale click or a shortcut reaching the controller anyway
-    expect(fake.installCalls).toBe(0);
+    expect(installs(fake)).toBe(0);
     expect(screen.getByTestId('update').textContent).toMatch(/Update 1\.4\.0 ready/);
   });
 
   it('the main process refuses: its reason is shown beside the button, which stays usable', async () => {
-    const fake = fakeElectronBridge();
-    fake.installAnswer = {
-      ok: true,
-      value: { accepted: false, reason: 'Finish the disposition first: the update installs afterwards' },
-    };
+    const fake = desktop('Finish the disposition first: the update installs afterwards');
     const { push } = setup(paused, fake);
     push({ kind: 'ready', version: '1.4.0', installWhen: 'idle' });
     fireEvent.click(restart());
     await screen.findByText('Finish the disposition first: the update installs afterwards');
-    expect(fake.installCalls).toBe(1);
+    expect(installs(fake)).toBe(1);
     expect(restart().disabled).toBe(false);
   });
 

@@ -124,7 +124,9 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     metrics,
     readiness: async () => ({
       status: 'ready',
+      store: 'redis',
       redis: 'up',
+      upstreams: { sheets: 'http://sheets.test', dialpad: 'http://dialpad.test' },
       circuits: { sheets: 'closed', dialpad: 'closed' },
       sheetsQueueDepth: 0,
     }),
