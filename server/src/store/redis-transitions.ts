@@ -34,29 +34,23 @@ export async function expireFinished(redis: RedisClient, keyList: readonly strin
   await Promise.all(keyList.map((k) => redis.pexpire(k, RETAIN_FINISHED_MS).catch(() => 0)));
 }
 
-/** How long a tab's registration in keys.sheetQueueTabs() is trusted without a new SADD. */
-const QUEUE_TAB_REFRESH_MS = 5 * 60_000;
-
 export class RedisTransitions {
   readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
-  readonly #queued = new Map<string, number>();
 
   constructor(redis: RedisClient, scripts: ScriptSet) {
     this.#redis = redis;
     this.#scripts = scripts;
   }
 
-  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script; at
-   *  most once per QUEUE_TAB_REFRESH_MS per tab and instance. Safe: the flusher drops a member only when its
-   *  stream has been empty and idle for 10 min (and its periodic SCAN re-registers any stream it missed),
-   *  and a tab SADDed less than 5 min ago by this instance was written to since. */
+  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script, every
+   *  time: the flusher drops a tab from the set as soon as it finds its stream empty (one SREM per drained
+   *  tab, re-checked once at its next turn), so a registration cached here would go stale after the first
+   *  flush and the next patch would wait for the flusher's periodic SCAN (60 s). One SADD per write that
+   *  queues a patch; with auto-pipelining it rides the script's round trip when not awaited apart. */
   async queueTab(tag: string, hasPatch: boolean): Promise<void> {
     if (!hasPatch) return;
-    const now = Date.now();
-    if (now - (this.#queued.get(tag) ?? Number.NEGATIVE_INFINITY) < QUEUE_TAB_REFRESH_MS) return;
     await this.#redis.sadd(keys.sheetQueueTabs(), tag);
-    this.#queued.set(tag, now);
   }
 
   async getCall(tag: string, callId: string): Promise<CallRecord | null> {
