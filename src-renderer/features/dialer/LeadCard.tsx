@@ -141,7 +141,7 @@ function CallNotesEditor({ callId }: { callId: string }) {
       <textarea
         id="call-notes"
         value={text}
-        onChange={(e) => c.setCallNotes(e.target.value)}
+        onChange={(e) => c.call.setNotes(e.target.value)}
         rows={3}
         maxLength={2000}
         className="mt-1 w-full resize-y rounded-lg border border-slate-600 bg-slate-950 px-3 py-2 text-sm text-white placeholder:text-slate-500"
