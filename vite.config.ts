@@ -16,6 +16,8 @@ const apiPrefixes = [
   '/dial',
   '/skip',
   '/disposition',
+  '/call',
+  '/desktop',
   '/stats',
   '/healthz',
   '/readyz',
@@ -27,7 +29,9 @@ export default defineConfig({
   base: './',
   plugins: [react(), tailwindcss()],
   build: {
-    outDir: `${here}dist/renderer`,
+    // VITE_TEST_HOOKS=1 (the browser suite's build, e2e/support/build-ui.ts) exposes window.__turbo and goes
+    // to its own directory, so the production bundle never carries the hook.
+    outDir: process.env.VITE_TEST_HOOKS === '1' ? `${here}dist/renderer-e2e` : `${here}dist/renderer`,
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,

@@ -35,6 +35,8 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['e2e/**/*.e2e.test.ts'],
+          // Builds the UI with its test hook into dist/renderer-e2e (the production build has none).
+          globalSetup: ['e2e/support/build-ui.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

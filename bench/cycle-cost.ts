@@ -254,6 +254,8 @@ async function main(): Promise<void> {
 
     const admin = new Redis(redisServer.url);
     const monitor = await admin.monitor();
+    monitor.on('error', () => {});
+    await new Promise((r) => setTimeout(r, 200)); // the connection settles in monitor mode first
     let topLevel = 0;
     let fromLua = 0;
     const byTopCommand = new Map<string, number>();

@@ -1,4 +1,6 @@
-// Benchmark of the policy engine (not a test): 100,000 leads × 10 numbers in five time zones. Each
+// Benchmark of the policy engine (not a test): 100,000 leads × 10 numbers in ten area codes (US zones
+// incl. Hawaii and Alaska's two, London, Sydney), placed by Google's libphonenumber data as the server
+// does (server/src/compliance/phone-places.ts), a fifth of the leads with numbers in two places. Each
 // measured cycle is a real dialing step: pick (timed as "pick"), then mark the number IN_PROGRESS, apply
 // a disposition and upsert the lead back (timed together as "apply"), so the index really changes. The
 // naive full scan (pickByScan) is measured in the same run, on the same evolving data, with fewer
@@ -10,6 +12,7 @@ import { DEFAULT_DISPOSITIONS, type DispositionCode } from '../src-shared/domain
 import type { Lead } from '../src-shared/domain/lead.js';
 import { makeLead } from '../src-shared/domain/lead-fixtures.js';
 import { PolicyIndex, pickByScan } from '../src-shared/domain/policy/index.js';
+import { phonePlaces } from '../server/src/compliance/phone-places.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const NUMBERS = 10;
@@ -17,9 +20,22 @@ const PICKS = Number(process.env.BENCH_PICKS ?? 20_000);
 const WARMUP = 2_000;
 const SCAN_PICKS = Number(process.env.BENCH_SCAN_PICKS ?? 150);
 const TAB = { spreadsheetId: 'bench', sheetId: 0, tabTitle: 'Bench' };
-// Wednesday 2026-11-25 16:00Z: 11:00 New York, 08:00 Los Angeles, 16:00 London: every zone is open.
+// Wednesday 2026-11-25 16:00Z: 11:00 New York, 08:00 Los Angeles, 16:00 London open; Honolulu (06:00),
+// Anchorage (07:00) and Sydney (03:00) closed, so the window check really filters places.
 const START = Date.parse('2026-11-25T16:00:00Z');
-const ZONES = [null, 'America/Chicago', 'America/Los_Angeles', 'America/Denver', 'Europe/London'];
+/** E.164 prefixes (7 digits) of the numbers: NY, LA, Chicago, Denver, Miami, Honolulu, Alaska, London, Sydney. */
+const AREAS = [
+  '+1212555',
+  '+1213555',
+  '+1312555',
+  '+1303555',
+  '+1305555',
+  '+1415555',
+  '+1808555',
+  '+1907555',
+  '+4420794',
+  '+6129123',
+];
 
 /** mulberry32: a seeded PRNG, so every run dials the same campaign. */
 function prng(seed: number): () => number {
@@ -38,16 +54,19 @@ function buildLeads(): Lead[] {
   const leads: Lead[] = [];
   for (let i = 0; i < LEADS; i++) {
     const attempted = rand() < 0.3;
+    const home = AREAS[i % AREAS.length] ?? '+1212555';
+    const other = rand() < 0.2 ? (AREAS[Math.floor(rand() * AREAS.length)] ?? home) : home;
     const lead = makeLead({
       rowNumber: i + 2,
-      numbers: Array.from({ length: NUMBERS }, () =>
-        attempted && rand() < 0.3
+      numbers: Array.from({ length: NUMBERS }, (_, k) => ({
+        e164: `${k === NUMBERS - 1 ? other : home}${String((i * NUMBERS + k) % 10_000).padStart(4, '0')}`,
+        ...(attempted && rand() < 0.3
           ? { status: 'NO_ANSWER' as const, retryAt: START + Math.floor((rand() - 0.5) * 6 * 3_600_000) }
-          : {},
-      ),
+          : {}),
+      })),
       attemptCount: attempted ? 1 + Math.floor(rand() * 3) : 0,
       nextIndex: Math.floor(rand() * NUMBERS),
-      timeZone: ZONES[i % ZONES.length] ?? null,
+      timeZone: null,
     });
     leads.push(lead);
   }
@@ -74,7 +93,7 @@ const leads = buildLeads();
 const position = new Map(leads.map((l, i) => [l.rowId, i]));
 
 const t0 = performance.now();
-const index = new PolicyIndex(rules);
+const index = new PolicyIndex(rules, phonePlaces);
 for (const l of leads) index.upsert(l);
 const buildMs = performance.now() - t0;
 
@@ -119,7 +138,7 @@ const scanTimes = new Float64Array(SCAN_PICKS);
 for (let i = 0; i < SCAN_PICKS; i++) {
   now += 150;
   const a = performance.now();
-  const p = pickByScan(leads, rules, { sessionState: 'PLAY', now });
+  const p = pickByScan(leads, rules, phonePlaces, { sessionState: 'PLAY', now });
   scanTimes[i] = performance.now() - a;
   if (p.kind !== 'pick') throw new Error('scan found nothing to dial');
   // The index must agree with the scan on the very same state (a cheap end-to-end sanity check).
@@ -148,6 +167,7 @@ process.stdout.write(
     cycleP50Us: us(percentile(cycleTimes, 50)),
     cycleP99Us: us(percentile(cycleTimes, 99)),
     scanBaselineP50Us: us(percentile(scanTimes, 50)),
+    places: new Set(leads.map((l) => index.placeOf(l.rowId)?.key)).size,
     picks: picked,
     scanPicks: SCAN_PICKS,
     node: process.version,

@@ -4,7 +4,6 @@
 // dialed, the result in the sheet; then a reload mid-call, a dropped connection with a disposition chosen
 // offline, a 429 storm at Sheets, and a wrong sheet header shown in plain words. Screenshots of the main
 // screen, the modal and the error go to screenshots/ for review.
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../test/support/chromium';
@@ -23,15 +22,9 @@ import {
   waitForStore,
 } from './support/ui';
 
-// The suite drives the built web UI: a missing build is a failure, never a silent skip (npm test builds it).
-if (!existsSync(new URL('../dist/renderer/index.html', import.meta.url))) {
-  throw new Error('dist/renderer is not built: run `npx vite build` first (npm test does it)');
-}
-
 const ANA = 'ana@demo.turbodialer.example';
 const CHLOE = { email: 'chloe@demo.turbodialer.example', name: 'Chloe Nguyen' };
 
-// npm test builds dist/renderer first; a bare `vitest run` without a build skips rather than fails.
 describe('agent UI in Chromium against the real stack', () => {
   let redis: RedisServerHandle;
   let stack: Stack;

@@ -2,7 +2,6 @@
 // always says what happens next (no stale lead card after a disposition while paused), Enter means "reopen
 // the modal" wherever focus is, time-based figures only once they mean something, and the one-line receipt
 // after each disposition. Roles and labels, as an agent (or a screen reader) finds things.
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../test/support/chromium';
@@ -11,18 +10,16 @@ import { type Stack, startStack } from './support/stack';
 import { emulatedCalls } from '../test/support/emulator-admin';
 import {
   adminJson,
+  COL,
   endCall,
   eventually,
   LONG,
   screenshot,
   signIn,
   storeState,
+  tabValues,
   waitForStore,
 } from './support/ui';
-
-if (!existsSync(new URL('../dist/renderer/index.html', import.meta.url))) {
-  throw new Error('dist/renderer is not built: run `npx vite build` first (npm test does it)');
-}
 
 const BEN = 'ben@demo.turbodialer.example';
 
@@ -171,5 +168,39 @@ describe('in the call (issue 10) in Chromium', () => {
       prev = cur.call.callId;
     }
     expect((await storeState(page)).ui.error).toBeNull();
+  });
+
+  it('the lead card shows the row’s own columns, and a note typed during the call reaches the sheet', async () => {
+    const cur = await liveCall('CONNECTED');
+    const details = page.getByRole('definition').filter({ hasText: /./ });
+    await page.getByLabel('Lead details').waitFor({ timeout: LONG });
+    const text = await page.getByLabel('Lead details').textContent();
+    expect(text).toMatch(/Company/);
+    expect(text).toMatch(/City/);
+    expect(await details.count()).toBeGreaterThan(0);
+    const note = page.getByLabel('Your note for this call');
+    await note.click();
+    await page.keyboard.type('Asked for Dana, call back Tue 10:00');
+    await screenshot(page, 'lead-card-details-and-note');
+    await page.keyboard.press('Escape'); // leaves the field; the call goes on
+    await page.getByRole('button', { name: /hang up/i }).click();
+    await dialog().waitFor({ timeout: LONG });
+    expect(await dialog().getByLabel(/notes/i).inputValue()).toBe('Asked for Dana, call back Tue 10:00');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await dialog().waitFor({ state: 'detached', timeout: LONG });
+    await waitForStore(page, (s) => s.outbox.entries.length === 0);
+    await stack.flushSheets();
+    const s = await storeState(page);
+    const row = await eventually(async () => {
+      const v = await tabValues(
+        stack.sheets.url,
+        s.session.session!.spreadsheetId,
+        s.session.session!.tabTitle,
+      );
+      const r = v[cur.lead.rowNumber - 1];
+      return r?.[COL.notes]?.includes('Asked for Dana, call back Tue 10:00') ? r : undefined;
+    });
+    expect(row[0]).toBe(cur.lead.rowId);
   });
 });

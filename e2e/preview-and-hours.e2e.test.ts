@@ -2,7 +2,6 @@
 // with a preview countdown (the next lead counts down; S skips it, SKIPPED with the purple background in the
 // sheet; D dials at once), the same screen in a narrow window, and a campaign outside its calling hours.
 // Screenshots: preview.png, narrow-call.png, outside-hours.png, narrow-outside-hours.png (screenshots/).
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SKIPPED_BACKGROUND_HEX } from '../src-shared/domain/status';
@@ -10,11 +9,6 @@ import { launchChromium } from '../test/support/chromium';
 import { type RedisServerHandle, startRedisServer } from '../test/support/redis-server';
 import { type Stack, startStack } from './support/stack';
 import { adminJson, COL, eventually, LONG, screenshot, signIn, tabValues, waitForStore } from './support/ui';
-
-// The suite drives the built web UI: a missing build is a failure, never a silent skip (npm test builds it).
-if (!existsSync(new URL('../dist/renderer/index.html', import.meta.url))) {
-  throw new Error('dist/renderer is not built: run `npx vite build` first (npm test does it)');
-}
 
 const ANA = 'ana@demo.turbodialer.example'; // Spring Solar: outside its calling hours here
 const CHLOE = 'chloe@demo.turbodialer.example'; // Roof Renewals: 60 s preview countdown here

@@ -25,8 +25,10 @@ const controller = new Controller({
   baseUrl,
   wsUrl: `${httpOrigin.replace(/^http/, 'ws')}/ws`,
 });
-// A test and diagnostics hook (drop the socket, read the state); harmless in production.
-(window as unknown as { __turbo?: Controller }).__turbo = controller;
+// The browser suite's hook (read the store, drop the socket): only in its own build (VITE_TEST_HOOKS=1,
+// dist/renderer-e2e); Vite replaces the condition at build time, so production bundles do not contain it.
+if (import.meta.env.VITE_TEST_HOOKS === '1')
+  (window as unknown as { __turbo?: Controller }).__turbo = controller;
 window.addEventListener('online', () => controller.online());
 
 createRoot(document.getElementById('root')!).render(

@@ -70,6 +70,7 @@ export class BenchAgent {
   readonly #shown = new Map<string, [number, string | null]>();
   #wake: (() => void) | null = null;
   #stopping = false;
+  readonly #startDeadline: number;
   readyAt: number | null = null;
 
   constructor(o: {
@@ -79,7 +80,10 @@ export class BenchAgent {
     token: string;
     metrics: AgentMetrics;
     showDispoTimeoutMs: number;
+    /** Epoch ms after which a session start still being refused is given up. */
+    startDeadline: number;
   }) {
+    this.#startDeadline = o.startDeadline;
     this.#email = o.email;
     this.#http = o.http;
     this.#wsUrl = `${o.baseUrl.replace(/^http/, 'ws')}/ws`;
@@ -98,7 +102,7 @@ export class BenchAgent {
     body: unknown,
     schema: z.ZodType<T>,
   ): Promise<T | null> {
-    for (let attempt = 0; attempt < 30; attempt += 1) {
+    for (let attempt = 0; attempt < 10_000; attempt += 1) {
       let res: Awaited<ReturnType<JsonHttpClient['send']>>;
       try {
         res = await this.#http.send(method, path, body, {
@@ -109,10 +113,16 @@ export class BenchAgent {
         this.#error(`http:${path}:${e instanceof Error ? e.message.slice(0, 40) : 'error'}`);
         return null;
       }
-      // A start that must wait says so (Retry-After): wait as the UI does; not an error.
-      if ((res.status === 429 || res.status === 503) && res.retryAfterS !== null) {
-        this.#error(`waited:${path}:${res.status}`);
-        await sleep(Math.max(100, res.retryAfterS * 1000));
+      // A start that must wait says so (Retry-After): wait as the UI does; not an error. Without
+      // Retry-After the agent still retries after 1 s, but that answer counts as an error.
+      if (res.status === 429 || res.status === 503) {
+        if (res.retryAfterS !== null) this.#error(`waited:${path}:${res.status}`);
+        else this.#error(`http:${path}:${res.status}:no-retry-after`);
+        if (this.readyAt === null && now() > this.#startDeadline) {
+          this.#error(`http:${path}:gave-up-at-start-timeout`);
+          return null;
+        }
+        await sleep(Math.max(100, (res.retryAfterS ?? 1) * 1000));
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
@@ -266,6 +276,6 @@ export class BenchAgent {
   /** PAUSE (no more chained dials); run() ends once the last call is disposed. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    await this.#call_('POST', '/session/state', { state: 'PAUSE' }, StateResponse);
+    if (this.readyAt !== null) await this.#call_('POST', '/session/state', { state: 'PAUSE' }, StateResponse);
   }
 }

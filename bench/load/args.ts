@@ -19,6 +19,8 @@ export const BenchArgsSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Run the coordinator(s) under `node --cpu-prof` and print the top self-time functions. */
   profile: z.boolean(),
+  /** Sessions not ready this long after the first start are given up (reported); the window starts. */
+  startTimeoutSeconds: z.coerce.number().int().min(5).max(3600),
   /** How long to wait, after the window, for every accepted disposition to land in the sheet. */
   drainTimeoutSeconds: z.coerce.number().int().min(5).max(1800),
 });
@@ -26,7 +28,7 @@ export type BenchArgs = z.infer<typeof BenchArgsSchema>;
 
 export const USAGE =
   'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max] ' +
-  '[--ramp S] [--leads 100] [--log-level info] [--profile] [--drain-timeout 180]';
+  '[--ramp S] [--leads 100] [--log-level info] [--profile] [--start-timeout 300] [--drain-timeout 180]';
 
 /** Default ramp: 1 s per 20 agents, at most 30 s (500 agents press Play within half a minute). */
 export const defaultRampSeconds = (agents: number): number => Math.min(30, agents / 20);
@@ -46,6 +48,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         'log-level': { type: 'string' },
         profile: { type: 'boolean' },
         'drain-timeout': { type: 'string' },
+        'start-timeout': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -64,6 +67,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     logLevel: values['log-level'] ?? 'info',
     profile: values.profile === true,
     drainTimeoutSeconds: values['drain-timeout'] ?? '180',
+    startTimeoutSeconds: values['start-timeout'] ?? '300',
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n');

@@ -1,13 +1,14 @@
 // The load generator process: measures the floors (keep-alive HTTP POST to a bare Node server, Redis PING),
 // then starts the agents spread over the ramp, tells the orchestrator when every session is ready, runs the
 // measured window when told to, winds down (PAUSE, last disposition, STOP) and sends its samples back.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { mintToken } from '../../server/src/cli/mint-token.js';
 import { type AgentMetrics, BenchAgent } from './agent.js';
 import { benchAgents } from './fixture.js';
 import { JsonHttpClient } from './http-client.js';
 import { childConfig, LoadgenConfigSchema, onParent, type ParentMessage, toParent } from './messages.js';
-import { percentiles } from './report.js';
+import { percentiles, round } from './report.js';
 
 const cfg = childConfig(LoadgenConfigSchema);
 const now = (): number => performance.timeOrigin + performance.now();
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
         token,
         metrics: m,
         showDispoTimeoutMs: cfg.pace === 'realistic' ? 60_000 : 30_000,
+        startDeadline: now() + (cfg.rampSeconds + cfg.startTimeoutSeconds) * 1000,
       });
     }),
   );
@@ -102,9 +104,13 @@ async function main(): Promise<void> {
   toParent({ type: 'sessionsReady' });
 
   await waitFor('go');
+  // The load generator's own event-loop delay in the window: if it is high, the latencies include it.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   m.windowStart = now();
   m.windowEnd = m.windowStart + cfg.seconds * 1000;
   await sleep(cfg.seconds * 1000);
+  loopDelay.disable();
   toParent({ type: 'windowEnd' });
   await waitFor('windDown');
   await Promise.all(agents.map((a) => a.stop()));
@@ -125,8 +131,14 @@ async function main(): Promise<void> {
       accepted: m.accepted,
       sessionStartMs: m.sessionStartMs,
       allSessionsReadyS,
+      sessionsReady: readyTimes.length,
       errors: m.errors,
       agentsNotStopped: notStopped,
+      eventLoopDelayMs: {
+        p50: round(loopDelay.percentile(50) / 1e6),
+        p99: round(loopDelay.percentile(99) / 1e6),
+        max: round(loopDelay.max / 1e6),
+      },
     },
   });
   for (const c of clients) c.close();

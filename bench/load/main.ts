@@ -25,7 +25,7 @@ import {
   stopGracefully,
   waitHttpOk,
 } from './procs.js';
-import { topSelfTime } from './profile-top.js';
+import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
   cpuShares,
   landingTimes,
@@ -83,6 +83,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     'sheets-child.ts',
     { port: sheetsPort, agents: args.agents, leads: args.leadsPerAgent },
     runDir,
+    profileDir,
   );
   const instanceUrls = coordPorts.map((p) => `http://127.0.0.1:${p}`);
   const dialpad = spawnBenchChild(
@@ -96,6 +97,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       secret: WEBHOOK_SECRET,
     },
     runDir,
+    profileDir,
   );
   const floor = spawnBenchChild('floor-server', 'floor-child.ts', { port: floorPort }, runDir);
   const sheetsUrl = (await sheets.next('ready', 120_000)).url ?? '';
@@ -138,6 +140,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       pace: args.pace,
       seconds: args.seconds,
       rampSeconds: args.rampSeconds,
+      startTimeoutSeconds: args.startTimeoutSeconds,
       instances: instanceUrls,
       jwtSecret,
       redisPort,
@@ -150,7 +153,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   log(
     `floors: http ${JSON.stringify(floors.httpPostMs)} redis ${JSON.stringify(floors.redisPingMs)}; starting ${args.agents} sessions over ${args.rampSeconds} s`,
   );
-  await loadgen.next('sessionsReady', 30 * 60_000);
+  await loadgen.next('sessionsReady', (args.startTimeoutSeconds + args.rampSeconds + 120) * 1000);
 
   const measured: Proc[] = [...coordinators, redisProc, sheets, dialpad, loadgen];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
@@ -194,7 +197,10 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   >;
 
   const rssMb = coordinators.map((c) => peakRssMbOf(c.child.pid));
-  await Promise.all(coordinators.map((c) => stopGracefully(c, 20_000)));
+  // Graceful stops, so each --cpu-prof profile is written.
+  await Promise.all([...coordinators, sheets, dialpad].map((c) => stopGracefully(c, 20_000)));
+  for (const c of [...coordinators, sheets, dialpad])
+    log(`${c.name} exited: code ${c.child.exitCode} signal ${c.child.signalCode}`);
   killAll();
   redis.disconnect();
   rmSync(redisDir, { recursive: true, force: true });
@@ -222,11 +228,12 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     pace: args.pace,
     seconds: args.seconds,
     dispositions: cycles,
-    dispositionsPerSecond: round(cycles / (windowMs / 1000), 1),
+    dispositionsPerSecond: round(cycles / (windowMs / 1000), 2),
     dispoToNextCallMs: percentiles(result.dispoToNextCallMs),
     webhookToShowDispoMs: percentiles(webhookLat),
     sessionStartMs: percentiles(result.sessionStartMs),
     allSessionsReadyS: result.allSessionsReadyS === null ? null : round(result.allSessionsReadyS, 1),
+    sessionsReady: result.sessionsReady,
     redisCommandsPerCycle: redisCycle.total,
     redisTopCommandsPerCycle: redisCycle.top,
     coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,
@@ -243,6 +250,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     lostDispositions: landed.filter((t) => t === null).length,
     acceptedDispositions: result.accepted.length,
     agentsNotStopped: result.agentsNotStopped,
+    loadGeneratorEventLoopDelayMs: result.eventLoopDelayMs,
     floors: { httpPostMs: floors.httpPostMs, redisPingMs: floors.redisPingMs },
     cpuPercentOfOneCore: cpuShares(
       names.map((name, i) => ({ name, cpuMs: (cpu1[i] ?? 0) - (cpu0[i] ?? 0) })),
@@ -251,10 +259,14 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     ),
     ...(profileDir
       ? {
-          profile: coordinators.map((c) => ({
-            instance: c.name,
-            ...topSelfTime(join(profileDir, `${c.name}.cpuprofile`), 20),
-          })),
+          profile: [...coordinators, dialpad, sheets].map((c) => {
+            try {
+              const n = c.name.startsWith('coord') ? 20 : 8;
+              return { process: c.name, ...topSelfTime(mainProfileIn(join(profileDir, c.name)), n) };
+            } catch (e) {
+              return { process: c.name, error: e instanceof Error ? e.message : String(e) };
+            }
+          }),
         }
       : {}),
     runDir,

@@ -24,6 +24,7 @@ export const LoadgenConfigSchema = z.object({
   pace: PaceSchema,
   seconds: z.number(),
   rampSeconds: z.number(),
+  startTimeoutSeconds: z.number(),
   /** Coordinator base URLs; agent i talks to instances[i % length]. */
   instances: z.array(z.string()),
   jwtSecret: z.string(),
@@ -50,8 +51,10 @@ export const LoadgenResultSchema = z.object({
   accepted: z.array(AcceptedSchema),
   sessionStartMs: z.array(z.number()),
   allSessionsReadyS: z.number().nullable(),
+  sessionsReady: z.number().int(),
   errors: z.record(z.string(), z.number()),
   agentsNotStopped: z.number().int(),
+  eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
 });
 export type LoadgenResult = z.infer<typeof LoadgenResultSchema>;
 
@@ -102,4 +105,6 @@ export function onParent(fn: (m: ParentMessage) => void): void {
     if (m.success) fn(m.data);
   });
   process.on('disconnect', () => process.exit(0));
+  // A clean exit on SIGTERM, so a --cpu-prof profile is written.
+  process.once('SIGTERM', () => process.exit(0));
 }

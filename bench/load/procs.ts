@@ -73,15 +73,29 @@ function track(name: string, child: ChildProcess, logFile: string): Proc {
   };
 }
 
+/** One profile directory per process: tsx's loader thread writes a profile of its own beside the main one. */
+const cpuProf = (name: string, dir: string | null): string[] =>
+  dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : [];
+
 /** A bench child (`bench/load/<file>`) with its config as JSON in BENCH_CHILD_CONFIG. */
-export function spawnBenchChild(name: string, file: string, config: unknown, runDir: string): Proc {
+export function spawnBenchChild(
+  name: string,
+  file: string,
+  config: unknown,
+  runDir: string,
+  profileDir: string | null = null,
+): Proc {
   const logFile = join(runDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'load', file)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_CHILD_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', fd, fd, 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...cpuProf(name, profileDir), '--import', 'tsx', join(REPO_ROOT, 'bench', 'load', file)],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, BENCH_CHILD_CONFIG: JSON.stringify(config) },
+      stdio: ['ignore', fd, fd, 'ipc'],
+    },
+  );
   return track(name, child, logFile);
 }
 
@@ -94,14 +108,15 @@ export function spawnCoordinator(
 ): Proc {
   const logFile = join(runDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const prof = profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-    : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'server/src/server.ts'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', fd, fd],
-  });
+  const child = spawn(
+    process.execPath,
+    [...cpuProf(name, profileDir), '--import', 'tsx', 'server/src/server.ts'],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...env },
+      stdio: ['ignore', fd, fd],
+    },
+  );
   return track(name, child, logFile);
 }
 

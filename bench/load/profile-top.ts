@@ -1,7 +1,7 @@
 // Reads a V8 .cpuprofile (node --cpu-prof) and lists the functions with the most self time, as the
 // benchmark report's `profile` (and `npx tsx bench/load/profile-top.ts <file> [n]` by hand).
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
@@ -47,6 +47,16 @@ export function topSelfTime(file: string, n = 15): { totalMs: number; top: Profi
     .slice(0, n)
     .map(([fn, ms]) => ({ fn, selfMs: Math.round(ms), selfPercent: Math.round((1000 * ms) / total) / 10 }));
   return { totalMs: Math.round(total), top };
+}
+
+/** The main thread's profile in `dir`: the largest .cpuprofile there. */
+export function mainProfileIn(dir: string): string {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  if (!files[0]) throw new Error(`no .cpuprofile in ${dir}`);
+  return files[0];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

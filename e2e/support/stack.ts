@@ -1,11 +1,13 @@
 // Boots the whole stack for the browser tests: Sheets and Dialpad emulators seeded with the demo data and a
-// coordinator in demo mode serving the built web UI (dist/renderer), on free ports. Redis at `redisUrl`
-// when given (start one with test/support/redis-server.ts), else the demo's own throw-away redis-server.
+// coordinator in demo mode serving the web UI built with its test hook (dist/renderer-e2e), on free ports.
+// Redis at `redisUrl` when given (start one with test/support/redis-server.ts), else the demo's own
+// throw-away redis-server.
 import type { FaultRule } from '../../server/emulators/common/faults.js';
 import type { DialpadEmulator, DialpadEmulatorOptions } from '../../server/emulators/dialpad/server.js';
 import type { SheetsEmulator } from '../../server/emulators/sheets/server.js';
 import type { CampaignOverrides } from '../../server/src/config.js';
 import { type DemoStack, startDemoStack } from '../../server/src/demo.js';
+import { E2E_DIST_DIR } from './build-ui.js';
 
 export interface StackOptions {
   redisUrl?: string;
@@ -36,6 +38,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const s = await startDemoStack({
     port: 0,
     leadsPerAgent: opts.leadsPerAgent ?? 60,
+    // The UI built with its test hook by the suite's globalSetup (build-ui.ts).
+    webDistDir: E2E_DIST_DIR,
     ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
     ...(opts.sheetsFaults ? { sheetsFaults: opts.sheetsFaults } : {}),
     ...(opts.dialpadOptions ? { dialpadOptions: opts.dialpadOptions } : {}),

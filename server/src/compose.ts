@@ -28,7 +28,9 @@ import { RedisQuotaBudget } from './queue/redis-quota-budget.js';
 import { createSheetsBreaker } from './sheets/breaker.js';
 import { createSheetsClient, type SheetsAuth, serviceAccountAuth, staticTokenAuth } from './sheets/client.js';
 import { GoogleSheetsGateway } from './sheets/google-sheets-gateway.js';
+import { SheetsApi } from './sheets/sheets-api.js';
 import { SheetsFlusher } from './sheets/sheets-flusher.js';
+import { RedisTabSnapshots } from './sheets/tab-snapshots.js';
 import { createDialerService } from './service/index.js';
 import { RedisStore } from './store/redis-store.js';
 import { attachWsHub, type WsHub } from './ws/hub.js';
@@ -129,19 +131,20 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     rootUrl: config.sheets.rootUrl,
     auth: opts.sheetsAuth ?? sheetsAuthOf(config),
   });
-  const sheets = new GoogleSheetsGateway({
+  const sheetsApi = new SheetsApi({
     client: sheetsClient,
     breaker: sheetsBreaker,
     quota,
+  });
+  const sheets = new GoogleSheetsGateway({
+    api: sheetsApi,
     logger: logger.child({ component: 'sheets' }),
     routerSpreadsheetId: config.sheets.routerSpreadsheetId,
     routerTabTitle: config.sheets.routerTab,
   });
   const flusher = new SheetsFlusher({
-    client: sheetsClient,
+    api: sheetsApi,
     queue,
-    quota,
-    breaker: sheetsBreaker,
     logger: logger.child({ component: 'flusher' }),
     metrics: metrics.flusher,
   });
@@ -154,10 +157,12 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     dialpad,
     events: bus,
     rules: campaignRulesLoader(config.campaignRules),
+    tabSnapshots: new RedisTabSnapshots(redis),
     logger: logger.child({ component: 'service' }),
     clock,
     onCallStarted: () => metrics.observeCallStarted(),
     onDispositionNotWritten: (why) => metrics.observeDispositionNotWritten(why),
+    faultExitAt: config.faultExitAt,
   });
 
   const access = new AgentAccess(sheets, logger.child({ component: 'access' }));

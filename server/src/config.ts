@@ -1,5 +1,6 @@
 // The coordinator's settings, read once from the environment and validated with zod at start-up. A missing
 // or bad variable stops the process with a message naming it (ConfigError); nothing reads process.env later.
+import { FAULT_POINTS, type FaultPoint } from './service/fault-points.js';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { SemverSchema } from '../../src-shared/contracts/versions.js';
@@ -86,6 +87,10 @@ const EnvSchema = z.object({
   CALL_SWEEP_INTERVAL_MS: int(200, 600_000).default(5_000),
   /** How often the tabs of this instance's active sessions are re-read to pick up a person's edits. */
   TAB_REFRESH_MS: int(1_000, 3_600_000).default(60_000),
+  NODE_ENV: z.string().optional(),
+  /** Crash tests: the coordinator kills itself at this point (service/fault-points.ts); ignored when
+   *  NODE_ENV=production. */
+  TD_FAULT_EXIT_AT: z.enum(FAULT_POINTS).optional(),
   /** The desktop MSI version IT is rolling out: older MSI installs are told "newer MSI due". */
   DESKTOP_MSI_LATEST_VERSION: SemverSchema.optional(),
 });
@@ -122,6 +127,8 @@ export interface AppConfig {
   callSweepIntervalMs: number;
   tabRefreshMs: number;
   desktop: { msiLatestVersion: string | null };
+  /** TD_FAULT_EXIT_AT outside production, else null. */
+  faultExitAt: FaultPoint | null;
 }
 
 export class ConfigError extends Error {
@@ -232,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_MS,
     tabRefreshMs: e.TAB_REFRESH_MS,
     desktop: { msiLatestVersion: e.DESKTOP_MSI_LATEST_VERSION ?? null },
+    faultExitAt: e.NODE_ENV === 'production' ? null : (e.TD_FAULT_EXIT_AT ?? null),
   };
 }
 

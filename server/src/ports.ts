@@ -156,8 +156,10 @@ export interface DialerService {
   /** Ends the agent's own live call through Dialpad; FORBIDDEN for another agent's call. */
   hangUp(agent: AgentPrincipal, callId: string, now: number): Promise<HangupResponse>;
   stats(agent: AgentPrincipal, now: number): Promise<StatsResponse>;
-  /** A verified, not-yet-seen Dialpad event. */
-  onDialpadEvent(event: DialpadCallEvent, now: number): Promise<void>;
+  /** A verified Dialpad event. `claim` records its id as handled (the webhook dedupe) and answers whether
+   *  this delivery was the first to do so; the service calls it once the event's step is applied, so a
+   *  crash before that lets the sender's retry through. Absent: every delivery counts as the first. */
+  onDialpadEvent(event: DialpadCallEvent, now: number, claim?: () => Promise<boolean>): Promise<void>;
   /** Ends calls whose ending webhook never came (called periodically). */
   sweepTimeouts(now: number): Promise<number>;
 }

@@ -1,7 +1,7 @@
 // The API client: answers parsed with the shared schemas, errors turned into codes the UI can explain, and
 // an expired access token refreshed once, transparently, with the request retried.
 import { describe, expect, it } from 'vitest';
-import { ApiCallError, ApiClient } from './client';
+import { ApiCallError, ApiClient, parseRetryAfter } from './client';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -59,5 +59,15 @@ describe('ApiClient', () => {
   it('never sends a state-changing request without an idempotency key', async () => {
     const client = new ApiClient({ baseUrl: '', getAccessToken: () => 't', refresh: async () => false });
     await expect(client.call('dial', {})).rejects.toMatchObject({ code: 'CLIENT' });
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads delta-seconds and HTTP dates; anything else is no hint', () => {
+    const now = Date.parse('2026-11-30T08:00:00Z');
+    expect(parseRetryAfter('3', now)).toBe(3000);
+    expect(parseRetryAfter('Mon, 30 Nov 2026 08:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
   });
 });

@@ -18,16 +18,27 @@ export class ApiCallError extends Error {
   readonly code: string;
   readonly status: number;
   readonly details: unknown;
-  constructor(code: string, message: string, status: number, details?: unknown) {
+  /** The server asked to come back later (a 429/503 with Retry-After): ms to wait; null otherwise. */
+  readonly retryAfterMs: number | null;
+  constructor(
+    code: string,
+    message: string,
+    status: number,
+    details?: unknown,
+    retryAfterMs: number | null = null,
+  ) {
     super(message);
     this.name = 'ApiCallError';
     this.code = code;
     this.status = status;
     this.details = details;
+    this.retryAfterMs = retryAfterMs;
   }
   /** Worth retrying with the same idempotency key: the request may not have been applied yet. */
   get transient(): boolean {
     if (this.code === 'NETWORK') return true;
+    // "Not now, come back in N s" (e.g. a morning start storm waiting for the sheet's read quota).
+    if (this.retryAfterMs !== null && (this.status === 429 || this.status === 503)) return true;
     if (['RATE_LIMITED', 'LOCKED', 'IDEMPOTENCY_IN_PROGRESS', 'UPSTREAM_TIMEOUT'].includes(this.code))
       return true;
     // 502/503/504 without one of our codes = a proxy or a restarting coordinator.
@@ -134,11 +145,21 @@ export class ApiClient {
     const err = ApiErrorBodySchema.safeParse(json);
     // A gateway in front of a down coordinator answers 502/503 without our body: that is "unreachable".
     this.#o.onReachability?.(err.success || res.status < 500);
+    const retryAfterMs = err.success ? parseRetryAfter(res.headers.get('Retry-After'), Date.now()) : null;
     if (!err.success) throw new ApiCallError('HTTP', `HTTP ${res.status} from ${path}`, res.status);
     const { code, message, details } = err.data.error;
     if (opts.auth && !retried && (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED')) {
       if (await this.#o.refresh()) return this.#send(method, path, body, opts, true);
     }
-    throw new ApiCallError(code, message, res.status, details);
+    throw new ApiCallError(code, message, res.status, details, retryAfterMs);
   }
+}
+
+/** Retry-After as ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  if (value === null || value.trim() === '') return null;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

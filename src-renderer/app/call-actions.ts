@@ -1,4 +1,5 @@
-// What the agent can do to the live call from the app: hang up (button, H, the global shortcut). The call
+// What the agent can do to the live call from the app: take notes (sent with the disposition) and hang up
+// (button, H, the global shortcut). The call
 // ends on screen and the modal opens at once; the request goes through the outbox to POST /call/hangup,
 // which asks Dialpad's call actions API. Mute and transfer stay in the Dialpad app (the screen says so).
 import * as R from '../store/reducers';
@@ -17,6 +18,12 @@ export class CallActions {
   constructor(core: ControllerCore, outbox: OutboxSender) {
     this.#core = core;
     this.#outbox = outbox;
+  }
+
+  /** Notes typed on the lead card during the call (they go out with the disposition). */
+  setNotes(text: string): void {
+    const call = this.#core.state().call.call;
+    if (call) this.#core.update((s) => R.setCallNotes(s, call.callId, text));
   }
 
   async hangUp(): Promise<void> {

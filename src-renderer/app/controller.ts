@@ -172,6 +172,11 @@ export class Controller {
     return this.#session.requestNext();
   }
 
+  /** Notes for the call on screen, typed on the lead card; sent with its disposition. */
+  setCallNotes(text: string): void {
+    this.#call.setNotes(text);
+  }
+
   /** Hangs up the live call through Dialpad; the modal opens at once. */
   hangUp(): Promise<void> {
     return this.#call.hangUp();

@@ -28,6 +28,17 @@ export interface OutboxDeps {
   onFinalError: (entry: OutboxEntry, error: ApiCallError) => void;
 }
 
+/** Longest wait a Retry-After can impose before the next attempt (a bad header must not park us for hours). */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** When to try again: the server's Retry-After when it gave one (plus up to 0.5 s of jitter so a storm of
+ *  clients does not come back in the same millisecond), else exponential backoff. */
+export function retryDelay(error: ApiCallError, attempt: number, random: number): number {
+  if (error.retryAfterMs === null) return backoffDelay(attempt, random, OUTBOX_BACKOFF);
+  const base = Math.max(error.retryAfterMs, OUTBOX_BACKOFF.floorMs);
+  return Math.min(base + Math.floor(random * 500), MAX_RETRY_AFTER_MS);
+}
+
 export class OutboxSender {
   readonly #core: ControllerCore;
   readonly #api: ApiClient;
@@ -108,7 +119,7 @@ export class OutboxSender {
       } catch (err) {
         const error = err instanceof ApiCallError ? err : new ApiCallError('CLIENT', String(err), 0);
         if (error.transient || error.code === 'UNAUTHENTICATED' || error.code === 'TOKEN_EXPIRED') {
-          this.#scheduleRetry(error);
+          this.#scheduleRetry(error, e);
           return;
         }
         core.update((st) => R.outboxAck(st, e.idempotencyKey));
@@ -118,7 +129,7 @@ export class OutboxSender {
     }
   }
 
-  #scheduleRetry(error: ApiCallError): void {
+  #scheduleRetry(error: ApiCallError, entry: OutboxEntry): void {
     if (error.code === 'NETWORK' || error.code === 'HTTP') {
       this.#core.update((s) =>
         s.outbox.entries.some((e) => e.path === '/disposition')
@@ -133,7 +144,15 @@ export class OutboxSender {
       );
     }
     if (this.#timer) return;
-    const delay = backoffDelay(this.#attempt++, this.#core.random(), OUTBOX_BACKOFF);
+    const delay = retryDelay(error, this.#attempt++, this.#core.random());
+    if (entry.path === '/session/start' && error.retryAfterMs !== null) {
+      // A start storm: the coordinator queues us behind the sheet's read quota. Say so, never an error.
+      const until = this.#core.now() + delay;
+      this.#core.update((s) => ({
+        ...s,
+        session: { ...s.session, phase: 'starting', startWaitUntil: until },
+      }));
+    }
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.flush();

@@ -232,3 +232,21 @@ describe('the lead card after a disposition while paused (issue 10)', () => {
     expect(s.preview.lead?.lead.rowId).toBe('L1');
   });
 });
+
+describe('notes typed during the call', () => {
+  it('survive a reload mid-call and become the modal’s notes when the call ends', () => {
+    const live = R.applySnapshot(R.initialState(), snapshot({ call: callView({ state: 'CONNECTED' }) }));
+    const typed = R.setCallNotes(live, 'call-1', 'gatekeeper: ask for Dana');
+    const restored = R.restoreAppSnapshot(R.initialState(), R.toAppSnapshot(typed, T0, null), T0);
+    expect(restored.ui.callNotes).toEqual({ callId: 'call-1', text: 'gatekeeper: ask for Dana' });
+    const ended = R.applyAgentEvent(
+      restored,
+      11,
+      { type: 'SHOW_DISPO', call: endedCall(), preview: null },
+      T0,
+    );
+    expect(ended.ui.dispo?.notes).toBe('gatekeeper: ask for Dana');
+    const confirmed = R.confirmDispo(ended, dispoEntry('call-1'), 'call-1');
+    expect(confirmed.ui.callNotes).toBeNull();
+  });
+});

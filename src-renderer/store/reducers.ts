@@ -17,6 +17,8 @@ import { describeError } from '../api/error-text';
 import type { DispoDraft, DispoReceipt, StoreState, UiError } from './types';
 
 const MAX_DISPOSED_REMEMBERED = 50;
+/** The disposition body's notes limit (DispositionRequestSchema). */
+const NOTES_MAX = 2000;
 
 export function initialState(): StoreState {
   return {
@@ -27,7 +29,7 @@ export function initialState(): StoreState {
     stats: { stats: null },
     connection: { socket: 'idle', apiReachable: true, lastSeq: null, retryAt: null, attempt: 0 },
     outbox: { entries: [] },
-    ui: { dispo: null, receipt: null, error: null, notice: null, busy: null },
+    ui: { dispo: null, callNotes: null, receipt: null, error: null, notice: null, busy: null },
     updater: { state: null, install: 'none', refusal: null },
   };
 }
@@ -50,10 +52,11 @@ function bodyCallId(body: unknown): string | null {
 export function openDispo(s: StoreState, call: CallView): StoreState {
   if (isCallDisposed(s, call.callId)) return s;
   const prev = s.ui.dispo?.callId === call.callId ? s.ui.dispo : null;
+  const typed = s.ui.callNotes?.callId === call.callId ? s.ui.callNotes.text : '';
   const dispo: DispoDraft = {
     callId: call.callId,
     code: prev?.code ?? call.suggestedDisposition,
-    notes: prev?.notes ?? '',
+    notes: prev?.notes ?? typed,
     open: true,
   };
   return { ...s, ui: { ...s.ui, dispo } };
@@ -219,7 +222,22 @@ export function pickDispo(s: StoreState, code: DispositionCode): StoreState {
 
 export function setDispoNotes(s: StoreState, notes: string): StoreState {
   const d = s.ui.dispo;
-  return d ? { ...s, ui: { ...s.ui, dispo: { ...d, notes: notes.slice(0, 2000) } } } : s;
+  return d ? setCallNotes(s, d.callId, notes) : s;
+}
+
+/** The notes for a call, typed on the lead card while it runs or in the modal after: one text, sent with
+ *  the disposition (the coordinator appends it to the sheet's Notes cell with a timestamp, docs/domain.md). */
+export function setCallNotes(s: StoreState, callId: string, notes: string): StoreState {
+  const text = notes.slice(0, NOTES_MAX);
+  const d = s.ui.dispo;
+  return {
+    ...s,
+    ui: {
+      ...s.ui,
+      callNotes: { callId, text },
+      dispo: d && d.callId === callId ? { ...d, notes: text } : d,
+    },
+  };
 }
 
 /** Esc: hides the modal; the disposition stays due (a banner offers to reopen it). */
@@ -254,7 +272,12 @@ export function confirmDispo(
     call: { call: call ? null : s.call.call, disposedCallIds },
     preview: { ...s.preview, lead },
     outbox: { entries: [...s.outbox.entries, entry] },
-    ui: { ...s.ui, dispo: null, receipt: receipt ?? s.ui.receipt },
+    ui: {
+      ...s.ui,
+      dispo: null,
+      callNotes: s.ui.callNotes?.callId === callId ? null : s.ui.callNotes,
+      receipt: receipt ?? s.ui.receipt,
+    },
   };
 }
 
@@ -321,13 +344,19 @@ export function toAppSnapshot(s: StoreState, now: number, coordinatorUrl: string
         }
       : null;
   const d = s.ui.dispo;
+  const n = s.ui.callNotes;
   return {
     schemaVersion: 1,
     savedAt: now,
     coordinatorUrl,
     agentEmail: s.auth.agent?.email ?? null,
     session: sessionSnap,
-    pendingDisposition: d ? { callId: d.callId, code: d.code, notes: d.notes } : null,
+    // Notes typed during a call travel as a disposition not yet picked (code null) until the modal opens.
+    pendingDisposition: d
+      ? { callId: d.callId, code: d.code, notes: d.notes }
+      : n && n.text !== ''
+        ? { callId: n.callId, code: null, notes: n.text }
+        : null,
     outbox: s.outbox.entries,
     lastWsSeq: s.connection.lastSeq,
   };
@@ -346,8 +375,14 @@ export function restoreAppSnapshot(s: StoreState, snap: AppSnapshot, now: number
   if (p && next.ui.dispo?.callId === p.callId) {
     next = {
       ...next,
-      ui: { ...next.ui, dispo: { ...next.ui.dispo, code: p.code ?? next.ui.dispo.code, notes: p.notes } },
+      ui: {
+        ...next.ui,
+        dispo: { ...next.ui.dispo, code: p.code ?? next.ui.dispo.code, notes: p.notes },
+        callNotes: { callId: p.callId, text: p.notes },
+      },
     };
+  } else if (p && next.call.call?.callId === p.callId) {
+    next = { ...next, ui: { ...next.ui, callNotes: { callId: p.callId, text: p.notes } } };
   }
   return next;
 }

@@ -29,6 +29,9 @@ export interface SessionSlice {
   session: SessionView | null;
   /** none: no session yet (or it was stopped); starting: POST /session/start in flight. */
   phase: 'none' | 'starting' | 'active' | 'ended';
+  /** Epoch ms of the next start attempt when the coordinator said "come back later" (Retry-After: the
+   *  sheet's read quota in a morning start storm). Absent otherwise; any new session view clears it. */
+  startWaitUntil?: number;
 }
 
 export interface CallSlice {
@@ -94,8 +97,15 @@ export interface DispoReceipt {
   skipped: number;
 }
 
+/** Notes typed on the lead card during a call: they become the disposition's notes (sent with it). */
+export interface CallNotes {
+  callId: string;
+  text: string;
+}
+
 export interface UiSlice {
   dispo: DispoDraft | null;
+  callNotes: CallNotes | null;
   receipt: DispoReceipt | null;
   error: UiError | null;
   /** A short notice (e.g. "Disposition saved offline, will be sent"). */

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CallingHours } from './campaign.js';
-import { describeCallingHours, evaluateCallingWindow, isValidTimeZone } from './calling-window.js';
+import { type CallingHours, type CallingSchedule, DEFAULT_CAMPAIGN_RULES } from './campaign.js';
+import {
+  describeCallingHours,
+  evaluateCallingWindow,
+  isValidTimeZone,
+  zoneAbbreviation,
+} from './calling-window.js';
 import { DomainError } from './errors.js';
 
 const MON_SAT_8_21: CallingHours = { start: '08:00', end: '21:00', days: [1, 2, 3, 4, 5, 6] };
@@ -14,6 +19,8 @@ describe('evaluateCallingWindow', () => {
       inWindow: true,
       localTime: '10:00',
       localWeekday: 3,
+      localDate: '2026-11-25',
+      holiday: false,
       nextOpenAt: null,
     });
     const tokyo = evaluateCallingWindow(MON_SAT_8_21, 'Asia/Tokyo', at('2026-11-25T15:00:00Z'));
@@ -166,5 +173,63 @@ describe('describeCallingHours', () => {
       'Mon, Tue, Sat, Sun 09:00–17:00',
     );
     expect(describeCallingHours(null)).toBeNull();
+  });
+});
+
+describe('calling schedules and holidays', () => {
+  const FEDERAL: CallingSchedule = DEFAULT_CAMPAIGN_RULES.callingHours ?? [];
+
+  it('applies the weekday window on weekdays and the weekend window on weekends', () => {
+    // Sat 2026-11-28 13:30Z = 08:30 in New York: closed on Saturday until 09:00.
+    const sat = evaluateCallingWindow(FEDERAL, 'America/New_York', at('2026-11-28T13:30:00Z'));
+    expect(sat).toMatchObject({ inWindow: false, localTime: '08:30', localWeekday: 6 });
+    expect(sat.nextOpenAt).toBe(at('2026-11-28T14:00:00Z'));
+    // Sat 20:30 local is past the weekend end (20:00); the next opening is Sunday 09:00.
+    const late = evaluateCallingWindow(FEDERAL, 'America/New_York', at('2026-11-29T01:30:00Z'));
+    expect(late).toMatchObject({ inWindow: false, localTime: '20:30' });
+    expect(late.nextOpenAt).toBe(at('2026-11-29T14:00:00Z'));
+    // Fri 2026-11-27 13:30Z = 08:30 Friday: open (weekday window from 08:00).
+    expect(evaluateCallingWindow(FEDERAL, 'America/New_York', at('2026-11-27T13:30:00Z')).inWindow).toBe(
+      true,
+    );
+    expect(describeCallingHours(FEDERAL)).toBe('Mon–Fri 08:00–21:00, Sat, Sun 09:00–20:00');
+  });
+
+  it('does not open on a holiday (lead-local date) and says when it opens after it', () => {
+    const holidays = ['2026-11-26'];
+    // Thu 2026-11-26 15:00Z: 10:00 Thanksgiving in New York.
+    const w = evaluateCallingWindow(FEDERAL, 'America/New_York', at('2026-11-26T15:00:00Z'), holidays);
+    expect(w).toMatchObject({ inWindow: false, holiday: true, localDate: '2026-11-26' });
+    expect(w.nextOpenAt).toBe(at('2026-11-27T13:00:00Z'));
+    // Same instant in Tokyo is already Friday 27th: not a holiday there.
+    expect(evaluateCallingWindow(FEDERAL, 'Asia/Tokyo', at('2026-11-26T23:00:00Z'), holidays).inWindow).toBe(
+      true,
+    );
+    // A past-midnight window's tail belongs to the day it opened: closed when that day is a holiday.
+    const late: CallingHours = { start: '22:00', end: '02:00', days: [1, 2, 3, 4, 5, 6, 7] };
+    expect(evaluateCallingWindow(late, 'UTC', at('2026-11-27T01:00:00Z'), ['2026-11-26']).inWindow).toBe(
+      false,
+    );
+    expect(evaluateCallingWindow(late, 'UTC', at('2026-11-27T01:00:00Z'), ['2026-11-27']).inWindow).toBe(
+      true,
+    );
+  });
+
+  it('names the zone as the agent reads it', () => {
+    expect(zoneAbbreviation('America/Los_Angeles', at('2026-11-25T15:00:00Z'))).toBe('PST');
+    expect(zoneAbbreviation('America/Los_Angeles', at('2026-07-01T15:00:00Z'))).toBe('PDT');
+    expect(zoneAbbreviation('Asia/Calcutta', at('2026-07-01T15:00:00Z'))).toBe('GMT+5:30');
+  });
+
+  it('opens at the jump when the start is in the gap, and at the first occurrence in the overlap', () => {
+    const night: CallingHours = { start: '01:30', end: '03:30', days: [1, 2, 3, 4, 5, 6, 7] };
+    // London 2026-03-29: 01:00 GMT jumps to 02:00 BST (01:00Z); 01:30 never happens, so it opens at the jump.
+    expect(evaluateCallingWindow(night, 'Europe/London', at('2026-03-28T13:00:00Z')).nextOpenAt).toBe(
+      at('2026-03-29T01:00:00Z'),
+    );
+    // London 2026-10-25: 01:30 happens twice (00:30Z BST, 01:30Z GMT); the window opens at the first.
+    expect(evaluateCallingWindow(night, 'Europe/London', at('2026-10-24T13:00:00Z')).nextOpenAt).toBe(
+      at('2026-10-25T00:30:00Z'),
+    );
   });
 });

@@ -4,10 +4,12 @@
 //
 // Window semantics (CallingHours in campaign.ts): start inclusive, end exclusive, on the listed ISO
 // weekdays (1 = Monday). A window whose end is before its start runs past midnight (22:00–02:00): the
-// weekday that counts is the day the window opened. start === end means the whole day.
+// weekday that counts is the day the window opened. start === end means the whole day. A schedule is one
+// window or several (inside = inside any). Holidays are lead-local dates on which no window opens (for a
+// window past midnight, the date it opened counts).
 // The policy engine calls this on every pick, so formatters are cached per zone and the last result per
 // (zone, minute) is memoised: zone offsets are whole minutes, so the answer cannot change inside a minute.
-import type { CallingHours } from './campaign.js';
+import type { CallingHours, CallingSchedule } from './campaign.js';
 import { DomainError } from './errors.js';
 
 export interface CallingWindowState {
@@ -16,7 +18,12 @@ export interface CallingWindowState {
   localTime: string;
   /** Local ISO weekday, 1 = Monday … 7 = Sunday. */
   localWeekday: number;
-  /** Epoch ms when the window next opens; null when inside it now or when no window is configured. */
+  /** Local date, YYYY-MM-DD. */
+  localDate: string;
+  /** Today (lead-local) is one of the campaign's holidays. */
+  holiday: boolean;
+  /** Epoch ms when the window next opens; null when inside it now, when no window is configured, or when
+   *  it does not open within a year (holidays every day). */
   nextOpenAt: number | null;
 }
 
@@ -101,14 +108,39 @@ function toMinutes(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-function insideAt(hours: CallingHours, weekday: number, minuteOfDay: number): boolean {
+function windowsOf(schedule: CallingSchedule): readonly CallingHours[] {
+  return Array.isArray(schedule) ? schedule : [schedule];
+}
+
+const ymd = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+/** The local date `days` days from (y, m, d) as YYYY-MM-DD. */
+function shiftDate(p: { year: number; month: number; day: number }, days: number): string {
+  const d = new Date(Date.UTC(p.year, p.month - 1, p.day + days));
+  return ymd(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+/** Which day's window the local instant is inside: 0 = today's, -1 = yesterday's (past midnight), null = none. */
+function insideAt(hours: CallingHours, weekday: number, minuteOfDay: number): 0 | -1 | null {
   const start = toMinutes(hours.start);
   const end = toMinutes(hours.end);
-  if (start === end) return hours.days.includes(weekday);
-  if (start < end) return hours.days.includes(weekday) && minuteOfDay >= start && minuteOfDay < end;
+  if (start === end) return hours.days.includes(weekday) ? 0 : null;
+  if (start < end)
+    return hours.days.includes(weekday) && minuteOfDay >= start && minuteOfDay < end ? 0 : null;
   // Past midnight: the evening part belongs to today, the early-morning part to yesterday's window.
-  if (minuteOfDay >= start) return hours.days.includes(weekday);
-  if (minuteOfDay < end) return hours.days.includes(weekday === 1 ? 7 : weekday - 1);
+  if (minuteOfDay >= start) return hours.days.includes(weekday) ? 0 : null;
+  if (minuteOfDay < end) return hours.days.includes(weekday === 1 ? 7 : weekday - 1) ? -1 : null;
+  return null;
+}
+
+function insideSchedule(schedule: CallingSchedule, p: LocalParts, holidays: ReadonlySet<string>): boolean {
+  const minute = p.hour * 60 + p.minute;
+  for (const w of windowsOf(schedule)) {
+    const opened = insideAt(w, p.weekday, minute);
+    if (opened === null) continue;
+    if (holidays.size === 0 || !holidays.has(shiftDate(p, opened))) return true;
+  }
   return false;
 }
 
@@ -119,56 +151,138 @@ function offsetAt(tz: string, at: number): number {
   return asUtc - (at - (((at % MINUTE) + MINUTE) % MINUTE));
 }
 
-/** The instant a local wall-clock time occurs (for a time inside a DST gap: an instant near it, see nextOpening). */
-function localToEpoch(tz: string, y: number, mo: number, d: number, minuteOfDay: number): number {
+/** The instants a local wall-clock time occurs, earliest first: two in a fall-back overlap; for a time
+ *  inside a spring-forward gap, one instant just before the gap (nextOpening walks forward to the jump). */
+function localToEpochs(
+  tz: string,
+  y: number,
+  mo: number,
+  d: number,
+  minuteOfDay: number,
+): { at: number[]; gap: boolean } {
   const naive = Date.UTC(y, mo - 1, d, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
-  const o1 = offsetAt(tz, naive);
-  const t1 = naive - o1;
-  const o2 = offsetAt(tz, t1);
-  return o2 === o1 ? t1 : naive - o2;
+  const DAY = 86_400_000;
+  const a = naive - offsetAt(tz, naive - DAY);
+  const b = naive - offsetAt(tz, naive + DAY);
+  const candidates = a === b ? [a] : a < b ? [a, b] : [b, a];
+  const valid = candidates.filter((t) => offsetAt(tz, t) === naive - t);
+  return valid.length > 0 ? { at: valid, gap: false } : { at: [candidates[0] ?? naive], gap: true };
 }
 
-function nextOpening(hours: CallingHours, tz: string, now: number, from: LocalParts): number | null {
-  const start = toMinutes(hours.start);
-  // Walk forward day by day (a week covers every weekday) and take the first start after now.
-  for (let i = 0; i <= 8; i++) {
+/** Days walked forward looking for the next opening: a week, plus one per holiday (capped at a year). */
+const walkDays = (holidays: ReadonlySet<string>) => Math.min(8 + holidays.size, 370);
+
+function nextOpening(
+  schedule: CallingSchedule,
+  tz: string,
+  now: number,
+  from: LocalParts,
+  holidays: ReadonlySet<string>,
+): number | null {
+  // Walk forward day by day and take the first start after now (every window's start on that day).
+  for (let i = 0; i <= walkDays(holidays); i++) {
     const date = new Date(Date.UTC(from.year, from.month - 1, from.day + i));
     const weekday = ((from.weekday - 1 + i) % 7) + 1;
-    if (!hours.days.includes(weekday)) continue;
-    let t = localToEpoch(tz, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), start);
-    if (t < now) continue;
-    // A start inside a spring-forward gap: the window opens when the clocks jump past it.
-    for (let guard = 0; guard < 180 && !evaluateUncached(hours, tz, t).inWindow; guard++) t += MINUTE;
-    if (t >= now) return t;
+    const y = date.getUTCFullYear();
+    const mo = date.getUTCMonth() + 1;
+    const d = date.getUTCDate();
+    if (holidays.has(ymd(y, mo, d))) continue;
+    let best: number | null = null;
+    for (const hours of windowsOf(schedule)) {
+      if (!hours.days.includes(weekday)) continue;
+      const starts = localToEpochs(tz, y, mo, d, toMinutes(hours.start));
+      for (let t of starts.at) {
+        // In a gap the start "happens" at the jump, which may still be ahead of now: walk from now.
+        if (t < now) {
+          if (!starts.gap) continue;
+          t = now;
+        }
+        // A start inside a spring-forward gap: the window opens when the clocks jump past it.
+        let open = evaluateUncached(schedule, tz, t, holidays).inWindow;
+        for (let guard = 0; guard < 180 && !open; guard++) {
+          t += MINUTE;
+          open = evaluateUncached(schedule, tz, t, holidays).inWindow;
+        }
+        if (open && (best === null || t < best)) best = t;
+        break;
+      }
+    }
+    if (best !== null) return best;
   }
   return null;
 }
 
-function evaluateUncached(hours: CallingHours | null, tz: string, at: number) {
+function evaluateUncached(
+  schedule: CallingSchedule | null,
+  tz: string,
+  at: number,
+  holidays: ReadonlySet<string>,
+) {
   const p = localParts(tz, at);
   const localTime = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-  const inWindow = hours === null || insideAt(hours, p.weekday, p.hour * 60 + p.minute);
+  const inWindow = schedule === null || insideSchedule(schedule, p, holidays);
   return { p, localTime, inWindow };
 }
 
-// One-entry memo per zone: the policy asks the same question many times in the same minute.
-const memo = new Map<string, { minute: number; hours: CallingHours | null; state: CallingWindowState }>();
+const NO_HOLIDAYS: ReadonlySet<string> = new Set();
+const holidaySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function holidaySet(holidays: readonly string[] | undefined): ReadonlySet<string> {
+  if (!holidays || holidays.length === 0) return NO_HOLIDAYS;
+  let set = holidaySets.get(holidays);
+  if (!set) {
+    set = new Set(holidays);
+    holidaySets.set(holidays, set);
+  }
+  return set;
+}
+
+// One-entry memo per (schedule, zone): the policy asks the same question many times in the same minute.
+type Memo = { minute: number; holidays: ReadonlySet<string>; state: CallingWindowState };
+const NO_SCHEDULE: CallingHours[] = [];
+const memo = new WeakMap<object, Map<string, Memo>>();
 
 export function evaluateCallingWindow(
-  hours: CallingHours | null,
+  schedule: CallingSchedule | null,
   timeZone: string,
   now: number,
+  holidays?: readonly string[],
 ): CallingWindowState {
   const minute = Math.floor(now / MINUTE);
-  const m = memo.get(timeZone);
-  if (m && m.minute === minute && m.hours === hours) {
+  const hset = holidaySet(holidays);
+  let perZone = memo.get(schedule ?? NO_SCHEDULE);
+  if (!perZone) {
+    perZone = new Map();
+    memo.set(schedule ?? NO_SCHEDULE, perZone);
+  }
+  const m = perZone.get(timeZone);
+  if (m && m.minute === minute && m.holidays === hset) {
     if (m.state.nextOpenAt === null || m.state.nextOpenAt >= now) return m.state;
   }
-  const { p, localTime, inWindow } = evaluateUncached(hours, timeZone, now);
-  const nextOpenAt = inWindow || hours === null ? null : nextOpening(hours, timeZone, now, p);
-  const state: CallingWindowState = { inWindow, localTime, localWeekday: p.weekday, nextOpenAt };
-  memo.set(timeZone, { minute, hours, state });
+  const { p, localTime, inWindow } = evaluateUncached(schedule, timeZone, now, hset);
+  const nextOpenAt = inWindow || schedule === null ? null : nextOpening(schedule, timeZone, now, p, hset);
+  const localDate = ymd(p.year, p.month, p.day);
+  const state: CallingWindowState = {
+    inWindow,
+    localTime,
+    localWeekday: p.weekday,
+    localDate,
+    holiday: hset.has(localDate),
+    nextOpenAt,
+  };
+  perZone.set(timeZone, { minute, holidays: hset, state });
   return state;
+}
+
+const abbreviations = new Map<string, Intl.DateTimeFormat>();
+/** The zone's short name at an instant as the agent reads it ("PST", "GMT+5:30"). */
+export function zoneAbbreviation(timeZone: string, at: number): string {
+  let f = abbreviations.get(timeZone);
+  if (!f) {
+    formatter(timeZone); // throws INVALID_TIME_ZONE for an unknown zone
+    f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' });
+    abbreviations.set(timeZone, f);
+  }
+  return f.formatToParts(at).find((x) => x.type === 'timeZoneName')?.value ?? timeZone;
 }
 
 function dayList(days: readonly number[]): string {
@@ -188,8 +302,10 @@ function dayList(days: readonly number[]): string {
   return parts.join(', ');
 }
 
-/** "Mon–Sat 08:00–21:00"; null when no window is configured (dial any time). */
-export function describeCallingHours(hours: CallingHours | null): string | null {
-  if (!hours) return null;
-  return `${dayList(hours.days)} ${hours.start}–${hours.end}`;
+/** "Mon–Fri 08:00–21:00, Sat–Sun 09:00–20:00"; null when no window is configured (dial any time). */
+export function describeCallingHours(schedule: CallingSchedule | null): string | null {
+  if (!schedule) return null;
+  return windowsOf(schedule)
+    .map((hours) => `${dayList(hours.days)} ${hours.start}–${hours.end}`)
+    .join(', ');
 }

@@ -16,6 +16,16 @@ export const PhoneSlotSchema = z.object({
 });
 export type PhoneSlot = z.infer<typeof PhoneSlotSchema>;
 
+/** At most this many extra columns are carried per lead, each value at most EXTRA_VALUE_MAX characters. */
+export const MAX_LEAD_EXTRAS = 40;
+export const EXTRA_VALUE_MAX = 1000;
+
+export const LeadExtraSchema = z.object({
+  header: z.string().min(1).max(100),
+  value: z.string().max(EXTRA_VALUE_MAX),
+});
+export type LeadExtra = z.infer<typeof LeadExtraSchema>;
+
 export const LeadSchema = z.object({
   /** RowID column: the stable identity of the lead. */
   rowId: z.string().min(1),
@@ -31,5 +41,8 @@ export const LeadSchema = z.object({
   nextIndex: z.number().int().min(0).max(9),
   /** IANA zone of the lead when known (optional TimeZone column). */
   timeZone: z.string().nullable(),
+  /** The row's other columns after NextIndex (company, address, custom fields), by their header names, in
+   *  sheet order; only non-empty cells. Read-only for the coordinator: shown on the agent's lead card. */
+  extra: z.array(LeadExtraSchema).max(MAX_LEAD_EXTRAS).optional(),
 });
 export type Lead = z.infer<typeof LeadSchema>;

@@ -267,6 +267,30 @@ describe('parseAgentRows', () => {
     ]);
   });
 
+  it('carries the row’s own columns after NextIndex by header name (not TimeZone), non-empty cells only', () => {
+    const header = [...H, 'Company', 'TimeZone', ' ', 'Address'];
+    const full = (cells: Record<string, string>) => H.map((name) => cells[name] ?? '');
+    const { leads } = parseAgentRows([
+      header,
+      [...full({ RowID: 'X-1', Num1: '212 555 0125' }), 'Acme', 'America/Chicago', 'ignored', '1 Main St '],
+      [...full({ RowID: 'X-2', Num1: '212 555 0126' }), '', ''],
+      row({ RowID: 'X-3', Num1: '212 555 0127' }),
+    ]);
+    expect(leads.map((l) => [l.rowId, l.extra])).toEqual([
+      [
+        'X-1',
+        [
+          { header: 'Company', value: 'Acme' },
+          { header: 'Address', value: '1 Main St' },
+        ],
+      ],
+      ['X-2', undefined],
+      ['X-3', undefined],
+    ]);
+    // The dialer never writes them: a lead's cells (and so every patch) stay A..Z.
+    expect(leadToCells(leads[0]!)).toHaveLength(26);
+  });
+
   it('uses the default country for national numbers', () => {
     const { leads } = parseAgentRows([H, row({ RowID: 'H-1', Num1: '020 7946 0958' })], {
       defaultCountry: 'GB',

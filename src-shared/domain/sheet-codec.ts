@@ -15,7 +15,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { isValidTimeZone } from './calling-window.js';
 import { DomainError } from './errors.js';
-import type { Lead, PhoneSlot } from './lead.js';
+import { EXTRA_VALUE_MAX, type Lead, MAX_LEAD_EXTRAS, type PhoneSlot } from './lead.js';
 import { normalizePhone } from './phone.js';
 import { MAX_NUMBERS_PER_LEAD, PHONE_STATUSES, type PhoneStatus, type SkipReason } from './status.js';
 
@@ -113,6 +113,18 @@ export type HeaderCheck =
   | { ok: true; optional: Record<string, number> }
   | { ok: false; column: string; expected: string; found: string; message: string };
 
+/** The extra columns of an agent tab: after NextIndex, with a header, not one of the optional columns the
+ *  dialer reads itself (TimeZone). The lead card shows them by header name. */
+export function extraColumns(header: readonly string[]): { col: number; header: string }[] {
+  const out: { col: number; header: string }[] = [];
+  for (let c = AGENT_TAB_HEADER.length; c < header.length && out.length < MAX_LEAD_EXTRAS; c++) {
+    const name = String(header[c] ?? '').trim();
+    if (name === '' || AGENT_OPTIONAL_COLUMNS.some((o) => canon(o) === canon(name))) continue;
+    out.push({ col: c, header: name.slice(0, 100) });
+  }
+  return out;
+}
+
 function checkHeader(row: readonly string[], expected: readonly string[], optionalNames: readonly string[]) {
   for (let c = 0; c < expected.length; c++) {
     const want = expected[c] ?? '';
@@ -195,6 +207,7 @@ export function parseAgentRows(
 ): { leads: Lead[]; rowErrors: SheetRowError[] } {
   const optional = requireHeader(validateAgentHeader(values[0] ?? []), 'agent tab');
   const tzCol = optional.TimeZone;
+  const extras = extraColumns(values[0] ?? []);
   const leads: Lead[] = [];
   const rowErrors: SheetRowError[] = [];
   const seen = new Map<string, number>();
@@ -264,6 +277,10 @@ export function parseAgentRows(
       else if (tz !== '') fail(tzCol, `TimeZone "${tz}" is not an IANA time zone`, true);
     }
 
+    const extra = extras
+      .map(({ col, header }) => ({ header, value: cellAt(cells, col).trim().slice(0, EXTRA_VALUE_MAX) }))
+      .filter((x) => x.value !== '');
+
     rowErrors.push(...errors);
     if (skip) continue;
     leads.push({
@@ -276,6 +293,7 @@ export function parseAgentRows(
       attemptCount,
       nextIndex,
       timeZone,
+      ...(extra.length > 0 ? { extra } : {}),
     });
   }
   return { leads, rowErrors };

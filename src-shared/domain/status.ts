@@ -36,6 +36,7 @@ export const SKIP_REASONS = [
   'RETRY_PENDING',
   'MANUAL_SKIP',
   'DO_NOT_CALL',
+  'UNKNOWN_TIMEZONE',
 ] as const;
 export const SkipReasonSchema = z.enum(SKIP_REASONS);
 export type SkipReason = z.infer<typeof SkipReasonSchema>;

@@ -1,6 +1,7 @@
 // Demo data for the Sheets emulator: a router tab plus one agent tab per agent with a few hundred realistic
 // leads (1–4 fictional 555-01xx US numbers in the varied formatting people type, some history already
-// written, purple SKIPPED cells, a few blank rows, an optional TimeZone column). Deterministic per seed.
+// written, purple SKIPPED cells, a few blank rows, an optional TimeZone column, then a customer's own
+// columns: Company, City, Source). Deterministic per seed.
 import {
   AGENT_OPTIONAL_COLUMNS,
   AGENT_TAB_HEADER,
@@ -151,6 +152,20 @@ function numberPool(rng: Rng): () => { area: string; zone: string; text: string 
   };
 }
 
+/** Columns a customer's sheet carries beyond the dialer's (the agent's lead card shows them by header). */
+const EXTRA_HEADERS = ['Company', 'City', 'Source'] as const;
+const COMPANIES = ['Brightline Roofing', 'Cedar & Co', 'Northwind Homes', 'Summit Solar', 'Harbor Dental'];
+const CITIES = ['Austin, TX', 'Fresno, CA', 'Tampa, FL', 'Denver, CO', 'Albany, NY', 'Toronto, ON'];
+const SOURCES = ['Web form', 'Trade show', 'Referral', ''];
+
+/** The extra cells of a row, derived from its RowID (not the RNG: the rest of the seed stays as it was). */
+function extraCells(rowId: string): string[] {
+  let h = 0;
+  for (const ch of rowId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  const at = <T>(xs: readonly T[], k: number) => xs[(h >>> k) % xs.length] as T;
+  return [at(COMPANIES, 0), at(CITIES, 3), at(SOURCES, 7)];
+}
+
 /** One lead row (26 columns, plus TimeZone when asked) and the indexes of its SKIPPED status cells. */
 function leadRow(rng: Rng, rowId: string, next: ReturnType<typeof numberPool>, withTz: boolean) {
   const count = pick(rng, [1, 1, 2, 2, 2, 3, 3, 4]);
@@ -195,6 +210,7 @@ function leadRow(rng: Rng, rowId: string, next: ReturnType<typeof numberPool>, w
     attempts ? String(nextIndex) : '',
   );
   if (withTz) row.push(rng() < 0.7 ? (numbers[0]?.zone ?? '') : '');
+  row.push(...extraCells(rowId));
   const skippedCols = slots.flatMap((s, i) => (s.status === 'SKIPPED' ? [12 + i] : []));
   return { row, skippedCols };
 }
@@ -203,7 +219,7 @@ export function buildDemoFixture(opts: DemoFixtureOptions): SheetsFixture {
   const rng = createRng(opts.seed);
   const leadsId = opts.leadsSpreadsheetId ?? opts.routerSpreadsheetId;
   const withTz = opts.timeZoneColumn ?? true;
-  const header = [...AGENT_TAB_HEADER, ...(withTz ? AGENT_OPTIONAL_COLUMNS : [])];
+  const header = [...AGENT_TAB_HEADER, ...(withTz ? AGENT_OPTIONAL_COLUMNS : []), ...EXTRA_HEADERS];
   const agentSheets = opts.agents.map((agent, a) => {
     const sheetId = 1001 + a;
     const next = numberPool(rng);

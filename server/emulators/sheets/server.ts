@@ -46,6 +46,9 @@ export interface SheetsEmulatorOptions {
   acceptTokens?: readonly string[];
   /** Size limits (URL, body, ranges per request); defaults in limits.ts. */
   limits?: Partial<SheetsLimits>;
+  /** Google's per-minute request quotas, enforced like Google (429 RESOURCE_EXHAUSTED past them, the
+   *  count refilled each minute). Default: not enforced. */
+  quota?: { readsPerMinute?: number; writesPerMinute?: number };
   /** Called after every successful API write (the load benchmark times cells landing with it). */
   onWrite?: (write: SheetsWrite) => void;
   logger?: Logger;
@@ -193,6 +196,18 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
     ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
   });
   const limits: SheetsLimits = { ...DEFAULT_SHEETS_LIMITS, ...opts.limits };
+  const used = { minute: 0, read: 0, write: 0 };
+  /** Counts one request against the minute's quota; false when it is over (Google answers 429). */
+  const withinQuota = (route: string): boolean => {
+    const isRead = SHEETS_FAULT_GROUPS.read?.includes(route as SheetsOperation) ?? false;
+    const kind = isRead ? 'read' : 'write';
+    const limit = isRead ? opts.quota?.readsPerMinute : opts.quota?.writesPerMinute;
+    if (limit === undefined) return true;
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== used.minute) Object.assign(used, { minute, read: 0, write: 0 });
+    used[kind] += 1;
+    return used[kind] <= limit;
+  };
   const api = apiRouter(state, limits, opts.onWrite);
   const admin = createSheetsAdminRouter(state);
 
@@ -241,6 +256,10 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
         return sendBodyTooLarge(res);
       }
       checkCredentials(req, url, opts.acceptTokens);
+      if (!withinQuota(route)) {
+        const isRead = SHEETS_FAULT_GROUPS.read?.includes(route as SheetsOperation) ?? false;
+        throw quotaExceeded(isRead ? 'Read' : 'Write');
+      }
       const fault = state.faults.decide(route);
       if (fault.latencyMs) await sleep(fault.latencyMs);
       if (fault.hang) {

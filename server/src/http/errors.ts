@@ -32,6 +32,15 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError('INTERNAL', 'internal error');
 }
 
+/** An error that says when to come back (`details.retryAfterMs`: a start queued behind the Sheets read
+ *  budget, Sheets unavailable) carries it as a Retry-After header in whole seconds (docs/coordinator.md). */
+function retryAfterSecondsOf(err: ApiError): number | null {
+  const d = err.details;
+  if (d === null || typeof d !== 'object' || !('retryAfterMs' in d)) return null;
+  const ms = d.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Math.max(1, Math.ceil(ms / 1000)) : null;
+}
+
 export function errorHandler(onError?: (status: number, code: string, route: string | null) => void) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     const apiErr = toApiError(err);
@@ -40,6 +49,8 @@ export function errorHandler(onError?: (status: number, code: string, route: str
     else ctx?.log.info({ code: apiErr.code }, 'request rejected');
     onError?.(apiErr.status, apiErr.code, ctx?.route ?? null);
     if (res.headersSent) return;
+    const retryAfterS = retryAfterSecondsOf(apiErr);
+    if (retryAfterS !== null) res.setHeader('Retry-After', String(retryAfterS));
     res.status(apiErr.status).json(apiErr.toBody());
   };
 }

@@ -1,7 +1,8 @@
 // POST /events/dialpad: the raw body (a compact JWT signed with the webhook secret, or JSON from n8n) goes
-// to the verifier first (bad signature → 401, nothing changed), then the deduper by event id (a redelivery
-// → 200, not applied twice), then the DialerService. If the service fails, the claim is released so the
-// sender's retry is applied instead of being dropped as a duplicate.
+// to the verifier first (bad signature → 401, nothing changed), then to the DialerService, which claims the
+// event id with the deduper only once the event is applied (a crash before the claim lets the sender's
+// retry in; applying a step twice is a no-op) and answers 200 `duplicate: true` to a redelivery of an event
+// already handled. If the service fails after claiming, the claim is released so the retry is applied.
 import express, { type Express, type Request, type Response } from 'express';
 import type { DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import { eventIdOf } from '../dialpad/call-state.js';
@@ -36,23 +37,24 @@ export function registerWebhookRoute(app: Express, d: WebhookDeps): void {
         d.metrics.webhooks.inc({ result: 'rejected' });
         throw e;
       }
-      const log = ctx.log.child({ callId: event.call_id, state: event.state });
       const eventId = eventIdOf(event);
-      if (!(await d.deduper.firstSeen(eventId, now))) {
-        d.metrics.webhooks.inc({ result: 'duplicate' });
-        log.info('duplicate webhook ignored');
-        res.json({ ok: true, duplicate: true });
-        return;
-      }
+      let claimed = false;
+      let duplicate = false;
+      const claim = async () => {
+        claimed = await d.deduper.firstSeen(eventId, now);
+        duplicate = !claimed;
+        return claimed;
+      };
       try {
-        await d.service.onDialpadEvent(event, now);
+        await d.service.onDialpadEvent(event, now, claim);
       } catch (e) {
-        await d.deduper.release(eventId).catch(() => {});
+        if (claimed) await d.deduper.release(eventId).catch(() => {});
         throw e;
       }
-      d.metrics.webhooks.inc({ result: 'accepted' });
-      log.info('webhook applied');
-      res.json({ ok: true });
+      d.metrics.webhooks.inc({ result: duplicate ? 'duplicate' : 'accepted' });
+      // Debug, not info: one line per webhook is the hot path's largest logging cost.
+      ctx.log.debug({ callId: event.call_id, state: event.state, duplicate }, 'webhook handled');
+      res.json(duplicate ? { ok: true, duplicate: true } : { ok: true });
     },
   );
 }

@@ -43,12 +43,24 @@ export function createFlusherMetrics(
     labelNames: ['reason'],
     registers,
   });
+  let oldestAt: number | null = null;
+  new client.Gauge({
+    name: 'dialer_sheets_queue_oldest_age_seconds',
+    help: 'Age of the oldest sheet patch still waiting in the write-behind queue (0 when empty): how far the sheet trails the truth',
+    registers,
+    collect() {
+      this.set(oldestAt === null ? 0 : Math.max(0, (Date.now() - oldestAt) / 1000));
+    },
+  });
   // Zero series up front, so a rate() over them exists before the first event.
   for (const kind of ['values', 'backgrounds']) cells.inc({ kind }, 0);
   for (const kind of ['rate-limited', 'unavailable', 'circuit-open', 'rejected', 'quota'])
     failures.inc({ kind }, 0);
   return {
     queueDepth: onQueueDepth,
+    oldestPending: (at) => {
+      oldestAt = at;
+    },
     flushedCells: (count, kind) => cells.inc({ kind }, count),
     flushedPatches: (count) => patches.inc(count),
     flushFailure: (kind) => failures.inc({ kind }),

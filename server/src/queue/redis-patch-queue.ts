@@ -5,10 +5,12 @@
 //
 // Queue entry ids are `<sheetId>/<streamId>`: the port is per spreadsheet, the streams are per tab.
 //
-// The tabs SET is maintained loosely: enqueuers SADD before they XADD (a crash in between leaves a harmless
-// stale member); `spreadsheetsWithPending` drops members whose stream is empty and idle, re-checking after
-// the SREM; a periodic SCAN of the queue streams (`reconcile`) re-registers any tab whose registration was
-// lost to the remaining race (an enqueue between the cleaner's check and its SREM), so nothing is stranded.
+// The tabs SET is maintained loosely, so that it holds about the tabs with pending entries and a flush
+// touches only those: enqueuers SADD before they XADD (a crash in between leaves a harmless stale member);
+// peek and ack drop a tab whose stream they found empty (one SREM for all), and the next turn re-checks the
+// dropped tabs (XLEN, pipelined) and registers again any an enqueue reached meanwhile; a periodic SCAN of
+// the queue streams (`reconcile`) re-registers anything left (an instance that died between the two), so
+// nothing is stranded.
 import { type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
 import { type SheetPatch, SheetPatchSchema } from '../../../src-shared/domain/sheet-patch.js';
@@ -19,8 +21,6 @@ import type { DeadLetter, DurablePatchQueue } from './durable-patch-queue.js';
 import { parseTabTag } from './tab-tag.js';
 
 export interface RedisPatchQueueOptions {
-  /** Empty streams idle longer than this are dropped from the tabs set. Default 10 min. */
-  gcIdleMs?: number;
   /** How often `spreadsheetsWithPending` also SCANs for streams missing from the tabs set. Default 60 s. */
   reconcileEveryMs?: number;
   /** Dead-letter stream length per tab (approximate). Default 10,000. */
@@ -87,15 +87,15 @@ export async function registerPendingTab(redis: RedisClient, tag: string): Promi
 export class RedisPatchQueue implements DurablePatchQueue {
   readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
-  readonly #gcIdleMs: number;
   readonly #reconcileEveryMs: number;
   readonly #deadLetterMaxLen: number;
   #lastReconcileAt = Number.NEGATIVE_INFINITY;
+  /** Tabs this instance dropped from the registry at its last turn, re-checked at the next. */
+  readonly #dropped = new Set<string>();
 
   constructor(redis: RedisClient, opts: RedisPatchQueueOptions = {}) {
     this.#redis = redis;
     this.#scripts = loadScripts(redis);
-    this.#gcIdleMs = opts.gcIdleMs ?? 10 * 60_000;
     this.#reconcileEveryMs = opts.reconcileEveryMs ?? 60_000;
     this.#deadLetterMaxLen = opts.deadLetterMaxLen ?? 10_000;
   }
@@ -128,42 +128,41 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return this.#redis.smembers(keys.sheetQueueTabs());
   }
 
+  /**
+   * Spreadsheets of the registered tabs (no per-tab command: a registered tab found empty by peek or ack is
+   * dropped there). Tabs dropped at the last turn are re-checked first (one pipelined XLEN each): an
+   * enqueue that registered just before the drop and appended just after it is found here, one turn late.
+   */
   async spreadsheetsWithPending(): Promise<string[]> {
     const now = Date.now();
     if (now - this.#lastReconcileAt >= this.#reconcileEveryMs) {
       this.#lastReconcileAt = now;
       await this.reconcile();
     }
-    const tags = await this.#tabs();
-    const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
+    await this.#recheckDropped();
     const out = new Set<string>();
-    for (const [i, tag] of tags.entries()) {
+    for (const tag of await this.#tabs()) {
       const ref = parseTabTag(tag);
-      if (!ref) {
-        await this.#redis.srem(keys.sheetQueueTabs(), tag);
-      } else if ((lens[i] ?? 0) > 0) {
-        out.add(ref.spreadsheetId);
-      } else {
-        await this.#maybeForgetTab(tag, now);
-      }
+      if (ref) out.add(ref.spreadsheetId);
+      else await this.#redis.srem(keys.sheetQueueTabs(), tag);
     }
     return [...out];
   }
 
-  /** Drops an empty, idle tab from the set; puts it back if an enqueue slipped in meanwhile. */
-  async #maybeForgetTab(tag: string, now: number): Promise<void> {
-    const key = keys.sheetQueue(tag);
-    let lastId = '0-0';
-    try {
-      const info = (await this.#redis.xinfo('STREAM', key)) as unknown[];
-      const at = info.indexOf('last-generated-id');
-      if (at >= 0) lastId = String(info[at + 1]);
-    } catch {
-      // no such stream: nothing was ever enqueued there (or it was deleted); treat as idle
-    }
-    if (now - streamIdMs(lastId) < this.#gcIdleMs) return;
-    await this.#redis.srem(keys.sheetQueueTabs(), tag);
-    if ((await this.#redis.xlen(key)) > 0) await this.#redis.sadd(keys.sheetQueueTabs(), tag);
+  /** Drops tabs whose stream is empty from the tabs set (one SREM), to be re-checked next turn. */
+  async #dropEmpty(tags: readonly string[]): Promise<void> {
+    if (tags.length === 0) return;
+    await this.#redis.srem(keys.sheetQueueTabs(), ...tags);
+    for (const t of tags) this.#dropped.add(t);
+  }
+
+  async #recheckDropped(): Promise<void> {
+    if (this.#dropped.size === 0) return;
+    const tags = [...this.#dropped];
+    this.#dropped.clear();
+    const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
+    const back = tags.filter((_, i) => (lens[i] ?? 0) > 0);
+    if (back.length > 0) await this.#redis.sadd(keys.sheetQueueTabs(), ...back);
   }
 
   async #tabsOf(spreadsheetId: string): Promise<{ tag: string; sheetId: number }[]> {
@@ -175,30 +174,32 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return out;
   }
 
+  /**
+   * The oldest pending patches of a spreadsheet: ONE pipelined round trip reads every registered tab's
+   * stream (XRANGE COUNT max each, sent together), a second one the attempt counts of the tabs that had
+   * entries. Tabs found empty are dropped from the registry.
+   */
   async peek(spreadsheetId: string, max: number): Promise<QueuedPatch[]> {
     if (max <= 0) return [];
+    const tabs = await this.#tabsOf(spreadsheetId);
+    const streams = (await Promise.all(
+      tabs.map(({ tag }) => this.#redis.xrange(keys.sheetQueue(tag), '-', '+', 'COUNT', max)),
+    )) as StreamEntry[][];
+    const withEntries = tabs.flatMap((t, i) => ((streams[i]?.length ?? 0) > 0 ? [{ ...t, i }] : []));
+    await this.#dropEmpty(tabs.filter((_, i) => (streams[i]?.length ?? 0) === 0).map((t) => t.tag));
+    const attempts = await Promise.all(
+      withEntries.map(({ tag, i }) =>
+        this.#redis.hmget(keys.sheetQueueAttempts(tag), ...(streams[i] ?? []).map(([id]) => id)),
+      ),
+    );
     const found: { streamId: string; queued: QueuedPatch }[] = [];
-    for (const { tag, sheetId } of await this.#tabsOf(spreadsheetId)) {
-      const entries = (await this.#redis.xrange(
-        keys.sheetQueue(tag),
-        '-',
-        '+',
-        'COUNT',
-        max,
-      )) as StreamEntry[];
-      if (entries.length === 0) continue;
-      const attempts = await this.#redis.hmget(keys.sheetQueueAttempts(tag), ...entries.map(([id]) => id));
-      for (const [i, [streamId, fields]] of entries.entries()) {
+    const unparseable: string[] = [];
+    withEntries.forEach(({ sheetId, i }, k) => {
+      for (const [j, [streamId, fields]] of (streams[i] ?? []).entries()) {
         const rec = fieldsToRecord(fields);
         const patch = PatchJsonSchema.safeParse(rec.patch);
         if (!patch.success) {
-          // Never written by us: park it rather than block the spreadsheet's queue forever.
-          await this.deadLetter(
-            spreadsheetId,
-            [`${sheetId}/${streamId}`],
-            'unparseable queue entry',
-            Date.now(),
-          );
+          unparseable.push(`${sheetId}/${streamId}`);
           continue;
         }
         found.push({
@@ -207,11 +208,14 @@ export class RedisPatchQueue implements DurablePatchQueue {
             id: `${sheetId}/${streamId}`,
             patch: patch.data,
             enqueuedAt: Number(rec.at ?? streamIdMs(streamId)),
-            attempts: Number(attempts[i] ?? 0),
+            attempts: Number(attempts[k]?.[j] ?? 0),
           },
         });
       }
-    }
+    });
+    // Never written by us: park it rather than block the spreadsheet's queue forever.
+    if (unparseable.length > 0)
+      await this.deadLetter(spreadsheetId, unparseable, 'unparseable queue entry', Date.now());
     // Stream order is exact within a tab (the same cell is always the same tab's stream). Across a
     // spreadsheet's tabs, ids of different streams can tie (same millisecond; on a Cluster, different
     // nodes): the enqueue time breaks the tie, which only orders writes to different cells.
@@ -221,10 +225,19 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return found.slice(0, max).map((f) => f.queued);
   }
 
+  /** Acks per tab, all tabs' scripts sent together (one round trip); tabs left empty leave the registry. */
   async ack(spreadsheetId: string, ids: string[]): Promise<void> {
-    for (const [tag, streamIds] of groupByTab(spreadsheetId, ids)) {
-      await this.#scripts.run('ackPatches', [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)], streamIds);
-    }
+    const groups = [...groupByTab(spreadsheetId, ids)];
+    const results = await Promise.all(
+      groups.map(([tag, streamIds]) =>
+        this.#scripts.run('ackPatches', [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)], streamIds),
+      ),
+    );
+    await this.#dropEmpty(
+      groups
+        .filter((_, i) => Number((results[i] as [number, number] | undefined)?.[1] ?? 1) === 0)
+        .map(([t]) => t),
+    );
   }
 
   async markAttempt(spreadsheetId: string, ids: string[], now: number): Promise<void> {

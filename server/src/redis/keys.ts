@@ -54,6 +54,9 @@ export const keys = {
   sheetQueueAttempts: (tag: string) => `${PREFIX}:sheetq:${tag}:attempts`,
   /** STREAM: patches the flusher refused to write (their RowID vanished or moved ambiguously), for a human. */
   sheetDeadLetters: (tag: string) => `${PREFIX}:sheetq:${tag}:dead`,
+  /** STRING (JSON, with TTL): the tab's last sheet read and the cells unflushed when it began, so a cold
+   *  instance answers from Redis while Sheets is down and re-reads in the background (tab-snapshots.ts). */
+  tabSnapshot: (tag: string) => `${PREFIX}:tabsnap:${tag}`,
 
   // ---- global (own slot each)
   /** SET: tab tags that may have pending sheet writes (SADDed before the enqueue; harmless if stale). */

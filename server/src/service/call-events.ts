@@ -17,9 +17,9 @@ import type { CallState } from '../../../src-shared/domain/session.js';
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
 import { auditDisposition } from '../logger.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
-import { scriptApiError } from '../redis/script-errors.js';
-import type { AdvanceCallInput, CallRecord, SessionRecord } from '../store/types.js';
-import type { DispositionNotWritten, ServiceContext } from './context.js';
+import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
+import type { AdvanceCallInput, CallRecord, NewSession } from '../store/types.js';
+import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
 import { proceed } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { withSessionLock } from './session-lock.js';
@@ -31,7 +31,14 @@ type Located = { tag: string; call: CallRecord };
 async function locate(ctx: ServiceContext, callId: string): Promise<Located | null> {
   const tag = await ctx.store.locateCall(callId);
   const call = tag ? await ctx.store.getCall(tag, callId) : null;
-  return tag && call ? { tag, call } : null;
+  if (!tag || !call) return null;
+  ctx.noteCall(call);
+  return { tag, call };
+}
+
+/** The call's immutable part: from memory when this instance dialed (or saw) it, else read once. */
+async function identify(ctx: ServiceContext, callId: string): Promise<CallIdentity | null> {
+  return ctx.knownCall(callId) ?? (await locate(ctx, callId))?.call ?? null;
 }
 
 /** How often the router is re-read for the fallback, at most. */
@@ -63,7 +70,7 @@ async function findCall(
   router: RouterCache,
   event: DialpadCallEvent,
   now: number,
-): Promise<Located | null> {
+): Promise<CallIdentity | null> {
   if (event.custom_data) {
     let parsed: unknown = null;
     try {
@@ -72,7 +79,7 @@ async function findCall(
       parsed = null;
     }
     const data = CallCustomDataSchema.safeParse(parsed);
-    if (data.success) return locate(ctx, data.data.callId);
+    if (data.success) return identify(ctx, data.data.callId);
   }
   // Fallback: the event's target is the agent's Dialpad user → that agent's session → its current call.
   // Outbound events only: an inbound call to the agent's line (a callback) is not the call we placed, and
@@ -87,86 +94,107 @@ async function findCall(
   // Only a call that has not been tied to another Dialpad call yet (or to this one).
   if (!found || (found.call.dialpadCallId !== null && found.call.dialpadCallId !== event.call_id))
     return null;
-  return found;
+  return found.call;
 }
 
-/** Moves the call forward and tells the agent (CALL_STATE, and SHOW_DISPO when it ended). */
-async function advance(
-  ctx: ServiceContext,
-  found: Located,
-  input: Omit<AdvanceCallInput, 'tag' | 'callId' | 'claimLeaseMs'>,
-  now: number,
-): Promise<boolean> {
-  const { call: before, tag } = found;
-  const r = await ctx.store.advanceCall({
+/** On ENDED, the suggested disposition: by whether the call was ever connected (the script knows). */
+const ENDED_SUGGESTIONS = (voicemail: boolean) => ({
+  connected: suggestDisposition({ connected: true, voicemail }),
+  notConnected: suggestDisposition({ connected: false, voicemail }),
+});
+
+type AdvanceStep = Omit<AdvanceCallInput, 'tag' | 'callId' | 'rowId' | 'sessionId' | 'claimLeaseMs'>;
+
+/** Moves the call forward (one script; the call's identity comes from memory, so a webhook costs no read
+ *  before it). Agent lifetime counters (connects, talk time) are added once, with the disposition. */
+function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceStep) {
+  return ctx.store.advanceCall({
     ...input,
-    tag,
-    callId: before.callId,
+    tag: found.tag,
+    callId: found.callId,
+    rowId: found.rowId,
+    sessionId: found.sessionId,
     claimLeaseMs: ctx.dispositionLeaseMs,
   });
-  if (!r.ok || !r.advanced) return false;
-  const call = r.call;
-  const connects = before.connectedAt === null && call.connectedAt !== null ? 1 : 0;
-  const talkMs =
-    call.state === 'ENDED' && call.connectedAt !== null && call.endedAt !== null
-      ? call.endedAt - call.connectedAt
-      : 0;
-  if (connects || talkMs > 0)
-    await ctx.store.bumpAgentStats(call.agentEmail, { connects, talkMs: Math.max(0, talkMs) }, now);
+}
+
+/** Tells the agent where the call is: CALL_STATE, and SHOW_DISPO when it ended; STATS after a connect or
+ *  an end (after SHOW_DISPO, which the agent acts on). */
+async function announce(ctx: ServiceContext, call: CallRecord, now: number): Promise<void> {
+  const { tag } = call;
   await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
-  if (call.state !== 'ENDED' && !connects) return true;
-  const session = await ctx.store.getSession(tag, call.sessionId);
+  if (call.state !== 'ENDED' && call.state !== 'CONNECTED') return;
+  const session = await ctx.sessionIdentity(tag, call.sessionId);
   if (call.state === 'ENDED') {
     const tab = session ? ctx.loadedTab(tag, session.campaignName) : null;
     const lead = tab?.get(call.rowId)?.lead;
     const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
     await ctx.publish(call.agentEmail, { type: 'SHOW_DISPO', call: callView(call), preview }, now);
   }
-  // Connects and talk time moved: the live stats follow (after SHOW_DISPO, which the agent acts on).
+  // Connects and talk time moved: the live stats follow.
   if (session) await publishStats(ctx, session, now);
-  return true;
 }
 
+/** The webhook path. The event's dedupe id is claimed (`claim`) only once its step is applied, so a crash
+ *  before the claim lets Dialpad's retry in; a retry that finds its own step already applied (same state
+ *  and timestamps) and is the first to claim announces it again (the crashed delivery may have died before
+ *  announcing it). A repeat of a delivery that finished is applied as a no-op and announces nothing. */
 export async function onDialpadEvent(
   ctx: ServiceContext,
   router: RouterCache,
   event: DialpadCallEvent,
   now: number,
+  claim: () => Promise<boolean>,
 ): Promise<void> {
   const state = mapDialpadState(event.state);
-  if (!state) return; // hold, recording, transcription…: not a lifecycle step
+  if (!state) {
+    await claim(); // hold, recording, transcription…: not a lifecycle step
+    return;
+  }
   const found = await findCall(ctx, router, event, now);
-  if (!found || found.call.state === 'DISPOSED' || found.call.endReason === 'DIAL_FAILED') {
+  if (!found) {
+    await claim();
     ctx.log.debug({ dialpadCallId: event.call_id, state: event.state }, 'webhook for no open call of ours');
     return;
   }
+  // A DISPOSED call, or one whose dial failed, is never moved again: the script checks it.
   const at = (v: number | null | undefined) => (typeof v === 'number' && v > 0 ? v : now);
   const fields: AdvanceCallInput['fields'] = { dialpadCallId: event.call_id };
-  if (state === 'RINGING') fields.ringingAt = at(event.date_rang);
-  if (state === 'CONNECTED') fields.connectedAt = at(event.date_connected);
-  if (state === 'ENDED') {
-    const connectedAt = event.date_connected ?? found.call.connectedAt;
-    if (event.date_connected) fields.connectedAt = event.date_connected;
-    fields.endedAt = at(event.date_ended);
-    fields.endReason = endReasonOf(event.state) ?? 'HANGUP';
-    fields.suggested = suggestDisposition({
-      connected: connectedAt !== null && connectedAt !== undefined,
-      voicemail: fields.endReason === 'VOICEMAIL',
-    });
-  }
-  const input: Omit<AdvanceCallInput, 'tag' | 'callId' | 'claimLeaseMs'> = {
+  const input: Omit<AdvanceCallInput, 'tag' | 'callId' | 'rowId' | 'sessionId' | 'claimLeaseMs'> = {
     state: state as CallState,
     fields,
     now,
   };
+  if (state === 'RINGING') fields.ringingAt = at(event.date_rang);
+  if (state === 'CONNECTED') fields.connectedAt = at(event.date_connected);
+  if (state === 'ENDED') {
+    if (event.date_connected) fields.connectedAt = event.date_connected;
+    fields.endedAt = at(event.date_ended);
+    fields.endReason = endReasonOf(event.state) ?? 'HANGUP';
+    input.suggest = ENDED_SUGGESTIONS(fields.endReason === 'VOICEMAIL');
+  }
   if (state === 'CONNECTED') {
     // A conversation outlives the ringing deadline: the script moves it to the connected limit.
-    const session = await ctx.store.getSession(found.tag, found.call.sessionId);
+    const session = await ctx.sessionIdentity(found.tag, found.sessionId);
     input.connectedTimeoutMs = connectedTimeoutMsOf(
       session ? ctx.rulesFor(session.campaignName) : DEFAULT_CAMPAIGN_RULES,
     );
   }
-  await advance(ctx, found, input, now);
+  const r = await advanceCall(ctx, found, input);
+  if (state === 'ENDED') ctx.faultPoint('ended-before-announce');
+  const first = await claim();
+  if (!r.ok) return;
+  if (r.advanced || (first && isSameStep(r.call, state, fields))) await announce(ctx, r.call, now);
+}
+
+/** The call is at the step this event made (its first-wins fields carry this event's own timestamps):
+ *  a redelivery of the event that moved it, not a later event of the same state. */
+function isSameStep(call: CallRecord, state: CallState, fields: AdvanceCallInput['fields']): boolean {
+  if (call.state !== state) return false;
+  if (state === 'RINGING') return call.ringingAt === fields.ringingAt;
+  if (state === 'CONNECTED') return call.connectedAt === fields.connectedAt;
+  if (state === 'ENDED') return call.endedAt === fields.endedAt && call.endReason === fields.endReason;
+  return false;
 }
 
 export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<number> {
@@ -176,21 +204,14 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
       const call = await ctx.store.getCall(tag, callId);
       if (!call) continue;
       const endReason: CallEndReason = 'TIMEOUT';
-      const moved = await advance(
-        ctx,
-        { tag, call },
-        {
-          state: 'ENDED',
-          fields: {
-            endedAt: now,
-            endReason,
-            suggested: suggestDisposition({ connected: call.connectedAt !== null, voicemail: false }),
-          },
-          now,
-        },
+      const r = await advanceCall(ctx, call, {
+        state: 'ENDED',
+        fields: { endedAt: now, endReason },
+        suggest: ENDED_SUGGESTIONS(false),
         now,
-      );
-      if (moved) {
+      });
+      if (r.ok && r.advanced) {
+        await announce(ctx, r.call, now);
         ended++;
         ctx.log.info({ callId }, 'call timed out without an ending webhook');
       }
@@ -205,37 +226,51 @@ export async function dispose(
   input: { callId: string; code: DispositionCode; notes?: string | undefined },
   now: number,
 ): Promise<DispositionResponse> {
-  const found = await locate(ctx, input.callId);
-  if (!found) throw new ApiError('CALL_NOT_FOUND', 'no such call');
-  const { tag, call } = found;
+  // The call's identity (memory, else one read) and the session's: nothing mutable is read first, the
+  // script checks the call's state and the lead's version and says what is wrong.
+  const call = await identify(ctx, input.callId);
+  if (!call) throw new ApiError('CALL_NOT_FOUND', 'no such call');
+  const { tag } = call;
   if (call.agentEmail.toLowerCase() !== agent.email.toLowerCase())
     throw new ApiError('FORBIDDEN', 'that call belongs to another agent');
-  // The same disposition again (the client retried after a blip hid our answer): it already committed,
-  // so it succeeds again with the session's current next step instead of a 409.
-  if (call.state === 'DISPOSED' && call.disposition === input.code) return disposedAgain(ctx, tag, call, now);
-  if (call.state === 'DISPOSED' || call.endReason === 'DIAL_FAILED')
-    throw new ApiError('NO_CALL_PENDING', 'that call is already disposed');
-  const session = await ctx.store.getSession(tag, call.sessionId);
+  const session = await ctx.sessionIdentity(tag, call.sessionId);
   if (!session) throw new ApiError('NO_ACTIVE_SESSION', 'the call has no session');
   const tab = await ctx.tabFor(session, now);
   const rules = tab.rules;
   const catalog = buildCatalog(rules.dispositions);
   const def = findDisposition(catalog, input.code);
-  const talkMs =
-    call.state !== 'ENDED' && call.connectedAt !== null ? Math.max(0, now - call.connectedAt) : 0;
+  const base = {
+    tag,
+    callId: call.callId,
+    sessionId: call.sessionId,
+    code: input.code,
+    success: def.success,
+    doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
+    now,
+  };
 
   let queuedCells = 0;
-  for (let i = 0; ; i++) {
+  let disposed: CallRecord | null = null;
+  // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
+  let entry = tab.get(call.rowId);
+  for (let i = 0; !disposed; i++) {
     if (i >= 5) throw new ApiError('LOCKED', 'the lead kept changing; try again');
-    const entry = await tab.refreshLead(call.rowId);
+    if (i > 0 || !entry) entry = await tab.refreshLead(call.rowId);
     if (!entry) {
       // The row left the sheet during the call: record the outcome on the call, write no cells.
-      const r = await disposeOrphan(ctx, tag, call, input.code, def.success, talkMs, now);
-      if (r === 'retry') continue;
+      const overlay = await ctx.store.getLead(tag, call.rowId);
+      if (!overlay) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
+      const r = await ctx.store.dispose({
+        ...base,
+        lead: { rowId: call.rowId, expectedVersion: overlay.version, state: overlay.state, patch: null },
+      });
+      if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
+      if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
+      disposed = r.call;
       notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
-    let applied: ReturnType<typeof applyDisposition>;
+    let applied: ReturnType<typeof applyDisposition> | null = null;
     try {
       applied = applyDisposition({
         lead: entry.lead,
@@ -250,64 +285,50 @@ export async function dispose(
     } catch (err) {
       if (!isDomainError(err)) throw err;
       if (err.code !== 'NUMBER_NOT_DIALABLE') throw new ApiError('INVALID_STATE', err.message, err.details);
-      // A person re-marked the dialed number during the call (it is no longer IN_PROGRESS): their edit
-      // stands (the overlay takes the merged lead as it is, no cells written), the outcome is recorded on
-      // the call only, so the call still leaves the modal.
-      const r = await ctx.store.dispose({
-        tag,
-        callId: call.callId,
-        sessionId: call.sessionId,
-        code: input.code,
-        success: def.success,
-        talkMs,
-        doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
-        lead: { rowId: call.rowId, expectedVersion: entry.version, state: ownedOf(entry.lead), patch: null },
-        now,
-      });
-      if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
-      if (!r.ok) throw scriptApiError(r.failure);
-      tab.applyWrite(entry.lead, r.version, false);
-      await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(r.call) }, now);
-      notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
-      break;
+      // The number is no longer IN_PROGRESS in what we know: maybe a person re-marked it during the call,
+      // maybe our index is behind. Re-read once; if it still is not, their edit stands (the overlay takes
+      // the merged lead as it is, no cells written) and the outcome is recorded on the call only.
+      if (i === 0) continue;
     }
-    const patch = applied.patch.values.length + applied.patch.backgrounds.length > 0 ? applied.patch : null;
+    const lead = applied?.lead ?? entry.lead;
+    const patch =
+      applied && applied.patch.values.length + applied.patch.backgrounds.length > 0 ? applied.patch : null;
     const r = await ctx.store.dispose({
-      tag,
-      callId: call.callId,
-      sessionId: call.sessionId,
-      code: input.code,
-      success: def.success,
-      talkMs,
-      doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
-      lead: { rowId: call.rowId, expectedVersion: entry.version, state: ownedOf(applied.lead), patch },
-      now,
+      ...base,
+      lead: { rowId: call.rowId, expectedVersion: entry.version, state: ownedOf(lead), patch },
     });
-    if (r.ok) {
-      tab.applyWrite(applied.lead, r.version, false);
-      queuedCells = applied.patch.values.length;
-      await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(r.call) }, now);
-      break;
-    }
-    if (r.failure === 'CALL_FINISHED') {
-      // A concurrent request disposed it first: the same code is that request's success, else a 409.
-      const again = await ctx.store.getCall(tag, call.callId);
-      if (again?.state === 'DISPOSED' && again.disposition === input.code)
-        return disposedAgain(ctx, tag, again, now);
-    }
-    if (r.failure !== 'VERSION_CONFLICT') throw scriptApiError(r.failure);
+    if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
+    if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
+    tab.applyWrite(lead, r.version, false);
+    disposed = r.call;
+    if (applied) queuedCells = applied.patch.values.length;
+    else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
+  ctx.faultPoint('disposed-before-chain');
+  ctx.forgetCall(call.callId);
+  await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(disposed) }, now);
   // Committed: what follows is best-effort. A Redis blip here must not make the saved disposition look
-  // failed (the agent would retry it) nor lose the next call.
+  // failed (the agent would retry it) nor lose the next call. The agent's lifetime counters take the
+  // whole call at once (connect, talk time, outcome).
+  const talkMs =
+    disposed.connectedAt !== null ? Math.max(0, (disposed.endedAt ?? now) - disposed.connectedAt) : 0;
   await bestEffort(ctx, 'agent stats after a disposition', () =>
     ctx.store.bumpAgentStats(
       call.agentEmail,
-      { completed: 1, successes: def.success ? 1 : 0, talkMs, code: input.code },
+      {
+        completed: 1,
+        successes: def.success ? 1 : 0,
+        connects: disposed.connectedAt !== null ? 1 : 0,
+        talkMs,
+        code: input.code,
+      },
       now,
     ),
   );
-  await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
   const next = await nextAfterCommit(ctx, session, now);
+  // A chained dial published the stats already (they include this disposition).
+  if (next.kind !== 'call')
+    await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
   auditDisposition(ctx.log, {
     agent: call.agentEmail,
     callId: call.callId,
@@ -316,6 +337,24 @@ export async function dispose(
     ...(next.kind === 'call' ? { chained: next.call.callId } : {}),
   });
   return { callId: call.callId, code: input.code, queuedCells, next };
+}
+
+/** The script refused the disposition: the same code already saved is that request's success (a retry
+ *  after a blip, or a concurrent duplicate), another outcome a 409; anything else its API error. */
+async function disposeRefused(
+  ctx: ServiceContext,
+  call: CallIdentity,
+  code: DispositionCode,
+  failure: ScriptFailure,
+  now: number,
+): Promise<DispositionResponse> {
+  if (failure === 'CALL_FINISHED') {
+    const again = await ctx.store.getCall(call.tag, call.callId);
+    if (again?.state === 'DISPOSED' && again.disposition === code)
+      return disposedAgain(ctx, call.tag, again, now);
+    throw new ApiError('NO_CALL_PENDING', 'that call is already disposed');
+  }
+  throw scriptApiError(failure);
 }
 
 async function bestEffort(ctx: ServiceContext, what: string, step: () => Promise<unknown>): Promise<void> {
@@ -328,12 +367,13 @@ async function bestEffort(ctx: ServiceContext, what: string, step: () => Promise
 
 /** chainAfter, but an unexpected failure (e.g. Redis) leaves the agent idle instead of failing the
  *  request whose disposition is already saved; the next call can be asked for again. */
-async function nextAfterCommit(ctx: ServiceContext, session: SessionRecord, now: number): Promise<NextStep> {
+async function nextAfterCommit(ctx: ServiceContext, session: NewSession, now: number): Promise<NextStep> {
   try {
     return await chainAfter(ctx, session.tag, session.id, now);
   } catch (err) {
     ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
-    return { kind: 'idle', sessionState: session.state };
+    const s = await ctx.store.getSession(session.tag, session.id).catch(() => null);
+    return { kind: 'idle', sessionState: s?.state ?? 'PAUSE' };
   }
 }
 
@@ -356,7 +396,7 @@ async function disposedAgain(
 
 function notWritten(
   ctx: ServiceContext,
-  call: CallRecord,
+  call: CallIdentity,
   code: DispositionCode,
   why: DispositionNotWritten,
 ) {
@@ -365,33 +405,6 @@ function notWritten(
     'disposition recorded on the call only; the lead was not written',
   );
   ctx.onDispositionNotWritten(why);
-}
-
-async function disposeOrphan(
-  ctx: ServiceContext,
-  tag: string,
-  call: CallRecord,
-  code: DispositionCode,
-  success: boolean,
-  talkMs: number,
-  now: number,
-): Promise<'done' | 'retry'> {
-  const overlay = await ctx.store.getLead(tag, call.rowId);
-  if (!overlay) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
-  const r = await ctx.store.dispose({
-    tag,
-    callId: call.callId,
-    sessionId: call.sessionId,
-    code,
-    success,
-    talkMs,
-    doNotCall: code === 'DO_NOT_CALL' ? call.phoneE164 : null,
-    lead: { rowId: call.rowId, expectedVersion: overlay.version, state: overlay.state, patch: null },
-    now,
-  });
-  if (r.ok) return 'done';
-  if (r.failure === 'VERSION_CONFLICT') return 'retry';
-  throw scriptApiError(r.failure);
 }
 
 /** After a disposition or skip: the next dial or preview when the session is in PLAY. A failure to start

@@ -13,7 +13,9 @@ import type {
   DialpadGateway,
   SheetsGateway,
 } from '../ports.js';
-import type { SessionRecord, Store } from '../store/types.js';
+import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
+import type { CallRecord, NewSession, SessionRecord, Store } from '../store/types.js';
+import { type FaultPoint, faultExit } from './fault-points.js';
 import { TabCache } from './tab-cache.js';
 
 export interface DialerServiceDeps {
@@ -27,6 +29,8 @@ export interface DialerServiceDeps {
   logger: Logger;
   /** A tab's index is re-read from the sheet in the background when older than this. Default 5 min. */
   tabRefreshMs?: number;
+  /** Each tab's last read in Redis: a cold cache answers from it, never waiting on Sheets. */
+  tabSnapshots?: TabSnapshotStore;
   /** Per-session lock TTL. Default 5 s. */
   lockTtlMs?: number;
   /** How long a lead claim outlives the end of its call (time to choose a disposition). Default 30 min. */
@@ -38,7 +42,18 @@ export interface DialerServiceDeps {
   /** Called when a disposition was recorded on the call but not written to the lead (a metric): the row
    *  left the sheet, or a person re-marked the dialed number during the call. */
   onDispositionNotWritten?: (why: DispositionNotWritten) => void;
+  /** Crash tests only (TD_FAULT_EXIT_AT): the process kills itself at this point. */
+  faultExitAt?: FaultPoint | null;
 }
+
+/** What never changes about a call once dialed: enough to run its transitions without reading it. */
+export type CallIdentity = Pick<
+  CallRecord,
+  'callId' | 'tag' | 'sessionId' | 'rowId' | 'agentEmail' | 'numberIndex' | 'phoneE164'
+>;
+
+/** Live calls remembered per instance at most (the oldest are forgotten first; a miss only costs a read). */
+const MAX_REMEMBERED_CALLS = 20_000;
 
 /** Why a disposition was recorded without writing the lead. */
 export type DispositionNotWritten = 'ROW_GONE' | 'NUMBER_CHANGED';
@@ -58,10 +73,16 @@ export class ServiceContext {
   readonly onCallStarted: () => void;
   readonly onDispositionNotWritten: (why: DispositionNotWritten) => void;
   readonly #rules: CampaignRulesLoader;
+  readonly #faultExitAt: FaultPoint | null;
+  readonly #snapshots: TabSnapshotStore | undefined;
   readonly #tabs = new Map<string, TabCache>();
   /** Sessions this instance has served, per tab tag: the periodic refresh re-reads only their tabs. */
   readonly #served = new Map<string, Set<string>>();
   #unsubscribe: Promise<() => Promise<void>> | null = null;
+  /** The immutable part of sessions and calls this instance has seen: the hot path does not re-read whole
+   *  hashes for fields that cannot change (tab, campaign, agent, row). Mutable state is checked by scripts. */
+  readonly #sessionIds = new Map<string, NewSession>();
+  readonly #callIds = new Map<string, CallIdentity>();
 
   constructor(deps: DialerServiceDeps) {
     this.store = deps.store;
@@ -70,6 +91,7 @@ export class ServiceContext {
     this.events = deps.events;
     this.log = deps.logger;
     this.#rules = deps.rules;
+    this.#snapshots = deps.tabSnapshots;
     this.clock = deps.clock ?? Date.now;
     this.ids = deps.ids ?? randomUUID;
     this.tabRefreshMs = deps.tabRefreshMs ?? 5 * 60_000;
@@ -78,6 +100,12 @@ export class ServiceContext {
     this.previewLeaseMs = deps.previewLeaseMs ?? 10 * 60_000;
     this.onCallStarted = deps.onCallStarted ?? (() => {});
     this.onDispositionNotWritten = deps.onDispositionNotWritten ?? (() => {});
+    this.#faultExitAt = deps.faultExitAt ?? null;
+  }
+
+  /** The crash-test hook (fault-points.ts): a no-op unless TD_FAULT_EXIT_AT names this point. */
+  faultPoint(point: FaultPoint): void {
+    faultExit(this.#faultExitAt, point);
   }
 
   rulesFor(campaignName: string): CampaignRules {
@@ -87,13 +115,55 @@ export class ServiceContext {
   async requireSession(agent: AgentPrincipal): Promise<SessionRecord> {
     const s = await this.store.activeSessionOf(agent.email);
     if (!s) throw new ApiError('NO_ACTIVE_SESSION', 'no active session: start one first');
+    return this.noteSession(s);
+  }
+
+  async freshSession(s: Pick<SessionRecord, 'tag' | 'id'>): Promise<SessionRecord> {
+    const fresh = await this.store.getSession(s.tag, s.id);
+    if (!fresh) throw new ApiError('NO_ACTIVE_SESSION', 'the session is gone');
+    return this.noteSession(fresh);
+  }
+
+  noteSession<S extends SessionRecord>(s: S): S {
+    if (s.state === 'STOP') this.#sessionIds.delete(s.id);
+    else if (!this.#sessionIds.has(s.id)) {
+      const { state: _s, version: _v, endedAt: _e, callId: _c, preview: _p, ...identity } = s;
+      this.#sessionIds.set(s.id, identity);
+    }
     return s;
   }
 
-  async freshSession(s: SessionRecord): Promise<SessionRecord> {
-    const fresh = await this.store.getSession(s.tag, s.id);
-    if (!fresh) throw new ApiError('NO_ACTIVE_SESSION', 'the session is gone');
-    return fresh;
+  /** A session's immutable part, from memory or (once) from the store; null when it does not exist. */
+  async sessionIdentity(tag: string, sessionId: string): Promise<NewSession | null> {
+    const known = this.#sessionIds.get(sessionId);
+    if (known) return known;
+    const s = await this.store.getSession(tag, sessionId);
+    return s ? this.noteSession(s) : null;
+  }
+
+  noteCall(c: CallIdentity): void {
+    if (this.#callIds.has(c.callId)) return;
+    if (this.#callIds.size >= MAX_REMEMBERED_CALLS) {
+      const oldest = this.#callIds.keys().next().value;
+      if (oldest !== undefined) this.#callIds.delete(oldest);
+    }
+    this.#callIds.set(c.callId, {
+      callId: c.callId,
+      tag: c.tag,
+      sessionId: c.sessionId,
+      rowId: c.rowId,
+      agentEmail: c.agentEmail,
+      numberIndex: c.numberIndex,
+      phoneE164: c.phoneE164,
+    });
+  }
+
+  knownCall(callId: string): CallIdentity | null {
+    return this.#callIds.get(callId) ?? null;
+  }
+
+  forgetCall(callId: string): void {
+    this.#callIds.delete(callId);
   }
 
   /** The loaded tab cache, if this instance has one (never triggers a sheet read). */
@@ -102,14 +172,19 @@ export class ServiceContext {
   }
 
   /** The session's tab, loaded on first use; a stale one is refreshed in the background. */
-  async tabFor(session: SessionRecord, now: number, alreadyRead?: AgentTab): Promise<TabCache> {
+  /** `session.state` absent: a session known to be active (its identity from memory). */
+  async tabFor(
+    session: NewSession & { state?: SessionRecord['state'] },
+    now: number,
+    alreadyRead?: AgentTab,
+  ): Promise<TabCache> {
     await this.#subscribe();
     const key = `${session.tag}|${session.campaignName}`;
     if (session.state !== 'STOP') this.#noteServed(session.tag, session.id);
     let tab = this.#tabs.get(key);
     if (!tab) {
       tab = new TabCache(
-        { store: this.store, sheets: this.sheets, logger: this.log },
+        { store: this.store, sheets: this.sheets, logger: this.log, snapshots: this.#snapshots },
         {
           tag: session.tag,
           spreadsheetId: session.spreadsheetId,
@@ -121,11 +196,7 @@ export class ServiceContext {
       this.#tabs.set(key, tab);
     }
     if (tab.loadedAt === 0 || alreadyRead) await tab.load(now, alreadyRead);
-    else if (now - tab.loadedAt > this.tabRefreshMs) {
-      tab
-        .load(now)
-        .catch((err: unknown) => this.log.warn({ err, tag: session.tag }, 'background resync failed'));
-    }
+    else tab.refreshIfStale(now, this.tabRefreshMs);
     return tab;
   }
 
@@ -184,5 +255,7 @@ export class ServiceContext {
     if (off) await off();
     this.#tabs.clear();
     this.#served.clear();
+    this.#sessionIds.clear();
+    this.#callIds.clear();
   }
 }

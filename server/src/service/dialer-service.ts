@@ -200,7 +200,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       return statsOf(ctx, s, agent.email, tab, now);
     },
 
-    onDialpadEvent: (event, now) => onDialpadEvent(ctx, router, event, now),
+    onDialpadEvent: (event, now, claim = async () => true) => onDialpadEvent(ctx, router, event, now, claim),
     sweepTimeouts: (now) => sweepTimeouts(ctx, now),
     refreshTabs: (now) => refresher.refresh(now),
     close: () => ctx.close(),

@@ -10,10 +10,10 @@ import { applyManualSkip, markInProgress, revertInProgress } from '../../../src-
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
-import { chooseNumber, leadZone, staticBlock } from '../../../src-shared/domain/policy/index.js';
-import { zoneInWindow } from '../../../src-shared/domain/policy/window.js';
+import { numberDialableNow } from '../../../src-shared/domain/policy/index.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import { maskPhone } from '../../../src-shared/domain/phone.js';
+import { phonePlaces } from '../compliance/phone-places.js';
 import { scriptApiError } from '../redis/script-errors.js';
 import type { CallRecord, Outcome, PendingPreview, SessionRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
@@ -182,11 +182,7 @@ export function pickAndDial(
  *  call in progress…), the number is the one round robin dials now (open, retry delay over) and the lead's
  *  calling window is open. A preview can sit for minutes (countdown, PAUSE) while this changes. */
 function stillDialable(lead: Lead, numberIndex: number, rules: CampaignRules, now: number): boolean {
-  return (
-    staticBlock(lead, rules) === null &&
-    chooseNumber(lead, rules, now) === numberIndex &&
-    zoneInWindow(rules.callingHours, leadZone(lead, rules), now)
-  );
+  return numberDialableNow(lead, numberIndex, rules, phonePlaces, now);
 }
 
 /** The preview's claim lapsed or its lead is no longer dialable: drop it without touching the lead and
@@ -302,6 +298,7 @@ async function dialLead(
   });
   if (!r.ok) return r;
   tab.applyWrite(marked.lead, r.version, true);
+  ctx.noteCall(call);
 
   try {
     await ctx.dialpad.initiateCall({

@@ -3,7 +3,7 @@
 // known), so STATS is published after everything that moves a counter: a dial (calls initiated), a connect
 // or a call end (connects, talk time), a disposition (completed, breakdown, success rate) and a skip.
 import type { StatsResponse } from '../../../src-shared/contracts/views.js';
-import type { SessionRecord } from '../store/types.js';
+import type { NewSession } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 import type { TabCache } from './tab-cache.js';
 import { statsView } from './views.js';
@@ -11,7 +11,7 @@ import { statsView } from './views.js';
 /** GET /stats: the session's counters (null without a session) and the agent's lifetime ones. */
 export async function statsOf(
   ctx: ServiceContext,
-  s: SessionRecord | null,
+  s: NewSession | null,
   agentEmail: string,
   tab: TabCache | null,
   now: number,
@@ -31,11 +31,14 @@ export async function statsOf(
 /** Publishes the session's stats as a STATS event. Never throws: the state change it reports is saved, and
  *  a lost STATS is corrected by the next one (or GET /stats). Uses the tab only if this instance has it
  *  loaded (a webhook must not trigger a sheet read just to count leads). */
-export async function publishStats(ctx: ServiceContext, s: SessionRecord, now: number): Promise<void> {
+export async function publishStats(ctx: ServiceContext, s: NewSession, now: number): Promise<void> {
   try {
+    // The session's counters only (what the screen shows while a session exists): one read.
     const tab = ctx.loadedTab(s.tag, s.campaignName);
-    const st = await statsOf(ctx, s, s.agentEmail, tab, now);
-    await ctx.publish(s.agentEmail, { type: 'STATS', stats: st.session ?? st.agent }, now);
+    const leads = tab ? tab.counts(now) : { remaining: 0, total: 0 };
+    const counters = await ctx.store.sessionStats(s.tag, s.id);
+    if (counters.since === null) counters.since = s.startedAt;
+    await ctx.publish(s.agentEmail, { type: 'STATS', stats: statsView(counters, leads, now) }, now);
   } catch (err) {
     ctx.log.warn({ err }, 'could not publish stats');
   }

@@ -6,8 +6,10 @@ import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
 import { PolicyIndex } from '../../../src-shared/domain/policy/index.js';
+import { phonePlaces } from '../compliance/phone-places.js';
 import type { Logger } from '../logger.js';
 import type { AgentTab, SheetsGateway } from '../ports.js';
+import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
 import type { LeadOverlay, Store } from '../store/types.js';
 import { mergeLead } from './merge.js';
 
@@ -53,15 +55,24 @@ export class TabCache {
   #unflushed = new Map<string, Set<number>>();
   #readStartedAt = 0;
   #loading: Promise<{ leadsTotal: number; changedLeads: number }> | null = null;
+  /** Background refreshes that failed in a row (the current failure episode) and when to try again. */
+  #failures = 0;
+  #retryAt = 0;
 
   constructor(
-    private readonly deps: { store: Store; sheets: SheetsGateway; logger: Logger },
+    private readonly deps: {
+      store: Store;
+      sheets: SheetsGateway;
+      logger: Logger;
+      /** The last read of the tab in Redis: a cold cache starts from it instead of waiting on Sheets. */
+      snapshots?: TabSnapshotStore | undefined;
+    },
     ref: TabRefFull,
     rules: CampaignRules,
   ) {
     this.ref = ref;
     this.rules = rules;
-    this.index = new PolicyIndex(rules);
+    this.index = new PolicyIndex(rules, phonePlaces);
   }
 
   /** True while a (re)load is running: a periodic refresh leaves the tab to it. */
@@ -69,20 +80,77 @@ export class TabCache {
     return this.#loading !== null;
   }
 
-  /** (Re)reads the tab and the overlay and rebuilds the index. Concurrent calls share one load. */
+  /** (Re)reads the tab and the overlay and rebuilds the index. Concurrent calls share one load. A cold
+   *  cache with a snapshot in Redis starts from it (no Sheets read; an old one is re-read in the background
+   *  by refreshIfStale). */
   load(now: number, alreadyRead?: AgentTab): Promise<{ leadsTotal: number; changedLeads: number }> {
     return this.#share(async () => {
+      if (!alreadyRead && this.loadedAt === 0) {
+        const snap = await this.#snapshot();
+        if (snap) return this.#rebuild(snap, false);
+      }
       // Unflushed cells are read BEFORE the sheet: a write flushed after this point is either in the read
       // or still counted as ours, never lost between the two.
-      if (!alreadyRead) return this.#rebuild(await readTab(this.deps, this.ref, now));
+      if (!alreadyRead) return this.#rebuild(await readTab(this.deps, this.ref, now), true);
       const unflushed = await this.deps.store.unflushedCells(this.ref.tag);
-      return this.#rebuild({ readStartedAt: now, unflushed, tab: alreadyRead });
+      return this.#rebuild({ readStartedAt: now, unflushed, tab: alreadyRead }, true);
     });
+  }
+
+  async #snapshot(): Promise<TabRead | null> {
+    try {
+      return (await this.deps.snapshots?.load(this.ref.tag)) ?? null;
+    } catch (err) {
+      this.deps.logger.warn(
+        { tag: this.ref.tag, why: err instanceof Error ? err.message : String(err) },
+        'tab snapshot unreadable: reading the sheet',
+      );
+      return null;
+    }
+  }
+
+  /**
+   * Starts a background reload when the index is older than `maxAgeMs`, unless one is running or the last
+   * one failed less than a backoff ago (2 s doubling to 60 s): requests touching a stale tab while Sheets
+   * is down or the read budget is spent never each start a reload. One warning, without a stack, opens a
+   * failure episode; the recovery is logged once.
+   */
+  refreshIfStale(now: number, maxAgeMs: number): void {
+    if (this.loadedAt === 0 || now - this.loadedAt <= maxAgeMs || this.#loading || now < this.#retryAt)
+      return;
+    this.load(now).then(
+      () => {
+        if (this.#failures > 0) {
+          this.deps.logger.info(
+            { tag: this.ref.tag, failures: this.#failures },
+            'background tab reload recovered',
+          );
+        }
+        this.#failures = 0;
+        this.#retryAt = 0;
+      },
+      (err: unknown) => {
+        this.#failures += 1;
+        this.#retryAt = now + Math.min(60_000, 2000 * 2 ** (this.#failures - 1));
+        const why = err instanceof Error ? err.message : String(err);
+        if (this.#failures === 1) {
+          this.deps.logger.warn(
+            { tag: this.ref.tag, why },
+            'background tab reload failed: keeping the cached tab',
+          );
+        } else {
+          this.deps.logger.debug(
+            { tag: this.ref.tag, why, failures: this.#failures },
+            'background tab reload failed again',
+          );
+        }
+      },
+    );
   }
 
   /** Rebuilds the index from a read made by readTab (shared by every cache of the tab). */
   loadFrom(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
-    return this.#share(() => this.#rebuild(read));
+    return this.#share(() => this.#rebuild(read, true));
   }
 
   #share(
@@ -96,7 +164,7 @@ export class TabCache {
     return this.#loading;
   }
 
-  async #rebuild(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
+  async #rebuild(read: TabRead, fromSheet: boolean): Promise<{ leadsTotal: number; changedLeads: number }> {
     const { store } = this.deps;
     const { readStartedAt, unflushed, tab } = read;
     const overlays = new Map((await store.getLeads(this.ref.tag)).map((o) => [o.rowId, o]));
@@ -105,7 +173,7 @@ export class TabCache {
       tab.leads.map((l) => l.rowId),
     );
 
-    const index = new PolicyIndex(this.rules);
+    const index = new PolicyIndex(this.rules, phonePlaces);
     const versions = new Map<string, number>();
     let changed = 0;
     for (const sheetLead of tab.leads) {
@@ -126,6 +194,14 @@ export class TabCache {
     this.#versions = versions;
     this.index = index;
     this.loadedAt = readStartedAt;
+    if (fromSheet && this.deps.snapshots) {
+      this.deps.snapshots.save(this.ref.tag, read).catch((err: unknown) => {
+        this.deps.logger.warn(
+          { tag: this.ref.tag, why: err instanceof Error ? err.message : String(err) },
+          'tab snapshot not saved',
+        );
+      });
+    }
     return { leadsTotal: index.size(), changedLeads: changed };
   }
 

@@ -1,13 +1,13 @@
 // The periodic re-read of agent tabs (issue 3 "Re-sync"): a person may edit the sheet while a session sits
 // in PAUSE or waits for a retry delay, and nothing else would read the tab until the next request. Every tick
 // re-reads each tab that has an active session served by THIS instance, once per tab however many sessions
-// or campaigns share it, and rebuilds its caches with the same merge rule as POST /session/resync
+// or campaigns share it, all of a spreadsheet's tabs in one Sheets request, and rebuilds its caches with the same merge rule as POST /session/resync
 // (service/merge.ts: the coordinator's unflushed writes keep their cells, everything else takes the sheet).
 // Reads go through the SheetsGateway, so the shared read quota and the Sheets breaker apply; a failed read
-// logs a warning and the cached tab stays as it was. Like resync, a refresh publishes no lead-change notice:
+// keeps the cached tab, with one warning per spreadsheet and failure episode. Like resync, a refresh publishes no lead-change notice:
 // those announce overlay writes, and every instance re-reads the tabs its own sessions use.
 import type { ServiceContext } from './context.js';
-import { readTab, type TabCache } from './tab-cache.js';
+import type { TabCache, TabRead, TabRefFull } from './tab-cache.js';
 
 export interface TabRefreshReport {
   /** Tabs with at least one active session served by this instance. */
@@ -22,56 +22,83 @@ export interface TabRefreshReport {
   changedLeads: number;
 }
 
-/** How many tabs are read at once: a burst of reads would only queue on the shared read quota. */
-const PARALLEL_READS = 4;
-
 export class TabRefresher {
   readonly #ctx: ServiceContext;
   readonly #reading = new Set<string>();
+  /** Spreadsheets whose last refresh failed: one warning per failure episode, not one per tick. */
+  readonly #failing = new Set<string>();
 
   constructor(ctx: ServiceContext) {
     this.#ctx = ctx;
   }
 
-  /** One tick. Never throws: every failure is per tab, logged, and counted in the report. */
+  /**
+   * One tick. Never throws: every failure is logged and counted in the report. The unflushed cells of
+   * every tab are read first (Redis), then every tab's sheet read is asked for at once, so the gateway
+   * serves a spreadsheet's tabs with one request (tab-reader.ts), not one per tab.
+   */
   async refresh(now: number): Promise<TabRefreshReport> {
     const report: TabRefreshReport = { tabs: 0, refreshed: 0, busy: 0, failed: 0, changedLeads: 0 };
-    const queue = this.#ctx.servedTabs();
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await this.#refreshTab(next, now, report);
-    };
-    await Promise.all(Array.from({ length: PARALLEL_READS }, worker));
+    const due: { tag: string; caches: TabCache[]; ref: TabRefFull }[] = [];
+    for (const served of this.#ctx.servedTabs()) {
+      const ref = served.caches[0]?.ref;
+      if (!ref || !(await this.#anyActive(served.tag, served.sessionIds))) continue;
+      report.tabs++;
+      // A tick that finds the tab still being read (a slow read from the last tick, a resync, a lazy
+      // reload) leaves it to that read: the newer one would race it for the index.
+      if (this.#reading.has(served.tag) || served.caches.some((c) => c.loading)) {
+        report.busy++;
+        continue;
+      }
+      due.push({ tag: served.tag, caches: served.caches, ref });
+    }
+    for (const d of due) this.#reading.add(d.tag);
+    try {
+      const unflushed = await Promise.all(due.map((d) => this.#ctx.store.unflushedCells(d.tag)));
+      const jobs = due.map((d, i) => ({
+        ...d,
+        unflushed: unflushed[i] ?? new Map<string, Set<number>>(),
+        sheet: this.#ctx.sheets.readAgentTab(d.ref.spreadsheetId, d.ref.sheetId),
+      }));
+      const failedSheets = new Map<string, string>();
+      const okSheets = new Set<string>();
+      await Promise.all(
+        jobs.map(async (d) => {
+          try {
+            const read: TabRead = { readStartedAt: now, unflushed: d.unflushed, tab: await d.sheet };
+            for (const cache of d.caches) report.changedLeads += (await cache.loadFrom(read)).changedLeads;
+            report.refreshed++;
+            okSheets.add(d.ref.spreadsheetId);
+          } catch (err) {
+            report.failed++;
+            failedSheets.set(d.ref.spreadsheetId, err instanceof Error ? err.message : String(err));
+          }
+        }),
+      );
+      this.#logEpisodes(okSheets, failedSheets);
+    } catch (err) {
+      report.failed += due.length;
+      this.#ctx.log.warn(
+        { why: err instanceof Error ? err.message : String(err) },
+        'periodic tab refresh failed',
+      );
+    } finally {
+      for (const d of due) this.#reading.delete(d.tag);
+    }
     return report;
   }
 
-  async #refreshTab(
-    served: { tag: string; sessionIds: string[]; caches: TabCache[] },
-    now: number,
-    report: TabRefreshReport,
-  ): Promise<void> {
-    const { tag, caches } = served;
-    const ref = caches[0]?.ref;
-    if (!ref || !(await this.#anyActive(tag, served.sessionIds))) return;
-    report.tabs++;
-    // A tick that finds the tab still being read (a slow read from the last tick, a resync, a lazy reload)
-    // leaves it to that read: the newer one would cost quota and race it for the index.
-    if (this.#reading.has(tag) || caches.some((c) => c.loading)) {
-      report.busy++;
-      return;
+  #logEpisodes(ok: Set<string>, failed: Map<string, string>): void {
+    for (const [spreadsheetId, why] of failed) {
+      if (this.#failing.has(spreadsheetId)) continue;
+      this.#failing.add(spreadsheetId);
+      this.#ctx.log.warn({ spreadsheetId, why }, 'periodic tab refresh failed: keeping the cached tabs');
     }
-    this.#reading.add(tag);
-    try {
-      const read = await readTab(this.#ctx, ref, now);
-      for (const cache of caches) report.changedLeads += (await cache.loadFrom(read)).changedLeads;
-      report.refreshed++;
-    } catch (err) {
-      report.failed++;
-      this.#ctx.log.warn({ err, tag }, 'periodic tab refresh failed: keeping the cached tab');
-    } finally {
-      this.#reading.delete(tag);
+    for (const spreadsheetId of ok) {
+      if (failed.has(spreadsheetId) || !this.#failing.delete(spreadsheetId)) continue;
+      this.#ctx.log.info({ spreadsheetId }, 'periodic tab refresh recovered');
     }
   }
-
   /** Whether a served session of the tab is still active; ended or vanished ones are forgotten. */
   async #anyActive(tag: string, sessionIds: string[]): Promise<boolean> {
     let active = false;

@@ -1,17 +1,18 @@
-// Turns a spreadsheet's pending patches (already checked and remapped to the rows their leads occupy now)
-// into the two requests of one flush: ONE values.batchUpdate (RAW: a cell is never evaluated as a formula)
-// and ONE spreadsheets.batchUpdate of repeatCell background changes. A later patch's write to a cell
-// supersedes an earlier one's; cells of a row that sit side by side are grouped into one range.
+// Turns pending patches (already checked and remapped to the rows their leads occupy now) into the requests
+// of ONE spreadsheets.batchUpdate, addressed by tab id (no title needed, a renamed tab changes nothing):
+// updateCells of userEnteredValue.stringValue (text as typed, never evaluated: what RAW does) and
+// repeatCell of backgrounds. Google applies a batchUpdate atomically, so values and colors land together.
+// A later patch's write to a cell supersedes an earlier one's; side-by-side cells of a row share a request.
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { RgbColor, SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
-import { a1Range } from '../../../src-shared/domain/sheet-codec.js';
 
-export interface FlushPlan {
-  valueData: sheets_v4.Schema$ValueRange[];
-  formatRequests: sheets_v4.Schema$Request[];
+export interface CellRequests {
+  requests: sheets_v4.Schema$Request[];
   valueCells: number;
   backgroundCells: number;
 }
+
+const VALUE_FIELDS = 'userEnteredValue';
 
 const BACKGROUND_FIELDS = 'userEnteredFormat.backgroundColor,userEnteredFormat.backgroundColorStyle';
 
@@ -34,8 +35,13 @@ function runs<T>(cells: { col: number; v: T }[], same: (a: T, b: T) => boolean) 
 const sameColor = (a: RgbColor | null, b: RgbColor | null) =>
   a === b || (a !== null && b !== null && a.red === b.red && a.green === b.green && a.blue === b.blue);
 
-/** `patches` in queue order (oldest first); `titles` maps sheetId → current tab title. */
-export function planFlush(patches: readonly SheetPatch[], titles: ReadonlyMap<number, string>): FlushPlan {
+/** "" clears the cell (no userEnteredValue under the mask); any other text is stored as text. */
+function cellOf(value: string): sheets_v4.Schema$CellData {
+  return value === '' ? {} : { userEnteredValue: { stringValue: value } };
+}
+
+/** `patches` in queue order (oldest first). Pure. */
+export function cellRequests(patches: readonly SheetPatch[]): CellRequests {
   const values = new Map<CellKey, { sheetId: number; row: number; col: number; value: string }>();
   const backgrounds = new Map<
     CellKey,
@@ -63,24 +69,23 @@ export function planFlush(patches: readonly SheetPatch[], titles: ReadonlyMap<nu
     return [...m.values()];
   };
 
-  const valueData: sheets_v4.Schema$ValueRange[] = [];
+  const requests: sheets_v4.Schema$Request[] = [];
   for (const rowCells of byRow(values.values())) {
     const { sheetId, row } = rowCells[0] as { sheetId: number; row: number };
-    const title = titles.get(sheetId);
-    if (title === undefined) throw new Error(`no title for sheet ${sheetId}`);
     for (const r of runs(
       rowCells.map((c) => ({ col: c.col, v: c.value })),
       () => true,
     )) {
-      valueData.push({
-        range: a1Range(title, row, r.from, row, r.to),
-        majorDimension: 'ROWS',
-        values: [r.items],
+      requests.push({
+        updateCells: {
+          start: { sheetId, rowIndex: row - 1, columnIndex: r.from },
+          rows: [{ values: r.items.map(cellOf) }],
+          fields: VALUE_FIELDS,
+        },
       });
     }
   }
 
-  const formatRequests: sheets_v4.Schema$Request[] = [];
   for (const rowCells of byRow(backgrounds.values())) {
     const { sheetId, row } = rowCells[0] as { sheetId: number; row: number };
     for (const r of runs(
@@ -92,7 +97,7 @@ export function planFlush(patches: readonly SheetPatch[], titles: ReadonlyMap<nu
       const userEnteredFormat: sheets_v4.Schema$CellFormat = color
         ? { backgroundColor: { ...color }, backgroundColorStyle: { rgbColor: { ...color } } }
         : {};
-      formatRequests.push({
+      requests.push({
         repeatCell: {
           range: {
             sheetId,
@@ -107,7 +112,7 @@ export function planFlush(patches: readonly SheetPatch[], titles: ReadonlyMap<nu
       });
     }
   }
-  return { valueData, formatRequests, valueCells: values.size, backgroundCells: backgrounds.size };
+  return { requests, valueCells: values.size, backgroundCells: backgrounds.size };
 }
 
 /** The row a patch is about (its cells all sit on the lead's row); null for an empty patch. */

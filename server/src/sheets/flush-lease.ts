@@ -40,7 +40,13 @@ export class FlushLease {
     owner: string,
     ttlMs: number,
   ): Promise<FlushLease | null> {
-    if (!(await queue.tryLockFlush(spreadsheetId, owner, ttlMs))) return null;
+    // Our own lock (held through a cooldown after our last flush) is ours to take again.
+    if (
+      !(await queue.tryLockFlush(spreadsheetId, owner, ttlMs)) &&
+      !(await queue.renewFlushLock(spreadsheetId, owner, ttlMs))
+    ) {
+      return null;
+    }
     const lease = new FlushLease(queue, spreadsheetId, owner, ttlMs);
     lease.#timer = setInterval(
       () => {
@@ -75,6 +81,14 @@ export class FlushLease {
   async release(): Promise<void> {
     this.#stop();
     if (!this.lost) await this.#queue.unlockFlush(this.#spreadsheetId, this.#owner);
+  }
+
+  /** Stops renewing and keeps the lock `ms` longer, so no flusher (of any instance) writes the spreadsheet
+   *  again before then: the spacing that keeps the request rate per spreadsheet flat whatever the number
+   *  of instances. */
+  async cooldown(ms: number): Promise<void> {
+    this.#stop();
+    if (!this.lost) await this.#queue.renewFlushLock(this.#spreadsheetId, this.#owner, ms);
   }
 
   #renew(): Promise<boolean> {

@@ -1,35 +1,35 @@
-// Reads from Google Sheets for the coordinator: the router (agent → Dialpad user, spreadsheet, tab) and an
-// agent's tab, through the official client, the Sheets breaker and the shared read budget, with a short
+// Reads from Google Sheets for the coordinator: the router (agent → Dialpad user, spreadsheet, tab) and
+// agent tabs, through the SheetsApi (the shared read budget, the Sheets breaker, timeouts) with a short
 // retry (backoff + full jitter, Retry-After honoured) because a person is waiting on these reads.
 //
-// readAgentTab = ONE spreadsheets.get (fields mask: tab ids → titles) + ONE values.get of the tab. The range
-// is the bare tab title (the whole used grid: A:Z and, when present, the optional columns after NextIndex
-// such as TimeZone from AA on, DESIGN.md "Data model"), not `A:AZ`: Google answers 400 "exceeds grid limits"
-// for a range wider than the tab's grid (26 columns by default). Errors: SHEET_TAB_NOT_FOUND (no such spreadsheet or tab, or
-// not shared with the service account), SHEET_HEADER_MISMATCH (naming the column), SHEETS_UNAVAILABLE
-// (5xx, network, breaker open, or quota after the retries), SHEET_UNREADABLE (router misconfigured).
+// Reads do not grow with agents: the router is cached for `routerCacheMs` (the periodic access refresh
+// keeps it warm, so a session start does not read it) and concurrent misses share one read; agent tabs are
+// read by TabReader (tab-reader.ts): every tab of a spreadsheet asked for at about the same time comes from
+// ONE values.batchGetByDataFilter by tab id (the whole used grid, A:Z and the optional columns after
+// NextIndex such as TimeZone; the answer carries the tab's title, so no titles read). Errors:
+// SHEET_TAB_NOT_FOUND (no such spreadsheet or tab, or not shared with the service account),
+// SHEET_HEADER_MISMATCH (naming the column), SHEETS_UNAVAILABLE (5xx, network, breaker open; Retry-After),
+// RATE_LIMITED (the read is queued behind the shared budget; Retry-After), SHEET_UNREADABLE (router
+// misconfigured).
 import type { Logger } from 'pino';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { CountryCode } from '../../../src-shared/domain/phone.js';
 import { parseAgentRows, parseRouterRows, quoteTabTitle } from '../../../src-shared/domain/sheet-codec.js';
-import type { AgentTab, QuotaBudget, RouterEntry, SheetsGateway } from '../ports.js';
+import type { AgentTab, RouterEntry, SheetsGateway } from '../ports.js';
 import type { BackoffOptions } from '../resilience/backoff.js';
-import type { UpstreamBreaker } from '../resilience/breakers.js';
 import { withRetry } from '../resilience/retry.js';
-import type { SheetsClient } from './client.js';
 import { classifyGoogleError, type GoogleFailure, isRetryableGoogleFailure } from './google-errors.js';
-import { fetchTabTitles, ValuesSchema } from './tab-titles.js';
+import { QuotaExhaustedError, type SheetsApi, type SheetsApiSource, sheetsApiOf } from './sheets-api.js';
+import { TabReader, type TabReaderOptions } from './tab-reader.js';
 
-export interface GoogleSheetsGatewayOptions {
-  client: SheetsClient;
-  breaker: UpstreamBreaker;
-  quota: QuotaBudget;
+export type GoogleSheetsGatewayOptions = SheetsApiSource & {
   logger: Logger;
   routerSpreadsheetId: string;
   /** Title of the router tab. Default "Router". */
   routerTabTitle?: string;
-  /** How long a router read is reused. Default 30 s (every session start would otherwise cost a read). */
+  /** How long a router read is reused. Default 60 s, the access refresh's period (every session start
+   *  would otherwise cost a read). */
   routerCacheMs?: number;
   /** Tries per read, including the first. Default 3. */
   readAttempts?: number;
@@ -39,84 +39,95 @@ export interface GoogleSheetsGatewayOptions {
   maxQuotaWaitMs?: number;
   backoff?: BackoffOptions;
   defaultCountry?: CountryCode;
+  /** Tab read coalescing (spacing, gather window, a caller's longest wait). */
+  tabReads?: Partial<Omit<TabReaderOptions, 'api' | 'logger'>>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-}
+};
 
-class QuotaWaitTooLong extends Error {
-  constructor(readonly retryInMs: number) {
-    super('read quota exhausted');
-  }
-}
+/** A failed read's Retry-After for the client: Google's or our budget's when known, else a few seconds. */
+const UNAVAILABLE_RETRY_MS = 5000;
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+interface Settings {
+  logger: Logger;
+  routerSpreadsheetId: string;
+  routerTabTitle: string;
+  routerCacheMs: number;
+  readAttempts: number;
+  requestTimeoutMs: number;
+  maxQuotaWaitMs: number;
+  backoff: BackoffOptions | undefined;
+  defaultCountry: CountryCode | undefined;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
 export class GoogleSheetsGateway implements SheetsGateway {
-  readonly #o: Required<Omit<GoogleSheetsGatewayOptions, 'backoff' | 'defaultCountry'>> &
-    Pick<GoogleSheetsGatewayOptions, 'backoff' | 'defaultCountry'>;
+  readonly #o: Settings;
+  readonly #api: SheetsApi;
+  readonly #tabs: TabReader;
   #router: { at: number; entries: RouterEntry[] } | null = null;
+  /** The router read in flight: concurrent misses share it. */
+  #routerRead: Promise<RouterEntry[]> | null = null;
 
   constructor(opts: GoogleSheetsGatewayOptions) {
     this.#o = {
-      routerTabTitle: 'Router',
-      routerCacheMs: 30_000,
-      readAttempts: 3,
-      requestTimeoutMs: 10_000,
-      maxQuotaWaitMs: 5000,
-      now: Date.now,
-      sleep: defaultSleep,
-      ...opts,
+      logger: opts.logger,
+      routerSpreadsheetId: opts.routerSpreadsheetId,
+      routerTabTitle: opts.routerTabTitle ?? 'Router',
+      routerCacheMs: opts.routerCacheMs ?? 60_000,
+      readAttempts: opts.readAttempts ?? 3,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
+      maxQuotaWaitMs: opts.maxQuotaWaitMs ?? 5000,
+      backoff: opts.backoff,
+      defaultCountry: opts.defaultCountry,
+      now: opts.now ?? Date.now,
+      sleep: opts.sleep ?? defaultSleep,
     };
+    this.#api = sheetsApiOf(opts, { now: this.#o.now });
+    this.#tabs = new TabReader({
+      api: this.#api,
+      logger: opts.logger,
+      requestTimeoutMs: this.#o.requestTimeoutMs,
+      maxWaitMs: this.#o.maxQuotaWaitMs,
+      now: this.#o.now,
+      ...opts.tabReads,
+    });
   }
 
-  /** One read request: shared budget, breaker, short retry on 429/5xx. Throws the last Google failure. */
+  /** A read a person waits on, retried briefly on 429/5xx. Throws the last failure. */
   async #read<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const { quota, breaker, now, sleep, maxQuotaWaitMs } = this.#o;
-    return withRetry(
-      async () => {
-        for (;;) {
-          const t = await quota.take('sheets-read', 1, now());
-          if (t.ok) break;
-          if (t.retryInMs > maxQuotaWaitMs) throw new QuotaWaitTooLong(t.retryInMs);
-          await sleep(t.retryInMs);
-        }
-        return breaker.execute(fn);
+    const { now, sleep } = this.#o;
+    return withRetry(fn, {
+      ...this.#o.backoff,
+      maxAttempts: this.#o.readAttempts,
+      sleep,
+      isRetryable: (e) =>
+        !(e instanceof QuotaExhaustedError) &&
+        !(e instanceof ApiError) &&
+        isRetryableGoogleFailure(classifyGoogleError(e, now())),
+      retryAfterMsOf: (e) => classifyGoogleError(e, now()).retryAfterMs,
+      onRetry: ({ attempt, delayMs, error }) => {
+        const f = classifyGoogleError(error, now());
+        this.#o.logger.warn({ what, attempt, delayMs, status: f.status, kind: f.kind }, 'sheets read retry');
       },
-      {
-        ...this.#o.backoff,
-        maxAttempts: this.#o.readAttempts,
-        sleep,
-        isRetryable: (e) =>
-          !(e instanceof QuotaWaitTooLong) && isRetryableGoogleFailure(classifyGoogleError(e, now())),
-        retryAfterMsOf: (e) => classifyGoogleError(e, now()).retryAfterMs,
-        onRetry: ({ attempt, delayMs, error }) => {
-          const f = classifyGoogleError(error, now());
-          this.#o.logger.warn(
-            { what, attempt, delayMs, status: f.status, kind: f.kind },
-            'sheets read retry',
-          );
-        },
-      },
-    );
-  }
-
-  /** Our retry policy is in charge (gaxios' own retry off); no read hangs. */
-  #requestOptions(): { retry: false; timeout: number } {
-    return { retry: false, timeout: this.#o.requestTimeoutMs };
+    });
   }
 
   #unavailable(what: string, err: unknown): ApiError {
-    if (err instanceof QuotaWaitTooLong) {
+    if (err instanceof ApiError) return err;
+    if (err instanceof QuotaExhaustedError) {
       return new ApiError(
         'RATE_LIMITED',
         `Google Sheets read budget exhausted; retry in ${Math.ceil(err.retryInMs / 1000)} s`,
-        {
-          retryAfterMs: err.retryInMs,
-        },
+        { retryAfterMs: err.retryInMs },
       );
     }
     const f: GoogleFailure = classifyGoogleError(err, this.#o.now());
-    this.#o.logger.error({ what, status: f.status, kind: f.kind, message: f.message }, 'sheets read failed');
+    // One line, no stack: a Sheets outage is an expected condition, reported by the breaker and /readyz.
+    this.#o.logger.warn({ what, status: f.status, kind: f.kind, message: f.message }, 'sheets read failed');
     const why =
       f.kind === 'circuit-open'
         ? 'failing repeatedly (circuit open)'
@@ -124,30 +135,44 @@ export class GoogleSheetsGateway implements SheetsGateway {
     return new ApiError(
       'SHEETS_UNAVAILABLE',
       `Google Sheets is ${why} while reading ${what}; try again shortly`,
+      {
+        retryAfterMs: f.retryAfterMs ?? UNAVAILABLE_RETRY_MS,
+      },
     );
   }
 
   async listRouterEntries(): Promise<RouterEntry[]> {
     const cached = this.#router;
     if (cached && this.#o.now() - cached.at < this.#o.routerCacheMs) return cached.entries;
-    const { client, routerSpreadsheetId, routerTabTitle } = this.#o;
+    if (!this.#routerRead) {
+      this.#routerRead = this.#readRouter().finally(() => {
+        this.#routerRead = null;
+      });
+    }
+    return this.#routerRead;
+  }
+
+  async #readRouter(): Promise<RouterEntry[]> {
+    const { routerSpreadsheetId, routerTabTitle, maxQuotaWaitMs } = this.#o;
     const range = `${quoteTabTitle(routerTabTitle)}!A:F`;
     let values: string[][];
     try {
-      const res = await this.#read('the router', () =>
-        client.spreadsheets.values.get(
-          { spreadsheetId: routerSpreadsheetId, range, valueRenderOption: 'FORMATTED_VALUE' },
-          this.#requestOptions(),
-        ),
+      values = await this.#read('the router', () =>
+        this.#api.readRange(routerSpreadsheetId, range, { quotaWaitMs: maxQuotaWaitMs }),
       );
-      values = ValuesSchema.parse(res.data.values ?? []);
     } catch (err) {
       const f = classifyGoogleError(err, this.#o.now());
-      if (!(err instanceof QuotaWaitTooLong) && f.kind === 'rejected') {
+      if (!(err instanceof QuotaExhaustedError) && f.kind === 'rejected') {
         throw new ApiError(
           'SHEET_UNREADABLE',
           `router tab "${routerTabTitle}" of spreadsheet ${routerSpreadsheetId} cannot be read (HTTP ${f.status}): check the configuration and sharing`,
         );
+      }
+      const stale = this.#router;
+      if (stale) {
+        // Sheets is down or our budget is spent: the last rows read stay in force until a read succeeds.
+        this.#unavailable('the router (keeping the last rows read)', err);
+        return stale.entries;
       }
       throw this.#unavailable('the router', err);
     }
@@ -177,46 +202,19 @@ export class GoogleSheetsGateway implements SheetsGateway {
   }
 
   async readAgentTab(spreadsheetId: string, tabId: number): Promise<AgentTab> {
-    const { client } = this.#o;
-    let titles: Map<number, string>;
-    try {
-      titles = await this.#read(`spreadsheet ${spreadsheetId}`, () =>
-        fetchTabTitles(client, spreadsheetId, this.#requestOptions()),
-      );
-    } catch (err) {
-      throw this.#notFoundOr(
-        err,
-        `spreadsheet ${spreadsheetId}`,
-        `spreadsheet ${spreadsheetId} was not found or is not shared with the coordinator`,
-      );
-    }
-    const tabTitle = titles.get(tabId);
-    if (tabTitle === undefined) {
-      throw new ApiError('SHEET_TAB_NOT_FOUND', `spreadsheet ${spreadsheetId} has no tab with id ${tabId}`, {
-        spreadsheetId,
-        tabId,
-        tabs: [...titles].map(([id, title]) => ({ id, title })),
-      });
-    }
+    let tabTitle: string;
     let values: string[][];
     try {
-      const res = await this.#read(`tab "${tabTitle}"`, () =>
-        client.spreadsheets.values.get(
-          {
-            spreadsheetId,
-            range: quoteTabTitle(tabTitle),
-            valueRenderOption: 'FORMATTED_VALUE',
-            majorDimension: 'ROWS',
-          },
-          this.#requestOptions(),
-        ),
+      const raw = await this.#read(`tab ${tabId} of spreadsheet ${spreadsheetId}`, () =>
+        this.#tabs.read(spreadsheetId, tabId),
       );
-      values = ValuesSchema.parse(res.data.values ?? []);
+      tabTitle = raw.title;
+      values = raw.values;
     } catch (err) {
       throw this.#notFoundOr(
         err,
-        `tab "${tabTitle}"`,
-        `tab "${tabTitle}" of spreadsheet ${spreadsheetId} could not be read`,
+        `tab ${tabId} of spreadsheet ${spreadsheetId}`,
+        `spreadsheet ${spreadsheetId} was not found or is not shared with the coordinator`,
       );
     }
     try {
@@ -238,9 +236,10 @@ export class GoogleSheetsGateway implements SheetsGateway {
   }
 
   #notFoundOr(err: unknown, what: string, notFoundMessage: string): ApiError {
+    if (err instanceof ApiError) return err;
     const f = classifyGoogleError(err, this.#o.now());
     if (
-      !(err instanceof QuotaWaitTooLong) &&
+      !(err instanceof QuotaExhaustedError) &&
       f.kind === 'rejected' &&
       (f.status === 404 || f.status === 403 || f.status === 400)
     ) {

@@ -1,65 +1,81 @@
-// Drains the durable write-behind queue into Google Sheets. Per spreadsheet with pending patches, one flush:
-//   1. peeks the oldest pending patches (up to maxPatchesPerFlush);
-//   2. resolves tab ids → titles (cached; refreshed when a tab is missing or Google rejects a range);
-//   3. re-reads column A (RowIDs) of the tabs involved in ONE values.batchGet, because a person may have
-//      inserted, deleted or sorted rows since the patch was made; each patch is moved to the row where its
-//      lead's RowID is now; a patch whose RowID is gone or appears twice is dead-lettered and logged, never
-//      written to another lead's row; so is a patch writing a column the coordinator does not own;
-//   4. coalesces what is left (coalesce.ts) into ONE values.batchUpdate (RAW) and ONE spreadsheets.batchUpdate
-//      (backgrounds), after taking the request tokens from the shared quota budget;
-//   5. acks the patches only after Google answered 2xx to both.
-// Failures: 429/5xx/network/breaker-open mark an attempt and block that spreadsheet for a backoff delay
-// (full jitter, Retry-After honoured), so other spreadsheets keep flowing; a 4xx rejection of a batch makes
-// the next flushes of that spreadsheet go one patch at a time, to isolate the bad patch, which is
-// dead-lettered after maxRejectedAttempts. Writes are idempotent (set cell = value), so re-sending values
-// after a failure between the two requests is harmless. The small window between step 3 and step 4 in
-// which a person could still move rows is inherent to the Sheets API (it has no conditional writes).
+// Drains the durable write-behind queue into Google Sheets through the Sheets API (sheets-api.ts: the shared
+// budget, the breaker, timeouts, tab titles). Per spreadsheet with pending patches, one flush:
+//   1. peeks the oldest pending patches (up to maxPatchesPerFlush, one pipelined round trip for its tabs);
+//   2. triage (flush-plan.ts, pure): a patch spanning rows or writing a column the coordinator does not own
+//      is dead-lettered; an empty one is acked;
+//   3. re-reads column A (RowIDs) of the tabs involved, by tab id, in ONE values.batchGetByDataFilter per
+//      500 tabs (a POST: no URL to outgrow), because a person may have inserted, deleted or sorted rows
+//      since the patch was made: each patch moves to the row where its lead's RowID is now; a patch whose
+//      RowID is gone or appears twice, or whose tab is gone, is dead-lettered, never written elsewhere;
+//   4. writes the rest as spreadsheets.batchUpdate requests (values and backgrounds together, atomic at
+//      Google), cut to stay inside Google's limits (flush-plan.ts chunkWrites: requests and bytes per
+//      write), one write each in queue order, and acks each write's patches once Google answered 2xx.
+// A write Google refuses as malformed or too large (400, 413, 414) is split in halves and retried until the
+// refused patch is alone; that patch is dead-lettered with a warning (log and metric) and everything else
+// lands: a bad patch never blocks the queue. 429/5xx/network/breaker-open/our own budget stop the flush and
+// block the spreadsheet for a backoff delay (full jitter, Retry-After honoured), so other spreadsheets keep
+// flowing. Writes are idempotent (set cell = value), and a failed write stops the flush, so a newer value
+// is never overwritten by an older one. The small window between step 3 and step 4 in which a person could
+// still move rows is inherent to the Sheets API (it has no conditional writes).
+// Pacing: after a flush that emptied what it peeked, the spreadsheet's flush lock is kept for `intervalMs`
+// (a cooldown every instance honours), so a spreadsheet costs about one read and one write per interval
+// whatever the number of instances and dispositions; a full flush (a backlog) releases it at once.
 // The flush lock (flush-lease.ts) has a short TTL renewed during the flush, and is confirmed (renewed,
 // owner-checked) right before every write to Google or the queue: a flusher that lost it (it stalled past
 // the TTL and another instance took over) aborts without writing or acking anything more.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { COORDINATOR_OWNED_COLS, quoteTabTitle } from '../../../src-shared/domain/sheet-codec.js';
-import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
-import type { QueuedPatch, QuotaBudget } from '../ports.js';
+import type { QueuedPatch } from '../ports.js';
 import type { DurablePatchQueue } from '../queue/durable-patch-queue.js';
 import { type BackoffOptions, backoffDelayMs } from '../resilience/backoff.js';
-import type { UpstreamBreaker } from '../resilience/breakers.js';
-import type { SheetsClient } from './client.js';
-import { planFlush, patchRowOf, shiftPatch } from './coalesce.js';
-import { classifyGoogleError, type GoogleFailureKind } from './google-errors.js';
 import { FlushLease, FlushLockLostError } from './flush-lease.js';
-import { fetchTabTitles, ValuesSchema } from './tab-titles.js';
+import {
+  chunkWrites,
+  type DeadGroup,
+  DEFAULT_WRITE_LIMITS,
+  placeByRowId,
+  rowIdIndex,
+  splitChunk,
+  triage,
+  type WriteChunk,
+  type WriteLimits,
+} from './flush-plan.js';
+import { classifyGoogleError, type GoogleFailureKind } from './google-errors.js';
+import { QuotaExhaustedError, type SheetsApi, type SheetsApiSource, sheetsApiOf } from './sheets-api.js';
 
-/** Hooks for the metrics engineer (prom-client); every one optional. */
+/** Hooks for the metrics (prom-client); every one optional. */
 export interface FlusherMetrics {
   queueDepth?(depth: number): void;
+  /** Enqueue time of the oldest patch still pending (null: none), after each turn. */
+  oldestPending?(enqueuedAt: number | null): void;
   flushedCells?(count: number, kind: 'values' | 'backgrounds'): void;
   flushedPatches?(count: number): void;
   flushFailure?(kind: GoogleFailureKind | 'quota'): void;
   deadLettered?(count: number, reason: string): void;
 }
 
-export interface SheetsFlusherOptions {
-  client: SheetsClient;
+export type SheetsFlusherOptions = SheetsApiSource & {
   queue: DurablePatchQueue;
-  quota: QuotaBudget;
-  breaker: UpstreamBreaker;
   logger: Logger;
   metrics?: FlusherMetrics;
-  /** Pause between loop turns. Default 1000 ms. */
+  /** Least time between two flushes of one spreadsheet unless a backlog is draining. Default 2000 ms. */
   intervalMs?: number;
+  /** How often the loop looks for work. Default intervalMs / 4. */
+  tickMs?: number;
   maxPatchesPerFlush?: number;
-  /** A patch Google rejected (4xx) this many times on its own is dead-lettered. Default 5. */
-  maxRejectedAttempts?: number;
+  writeLimits?: WriteLimits;
+  /** Reads per minute the flusher leaves to people (session starts, refreshes). Default 20. */
+  readReserve?: number;
   backoff?: BackoffOptions;
   /** Per Google request. Default 30 s. */
   requestTimeoutMs?: number;
   /** The flush lock's TTL, renewed every third of it while a flush runs: a crashed flusher's lock frees
    *  up within this time. Default 10 s. */
   lockTtlMs?: number;
+  /** How often the loop reports the queue depth (it costs a command per tab). Default 15 s. */
+  depthEveryMs?: number;
   now?: () => number;
-}
+};
 
 export interface FlushReport {
   /** Patches acked (written) in this call. */
@@ -71,21 +87,29 @@ export interface FlushReport {
 
 interface SpreadsheetState {
   blockedUntil: number;
+  /** The loop's next flush (cooldown); flushNow() ignores it. */
+  nextAt: number;
   failures: number;
-  /** After a 4xx on a batch: flush one patch at a time until one succeeds. */
-  isolate: boolean;
-  titles: Map<number, string> | null;
+  /** Enqueue time of the oldest patch seen pending at the last peek. */
+  oldestAt: number | null;
 }
 
-const OWNED = new Set(COORDINATOR_OWNED_COLS);
+type Outcome = { ok: boolean; written: number; deadLettered: number; full: boolean };
+
+/** A write refused for its content or size: bisect it. Other 4xx (403, 404) are the spreadsheet's. */
+const ISOLATABLE = new Set([400, 413, 414]);
 
 export class SheetsFlusher {
+  readonly #api: SheetsApi;
   readonly #o: SheetsFlusherOptions & {
     intervalMs: number;
+    tickMs: number;
     maxPatchesPerFlush: number;
-    maxRejectedAttempts: number;
+    writeLimits: WriteLimits;
+    readReserve: number;
     requestTimeoutMs: number;
     lockTtlMs: number;
+    depthEveryMs: number;
     now: () => number;
   };
   /** This flusher's identity for the per-spreadsheet flush lock. */
@@ -93,19 +117,25 @@ export class SheetsFlusher {
   readonly #state = new Map<string, SpreadsheetState>();
   #timer: NodeJS.Timeout | null = null;
   #running = false;
+  #depthAt = Number.NEGATIVE_INFINITY;
   /** Serialises flushes: the loop and flushNow() never overlap. */
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(opts: SheetsFlusherOptions) {
+    const intervalMs = opts.intervalMs ?? 2000;
     this.#o = {
-      intervalMs: 1000,
       maxPatchesPerFlush: 500,
-      maxRejectedAttempts: 5,
+      writeLimits: DEFAULT_WRITE_LIMITS,
+      readReserve: 20,
       requestTimeoutMs: 30_000,
       lockTtlMs: 10_000,
+      depthEveryMs: 15_000,
       now: Date.now,
       ...opts,
+      intervalMs,
+      tickMs: opts.tickMs ?? Math.max(1, Math.floor(intervalMs / 4)),
     };
+    this.#api = sheetsApiOf(opts, opts.now ? { now: opts.now } : {});
   }
 
   start(): void {
@@ -114,12 +144,15 @@ export class SheetsFlusher {
     const tick = async () => {
       if (!this.#running) return;
       try {
-        await this.flushNow();
-        this.#o.metrics?.queueDepth?.(await this.#o.queue.depth());
+        await this.#serial(() => this.#pass(true));
+        if (this.#o.now() - this.#depthAt >= this.#o.depthEveryMs) {
+          this.#depthAt = this.#o.now();
+          this.#o.metrics?.queueDepth?.(await this.#o.queue.depth());
+        }
       } catch (err) {
         this.#o.logger.error({ err: (err as Error).message }, 'sheets flusher turn failed');
       }
-      if (this.#running) this.#timer = setTimeout(tick, this.#o.intervalMs);
+      if (this.#running) this.#timer = setTimeout(tick, this.#o.tickMs);
     };
     this.#timer = setTimeout(tick, 0);
   }
@@ -132,79 +165,87 @@ export class SheetsFlusher {
     await this.#chain.catch(() => {});
   }
 
-  /** One pass over every spreadsheet with pending patches (spreadsheets in backoff are skipped). */
+  /** One pass over every spreadsheet with pending patches (spreadsheets in backoff are skipped; the
+   *  cooldown between flushes is not applied). */
   flushNow(): Promise<FlushReport> {
-    const run = this.#chain.then(() => this.#pass());
+    return this.#serial(() => this.#pass(false));
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
     this.#chain = run.catch(() => {});
     return run;
   }
 
-  /** The spreadsheet's breaker/backoff state for /readyz-style introspection and tests. */
+  /** The spreadsheet's backoff state for /readyz-style introspection and tests. */
   blockedUntil(spreadsheetId: string): number {
     return this.#state.get(spreadsheetId)?.blockedUntil ?? 0;
   }
 
-  async #pass(): Promise<FlushReport> {
+  /** Enqueue time of the oldest patch known to be pending (null: none). */
+  oldestPendingAt(): number | null {
+    let oldest: number | null = null;
+    for (const st of this.#state.values()) {
+      if (st.oldestAt !== null && (oldest === null || st.oldestAt < oldest)) oldest = st.oldestAt;
+    }
+    return oldest;
+  }
+
+  async #pass(loop: boolean): Promise<FlushReport> {
     const report: FlushReport = { written: 0, deadLettered: 0, deferred: [] };
-    for (const ssid of await this.#o.queue.spreadsheetsWithPending()) {
+    const pending = new Set(await this.#o.queue.spreadsheetsWithPending());
+    for (const [ssid, st] of this.#state) if (!pending.has(ssid)) st.oldestAt = null;
+    for (const ssid of pending) {
       const st = this.#stateOf(ssid);
-      if (st.blockedUntil > this.#o.now()) {
+      const now = this.#o.now();
+      if (st.blockedUntil > now) {
         report.deferred.push(ssid);
         continue;
       }
-      // One flusher per spreadsheet across instances: another one flushing it now will write it.
+      if (loop && st.nextAt > now) continue;
+      // One flusher per spreadsheet across instances (and a cooldown after each flush): another one
+      // holding the lock writes it.
       const lease = await FlushLease.acquire(this.#o.queue, ssid, this.#owner, this.#o.lockTtlMs);
       if (!lease) {
         report.deferred.push(ssid);
         continue;
       }
-      let r: { ok: boolean; written: number; deadLettered: number };
+      let r: Outcome = { ok: false, written: 0, deadLettered: 0, full: false };
       try {
         r = await this.#flushSpreadsheet(ssid, st, lease);
       } finally {
-        await lease.release();
+        if (r.ok && !r.full) {
+          st.nextAt = this.#o.now() + this.#o.intervalMs;
+          await lease.cooldown(this.#o.intervalMs);
+        } else await lease.release();
       }
       report.written += r.written;
       report.deadLettered += r.deadLettered;
       if (!r.ok) report.deferred.push(ssid);
     }
+    this.#o.metrics?.oldestPending?.(this.oldestPendingAt());
     return report;
-  }
-
-  /** Our retry policy is in charge (gaxios' own retry off); a request still waiting when the lock is lost
-   *  is abandoned. */
-  #requestOptions(lease: FlushLease): { retry: false; timeout: number; signal: AbortSignal } {
-    return { retry: false, timeout: this.#o.requestTimeoutMs, signal: lease.signal };
   }
 
   #stateOf(ssid: string): SpreadsheetState {
     let st = this.#state.get(ssid);
     if (!st) {
-      st = { blockedUntil: 0, failures: 0, isolate: false, titles: null };
+      st = { blockedUntil: 0, nextAt: 0, failures: 0, oldestAt: null };
       this.#state.set(ssid, st);
     }
     return st;
   }
 
-  async #takeQuota(
-    bucket: 'sheets-read' | 'sheets-write',
-    n: number,
-    st: SpreadsheetState,
-  ): Promise<boolean> {
-    if (n === 0) return true;
-    const t = await this.#o.quota.take(bucket, n, this.#o.now());
-    if (t.ok) return true;
-    st.blockedUntil = this.#o.now() + t.retryInMs;
-    this.#o.metrics?.flushFailure?.('quota');
-    return false;
+  #callOptions(lease: FlushLease) {
+    return { signal: lease.signal, timeoutMs: this.#o.requestTimeoutMs };
   }
 
   async #deadLetter(
     ssid: string,
     lease: FlushLease,
-    entries: QueuedPatch[],
-    reason: string,
-  ): Promise<number> {
+    group: DeadGroup | { reason: string; entries: QueuedPatch[] },
+  ) {
+    const { entries, reason } = group;
     if (entries.length === 0) return 0;
     await lease.confirm();
     const moved = await this.#o.queue.deadLetter(
@@ -223,151 +264,146 @@ export class SheetsFlusher {
     return moved;
   }
 
-  async #flushSpreadsheet(
-    ssid: string,
-    st: SpreadsheetState,
-    lease: FlushLease,
-  ): Promise<{ ok: boolean; written: number; deadLettered: number }> {
-    const { client, queue, breaker } = this.#o;
-    const entries = await queue.peek(ssid, st.isolate ? 1 : this.#o.maxPatchesPerFlush);
-    if (entries.length === 0) return { ok: true, written: 0, deadLettered: 0 };
-    let deadLettered = 0;
-    let batch: QueuedPatch[] = entries;
+  async #flushSpreadsheet(ssid: string, st: SpreadsheetState, lease: FlushLease): Promise<Outcome> {
+    const { queue } = this.#o;
+    const entries = await queue.peek(ssid, this.#o.maxPatchesPerFlush);
+    st.oldestAt = entries.reduce<number | null>(
+      (m, e) => (m === null || e.enqueuedAt < m ? e.enqueuedAt : m),
+      null,
+    );
+    const full = entries.length >= this.#o.maxPatchesPerFlush;
+    const out: Outcome = { ok: true, written: 0, deadLettered: 0, full };
+    if (entries.length === 0) return out;
+    let pending: QueuedPatch[] = entries;
     try {
-      // 2. tab titles (one read, cached)
-      if (!st.titles || batch.some((e) => !st.titles?.has(e.patch.sheetId))) {
-        if (!(await this.#takeQuota('sheets-read', 1, st))) return { ok: false, written: 0, deadLettered };
-        st.titles = await breaker.execute(() => fetchTabTitles(client, ssid, this.#requestOptions(lease)));
-      }
-      const titles = st.titles;
-      const tabGone = batch.filter((e) => !titles.has(e.patch.sheetId));
-      deadLettered += await this.#deadLetter(ssid, lease, tabGone, 'tab no longer exists');
-      batch = batch.filter((e) => titles.has(e.patch.sheetId));
-
-      // Structural checks that need no read.
-      const malformed = batch.filter(
-        (e) =>
-          new Set([...e.patch.values, ...e.patch.backgrounds].map((c) => c.row)).size > 1 ||
-          e.patch.values.some((v) => !OWNED.has(v.col)),
-      );
-      deadLettered += await this.#deadLetter(
-        ssid,
-        lease,
-        malformed,
-        'patch spans rows or writes a column the coordinator does not own',
-      );
-      batch = batch.filter((e) => !malformed.includes(e));
-      const empty = batch.filter((e) => patchRowOf(e.patch) === null);
-      if (empty.length > 0) {
+      const t = triage(entries);
+      for (const g of t.dead) out.deadLettered += await this.#deadLetter(ssid, lease, g);
+      if (t.empty.length > 0) {
         await lease.confirm();
         await queue.ack(
           ssid,
-          empty.map((e) => e.id),
+          t.empty.map((e) => e.id),
         ); // nothing to write
+        out.written += t.empty.length;
       }
-      batch = batch.filter((e) => patchRowOf(e.patch) !== null);
-      if (batch.length === 0) return { ok: true, written: empty.length, deadLettered };
+      pending = t.toPlace;
+      if (pending.length === 0) return out;
 
-      // 3. where do the leads live now? (one read)
-      const sheetIds = [...new Set(batch.map((e) => e.patch.sheetId))];
-      if (!(await this.#takeQuota('sheets-read', 1, st))) return { ok: false, written: 0, deadLettered };
-      const res = await breaker.execute(() =>
-        client.spreadsheets.values.batchGet(
-          {
-            spreadsheetId: ssid,
-            ranges: sheetIds.map((id) => `${quoteTabTitle(titles.get(id) as string)}!A:A`),
-            majorDimension: 'ROWS',
-            valueRenderOption: 'FORMATTED_VALUE',
-          },
-          this.#requestOptions(lease),
-        ),
-      );
-      const rowsOf = new Map<number, Map<string, number[]>>();
-      sheetIds.forEach((id, i) => {
-        const col = ValuesSchema.parse(res.data.valueRanges?.[i]?.values ?? []);
-        const m = new Map<string, number[]>();
-        col.forEach((cells, r) => {
-          const rowId = (cells[0] ?? '').trim();
-          if (r === 0 || rowId === '') return; // row 1 is the header
-          m.set(rowId, [...(m.get(rowId) ?? []), r + 1]);
-        });
-        rowsOf.set(id, m);
-      });
-      const placed: { entry: QueuedPatch; patch: SheetPatch }[] = [];
-      const gone: QueuedPatch[] = [];
-      const ambiguous: QueuedPatch[] = [];
-      for (const e of batch) {
-        const rows = rowsOf.get(e.patch.sheetId)?.get(e.patch.rowId) ?? [];
-        if (rows.length === 0) gone.push(e);
-        else if (rows.length > 1) ambiguous.push(e);
-        else {
-          const delta = (rows[0] as number) - (patchRowOf(e.patch) as number);
-          if (delta !== 0) {
-            this.#o.logger.info(
-              { spreadsheetId: ssid, sheetId: e.patch.sheetId, rowId: e.patch.rowId, delta },
-              'lead row moved since the patch was made: writing to its new row',
-            );
-          }
-          placed.push({ entry: e, patch: shiftPatch(e.patch, delta) });
+      // 3. where do the leads live now? (one read per 500 tabs, by tab id)
+      const rows = await this.#rowIndexes(ssid, t.sheetIds, lease);
+      const placed = placeByRowId(t.toPlace, rows);
+      for (const g of placed.dead) out.deadLettered += await this.#deadLetter(ssid, lease, g);
+      for (const p of placed.placed) {
+        if (p.delta === 0) continue;
+        this.#o.logger.info(
+          { spreadsheetId: ssid, sheetId: p.patch.sheetId, rowId: p.patch.rowId, delta: p.delta },
+          'lead row moved since the patch was made: writing to its new row',
+        );
+      }
+      pending = placed.placed.map((p) => p.entry);
+
+      // 4. the writes, in queue order; a refused one is bisected
+      for (const chunk of chunkWrites(placed.placed, this.#o.writeLimits)) {
+        const r = await this.#write(ssid, lease, chunk);
+        out.written += r.written;
+        out.deadLettered += r.deadLettered;
+        if (!r.ok) {
+          out.ok = false;
+          return out;
         }
+        const done = new Set(chunk.placed.map((p) => p.entry.id));
+        pending = pending.filter((e) => !done.has(e.id));
       }
-      deadLettered += await this.#deadLetter(ssid, lease, gone, 'RowID no longer in the tab');
-      deadLettered += await this.#deadLetter(ssid, lease, ambiguous, 'RowID appears on several rows');
-      if (placed.length === 0) return { ok: true, written: empty.length, deadLettered };
-      batch = placed.map((p) => p.entry);
-
-      // 4. one values.batchUpdate + one spreadsheets.batchUpdate
-      const plan = planFlush(
-        placed.map((p) => p.patch),
-        titles,
-      );
-      const writes = (plan.valueData.length > 0 ? 1 : 0) + (plan.formatRequests.length > 0 ? 1 : 0);
-      if (!(await this.#takeQuota('sheets-write', writes, st)))
-        return { ok: false, written: 0, deadLettered };
-      if (plan.valueData.length > 0) {
-        await lease.confirm();
-        await breaker.execute(() =>
-          client.spreadsheets.values.batchUpdate(
-            { spreadsheetId: ssid, requestBody: { valueInputOption: 'RAW', data: plan.valueData } },
-            this.#requestOptions(lease),
-          ),
-        );
-      }
-      if (plan.formatRequests.length > 0) {
-        await lease.confirm();
-        await breaker.execute(() =>
-          client.spreadsheets.batchUpdate(
-            { spreadsheetId: ssid, requestBody: { requests: plan.formatRequests } },
-            this.#requestOptions(lease),
-          ),
-        );
-      }
-
-      // 5. Google said 2xx to both: now, and only now, the patches leave the queue.
-      await lease.confirm();
-      await queue.ack(
-        ssid,
-        batch.map((e) => e.id),
-      );
       st.failures = 0;
-      st.isolate = false;
-      this.#o.metrics?.flushedCells?.(plan.valueCells, 'values');
-      this.#o.metrics?.flushedCells?.(plan.backgroundCells, 'backgrounds');
-      this.#o.metrics?.flushedPatches?.(batch.length);
-      return { ok: true, written: batch.length + empty.length, deadLettered };
+      return out;
     } catch (err) {
-      if (this.#lostLock(ssid, lease, err)) return { ok: false, written: 0, deadLettered };
+      if (this.#lostLock(ssid, lease, err)) return { ...out, ok: false };
       try {
-        return {
-          ok: false,
-          written: 0,
-          deadLettered: deadLettered + (await this.#onFailure(ssid, st, lease, batch, err)),
-        };
+        await this.#onFailure(ssid, st, lease, pending, err);
       } catch (failureErr) {
-        if (this.#lostLock(ssid, lease, failureErr)) return { ok: false, written: 0, deadLettered };
-        throw failureErr;
+        if (!this.#lostLock(ssid, lease, failureErr)) throw failureErr;
       }
+      return { ...out, ok: false };
     }
+  }
+
+  /** RowID indexes of the tabs; a tab Google no longer has is left out (its patches are dead-lettered). */
+  async #rowIndexes(
+    ssid: string,
+    sheetIds: number[],
+    lease: FlushLease,
+  ): Promise<Map<number, Map<string, number[]>>> {
+    const api = this.#api;
+    const opts = { ...this.#callOptions(lease), reserve: this.#o.readReserve };
+    const read = async (ids: number[]) =>
+      new Map(
+        (
+          await api.readGrids(
+            ssid,
+            ids.map((sheetId) => ({ sheetId, startCol: 0, endCol: 1 })),
+            opts,
+          )
+        ).map((g) => [g.sheetId, rowIdIndex(g.values)]),
+      );
+    try {
+      return await read(sheetIds);
+    } catch (err) {
+      const f = classifyGoogleError(err, this.#o.now());
+      if (err instanceof QuotaExhaustedError || f.kind !== 'rejected' || f.status !== 400) throw err;
+      // A tab of the batch is gone (Google refuses the whole read): ask which tabs exist, read those.
+      api.forgetTitles(ssid);
+      const titles = await api.tabTitles(ssid, opts);
+      const existing = sheetIds.filter((id) => titles.has(id));
+      return existing.length > 0 ? await read(existing) : new Map();
+    }
+  }
+
+  /** One write and its ack; a refusal of content or size bisects it. ok=false: stop this flush. */
+  async #write(
+    ssid: string,
+    lease: FlushLease,
+    chunk: WriteChunk,
+  ): Promise<{ ok: boolean; written: number; deadLettered: number }> {
+    const api = this.#api;
+    const { queue } = this.#o;
+    try {
+      await lease.confirm();
+      await api.batchUpdate(ssid, chunk.requests, this.#callOptions(lease));
+    } catch (err) {
+      if (err instanceof FlushLockLostError || err instanceof QuotaExhaustedError) throw err;
+      const f = classifyGoogleError(err, this.#o.now());
+      if (f.kind !== 'rejected' || f.status === null || !ISOLATABLE.has(f.status)) throw err;
+      this.#o.metrics?.flushFailure?.('rejected');
+      if (chunk.placed.length === 1) {
+        const dead = await this.#deadLetter(ssid, lease, {
+          reason: `rejected by Google (${f.status}): ${f.message.slice(0, 200)}`,
+          entries: chunk.placed.map((p) => p.entry),
+        });
+        return { ok: true, written: 0, deadLettered: dead };
+      }
+      this.#o.logger.warn(
+        { spreadsheetId: ssid, status: f.status, patches: chunk.placed.length },
+        'sheets write refused: splitting it to isolate the refused patch',
+      );
+      const total = { ok: true, written: 0, deadLettered: 0 };
+      for (const half of splitChunk(chunk, this.#o.writeLimits)) {
+        const r = await this.#write(ssid, lease, half);
+        total.written += r.written;
+        total.deadLettered += r.deadLettered;
+        if (!r.ok) return { ...total, ok: false };
+      }
+      return total;
+    }
+    // Google said 2xx: now, and only now, these patches leave the queue.
+    await lease.confirm();
+    await queue.ack(
+      ssid,
+      chunk.placed.map((p) => p.entry.id),
+    );
+    this.#o.metrics?.flushedCells?.(chunk.valueCells, 'values');
+    this.#o.metrics?.flushedCells?.(chunk.backgroundCells, 'backgrounds');
+    this.#o.metrics?.flushedPatches?.(chunk.placed.length);
+    return { ok: true, written: chunk.placed.length, deadLettered: 0 };
   }
 
   /** True (and logged) when the flush stopped because another flusher owns the spreadsheet now. */
@@ -380,14 +416,20 @@ export class SheetsFlusher {
     return true;
   }
 
-  /** Records the failure and decides when to try again. Returns how many patches were dead-lettered. */
+  /** Records the failure and decides when to try again. */
   async #onFailure(
     ssid: string,
     st: SpreadsheetState,
     lease: FlushLease,
     batch: QueuedPatch[],
     err: unknown,
-  ): Promise<number> {
+  ): Promise<void> {
+    if (err instanceof QuotaExhaustedError) {
+      // Our own shared budget: not Google's failure, no attempt counted; wait for the next window.
+      st.blockedUntil = this.#o.now() + err.retryInMs;
+      this.#o.metrics?.flushFailure?.('quota');
+      return;
+    }
     const f = classifyGoogleError(err, this.#o.now());
     this.#o.metrics?.flushFailure?.(f.kind);
     if (batch.length > 0) {
@@ -399,6 +441,9 @@ export class SheetsFlusher {
       );
     }
     st.failures += 1;
+    if (f.kind === 'rejected') this.#api.forgetTitles(ssid);
+    const delay = backoffDelayMs(st.failures - 1, this.#o.backoff, f.retryAfterMs);
+    st.blockedUntil = this.#o.now() + delay;
     this.#o.logger.warn(
       {
         spreadsheetId: ssid,
@@ -407,25 +452,9 @@ export class SheetsFlusher {
         message: f.message,
         patches: batch.length,
         failures: st.failures,
+        retryInMs: delay,
       },
       'sheets flush failed',
     );
-    let dead = 0;
-    if (f.kind === 'rejected') {
-      st.titles = null; // a renamed tab makes ranges fail to parse: resolve titles again
-      if (batch.length === 1 && (batch[0]?.attempts ?? 0) + 1 >= this.#o.maxRejectedAttempts) {
-        dead = await this.#deadLetter(
-          ssid,
-          lease,
-          batch,
-          `rejected by Google (${f.status}): ${f.message.slice(0, 200)}`,
-        );
-        st.failures = 0;
-      }
-      st.isolate = true;
-    }
-    const delay = backoffDelayMs(st.failures - 1, this.#o.backoff, f.retryAfterMs);
-    st.blockedUntil = this.#o.now() + delay;
-    return dead;
   }
 }

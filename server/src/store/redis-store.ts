@@ -359,15 +359,16 @@ export class RedisStore implements Store {
   }
 
   async bumpAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void> {
+    // Independent counters: one pipelined round trip, no transaction needed. `since` is the first dial.
     const key = keys.agentStats(agentEmail);
-    const pipe = this.#redis.multi();
+    const pipe = this.#redis.pipeline();
     for (const f of ['initiated', 'completed', 'connects', 'talkMs', 'skips', 'successes'] as const) {
       const v = delta[f];
       if (v) pipe.hincrby(key, f, Math.round(v));
     }
     if (delta.code) pipe.hincrby(key, `d:${delta.code}`, 1);
-    pipe.hsetnx(key, 'since', String(now));
-    await pipe.exec();
+    if (delta.initiated) pipe.hsetnx(key, 'since', String(now));
+    if (pipe.length > 0) await pipe.exec();
   }
 
   async activeTabs(): Promise<string[]> {

@@ -34,18 +34,29 @@ export async function expireFinished(redis: RedisClient, keyList: readonly strin
   await Promise.all(keyList.map((k) => redis.pexpire(k, RETAIN_FINISHED_MS).catch(() => 0)));
 }
 
+/** How long a tab's registration in keys.sheetQueueTabs() is trusted without a new SADD. */
+const QUEUE_TAB_REFRESH_MS = 5 * 60_000;
+
 export class RedisTransitions {
   readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
+  readonly #queued = new Map<string, number>();
 
   constructor(redis: RedisClient, scripts: ScriptSet) {
     this.#redis = redis;
     this.#scripts = scripts;
   }
 
-  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script. */
+  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script; at
+   *  most once per QUEUE_TAB_REFRESH_MS per tab and instance. Safe: the flusher drops a member only when its
+   *  stream has been empty and idle for 10 min (and its periodic SCAN re-registers any stream it missed),
+   *  and a tab SADDed less than 5 min ago by this instance was written to since. */
   async queueTab(tag: string, hasPatch: boolean): Promise<void> {
-    if (hasPatch) await this.#redis.sadd(keys.sheetQueueTabs(), tag);
+    if (!hasPatch) return;
+    const now = Date.now();
+    if (now - (this.#queued.get(tag) ?? Number.NEGATIVE_INFINITY) < QUEUE_TAB_REFRESH_MS) return;
+    await this.#redis.sadd(keys.sheetQueueTabs(), tag);
+    this.#queued.set(tag, now);
   }
 
   async getCall(tag: string, callId: string): Promise<CallRecord | null> {
@@ -91,8 +102,9 @@ export class RedisTransitions {
 
   async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {
     const { tag, call, lead } = i;
-    // The locator (own slot) first: an orphan if we crash before the script, harmless.
-    await this.#redis.set(keys.callLocator(call.callId), tag);
+    // The locator (own slot) first: an orphan if we crash before the script, harmless. It expires on its
+    // own, well after its call can (a live call, at most hours, then RETAIN_FINISHED_MS once finished).
+    await this.#redis.set(keys.callLocator(call.callId), tag, 'PX', 2 * RETAIN_FINISHED_MS);
     await this.queueTab(tag, lead.patch !== null);
     const r = await this.#scripts.run(
       'leadClaimAndDial',
@@ -165,15 +177,13 @@ export class RedisTransitions {
   }
 
   async advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
-    const current = await this.getCall(i.tag, i.callId);
-    if (!current) return { ok: false, failure: 'CALL_NOT_FOUND' };
     const r = await this.#scripts.run(
       'callAdvance',
       [
         keys.call(i.tag, i.callId),
         keys.callTimeouts(i.tag),
-        keys.leadClaim(i.tag, current.rowId),
-        keys.sessionStats(i.tag, current.sessionId),
+        keys.leadClaim(i.tag, i.rowId),
+        keys.sessionStats(i.tag, i.sessionId),
       ],
       [
         i.state,
@@ -182,6 +192,8 @@ export class RedisTransitions {
         i.claimLeaseMs,
         i.callId,
         i.connectedTimeoutMs ?? 0,
+        i.suggest?.connected ?? '',
+        i.suggest?.notConnected ?? '',
         ...CALL_STATES,
       ],
     );
@@ -215,7 +227,7 @@ export class RedisTransitions {
         lead.patch ? JSON.stringify(lead.patch) : '',
         i.code,
         i.success ? 1 : 0,
-        Math.max(0, Math.round(i.talkMs)),
+        RETAIN_FINISHED_MS,
         i.doNotCall ?? '',
         i.now,
         keys.leadChangesChannel(),
@@ -226,7 +238,6 @@ export class RedisTransitions {
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
-    await expireFinished(this.#redis, [keys.call(tag, i.callId), keys.callLocator(i.callId)]);
     return { ok: true, version: Number(r[0]), call };
   }
 

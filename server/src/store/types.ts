@@ -158,11 +158,14 @@ export interface RevertDialInput {
 export interface AdvanceCallInput {
   tag: string;
   callId: string;
+  /** The call's row and session (immutable, known from the dial): the claim and stats keys. */
+  rowId: string;
+  sessionId: string;
   state: CallState;
   /** Fields set together with the state (only when the state moves forward). */
-  fields: Partial<
-    Pick<CallRecord, 'ringingAt' | 'connectedAt' | 'endedAt' | 'endReason' | 'suggested' | 'dialpadCallId'>
-  >;
+  fields: Partial<Pick<CallRecord, 'ringingAt' | 'connectedAt' | 'endedAt' | 'endReason' | 'dialpadCallId'>>;
+  /** On ENDED: the suggested disposition, chosen by whether the call was ever connected. */
+  suggest?: { connected: DispositionCode | null; notConnected: DispositionCode | null };
   /** On ENDED the lead claim is extended so the agent has time to choose a disposition. */
   claimLeaseMs: number;
   /** On reaching CONNECTED the timeout moves to connectedAt + this (and the claim to that + claimLeaseMs),
@@ -177,7 +180,6 @@ export interface DisposeInput {
   sessionId: string;
   code: DispositionCode;
   success: boolean;
-  talkMs: number;
   lead: LeadWrite;
   /** Number added to the do-not-call set in the same step (DO_NOT_CALL), else null. */
   doNotCall: string | null;

@@ -86,7 +86,7 @@ describe('/metrics', () => {
 
     // Google answers 503: the failure is counted by kind, the patch stays queued
     const failed0 = value(m1, 'dialer_sheets_flush_failures_total', 'kind="unavailable"');
-    stack.sheets.state.addFault({ route: 'values.batchUpdate', status: 503 });
+    stack.sheets.state.addFault({ route: 'spreadsheets.batchUpdate', status: 503 });
     try {
       await ana.ok('sessionState', { state: 'PAUSE' });
       await hangUp(ana, callId(d1.next));

@@ -1,5 +1,5 @@
 // The write path end to end: patches queued in a REAL Redis (streams), flushed by SheetsFlusher through the
-// real googleapis client into the Sheets emulator. Proves: N patches → ONE values.batchUpdate + ONE
+// real googleapis client into the Sheets emulator. Proves: N patches → ONE row re-check read + ONE
 // spreadsheets.batchUpdate (counted by the emulator), later writes win, values are RAW, purple backgrounds
 // land; 429 storms and 5xx outages are ridden out with every cell ending exactly as last intended; a
 // coordinator restart (and a redis-server crash) mid-queue loses nothing; a person inserting or deleting
@@ -16,6 +16,8 @@ import { keys } from '../../src/redis/keys.js';
 import type { BreakerState } from '../../src/resilience/breakers.js';
 import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import type { SheetsClient } from '../../src/sheets/client.js';
+import type { QuotaBudget } from '../../src/ports.js';
+import { SheetsApi } from '../../src/sheets/sheets-api.js';
 import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
 import { patchFor } from './fixtures.js';
 import {
@@ -66,18 +68,28 @@ afterEach(async () => {
 const tabPatch = (rowId: string, row: number, cells: Record<number, string>, purple: number[] = []) =>
   patchFor(rowId, row, cells, { spreadsheetId: AGENT_SS, sheetId: TAB_ID, tabTitle: TAB, purple });
 
-function makeFlusher(redis: Redis, extra: Partial<ConstructorParameters<typeof SheetsFlusher>[0]> = {}) {
+type FlusherExtra = Partial<ConstructorParameters<typeof SheetsFlusher>[0]> & {
+  quota?: QuotaBudget;
+  now?: () => number;
+};
+
+function makeFlusher(redis: Redis, extra: FlusherExtra = {}) {
   const queue = new RedisPatchQueue(redis);
   const breaker = createSheetsBreaker({ threshold: 3, halfOpenAfterMs: 50 });
-  const flusher = new SheetsFlusher({
+  const { quota, ...rest } = extra;
+  const api = new SheetsApi({
     client,
-    queue,
-    quota: new RedisQuotaBudget(redis),
     breaker,
+    quota: quota ?? new RedisQuotaBudget(redis),
+    ...(extra.now ? { now: extra.now } : {}),
+  });
+  const flusher = new SheetsFlusher({
+    api,
+    queue,
     logger: silentLogger,
     backoff: { baseMs: 5, capMs: 50 },
     intervalMs: 10,
-    ...extra,
+    ...rest,
   });
   return { queue, breaker, flusher };
 }
@@ -86,7 +98,7 @@ const cell = (row: number, col: number, title = TAB) => emulator.state.getCell(A
 const log = () => emulator.state.requestLog;
 
 describe('coalesced writes', () => {
-  it('flushes N patches as ONE values.batchUpdate + ONE spreadsheets.batchUpdate; the later write wins', async () => {
+  it('flushes N patches as ONE row re-check read + ONE spreadsheets.batchUpdate; the later write wins', async () => {
     const { queue, flusher } = makeFlusher(connect());
     await queue.enqueue(tabPatch('L1', 2, { [S1]: 'NO_ANSWER', [ATTEMPTS]: '1' }), 1);
     await queue.enqueue(tabPatch('L2', 3, { [S1]: 'WRONG', [ATTEMPTS]: '1' }), 2);
@@ -104,8 +116,9 @@ describe('coalesced writes', () => {
     log().clear();
     const report = await flusher.flushNow();
     expect(report).toMatchObject({ written: 5, deadLettered: 0, deferred: [] });
-    expect(log().count('values.batchUpdate')).toBe(1);
+    expect(log().count('values.batchGetByDataFilter')).toBe(1);
     expect(log().count('spreadsheets.batchUpdate')).toBe(1);
+    expect(log().entries).toHaveLength(2); // no tab-titles read: everything is addressed by tab id
     expect([cell(2, S1), cell(2, LAST), cell(2, ATTEMPTS)]).toEqual(['CORRECT', 'CORRECT', '2']);
     expect([cell(3, S1), cell(3, ATTEMPTS)]).toEqual(['WRONG', '1']);
     expect(cell(2, S1, OTHER_TAB)).toBe('VOICEMAIL');
@@ -141,15 +154,14 @@ describe('coalesced writes', () => {
       'sheets-read': { perUserPerMinute: 60, perProjectPerMinute: 300 },
       'sheets-write': { perUserPerMinute: 3, perProjectPerMinute: 300 },
     });
-    // another coordinator instance already spent 2 of the 3 write requests of this minute
+    // another coordinator instance already spent the 3 write requests of this minute
     const now = 1_700_000_070_000; // mid-window, fixed: the test cannot straddle a minute boundary
-    expect(await quota.take('sheets-write', 2, now)).toEqual({ ok: true });
+    expect(await quota.take('sheets-write', 3, now)).toEqual({ ok: true });
     const { queue, flusher } = makeFlusher(redis, { quota, now: () => now });
     await queue.enqueue(tabPatch('L1', 2, { [S1]: 'WRONG' }, [S2]), 1);
     const report = await flusher.flushNow();
     expect(report.deferred).toEqual([AGENT_SS]);
     expect(flusher.blockedUntil(AGENT_SS)).toBe(1_700_000_100_000); // the next window
-    expect(log().count('values.batchUpdate')).toBe(0);
     expect(log().count('spreadsheets.batchUpdate')).toBe(0);
     expect(await queue.depth()).toBe(1);
   });
@@ -163,7 +175,7 @@ describe('several coordinator instances', () => {
     log().clear();
     const reports = await Promise.all([a.flusher.flushNow(), b.flusher.flushNow()]);
     expect(reports.map((r) => r.written).sort()).toEqual([0, 4]);
-    expect(log().count('values.batchUpdate')).toBe(1);
+    expect(log().count('spreadsheets.batchUpdate')).toBe(1);
     expect(await a.queue.depth()).toBe(0);
   });
 });
@@ -176,7 +188,6 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
       await queue.enqueue(tabPatch(`L${i}`, i + 1, { [S1]: 'WRONG', [NOTES]: `n${i}` }, [S2]), i);
   };
   const landedOnce = async (queue: RedisPatchQueue) => {
-    expect(log().count('values.batchUpdate')).toBe(1);
     expect(log().count('spreadsheets.batchUpdate')).toBe(1);
     for (let i = 1; i <= 4; i++) {
       expect([cell(i + 1, S1), cell(i + 1, NOTES)]).toEqual(['WRONG', `n${i}`]);
@@ -192,7 +203,7 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
     await enqueueFour(a.queue);
     log().clear();
     // Google answers A's read of the RowIDs only after four TTLs.
-    emulator.state.addFault({ route: 'values.batchGet', latencyMs: 4 * TTL, times: 1 });
+    emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 4 * TTL, times: 1 });
     let aDone = false;
     const aRun = a.flusher.flushNow().finally(() => {
       aDone = true;
@@ -217,7 +228,7 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
     const a = makeFlusher(redisA, { lockTtlMs: TTL });
     await enqueueFour(a.queue);
     log().clear();
-    emulator.state.addFault({ route: 'values.batchGet', latencyMs: 3 * TTL, times: 1 });
+    emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 3 * TTL, times: 1 });
     const aRun = a.flusher.flushNow().then(
       () => 'finished',
       () => 'failed',
@@ -240,13 +251,12 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
     const a = makeFlusher(redis, { lockTtlMs: TTL });
     await enqueueFour(a.queue);
     log().clear();
-    emulator.state.addFault({ route: 'values.batchGet', latencyMs: 3 * TTL, times: 1 });
+    emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 3 * TTL, times: 1 });
     const aRun = a.flusher.flushNow();
     await eventually(async () => (await redis.get(LOCK)) !== null, 'A holding the flush lock');
     // As if A had stalled past its TTL and another instance had taken the lock over meanwhile.
     await redis.set(LOCK, 'flusher-b', 'PX', 60_000);
     expect(await aRun).toMatchObject({ written: 0, deferred: [AGENT_SS] });
-    expect(log().count('values.batchUpdate')).toBe(0);
     expect(log().count('spreadsheets.batchUpdate')).toBe(0);
     const pending = await a.queue.peek(AGENT_SS, 10);
     expect(pending.map((p) => [p.patch.rowId, p.attempts])).toEqual([
@@ -318,7 +328,7 @@ describe('restart mid-queue', () => {
     const first = makeFlusher(redis1);
     for (let i = 1; i <= 5; i++)
       await first.queue.enqueue(tabPatch(`L${i}`, i + 1, { [S1]: 'NO_ANSWER' }), i);
-    emulator.state.addFault({ route: 'values.batchUpdate', status: 503 });
+    emulator.state.addFault({ route: 'spreadsheets.batchUpdate', status: 503 });
     await first.flusher.flushNow(); // attempted, failed, nothing acked
     await first.flusher.stop();
     redis1.disconnect(); // the coordinator process is gone

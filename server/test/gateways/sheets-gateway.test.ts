@@ -1,6 +1,7 @@
-// GoogleSheetsGateway reads through the real googleapis client against the Sheets emulator: the router,
-// an agent tab in exactly two requests, and clear errors (missing tab, wrong header naming the column,
-// Google unavailable), with transient failures retried.
+// GoogleSheetsGateway reads through the real googleapis client against the Sheets emulator: the router
+// (cached, concurrent misses share one read, the last rows kept through an outage), agent tabs in one
+// request per spreadsheet however many are asked for together, and clear errors (missing tab, wrong header
+// naming the column, Google unavailable with a Retry-After), with transient failures retried.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
@@ -13,6 +14,7 @@ import { GoogleSheetsGateway } from '../../src/sheets/google-sheets-gateway.js';
 import {
   AGENT_SS,
   OTHER_TAB_ID,
+  eventually,
   ROUTER_ID,
   silentLogger,
   startWorld,
@@ -44,6 +46,7 @@ function gateway(extra: Partial<ConstructorParameters<typeof GoogleSheetsGateway
     logger: silentLogger,
     routerSpreadsheetId: ROUTER_ID,
     sleep: noSleep,
+    tabReads: { minSpacingMs: 0, gatherMs: 5 },
     ...extra,
   });
 }
@@ -82,10 +85,22 @@ describe('router', () => {
     // cached: three lookups, one read
     expect(emulator.state.requestLog.count('values.get')).toBe(1);
   });
+
+  it('concurrent lookups on a cold cache share one read; an outage keeps the last rows', async () => {
+    let now = 1_000_000;
+    const g = gateway({ now: () => now, readAttempts: 1 });
+    const found = await Promise.all(Array.from({ length: 50 }, () => g.findRouterEntry('ann@example.com')));
+    expect(found.every((e) => e?.tabId === TAB_ID)).toBe(true);
+    expect(emulator.state.requestLog.count('values.get')).toBe(1);
+    emulator.state.addFault({ route: 'values.get', status: 503 });
+    now += 61_000; // the cache is stale and Google is down
+    expect((await g.findRouterEntry('ann@example.com'))?.tabId).toBe(TAB_ID);
+    expect(emulator.state.requestLog.count('values.get')).toBe(2);
+  });
 });
 
 describe('readAgentTab', () => {
-  it('reads the tab in one spreadsheets.get plus one values.get and decodes its leads', async () => {
+  it('reads the tab in one request by tab id (no titles read) and decodes its leads', async () => {
     const tab = await gateway().readAgentTab(AGENT_SS, TAB_ID);
     expect(tab.tabTitle).toBe(TAB);
     expect(tab.sheetId).toBe(TAB_ID);
@@ -97,7 +112,30 @@ describe('readAgentTab', () => {
       ['L5', 6],
     ]);
     expect(tab.leads[0]?.numbers[0]?.e164).toBe('+12125551000');
-    expect(emulator.state.requestLog.counts()).toEqual({ 'spreadsheets.get': 1, 'values.get': 1 });
+    expect(emulator.state.requestLog.counts()).toEqual({ 'values.batchGetByDataFilter': 1 });
+  });
+
+  it('tabs of one spreadsheet asked for together come from ONE request', async () => {
+    const g = gateway();
+    const tabs = await Promise.all([
+      ...Array.from({ length: 20 }, () => g.readAgentTab(AGENT_SS, TAB_ID)),
+      ...Array.from({ length: 20 }, () => g.readAgentTab(AGENT_SS, OTHER_TAB_ID)),
+    ]);
+    expect(new Set(tabs.map((t) => t.tabTitle))).toEqual(new Set([TAB, 'Bob Leads']));
+    expect(emulator.state.requestLog.counts()).toEqual({ 'values.batchGetByDataFilter': 1 });
+  });
+
+  it('a caller that would wait past maxWaitMs gets RATE_LIMITED with a Retry-After; its read carries on', async () => {
+    const g = gateway({ maxQuotaWaitMs: 100, tabReads: { minSpacingMs: 0, gatherMs: 5 } });
+    emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 1500, times: 1 });
+    const e = await apiError(g.readAgentTab(AGENT_SS, TAB_ID));
+    expect(e.code).toBe('RATE_LIMITED');
+    expect((e.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect(emulator.state.requestLog.count('values.batchGetByDataFilter')).toBe(0); // still in flight
+    await eventually(
+      async () => emulator.state.requestLog.count('values.batchGetByDataFilter', { ok: true }) === 1,
+      'the read answered after its caller gave up',
+    );
   });
 
   it('says which tab is missing, and treats an unknown spreadsheet the same way', async () => {
@@ -119,11 +157,16 @@ describe('readAgentTab', () => {
   });
 
   it('retries a transient 503 and a 429 and then succeeds', async () => {
-    emulator.state.addFault({ route: 'values.get', status: 503, times: 1 });
-    emulator.state.addFault({ route: 'spreadsheets.get', status: 429, retryAfterSec: 0, times: 1 });
-    const tab = await gateway().readAgentTab(AGENT_SS, TAB_ID);
-    expect(tab.leads).toHaveLength(5);
-    expect(emulator.state.requestLog.counts()).toEqual({ 'spreadsheets.get': 2, 'values.get': 2 });
+    emulator.state.addFault({ route: 'values.batchGetByDataFilter', status: 503, times: 1 });
+    expect((await gateway().readAgentTab(AGENT_SS, TAB_ID)).leads).toHaveLength(5);
+    emulator.state.addFault({
+      route: 'values.batchGetByDataFilter',
+      status: 429,
+      retryAfterSec: 0,
+      times: 1,
+    });
+    expect((await gateway().readAgentTab(AGENT_SS, TAB_ID)).leads).toHaveLength(5);
+    expect(emulator.state.requestLog.counts()).toEqual({ 'values.batchGetByDataFilter': 4 });
   });
 
   it('reports SHEETS_UNAVAILABLE when Google keeps failing, and the breaker then fails fast', async () => {
@@ -132,11 +175,12 @@ describe('readAgentTab', () => {
     const g = gateway({ breaker });
     const e = await apiError(g.readAgentTab(AGENT_SS, TAB_ID));
     expect(e.code).toBe('SHEETS_UNAVAILABLE');
+    expect((e.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
     expect(breaker.state()).toBe('open');
-    const sent = emulator.state.requestLog.count('spreadsheets.get');
+    const sent = emulator.state.requestLog.count('values.batchGetByDataFilter');
     const e2 = await apiError(g.readAgentTab(AGENT_SS, TAB_ID));
     expect(e2.code).toBe('SHEETS_UNAVAILABLE');
     expect(e2.message).toMatch(/circuit open/);
-    expect(emulator.state.requestLog.count('spreadsheets.get')).toBe(sent);
+    expect(emulator.state.requestLog.count('values.batchGetByDataFilter')).toBe(sent);
   });
 });

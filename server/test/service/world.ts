@@ -24,6 +24,7 @@ import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import { createSheetsClient, type SheetsClient, staticTokenAuth } from '../../src/sheets/client.js';
 import { GoogleSheetsGateway } from '../../src/sheets/google-sheets-gateway.js';
 import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
+import { RedisTabSnapshots } from '../../src/sheets/tab-snapshots.js';
 import type { DispositionNotWritten } from '../../src/service/context.js';
 import { createDialerService, type DialerServiceRuntime } from '../../src/service/index.js';
 import { RedisStore } from '../../src/store/redis-store.js';
@@ -80,6 +81,8 @@ export interface World {
     rules?: CampaignRules;
     redis?: Redis;
     tabRefreshMs?: number;
+    /** Keep each tab's last read in Redis (production does), so a cold instance answers from it. */
+    tabSnapshots?: boolean;
     /** The Dialpad client's per-request timeout (default the gateway's own). */
     dialpadTimeoutMs?: number;
     onDispositionNotWritten?: (why: DispositionNotWritten) => void;
@@ -157,8 +160,10 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
       try {
         const event = await verifier.verify(Buffer.concat(chunks), req.headers['content-type'], Date.now());
         const target = world.webhookTarget;
-        if (target && (await deduper.firstSeen(eventIdOf(event), Date.now())))
-          await target.onDialpadEvent(event, Date.now());
+        if (target)
+          await target.onDialpadEvent(event, Date.now(), () =>
+            deduper.firstSeen(eventIdOf(event), Date.now()),
+          );
         res.writeHead(200).end();
       } catch {
         res.writeHead(500).end();
@@ -231,6 +236,7 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
         rules: () => o.rules ?? opts.rules ?? testRules(),
         logger: silent,
         ...(o.tabRefreshMs !== undefined ? { tabRefreshMs: o.tabRefreshMs } : {}),
+        ...(o.tabSnapshots ? { tabSnapshots: new RedisTabSnapshots(redis) } : {}),
         ...(o.onDispositionNotWritten ? { onDispositionNotWritten: o.onDispositionNotWritten } : {}),
       });
       services.push(service);

@@ -209,8 +209,19 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       await playingSession('s1');
       await dial('s1', 'r1', 'c1');
       expect(await store.dueCalls(TAG, 5_000 + 60_000, 10)).toEqual(['c1']);
+      const suggest = { connected: 'VM_SAME_NAME', notConnected: 'NO_ANSWER' } as const;
       const adv = (state: 'RINGING' | 'CONNECTED' | 'ENDED' | 'DIALING', fields = {}) =>
-        store.advanceCall({ tag: TAG, callId: 'c1', state, fields, claimLeaseMs: 600_000, now: 9 });
+        store.advanceCall({
+          tag: TAG,
+          callId: 'c1',
+          rowId: 'r1',
+          sessionId: 's1',
+          state,
+          fields,
+          suggest,
+          claimLeaseMs: 600_000,
+          now: 9,
+        });
       const ringing = await adv('RINGING', { ringingAt: 6_000 });
       expect(ringing.ok && ringing.advanced).toBe(true);
       const connected = await adv('CONNECTED', { connectedAt: 7_000 });
@@ -220,11 +231,12 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(late.ok && late.call.state).toBe('CONNECTED');
       const repeat = await adv('CONNECTED', { connectedAt: 8_000 });
       expect(repeat.ok && repeat.advanced).toBe(false);
-      const ended = await adv('ENDED', { endedAt: 10_000, endReason: 'HANGUP', suggested: 'VM_SAME_NAME' });
+      const ended = await adv('ENDED', { endedAt: 10_000, endReason: 'HANGUP' });
       expect(ended.ok && ended.call).toMatchObject({
         state: 'ENDED',
         connectedAt: 7_000,
         endReason: 'HANGUP',
+        suggested: 'VM_SAME_NAME', // it was connected
       });
       expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
       const again = await adv('ENDED', { endedAt: 20_000 });
@@ -236,6 +248,8 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         await store.advanceCall({
           tag: TAG,
           callId: 'zz',
+          rowId: 'r1',
+          sessionId: 's1',
           state: 'ENDED',
           fields: {},
           claimLeaseMs: 1,
@@ -253,7 +267,6 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         sessionId: 's1',
         code: 'DO_NOT_CALL' as const,
         success: false,
-        talkMs: 0,
         doNotCall: '+15555550100',
         now: 20_000,
       };
@@ -302,7 +315,6 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         sessionId: 's1',
         code: 'NO_ANSWER',
         success: false,
-        talkMs: 0,
         doNotCall: null,
         lead: leadWrite('r1', 2, 'NO_ANSWER'),
         now: 7,
@@ -449,6 +461,18 @@ function storeContract(name: string, make: () => Promise<Harness>) {
     it('keeps a live call disposable after STOP', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
+      const connectedAt = 7_500;
+      const connected = await store.advanceCall({
+        tag: TAG,
+        callId: 'c1',
+        rowId: 'r1',
+        sessionId: 's1',
+        state: 'CONNECTED',
+        fields: { connectedAt },
+        claimLeaseMs: 600_000,
+        now: connectedAt,
+      });
+      expect(connected.ok && connected.advanced).toBe(true);
       await store.endSession(TAG, 's1', allowedTo('STOP'), 8);
       expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s1');
       const done = await store.dispose({
@@ -457,12 +481,12 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         sessionId: 's1',
         code: 'CORRECT',
         success: true,
-        talkMs: 1_500,
         doNotCall: null,
         lead: leadWrite('r1', 1, 'CORRECT'),
-        now: 9,
+        now: 9_000,
       });
       expect(done.ok).toBe(true);
+      // Disposed while still connected: the talk time so far is counted with the disposition.
       const stats = await store.sessionStats(TAG, 's1');
       expect([stats.successes, stats.talkMs]).toEqual([1, 1_500]);
     });
@@ -478,23 +502,21 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         sessionId: 's1',
         code: 'NO_ANSWER',
         success: false,
-        talkMs: 0,
         doNotCall: null,
         lead: leadWrite('r1', 1, 'NO_ANSWER'),
         now: 9,
       });
       expect(done.ok).toBe(true);
       await store.endSession(TAG, 's1', allowedTo('STOP'), 10);
-      for (const k of [
-        keys.call(TAG, 'c1'),
-        keys.callLocator('c1'),
-        keys.session(TAG, 's1'),
-        keys.sessionStats(TAG, 's1'),
-      ]) {
+      for (const k of [keys.call(TAG, 'c1'), keys.session(TAG, 's1'), keys.sessionStats(TAG, 's1')]) {
         const left = await ttl(k);
         expect(left, k).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
         expect(left, k).toBeLessThanOrEqual(RETAIN_FINISHED_MS);
       }
+      // The locator expires on its own, set at the dial, and outlives its call.
+      const locator = await ttl(keys.callLocator('c1'));
+      expect(locator).toBeGreaterThan(RETAIN_FINISHED_MS);
+      expect(locator).toBeLessThanOrEqual(2 * RETAIN_FINISHED_MS);
     });
 
     it('keeps agent lifetime counters', async () => {

@@ -37,13 +37,17 @@ export function CallPanel() {
   const previewOrNothing = useApp((s) => s.preview.pending !== null || s.preview.nothing !== null);
   // What the outbox is waiting on, in words (a string: a stable selector result).
   const waitingOn = useApp((s) =>
-    s.outbox.entries.some((e) => e.path === '/disposition')
-      ? 'Saving the disposition…'
-      : s.outbox.entries.some((e) => e.path === '/dial' || e.path === '/next')
-        ? 'Getting the next lead…'
-        : s.outbox.entries.length > 0
-          ? 'Sending…'
-          : null,
+    s.session.phase === 'starting'
+      ? s.session.startWaitUntil !== undefined
+        ? 'Starting… (waiting for the sheet)'
+        : 'Starting…'
+      : s.outbox.entries.some((e) => e.path === '/disposition')
+        ? 'Saving the disposition…'
+        : s.outbox.entries.some((e) => e.path === '/dial' || e.path === '/next')
+          ? 'Getting the next lead…'
+          : s.outbox.entries.length > 0
+            ? 'Sending…'
+            : null,
   );
   const live = !!call && call.state !== 'ENDED' && call.state !== 'DISPOSED';
   const now = useNow(live);

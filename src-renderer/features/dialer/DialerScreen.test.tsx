@@ -69,4 +69,14 @@ describe('dialer screen', () => {
     expect(screen.getByTestId('stat-calls').textContent).toBe('1');
     expect(screen.getByText('Success').nextElementSibling?.textContent).toBe('—');
   });
+
+  it('a start waiting out a storm says so, not an error', () => {
+    setup((s) => ({
+      ...signedIn(s),
+      session: { session: null, phase: 'starting', startWaitUntil: Date.now() + 3000 },
+    }));
+    expect(screen.getByTestId('call-state').textContent).toBe('Starting… (waiting for the sheet)');
+    expect(screen.getByTestId('session-state').textContent).toBe('Starting…');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });

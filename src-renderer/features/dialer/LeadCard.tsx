@@ -1,6 +1,8 @@
-// The lead preview: name, every number with its status chip (the one being dialed highlighted), notes,
-// attempt count, last outcome and the lead's calling-window state.
-import { useApp } from '../../app/context';
+// The lead preview: name, every number with its status chip (the one being dialed highlighted), attempt
+// count, last outcome and the lead's calling-window state; the row's own columns by header name (company,
+// address, custom fields); the sheet's notes and, during the call, the agent's note for it.
+import type { LeadExtra } from '../../../src-shared/domain/lead';
+import { useApp, useController } from '../../app/context';
 import { formatWhen } from '../../lib/format';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
 import { StatusChip } from './StatusChip';
@@ -97,10 +99,65 @@ export function LeadCard() {
           );
         })}
       </ul>
-      <div className="mt-3">
-        <h3 className="text-xs font-semibold tracking-wider text-slate-400 uppercase">Notes</h3>
-        <p className="mt-1 text-sm whitespace-pre-wrap text-slate-200">{l.notes || '—'}</p>
+      <LeadDetails extra={l.extra ?? []} />
+      <div className="mt-3 grid gap-3 md:grid-cols-2">
+        <div className="min-w-0">
+          <h3 className="text-xs font-semibold tracking-wider text-slate-400 uppercase">
+            Notes in the sheet
+          </h3>
+          <p className="mt-1 max-h-40 overflow-y-auto text-sm whitespace-pre-wrap text-slate-200">
+            {l.notes || '—'}
+          </p>
+        </div>
+        {onCall ? <CallNotesEditor callId={call.callId} /> : null}
       </div>
     </section>
+  );
+}
+
+/** The row's own columns (company, address, custom fields) by their header names. */
+function LeadDetails({ extra }: { extra: readonly LeadExtra[] }) {
+  if (extra.length === 0) return null;
+  return (
+    <dl
+      aria-label="Lead details"
+      className="mt-3 grid grid-cols-1 gap-x-4 gap-y-1 rounded-lg border border-slate-800 px-3 py-2 text-sm sm:grid-cols-2 xl:grid-cols-3"
+    >
+      {extra.map((x) => (
+        <div key={x.header} className="min-w-0">
+          <dt className="text-slate-400">{x.header}</dt>
+          <dd className="font-medium break-words text-white">{x.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The agent's note for this call, typed while it runs; it goes out with the disposition (the modal shows
+ *  and edits the same text) and the coordinator appends it to the sheet's Notes with a timestamp. */
+function CallNotesEditor({ callId }: { callId: string }) {
+  const c = useController();
+  const text = useApp((s) =>
+    s.ui.dispo?.callId === callId
+      ? s.ui.dispo.notes
+      : s.ui.callNotes?.callId === callId
+        ? s.ui.callNotes.text
+        : '',
+  );
+  return (
+    <div className="min-w-0">
+      <label htmlFor="call-notes" className="text-xs font-semibold tracking-wider text-slate-400 uppercase">
+        Your note for this call
+      </label>
+      <textarea
+        id="call-notes"
+        value={text}
+        onChange={(e) => c.setCallNotes(e.target.value)}
+        rows={3}
+        maxLength={2000}
+        className="mt-1 w-full resize-y rounded-lg border border-slate-600 bg-slate-950 px-3 py-2 text-sm text-white placeholder:text-slate-500"
+        placeholder="Saved with the disposition, added to the sheet's notes"
+      />
+    </div>
   );
 }

@@ -8,6 +8,7 @@ export function SessionControls() {
   const busy = useApp((s) => s.ui.busy);
   const state = phase === 'active' ? session?.state : phase === 'ended' ? 'STOP' : null;
   const playing = state === 'PLAY';
+  const waitingForSheet = useApp((s) => s.session.startWaitUntil !== undefined);
   const label =
     phase === 'starting'
       ? 'Starting…'
@@ -34,6 +35,11 @@ export function SessionControls() {
       >
         {label}
       </div>
+      {phase === 'starting' && waitingForSheet ? (
+        <span className="text-sm text-slate-300" data-testid="start-wait">
+          waiting for the sheet
+        </span>
+      ) : null}
       <button
         id="play-toggle"
         type="button"

@@ -1,4 +1,5 @@
 // The policy engine's public surface: the incremental index, the naive scan reference, and the rules.
+export { numberDialableNow } from './dialable.js';
 export { PolicyIndex } from './policy-index.js';
 export { pickByScan, summarizeByScan } from './scan.js';
 export {
@@ -6,9 +7,12 @@ export {
   type BlockReason,
   chooseNumber,
   comparePriority,
+  hasWindow,
+  type LeadPlace,
+  leadPlace,
   leadReadyAt,
-  leadZone,
   type StaticBlock,
   staticBlock,
 } from './lead-rules.js';
+export { placeInWindow, placeOpenFrom, regionRulesFor } from './window.js';
 export type { PolicyExplain, PolicyPick, PolicySummary, ReasonCount } from './types.js';

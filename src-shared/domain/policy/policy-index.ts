@@ -1,12 +1,15 @@
-// The policy index: the same rules and order as the scan (lead-rules.ts), answered in O(Z · log n) per
-// pick, where Z is the number of time zones among the leads (a handful), by keeping the leads apart:
+// The policy index: the same rules and order as the scan (lead-rules.ts), answered in O(P · log n) per
+// pick, where P is the number of places among the leads (distinct zone sets and regions, a few dozen at
+// most, whatever n), by keeping the leads apart:
 //  - leads that can never be dialed as they stand (CORRECT number, max attempts, no open number, a call
 //    in progress) are only counted, per reason;
 //  - claimed leads are only counted (setClaimed moves a lead out of / back into the heaps);
-//  - every other lead sits in its zone's `ready` heap (a retry-ready number exists at the last time we
-//    looked), ordered by priority, or its zone's `pending` heap, ordered by readyAt. A pick first moves
+//  - every other lead sits in its place's `ready` heap (a retry-ready number exists at the last time we
+//    looked), ordered by priority, or its place's `pending` heap, ordered by readyAt. A pick first moves
 //    the pending leads whose delay has ended into `ready` (O(log n) each, once), then looks at the top of
-//    `ready` of every zone that is inside its calling window (one window check per zone, not per lead).
+//    `ready` of every place that is inside its calling window (one window check per place, not per lead).
+// A lead's place (lead-rules.ts leadPlace) comes from its numbers through `placeOf` (phone data the caller
+// resolved at the edge), so the index itself stays pure.
 // Heap entries are invalidated lazily (each record has a version); stale entries are dropped when they
 // reach the top and the heaps are compacted when more than half their entries are stale.
 // `now` is expected to move forward; if it goes back, the heaps are rebuilt (correct, O(n log n)).
@@ -14,6 +17,7 @@ import type { CampaignRules } from '../campaign.js';
 import { isValidTimeZone } from '../calling-window.js';
 import { DomainError } from '../errors.js';
 import type { Lead } from '../lead.js';
+import type { PlaceOf } from '../number-place.js';
 import type { SessionState } from '../session.js';
 import { BinaryHeap } from './heap.js';
 import {
@@ -21,18 +25,20 @@ import {
   type BlockReason,
   chooseNumber,
   comparePriority,
+  type LeadPlace,
+  leadPlace,
   leadReadyAt,
-  leadZone,
   type StaticBlock,
   staticBlock,
 } from './lead-rules.js';
 import type { PolicyExplain, PolicyPick, PolicySummary, ReasonCount } from './types.js';
-import { zoneInWindow, zoneOpenFrom } from './window.js';
+import { placeInWindow, placeOpenFrom } from './window.js';
 
 interface Rec {
   lead: Lead;
   readyAt: number;
   zone: Zone;
+  unknownSlots: number;
   block: StaticBlock | null;
   /** Bumped whenever the record leaves a heap: entries carrying an older version are stale. */
   ver: number;
@@ -44,8 +50,12 @@ interface Entry {
   ver: number;
 }
 
+/** One place: leads whose numbers ring in the same zones and regions share every window answer. */
 interface Zone {
-  name: string;
+  place: LeadPlace;
+  /** The window answer for the minute `openMinute` (windows are whole minutes: constant within one). */
+  openMinute: number;
+  open: boolean;
   ready: BinaryHeap<Entry>;
   pending: BinaryHeap<Entry>;
   readyLive: number;
@@ -59,6 +69,7 @@ const byReadyAt = (a: Entry, b: Entry) =>
 
 export class PolicyIndex {
   readonly #rules: CampaignRules;
+  readonly #placeOf: PlaceOf;
   readonly #recs = new Map<string, Rec>();
   readonly #zones = new Map<string, Zone>();
   readonly #claimed = new Set<string>();
@@ -66,17 +77,24 @@ export class PolicyIndex {
   #claimedOpen = 0;
   #lastNow = Number.NEGATIVE_INFINITY;
 
-  constructor(rules: CampaignRules) {
+  /** `placeOf` tells each number's zones and region (NO_PLACES: only TimeZone cells place a lead). */
+  constructor(rules: CampaignRules, placeOf: PlaceOf) {
     this.#rules = rules;
+    this.#placeOf = placeOf;
   }
 
   get rules(): CampaignRules {
     return this.#rules;
   }
 
+  /** The place a held lead is judged in (its zones and regions), for the agent's screen. */
+  placeOf(rowId: string): LeadPlace | undefined {
+    return this.#recs.get(rowId)?.zone.place;
+  }
+
   /** Adds or replaces a lead (after a disposition, a resync, a dial). Throws on an unknown time zone. */
   upsert(lead: Lead): void {
-    const zoneName = leadZone(lead, this.#rules);
+    const zoneName = lead.timeZone ?? this.#rules.timeZone;
     if (!isValidTimeZone(zoneName)) {
       throw new DomainError(
         'INVALID_TIME_ZONE',
@@ -87,13 +105,15 @@ export class PolicyIndex {
         },
       );
     }
+    const place = leadPlace(lead, this.#rules, this.#placeOf);
     const old = this.#recs.get(lead.rowId);
     if (old) this.#detach(old);
     const rec: Rec = {
       lead,
-      readyAt: leadReadyAt(lead, this.#rules),
-      zone: this.#zone(zoneName),
-      block: staticBlock(lead, this.#rules),
+      readyAt: leadReadyAt(lead, this.#rules, place.unknownSlots),
+      zone: this.#zone(place),
+      unknownSlots: place.unknownSlots,
+      block: staticBlock(lead, this.#rules, place.unknownSlots),
       ver: 0,
       loc: 'blocked',
     };
@@ -142,12 +162,12 @@ export class PolicyIndex {
     let best: Entry | null = null;
     for (const zone of this.#zones.values()) {
       if (zone.readyLive === 0) continue;
-      if (!zoneInWindow(this.#rules.callingHours, zone.name, now)) continue;
+      if (!this.#open(zone, now)) continue;
       const top = this.#peek(zone.ready);
       if (top && (best === null || byPriority(top, best) < 0)) best = top;
     }
     if (best) {
-      const numberIndex = chooseNumber(best.rec.lead, this.#rules, now);
+      const numberIndex = chooseNumber(best.rec.lead, this.#rules, now, best.rec.unknownSlots);
       if (numberIndex !== null) return { kind: 'pick', lead: best.rec.lead, numberIndex };
     }
     const s = this.summary(now);
@@ -161,9 +181,10 @@ export class PolicyIndex {
     if (sessionState !== 'PLAY') return { dialable: false, reason: 'NOT_PLAYING' };
     if (rec.block) return { dialable: false, reason: rec.block };
     if (this.#claimed.has(rowId)) return { dialable: false, reason: 'CLAIMED' };
-    if (!zoneInWindow(this.#rules.callingHours, rec.zone.name, now))
+    if (!placeInWindow(this.#rules, rec.zone.place, now))
       return { dialable: false, reason: 'OUTSIDE_WINDOW' };
-    const numberIndex = rec.readyAt <= now ? chooseNumber(rec.lead, this.#rules, now) : null;
+    const numberIndex =
+      rec.readyAt <= now ? chooseNumber(rec.lead, this.#rules, now, rec.unknownSlots) : null;
     if (numberIndex === null) return { dialable: false, reason: 'RETRY_PENDING' };
     return { dialable: true, numberIndex };
   }
@@ -179,17 +200,17 @@ export class PolicyIndex {
     const consider = (at: number | null) => {
       if (at !== null && (next === null || at < next)) next = at;
     };
-    const hours = this.#rules.callingHours;
+    const rules = this.#rules;
     for (const zone of this.#zones.values()) {
       if (zone.readyLive === 0 && zone.pendingLive === 0) continue;
-      const open = zoneInWindow(hours, zone.name, now);
+      const open = this.#open(zone, now);
       if (open) {
         dialable += zone.readyLive;
         add('RETRY_PENDING', zone.pendingLive);
       } else add('OUTSIDE_WINDOW', zone.readyLive + zone.pendingLive);
-      if (zone.readyLive > 0) consider(open ? now : zoneOpenFrom(hours, zone.name, now));
+      if (zone.readyLive > 0) consider(open ? now : placeOpenFrom(rules, zone.place, now));
       const firstPending = this.#peek(zone.pending);
-      if (firstPending) consider(zoneOpenFrom(hours, zone.name, Math.max(firstPending.rec.readyAt, now)));
+      if (firstPending) consider(placeOpenFrom(rules, zone.place, Math.max(firstPending.rec.readyAt, now)));
     }
     const reasons: ReasonCount[] = BLOCK_REASON_ORDER.filter((r) => (counts.get(r) ?? 0) > 0).map((r) => ({
       reason: r,
@@ -206,17 +227,19 @@ export class PolicyIndex {
 
   // ------------------------------------------------------------------------------------------- internals
 
-  #zone(name: string): Zone {
-    let z = this.#zones.get(name);
+  #zone(place: LeadPlace): Zone {
+    let z = this.#zones.get(place.key);
     if (!z) {
       z = {
-        name,
+        place,
+        openMinute: Number.NaN,
+        open: false,
         ready: new BinaryHeap<Entry>(byPriority),
         pending: new BinaryHeap<Entry>(byReadyAt),
         readyLive: 0,
         pendingLive: 0,
       };
-      this.#zones.set(name, z);
+      this.#zones.set(place.key, z);
     }
     return z;
   }
@@ -260,6 +283,15 @@ export class PolicyIndex {
         if (z.pending.size > 2 * z.pendingLive + 64) z.pending.filter(live);
         break;
     }
+  }
+
+  #open(zone: Zone, now: number): boolean {
+    const minute = Math.floor(now / 60_000);
+    if (zone.openMinute !== minute) {
+      zone.open = placeInWindow(this.#rules, zone.place, now);
+      zone.openMinute = minute;
+    }
+    return zone.open;
   }
 
   #peek(heap: BinaryHeap<Entry>): Entry | undefined {

@@ -10,9 +10,10 @@ import { evaluateCallingWindow } from '../calling-window.js';
 import { DEFAULT_DISPOSITIONS, DISPOSITION_CODES } from '../disposition.js';
 import type { Lead, PhoneSlot } from '../lead.js';
 import { fictionalNumber } from '../lead-fixtures.js';
+import { TEST_PLACES } from '../place-fixtures.js';
 import type { SessionState } from '../session.js';
 import { DIALABLE_STATUSES, PHONE_STATUSES } from '../status.js';
-import { PolicyIndex, pickByScan, summarizeByScan } from './index.js';
+import { hasWindow, PolicyIndex, pickByScan, summarizeByScan } from './index.js';
 import type { PolicyPick } from './types.js';
 
 const T0 = Date.parse('2026-11-25T14:00:00Z');
@@ -114,6 +115,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     .chain((row) => leadArb(row).map((lead) => ({ op: 'replace' as const, which: row, lead }))),
 );
 
+/** The zones the picked number rings in: the TimeZone cell, else its phone data, else the campaign's zone
+ *  (only when the campaign allows unknown numbers). */
+function zonesOfNumber(lead: Lead, numberIndex: number, rules: CampaignRules): readonly string[] {
+  if (lead.timeZone !== null) return [lead.timeZone];
+  const e164 = lead.numbers[numberIndex]?.e164;
+  const place = e164 ? TEST_PLACES(e164) : null;
+  if (place) return place.zones;
+  if (hasWindow(rules)) expect(rules.unknownTimeZone).toBe('CAMPAIGN_ZONE');
+  return [rules.timeZone];
+}
+
 /** The invariants every pick must satisfy. */
 function assertPickAllowed(p: PolicyPick, rules: CampaignRules, now: number, claimed: ReadonlySet<string>) {
   if (p.kind !== 'pick') return;
@@ -128,7 +140,8 @@ function assertPickAllowed(p: PolicyPick, rules: CampaignRules, now: number, cla
   expect(lead.attemptCount).toBeLessThan(rules.maxAttempts);
   expect(claimed.has(lead.rowId)).toBe(false);
   if (rules.retryDelaysEnabled && slot.retryAt !== null) expect(slot.retryAt).toBeLessThanOrEqual(now);
-  expect(evaluateCallingWindow(rules.callingHours, lead.timeZone ?? rules.timeZone, now).inWindow).toBe(true);
+  for (const zone of zonesOfNumber(lead, numberIndex, rules))
+    expect(evaluateCallingWindow(rules.callingHours, zone, now, rules.holidays).inWindow).toBe(true);
   // Round robin: no ready open number sits between NextIndex and the one chosen.
   for (let k = 0; k < 10; k++) {
     const i = (lead.nextIndex + k) % 10;
@@ -146,7 +159,7 @@ describe('policy invariants (property-based)', () => {
   it('never picks a forbidden number or lead, and agrees with the scan, through random histories', () => {
     fc.assert(
       fc.property(rulesArb, leadsArb, fc.array(opArb, { maxLength: 40 }), (rules, leads, ops) => {
-        const ix = new PolicyIndex(rules);
+        const ix = new PolicyIndex(rules, TEST_PLACES);
         for (const l of leads) ix.upsert(l);
         const claimed = new Set<string>();
         let now = T0;
@@ -154,9 +167,9 @@ describe('policy invariants (property-based)', () => {
           const p = ix.pick({ sessionState: state, now });
           assertPickAllowed(p, rules, now, claimed);
           expect(summaryOf(p)).toEqual(
-            summaryOf(pickByScan(ix.leads(), rules, { sessionState: state, now }, claimed)),
+            summaryOf(pickByScan(ix.leads(), rules, TEST_PLACES, { sessionState: state, now }, claimed)),
           );
-          expect(ix.summary(now)).toEqual(summarizeByScan(ix.leads(), rules, now, claimed));
+          expect(ix.summary(now)).toEqual(summarizeByScan(ix.leads(), rules, TEST_PLACES, now, claimed));
           return p;
         };
         check();
@@ -221,17 +234,17 @@ describe('policy invariants (property-based)', () => {
         fc.context(),
         (rules, leads, minutes, ctx) => {
           const now = T0 + minutes * MIN;
-          const a = new PolicyIndex(rules);
-          const b = new PolicyIndex(rules);
+          const a = new PolicyIndex(rules, TEST_PLACES);
+          const b = new PolicyIndex(rules, TEST_PLACES);
           for (const l of leads) a.upsert(l);
           for (const l of [...leads].reverse()) b.upsert(l);
           const pa = summaryOf(a.pick({ sessionState: 'PLAY', now }));
           ctx.log(JSON.stringify(pa));
           expect(summaryOf(b.pick({ sessionState: 'PLAY', now }))).toEqual(pa);
           expect(summaryOf(a.pick({ sessionState: 'PLAY', now }))).toEqual(pa);
-          expect(summaryOf(pickByScan([...leads].reverse(), rules, { sessionState: 'PLAY', now }))).toEqual(
-            pa,
-          );
+          expect(
+            summaryOf(pickByScan([...leads].reverse(), rules, TEST_PLACES, { sessionState: 'PLAY', now })),
+          ).toEqual(pa);
         },
       ),
       { numRuns: 200 },
@@ -263,7 +276,7 @@ describe('policy invariants (property-based)', () => {
             callingHours: null,
             retryDelaysEnabled: delays,
           };
-          const ix = new PolicyIndex(rules);
+          const ix = new PolicyIndex(rules, TEST_PLACES);
           ix.upsert({
             rowId: 'R',
             rowNumber: 2,

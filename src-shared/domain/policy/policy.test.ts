@@ -5,6 +5,7 @@ import { DEFAULT_DISPOSITIONS } from '../disposition.js';
 import { DomainError } from '../errors.js';
 import type { Lead } from '../lead.js';
 import { makeLead } from '../lead-fixtures.js';
+import { PLACED_NUMBERS as N, TEST_PLACES } from '../place-fixtures.js';
 import { PolicyIndex, pickByScan, summarizeByScan } from './index.js';
 
 // Wednesday 2026-11-25 15:00Z: 10:00 in New York, 15:00 in London, 00:00 (Thursday) in Tokyo.
@@ -15,7 +16,7 @@ const rules: CampaignRules = { ...DEFAULT_CAMPAIGN_RULES, timeZone: 'America/New
 const PLAY = { sessionState: 'PLAY' as const, now: NOW };
 
 function indexOf(leads: Lead[], r: CampaignRules = rules): PolicyIndex {
-  const ix = new PolicyIndex(r);
+  const ix = new PolicyIndex(r, TEST_PLACES);
   for (const l of leads) ix.upsert(l);
   return ix;
 }
@@ -56,7 +57,10 @@ describe('PolicyIndex.pick', () => {
       ix.remove(p.lead.rowId);
     }
     expect(order).toEqual(['L5', 'L7', 'L3', 'L2']);
-    expect(pickByScan(leads, rules, PLAY)).toMatchObject({ kind: 'pick', lead: { rowId: 'L5' } });
+    expect(pickByScan(leads, rules, TEST_PLACES, PLAY)).toMatchObject({
+      kind: 'pick',
+      lead: { rowId: 'L5' },
+    });
   });
 
   it('dials the first ready open number at or after NextIndex, wrapping', () => {
@@ -86,7 +90,7 @@ describe('PolicyIndex.pick', () => {
   });
 
   it('honours a claim that arrives before the lead', () => {
-    const ix = new PolicyIndex(rules);
+    const ix = new PolicyIndex(rules, TEST_PLACES);
     ix.setClaimed('L2', true);
     ix.upsert(makeLead({ rowNumber: 2 }));
     expect(ix.pick(PLAY)).toMatchObject({ kind: 'none', reason: 'NOTHING_DIALABLE' });
@@ -169,7 +173,7 @@ describe('PolicyIndex.pick', () => {
       nextDialableAt: Date.parse('2026-11-25T23:00:00Z'),
     };
     expect(ix.pick(PLAY)).toEqual(expected);
-    expect(pickByScan(leads, rules, PLAY)).toEqual(expected);
+    expect(pickByScan(leads, rules, TEST_PLACES, PLAY)).toEqual(expected);
     expect(['L2', 'L3', 'L4', 'L5', 'L6'].map((id) => ix.explain(id, NOW))).toEqual([
       { dialable: false, reason: 'SIBLING_CORRECT' },
       { dialable: false, reason: 'MAX_ATTEMPTS' },
@@ -216,7 +220,7 @@ describe('PolicyIndex.pick', () => {
   });
 
   it('refuses a lead whose time zone does not exist', () => {
-    const ix = new PolicyIndex(rules);
+    const ix = new PolicyIndex(rules, TEST_PLACES);
     expect(() => ix.upsert(makeLead({ timeZone: 'Moon/Base' }))).toThrow(DomainError);
     expect(ix.size()).toBe(0);
   });
@@ -233,7 +237,71 @@ describe('PolicyIndex.pick', () => {
       makeLead({ rowNumber: 4, attemptCount: 1, numbers: [{ status: 'NO_ANSWER', retryAt: NOW + 2 * MIN }] }),
     ];
     const ix = indexOf(leads);
-    expect(ix.summary(NOW)).toEqual(summarizeByScan(leads, rules, NOW));
+    expect(ix.summary(NOW)).toEqual(summarizeByScan(leads, rules, TEST_PLACES, NOW));
     expect(ix.summary(NOW)).toMatchObject({ dialable: 1, nextDialableAt: NOW });
+  });
+});
+
+describe('PolicyIndex: calling compliance', () => {
+  // Wed 2026-11-25 18:30Z: 13:30 New York, 10:30 Los Angeles, 08:30 Honolulu, 09:30 Anchorage but 08:30
+  // Adak (Alaska's area code 907 spans both), 18:30 London, 05:30 Sydney (Thursday).
+  const AT = Date.parse('2026-11-25T18:30:00Z');
+  const lead = (rowNumber: number, e164: string, timeZone: string | null = null) =>
+    makeLead({ rowNumber, numbers: [{ e164 }], timeZone });
+  const nineToFive: CampaignRules = {
+    ...rules,
+    callingHours: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
+  };
+
+  it("judges a lead without a TimeZone cell in its number's zone, and in every zone of a split area code", () => {
+    const ix = indexOf(
+      [lead(2, N.sydney), lead(3, N.alaska), lead(4, N.honolulu), lead(5, N.losAngeles)],
+      nineToFive,
+    );
+    expect(picked(ix, AT)).toEqual(['L5', 0]);
+    expect(['L2', 'L3', 'L4'].map((id) => ix.explain(id, AT).dialable)).toEqual([false, false, false]);
+    // 19:30Z: 09:30 Adak and 10:30 Anchorage: Alaska opens once both are inside.
+    expect(ix.explain('L3', AT + 60 * 60_000)).toEqual({ dialable: true, numberIndex: 0 });
+    expect(ix.placeOf('L3')).toMatchObject({
+      zones: ['America/Adak', 'America/Anchorage'],
+      regions: ['US-AK'],
+    });
+    // The TimeZone cell wins over the number's zone.
+    expect(indexOf([lead(2, N.sydney, 'America/New_York')], nineToFive).explain('L2', AT).dialable).toBe(
+      true,
+    );
+  });
+
+  it('never dials a number of unknown zone unless the campaign says to judge it in its own zone', () => {
+    const leads = [
+      lead(2, N.tollFree),
+      makeLead({ rowNumber: 3, numbers: [{ e164: N.tollFree }, { e164: N.newYork }] }),
+    ];
+    const ix = indexOf(leads);
+    expect(ix.explain('L2', AT)).toEqual({ dialable: false, reason: 'UNKNOWN_TIMEZONE' });
+    // The lead's other number is placed: that one is dialed, the toll-free one never.
+    expect(picked(ix, AT)).toEqual(['L3', 1]);
+    ix.remove('L3');
+    expect(ix.pick({ sessionState: 'PLAY', now: AT })).toMatchObject({
+      reasons: [{ reason: 'UNKNOWN_TIMEZONE', leads: 1 }],
+      nextDialableAt: null,
+    });
+    const lenient = indexOf(leads, { ...rules, unknownTimeZone: 'CAMPAIGN_ZONE' });
+    expect(picked(lenient, AT)).toEqual(['L2', 0]);
+  });
+
+  it('applies stricter region hours on top of the campaign window, and holidays in lead-local dates', () => {
+    const strict: CampaignRules = {
+      ...rules,
+      regionHours: [{ regions: ['US-CA'], hours: { start: '11:00', end: '17:00', days: [1, 2, 3, 4, 5] } }],
+    };
+    const ix = indexOf([lead(2, N.losAngeles), lead(3, N.newYork)], strict);
+    expect(picked(ix, AT)).toEqual(['L3', 0]); // 10:30 in Los Angeles: before the California rule's 11:00
+    expect(picked(indexOf([lead(2, N.losAngeles)], strict), AT + 30 * 60_000)).toEqual(['L2', 0]);
+    const holiday = indexOf([lead(2, N.newYork), lead(3, N.sydney)], { ...rules, holidays: ['2026-11-25'] });
+    expect(holiday.explain('L2', AT)).toEqual({ dialable: false, reason: 'OUTSIDE_WINDOW' });
+    // Thursday 26th in Sydney from 21:00Z (08:00 local): not the holiday there.
+    expect(picked(holiday, Date.parse('2026-11-25T21:00:00Z'))).toEqual(['L3', 0]);
+    expect(holiday.summary(AT).nextDialableAt).toBe(Date.parse('2026-11-25T21:00:00Z'));
   });
 });

@@ -2,57 +2,62 @@
 // must always agree with it) and as the benchmark's baseline. Same rules, same order (lead-rules.ts).
 import type { CampaignRules } from '../campaign.js';
 import type { Lead } from '../lead.js';
+import type { PlaceOf } from '../number-place.js';
 import type { SessionState } from '../session.js';
 import {
   BLOCK_REASON_ORDER,
   type BlockReason,
   chooseNumber,
   comparePriority,
+  type LeadPlace,
+  leadPlace,
   leadReadyAt,
-  leadZone,
   type RankedLead,
   staticBlock,
 } from './lead-rules.js';
 import type { PolicyPick, PolicySummary } from './types.js';
-import { zoneInWindow, zoneOpenFrom } from './window.js';
+import { placeInWindow, placeOpenFrom } from './window.js';
+
+/** One window answer per place per scan (as the index does), so the scan baseline is not handicapped. */
+function windowCache(rules: CampaignRules, now: number): (place: LeadPlace) => boolean {
+  const cache = new Map<string, boolean>();
+  return (place) => {
+    let open = cache.get(place.key);
+    if (open === undefined) {
+      open = placeInWindow(rules, place, now);
+      cache.set(place.key, open);
+    }
+    return open;
+  };
+}
 
 type Verdict =
-  | { dialable: true; readyAt: number }
-  | { dialable: false; reason: BlockReason | 'IN_PROGRESS' | 'CLAIMED'; readyAt: number; zone: string };
+  | { dialable: true; readyAt: number; place: LeadPlace }
+  | { dialable: false; reason: BlockReason | 'IN_PROGRESS' | 'CLAIMED'; readyAt: number; place: LeadPlace };
 
 function verdict(
   lead: Lead,
   rules: CampaignRules,
+  placeOf: PlaceOf,
   now: number,
   claimed: ReadonlySet<string> | undefined,
-  windowOf: (zone: string) => boolean,
+  windowOf: (place: LeadPlace) => boolean,
 ): Verdict {
-  const zone = leadZone(lead, rules);
-  const readyAt = leadReadyAt(lead, rules);
-  const block = staticBlock(lead, rules);
-  if (block) return { dialable: false, reason: block, readyAt, zone };
-  if (claimed?.has(lead.rowId)) return { dialable: false, reason: 'CLAIMED', readyAt, zone };
-  if (!windowOf(zone)) return { dialable: false, reason: 'OUTSIDE_WINDOW', readyAt, zone };
-  if (readyAt > now) return { dialable: false, reason: 'RETRY_PENDING', readyAt, zone };
-  return { dialable: true, readyAt };
-}
-
-function windowCache(rules: CampaignRules, now: number): (zone: string) => boolean {
-  const cache = new Map<string, boolean>();
-  return (zone) => {
-    let open = cache.get(zone);
-    if (open === undefined) {
-      open = zoneInWindow(rules.callingHours, zone, now);
-      cache.set(zone, open);
-    }
-    return open;
-  };
+  const place = leadPlace(lead, rules, placeOf);
+  const readyAt = leadReadyAt(lead, rules, place.unknownSlots);
+  const block = staticBlock(lead, rules, place.unknownSlots);
+  if (block) return { dialable: false, reason: block, readyAt, place };
+  if (claimed?.has(lead.rowId)) return { dialable: false, reason: 'CLAIMED', readyAt, place };
+  if (!windowOf(place)) return { dialable: false, reason: 'OUTSIDE_WINDOW', readyAt, place };
+  if (readyAt > now) return { dialable: false, reason: 'RETRY_PENDING', readyAt, place };
+  return { dialable: true, readyAt, place };
 }
 
 /** Summary by looking at every lead (the reference for PolicyIndex.summary). */
 export function summarizeByScan(
   leads: readonly Lead[],
   rules: CampaignRules,
+  placeOf: PlaceOf,
   now: number,
   claimed?: ReadonlySet<string>,
 ): PolicySummary {
@@ -63,7 +68,7 @@ export function summarizeByScan(
   let inProgress = 0;
   let next: number | null = null;
   for (const lead of leads) {
-    const v = verdict(lead, rules, now, claimed, windowOf);
+    const v = verdict(lead, rules, placeOf, now, claimed, windowOf);
     if (v.dialable) {
       dialable++;
       next = now;
@@ -73,7 +78,7 @@ export function summarizeByScan(
     else if (v.reason === 'IN_PROGRESS') inProgress++;
     else counts.set(v.reason, (counts.get(v.reason) ?? 0) + 1);
     if (v.reason === 'OUTSIDE_WINDOW' || v.reason === 'RETRY_PENDING') {
-      const at = zoneOpenFrom(rules.callingHours, v.zone, Math.max(v.readyAt, now));
+      const at = placeOpenFrom(rules, v.place, Math.max(v.readyAt, now));
       if (at !== null && (next === null || at < next)) next = at;
     }
   }
@@ -88,23 +93,24 @@ export function summarizeByScan(
 export function pickByScan(
   leads: readonly Lead[],
   rules: CampaignRules,
+  placeOf: PlaceOf,
   input: { sessionState: SessionState; now: number },
   claimed?: ReadonlySet<string>,
 ): PolicyPick {
   if (input.sessionState !== 'PLAY') return { kind: 'none', reason: 'NOT_PLAYING' };
   const { now } = input;
   const windowOf = windowCache(rules, now);
-  let best: RankedLead | null = null;
+  let best: (RankedLead & { unknownSlots: number }) | null = null;
   for (const lead of leads) {
-    const v = verdict(lead, rules, now, claimed, windowOf);
+    const v = verdict(lead, rules, placeOf, now, claimed, windowOf);
     if (!v.dialable) continue;
-    const ranked = { lead, readyAt: v.readyAt };
+    const ranked = { lead, readyAt: v.readyAt, unknownSlots: v.place.unknownSlots };
     if (best === null || comparePriority(ranked, best) < 0) best = ranked;
   }
   if (best) {
-    const numberIndex = chooseNumber(best.lead, rules, now);
+    const numberIndex = chooseNumber(best.lead, rules, now, best.unknownSlots);
     if (numberIndex !== null) return { kind: 'pick', lead: best.lead, numberIndex };
   }
-  const s = summarizeByScan(leads, rules, now, claimed);
+  const s = summarizeByScan(leads, rules, placeOf, now, claimed);
   return { kind: 'none', reason: 'NOTHING_DIALABLE', reasons: s.reasons, nextDialableAt: s.nextDialableAt };
 }

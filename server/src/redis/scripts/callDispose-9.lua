@@ -1,9 +1,11 @@
 --[[
   The disposition transition: writes the lead's new owned state (compare-and-set on its version), marks
-  the call DISPOSED, releases the claim if the session still holds it, counts stats, adds the number to
-  the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
-  disposition the API accepted always has its sheet write queued (AOF makes both durable together).
+  the call DISPOSED (kept RETAIN ms, then it expires), releases the claim if the session still holds it,
+  counts stats (talk time of a call disposed while still connected), adds the number to the do-not-call
+  set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a disposition the
+  API accepted always has its sheet write queued (AOF makes both durable together).
   A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
+  Reads the call once: the caller needs no read before it (the hot path).
 
   Input:
     KEYS[1] call hash        KEYS[6] tab lead index ZSET
@@ -11,7 +13,7 @@
     KEYS[3] lead hash        KEYS[8] do-not-call SET
     KEYS[4] lead claim       KEYS[9] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
     KEYS[5] open-call timeouts ZSET
-    ARGV[1] callId           ARGV[8]  talk ms to add (0 when the ENDED step already counted it)
+    ARGV[1] callId           ARGV[8]  how long the disposed call is kept (ms)
     ARGV[2] claim prefix     ARGV[9]  do-not-call number, or ""
     ARGV[3] expected version ARGV[10] now (epoch ms)
     ARGV[4] owned state JSON ARGV[11] lead-change channel
@@ -25,14 +27,24 @@
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
-local c = redis.call('HMGET', KEYS[1], 'state', 'endReason', 'endedAt')
-if not c[1] then return -8 end
-if c[1] == 'DISPOSED' or c[2] == 'DIAL_FAILED' then return -9 end
+local flat = redis.call('HGETALL', KEYS[1])
+if #flat == 0 then return -8 end
+local call = {}
+for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
+if call.state == 'DISPOSED' or call.endReason == 'DIAL_FAILED' then return -9 end
 if not leadVersionIs(KEYS[3], ARGV[3]) then return -4 end
-
 local v = leadWrite(KEYS[3], KEYS[6], ARGV[13], ARGV[4], ARGV[10])
-redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', ARGV[10])
-if (c[3] or '') == '' then redis.call('HSET', KEYS[1], 'endedAt', ARGV[10]) end
+local talk = 0
+if call.state ~= 'ENDED' and (call.connectedAt or '') ~= '' then
+  talk = math.max(0, tonumber(ARGV[10]) - tonumber(call.connectedAt))
+end
+call.state = 'DISPOSED'
+call.disposition = ARGV[6]
+call.disposedAt = ARGV[10]
+if (call.endedAt or '') == '' then call.endedAt = ARGV[10] end
+redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', ARGV[10],
+  'endedAt', call.endedAt)
+redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('ZREM', KEYS[5], ARGV[1])
 if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
 if redis.call('HGET', KEYS[2], 'callId') == ARGV[1] then
@@ -41,9 +53,14 @@ if redis.call('HGET', KEYS[2], 'callId') == ARGV[1] then
 end
 redis.call('HINCRBY', KEYS[7], 'completed', 1)
 redis.call('HINCRBY', KEYS[7], 'd:' .. ARGV[6], 1)
-redis.call('HINCRBY', KEYS[7], 'successes', tonumber(ARGV[7]))
-if tonumber(ARGV[8]) > 0 then redis.call('HINCRBY', KEYS[7], 'talkMs', tonumber(ARGV[8])) end
+if ARGV[7] == '1' then redis.call('HINCRBY', KEYS[7], 'successes', 1) end
+if talk > 0 then redis.call('HINCRBY', KEYS[7], 'talkMs', talk) end
 if ARGV[9] ~= '' then redis.call('SADD', KEYS[8], ARGV[9]) end
 if ARGV[5] ~= '' then enqueuePatch(KEYS[9], ARGV[5], ARGV[10]) end
 leadChanged(ARGV[11], ARGV[12], ARGV[13])
-return { v, redis.call('HGETALL', KEYS[1]) }
+local out = {}
+for k, val in pairs(call) do
+  out[#out + 1] = k
+  out[#out + 1] = val
+end
+return { v, out }

@@ -40,19 +40,22 @@ else
   if preview == '' then return -10 end
   local p = cjson.decode(preview)
   if p.previewId ~= ARGV[3] or p.rowId ~= ARGV[16] then return -10 end
-  -- A lapsed preview claim (lease ended, e.g. in PAUSE) may have let another session work the lead.
-  if redis.call('GET', KEYS[4]) ~= (ARGV[2] .. 'p:' .. ARGV[3]) then return -5 end
 end
+local holder = redis.call('GET', KEYS[4])
+-- A lapsed preview claim (lease ended, e.g. in PAUSE) may have let another session work the lead.
+if ARGV[3] ~= '' and holder ~= (ARGV[2] .. 'p:' .. ARGV[3]) then return -5 end
 if not leadVersionIs(KEYS[3], ARGV[4]) then return -4 end
-if redis.call('EXISTS', KEYS[4]) == 1 and not claimIsOurs(KEYS[4], ARGV[2]) then return -5 end
+if holder and string.sub(holder, 1, #ARGV[2]) ~= ARGV[2] then return -5 end
 if redis.call('SISMEMBER', KEYS[5], ARGV[5]) == 1 then return -6 end
 
 local v = leadWrite(KEYS[3], KEYS[8], ARGV[16], ARGV[8], ARGV[13])
 redis.call('SET', KEYS[4], ARGV[6], 'PX', ARGV[7])
-local fields = cjson.decode(ARGV[10])
-for k, val in pairs(fields) do
-  redis.call('HSET', KEYS[6], k, tostring(val))
+local fields = {}
+for k, val in pairs(cjson.decode(ARGV[10])) do
+  fields[#fields + 1] = k
+  fields[#fields + 1] = tostring(val)
 end
+redis.call('HSET', KEYS[6], unpack(fields))
 redis.call('ZADD', KEYS[7], ARGV[12], ARGV[11])
 redis.call('HSET', KEYS[2], 'callId', ARGV[11], 'preview', '', 'updatedAt', ARGV[13])
 redis.call('HINCRBY', KEYS[2], 'version', 1)

@@ -107,8 +107,9 @@ export class RecordingService implements DialerService {
     await this.#rec('stats', agent);
     return { session: null, agent: zeroStats() };
   }
-  async onDialpadEvent(event: unknown) {
-    await this.#rec('onDialpadEvent', null, event);
+  /** Records an event only when this delivery is the first to claim it (what "applied" means). */
+  async onDialpadEvent(event: unknown, _now: number, claim: () => Promise<boolean> = async () => true) {
+    if (await claim()) await this.#rec('onDialpadEvent', null, event);
   }
   async sweepTimeouts() {
     return 0;

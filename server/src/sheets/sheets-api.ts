@@ -1,0 +1,236 @@
+// The one place every Google Sheets request of the coordinator goes through, reads and writes alike: the
+// shared per-minute budget (quota.take before each request, with an optional reserve a background caller
+// leaves for people), the Sheets breaker, a timeout per request (gaxios' own retry off: callers own their
+// retry policy), and the tab-titles cache (titles are needed for nothing but messages and A1 ranges; they
+// are cached until a read finds a tab missing, and never re-read by a caller that can use tab ids).
+// Requests stay inside Google's limits whatever the batch: ranges are read by id through the POST form
+// values.batchGetByDataFilter (no URL to outgrow), chunked at `maxRangesPerRequest`.
+import type { sheets_v4 } from '@googleapis/sheets';
+import type { QuotaBudget } from '../ports.js';
+import { DEFAULT_SHEETS_QUOTA, limitOf } from '../queue/quota-limits.js';
+import type { UpstreamBreaker } from '../resilience/breakers.js';
+import type { SheetsClient } from './client.js';
+import { fetchTabTitles, ValuesSchema } from './tab-titles.js';
+
+export type QuotaBucket = 'sheets-read' | 'sheets-write';
+
+/** Our budget for this minute is spent (nothing was sent). */
+export class QuotaExhaustedError extends Error {
+  constructor(
+    readonly bucket: QuotaBucket,
+    readonly retryInMs: number,
+  ) {
+    super(`Google Sheets ${bucket === 'sheets-read' ? 'read' : 'write'} budget exhausted`);
+    this.name = 'QuotaExhaustedError';
+  }
+}
+
+export interface SheetsCallOptions {
+  /** Aborts the request (a flusher that lost its lock). */
+  signal?: AbortSignal;
+  /** Longest wait for the budget before QuotaExhaustedError. Default 0 (do not wait). */
+  quotaWaitMs?: number;
+  /** Leave this many requests of the minute's budget to others (a background caller). Default 0. */
+  reserve?: number;
+  /** Per request; default the API's requestTimeoutMs. */
+  timeoutMs?: number;
+}
+
+export interface SheetsApiOptions {
+  client: SheetsClient;
+  breaker: UpstreamBreaker;
+  quota: QuotaBudget;
+  /** The minute's limit per bucket (to honour `reserve`). Default Google's (quota-limits.ts). */
+  limitOf?: (bucket: QuotaBucket) => number;
+  /** Default per-request timeout. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Ranges (data filters) per read request. Default 500 (the emulator assumes 1,000 at most). */
+  maxRangesPerRequest?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** One column block of a tab, by id: rows [startRow, endRow) 0-based, columns [startCol, endCol). */
+export interface GridRead {
+  sheetId: number;
+  startCol?: number;
+  endCol?: number;
+}
+
+/** What a read by id found: the tab's current title (from Google's answer) and its values. */
+export interface GridValues {
+  sheetId: number;
+  title: string;
+  values: string[][];
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The tab title out of an answered A1 range (`'Ann''s Leads'!A1:Z1000` → `Ann's Leads`). */
+export function titleOfA1(range: string): string {
+  const cut = range.lastIndexOf('!');
+  const t = cut >= 0 ? range.slice(0, cut) : range;
+  return t.startsWith("'") && t.endsWith("'") && t.length >= 2 ? t.slice(1, -1).replaceAll("''", "'") : t;
+}
+
+export class SheetsApi {
+  readonly #o: Required<SheetsApiOptions>;
+  readonly #titles = new Map<string, Map<number, string>>();
+
+  constructor(opts: SheetsApiOptions) {
+    this.#o = {
+      requestTimeoutMs: 30_000,
+      maxRangesPerRequest: 500,
+      now: Date.now,
+      sleep: defaultSleep,
+      limitOf: (bucket) => limitOf(DEFAULT_SHEETS_QUOTA, bucket),
+      ...opts,
+    };
+  }
+
+  get breaker(): UpstreamBreaker {
+    return this.#o.breaker;
+  }
+
+  /** Takes one request from the shared budget, waiting at most quotaWaitMs. */
+  async take(bucket: QuotaBucket, opts: SheetsCallOptions = {}): Promise<void> {
+    const { quota, now, sleep } = this.#o;
+    const reserve = opts.reserve ?? 0;
+    for (;;) {
+      if (reserve > 0) {
+        const used = await quota.used(bucket, now());
+        if (used + 1 > this.#o.limitOf(bucket) - reserve) {
+          const retryInMs = 60_000 - (now() % 60_000);
+          if (retryInMs > (opts.quotaWaitMs ?? 0)) throw new QuotaExhaustedError(bucket, retryInMs);
+          await sleep(retryInMs);
+          continue;
+        }
+      }
+      const t = await quota.take(bucket, 1, now());
+      if (t.ok) return;
+      if (t.retryInMs > (opts.quotaWaitMs ?? 0)) throw new QuotaExhaustedError(bucket, t.retryInMs);
+      await sleep(t.retryInMs);
+    }
+  }
+
+  /** One request: budget, breaker, timeout. Google's errors propagate (classify with google-errors.ts). */
+  async call<T>(
+    bucket: QuotaBucket,
+    fn: (req: { retry: false; timeout: number; signal?: AbortSignal }) => Promise<T>,
+    opts: SheetsCallOptions = {},
+  ): Promise<T> {
+    await this.take(bucket, opts);
+    const req = {
+      retry: false as const,
+      timeout: opts.timeoutMs ?? this.#o.requestTimeoutMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
+    return this.#o.breaker.execute(() => fn(req));
+  }
+
+  /** Tab id → title, cached until forgetTitles (a read found a tab missing). One read when not cached. */
+  async tabTitles(spreadsheetId: string, opts: SheetsCallOptions = {}): Promise<Map<number, string>> {
+    const cached = this.#titles.get(spreadsheetId);
+    if (cached) return cached;
+    const titles = await this.call(
+      'sheets-read',
+      (req) => fetchTabTitles(this.#o.client, spreadsheetId, req),
+      opts,
+    );
+    this.#titles.set(spreadsheetId, titles);
+    return titles;
+  }
+
+  forgetTitles(spreadsheetId: string): void {
+    this.#titles.delete(spreadsheetId);
+  }
+
+  /** Titles seen in answers keep the cache current without a read of its own. */
+  #noteTitle(spreadsheetId: string, sheetId: number, title: string): void {
+    this.#titles.get(spreadsheetId)?.set(sheetId, title);
+  }
+
+  /**
+   * Reads column blocks of tabs by id, `maxRangesPerRequest` per request (values.batchGetByDataFilter, a
+   * POST: the URL never grows with the number of tabs). One request per chunk; a missing tab fails its
+   * whole chunk with Google's 400 (the caller then checks which tabs still exist).
+   */
+  async readGrids(
+    spreadsheetId: string,
+    reads: readonly GridRead[],
+    opts: SheetsCallOptions = {},
+  ): Promise<GridValues[]> {
+    const out: GridValues[] = [];
+    const size = this.#o.maxRangesPerRequest;
+    for (let i = 0; i < reads.length; i += size) {
+      const chunk = reads.slice(i, i + size);
+      const res = await this.call(
+        'sheets-read',
+        (req) =>
+          this.#o.client.spreadsheets.values.batchGetByDataFilter(
+            {
+              spreadsheetId,
+              requestBody: {
+                dataFilters: chunk.map((r) => ({
+                  gridRange: {
+                    sheetId: r.sheetId,
+                    ...(r.startCol !== undefined ? { startColumnIndex: r.startCol } : {}),
+                    ...(r.endCol !== undefined ? { endColumnIndex: r.endCol } : {}),
+                  },
+                })),
+                majorDimension: 'ROWS',
+                valueRenderOption: 'FORMATTED_VALUE',
+              },
+            },
+            req,
+          ),
+        opts,
+      );
+      const ranges = res.data.valueRanges ?? [];
+      chunk.forEach((r, j) => {
+        const vr = ranges[j]?.valueRange;
+        const title = titleOfA1(vr?.range ?? '');
+        this.#noteTitle(spreadsheetId, r.sheetId, title);
+        out.push({ sheetId: r.sheetId, title, values: ValuesSchema.parse(vr?.values ?? []) });
+      });
+    }
+    return out;
+  }
+
+  /** One A1 range (the router). */
+  async readRange(spreadsheetId: string, range: string, opts: SheetsCallOptions = {}): Promise<string[][]> {
+    const res = await this.call(
+      'sheets-read',
+      (req) =>
+        this.#o.client.spreadsheets.values.get(
+          { spreadsheetId, range, valueRenderOption: 'FORMATTED_VALUE', majorDimension: 'ROWS' },
+          req,
+        ),
+      opts,
+    );
+    return ValuesSchema.parse(res.data.values ?? []);
+  }
+
+  /** One spreadsheets.batchUpdate (atomic at Google: all requests or none). */
+  async batchUpdate(
+    spreadsheetId: string,
+    requests: sheets_v4.Schema$Request[],
+    opts: SheetsCallOptions = {},
+  ): Promise<void> {
+    await this.call(
+      'sheets-write',
+      (req) => this.#o.client.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, req),
+      opts,
+    );
+  }
+}
+
+/** Callers take a shared SheetsApi, or (tests, older wiring) the three parts to build their own. */
+export type SheetsApiSource =
+  | { api: SheetsApi }
+  | { client: SheetsClient; breaker: UpstreamBreaker; quota: QuotaBudget };
+
+export function sheetsApiOf(source: SheetsApiSource, extra: Partial<SheetsApiOptions> = {}): SheetsApi {
+  if ('api' in source) return source.api;
+  return new SheetsApi({ client: source.client, breaker: source.breaker, quota: source.quota, ...extra });
+}
