@@ -54,6 +54,13 @@ interface LiveCall {
   attemptBefore: number;
 }
 
+/** As the agent UI's outbox (src-renderer/app/outbox.ts): Retry-After (≥ 0.5 s) plus up to 0.5 s of jitter,
+ *  at most 60 s; without one, exponential backoff from 1 s up to 10 s. */
+const retryDelayMs = (retryAfterS: number | null, attempt: number): number =>
+  retryAfterS !== null
+    ? Math.min(60_000, Math.max(500, retryAfterS * 1000) + Math.random() * 500)
+    : Math.min(10_000, 1000 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random() / 2);
+
 const RETRY_CODES = new Set(['NO_ANSWER', 'VM_OR_NA_UNKNOWN', 'VM_SAME_NAME']);
 
 export class BenchAgent {
@@ -114,7 +121,7 @@ export class BenchAgent {
         return null;
       }
       // A start that must wait says so (Retry-After): wait as the UI does; not an error. Without
-      // Retry-After the agent still retries after 1 s, but that answer counts as an error.
+      // Retry-After the agent backs off as the UI's outbox does, and that answer counts as an error.
       if (res.status === 429 || res.status === 503) {
         if (res.retryAfterS !== null) this.#error(`waited:${path}:${res.status}`);
         else this.#error(`http:${path}:${res.status}:no-retry-after`);
@@ -122,7 +129,7 @@ export class BenchAgent {
           this.#error(`http:${path}:gave-up-at-start-timeout`);
           return null;
         }
-        await sleep(Math.max(100, (res.retryAfterS ?? 1) * 1000));
+        await sleep(retryDelayMs(res.retryAfterS, attempt));
         continue;
       }
       if (res.status < 200 || res.status >= 300) {

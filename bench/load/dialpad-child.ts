@@ -24,21 +24,28 @@ const emu = await startDialpadEmulator({
   seed: 11,
   logger: createEmulatorLogger('dialpad-emulator', process.env.EMULATOR_LOG_LEVEL ?? 'warn'),
 });
-const hooks = cfg.hooks.map((url) => emu.state.hub.createWebhook(url, cfg.secret));
-agents.forEach((a, i) => {
-  const hook = hooks[(i >> 1) % hooks.length];
-  if (!hook) return;
-  emu.state.hub.subscribe({
-    webhookId: hook.id,
-    call_states: ['all'],
-    enabled: true,
-    group_calls_only: false,
-    target_id: a.dialpadUserId,
-    target_type: 'user',
+/** Registers one hook per coordinator and subscribes each agent's calls to one of them. */
+const setHooks = (urls: readonly string[]) => {
+  const hooks = urls.map((url) => emu.state.hub.createWebhook(url, cfg.secret));
+  agents.forEach((a, i) => {
+    const hook = hooks[(i >> 1) % hooks.length];
+    if (!hook) return;
+    emu.state.hub.subscribe({
+      webhookId: hook.id,
+      call_states: ['all'],
+      enabled: true,
+      group_calls_only: false,
+      target_id: a.dialpadUserId,
+      target_type: 'user',
+    });
   });
-});
+};
 
 onParent((m) => {
+  if (m.type === 'hooks') {
+    setHooks(m.urls);
+    toParent({ type: 'hooksSet' });
+  }
   if (m.type !== 'deliveries') return;
   const endingSentAt: [string, number][] = [];
   let failed = 0;

@@ -10,5 +10,8 @@ const server = createServer({ keepAlive: true }, (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   });
 });
-server.listen(cfg.port, '127.0.0.1', () => toParent({ type: 'ready' }));
+server.listen(cfg.port, '127.0.0.1', () => {
+  const a = server.address();
+  toParent({ type: 'ready', url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : cfg.port}` });
+});
 onParent(() => {});

@@ -41,9 +41,28 @@ const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
 const now = (): number => performance.timeOrigin + performance.now();
 const log = (msg: string) => process.stderr.write(`[bench:load] ${msg}\n`);
 
-async function waitRedis(port: number): Promise<Redis> {
+/** Starts something on a free port, on another one (up to 3 tries) if it exits before it is ready. */
+async function withFreePort(
+  what: string,
+  start: (port: number) => Promise<Proc>,
+): Promise<{ proc: Proc; port: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    try {
+      return { proc: await start(port), port };
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      log(
+        `${what} did not start on port ${port} (${e instanceof Error ? e.message : String(e)}); another port`,
+      );
+    }
+  }
+}
+
+async function waitRedis(port: number, proc: Proc): Promise<Redis> {
   const deadline = Date.now() + 15_000;
   for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`redis-server exited; see ${proc.logFile}`);
     const r = new Redis({
       port,
       host: '127.0.0.1',
@@ -71,63 +90,69 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const profileDir = args.profile ? join(runDir, 'profiles') : null;
   log(`run dir ${runDir} (child logs)`);
   const jwtSecret = randomBytes(32).toString('base64url');
-  const [redisPort, sheetsPort, dialpadPort, floorPort, ...coordPorts] = await Promise.all(
-    Array.from({ length: 4 + args.instances }, () => freePort()),
-  );
-  const redisDir = join(runDir, 'redis');
-  mkdirSync(redisDir);
-  const redisProc = spawnRedis(redisPort as number, redisDir);
-  const redis = await waitRedis(redisPort as number);
+  // Emulators and the floor server listen on port 0 and report their URL (no race with other work on the
+  // machine); redis-server and the coordinators get a free port and are restarted on another if it was
+  // taken meanwhile.
   const sheets = spawnBenchChild(
     'sheets-emulator',
     'sheets-child.ts',
-    { port: sheetsPort, agents: args.agents, leads: args.leadsPerAgent },
+    { port: 0, agents: args.agents, leads: args.leadsPerAgent },
     runDir,
     profileDir,
   );
-  const instanceUrls = coordPorts.map((p) => `http://127.0.0.1:${p}`);
   const dialpad = spawnBenchChild(
     'dialpad-emulator',
     'dialpad-child.ts',
-    {
-      port: dialpadPort,
-      agents: args.agents,
-      pace: args.pace,
-      hooks: instanceUrls.map((u) => `${u}/events/dialpad`),
-      secret: WEBHOOK_SECRET,
-    },
+    { port: 0, agents: args.agents, pace: args.pace, secret: WEBHOOK_SECRET },
     runDir,
     profileDir,
   );
-  const floor = spawnBenchChild('floor-server', 'floor-child.ts', { port: floorPort }, runDir);
+  const floor = spawnBenchChild('floor-server', 'floor-child.ts', { port: 0 }, runDir);
+  const redisDir = join(runDir, 'redis');
+  mkdirSync(redisDir);
+  const { proc: redisProc, port: redisPort } = await withFreePort('redis-server', async (port) => {
+    const proc = spawnRedis(port, redisDir);
+    await waitRedis(port, proc).then((r) => r.disconnect());
+    return proc;
+  });
+  const redis = await waitRedis(redisPort, redisProc);
   const sheetsUrl = (await sheets.next('ready', 120_000)).url ?? '';
   const dialpadUrl = (await dialpad.next('ready', 60_000)).url ?? '';
-  await floor.next('ready', 60_000);
-  const coordinators: Proc[] = coordPorts.map((port, i) =>
-    spawnCoordinator(
-      `coordinator-${i + 1}`,
-      {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        INSTANCE_ID: `bench-${i + 1}`,
-        LOG_LEVEL: args.logLevel,
-        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-        JWT_SECRET: jwtSecret,
-        OIDC_CLIENT_ID: 'bench-client',
-        SHEETS_ROOT_URL: sheetsUrl,
-        SHEETS_ACCESS_TOKEN: 'bench-sheets-token',
-        ROUTER_SPREADSHEET_ID: BENCH_SPREADSHEET_ID,
-        DIALPAD_BASE_URL: dialpadUrl.replace(/\/$/, ''),
-        DIALPAD_API_KEY: 'bench-dialpad-key',
-        DIALPAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        CAMPAIGN_RULES: JSON.stringify(BENCH_CAMPAIGN_RULES),
-        WEB_DIST_DIR: '/nonexistent-web-ui',
-      },
-      runDir,
-      profileDir,
+  const floorPort = Number(new URL((await floor.next('ready', 60_000)).url ?? '').port);
+  const started = await Promise.all(
+    Array.from({ length: args.instances }, (_, i) =>
+      withFreePort(`coordinator-${i + 1}`, async (port) => {
+        const proc = spawnCoordinator(
+          `coordinator-${i + 1}`,
+          {
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            INSTANCE_ID: `bench-${i + 1}`,
+            LOG_LEVEL: args.logLevel,
+            REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+            JWT_SECRET: jwtSecret,
+            OIDC_CLIENT_ID: 'bench-client',
+            SHEETS_ROOT_URL: sheetsUrl,
+            SHEETS_ACCESS_TOKEN: 'bench-sheets-token',
+            ROUTER_SPREADSHEET_ID: BENCH_SPREADSHEET_ID,
+            DIALPAD_BASE_URL: dialpadUrl.replace(/\/$/, ''),
+            DIALPAD_API_KEY: 'bench-dialpad-key',
+            DIALPAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
+            CAMPAIGN_RULES: JSON.stringify(BENCH_CAMPAIGN_RULES),
+            WEB_DIST_DIR: '/nonexistent-web-ui',
+          },
+          runDir,
+          profileDir,
+        );
+        await waitHttpOk(`http://127.0.0.1:${port}/readyz`, proc);
+        return proc;
+      }),
     ),
   );
-  await Promise.all(coordinators.map((c, i) => waitHttpOk(`${instanceUrls[i]}/readyz`, c)));
+  const coordinators = started.map((s) => s.proc);
+  const instanceUrls = started.map((s) => `http://127.0.0.1:${s.port}`);
+  dialpad.send({ type: 'hooks', urls: instanceUrls.map((u) => `${u}/events/dialpad`) });
+  await dialpad.next('hooksSet', 30_000);
   log(
     `stack up: redis :${redisPort}, sheets ${sheetsUrl}, dialpad ${dialpadUrl}, coordinators ${instanceUrls.join(' ')}`,
   );

@@ -14,8 +14,6 @@ export const DialpadChildConfigSchema = z.object({
   port: z.number().int(),
   agents: z.number().int(),
   pace: PaceSchema,
-  /** One webhook URL per coordinator instance; agent i's calls go to hooks[(i >> 1) % hooks.length]. */
-  hooks: z.array(z.string()),
   secret: z.string(),
 });
 export const FloorChildConfigSchema = z.object({ port: z.number().int() });
@@ -74,6 +72,7 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('floors'), httpPostMs: Pct, redisPingMs: Pct }),
   z.object({ type: z.literal('sessionsReady') }),
+  z.object({ type: z.literal('hooksSet') }),
   z.object({ type: z.literal('windowEnd') }),
   z.object({ type: z.literal('done'), result: LoadgenResultSchema }),
   z.object({ type: z.literal('failed'), error: z.string() }),
@@ -84,6 +83,8 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('journal') }),
   z.object({ type: z.literal('deliveries') }),
   z.object({ type: z.literal('go') }),
+  /** One webhook URL per coordinator instance; agent i's calls go to urls[(i >> 1) % urls.length]. */
+  z.object({ type: z.literal('hooks'), urls: z.array(z.string()).min(1) }),
   z.object({ type: z.literal('windDown') }),
 ]);
 export type ParentMessage = z.infer<typeof ParentMessageSchema>;

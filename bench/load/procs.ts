@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ChildMessage, ChildMessageSchema } from './messages.js';
+import { type ChildMessage, ChildMessageSchema, type ParentMessage } from './messages.js';
 import { cpuTicksOfStat } from './report.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,7 +20,7 @@ export interface Proc {
     type: T,
     timeoutMs?: number,
   ): Promise<Extract<ChildMessage, { type: T }>>;
-  send(m: { type: string }): void;
+  send(m: ParentMessage): void;
 }
 
 const started: ChildProcess[] = [];
