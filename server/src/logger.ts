@@ -111,7 +111,17 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
 /** The audit line for a disposition: who, what, when (always written, at info level). */
 export function auditDisposition(
   log: Logger,
-  entry: { agent: string; callId: string; code: string; at: number; requestId?: string; chained?: string },
+  entry: {
+    agent: string;
+    callId: string;
+    code: string;
+    at: number;
+    requestId?: string;
+    /** The next step's kind, and the chained call's id when it is a call. */
+    next?: string;
+    chained?: string;
+    queuedCells?: number;
+  },
 ): void {
   log.info({ audit: 'disposition', ...entry, atIso: new Date(entry.at).toISOString() }, 'audit: disposition');
 }

@@ -46,8 +46,9 @@ export interface AgentTab {
 export interface SheetsGateway {
   /** Router lookup by email (case-insensitive). null when absent. */
   findRouterEntry(agentEmail: string): Promise<RouterEntry | null>;
-  /** All Active and inactive router rows (demo login list, admin tools). */
-  listRouterEntries(): Promise<RouterEntry[]>;
+  /** All Active and inactive router rows (demo login list, admin tools). `fresh`: skip the cache (the
+   *  periodic access refresh, so a deactivation takes effect within one tab-refresh interval). */
+  listRouterEntries(opts?: { fresh?: boolean }): Promise<RouterEntry[]>;
   /** Reads the whole agent tab (A:Z) in one values.get plus spreadsheets.get for its title.
    *  Throws ApiError SHEET_TAB_NOT_FOUND / SHEET_HEADER_MISMATCH (naming the column) / SHEETS_UNAVAILABLE. */
   readAgentTab(spreadsheetId: string, tabId: number): Promise<AgentTab>;
@@ -81,6 +82,8 @@ export interface DialpadWebhookVerifier {
 export interface AgentEventBus {
   /** Appends to the agent's stream (assigning the next seq) and notifies every instance. Returns the seq. */
   publish(agentEmail: string, event: AgentEvent, now: number): Promise<number>;
+  /** Appends several events at once, in order (consecutive seqs), with one notice. Returns the last seq. */
+  publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<number>;
   /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
   readSince(
     agentEmail: string,

@@ -75,6 +75,8 @@ export const DispositionResponseSchema = z.object({
   /** Sheet writes queued (write-behind): they reach Google later, the agent never waits for them. */
   queuedCells: z.number().int(),
   next: NextStepSchema,
+  /** true when an earlier request had already saved this disposition (a retry): nothing was applied now. */
+  alreadySaved: z.boolean().optional(),
 });
 export type DispositionResponse = z.infer<typeof DispositionResponseSchema>;
 

@@ -3,6 +3,7 @@
 // spreadsheet (a later write to the same cell supersedes an earlier one) into one values.batchUpdate and
 // one spreadsheets.batchUpdate for backgrounds.
 import { z } from 'zod';
+import { CallLogEntrySchema } from './call-log.js';
 
 export const CellWriteSchema = z.object({
   /** 1-based sheet row (header = row 1). */
@@ -39,6 +40,8 @@ export const SheetPatchSchema = z.object({
   rowId: z.string().min(1),
   values: z.array(CellWriteSchema),
   backgrounds: z.array(CellBackgroundSchema),
+  /** The finished call's row for the spreadsheet's `Call log` tab (call-log.ts), written with this patch. */
+  callLog: CallLogEntrySchema.optional(),
 });
 export type SheetPatch = z.infer<typeof SheetPatchSchema>;
 

@@ -68,7 +68,6 @@ const CELL_FIELDS = new Set([
 
 /** Google request types the emulator knows exist but does not implement. */
 const KNOWN_UNSUPPORTED = new Set([
-  'addSheet',
   'deleteSheet',
   'updateSheetProperties',
   'appendCells',

@@ -18,11 +18,18 @@ import { createEmulatorLogger, type Logger } from '../common/log.js';
 import { createSheetsAdminRouter } from './admin.js';
 import { applyBatchUpdate, BatchUpdateBodySchema, planBatchUpdate } from './batch-update.js';
 import { errorBody, GoogleApiError, quotaExceeded } from './errors.js';
-import { DEFAULT_SHEETS_LIMITS, type SheetsLimits, sendBodyTooLarge, sendUriTooLong } from './limits.js';
+import {
+  checkRangeCount,
+  DEFAULT_SHEETS_LIMITS,
+  type SheetsLimits,
+  sendBodyTooLarge,
+  sendUriTooLong,
+} from './limits.js';
 import { parseFieldMask, selectFields } from './field-mask.js';
 import type { SheetsFixture } from './fixture.js';
 import type { SpreadsheetModel } from './model.js';
 import { spreadsheetView } from './spreadsheet-view.js';
+import { applyStructural, copySpreadsheet, STRUCTURAL } from './structure.js';
 import { SHEETS_FAULT_GROUPS, SheetsEmulatorState, type SheetsOperation } from './state.js';
 import {
   valuesBatchGet,
@@ -144,11 +151,21 @@ function apiRouter(
         if (!parsed.success)
           throw new GoogleApiError(400, `Invalid JSON payload received. ${parsed.error.issues[0]?.message}`);
         const b = parsed.data;
-        applyBatchUpdate(planBatchUpdate(ss, b.requests, limits));
-        const out: Record<string, unknown> = {
-          spreadsheetId: ss.spreadsheetId,
-          replies: b.requests.map(() => ({})),
-        };
+        let replies: unknown[] = b.requests.map(() => ({}));
+        if (b.requests.some((r) => Object.keys(r).some((k) => STRUCTURAL.has(k)))) {
+          // Run on a copy, request by request (a later one may use a tab an earlier one added), and keep
+          // the copy only if every request succeeded: atomic like Google's.
+          checkRangeCount(b.requests.length, limits, 'requests');
+          const copy = copySpreadsheet(ss);
+          replies = b.requests.map((req, i) => {
+            const kind = Object.keys(req)[0] ?? '';
+            if (STRUCTURAL.has(kind)) return applyStructural(copy, kind, req[kind], `requests[${i}].${kind}`);
+            applyBatchUpdate(planBatchUpdate(copy, [req], limits));
+            return {};
+          });
+          ss.sheets = copy.sheets;
+        } else applyBatchUpdate(planBatchUpdate(ss, b.requests, limits));
+        const out: Record<string, unknown> = { spreadsheetId: ss.spreadsheetId, replies };
         if (b.includeSpreadsheetInResponse) {
           out.updatedSpreadsheet = spreadsheetView(ss, {
             ranges: b.responseRanges ?? [],

@@ -1,8 +1,8 @@
 // Who may use the API right now, according to the router sheet: an agent removed from it or set to
 // Active=false loses access on every authenticated route (and their sockets are closed by the caller) at the
 // next refresh, instead of keeping it until the access token expires. The router is read only by refresh(),
-// which the coordinator runs once per tab-refresh tick (through the gateway's router cache): a request never
-// costs a Sheets read. Until a first read succeeds, and whenever a read fails, the last known rows decide
+// which the coordinator runs once per tab-refresh tick (one fresh router read, which also refills the gateway's
+// router cache that session starts use): a request never costs a Sheets read. Until a first read succeeds, and whenever a read fails, the last known rows decide
 // (nothing known = allowed: a Sheets outage at boot must not lock every agent out; tokens still expire).
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { Logger } from '../logger.js';
@@ -19,7 +19,7 @@ export class AgentAccess {
   /** Re-reads the router (keeping the last rows on failure); returns whether the read succeeded. */
   async refresh(): Promise<boolean> {
     try {
-      const rows = await this.router.listRouterEntries();
+      const rows = await this.router.listRouterEntries({ fresh: true });
       this.#byEmail = new Map(rows.map((r) => [r.agentEmail.toLowerCase(), { ...r }]));
       return true;
     } catch (err) {

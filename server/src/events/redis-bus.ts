@@ -1,7 +1,9 @@
-// AgentEventBus on Redis: one Lua script assigns the next seq (INCR keys.agentSeq), appends the event to the
-// agent's stream with that seq as its entry id (XADD keys.agentEvents, MAXLEN ~ retention) and PUBLISHes it
-// on keys.agentEventsChannel(), so the hub of every coordinator instance delivers it live. Replays read the
-// stream (XRANGE from lastSeq+1). Both keys carry the agent's hash tag: Cluster-safe.
+// AgentEventBus on Redis: one Lua script assigns the next seqs (INCRBY keys.agentSeq), appends the events to
+// the agent's stream with those seqs as entry ids (XADD keys.agentEvents, MAXLEN ~ retention) and PUBLISHes
+// them in ONE notice on keys.agentEventsChannel(), so the hub of every coordinator instance delivers them
+// live. A step that tells the agent several things (CALL_STATE, SHOW_DISPO, STATS) costs one script, not
+// three. Replays read the stream (XRANGE from lastSeq+1). Both keys carry the agent's hash tag:
+// Cluster-safe.
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
 import type { AgentEventBus } from '../ports.js';
@@ -15,24 +17,29 @@ type Listener = (e: Delivered) => void;
 
 /**
  * KEYS[1] agent event stream  KEYS[2] agent seq counter
- * ARGV[1] event JSON  ARGV[2] at (ms)  ARGV[3] MAXLEN  ARGV[4] notify channel  ARGV[5] agent email
- * Returns the new seq.
+ * ARGV[1] at (ms)  ARGV[2] MAXLEN  ARGV[3] notify channel  ARGV[4] agent email  ARGV[5..] event JSONs
+ * Returns the last seq.
  */
 const PUBLISH = defineScript(
-  'events-publish-2',
+  'events-publish-batch-2',
   `
-local seq = redis.call('INCR', KEYS[2])
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'at', ARGV[2], 'e', ARGV[1])
-redis.call('PUBLISH', ARGV[4], '{"email":' .. cjson.encode(ARGV[5]) .. ',"seq":' .. seq .. ',"at":' .. ARGV[2] .. ',"event":' .. ARGV[1] .. '}')
-return seq
+local n = #ARGV - 4
+local last = redis.call('INCRBY', KEYS[2], n)
+local parts = {}
+for i = 1, n do
+  local seq = last - n + i
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'at', ARGV[1], 'e', ARGV[4 + i])
+  parts[i] = '{"seq":' .. seq .. ',"event":' .. ARGV[4 + i] .. '}'
+end
+redis.call('PUBLISH', ARGV[3], '{"email":' .. cjson.encode(ARGV[4]) .. ',"at":' .. ARGV[1] .. ',"events":[' .. table.concat(parts, ',') .. ']}')
+return last
 `,
 );
 
 const NotifySchema = z.object({
   email: z.string(),
-  seq: z.number().int(),
   at: z.number(),
-  event: AgentEventSchema,
+  events: z.array(z.object({ seq: z.number().int(), event: AgentEventSchema })).min(1),
 });
 
 export class RedisAgentEventBus implements AgentEventBus {
@@ -44,13 +51,24 @@ export class RedisAgentEventBus implements AgentEventBus {
     private readonly opts: { maxLen?: number; onError?: (e: unknown) => void } = {},
   ) {}
 
-  async publish(agentEmail: string, event: AgentEvent, now: number): Promise<number> {
+  publish(agentEmail: string, event: AgentEvent, now: number): Promise<number> {
+    return this.publishAll(agentEmail, [event], now);
+  }
+
+  async publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<number> {
     const email = agentEmail.toLowerCase();
+    if (events.length === 0) return this.lastSeq(email);
     const seq = await runScript(
       this.redis,
       PUBLISH,
       [keys.agentEvents(email), keys.agentSeq(email)],
-      [JSON.stringify(event), Math.floor(now), this.opts.maxLen ?? 1000, keys.agentEventsChannel(), email],
+      [
+        Math.floor(now),
+        this.opts.maxLen ?? 1000,
+        keys.agentEventsChannel(),
+        email,
+        ...events.map((e) => JSON.stringify(e)),
+      ],
     );
     return Number(seq);
   }
@@ -126,11 +144,17 @@ export class RedisAgentEventBus implements AgentEventBus {
   #dispatch(message: string): void {
     let n: z.infer<typeof NotifySchema>;
     try {
-      n = NotifySchema.parse(JSON.parse(message));
+      const raw: unknown = JSON.parse(message);
+      // Most notices are for agents whose sockets are on another instance: skip them before validating.
+      const email = raw && typeof raw === 'object' && 'email' in raw ? raw.email : null;
+      if (typeof email === 'string' && !this.#listeners.has(email)) return;
+      n = NotifySchema.parse(raw);
     } catch (e) {
       this.opts.onError?.(e);
       return;
     }
-    for (const l of this.#listeners.get(n.email) ?? []) l({ seq: n.seq, at: n.at, event: n.event });
+    const listeners = this.#listeners.get(n.email);
+    if (!listeners) return;
+    for (const e of n.events) for (const l of listeners) l({ seq: e.seq, at: n.at, event: e.event });
   }
 }

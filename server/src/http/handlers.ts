@@ -64,15 +64,21 @@ export function buildHandlers(d: HandlerDeps): Handlers {
     disposition: async ({ principal, body, now, ctx }) => {
       const agent = who(principal);
       const r = await service.dispose(agent, body, now);
-      metrics.observeDisposition(r.code);
-      auditDisposition(ctx.log, {
-        agent: agent.email,
-        callId: r.callId,
-        code: r.code,
-        at: now,
-        requestId: ctx.requestId,
-        chained: r.next.kind,
-      });
+      // One audit line and one count per disposition applied: a retry of a saved one (e.g. an outbox
+      // replay after the idempotency window) is neither audited nor counted again.
+      if (!r.alreadySaved) {
+        metrics.observeDisposition(r.code);
+        auditDisposition(ctx.log, {
+          agent: agent.email,
+          callId: r.callId,
+          code: r.code,
+          at: now,
+          requestId: ctx.requestId,
+          next: r.next.kind,
+          ...(r.next.kind === 'call' ? { chained: r.next.call.callId } : {}),
+          queuedCells: r.queuedCells,
+        });
+      }
       return r;
     },
     hangup: ({ principal, body, now }) => service.hangUp(who(principal), body.callId, now),

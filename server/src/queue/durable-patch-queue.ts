@@ -27,4 +27,10 @@ export interface DurablePatchQueue extends PatchQueue {
   renewFlushLock(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lock if `owner` still holds it. */
   unlockFlush(spreadsheetId: string, owner: string): Promise<void>;
+  /** Whole seconds from connect to end of these calls (0: never connected), for the call log; a call
+   *  no longer stored is left out. Optional: without it the log leaves the duration empty. */
+  callDurations?(
+    calls: { spreadsheetId: string; sheetId: number; callId: string }[],
+    now: number,
+  ): Promise<Map<string, number>>;
 }

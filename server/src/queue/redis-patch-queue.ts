@@ -13,6 +13,7 @@
 // nothing is stranded.
 import { type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
+import { callDurationS } from '../../../src-shared/domain/call-log.js';
 import { type SheetPatch, SheetPatchSchema } from '../../../src-shared/domain/sheet-patch.js';
 import type { QueuedPatch } from '../ports.js';
 import { keys, tabTag } from '../redis/keys.js';
@@ -313,6 +314,27 @@ export class RedisPatchQueue implements DurablePatchQueue {
 
   async unlockFlush(spreadsheetId: string, owner: string): Promise<void> {
     await this.#scripts.run('lockRelease', [keys.sheetFlushLock(spreadsheetId)], [owner]);
+  }
+
+  /** One HMGET per call, sent together (a call's hash lives in its tab's slot). */
+  async callDurations(
+    calls: { spreadsheetId: string; sheetId: number; callId: string }[],
+    now: number,
+  ): Promise<Map<string, number>> {
+    const times = await Promise.all(
+      calls.map((c) =>
+        this.#redis.hmget(keys.call(tabTag(c.spreadsheetId, c.sheetId), c.callId), 'connectedAt', 'endedAt'),
+      ),
+    );
+    const out = new Map<string, number>();
+    calls.forEach((c, i) => {
+      const [connected, ended] = times[i] ?? [];
+      if (connected === undefined || connected === null) return; // the call is no longer stored
+      const at = (v: string | null | undefined) =>
+        v === '' || v === null || v === undefined ? null : Number(v);
+      out.set(c.callId, callDurationS(at(connected), at(ended), now));
+    });
+    return out;
   }
 
   async depth(): Promise<number> {

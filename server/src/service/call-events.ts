@@ -1,10 +1,12 @@
 // The call lifecycle after the dial: Dialpad webhooks (matched by our custom_data, else by the agent's
 // Dialpad user id), the no-webhook timeout sweep, and the disposition. Calls only move forward
 // (callAdvance.lua), so repeated and out-of-order webhooks are harmless; an ENDED call opens the modal.
+import { callLogEntryOf, withCallLog } from './call-log-entry.js';
 import { CallCustomDataSchema, type DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
 import type { CallEndReason, NextStep } from '../../../src-shared/contracts/views.js';
+import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
 import { applyDisposition, suggestDisposition } from '../../../src-shared/domain/apply.js';
 import { connectedTimeoutMsOf, DEFAULT_CAMPAIGN_RULES } from '../../../src-shared/domain/campaign.js';
 import {
@@ -13,17 +15,16 @@ import {
   findDisposition,
 } from '../../../src-shared/domain/disposition.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
-import type { CallState } from '../../../src-shared/domain/session.js';
+import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
-import { auditDisposition } from '../logger.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
-import type { AdvanceCallInput, CallRecord, NewSession } from '../store/types.js';
+import type { AdvanceCallInput, CallRecord, NewSession, SessionRecord } from '../store/types.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
 import { proceed } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { withSessionLock } from './session-lock.js';
-import { publishStats } from './stats.js';
+import { publishStats, statsEvent } from './stats.js';
 import { callView, leadPreview } from './views.js';
 
 type Located = { tag: string; call: CallRecord };
@@ -122,17 +123,20 @@ function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceSte
  *  an end (after SHOW_DISPO, which the agent acts on). */
 async function announce(ctx: ServiceContext, call: CallRecord, now: number): Promise<void> {
   const { tag } = call;
-  await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
-  if (call.state !== 'ENDED' && call.state !== 'CONNECTED') return;
-  const session = await ctx.sessionIdentity(tag, call.sessionId);
-  if (call.state === 'ENDED') {
-    const tab = session ? ctx.loadedTab(tag, session.campaignName) : null;
-    const lead = tab?.get(call.rowId)?.lead;
-    const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
-    await ctx.publish(call.agentEmail, { type: 'SHOW_DISPO', call: callView(call), preview }, now);
+  const events: AgentEvent[] = [{ type: 'CALL_STATE', call: callView(call) }];
+  if (call.state === 'ENDED' || call.state === 'CONNECTED') {
+    const session = await ctx.sessionIdentity(tag, call.sessionId);
+    if (call.state === 'ENDED') {
+      const tab = session ? ctx.loadedTab(tag, session.campaignName) : null;
+      const lead = tab?.get(call.rowId)?.lead;
+      const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
+      events.push({ type: 'SHOW_DISPO', call: callView(call), preview });
+    }
+    // Connects and talk time moved: the live stats follow.
+    const stats = session ? await statsEvent(ctx, session, now) : null;
+    if (stats) events.push(stats);
   }
-  // Connects and talk time moved: the live stats follow.
-  if (session) await publishStats(ctx, session, now);
+  await ctx.publishAll(call.agentEmail, events, now);
 }
 
 /** The webhook path. The event's dedupe id is claimed (`claim`) only once its step is applied, so a crash
@@ -251,6 +255,8 @@ export async function dispose(
 
   let queuedCells = 0;
   let disposed: CallRecord | null = null;
+  let sessionState: SessionState | null = null;
+  const callLog = callLogEntryOf(call, session.campaignName, input, now);
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
   for (let i = 0; !disposed; i++) {
@@ -262,11 +268,17 @@ export async function dispose(
       if (!overlay) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
       const r = await ctx.store.dispose({
         ...base,
-        lead: { rowId: call.rowId, expectedVersion: overlay.version, state: overlay.state, patch: null },
+        lead: {
+          rowId: call.rowId,
+          expectedVersion: overlay.version,
+          state: overlay.state,
+          patch: withCallLog(null, tab.ref, call.rowId, callLog),
+        },
       });
       if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
       if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
       disposed = r.call;
+      sessionState = r.sessionState;
       notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
@@ -295,12 +307,18 @@ export async function dispose(
       applied && applied.patch.values.length + applied.patch.backgrounds.length > 0 ? applied.patch : null;
     const r = await ctx.store.dispose({
       ...base,
-      lead: { rowId: call.rowId, expectedVersion: entry.version, state: ownedOf(lead), patch },
+      lead: {
+        rowId: call.rowId,
+        expectedVersion: entry.version,
+        state: ownedOf(lead),
+        patch: withCallLog(patch, tab.ref, call.rowId, callLog),
+      },
     });
     if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
     tab.applyWrite(lead, r.version, false);
     disposed = r.call;
+    sessionState = r.sessionState;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
@@ -325,17 +343,14 @@ export async function dispose(
       now,
     ),
   );
-  const next = await nextAfterCommit(ctx, session, now);
+  // The script told us the session's state: no read to learn whether to chain.
+  const next: NextStep =
+    sessionState === 'PLAY'
+      ? await nextAfterCommit(ctx, session, now)
+      : { kind: 'idle', sessionState: sessionState ?? 'STOP' };
   // A chained dial published the stats already (they include this disposition).
   if (next.kind !== 'call')
     await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
-  auditDisposition(ctx.log, {
-    agent: call.agentEmail,
-    callId: call.callId,
-    code: input.code,
-    at: now,
-    ...(next.kind === 'call' ? { chained: next.call.callId } : {}),
-  });
   return { callId: call.callId, code: input.code, queuedCells, next };
 }
 
@@ -391,7 +406,7 @@ async function disposedAgain(
     ? await nextAfterCommit(ctx, session, now)
     : { kind: 'idle', sessionState: 'STOP' };
   ctx.log.info({ callId: call.callId, code }, 'disposition repeated; already saved');
-  return { callId: call.callId, code, queuedCells: 0, next };
+  return { callId: call.callId, code, queuedCells: 0, next, alreadySaved: true };
 }
 
 function notWritten(
@@ -415,9 +430,8 @@ export async function chainAfter(
   sessionId: string,
   now: number,
 ): Promise<NextStep> {
-  const s = await ctx.store.getSession(tag, sessionId);
-  if (!s) return { kind: 'idle', sessionState: 'STOP' };
-  if (s.state !== 'PLAY') return { kind: 'idle', sessionState: s.state };
+  // Under the lock, one read of the session decides (the caller knew it was in PLAY a moment ago).
+  const seen: { s: SessionRecord | null } = { s: null };
   try {
     return await withSessionLock(
       ctx.store,
@@ -425,15 +439,20 @@ export async function chainAfter(
       sessionId,
       ctx.ids(),
       async (token) => {
-        const fresh = await ctx.freshSession(s);
-        const tab = await ctx.tabFor(fresh, now);
-        return proceed(ctx, fresh, tab, token, now, 'auto');
+        const s = await ctx.store.getSession(tag, sessionId);
+        seen.s = s;
+        if (!s) return { kind: 'idle', sessionState: 'STOP' } satisfies NextStep;
+        if (s.state !== 'PLAY') return { kind: 'idle', sessionState: s.state } satisfies NextStep;
+        const tab = await ctx.tabFor(ctx.noteSession(s), now);
+        return proceed(ctx, s, tab, token, now, 'auto');
       },
       { ttlMs: ctx.lockTtlMs },
     );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    await ctx.publish(s.agentEmail, { type: 'ERROR', code: err.code, message: err.message }, now);
-    return { kind: 'idle', sessionState: s.state };
+    const known = seen.s ?? (await ctx.store.getSession(tag, sessionId));
+    if (!known) throw err;
+    await ctx.publish(known.agentEmail, { type: 'ERROR', code: err.code, message: err.message }, now);
+    return { kind: 'idle', sessionState: known.state };
   }
 }

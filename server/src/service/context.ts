@@ -242,10 +242,15 @@ export class ServiceContext {
 
   /** Publishes to the agent's stream; a failure is logged, never fails the request (state is saved). */
   async publish(agentEmail: string, event: AgentEvent, now: number): Promise<void> {
+    await this.publishAll(agentEmail, [event], now);
+  }
+
+  /** Several events of one step, in order, in one append (one script, one notice). Never throws. */
+  async publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<void> {
     try {
-      await this.events.publish(agentEmail, event, now);
+      await this.events.publishAll(agentEmail, events, now);
     } catch (err) {
-      this.log.error({ err, type: event.type }, 'could not publish an agent event');
+      this.log.error({ err, types: events.map((e) => e.type) }, 'could not publish agent events');
     }
   }
 

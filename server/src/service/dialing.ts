@@ -18,7 +18,7 @@ import { scriptApiError } from '../redis/script-errors.js';
 import type { CallRecord, Outcome, PendingPreview, SessionRecord } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 import { ownedOf } from './merge.js';
-import { publishStats } from './stats.js';
+import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
 import { callView, leadPreview, previewView } from './views.js';
 
@@ -100,12 +100,20 @@ async function pickLoop(
     const version = tab.get(lead.rowId)?.version ?? 0;
     const r = await attempt({ lead, numberIndex, version, phone });
     if (r.ok) return r.step;
+    if (r.failure === 'NOT_PLAYING') return leftPlay(ctx, s);
     if (r.failure === 'VERSION_CONFLICT') await tab.refreshLead(lead.rowId);
     else if (r.failure === 'LEAD_CLAIMED') tab.index.setClaimed(lead.rowId, true);
     else if (r.failure === 'DO_NOT_CALL') await skipDoNotCall(ctx, tab, lead, numberIndex, version, now);
     else throw scriptApiError(r.failure);
   }
   throw new ApiError('LOCKED', 'the leads kept changing under this request; try again');
+}
+
+/** The session left PLAY while this request was picking (e.g. STOP or PAUSE pressed while the chained dial
+ *  of a disposition was in flight): not an error, the agent asked for it. The step is idle. */
+async function leftPlay(ctx: ServiceContext, s: SessionRecord): Promise<NextStep> {
+  const now = await ctx.store.getSession(s.tag, s.id);
+  return { kind: 'idle', sessionState: now?.state ?? 'STOP' };
 }
 
 /** A picked number is on the do-not-call list: it becomes SKIPPED (DO_NOT_CALL) for good. */
@@ -238,6 +246,7 @@ export async function dialPreview(
       preview.previewId,
     );
     if (r.ok) return r.step;
+    if (r.failure === 'NOT_PLAYING') return leftPlay(ctx, s);
     if (r.failure === 'LEAD_CLAIMED') return next('claim lapsed');
     if (r.failure !== 'VERSION_CONFLICT') throw scriptApiError(r.failure);
   }
@@ -328,8 +337,12 @@ async function dialLead(
   ctx.log.info({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
   await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
-  await ctx.publish(s.agentEmail, { type: 'CALL_STATE', call: callView(call) }, now);
-  await publishStats(ctx, s, now);
+  const stats = await statsEvent(ctx, s, now);
+  await ctx.publishAll(
+    s.agentEmail,
+    [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])],
+    now,
+  );
   const step: NextStep = {
     kind: 'call',
     call: callView(call),

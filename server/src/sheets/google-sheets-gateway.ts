@@ -141,9 +141,9 @@ export class GoogleSheetsGateway implements SheetsGateway {
     );
   }
 
-  async listRouterEntries(): Promise<RouterEntry[]> {
+  async listRouterEntries(opts: { fresh?: boolean } = {}): Promise<RouterEntry[]> {
     const cached = this.#router;
-    if (cached && this.#o.now() - cached.at < this.#o.routerCacheMs) return cached.entries;
+    if (!opts.fresh && cached && this.#o.now() - cached.at < this.#o.routerCacheMs) return cached.entries;
     if (!this.#routerRead) {
       this.#routerRead = this.#readRouter().finally(() => {
         this.#routerRead = null;

@@ -145,6 +145,11 @@ export class SheetsApi {
     this.#titles.delete(spreadsheetId);
   }
 
+  /** A tab this process created (its title is known without a read). */
+  noteTab(spreadsheetId: string, sheetId: number, title: string): void {
+    this.#noteTitle(spreadsheetId, sheetId, title);
+  }
+
   /** Titles seen in answers keep the cache current without a read of its own. */
   #noteTitle(spreadsheetId: string, sheetId: number, title: string): void {
     this.#titles.get(spreadsheetId)?.set(sheetId, title);

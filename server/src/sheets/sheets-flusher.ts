@@ -24,7 +24,9 @@
 // owner-checked) right before every write to Google or the queue: a flusher that lost it (it stalled past
 // the TTL and another instance took over) aborts without writing or acking anything more.
 import { randomUUID } from 'node:crypto';
+import type { sheets_v4 } from '@googleapis/sheets';
 import type { Logger } from 'pino';
+import { CALL_LOG_CALL_ID_COL, CALL_LOG_TAB } from '../../../src-shared/domain/call-log.js';
 import type { QueuedPatch } from '../ports.js';
 import type { DurablePatchQueue } from '../queue/durable-patch-queue.js';
 import { type BackoffOptions, backoffDelayMs } from '../resilience/backoff.js';
@@ -41,7 +43,14 @@ import {
   type WriteLimits,
 } from './flush-plan.js';
 import { classifyGoogleError, type GoogleFailureKind } from './google-errors.js';
-import { QuotaExhaustedError, type SheetsApi, type SheetsApiSource, sheetsApiOf } from './sheets-api.js';
+import { callLogRequests, newTabId } from './call-log-plan.js';
+import {
+  type GridRead,
+  QuotaExhaustedError,
+  type SheetsApi,
+  type SheetsApiSource,
+  sheetsApiOf,
+} from './sheets-api.js';
 
 /** Hooks for the metrics (prom-client); every one optional. */
 export interface FlusherMetrics {
@@ -278,19 +287,37 @@ export class SheetsFlusher {
     try {
       const t = triage(entries);
       for (const g of t.dead) out.deadLettered += await this.#deadLetter(ssid, lease, g);
-      if (t.empty.length > 0) {
+      // Patches with no cells are done, unless they carry a call log row (acked once it is written).
+      const logOnly = t.empty.filter((e) => e.patch.callLog);
+      const nothing = t.empty.filter((e) => !e.patch.callLog);
+      if (nothing.length > 0) {
         await lease.confirm();
         await queue.ack(
           ssid,
-          t.empty.map((e) => e.id),
-        ); // nothing to write
-        out.written += t.empty.length;
+          nothing.map((e) => e.id),
+        );
+        out.written += nothing.length;
       }
-      pending = t.toPlace;
+      pending = [...logOnly, ...t.toPlace];
       if (pending.length === 0) return out;
 
-      // 3. where do the leads live now? (one read per 500 tabs, by tab id)
-      const rows = await this.#rowIndexes(ssid, t.sheetIds, lease);
+      // 3. where do the leads live now, and which calls does the Call log hold? (one read, by tab id)
+      const logTab = pending.some((e) => e.patch.callLog) ? await this.#callLogTab(ssid, lease) : null;
+      const grids = await this.#readGrids(
+        ssid,
+        [
+          ...t.sheetIds.map((sheetId) => ({ sheetId, startCol: 0, endCol: 1 })),
+          ...(logTab?.exists
+            ? [{ sheetId: logTab.sheetId, startCol: CALL_LOG_CALL_ID_COL, endCol: CALL_LOG_CALL_ID_COL + 1 }]
+            : []),
+        ],
+        lease,
+      );
+      const rows = new Map<number, Map<string, number[]>>();
+      for (const id of t.sheetIds) {
+        const g = grids.get(id);
+        if (g) rows.set(id, rowIdIndex(g));
+      }
       const placed = placeByRowId(t.toPlace, rows);
       for (const g of placed.dead) out.deadLettered += await this.#deadLetter(ssid, lease, g);
       for (const p of placed.placed) {
@@ -300,11 +327,18 @@ export class SheetsFlusher {
           'lead row moved since the patch was made: writing to its new row',
         );
       }
-      pending = placed.placed.map((p) => p.entry);
+      pending = [...logOnly, ...placed.placed.map((p) => p.entry)];
+      let log = logTab ? await this.#callLog(ssid, logTab, grids.get(logTab.sheetId), pending) : [];
 
-      // 4. the writes, in queue order; a refused one is bisected
-      for (const chunk of chunkWrites(placed.placed, this.#o.writeLimits)) {
-        const r = await this.#write(ssid, lease, chunk);
+      // 4. the writes, in queue order (the call log rides in the first); a refused one is bisected
+      const chunks = chunkWrites(placed.placed, this.#o.writeLimits);
+      if (chunks.length === 0 && log.length > 0) {
+        await this.#writeLog(ssid, lease, log);
+        log = [];
+      }
+      for (const chunk of chunks) {
+        const r = await this.#write(ssid, lease, chunk, log);
+        log = [];
         out.written += r.written;
         out.deadLettered += r.deadLettered;
         if (!r.ok) {
@@ -314,6 +348,15 @@ export class SheetsFlusher {
         const done = new Set(chunk.placed.map((p) => p.entry.id));
         pending = pending.filter((e) => !done.has(e.id));
       }
+      if (logOnly.length > 0) {
+        await lease.confirm();
+        await queue.ack(
+          ssid,
+          logOnly.map((e) => e.id),
+        );
+        out.written += logOnly.length;
+      }
+      if (logTab && !logTab.exists) this.#api.noteTab(ssid, logTab.sheetId, CALL_LOG_TAB);
       st.failures = 0;
       return out;
     } catch (err) {
@@ -327,33 +370,82 @@ export class SheetsFlusher {
     }
   }
 
-  /** RowID indexes of the tabs; a tab Google no longer has is left out (its patches are dead-lettered). */
-  async #rowIndexes(
+  /** The spreadsheet's Call log tab: its id from the (cached) titles, or a new id when it is missing. */
+  async #callLogTab(ssid: string, lease: FlushLease): Promise<{ sheetId: number; exists: boolean }> {
+    const titles = await this.#api.tabTitles(ssid, {
+      ...this.#callOptions(lease),
+      reserve: this.#o.readReserve,
+    });
+    for (const [id, title] of titles) {
+      if (title.trim().toLowerCase() === CALL_LOG_TAB.toLowerCase()) return { sheetId: id, exists: true };
+    }
+    return { sheetId: newTabId(titles.keys()), exists: false };
+  }
+
+  /** The call log requests for these entries (durations the disposition left open taken from the calls). */
+  async #callLog(
     ssid: string,
-    sheetIds: number[],
-    lease: FlushLease,
-  ): Promise<Map<number, Map<string, number[]>>> {
+    tab: { sheetId: number; exists: boolean },
+    idColumn: string[][] | undefined,
+    entries: QueuedPatch[],
+  ): Promise<sheets_v4.Schema$Request[]> {
+    const exists = tab.exists && idColumn !== undefined;
+    const logs = entries.flatMap((e) => (e.patch.callLog ? [{ e, log: e.patch.callLog }] : []));
+    const open = logs.filter((l) => l.log.durationS === null);
+    const durations =
+      open.length > 0 && this.#o.queue.callDurations
+        ? await this.#o.queue.callDurations(
+            open.map((l) => ({ spreadsheetId: ssid, sheetId: l.e.patch.sheetId, callId: l.log.callId })),
+            this.#o.now(),
+          )
+        : new Map<string, number>();
+    const column = idColumn ?? [];
+    return callLogRequests(
+      logs.map((l) => ({ ...l.log, durationS: l.log.durationS ?? durations.get(l.log.callId) ?? null })),
+      {
+        sheetId: tab.sheetId,
+        exists,
+        usedRows: exists ? column.length : 0,
+        logged: new Set(column.slice(1).map((r) => (r[0] ?? '').trim())),
+      },
+    ).requests;
+  }
+
+  /** The call log alone (no cells to write, or its write with cells was refused). A refusal drops the rows
+   *  with a warning: a log Google will not take must not hold the patches back. */
+  async #writeLog(ssid: string, lease: FlushLease, log: sheets_v4.Schema$Request[]): Promise<void> {
+    try {
+      await lease.confirm();
+      await this.#api.batchUpdate(ssid, log, this.#callOptions(lease));
+    } catch (err) {
+      if (err instanceof FlushLockLostError || err instanceof QuotaExhaustedError) throw err;
+      const f = classifyGoogleError(err, this.#o.now());
+      if (f.kind !== 'rejected' || f.status === null || !ISOLATABLE.has(f.status)) throw err;
+      this.#api.forgetTitles(ssid);
+      this.#o.metrics?.flushFailure?.('rejected');
+      this.#o.logger.warn(
+        { spreadsheetId: ssid, status: f.status, message: f.message.slice(0, 200) },
+        'call log rows refused by Google: not written',
+      );
+    }
+  }
+
+  /** Column blocks of tabs by id; a tab Google no longer has is left out of the answer. */
+  async #readGrids(ssid: string, reads: GridRead[], lease: FlushLease): Promise<Map<number, string[][]>> {
     const api = this.#api;
     const opts = { ...this.#callOptions(lease), reserve: this.#o.readReserve };
-    const read = async (ids: number[]) =>
-      new Map(
-        (
-          await api.readGrids(
-            ssid,
-            ids.map((sheetId) => ({ sheetId, startCol: 0, endCol: 1 })),
-            opts,
-          )
-        ).map((g) => [g.sheetId, rowIdIndex(g.values)]),
-      );
+    const read = async (rs: GridRead[]) =>
+      new Map((await api.readGrids(ssid, rs, opts)).map((g) => [g.sheetId, g.values]));
+    if (reads.length === 0) return new Map();
     try {
-      return await read(sheetIds);
+      return await read(reads);
     } catch (err) {
       const f = classifyGoogleError(err, this.#o.now());
       if (err instanceof QuotaExhaustedError || f.kind !== 'rejected' || f.status !== 400) throw err;
       // A tab of the batch is gone (Google refuses the whole read): ask which tabs exist, read those.
       api.forgetTitles(ssid);
       const titles = await api.tabTitles(ssid, opts);
-      const existing = sheetIds.filter((id) => titles.has(id));
+      const existing = reads.filter((r) => titles.has(r.sheetId));
       return existing.length > 0 ? await read(existing) : new Map();
     }
   }
@@ -363,16 +455,22 @@ export class SheetsFlusher {
     ssid: string,
     lease: FlushLease,
     chunk: WriteChunk,
+    log: sheets_v4.Schema$Request[] = [],
   ): Promise<{ ok: boolean; written: number; deadLettered: number }> {
     const api = this.#api;
     const { queue } = this.#o;
     try {
       await lease.confirm();
-      await api.batchUpdate(ssid, chunk.requests, this.#callOptions(lease));
+      await api.batchUpdate(ssid, [...log, ...chunk.requests], this.#callOptions(lease));
     } catch (err) {
       if (err instanceof FlushLockLostError || err instanceof QuotaExhaustedError) throw err;
       const f = classifyGoogleError(err, this.#o.now());
       if (f.kind !== 'rejected' || f.status === null || !ISOLATABLE.has(f.status)) throw err;
+      if (log.length > 0) {
+        // Refused with the call log riding along: the log alone first, then the cells alone.
+        await this.#writeLog(ssid, lease, log);
+        return this.#write(ssid, lease, chunk);
+      }
       this.#o.metrics?.flushFailure?.('rejected');
       if (chunk.placed.length === 1) {
         const dead = await this.#deadLetter(ssid, lease, {

@@ -11,20 +11,12 @@ import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import { leadFromHash, pairsToHash, sessionFromHash, sessionToHash, statsFromHash } from './codec.js';
 import type {
-  AdvanceCallInput,
   AgentStatsDelta,
-  CallRecord,
-  ClaimAndDialInput,
-  ClaimPreviewInput,
-  DisposeInput,
-  DropPreviewInput,
   LeadChange,
   LeadOverlay,
   LeadWrite,
-  ManualSkipInput,
   NewSession,
   Outcome,
-  RevertDialInput,
   SessionRecord,
   StatsCounters,
   Store,
@@ -60,19 +52,21 @@ export interface RedisStoreOptions {
   subscriber?: RedisClient;
 }
 
-export class RedisStore implements Store {
+/** Sessions, leads, calls and stats on Redis; the lead and call transitions are inherited from
+ *  RedisTransitions (one class per concern, no forwarding layer). */
+export class RedisStore extends RedisTransitions implements Store {
   readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
-  readonly #tx: RedisTransitions;
   #subscriber: RedisClient | null;
   readonly #ownsSubscriber: boolean;
   readonly #listeners = new Set<(c: LeadChange) => void>();
   #subscribed: Promise<void> | null = null;
 
   constructor(opts: RedisStoreOptions) {
+    const scripts = loadScripts(opts.redis);
+    super(opts.redis, scripts);
     this.#redis = opts.redis;
-    this.#scripts = loadScripts(opts.redis);
-    this.#tx = new RedisTransitions(opts.redis, this.#scripts);
+    this.#scripts = scripts;
     this.#subscriber = opts.subscriber ?? null;
     this.#ownsSubscriber = !opts.subscriber;
   }
@@ -236,7 +230,7 @@ export class RedisStore implements Store {
   }
 
   async writeLead(tag: string, w: LeadWrite, now: number): Promise<Outcome<{ version: number }>> {
-    await this.#tx.queueTab(tag, w.patch !== null);
+    await this.queueTab(tag, w.patch !== null);
     const r = await this.#scripts.run(
       'leadWrite',
       [keys.lead(tag, w.rowId), keys.leadIndex(tag), keys.sheetQueue(tag)],
@@ -279,6 +273,7 @@ export class RedisStore implements Store {
         } catch {
           return; // not ours: ignore
         }
+        if (this.isOwnNotice(change)) return; // our own write: the service has it already
         for (const l of this.#listeners) l(change);
       });
       this.#subscribed = sub.subscribe(keys.leadChangesChannel()).then(() => undefined);
@@ -287,36 +282,6 @@ export class RedisStore implements Store {
     return async () => {
       this.#listeners.delete(listener);
     };
-  }
-
-  // ------------------------------------------------------------------------------------------- transitions
-
-  claimPreview(i: ClaimPreviewInput): Promise<Outcome<{ version: number }>> {
-    return this.#tx.claimPreview(i);
-  }
-
-  claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {
-    return this.#tx.claimAndDial(i);
-  }
-
-  revertDial(i: RevertDialInput): Promise<Outcome<{ version: number }>> {
-    return this.#tx.revertDial(i);
-  }
-
-  advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
-    return this.#tx.advanceCall(i);
-  }
-
-  dispose(i: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>> {
-    return this.#tx.dispose(i);
-  }
-
-  manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
-    return this.#tx.manualSkip(i);
-  }
-
-  dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
-    return this.#tx.dropPreview(i);
   }
 
   // ------------------------------------------------------------------------------------------- calls
@@ -330,22 +295,8 @@ export class RedisStore implements Store {
     return v ? parsePointer(v) : null;
   }
 
-  getCall(tag: string, callId: string): Promise<CallRecord | null> {
-    return this.#tx.getCall(tag, callId);
-  }
-
   async dueCalls(tag: string, now: number, limit: number): Promise<string[]> {
     return this.#redis.zrangebyscore(keys.callTimeouts(tag), '-inf', now, 'LIMIT', 0, limit);
-  }
-
-  // ------------------------------------------------------------------------------------------- do-not-call
-
-  async isDoNotCall(tag: string, phoneE164: string): Promise<boolean> {
-    return (await this.#redis.sismember(keys.doNotCall(tag), phoneE164)) === 1;
-  }
-
-  async addDoNotCall(tag: string, phoneE164: string): Promise<void> {
-    await this.#redis.sadd(keys.doNotCall(tag), phoneE164);
   }
 
   // ------------------------------------------------------------------------------------------- stats

@@ -1,7 +1,8 @@
-// The RedisStore's lead and call transitions: argument marshalling for the Lua scripts that claim, dial,
-// revert, advance, dispose and skip (server/src/redis/scripts/*.lua, whose headers list KEYS and ARGV).
+// The lead and call transitions of the Store (RedisStore extends this class): argument marshalling for the
+// Lua scripts that claim, dial, revert, advance, dispose and skip (server/src/redis/scripts/*.lua, whose
+// headers list KEYS and ARGV).
 import type { RedisClient } from '../redis/client.js';
-import { CALL_STATES } from '../../../src-shared/domain/session.js';
+import { CALL_STATES, type SessionState, SessionStateSchema } from '../../../src-shared/domain/session.js';
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
@@ -34,29 +35,54 @@ export async function expireFinished(redis: RedisClient, keyList: readonly strin
   await Promise.all(keyList.map((k) => redis.pexpire(k, RETAIN_FINISHED_MS).catch(() => 0)));
 }
 
-/** How long a tab's registration in keys.sheetQueueTabs() is trusted without a new SADD. */
-const QUEUE_TAB_REFRESH_MS = 5 * 60_000;
-
 export class RedisTransitions {
   readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
-  readonly #queued = new Map<string, number>();
+  /** Lead-change notices this instance's own transitions are about to publish, per `tag|rowId`: its own
+   *  listeners skip them (the service applied the write to its index already: re-reading it was 2 reads
+   *  per transition); other instances still refresh. A failed transition publishes nothing. */
+  readonly #ownNotices = new Map<string, number>();
 
   constructor(redis: RedisClient, scripts: ScriptSet) {
     this.#redis = redis;
     this.#scripts = scripts;
   }
 
-  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script; at
-   *  most once per QUEUE_TAB_REFRESH_MS per tab and instance. Safe: the flusher drops a member only when its
-   *  stream has been empty and idle for 10 min (and its periodic SCAN re-registers any stream it missed),
-   *  and a tab SADDed less than 5 min ago by this instance was written to since. */
+  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script, every
+   *  time: the flusher drops a tab from the set as soon as it finds its stream empty (one SREM per drained
+   *  tab, re-checked once at its next turn), so a registration cached here would go stale after the first
+   *  flush and the next patch would wait for the flusher's periodic SCAN (60 s). One SADD per write that
+   *  queues a patch; with auto-pipelining it rides the script's round trip when not awaited apart. */
   async queueTab(tag: string, hasPatch: boolean): Promise<void> {
     if (!hasPatch) return;
-    const now = Date.now();
-    if (now - (this.#queued.get(tag) ?? Number.NEGATIVE_INFINITY) < QUEUE_TAB_REFRESH_MS) return;
     await this.#redis.sadd(keys.sheetQueueTabs(), tag);
-    this.#queued.set(tag, now);
+  }
+
+  /** Runs a lead transition whose success publishes exactly one lead-change notice for (tag, rowId). */
+  async #announcing<T>(tag: string, rowId: string, run: () => Promise<T>, ok: (r: T) => boolean): Promise<T> {
+    const k = `${tag}|${rowId}`;
+    this.#ownNotices.set(k, (this.#ownNotices.get(k) ?? 0) + 1);
+    let sent = false;
+    try {
+      const r = await run();
+      sent = ok(r);
+      return r;
+    } finally {
+      if (!sent) this.#consume(k);
+    }
+  }
+
+  #consume(k: string): boolean {
+    const n = this.#ownNotices.get(k) ?? 0;
+    if (n <= 0) return false;
+    if (n === 1) this.#ownNotices.delete(k);
+    else this.#ownNotices.set(k, n - 1);
+    return true;
+  }
+
+  /** True (once) for a notice this instance's own transition published. */
+  protected isOwnNotice(change: { tag: string; rowId: string }): boolean {
+    return this.#consume(`${change.tag}|${change.rowId}`);
   }
 
   async getCall(tag: string, callId: string): Promise<CallRecord | null> {
@@ -64,28 +90,34 @@ export class RedisTransitions {
   }
 
   async claimPreview(i: ClaimPreviewInput): Promise<Outcome<{ version: number }>> {
-    const r = await this.#scripts.run(
-      'leadClaimPreview',
-      [
-        keys.sessionLock(i.tag, i.sessionId),
-        keys.session(i.tag, i.sessionId),
-        keys.lead(i.tag, i.rowId),
-        keys.leadClaim(i.tag, i.rowId),
-        keys.doNotCall(i.tag),
-      ],
-      [
-        i.lockToken,
-        i.expectedVersion,
-        claimPrefix(i.sessionId),
-        i.phoneE164,
-        `${i.sessionId}|p:${i.preview.previewId}`,
-        i.leaseMs,
-        JSON.stringify(i.preview),
-        i.now,
-        keys.leadChangesChannel(),
-        i.tag,
-        i.rowId,
-      ],
+    const r = await this.#announcing(
+      i.tag,
+      i.rowId,
+      () =>
+        this.#scripts.run(
+          'leadClaimPreview',
+          [
+            keys.sessionLock(i.tag, i.sessionId),
+            keys.session(i.tag, i.sessionId),
+            keys.lead(i.tag, i.rowId),
+            keys.leadClaim(i.tag, i.rowId),
+            keys.doNotCall(i.tag),
+          ],
+          [
+            i.lockToken,
+            i.expectedVersion,
+            claimPrefix(i.sessionId),
+            i.phoneE164,
+            `${i.sessionId}|p:${i.preview.previewId}`,
+            i.leaseMs,
+            JSON.stringify(i.preview),
+            i.now,
+            keys.leadChangesChannel(),
+            i.tag,
+            i.rowId,
+          ],
+        ),
+      (x) => Number(x) >= 0,
     );
     const o = intOutcome(r);
     // The locator (own slot) after the claim: lost in a crash in between, a foreign request gets 404
@@ -106,38 +138,44 @@ export class RedisTransitions {
     // own, well after its call can (a live call, at most hours, then RETAIN_FINISHED_MS once finished).
     await this.#redis.set(keys.callLocator(call.callId), tag, 'PX', 2 * RETAIN_FINISHED_MS);
     await this.queueTab(tag, lead.patch !== null);
-    const r = await this.#scripts.run(
-      'leadClaimAndDial',
-      [
-        keys.sessionLock(tag, i.sessionId),
-        keys.session(tag, i.sessionId),
-        keys.lead(tag, lead.rowId),
-        keys.leadClaim(tag, lead.rowId),
-        keys.doNotCall(tag),
-        keys.call(tag, call.callId),
-        keys.callTimeouts(tag),
-        keys.leadIndex(tag),
-        keys.sessionStats(tag, i.sessionId),
-        keys.sheetQueue(tag),
-      ],
-      [
-        i.lockToken,
-        claimPrefix(i.sessionId),
-        i.previewId ?? '',
-        lead.expectedVersion,
-        call.phoneE164,
-        `${i.sessionId}|${call.callId}`,
-        i.leaseMs,
-        JSON.stringify(lead.state),
-        lead.patch ? JSON.stringify(lead.patch) : '',
-        JSON.stringify(callToHash(call)),
-        call.callId,
-        call.timeoutAt,
-        i.now,
-        keys.leadChangesChannel(),
-        tag,
-        lead.rowId,
-      ],
+    const r = await this.#announcing(
+      i.tag,
+      i.lead.rowId,
+      () =>
+        this.#scripts.run(
+          'leadClaimAndDial',
+          [
+            keys.sessionLock(tag, i.sessionId),
+            keys.session(tag, i.sessionId),
+            keys.lead(tag, lead.rowId),
+            keys.leadClaim(tag, lead.rowId),
+            keys.doNotCall(tag),
+            keys.call(tag, call.callId),
+            keys.callTimeouts(tag),
+            keys.leadIndex(tag),
+            keys.sessionStats(tag, i.sessionId),
+            keys.sheetQueue(tag),
+          ],
+          [
+            i.lockToken,
+            claimPrefix(i.sessionId),
+            i.previewId ?? '',
+            lead.expectedVersion,
+            call.phoneE164,
+            `${i.sessionId}|${call.callId}`,
+            i.leaseMs,
+            JSON.stringify(lead.state),
+            lead.patch ? JSON.stringify(lead.patch) : '',
+            JSON.stringify(callToHash(call)),
+            call.callId,
+            call.timeoutAt,
+            i.now,
+            keys.leadChangesChannel(),
+            tag,
+            lead.rowId,
+          ],
+        ),
+      (x) => Number(x) >= 0,
     );
     const o = intOutcome(r);
     if (!o.ok) await this.#redis.del(keys.callLocator(call.callId));
@@ -147,29 +185,35 @@ export class RedisTransitions {
   async revertDial(i: RevertDialInput): Promise<Outcome<{ version: number }>> {
     const { tag, lead } = i;
     await this.queueTab(tag, lead.patch !== null);
-    const r = await this.#scripts.run(
-      'callRevertDial',
-      [
-        keys.session(tag, i.sessionId),
-        keys.lead(tag, lead.rowId),
-        keys.leadClaim(tag, lead.rowId),
-        keys.call(tag, i.callId),
-        keys.callTimeouts(tag),
-        keys.leadIndex(tag),
-        keys.sessionStats(tag, i.sessionId),
-        keys.sheetQueue(tag),
-      ],
-      [
-        i.callId,
-        lead.expectedVersion,
-        JSON.stringify(lead.state),
-        lead.patch ? JSON.stringify(lead.patch) : '',
-        i.now,
-        `${i.sessionId}|${i.callId}`,
-        keys.leadChangesChannel(),
-        tag,
-        lead.rowId,
-      ],
+    const r = await this.#announcing(
+      i.tag,
+      i.lead.rowId,
+      () =>
+        this.#scripts.run(
+          'callRevertDial',
+          [
+            keys.session(tag, i.sessionId),
+            keys.lead(tag, lead.rowId),
+            keys.leadClaim(tag, lead.rowId),
+            keys.call(tag, i.callId),
+            keys.callTimeouts(tag),
+            keys.leadIndex(tag),
+            keys.sessionStats(tag, i.sessionId),
+            keys.sheetQueue(tag),
+          ],
+          [
+            i.callId,
+            lead.expectedVersion,
+            JSON.stringify(lead.state),
+            lead.patch ? JSON.stringify(lead.patch) : '',
+            i.now,
+            `${i.sessionId}|${i.callId}`,
+            keys.leadChangesChannel(),
+            tag,
+            lead.rowId,
+          ],
+        ),
+      (x) => Number(x) >= 0,
     );
     const o = intOutcome(r);
     if (o.ok) await expireFinished(this.#redis, [keys.call(tag, i.callId), keys.callLocator(i.callId)]);
@@ -203,42 +247,51 @@ export class RedisTransitions {
     return { ok: true, advanced: Number(r[0]) === 1, call };
   }
 
-  async dispose(i: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>> {
+  async dispose(
+    i: DisposeInput,
+  ): Promise<Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null }>> {
     const { tag, lead } = i;
     await this.queueTab(tag, lead.patch !== null);
-    const r = await this.#scripts.run(
-      'callDispose',
-      [
-        keys.call(tag, i.callId),
-        keys.session(tag, i.sessionId),
-        keys.lead(tag, lead.rowId),
-        keys.leadClaim(tag, lead.rowId),
-        keys.callTimeouts(tag),
-        keys.leadIndex(tag),
-        keys.sessionStats(tag, i.sessionId),
-        keys.doNotCall(tag),
-        keys.sheetQueue(tag),
-      ],
-      [
-        i.callId,
-        claimPrefix(i.sessionId),
-        lead.expectedVersion,
-        JSON.stringify(lead.state),
-        lead.patch ? JSON.stringify(lead.patch) : '',
-        i.code,
-        i.success ? 1 : 0,
-        RETAIN_FINISHED_MS,
-        i.doNotCall ?? '',
-        i.now,
-        keys.leadChangesChannel(),
-        tag,
-        lead.rowId,
-      ],
+    const r = await this.#announcing(
+      i.tag,
+      i.lead.rowId,
+      () =>
+        this.#scripts.run(
+          'callDispose',
+          [
+            keys.call(tag, i.callId),
+            keys.session(tag, i.sessionId),
+            keys.lead(tag, lead.rowId),
+            keys.leadClaim(tag, lead.rowId),
+            keys.callTimeouts(tag),
+            keys.leadIndex(tag),
+            keys.sessionStats(tag, i.sessionId),
+            keys.doNotCall(tag),
+            keys.sheetQueue(tag),
+          ],
+          [
+            i.callId,
+            claimPrefix(i.sessionId),
+            lead.expectedVersion,
+            JSON.stringify(lead.state),
+            lead.patch ? JSON.stringify(lead.patch) : '',
+            i.code,
+            i.success ? 1 : 0,
+            RETAIN_FINISHED_MS,
+            i.doNotCall ?? '',
+            i.now,
+            keys.leadChangesChannel(),
+            tag,
+            lead.rowId,
+          ],
+        ),
+      (x) => Array.isArray(x),
     );
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
-    return { ok: true, version: Number(r[0]), call };
+    const state = SessionStateSchema.safeParse(r[2]);
+    return { ok: true, version: Number(r[0]), call, sessionState: state.success ? state.data : null };
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
@@ -266,29 +319,35 @@ export class RedisTransitions {
   async manualSkip(i: ManualSkipInput): Promise<Outcome<{ version: number }>> {
     const { tag, lead } = i;
     await this.queueTab(tag, lead.patch !== null);
-    const r = await this.#scripts.run(
-      'leadManualSkip',
-      [
-        keys.sessionLock(tag, i.sessionId),
-        keys.session(tag, i.sessionId),
-        keys.lead(tag, lead.rowId),
-        keys.leadClaim(tag, lead.rowId),
-        keys.leadIndex(tag),
-        keys.sessionStats(tag, i.sessionId),
-        keys.sheetQueue(tag),
-      ],
-      [
-        i.lockToken,
-        claimPrefix(i.sessionId),
-        i.previewId,
-        lead.expectedVersion,
-        JSON.stringify(lead.state),
-        lead.patch ? JSON.stringify(lead.patch) : '',
-        i.now,
-        keys.leadChangesChannel(),
-        tag,
-        lead.rowId,
-      ],
+    const r = await this.#announcing(
+      i.tag,
+      i.lead.rowId,
+      () =>
+        this.#scripts.run(
+          'leadManualSkip',
+          [
+            keys.sessionLock(tag, i.sessionId),
+            keys.session(tag, i.sessionId),
+            keys.lead(tag, lead.rowId),
+            keys.leadClaim(tag, lead.rowId),
+            keys.leadIndex(tag),
+            keys.sessionStats(tag, i.sessionId),
+            keys.sheetQueue(tag),
+          ],
+          [
+            i.lockToken,
+            claimPrefix(i.sessionId),
+            i.previewId,
+            lead.expectedVersion,
+            JSON.stringify(lead.state),
+            lead.patch ? JSON.stringify(lead.patch) : '',
+            i.now,
+            keys.leadChangesChannel(),
+            tag,
+            lead.rowId,
+          ],
+        ),
+      (x) => Number(x) >= 0,
     );
     return intOutcome(r);
   }

@@ -251,7 +251,10 @@ export interface Store {
   revertDial(input: RevertDialInput): Promise<Outcome<{ version: number }>>;
   /** Moves a call forward (never backwards). advanced=false when the state is not ahead of the current. */
   advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
-  dispose(input: DisposeInput): Promise<Outcome<{ version: number; call: CallRecord }>>;
+  /** Also answers the session's state at that moment (what comes next depends on it), null if gone. */
+  dispose(
+    input: DisposeInput,
+  ): Promise<Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null }>>;
   manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
   /** dropped=false when that preview is not the pending one any more (nothing changed). */
   dropPreview(input: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>>;
@@ -263,10 +266,6 @@ export interface Store {
   getCall(tag: string, callId: string): Promise<CallRecord | null>;
   /** Live calls whose timeout deadline passed. */
   dueCalls(tag: string, now: number, limit: number): Promise<string[]>;
-
-  // ---- do-not-call
-  isDoNotCall(tag: string, phoneE164: string): Promise<boolean>;
-  addDoNotCall(tag: string, phoneE164: string): Promise<void>;
 
   // ---- stats and bookkeeping
   sessionStats(tag: string, sessionId: string): Promise<StatsCounters>;

@@ -86,6 +86,8 @@ export interface World {
     /** The Dialpad client's per-request timeout (default the gateway's own). */
     dialpadTimeoutMs?: number;
     onDispositionNotWritten?: (why: DispositionNotWritten) => void;
+    /** Builds the store (e.g. a RedisStore subclass that injects a fault before one transition). */
+    store?: (opts: { redis: Redis; subscriber: Redis }) => RedisStore;
   }): {
     service: DialerServiceRuntime;
     store: RedisStore;
@@ -222,7 +224,7 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
     connect,
     makeService(o = {}) {
       const redis = o.redis ?? connect();
-      const store = new RedisStore({ redis, subscriber: connect() });
+      const store = (o.store ?? ((x) => new RedisStore(x)))({ redis, subscriber: connect() });
       const events = new RedisAgentEventBus(redis);
       const service = createDialerService({
         store,

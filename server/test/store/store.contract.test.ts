@@ -20,6 +20,8 @@ interface Harness {
   queue: PatchQueue;
   /** A key's PTTL (-1 = no expiry). */
   pttl: (key: string) => Promise<number>;
+  /** The raw connection (to set up or inspect what the Store port does not expose). */
+  redis: Redis | Cluster;
 }
 
 const allowedTo = (to: SessionState): SessionState[] =>
@@ -183,8 +185,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         now: 5,
       });
       expect(noLock).toEqual({ ok: false, failure: 'LOCK_NOT_OWNED' });
-      await store.addDoNotCall(TAG, '+15555550100');
-      expect(await store.isDoNotCall(TAG, '+15555550100')).toBe(true);
+      await h.redis.sadd(keys.doNotCall(TAG), '+15555550100'); // the tab's do-not-call list (Redis SET)
       expect(await dial('s1', 'r1', 'c1')).toEqual({ ok: false, failure: 'DO_NOT_CALL' });
       expect(await h.queue.depth()).toBe(0);
       expect(await store.getLead(TAG, 'r1')).toBeNull();
@@ -282,7 +283,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('SKIPPED');
       expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
       expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
-      expect(await store.isDoNotCall(TAG, '+15555550100')).toBe(true);
+      expect(await h.redis.sismember(keys.doNotCall(TAG), '+15555550100')).toBe(1);
       expect(await h.queue.depth()).toBe(2);
       const stats = await store.sessionStats(TAG, 's1');
       expect(stats.completed).toBe(1);
@@ -545,7 +546,12 @@ storeContract('RedisStore', async () => {
   const redis = new Redis(redisServer.url);
   clients.push(redis);
   await redis.flushall();
-  return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis), pttl: (k) => redis.pttl(k) };
+  return {
+    store: new RedisStore({ redis }),
+    queue: new RedisPatchQueue(redis),
+    pttl: (k) => redis.pttl(k),
+    redis,
+  };
 });
 
 // The same store on a three-master Redis Cluster (REDIS_CLUSTER_NODES): scripts, MULTI and pub/sub keep to
@@ -554,5 +560,10 @@ storeContract('RedisStore on Redis Cluster', async () => {
   await cluster.flushAll();
   const redis = cluster.client();
   clients.push(redis);
-  return { store: new RedisStore({ redis }), queue: new RedisPatchQueue(redis), pttl: (k) => redis.pttl(k) };
+  return {
+    store: new RedisStore({ redis }),
+    queue: new RedisPatchQueue(redis),
+    pttl: (k) => redis.pttl(k),
+    redis,
+  };
 });

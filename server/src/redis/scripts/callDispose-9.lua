@@ -22,7 +22,7 @@
     ARGV[7] 1 if a success
 
   Output:
-    { new lead version, call fields }
+    { new lead version, call fields, session state }
     -8 call missing   -9 already disposed (or a failed dial)   -4 lead version mismatch
 ]]
 --- @include "dialerLead"
@@ -47,7 +47,8 @@ redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'dispos
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('ZREM', KEYS[5], ARGV[1])
 if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
-if redis.call('HGET', KEYS[2], 'callId') == ARGV[1] then
+local sess = redis.call('HMGET', KEYS[2], 'callId', 'state')
+if sess[1] == ARGV[1] then
   redis.call('HSET', KEYS[2], 'callId', '', 'updatedAt', ARGV[10])
   redis.call('HINCRBY', KEYS[2], 'version', 1)
 end
@@ -63,4 +64,4 @@ for k, val in pairs(call) do
   out[#out + 1] = k
   out[#out + 1] = val
 end
-return { v, out }
+return { v, out, sess[2] or '' }
