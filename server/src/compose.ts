@@ -85,7 +85,14 @@ export function campaignRulesLoader(overrides: AppConfig['campaignRules']): Camp
 function connectRedis(config: AppConfig, log: Logger): RedisClient {
   const onError = (err: unknown) => log.warn({ err }, 'redis connection error');
   if (config.redis.mode === 'single') {
-    const r = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+    // Reconnect at least every second: a command gives up after 3 reconnection attempts, so while Redis is
+    // down a request fails (503 STORE_UNAVAILABLE) within about 3 s instead of hanging for ~15 s behind
+    // ioredis's default 5 s backoff, and work resumes within a second of Redis coming back.
+    const r = new Redis(config.redis.url, {
+      maxRetriesPerRequest: 3,
+      enableAutoPipelining: true,
+      retryStrategy: (times) => Math.min(times * 200, 1_000),
+    });
     r.on('error', onError);
     return r;
   }

@@ -46,8 +46,9 @@ export interface AgentTab {
 export interface SheetsGateway {
   /** Router lookup by email (case-insensitive). null when absent. */
   findRouterEntry(agentEmail: string): Promise<RouterEntry | null>;
-  /** All Active and inactive router rows (demo login list, admin tools). `fresh`: skip the cache (the
-   *  periodic access refresh, so a deactivation takes effect within one tab-refresh interval). */
+  /** All Active and inactive router rows (demo login list, admin tools). `fresh`: read past the cache (the
+   *  periodic access refresh, so a deactivation takes effect within one tab-refresh interval); a failed
+   *  read still falls back to the last rows read. */
   listRouterEntries(opts?: { fresh?: boolean }): Promise<RouterEntry[]>;
   /** Reads the whole agent tab (A:Z) in one values.get plus spreadsheets.get for its title.
    *  Throws ApiError SHEET_TAB_NOT_FOUND / SHEET_HEADER_MISMATCH (naming the column) / SHEETS_UNAVAILABLE. */
@@ -65,6 +66,8 @@ export interface DialpadGateway {
     dialpadUserId: string;
     phoneE164: string;
     customData: string;
+    /** Local presence: the company number the lead sees (outbound_caller_id); absent = the user's default. */
+    outboundCallerId?: string;
   }): Promise<InitiatedCall>;
   /** PUT /api/v2/call/{id}/actions/hangup (Dialpad's call actions API; the ending webhook follows).
    *  Throws ApiError DIALPAD_REJECTED / DIALPAD_UNAVAILABLE / UPSTREAM_TIMEOUT / RATE_LIMITED. */

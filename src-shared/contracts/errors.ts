@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   DIALPAD_REJECTED: 502,
   DIALPAD_UNAVAILABLE: 503,
   SHEETS_UNAVAILABLE: 503,
+  /** The coordinator's own store (Redis) is unreachable: retry after Retry-After; nothing was changed. */
+  STORE_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
   INTERNAL: 500,
 } as const;

@@ -1,8 +1,8 @@
 // Who may use the API right now, according to the router sheet: an agent removed from it or set to
 // Active=false loses access on every authenticated route (and their sockets are closed by the caller) at the
 // next refresh, instead of keeping it until the access token expires. The router is read only by refresh(),
-// which the coordinator runs once per tab-refresh tick (one fresh router read, which also refills the gateway's
-// router cache that session starts use): a request never costs a Sheets read. Until a first read succeeds, and whenever a read fails, the last known rows decide
+// which the coordinator runs once per tab-refresh tick (a fresh read, which refills the gateway's router
+// cache): a request never costs a Sheets read. Until a first read succeeds, and whenever a read fails, the last known rows decide
 // (nothing known = allowed: a Sheets outage at boot must not lock every agent out; tokens still expire).
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { Logger } from '../logger.js';
@@ -19,6 +19,9 @@ export class AgentAccess {
   /** Re-reads the router (keeping the last rows on failure); returns whether the read succeeded. */
   async refresh(): Promise<boolean> {
     try {
+      // A fresh read each tick (one per TAB_REFRESH_MS per instance), which also refills the gateway's cache
+      // for logins and session starts: deactivation takes one tick, not one tick plus the cache's age. A
+      // failed read keeps the gateway's last rows (never an empty cache during a Sheets outage).
       const rows = await this.router.listRouterEntries({ fresh: true });
       this.#byEmail = new Map(rows.map((r) => [r.agentEmail.toLowerCase(), { ...r }]));
       return true;

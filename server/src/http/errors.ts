@@ -1,7 +1,8 @@
 // The one error handler: an ApiError becomes its status and `{error:{code,message,details?}}`; a failure to
 // read the body (body-parser and raw-body: bad JSON, oversize, unsupported charset or Content-Encoding, and
 // a body that fails to decompress, whose zlib error carries a 4xx status but no `type`) becomes a 400 logged
-// at info; anything else is a 500 INTERNAL whose message is hidden from the client (and logged).
+// at info; Redis unreachable is a 503 STORE_UNAVAILABLE (logged as a warning); every 503 and 429 carries
+// Retry-After; anything else is a 500 INTERNAL whose message is hidden from the client (and logged).
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import { ctxOf } from './context.js';
@@ -19,8 +20,22 @@ const isBodyReadError = (e: unknown): e is BodyReadError =>
   e.status >= 400 &&
   e.status < 500;
 
+/** ioredis giving up on a command because Redis is unreachable (not a bug: a dependency outage). */
+const isStoreUnreachable = (e: unknown): boolean =>
+  e instanceof Error &&
+  (e.name === 'MaxRetriesPerRequestError' ||
+    e.name === 'ClusterAllFailedError' ||
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|All sentinels are unreachable/.test(
+      e.message,
+    ));
+
+/** Seconds a client should wait before retrying a 503 (or a 429 that did not say). */
+export const RETRY_AFTER_SECONDS = 2;
+
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (isStoreUnreachable(err))
+    return new ApiError('STORE_UNAVAILABLE', 'the coordinator cannot reach its store; retry shortly');
   if (isBodyReadError(err)) {
     if (err.type === 'entity.too.large') return new ApiError('BAD_REQUEST', 'request body too large');
     if (err.type === 'entity.parse.failed')
@@ -45,12 +60,18 @@ export function errorHandler(onError?: (status: number, code: string, route: str
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     const apiErr = toApiError(err);
     const ctx = res.locals.ctx ? ctxOf(res) : null;
-    if (apiErr.status >= 500) ctx?.log.error({ err }, 'request failed');
+    // A bug is an error line; a dependency that is down (503) is a warning, once per request.
+    if (apiErr.code === 'INTERNAL' || apiErr.status === 500) ctx?.log.error({ err }, 'request failed');
+    else if (apiErr.status >= 500) ctx?.log.warn({ code: apiErr.code, err }, 'request failed: dependency');
     else ctx?.log.info({ code: apiErr.code }, 'request rejected');
     onError?.(apiErr.status, apiErr.code, ctx?.route ?? null);
     if (res.headersSent) return;
-    const retryAfterS = retryAfterSecondsOf(apiErr);
-    if (retryAfterS !== null) res.setHeader('Retry-After', String(retryAfterS));
+    // The cause's own delay when it gave one, else RETRY_AFTER_SECONDS on any 503 or 429.
+    const retryAfterS =
+      retryAfterSecondsOf(apiErr) ??
+      (apiErr.status === 503 || apiErr.status === 429 ? RETRY_AFTER_SECONDS : null);
+    if (retryAfterS !== null && !res.getHeader('retry-after'))
+      res.setHeader('Retry-After', String(retryAfterS));
     res.status(apiErr.status).json(apiErr.toBody());
   };
 }

@@ -8,14 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { HTTP_API, type ResponseBody } from '../../../src-shared/contracts/http.js';
-import type { LeadPreview, NextStep } from '../../../src-shared/contracts/views.js';
-import {
-  DEFAULT_DISPOSITIONS,
-  type DispositionCode,
-  findDisposition,
-} from '../../../src-shared/domain/disposition.js';
-import { SKIPPED_RGB } from '../../../src-shared/domain/sheet-patch.js';
-import { DIALABLE_STATUSES, type PhoneStatus } from '../../../src-shared/domain/status.js';
+import type { NextStep } from '../../../src-shared/contracts/views.js';
+import type { DispositionCode } from '../../../src-shared/domain/disposition.js';
 import { freePort, type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import { createEmulatorLogger } from '../../emulators/common/log.js';
 import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID } from '../../emulators/demo-agents.js';
@@ -24,6 +18,7 @@ import { buildDemoFixture } from '../../emulators/sheets/demo-seed.js';
 import { type SheetsEmulator, startSheetsEmulator } from '../../emulators/sheets/server.js';
 import { type CoordinatorProcess, startCoordinatorProcess } from './support/coordinator-process.js';
 import { COL, hangUp, manualCalls, TestAgent, tabValues } from './support/agent-client.js';
+import { expectAfter, type RowExpectation, sheetMismatches } from './support/sheet-expectations.js';
 
 const WEBHOOK_SECRET = 'crash-test-webhook-secret';
 const ANA = DEMO_AGENTS[0]?.email ?? '';
@@ -101,78 +96,6 @@ afterAll(async () => {
   await sheets?.close();
   await redis?.stop();
 });
-
-/** What one accepted disposition must leave in the sheet, accumulated per row. */
-interface RowExpectation {
-  rowId: string;
-  rowNumber: number;
-  statuses: Map<number, PhoneStatus>;
-  attemptCount: number;
-  lastOutcome: DispositionCode;
-  note: string | null;
-}
-
-/** Applies DESIGN's disposition table to the lead as the coordinator showed it at dial time. */
-function expectAfter(
-  rows: Map<string, RowExpectation>,
-  preview: LeadPreview,
-  code: DispositionCode,
-  note: string | null,
-): void {
-  const { lead, numberIndex } = preview;
-  const def = findDisposition(DEFAULT_DISPOSITIONS, code);
-  const prev = rows.get(lead.rowId);
-  const statuses = new Map(prev?.statuses ?? []);
-  statuses.set(numberIndex, def.numberStatus);
-  if (def.effect === 'LEAD_DONE') {
-    for (const slot of lead.numbers) {
-      if (slot.index !== numberIndex && slot.e164 !== null && DIALABLE_STATUSES.has(slot.status))
-        statuses.set(slot.index, 'SKIPPED');
-    }
-  }
-  rows.set(lead.rowId, {
-    rowId: lead.rowId,
-    rowNumber: lead.rowNumber,
-    statuses,
-    attemptCount: lead.attemptCount + 1,
-    lastOutcome: code,
-    note: note ?? prev?.note ?? null,
-  });
-}
-
-const near = (a: number, b: number) => Math.abs(a - b) < 0.01;
-
-/** Every way the sheet still differs from the expectations (empty = all written exactly). */
-async function sheetMismatches(ssId: string, tab: string, rows: Iterable<RowExpectation>): Promise<string[]> {
-  const values = await tabValues(sheets.url, ssId, tab);
-  const sheetId = sheets.state.sheetIdOf(ssId, tab);
-  const out: string[] = [];
-  for (const e of rows) {
-    const row = values[e.rowNumber - 1] ?? [];
-    const at = `${e.rowId} (row ${e.rowNumber})`;
-    if (row[0] !== e.rowId) out.push(`${at}: RowID cell is ${row[0]}`);
-    for (const [slot, status] of e.statuses) {
-      if (row[COL.status(slot)] !== status)
-        out.push(`${at}: Status${slot + 1} is ${row[COL.status(slot)]}, want ${status}`);
-      if (status === 'SKIPPED') {
-        const bg = sheets.state.getBackground(ssId, sheetId, e.rowNumber, COL.status(slot));
-        const purple =
-          bg !== null &&
-          near(bg.red, SKIPPED_RGB.red) &&
-          near(bg.green, SKIPPED_RGB.green) &&
-          near(bg.blue, SKIPPED_RGB.blue);
-        if (!purple) out.push(`${at}: Status${slot + 1} background ${JSON.stringify(bg)}, want purple`);
-      }
-    }
-    if (row[COL.attemptCount] !== String(e.attemptCount))
-      out.push(`${at}: AttemptCount is ${row[COL.attemptCount]}, want ${e.attemptCount}`);
-    if (row[COL.lastOutcome] !== e.lastOutcome)
-      out.push(`${at}: LastOutcome is ${row[COL.lastOutcome]}, want ${e.lastOutcome}`);
-    if (e.note !== null && !(row[COL.notes] ?? '').includes(e.note))
-      out.push(`${at}: Notes lack "${e.note}"`);
-  }
-  return out;
-}
 
 async function readyz(baseUrl: string) {
   const res = await fetch(`${baseUrl}/readyz`);
@@ -262,7 +185,7 @@ describe('crash recovery with real process kills', () => {
     let mismatches: string[] = [];
     const deadline = Date.now() + 40_000;
     for (;;) {
-      mismatches = await sheetMismatches(ssId, tab, rows.values());
+      mismatches = await sheetMismatches(sheets, ssId, tab, rows.values());
       if (mismatches.length === 0 || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -273,7 +196,7 @@ describe('crash recovery with real process kills', () => {
     while ((await readyz(second.baseUrl)).sheetsQueueDepth > 0 && Date.now() < drainDeadline)
       await new Promise((r) => setTimeout(r, 100));
     expect((await readyz(second.baseUrl)).sheetsQueueDepth).toBe(0);
-    expect(await sheetMismatches(ssId, tab, rows.values())).toEqual([]);
+    expect(await sheetMismatches(sheets, ssId, tab, rows.values())).toEqual([]);
     const stats = await agent.ok('stats');
     expect(stats.agent.callsCompleted).toBe(CODES.length);
     expect(stats.agent.dispositions).toMatchObject({ WRONG: 1, DO_NOT_CALL: 1, CORRECT: 1, NO_ANSWER: 1 });

@@ -88,9 +88,11 @@ describe('AgentAccess when the router cannot be read', () => {
     const logLines: string[] = [];
     const log = createLogger({ destination: { write: (s: string) => logLines.push(s) } });
     let rows: RouterEntry[] | null = null;
+    let fresh = 0;
     const access = new AgentAccess(
       {
-        listRouterEntries: async () => {
+        listRouterEntries: async (opts) => {
+          if (opts?.fresh) fresh += 1;
           if (!rows) throw new ApiError('SHEETS_UNAVAILABLE', 'Sheets down');
           return rows;
         },
@@ -106,5 +108,6 @@ describe('AgentAccess when the router cannot be read', () => {
     expect(await access.refresh()).toBe(false);
     expect(access.allows('ann@example.com')).toBe(false); // the last rows still decide
     expect(logLines.join('')).toContain('keeping the last rows');
+    expect(fresh).toBe(3); // each refresh is a fresh read, not the gateway's cached rows
   });
 });

@@ -91,6 +91,26 @@ describe('errors', () => {
       rec.hook = null;
     }
   });
+
+  it('Redis unreachable is 503 STORE_UNAVAILABLE with Retry-After, a warning, not an error line', async () => {
+    const gaveUp = new Error('Reached the max retries per request limit (which is 3).');
+    gaveUp.name = 'MaxRetriesPerRequestError';
+    rec.hook = async (m) => {
+      if (m === 'stats') throw gaveUp;
+      if (m === 'currentSession') throw new ApiError('SHEETS_UNAVAILABLE', 'Sheets down');
+    };
+    const errorsBefore = logLines.filter((l) => l.level === 'error').length;
+    try {
+      const a = await call(`${h.url}/stats`, { token });
+      expect([a.status, a.headers.get('retry-after')]).toEqual([503, '2']);
+      expect(ApiErrorBodySchema.parse(a.body).error.code).toBe('STORE_UNAVAILABLE');
+      const b = await call(`${h.url}/session/current`, { token });
+      expect([b.status, b.headers.get('retry-after')]).toEqual([503, '2']);
+      expect(logLines.filter((l) => l.level === 'error').length).toBe(errorsBefore);
+    } finally {
+      rec.hook = null;
+    }
+  });
 });
 
 describe('idempotency', () => {
