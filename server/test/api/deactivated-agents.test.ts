@@ -88,13 +88,11 @@ describe('AgentAccess when the router cannot be read', () => {
     const logLines: string[] = [];
     const log = createLogger({ destination: { write: (s: string) => logLines.push(s) } });
     let rows: RouterEntry[] | null = null;
-    let invalidated = 0;
+    let freshReads = 0;
     const access = new AgentAccess(
       {
-        invalidateRouter: () => {
-          invalidated += 1;
-        },
-        listRouterEntries: async () => {
+        listRouterEntries: async (opts?: { fresh?: boolean }) => {
+          if (opts?.fresh) freshReads += 1;
           if (!rows) throw new ApiError('SHEETS_UNAVAILABLE', 'Sheets down');
           return rows;
         },
@@ -110,6 +108,6 @@ describe('AgentAccess when the router cannot be read', () => {
     expect(await access.refresh()).toBe(false);
     expect(access.allows('ann@example.com')).toBe(false); // the last rows still decide
     expect(logLines.join('')).toContain('keeping the last rows');
-    expect(invalidated).toBe(3); // each refresh is a fresh read, not the gateway's cached rows
+    expect(freshReads).toBe(3); // each refresh is a fresh read, not the gateway's cached rows
   });
 });
