@@ -109,16 +109,21 @@ export class BenchAgent {
     body: unknown,
     schema: z.ZodType<T>,
   ): Promise<T | null> {
+    // One key per intent: a retry after a network error is the same request, as the UI's outbox sends it.
+    const key = randomUUID();
+    let networkErrors = 0;
     for (let attempt = 0; attempt < 10_000; attempt += 1) {
       let res: Awaited<ReturnType<JsonHttpClient['send']>>;
       try {
         res = await this.#http.send(method, path, body, {
           authorization: `Bearer ${this.#token}`,
-          ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+          ...(method === 'POST' ? { 'idempotency-key': key } : {}),
         });
       } catch (e) {
         this.#error(`http:${path}:${e instanceof Error ? e.message.slice(0, 40) : 'error'}`);
-        return null;
+        networkErrors += 1;
+        if (networkErrors > 3) return null;
+        continue;
       }
       // A start that must wait says so (Retry-After): wait as the UI does; not an error. Without
       // Retry-After the agent backs off as the UI's outbox does, and that answer counts as an error.
