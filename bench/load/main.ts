@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { z } from 'zod';
 import { freePort } from '../../test/support/redis-server.js';
 import { type BenchArgs, parseBenchArgs } from './args.js';
 import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID } from './fixture.js';
@@ -84,6 +85,10 @@ async function waitRedis(port: number, proc: Proc): Promise<Redis> {
   }
 }
 
+/** BENCH_COORDINATOR_ENV: a JSON object of extra coordinator variables (e.g. {"TAB_REFRESH_MS":"3600000"}). */
+const extraCoordinatorEnv = (): Record<string, string> =>
+  z.record(z.string(), z.string()).parse(JSON.parse(process.env.BENCH_COORDINATOR_ENV ?? '{}'));
+
 const machineTicks = () => machineTicksOfProcStat(readFileSync('/proc/stat', 'utf8'));
 
 async function run(args: BenchArgs): Promise<Record<string, unknown>> {
@@ -141,6 +146,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
             DIALPAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
             CAMPAIGN_RULES: JSON.stringify(BENCH_CAMPAIGN_RULES),
             WEB_DIST_DIR: '/nonexistent-web-ui',
+            ...extraCoordinatorEnv(),
           },
           runDir,
           profileDir,
