@@ -80,6 +80,11 @@ export function applyFinalError(ctx: AnswerContext, e: OutboxEntry, error: ApiCa
     core.update((s) => ({ ...s, ui: { ...s.ui, notice: null } }));
     return;
   }
+  if (e.route === 'disposition') {
+    // Refused for good: the receipt must not keep saying it was saved (the banner says what happened).
+    const callId = e.body.callId;
+    core.update((s) => (s.ui.receipt?.callId === callId ? { ...s, ui: { ...s.ui, receipt: null } } : s));
+  }
   if (e.route === 'sessionStart') {
     if (error.code === 'SESSION_ALREADY_ACTIVE') {
       void ctx.refreshSession();

@@ -338,7 +338,7 @@ async function dialLead(
       throw err;
     }
   }
-  ctx.log.info({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
+  ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
   await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
   const stats = await statsEvent(ctx, s, now);

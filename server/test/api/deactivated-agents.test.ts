@@ -88,11 +88,11 @@ describe('AgentAccess when the router cannot be read', () => {
     const logLines: string[] = [];
     const log = createLogger({ destination: { write: (s: string) => logLines.push(s) } });
     let rows: RouterEntry[] | null = null;
-    let fresh = 0;
+    let freshReads = 0;
     const access = new AgentAccess(
       {
-        listRouterEntries: async (opts) => {
-          if (opts?.fresh) fresh += 1;
+        listRouterEntries: async (opts?: { fresh?: boolean }) => {
+          if (opts?.fresh) freshReads += 1;
           if (!rows) throw new ApiError('SHEETS_UNAVAILABLE', 'Sheets down');
           return rows;
         },
@@ -108,6 +108,6 @@ describe('AgentAccess when the router cannot be read', () => {
     expect(await access.refresh()).toBe(false);
     expect(access.allows('ann@example.com')).toBe(false); // the last rows still decide
     expect(logLines.join('')).toContain('keeping the last rows');
-    expect(fresh).toBe(3); // each refresh is a fresh read, not the gateway's cached rows
+    expect(freshReads).toBe(3); // each refresh is a fresh read, not the gateway's cached rows
   });
 });

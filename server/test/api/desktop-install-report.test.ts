@@ -31,7 +31,7 @@ const gauge = (text: string, labels: string) => {
   return line ? Number(line.slice(series.length + 1)) : 0;
 };
 
-describe('POST /desktop/install-report (memory twins)', () => {
+describe('POST /desktop/install-report (one instance, its own Redis)', () => {
   let h: Harness;
   let ann: string;
   let bob: string;

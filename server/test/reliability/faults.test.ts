@@ -25,7 +25,8 @@ const ledger = new SheetLedger();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  stack = await startFaultStack();
+  // Enough leads that the soak's long windows never run out of numbers to dial (a 60 s window uses ~250).
+  stack = await startFaultStack({ leadsPerAgent: SOAK ? 600 : 60 });
   await Promise.all([stack.start('A'), stack.start('B')]);
 }, 120_000);
 afterAll(() => stack?.close());
@@ -47,11 +48,16 @@ async function underLoad(
   await Promise.all(agents.map((a) => a.login()));
   let stop = false;
   const runs = agents.map((a) => a.run(() => stop));
-  await sleep(LOAD_AROUND_MS);
-  const extra = await fault(stats, agents);
-  await sleep(LOAD_AROUND_MS);
-  stop = true;
-  await Promise.all(runs);
+  let extra: Record<string, unknown>;
+  try {
+    await sleep(LOAD_AROUND_MS);
+    extra = await fault(stats, agents);
+    await sleep(LOAD_AROUND_MS);
+  } finally {
+    // Even when the fault's own checks failed: no agent may keep running into the next scenario.
+    stop = true;
+    await Promise.all(runs);
+  }
   const report = await checkInvariants(agents, ledger, stack.sheets, stack.dialpad);
   const figures = {
     scenario: name,
@@ -124,7 +130,8 @@ describe('faults under load', () => {
         await stack.redis.restart();
       }
       expect(probes.length).toBeGreaterThan(0);
-      for (const p of probes) expect(p.ms).toBeLessThan(6_000);
+      // Answered, not hung: ioredis gives up after 3 reconnection attempts (at most 1 s apart).
+      for (const p of probes) expect(p.ms).toBeLessThan(10_000);
       for (const p of probes.filter((x) => x.status >= 500))
         expect([p.status, p.retryAfter]).toEqual([503, '2']);
       return {
