@@ -146,7 +146,7 @@ describe('agent UI in Chromium against the real stack', () => {
     const cur = await liveCall();
     await context.setOffline(true);
     await page.evaluate(() =>
-      (window as unknown as { __turbo: { dropSocket(): void } }).__turbo.dropSocket(),
+      (window as unknown as { __turbo: { socket: { drop(): void } } }).__turbo.socket.drop(),
     );
     await waitForStore(page, (s) => s.connection.socket === 'reconnecting');
     await page.getByTestId('offline-strip').waitFor({ timeout: LONG });
@@ -161,8 +161,8 @@ describe('agent UI in Chromium against the real stack', () => {
     await context.setOffline(true);
     await page.keyboard.press('5');
     await page.keyboard.press('Enter');
-    const queued = await waitForStore(page, (s) => s.outbox.entries.some((e) => e.path === '/disposition'));
-    const key = queued.outbox.entries.find((e) => e.path === '/disposition')!.idempotencyKey;
+    const queued = await waitForStore(page, (s) => s.outbox.entries.some((e) => e.route === 'disposition'));
+    const key = queued.outbox.entries.find((e) => e.route === 'disposition')!.idempotencyKey;
     const saved = await page.evaluate(() => localStorage.getItem('turbo-dialer:snapshot:v1') ?? '');
     expect(saved).toContain(key);
     await context.setOffline(false);

@@ -203,4 +203,17 @@ describe('in the call (issue 10) in Chromium', () => {
     });
     expect(row[0]).toBe(cur.lead.rowId);
   });
+
+  it('in a 420 px window the call, Hang up and the lead details stay usable', async () => {
+    await liveCall('CONNECTED');
+    await page.setViewportSize({ width: 420, height: 800 });
+    const hangUp = page.getByRole('button', { name: /hang up/i });
+    await hangUp.waitFor({ timeout: LONG });
+    expect(await hangUp.isVisible()).toBe(true);
+    const box = await hangUp.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 420).toBe(true);
+    expect(await page.getByLabel('Lead details').isVisible()).toBe(true);
+    await screenshot(page, 'narrow-in-call');
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
 });

@@ -29,7 +29,7 @@ const controller = new Controller({
 // dist/renderer-e2e); Vite replaces the condition at build time, so production bundles do not contain it.
 if (import.meta.env.VITE_TEST_HOOKS === '1')
   (window as unknown as { __turbo?: Controller }).__turbo = controller;
-window.addEventListener('online', () => controller.online());
+window.addEventListener('online', () => controller.connection.online());
 
 createRoot(document.getElementById('root')!).render(
   <ErrorBoundary>
@@ -38,6 +38,6 @@ createRoot(document.getElementById('root')!).render(
     </ControllerProvider>
   </ErrorBoundary>,
 );
-void controller.boot();
+void controller.auth.boot();
 // After the first paint: the full phone formatter is not needed to show the screen.
 setTimeout(() => void preloadPhoneFormatter(), 0);

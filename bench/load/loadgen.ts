@@ -135,9 +135,10 @@ async function main(): Promise<void> {
       errors: m.errors,
       agentsNotStopped: notStopped,
       eventLoopDelayMs: {
-        p50: round(loopDelay.percentile(50) / 1e6),
-        p99: round(loopDelay.percentile(99) / 1e6),
-        max: round(loopDelay.max / 1e6),
+        // A sample is the whole 1 ms interval: the delay is the excess over it.
+        p50: round(Math.max(0, loopDelay.percentile(50) / 1e6 - 1)),
+        p99: round(Math.max(0, loopDelay.percentile(99) / 1e6 - 1)),
+        max: round(Math.max(0, loopDelay.max / 1e6 - 1)),
       },
     },
   });

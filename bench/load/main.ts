@@ -29,6 +29,7 @@ import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
   cpuShares,
   landingTimes,
+  loopAndGcOfMetrics,
   machineTicksOfProcStat,
   parseCommandStats,
   percentiles,
@@ -182,6 +183,11 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 
   const measured: Proc[] = [...coordinators, redisProc, sheets, dialpad, loadgen];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
+  const scrape = () =>
+    Promise.all(
+      instanceUrls.map(async (u) => loopAndGcOfMetrics(await (await fetch(`${u}/metrics`)).text())),
+    );
+  const metrics0 = await scrape(); // also resets the event-loop delay histograms
   await redis.config('RESETSTAT');
   await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
   const cpu0 = cpuAt();
@@ -195,6 +201,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const m1 = machineTicks();
   const windowMs = now() - t0;
   const commandStats = parseCommandStats(String(await redis.info('commandstats')));
+  const metrics1 = await scrape();
   loadgen.send({ type: 'windDown' });
   log('window over; winding down (PAUSE, last dispositions, STOP)');
   const result: LoadgenResult = (await loadgen.next('done', 180_000)).result;
@@ -263,6 +270,13 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     redisTopCommandsPerCycle: redisCycle.top,
     coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,
     coordinatorRssMb: Math.max(...rssMb),
+    coordinatorEventLoopDelayMs: metrics1.map((m) => m.loopDelayMs),
+    coordinatorGcMsPerCycle: cycles
+      ? round(
+          (1000 * metrics1.reduce((t, m, i) => t + m.gcSeconds - (metrics0[i]?.gcSeconds ?? 0), 0)) / cycles,
+          2,
+        )
+      : null,
     sheetsRequestsPerDisposition: sinceWindow.length ? round(sheetsRequests / sinceWindow.length, 3) : null,
     sheetsRequests: sheetsCounts.counts,
     sheetLagMs: sheetLag ? { p50: sheetLag.p50, p99: sheetLag.p99 } : null,

@@ -6,6 +6,7 @@ import {
   cpuTicksOfStat,
   journalKey,
   landingTimes,
+  loopAndGcOfMetrics,
   machineTicksOfProcStat,
   parseCommandStats,
   percentiles,
@@ -75,5 +76,19 @@ describe('bench:load report', () => {
       ['c', 999],
     ]);
     expect(webhookToShowDispo(sent, shown)).toEqual([3.5]);
+  });
+
+  it("the coordinator's event-loop delay and GC time from its /metrics text", () => {
+    const text = [
+      'dialer_process_nodejs_eventloop_lag_p50_seconds 0.0101',
+      'dialer_process_nodejs_eventloop_lag_p99_seconds 0.25',
+      'dialer_process_nodejs_eventloop_lag_max_seconds 1.5',
+      'dialer_process_nodejs_gc_duration_seconds_sum{kind="minor"} 1.25',
+      'dialer_process_nodejs_gc_duration_seconds_sum{kind="major"} 0.5',
+    ].join('\n');
+    expect(loopAndGcOfMetrics(text)).toEqual({
+      loopDelayMs: { p50: 0.1, p99: 240, max: 1490 },
+      gcSeconds: 1.75,
+    });
   });
 });

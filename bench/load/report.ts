@@ -136,3 +136,27 @@ export function redisPerCycle(
 }
 
 export { round };
+
+/** prom-client samples the event loop every 10 ms; a sample is the whole interval, so its delay is the excess. */
+const PROM_LOOP_RESOLUTION_MS = 10;
+
+/** From a coordinator's /metrics text (prom-client defaults, prefix dialer_process_): the event-loop delay
+ *  since the previous scrape (p50/p99/max, ms beyond the 10 ms sampling interval; prom-client resets it on
+ *  every scrape) and the total GC time since start (s, all kinds). */
+export function loopAndGcOfMetrics(text: string): { loopDelayMs: Percentiles; gcSeconds: number } {
+  const value = (name: string): number => {
+    const m = new RegExp(`^dialer_process_${name} ([0-9.e+-]+)$`, 'm').exec(text);
+    return m ? Math.max(0, Number(m[1]) * 1000 - PROM_LOOP_RESOLUTION_MS) : 0;
+  };
+  let gcSeconds = 0;
+  for (const m of text.matchAll(/^dialer_process_nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm))
+    gcSeconds += Number(m[1]);
+  return {
+    loopDelayMs: {
+      p50: round(value('nodejs_eventloop_lag_p50_seconds')),
+      p99: round(value('nodejs_eventloop_lag_p99_seconds')),
+      max: round(value('nodejs_eventloop_lag_max_seconds')),
+    },
+    gcSeconds,
+  };
+}

@@ -1,7 +1,8 @@
 // The benchmark's Sheets emulator process: one spreadsheet with a Router tab and one tab per agent
 // (`leads` leads each), zero added latency. It keeps a journal of every AttemptCount cell that changes
 // through the API (tab, row, value, epoch ms) so the orchestrator can time each disposition landing and
-// check none was lost. Scans only the tabs a write names, after the write is applied.
+// check none was lost. Scans only the tabs a write names (A1 ranges, or sheetIds in a spreadsheets
+// batchUpdate), after the write is applied; a write it cannot read makes it scan every tab.
 import { z } from 'zod';
 import { createEmulatorLogger } from '../../server/emulators/common/log.js';
 import { buildDemoFixture } from '../../server/emulators/sheets/demo-seed.js';
@@ -20,7 +21,15 @@ const fixture = buildDemoFixture({
 });
 const journal: SheetJournal = {};
 const last = new Map<string, number>();
-const WriteBodySchema = z.object({ data: z.array(z.object({ range: z.string() })) });
+const ValuesWriteSchema = z.object({ data: z.array(z.object({ range: z.string() })) });
+/** spreadsheets.batchUpdate: each request (updateCells, repeatCell, …) names its tab by sheetId in
+ *  `start` or `range`. */
+const GridRef = z.object({ sheetId: z.number().optional() }).optional();
+const SheetWriteSchema = z.object({
+  requests: z.array(
+    z.record(z.string(), z.object({ start: GridRef, range: GridRef }).partial().passthrough()),
+  ),
+});
 
 /** The tab of an A1 range: `'Leads - X'!Y5` or `Tab!Y5`. */
 const tabOfRange = (range: string): string | null => {
@@ -29,23 +38,41 @@ const tabOfRange = (range: string): string | null => {
   return m[1] !== undefined ? m[1].replace(/''/g, "'") : (m[2] ?? null);
 };
 
-const onWrite = (w: SheetsWrite) => {
-  const at = performance.timeOrigin + performance.now();
-  // values.batchUpdate names its tabs; any other write (rare: backgrounds, single ranges) scans them all.
-  const parsed =
-    w.op === 'values.batchUpdate' ? WriteBodySchema.safeParse(JSON.parse(w.body.toString('utf8'))) : null;
-  const tabs = parsed?.success
-    ? new Set(parsed.data.data.map((d) => tabOfRange(d.range)).filter((t) => t !== null))
-    : rowsOf.keys();
-  for (const tab of tabs) scanTab(tab, at);
+/** The tabs a write names; null when it cannot tell (then every tab is scanned). */
+const tabsOfWrite = (w: SheetsWrite): Set<string> | null => {
+  const body: unknown = JSON.parse(w.body.toString('utf8'));
+  if (w.op === 'values.batchUpdate') {
+    const p = ValuesWriteSchema.safeParse(body);
+    return p.success ? new Set(p.data.data.map((d) => tabOfRange(d.range)).filter((t) => t !== null)) : null;
+  }
+  if (w.op === 'spreadsheets.batchUpdate') {
+    const p = SheetWriteSchema.safeParse(body);
+    if (!p.success) return null;
+    const tabs = new Set<string>();
+    for (const req of p.data.requests)
+      for (const r of Object.values(req)) {
+        const title = titleOfSheetId.get(r.start?.sheetId ?? r.range?.sheetId ?? -1);
+        if (title === undefined) return null;
+        tabs.add(title);
+      }
+    return tabs;
+  }
+  return null;
 };
 
+const onWrite = (w: SheetsWrite) => {
+  const at = performance.timeOrigin + performance.now();
+  for (const tab of tabsOfWrite(w) ?? rowsOf.keys()) scanTab(tab, at);
+};
+
+const titleOfSheetId = new Map<number, string>();
 const rowsOf = new Map<string, number>();
 const scanTab = (tab: string, at: number) => {
   const rows = rowsOf.get(tab);
   if (rows === undefined) return;
+  const values = emu.state.getValues(BENCH_SPREADSHEET_ID, tab);
   for (let row = 2; row <= rows; row += 1) {
-    const v = Number(emu.state.getCell(BENCH_SPREADSHEET_ID, tab, row, ATTEMPT_COUNT_COL) || '0');
+    const v = Number(values[row - 1]?.[ATTEMPT_COUNT_COL] || '0');
     const key = journalKey(tab, row);
     if (last.get(key) !== v) {
       last.set(key, v);
@@ -67,6 +94,7 @@ for (const sheet of fixture.spreadsheets[0]?.sheets ?? []) {
   if (sheet.title === 'Router') continue;
   const rows = sheet.rows?.length ?? 0;
   rowsOf.set(sheet.title, rows);
+  titleOfSheetId.set(sheet.sheetId, sheet.title);
   for (let row = 2; row <= rows; row += 1) {
     last.set(
       journalKey(sheet.title, row),

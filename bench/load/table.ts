@@ -50,4 +50,69 @@ export function tableOf(files: readonly string[]): string {
   return [head, sep, ...rows].join('\n');
 }
 
-if (process.argv[1]?.endsWith('table.ts')) process.stdout.write(`${tableOf(process.argv.slice(2))}\n`);
+type Result = z.infer<typeof ResultSchema>;
+const load = (f: string): Result => ResultSchema.parse(JSON.parse(readFileSync(f, 'utf8')));
+
+/** Issue 13's targets judged on a 500-agent realistic run and the max-pace runs with 1 and 2 instances. */
+export function targetsOf(realistic: string, max1: string, max2: string): string {
+  const r = load(realistic);
+  const m1 = load(max1);
+  const m2 = load(max2);
+  const row = (target: string, measured: string, met: boolean) =>
+    `| ${target} | ${measured} | ${met ? 'met' : '**missed**'} |`;
+  const le = (v: number | null | undefined, limit: number) => v !== null && v !== undefined && v <= limit;
+  const p99 = (p: Result['dispoToNextCallMs']) => (p ? p.p99 : null);
+  return [
+    '| target | measured | |',
+    '|---|---|---|',
+    row(
+      '500 agents: dispo → next call p99 ≤ 10 ms',
+      `${n(p99(r.dispoToNextCallMs))} ms`,
+      le(p99(r.dispoToNextCallMs), 10),
+    ),
+    row(
+      '500 agents: webhook → SHOW_DISPO p99 ≤ 10 ms',
+      `${n(p99(r.webhookToShowDispoMs))} ms`,
+      le(p99(r.webhookToShowDispoMs), 10),
+    ),
+    row('500 agents: 0 errors', String(r.errors), r.errors === 0),
+    row('500 agents: 0 lost', String(r.lostDispositions), r.lostDispositions === 0),
+    row('500 agents: sheet lag p99 ≤ 5 s', `${n(p99(r.sheetLagMs))} ms`, le(p99(r.sheetLagMs), 5000)),
+    row('500 agents: all sessions ready ≤ 60 s', `${n(r.allSessionsReadyS)} s`, le(r.allSessionsReadyS, 60)),
+    row(
+      'max pace: p99 ≤ 50 ms (dispo → next call, webhook → SHOW_DISPO)',
+      `${n(p99(m1.dispoToNextCallMs))} / ${n(p99(m1.webhookToShowDispoMs))} ms at ${m1.dispositionsPerSecond}/s`,
+      le(p99(m1.dispoToNextCallMs), 50) && le(p99(m1.webhookToShowDispoMs), 50),
+    ),
+    row(
+      'max pace: 2 instances > 1 instance (cycles/s)',
+      `${m2.dispositionsPerSecond} vs ${m1.dispositionsPerSecond}`,
+      m2.dispositionsPerSecond > m1.dispositionsPerSecond,
+    ),
+    row(
+      'Redis commands per cycle ≤ 30',
+      `${n(r.redisCommandsPerCycle)} (max pace ${n(m1.redisCommandsPerCycle)})`,
+      le(r.redisCommandsPerCycle, 30) && le(m1.redisCommandsPerCycle, 30),
+    ),
+    row(
+      'coordinator CPU per cycle ≤ 1 ms',
+      `${n(r.coordinatorCpuMsPerCycle)} ms (max pace ${n(m1.coordinatorCpuMsPerCycle)})`,
+      le(r.coordinatorCpuMsPerCycle, 1) && le(m1.coordinatorCpuMsPerCycle, 1),
+    ),
+    row(
+      'Sheets requests per disposition ≤ 0.05',
+      n(r.sheetsRequestsPerDisposition),
+      le(r.sheetsRequestsPerDisposition, 0.05),
+    ),
+  ].join('\n');
+}
+
+if (process.argv[1]?.endsWith('table.ts')) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--targets') {
+    const [realistic, max1, max2] = args.slice(1);
+    if (!realistic || !max1 || !max2)
+      throw new Error('usage: table.ts --targets <500 realistic> <max 1i> <max 2i>');
+    process.stdout.write(`${targetsOf(realistic, max1, max2)}\n`);
+  } else process.stdout.write(`${tableOf(args)}\n`);
+}

@@ -27,6 +27,27 @@ import type { Logger } from './logger.js';
 import { type RedisServerHandle, startRedisServer } from './redis/redis-server.js';
 import { stopOnSignals } from './server.js';
 
+/** The demo company's Dialpad lines, one near each group of demo leads (local presence). */
+export const DEMO_CALLER_IDS: readonly string[] = [
+  '+12125550100', // New York: the default (first)
+  '+14155550100', // San Francisco
+  '+13125550100', // Chicago
+  '+13035550100', // Denver
+  '+18085550100', // Honolulu
+  '+19075550100', // Anchorage
+  '+442079460100', // London
+];
+
+/** What `npm run demo` dials with: calling hours ON (the default federal window, lead-local, zones
+ *  inferred from the numbers), a stricter Florida window, and local presence. Tests that must dial at any
+ *  hour keep startDemoStack's default (no calling hours). */
+export const DEMO_CAMPAIGN_RULES: CampaignOverrides = {
+  '*': {
+    regionHours: [{ regions: ['US-FL'], hours: { start: '08:00', end: '20:00', days: [1, 2, 3, 4, 5, 6] } }],
+    callerIds: [...DEMO_CALLER_IDS],
+  },
+};
+
 export interface DemoStackOptions {
   /** Use Redis at this URL (or the Cluster of `env.REDIS_CLUSTER_NODES`); absent = a throw-away
    *  redis-server started (and stopped) with the stack. */
@@ -45,7 +66,8 @@ export interface DemoStackOptions {
    *  (`rateLimitPerMin: null`): an agent dialing back to back would hit 429 by the sixth call. Tests that
    *  want the real limit pass `rateLimitPerMin: 5`. */
   dialpadOptions?: Partial<Omit<DialpadEmulatorOptions, 'users' | 'webhook'>>;
-  /** Campaign rule overrides (CAMPAIGN_RULES); the demo default drops calling hours so it dials any time. */
+  /** Campaign rule overrides (CAMPAIGN_RULES); default: no calling hours, so tests dial at any hour
+   *  (`npm run demo` passes DEMO_CAMPAIGN_RULES: calling hours on). */
   rules?: CampaignOverrides;
   /** Built web UI; default dist/renderer. null = API only. */
   webDistDir?: string | null;
@@ -130,6 +152,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       logger: createEmulatorLogger('dialpad-emulator', emulatorLevel),
       rateLimitPerMin: null,
       apiKeys: [DEMO_DIALPAD_KEY],
+      companyNumbers: DEMO_CALLER_IDS,
       ...o.dialpadOptions,
       users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
       webhook: { url: `${o.webhookBaseUrl ?? baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },
@@ -249,6 +272,7 @@ async function main(): Promise<void> {
     sheetsPort: ports.SHEETS_EMULATOR_PORT,
     dialpadPort: ports.DIALPAD_EMULATOR_PORT,
     dialpadOptions: { rateLimitPerMin },
+    rules: DEMO_CAMPAIGN_RULES,
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
   });

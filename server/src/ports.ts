@@ -66,6 +66,8 @@ export interface DialpadGateway {
     dialpadUserId: string;
     phoneE164: string;
     customData: string;
+    /** Local presence: the company number the lead sees (outbound_caller_id); absent = the user's default. */
+    outboundCallerId?: string;
   }): Promise<InitiatedCall>;
   /** PUT /api/v2/call/{id}/actions/hangup (Dialpad's call actions API; the ending webhook follows).
    *  Throws ApiError DIALPAD_REJECTED / DIALPAD_UNAVAILABLE / UPSTREAM_TIMEOUT / RATE_LIMITED. */

@@ -97,9 +97,10 @@ const snapshot = {
   outbox: [
     {
       idempotencyKey: 'key-000000001',
+      // Written before entries named their route: read back as route "disposition".
       method: 'POST',
       path: '/disposition',
-      body: {},
+      body: { callId: 'c-1', code: 'NO_ANSWER' },
       createdAt: 1,
       attempts: 0,
     },
@@ -186,5 +187,6 @@ describe('bundled main process', () => {
     expect(result.heldAfterQuit).toEqual([]);
     const saved = JSON.parse(readFileSync(join(dir, 'home', 'userData', 'snapshot.json'), 'utf8'));
     expect(saved.outbox.map((e: { idempotencyKey: string }) => e.idempotencyKey)).toEqual(['key-000000001']);
+    expect(saved.outbox[0].route).toBe('disposition'); // the older {method, path} entry, read as its route
   });
 });

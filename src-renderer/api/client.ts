@@ -97,20 +97,6 @@ export class ApiClient {
     return parsed.data as ResponseBody<N>;
   }
 
-  /** Replays an outbox entry by its path (the route is looked up so the answer is still parsed). */
-  async replay(
-    path: string,
-    body: unknown,
-    idempotencyKey: string,
-  ): Promise<{ name: RouteName; value: unknown }> {
-    const name = (Object.keys(HTTP_API) as RouteName[]).find(
-      (n) => HTTP_API[n].path === path && HTTP_API[n].method === 'POST',
-    );
-    if (!name) throw new ApiCallError('CLIENT', `unknown outbox path ${path}`, 0);
-    const value = await this.call(name, body as never, { idempotencyKey });
-    return { name, value };
-  }
-
   async #send(
     method: 'GET' | 'POST',
     path: string,

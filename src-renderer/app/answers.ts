@@ -1,12 +1,11 @@
 // What the controller does with the server's answer to an outbox entry: apply the next step, chain the
 // next dial after Play, and turn a final refusal into the right screen (an already-recorded disposition is
 // silent, a failed session start goes back to "Not started", nothing-to-dial clears the preview).
-import type { SessionSnapshot } from '../../src-shared/contracts/http';
 import type { OutboxEntry } from '../../src-shared/contracts/ipc';
-import type { NextStep, SessionView } from '../../src-shared/contracts/views';
 import type { ApiCallError } from '../api/client';
 import * as R from '../store/reducers';
 import type { ControllerCore } from './core';
+import type { OutboxAnswer } from './outbox-send';
 
 export interface AnswerContext {
   core: ControllerCore;
@@ -16,8 +15,9 @@ export interface AnswerContext {
   socketOpen: () => boolean;
 }
 
-export function applyAnswer(ctx: AnswerContext, name: string, value: unknown, entry: OutboxEntry): void {
+export function applyAnswer(ctx: AnswerContext, answer: OutboxAnswer): void {
   const { core } = ctx;
+  const { entry } = answer;
   // A success clears errors older than this intent, not one the server pushed while handling it (e.g. the
   // ERROR event of a chained dial that failed after the disposition was saved).
   core.update((s) => ({
@@ -28,12 +28,14 @@ export function applyAnswer(ctx: AnswerContext, name: string, value: unknown, en
       error: s.ui.error && s.ui.error.at < entry.createdAt ? null : s.ui.error,
     },
   }));
-  switch (name) {
-    case 'sessionStart':
-      core.update((s) => R.applySnapshot(s, value as SessionSnapshot));
+  switch (answer.route) {
+    case 'sessionStart': {
+      const snap = answer.value;
+      core.update((s) => R.applySnapshot(s, snap));
       return;
+    }
     case 'sessionState': {
-      const v = value as { session: SessionView; next: NextStep };
+      const v = answer.value;
       core.update((s) =>
         R.applyNextStep(
           { ...s, session: { session: v.session, phase: v.session.state === 'STOP' ? 'ended' : 'active' } },
@@ -51,27 +53,39 @@ export function applyAnswer(ctx: AnswerContext, name: string, value: unknown, en
         void ctx.requestNext();
       return;
     }
-    case 'disposition':
-      core.update((s) => R.applyNextStep(s, (value as { next: NextStep }).next));
+    case 'disposition': {
+      const { next } = answer.value;
+      core.update((s) => R.applyNextStep(s, next));
       // With the socket up the server's STATS event brings the new numbers.
       if (!ctx.socketOpen()) void ctx.refreshStats();
       return;
+    }
     case 'next':
     case 'dial':
-    case 'skip':
-      core.update((s) => R.applyNextStep(s, value as NextStep));
+    case 'skip': {
+      const next = answer.value;
+      core.update((s) => R.applyNextStep(s, next));
+      return;
+    }
+    case 'hangup':
+      // Dialpad's hangup webhook brings SHOW_DISPO; the screen already shows the modal.
       return;
   }
 }
 
 export function applyFinalError(ctx: AnswerContext, e: OutboxEntry, error: ApiCallError): void {
   const { core } = ctx;
-  if (e.path === '/disposition' && (error.code === 'NO_CALL_PENDING' || error.code === 'CALL_NOT_FOUND')) {
+  if (e.route === 'disposition' && (error.code === 'NO_CALL_PENDING' || error.code === 'CALL_NOT_FOUND')) {
     // Already recorded (e.g. by a replay whose answer was lost): nothing for the agent to do.
     core.update((s) => ({ ...s, ui: { ...s.ui, notice: null } }));
     return;
   }
-  if (e.path === '/session/start') {
+  if (e.route === 'disposition') {
+    // Refused for good: the receipt must not keep saying it was saved (the banner says what happened).
+    const callId = e.body.callId;
+    core.update((s) => (s.ui.receipt?.callId === callId ? { ...s, ui: { ...s.ui, receipt: null } } : s));
+  }
+  if (e.route === 'sessionStart') {
     if (error.code === 'SESSION_ALREADY_ACTIVE') {
       void ctx.refreshSession();
       return;
@@ -81,7 +95,7 @@ export function applyFinalError(ctx: AnswerContext, e: OutboxEntry, error: ApiCa
       s.session.phase === 'starting' ? { ...s, session: { ...s.session, phase: 'none' } } : s,
     );
   }
-  if (e.path === '/dial' && error.code === 'CALL_IN_PROGRESS') return;
+  if (e.route === 'dial' && error.code === 'CALL_IN_PROGRESS') return;
   if (error.code === 'NOTHING_TO_DIAL' || error.code === 'OUTSIDE_CALLING_HOURS') {
     core.update((s) => ({ ...s, preview: { ...s.preview, pending: null } }));
   }

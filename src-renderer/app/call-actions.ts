@@ -31,6 +31,6 @@ export class CallActions {
     const call = core.state().call.call;
     if (!call || !canHangUp(call.state)) return;
     core.update((s) => R.hangUpLocally(s, call.callId, core.now()));
-    await this.#outbox.intent('hangup', { callId: call.callId });
+    await this.#outbox.intent({ route: 'hangup', body: { callId: call.callId } });
   }
 }

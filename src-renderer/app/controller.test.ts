@@ -38,8 +38,8 @@ describe('outbox', () => {
   it('keeps a disposition chosen offline, persists it, and sends it once with the same key when back', async () => {
     const { controller, store, server } = make(withEndedCall);
     server.online = false;
-    controller.pickDispo('WRONG');
-    await controller.confirmDispo();
+    controller.dispo.pick('WRONG');
+    await controller.dispo.confirm();
     expect(store.getState().outbox.entries).toHaveLength(1);
     expect(store.getState().ui.dispo).toBeNull();
     expect(store.getState().connection.apiReachable).toBe(false);
@@ -49,8 +49,8 @@ describe('outbox', () => {
     const key = saved.outbox[0].idempotencyKey;
 
     server.online = true;
-    await controller.flush();
-    await controller.flush();
+    await controller.outbox.flush();
+    await controller.outbox.flush();
     expect(dispositions(server.requests)).toHaveLength(1);
     expect(server.requests.find((r) => r.path === '/disposition')?.idempotencyKey).toBe(key);
     expect(store.getState().outbox.entries).toHaveLength(0);
@@ -60,7 +60,7 @@ describe('outbox', () => {
   it('retries by itself after a failure (backoff), without the agent doing anything', async () => {
     const { controller, store, server } = make(withEndedCall);
     server.online = false;
-    await controller.confirmDispo();
+    await controller.dispo.confirm();
     server.online = true;
     await until(() => store.getState().outbox.entries.length === 0);
     expect(dispositions(server.requests)).toHaveLength(1);
@@ -69,8 +69,8 @@ describe('outbox', () => {
   it('survives a reload while offline: the new window restores the outbox and sends it after sign-in', async () => {
     const first = make(withEndedCall);
     first.server.online = false;
-    first.controller.pickDispo('CORRECT');
-    await first.controller.confirmDispo();
+    first.controller.dispo.pick('CORRECT');
+    await first.controller.dispo.confirm();
     const key = first.store.getState().outbox.entries[0]?.idempotencyKey;
     first.controller.dispose();
     sessionStorage.setItem('turbo-dialer:refresh-token', 'refresh-token-1');
@@ -79,7 +79,7 @@ describe('outbox', () => {
     const server = fakeCoordinator();
     server.current = snapshot({ call: endedCall(), wsSeq: 30 });
     const second = make(undefined, server);
-    await second.controller.boot();
+    await second.controller.auth.boot();
     await until(() => dispositions(server.requests).length === 1);
     expect(server.requests.find((r) => r.path === '/disposition')?.idempotencyKey).toBe(key);
     // The server still reported the call as ended (its answer raced the replay): the modal stays closed.
@@ -89,8 +89,8 @@ describe('outbox', () => {
 
   it('a reload mid-disposition brings back the picked code and the notes typed so far', async () => {
     const first = make(withEndedCall);
-    first.controller.pickDispo('VM_SAME_NAME');
-    first.controller.setDispoNotes('asked to call after 5');
+    first.controller.dispo.pick('VM_SAME_NAME');
+    first.controller.dispo.setNotes('asked to call after 5');
     await until(() => (localStorage.getItem(SNAPSHOT_KEY) ?? '').includes('asked to call after 5'));
     first.controller.dispose();
     sessionStorage.setItem('turbo-dialer:refresh-token', 'refresh-token-1');
@@ -98,7 +98,7 @@ describe('outbox', () => {
     const server = fakeCoordinator();
     server.current = snapshot({ call: endedCall() });
     const second = make(undefined, server);
-    await second.controller.boot();
+    await second.controller.auth.boot();
     expect(second.store.getState().ui.dispo).toEqual({
       callId: 'call-1',
       code: 'VM_SAME_NAME',
@@ -174,7 +174,7 @@ describe('never stuck on Play', () => {
       call: callView({ callId: 'call-2', leadRowId: 'L2', startedAt: Date.now() }),
       preview: leadPreview('L2', 'Alan Turing'),
     };
-    await controller.confirmDispo();
+    await controller.dispo.confirm();
     expect(store.getState().ui.error?.code).toBe('RATE_LIMITED');
     expect(store.getState().call.call).toBeNull();
     await until(() => store.getState().call.call?.callId === 'call-2', 10_000);
@@ -234,7 +234,7 @@ describe('live stats', () => {
       instanceId: 'a',
     });
     await until(() => statsGets() === 2);
-    await controller.refreshStats(); // the same older answer, awaited: it is dropped
+    await controller.session.refreshStats(); // the same older answer, awaited: it is dropped
     expect(stats()?.callsInitiated).toBe(3);
     server.stats = statsView({ callsInitiated: 4, callsCompleted: 3 });
     second.drop();

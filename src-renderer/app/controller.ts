@@ -1,12 +1,17 @@
-// The controller: the only place that does I/O for the UI, and the one object React components, the
-// desktop shortcuts and the tray talk to. It wires parts with one job each: AuthFlow (sign-in, tokens),
-// SessionActions (session intents), DispositionActions (the modal, shortcut dispatch), OutboxSender
-// (idempotent requests kept until acknowledged) with answers.ts (what an answer does), Connection (the
-// socket), Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events),
-// InstallReporter (the desktop install report, after sign-in) and updater.ts (Restart to update).
-import type { ShortcutAction } from '../../src-shared/contracts/ipc';
-import type { DispositionCode } from '../../src-shared/domain/disposition';
-import type { SessionState } from '../../src-shared/domain/session';
+// The composition root of the agent's screen: builds the store's parts and wires them to each other, then
+// hands them out. React components, the in-window keys, the desktop shortcuts and the tray call the part
+// that does the job (c.session.togglePlay(), c.dispo.confirm…, c.call.hangUp()); nothing here forwards.
+// Its own jobs: the wiring below, what happens after a sign-in (session, socket, outbox, install report),
+// logout (timers stopped first) and dispose.
+//   auth       AuthFlow: boot, sign-in (demo / OIDC), single-flight token refresh
+//   session    SessionActions: start, Play / Pause / Stop, next, Dial now, Skip, GET /session/current, /stats
+//   dispo      DispositionActions: the modal's actions and dispatchShortcut (keys, global shortcuts, tray)
+//   call       CallActions: Hang up, the note typed during the call
+//   outbox     OutboxSender with answers.ts: idempotent requests kept until acknowledged
+//   connection Connection: the socket, Retry, back online
+//   updater    UpdaterActions: Restart to update
+// plus Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events) and
+// InstallReporter (the desktop install report, after sign-in).
 import { ApiClient } from '../api/client';
 import type { AgentSocket } from '../api/socket';
 import type { AppStore } from '../store';
@@ -20,7 +25,7 @@ import { DispositionActions } from './dispositions';
 import { InstallReporter } from './install-report';
 import { OutboxSender } from './outbox';
 import { SessionActions } from './session-actions';
-import { installUpdate } from './updater';
+import { UpdaterActions } from './updater';
 import { Watchdogs } from './watchdogs';
 
 export type { ControllerOptions } from './core';
@@ -30,13 +35,14 @@ export class Controller {
   readonly bridge: ControllerOptions['bridge'];
   readonly api: ApiClient;
   readonly socket: AgentSocket;
+  readonly auth: AuthFlow;
+  readonly session: SessionActions;
+  readonly dispo: DispositionActions;
+  readonly call: CallActions;
+  readonly outbox: OutboxSender;
+  readonly connection: Connection;
+  readonly updater: UpdaterActions;
   readonly #core: ControllerCore;
-  readonly #auth: AuthFlow;
-  readonly #outbox: OutboxSender;
-  readonly #session: SessionActions;
-  readonly #dispo: DispositionActions;
-  readonly #call: CallActions;
-  readonly #connection: Connection;
   readonly #watchdogs: Watchdogs;
   readonly #installReport: InstallReporter;
   readonly #unsubs: (() => void)[];
@@ -50,7 +56,7 @@ export class Controller {
       baseUrl: o.baseUrl,
       ...(o.fetch ? { fetch: o.fetch } : {}),
       getAccessToken: () => core.state().auth.accessToken,
-      refresh: () => this.refreshTokens(),
+      refresh: () => this.auth.refreshTokens(),
       onReachability: (ok) => {
         if (core.state().connection.apiReachable !== ok)
           core.update((s) => ({ ...s, connection: { ...s.connection, apiReachable: ok } }));
@@ -58,39 +64,40 @@ export class Controller {
     });
     const answers: AnswerContext = {
       core,
-      requestNext: () => this.requestNext(),
-      refreshSession: () => this.refreshSession(),
-      refreshStats: () => this.refreshStats(),
+      requestNext: () => this.session.requestNext(),
+      refreshSession: () => this.session.refreshSession(),
+      refreshStats: () => this.session.refreshStats(),
       socketOpen: () => this.socket.isOpen,
     };
-    this.#outbox = new OutboxSender(core, this.api, {
-      onAnswer: (name, value, entry) => applyAnswer(answers, name, value, entry),
+    this.outbox = new OutboxSender(core, this.api, {
+      onAnswer: (answer) => applyAnswer(answers, answer),
       onFinalError: (entry, error) => applyFinalError(answers, entry, error),
     });
-    this.#session = new SessionActions(core, this.api, this.#outbox);
-    this.#call = new CallActions(core, this.#outbox);
-    this.#dispo = new DispositionActions(core, this.#outbox, this.#session, this.#call);
-    this.#connection = new Connection(core, this.api, {
-      refreshTokens: () => this.refreshTokens(),
-      flush: () => this.flush(),
-      cancelFlushRetry: () => this.#outbox.cancelRetry(),
-      refreshSession: () => this.refreshSession(),
-      refreshStats: () => this.refreshStats(),
-      loadAuthConfig: () => this.loadAuthConfig(),
+    this.session = new SessionActions(core, this.api, this.outbox);
+    this.call = new CallActions(core, this.outbox);
+    this.dispo = new DispositionActions(core, this.outbox, this.session, this.call);
+    this.connection = new Connection(core, this.api, {
+      refreshTokens: () => this.auth.refreshTokens(),
+      flush: () => this.outbox.flush(),
+      cancelFlushRetry: () => this.outbox.cancelRetry(),
+      refreshSession: () => this.session.refreshSession(),
+      refreshStats: () => this.session.refreshStats(),
+      loadAuthConfig: () => this.auth.loadAuthConfig(),
     });
-    this.socket = this.#connection.socket;
-    this.#auth = new AuthFlow(core, this.api, {
+    this.socket = this.connection.socket;
+    this.auth = new AuthFlow(core, this.api, {
       afterSignIn: () => this.#afterSignIn(),
       stopSocket: () => this.socket.stop(),
     });
+    this.updater = new UpdaterActions(core);
     this.#watchdogs = new Watchdogs(core, {
-      requestNext: () => this.requestNext(),
-      dialNow: () => this.dialNow(),
+      requestNext: () => this.session.requestNext(),
+      dialNow: () => this.session.dialNow(),
     });
     this.#installReport = new InstallReporter(core, this.api);
     this.#unsubs = wireBridge(core, {
-      dispatchShortcut: (action) => this.dispatchShortcut(action),
-      setSessionState: (state) => this.setSessionState(state),
+      dispatchShortcut: (action) => this.dispo.dispatchShortcut(action),
+      setSessionState: (state) => this.session.setSessionState(state),
       onStoreChange: (s, prev) => this.#watchdogs.onStoreChange(s, prev),
     });
   }
@@ -99,152 +106,24 @@ export class Controller {
     return this.#core.now();
   }
 
-  // ------------------------------------------------------------------------------------------ sign-in
-
-  /** Restores the local snapshot, then the sign-in, then the server's view of the session. */
-  boot(): Promise<void> {
-    return this.#auth.boot();
-  }
-
-  loadAuthConfig(): Promise<void> {
-    return this.#auth.loadAuthConfig();
-  }
-
-  loginDemo(email: string): Promise<void> {
-    return this.#auth.login({ demoEmail: email });
-  }
-
-  /** Production sign-in: an OIDC ID token (Google Identity Services) exchanged for our own tokens. */
-  loginWithIdToken(idToken: string): Promise<void> {
-    return this.#auth.login({ idToken });
-  }
-
-  async logout(): Promise<void> {
-    this.#clearTimers();
-    await this.#auth.logout();
-  }
-
-  /** Single-flight token refresh. false = could not refresh (signed out, or the coordinator is unreachable). */
-  refreshTokens(): Promise<boolean> {
-    return this.#auth.refreshTokens();
-  }
-
+  /** Signed in (boot or login): the server's view, the socket, the outbox, the install report. */
   async #afterSignIn(): Promise<void> {
-    this.#outbox.resetBackoff();
-    await this.refreshSession();
+    this.outbox.resetBackoff();
+    await this.session.refreshSession();
     this.socket.start();
-    void this.flush();
+    void this.outbox.flush();
     void this.#installReport.report();
   }
 
-  // ------------------------------------------------------------------------------------------ session
-
-  refreshSession(): Promise<void> {
-    return this.#session.refreshSession();
-  }
-
-  refreshStats(): Promise<void> {
-    return this.#session.refreshStats();
-  }
-
-  startSession(): Promise<void> {
-    return this.#session.startSession();
-  }
-
-  setSessionState(state: SessionState): Promise<void> {
-    return this.#session.setSessionState(state);
-  }
-
-  togglePlay(): Promise<void> {
-    return this.#session.togglePlay();
-  }
-
-  /** Dials the pending preview now (or asks for the next lead when none is pending). */
-  dialNow(): Promise<void> {
-    return this.#session.dialNow();
-  }
-
-  skipPreview(): Promise<void> {
-    return this.#session.skipPreview();
-  }
-
-  requestNext(): Promise<void> {
-    return this.#session.requestNext();
-  }
-
-  /** Notes for the call on screen, typed on the lead card; sent with its disposition. */
-  setCallNotes(text: string): void {
-    this.#call.setNotes(text);
-  }
-
-  /** Hangs up the live call through Dialpad; the modal opens at once. */
-  hangUp(): Promise<void> {
-    return this.#call.hangUp();
-  }
-
-  // ------------------------------------------------------------------------------------------ disposition
-
-  pickDispo(code: DispositionCode): void {
-    this.#dispo.pickDispo(code);
-  }
-
-  pickDispoByKey(key: number): void {
-    this.#dispo.pickDispoByKey(key);
-  }
-
-  setDispoNotes(notes: string): void {
-    this.#dispo.setDispoNotes(notes);
-  }
-
-  hideDispo(): void {
-    this.#dispo.hideDispo();
-  }
-
-  showDispo(): void {
-    this.#dispo.showDispo();
-  }
-
-  confirmDispo(): Promise<void> {
-    return this.#dispo.confirmDispo();
-  }
-
-  /** One entry point for in-page keys, global shortcuts and tray commands. */
-  dispatchShortcut(action: ShortcutAction): void {
-    this.#dispo.dispatchShortcut(action);
-  }
-
-  // ------------------------------------------------------------------------------------------ desktop update
-
-  /** "Restart to update": asks the main process to install the downloaded update (it may refuse, with a reason). */
-  installUpdate(): Promise<void> {
-    return installUpdate(this.#core);
-  }
-
-  // ------------------------------------------------------------------------------------------ outbox & connection
-
-  /** Sends the outbox in order, one at a time. */
-  flush(): Promise<void> {
-    return this.#outbox.flush();
-  }
-
-  /** Simulates a dropped connection (diagnostics; the e2e suite uses it through window.__turbo). */
-  dropSocket(): void {
-    this.socket.drop();
-  }
-
-  /** The banner's Retry: reconnect at once and re-read the session. */
-  retry(): Promise<void> {
-    return this.#connection.retry();
-  }
-
-  /** The browser says the network is back. */
-  online(): void {
-    this.#connection.online();
+  /** Sign out: every timer stops first, so nothing fires for an agent who is gone. */
+  async logout(): Promise<void> {
+    this.#clearTimers();
+    await this.auth.logout();
   }
 
   #clearTimers(): void {
-    this.#auth.dispose();
-    this.#outbox.cancelRetry();
+    this.auth.dispose();
+    this.outbox.cancelRetry();
     this.#watchdogs.dispose();
   }
 

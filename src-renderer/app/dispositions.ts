@@ -22,38 +22,37 @@ export class DispositionActions {
     this.#call = call;
   }
 
-  pickDispo(code: DispositionCode): void {
+  pick(code: DispositionCode): void {
     this.#core.update((s) => R.pickDispo(s, code));
   }
 
-  pickDispoByKey(key: number): void {
+  pickByKey(key: number): void {
     const catalog = this.#core.state().session.session?.catalog ?? DEFAULT_DISPOSITIONS;
     const def = catalog.find((d) => d.key === key);
     if (def) this.#core.update((s) => R.showDispo(R.pickDispo(s, def.code)));
   }
 
-  setDispoNotes(notes: string): void {
+  setNotes(notes: string): void {
     this.#core.update((s) => R.setDispoNotes(s, notes));
   }
 
-  hideDispo(): void {
+  hide(): void {
     this.#core.update(R.hideDispo);
   }
 
-  showDispo(): void {
+  show(): void {
     this.#core.update(R.showDispo);
   }
 
   /** Enter: the chosen disposition goes into the outbox (persisted first), then is sent. */
-  async confirmDispo(): Promise<void> {
+  async confirm(): Promise<void> {
     const core = this.#core;
     const d = core.state().ui.dispo;
     if (!d?.code) return;
     const notes = d.notes.trim();
-    const entry = this.#outbox.entry('/disposition', {
-      callId: d.callId,
-      code: d.code,
-      ...(notes ? { notes } : {}),
+    const entry = this.#outbox.entry({
+      route: 'disposition',
+      body: { callId: d.callId, code: d.code, ...(notes ? { notes } : {}) },
     });
     core.update((s) => {
       const catalog = s.session.session?.catalog ?? DEFAULT_DISPOSITIONS;
@@ -70,16 +69,16 @@ export class DispositionActions {
     const dispo = this.#core.state().ui.dispo;
     const m = /^dispo-(\d)$/.exec(action);
     if (m) {
-      if (dispo) this.pickDispoByKey(Number(m[1]));
+      if (dispo) this.pickByKey(Number(m[1]));
       return;
     }
     switch (action) {
       case 'confirm':
-        if (dispo?.open) void this.confirmDispo();
-        else if (dispo) this.showDispo();
+        if (dispo?.open) void this.confirm();
+        else if (dispo) this.show();
         return;
       case 'cancel':
-        if (dispo?.open) this.hideDispo();
+        if (dispo?.open) this.hide();
         return;
       case 'toggle-play':
         if (!dispo?.open) void this.#session.togglePlay();

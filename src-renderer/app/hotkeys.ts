@@ -25,13 +25,13 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
   if (dispo?.open) {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
-      c.dispatchShortcut('confirm');
+      c.dispo.dispatchShortcut('confirm');
     } else if (e.key === 'Escape') {
       e.preventDefault();
-      c.dispatchShortcut('cancel');
+      c.dispo.dispatchShortcut('cancel');
     } else if (!typing && /^[1-9]$/.test(e.key)) {
       e.preventDefault();
-      c.pickDispoByKey(Number(e.key));
+      c.dispo.pickByKey(Number(e.key));
     }
     return;
   }
@@ -39,22 +39,22 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
   if (e.key === ' ') {
     // Always Play/Pause, even with a button focused: Space must never press Stop by accident.
     e.preventDefault();
-    if (!e.repeat) c.dispatchShortcut('toggle-play');
+    if (!e.repeat) c.dispo.dispatchShortcut('toggle-play');
   } else if (dispo && (e.key === 'Enter' || /^[1-9]$/.test(e.key))) {
     // A disposition is due: Enter reopens the modal wherever focus is (after Esc focus is back on the
     // Play/Pause button, and Enter must not press it: issue 10).
     e.preventDefault();
-    if (e.key === 'Enter') c.showDispo();
-    else c.pickDispoByKey(Number(e.key));
+    if (e.key === 'Enter') c.dispo.show();
+    else c.dispo.pickByKey(Number(e.key));
   } else if (canHangUp(s.call.call?.state) && (e.key === 'h' || e.key === 'H')) {
     e.preventDefault();
-    c.dispatchShortcut('hang-up');
+    c.dispo.dispatchShortcut('hang-up');
   } else if (s.preview.pending && (e.key === 'd' || e.key === 'D')) {
     e.preventDefault();
-    void c.dialNow();
+    void c.session.dialNow();
   } else if (s.preview.pending && (e.key === 's' || e.key === 'S')) {
     e.preventDefault();
-    void c.skipPreview();
+    void c.session.skipPreview();
   }
 }
 

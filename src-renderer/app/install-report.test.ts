@@ -66,7 +66,7 @@ describe('install report (desktop)', () => {
     const { controller, of } = desktopController(server);
     expect(reports(server)).toHaveLength(0); // nothing before sign-in
 
-    await controller.loginDemo('ana@example.com');
+    await controller.auth.login({ demoEmail: 'ana@example.com' });
     await until(() => of('desktop:it-policy').length === 1);
     expect(reports(server)).toHaveLength(1);
     expect(reports(server)[0]).toMatchObject({
@@ -77,8 +77,8 @@ describe('install report (desktop)', () => {
     expect(of('desktop:it-policy')[0]).toEqual({ newerMsiDue: '1.4.0' });
 
     // A token refresh and a second sign-in in the same window do not send it again.
-    await controller.refreshTokens();
-    await controller.loginDemo('ana@example.com');
+    await controller.auth.refreshTokens();
+    await controller.auth.login({ demoEmail: 'ana@example.com' });
     expect(of('desktop:install-info')).toHaveLength(1);
     expect(reports(server)).toHaveLength(1);
     expect(controller.store.getState().ui.error).toBeNull();
@@ -90,7 +90,7 @@ describe('install report (desktop)', () => {
     server.installReportStatus = 500;
     const { controller, of } = desktopController(server);
 
-    await controller.loginDemo('ana@example.com');
+    await controller.auth.login({ demoEmail: 'ana@example.com' });
     await until(() => warn.mock.calls.length === 1);
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/install report not sent.*INTERNAL/);
     expect(of('desktop:it-policy')).toHaveLength(0);
@@ -98,7 +98,7 @@ describe('install report (desktop)', () => {
     expect(controller.store.getState().auth.phase).toBe('signed-in');
 
     server.installReportStatus = 200;
-    await controller.loginDemo('ana@example.com');
+    await controller.auth.login({ demoEmail: 'ana@example.com' });
     await until(() => of('desktop:it-policy').length === 1);
     expect(reports(server)).toHaveLength(2);
     expect(of('desktop:it-policy')[0]).toEqual({ newerMsiDue: null });
@@ -110,9 +110,9 @@ describe('install report (web)', () => {
     const { controller, server } = makeController();
     disposers.push(() => controller.dispose());
     expect(await controller.bridge.invoke('desktop:install-info', null)).toEqual({ ok: true, value: null });
-    await controller.loginDemo('ana@example.com');
+    await controller.auth.login({ demoEmail: 'ana@example.com' });
     expect(controller.store.getState().auth.phase).toBe('signed-in');
-    await controller.flush();
+    await controller.outbox.flush();
     expect(reports(server)).toHaveLength(0);
   });
 });

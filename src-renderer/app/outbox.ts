@@ -7,23 +7,13 @@ import { ApiCallError, type ApiClient } from '../api/client';
 import { newId } from '../lib/ids';
 import * as R from '../store/reducers';
 import type { ControllerCore } from './core';
+import { type OutboxAnswer, type OutboxIntent, sendOutboxEntry } from './outbox-send';
 
 const OUTBOX_BACKOFF = { baseMs: 1000, maxMs: 10_000, floorMs: 500 };
 
-export type IntentName = 'sessionStart' | 'sessionState' | 'next' | 'dial' | 'skip' | 'hangup';
-
-const INTENT_PATHS: Record<IntentName, string> = {
-  sessionStart: '/session/start',
-  sessionState: '/session/state',
-  next: '/next',
-  dial: '/dial',
-  skip: '/skip',
-  hangup: '/call/hangup',
-};
-
 export interface OutboxDeps {
-  /** The server accepted the entry: apply its answer (route name and parsed body). */
-  onAnswer: (name: string, value: unknown, entry: OutboxEntry) => void;
+  /** The server accepted the entry: apply its answer (typed by the entry's route). */
+  onAnswer: (answer: OutboxAnswer) => void;
   /** The server refused it for good: the entry is gone, tell the agent. */
   onFinalError: (entry: OutboxEntry, error: ApiCallError) => void;
 }
@@ -54,14 +44,16 @@ export class OutboxSender {
     this.#deps = deps;
   }
 
-  entry(path: string, body: unknown): OutboxEntry {
-    return { idempotencyKey: newId(), method: 'POST', path, body, createdAt: this.#core.now(), attempts: 0 };
+  /** A new entry for an intent: its own idempotency key, the route and that route's body. */
+  entry(intent: OutboxIntent): OutboxEntry {
+    return { ...intent, idempotencyKey: newId(), createdAt: this.#core.now(), attempts: 0 };
   }
 
   /** A state-changing request: one idempotency key per intent, kept in the outbox until acknowledged. */
-  async intent(name: IntentName, body: object): Promise<void> {
+  async intent(intent: OutboxIntent): Promise<void> {
     const core = this.#core;
-    const entry = this.entry(INTENT_PATHS[name], body);
+    const entry = this.entry(intent);
+    const name = intent.route;
     core.update((s) => ({ ...R.outboxAdd(s, entry), ui: { ...s.ui, busy: name } }));
     await core.saveNow();
     await this.flush();
@@ -111,10 +103,10 @@ export class OutboxSender {
       }
       core.update((st) => R.outboxAttempt(st, e.idempotencyKey));
       try {
-        const { name, value } = await this.#api.replay(e.path, e.body, e.idempotencyKey);
+        const answer = await sendOutboxEntry(this.#api, e);
         core.update((st) => R.outboxAck(st, e.idempotencyKey));
         this.#attempt = 0;
-        this.#deps.onAnswer(name, value, e);
+        this.#deps.onAnswer(answer);
         await core.saveNow();
       } catch (err) {
         const error = err instanceof ApiCallError ? err : new ApiCallError('CLIENT', String(err), 0);
@@ -132,7 +124,7 @@ export class OutboxSender {
   #scheduleRetry(error: ApiCallError, entry: OutboxEntry): void {
     if (error.code === 'NETWORK' || error.code === 'HTTP') {
       this.#core.update((s) =>
-        s.outbox.entries.some((e) => e.path === '/disposition')
+        s.outbox.entries.some((e) => e.route === 'disposition')
           ? {
               ...s,
               ui: {
@@ -145,7 +137,7 @@ export class OutboxSender {
     }
     if (this.#timer) return;
     const delay = retryDelay(error, this.#attempt++, this.#core.random());
-    if (entry.path === '/session/start' && error.retryAfterMs !== null) {
+    if (entry.route === 'sessionStart' && error.retryAfterMs !== null) {
       // A start storm: the coordinator queues us behind the sheet's read quota. Say so, never an error.
       const until = this.#core.now() + delay;
       this.#core.update((s) => ({

@@ -50,7 +50,7 @@ export class SessionActions {
 
   async startSession(): Promise<void> {
     this.#core.update((s) => ({ ...s, session: { ...s.session, phase: 'starting' } }));
-    await this.#outbox.intent('sessionStart', {});
+    await this.#outbox.intent({ route: 'sessionStart', body: {} });
   }
 
   async setSessionState(state: SessionState): Promise<void> {
@@ -59,7 +59,8 @@ export class SessionActions {
     if (!s.session.session || s.session.phase === 'ended' || s.session.phase === 'none') {
       if (state === 'PLAY') {
         await this.startSession();
-        if (core.state().session.session) await this.#outbox.intent('sessionState', { state: 'PLAY' });
+        if (core.state().session.session)
+          await this.#outbox.intent({ route: 'sessionState', body: { state: 'PLAY' } });
       }
       return;
     }
@@ -68,7 +69,7 @@ export class SessionActions {
       core.update(R.showDispo);
       return;
     }
-    await this.#outbox.intent('sessionState', { state });
+    await this.#outbox.intent({ route: 'sessionState', body: { state } });
   }
 
   async togglePlay(): Promise<void> {
@@ -81,18 +82,19 @@ export class SessionActions {
   /** Dials the pending preview now (or asks for the next lead when none is pending). */
   async dialNow(): Promise<void> {
     const pending = this.#core.state().preview.pending;
-    await this.#outbox.intent('dial', pending ? { previewId: pending.previewId } : {});
+    await this.#outbox.intent({ route: 'dial', body: pending ? { previewId: pending.previewId } : {} });
   }
 
   async skipPreview(): Promise<void> {
     const pending = this.#core.state().preview.pending;
-    if (pending) await this.#outbox.intent('skip', { previewId: pending.previewId });
+    if (pending) await this.#outbox.intent({ route: 'skip', body: { previewId: pending.previewId } });
   }
 
   /** Asks for the next lead: a preview when the campaign counts down first, else a dial at once. */
   async requestNext(): Promise<void> {
     const session = this.#core.state().session.session;
-    if (session && session.previewCountdownSeconds > 0) await this.#outbox.intent('next', {});
-    else await this.#outbox.intent('dial', {});
+    if (session && session.previewCountdownSeconds > 0)
+      await this.#outbox.intent({ route: 'next', body: {} });
+    else await this.#outbox.intent({ route: 'dial', body: {} });
   }
 }

@@ -44,7 +44,7 @@ describe('start storm', () => {
       busy(429, 'RATE_LIMITED', '2'),
     ]);
     const { controller, store } = makeController(signedIn, server);
-    await controller.refreshSession();
+    await controller.session.refreshSession();
     expect(starts).toHaveLength(1);
     expect(store.getState().session.phase).toBe('starting');
     expect(store.getState().session.startWaitUntil).toBeGreaterThan(Date.now());
@@ -71,7 +71,7 @@ describe('start storm', () => {
       }),
     ]);
     const { controller, store } = makeController(signedIn, server);
-    await controller.refreshSession();
+    await controller.session.refreshSession();
     expect(store.getState().ui.error?.code).toBe('SHEETS_UNAVAILABLE');
     expect(store.getState().session.phase).toBe('none');
     controller.dispose();

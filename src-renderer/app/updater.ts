@@ -31,3 +31,14 @@ export async function installUpdate(core: ControllerCore): Promise<void> {
   }
   core.update((x) => U.installAnswered(x, answer));
 }
+
+/** "Restart to update" as the UI calls it (the button). */
+export class UpdaterActions {
+  readonly #core: ControllerCore;
+  constructor(core: ControllerCore) {
+    this.#core = core;
+  }
+  install(): Promise<void> {
+    return installUpdate(this.#core);
+  }
+}

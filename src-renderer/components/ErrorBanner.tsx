@@ -26,7 +26,7 @@ export function ErrorBanner() {
           <div className="flex gap-2">
             <button
               type="button"
-              onClick={() => void c.retry()}
+              onClick={() => void c.connection.retry()}
               className="rounded-lg bg-white px-3 py-1.5 font-semibold text-slate-950 hover:bg-rose-100"
             >
               Retry

@@ -6,8 +6,7 @@ import * as R from './reducers';
 
 const dispoEntry = (callId: string, key = 'key-00000001'): OutboxEntry => ({
   idempotencyKey: key,
-  method: 'POST',
-  path: '/disposition',
+  route: 'disposition',
   body: { callId, code: 'NO_ANSWER' },
   createdAt: T0,
   attempts: 0,
@@ -145,7 +144,7 @@ describe('disposition and outbox', () => {
   });
 
   it('dispositions are always replayed; a dial only within the idempotency window', () => {
-    const dial: OutboxEntry = { ...dispoEntry('x', 'key-dial-0001'), path: '/dial', body: {} };
+    const dial: OutboxEntry = { ...dispoEntry('x', 'key-dial-0001'), route: 'dial', body: {} };
     expect(R.isReplayable(dispoEntry('c'), T0 + 3_600_000)).toBe(true);
     expect(R.isReplayable(dial, T0 + 10_000)).toBe(true);
     expect(R.isReplayable(dial, T0 + 61_000)).toBe(false);

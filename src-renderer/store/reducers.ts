@@ -37,15 +37,7 @@ export function initialState(): StoreState {
 /** True when a disposition for this call is already chosen (sent, or waiting in the outbox). */
 export function isCallDisposed(s: StoreState, callId: string): boolean {
   if (s.call.disposedCallIds.includes(callId)) return true;
-  return s.outbox.entries.some((e) => e.path === '/disposition' && bodyCallId(e.body) === callId);
-}
-
-function bodyCallId(body: unknown): string | null {
-  if (typeof body === 'object' && body !== null && 'callId' in body) {
-    const v = (body as { callId: unknown }).callId;
-    return typeof v === 'string' ? v : null;
-  }
-  return null;
+  return s.outbox.entries.some((e) => e.route === 'disposition' && e.body.callId === callId);
 }
 
 /** Opens (or re-shows) the modal for an ended call, keeping what the agent already picked and typed. */
@@ -311,7 +303,7 @@ export const IDEMPOTENCY_WINDOW_MS = 60_000;
  *  durable intent and are always sent (same key → the server dedupes). A dial, skip or claim older than
  *  the idempotency window is dropped: replaying it later would start a call nobody is waiting for. */
 export function isReplayable(e: OutboxEntry, now: number): boolean {
-  if (e.path === '/disposition' || e.path === '/session/state') return true;
+  if (e.route === 'disposition' || e.route === 'sessionState') return true;
   return now - e.createdAt < IDEMPOTENCY_WINDOW_MS;
 }
 

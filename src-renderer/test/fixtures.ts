@@ -55,7 +55,13 @@ export function leadPreview(rowId = 'L1', name = 'Grace Hopper'): LeadPreview {
       inWindow: true,
       timeZone: 'America/New_York',
       localTime: '10:15',
-      hours: 'Mon–Sat 08:00–21:00',
+      hours: 'Mon–Fri 08:00–21:00, Sat, Sun 09:00–20:00',
+      zones: [{ timeZone: 'America/New_York', abbreviation: 'EST', localTime: '10:15', inWindow: true }],
+      source: 'PHONE',
+      region: 'US-NY',
+      rules: [],
+      holiday: false,
+      nextOpenAt: null,
     },
   });
 }
@@ -75,6 +81,7 @@ export function callView(over: Partial<CallView> = {}): CallView {
     endReason: null,
     suggestedDisposition: null,
     timeoutAt: T0 + 900_000,
+    callerId: null,
     ...over,
   });
 }

@@ -4,18 +4,55 @@
 // renderer serves the same DesktopBridge from browser storage and in-page hotkeys.
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../domain/disposition.js';
-import { DesktopInstallReportSchema, SessionSnapshotSchema } from './http.js';
+import { DesktopInstallReportSchema, HTTP_API, type RouteName, SessionSnapshotSchema } from './http.js';
 
-/** A request the app has sent (or will send) but whose answer it has not seen: replayed after a crash. */
-export const OutboxEntrySchema = z.object({
-  idempotencyKey: z.string().min(8).max(128),
-  method: z.literal('POST'),
-  path: z.string().startsWith('/').max(128),
-  body: z.unknown(),
-  createdAt: z.number().int(),
-  attempts: z.number().int().min(0),
-});
+/** The routes an outbox entry may name: the agent's state-changing requests (idempotent POSTs of HTTP_API). */
+export const OUTBOX_ROUTES = [
+  'sessionStart',
+  'sessionState',
+  'next',
+  'dial',
+  'skip',
+  'disposition',
+  'hangup',
+] as const satisfies readonly RouteName[];
+export type OutboxRoute = (typeof OUTBOX_ROUTES)[number];
+
+const outboxEntryOf = <N extends OutboxRoute, B extends (typeof HTTP_API)[N]['body']>(route: N, body: B) =>
+  z.object({
+    idempotencyKey: z.string().min(8).max(128),
+    route: z.literal(route),
+    /** That route's own request body (HTTP_API[route].body): checked again when a snapshot is loaded. */
+    body,
+    createdAt: z.number().int(),
+    attempts: z.number().int().min(0),
+  });
+
+/** Snapshots written before entries named their route carried `{method, path}`: read them as the route. */
+function fromPathEntry(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'route' in raw || !('path' in raw)) return raw;
+  const { path, method: _method, ...rest } = raw as { path: unknown; method?: unknown };
+  const route = OUTBOX_ROUTES.find((n) => HTTP_API[n].path === path);
+  return route ? { ...rest, route } : raw;
+}
+
+/** A request the app has sent (or will send) but whose answer it has not seen: replayed after a crash.
+ *  The entry names its route and carries that route's body type, so a replay is type-checked end to end. */
+export const OutboxEntrySchema = z.preprocess(
+  fromPathEntry,
+  z.discriminatedUnion('route', [
+    outboxEntryOf('sessionStart', HTTP_API.sessionStart.body),
+    outboxEntryOf('sessionState', HTTP_API.sessionState.body),
+    outboxEntryOf('next', HTTP_API.next.body),
+    outboxEntryOf('dial', HTTP_API.dial.body),
+    outboxEntryOf('skip', HTTP_API.skip.body),
+    outboxEntryOf('disposition', HTTP_API.disposition.body),
+    outboxEntryOf('hangup', HTTP_API.hangup.body),
+  ]),
+);
 export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+/** The entry of one route (its body typed as that route's request). */
+export type OutboxEntryOf<N extends OutboxRoute> = Extract<OutboxEntry, { route: N }>;
 
 export const PendingDispositionSchema = z.object({
   callId: z.string(),

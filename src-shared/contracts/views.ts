@@ -21,13 +21,40 @@ export const SessionViewSchema = z.object({
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 
-export const CallingWindowViewSchema = z.object({
-  inWindow: z.boolean(),
+/** The clock in one zone the number rings in. */
+export const ZoneClockSchema = z.object({
   timeZone: z.string(),
-  /** Lead-local time as HH:MM. */
+  /** "PST", "GMT+5:30". */
+  abbreviation: z.string(),
+  /** Local time as HH:MM. */
   localTime: z.string(),
-  /** Human summary, e.g. "Mon–Sat 08:00–21:00". null = no window configured. */
+  /** Inside the campaign's window (and the region rules) in this zone. */
+  inWindow: z.boolean(),
+});
+export type ZoneClock = z.infer<typeof ZoneClockSchema>;
+
+/** The calling window of the number on screen: where it rings, which hours apply, open or not. */
+export const CallingWindowViewSchema = z.object({
+  /** Inside the window in every zone of the number. */
+  inWindow: z.boolean(),
+  /** The first zone (the only one for most numbers). */
+  timeZone: z.string(),
+  /** Lead-local time as HH:MM in the first zone. */
+  localTime: z.string(),
+  /** Human summary, e.g. "Mon–Fri 08:00–21:00, Sat, Sun 09:00–20:00". null = no window configured. */
   hours: z.string().nullable(),
+  /** Every zone the number rings in (several when its area code spans zones), with its local time. */
+  zones: z.array(ZoneClockSchema).min(1),
+  /** Where the zones come from: the row's TimeZone cell, the number's phone data, or the campaign's zone. */
+  source: z.enum(['SHEET', 'PHONE', 'CAMPAIGN']),
+  /** "US-CA", "GB"; null when unknown. */
+  region: z.string().nullable(),
+  /** Stricter region rules that apply to this number, described ("US-CA Mon–Fri 11:00–17:00"). */
+  rules: z.array(z.string()),
+  /** Today is a campaign holiday in one of the number's zones. */
+  holiday: z.boolean(),
+  /** Epoch ms when the window opens in every zone, when closed now; null when open or never. */
+  nextOpenAt: z.number().int().nullable(),
 });
 export type CallingWindowView = z.infer<typeof CallingWindowViewSchema>;
 
@@ -58,6 +85,8 @@ export const CallViewSchema = z.object({
   suggestedDisposition: DispositionCodeSchema.nullable(),
   /** Epoch ms after which the coordinator ends the call by itself if no ending webhook came. */
   timeoutAt: z.number().int(),
+  /** Local presence: the caller ID the lead sees (null = the Dialpad user's default). */
+  callerId: z.string().nullable(),
 });
 export type CallView = z.infer<typeof CallViewSchema>;
 

@@ -43,6 +43,7 @@ export interface CallRecord {
   outcome: OutcomeSpec['outcome'];
   state: string;
   external_number: string;
+  /** The Dialpad number the call shows: the outbound_caller_id asked for, else the user's own. */
   internal_number: string;
   custom_data: string | null;
   contactId: string;
@@ -102,7 +103,13 @@ export class CallPlayer {
     return Math.max(0, Math.round(d * (1 - j + 2 * j * this.#rng())));
   }
 
-  start(user: DialpadUser, phone: string, customData: string | null, spec: OutcomeSpec): CallRecord {
+  start(
+    user: DialpadUser,
+    phone: string,
+    customData: string | null,
+    spec: OutcomeSpec,
+    callerId?: string,
+  ): CallRecord {
     const now = this.#now();
     const call: CallRecord = {
       call_id: this.#nextCallId++,
@@ -110,7 +117,7 @@ export class CallPlayer {
       outcome: spec.outcome,
       state: 'calling',
       external_number: phone,
-      internal_number: user.phone ?? '',
+      internal_number: callerId ?? user.phone ?? '',
       custom_data: customData,
       contactId: String(4_900_000_000_000_000 + Math.floor(this.#rng() * 1e12)),
       date_started: now,

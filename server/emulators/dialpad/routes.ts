@@ -66,6 +66,11 @@ export function createDialpadApiRouter(state: DialpadEmulatorState, log: Logger)
           { 'retry-after': String(wait) },
         );
       }
+      const callerId = body.outbound_caller_id;
+      if (callerId !== undefined && callerId !== 'blocked' && !state.companyNumbers.has(callerId)) {
+        // Dialpad only lets a call show a number the company owns.
+        throw new DialpadApiError(400, 'Invalid outbound_caller_id: not a number of this company');
+      }
       if (user.autocallable === false) {
         throw new DialpadApiError(400, 'User does not have an active device that supports initiate_call');
       }
@@ -73,7 +78,13 @@ export function createDialpadApiRouter(state: DialpadEmulatorState, log: Logger)
         throw new DialpadApiError(400, 'User is currently on a call');
       }
       const spec = state.outcomes.pick(phone);
-      const call = state.player.start(user, phone, body.custom_data ?? null, spec);
+      const call = state.player.start(
+        user,
+        phone,
+        body.custom_data ?? null,
+        spec,
+        callerId && callerId !== 'blocked' ? callerId : undefined,
+      );
       log.info(
         { callId: call.call_id, user: user.id, to: maskPhone(phone), outcome: spec.outcome },
         'call initiated',

@@ -32,6 +32,8 @@ export interface DialpadEmulatorOptions {
   delivery?: Partial<DeliveryOptions>;
   /** The API keys Dialpad would accept (at least one); any other key, or none, is 401 like Dialpad. */
   apiKeys: readonly [string, ...string[]];
+  /** The company's Dialpad numbers besides its users' (valid outbound_caller_id values). */
+  companyNumbers?: readonly string[];
   /** Seeds call ids, outcome mixes, jitter and probabilistic faults. */
   seed?: number;
   logger?: Logger;
@@ -64,6 +66,7 @@ export async function startDialpadEmulator(opts: DialpadEmulatorOptions): Promis
     ...(opts.rateLimitPerMin !== undefined ? { rateLimitPerMin: opts.rateLimitPerMin } : {}),
     ...(opts.rejectWhenBusy !== undefined ? { rejectWhenBusy: opts.rejectWhenBusy } : {}),
     ...(opts.delivery ? { delivery: opts.delivery } : {}),
+    ...(opts.companyNumbers ? { companyNumbers: opts.companyNumbers } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     logger: log,
   });

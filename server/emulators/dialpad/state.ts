@@ -21,6 +21,9 @@ export interface DialpadStateOptions {
   /** Refuse initiate_call while the user has a live call ("User is currently on a call"). Default true. */
   rejectWhenBusy?: boolean;
   delivery?: Partial<DeliveryOptions>;
+  /** The company's other Dialpad numbers (main line, departments): valid outbound_caller_id values
+   *  besides the users' own numbers. */
+  companyNumbers?: readonly string[];
   seed?: number;
   logger: Logger;
 }
@@ -34,6 +37,8 @@ export class DialpadEmulatorState {
   readonly player: CallPlayer;
   rateLimitPerMin: number | null;
   rejectWhenBusy: boolean;
+  /** Every number of the company (users' and companyNumbers): the only caller IDs Dialpad lets a call use. */
+  readonly companyNumbers = new Set<string>();
   readonly #initiations = new Map<string, number[]>();
 
   constructor(opts: DialpadStateOptions) {
@@ -42,6 +47,8 @@ export class DialpadEmulatorState {
       // Fictional 555-01xx Dialpad numbers for users given without one.
       this.users.set(u.id, { ...u, phone: u.phone ?? `+1650555${String(100 + (i % 100)).padStart(4, '0')}` });
     });
+    for (const u of this.users.values()) if (u.phone) this.companyNumbers.add(u.phone);
+    for (const n of opts.companyNumbers ?? []) this.companyNumbers.add(n);
     this.apiFaults = new FaultInjector(createRng(seed + 1));
     if (opts.apiFaults) this.apiFaults.set(opts.apiFaults);
     this.hub = new WebhookHub(

@@ -76,6 +76,8 @@ export function subscriptionView(s: CallSubscription, hook: Webhook | undefined)
   };
 }
 
+const IDLE_SOCKET_MS = 4000;
+
 interface Held {
   send: () => void;
   timer: NodeJS.Timeout;
@@ -99,7 +101,12 @@ export class WebhookHub {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #inflight = new Set<Promise<void>>();
   #closed = false;
-  readonly #agents = { http: new Agent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  /** Keep-alive pools whose idle sockets close after 4 s, before a Node server's 5 s keepAliveTimeout does
+   *  (a POST written on a socket the server is closing fails with ECONNRESET). */
+  readonly #agents = {
+    http: new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  };
 
   constructor(rng: Rng, opts: DeliveryOptions, log: Logger) {
     this.faults = new WebhookFaultInjector(rng);
@@ -231,7 +238,7 @@ export class WebhookHub {
         this.deliveries.push(rec);
       }
       this.#log.warn(
-        { callId: base.callId, state: base.state, status: rec.status, attempt },
+        { callId: base.callId, state: base.state, status: rec.status, attempt, error: rec.error },
         'webhook delivery failed',
       );
       if (attempt <= this.#opts.retries) await sleep(100 * 2 ** (attempt - 1));

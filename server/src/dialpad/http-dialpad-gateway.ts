@@ -104,9 +104,14 @@ export class HttpDialpadGateway implements DialpadGateway {
     dialpadUserId: string;
     phoneE164: string;
     customData: string;
+    outboundCallerId?: string;
   }): Promise<InitiatedCall> {
     const url = `${this.#baseUrl}/api/v2/users/${encodeURIComponent(input.dialpadUserId)}/initiate_call`;
-    const body: DialpadInitiateCall = { phone_number: input.phoneE164, custom_data: input.customData };
+    const body: DialpadInitiateCall = {
+      phone_number: input.phoneE164,
+      custom_data: input.customData,
+      ...(input.outboundCallerId ? { outbound_caller_id: input.outboundCallerId } : {}),
+    };
     try {
       return await this.breaker.execute(async () => {
         const res = await fetch(url, {

@@ -5,12 +5,11 @@
 //
 // Queue entry ids are `<sheetId>/<streamId>`: the port is per spreadsheet, the streams are per tab.
 //
-// The tabs SET is maintained loosely, so that it holds about the tabs with pending entries and a flush
-// touches only those: enqueuers SADD before they XADD (a crash in between leaves a harmless stale member);
-// peek and ack drop a tab whose stream they found empty (one SREM for all), and the next turn re-checks the
-// dropped tabs (XLEN, pipelined) and registers again any an enqueue reached meanwhile; a periodic SCAN of
-// the queue streams (`reconcile`) re-registers anything left (an instance that died between the two), so
-// nothing is stranded.
+// The tabs SET is maintained loosely: enqueuers SADD before they XADD (a crash in between leaves a harmless
+// stale member; they SADD a tab at most once per 5 min, trusting that a member stays 10 min after its last
+// enqueue); peek drops a tab it has found empty for `gcIdleMs` whose stream has been idle as long,
+// re-checking after the SREM; a periodic SCAN of the queue streams (`reconcile`) re-registers any tab whose
+// registration was lost to the remaining race, so nothing is stranded.
 import { type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
 import { callDurationS } from '../../../src-shared/domain/call-log.js';
@@ -22,6 +21,9 @@ import type { DeadLetter, DurablePatchQueue } from './durable-patch-queue.js';
 import { parseTabTag } from './tab-tag.js';
 
 export interface RedisPatchQueueOptions {
+  /** Empty streams idle longer than this are dropped from the tabs set. Default 10 min. Enqueuers rely on
+   *  it: they SADD a tab at most once per 5 min (store/redis-transitions.ts). */
+  gcIdleMs?: number;
   /** How often `spreadsheetsWithPending` also SCANs for streams missing from the tabs set. Default 60 s. */
   reconcileEveryMs?: number;
   /** Dead-letter stream length per tab (approximate). Default 10,000. */
@@ -91,12 +93,14 @@ export class RedisPatchQueue implements DurablePatchQueue {
   readonly #reconcileEveryMs: number;
   readonly #deadLetterMaxLen: number;
   #lastReconcileAt = Number.NEGATIVE_INFINITY;
-  /** Tabs this instance dropped from the registry at its last turn, re-checked at the next. */
-  readonly #dropped = new Set<string>();
+  readonly #gcIdleMs: number;
+  /** Since when this instance has found each registered tab empty (peek): idle ones are dropped. */
+  readonly #emptySince = new Map<string, number>();
 
   constructor(redis: RedisClient, opts: RedisPatchQueueOptions = {}) {
     this.#redis = redis;
     this.#scripts = loadScripts(redis);
+    this.#gcIdleMs = opts.gcIdleMs ?? 10 * 60_000;
     this.#reconcileEveryMs = opts.reconcileEveryMs ?? 60_000;
     this.#deadLetterMaxLen = opts.deadLetterMaxLen ?? 10_000;
   }
@@ -129,18 +133,14 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return this.#redis.smembers(keys.sheetQueueTabs());
   }
 
-  /**
-   * Spreadsheets of the registered tabs (no per-tab command: a registered tab found empty by peek or ack is
-   * dropped there). Tabs dropped at the last turn are re-checked first (one pipelined XLEN each): an
-   * enqueue that registered just before the drop and appended just after it is found here, one turn late.
-   */
+  /** Spreadsheets of the registered tabs (no per-tab command: peek finds which tabs have entries, and drops
+   *  a tab found empty for `gcIdleMs` whose stream has been idle as long). */
   async spreadsheetsWithPending(): Promise<string[]> {
     const now = Date.now();
     if (now - this.#lastReconcileAt >= this.#reconcileEveryMs) {
       this.#lastReconcileAt = now;
       await this.reconcile();
     }
-    await this.#recheckDropped();
     const out = new Set<string>();
     for (const tag of await this.#tabs()) {
       const ref = parseTabTag(tag);
@@ -150,20 +150,32 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return [...out];
   }
 
-  /** Drops tabs whose stream is empty from the tabs set (one SREM), to be re-checked next turn. */
-  async #dropEmpty(tags: readonly string[]): Promise<void> {
-    if (tags.length === 0) return;
-    await this.#redis.srem(keys.sheetQueueTabs(), ...tags);
-    for (const t of tags) this.#dropped.add(t);
+  /** Notes which tabs peek found empty; one empty for gcIdleMs is dropped if its stream is idle as long. */
+  async #noteEmpty(tags: readonly string[], nonEmpty: readonly string[], now: number): Promise<void> {
+    for (const t of nonEmpty) this.#emptySince.delete(t);
+    for (const tag of tags) {
+      const since = this.#emptySince.get(tag) ?? now;
+      this.#emptySince.set(tag, since);
+      if (now - since < this.#gcIdleMs) continue;
+      this.#emptySince.delete(tag);
+      await this.#maybeForgetTab(tag, now);
+    }
   }
 
-  async #recheckDropped(): Promise<void> {
-    if (this.#dropped.size === 0) return;
-    const tags = [...this.#dropped];
-    this.#dropped.clear();
-    const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
-    const back = tags.filter((_, i) => (lens[i] ?? 0) > 0);
-    if (back.length > 0) await this.#redis.sadd(keys.sheetQueueTabs(), ...back);
+  /** Drops an empty, idle tab from the set; puts it back if an enqueue slipped in meanwhile. */
+  async #maybeForgetTab(tag: string, now: number): Promise<void> {
+    const key = keys.sheetQueue(tag);
+    let lastId = '0-0';
+    try {
+      const info = (await this.#redis.xinfo('STREAM', key)) as unknown[];
+      const at = info.indexOf('last-generated-id');
+      if (at >= 0) lastId = String(info[at + 1]);
+    } catch {
+      // no such stream: nothing was ever enqueued there (or it was deleted); treat as idle
+    }
+    if (now - streamIdMs(lastId) < this.#gcIdleMs) return;
+    await this.#redis.srem(keys.sheetQueueTabs(), tag);
+    if ((await this.#redis.xlen(key)) > 0) await this.#redis.sadd(keys.sheetQueueTabs(), tag);
   }
 
   async #tabsOf(spreadsheetId: string): Promise<{ tag: string; sheetId: number }[]> {
@@ -187,7 +199,11 @@ export class RedisPatchQueue implements DurablePatchQueue {
       tabs.map(({ tag }) => this.#redis.xrange(keys.sheetQueue(tag), '-', '+', 'COUNT', max)),
     )) as StreamEntry[][];
     const withEntries = tabs.flatMap((t, i) => ((streams[i]?.length ?? 0) > 0 ? [{ ...t, i }] : []));
-    await this.#dropEmpty(tabs.filter((_, i) => (streams[i]?.length ?? 0) === 0).map((t) => t.tag));
+    await this.#noteEmpty(
+      tabs.filter((_, i) => (streams[i]?.length ?? 0) === 0).map((t) => t.tag),
+      withEntries.map((t) => t.tag),
+      Date.now(),
+    );
     const attempts = await Promise.all(
       withEntries.map(({ tag, i }) =>
         this.#redis.hmget(keys.sheetQueueAttempts(tag), ...(streams[i] ?? []).map(([id]) => id)),
@@ -226,18 +242,12 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return found.slice(0, max).map((f) => f.queued);
   }
 
-  /** Acks per tab, all tabs' scripts sent together (one round trip); tabs left empty leave the registry. */
+  /** Acks per tab, all tabs' scripts sent together (one round trip). */
   async ack(spreadsheetId: string, ids: string[]): Promise<void> {
-    const groups = [...groupByTab(spreadsheetId, ids)];
-    const results = await Promise.all(
-      groups.map(([tag, streamIds]) =>
+    await Promise.all(
+      [...groupByTab(spreadsheetId, ids)].map(([tag, streamIds]) =>
         this.#scripts.run('ackPatches', [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)], streamIds),
       ),
-    );
-    await this.#dropEmpty(
-      groups
-        .filter((_, i) => Number((results[i] as [number, number] | undefined)?.[1] ?? 1) === 0)
-        .map(([t]) => t),
     );
   }
 

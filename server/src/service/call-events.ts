@@ -324,7 +324,39 @@ export async function dispose(
   }
   ctx.faultPoint('disposed-before-chain');
   ctx.forgetCall(call.callId);
-  await ctx.publish(call.agentEmail, { type: 'CALL_STATE', call: callView(disposed) }, now);
+  // Told to the agent with what comes next (the chained dial's CALL_STATE and STATS, or the STATS below)
+  // in one append; flushed at the end whatever happens.
+  ctx.defer(call.agentEmail, [{ type: 'CALL_STATE', call: callView(disposed) }]);
+  try {
+    return await afterDisposition(
+      ctx,
+      call,
+      session,
+      disposed,
+      sessionState,
+      def.success,
+      input.code,
+      now,
+      queuedCells,
+    );
+  } finally {
+    await ctx.flushDeferred(call.agentEmail, now);
+  }
+}
+
+/** Committed: what follows is best-effort. A Redis blip here must not make the saved disposition look
+ *  failed (the agent would retry it) nor lose the next call. */
+async function afterDisposition(
+  ctx: ServiceContext,
+  call: CallIdentity,
+  session: NewSession,
+  disposed: CallRecord,
+  sessionState: SessionState | null,
+  success: boolean,
+  code: DispositionCode,
+  now: number,
+  queuedCells: number,
+): Promise<DispositionResponse> {
   // Committed: what follows is best-effort. A Redis blip here must not make the saved disposition look
   // failed (the agent would retry it) nor lose the next call. The agent's lifetime counters take the
   // whole call at once (connect, talk time, outcome).
@@ -335,10 +367,10 @@ export async function dispose(
       call.agentEmail,
       {
         completed: 1,
-        successes: def.success ? 1 : 0,
+        successes: success ? 1 : 0,
         connects: disposed.connectedAt !== null ? 1 : 0,
         talkMs,
-        code: input.code,
+        code,
       },
       now,
     ),
@@ -351,7 +383,7 @@ export async function dispose(
   // A chained dial published the stats already (they include this disposition).
   if (next.kind !== 'call')
     await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
-  return { callId: call.callId, code: input.code, queuedCells, next };
+  return { callId: call.callId, code, queuedCells, next };
 }
 
 /** The script refused the disposition: the same code already saved is that request's success (a retry

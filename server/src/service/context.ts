@@ -83,6 +83,8 @@ export class ServiceContext {
    *  hashes for fields that cannot change (tab, campaign, agent, row). Mutable state is checked by scripts. */
   readonly #sessionIds = new Map<string, NewSession>();
   readonly #callIds = new Map<string, CallIdentity>();
+  /** Events held back per agent until its next publish (see `defer`). */
+  readonly #deferred = new Map<string, AgentEvent[]>();
 
   constructor(deps: DialerServiceDeps) {
     this.store = deps.store;
@@ -245,13 +247,31 @@ export class ServiceContext {
     await this.publishAll(agentEmail, [event], now);
   }
 
-  /** Several events of one step, in order, in one append (one script, one notice). Never throws. */
+  /** Several events of one step, in order, in one append (one script, one notice), after any deferred
+   *  ones of that agent. Never throws. */
   async publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<void> {
+    const key = agentEmail.toLowerCase();
+    const held = this.#deferred.get(key);
+    if (held) this.#deferred.delete(key);
+    const all = held ? [...held, ...events] : events;
+    if (all.length === 0) return;
     try {
-      await this.events.publishAll(agentEmail, events, now);
+      await this.events.publishAll(agentEmail, all, now);
     } catch (err) {
-      this.log.error({ err, types: events.map((e) => e.type) }, 'could not publish agent events');
+      this.log.error({ err, types: all.map((e) => e.type) }, 'could not publish agent events');
     }
+  }
+
+  /** Holds `events` until this agent's next publish, so a disposition's CALL_STATE goes out in one append
+   *  with the chained dial's events; the caller must `flushDeferred` when its request ends. */
+  defer(agentEmail: string, events: readonly AgentEvent[]): void {
+    const key = agentEmail.toLowerCase();
+    this.#deferred.set(key, [...(this.#deferred.get(key) ?? []), ...events]);
+  }
+
+  /** Publishes what is still held for the agent (nothing published it meanwhile). */
+  flushDeferred(agentEmail: string, now: number): Promise<void> {
+    return this.publishAll(agentEmail, [], now);
   }
 
   async close(): Promise<void> {

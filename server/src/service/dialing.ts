@@ -10,6 +10,7 @@ import { applyManualSkip, markInProgress, revertInProgress } from '../../../src-
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
+import { chooseCallerId } from '../../../src-shared/domain/caller-id.js';
 import { numberDialableNow } from '../../../src-shared/domain/policy/index.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import { maskPhone } from '../../../src-shared/domain/phone.js';
@@ -289,6 +290,8 @@ async function dialLead(
     dialpadCallId: null,
     disposition: null,
     disposedAt: null,
+    // Local presence: the campaign's caller ID closest to the lead (same area code, state, zone…).
+    callerId: chooseCallerId(tab.rules.callerIds, p.phone, phonePlaces)?.callerId ?? null,
   };
   const r = await ctx.store.claimAndDial({
     tag: s.tag,
@@ -314,6 +317,7 @@ async function dialLead(
       dialpadUserId: s.dialpadUserId,
       phoneE164: p.phone,
       customData: JSON.stringify(CallCustomDataSchema.parse({ td: 1, callId: call.callId, sessionId: s.id })),
+      ...(call.callerId ? { outboundCallerId: call.callerId } : {}),
     });
   } catch (err) {
     if (!isDefiniteRefusal(err)) {
@@ -334,7 +338,7 @@ async function dialLead(
       throw err;
     }
   }
-  ctx.log.info({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
+  ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
   await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
   const stats = await statsEvent(ctx, s, now);

@@ -7,10 +7,16 @@ import type {
   SessionView,
   StatsView,
 } from '../../../src-shared/contracts/views.js';
-import { describeCallingHours, evaluateCallingWindow } from '../../../src-shared/domain/calling-window.js';
+import {
+  describeCallingHours,
+  evaluateCallingWindow,
+  zoneAbbreviation,
+} from '../../../src-shared/domain/calling-window.js';
 import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import { buildCatalog } from '../../../src-shared/domain/disposition.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
+import { placeInWindow, placeOpenFrom, regionRulesFor } from '../../../src-shared/domain/policy/index.js';
+import { phonePlaces } from '../compliance/phone-places.js';
 import type { CallRecord, PendingPreview, SessionRecord, StatsCounters } from '../store/types.js';
 
 export function sessionView(s: SessionRecord, rules: CampaignRules): SessionView {
@@ -43,22 +49,54 @@ export function callView(c: CallRecord): CallView {
     endReason: c.endReason,
     suggestedDisposition: c.suggested,
     timeoutAt: c.timeoutAt,
+    callerId: c.callerId ?? null,
   };
 }
 
-export function windowView(lead: Lead, rules: CampaignRules, now: number): CallingWindowView {
-  const timeZone = lead.timeZone ?? rules.timeZone;
-  const w = evaluateCallingWindow(rules.callingHours, timeZone, now);
+/** The window of the number on screen (numberIndex): its zones (TimeZone cell, else phone data, else the
+ *  campaign's zone), the hours and region rules that apply, and whether it is open in all of them. */
+export function windowView(
+  lead: Lead,
+  numberIndex: number,
+  rules: CampaignRules,
+  now: number,
+): CallingWindowView {
+  const e164 = lead.numbers[numberIndex]?.e164 ?? null;
+  const place = e164 ? phonePlaces(e164) : null;
+  const source = lead.timeZone !== null ? 'SHEET' : place ? 'PHONE' : 'CAMPAIGN';
+  const zones = lead.timeZone !== null ? [lead.timeZone] : place ? [...place.zones] : [rules.timeZone];
+  const region = place?.region ?? null;
+  const where = { zones, regions: region ? [region] : [] };
+  const applying = regionRulesFor(rules, where.regions);
+  const clocks = zones.map((timeZone) => {
+    const w = evaluateCallingWindow(null, timeZone, now);
+    return {
+      timeZone,
+      abbreviation: zoneAbbreviation(timeZone, now),
+      localTime: w.localTime,
+      inWindow: placeInWindow(rules, { zones: [timeZone], regions: where.regions }, now),
+    };
+  });
+  const inWindow = placeInWindow(rules, where, now);
+  const first = clocks[0] ?? { timeZone: rules.timeZone, localTime: '', inWindow };
   return {
-    inWindow: w.inWindow,
-    timeZone,
-    localTime: w.localTime,
+    inWindow,
+    timeZone: first.timeZone,
+    localTime: first.localTime,
     hours: describeCallingHours(rules.callingHours),
+    zones: clocks,
+    source,
+    region,
+    rules: applying.map((r) => `${r.regions.join(', ')} ${describeCallingHours(r.hours) ?? ''}`.trim()),
+    holiday: zones.some((z) =>
+      (rules.holidays ?? []).includes(evaluateCallingWindow(null, z, now).localDate),
+    ),
+    nextOpenAt: inWindow ? null : placeOpenFrom(rules, where, now),
   };
 }
 
 export function leadPreview(lead: Lead, numberIndex: number, rules: CampaignRules, now: number): LeadPreview {
-  return { lead, numberIndex, window: windowView(lead, rules, now) };
+  return { lead, numberIndex, window: windowView(lead, numberIndex, rules, now) };
 }
 
 export function previewView(p: PendingPreview, lead: Lead, rules: CampaignRules, now: number): PreviewView {

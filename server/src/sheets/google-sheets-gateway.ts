@@ -2,8 +2,8 @@
 // agent tabs, through the SheetsApi (the shared read budget, the Sheets breaker, timeouts) with a short
 // retry (backoff + full jitter, Retry-After honoured) because a person is waiting on these reads.
 //
-// Reads do not grow with agents: the router is cached for `routerCacheMs` (the periodic access refresh
-// keeps it warm, so a session start does not read it) and concurrent misses share one read; agent tabs are
+// Reads do not grow with agents: the router is cached for `routerCacheMs` (30 s; the periodic access
+// refresh keeps it warm, so a session start seldom reads it) and concurrent misses share one read; agent tabs are
 // read by TabReader (tab-reader.ts): every tab of a spreadsheet asked for at about the same time comes from
 // ONE values.batchGetByDataFilter by tab id (the whole used grid, A:Z and the optional columns after
 // NextIndex such as TimeZone; the answer carries the tab's title, so no titles read). Errors:
@@ -28,8 +28,8 @@ export type GoogleSheetsGatewayOptions = SheetsApiSource & {
   routerSpreadsheetId: string;
   /** Title of the router tab. Default "Router". */
   routerTabTitle?: string;
-  /** How long a router read is reused. Default 60 s, the access refresh's period (every session start
-   *  would otherwise cost a read). */
+  /** How long a router read is reused. Default 30 s: a session start does not read the router, and a
+   *  deactivation reaches the access refresh (every TAB_REFRESH_MS) within 30 s more. */
   routerCacheMs?: number;
   /** Tries per read, including the first. Default 3. */
   readAttempts?: number;
@@ -77,7 +77,7 @@ export class GoogleSheetsGateway implements SheetsGateway {
       logger: opts.logger,
       routerSpreadsheetId: opts.routerSpreadsheetId,
       routerTabTitle: opts.routerTabTitle ?? 'Router',
-      routerCacheMs: opts.routerCacheMs ?? 60_000,
+      routerCacheMs: opts.routerCacheMs ?? 30_000,
       readAttempts: opts.readAttempts ?? 3,
       requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
       maxQuotaWaitMs: opts.maxQuotaWaitMs ?? 5000,

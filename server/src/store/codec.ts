@@ -105,6 +105,7 @@ const CallHashSchema = z.object({
   dialpadCallId: opt(nullableStr),
   disposition: opt(z.union([z.literal('').transform(() => null), DispositionCodeSchema])),
   disposedAt: opt(nullableInt),
+  callerId: opt(nullableStr),
 });
 
 export function callToHash(c: CallRecord): Record<string, string> {

@@ -84,6 +84,8 @@ export interface CallRecord {
   dialpadCallId: string | null;
   disposition: DispositionCode | null;
   disposedAt: number | null;
+  /** Local presence: the caller ID the call went out with (null/absent = the Dialpad user's default). */
+  callerId?: string | null;
 }
 
 export interface StatsCounters {

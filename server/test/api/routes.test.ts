@@ -1,4 +1,4 @@
-// The HTTP layer on its own (memory twins, a recording DialerService): correlation ids, validation that
+// The HTTP layer on its own (its own throw-away Redis, a recording DialerService): correlation ids, validation that
 // changes nothing, the one error shape, idempotency, the webhook's signature/dedupe gate, metrics, audit.
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -177,7 +177,7 @@ afterAll(async () => {
 patchQueueContract('redis', async () => {
   const redis = connect();
   await redis.flushall();
-  return new RedisPatchQueue(redis);
+  return new RedisPatchQueue(redis, { gcIdleMs: 0 });
 });
 
 // REDIS_CLUSTER_NODES: the same queue on a three-master Cluster (each tab's stream lives in its tag's slot).
@@ -185,7 +185,7 @@ patchQueueContract('redis cluster', async () => {
   await cluster.flushAll();
   const redis = cluster.client();
   clients.push(redis);
-  return new RedisPatchQueue(redis);
+  return new RedisPatchQueue(redis, { gcIdleMs: 0 });
 });
 
 describe('RedisPatchQueue specifics', () => {

@@ -93,7 +93,7 @@ describe('router', () => {
     expect(found.every((e) => e?.tabId === TAB_ID)).toBe(true);
     expect(emulator.state.requestLog.count('values.get')).toBe(1);
     emulator.state.addFault({ route: 'values.get', status: 503 });
-    now += 61_000; // the cache is stale and Google is down
+    now += 31_000; // the cache is stale and Google is down
     expect((await g.findRouterEntry('ann@example.com'))?.tabId).toBe(TAB_ID);
     expect(emulator.state.requestLog.count('values.get')).toBe(2);
   });

@@ -1,15 +1,16 @@
 // Concurrency rules of the dialer, with two coordinator instances on one Redis: a double click (or two
 // devices) starts exactly one call, and two agents dialing the same tab never get the same lead.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { ANN, BOB, defaultLeads, startWorld, testRules, type World } from './world.js';
 
+// A fresh world per test: each one dials and edits the sheet, so none may see another's leftovers.
 let world: World;
-beforeAll(async () => {
+beforeEach(async () => {
   world = await startWorld({ leads: defaultLeads(14) });
 });
-afterAll(async () => {
+afterEach(async () => {
   await world?.close();
 });
 

@@ -2,7 +2,7 @@
 // emulator: start → PLAY (the first call is dialed at once) → Dialpad's hangup webhook → SHOW_DISPO →
 // disposition → the next call chained in the same response, and the sheet showing the result after a
 // flush. Plus session-start validation, previews and skips, do-not-call, and a failing Dialpad.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
@@ -19,8 +19,9 @@ import {
   type World,
 } from './world.js';
 
+// A fresh world per test: each one dials and edits the sheet, so none may see another's leftovers.
 let world: World;
-beforeAll(async () => {
+beforeEach(async () => {
   world = await startWorld({
     leads: [
       leadRow('L1', [phoneOf(1), phoneOf(11)]),
@@ -32,7 +33,7 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await world?.close();
 });
 beforeEach(() => {
@@ -141,7 +142,8 @@ describe('DialerService: the agent cycle', () => {
     const afterSkip = await service.skip(BOB, first.previewId, now);
     expect(afterSkip.kind).toBe('preview');
     if (afterSkip.kind !== 'preview') throw new Error('no preview');
-    expect(afterSkip.preview.preview.lead.rowId).not.toBe(first.preview.lead.rowId);
+    const numberOf = (p: typeof first) => [p.preview.lead.rowId, p.preview.numberIndex];
+    expect(numberOf(afterSkip.preview)).not.toEqual(numberOf(first)); // the skipped number is not offered again
     expect((await apiError(service.skip(BOB, first.previewId, now))).code).toBe('NOT_FOUND');
 
     const dialed = callOf(await service.dial(BOB, afterSkip.preview.previewId, now));

@@ -1,13 +1,14 @@
 // Dialpad failing while a call starts: a timeout (the request may have reached Dialpad) keeps the call so
 // its webhooks bind it and the modal opens; a definite refusal undoes the dial and frees the lead.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ANN, BOB, eventually, phoneOf, startWorld, type World } from './world.js';
 
+// A fresh world per test: each one dials and edits the sheet, so none may see another's leftovers.
 let world: World;
-beforeAll(async () => {
+beforeEach(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
+afterEach(async () => {
   await world?.close();
 });
 

@@ -1,17 +1,18 @@
 // A person edits the sheet while agents dial: after a resync their edits count where our writes were
 // already flushed, our queued (unflushed) writes win where they were not, new rows become dialable, and a
 // row that left the sheet during a call does not strand the agent's disposition.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, type World } from './world.js';
 
+// A fresh world per test: each one dials and edits the sheet, so none may see another's leftovers.
 let world: World;
-beforeAll(async () => {
+beforeEach(async () => {
   world = await startWorld({
     leads: [leadRow('P1', [phoneOf(1)]), leadRow('P2', [phoneOf(2)]), leadRow('P3', [phoneOf(3)])],
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await world?.close();
 });
 
@@ -59,6 +60,16 @@ describe('resync with a sheet a person edits', () => {
   });
 
   it('accepts the disposition of a call whose row left the sheet meanwhile', async () => {
+    // P5 is the only dialable lead: a person marked P1..P3 reached (CORRECT).
+    for (const [row, id, n] of [
+      [2, 'P1', 1],
+      [3, 'P2', 2],
+      [4, 'P3', 3],
+    ] as const) {
+      const reached = leadRow(id, [phoneOf(n)]);
+      reached[AGENT_COL.status(0)] = 'CORRECT';
+      setRow(row, reached);
+    }
     setRow(6, leadRow('P5', [phoneOf(5)]));
     const { service, store } = world.makeService();
     const now = Date.now() + 2 * 3600_000;

@@ -32,8 +32,7 @@ const snapshot = (over: Partial<AppSnapshot> = {}): AppSnapshot => ({
 });
 const entry = (key: string): OutboxEntry => ({
   idempotencyKey: key,
-  method: 'POST',
-  path: '/disposition',
+  route: 'disposition',
   body: { callId: 'call-1', code: 'NO_ANSWER' },
   createdAt: 1_700_000_000_000,
   attempts: 0,

@@ -41,9 +41,9 @@ export function CallPanel() {
       ? s.session.startWaitUntil !== undefined
         ? 'Starting… (waiting for the sheet)'
         : 'Starting…'
-      : s.outbox.entries.some((e) => e.path === '/disposition')
+      : s.outbox.entries.some((e) => e.route === 'disposition')
         ? 'Saving the disposition…'
-        : s.outbox.entries.some((e) => e.path === '/dial' || e.path === '/next')
+        : s.outbox.entries.some((e) => e.route === 'dial' || e.route === 'next')
           ? 'Getting the next lead…'
           : s.outbox.entries.length > 0
             ? 'Sending…'
@@ -107,7 +107,7 @@ export function CallPanel() {
             type="button"
             aria-keyshortcuts="H"
             disabled={!canHangUp(call.state)}
-            onClick={() => void c.hangUp()}
+            onClick={() => void c.call.hangUp()}
             className="rounded-lg bg-rose-500 px-4 py-2 text-lg font-bold text-white hover:bg-rose-400 disabled:opacity-50"
           >
             Hang up <kbd className="ml-1 font-mono text-xs opacity-80">H</kbd>
@@ -120,7 +120,7 @@ export function CallPanel() {
           <span className="font-semibold text-amber-200">A disposition is needed before the next call.</span>
           <button
             type="button"
-            onClick={() => c.showDispo()}
+            onClick={() => c.dispo.show()}
             className="rounded-lg bg-amber-400 px-3 py-1.5 font-semibold text-slate-950 hover:bg-amber-300"
           >
             Choose disposition <kbd className="ml-1 font-mono text-xs">Enter</kbd>

@@ -131,7 +131,7 @@ export function DispositionModal() {
                     value={d.code}
                     checked={checked}
                     aria-keyshortcuts={String(d.key)}
-                    onChange={() => c.pickDispo(d.code)}
+                    onChange={() => c.dispo.pick(d.code)}
                     className="sr-only"
                   />
                   <kbd className="inline-flex h-7 w-7 shrink-0 items-center justify-center rounded-md border border-slate-500 bg-slate-950 font-mono text-sm font-bold text-white">
@@ -154,7 +154,7 @@ export function DispositionModal() {
         <textarea
           id="dispo-notes"
           value={dispo.notes}
-          onChange={(e) => c.setDispoNotes(e.target.value)}
+          onChange={(e) => c.dispo.setNotes(e.target.value)}
           rows={2}
           maxLength={2000}
           className="mt-1 w-full resize-y rounded-lg border border-slate-600 bg-slate-950 px-3 py-2 text-base text-white placeholder:text-slate-500"
@@ -166,7 +166,7 @@ export function DispositionModal() {
           </p>
           <button
             type="button"
-            onClick={() => c.hideDispo()}
+            onClick={() => c.dispo.hide()}
             className="rounded-lg border border-slate-600 px-4 py-2 text-slate-200 hover:bg-slate-800"
           >
             Later <kbd className="ml-1 font-mono text-xs text-slate-400">Esc</kbd>
@@ -174,7 +174,7 @@ export function DispositionModal() {
           <button
             type="button"
             disabled={!dispo.code}
-            onClick={() => void c.confirmDispo()}
+            onClick={() => void c.dispo.confirm()}
             className="rounded-lg bg-emerald-500 px-5 py-2 font-semibold text-slate-950 hover:bg-emerald-400 disabled:cursor-not-allowed disabled:bg-slate-700 disabled:text-slate-400"
           >
             Confirm <kbd className="ml-1 font-mono text-xs">Enter</kbd>

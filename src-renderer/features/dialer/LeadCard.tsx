@@ -5,6 +5,7 @@ import type { LeadExtra } from '../../../src-shared/domain/lead';
 import { useApp, useController } from '../../app/context';
 import { formatWhen } from '../../lib/format';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
+import { CallingWindowLine } from './CallingWindowLine';
 import { StatusChip } from './StatusChip';
 
 const REASON: Record<string, string> = {
@@ -38,7 +39,7 @@ export function LeadCard() {
           row {l.rowNumber} · id {l.rowId}
         </span>
       </div>
-      <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
+      <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
         <div>
           <dt className="text-slate-400">Attempts</dt>
           <dd className="font-semibold text-white tabular-nums">{l.attemptCount}</dd>
@@ -47,20 +48,8 @@ export function LeadCard() {
           <dt className="text-slate-400">Last outcome</dt>
           <dd className="font-semibold text-white">{l.lastOutcome || '—'}</dd>
         </div>
-        <div>
-          <dt className="text-slate-400">Their local time</dt>
-          <dd className="font-semibold text-white tabular-nums">
-            {w.localTime} <span className="font-normal text-slate-400">{w.timeZone}</span>
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-400">Calling window</dt>
-          <dd className={`font-semibold ${w.inWindow ? 'text-emerald-300' : 'text-rose-300'}`}>
-            {w.inWindow ? 'Open' : 'Closed'}
-            {w.hours ? <span className="font-normal text-slate-400"> · {w.hours}</span> : null}
-          </dd>
-        </div>
       </dl>
+      <CallingWindowLine window={w} callerId={onCall ? call.callerId : null} />
       <ul
         aria-label="Phone numbers"
         className="mt-3 divide-y divide-slate-800 rounded-lg border border-slate-800"
@@ -152,7 +141,7 @@ function CallNotesEditor({ callId }: { callId: string }) {
       <textarea
         id="call-notes"
         value={text}
-        onChange={(e) => c.setCallNotes(e.target.value)}
+        onChange={(e) => c.call.setNotes(e.target.value)}
         rows={3}
         maxLength={2000}
         className="mt-1 w-full resize-y rounded-lg border border-slate-600 bg-slate-950 px-3 py-2 text-sm text-white placeholder:text-slate-500"

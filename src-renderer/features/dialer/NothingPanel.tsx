@@ -11,6 +11,7 @@ const REASON: Record<string, string> = {
   MANUAL_SKIP: 'skipped',
   DO_NOT_CALL: 'do not call',
   NO_OPEN_NUMBERS: 'no number left to try',
+  UNKNOWN_TIMEZONE: 'of unknown time zone (not dialed)',
 };
 
 export function NothingPanel() {

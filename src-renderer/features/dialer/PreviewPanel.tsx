@@ -29,7 +29,7 @@ export function PreviewPanel() {
             type="button"
             aria-keyshortcuts="S"
             disabled={busy === 'skip'}
-            onClick={() => void c.skipPreview()}
+            onClick={() => void c.session.skipPreview()}
             className="rounded-lg border-2 border-[#8E7CC3] px-4 py-2 font-semibold text-[#d8cff5] hover:bg-[#8E7CC3]/20"
           >
             Skip <kbd className="ml-1 font-mono text-xs">S</kbd>
@@ -38,7 +38,7 @@ export function PreviewPanel() {
             type="button"
             aria-keyshortcuts="D"
             disabled={busy === 'dial'}
-            onClick={() => void c.dialNow()}
+            onClick={() => void c.session.dialNow()}
             className="rounded-lg bg-emerald-500 px-4 py-2 font-semibold text-slate-950 hover:bg-emerald-400"
           >
             Dial now <kbd className="ml-1 font-mono text-xs">D</kbd>

@@ -46,7 +46,7 @@ export function SessionControls() {
         aria-keyshortcuts="Space"
         aria-pressed={playing}
         disabled={phase === 'starting'}
-        onClick={() => void c.togglePlay()}
+        onClick={() => void c.session.togglePlay()}
         className={`rounded-lg px-3 py-2 text-lg font-bold sm:px-5 ${
           playing
             ? 'bg-amber-400 text-slate-950 hover:bg-amber-300'
@@ -58,7 +58,7 @@ export function SessionControls() {
       <button
         type="button"
         disabled={!session || state === 'STOP' || busy === 'sessionState'}
-        onClick={() => void c.setSessionState('STOP')}
+        onClick={() => void c.session.setSessionState('STOP')}
         className="rounded-lg border-2 border-rose-400/80 px-3 py-2 text-lg font-bold sm:px-4 text-rose-200 hover:bg-rose-500/20 disabled:opacity-40"
       >
         ■ Stop

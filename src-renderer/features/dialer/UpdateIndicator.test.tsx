@@ -74,7 +74,7 @@ describe('update indicator', () => {
       'Not during a call: available when the call ends',
     );
     fireEvent.click(restart());
-    await act(() => controller.installUpdate()); // a stale click or a shortcut reaching the controller anyway
+    await act(() => controller.updater.install()); // a stale click or a shortcut reaching the controller anyway
     expect(installs(fake)).toBe(0);
     expect(screen.getByTestId('update').textContent).toMatch(/Update 1\.4\.0 ready/);
   });

@@ -34,7 +34,7 @@ export function UpdateIndicator() {
           {install === 'accepted' ? null : (
             <button
               type="button"
-              onClick={() => void c.installUpdate()}
+              onClick={() => void c.updater.install()}
               disabled={blocked !== null || install === 'asking'}
               title={blocked ?? undefined}
               aria-describedby={note ? noteId : undefined}

@@ -10,7 +10,7 @@ export default function SignInScreen() {
   const config = useApp((s) => s.auth.config);
   const phase = useApp((s) => s.auth.phase);
   const [email, setEmail] = useState<string | null>(null);
-  const onIdToken = useCallback((t: string) => void c.loginWithIdToken(t), [c]);
+  const onIdToken = useCallback((t: string) => void c.auth.login({ idToken: t }), [c]);
   const busy = phase === 'signing-in';
   const chosen = email ?? config?.demoAgents[0]?.email ?? null;
 
@@ -30,7 +30,7 @@ export default function SignInScreen() {
           className="flex flex-col gap-3 rounded-xl border border-slate-700 bg-slate-900 p-4"
           onSubmit={(e) => {
             e.preventDefault();
-            if (chosen) void c.loginDemo(chosen);
+            if (chosen) void c.auth.login({ demoEmail: chosen });
           }}
         >
           <fieldset>
