@@ -92,7 +92,8 @@ describe('preview countdown, narrow window, outside calling hours', () => {
     expect(await page.getByRole('list', { name: 'Phone numbers' }).textContent()).toMatch(/next up/i);
     await screenshot(page, 'preview');
 
-    // S: the previewed number becomes SKIPPED, and the next lead is previewed.
+    // S: the previewed number becomes SKIPPED, and the next pick is previewed (another lead, or this lead's
+    // next open number: Skip skips the number, as DESIGN's preview rule says).
     await page.keyboard.press('s');
     const second = await pendingPreview(page, first.pending.previewId);
     const lead = first.pending.preview.lead;
@@ -108,7 +109,10 @@ describe('preview countdown, narrow window, outside calling hours', () => {
     expect(
       hex(stack.sheets.state.getBackground(first.session.spreadsheetId, sheetId, lead.rowNumber, col)),
     ).toBe(SKIPPED_BACKGROUND_HEX);
-    expect(second.pending.preview.lead.rowId).not.toBe(lead.rowId);
+    expect([second.pending.preview.lead.rowId, second.pending.preview.numberIndex]).not.toEqual([
+      lead.rowId,
+      first.pending.preview.numberIndex,
+    ]);
 
     // D: the previewed lead is dialed now, long before the countdown ends.
     await page.keyboard.press('d');

@@ -50,8 +50,10 @@ export interface SheetsGateway {
    *  periodic access refresh, so a deactivation takes effect within one tab-refresh interval); a failed
    *  read still falls back to the last rows read. */
   listRouterEntries(opts?: { fresh?: boolean }): Promise<RouterEntry[]>;
-  /** Reads the whole agent tab (A:Z) in one values.get plus spreadsheets.get for its title.
-   *  Throws ApiError SHEET_TAB_NOT_FOUND / SHEET_HEADER_MISMATCH (naming the column) / SHEETS_UNAVAILABLE. */
+  /** Reads the whole agent tab by id, in a read that starts after this call; tabs of one spreadsheet asked
+   *  for together share one request (sheets/tab-reader.ts). Throws ApiError SHEET_TAB_NOT_FOUND /
+   *  SHEET_HEADER_MISMATCH (naming the column) / SHEETS_UNAVAILABLE / RATE_LIMITED (both with
+   *  details.retryAfterMs). */
   readAgentTab(spreadsheetId: string, tabId: number): Promise<AgentTab>;
 }
 

@@ -157,13 +157,14 @@ interface Slot {
   status: string;
 }
 
-function numberPool(rng: Rng): () => { area: string; zone: string; text: string } {
-  const used = new Set<string>();
+function numberPool(rng: Rng, used: Set<string>): () => { area: string; zone: string; text: string } {
   return () => {
     for (let tries = 0; ; tries += 1) {
       const { area, zone, formats } = pick(rng, AREAS);
       const x = `01${String(randInt(rng, 0, 99)).padStart(2, '0')}`;
-      // Unique within a tab while the 2,300 fictional numbers last; repeats are harmless after that.
+      // Unique across every tab of the fixture while the 2,300 fictional numbers last (two agents must not
+      // be handed the same number at once: the reliability suite checks no number is dialed twice at
+      // once); repeats only past that, in seeds far larger than the demo's.
       if (!used.has(area + x) || tries > 50) {
         used.add(area + x);
         return { area, zone, text: pick(rng, formats)(x) };
@@ -241,9 +242,10 @@ export function buildDemoFixture(opts: DemoFixtureOptions): SheetsFixture {
   const leadsId = opts.leadsSpreadsheetId ?? opts.routerSpreadsheetId;
   const withTz = opts.timeZoneColumn ?? true;
   const header = [...AGENT_TAB_HEADER, ...(withTz ? AGENT_OPTIONAL_COLUMNS : []), ...EXTRA_HEADERS];
+  const usedNumbers = new Set<string>();
   const agentSheets = opts.agents.map((agent, a) => {
     const sheetId = 1001 + a;
-    const next = numberPool(rng);
+    const next = numberPool(rng, usedNumbers);
     const rows: string[][] = [header];
     const cells: { row: number; col: number; data: Record<string, unknown> }[] = [];
     for (let n = 1; n <= opts.leadsPerAgent; n += 1) {

@@ -35,9 +35,13 @@ export async function expireFinished(redis: RedisClient, keyList: readonly strin
   await Promise.all(keyList.map((k) => redis.pexpire(k, RETAIN_FINISHED_MS).catch(() => 0)));
 }
 
+/** How long a tab's registration in keys.sheetQueueTabs() is trusted without a new SADD. */
+const QUEUE_TAB_REFRESH_MS = 5 * 60_000;
+
 export class RedisTransitions {
   readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
+  readonly #queued = new Map<string, number>();
   /** Lead-change notices this instance's own transitions are about to publish, per `tag|rowId`: its own
    *  listeners skip them (the service applied the write to its index already: re-reading it was 2 reads
    *  per transition); other instances still refresh. A failed transition publishes nothing. */
@@ -48,14 +52,17 @@ export class RedisTransitions {
     this.#scripts = scripts;
   }
 
-  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script, every
-   *  time: the flusher drops a tab from the set as soon as it finds its stream empty (one SREM per drained
-   *  tab, re-checked once at its next turn), so a registration cached here would go stale after the first
-   *  flush and the next patch would wait for the flusher's periodic SCAN (60 s). One SADD per write that
-   *  queues a patch; with auto-pipelining it rides the script's round trip when not awaited apart. */
+  /** enqueuePatch.lua: the global tabs SET lives in another slot, so it is SADDed before the script; at
+   *  most once per QUEUE_TAB_REFRESH_MS per tab and instance. Safe because the queue keeps a member until it
+   *  has found its stream empty for 10 min AND the stream's last entry is as old (redis-patch-queue.ts,
+   *  gcIdleMs), and a tab SADDed here less than 5 min ago was written to since; its periodic SCAN
+   *  re-registers anything missed. */
   async queueTab(tag: string, hasPatch: boolean): Promise<void> {
     if (!hasPatch) return;
+    const now = Date.now();
+    if (now - (this.#queued.get(tag) ?? Number.NEGATIVE_INFINITY) < QUEUE_TAB_REFRESH_MS) return;
     await this.#redis.sadd(keys.sheetQueueTabs(), tag);
+    this.#queued.set(tag, now);
   }
 
   /** Runs a lead transition whose success publishes exactly one lead-change notice for (tag, rowId). */

@@ -65,6 +65,7 @@ async function underLoad(
     lost: report.lost,
     duplicated: report.duplicated,
     overlappingDials: report.overlappingDials.length,
+    crossTabOverlaps: report.crossTabOverlaps.length,
     stuckSessions: report.stuckSessions.length,
     requests: stats.requests,
     retried: stats.retried,

@@ -27,10 +27,11 @@ export interface InProcessStack {
 
 /**
  * Keys left out of the no-change comparison, each for a reason that is not "a refused request wrote":
- * locks and the Sheets quota window move with the background flusher and tab refresh; idempotency records
- * store a reply (a 4xx the handler gave is kept for replay, by design, per agent with a 60 s TTL).
+ * locks, the Sheets quota window and the tab snapshots (dialer:tabsnap:*, rewritten by every periodic tab
+ * read) move with the background flusher and tab refresh; idempotency records store a reply (a 4xx the
+ * handler gave is kept for replay, by design, per agent with a 60 s TTL).
  */
-const VOLATILE = [/^dialer:lock:/, /^dialer:metric:\{q:/, /^dialer:idem:/];
+const VOLATILE = [/^dialer:lock:/, /^dialer:metric:\{q:/, /^dialer:idem:/, /^dialer:tabsnap:/];
 
 export async function startInProcessStack(
   o: { tabRefreshMs?: number; rules?: CampaignOverrides } = {},
