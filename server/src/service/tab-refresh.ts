@@ -3,6 +3,8 @@
 // re-reads each tab that has an active session served by THIS instance, once per tab however many sessions
 // or campaigns share it, all of a spreadsheet's tabs in one Sheets request, and rebuilds its caches with the same merge rule as POST /session/resync
 // (service/merge.ts: the coordinator's unflushed writes keep their cells, everything else takes the sheet).
+// A tab whose sheet values are identical to the read its index was built from is not rebuilt: its index is
+// only reconciled with Redis (TabCache.refreshFrom says why that equals a rebuild) and no snapshot is saved.
 // Reads go through the SheetsGateway, so the shared read quota and the Sheets breaker apply; a failed read
 // keeps the cached tab, with one warning per spreadsheet and failure episode. Like resync, a refresh publishes no lead-change notice:
 // those announce overlay writes, and every instance re-reads the tabs its own sessions use.
@@ -12,8 +14,11 @@ import type { TabCache, TabRead, TabRefFull } from './tab-cache.js';
 export interface TabRefreshReport {
   /** Tabs with at least one active session served by this instance. */
   tabs: number;
-  /** Tabs re-read and rebuilt this tick. */
+  /** Tabs re-read and rebuilt this tick (the sheet changed since the read their index was built from). */
   refreshed: number;
+  /** Tabs re-read whose sheet was unchanged: the index was reconciled with Redis, not rebuilt, and no
+   *  snapshot saved (TabCache.refreshFrom). */
+  unchanged: number;
   /** Tabs left alone because a read of them was still running (never two at once). */
   busy: number;
   /** Tabs whose read failed (the cached tab is kept). */
@@ -38,7 +43,14 @@ export class TabRefresher {
    * serves a spreadsheet's tabs with one request (tab-reader.ts), not one per tab.
    */
   async refresh(now: number): Promise<TabRefreshReport> {
-    const report: TabRefreshReport = { tabs: 0, refreshed: 0, busy: 0, failed: 0, changedLeads: 0 };
+    const report: TabRefreshReport = {
+      tabs: 0,
+      refreshed: 0,
+      unchanged: 0,
+      busy: 0,
+      failed: 0,
+      changedLeads: 0,
+    };
     const due: { tag: string; caches: TabCache[]; ref: TabRefFull }[] = [];
     for (const served of this.#ctx.servedTabs()) {
       const ref = served.caches[0]?.ref;
@@ -66,8 +78,14 @@ export class TabRefresher {
         jobs.map(async (d) => {
           try {
             const read: TabRead = { readStartedAt: now, unflushed: d.unflushed, tab: await d.sheet };
-            for (const cache of d.caches) report.changedLeads += (await cache.loadFrom(read)).changedLeads;
-            report.refreshed++;
+            let unchanged = true;
+            for (const cache of d.caches) {
+              const r = await cache.refreshFrom(read);
+              report.changedLeads += r.changedLeads;
+              if (!r.unchanged) unchanged = false;
+            }
+            if (unchanged) report.unchanged++;
+            else report.refreshed++;
             okSheets.add(d.ref.spreadsheetId);
           } catch (err) {
             report.failed++;
