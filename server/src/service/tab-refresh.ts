@@ -5,9 +5,12 @@
 // (service/merge.ts: the coordinator's unflushed writes keep their cells, everything else takes the sheet).
 // A tab whose sheet values are identical to the read its index was built from is not rebuilt: its index is
 // only reconciled with Redis (TabCache.refreshFrom says why that equals a rebuild) and no snapshot is saved.
+// Rebuilds run one at a time with a turn of the event loop before each, so a refresh of many tabs does not
+// stall requests.
 // Reads go through the SheetsGateway, so the shared read quota and the Sheets breaker apply; a failed read
 // keeps the cached tab, with one warning per spreadsheet and failure episode. Like resync, a refresh publishes no lead-change notice:
 // those announce overlay writes, and every instance re-reads the tabs its own sessions use.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ServiceContext } from './context.js';
 import type { TabCache, TabRead, TabRefFull } from './tab-cache.js';
 
@@ -74,13 +77,24 @@ export class TabRefresher {
       }));
       const failedSheets = new Map<string, string>();
       const okSheets = new Set<string>();
+      // The reads run at once; the rebuilds run one at a time as their reads arrive, each after a turn of
+      // the event loop, so requests interleave with a long refresh instead of waiting for all of it.
+      let turn: Promise<unknown> = Promise.resolve();
+      const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+        const mine = turn.then(async () => {
+          await nextTurn();
+          return run();
+        });
+        turn = mine.catch(() => undefined);
+        return mine;
+      };
       await Promise.all(
         jobs.map(async (d) => {
           try {
             const read: TabRead = { readStartedAt: now, unflushed: d.unflushed, tab: await d.sheet };
             let unchanged = true;
             for (const cache of d.caches) {
-              const r = await cache.refreshFrom(read);
+              const r = await inTurn(() => cache.refreshFrom(read));
               report.changedLeads += r.changedLeads;
               if (!r.unchanged) unchanged = false;
             }
