@@ -2,6 +2,7 @@
 // overlay (service/merge.ts), in an in-memory PolicyIndex that answers "what next" without a scan.
 // The index may lag behind Redis (another instance dialed or disposed a lead): every write is a Lua
 // compare-and-set on the lead's version, so a stale pick is refused and the lead is refreshed here.
+import { createHash } from 'node:crypto';
 import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
@@ -39,6 +40,37 @@ export async function readTab(
   return { readStartedAt: now, unflushed, tab };
 }
 
+/** A cheap fingerprint of what a sheet read gave (title, decoded rows in order, row errors): equal
+ *  fingerprints mean the sheet's cells, as the merge sees them, did not change between the two reads.
+ *  Memoized per read, so the caches of one tab (one per campaign) hash it once. */
+const fingerprints = new WeakMap<AgentTab, string>();
+export function tabFingerprint(tab: AgentTab): string {
+  let fp = fingerprints.get(tab);
+  if (fp === undefined) {
+    const text = JSON.stringify([tab.spreadsheetId, tab.sheetId, tab.tabTitle, tab.leads, tab.rowErrors]);
+    fp = createHash('sha1').update(text).digest('base64');
+    fingerprints.set(tab, fp);
+  }
+  return fp;
+}
+
+/** A tab snapshot whose sheet is unchanged is rewritten at most this often (it expires after 7 days). */
+const SNAPSHOT_RESAVE_MS = 24 * 3600_000;
+
+export interface LoadResult {
+  leadsTotal: number;
+  changedLeads: number;
+  /** refreshFrom only: the sheet was unchanged, so the index was reconciled rather than rebuilt. */
+  unchanged?: boolean;
+}
+
+function sameCells(a: ReadonlySet<number> | undefined, b: ReadonlySet<number> | undefined): boolean {
+  if (!a?.size || !b?.size) return !a?.size && !b?.size;
+  if (a.size !== b.size) return false;
+  for (const c of a) if (!b.has(c)) return false;
+  return true;
+}
+
 export interface IndexedLead {
   lead: Lead;
   /** Overlay version the lead was merged from (the compare-and-set token; 0 = no overlay). */
@@ -54,7 +86,11 @@ export class TabCache {
   #versions = new Map<string, number>();
   #unflushed = new Map<string, Set<number>>();
   #readStartedAt = 0;
-  #loading: Promise<{ leadsTotal: number; changedLeads: number }> | null = null;
+  /** tabFingerprint of the read the index was last built from (null before the first load). */
+  #fingerprint: string | null = null;
+  /** When a snapshot of this tab was last saved by this cache (readStartedAt of that read). */
+  #snapshotSavedAt = 0;
+  #loading: Promise<LoadResult> | null = null;
   /** Background refreshes that failed in a row (the current failure episode) and when to try again. */
   #failures = 0;
   #retryAt = 0;
@@ -83,7 +119,7 @@ export class TabCache {
   /** (Re)reads the tab and the overlay and rebuilds the index. Concurrent calls share one load. A cold
    *  cache with a snapshot in Redis starts from it (no Sheets read; an old one is re-read in the background
    *  by refreshIfStale). */
-  load(now: number, alreadyRead?: AgentTab): Promise<{ leadsTotal: number; changedLeads: number }> {
+  load(now: number, alreadyRead?: AgentTab): Promise<LoadResult> {
     return this.#share(async () => {
       if (!alreadyRead && this.loadedAt === 0) {
         const snap = await this.#snapshot();
@@ -149,13 +185,66 @@ export class TabCache {
   }
 
   /** Rebuilds the index from a read made by readTab (shared by every cache of the tab). */
-  loadFrom(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
+  loadFrom(read: TabRead): Promise<LoadResult> {
     return this.#share(() => this.#rebuild(read, true));
   }
 
-  #share(
-    run: () => Promise<{ leadsTotal: number; changedLeads: number }>,
-  ): Promise<{ leadsTotal: number; changedLeads: number }> {
+  /**
+   * The periodic refresh's entry: like loadFrom, except that a read whose sheet values are identical to the
+   * read the index was built from (same fingerprint) does not rebuild the index. `unchanged` says so.
+   *
+   * Why skipping is safe (docs/coordinator-state.md "Merge rule"): a lead's merged state is a function of
+   * its sheet row, its overlay, the read's start time and the cells unflushed then. The sheet rows are the
+   * same (fingerprint), so only leads whose other inputs changed can merge differently, and #reconcile
+   * re-merges exactly those with the new read's context: an overlay written since the last read began (our
+   * own writes, another instance's, a missed lead notice), a version the index does not hold, or a different
+   * set of unflushed cells (a cell unflushed then and flushed now either changed the sheet's value, and the
+   * tab is rebuilt, or wrote the value the sheet already had, which the re-merge takes from the sheet).
+   * Claims are re-read for every lead as the rebuild does (an expired lease publishes no notice). Every other
+   * lead would merge to what the index already holds, so the result equals a rebuild's.
+   */
+  refreshFrom(read: TabRead): Promise<LoadResult> {
+    return this.#share(async () => {
+      if (this.loadedAt > 0 && this.#fingerprint === tabFingerprint(read.tab)) {
+        return { ...(await this.#reconcile(read)), unchanged: true };
+      }
+      return { ...(await this.#rebuild(read, true)), unchanged: false };
+    });
+  }
+
+  async #reconcile(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
+    const { store } = this.deps;
+    const { readStartedAt, unflushed } = read;
+    const overlays = new Map((await store.getLeads(this.ref.tag)).map((o) => [o.rowId, o]));
+    const claims = await store.claimsOf(this.ref.tag, [...this.#sheetLeads.keys()]);
+    const oldReadStartedAt = this.#readStartedAt;
+    const oldUnflushed = this.#unflushed;
+    this.#readStartedAt = readStartedAt;
+    this.#unflushed = unflushed;
+    this.loadedAt = readStartedAt;
+    let changed = 0;
+    for (const rowId of this.#sheetLeads.keys()) {
+      const overlay = overlays.get(rowId) ?? null;
+      const held = this.#versions.get(rowId);
+      const version = overlay?.version ?? 0;
+      // A write applied here while the overlays were being read is newer than what was read: keep it.
+      if (held !== undefined && held > version) continue;
+      const same =
+        held === version &&
+        (overlay === null ||
+          (overlay.updatedAt < oldReadStartedAt && sameCells(oldUnflushed.get(rowId), unflushed.get(rowId))));
+      if (!same) {
+        const before = this.index.get(rowId);
+        const entry = this.#mergeOne(rowId, overlay);
+        if (entry && (!before || JSON.stringify(before) !== JSON.stringify(entry.lead))) changed++;
+      }
+      this.index.setClaimed(rowId, claims.has(rowId));
+    }
+    if (readStartedAt - this.#snapshotSavedAt >= SNAPSHOT_RESAVE_MS) this.#saveSnapshot(read);
+    return { leadsTotal: this.index.size(), changedLeads: changed };
+  }
+
+  #share(run: () => Promise<LoadResult>): Promise<LoadResult> {
     if (!this.#loading) {
       this.#loading = run().finally(() => {
         this.#loading = null;
@@ -191,18 +280,24 @@ export class TabCache {
     this.#sheetLeads = new Map(tab.leads.map((l) => [l.rowId, l]));
     this.#unflushed = unflushed;
     this.#readStartedAt = readStartedAt;
+    this.#fingerprint = tabFingerprint(tab);
     this.#versions = versions;
     this.index = index;
     this.loadedAt = readStartedAt;
-    if (fromSheet && this.deps.snapshots) {
-      this.deps.snapshots.save(this.ref.tag, read).catch((err: unknown) => {
-        this.deps.logger.warn(
-          { tag: this.ref.tag, why: err instanceof Error ? err.message : String(err) },
-          'tab snapshot not saved',
-        );
-      });
-    }
+    if (fromSheet) this.#saveSnapshot(read);
+    else this.#snapshotSavedAt = readStartedAt; // started from the saved snapshot itself
     return { leadsTotal: index.size(), changedLeads: changed };
+  }
+
+  #saveSnapshot(read: TabRead): void {
+    if (!this.deps.snapshots) return;
+    this.#snapshotSavedAt = read.readStartedAt;
+    this.deps.snapshots.save(this.ref.tag, read).catch((err: unknown) => {
+      this.deps.logger.warn(
+        { tag: this.ref.tag, why: err instanceof Error ? err.message : String(err) },
+        'tab snapshot not saved',
+      );
+    });
   }
 
   #upsert(index: PolicyIndex, lead: Lead): boolean {

@@ -3,17 +3,25 @@
 // re-reads each tab that has an active session served by THIS instance, once per tab however many sessions
 // or campaigns share it, all of a spreadsheet's tabs in one Sheets request, and rebuilds its caches with the same merge rule as POST /session/resync
 // (service/merge.ts: the coordinator's unflushed writes keep their cells, everything else takes the sheet).
+// A tab whose sheet values are identical to the read its index was built from is not rebuilt: its index is
+// only reconciled with Redis (TabCache.refreshFrom says why that equals a rebuild) and no snapshot is saved.
+// Rebuilds run one at a time with a turn of the event loop before each, so a refresh of many tabs does not
+// stall requests.
 // Reads go through the SheetsGateway, so the shared read quota and the Sheets breaker apply; a failed read
 // keeps the cached tab, with one warning per spreadsheet and failure episode. Like resync, a refresh publishes no lead-change notice:
 // those announce overlay writes, and every instance re-reads the tabs its own sessions use.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ServiceContext } from './context.js';
 import type { TabCache, TabRead, TabRefFull } from './tab-cache.js';
 
 export interface TabRefreshReport {
   /** Tabs with at least one active session served by this instance. */
   tabs: number;
-  /** Tabs re-read and rebuilt this tick. */
+  /** Tabs re-read and rebuilt this tick (the sheet changed since the read their index was built from). */
   refreshed: number;
+  /** Tabs re-read whose sheet was unchanged: the index was reconciled with Redis, not rebuilt, and no
+   *  snapshot saved (TabCache.refreshFrom). */
+  unchanged: number;
   /** Tabs left alone because a read of them was still running (never two at once). */
   busy: number;
   /** Tabs whose read failed (the cached tab is kept). */
@@ -38,7 +46,14 @@ export class TabRefresher {
    * serves a spreadsheet's tabs with one request (tab-reader.ts), not one per tab.
    */
   async refresh(now: number): Promise<TabRefreshReport> {
-    const report: TabRefreshReport = { tabs: 0, refreshed: 0, busy: 0, failed: 0, changedLeads: 0 };
+    const report: TabRefreshReport = {
+      tabs: 0,
+      refreshed: 0,
+      unchanged: 0,
+      busy: 0,
+      failed: 0,
+      changedLeads: 0,
+    };
     const due: { tag: string; caches: TabCache[]; ref: TabRefFull }[] = [];
     for (const served of this.#ctx.servedTabs()) {
       const ref = served.caches[0]?.ref;
@@ -62,12 +77,29 @@ export class TabRefresher {
       }));
       const failedSheets = new Map<string, string>();
       const okSheets = new Set<string>();
+      // The reads run at once; the rebuilds run one at a time as their reads arrive, each after a turn of
+      // the event loop, so requests interleave with a long refresh instead of waiting for all of it.
+      let turn: Promise<unknown> = Promise.resolve();
+      const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+        const mine = turn.then(async () => {
+          await nextTurn();
+          return run();
+        });
+        turn = mine.catch(() => undefined);
+        return mine;
+      };
       await Promise.all(
         jobs.map(async (d) => {
           try {
             const read: TabRead = { readStartedAt: now, unflushed: d.unflushed, tab: await d.sheet };
-            for (const cache of d.caches) report.changedLeads += (await cache.loadFrom(read)).changedLeads;
-            report.refreshed++;
+            let unchanged = true;
+            for (const cache of d.caches) {
+              const r = await inTurn(() => cache.refreshFrom(read));
+              report.changedLeads += r.changedLeads;
+              if (!r.unchanged) unchanged = false;
+            }
+            if (unchanged) report.unchanged++;
+            else report.refreshed++;
             okSheets.add(d.ref.spreadsheetId);
           } catch (err) {
             report.failed++;

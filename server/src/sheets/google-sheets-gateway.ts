@@ -11,6 +11,7 @@
 // SHEET_HEADER_MISMATCH (naming the column), SHEETS_UNAVAILABLE (5xx, network, breaker open; Retry-After),
 // RATE_LIMITED (the read is queued behind the shared budget; Retry-After), SHEET_UNREADABLE (router
 // misconfigured).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
@@ -68,6 +69,9 @@ export class GoogleSheetsGateway implements SheetsGateway {
   readonly #o: Settings;
   readonly #api: SheetsApi;
   readonly #tabs: TabReader;
+  /** Decodes run one at a time, each in its own event-loop turn: one batched read answers every tab of a
+   *  spreadsheet at once, and decoding them all (libphonenumber per number) in one go stalled requests. */
+  #decodeTurn: Promise<unknown> = Promise.resolve();
   #router: { at: number; entries: RouterEntry[] } | null = null;
   /** The router read in flight: concurrent misses share it. */
   #routerRead: Promise<RouterEntry[]> | null = null;
@@ -217,6 +221,9 @@ export class GoogleSheetsGateway implements SheetsGateway {
         `spreadsheet ${spreadsheetId} was not found or is not shared with the coordinator`,
       );
     }
+    const turn = this.#decodeTurn.then(() => nextTurn());
+    this.#decodeTurn = turn;
+    await turn;
     try {
       const { leads, rowErrors } = parseAgentRows(
         values,

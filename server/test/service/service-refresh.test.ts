@@ -3,9 +3,10 @@
 // coordinator's own unflushed write keeps its cell. A tab shared by two sessions costs one read per tick,
 // a stopped session's tab is no longer read, a failed read keeps the cached tab, and two ticks never read
 // the same tab at once. Real Redis, the Sheets emulator (its request log counts the reads).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
-import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, type World } from './world.js';
+import { keys, tabTag } from '../../src/redis/keys.js';
+import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, TAB_ID, type World } from './world.js';
 
 // A fresh world per test: each one edits the sheet and dials, so none may see another's leftovers.
 let world: World;
@@ -95,11 +96,11 @@ describe('periodic tab refresh', () => {
 
     const before = reads();
     const report = await service.refreshTabs(now + 1_000);
-    expect(report).toMatchObject({ tabs: 1, refreshed: 1, failed: 0 });
+    expect(report).toMatchObject({ tabs: 1, refreshed: 0, unchanged: 1, failed: 0 }); // nobody edited it
     expect(reads()).toEqual({ titles: before.titles, values: before.values + 1 });
 
     await service.setSessionState(ANN, 'STOP', now + 2_000);
-    expect(await service.refreshTabs(now + 3_000)).toMatchObject({ tabs: 1, refreshed: 1 }); // Bob's
+    expect(await service.refreshTabs(now + 3_000)).toMatchObject({ tabs: 1, unchanged: 1 }); // Bob's
     await service.setSessionState(BOB, 'STOP', now + 4_000);
     const idle = reads();
     expect(await service.refreshTabs(now + 5_000)).toMatchObject({ tabs: 0, refreshed: 0 });
@@ -132,9 +133,79 @@ describe('periodic tab refresh', () => {
     world.sheetsEm.state.faults.add({ route: 'values.batchGetByDataFilter', latencyMs: 1_500, times: 1 });
     const before = reads();
     const [a, b] = await Promise.all([service.refreshTabs(now + 1_000), service.refreshTabs(now + 1_000)]);
-    expect([a.refreshed, b.refreshed].sort()).toEqual([0, 1]);
+    expect([a.refreshed + a.unchanged, b.refreshed + b.unchanged].sort()).toEqual([0, 1]);
     expect([a.busy, b.busy].sort()).toEqual([0, 1]);
     expect(reads()).toEqual({ titles: before.titles, values: before.values + 1 });
     await service.setSessionState(BOB, 'STOP', now + 2_000);
+  });
+
+  it('does not rebuild a tab whose sheet is unchanged, and picks up an edited cell at the next tick', async () => {
+    const { service } = world.makeService({ ...lazyOff, tabSnapshots: true });
+    const redis = world.connect();
+    const snapshot = async () => {
+      const raw = await redis.get(keys.tabSnapshot(tabTag(AGENT_SS, TAB_ID)));
+      return raw ? (JSON.parse(raw) as { readStartedAt: number }).readStartedAt : null;
+    };
+    try {
+      const now = Date.now() + 8 * 3600_000;
+      await service.startSession(ANN, now);
+      const total = async (at: number) => (await service.stats(ANN, at)).session?.leadsTotal;
+      const remaining = async (at: number) => (await service.stats(ANN, at)).session?.leadsRemaining;
+      expect(await total(now)).toBe(3);
+      await vi.waitFor(async () => expect(await snapshot()).toBe(now)); // saved by the first load
+
+      const before = reads();
+      const quiet = await service.refreshTabs(now + 1_000);
+      expect(quiet).toMatchObject({ tabs: 1, refreshed: 0, unchanged: 1, failed: 0, changedLeads: 0 });
+      expect(reads().values).toBe(before.values + 1); // the sheet is still read every tick
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await snapshot()).toBe(now); // not rewritten: nothing changed
+
+      setRow(4, withStatus('P3', 3, 'CORRECT')); // a person finishes P3
+      const edited = await service.refreshTabs(now + 2_000);
+      expect(edited).toMatchObject({ tabs: 1, refreshed: 1, unchanged: 0, failed: 0, changedLeads: 1 });
+      expect(await remaining(now + 2_500)).toBe(2);
+      await vi.waitFor(async () => expect(await snapshot()).toBe(now + 2_000));
+
+      expect(await service.refreshTabs(now + 3_000)).toMatchObject({ refreshed: 0, unchanged: 1 });
+      expect(await remaining(now + 3_500)).toBe(2);
+      await service.setSessionState(ANN, 'STOP', now + 4_000);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('keeps our unflushed write across unchanged ticks, and a person editing it later still wins', async () => {
+    const { service } = world.makeService(lazyOff);
+    const t0 = Date.now() + 10 * 3600_000;
+    await service.startSession(ANN, t0);
+    const c1 = (await service.setSessionState(ANN, 'PLAY', t0)).next;
+    if (c1.kind !== 'call') throw new Error('expected a call');
+    expect(c1.preview.lead.rowId).toBe('P1');
+    await service.setSessionState(ANN, 'PAUSE', t0);
+    await service.dispose(ANN, { callId: c1.call.callId, code: 'WRONG' }, t0); // still queued
+    const remaining = async (at: number) => (await service.stats(ANN, at)).session?.leadsRemaining;
+    expect(await remaining(t0 + 100)).toBe(2);
+
+    // The sheet is untouched (our write is queued): the index keeps our write.
+    expect(await service.refreshTabs(t0 + 1_000)).toMatchObject({ refreshed: 0, unchanged: 1 });
+    expect(await remaining(t0 + 1_100)).toBe(2);
+
+    await world.flush(); // our WRONG lands in the sheet: its values changed, so the tab is rebuilt
+    expect(world.cell(2, AGENT_COL.status(0))).toBe('WRONG');
+    expect(await service.refreshTabs(t0 + 2_000)).toMatchObject({ refreshed: 1, unchanged: 0 });
+    expect(await remaining(t0 + 2_100)).toBe(2);
+    expect(await service.refreshTabs(t0 + 3_000)).toMatchObject({ refreshed: 0, unchanged: 1 });
+
+    // A person re-opens P1 (clears its status): the edit wins at the next tick, as before.
+    setRow(2, withStatus('P1', 1, ''));
+    expect(await service.refreshTabs(t0 + 4_000)).toMatchObject({ refreshed: 1, changedLeads: 1 });
+    expect(await remaining(t0 + 4_100)).toBe(3);
+    const next = (await service.setSessionState(ANN, 'PLAY', t0 + 5_000)).next;
+    if (next.kind !== 'call') throw new Error('expected a call');
+    expect(next.preview.lead.rowId).toBe('P1');
+    await service.setSessionState(ANN, 'PAUSE', t0 + 5_000);
+    await service.dispose(ANN, { callId: next.call.callId, code: 'NO_ANSWER' }, t0 + 5_000);
+    await service.setSessionState(ANN, 'STOP', t0 + 6_000);
   });
 });
