@@ -114,24 +114,7 @@ export class HttpDialpadGateway implements DialpadGateway {
     };
     try {
       return await this.breaker.execute(async () => {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${this.#apiKey}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(this.#timeoutMs),
-        });
-        const text = await res.text();
-        if (!res.ok) {
-          throw new DialpadHttpError(
-            res.status,
-            upstreamMessageOf(text),
-            parseRetryAfterMs(res.headers.get('retry-after'), Date.now()),
-          );
-        }
+        const text = await this.#send('POST', url, body);
         let json: unknown;
         try {
           json = JSON.parse(text);
@@ -160,24 +143,34 @@ export class HttpDialpadGateway implements DialpadGateway {
   async hangUp(dialpadCallId: string): Promise<void> {
     const url = `${this.#baseUrl}/api/v2/call/${encodeURIComponent(dialpadCallId)}/actions/hangup`;
     try {
-      await this.breaker.execute(async () => {
-        const res = await fetch(url, {
-          method: 'PUT',
-          headers: { authorization: `Bearer ${this.#apiKey}`, accept: 'application/json' },
-          signal: AbortSignal.timeout(this.#timeoutMs),
-        });
-        const text = await res.text();
-        if (!res.ok) {
-          throw new DialpadHttpError(
-            res.status,
-            upstreamMessageOf(text),
-            parseRetryAfterMs(res.headers.get('retry-after'), Date.now()),
-          );
-        }
-      });
+      await this.breaker.execute(() => this.#send('PUT', url));
     } catch (err) {
       throw this.#toApiError(err, 'hang up');
     }
+  }
+
+  /** One authenticated request with the client timeout; the answer's text, or DialpadHttpError (status,
+   *  Dialpad's message, Retry-After) when it is not 2xx. Runs inside the breaker, which counts its throws. */
+  async #send(method: 'POST' | 'PUT', url: string, body?: unknown): Promise<string> {
+    const res = await fetch(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.#apiKey}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      throw new DialpadHttpError(
+        res.status,
+        upstreamMessageOf(text),
+        parseRetryAfterMs(res.headers.get('retry-after'), Date.now()),
+      );
+    }
+    return text;
   }
 
   #toApiError(err: unknown, action: 'call' | 'hang up' = 'call'): ApiError {
