@@ -19,7 +19,13 @@ import type { CallState, SessionState } from '../../../src-shared/domain/session
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
-import type { AdvanceCallInput, CallRecord, NewSession, SessionRecord } from '../store/types.js';
+import type {
+  AdvanceCallInput,
+  CallRecord,
+  NewSession,
+  SessionRecord,
+  StatsCounters,
+} from '../store/types.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
 import { proceed } from './dialing.js';
 import { ownedOf } from './merge.js';
@@ -104,19 +110,12 @@ const ENDED_SUGGESTIONS = (voicemail: boolean) => ({
   notConnected: suggestDisposition({ connected: false, voicemail }),
 });
 
-type AdvanceStep = Omit<AdvanceCallInput, 'tag' | 'callId' | 'rowId' | 'sessionId' | 'claimLeaseMs'>;
+type AdvanceStep = Omit<AdvanceCallInput, 'tag' | 'callId'>;
 
 /** Moves the call forward (one script; the call's identity comes from memory, so a webhook costs no read
- *  before it). Agent lifetime counters (connects, talk time) are added once, with the disposition. */
+ *  before it). Counters (connects, talk time) are stored once, with the disposition. */
 function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceStep) {
-  return ctx.store.advanceCall({
-    ...input,
-    tag: found.tag,
-    callId: found.callId,
-    rowId: found.rowId,
-    sessionId: found.sessionId,
-    claimLeaseMs: ctx.dispositionLeaseMs,
-  });
+  return ctx.store.advanceCall({ ...input, tag: found.tag, callId: found.callId });
 }
 
 /** Tells the agent where the call is: CALL_STATE, and SHOW_DISPO when it ended; STATS after a connect or
@@ -132,8 +131,11 @@ async function announce(ctx: ServiceContext, call: CallRecord, now: number): Pro
       const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
       events.push({ type: 'SHOW_DISPO', call: callView(call), preview });
     }
-    // Connects and talk time moved: the live stats follow.
-    const stats = session ? await statsEvent(ctx, session, now) : null;
+    // Connects and talk time moved: the live stats follow (the dial's counters + this call, no read when
+    // this instance dialed it).
+    const stats = session
+      ? await statsEvent(ctx, session, now, { counters: ctx.callStats(call.callId), live: call })
+      : null;
     if (stats) events.push(stats);
   }
   await ctx.publishAll(call.agentEmail, events, now);
@@ -164,7 +166,7 @@ export async function onDialpadEvent(
   // A DISPOSED call, or one whose dial failed, is never moved again: the script checks it.
   const at = (v: number | null | undefined) => (typeof v === 'number' && v > 0 ? v : now);
   const fields: AdvanceCallInput['fields'] = { dialpadCallId: event.call_id };
-  const input: Omit<AdvanceCallInput, 'tag' | 'callId' | 'rowId' | 'sessionId' | 'claimLeaseMs'> = {
+  const input: AdvanceStep = {
     state: state as CallState,
     fields,
     now,
@@ -212,6 +214,7 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
         state: 'ENDED',
         fields: { endedAt: now, endReason },
         suggest: ENDED_SUGGESTIONS(false),
+        sweep: true,
         now,
       });
       if (r.ok && r.advanced) {
@@ -256,6 +259,7 @@ export async function dispose(
   let queuedCells = 0;
   let disposed: CallRecord | null = null;
   let sessionState: SessionState | null = null;
+  let counters: StatsCounters | null = null;
   const callLog = callLogEntryOf(call, session.campaignName, input, now);
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
@@ -279,6 +283,7 @@ export async function dispose(
       if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
       disposed = r.call;
       sessionState = r.sessionState;
+      counters = r.stats;
       notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
@@ -319,6 +324,7 @@ export async function dispose(
     tab.applyWrite(lead, r.version, false);
     disposed = r.call;
     sessionState = r.sessionState;
+    counters = r.stats;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
@@ -327,19 +333,21 @@ export async function dispose(
   // Told to the agent with what comes next (the chained dial's CALL_STATE and STATS, or the STATS below)
   // in one append; flushed at the end whatever happens.
   ctx.defer(call.agentEmail, [{ type: 'CALL_STATE', call: callView(disposed) }]);
+  // The agent's lifetime counters take the whole call at once (connect, talk time, outcome), with the
+  // chained dial's in the same write.
+  const talkMs =
+    disposed.connectedAt !== null ? Math.max(0, (disposed.endedAt ?? now) - disposed.connectedAt) : 0;
+  ctx.holdAgentStats(call.agentEmail, {
+    completed: 1,
+    successes: def.success ? 1 : 0,
+    connects: disposed.connectedAt !== null ? 1 : 0,
+    talkMs,
+    code: input.code,
+  });
   try {
-    return await afterDisposition(
-      ctx,
-      call,
-      session,
-      disposed,
-      sessionState,
-      def.success,
-      input.code,
-      now,
-      queuedCells,
-    );
+    return await afterDisposition(ctx, call, session, sessionState, counters, input.code, now, queuedCells);
   } finally {
+    await bestEffort(ctx, 'agent stats after a disposition', () => ctx.flushAgentStats(call.agentEmail, now));
     await ctx.flushDeferred(call.agentEmail, now);
   }
 }
@@ -350,39 +358,21 @@ async function afterDisposition(
   ctx: ServiceContext,
   call: CallIdentity,
   session: NewSession,
-  disposed: CallRecord,
   sessionState: SessionState | null,
-  success: boolean,
+  counters: StatsCounters | null,
   code: DispositionCode,
   now: number,
   queuedCells: number,
 ): Promise<DispositionResponse> {
-  // Committed: what follows is best-effort. A Redis blip here must not make the saved disposition look
-  // failed (the agent would retry it) nor lose the next call. The agent's lifetime counters take the
-  // whole call at once (connect, talk time, outcome).
-  const talkMs =
-    disposed.connectedAt !== null ? Math.max(0, (disposed.endedAt ?? now) - disposed.connectedAt) : 0;
-  await bestEffort(ctx, 'agent stats after a disposition', () =>
-    ctx.store.bumpAgentStats(
-      call.agentEmail,
-      {
-        completed: 1,
-        successes: success ? 1 : 0,
-        connects: disposed.connectedAt !== null ? 1 : 0,
-        talkMs,
-        code,
-      },
-      now,
-    ),
-  );
   // The script told us the session's state: no read to learn whether to chain.
   const next: NextStep =
     sessionState === 'PLAY'
       ? await nextAfterCommit(ctx, session, now)
       : { kind: 'idle', sessionState: sessionState ?? 'STOP' };
-  // A chained dial published the stats already (they include this disposition).
+  // A chained dial published the stats already (they include this disposition); else the counters the
+  // disposition script answered.
   if (next.kind !== 'call')
-    await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
+    await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now, counters));
   return { callId: call.callId, code, queuedCells, next };
 }
 

@@ -14,7 +14,14 @@ import type {
   SheetsGateway,
 } from '../ports.js';
 import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
-import type { CallRecord, NewSession, SessionRecord, Store } from '../store/types.js';
+import type {
+  AgentStatsDelta,
+  CallRecord,
+  NewSession,
+  SessionRecord,
+  StatsCounters,
+  Store,
+} from '../store/types.js';
 import { type FaultPoint, faultExit } from './fault-points.js';
 import { TabCache } from './tab-cache.js';
 
@@ -83,8 +90,13 @@ export class ServiceContext {
    *  hashes for fields that cannot change (tab, campaign, agent, row). Mutable state is checked by scripts. */
   readonly #sessionIds = new Map<string, NewSession>();
   readonly #callIds = new Map<string, CallIdentity>();
+  /** Per live call: its session's counters as the dial left them. They do not move until the call's own
+   *  disposition (one call at a time per session), so its webhooks' STATS need no read. */
+  readonly #callStats = new Map<string, StatsCounters>();
   /** Events held back per agent until its next publish (see `defer`). */
   readonly #deferred = new Map<string, AgentEvent[]>();
+  /** Agent lifetime counters held back per agent until the request ends (see `holdAgentStats`). */
+  readonly #heldStats = new Map<string, AgentStatsDelta>();
 
   constructor(deps: DialerServiceDeps) {
     this.store = deps.store;
@@ -147,7 +159,7 @@ export class ServiceContext {
     if (this.#callIds.has(c.callId)) return;
     if (this.#callIds.size >= MAX_REMEMBERED_CALLS) {
       const oldest = this.#callIds.keys().next().value;
-      if (oldest !== undefined) this.#callIds.delete(oldest);
+      if (oldest !== undefined) this.forgetCall(oldest);
     }
     this.#callIds.set(c.callId, {
       callId: c.callId,
@@ -166,6 +178,17 @@ export class ServiceContext {
 
   forgetCall(callId: string): void {
     this.#callIds.delete(callId);
+    this.#callStats.delete(callId);
+  }
+
+  /** Remembers the session's counters right after `callId` was dialed (the dial script answers them). */
+  noteCallStats(callId: string, counters: StatsCounters): void {
+    if (this.#callIds.has(callId)) this.#callStats.set(callId, counters);
+  }
+
+  /** The session's counters as the dial of `callId` left them, if this instance dialed it. */
+  callStats(callId: string): StatsCounters | null {
+    return this.#callStats.get(callId) ?? null;
   }
 
   /** The loaded tab cache, if this instance has one (never triggers a sheet read). */
@@ -274,6 +297,30 @@ export class ServiceContext {
     return this.publishAll(agentEmail, [], now);
   }
 
+  /** Holds `delta` for the agent's lifetime counters until `flushAgentStats`: a disposition and its chained
+   *  dial add to them with one write. */
+  holdAgentStats(agentEmail: string, delta: AgentStatsDelta): void {
+    const key = agentEmail.toLowerCase();
+    this.#heldStats.set(key, mergeDeltas(this.#heldStats.get(key), delta));
+  }
+
+  /** Adds to the agent's lifetime counters: to what is held for the agent, else written now. */
+  async addAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void> {
+    const key = agentEmail.toLowerCase();
+    const held = this.#heldStats.get(key);
+    if (held) this.#heldStats.set(key, mergeDeltas(held, delta));
+    else await this.store.bumpAgentStats(agentEmail, delta, now);
+  }
+
+  /** Writes what is held for the agent (one write). */
+  async flushAgentStats(agentEmail: string, now: number): Promise<void> {
+    const key = agentEmail.toLowerCase();
+    const held = this.#heldStats.get(key);
+    if (!held) return;
+    this.#heldStats.delete(key);
+    await this.store.bumpAgentStats(agentEmail, held, now);
+  }
+
   async close(): Promise<void> {
     const off = this.#unsubscribe ? await this.#unsubscribe : null;
     this.#unsubscribe = null;
@@ -282,5 +329,19 @@ export class ServiceContext {
     this.#served.clear();
     this.#sessionIds.clear();
     this.#callIds.clear();
+    this.#callStats.clear();
+    this.#heldStats.clear();
   }
+}
+
+/** Two counter deltas added (a disposition carries the only code). */
+function mergeDeltas(a: AgentStatsDelta | undefined, b: AgentStatsDelta): AgentStatsDelta {
+  if (!a) return { ...b };
+  const out: AgentStatsDelta = { ...a };
+  for (const f of ['initiated', 'completed', 'connects', 'talkMs', 'skips', 'successes'] as const) {
+    const v = (a[f] ?? 0) + (b[f] ?? 0);
+    if (v) out[f] = v;
+  }
+  if (b.code) out.code = b.code;
+  return out;
 }
