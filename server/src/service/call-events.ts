@@ -15,7 +15,7 @@ import {
   findDisposition,
 } from '../../../src-shared/domain/disposition.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
-import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
+import { CALL_STATES, type CallState, type SessionState } from '../../../src-shared/domain/session.js';
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
@@ -153,8 +153,10 @@ export async function onDialpadEvent(
   claim: () => Promise<boolean>,
 ): Promise<void> {
   const state = mapDialpadState(event.state);
-  if (!state) {
-    await claim(); // hold, recording, transcription…: not a lifecycle step
+  // hold, recording, transcription…: not a lifecycle step. DIALING (calling, preanswer) neither: every
+  // call starts there, so it can never move one (its fields are set only with a step forward).
+  if (!state || state === CALL_STATES[0]) {
+    await claim();
     return;
   }
   const found = await findCall(ctx, router, event, now);
@@ -187,6 +189,7 @@ export async function onDialpadEvent(
     );
   }
   const r = await advanceCall(ctx, found, input);
+  if (r.ok) ctx.noteDeadline(found.callId, found.tag, deadlineOf(r.call));
   if (state === 'ENDED') ctx.faultPoint('ended-before-announce');
   const first = await claim();
   if (!r.ok) return;
@@ -203,10 +206,23 @@ function isSameStep(call: CallRecord, state: CallState, fields: AdvanceCallInput
   return false;
 }
 
+/** When the sweep last walked every tab, per service (see `sweepTimeouts`). */
+const lastFullSweep = new WeakMap<ServiceContext, number>();
+
+/** Ends calls past their deadline (no ending webhook came) into the modal. Scales with calls, not with
+ *  tabs x time: each tick looks only at the tabs where a call this instance knows is due; every
+ *  `fullSweepEveryMs` (and on the first tick) it walks every tab that had sessions, for the calls of other
+ *  or earlier instances. The script re-files a connected call whose deadline moved, drops an ended one. */
 export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<number> {
+  const full = now - (lastFullSweep.get(ctx) ?? Number.NEGATIVE_INFINITY) >= ctx.fullSweepEveryMs;
+  const known = ctx.dueDeadlines(now);
+  if (full) lastFullSweep.set(ctx, now);
+  const tags = full ? await ctx.store.activeTabs() : [...known.keys()];
   let ended = 0;
-  for (const tag of await ctx.store.activeTabs()) {
+  for (const tag of tags) {
+    const swept = new Set<string>();
     for (const callId of await ctx.store.dueCalls(tag, now, 200)) {
+      swept.add(callId);
       const call = await ctx.store.getCall(tag, callId);
       if (!call) continue;
       const endReason: CallEndReason = 'TIMEOUT';
@@ -217,14 +233,26 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
         sweep: true,
         now,
       });
+      // Re-filed (a connected call's later deadline) or finished: what this instance remembers follows.
+      if (r.ok) ctx.noteDeadline(callId, tag, deadlineOf(r.call));
       if (r.ok && r.advanced) {
         await announce(ctx, r.call, now);
         ended++;
         ctx.log.info({ callId }, 'call timed out without an ending webhook');
       }
     }
+    // Known calls of this tab the ZSET no longer has due (disposed or moved elsewhere): look again later.
+    for (const callId of known.get(tag) ?? [])
+      if (!swept.has(callId)) ctx.noteDeadline(callId, tag, now + ctx.fullSweepEveryMs);
   }
   return ended;
+}
+
+/** A live call's deadline, or null once it ended (nothing left to sweep). */
+function deadlineOf(call: CallRecord): number | null {
+  return call.state === 'DIALING' || call.state === 'RINGING' || call.state === 'CONNECTED'
+    ? call.timeoutAt
+    : null;
 }
 
 export async function dispose(

@@ -49,6 +49,10 @@ export interface DialerServiceDeps {
   /** Called when a disposition was recorded on the call but not written to the lead (a metric): the row
    *  left the sheet, or a person re-marked the dialed number during the call. */
   onDispositionNotWritten?: (why: DispositionNotWritten) => void;
+  /** How often the timeout sweep walks every tab that ever had sessions (calls this instance did not
+   *  dial, or dialed before a restart); in between it looks only where a call it knows is due. Default
+   *  60 s. */
+  fullSweepEveryMs?: number;
   /** Crash tests only (TD_FAULT_EXIT_AT): the process kills itself at this point. */
   faultExitAt?: FaultPoint | null;
 }
@@ -77,6 +81,7 @@ export class ServiceContext {
   readonly lockTtlMs: number;
   readonly dispositionLeaseMs: number;
   readonly previewLeaseMs: number;
+  readonly fullSweepEveryMs: number;
   readonly onCallStarted: () => void;
   readonly onDispositionNotWritten: (why: DispositionNotWritten) => void;
   readonly #rules: CampaignRulesLoader;
@@ -93,6 +98,8 @@ export class ServiceContext {
   /** Per live call: its session's counters as the dial left them. They do not move until the call's own
    *  disposition (one call at a time per session), so its webhooks' STATS need no read. */
   readonly #callStats = new Map<string, StatsCounters>();
+  /** Per live call this instance knows: its tab and deadline, so the sweep looks only where one is due. */
+  readonly #deadlines = new Map<string, { tag: string; at: number }>();
   /** Events held back per agent until its next publish (see `defer`). */
   readonly #deferred = new Map<string, AgentEvent[]>();
   /** Agent lifetime counters held back per agent until the request ends (see `holdAgentStats`). */
@@ -112,6 +119,7 @@ export class ServiceContext {
     this.lockTtlMs = deps.lockTtlMs ?? 5_000;
     this.dispositionLeaseMs = deps.dispositionLeaseMs ?? 30 * 60_000;
     this.previewLeaseMs = deps.previewLeaseMs ?? 10 * 60_000;
+    this.fullSweepEveryMs = deps.fullSweepEveryMs ?? 60_000;
     this.onCallStarted = deps.onCallStarted ?? (() => {});
     this.onDispositionNotWritten = deps.onDispositionNotWritten ?? (() => {});
     this.#faultExitAt = deps.faultExitAt ?? null;
@@ -179,6 +187,23 @@ export class ServiceContext {
   forgetCall(callId: string): void {
     this.#callIds.delete(callId);
     this.#callStats.delete(callId);
+    this.#deadlines.delete(callId);
+  }
+
+  /** Remembers (or moves) the deadline of a live call this instance knows; null forgets it (it ended). */
+  noteDeadline(callId: string, tag: string, at: number | null): void {
+    if (at === null) this.#deadlines.delete(callId);
+    else if (this.#callIds.has(callId)) this.#deadlines.set(callId, { tag, at });
+  }
+
+  /** Tabs where a call this instance knows is past its deadline, each with those calls. */
+  dueDeadlines(now: number): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [callId, d] of this.#deadlines) {
+      if (d.at > now) continue;
+      out.set(d.tag, [...(out.get(d.tag) ?? []), callId]);
+    }
+    return out;
   }
 
   /** Remembers the session's counters right after `callId` was dialed (the dial script answers them). */
@@ -331,6 +356,7 @@ export class ServiceContext {
     this.#callIds.clear();
     this.#callStats.clear();
     this.#heldStats.clear();
+    this.#deadlines.clear();
   }
 }
 

@@ -314,6 +314,7 @@ async function dialLead(
   tab.applyWrite(marked.lead, r.version, true);
   ctx.noteCall(call);
   ctx.noteCallStats(call.callId, r.stats);
+  ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);
 
   try {
     await ctx.dialpad.initiateCall({
