@@ -17,7 +17,26 @@ export type NormalizedPhone =
 const EXTENSION_RE = /\s*(?:;\s*ext\s*=|ext(?:ension)?\.?|x|#)\s*(\d{1,7})\s*$/i;
 const ALLOWED_RE = /^\+?[\d\s().\-/]+$/;
 
+/** Results of normalizePhone by country and input: a function of its arguments only, and every periodic
+ *  re-read of a tab parses the same numbers again (libphonenumber was most of a 500-tab refresh's CPU). */
+const NORMALIZED_MEMO_LIMIT = 200_000;
+const normalizedMemo = new Map<CountryCode, Map<string, NormalizedPhone>>();
+
 export function normalizePhone(raw: string, defaultCountry: CountryCode = 'US'): NormalizedPhone {
+  let byRaw = normalizedMemo.get(defaultCountry);
+  if (byRaw === undefined) {
+    byRaw = new Map();
+    normalizedMemo.set(defaultCountry, byRaw);
+  }
+  const known = byRaw.get(raw);
+  if (known !== undefined) return known;
+  const result = Object.freeze(normalizeUncached(raw, defaultCountry));
+  if (byRaw.size >= NORMALIZED_MEMO_LIMIT) byRaw.clear();
+  byRaw.set(raw, result);
+  return result;
+}
+
+function normalizeUncached(raw: string, defaultCountry: CountryCode): NormalizedPhone {
   let s = raw.trim();
   if (s === '') return { ok: false, reason: 'empty' };
   if (/^tel:/i.test(s)) s = s.slice(4).trim();
