@@ -72,11 +72,23 @@ function maskDigits(digits: string, keepLast: number): string {
 }
 
 /**
- * "+12125554567" → "+1******4567": the country code and the last 4 digits stay, every other digit is a
+ * "+12125554567" → "+1******4567" (memoized per input, as normalizePhone: every log line masks the same few
+ * numbers again): the country code and the last 4 digits stay, every other digit is a
  * star. Input that is not E.164 is normalised first; if that fails every digit but the last 4 is starred
  * (a leading "+" is kept), so a malformed number never leaks either.
  */
+const maskedMemo = new Map<string, string>();
+
 export function maskPhone(e164OrRaw: string): string {
+  const known = maskedMemo.get(e164OrRaw);
+  if (known !== undefined) return known;
+  const masked = maskUncached(e164OrRaw);
+  if (maskedMemo.size >= NORMALIZED_MEMO_LIMIT) maskedMemo.clear();
+  maskedMemo.set(e164OrRaw, masked);
+  return masked;
+}
+
+function maskUncached(e164OrRaw: string): string {
   const s = e164OrRaw.trim();
   const e164 = /^\+\d{7,15}$/.test(s)
     ? s
