@@ -7,7 +7,10 @@ import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
 import { callFieldsToHash, callFromHash, callToHash, pairsToHash } from './codec.js';
+import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
 import type {
+  AmendBase,
+  AmendInput,
   AdvanceCallInput,
   CallRecord,
   ClaimAndDialInput,
@@ -290,6 +293,7 @@ export class RedisTransitions {
             keys.leadChangesChannel(),
             tag,
             lead.rowId,
+            i.preDisposition ?? '',
           ],
         ),
       (x) => Array.isArray(x),
@@ -299,6 +303,20 @@ export class RedisTransitions {
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
     const state = SessionStateSchema.safeParse(r[2]);
     return { ok: true, version: Number(r[0]), call, sessionState: state.success ? state.data : null };
+  }
+
+  // Changing the last disposition: store/amend-transition.ts.
+  amendBase(tag: string, callId: string): Promise<AmendBase | null> {
+    return readAmendBase(this.#redis, tag, callId);
+  }
+
+  async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {
+    await this.queueTab(i.tag, i.patch !== null);
+    return runAmend(this.#scripts, i);
+  }
+
+  adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
+    return adjustAgentStats(this.#redis, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
