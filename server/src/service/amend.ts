@@ -20,7 +20,7 @@ import { withCallLog } from './call-log-entry.js';
 import type { ServiceContext } from './context.js';
 import { ownedOf } from './merge.js';
 import { publishStats } from './stats.js';
-import type { TabCache } from './tab-cache.js';
+import { readTab, type TabCache } from './tab-cache.js';
 
 /** The Call log's correcting row for the n-th change of a call: its own CallId, so the flusher writes it
  *  once; Duration 0, so summing durations still counts the call once. */
@@ -61,7 +61,22 @@ async function find(ctx: ServiceContext, agent: AgentPrincipal, callId: string, 
   const session = await ctx.store.getSession(tag, call.sessionId);
   if (!session) throw new ApiError('NOT_LAST_CALL', 'the session of that call is gone');
   const tab = await ctx.tabFor(session, now);
+  await rereadSheet(ctx, tab, now);
   return { call, session, tab, windowMs: amendWindowSecondsOf(tab.rules) * 1000 };
+}
+
+/** A change must see a person's edit of the row, whenever it was made: the tab is read again first (one
+ *  Sheets read through the shared quota; an unchanged sheet only reconciles the index). While Sheets cannot
+ *  be read the last read stands (a change is a Redis write plus a queued patch, like a disposition). */
+async function rereadSheet(ctx: ServiceContext, tab: TabCache, now: number): Promise<void> {
+  try {
+    await tab.refreshFrom(await readTab({ store: ctx.store, sheets: ctx.sheets }, tab.ref, now));
+  } catch (err) {
+    ctx.log.warn(
+      { tag: tab.ref.tag, why: err instanceof Error ? err.message : String(err) },
+      'could not re-read the tab before a change of disposition: using the last read',
+    );
+  }
 }
 
 export async function amendLastDisposition(

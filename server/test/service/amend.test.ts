@@ -196,14 +196,13 @@ describe('changing the last disposition', () => {
 
   it('refuses once the lead was edited in the sheet (LEAD_CHANGED) and writes nothing', async () => {
     const { service, first, t0 } = await disposedFirst('WRONG');
-    // A person marks Num2 CORRECT in the sheet; the coordinator re-reads the tab.
+    // A person marks Num2 CORRECT in the sheet, just now: the change re-reads the tab first.
     world.sheetsEm.state.setRows(
       AGENT_SS,
       TAB,
       [[null, null, null, null, null, null, null, null, null, null, null, null, null, 'CORRECT']],
       2,
     );
-    await service.resync(ANN, t0 + MIN);
     const before = await snapshot();
     const e = await apiError(
       service.amendDisposition(ANN, { callId: first.callId, code: 'NO_ANSWER' }, t0 + MIN),
