@@ -6,8 +6,11 @@ import { CALL_STATES, type SessionState, SessionStateSchema } from '../../../src
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
+import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
 import { callFieldsToHash, callFromHash, callToHash, pairsToHash, statsFromHash } from './codec.js';
 import type {
+  AmendBase,
+  AmendInput,
   AdvanceCallInput,
   CallRecord,
   ClaimAndDialInput,
@@ -288,6 +291,7 @@ export class RedisTransitions {
             keys.leadChangesChannel(),
             tag,
             lead.rowId,
+            i.preDisposition ?? '',
           ],
         ),
       (x) => Array.isArray(x),
@@ -303,6 +307,20 @@ export class RedisTransitions {
       sessionState: state.success ? state.data : null,
       stats: statsFromHash(pairsToHash(r[3])),
     };
+  }
+
+  // Changing the last disposition: store/amend-transition.ts.
+  amendBase(tag: string, callId: string): Promise<AmendBase | null> {
+    return readAmendBase(this.#redis, tag, callId);
+  }
+
+  async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {
+    await this.queueTab(i.tag, i.patch !== null);
+    return runAmend(this.#scripts, i);
+  }
+
+  adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
+    return adjustAgentStats(this.#redis, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
