@@ -7,6 +7,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
 import type { CallEndReason, NextStep } from '../../../src-shared/contracts/views.js';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
+import { preDispositionOf } from '../../../src-shared/domain/amend.js';
 import { applyDisposition, suggestDisposition } from '../../../src-shared/domain/apply.js';
 import { connectedTimeoutMsOf, DEFAULT_CAMPAIGN_RULES } from '../../../src-shared/domain/campaign.js';
 import {
@@ -346,6 +347,7 @@ export async function dispose(
         state: ownedOf(lead),
         patch: withCallLog(patch, tab.ref, call.rowId, callLog),
       },
+      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, input.notes)) : null,
     });
     if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);

@@ -10,6 +10,7 @@ import type { AgentPrincipal, DialerService } from '../ports.js';
 import { tabTag } from '../redis/keys.js';
 import { scriptApiError } from '../redis/script-errors.js';
 import type { SessionRecord } from '../store/types.js';
+import { amendLastDisposition } from './amend.js';
 import { chainAfter, dispose, onDialpadEvent, RouterCache, sweepTimeouts } from './call-events.js';
 import { type DialerServiceDeps, ServiceContext } from './context.js';
 import { currentStep, dialPreview, pickAndDial, proceed, skipPreview } from './dialing.js';
@@ -192,6 +193,8 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     dispose: (principal, input, now) => dispose(ctx, agentOf(principal), input, now),
 
     hangUp: (principal, callId, now) => hangUp(ctx, agentOf(principal), callId, now),
+
+    amendDisposition: (principal, input, now) => amendLastDisposition(ctx, agentOf(principal), input, now),
 
     async stats(principal, now): Promise<StatsResponse> {
       const agent = agentOf(principal);

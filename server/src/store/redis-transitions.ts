@@ -6,6 +6,7 @@ import { CALL_STATES, SessionStateSchema } from '../../../src-shared/domain/sess
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
+import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
 import {
   callFieldsToHash,
   callFromHash,
@@ -15,6 +16,8 @@ import {
   statsFromHash,
 } from './codec.js';
 import type {
+  AmendBase,
+  AmendInput,
   AdvanceCallInput,
   CallRecord,
   ClaimAndDialInput,
@@ -289,6 +292,7 @@ export class RedisTransitions {
             keys.leadChangesChannel(),
             tag,
             lead.rowId,
+            i.preDisposition ?? '',
           ],
         ),
       (x) => Array.isArray(x),
@@ -305,6 +309,20 @@ export class RedisTransitions {
       stats: statsFromHash(pairsToHash(r[3])),
       session: sessionFromHash(pairsToHash(r[4])),
     };
+  }
+
+  // Changing the last disposition: store/amend-transition.ts.
+  amendBase(tag: string, callId: string): Promise<AmendBase | null> {
+    return readAmendBase(this.#redis, tag, callId);
+  }
+
+  async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {
+    await this.queueTab(i.tag, i.patch !== null);
+    return runAmend(this.#scripts, i);
+  }
+
+  adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
+    return adjustAgentStats(this.#redis, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {

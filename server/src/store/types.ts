@@ -5,6 +5,7 @@
 import type { CallEndReason } from '../../../src-shared/contracts/views.js';
 import type { DispositionCode } from '../../../src-shared/domain/disposition.js';
 import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
+import type { PreDisposition } from '../../../src-shared/domain/outcome.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import type { PhoneStatus, SkipReason } from '../../../src-shared/domain/status.js';
 import type { ScriptFailure } from '../redis/script-errors.js';
@@ -194,6 +195,9 @@ export interface DisposeInput {
   lead: LeadWrite;
   /** Number added to the do-not-call set in the same step (DO_NOT_CALL), else null. */
   doNotCall: string | null;
+  /** The lead's state before the disposition (PreDisposition JSON), kept with the call so the agent can
+   *  change the disposition (service/amend.ts); absent when the lead was not written. */
+  preDisposition?: string | null;
   now: number;
 }
 
@@ -214,6 +218,40 @@ export interface ManualSkipInput {
   lockToken: string;
   previewId: string;
   lead: LeadWrite;
+  now: number;
+}
+
+/** What callDispose kept with a call for a change of its disposition (store/amend-transition.ts). */
+export interface AmendBase {
+  /** The code the call carries now. */
+  code: DispositionCode;
+  disposedAt: number;
+  /** The lead version the disposition (or the last change) wrote. */
+  leadVersion: number;
+  /** The lead's owned state before the disposition, and the note it appended. */
+  pre: PreDisposition;
+  /** Changes made so far. */
+  amends: number;
+}
+
+/** callAmend.lua's input: the lead as the right code makes it, over the kept state. */
+export interface AmendInput {
+  tag: string;
+  callId: string;
+  sessionId: string;
+  agentEmail: string;
+  rowId: string;
+  phoneE164: string;
+  /** AmendBase.leadVersion as read (a change or write since makes the script refuse). */
+  expectedLeadVersion: number;
+  from: DispositionCode;
+  to: DispositionCode;
+  state: LeadOwnedState;
+  patch: SheetPatch | null;
+  successDelta: number;
+  doNotCall: 'ADD' | 'REMOVE' | null;
+  /** How long after the disposition a change is accepted. */
+  windowMs: number;
   now: number;
 }
 
@@ -265,6 +303,12 @@ export interface Store {
   advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
   dispose(input: DisposeInput): Promise<Outcome<DisposeResult>>;
   manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
+  /** What a change of a call's disposition needs (null: nothing kept, e.g. not disposed). */
+  amendBase(tag: string, callId: string): Promise<AmendBase | null>;
+  /** callAmend.lua: re-writes the lead, the call's code, counters, do-not-call and the sheet patch. */
+  amendDisposition(input: AmendInput): Promise<Outcome<{ version: number; amends: number }>>;
+  /** The agent's lifetime counters after a change (another slot: after the script, best effort). */
+  adjustAgentStats(agentEmail: string, d: { from: string; to: string; successDelta: number }): Promise<void>;
   /** dropped=false when that preview is not the pending one any more (nothing changed). */
   dropPreview(input: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>>;
 

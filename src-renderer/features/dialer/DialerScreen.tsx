@@ -4,6 +4,7 @@ import { useApp, useController } from '../../app/context';
 import { ConnectionBadge } from '../../components/ConnectionBadge';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { OfflineStrip } from '../../components/OfflineStrip';
+import { AmendModal } from './AmendModal';
 import { CallPanel } from './CallPanel';
 import { DispositionModal } from './DispositionModal';
 import { KeyLegend } from './KeyLegend';
@@ -73,6 +74,7 @@ export function DialerScreen() {
         <KeyLegend />
       </div>
       <DispositionModal />
+      <AmendModal />
     </>
   );
 }

@@ -19,7 +19,8 @@
     ARGV[4] owned state JSON ARGV[11] lead-change channel
     ARGV[5] sheet patch JSON ARGV[12] tab tag
     ARGV[6] disposition code ARGV[13] rowId
-    ARGV[7] 1 if a success
+    ARGV[7] 1 if a success   ARGV[14] the lead's state before (PreDisposition JSON, kept as call
+                                       field `pre` with `leadV` for a change of disposition), or ""
 
   Output:
     { new lead version, call fields, session state, session counters (after this call),
@@ -48,7 +49,7 @@ call.disposition = ARGV[6]
 call.disposedAt = ARGV[10]
 if (call.endedAt or '') == '' then call.endedAt = ARGV[10] end
 redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', ARGV[10],
-  'endedAt', call.endedAt)
+  'endedAt', call.endedAt, 'pre', ARGV[14] or '', 'leadV', v)
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('ZREM', KEYS[5], ARGV[1])
 if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
@@ -60,8 +61,9 @@ if #sflat > 0 then
   if sess.callId == ARGV[1] then
     sess.callId = ''
     sess.updatedAt = ARGV[10]
+    sess.lastCall = ARGV[1]
     sess.version = tostring((tonumber(sess.version) or 0) + 1)
-    set = { 'callId', '', 'updatedAt', ARGV[10], 'version', sess.version }
+    set = { 'callId', '', 'updatedAt', ARGV[10], 'lastCall', ARGV[1], 'version', sess.version }
   end
   countersApply(sess, add, nil, 'n:', set)
   redis.call('HSET', KEYS[2], unpack(set))
