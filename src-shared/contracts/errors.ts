@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   TOKEN_EXPIRED: 401,
   BAD_SIGNATURE: 401,
   FORBIDDEN: 403,
+  /** A supervisor signed this agent out: log in again (the app shows who and why). */
+  AGENT_SIGNED_OUT: 401,
   AGENT_INACTIVE: 403,
   AGENT_NOT_IN_ROUTER: 403,
   NOT_FOUND: 404,
