@@ -56,11 +56,11 @@ const COLUMNS: readonly { name: string; width: string; right?: boolean }[] = [
   { name: 'Calls', width: '4%', right: true },
   { name: 'Connects', width: '5.5%', right: true },
   { name: 'Contact', width: '5%', right: true },
-  { name: 'Dispositions', width: '10.5%' },
+  { name: 'Dispositions', width: '9.5%' },
   { name: 'Dials / h', width: '5%', right: true },
   { name: 'Talk', width: '5%', right: true },
   { name: 'Wrap-up', width: '5%', right: true },
-  { name: 'Last activity', width: '6%' },
+  { name: 'Last activity', width: '7%' },
   { name: 'Actions', width: '10.5%' },
 ];
 
@@ -87,7 +87,7 @@ export function AgentTable() {
             <col key={col.name} style={{ width: col.width }} />
           ))}
         </colgroup>
-        <thead className="sticky top-0 bg-slate-900 text-xs text-slate-400 uppercase">
+        <thead className="sticky top-0 bg-slate-900 text-xs text-slate-300">
           <tr aria-rowindex={1}>
             {COLUMNS.map((col) => (
               <th

@@ -20,13 +20,13 @@ export function HourlyChart({ buckets, title }: { buckets: readonly HourBucket[]
     ? shown.map((b, i) => `${formatClock(b.startAt)} ${totals[i]}`).join(', ')
     : 'no dispositions yet today';
   return (
-    <figure className="m-0">
+    <figure className="m-0 min-w-24">
       <figcaption className="text-xs text-slate-400">{title}</figcaption>
       <svg
         role="img"
         aria-label={`${title}: ${summary}`}
         viewBox={`0 0 ${width} ${h + 28}`}
-        className="mt-1 h-24 max-w-full"
+        className="mt-1 h-16 max-w-full"
       >
         {shown.map((b, i) => {
           const x = i * (barW + gap);

@@ -8,9 +8,9 @@ import { percent, REASON_LABEL, STATE_LABEL } from './labels';
 
 function Figure({ label, value }: { label: string; value: string }) {
   return (
-    <div className="rounded-lg bg-slate-800/70 px-2.5 py-1.5">
-      <dt className="text-xs text-slate-400">{label}</dt>
-      <dd className="text-xl font-bold text-white tabular-nums">{value}</dd>
+    <div className="min-w-0 rounded-lg bg-slate-800/70 px-2.5 py-1">
+      <dt className="truncate text-xs text-slate-400">{label}</dt>
+      <dd className="truncate text-lg font-bold text-white tabular-nums">{value}</dd>
     </div>
   );
 }
@@ -21,14 +21,16 @@ function TotalsCardView({ title, totals, now }: { title: string; totals: Totals;
   return (
     <section
       aria-label={title}
-      className="flex min-w-72 flex-1 flex-col gap-2 rounded-xl border border-slate-800 bg-slate-900/60 p-3 [contain:content]"
+      className="flex min-w-80 flex-1 flex-col gap-2 rounded-xl border border-slate-800 bg-slate-900/60 p-3 [contain:content]"
     >
-      <h2 className="text-base font-semibold text-white">{title}</h2>
-      <p className="text-sm text-slate-300">
-        {totals.agents} agent{totals.agents === 1 ? '' : 's'}
-        {states.length ? ': ' : ''}
-        {states.map((s) => `${totals.byState[s]} ${STATE_LABEL[s].toLowerCase()}`).join(' · ')}
-      </p>
+      <div>
+        <h2 className="text-base font-semibold text-white">{title}</h2>
+        <p className="text-sm text-slate-300">
+          {totals.agents} agent{totals.agents === 1 ? '' : 's'}
+          {states.length ? ': ' : ''}
+          {states.map((s) => `${totals.byState[s]} ${STATE_LABEL[s].toLowerCase()}`).join(' · ')}
+        </p>
+      </div>
       <dl className="grid grid-cols-3 gap-1.5">
         <Figure label="Calls" value={String(totals.calls)} />
         <Figure label="Connects" value={String(totals.connects)} />
@@ -38,23 +40,16 @@ function TotalsCardView({ title, totals, now }: { title: string; totals: Totals;
         <Figure label="On a call" value={String(leads.inProgress)} />
       </dl>
       {leads.notDialable.length > 0 ? (
-        <div>
-          <h3 className="text-xs text-slate-400">Not dialable now</h3>
-          <ul className="text-sm text-slate-200">
-            {leads.notDialable.map((r) => (
-              <li key={r.reason} className="flex justify-between gap-3">
-                <span>{REASON_LABEL[r.reason]}</span>
-                <span className="tabular-nums">{r.leads}</span>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <p className="text-sm text-slate-300">
+          <span className="text-slate-400">Not dialable now: </span>
+          {leads.notDialable.map((r) => `${r.leads} ${REASON_LABEL[r.reason]}`).join(' · ')}
+        </p>
       ) : null}
       {leads.dialableNow === 0 && leads.nextDialableAt ? (
         <p className="text-sm text-amber-200">Next lead dialable {formatWhen(leads.nextDialableAt, now)}.</p>
       ) : null}
       {leads.asOf === null ? (
-        <p className="text-xs text-slate-500">Lead figures appear once an agent starts.</p>
+        <p className="text-xs text-slate-500">Lead figures appear once an agent of it has started.</p>
       ) : null}
       <HourlyChart buckets={totals.perHour} title="Dispositions per hour" />
     </section>

@@ -9,7 +9,7 @@ export function useThrottled<T>(value: T, ms: number): T {
   const latest = useRef(value);
   latest.current = value;
   useEffect(() => {
-    if (Object.is(value, shown)) return;
+    if (ms <= 0 || Object.is(value, shown)) return;
     const wait = last.current + ms - Date.now();
     if (wait <= 0) {
       last.current = Date.now();
@@ -22,5 +22,5 @@ export function useThrottled<T>(value: T, ms: number): T {
     }, wait);
     return () => clearTimeout(t);
   }, [value, shown, ms]);
-  return shown;
+  return ms <= 0 ? value : shown;
 }
