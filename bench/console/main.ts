@@ -118,7 +118,7 @@ async function main(): Promise<void> {
         mainThreadMsPerSecond: live,
         idleMainThreadMsPerSecond: idle,
         target: { mainThreadMsPerSecond: 50, met: live.taskMs < 50 },
-        machine: { cpus: cpus().length, loadAverage1m: Math.round(loadavg()[0] * 10) / 10 },
+        machine: { cpus: cpus().length, loadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10 },
       }),
     );
   } finally {
