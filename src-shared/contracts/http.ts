@@ -23,6 +23,9 @@ export const AgentViewSchema = z.object({
   email: z.string(),
   dialpadUserId: z.string(),
   campaignName: z.string(),
+  /** Also an active supervisor (the router's Supervisors tab): the dialer links to the supervisor console.
+   *  Absent = no. */
+  supervisor: z.boolean().optional(),
 });
 
 export const TokenPairSchema = z.object({
