@@ -3,6 +3,7 @@
 // The index may lag behind Redis (another instance dialed or disposed a lead): every write is a Lua
 // compare-and-set on the lead's version, so a stale pick is refused and the lead is refreshed here.
 import { createHash } from 'node:crypto';
+import type { CallbackColumns } from '../../../src-shared/domain/callback.js';
 import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
@@ -47,7 +48,14 @@ const fingerprints = new WeakMap<AgentTab, string>();
 export function tabFingerprint(tab: AgentTab): string {
   let fp = fingerprints.get(tab);
   if (fp === undefined) {
-    const text = JSON.stringify([tab.spreadsheetId, tab.sheetId, tab.tabTitle, tab.leads, tab.rowErrors]);
+    const text = JSON.stringify([
+      tab.spreadsheetId,
+      tab.sheetId,
+      tab.tabTitle,
+      tab.leads,
+      tab.rowErrors,
+      tab.callbackColumns ?? null,
+    ]);
     fp = createHash('sha1').update(text).digest('base64');
     fingerprints.set(tab, fp);
   }
@@ -86,6 +94,8 @@ export class TabCache {
   #versions = new Map<string, number>();
   #unflushed = new Map<string, Set<number>>();
   #readStartedAt = 0;
+  /** Where the tab's CallbackAt / CallbackAgent columns were in the last read (null: no callbacks). */
+  callbackColumns: CallbackColumns | null = null;
   /** tabFingerprint of the read the index was last built from (null before the first load). */
   #fingerprint: string | null = null;
   /** When a snapshot of this tab was last saved by this cache (readStartedAt of that read). */
@@ -278,6 +288,7 @@ export class TabCache {
       if (this.loadedAt > 0 && (!before || JSON.stringify(before) !== JSON.stringify(lead))) changed++;
     }
     this.#sheetLeads = new Map(tab.leads.map((l) => [l.rowId, l]));
+    this.callbackColumns = tab.callbackColumns ?? null;
     this.#unflushed = unflushed;
     this.#readStartedAt = readStartedAt;
     this.#fingerprint = tabFingerprint(tab);

@@ -225,11 +225,11 @@ export class GoogleSheetsGateway implements SheetsGateway {
     this.#decodeTurn = turn;
     await turn;
     try {
-      const { leads, rowErrors } = parseAgentRows(
+      const { leads, rowErrors, callbackColumns } = parseAgentRows(
         values,
         this.#o.defaultCountry ? { defaultCountry: this.#o.defaultCountry } : {},
       );
-      return { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors };
+      return { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors, callbackColumns };
     } catch (err) {
       if (isDomainError(err) && err.code === 'HEADER_MISMATCH') {
         throw new ApiError(
