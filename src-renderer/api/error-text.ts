@@ -88,6 +88,11 @@ const TEXT: Record<string, ErrorText> = {
     title: 'That number is on the do-not-call list',
     action: 'It was skipped. Press Play to continue.',
   },
+  CALLBACKS_NOT_ENABLED: {
+    title: 'Your lead sheet cannot hold callbacks',
+    action:
+      'Ask your team lead to add CallbackAt and CallbackAgent columns after NextIndex; confirm the disposition without the callback meanwhile.',
+  },
   NO_ACTIVE_SESSION: { title: 'No dialing session is running', action: 'Press Start session.' },
   SESSION_ALREADY_ACTIVE: {
     title: 'You already have a session open elsewhere',

@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   AMEND_WINDOW_PASSED: 409,
   LEAD_CHANGED: 409,
   NOT_LAST_CALL: 409,
+  /** The agent's tab has no CallbackAt / CallbackAgent columns: a callback cannot be kept in the sheet. */
+  CALLBACKS_NOT_ENABLED: 409,
   RATE_LIMITED: 429,
   DIALPAD_REJECTED: 502,
   DIALPAD_UNAVAILABLE: 503,

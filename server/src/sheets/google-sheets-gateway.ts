@@ -236,11 +236,11 @@ export class GoogleSheetsGateway implements SheetsGateway {
     this.#decodeTurn = turn;
     await turn;
     try {
-      const { leads, rowErrors } = parseAgentRows(
+      const { leads, rowErrors, callbackColumns } = parseAgentRows(
         values,
         this.#o.defaultCountry ? { defaultCountry: this.#o.defaultCountry } : {},
       );
-      const tab: AgentTab = { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors };
+      const tab: AgentTab = { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors, callbackColumns };
       this.#decoded.set(key, { fp, tab });
       return tab;
     } catch (err) {
