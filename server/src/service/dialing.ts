@@ -103,6 +103,8 @@ async function pickLoop(
     const r = await attempt({ lead, numberIndex, version, phone });
     if (r.ok) return r.step;
     if (r.failure === 'NOT_PLAYING') return leftPlay(ctx, s);
+    if (r.failure === 'CALL_IN_PROGRESS' || r.failure === 'PREVIEW_MISMATCH')
+      return movedOn(ctx, s, tab, now);
     if (r.failure === 'VERSION_CONFLICT') await tab.refreshLead(lead.rowId);
     else if (r.failure === 'LEAD_CLAIMED') tab.index.setClaimed(lead.rowId, true);
     else if (r.failure === 'DO_NOT_CALL') await skipDoNotCall(ctx, tab, lead, numberIndex, version, now);
@@ -116,6 +118,13 @@ async function pickLoop(
 async function leftPlay(ctx: ServiceContext, s: SessionRecord): Promise<NextStep> {
   const now = await ctx.store.getSession(s.tag, s.id);
   return { kind: 'idle', sessionState: now?.state ?? 'STOP' };
+}
+
+/** The session has a call or a preview that `s` (read before the lock, e.g. by the disposition script)
+ *  did not show: another request moved it on meanwhile. Its current step is the answer. */
+async function movedOn(ctx: ServiceContext, s: SessionRecord, tab: TabCache, now: number): Promise<NextStep> {
+  const fresh = await ctx.freshSession(s);
+  return (await currentStep(ctx, fresh, tab, now)) ?? { kind: 'idle', sessionState: fresh.state };
 }
 
 /** A picked number is on the do-not-call list: it becomes SKIPPED (DO_NOT_CALL) for good. */

@@ -9,10 +9,10 @@
   Checks first, writes after; `now` is passed in. The session's current call is never touched.
 
   Input:
-    KEYS[1] call hash        KEYS[5] session stats HASH
-    KEYS[2] session hash     KEYS[6] do-not-call SET
-    KEYS[3] lead hash        KEYS[7] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
-    KEYS[4] tab lead index ZSET
+    KEYS[1] call hash        KEYS[4] tab lead index ZSET
+    KEYS[2] session hash (its counters are its `n:` fields, includes/countersAdd)
+    KEYS[3] lead hash        KEYS[5] do-not-call SET
+                             KEYS[6] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
     ARGV[1] callId                     ARGV[9]  sheet patch JSON (with the call log's correcting row), or ""
     ARGV[2] agent email (lower case)   ARGV[10] success counter delta (-1, 0 or 1)
     ARGV[3] now (epoch ms)             ARGV[11] the dialed number (E.164)
@@ -43,11 +43,11 @@ local v = leadWrite(KEYS[3], KEYS[4], ARGV[15], ARGV[8], ARGV[3])
 redis.call('HSET', KEYS[1], 'disposition', ARGV[7], 'leadV', v, 'amendedAt', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'firstDisposition', ARGV[6])
 local n = redis.call('HINCRBY', KEYS[1], 'amends', 1)
-redis.call('HINCRBY', KEYS[5], 'd:' .. ARGV[6], -1)
-redis.call('HINCRBY', KEYS[5], 'd:' .. ARGV[7], 1)
-if ARGV[10] ~= '0' then redis.call('HINCRBY', KEYS[5], 'successes', tonumber(ARGV[10])) end
-if ARGV[12] == 'ADD' then redis.call('SADD', KEYS[6], ARGV[11]) end
-if ARGV[12] == 'REMOVE' then redis.call('SREM', KEYS[6], ARGV[11]) end
-if ARGV[9] ~= '' then enqueuePatch(KEYS[7], ARGV[9], ARGV[3]) end
+redis.call('HINCRBY', KEYS[2], 'n:d:' .. ARGV[6], -1)
+redis.call('HINCRBY', KEYS[2], 'n:d:' .. ARGV[7], 1)
+if ARGV[10] ~= '0' then redis.call('HINCRBY', KEYS[2], 'n:successes', tonumber(ARGV[10])) end
+if ARGV[12] == 'ADD' then redis.call('SADD', KEYS[5], ARGV[11]) end
+if ARGV[12] == 'REMOVE' then redis.call('SREM', KEYS[5], ARGV[11]) end
+if ARGV[9] ~= '' then enqueuePatch(KEYS[6], ARGV[9], ARGV[3]) end
 leadChanged(ARGV[13], ARGV[14], ARGV[15])
 return { v, n }
