@@ -5,6 +5,7 @@ import type { CampaignRules } from '../../src-shared/domain/campaign.js';
 import type { DispositionCode } from '../../src-shared/domain/disposition.js';
 import type { Lead } from '../../src-shared/domain/lead.js';
 import type { SheetPatch } from '../../src-shared/domain/sheet-patch.js';
+import type { AmendRequest, AmendResponse } from '../../src-shared/contracts/amend.js';
 import type { DialpadCallEvent } from '../../src-shared/contracts/dialpad.js';
 import type {
   DispositionResponse,
@@ -161,6 +162,8 @@ export interface DialerService {
     input: { callId: string; code: DispositionCode; notes?: string | undefined },
     now: number,
   ): Promise<DispositionResponse>;
+  /** Changes the disposition of the agent's last call within the campaign's window (service/amend.ts). */
+  amendDisposition(agent: AgentPrincipal, input: AmendRequest, now: number): Promise<AmendResponse>;
   /** Ends the agent's own live call through Dialpad; FORBIDDEN for another agent's call. */
   hangUp(agent: AgentPrincipal, callId: string, now: number): Promise<HangupResponse>;
   stats(agent: AgentPrincipal, now: number): Promise<StatsResponse>;

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../domain/disposition.js';
 import { SessionStateSchema } from '../domain/session.js';
+import { AmendRequestSchema, AmendResponseSchema } from './amend.js';
 import { SemverSchema } from './versions.js';
 import {
   CallViewSchema,
@@ -250,6 +251,15 @@ export const HTTP_API = {
     path: '/disposition',
     body: DispositionRequestSchema,
     response: DispositionResponseSchema,
+    auth: true,
+    idempotent: true,
+  }),
+  /** Changes the disposition of the caller's last call within the campaign's window (contracts/amend.ts). */
+  amendDisposition: route({
+    method: 'POST',
+    path: '/disposition/amend',
+    body: AmendRequestSchema,
+    response: AmendResponseSchema,
     auth: true,
     idempotent: true,
   }),

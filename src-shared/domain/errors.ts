@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | 'UNKNOWN_DISPOSITION'
   | 'HEADER_MISMATCH'
   | 'INVALID_TIME_ZONE'
-  | 'UNKNOWN_LEAD';
+  | 'UNKNOWN_LEAD'
+  | 'LEAD_CHANGED';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -6,6 +6,7 @@ import { ConnectionBadge } from '../../components/ConnectionBadge';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { OfflineStrip } from '../../components/OfflineStrip';
 import { consoleHref } from '../supervisor/route';
+import { AmendModal } from './AmendModal';
 import { CallPanel } from './CallPanel';
 import { DispositionModal } from './DispositionModal';
 import { KeyLegend } from './KeyLegend';
@@ -80,6 +81,7 @@ export function DialerScreen() {
         <KeyLegend />
       </div>
       <DispositionModal />
+      <AmendModal />
     </>
   );
 }
