@@ -2,6 +2,7 @@
 // Dialpad user id), the no-webhook timeout sweep, and the disposition. Calls only move forward
 // (callAdvance.lua), so repeated and out-of-order webhooks are harmless; an ENDED call opens the modal.
 import { callLogEntryOf, withCallLog } from './call-log-entry.js';
+import type { CallbackRequest } from '../../../src-shared/contracts/callbacks.js';
 import { CallCustomDataSchema, type DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
@@ -28,7 +29,8 @@ import type {
   StatsCounters,
 } from '../store/types.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
-import { proceed } from './dialing.js';
+import { callbackToSchedule } from './callbacks.js';
+import { proceed, tabRef } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { withSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
@@ -266,7 +268,12 @@ function deadlineOf(call: CallRecord): number | null {
 export async function dispose(
   ctx: ServiceContext,
   agent: AgentPrincipal,
-  input: { callId: string; code: DispositionCode; notes?: string | undefined },
+  input: {
+    callId: string;
+    code: DispositionCode;
+    notes?: string | undefined;
+    callback?: CallbackRequest | undefined;
+  },
   now: number,
 ): Promise<DispositionResponse> {
   // The call's identity (memory, else one read) and the session's: nothing mutable is read first, the
@@ -280,6 +287,7 @@ export async function dispose(
   if (!session) throw new ApiError('NO_ACTIVE_SESSION', 'the call has no session');
   const tab = await ctx.tabFor(session, now);
   const rules = tab.rules;
+  const callback = callbackToSchedule(tab, call, input, now);
   const catalog = buildCatalog(rules.dispositions);
   const def = findDisposition(catalog, input.code);
   const base = {
@@ -337,7 +345,8 @@ export async function dispose(
         now,
         rules,
         catalog,
-        tab: { spreadsheetId: tab.ref.spreadsheetId, sheetId: tab.ref.sheetId, tabTitle: tab.ref.tabTitle },
+        tab: tabRef(tab),
+        callback,
       });
     } catch (err) {
       if (!isDomainError(err)) throw err;

@@ -27,10 +27,11 @@ const MAX_PICKS = 25;
 
 const patchOrNull = (p: SheetPatch): SheetPatch | null =>
   p.values.length + p.backgrounds.length > 0 ? p : null;
-const tabRef = (tab: TabCache) => ({
+export const tabRef = (tab: TabCache) => ({
   spreadsheetId: tab.ref.spreadsheetId,
   sheetId: tab.ref.sheetId,
   tabTitle: tab.ref.tabTitle,
+  callbackColumns: tab.callbackColumns,
 });
 
 function domainToApi(err: unknown): never {
@@ -79,7 +80,7 @@ export async function proceed(
   return pickAndDial(ctx, s, tab, token, now);
 }
 
-type Picked = { lead: Lead; numberIndex: number; version: number; phone: string };
+export type Picked = { lead: Lead; numberIndex: number; version: number; phone: string };
 
 /** Picks until a claim succeeds; conflicts refresh the lead, do-not-call numbers are skipped for good. */
 async function pickLoop(
@@ -90,7 +91,7 @@ async function pickLoop(
   attempt: (p: Picked) => Promise<Outcome<{ step: NextStep }>>,
 ): Promise<NextStep> {
   for (let i = 0; i < MAX_PICKS; i++) {
-    const pick = tab.index.pick({ sessionState: s.state, now });
+    const pick = tab.index.pick({ sessionState: s.state, now, agent: s.agentEmail });
     if (pick.kind === 'none') {
       if (pick.reason === 'NOT_PLAYING') return { kind: 'idle', sessionState: s.state };
       return { kind: 'nothing', nothing: { reasons: pick.reasons, nextDialableAt: pick.nextDialableAt } };
@@ -198,9 +199,16 @@ export function pickAndDial(
 
 /** The previewed number may still be dialed now: the lead is not blocked (attempts, sibling CORRECT, a
  *  call in progress…), the number is the one round robin dials now (open, retry delay over) and the lead's
- *  calling window is open. A preview can sit for minutes (countdown, PAUSE) while this changes. */
-function stillDialable(lead: Lead, numberIndex: number, rules: CampaignRules, now: number): boolean {
-  return numberDialableNow(lead, numberIndex, rules, phonePlaces, now);
+ *  calling window is open (a callback: due, this agent's, its own number). A preview can sit for minutes
+ *  (countdown, PAUSE) while this changes. */
+function stillDialable(
+  lead: Lead,
+  numberIndex: number,
+  rules: CampaignRules,
+  now: number,
+  agent: string,
+): boolean {
+  return numberDialableNow(lead, numberIndex, rules, phonePlaces, now, agent);
 }
 
 /** The preview's claim lapsed or its lead is no longer dialable: drop it without touching the lead and
@@ -245,7 +253,8 @@ export async function dialPreview(
     const entry = await tab.refreshLead(preview.rowId);
     const phone = entry?.lead.numbers[preview.numberIndex]?.e164;
     if (!entry || !phone) throw new ApiError('INVALID_STATE', 'the previewed lead is no longer in the sheet');
-    if (!stillDialable(entry.lead, preview.numberIndex, tab.rules, now)) return next('not dialable now');
+    if (!stillDialable(entry.lead, preview.numberIndex, tab.rules, now, s.agentEmail))
+      return next('not dialable now');
     const r = await dialLead(
       ctx,
       s,
@@ -263,7 +272,7 @@ export async function dialPreview(
   throw new ApiError('LOCKED', 'the previewed lead kept changing; try again');
 }
 
-async function dialLead(
+export async function dialLead(
   ctx: ServiceContext,
   s: SessionRecord,
   tab: TabCache,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CallEndReasonSchema } from '../../../src-shared/contracts/views.js';
 import { DISPOSITION_CODES, DispositionCodeSchema } from '../../../src-shared/domain/disposition.js';
+import { LeadCallbackSchema } from '../../../src-shared/domain/lead.js';
 import { CallStateSchema, SessionStateSchema } from '../../../src-shared/domain/session.js';
 import { PhoneStatusSchema, SkipReasonSchema } from '../../../src-shared/domain/status.js';
 import type {
@@ -148,6 +149,8 @@ export const LeadOwnedStateSchema = z.object({
   lastOutcome: z.string(),
   attemptCount: z.number().int().min(0),
   nextIndex: z.number().int().min(0).max(9),
+  /** A scheduled callback (absent in overlays written before callbacks existed). */
+  callback: LeadCallbackSchema.nullable().optional(),
 });
 
 export function leadFromHash(rowId: string, h: Record<string, string>): LeadOverlay | null {

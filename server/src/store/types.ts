@@ -4,6 +4,7 @@
 // (lock owner, lead version, claim, call state) and writes the result atomically.
 import type { CallEndReason } from '../../../src-shared/contracts/views.js';
 import type { DispositionCode } from '../../../src-shared/domain/disposition.js';
+import type { LeadCallback } from '../../../src-shared/domain/lead.js';
 import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
 import type { PreDisposition } from '../../../src-shared/domain/outcome.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
@@ -55,6 +56,8 @@ export interface LeadOwnedState {
   lastOutcome: string;
   attemptCount: number;
   nextIndex: number;
+  /** A scheduled callback (docs/domain.md "Callbacks"); absent in overlays written before callbacks. */
+  callback?: LeadCallback | null | undefined;
 }
 
 export interface LeadOverlay {

@@ -13,7 +13,7 @@ import { RedisStore } from '../../src/store/redis-store.js';
 import { keys } from '../../src/redis/keys.js';
 import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
-import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.js';
+import { call, leadWrite, newSession, owned, patch, SPREADSHEET, TAG } from './store-fixtures.js';
 
 interface Harness {
   store: Store;
@@ -372,6 +372,63 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       const paused = await disposeWith('c3', 'r3');
       expect(paused.ok && [paused.chainLocked, paused.session?.state]).toEqual([false, 'PAUSE']);
       expect(await store.acquireLock(TAG, 's1', 'other', 5_000)).toBe(true);
+    });
+
+    it('keeps a callback with its lead: scheduled by the disposition with its cells, cancelled by CAS', async () => {
+      await playingSession('s1');
+      await dial('s1', 'r1', 'c1');
+      const cb = { at: 3_600_000, agent: 's1@example.com', zone: 'America/New_York' };
+      const cells = (at: string, agent: string) => ({
+        ...patch('r1', 'CORRECT'),
+        values: [
+          { row: 2, col: 12, value: 'CORRECT' },
+          { row: 2, col: 26, value: at, header: 'CallbackAt' as const },
+          { row: 2, col: 27, value: agent, header: 'CallbackAgent' as const },
+        ],
+      });
+      const done = await store.dispose({
+        tag: TAG,
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'CORRECT',
+        success: true,
+        doNotCall: null,
+        now: 20_000,
+        lead: {
+          rowId: 'r1',
+          expectedVersion: 1,
+          state: { ...owned(['CORRECT'], 1), callback: cb },
+          patch: cells('1970-01-01T00:00:00Z', 's1@example.com'),
+        },
+      });
+      expect(done.ok).toBe(true);
+      expect((await store.getLead(TAG, 'r1'))?.state.callback).toEqual(cb);
+      // The callback cells after Z count as unflushed like any other: the merge keeps the overlay's callback.
+      expect(await store.unflushedCells(TAG)).toEqual(new Map([['r1', new Set([12, 26, 27])]]));
+      // Cancelled: only by the version it was read at; the cells are cleared in the same step.
+      const stale = await store.writeLead(
+        TAG,
+        { rowId: 'r1', expectedVersion: 1, state: owned(['CORRECT'], 1), patch: cells('', '') },
+        21_000,
+      );
+      expect(stale).toEqual({ ok: false, failure: 'VERSION_CONFLICT' });
+      const cancelled = await store.writeLead(
+        TAG,
+        {
+          rowId: 'r1',
+          expectedVersion: 2,
+          state: { ...owned(['CORRECT'], 1), callback: null },
+          patch: cells('', ''),
+        },
+        21_000,
+      );
+      expect(cancelled).toEqual({ ok: true, version: 3 });
+      expect((await store.getLead(TAG, 'r1'))?.state.callback).toBeNull();
+      const queued = await h.queue.peek(SPREADSHEET, 10);
+      expect(queued.at(-1)?.patch.values.filter((v) => v.col >= 26)).toEqual([
+        { row: 2, col: 26, value: '', header: 'CallbackAt' },
+        { row: 2, col: 27, value: '', header: 'CallbackAgent' },
+      ]);
     });
 
     it('reverts a failed dial: number back, call DIAL_FAILED (not disposable), claim released', async () => {
