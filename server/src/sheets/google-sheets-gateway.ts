@@ -238,11 +238,11 @@ export class GoogleSheetsGateway implements SheetsGateway {
     const known = this.#decoded.get(key);
     if (known?.fp === fp) return known.tab;
     try {
-      const { leads, rowErrors } = parseAgentRows(
+      const { leads, rowErrors, callbackColumns } = parseAgentRows(
         values,
         this.#o.defaultCountry ? { defaultCountry: this.#o.defaultCountry } : {},
       );
-      const tab: AgentTab = { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors };
+      const tab: AgentTab = { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors, callbackColumns };
       this.#decoded.set(key, { fp, tab });
       return tab;
     } catch (err) {
