@@ -306,8 +306,8 @@ export class RedisTransitions {
   }
 
   // Changing the last disposition: store/amend-transition.ts.
-  amendBase(tag: string, callId: string): Promise<AmendBase | null> {
-    return readAmendBase(this.#redis, tag, callId);
+  amendBase(tag: string, sessionId: string, callId: string): Promise<AmendBase | null> {
+    return readAmendBase(this.#redis, tag, sessionId, callId);
   }
 
   async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {

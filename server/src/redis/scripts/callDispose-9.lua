@@ -19,8 +19,9 @@
     ARGV[4] owned state JSON ARGV[11] lead-change channel
     ARGV[5] sheet patch JSON ARGV[12] tab tag
     ARGV[6] disposition code ARGV[13] rowId
-    ARGV[7] 1 if a success   ARGV[14] the lead's state before (PreDisposition JSON, kept as call
-                                       field `pre` with `leadV` for a change of disposition), or ""
+    ARGV[7] 1 if a success   ARGV[14] the lead's state before (PreDisposition JSON), or "": kept on
+                                       the session as `lastPre`, with `lastCall` and `lastLeadV` (the
+                                       version written), for a change of the last disposition (callAmend)
 
   Output:
     { new lead version, call fields, session state }
@@ -44,13 +45,14 @@ call.disposition = ARGV[6]
 call.disposedAt = ARGV[10]
 if (call.endedAt or '') == '' then call.endedAt = ARGV[10] end
 redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', ARGV[10],
-  'endedAt', call.endedAt, 'pre', ARGV[14] or '', 'leadV', v)
+  'endedAt', call.endedAt)
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('ZREM', KEYS[5], ARGV[1])
 if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
 local sess = redis.call('HMGET', KEYS[2], 'callId', 'state')
 if sess[1] == ARGV[1] then
-  redis.call('HSET', KEYS[2], 'callId', '', 'updatedAt', ARGV[10], 'lastCall', ARGV[1])
+  redis.call('HSET', KEYS[2], 'callId', '', 'updatedAt', ARGV[10], 'lastCall', ARGV[1],
+    'lastPre', ARGV[14] or '', 'lastLeadV', v)
   redis.call('HINCRBY', KEYS[2], 'version', 1)
 end
 redis.call('HINCRBY', KEYS[7], 'completed', 1)
