@@ -17,7 +17,26 @@ export type NormalizedPhone =
 const EXTENSION_RE = /\s*(?:;\s*ext\s*=|ext(?:ension)?\.?|x|#)\s*(\d{1,7})\s*$/i;
 const ALLOWED_RE = /^\+?[\d\s().\-/]+$/;
 
+/** Results of normalizePhone by country and input: a function of its arguments only, and every periodic
+ *  re-read of a tab parses the same numbers again (libphonenumber was most of a 500-tab refresh's CPU). */
+const NORMALIZED_MEMO_LIMIT = 200_000;
+const normalizedMemo = new Map<CountryCode, Map<string, NormalizedPhone>>();
+
 export function normalizePhone(raw: string, defaultCountry: CountryCode = 'US'): NormalizedPhone {
+  let byRaw = normalizedMemo.get(defaultCountry);
+  if (byRaw === undefined) {
+    byRaw = new Map();
+    normalizedMemo.set(defaultCountry, byRaw);
+  }
+  const known = byRaw.get(raw);
+  if (known !== undefined) return known;
+  const result = Object.freeze(normalizeUncached(raw, defaultCountry));
+  if (byRaw.size >= NORMALIZED_MEMO_LIMIT) byRaw.clear();
+  byRaw.set(raw, result);
+  return result;
+}
+
+function normalizeUncached(raw: string, defaultCountry: CountryCode): NormalizedPhone {
   let s = raw.trim();
   if (s === '') return { ok: false, reason: 'empty' };
   if (/^tel:/i.test(s)) s = s.slice(4).trim();
@@ -53,11 +72,23 @@ function maskDigits(digits: string, keepLast: number): string {
 }
 
 /**
- * "+12125554567" → "+1******4567": the country code and the last 4 digits stay, every other digit is a
+ * "+12125554567" → "+1******4567" (memoized per input, as normalizePhone: every log line masks the same few
+ * numbers again): the country code and the last 4 digits stay, every other digit is a
  * star. Input that is not E.164 is normalised first; if that fails every digit but the last 4 is starred
  * (a leading "+" is kept), so a malformed number never leaks either.
  */
+const maskedMemo = new Map<string, string>();
+
 export function maskPhone(e164OrRaw: string): string {
+  const known = maskedMemo.get(e164OrRaw);
+  if (known !== undefined) return known;
+  const masked = maskUncached(e164OrRaw);
+  if (maskedMemo.size >= NORMALIZED_MEMO_LIMIT) maskedMemo.clear();
+  maskedMemo.set(e164OrRaw, masked);
+  return masked;
+}
+
+function maskUncached(e164OrRaw: string): string {
   const s = e164OrRaw.trim();
   const e164 = /^\+\d{7,15}$/.test(s)
     ? s

@@ -68,7 +68,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     const call = s.callId ? await ctx.store.getCall(s.tag, s.callId) : null;
     const callLead = call ? tab.get(call.rowId)?.lead : undefined;
     const previewLead = s.preview ? tab.get(s.preview.rowId)?.lead : undefined;
-    const st = await statsOf(ctx, s, s.agentEmail, tab, now);
+    const st = await statsOf(ctx, s, s.agentEmail, tab, now, call);
     return {
       session: sessionView(s, tab.rules),
       call: call ? callView(call) : null,
@@ -200,7 +200,9 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       const agent = agentOf(principal);
       const s = await ctx.store.activeSessionOf(agent.email);
       const tab = s ? await ctx.tabFor(s, now) : null;
-      return statsOf(ctx, s, agent.email, tab, now);
+      // The live call counts (connect, talk time) before its disposition stores it.
+      const live = s?.callId ? await ctx.store.getCall(s.tag, s.callId) : null;
+      return statsOf(ctx, s, agent.email, tab, now, live);
     },
 
     onDialpadEvent: (event, now, claim = async () => true) => onDialpadEvent(ctx, router, event, now, claim),

@@ -8,7 +8,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { applyManualSkip, markInProgress, revertInProgress } from '../../../src-shared/domain/apply.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
-import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
+import { type CampaignRules, connectedTimeoutMsOf } from '../../../src-shared/domain/campaign.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
 import { chooseCallerId } from '../../../src-shared/domain/caller-id.js';
 import { numberDialableNow } from '../../../src-shared/domain/policy/index.js';
@@ -305,12 +305,16 @@ async function dialLead(
       patch: patchOrNull(marked.patch),
     },
     call,
-    leaseMs: callTimeoutMs + ctx.dispositionLeaseMs,
+    // The longest the call can live (ringing limit, then the connected limit) plus the time to choose a
+    // disposition: its webhooks never need to extend the claim.
+    leaseMs: callTimeoutMs + connectedTimeoutMsOf(tab.rules) + ctx.dispositionLeaseMs,
     now,
   });
   if (!r.ok) return r;
   tab.applyWrite(marked.lead, r.version, true);
   ctx.noteCall(call);
+  ctx.noteCallStats(call.callId, r.stats);
+  ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);
 
   try {
     await ctx.dialpad.initiateCall({
@@ -340,8 +344,8 @@ async function dialLead(
   }
   ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
-  await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
-  const stats = await statsEvent(ctx, s, now);
+  await ctx.addAgentStats(s.agentEmail, { initiated: 1 }, now);
+  const stats = await statsEvent(ctx, s, now, { counters: r.stats });
   await ctx.publishAll(
     s.agentEmail,
     [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])],

@@ -1,6 +1,7 @@
 // The Store's share of changing the last disposition (service/amend.ts): reading what callDispose kept on
-// the session for its last disposed call (the lead's state before, the lead version it wrote), running callAmend.lua (header: KEYS, ARGV,
-// returns) and correcting the agent's lifetime counters (another slot, after the script, best effort).
+// the session for its last disposed call (the lead's state before, the lead version it wrote), running
+// callAmend.lua (header: KEYS, ARGV, returns) and correcting the agent's lifetime counters (agentStatsAdd:
+// another slot, after the change, best effort).
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../../../src-shared/domain/disposition.js';
 import { PreDispositionSchema } from '../../../src-shared/domain/outcome.js';
@@ -81,16 +82,13 @@ export async function runAmend(
   return { ok: true, version: Number(r[0]), amends: Number(r[1]) };
 }
 
-/** The agent's lifetime counters follow a change (independent counters: one pipelined round trip). */
+/** The agent's lifetime counters follow a change (agentStatsAdd.lua: one script, like a disposition's). */
 export async function adjustAgentStats(
-  redis: RedisClient,
+  scripts: ScriptSet,
   agentEmail: string,
   d: { from: string; to: string; successDelta: number },
 ): Promise<void> {
-  const key = keys.agentStats(agentEmail);
-  const pipe = redis.pipeline();
-  pipe.hincrby(key, `d:${d.from}`, -1);
-  pipe.hincrby(key, `d:${d.to}`, 1);
-  if (d.successDelta !== 0) pipe.hincrby(key, 'successes', d.successDelta);
-  await pipe.exec();
+  const add: Record<string, number> = { [`d:${d.from}`]: -1, [`d:${d.to}`]: 1 };
+  if (d.successDelta !== 0) add.successes = d.successDelta;
+  await scripts.run('agentStatsAdd', [keys.agentStats(agentEmail)], [JSON.stringify(add), '']);
 }

@@ -310,16 +310,19 @@ export class RedisStore extends RedisTransitions implements Store {
   }
 
   async bumpAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void> {
-    // Independent counters: one pipelined round trip, no transaction needed. `since` is the first dial.
-    const key = keys.agentStats(agentEmail);
-    const pipe = this.#redis.pipeline();
+    // Every figure in one script (one read, one write, however many move). `since` is the first dial.
+    const add: Record<string, number> = {};
     for (const f of ['initiated', 'completed', 'connects', 'talkMs', 'skips', 'successes'] as const) {
       const v = delta[f];
-      if (v) pipe.hincrby(key, f, Math.round(v));
+      if (v) add[f] = Math.round(v);
     }
-    if (delta.code) pipe.hincrby(key, `d:${delta.code}`, 1);
-    if (delta.initiated) pipe.hsetnx(key, 'since', String(now));
-    if (pipe.length > 0) await pipe.exec();
+    if (delta.code) add[`d:${delta.code}`] = 1;
+    if (Object.keys(add).length === 0) return;
+    await this.#scripts.run(
+      'agentStatsAdd',
+      [keys.agentStats(agentEmail)],
+      [JSON.stringify(add), delta.initiated ? now : ''],
+    );
   }
 
   async activeTabs(): Promise<string[]> {

@@ -6,8 +6,8 @@ import { CALL_STATES, type SessionState, SessionStateSchema } from '../../../src
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
-import { callFieldsToHash, callFromHash, callToHash, pairsToHash } from './codec.js';
 import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
+import { callFieldsToHash, callFromHash, callToHash, pairsToHash, statsFromHash } from './codec.js';
 import type {
   AmendBase,
   AmendInput,
@@ -20,6 +20,7 @@ import type {
   ManualSkipInput,
   Outcome,
   RevertDialInput,
+  StatsCounters,
 } from './types.js';
 import { RETAIN_FINISHED_MS } from './types.js';
 
@@ -142,7 +143,7 @@ export class RedisTransitions {
     return o;
   }
 
-  async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {
+  async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number; stats: StatsCounters }>> {
     const { tag, call, lead } = i;
     // The locator (own slot) first: an orphan if we crash before the script, harmless. It expires on its
     // own, well after its call can (a live call, at most hours, then RETAIN_FINISHED_MS once finished).
@@ -185,11 +186,11 @@ export class RedisTransitions {
             lead.rowId,
           ],
         ),
-      (x) => Number(x) >= 0,
+      (x) => Array.isArray(x),
     );
-    const o = intOutcome(r);
-    if (!o.ok) await this.#redis.del(keys.callLocator(call.callId));
-    return o;
+    if (Array.isArray(r)) return { ok: true, version: Number(r[0]), stats: statsFromHash(pairsToHash(r[1])) };
+    await this.#redis.del(keys.callLocator(call.callId));
+    return { ok: false, failure: failureOf(Number(r)) };
   }
 
   async revertDial(i: RevertDialInput): Promise<Outcome<{ version: number }>> {
@@ -233,21 +234,16 @@ export class RedisTransitions {
   async advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
     const r = await this.#scripts.run(
       'callAdvance',
-      [
-        keys.call(i.tag, i.callId),
-        keys.callTimeouts(i.tag),
-        keys.leadClaim(i.tag, i.rowId),
-        keys.sessionStats(i.tag, i.sessionId),
-      ],
+      [keys.call(i.tag, i.callId), keys.callTimeouts(i.tag)],
       [
         i.state,
         JSON.stringify(callFieldsToHash(i.fields)),
         i.now,
-        i.claimLeaseMs,
         i.callId,
         i.connectedTimeoutMs ?? 0,
         i.suggest?.connected ?? '',
         i.suggest?.notConnected ?? '',
+        i.sweep ? '1' : '',
         ...CALL_STATES,
       ],
     );
@@ -259,7 +255,9 @@ export class RedisTransitions {
 
   async dispose(
     i: DisposeInput,
-  ): Promise<Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null }>> {
+  ): Promise<
+    Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null; stats: StatsCounters }>
+  > {
     const { tag, lead } = i;
     await this.queueTab(tag, lead.patch !== null);
     const r = await this.#announcing(
@@ -302,7 +300,13 @@ export class RedisTransitions {
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
     const state = SessionStateSchema.safeParse(r[2]);
-    return { ok: true, version: Number(r[0]), call, sessionState: state.success ? state.data : null };
+    return {
+      ok: true,
+      version: Number(r[0]),
+      call,
+      sessionState: state.success ? state.data : null,
+      stats: statsFromHash(pairsToHash(r[3])),
+    };
   }
 
   // Changing the last disposition: store/amend-transition.ts.
@@ -316,7 +320,7 @@ export class RedisTransitions {
   }
 
   adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
-    return adjustAgentStats(this.#redis, email, d);
+    return adjustAgentStats(this.#scripts, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {

@@ -161,19 +161,17 @@ export interface RevertDialInput {
 export interface AdvanceCallInput {
   tag: string;
   callId: string;
-  /** The call's row and session (immutable, known from the dial): the claim and stats keys. */
-  rowId: string;
-  sessionId: string;
   state: CallState;
   /** Fields set together with the state (only when the state moves forward). */
   fields: Partial<Pick<CallRecord, 'ringingAt' | 'connectedAt' | 'endedAt' | 'endReason' | 'dialpadCallId'>>;
   /** On ENDED: the suggested disposition, chosen by whether the call was ever connected. */
   suggest?: { connected: DispositionCode | null; notConnected: DispositionCode | null };
-  /** On ENDED the lead claim is extended so the agent has time to choose a disposition. */
-  claimLeaseMs: number;
-  /** On reaching CONNECTED the timeout moves to connectedAt + this (and the claim to that + claimLeaseMs),
-   *  so a long conversation is not swept as timed out. Absent: the deadline stays. */
+  /** On reaching CONNECTED the call's deadline (`timeoutAt`) moves to connectedAt + this, so a long
+   *  conversation is not swept as timed out. Absent: the deadline stays. */
   connectedTimeoutMs?: number;
+  /** The timeout sweeper asks (the call's deadline in the timeouts ZSET is due): a call that already ended
+   *  leaves the ZSET, a connected call whose deadline moved is re-filed under it; else it ends. */
+  sweep?: boolean;
   now: number;
 }
 
@@ -289,14 +287,18 @@ export interface Store {
 
   // ---- transitions
   claimPreview(input: ClaimPreviewInput): Promise<Outcome<{ version: number }>>;
-  claimAndDial(input: ClaimAndDialInput): Promise<Outcome<{ version: number }>>;
+  /** Also answers the session's stats counters after this dial (the live STATS needs no read). */
+  claimAndDial(input: ClaimAndDialInput): Promise<Outcome<{ version: number; stats: StatsCounters }>>;
   revertDial(input: RevertDialInput): Promise<Outcome<{ version: number }>>;
   /** Moves a call forward (never backwards). advanced=false when the state is not ahead of the current. */
   advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
-  /** Also answers the session's state at that moment (what comes next depends on it), null if gone. */
+  /** Also answers the session's state at that moment (what comes next depends on it), null if gone, and
+   *  its stats counters with this call counted (connect, talk time, outcome: the whole call at once). */
   dispose(
     input: DisposeInput,
-  ): Promise<Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null }>>;
+  ): Promise<
+    Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null; stats: StatsCounters }>
+  >;
   manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
   /** What a change of a call's disposition needs (null: the call is missing or not disposed). */
   amendBase(tag: string, sessionId: string, callId: string): Promise<AmendBase | null>;

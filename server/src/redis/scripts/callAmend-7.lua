@@ -30,6 +30,7 @@
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
+--- @include "countersAdd"
 local c = redis.call('HMGET', KEYS[1], 'agentEmail', 'state', 'disposition', 'disposedAt')
 if not c[1] then return -8 end
 if string.lower(c[1]) ~= ARGV[2] then return -30 end
@@ -46,9 +47,9 @@ redis.call('HSET', KEYS[1], 'disposition', ARGV[7], 'amendedAt', ARGV[3])
 redis.call('HSET', KEYS[2], 'lastLeadV', v)
 redis.call('HSETNX', KEYS[1], 'firstDisposition', ARGV[6])
 local n = redis.call('HINCRBY', KEYS[1], 'amends', 1)
-redis.call('HINCRBY', KEYS[5], 'd:' .. ARGV[6], -1)
-redis.call('HINCRBY', KEYS[5], 'd:' .. ARGV[7], 1)
-if ARGV[10] ~= '0' then redis.call('HINCRBY', KEYS[5], 'successes', tonumber(ARGV[10])) end
+local add = { ['d:' .. ARGV[6]] = -1, ['d:' .. ARGV[7]] = 1 }
+if ARGV[10] ~= '0' then add.successes = tonumber(ARGV[10]) end
+countersAdd(KEYS[5], add)
 if ARGV[12] == 'ADD' then redis.call('SADD', KEYS[6], ARGV[11]) end
 if ARGV[12] == 'REMOVE' then redis.call('SREM', KEYS[6], ARGV[11]) end
 if ARGV[9] ~= '' then enqueuePatch(KEYS[7], ARGV[9], ARGV[3]) end

@@ -1,8 +1,8 @@
 --[[
   The disposition transition: writes the lead's new owned state (compare-and-set on its version), marks
   the call DISPOSED (kept RETAIN ms, then it expires), releases the claim if the session still holds it,
-  counts stats (talk time of a call disposed while still connected), adds the number to the do-not-call
-  set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a disposition the
+  counts the whole call in the session stats at once (completed, the code, success, connect and talk time:
+  callAdvance counts nothing), adds the number to the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a disposition the
   API accepted always has its sheet write queued (AOF makes both durable together).
   A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
   Reads the call once: the caller needs no read before it (the hot path).
@@ -24,11 +24,12 @@
                                        version written), for a change of the last disposition (callAmend)
 
   Output:
-    { new lead version, call fields, session state }
+    { new lead version, call fields, session state, session stats fields (after this call) }
     -8 call missing   -9 already disposed (or a failed dial)   -4 lead version mismatch
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
+--- @include "countersAdd"
 local flat = redis.call('HGETALL', KEYS[1])
 if #flat == 0 then return -8 end
 local call = {}
@@ -36,9 +37,12 @@ for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
 if call.state == 'DISPOSED' or call.endReason == 'DIAL_FAILED' then return -9 end
 if not leadVersionIs(KEYS[3], ARGV[3]) then return -4 end
 local v = leadWrite(KEYS[3], KEYS[6], ARGV[13], ARGV[4], ARGV[10])
-local talk = 0
-if call.state ~= 'ENDED' and (call.connectedAt or '') ~= '' then
-  talk = math.max(0, tonumber(ARGV[10]) - tonumber(call.connectedAt))
+local add = { completed = 1, ['d:' .. ARGV[6]] = 1 }
+if ARGV[7] == '1' then add.successes = 1 end
+if (call.connectedAt or '') ~= '' then
+  add.connects = 1
+  local talk = (tonumber(call.endedAt or '') or tonumber(ARGV[10])) - tonumber(call.connectedAt)
+  if talk > 0 then add.talkMs = talk end
 end
 call.state = 'DISPOSED'
 call.disposition = ARGV[6]
@@ -49,16 +53,12 @@ redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'dispos
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('ZREM', KEYS[5], ARGV[1])
 if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
-local sess = redis.call('HMGET', KEYS[2], 'callId', 'state')
+local sess = redis.call('HMGET', KEYS[2], 'callId', 'state', 'version')
 if sess[1] == ARGV[1] then
   redis.call('HSET', KEYS[2], 'callId', '', 'updatedAt', ARGV[10], 'lastCall', ARGV[1],
-    'lastPre', ARGV[14] or '', 'lastLeadV', v)
-  redis.call('HINCRBY', KEYS[2], 'version', 1)
+    'lastPre', ARGV[14] or '', 'lastLeadV', v, 'version', (tonumber(sess[3]) or 0) + 1)
 end
-redis.call('HINCRBY', KEYS[7], 'completed', 1)
-redis.call('HINCRBY', KEYS[7], 'd:' .. ARGV[6], 1)
-if ARGV[7] == '1' then redis.call('HINCRBY', KEYS[7], 'successes', 1) end
-if talk > 0 then redis.call('HINCRBY', KEYS[7], 'talkMs', talk) end
+local stats = countersAdd(KEYS[7], add)
 if ARGV[9] ~= '' then redis.call('SADD', KEYS[8], ARGV[9]) end
 if ARGV[5] ~= '' then enqueuePatch(KEYS[9], ARGV[5], ARGV[10]) end
 leadChanged(ARGV[11], ARGV[12], ARGV[13])
@@ -67,4 +67,4 @@ for k, val in pairs(call) do
   out[#out + 1] = k
   out[#out + 1] = val
 end
-return { v, out, sess[2] or '' }
+return { v, out, sess[2] or '', stats }

@@ -26,9 +26,9 @@ if not leadVersionIs(KEYS[2], ARGV[2]) then return -4 end
 local v = leadWrite(KEYS[2], KEYS[6], ARGV[9], ARGV[3], ARGV[5])
 redis.call('HSET', KEYS[4], 'state', 'ENDED', 'endedAt', ARGV[5], 'endReason', 'DIAL_FAILED')
 redis.call('ZREM', KEYS[5], ARGV[1])
-if redis.call('HGET', KEYS[1], 'callId') == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5])
-  redis.call('HINCRBY', KEYS[1], 'version', 1)
+local sess = redis.call('HMGET', KEYS[1], 'callId', 'version')
+if sess[1] == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5], 'version', (tonumber(sess[2]) or 0) + 1)
 end
 if redis.call('GET', KEYS[3]) == ARGV[6] then redis.call('DEL', KEYS[3]) end
 redis.call('HINCRBY', KEYS[7], 'initiated', -1)

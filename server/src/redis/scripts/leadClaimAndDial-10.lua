@@ -19,7 +19,7 @@
     ARGV[8] owned state JSON      ARGV[16] rowId
 
   Output:
-    new lead version
+    { new lead version, session stats fields (after this dial) }
     -2 lock not owned   -1 session missing   -11 session not in PLAY   -7 the session has a call
     -10 previewId is not the pending preview (or a preview is pending and none was named)
     -4 lead version mismatch   -5 lead claimed by another session (with a previewId: the claim is not
@@ -28,8 +28,9 @@
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
+--- @include "countersAdd"
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -2 end
-local s = redis.call('HMGET', KEYS[2], 'state', 'callId', 'preview')
+local s = redis.call('HMGET', KEYS[2], 'state', 'callId', 'preview', 'version')
 if not s[1] then return -1 end
 if s[1] ~= 'PLAY' then return -11 end
 if (s[2] or '') ~= '' then return -7 end
@@ -57,10 +58,9 @@ for k, val in pairs(cjson.decode(ARGV[10])) do
 end
 redis.call('HSET', KEYS[6], unpack(fields))
 redis.call('ZADD', KEYS[7], ARGV[12], ARGV[11])
-redis.call('HSET', KEYS[2], 'callId', ARGV[11], 'preview', '', 'updatedAt', ARGV[13])
-redis.call('HINCRBY', KEYS[2], 'version', 1)
-redis.call('HINCRBY', KEYS[9], 'initiated', 1)
-redis.call('HSETNX', KEYS[9], 'since', ARGV[13])
+redis.call('HSET', KEYS[2], 'callId', ARGV[11], 'preview', '', 'updatedAt', ARGV[13],
+  'version', (tonumber(s[4]) or 0) + 1)
+local stats = countersAdd(KEYS[9], { initiated = 1 }, { since = ARGV[13] })
 if ARGV[9] ~= '' then enqueuePatch(KEYS[10], ARGV[9], ARGV[13]) end
 leadChanged(ARGV[14], ARGV[15], ARGV[16])
-return v
+return { v, stats }

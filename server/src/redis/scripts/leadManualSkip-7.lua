@@ -23,7 +23,7 @@
 --- @include "dialerLead"
 --- @include "enqueuePatch"
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -2 end
-local s = redis.call('HMGET', KEYS[2], 'state', 'preview')
+local s = redis.call('HMGET', KEYS[2], 'state', 'preview', 'version')
 if not s[1] then return -1 end
 local preview = s[2] or ''
 if preview == '' then return -10 end
@@ -32,8 +32,7 @@ if p.previewId ~= ARGV[3] or p.rowId ~= ARGV[10] then return -10 end
 if redis.call('GET', KEYS[4]) ~= (ARGV[2] .. 'p:' .. ARGV[3]) then return -5 end
 if not leadVersionIs(KEYS[3], ARGV[4]) then return -4 end
 local v = leadWrite(KEYS[3], KEYS[5], ARGV[10], ARGV[5], ARGV[7])
-redis.call('HSET', KEYS[2], 'preview', '', 'updatedAt', ARGV[7])
-redis.call('HINCRBY', KEYS[2], 'version', 1)
+redis.call('HSET', KEYS[2], 'preview', '', 'updatedAt', ARGV[7], 'version', (tonumber(s[3]) or 0) + 1)
 redis.call('DEL', KEYS[4])
 redis.call('HINCRBY', KEYS[6], 'skips', 1)
 if ARGV[6] ~= '' then enqueuePatch(KEYS[7], ARGV[6], ARGV[7]) end
