@@ -219,7 +219,7 @@ export interface AmendBase {
   disposedAt: number;
   /** Changes made so far. */
   amends: number;
-  /** The lead's owned state before the disposition (and the note it appended) with the lead version the
+  /** The lead's owned state before the disposition (notes aside) with the lead version the
    *  disposition (or the last change) wrote; or why there is none: the session disposed a later call, or
    *  the disposition wrote no lead (the row had left the sheet, a person had re-marked the number). */
   kept: { pre: PreDisposition; leadVersion: number } | 'NOT_LAST_CALL' | 'NOT_WRITTEN';

@@ -23,7 +23,8 @@ const allowedTo = (to: SessionState): SessionState[] =>
 const DISPOSED_AT = 20_000;
 const WINDOW = 300_000;
 const NUMBER = '+15555550100';
-const pre: PreDisposition = { ...owned(['IN_PROGRESS', 'NEW']), note: '' };
+const { notes: _notes, ...kept } = owned(['IN_PROGRESS', 'NEW']);
+const pre: PreDisposition = kept;
 
 interface Harness {
   store: Store;
