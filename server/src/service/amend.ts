@@ -60,6 +60,10 @@ async function find(ctx: ServiceContext, agent: AgentPrincipal, callId: string, 
     throw new ApiError('INVALID_STATE', 'that call has no disposition yet: choose one in the modal');
   const session = await ctx.store.getSession(tag, call.sessionId);
   if (!session) throw new ApiError('NOT_LAST_CALL', 'the session of that call is gone');
+  // The agent's last call is in her current session (a session started since makes it an older one).
+  const active = await ctx.store.activeSessionOf(agent.email);
+  if (active && active.id !== session.id)
+    throw new ApiError('NOT_LAST_CALL', 'that call belongs to an earlier session');
   const tab = await ctx.tabFor(session, now);
   await rereadSheet(ctx, tab, now);
   return { call, session, tab, windowMs: amendWindowSecondsOf(tab.rules) * 1000 };
