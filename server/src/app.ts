@@ -45,6 +45,9 @@ export function createApp(d: AppDeps): BuiltApp {
   const clock = d.clock ?? Date.now;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers (a SHA-1 of every JSON body, for responses no client revalidates); the web UI's
+  // static files keep theirs (serve-static).
+  app.set('etag', false);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestContext(d.logger));
   app.use(observe(d.metrics, d.logger));

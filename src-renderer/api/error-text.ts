@@ -24,6 +24,14 @@ const TEXT: Record<string, ErrorText> = {
   UNAUTHENTICATED: { title: 'You are signed out', action: 'Sign in again to continue dialing.' },
   TOKEN_EXPIRED: { title: 'Your sign-in expired', action: 'Sign in again to continue dialing.' },
   FORBIDDEN: { title: 'This action is not allowed for your account', action: 'Ask your team lead or IT.' },
+  SUPERVISOR_PAUSED: {
+    title: 'Your team lead paused your session',
+    action: 'Finish the call on screen if there is one. Press Space to resume dialing when you are ready.',
+  },
+  AGENT_SIGNED_OUT: {
+    title: 'Your team lead signed you out',
+    action: 'Your work so far is saved. Sign in again when your team lead tells you to.',
+  },
   AGENT_INACTIVE: {
     title: 'Your agent account is not active',
     action: 'Your row in the router sheet is marked inactive. Ask your team lead to set Active to TRUE.',
@@ -79,6 +87,11 @@ const TEXT: Record<string, ErrorText> = {
   DO_NOT_CALL: {
     title: 'That number is on the do-not-call list',
     action: 'It was skipped. Press Play to continue.',
+  },
+  CALLBACKS_NOT_ENABLED: {
+    title: 'Your lead sheet cannot hold callbacks',
+    action:
+      'Ask your team lead to add CallbackAt and CallbackAgent columns after NextIndex; confirm the disposition without the callback meanwhile.',
   },
   NO_ACTIVE_SESSION: { title: 'No dialing session is running', action: 'Press Start session.' },
   SESSION_ALREADY_ACTIVE: {

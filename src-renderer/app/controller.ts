@@ -13,6 +13,7 @@
 //   updater    UpdaterActions: Restart to update
 // plus Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events) and
 // InstallReporter (the desktop install report, after sign-in).
+import { HTTP_API } from '../../src-shared/contracts/http';
 import { ApiClient } from '../api/client';
 import type { AgentSocket } from '../api/socket';
 import type { AppStore } from '../store';
@@ -56,6 +57,7 @@ export class Controller {
     this.store = core.store;
     this.bridge = core.bridge;
     this.api = new ApiClient({
+      routes: HTTP_API,
       baseUrl: o.baseUrl,
       ...(o.fetch ? { fetch: o.fetch } : {}),
       getAccessToken: () => core.state().auth.accessToken,

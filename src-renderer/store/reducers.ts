@@ -174,6 +174,11 @@ export function applyAgentEvent(s: StoreState, seq: number, event: AgentEvent, n
       return { ...base, stats: { stats: event.stats } };
     case 'ERROR':
       return setError(base, event.code, event.message, now);
+    case 'SUPERVISOR_ACTION': {
+      const { action, by, reason } = event.notice;
+      const code = action === 'PAUSED' ? 'SUPERVISOR_PAUSED' : 'AGENT_SIGNED_OUT';
+      return setError(base, code, reason === '' ? `By ${by}` : `By ${by}: ${reason}`, now);
+    }
   }
 }
 

@@ -11,7 +11,8 @@ export type DomainErrorCode =
   | 'HEADER_MISMATCH'
   | 'INVALID_TIME_ZONE'
   | 'UNKNOWN_LEAD'
-  | 'LEAD_CHANGED';
+  | 'LEAD_CHANGED'
+  | 'CALLBACK_TIME_INVALID';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

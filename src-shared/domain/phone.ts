@@ -6,7 +6,12 @@
 // an optional "tel:" prefix. An extension ("x45", "ext. 45", "extension 45", "#45", ";ext=45") is
 // STRIPPED and returned beside the number: Dialpad's initiate_call dials E.164 only, and the main line
 // still reaches the lead. Anything else (letters, two numbers in one cell) is rejected.
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import {
+  type CountryCode,
+  getCountries,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js';
 
 export type { CountryCode } from 'libphonenumber-js';
 
@@ -60,8 +65,17 @@ function normalizeUncached(raw: string, defaultCountry: CountryCode): Normalized
     : { ok: true, e164: parsed.number, extension };
 }
 
-/** Country calling code of an E.164 number ("+12125550123" → "1"), or null. */
+/** The countries' calling codes: prefix-free (ITU E.164), so the first 1–3 digits that are one name it. */
+let countryCallingCodes: ReadonlySet<string> | null = null;
+
+/** Country calling code of an E.164 number ("+12125550123" → "1"), or null. A table lookup for a
+ *  country's code (a libphonenumber parse per dialed number was ~60 µs); others (+800…) are parsed. */
 function callingCode(e164: string): string | null {
+  countryCallingCodes ??= new Set(getCountries().map((c) => getCountryCallingCode(c)));
+  for (let n = 1; n <= 3; n++) {
+    const cc = e164.slice(1, 1 + n);
+    if (countryCallingCodes.has(cc)) return cc;
+  }
   const p = parsePhoneNumberFromString(e164);
   return p ? p.countryCallingCode : null;
 }

@@ -80,6 +80,10 @@ describe('Hs256', () => {
     const p = Buffer.from('[1,2]').toString('base64url');
     const sig = createHmac('sha256', SECRET).update(`${h}.${p}`).digest('base64url');
     expect(failureOf(`${h}.${p}.${sig}`)).toEqual({ kind: 'malformed' });
+    // Correctly signed, but the payload is not UTF-8.
+    const bad = Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url');
+    const badSig = createHmac('sha256', SECRET).update(`${h}.${bad}`).digest('base64url');
+    expect(failureOf(`${h}.${bad}.${badSig}`)).toEqual({ kind: 'malformed' });
   });
 
   it('checks required claims, iss and aud when asked (string or array aud)', async () => {

@@ -8,6 +8,7 @@
 //  - the payload a JSON object (strict UTF-8); required claims present; `iss`/`aud` when asked for;
 //  - `iat`, `nbf`, `exp` numbers when present; `nbf` > now + tolerance refused, `exp` <= now − tolerance
 //    expired (`now` in whole seconds, as jose).
+import { isUtf8 } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export type JwtFailure =
@@ -36,7 +37,6 @@ export interface Hs256Checks {
 }
 
 const SEGMENT_RE = /^[A-Za-z0-9_-]*$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const fail = (f: JwtFailure): never => {
   throw new JwtVerifyError(f);
@@ -45,7 +45,9 @@ const fail = (f: JwtFailure): never => {
 function jsonObject(segment: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(Buffer.from(segment, 'base64url')));
+    const bytes = Buffer.from(segment, 'base64url');
+    if (!isUtf8(bytes)) return fail({ kind: 'malformed' });
+    value = JSON.parse(bytes.toString('utf8'));
   } catch {
     return fail({ kind: 'malformed' });
   }
@@ -63,6 +65,8 @@ function numericClaim(claims: Record<string, unknown>, name: string): number | u
 /** An HS256 signer/verifier for one secret (the key is prepared once). */
 export class Hs256 {
   readonly #key: Buffer;
+  /** Header segments already found acceptable (alg HS256, no crit). */
+  readonly #goodHeaders = new Set<string>();
 
   constructor(secret: string | Uint8Array) {
     this.#key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
@@ -78,9 +82,14 @@ export class Hs256 {
     if (parts.length !== 3) return fail({ kind: 'malformed' });
     const [h = '', p = '', s = ''] = parts;
     if (!SEGMENT_RE.test(h) || !SEGMENT_RE.test(p) || !SEGMENT_RE.test(s)) return fail({ kind: 'malformed' });
-    const header = jsonObject(h);
-    if (header.alg !== 'HS256') return fail({ kind: 'alg' });
-    if (header.crit !== undefined) return fail({ kind: 'malformed' });
+    if (!this.#goodHeaders.has(h)) {
+      const header = jsonObject(h);
+      if (header.alg !== 'HS256') return fail({ kind: 'alg' });
+      if (header.crit !== undefined) return fail({ kind: 'malformed' });
+      // Every token of one signer carries the same header: checked once, remembered (bounded).
+      if (this.#goodHeaders.size >= 64) this.#goodHeaders.clear();
+      this.#goodHeaders.add(h);
+    }
     const expected = Buffer.from(this.#mac(`${h}.${p}`));
     const given = Buffer.from(s);
     if (given.length !== expected.length || !timingSafeEqual(given, expected))

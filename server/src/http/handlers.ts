@@ -99,6 +99,9 @@ export function buildHandlers(d: HandlerDeps): Handlers {
       return r;
     },
     hangup: ({ principal, body, now }) => service.hangUp(who(principal), body.callId, now),
+    callbacks: ({ principal, now }) => service.callbacks(who(principal), now),
+    callbackDial: ({ principal, body, now }) => service.dialCallback(who(principal), body.rowId, now),
+    callbackCancel: ({ principal, body, now }) => service.cancelCallback(who(principal), body.rowId, now),
     stats: ({ principal, now }) => service.stats(who(principal), now),
     healthz: async () => ({ status: 'ok' as const }),
     readyz: async ({ setStatus }) => {

@@ -2,6 +2,7 @@
 // Dialpad user id), the no-webhook timeout sweep, and the disposition. Calls only move forward
 // (callAdvance.lua), so repeated and out-of-order webhooks are harmless; an ENDED call opens the modal.
 import { callLogEntryOf, withCallLog } from './call-log-entry.js';
+import type { CallbackRequest } from '../../../src-shared/contracts/callbacks.js';
 import { CallCustomDataSchema, type DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
@@ -16,7 +17,7 @@ import {
   findDisposition,
 } from '../../../src-shared/domain/disposition.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
-import { CALL_STATES, type CallState, type SessionState } from '../../../src-shared/domain/session.js';
+import { CALL_STATES, type CallState } from '../../../src-shared/domain/session.js';
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
@@ -28,7 +29,8 @@ import type {
   StatsCounters,
 } from '../store/types.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
-import { proceed } from './dialing.js';
+import { callbackToSchedule } from './callbacks.js';
+import { proceed, tabRef } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { withSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
@@ -259,7 +261,12 @@ function deadlineOf(call: CallRecord): number | null {
 export async function dispose(
   ctx: ServiceContext,
   agent: AgentPrincipal,
-  input: { callId: string; code: DispositionCode; notes?: string | undefined },
+  input: {
+    callId: string;
+    code: DispositionCode;
+    notes?: string | undefined;
+    callback?: CallbackRequest | undefined;
+  },
   now: number,
 ): Promise<DispositionResponse> {
   // The call's identity (memory, else one read) and the session's: nothing mutable is read first, the
@@ -273,6 +280,7 @@ export async function dispose(
   if (!session) throw new ApiError('NO_ACTIVE_SESSION', 'the call has no session');
   const tab = await ctx.tabFor(session, now);
   const rules = tab.rules;
+  const callback = callbackToSchedule(tab, call, input, now);
   const catalog = buildCatalog(rules.dispositions);
   const def = findDisposition(catalog, input.code);
   const base = {
@@ -287,8 +295,8 @@ export async function dispose(
 
   let queuedCells = 0;
   let disposed: CallRecord | null = null;
-  let sessionState: SessionState | null = null;
   let counters: StatsCounters | null = null;
+  let after: SessionRecord | null = null;
   const callLog = callLogEntryOf(call, session.campaignName, input, now);
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
@@ -311,8 +319,8 @@ export async function dispose(
       if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
       if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
       disposed = r.call;
-      sessionState = r.sessionState;
       counters = r.stats;
+      after = r.session;
       notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
@@ -326,7 +334,8 @@ export async function dispose(
         now,
         rules,
         catalog,
-        tab: { spreadsheetId: tab.ref.spreadsheetId, sheetId: tab.ref.sheetId, tabTitle: tab.ref.tabTitle },
+        tab: tabRef(tab),
+        callback,
       });
     } catch (err) {
       if (!isDomainError(err)) throw err;
@@ -353,8 +362,8 @@ export async function dispose(
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
     tab.applyWrite(lead, r.version, false);
     disposed = r.call;
-    sessionState = r.sessionState;
     counters = r.stats;
+    after = r.session;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
@@ -375,7 +384,7 @@ export async function dispose(
     code: input.code,
   });
   try {
-    return await afterDisposition(ctx, call, session, sessionState, counters, input.code, now, queuedCells);
+    return await afterDisposition(ctx, call, session, after, counters, input.code, now, queuedCells);
   } finally {
     await bestEffort(ctx, 'agent stats after a disposition', () => ctx.flushAgentStats(call.agentEmail, now));
     await ctx.flushDeferred(call.agentEmail, now);
@@ -388,17 +397,17 @@ async function afterDisposition(
   ctx: ServiceContext,
   call: CallIdentity,
   session: NewSession,
-  sessionState: SessionState | null,
+  after: SessionRecord | null,
   counters: StatsCounters | null,
   code: DispositionCode,
   now: number,
   queuedCells: number,
 ): Promise<DispositionResponse> {
-  // The script told us the session's state: no read to learn whether to chain.
+  // The script answered the session as it left it: no read to learn whether to chain, nor to start it.
   const next: NextStep =
-    sessionState === 'PLAY'
-      ? await nextAfterCommit(ctx, session, now)
-      : { kind: 'idle', sessionState: sessionState ?? 'STOP' };
+    after?.state === 'PLAY'
+      ? await nextAfterCommit(ctx, session, now, after)
+      : { kind: 'idle', sessionState: after?.state ?? 'STOP' };
   // A chained dial published the stats already (they include this disposition); else the counters the
   // disposition script answered.
   if (next.kind !== 'call')
@@ -434,9 +443,14 @@ async function bestEffort(ctx: ServiceContext, what: string, step: () => Promise
 
 /** chainAfter, but an unexpected failure (e.g. Redis) leaves the agent idle instead of failing the
  *  request whose disposition is already saved; the next call can be asked for again. */
-async function nextAfterCommit(ctx: ServiceContext, session: NewSession, now: number): Promise<NextStep> {
+async function nextAfterCommit(
+  ctx: ServiceContext,
+  session: NewSession,
+  now: number,
+  known?: SessionRecord,
+): Promise<NextStep> {
   try {
-    return await chainAfter(ctx, session.tag, session.id, now);
+    return await chainAfter(ctx, session.tag, session.id, now, known);
   } catch (err) {
     ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
     const s = await ctx.store.getSession(session.tag, session.id).catch(() => null);
@@ -481,8 +495,11 @@ export async function chainAfter(
   tag: string,
   sessionId: string,
   now: number,
+  known?: SessionRecord,
 ): Promise<NextStep> {
-  // Under the lock, one read of the session decides (the caller knew it was in PLAY a moment ago).
+  // Under the lock, one read of the session decides (the caller knew it was in PLAY a moment ago), unless
+  // the caller's script just answered it (`known`): the dial script re-checks state, call and preview, and
+  // a session that moved on meanwhile answers its current step (dialing.ts movedOn).
   const seen: { s: SessionRecord | null } = { s: null };
   try {
     return await withSessionLock(
@@ -491,7 +508,7 @@ export async function chainAfter(
       sessionId,
       ctx.ids(),
       async (token) => {
-        const s = await ctx.store.getSession(tag, sessionId);
+        const s = known ?? (await ctx.store.getSession(tag, sessionId));
         seen.s = s;
         if (!s) return { kind: 'idle', sessionState: 'STOP' } satisfies NextStep;
         if (s.state !== 'PLAY') return { kind: 'idle', sessionState: s.state } satisfies NextStep;

@@ -12,6 +12,7 @@ import { scriptApiError } from '../redis/script-errors.js';
 import type { SessionRecord } from '../store/types.js';
 import { amendLastDisposition } from './amend.js';
 import { chainAfter, dispose, onDialpadEvent, RouterCache, sweepTimeouts } from './call-events.js';
+import { cancelCallback, dialCallback, listCallbacks } from './callbacks.js';
 import { type DialerServiceDeps, ServiceContext } from './context.js';
 import { currentStep, dialPreview, pickAndDial, proceed, skipPreview } from './dialing.js';
 import { hangUp } from './hangup.js';
@@ -195,6 +196,9 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     hangUp: (principal, callId, now) => hangUp(ctx, agentOf(principal), callId, now),
 
     amendDisposition: (principal, input, now) => amendLastDisposition(ctx, agentOf(principal), input, now),
+    callbacks: (principal, now) => listCallbacks(ctx, agentOf(principal), now),
+    dialCallback: (principal, rowId, now) => dialCallback(ctx, agentOf(principal), rowId, now),
+    cancelCallback: (principal, rowId, now) => cancelCallback(ctx, agentOf(principal), rowId, now),
 
     async stats(principal, now): Promise<StatsResponse> {
       const agent = agentOf(principal);

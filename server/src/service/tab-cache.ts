@@ -2,6 +2,7 @@
 // overlay (service/merge.ts), in an in-memory PolicyIndex that answers "what next" without a scan.
 // The index may lag behind Redis (another instance dialed or disposed a lead): every write is a Lua
 // compare-and-set on the lead's version, so a stale pick is refused and the lead is refreshed here.
+import type { CallbackColumns } from '../../../src-shared/domain/callback.js';
 import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
@@ -110,6 +111,8 @@ export class TabCache {
   /** The decoded sheet the index was last built from (null before the first load). The gateway returns the
    *  same object for a tab whose title and cells are unchanged (google-sheets-gateway.ts). */
   #tab: AgentTab | null = null;
+  /** Where the tab's CallbackAt / CallbackAgent columns were in the last read (null: no callbacks). */
+  callbackColumns: CallbackColumns | null = null;
   /** When a snapshot of this tab was last saved by this cache (readStartedAt of that read). */
   #snapshotSavedAt = 0;
   #loading: Promise<LoadResult> | null = null;
@@ -305,6 +308,7 @@ export class TabCache {
     this.#unflushed = unflushed;
     this.#readStartedAt = readStartedAt;
     this.#tab = tab;
+    this.callbackColumns = tab.callbackColumns ?? null;
     this.#versions = versions;
     this.index = index;
     this.loadedAt = readStartedAt;

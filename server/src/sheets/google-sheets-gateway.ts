@@ -71,8 +71,8 @@ export class GoogleSheetsGateway implements SheetsGateway {
   readonly #o: Settings;
   readonly #api: SheetsApi;
   readonly #tabs: TabReader;
-  /** Decodes run one at a time, each in its own event-loop turn: one batched read answers every tab of a
-   *  spreadsheet at once, and decoding them all (libphonenumber per number) in one go stalled requests. */
+  /** Decodes (and the hash that may skip one) run one at a time, each in its own event-loop turn: one batched
+   *  read answers every tab of a spreadsheet at once, and decoding them all in one go stalled requests. */
   #decodeTurn: Promise<unknown> = Promise.resolve();
   /** The last decode of each tab and a hash of the cells it came from: a read whose title and cells are
    *  unchanged returns that same AgentTab object, undecoded (callers compare by identity: TabCache). */
@@ -226,21 +226,23 @@ export class GoogleSheetsGateway implements SheetsGateway {
         `spreadsheet ${spreadsheetId} was not found or is not shared with the coordinator`,
       );
     }
+    // One batched read answers all of a spreadsheet's tabs at once: each tab's hash and decode wait for a
+    // turn of their own, so the waiters do not all run in one microtask burst.
+    const turn = this.#decodeTurn.then(() => nextTurn());
+    this.#decodeTurn = turn;
+    await turn;
     const key = `${spreadsheetId}/${tabId}`;
     const fp = createHash('sha1')
       .update(JSON.stringify([tabTitle, values]))
       .digest('base64');
     const known = this.#decoded.get(key);
     if (known?.fp === fp) return known.tab;
-    const turn = this.#decodeTurn.then(() => nextTurn());
-    this.#decodeTurn = turn;
-    await turn;
     try {
-      const { leads, rowErrors } = parseAgentRows(
+      const { leads, rowErrors, callbackColumns } = parseAgentRows(
         values,
         this.#o.defaultCountry ? { defaultCountry: this.#o.defaultCountry } : {},
       );
-      const tab: AgentTab = { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors };
+      const tab: AgentTab = { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors, callbackColumns };
       this.#decoded.set(key, { fp, tab });
       return tab;
     } catch (err) {

@@ -56,7 +56,6 @@ export async function runAmend(
       keys.session(i.tag, i.sessionId),
       keys.lead(i.tag, i.rowId),
       keys.leadIndex(i.tag),
-      keys.sessionStats(i.tag, i.sessionId),
       keys.doNotCall(i.tag),
       keys.sheetQueue(i.tag),
     ],

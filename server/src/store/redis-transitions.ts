@@ -2,18 +2,26 @@
 // Lua scripts that claim, dial, revert, advance, dispose and skip (server/src/redis/scripts/*.lua, whose
 // headers list KEYS and ARGV).
 import type { RedisClient } from '../redis/client.js';
-import { CALL_STATES, type SessionState, SessionStateSchema } from '../../../src-shared/domain/session.js';
+import { CALL_STATES, SessionStateSchema } from '../../../src-shared/domain/session.js';
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
 import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
-import { callFieldsToHash, callFromHash, callToHash, pairsToHash, statsFromHash } from './codec.js';
+import {
+  callFieldsToHash,
+  callFromHash,
+  callToHash,
+  pairsToHash,
+  sessionFromHash,
+  statsFromHash,
+} from './codec.js';
 import type {
   AmendBase,
   AmendInput,
   AdvanceCallInput,
   CallRecord,
   ClaimAndDialInput,
+  DisposeResult,
   ClaimPreviewInput,
   DisposeInput,
   DropPreviewInput,
@@ -164,7 +172,6 @@ export class RedisTransitions {
             keys.call(tag, call.callId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
-            keys.sessionStats(tag, i.sessionId),
             keys.sheetQueue(tag),
           ],
           [
@@ -209,7 +216,6 @@ export class RedisTransitions {
             keys.call(tag, i.callId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
-            keys.sessionStats(tag, i.sessionId),
             keys.sheetQueue(tag),
           ],
           [
@@ -253,11 +259,7 @@ export class RedisTransitions {
     return { ok: true, advanced: Number(r[0]) === 1, call };
   }
 
-  async dispose(
-    i: DisposeInput,
-  ): Promise<
-    Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null; stats: StatsCounters }>
-  > {
+  async dispose(i: DisposeInput): Promise<Outcome<DisposeResult>> {
     const { tag, lead } = i;
     await this.queueTab(tag, lead.patch !== null);
     const r = await this.#announcing(
@@ -273,7 +275,6 @@ export class RedisTransitions {
             keys.leadClaim(tag, lead.rowId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
-            keys.sessionStats(tag, i.sessionId),
             keys.doNotCall(tag),
             keys.sheetQueue(tag),
           ],
@@ -306,6 +307,7 @@ export class RedisTransitions {
       call,
       sessionState: state.success ? state.data : null,
       stats: statsFromHash(pairsToHash(r[3])),
+      session: sessionFromHash(pairsToHash(r[4])),
     };
   }
 
@@ -360,7 +362,6 @@ export class RedisTransitions {
             keys.lead(tag, lead.rowId),
             keys.leadClaim(tag, lead.rowId),
             keys.leadIndex(tag),
-            keys.sessionStats(tag, i.sessionId),
             keys.sheetQueue(tag),
           ],
           [

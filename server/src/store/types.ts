@@ -4,6 +4,7 @@
 // (lock owner, lead version, claim, call state) and writes the result atomically.
 import type { CallEndReason } from '../../../src-shared/contracts/views.js';
 import type { DispositionCode } from '../../../src-shared/domain/disposition.js';
+import type { LeadCallback } from '../../../src-shared/domain/lead.js';
 import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
 import type { PreDisposition } from '../../../src-shared/domain/outcome.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
@@ -55,6 +56,8 @@ export interface LeadOwnedState {
   lastOutcome: string;
   attemptCount: number;
   nextIndex: number;
+  /** A scheduled callback (docs/domain.md "Callbacks"); absent in overlays written before callbacks. */
+  callback?: LeadCallback | null | undefined;
 }
 
 export interface LeadOverlay {
@@ -175,6 +178,17 @@ export interface AdvanceCallInput {
   now: number;
 }
 
+/** What a committed disposition answers: the lead's new version, the DISPOSED call, the session's state
+ *  (chain or not), its counters with this call counted (connect, talk time, outcome: the whole call at
+ *  once), and the whole session as the script left it (null if gone): what comes next needs no read. */
+export interface DisposeResult {
+  version: number;
+  call: CallRecord;
+  sessionState: SessionState | null;
+  stats: StatsCounters;
+  session: SessionRecord | null;
+}
+
 export interface DisposeInput {
   tag: string;
   callId: string;
@@ -292,13 +306,7 @@ export interface Store {
   revertDial(input: RevertDialInput): Promise<Outcome<{ version: number }>>;
   /** Moves a call forward (never backwards). advanced=false when the state is not ahead of the current. */
   advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
-  /** Also answers the session's state at that moment (what comes next depends on it), null if gone, and
-   *  its stats counters with this call counted (connect, talk time, outcome: the whole call at once). */
-  dispose(
-    input: DisposeInput,
-  ): Promise<
-    Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null; stats: StatsCounters }>
-  >;
+  dispose(input: DisposeInput): Promise<Outcome<DisposeResult>>;
   manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
   /** What a change of a call's disposition needs (null: the call is missing or not disposed). */
   amendBase(tag: string, sessionId: string, callId: string): Promise<AmendBase | null>;

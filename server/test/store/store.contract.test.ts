@@ -13,7 +13,7 @@ import { RedisStore } from '../../src/store/redis-store.js';
 import { keys } from '../../src/redis/keys.js';
 import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
-import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.js';
+import { call, leadWrite, newSession, owned, patch, SPREADSHEET, TAG } from './store-fixtures.js';
 
 interface Harness {
   store: Store;
@@ -324,6 +324,9 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('SKIPPED');
       expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
       expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
+      // It answers the session as it left it (what comes next needs no read), counters included.
+      expect(done.ok && done.session).toMatchObject({ id: 's1', state: 'PLAY', callId: null, version: 4 });
+      expect(done.ok && [done.stats.completed, done.stats.byCode.DO_NOT_CALL]).toEqual([1, 1]);
       expect(await h.redis.sismember(keys.doNotCall(TAG), '+15555550100')).toBe(1);
       expect(await h.queue.depth()).toBe(2);
       const stats = await store.sessionStats(TAG, 's1');
@@ -334,6 +337,63 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         failure: 'CALL_FINISHED',
       });
       expect(await h.queue.depth()).toBe(2);
+    });
+
+    it('keeps a callback with its lead: scheduled by the disposition with its cells, cancelled by CAS', async () => {
+      await playingSession('s1');
+      await dial('s1', 'r1', 'c1');
+      const cb = { at: 3_600_000, agent: 's1@example.com', zone: 'America/New_York' };
+      const cells = (at: string, agent: string) => ({
+        ...patch('r1', 'CORRECT'),
+        values: [
+          { row: 2, col: 12, value: 'CORRECT' },
+          { row: 2, col: 26, value: at, header: 'CallbackAt' as const },
+          { row: 2, col: 27, value: agent, header: 'CallbackAgent' as const },
+        ],
+      });
+      const done = await store.dispose({
+        tag: TAG,
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'CORRECT',
+        success: true,
+        doNotCall: null,
+        now: 20_000,
+        lead: {
+          rowId: 'r1',
+          expectedVersion: 1,
+          state: { ...owned(['CORRECT'], 1), callback: cb },
+          patch: cells('1970-01-01T00:00:00Z', 's1@example.com'),
+        },
+      });
+      expect(done.ok).toBe(true);
+      expect((await store.getLead(TAG, 'r1'))?.state.callback).toEqual(cb);
+      // The callback cells after Z count as unflushed like any other: the merge keeps the overlay's callback.
+      expect(await store.unflushedCells(TAG)).toEqual(new Map([['r1', new Set([12, 26, 27])]]));
+      // Cancelled: only by the version it was read at; the cells are cleared in the same step.
+      const stale = await store.writeLead(
+        TAG,
+        { rowId: 'r1', expectedVersion: 1, state: owned(['CORRECT'], 1), patch: cells('', '') },
+        21_000,
+      );
+      expect(stale).toEqual({ ok: false, failure: 'VERSION_CONFLICT' });
+      const cancelled = await store.writeLead(
+        TAG,
+        {
+          rowId: 'r1',
+          expectedVersion: 2,
+          state: { ...owned(['CORRECT'], 1), callback: null },
+          patch: cells('', ''),
+        },
+        21_000,
+      );
+      expect(cancelled).toEqual({ ok: true, version: 3 });
+      expect((await store.getLead(TAG, 'r1'))?.state.callback).toBeNull();
+      const queued = await h.queue.peek(SPREADSHEET, 10);
+      expect(queued.at(-1)?.patch.values.filter((v) => v.col >= 26)).toEqual([
+        { row: 2, col: 26, value: '', header: 'CallbackAt' },
+        { row: 2, col: 27, value: '', header: 'CallbackAgent' },
+      ]);
     });
 
     it('reverts a failed dial: number back, call DIAL_FAILED (not disposable), claim released', async () => {
@@ -530,7 +590,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect([stats.successes, stats.talkMs]).toEqual([1, 1_500]);
     });
 
-    it('expires finished calls (and locators) and stopped sessions (and stats) after RETAIN_FINISHED_MS', async () => {
+    it('expires finished calls (and locators) and stopped sessions (with their counters) after RETAIN_FINISHED_MS', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
       const ttl = (key: string) => h.pttl(key);
@@ -547,7 +607,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       });
       expect(done.ok).toBe(true);
       await store.endSession(TAG, 's1', allowedTo('STOP'), 10);
-      for (const k of [keys.call(TAG, 'c1'), keys.session(TAG, 's1'), keys.sessionStats(TAG, 's1')]) {
+      for (const k of [keys.call(TAG, 'c1'), keys.session(TAG, 's1')]) {
         const left = await ttl(k);
         expect(left, k).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
         expect(left, k).toBeLessThanOrEqual(RETAIN_FINISHED_MS);

@@ -125,6 +125,18 @@ export class RecordingService implements DialerService {
     await this.#rec('hangUp', agent, callId);
     return { callId, result: 'ending' as const };
   }
+  async callbacks(agent: AgentPrincipal) {
+    await this.#rec('callbacks', agent);
+    return { enabled: true, callbacks: [] };
+  }
+  async dialCallback(agent: AgentPrincipal, rowId: string) {
+    await this.#rec('dialCallback', agent, rowId);
+    return { kind: 'idle', sessionState: this.#state } as NextStep;
+  }
+  async cancelCallback(agent: AgentPrincipal, rowId: string) {
+    await this.#rec('cancelCallback', agent, rowId);
+    return { enabled: true, callbacks: [] };
+  }
   async stats(agent: AgentPrincipal) {
     await this.#rec('stats', agent);
     return { session: null, agent: zeroStats() };
