@@ -10,6 +10,7 @@
 //   outbox     OutboxSender with answers.ts: idempotent requests kept until acknowledged
 //   connection Connection: the socket, Retry, back online
 //   updater    UpdaterActions: Restart to update
+//   callbacks  CallbackActions: the "Callbacks due" list, dial or cancel one
 // plus Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events) and
 // InstallReporter (the desktop install report, after sign-in).
 import { ApiClient } from '../api/client';
@@ -19,6 +20,7 @@ import { type AnswerContext, applyAnswer, applyFinalError } from './answers';
 import { AuthFlow } from './auth';
 import { wireBridge } from './bridge-wiring';
 import { CallActions } from './call-actions';
+import { CallbackActions } from './callbacks';
 import { Connection } from './connection';
 import { ControllerCore, type ControllerOptions } from './core';
 import { DispositionActions } from './dispositions';
@@ -42,6 +44,7 @@ export class Controller {
   readonly outbox: OutboxSender;
   readonly connection: Connection;
   readonly updater: UpdaterActions;
+  readonly callbacks: CallbackActions;
   readonly #core: ControllerCore;
   readonly #watchdogs: Watchdogs;
   readonly #installReport: InstallReporter;
@@ -67,6 +70,7 @@ export class Controller {
       requestNext: () => this.session.requestNext(),
       refreshSession: () => this.session.refreshSession(),
       refreshStats: () => this.session.refreshStats(),
+      refreshCallbacks: () => this.callbacks.refresh(),
       socketOpen: () => this.socket.isOpen,
     };
     this.outbox = new OutboxSender(core, this.api, {
@@ -74,6 +78,7 @@ export class Controller {
       onFinalError: (entry, error) => applyFinalError(answers, entry, error),
     });
     this.session = new SessionActions(core, this.api, this.outbox);
+    this.callbacks = new CallbackActions(core, this.api, this.outbox);
     this.call = new CallActions(core, this.outbox);
     this.dispo = new DispositionActions(core, this.outbox, this.session, this.call);
     this.connection = new Connection(core, this.api, {
@@ -110,6 +115,7 @@ export class Controller {
   async #afterSignIn(): Promise<void> {
     this.outbox.resetBackoff();
     await this.session.refreshSession();
+    this.callbacks.start();
     this.socket.start();
     void this.outbox.flush();
     void this.#installReport.report();
@@ -124,6 +130,7 @@ export class Controller {
   #clearTimers(): void {
     this.auth.dispose();
     this.outbox.cancelRetry();
+    this.callbacks.stop();
     this.#watchdogs.dispose();
   }
 

@@ -1,5 +1,5 @@
-// The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, Enter confirms, Esc hides the
-// modal, Space toggles Play/Pause when no modal is open; H hangs up the live call; D / S dial now / skip a
+// The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, C opens the callback step,
+// Enter confirms, Esc hides the modal, Space toggles Play/Pause when no modal is open; H hangs up the live call; D / S dial now / skip a
 // previewed lead.
 // While the agent types in a text field only Enter and Esc act (Shift+Enter is a new line). While a
 // disposition is due, Enter and 1–6 reopen the modal even with a button focused. Keys with
@@ -32,6 +32,9 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
     } else if (!typing && /^[1-9]$/.test(e.key)) {
       e.preventDefault();
       c.dispo.pickByKey(Number(e.key));
+    } else if (!typing && (e.key === 'c' || e.key === 'C')) {
+      e.preventDefault();
+      c.dispo.toggleScheduling();
     }
     return;
   }

@@ -1,6 +1,7 @@
 // Pure state transitions of the renderer store: (state, input) → state. Everything the server says (HTTP
 // answers, WebSocket events, snapshots) and everything the agent does goes through one of these, so the
 // rules (stale versions dropped, a disposed call never reopens the modal, ...) are tested in one place.
+import type { CallbackView } from '../../src-shared/contracts/callbacks';
 import type { SessionSnapshot } from '../../src-shared/contracts/http';
 import type { AppSnapshot, OutboxEntry } from '../../src-shared/contracts/ipc';
 import type {
@@ -31,6 +32,7 @@ export function initialState(): StoreState {
     outbox: { entries: [] },
     ui: { dispo: null, callNotes: null, receipt: null, error: null, notice: null, busy: null },
     updater: { state: null, install: 'none', refusal: null },
+    callbacks: { enabled: false, list: [] },
   };
 }
 
@@ -233,6 +235,26 @@ export function setCallNotes(s: StoreState, callId: string, notes: string): Stor
 }
 
 /** Esc: hides the modal; the disposition stays due (a banner offers to reopen it). */
+/** Key C / the "Call back" button: shows or hides the schedule step (never with DO_NOT_CALL picked). */
+export function toggleScheduling(s: StoreState): StoreState {
+  const d = s.ui.dispo;
+  if (!d || !s.callbacks.enabled) return s;
+  return { ...s, ui: { ...s.ui, dispo: { ...d, scheduling: !d.scheduling } } };
+}
+
+/** The callback chosen in the schedule step (null: none). */
+export function setDispoCallback(s: StoreState, at: number | null): StoreState {
+  const d = s.ui.dispo;
+  return d ? { ...s, ui: { ...s.ui, dispo: { ...d, callbackAt: at } } } : s;
+}
+
+export function applyCallbacks(
+  s: StoreState,
+  r: { enabled: boolean; callbacks: CallbackView[] },
+): StoreState {
+  return { ...s, callbacks: { enabled: r.enabled, list: r.callbacks } };
+}
+
 export function hideDispo(s: StoreState): StoreState {
   const d = s.ui.dispo;
   return d ? { ...s, ui: { ...s.ui, dispo: { ...d, open: false } } } : s;

@@ -15,6 +15,8 @@ export const OUTBOX_ROUTES = [
   'skip',
   'disposition',
   'hangup',
+  'callbackDial',
+  'callbackCancel',
 ] as const satisfies readonly RouteName[];
 export type OutboxRoute = (typeof OUTBOX_ROUTES)[number];
 
@@ -48,6 +50,8 @@ export const OutboxEntrySchema = z.preprocess(
     outboxEntryOf('skip', HTTP_API.skip.body),
     outboxEntryOf('disposition', HTTP_API.disposition.body),
     outboxEntryOf('hangup', HTTP_API.hangup.body),
+    outboxEntryOf('callbackDial', HTTP_API.callbackDial.body),
+    outboxEntryOf('callbackCancel', HTTP_API.callbackCancel.body),
   ]),
 );
 export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
