@@ -1,5 +1,5 @@
 // Callbacks (issue 10) in Chromium against the real stack (redis-server, emulators, the built web UI):
-// schedule one from the disposition modal (C, a lead-local quick choice), see it in "Callbacks due" and in
+// schedule one from the disposition modal (B, a lead-local quick choice), see it in "Callbacks due" and in
 // the sheet's CallbackAt / CallbackAgent cells; a person moves it to now in the sheet and it is offered
 // first (the tab is re-read every second here); dial one from the list while paused; cancel one.
 // Roles and labels, as an agent (or a screen reader) finds things.
@@ -100,7 +100,7 @@ describe('callbacks (issue 10) in Chromium', () => {
     first = await liveCall();
     await endInto(first.call.callId);
     await page.keyboard.press('1');
-    await page.keyboard.press('c');
+    await page.keyboard.press('b');
     const step = page.getByRole('region', { name: /call back/i });
     await step.waitFor({ timeout: LONG });
     // The lead's zone is shown, and where it comes from.
@@ -179,7 +179,7 @@ describe('callbacks (issue 10) in Chromium', () => {
     await waitForStore(page, (s) => s.session.session?.state === 'PAUSE');
     await endInto(second.call.callId);
     await page.keyboard.press('5');
-    await page.keyboard.press('c');
+    await page.keyboard.press('b');
     await page.getByRole('button', { name: 'Tomorrow 10:00' }).click();
     await confirmed();
     const dial = list().getByRole('button', { name: `Dial ${second.lead.name} now` });
@@ -197,7 +197,7 @@ describe('callbacks (issue 10) in Chromium', () => {
     // Scheduled again (in 3 hours), then cancelled from the list: the sheet's cells are cleared.
     await endInto(early.call.callId);
     await page.keyboard.press('4');
-    await page.keyboard.press('c');
+    await page.keyboard.press('b');
     await page.getByRole('button', { name: 'In 3 hours' }).click();
     await confirmed();
     const cancel = list().getByRole('button', { name: `Cancel the callback of ${second.lead.name}` });

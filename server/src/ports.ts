@@ -6,6 +6,7 @@ import type { CampaignRules } from '../../src-shared/domain/campaign.js';
 import type { DispositionCode } from '../../src-shared/domain/disposition.js';
 import type { Lead } from '../../src-shared/domain/lead.js';
 import type { SheetPatch } from '../../src-shared/domain/sheet-patch.js';
+import type { AmendRequest, AmendResponse } from '../../src-shared/contracts/amend.js';
 import type { CallbackRequest, CallbacksResponse } from '../../src-shared/contracts/callbacks.js';
 import type { DialpadCallEvent } from '../../src-shared/contracts/dialpad.js';
 import type {
@@ -170,6 +171,8 @@ export interface DialerService {
     },
     now: number,
   ): Promise<DispositionResponse>;
+  /** Changes the disposition of the agent's last call within the campaign's window (service/amend.ts). */
+  amendDisposition(agent: AgentPrincipal, input: AmendRequest, now: number): Promise<AmendResponse>;
   /** The agent's callbacks (theirs and anyone's on the tab), due first; `enabled`: the tab can hold them. */
   callbacks(agent: AgentPrincipal, now: number): Promise<CallbacksResponse>;
   /** Dials one of the agent's callbacks now (session in PLAY, no call, inside calling hours). */

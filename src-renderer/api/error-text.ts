@@ -24,6 +24,14 @@ const TEXT: Record<string, ErrorText> = {
   UNAUTHENTICATED: { title: 'You are signed out', action: 'Sign in again to continue dialing.' },
   TOKEN_EXPIRED: { title: 'Your sign-in expired', action: 'Sign in again to continue dialing.' },
   FORBIDDEN: { title: 'This action is not allowed for your account', action: 'Ask your team lead or IT.' },
+  SUPERVISOR_PAUSED: {
+    title: 'Your team lead paused your session',
+    action: 'Finish the call on screen if there is one. Press Space to resume dialing when you are ready.',
+  },
+  AGENT_SIGNED_OUT: {
+    title: 'Your team lead signed you out',
+    action: 'Your work so far is saved. Sign in again when your team lead tells you to.',
+  },
   AGENT_INACTIVE: {
     title: 'Your agent account is not active',
     action: 'Your row in the router sheet is marked inactive. Ask your team lead to set Active to TRUE.',
@@ -115,6 +123,19 @@ const TEXT: Record<string, ErrorText> = {
   VALIDATION_FAILED: {
     title: 'The server refused the request as malformed',
     action: 'Reload the app. Tell IT if it happens again.',
+  },
+  AMEND_WINDOW_PASSED: {
+    title: 'That disposition can no longer be changed',
+    action: 'The minutes to change it have passed. Ask your team lead to correct the row in the sheet.',
+  },
+  LEAD_CHANGED: {
+    title: 'That lead changed after your disposition',
+    action:
+      'It was dialed again or edited in the sheet, so the disposition stays as it was. Ask your team lead to correct the row.',
+  },
+  NOT_LAST_CALL: {
+    title: 'Only your last disposition can be changed',
+    action: 'A later call was disposed since. Ask your team lead to correct the older row in the sheet.',
   },
   INTERNAL: {
     title: 'The dialer server had an internal error',

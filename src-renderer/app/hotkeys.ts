@@ -1,10 +1,12 @@
-// The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, C opens the callback step,
-// Enter confirms, Esc hides the modal, Space toggles Play/Pause when no modal is open; H hangs up the live call; D / S dial now / skip a
-// previewed lead.
+// The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, Enter confirms, Esc hides the
+// modal, Space toggles Play/Pause when no modal is open; H hangs up the live call; D / S dial now / skip a
+// previewed lead; C changes the last disposition (the receipt's Change) while its window runs; B, in the
+// disposition modal, opens the callback step.
 // While the agent types in a text field only Enter and Esc act (Shift+Enter is a new line). While a
 // disposition is due, Enter and 1–6 reopen the modal even with a button focused. Keys with
 // Ctrl/Alt/Meta are left to the browser and to the bridge's global shortcuts.
 import { useEffect } from 'react';
+import { amendOpen, canAmend } from '../store/amend';
 import { canHangUp } from './call-actions';
 import type { Controller } from './controller';
 
@@ -32,9 +34,24 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
     } else if (!typing && /^[1-9]$/.test(e.key)) {
       e.preventDefault();
       c.dispo.pickByKey(Number(e.key));
-    } else if (!typing && (e.key === 'c' || e.key === 'C')) {
+    } else if (!typing && (e.key === 'b' || e.key === 'B')) {
+      // Call back: the modal's schedule step (features/callbacks).
       e.preventDefault();
       c.dispo.toggleScheduling();
+    }
+    return;
+  }
+  if (amendOpen(s)) {
+    // The "Change the last disposition" dialog: the modal's keys, for the receipt's call.
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void c.amend.confirm();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      c.amend.hide();
+    } else if (!typing && /^[1-9]$/.test(e.key)) {
+      e.preventDefault();
+      c.amend.pickByKey(Number(e.key));
     }
     return;
   }
@@ -49,6 +66,10 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
     e.preventDefault();
     if (e.key === 'Enter') c.dispo.show();
     else c.dispo.pickByKey(Number(e.key));
+  } else if (canAmend(s.ui.receipt, c.now()) && (e.key === 'c' || e.key === 'C')) {
+    // Change the last disposition (the receipt's Change control), even while the next call rings.
+    e.preventDefault();
+    c.amend.open();
   } else if (canHangUp(s.call.call?.state) && (e.key === 'h' || e.key === 'H')) {
     e.preventDefault();
     c.dispo.dispatchShortcut('hang-up');

@@ -176,6 +176,11 @@ export function applyAgentEvent(s: StoreState, seq: number, event: AgentEvent, n
       return { ...base, stats: { stats: event.stats } };
     case 'ERROR':
       return setError(base, event.code, event.message, now);
+    case 'SUPERVISOR_ACTION': {
+      const { action, by, reason } = event.notice;
+      const code = action === 'PAUSED' ? 'SUPERVISOR_PAUSED' : 'AGENT_SIGNED_OUT';
+      return setError(base, code, reason === '' ? `By ${by}` : `By ${by}: ${reason}`, now);
+    }
   }
 }
 
@@ -235,7 +240,7 @@ export function setCallNotes(s: StoreState, callId: string, notes: string): Stor
 }
 
 /** Esc: hides the modal; the disposition stays due (a banner offers to reopen it). */
-/** Key C / the "Call back" button: shows or hides the schedule step (never with DO_NOT_CALL picked). */
+/** Key B / the "Call back" button: shows or hides the schedule step (never with DO_NOT_CALL picked). */
 export function toggleScheduling(s: StoreState): StoreState {
   const d = s.ui.dispo;
   if (!d || !s.callbacks.enabled) return s;

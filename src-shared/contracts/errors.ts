@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   TOKEN_EXPIRED: 401,
   BAD_SIGNATURE: 401,
   FORBIDDEN: 403,
+  /** A supervisor signed this agent out: log in again (the app shows who and why). */
+  AGENT_SIGNED_OUT: 401,
   AGENT_INACTIVE: 403,
   AGENT_NOT_IN_ROUTER: 403,
   NOT_FOUND: 404,
@@ -28,6 +30,10 @@ export const ERROR_CODES = {
   NOTHING_TO_DIAL: 409,
   OUTSIDE_CALLING_HOURS: 409,
   DO_NOT_CALL: 409,
+  /** Changing a disposition: its window passed, the lead changed since, or it is not the last call. */
+  AMEND_WINDOW_PASSED: 409,
+  LEAD_CHANGED: 409,
+  NOT_LAST_CALL: 409,
   /** The agent's tab has no CallbackAt / CallbackAgent columns: a callback cannot be kept in the sheet. */
   CALLBACKS_NOT_ENABLED: 409,
   RATE_LIMITED: 429,

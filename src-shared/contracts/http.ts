@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../domain/disposition.js';
 import { SessionStateSchema } from '../domain/session.js';
+import { AmendRequestSchema, AmendResponseSchema } from './amend.js';
 import {
   CallbackDialResponseSchema,
   CallbackRequestSchema,
@@ -28,6 +29,9 @@ export const AgentViewSchema = z.object({
   email: z.string(),
   dialpadUserId: z.string(),
   campaignName: z.string(),
+  /** Also an active supervisor (the router's Supervisors tab): the dialer links to the supervisor console.
+   *  Absent = no. */
+  supervisor: z.boolean().optional(),
 });
 
 export const TokenPairSchema = z.object({
@@ -255,6 +259,15 @@ export const HTTP_API = {
     path: '/disposition',
     body: DispositionRequestSchema,
     response: DispositionResponseSchema,
+    auth: true,
+    idempotent: true,
+  }),
+  /** Changes the disposition of the caller's last call within the campaign's window (contracts/amend.ts). */
+  amendDisposition: route({
+    method: 'POST',
+    path: '/disposition/amend',
+    body: AmendRequestSchema,
+    response: AmendResponseSchema,
     auth: true,
     idempotent: true,
   }),

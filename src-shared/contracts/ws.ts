@@ -4,6 +4,7 @@
 // on reconnect the client sends its last seen seq and the server replays what it missed, in order.
 import { z } from 'zod';
 import { ErrorCodeSchema } from './errors.js';
+import { SupervisorActionNoticeSchema } from './supervisor.js';
 import {
   CallViewSchema,
   LeadPreviewSchema,
@@ -38,6 +39,8 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('NEXT'), next: NextStepSchema }),
   z.object({ type: z.literal('STATS'), stats: StatsViewSchema }),
   z.object({ type: z.literal('ERROR'), code: ErrorCodeSchema, message: z.string() }),
+  /** A supervisor paused this agent's session or signed them out: the app says who and why. */
+  z.object({ type: z.literal('SUPERVISOR_ACTION'), notice: SupervisorActionNoticeSchema }),
 ]);
 export type AgentEvent = z.infer<typeof AgentEventSchema>;
 
@@ -59,4 +62,11 @@ export const ServerMessageSchema = z.union([
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 /** Close codes used by the server. */
-export const WS_CLOSE = { AUTH_FAILED: 4401, AUTH_TIMEOUT: 4408, BAD_MESSAGE: 4400, SHUTDOWN: 1001 } as const;
+export const WS_CLOSE = {
+  AUTH_FAILED: 4401,
+  AUTH_TIMEOUT: 4408,
+  BAD_MESSAGE: 4400,
+  SHUTDOWN: 1001,
+  /** A supervisor signed the agent out (the SUPERVISOR_ACTION event before it says who and why). */
+  SIGNED_OUT: 4409,
+} as const;

@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | 'HEADER_MISMATCH'
   | 'INVALID_TIME_ZONE'
   | 'UNKNOWN_LEAD'
+  | 'LEAD_CHANGED'
   | 'CALLBACK_TIME_INVALID';
 
 export class DomainError extends Error {

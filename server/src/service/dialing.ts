@@ -8,7 +8,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { applyManualSkip, markInProgress, revertInProgress } from '../../../src-shared/domain/apply.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
-import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
+import { type CampaignRules, connectedTimeoutMsOf } from '../../../src-shared/domain/campaign.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
 import { chooseCallerId } from '../../../src-shared/domain/caller-id.js';
 import { numberDialableNow } from '../../../src-shared/domain/policy/index.js';
@@ -103,6 +103,8 @@ async function pickLoop(
     const r = await attempt({ lead, numberIndex, version, phone });
     if (r.ok) return r.step;
     if (r.failure === 'NOT_PLAYING') return leftPlay(ctx, s);
+    if (r.failure === 'CALL_IN_PROGRESS' || r.failure === 'PREVIEW_MISMATCH')
+      return movedOn(ctx, s, tab, now);
     if (r.failure === 'VERSION_CONFLICT') await tab.refreshLead(lead.rowId);
     else if (r.failure === 'LEAD_CLAIMED') tab.index.setClaimed(lead.rowId, true);
     else if (r.failure === 'DO_NOT_CALL') await skipDoNotCall(ctx, tab, lead, numberIndex, version, now);
@@ -116,6 +118,13 @@ async function pickLoop(
 async function leftPlay(ctx: ServiceContext, s: SessionRecord): Promise<NextStep> {
   const now = await ctx.store.getSession(s.tag, s.id);
   return { kind: 'idle', sessionState: now?.state ?? 'STOP' };
+}
+
+/** The session has a call or a preview that `s` (read before the lock, e.g. by the disposition script)
+ *  did not show: another request moved it on meanwhile. Its current step is the answer. */
+async function movedOn(ctx: ServiceContext, s: SessionRecord, tab: TabCache, now: number): Promise<NextStep> {
+  const fresh = await ctx.freshSession(s);
+  return (await currentStep(ctx, fresh, tab, now)) ?? { kind: 'idle', sessionState: fresh.state };
 }
 
 /** A picked number is on the do-not-call list: it becomes SKIPPED (DO_NOT_CALL) for good. */
@@ -314,12 +323,16 @@ export async function dialLead(
       patch: patchOrNull(marked.patch),
     },
     call,
-    leaseMs: callTimeoutMs + ctx.dispositionLeaseMs,
+    // The longest the call can live (ringing limit, then the connected limit) plus the time to choose a
+    // disposition: its webhooks never need to extend the claim.
+    leaseMs: callTimeoutMs + connectedTimeoutMsOf(tab.rules) + ctx.dispositionLeaseMs,
     now,
   });
   if (!r.ok) return r;
   tab.applyWrite(marked.lead, r.version, true);
   ctx.noteCall(call);
+  ctx.noteCallStats(call.callId, r.stats);
+  ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);
 
   try {
     await ctx.dialpad.initiateCall({
@@ -349,8 +362,8 @@ export async function dialLead(
   }
   ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
-  await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
-  const stats = await statsEvent(ctx, s, now);
+  await ctx.addAgentStats(s.agentEmail, { initiated: 1 }, now);
+  const stats = await statsEvent(ctx, s, now, { counters: r.stats });
   await ctx.publishAll(
     s.agentEmail,
     [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])],

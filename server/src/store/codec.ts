@@ -164,9 +164,10 @@ export function emptyStats(): StatsCounters {
   return { initiated: 0, completed: 0, connects: 0, talkMs: 0, skips: 0, successes: 0, byCode, since: null };
 }
 
-export function statsFromHash(h: Record<string, string>): StatsCounters {
+/** Counters from a hash: the agent's stats hash (no prefix), or a session hash (`n:`, next to its fields). */
+export function statsFromHash(h: Record<string, string>, prefix = ''): StatsCounters {
   const s = emptyStats();
-  const n = (k: string) => Number(h[k] ?? 0) || 0;
+  const n = (k: string) => Number(h[prefix + k] ?? 0) || 0;
   s.initiated = n('initiated');
   s.completed = n('completed');
   s.connects = n('connects');
@@ -174,6 +175,7 @@ export function statsFromHash(h: Record<string, string>): StatsCounters {
   s.skips = n('skips');
   s.successes = n('successes');
   for (const c of DISPOSITION_CODES) s.byCode[c] = n(`d:${c}`);
-  s.since = h.since ? Number(h.since) : null;
+  const since = h[`${prefix}since`];
+  s.since = since ? Number(since) : null;
   return s;
 }

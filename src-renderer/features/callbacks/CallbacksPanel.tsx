@@ -29,7 +29,7 @@ export function CallbacksPanel() {
       </h2>
       {list.length === 0 ? (
         <p className="mt-1 text-sm text-slate-400">
-          None scheduled. In the disposition window, press C to schedule one.
+          None scheduled. In the disposition window, press B to schedule one.
         </p>
       ) : (
         <ul className="mt-2 flex flex-col gap-2">

@@ -1,4 +1,4 @@
-// The disposition modal's callback step as the agent drives it: C opens it (never while typing notes, never
+// The disposition modal's callback step as the agent drives it: B opens it (never while typing notes, never
 // on a tab without callback columns), a lead-local quick choice is sent with the disposition in the same
 // request, a do-not-call disposition never carries one, and "Callbacks due" lists what the server holds.
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
@@ -31,10 +31,10 @@ function setup(init: (s: StoreState) => StoreState) {
 }
 
 describe('scheduling a callback from the disposition modal', () => {
-  it('C opens the step in the lead’s zone; a quick choice goes out with the disposition', async () => {
+  it('B opens the step in the lead’s zone; a quick choice goes out with the disposition', async () => {
     const { user, server } = setup(withCallbacks(true));
     await user.keyboard('1');
-    await user.keyboard('c');
+    await user.keyboard('b');
     const step = screen.getByRole('region', { name: /call back/i });
     expect(screen.getByTestId('callback-zone').textContent).toMatch(/EST · America\/New_York \(from the/);
     await user.click(within(step).getByRole('button', { name: 'Tomorrow 10:00' }));
@@ -52,7 +52,7 @@ describe('scheduling a callback from the disposition modal', () => {
 
   it('a typed lead-local date and time can be used instead', async () => {
     const { user, server } = setup(withCallbacks(true));
-    await user.keyboard('5c');
+    await user.keyboard('5b');
     const next = localDateTime(Date.now() + 3 * 86_400_000, NY).date;
     const date = screen.getByLabelText('Date');
     await user.clear(date);
@@ -69,9 +69,9 @@ describe('scheduling a callback from the disposition modal', () => {
     });
   });
 
-  it('C does nothing while typing notes or on a tab without callback columns; do-not-call never carries one', async () => {
+  it('B does nothing while typing notes or on a tab without callback columns; do-not-call never carries one', async () => {
     const off = setup(withCallbacks(false));
-    await off.user.keyboard('c');
+    await off.user.keyboard('b');
     expect(screen.queryByRole('region', { name: /call back/i })).toBeNull();
     expect(screen.queryByRole('button', { name: /call back/i })).toBeNull();
     dispose?.();
@@ -82,7 +82,7 @@ describe('scheduling a callback from the disposition modal', () => {
     await user.keyboard('call back Monday');
     expect(screen.queryByRole('region', { name: /call back/i })).toBeNull();
     (document.activeElement as HTMLElement | null)?.blur();
-    await user.keyboard('1c');
+    await user.keyboard('1b');
     await user.click(screen.getByRole('button', { name: 'In 1 hour' }));
     await user.keyboard('6'); // do not call: the step closes, nothing is scheduled
     expect(screen.queryByRole('region', { name: /call back/i })).toBeNull();

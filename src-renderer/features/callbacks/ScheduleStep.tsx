@@ -1,4 +1,4 @@
-// The disposition modal's schedule step (key C): call this lead back at a lead-local date and time. Quick
+// The disposition modal's schedule step (key B): call this lead back at a lead-local date and time. Quick
 // choices ("In 1 hour", "Tomorrow 10:00", …) and a date and time typed in the lead's own zone, which is
 // shown with where it comes from (the sheet's TimeZone cell, the number, or the campaign). The choice is
 // sent with the disposition; the lead is then held for this agent and offered first when due.

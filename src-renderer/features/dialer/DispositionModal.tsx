@@ -1,5 +1,5 @@
 // The disposition modal (SHOW_DISPO): the campaign's options with their hotkeys, a notes field, Confirm.
-// Keys (app/hotkeys.ts): 1–6 pick, C opens the callback step (features/callbacks), Enter confirms, Esc hides. Focus is trapped inside while it is open and
+// Keys (app/hotkeys.ts): 1–6 pick, B opens the callback step (features/callbacks), Enter confirms, Esc hides. Focus is trapped inside while it is open and
 // goes back to where it was when it closes; the dialog is labelled and announced (role="dialog").
 import { useEffect, useRef } from 'react';
 import type { DispositionDef } from '../../../src-shared/domain/disposition';
@@ -158,12 +158,12 @@ export function DispositionModal() {
             <button
               type="button"
               aria-expanded={!!dispo.scheduling}
-              aria-keyshortcuts="C"
+              aria-keyshortcuts="B"
               disabled={!canCallBack}
               onClick={() => c.dispo.toggleScheduling()}
               className="rounded-lg border border-sky-500/60 px-3 py-1.5 text-sm text-sky-100 hover:bg-slate-800 disabled:border-slate-700 disabled:text-slate-500"
             >
-              Call back… <kbd className="ml-1 font-mono text-xs text-slate-400">C</kbd>
+              Call back… <kbd className="ml-1 font-mono text-xs text-slate-400">B</kbd>
             </button>
             {dispo.code === 'DO_NOT_CALL' ? (
               <span className="ml-2 text-sm text-slate-400">A do-not-call lead is never called back.</span>

@@ -2,10 +2,11 @@
 const KEYS: [string, string][] = [
   ['Space', 'Play / Pause'],
   ['1–6', 'Disposition'],
-  ['C', 'Call back (in the disposition)'],
+  ['B', 'Call back (in the disposition)'],
   ['Enter', 'Confirm'],
   ['Esc', 'Close'],
   ['H', 'Hang up'],
+  ['C', 'Change last disposition'],
   ['D / S', 'Dial now / Skip preview'],
   ['Ctrl+Alt+key', 'Same, from anywhere'],
 ];
