@@ -372,7 +372,12 @@ export function toAppSnapshot(s: StoreState, now: number, coordinatorUrl: string
     session: sessionSnap,
     // Notes typed during a call travel as a disposition not yet picked (code null) until the modal opens.
     pendingDisposition: d
-      ? { callId: d.callId, code: d.code, notes: d.notes }
+      ? {
+          callId: d.callId,
+          code: d.code,
+          notes: d.notes,
+          ...(d.callbackAt ? { callbackAt: d.callbackAt } : {}),
+        }
       : n && n.text !== ''
         ? { callId: n.callId, code: null, notes: n.text }
         : null,
@@ -396,7 +401,12 @@ export function restoreAppSnapshot(s: StoreState, snap: AppSnapshot, now: number
       ...next,
       ui: {
         ...next.ui,
-        dispo: { ...next.ui.dispo, code: p.code ?? next.ui.dispo.code, notes: p.notes },
+        dispo: {
+          ...next.ui.dispo,
+          code: p.code ?? next.ui.dispo.code,
+          notes: p.notes,
+          ...(p.callbackAt ? { callbackAt: p.callbackAt, scheduling: true } : {}),
+        },
         callNotes: { callId: p.callId, text: p.notes },
       },
     };

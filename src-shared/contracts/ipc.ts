@@ -64,6 +64,8 @@ export const PendingDispositionSchema = z.object({
   callId: z.string(),
   code: DispositionCodeSchema.nullable(),
   notes: z.string().max(2000),
+  /** The callback chosen in the modal's schedule step (epoch ms), if any. */
+  callbackAt: z.number().int().nullable().optional(),
 });
 
 /** What the desktop app persists on every change that matters (crash-safe, atomic writes). */

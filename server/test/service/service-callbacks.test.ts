@@ -1,7 +1,8 @@
 // Callbacks through the DialerService against real Redis and the Sheets and Dialpad emulators: scheduled
 // with a disposition, the lead is held for its agent (the other agent's picks pass it by), offered first
 // when due on the person's CORRECT number, written to the sheet's CallbackAt / CallbackAgent cells once,
-// cleared by the call that answers it, cancelled by a person clearing the cell, kept across a restart.
+// cleared by the call that answers it, cancelled by a person clearing the cell, kept across a restart of
+// Redis (SIGKILL, AOF) and of the coordinator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
@@ -125,7 +126,8 @@ describe('callbacks', () => {
     await first.setSessionState(ANN, 'PAUSE', t0);
     await world.flush();
 
-    // A new coordinator instance over the same Redis and sheet knows both.
+    // Redis killed (SIGKILL) and restarted on its AOF, then a new coordinator instance: both are still there.
+    await world.redisServer.restart();
     const { service } = world.makeService();
     const after = await service.callbacks(ANN, t0);
     expect(after.callbacks.map((c) => [c.rowId, c.at])).toEqual([

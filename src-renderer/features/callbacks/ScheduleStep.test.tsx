@@ -144,3 +144,14 @@ describe('Callbacks due', () => {
     expect(sent?.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('a chosen callback across a reload', () => {
+  it('is kept in the snapshot with the picked code and comes back into the modal', () => {
+    let s = R.pickDispo(withCallbacks(true)(R.initialState()), 'CORRECT');
+    s = R.setDispoCallback(R.toggleScheduling(s), 1_800_000_000_000);
+    const snap = R.toAppSnapshot(s, Date.now(), null);
+    expect(snap.pendingDisposition).toMatchObject({ code: 'CORRECT', callbackAt: 1_800_000_000_000 });
+    const back = R.restoreAppSnapshot(withCallbacks(true)(R.initialState()), snap, Date.now());
+    expect(back.ui.dispo).toMatchObject({ code: 'CORRECT', callbackAt: 1_800_000_000_000, scheduling: true });
+  });
+});

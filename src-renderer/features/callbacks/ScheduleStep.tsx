@@ -36,6 +36,13 @@ export function ScheduleStep(props: { window: CallingWindowView; chosen: number 
       <p className="mt-1 text-sm text-slate-300" data-testid="callback-zone">
         Lead's time now {props.window.localTime} {abbr} · {zone} ({SOURCE[props.window.source]})
       </p>
+      {props.window.hours ? (
+        <p className="text-xs text-slate-400">
+          Calling hours there: {props.window.hours}
+          {props.window.rules.length > 0 ? ` · ${props.window.rules.join(' · ')}` : ''} (a callback due
+          outside them waits until they open)
+        </p>
+      ) : null}
       <fieldset className="mt-2 flex flex-wrap gap-2">
         <legend className="sr-only">Quick choices</legend>
         {callbackChoices(now, zone).map((q) => (
