@@ -162,6 +162,9 @@ describe('callbacks (issue 10) in Chromium', () => {
     expect(back.lead.rowId).toBe(first.lead.rowId);
     expect(back.call.numberIndex).toBe(first.call.numberIndex);
     expect(await page.getByTestId('lead-name').textContent()).toBe(first.lead.name);
+    expect(await page.getByRole('note', { name: 'Callback' }).textContent()).toMatch(
+      /^Callback for you, due /,
+    );
     await screenshot(page, 'callback-dialed-first');
 
     // Its call answers it: gone from the list and from the sheet.
