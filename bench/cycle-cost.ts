@@ -39,6 +39,8 @@ const CYCLES = arg('cycles', 200);
 const AGENTS = Math.min(arg('agents', 3), DEMO_AGENTS.length);
 const WARMUP = arg('warmup', 5);
 const CPU_PROF = argStr('cpu-prof');
+/** --trace: also print every command MONITOR saw (source, first arguments), to see what a cycle does. */
+const TRACE = process.argv.includes('--trace');
 const SECRET = 'bench-webhook-secret';
 const silent = pino({ level: 'silent' });
 
@@ -259,7 +261,15 @@ async function main(): Promise<void> {
     let topLevel = 0;
     let fromLua = 0;
     const byTopCommand = new Map<string, number>();
+    const trace: string[] = [];
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (TRACE)
+        trace.push(
+          `${source === 'lua' ? '    lua' : 'top'} ${args
+            .map((a) => String(a).slice(0, 60))
+            .join(' ')
+            .slice(0, 200)}`,
+        );
       if (source === 'lua') fromLua += 1;
       else {
         topLevel += 1;
@@ -307,6 +317,7 @@ async function main(): Promise<void> {
     };
     admin.disconnect();
     stats.disconnect();
+    if (TRACE) process.stderr.write(`${trace.join('\n')}\n`);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await cleanup();

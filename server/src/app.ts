@@ -47,9 +47,12 @@ export function createApp(d: AppDeps): BuiltApp {
   const clock = d.clock ?? Date.now;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers (a SHA-1 of every JSON body, for responses no client revalidates); the web UI's
+  // static files keep theirs (serve-static).
+  app.set('etag', false);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestContext(d.logger));
-  app.use(observe(d.metrics));
+  app.use(observe(d.metrics, d.logger));
   app.use((_req: Request, res: Response, next: NextFunction) => {
     if (!d.isDraining?.()) return next();
     res.setHeader('Connection', 'close');
@@ -93,8 +96,13 @@ export function createApp(d: AppDeps): BuiltApp {
   return { app, servesWebUi };
 }
 
-/** Latency histogram by route and one log line per request (debug for probes and scrapes). */
-function observe(metrics: CoordinatorMetrics) {
+/** A request slower than this is logged at info (others at debug): a tail worth a look in production. */
+export const SLOW_REQUEST_MS = 1000;
+
+/** Latency histogram by route and one log line per request: debug (a line per request was the largest
+ *  logging cost at load: ~10 % of the coordinator's CPU), info when slower than SLOW_REQUEST_MS. Rejections
+ *  and failures have their own line (errors.ts), dispositions their audit line. */
+function observe(metrics: CoordinatorMetrics, root: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -102,10 +110,13 @@ function observe(metrics: CoordinatorMetrics) {
       const route = ctx?.route ?? (req.path === '/metrics' ? '/metrics' : 'unmatched');
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const ms = Math.round(seconds * 1000);
       const quiet = route === '/healthz' || route === '/readyz' || route === '/metrics';
-      ctx?.log[quiet ? 'debug' : 'info'](
-        { method: req.method, route, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
-        'request done',
+      const level = ms >= SLOW_REQUEST_MS && !quiet ? 'info' : 'debug';
+      if (!ctx || !root.isLevelEnabled(level)) return;
+      ctx.log[level](
+        { method: req.method, route, path: req.path, status: res.statusCode, ms },
+        level === 'info' ? 'slow request' : 'request done',
       );
     });
     next();

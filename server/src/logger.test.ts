@@ -62,6 +62,7 @@ describe('logger', () => {
         refreshToken: 'rt1.abc.def',
         body: { idToken: 'id-token-value', ticket: 'wst_abc' },
         config: { jwtSecret: 'super-secret-value' },
+        err: { config: { headers: { Authorization: 'Bearer deep-in-an-error' } } },
       },
       'login',
     );
@@ -73,6 +74,7 @@ describe('logger', () => {
       'id-token-value',
       'wst_abc',
       'super-secret-value',
+      'deep-in-an-error',
     ])
       expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');

@@ -1,5 +1,6 @@
 // pino JSON logging for the coordinator. Two guarantees hold for every line, whoever writes it:
-//  - secrets never appear: authorization/cookie/token/secret-like fields are redacted by path;
+//  - secrets never appear: authorization/cookie/token/secret-like fields are redacted by name at any depth
+//    (in the same pass as the masking below: pino's path-based redact was a second walk of every record);
 //  - phone numbers never appear in clear: each serialized line is masked as a whole before it is written, so
 //    every string (message, printf arguments, fields and field names at any depth, and the bindings of child
 //    loggers such as the client-chosen reqId) goes through the domain's phone masker (`+1******4567`).
@@ -9,7 +10,7 @@ import { maskPhonesInText } from '../../src-shared/domain/phone.js';
 
 export type { Logger } from 'pino';
 
-/** Field paths (pino/fast-redact syntax) whose values are replaced, at the top level and one or two levels down. */
+/** Field names whose values are replaced by `[redacted]`, at any depth (compared case-insensitively). */
 const SECRET_FIELDS = [
   'authorization',
   'cookie',
@@ -24,17 +25,10 @@ const SECRET_FIELDS = [
   'apiKey',
   'webhookSecret',
   'jwtSecret',
+  'idempotency-key',
 ];
-const REDACT_PATHS = [
-  ...SECRET_FIELDS,
-  ...SECRET_FIELDS.map((f) => `*.${f}`),
-  ...SECRET_FIELDS.map((f) => `*.*.${f}`),
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  'headers.cookie',
-  'headers["idempotency-key"]',
-];
+const SECRET_KEYS = new Set(SECRET_FIELDS.map((f) => f.toLowerCase()));
+const CENSOR = '[redacted]';
 
 // Our ids (call, session, preview, request) are UUIDs: their digit groups joined by '-' look like a phone
 // number to the masker, which turned an audit line's callId into `648831a6-f83c-42a0-8c***4403f3c6473`, so
@@ -53,7 +47,8 @@ export function maskLogText(text: string): string {
   return out + maskPhonesInText(text.slice(from));
 }
 
-/** Masks phone numbers in every string of a log record; deeper than 32 levels is dropped, never left in clear. */
+/** Masks phone numbers in every string of a log record and redacts secret-named fields (SECRET_FIELDS) at
+ *  any depth; deeper than 32 levels is dropped, never left in clear. */
 export function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskLogText(value);
   if (value === null || typeof value !== 'object') return value;
@@ -67,7 +62,8 @@ export function maskDeep(value: unknown, depth = 0): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[maskLogText(k)] = maskDeep(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[maskLogText(k)] = SECRET_KEYS.has(k.toLowerCase()) ? CENSOR : maskDeep(v, depth + 1);
   return out;
 }
 
@@ -98,7 +94,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     {
       level: opts.level ?? 'info',
       base: { svc: 'coordinator', ...(opts.instanceId ? { instance: opts.instanceId } : {}) },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       hooks: { streamWrite: maskLine },

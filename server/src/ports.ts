@@ -1,10 +1,13 @@
 // The seams between the coordinator's parts. Each side is built and tested on its own against these
 // interfaces: the HTTP/WS layer calls the DialerService; the DialerService uses the Store, the gateways and
 // the AgentEventBus. Redis is the only store (Lua scripts; contract suite in server/test/store).
+import type { CallbackColumns } from '../../src-shared/domain/callback.js';
 import type { CampaignRules } from '../../src-shared/domain/campaign.js';
 import type { DispositionCode } from '../../src-shared/domain/disposition.js';
 import type { Lead } from '../../src-shared/domain/lead.js';
 import type { SheetPatch } from '../../src-shared/domain/sheet-patch.js';
+import type { AmendRequest, AmendResponse } from '../../src-shared/contracts/amend.js';
+import type { CallbackRequest, CallbacksResponse } from '../../src-shared/contracts/callbacks.js';
 import type { DialpadCallEvent } from '../../src-shared/contracts/dialpad.js';
 import type {
   DispositionResponse,
@@ -39,6 +42,8 @@ export interface AgentTab {
   leads: Lead[];
   /** Rows that could not be decoded (blank rows are skipped silently, bad ones are listed here). */
   rowErrors: { row: number; column: string; message: string }[];
+  /** Where the CallbackAt / CallbackAgent columns are; absent or null: the tab keeps no callbacks. */
+  callbackColumns?: CallbackColumns | null | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------- gateways
@@ -158,9 +163,22 @@ export interface DialerService {
   skip(agent: AgentPrincipal, previewId: string, now: number): Promise<NextStep>;
   dispose(
     agent: AgentPrincipal,
-    input: { callId: string; code: DispositionCode; notes?: string | undefined },
+    input: {
+      callId: string;
+      code: DispositionCode;
+      notes?: string | undefined;
+      callback?: CallbackRequest | undefined;
+    },
     now: number,
   ): Promise<DispositionResponse>;
+  /** Changes the disposition of the agent's last call within the campaign's window (service/amend.ts). */
+  amendDisposition(agent: AgentPrincipal, input: AmendRequest, now: number): Promise<AmendResponse>;
+  /** The agent's callbacks (theirs and anyone's on the tab), due first; `enabled`: the tab can hold them. */
+  callbacks(agent: AgentPrincipal, now: number): Promise<CallbacksResponse>;
+  /** Dials one of the agent's callbacks now (session in PLAY, no call, inside calling hours). */
+  dialCallback(agent: AgentPrincipal, rowId: string, now: number): Promise<NextStep>;
+  /** Cancels one of the agent's callbacks (overlay + sheet cells cleared in one script). */
+  cancelCallback(agent: AgentPrincipal, rowId: string, now: number): Promise<CallbacksResponse>;
   /** Ends the agent's own live call through Dialpad; FORBIDDEN for another agent's call. */
   hangUp(agent: AgentPrincipal, callId: string, now: number): Promise<HangupResponse>;
   stats(agent: AgentPrincipal, now: number): Promise<StatsResponse>;

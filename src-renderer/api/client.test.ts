@@ -1,6 +1,7 @@
 // The API client: answers parsed with the shared schemas, errors turned into codes the UI can explain, and
 // an expired access token refreshed once, transparently, with the request retried.
 import { describe, expect, it } from 'vitest';
+import { HTTP_API } from '../../src-shared/contracts/http';
 import { ApiCallError, ApiClient, parseRetryAfter } from './client';
 
 const json = (status: number, body: unknown) =>
@@ -11,6 +12,7 @@ describe('ApiClient', () => {
     let token = 'old-token';
     const seen: string[] = [];
     const client = new ApiClient({
+      routes: HTTP_API,
       baseUrl: 'http://c.test',
       getAccessToken: () => token,
       refresh: async () => {
@@ -39,6 +41,7 @@ describe('ApiClient', () => {
       () => json(503, { whatever: true }),
     ];
     const client = new ApiClient({
+      routes: HTTP_API,
       baseUrl: '',
       getAccessToken: () => 't',
       refresh: async () => false,
@@ -57,7 +60,12 @@ describe('ApiClient', () => {
   });
 
   it('never sends a state-changing request without an idempotency key', async () => {
-    const client = new ApiClient({ baseUrl: '', getAccessToken: () => 't', refresh: async () => false });
+    const client = new ApiClient({
+      routes: HTTP_API,
+      baseUrl: '',
+      getAccessToken: () => 't',
+      refresh: async () => false,
+    });
     await expect(client.call('dial', {})).rejects.toMatchObject({ code: 'CLIENT' });
   });
 });

@@ -1,17 +1,22 @@
-// The typed HTTP client of the coordinator API. Routes, bodies and response schemas come from HTTP_API
-// (src-shared/contracts/http.ts); every answer is parsed with its zod schema and every error with
-// ApiErrorBodySchema, so nothing unchecked reaches the store. A 401 on an authenticated route triggers one
-// token refresh and one retry.
+// The typed HTTP client of the coordinator API. Routes, bodies and response schemas come from a route
+// table: HTTP_API (src-shared/contracts/http.ts) for the dialer, SUPERVISOR_API for the supervisor console;
+// every answer is parsed with its zod schema and every error with ApiErrorBodySchema, so nothing unchecked
+// reaches the store. A 401 on an authenticated route triggers one token refresh and one retry.
+import type { z } from 'zod';
 import { ApiErrorBodySchema } from '../../src-shared/contracts/errors';
-import {
-  HTTP_API,
-  IDEMPOTENCY_HEADER,
-  REQUEST_ID_HEADER,
-  type RequestBody,
-  type ResponseBody,
-  type RouteName,
-} from '../../src-shared/contracts/http';
+import { type HttpApi, IDEMPOTENCY_HEADER, REQUEST_ID_HEADER } from '../../src-shared/contracts/http';
 import { newId } from '../lib/ids';
+
+/** What the client needs of one route (HTTP_API's and SUPERVISOR_API's entries have this shape). */
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  body: z.ZodType;
+  response: z.ZodType;
+  auth: boolean;
+  idempotent: boolean;
+}
+export type RouteTable = Readonly<Record<string, RouteSpec>>;
 
 /** An API call that failed: a coordinator error code, or NETWORK (never reached it) / BAD_RESPONSE. */
 export class ApiCallError extends Error {
@@ -46,7 +51,9 @@ export class ApiCallError extends Error {
   }
 }
 
-export interface ApiClientOptions {
+export interface ApiClientOptions<T extends RouteTable = HttpApi> {
+  /** The route table: HTTP_API, or SUPERVISOR_API for the console. */
+  routes: T;
   /** Coordinator origin, '' for the page's own origin. */
   baseUrl: string;
   fetch?: typeof fetch;
@@ -62,11 +69,13 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export class ApiClient {
-  readonly #o: ApiClientOptions;
+export class ApiClient<T extends RouteTable = HttpApi> {
+  readonly #o: ApiClientOptions<T>;
+  readonly #routes: T;
   readonly #fetch: typeof fetch;
-  constructor(o: ApiClientOptions) {
+  constructor(o: ApiClientOptions<T>) {
     this.#o = o;
+    this.#routes = o.routes;
     this.#fetch = o.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
@@ -75,12 +84,12 @@ export class ApiClient {
   }
 
   /** Calls a route by name. Throws ApiCallError. */
-  async call<N extends RouteName>(
+  async call<N extends keyof T & string>(
     name: N,
-    body?: RequestBody<N>,
+    body?: z.input<T[N]['body']>,
     opts: CallOptions = {},
-  ): Promise<ResponseBody<N>> {
-    const route = HTTP_API[name];
+  ): Promise<z.infer<T[N]['response']>> {
+    const route: T[N] = this.#routes[name];
     if (route.idempotent && !opts.idempotencyKey)
       throw new ApiCallError('CLIENT', `${name} needs an idempotency key`, 0);
     const res = await this.#send(
@@ -94,7 +103,7 @@ export class ApiClient {
     );
     const parsed = route.response.safeParse(res);
     if (!parsed.success) throw new ApiCallError('BAD_RESPONSE', `unexpected answer from ${route.path}`, 200);
-    return parsed.data as ResponseBody<N>;
+    return parsed.data as z.infer<T[N]['response']>;
   }
 
   async #send(

@@ -88,6 +88,11 @@ const TEXT: Record<string, ErrorText> = {
     title: 'That number is on the do-not-call list',
     action: 'It was skipped. Press Play to continue.',
   },
+  CALLBACKS_NOT_ENABLED: {
+    title: 'Your lead sheet cannot hold callbacks',
+    action:
+      'Ask your team lead to add CallbackAt and CallbackAgent columns after NextIndex; confirm the disposition without the callback meanwhile.',
+  },
   NO_ACTIVE_SESSION: { title: 'No dialing session is running', action: 'Press Start session.' },
   SESSION_ALREADY_ACTIVE: {
     title: 'You already have a session open elsewhere',
@@ -118,6 +123,19 @@ const TEXT: Record<string, ErrorText> = {
   VALIDATION_FAILED: {
     title: 'The server refused the request as malformed',
     action: 'Reload the app. Tell IT if it happens again.',
+  },
+  AMEND_WINDOW_PASSED: {
+    title: 'That disposition can no longer be changed',
+    action: 'The minutes to change it have passed. Ask your team lead to correct the row in the sheet.',
+  },
+  LEAD_CHANGED: {
+    title: 'That lead changed after your disposition',
+    action:
+      'It was dialed again or edited in the sheet, so the disposition stays as it was. Ask your team lead to correct the row.',
+  },
+  NOT_LAST_CALL: {
+    title: 'Only your last disposition can be changed',
+    action: 'A later call was disposed since. Ask your team lead to correct the older row in the sheet.',
   },
   INTERNAL: {
     title: 'The dialer server had an internal error',

@@ -3,6 +3,8 @@
 // silent, a failed session start goes back to "Not started", nothing-to-dial clears the preview).
 import type { OutboxEntry } from '../../src-shared/contracts/ipc';
 import type { ApiCallError } from '../api/client';
+import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/disposition';
+import { amendAnswered, amendRefused } from '../store/amend';
 import * as R from '../store/reducers';
 import type { ControllerCore } from './core';
 import type { OutboxAnswer } from './outbox-send';
@@ -67,6 +69,14 @@ export function applyAnswer(ctx: AnswerContext, answer: OutboxAnswer): void {
       core.update((s) => R.applyNextStep(s, next));
       return;
     }
+    case 'amendDisposition': {
+      const v = answer.value;
+      const catalog = core.state().session.session?.catalog ?? DEFAULT_DISPOSITIONS;
+      const label = catalog.find((d) => d.code === v.code)?.label ?? v.code;
+      core.update((s) => amendAnswered(s, v, label));
+      if (!ctx.socketOpen()) void ctx.refreshStats();
+      return;
+    }
     case 'hangup':
       // Dialpad's hangup webhook brings SHOW_DISPO; the screen already shows the modal.
       return;
@@ -84,6 +94,11 @@ export function applyFinalError(ctx: AnswerContext, e: OutboxEntry, error: ApiCa
     // Refused for good: the receipt must not keep saying it was saved (the banner says what happened).
     const callId = e.body.callId;
     core.update((s) => (s.ui.receipt?.callId === callId ? { ...s, ui: { ...s.ui, receipt: null } } : s));
+  }
+  if (e.route === 'amendDisposition') {
+    // Refused for good (window passed, lead changed, not the last call): the receipt shows what is saved.
+    const callId = e.body.callId;
+    core.update((s) => amendRefused(s, callId));
   }
   if (e.route === 'sessionStart') {
     if (error.code === 'SESSION_ALREADY_ACTIVE') {

@@ -7,17 +7,20 @@
 //   session    SessionActions: start, Play / Pause / Stop, next, Dial now, Skip, GET /session/current, /stats
 //   dispo      DispositionActions: the modal's actions and dispatchShortcut (keys, global shortcuts, tray)
 //   call       CallActions: Hang up, the note typed during the call
+//   amend      AmendActions: Change the last disposition (the receipt's Change, key C)
 //   outbox     OutboxSender with answers.ts: idempotent requests kept until acknowledged
 //   connection Connection: the socket, Retry, back online
 //   updater    UpdaterActions: Restart to update
 // plus Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events) and
 // InstallReporter (the desktop install report, after sign-in).
+import { HTTP_API } from '../../src-shared/contracts/http';
 import { ApiClient } from '../api/client';
 import type { AgentSocket } from '../api/socket';
 import type { AppStore } from '../store';
 import { type AnswerContext, applyAnswer, applyFinalError } from './answers';
 import { AuthFlow } from './auth';
 import { wireBridge } from './bridge-wiring';
+import { AmendActions } from './amend-actions';
 import { CallActions } from './call-actions';
 import { Connection } from './connection';
 import { ControllerCore, type ControllerOptions } from './core';
@@ -38,6 +41,7 @@ export class Controller {
   readonly auth: AuthFlow;
   readonly session: SessionActions;
   readonly dispo: DispositionActions;
+  readonly amend: AmendActions;
   readonly call: CallActions;
   readonly outbox: OutboxSender;
   readonly connection: Connection;
@@ -53,6 +57,7 @@ export class Controller {
     this.store = core.store;
     this.bridge = core.bridge;
     this.api = new ApiClient({
+      routes: HTTP_API,
       baseUrl: o.baseUrl,
       ...(o.fetch ? { fetch: o.fetch } : {}),
       getAccessToken: () => core.state().auth.accessToken,
@@ -76,6 +81,7 @@ export class Controller {
     this.session = new SessionActions(core, this.api, this.outbox);
     this.call = new CallActions(core, this.outbox);
     this.dispo = new DispositionActions(core, this.outbox, this.session, this.call);
+    this.amend = new AmendActions(core, this.outbox);
     this.connection = new Connection(core, this.api, {
       refreshTokens: () => this.auth.refreshTokens(),
       flush: () => this.outbox.flush(),

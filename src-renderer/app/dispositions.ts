@@ -2,6 +2,7 @@
 // the one entry point shared by in-page keys, desktop global shortcuts and tray commands.
 import type { ShortcutAction } from '../../src-shared/contracts/ipc';
 import { DEFAULT_DISPOSITIONS, type DispositionCode } from '../../src-shared/domain/disposition';
+import { DEFAULT_AMEND_WINDOW_SECONDS } from '../../src-shared/domain/outcome';
 import * as R from '../store/reducers';
 import { buildReceipt } from '../store/receipt';
 import type { ControllerCore } from './core';
@@ -57,7 +58,11 @@ export class DispositionActions {
     core.update((s) => {
       const catalog = s.session.session?.catalog ?? DEFAULT_DISPOSITIONS;
       const def = catalog.find((x) => x.code === d.code);
-      const receipt = def ? buildReceipt(d.callId, s.call.call, s.preview.lead, def) : null;
+      const change = {
+        at: core.now(),
+        windowSeconds: s.session.session?.amendWindowSeconds ?? DEFAULT_AMEND_WINDOW_SECONDS,
+      };
+      const receipt = def ? buildReceipt(d.callId, s.call.call, s.preview.lead, def, change) : null;
       return R.confirmDispo(s, entry, d.callId, receipt);
     });
     await core.saveNow();

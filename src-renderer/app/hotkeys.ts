@@ -1,10 +1,11 @@
 // The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, Enter confirms, Esc hides the
 // modal, Space toggles Play/Pause when no modal is open; H hangs up the live call; D / S dial now / skip a
-// previewed lead.
+// previewed lead; C changes the last disposition (the receipt's Change) while its window runs.
 // While the agent types in a text field only Enter and Esc act (Shift+Enter is a new line). While a
 // disposition is due, Enter and 1–6 reopen the modal even with a button focused. Keys with
 // Ctrl/Alt/Meta are left to the browser and to the bridge's global shortcuts.
 import { useEffect } from 'react';
+import { amendOpen, canAmend } from '../store/amend';
 import { canHangUp } from './call-actions';
 import type { Controller } from './controller';
 
@@ -35,6 +36,20 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
     }
     return;
   }
+  if (amendOpen(s)) {
+    // The "Change the last disposition" dialog: the modal's keys, for the receipt's call.
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void c.amend.confirm();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      c.amend.hide();
+    } else if (!typing && /^[1-9]$/.test(e.key)) {
+      e.preventDefault();
+      c.amend.pickByKey(Number(e.key));
+    }
+    return;
+  }
   if (typing || s.auth.phase !== 'signed-in') return;
   if (e.key === ' ') {
     // Always Play/Pause, even with a button focused: Space must never press Stop by accident.
@@ -46,6 +61,10 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
     e.preventDefault();
     if (e.key === 'Enter') c.dispo.show();
     else c.dispo.pickByKey(Number(e.key));
+  } else if (canAmend(s.ui.receipt, c.now()) && (e.key === 'c' || e.key === 'C')) {
+    // Change the last disposition (the receipt's Change control), even while the next call rings.
+    e.preventDefault();
+    c.amend.open();
   } else if (canHangUp(s.call.call?.state) && (e.key === 'h' || e.key === 'H')) {
     e.preventDefault();
     c.dispo.dispatchShortcut('hang-up');

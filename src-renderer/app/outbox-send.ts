@@ -28,6 +28,8 @@ export async function sendOutboxEntry(api: ApiClient, e: OutboxEntry): Promise<O
       return { route: e.route, entry: e, value: await api.call(e.route, e.body, key) };
     case 'disposition':
       return { route: e.route, entry: e, value: await api.call(e.route, e.body, key) };
+    case 'amendDisposition':
+      return { route: e.route, entry: e, value: await api.call(e.route, e.body, key) };
     case 'hangup':
       return { route: e.route, entry: e, value: await api.call(e.route, e.body, key) };
   }

@@ -6,6 +6,7 @@
 import type { CallView, LeadPreview } from '../../src-shared/contracts/views';
 import type { DispositionDef } from '../../src-shared/domain/disposition';
 import type { PhoneSlot } from '../../src-shared/domain/lead';
+import type { DispositionOutcome } from '../../src-shared/domain/outcome';
 import { DIALABLE_STATUSES } from '../../src-shared/domain/status';
 import type { DispoReceipt } from './types';
 
@@ -17,15 +18,38 @@ export function buildReceipt(
   call: CallView | null,
   lead: LeadPreview | null,
   def: DispositionDef,
+  change?: { at: number; windowSeconds: number },
 ): DispoReceipt {
   const l = lead && (!call || lead.lead.rowId === call.leadRowId) ? lead.lead : null;
   const dialed = call?.numberIndex ?? lead?.numberIndex ?? -1;
   const skipped =
     l && def.effect === 'LEAD_DONE' ? l.numbers.filter((n) => n.index !== dialed && isOpen(n)).length : 0;
-  return { callId, leadName: l?.name || 'The lead', label: def.label, skipped };
+  return {
+    callId,
+    leadName: l?.name || 'The lead',
+    label: def.label,
+    skipped,
+    code: def.code,
+    ...(change && change.windowSeconds > 0
+      ? { amendableUntil: change.at + change.windowSeconds * 1000 }
+      : {}),
+  };
 }
 
 export function receiptText(r: DispoReceipt): string {
-  const skipped = r.skipped === 0 ? '' : `, ${r.skipped} number${r.skipped === 1 ? '' : 's'} skipped`;
-  return `${r.leadName} → ${r.label}${skipped}`;
+  const n = r.outcome?.skipped ?? r.skipped;
+  const skipped = n === 0 ? '' : `, ${n} number${n === 1 ? '' : 's'} skipped`;
+  const was = r.changedFrom ? ` (was ${r.changedFrom})` : '';
+  return `${r.leadName} → ${r.label}${was}${skipped}`;
+}
+
+/** What happens next to the lead after a change, in words ("Next: number 2 · this number again at 16:05");
+ *  `when` formats an instant ("at 16:05", "tomorrow at 08:00"). */
+export function outcomeText(o: DispositionOutcome, when: (epochMs: number) => string): string {
+  if (o.doNotCall) return 'On the do-not-call list: this lead is not called again';
+  if (o.leadDone && o.exhausted > 0) return 'Max attempts reached: this lead is not called again';
+  if (o.leadDone) return 'This lead is not called again';
+  const next = o.nextNumber === null ? '' : `Next: number ${o.nextNumber}`;
+  const retry = o.retryAt === null ? '' : `this number again ${when(o.retryAt)}`;
+  return [next, retry].filter(Boolean).join(' · ');
 }

@@ -11,6 +11,7 @@ import type {
   StatsView,
 } from '../../src-shared/contracts/views';
 import type { DispositionCode } from '../../src-shared/domain/disposition';
+import type { DispositionOutcome } from '../../src-shared/domain/outcome';
 import type { z } from 'zod';
 
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
@@ -95,6 +96,24 @@ export interface DispoReceipt {
   label: string;
   /** Open sibling numbers the disposition skips (a LEAD_DONE effect). */
   skipped: number;
+  /** The code recorded (absent in receipts saved before the Change control existed: not changeable). */
+  code?: DispositionCode;
+  /** Epoch ms (this computer's clock) until which "Change" is offered; the coordinator decides for good. */
+  amendableUntil?: number;
+  /** After a change: the label it replaced, and whether the coordinator has confirmed it yet. */
+  changedFrom?: string;
+  changing?: boolean;
+  /** While a change is on its way: the code and label the coordinator holds (restored if it refuses). */
+  saved?: { code: DispositionCode; label: string; skipped: number };
+  /** The coordinator's account of the lead after a change: what happens next. */
+  outcome?: DispositionOutcome;
+}
+
+/** The "Change the last disposition" dialog (C on the receipt): the pick for the receipt's call. */
+export interface AmendDraft {
+  callId: string;
+  code: DispositionCode | null;
+  open: boolean;
 }
 
 /** Notes typed on the lead card during a call: they become the disposition's notes (sent with it). */
@@ -107,6 +126,8 @@ export interface UiSlice {
   dispo: DispoDraft | null;
   callNotes: CallNotes | null;
   receipt: DispoReceipt | null;
+  /** The change dialog; shown only while its call is still the receipt's and no disposition modal is up. */
+  amend?: AmendDraft | null;
   error: UiError | null;
   /** A short notice (e.g. "Disposition saved offline, will be sent"). */
   notice: string | null;

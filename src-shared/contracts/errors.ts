@@ -30,6 +30,12 @@ export const ERROR_CODES = {
   NOTHING_TO_DIAL: 409,
   OUTSIDE_CALLING_HOURS: 409,
   DO_NOT_CALL: 409,
+  /** Changing a disposition: its window passed, the lead changed since, or it is not the last call. */
+  AMEND_WINDOW_PASSED: 409,
+  LEAD_CHANGED: 409,
+  NOT_LAST_CALL: 409,
+  /** The agent's tab has no CallbackAt / CallbackAgent columns: a callback cannot be kept in the sheet. */
+  CALLBACKS_NOT_ENABLED: 409,
   RATE_LIMITED: 429,
   DIALPAD_REJECTED: 502,
   DIALPAD_UNAVAILABLE: 503,

@@ -4,6 +4,13 @@
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../domain/disposition.js';
 import { SessionStateSchema } from '../domain/session.js';
+import { AmendRequestSchema, AmendResponseSchema } from './amend.js';
+import {
+  CallbackDialResponseSchema,
+  CallbackRequestSchema,
+  CallbackRowRequestSchema,
+  CallbacksResponseSchema,
+} from './callbacks.js';
 import { SemverSchema } from './versions.js';
 import {
   CallViewSchema,
@@ -22,6 +29,9 @@ export const AgentViewSchema = z.object({
   email: z.string(),
   dialpadUserId: z.string(),
   campaignName: z.string(),
+  /** Also an active supervisor (the router's Supervisors tab): the dialer links to the supervisor console.
+   *  Absent = no. */
+  supervisor: z.boolean().optional(),
 });
 
 export const TokenPairSchema = z.object({
@@ -65,6 +75,8 @@ export const DispositionRequestSchema = z
     callId: z.string().min(1).max(64),
     code: DispositionCodeSchema,
     notes: z.string().max(2000).optional(),
+    /** Schedule a callback of this lead (the modal's schedule step). */
+    callback: CallbackRequestSchema.optional(),
   })
   .strict();
 export type DispositionRequest = z.infer<typeof DispositionRequestSchema>;
@@ -250,12 +262,48 @@ export const HTTP_API = {
     auth: true,
     idempotent: true,
   }),
+  /** Changes the disposition of the caller's last call within the campaign's window (contracts/amend.ts). */
+  amendDisposition: route({
+    method: 'POST',
+    path: '/disposition/amend',
+    body: AmendRequestSchema,
+    response: AmendResponseSchema,
+    auth: true,
+    idempotent: true,
+  }),
   /** Hangs up the caller's own live call through Dialpad (403 FORBIDDEN for another agent's call). */
   hangup: route({
     method: 'POST',
     path: '/call/hangup',
     body: HangupRequestSchema,
     response: HangupResponseSchema,
+    auth: true,
+    idempotent: true,
+  }),
+  /** The agent's callbacks (due and upcoming) and whether the tab can hold them. */
+  callbacks: route({
+    method: 'GET',
+    path: '/callbacks',
+    body: Empty,
+    response: CallbacksResponseSchema,
+    auth: true,
+    idempotent: false,
+  }),
+  /** Dials one callback from the list now (due or not yet), inside calling hours. */
+  callbackDial: route({
+    method: 'POST',
+    path: '/callbacks/dial',
+    body: CallbackRowRequestSchema,
+    response: CallbackDialResponseSchema,
+    auth: true,
+    idempotent: true,
+  }),
+  /** Cancels one of the agent's callbacks (the sheet's cells are cleared). */
+  callbackCancel: route({
+    method: 'POST',
+    path: '/callbacks/cancel',
+    body: CallbackRowRequestSchema,
+    response: CallbacksResponseSchema,
     auth: true,
     idempotent: true,
   }),

@@ -14,6 +14,7 @@ export const OUTBOX_ROUTES = [
   'dial',
   'skip',
   'disposition',
+  'amendDisposition',
   'hangup',
 ] as const satisfies readonly RouteName[];
 export type OutboxRoute = (typeof OUTBOX_ROUTES)[number];
@@ -47,6 +48,7 @@ export const OutboxEntrySchema = z.preprocess(
     outboxEntryOf('dial', HTTP_API.dial.body),
     outboxEntryOf('skip', HTTP_API.skip.body),
     outboxEntryOf('disposition', HTTP_API.disposition.body),
+    outboxEntryOf('amendDisposition', HTTP_API.amendDisposition.body),
     outboxEntryOf('hangup', HTTP_API.hangup.body),
   ]),
 );

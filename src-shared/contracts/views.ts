@@ -18,6 +18,8 @@ export const SessionViewSchema = z.object({
   version: z.number().int(),
   previewCountdownSeconds: z.number().int(),
   catalog: z.array(DispositionDefSchema),
+  /** Seconds after confirming during which the last disposition can be changed (absent: 300). */
+  amendWindowSeconds: z.number().int().min(0).optional(),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 

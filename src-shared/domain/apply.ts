@@ -15,10 +15,11 @@
 //    "[YYYY-MM-DD HH:MMZ] text" (UTC); the cell is capped at Sheets' 50,000 characters by dropping the
 //    oldest text.
 // An "open" number has a valid E.164 number and a dialable status (NEW, VOICEMAIL, NO_ANSWER).
+import { type CallbackColumns, formatCallbackAt, sameCallback } from './callback.js';
 import type { CampaignRules } from './campaign.js';
 import { type DispositionCode, type DispositionDef, findDisposition } from './disposition.js';
 import { DomainError } from './errors.js';
-import type { Lead, PhoneSlot } from './lead.js';
+import type { Lead, LeadCallback, PhoneSlot } from './lead.js';
 import { COORDINATOR_OWNED_COLS, leadToCells } from './sheet-codec.js';
 import { type CellBackground, type CellWrite, SKIPPED_RGB, type SheetPatch } from './sheet-patch.js';
 import { DIALABLE_STATUSES, MAX_NUMBERS_PER_LEAD, type PhoneStatus, type SkipReason } from './status.js';
@@ -30,6 +31,8 @@ export interface TabRef {
   spreadsheetId: string;
   sheetId: number;
   tabTitle: string;
+  /** Where the tab's CallbackAt / CallbackAgent columns are (absent: the tab has none, nothing written). */
+  callbackColumns?: CallbackColumns | null | undefined;
 }
 
 const NOTES_MAX = 50_000;
@@ -64,7 +67,22 @@ export function diffPatch(before: Lead, after: Lead, tab: TabRef): SheetPatch {
     if (was !== is)
       backgrounds.push({ row: after.rowNumber, col: STATUS_COL0 + s, color: is ? SKIPPED_RGB : null });
   }
-  return { ...tab, rowId: after.rowId, values, backgrounds };
+  const cols = tab.callbackColumns;
+  if (cols && !sameCallback(before.callback, after.callback)) {
+    const cb = after.callback;
+    const zone = cb?.zone ?? after.timeZone ?? 'UTC';
+    values.push(
+      {
+        row: after.rowNumber,
+        col: cols.at,
+        value: cb ? formatCallbackAt(cb.at, zone) : '',
+        header: 'CallbackAt',
+      },
+      { row: after.rowNumber, col: cols.agent, value: cb?.agent ?? '', header: 'CallbackAgent' },
+    );
+  }
+  const { spreadsheetId, sheetId, tabTitle } = tab;
+  return { spreadsheetId, sheetId, tabTitle, rowId: after.rowId, values, backgrounds };
 }
 
 function slotAt(lead: Lead, numberIndex: number): PhoneSlot {
@@ -129,6 +147,9 @@ export interface ApplyDispositionInput {
   rules: CampaignRules;
   catalog: readonly DispositionDef[];
   tab: TabRef;
+  /** A callback scheduled with this disposition (checked by the caller: checkCallbackTime). Absent or null:
+   *  none, and a callback the lead had is done (this call was it, or the agent dialed the lead anyway). */
+  callback?: LeadCallback | null | undefined;
 }
 
 export function applyDisposition(input: ApplyDispositionInput): {
@@ -167,11 +188,14 @@ export function applyDisposition(input: ApplyDispositionInput): {
     lastOutcome: def.code,
     attemptCount,
     nextIndex: next ?? (numberIndex + 1) % MAX_NUMBERS_PER_LEAD,
+    // The callback this call answered is done; one scheduled now replaces it.
+    ...(input.callback || lead.callback ? { callback: input.callback ?? null } : {}),
   };
   return { lead: after, patch: diffPatch(lead, after, input.tab), leadDone: next === null };
 }
 
-/** The preview's Skip: this number → SKIPPED (MANUAL_SKIP), purple; AttemptCount and LastOutcome unchanged. */
+/** The preview's Skip: this number → SKIPPED (MANUAL_SKIP), purple; AttemptCount and LastOutcome unchanged.
+ *  A callback the lead had is cancelled (on a CORRECT number only the callback is). */
 export function applyManualSkip(input: {
   lead: Lead;
   numberIndex: number;
@@ -180,22 +204,34 @@ export function applyManualSkip(input: {
   tab: TabRef;
 }): { lead: Lead; patch: SheetPatch; leadDone: boolean } {
   const { lead, numberIndex } = input;
+  if (lead.callback && slotAt(lead, numberIndex).status === 'CORRECT') {
+    // Skipping a callback on the person's CORRECT number cancels the callback, not the number.
+    const after: Lead = { ...lead, callback: null };
+    return { lead: after, patch: diffPatch(lead, after, input.tab), leadDone: true };
+  }
   requireDialedOrDialable(lead, numberIndex);
   const numbers = lead.numbers.map((s) => ({ ...s }));
   withSlot(numbers, numberIndex, { status: 'SKIPPED', skipReason: 'MANUAL_SKIP', retryAt: null });
   const next = nextOpenAfter(numbers, numberIndex);
-  const after: Lead = { ...lead, numbers, nextIndex: next ?? (numberIndex + 1) % MAX_NUMBERS_PER_LEAD };
+  const after: Lead = {
+    ...lead,
+    numbers,
+    nextIndex: next ?? (numberIndex + 1) % MAX_NUMBERS_PER_LEAD,
+    ...(lead.callback ? { callback: null } : {}),
+  };
   return { lead: after, patch: diffPatch(lead, after, input.tab), leadDone: next === null };
 }
 
-/** The IN_PROGRESS write at dial time. The number must be open; its retryAt is kept (for a revert). */
+/** The IN_PROGRESS write at dial time. The number must be open (or CORRECT, for a lead's callback: the
+ *  person asked to be called back on it); its retryAt is kept (for a revert). */
 export function markInProgress(
   lead: Lead,
   numberIndex: number,
   tab: TabRef,
 ): { lead: Lead; patch: SheetPatch } {
   const slot = slotAt(lead, numberIndex);
-  if (!isOpen(slot)) {
+  const callbackOnCorrect = lead.callback && slot.status === 'CORRECT' && slot.e164 !== null;
+  if (!isOpen(slot) && !callbackOnCorrect) {
     throw new DomainError(
       'NUMBER_NOT_DIALABLE',
       `lead ${lead.rowId} number ${numberIndex + 1} is not dialable (${slot.status})`,
@@ -231,7 +267,7 @@ export function revertInProgress(
       },
     );
   }
-  if (!DIALABLE_STATUSES.has(previousStatus)) {
+  if (!DIALABLE_STATUSES.has(previousStatus) && !(previousStatus === 'CORRECT' && lead.callback)) {
     throw new DomainError('BAD_PREVIOUS_STATUS', `cannot revert to ${previousStatus}`, { previousStatus });
   }
   const numbers = lead.numbers.map((s) => ({ ...s }));

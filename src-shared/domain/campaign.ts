@@ -81,6 +81,9 @@ export const CampaignRulesSchema = z.object({
     .min(60)
     .max(24 * 3600)
     .optional(),
+  /** For how many seconds after confirming the agent may change a disposition (0 = never). Absent:
+   *  DEFAULT_AMEND_WINDOW_SECONDS (5 min, outcome.ts). */
+  amendWindowSeconds: z.number().int().min(0).max(3600).optional(),
 });
 export type CampaignRules = z.infer<typeof CampaignRulesSchema>;
 

@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | 'UNKNOWN_DISPOSITION'
   | 'HEADER_MISMATCH'
   | 'INVALID_TIME_ZONE'
-  | 'UNKNOWN_LEAD';
+  | 'UNKNOWN_LEAD'
+  | 'LEAD_CHANGED'
+  | 'CALLBACK_TIME_INVALID';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

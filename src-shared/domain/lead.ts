@@ -26,6 +26,19 @@ export const LeadExtraSchema = z.object({
 });
 export type LeadExtra = z.infer<typeof LeadExtraSchema>;
 
+/** A callback the agent scheduled (docs/domain.md "Callbacks"): the lead is held until `at` and then
+ *  offered first to `agent` (null: to any agent of the tab), inside calling hours. Sheet columns
+ *  CallbackAt (ISO 8601 with offset) and CallbackAgent (email); the overlay keeps it too. */
+export const LeadCallbackSchema = z.object({
+  /** Epoch ms. */
+  at: z.number().int(),
+  /** Lower-case email of the agent it is held for; null = whoever dials the tab. */
+  agent: z.string().min(3).max(254).nullable(),
+  /** The lead-local zone it was scheduled in: the CallbackAt cell is written with that zone's offset. */
+  zone: z.string().max(64).nullable().optional(),
+});
+export type LeadCallback = z.infer<typeof LeadCallbackSchema>;
+
 export const LeadSchema = z.object({
   /** RowID column: the stable identity of the lead. */
   rowId: z.string().min(1),
@@ -44,5 +57,7 @@ export const LeadSchema = z.object({
   /** The row's other columns after NextIndex (company, address, custom fields), by their header names, in
    *  sheet order; only non-empty cells. Read-only for the coordinator: shown on the agent's lead card. */
   extra: z.array(LeadExtraSchema).max(MAX_LEAD_EXTRAS).optional(),
+  /** A scheduled callback (absent or null: none). */
+  callback: LeadCallbackSchema.nullable().optional(),
 });
 export type Lead = z.infer<typeof LeadSchema>;

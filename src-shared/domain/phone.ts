@@ -6,7 +6,12 @@
 // an optional "tel:" prefix. An extension ("x45", "ext. 45", "extension 45", "#45", ";ext=45") is
 // STRIPPED and returned beside the number: Dialpad's initiate_call dials E.164 only, and the main line
 // still reaches the lead. Anything else (letters, two numbers in one cell) is rejected.
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import {
+  type CountryCode,
+  getCountries,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js';
 
 export type { CountryCode } from 'libphonenumber-js';
 
@@ -17,7 +22,26 @@ export type NormalizedPhone =
 const EXTENSION_RE = /\s*(?:;\s*ext\s*=|ext(?:ension)?\.?|x|#)\s*(\d{1,7})\s*$/i;
 const ALLOWED_RE = /^\+?[\d\s().\-/]+$/;
 
+/** Results of normalizePhone by country and input: a function of its arguments only, and every periodic
+ *  re-read of a tab parses the same numbers again (libphonenumber was most of a 500-tab refresh's CPU). */
+const NORMALIZED_MEMO_LIMIT = 200_000;
+const normalizedMemo = new Map<CountryCode, Map<string, NormalizedPhone>>();
+
 export function normalizePhone(raw: string, defaultCountry: CountryCode = 'US'): NormalizedPhone {
+  let byRaw = normalizedMemo.get(defaultCountry);
+  if (byRaw === undefined) {
+    byRaw = new Map();
+    normalizedMemo.set(defaultCountry, byRaw);
+  }
+  const known = byRaw.get(raw);
+  if (known !== undefined) return known;
+  const result = Object.freeze(normalizeUncached(raw, defaultCountry));
+  if (byRaw.size >= NORMALIZED_MEMO_LIMIT) byRaw.clear();
+  byRaw.set(raw, result);
+  return result;
+}
+
+function normalizeUncached(raw: string, defaultCountry: CountryCode): NormalizedPhone {
   let s = raw.trim();
   if (s === '') return { ok: false, reason: 'empty' };
   if (/^tel:/i.test(s)) s = s.slice(4).trim();
@@ -41,8 +65,17 @@ export function normalizePhone(raw: string, defaultCountry: CountryCode = 'US'):
     : { ok: true, e164: parsed.number, extension };
 }
 
-/** Country calling code of an E.164 number ("+12125550123" → "1"), or null. */
+/** The countries' calling codes: prefix-free (ITU E.164), so the first 1–3 digits that are one name it. */
+let countryCallingCodes: ReadonlySet<string> | null = null;
+
+/** Country calling code of an E.164 number ("+12125550123" → "1"), or null. A table lookup for a
+ *  country's code (a libphonenumber parse per dialed number was ~60 µs); others (+800…) are parsed. */
 function callingCode(e164: string): string | null {
+  countryCallingCodes ??= new Set(getCountries().map((c) => getCountryCallingCode(c)));
+  for (let n = 1; n <= 3; n++) {
+    const cc = e164.slice(1, 1 + n);
+    if (countryCallingCodes.has(cc)) return cc;
+  }
   const p = parsePhoneNumberFromString(e164);
   return p ? p.countryCallingCode : null;
 }
@@ -53,11 +86,23 @@ function maskDigits(digits: string, keepLast: number): string {
 }
 
 /**
- * "+12125554567" → "+1******4567": the country code and the last 4 digits stay, every other digit is a
+ * "+12125554567" → "+1******4567" (memoized per input, as normalizePhone: every log line masks the same few
+ * numbers again): the country code and the last 4 digits stay, every other digit is a
  * star. Input that is not E.164 is normalised first; if that fails every digit but the last 4 is starred
  * (a leading "+" is kept), so a malformed number never leaks either.
  */
+const maskedMemo = new Map<string, string>();
+
 export function maskPhone(e164OrRaw: string): string {
+  const known = maskedMemo.get(e164OrRaw);
+  if (known !== undefined) return known;
+  const masked = maskUncached(e164OrRaw);
+  if (maskedMemo.size >= NORMALIZED_MEMO_LIMIT) maskedMemo.clear();
+  maskedMemo.set(e164OrRaw, masked);
+  return masked;
+}
+
+function maskUncached(e164OrRaw: string): string {
   const s = e164OrRaw.trim();
   const e164 = /^\+\d{7,15}$/.test(s)
     ? s

@@ -13,6 +13,7 @@
 //    when LastOutcome is DO_NOT_CALL, else null (e.g. a manual skip). EXHAUSTED reads as MAX_ATTEMPTS.
 //    Retry times are not in the sheet either (the coordinator keeps them in Redis): retryAt reads as null.
 import type { CountryCode } from 'libphonenumber-js';
+import { type CallbackColumns, parseCallbackAgent, parseCallbackAt } from './callback.js';
 import { isValidTimeZone } from './calling-window.js';
 import { DomainError } from './errors.js';
 import { EXTRA_VALUE_MAX, type Lead, MAX_LEAD_EXTRAS, type PhoneSlot } from './lead.js';
@@ -34,7 +35,7 @@ export const AGENT_TAB_HEADER: readonly string[] = [
 ];
 
 /** Optional columns read when present after NextIndex (at any position from AA on). */
-export const AGENT_OPTIONAL_COLUMNS: readonly string[] = ['TimeZone'];
+export const AGENT_OPTIONAL_COLUMNS: readonly string[] = ['TimeZone', 'CallbackAt', 'CallbackAgent'];
 
 export const ROUTER_HEADER: readonly string[] = [
   'AgentEmail',
@@ -204,9 +205,14 @@ function inferSkipReason(status: PhoneStatus, hasCorrect: boolean, lastOutcome: 
 export function parseAgentRows(
   values: readonly (readonly string[])[],
   opts: { defaultCountry?: CountryCode } = {},
-): { leads: Lead[]; rowErrors: SheetRowError[] } {
+): { leads: Lead[]; rowErrors: SheetRowError[]; callbackColumns: CallbackColumns | null } {
   const optional = requireHeader(validateAgentHeader(values[0] ?? []), 'agent tab');
   const tzCol = optional.TimeZone;
+  // Callbacks need both columns: the time and who it is for.
+  const callbackColumns =
+    optional.CallbackAt !== undefined && optional.CallbackAgent !== undefined
+      ? { at: optional.CallbackAt, agent: optional.CallbackAgent }
+      : null;
   const extras = extraColumns(values[0] ?? []);
   const leads: Lead[] = [];
   const rowErrors: SheetRowError[] = [];
@@ -277,6 +283,15 @@ export function parseAgentRows(
       else if (tz !== '') fail(tzCol, `TimeZone "${tz}" is not an IANA time zone`, true);
     }
 
+    let callback: Lead['callback'] = null;
+    if (callbackColumns) {
+      const at = parseCallbackAt(cellAt(cells, callbackColumns.at));
+      const agent = parseCallbackAgent(cellAt(cells, callbackColumns.agent));
+      if (!at.ok) fail(callbackColumns.at, at.message, true);
+      else if (!agent.ok) fail(callbackColumns.agent, agent.message, true);
+      else if (at.at !== null) callback = { at: at.at, agent: agent.agent };
+    }
+
     const extra = extras
       .map(({ col, header }) => ({ header, value: cellAt(cells, col).trim().slice(0, EXTRA_VALUE_MAX) }))
       .filter((x) => x.value !== '');
@@ -294,9 +309,10 @@ export function parseAgentRows(
       nextIndex,
       timeZone,
       ...(extra.length > 0 ? { extra } : {}),
+      ...(callback ? { callback } : {}),
     });
   }
-  return { leads, rowErrors };
+  return { leads, rowErrors, callbackColumns };
 }
 
 /** The 26 cells A..Z of a lead (seeding, round trips, patch diffs). NextIndex is written 1-based. */

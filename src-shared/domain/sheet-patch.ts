@@ -8,10 +8,12 @@ import { CallLogEntrySchema } from './call-log.js';
 export const CellWriteSchema = z.object({
   /** 1-based sheet row (header = row 1). */
   row: z.number().int().min(1),
-  /** 0-based column index (A = 0 … Z = 25). */
-  col: z.number().int().min(0).max(25),
+  /** 0-based column index (A = 0 … Z = 25; beyond Z only the optional callback columns, with `header`). */
+  col: z.number().int().min(0).max(18_277),
   /** Written RAW: never evaluated as a formula. "" clears the cell. */
   value: z.string(),
+  /** For a column after Z: the header it was found under when the tab was read (CallbackAt, CallbackAgent). */
+  header: z.enum(['CallbackAt', 'CallbackAgent']).optional(),
 });
 export type CellWrite = z.infer<typeof CellWriteSchema>;
 

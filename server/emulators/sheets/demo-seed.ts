@@ -233,7 +233,8 @@ function leadRow(rng: Rng, rowId: string, next: ReturnType<typeof numberPool>, w
     attempts ? String(nextIndex) : '',
   );
   // A few rows carry a TimeZone cell (it wins over the numbers); the others are placed by their numbers.
-  if (withTz) row.push(rng() < 0.1 ? (numbers[0]?.zone ?? '') : '');
+  // Then the empty CallbackAt / CallbackAgent cells (the agent's modal schedules callbacks into them).
+  if (withTz) row.push(rng() < 0.1 ? (numbers[0]?.zone ?? '') : '', '', '');
   row.push(...extraCells(rowId));
   const skippedCols = slots.flatMap((s, i) => (s.status === 'SKIPPED' ? [12 + i] : []));
   return { row, skippedCols };

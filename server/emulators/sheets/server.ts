@@ -29,7 +29,7 @@ import { parseFieldMask, selectFields } from './field-mask.js';
 import type { SheetsFixture } from './fixture.js';
 import type { SpreadsheetModel } from './model.js';
 import { spreadsheetView } from './spreadsheet-view.js';
-import { applyStructural, copySpreadsheet, STRUCTURAL } from './structure.js';
+import { applyStructural, copySpreadsheet, STRUCTURAL, sheetIdsNamed } from './structure.js';
 import { SHEETS_FAULT_GROUPS, SheetsEmulatorState, type SheetsOperation } from './state.js';
 import {
   valuesBatchGet,
@@ -156,7 +156,7 @@ function apiRouter(
           // Run on a copy, request by request (a later one may use a tab an earlier one added), and keep
           // the copy only if every request succeeded: atomic like Google's.
           checkRangeCount(b.requests.length, limits, 'requests');
-          const copy = copySpreadsheet(ss);
+          const copy = copySpreadsheet(ss, sheetIdsNamed(b.requests));
           replies = b.requests.map((req, i) => {
             const kind = Object.keys(req)[0] ?? '';
             if (STRUCTURAL.has(kind)) return applyStructural(copy, kind, req[kind], `requests[${i}].${kind}`);

@@ -86,6 +86,21 @@ export function applyStructural(ss: SpreadsheetModel, kind: string, body: unknow
 }
 
 /** A deep copy of the spreadsheet's tabs (cells and formats), for an all-or-nothing batch. */
-export function copySpreadsheet(ss: SpreadsheetModel): SpreadsheetModel {
-  return { ...ss, sheets: structuredClone(ss.sheets) };
+export function copySpreadsheet(ss: SpreadsheetModel, named?: ReadonlySet<number>): SpreadsheetModel {
+  if (!named) return { ...ss, sheets: structuredClone(ss.sheets) };
+  // Copy on write: a batchUpdate request changes only the sheets it names by sheetId, so the others are
+  // shared (a deep copy of every tab per write was most of the emulator's CPU with 500 tabs).
+  return { ...ss, sheets: ss.sheets.map((s) => (named.has(s.sheetId) ? structuredClone(s) : s)) };
+}
+
+/** Every `sheetId` number anywhere in `value` (the tabs a list of batchUpdate requests names). */
+export function sheetIdsNamed(value: unknown, out = new Set<number>()): Set<number> {
+  if (Array.isArray(value)) for (const v of value) sheetIdsNamed(v, out);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'sheetId' && typeof v === 'number') out.add(v);
+      else sheetIdsNamed(v, out);
+    }
+  }
+  return out;
 }

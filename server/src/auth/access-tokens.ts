@@ -1,12 +1,14 @@
-// Coordinator-signed access JWTs (jose, HS256): short expiry, `iss` and `aud` checked, `sub` = agent email.
+// Coordinator-signed access JWTs (HS256, hs256.ts: node:crypto, synchronous): short expiry, `iss` and `aud`
+// checked, `sub` = agent email, `typ: "access"`.
 // A token issued (`iat`) or not valid before (`nbf`) more than CLOCK_SKEW_SECONDS in the future is refused, as
 // is one without `iat`: a clock that ran ahead or a forged token cannot buy extra lifetime.
 // Verification maps every failure to an ApiError the client can act on: TOKEN_EXPIRED (refresh),
 // BAD_SIGNATURE / UNAUTHENTICATED (log in again).
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors } from 'jose';
 import { z } from 'zod';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { AgentPrincipal } from '../ports.js';
+import { Hs256, JwtVerifyError } from './hs256.js';
 
 export interface AccessTokenSettings {
   secret: string;
@@ -37,12 +39,12 @@ export interface VerifiedToken extends AgentPrincipal {
 export const CLOCK_SKEW_SECONDS = 60;
 
 export class AccessTokens {
-  readonly #key: Uint8Array;
+  readonly #hs: Hs256;
   readonly #s: AccessTokenSettings;
 
   constructor(settings: AccessTokenSettings) {
     this.#s = settings;
-    this.#key = new TextEncoder().encode(settings.secret);
+    this.#hs = new Hs256(settings.secret);
   }
 
   async sign(
@@ -52,25 +54,25 @@ export class AccessTokens {
   ): Promise<{ token: string; expiresAt: number }> {
     const iat = Math.floor(now / 1000);
     const exp = iat + this.#s.ttlSeconds;
-    const token = await new SignJWT(role === 'agent' ? { typ: 'access' } : { typ: 'access', role })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(email.toLowerCase())
-      .setIssuer(this.#s.issuer)
-      .setAudience(this.#s.audience)
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .sign(this.#key);
+    const token = this.#hs.sign({
+      typ: 'access',
+      ...(role === 'agent' ? {} : { role }),
+      sub: email.toLowerCase(),
+      iss: this.#s.issuer,
+      aud: this.#s.audience,
+      iat,
+      exp,
+    });
     return { token, expiresAt: exp * 1000 };
   }
 
   async verify(token: string, now: number): Promise<VerifiedToken> {
     try {
-      const { payload } = await jwtVerify(token, this.#key, {
-        algorithms: ['HS256'],
+      const payload = this.#hs.verify(token, {
+        now,
+        toleranceSec: CLOCK_SKEW_SECONDS,
         issuer: this.#s.issuer,
         audience: this.#s.audience,
-        currentDate: new Date(now),
-        clockTolerance: CLOCK_SKEW_SECONDS,
         requiredClaims: ['exp', 'sub', 'iat'],
       });
       const claims = ClaimsSchema.safeParse(payload);
@@ -84,9 +86,17 @@ export class AccessTokens {
   }
 }
 
-/** jose's errors → our codes (shared with the OIDC verifier). */
+/** jose's errors and ours (hs256.ts) → our codes (shared with the OIDC verifier). */
 export function mapJoseError(e: unknown, what: string): ApiError {
   if (e instanceof ApiError) return e;
+  if (e instanceof JwtVerifyError) {
+    const f = e.failure;
+    if (f.kind === 'expired') return new ApiError('TOKEN_EXPIRED', `${what} expired`);
+    if (f.kind === 'signature') return new ApiError('BAD_SIGNATURE', `${what} signature is invalid`);
+    if (f.kind === 'claim')
+      return new ApiError('UNAUTHENTICATED', `${what} rejected: ${f.claim} claim check failed`);
+    return new ApiError('UNAUTHENTICATED', `${what} is invalid`);
+  }
   if (e instanceof errors.JWTExpired) return new ApiError('TOKEN_EXPIRED', `${what} expired`);
   if (e instanceof errors.JWSSignatureVerificationFailed)
     return new ApiError('BAD_SIGNATURE', `${what} signature is invalid`);

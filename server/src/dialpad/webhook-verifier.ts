@@ -13,12 +13,14 @@
 // Everything else is ApiError BAD_SIGNATURE (401) and changes nothing.
 //
 // Checks on the JWT: algorithm HS256 only (an `alg: none` or RS256 token is refused before any key use),
-// signature, and the time claims when present: `exp` and `nbf` (jose), and an `iat` from the future; with a
-// clock tolerance (default 30 s). A token that verifies but is not a call event is VALIDATION_FAILED (400).
-import { errors as joseErrors, jwtVerify } from 'jose';
+// signature, and the time claims when present: `exp` and `nbf`, and an `iat` from the future; with a clock
+// tolerance (default 30 s). A token that verifies but is not a call event is VALIDATION_FAILED (400). The JWT
+// checks are auth/hs256.ts (node:crypto, synchronous: four webhooks per call made jose's WebCrypto path the
+// largest single cost of the webhook route).
 import { z } from 'zod';
 import { type DialpadCallEvent, DialpadCallEventSchema } from '../../../src-shared/contracts/dialpad.js';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
+import { Hs256, JwtVerifyError } from '../auth/hs256.js';
 import type { DialpadWebhookVerifier } from '../ports.js';
 
 export interface JwtWebhookVerifierOptions {
@@ -56,15 +58,16 @@ function extract(rawBody: Buffer): Extracted {
 }
 
 function signatureFailure(err: unknown): ApiError {
-  if (err instanceof joseErrors.JWTExpired) return new ApiError('BAD_SIGNATURE', 'webhook token has expired');
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) {
+  const f = err instanceof JwtVerifyError ? err.failure : null;
+  if (f?.kind === 'expired') return new ApiError('BAD_SIGNATURE', 'webhook token has expired');
+  if (f?.kind === 'alg') {
     return new ApiError('BAD_SIGNATURE', 'webhook token algorithm is not allowed (HS256 only)');
   }
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
+  if (f?.kind === 'signature') {
     return new ApiError('BAD_SIGNATURE', 'webhook signature does not match the shared secret');
   }
-  if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    return new ApiError('BAD_SIGNATURE', `webhook token rejected: ${err.claim} claim check failed`);
+  if (f?.kind === 'claim') {
+    return new ApiError('BAD_SIGNATURE', `webhook token rejected: ${f.claim} claim check failed`);
   }
   return new ApiError('BAD_SIGNATURE', 'webhook body is not a valid signed token');
 }
@@ -80,13 +83,13 @@ function toEvent(payload: unknown): DialpadCallEvent {
 }
 
 export class JwtWebhookVerifier implements DialpadWebhookVerifier {
-  readonly #key: Uint8Array;
+  readonly #hs: Hs256;
   readonly #allowUnsigned: boolean;
   readonly #toleranceSec: number;
 
   constructor(opts: JwtWebhookVerifierOptions) {
     if (opts.secret.length === 0) throw new Error('JwtWebhookVerifier needs a non-empty webhook secret');
-    this.#key = new TextEncoder().encode(opts.secret);
+    this.#hs = new Hs256(opts.secret);
     this.#allowUnsigned = opts.allowUnsigned ?? false;
     this.#toleranceSec = opts.clockToleranceSec ?? 30;
   }
@@ -103,12 +106,7 @@ export class JwtWebhookVerifier implements DialpadWebhookVerifier {
     }
     let payload: Record<string, unknown>;
     try {
-      const res = await jwtVerify(found.token, this.#key, {
-        algorithms: ['HS256'],
-        currentDate: new Date(now),
-        clockTolerance: this.#toleranceSec,
-      });
-      payload = res.payload as Record<string, unknown>;
+      payload = this.#hs.verify(found.token, { now, toleranceSec: this.#toleranceSec });
     } catch (err) {
       throw signatureFailure(err);
     }

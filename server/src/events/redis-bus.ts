@@ -1,8 +1,10 @@
-// AgentEventBus on Redis: one Lua script assigns the next seqs (INCRBY keys.agentSeq), appends the events to
-// the agent's stream with those seqs as entry ids (XADD keys.agentEvents, MAXLEN ~ retention) and PUBLISHes
-// them in ONE notice on keys.agentEventsChannel(), so the hub of every coordinator instance delivers them
-// live. A step that tells the agent several things (CALL_STATE, SHOW_DISPO, STATS) costs one script, not
-// three. Replays read the stream (XRANGE from lastSeq+1). Both keys carry the agent's hash tag:
+// AgentEventBus on Redis: one Lua script assigns the next seqs (INCRBY keys.agentSeq), appends the events of
+// one step to the agent's stream as ONE entry whose id is the step's last seq (XADD keys.agentEvents,
+// MAXLEN ~ retention; field `es` = the JSON array, seqs last-n+1..last; an older entry holds one event in
+// `e`) and PUBLISHes them in ONE notice on keys.agentEventsChannel(), so the hub of every coordinator
+// instance delivers them live. A step that tells the agent several things (CALL_STATE, SHOW_DISPO, STATS)
+// costs three commands, not one XADD per event. Replays read the stream (XRANGE from lastSeq+1: every
+// entry ending after it) and drop the events the client has. Both keys carry the agent's hash tag:
 // Cluster-safe.
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
@@ -23,20 +25,36 @@ export type RawNoticeListener = (notice: unknown) => void;
  * Returns the last seq.
  */
 const PUBLISH = defineScript(
-  'events-publish-batch-2',
+  'events-publish-entry-2',
   `
 local n = #ARGV - 4
 local last = redis.call('INCRBY', KEYS[2], n)
-local parts = {}
+local events, parts = {}, {}
 for i = 1, n do
-  local seq = last - n + i
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'at', ARGV[1], 'e', ARGV[4 + i])
-  parts[i] = '{"seq":' .. seq .. ',"event":' .. ARGV[4 + i] .. '}'
+  events[i] = ARGV[4 + i]
+  parts[i] = '{"seq":' .. (last - n + i) .. ',"event":' .. ARGV[4 + i] .. '}'
 end
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], last .. '-0', 'at', ARGV[1], 'es', '[' .. table.concat(events, ',') .. ']')
 redis.call('PUBLISH', ARGV[3], '{"email":' .. cjson.encode(ARGV[4]) .. ',"at":' .. ARGV[1] .. ',"events":[' .. table.concat(parts, ',') .. ']}')
 return last
 `,
 );
+
+const EntryEventsSchema = z.array(AgentEventSchema).min(1);
+
+/** One stream entry's events with their seqs: `es` (a step's events, the id being the last seq) or, in an
+ *  entry written before steps were batched, one event in `e`. */
+function entryEvents(id: string, fields: string[]): Delivered[] {
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i] as string, fields[i + 1] as string);
+  const last = Number(id.split('-')[0]);
+  const at = Number(f.get('at'));
+  const batch = f.get('es');
+  const events = batch
+    ? EntryEventsSchema.parse(JSON.parse(batch))
+    : [AgentEventSchema.parse(JSON.parse(f.get('e') ?? 'null'))];
+  return events.map((event, i) => ({ seq: last - events.length + 1 + i, at, event }));
+}
 
 const NotifySchema = z.object({
   email: z.string(),
@@ -89,15 +107,8 @@ export class RedisAgentEventBus implements AgentEventBus {
     if (rangeRes?.[0]) throw rangeRes[0];
     const lastSeq = Number(seqRes?.[1] ?? 0);
     const entries = (rangeRes?.[1] ?? []) as [string, string[]][];
-    const events: Delivered[] = entries.map(([id, fields]) => {
-      const f = new Map<string, string>();
-      for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i] as string, fields[i + 1] as string);
-      return {
-        seq: Number(id.split('-')[0]),
-        at: Number(f.get('at')),
-        event: AgentEventSchema.parse(JSON.parse(f.get('e') ?? 'null')),
-      };
-    });
+    // The first entry may end a step that began at or before afterSeq: keep only what comes after it.
+    const events = entries.flatMap(([id, fields]) => entryEvents(id, fields)).filter((e) => e.seq > afterSeq);
     return { events, truncated: isTruncated(afterSeq, lastSeq, events), lastSeq };
   }
 

@@ -1,6 +1,8 @@
 // Per-request context: the correlation id (accepted from X-Request-Id when sane and free of anything the log
-// masker would hide, such as a phone number, else generated; echoed back), the request's child logger bound to it, and the authenticated principal once auth ran. Kept in
-// res.locals so nothing needs Express type augmentation.
+// masker would hide, such as a phone number, else generated; echoed back), the request's child logger bound to
+// it, and the authenticated principal once auth ran. Kept in res.locals so nothing needs Express type
+// augmentation. The child logger is made on first use: most requests log nothing (a pino child per request
+// and per bound field was ~3 % of the coordinator's CPU at max pace).
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { REQUEST_ID_HEADER } from '../../../src-shared/contracts/http.js';
@@ -9,7 +11,10 @@ import type { AgentPrincipal } from '../ports.js';
 
 export interface RequestContext {
   requestId: string;
-  log: Logger;
+  /** The request's logger (reqId and every bound field on each line). */
+  readonly log: Logger;
+  /** Adds fields to every later line of this request's logger. */
+  bind(fields: Record<string, string>): void;
   principal: AgentPrincipal | null;
   /** Matched route pattern (metrics label), set by the route registration. */
   route: string | null;
@@ -22,18 +27,38 @@ export function isSafeRequestId(id: string): boolean {
   return SANE_ID.test(id) && maskLogText(id) === id;
 }
 
+class LazyRequestContext implements RequestContext {
+  principal: AgentPrincipal | null = null;
+  route: string | null = null;
+  readonly #root: Logger;
+  readonly #bindings: Record<string, string>;
+  #log: Logger | null = null;
+
+  constructor(
+    root: Logger,
+    readonly requestId: string,
+  ) {
+    this.#root = root;
+    this.#bindings = { reqId: requestId };
+  }
+
+  get log(): Logger {
+    this.#log ??= this.#root.child(this.#bindings);
+    return this.#log;
+  }
+
+  bind(fields: Record<string, string>): void {
+    if (this.#log) this.#log = this.#log.child(fields);
+    else Object.assign(this.#bindings, fields);
+  }
+}
+
 export function requestContext(root: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const offered = req.get(REQUEST_ID_HEADER);
     const requestId = offered && isSafeRequestId(offered) ? offered : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    const ctx: RequestContext = {
-      requestId,
-      log: root.child({ reqId: requestId }),
-      principal: null,
-      route: null,
-    };
-    res.locals.ctx = ctx;
+    res.locals.ctx = new LazyRequestContext(root, requestId);
     next();
   };
 }

@@ -7,6 +7,7 @@ import type { InstallReportStore } from '../desktop/install-reports.js';
 import { newerMsiDue } from '../desktop/msi-policy.js';
 import { auditDisposition } from '../logger.js';
 import type { CoordinatorMetrics } from '../metrics/metrics.js';
+import { auditAmendment } from '../service/amend.js';
 import type { AgentPrincipal, DialerService } from '../ports.js';
 import type { WsTicketStore } from '../ws/tickets.js';
 import type { RequestContext } from './context.js';
@@ -81,7 +82,25 @@ export function buildHandlers(d: HandlerDeps): Handlers {
       }
       return r;
     },
+    amendDisposition: async ({ principal, body, now, ctx }) => {
+      const agent = who(principal);
+      const r = await service.amendDisposition(agent, body, now);
+      if (!r.alreadySaved)
+        auditAmendment(ctx.log, {
+          agent: agent.email,
+          callId: r.callId,
+          from: r.previousCode,
+          to: r.code,
+          at: now,
+          requestId: ctx.requestId,
+          queuedCells: r.queuedCells,
+        });
+      return r;
+    },
     hangup: ({ principal, body, now }) => service.hangUp(who(principal), body.callId, now),
+    callbacks: ({ principal, now }) => service.callbacks(who(principal), now),
+    callbackDial: ({ principal, body, now }) => service.dialCallback(who(principal), body.rowId, now),
+    callbackCancel: ({ principal, body, now }) => service.cancelCallback(who(principal), body.rowId, now),
     stats: ({ principal, now }) => service.stats(who(principal), now),
     healthz: async () => ({ status: 'ok' as const }),
     readyz: async ({ setStatus }) => {

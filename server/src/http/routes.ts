@@ -34,7 +34,7 @@ export function registerApiRoutes(app: Express, d: RouteDeps): void {
       const now = d.clock();
       if (route.auth) {
         ctx.principal = await d.auth.authenticate(req.get('authorization'), now);
-        ctx.log = ctx.log.child({ agent: ctx.principal.email });
+        ctx.bind({ agent: ctx.principal.email });
       }
       // GET routes take no body; a POST without one is validated as {}.
       const raw: unknown = route.method === 'GET' ? {} : (req.body ?? {});

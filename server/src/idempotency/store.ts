@@ -1,7 +1,8 @@
 // Idempotency records: one per (agent, Idempotency-Key). A request first `begin`s (taking a pending marker
 // with its body hash), then `complete`s with the response to replay for 60 s, or `release`s when its
-// outcome must not be replayed (5xx, a transient conflict). On Redis (Lua, keys.idem under the agent's hash
-// tag, shared by every instance); server/test/api/idempotency-store.test.ts.
+// outcome must not be replayed (5xx, a transient conflict). On Redis (keys.idem under the agent's hash tag,
+// shared by every instance); server/test/api/idempotency-store.test.ts.
+import { z } from 'zod';
 import { keys } from '../redis/keys.js';
 import { defineScript, type RedisClient, runScript } from '../events/redis-script.js';
 
@@ -41,41 +42,43 @@ export interface IdempotencyStore {
 }
 
 // ---------------------------------------------------------------------------------------------- Redis
+// One STRING per key holding JSON {h: body hash, o: owner, d?: 1 when done, s?: status, b?: body}: taking a
+// free key is one `SET NX PX` (no script, one command: the request path's common case); only completing
+// and releasing check the owner, in a script.
 
-/** KEYS[1] record  ARGV[1] body hash  ARGV[2] owner  ARGV[3] pending TTL ms → {started}|{mismatch}|{done,status,body}|{pending} */
-const BEGIN = defineScript(
-  'idem-begin-1',
-  `
-local rec = redis.call('HMGET', KEYS[1], 'hash', 'state', 'status', 'body')
-if not rec[1] then
-  redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'state', 'pending', 'owner', ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  return {'started'}
-end
-if rec[1] ~= ARGV[1] then return {'mismatch'} end
-if rec[2] == 'done' then return {'done', rec[3], rec[4]} end
-return {'pending'}
-`,
-);
+const RecordSchema = z.object({
+  h: z.string(),
+  o: z.string(),
+  d: z.literal(1).optional(),
+  s: z.number().int().optional(),
+  b: z.string().optional(),
+});
 
-/** KEYS[1] record  ARGV[1] owner  ARGV[2] status  ARGV[3] body  ARGV[4] TTL ms → 1 stored | 0 not the owner */
+/** KEYS[1] record  ARGV[1] owner  ARGV[2] status  ARGV[3] body  ARGV[4] TTL ms → 1 stored | 0 not the owner.
+ *  The body hash stays: a later repeat with another body is still told IDEMPOTENCY_KEY_REUSED. */
 const COMPLETE = defineScript(
-  'idem-complete-1',
+  'idem-complete-json-1',
   `
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'done', 'status', ARGV[2], 'body', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 0 end
+local r = cjson.decode(cur)
+if r.o ~= ARGV[1] then return 0 end
+r.d = 1
+r.s = tonumber(ARGV[2])
+r.b = ARGV[3]
+redis.call('SET', KEYS[1], cjson.encode(r), 'PX', ARGV[4])
 return 1
 `,
 );
 
 /** KEYS[1] record  ARGV[1] owner → 1 released | 0 */
 const RELEASE = defineScript(
-  'idem-release-1',
+  'idem-release-json-1',
   `
-if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] and redis.call('HGET', KEYS[1], 'state') == 'pending' then
-  return redis.call('DEL', KEYS[1])
-end
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 0 end
+local r = cjson.decode(cur)
+if r.o == ARGV[1] and r.d == nil then return redis.call('DEL', KEYS[1]) end
 return 0
 `,
 );
@@ -90,23 +93,24 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     owner: string,
     _now: number,
     pendingTtlMs: number,
-  ) {
-    const r = (await runScript(
-      this.redis,
-      BEGIN,
-      [keys.idem(email, key)],
-      [bodyHash, owner, pendingTtlMs],
-    )) as string[];
-    switch (r[0]) {
-      case 'started':
-        return { kind: 'started' } as const;
-      case 'mismatch':
-        return { kind: 'mismatch' } as const;
-      case 'done':
-        return { kind: 'done', response: { status: Number(r[1]), body: String(r[2]) } } as const;
-      default:
-        return { kind: 'pending' } as const;
-    }
+  ): Promise<IdemBegin> {
+    const k = keys.idem(email, key);
+    const taken = await this.redis.set(
+      k,
+      JSON.stringify({ h: bodyHash, o: owner }),
+      'PX',
+      pendingTtlMs,
+      'NX',
+    );
+    if (taken === 'OK') return { kind: 'started' };
+    const raw = await this.redis.get(k);
+    if (raw === null) return { kind: 'pending' }; // expired in between: the caller asks again
+    const rec = RecordSchema.safeParse(JSON.parse(raw));
+    if (!rec.success) return { kind: 'pending' };
+    if (rec.data.h !== bodyHash) return { kind: 'mismatch' };
+    if (rec.data.d === 1)
+      return { kind: 'done', response: { status: rec.data.s ?? 200, body: rec.data.b ?? '' } };
+    return { kind: 'pending' };
   }
 
   async complete(

@@ -30,10 +30,8 @@ export const keys = {
   wsTicket: (ticket: string) => `${PREFIX}:wsticket:{w:${ticket}}`,
 
   // ---- tab-scoped ({t:spreadsheet:sheet})
-  /** HASH: session record. */
+  /** HASH: session record, and its stats counters as `n:<figure>` fields (includes/countersAdd.lua). */
   session: (tag: string, sessionId: string) => `${PREFIX}:session:${tag}:${sessionId}`,
-  /** HASH: session stats counters. */
-  sessionStats: (tag: string, sessionId: string) => `${PREFIX}:metric:${tag}:session:${sessionId}`,
   /** STRING: per-session lock (owner token, 5 s TTL). */
   sessionLock: (tag: string, sessionId: string) => `${PREFIX}:lock:${tag}:session:${sessionId}`,
   /** HASH: one lead's dialer-owned state (statuses, retryAt, attempts, nextIndex, notes, version). */

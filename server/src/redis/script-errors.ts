@@ -20,6 +20,24 @@ export const SCRIPT_FAILURES = {
   PREVIEW_MISMATCH: { code: -10, api: 'NOT_FOUND', message: 'that preview is not the pending one' },
   NOT_PLAYING: { code: -11, api: 'INVALID_STATE', message: 'the session is not in PLAY' },
   SESSION_EXISTS: { code: -12, api: 'SESSION_ALREADY_ACTIVE', message: 'the agent already has a session' },
+  // callAmend (changing the last disposition): -30..-34.
+  AMEND_FORBIDDEN: { code: -30, api: 'FORBIDDEN', message: 'that call belongs to another agent' },
+  AMEND_UNAVAILABLE: {
+    code: -31,
+    api: 'INVALID_STATE',
+    message: 'that call has no disposition that can be changed',
+  },
+  AMEND_WINDOW_PASSED: {
+    code: -32,
+    api: 'AMEND_WINDOW_PASSED',
+    message: 'the time to change that disposition has passed',
+  },
+  NOT_LAST_CALL: { code: -33, api: 'NOT_LAST_CALL', message: 'only the last disposed call can be changed' },
+  LEAD_CHANGED: {
+    code: -34,
+    api: 'LEAD_CHANGED',
+    message: 'the lead changed after the disposition (dialed again or edited in the sheet)',
+  },
 } as const satisfies Record<string, { code: number; api: ErrorCode; message: string }>;
 
 export type ScriptFailure = keyof typeof SCRIPT_FAILURES;

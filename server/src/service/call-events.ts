@@ -2,11 +2,13 @@
 // Dialpad user id), the no-webhook timeout sweep, and the disposition. Calls only move forward
 // (callAdvance.lua), so repeated and out-of-order webhooks are harmless; an ENDED call opens the modal.
 import { callLogEntryOf, withCallLog } from './call-log-entry.js';
+import type { CallbackRequest } from '../../../src-shared/contracts/callbacks.js';
 import { CallCustomDataSchema, type DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { DispositionResponse } from '../../../src-shared/contracts/http.js';
 import type { CallEndReason, NextStep } from '../../../src-shared/contracts/views.js';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
+import { preDispositionOf } from '../../../src-shared/domain/amend.js';
 import { applyDisposition, suggestDisposition } from '../../../src-shared/domain/apply.js';
 import { connectedTimeoutMsOf, DEFAULT_CAMPAIGN_RULES } from '../../../src-shared/domain/campaign.js';
 import {
@@ -15,13 +17,20 @@ import {
   findDisposition,
 } from '../../../src-shared/domain/disposition.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
-import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
+import { CALL_STATES, type CallState } from '../../../src-shared/domain/session.js';
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
-import type { AdvanceCallInput, CallRecord, NewSession, SessionRecord } from '../store/types.js';
+import type {
+  AdvanceCallInput,
+  CallRecord,
+  NewSession,
+  SessionRecord,
+  StatsCounters,
+} from '../store/types.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
-import { proceed } from './dialing.js';
+import { callbackToSchedule } from './callbacks.js';
+import { proceed, tabRef } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { withSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
@@ -104,19 +113,12 @@ const ENDED_SUGGESTIONS = (voicemail: boolean) => ({
   notConnected: suggestDisposition({ connected: false, voicemail }),
 });
 
-type AdvanceStep = Omit<AdvanceCallInput, 'tag' | 'callId' | 'rowId' | 'sessionId' | 'claimLeaseMs'>;
+type AdvanceStep = Omit<AdvanceCallInput, 'tag' | 'callId'>;
 
 /** Moves the call forward (one script; the call's identity comes from memory, so a webhook costs no read
- *  before it). Agent lifetime counters (connects, talk time) are added once, with the disposition. */
+ *  before it). Counters (connects, talk time) are stored once, with the disposition. */
 function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceStep) {
-  return ctx.store.advanceCall({
-    ...input,
-    tag: found.tag,
-    callId: found.callId,
-    rowId: found.rowId,
-    sessionId: found.sessionId,
-    claimLeaseMs: ctx.dispositionLeaseMs,
-  });
+  return ctx.store.advanceCall({ ...input, tag: found.tag, callId: found.callId });
 }
 
 /** Tells the agent where the call is: CALL_STATE, and SHOW_DISPO when it ended; STATS after a connect or
@@ -132,8 +134,11 @@ async function announce(ctx: ServiceContext, call: CallRecord, now: number): Pro
       const preview = lead && tab ? leadPreview(lead, call.numberIndex, tab.rules, now) : null;
       events.push({ type: 'SHOW_DISPO', call: callView(call), preview });
     }
-    // Connects and talk time moved: the live stats follow.
-    const stats = session ? await statsEvent(ctx, session, now) : null;
+    // Connects and talk time moved: the live stats follow (the dial's counters + this call, no read when
+    // this instance dialed it).
+    const stats = session
+      ? await statsEvent(ctx, session, now, { counters: ctx.callStats(call.callId), live: call })
+      : null;
     if (stats) events.push(stats);
   }
   await ctx.publishAll(call.agentEmail, events, now);
@@ -151,8 +156,10 @@ export async function onDialpadEvent(
   claim: () => Promise<boolean>,
 ): Promise<void> {
   const state = mapDialpadState(event.state);
-  if (!state) {
-    await claim(); // hold, recording, transcription…: not a lifecycle step
+  // hold, recording, transcription…: not a lifecycle step. DIALING (calling, preanswer) neither: every
+  // call starts there, so it can never move one (its fields are set only with a step forward).
+  if (!state || state === CALL_STATES[0]) {
+    await claim();
     return;
   }
   const found = await findCall(ctx, router, event, now);
@@ -164,7 +171,7 @@ export async function onDialpadEvent(
   // A DISPOSED call, or one whose dial failed, is never moved again: the script checks it.
   const at = (v: number | null | undefined) => (typeof v === 'number' && v > 0 ? v : now);
   const fields: AdvanceCallInput['fields'] = { dialpadCallId: event.call_id };
-  const input: Omit<AdvanceCallInput, 'tag' | 'callId' | 'rowId' | 'sessionId' | 'claimLeaseMs'> = {
+  const input: AdvanceStep = {
     state: state as CallState,
     fields,
     now,
@@ -185,6 +192,7 @@ export async function onDialpadEvent(
     );
   }
   const r = await advanceCall(ctx, found, input);
+  if (r.ok) ctx.noteDeadline(found.callId, found.tag, deadlineOf(r.call));
   if (state === 'ENDED') ctx.faultPoint('ended-before-announce');
   const first = await claim();
   if (!r.ok) return;
@@ -201,10 +209,23 @@ function isSameStep(call: CallRecord, state: CallState, fields: AdvanceCallInput
   return false;
 }
 
+/** When the sweep last walked every tab, per service (see `sweepTimeouts`). */
+const lastFullSweep = new WeakMap<ServiceContext, number>();
+
+/** Ends calls past their deadline (no ending webhook came) into the modal. Scales with calls, not with
+ *  tabs x time: each tick looks only at the tabs where a call this instance knows is due; every
+ *  `fullSweepEveryMs` (and on the first tick) it walks every tab that had sessions, for the calls of other
+ *  or earlier instances. The script re-files a connected call whose deadline moved, drops an ended one. */
 export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<number> {
+  const full = now - (lastFullSweep.get(ctx) ?? Number.NEGATIVE_INFINITY) >= ctx.fullSweepEveryMs;
+  const known = ctx.dueDeadlines(now);
+  if (full) lastFullSweep.set(ctx, now);
+  const tags = full ? await ctx.store.activeTabs() : [...known.keys()];
   let ended = 0;
-  for (const tag of await ctx.store.activeTabs()) {
+  for (const tag of tags) {
+    const swept = new Set<string>();
     for (const callId of await ctx.store.dueCalls(tag, now, 200)) {
+      swept.add(callId);
       const call = await ctx.store.getCall(tag, callId);
       if (!call) continue;
       const endReason: CallEndReason = 'TIMEOUT';
@@ -212,22 +233,40 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
         state: 'ENDED',
         fields: { endedAt: now, endReason },
         suggest: ENDED_SUGGESTIONS(false),
+        sweep: true,
         now,
       });
+      // Re-filed (a connected call's later deadline) or finished: what this instance remembers follows.
+      if (r.ok) ctx.noteDeadline(callId, tag, deadlineOf(r.call));
       if (r.ok && r.advanced) {
         await announce(ctx, r.call, now);
         ended++;
         ctx.log.info({ callId }, 'call timed out without an ending webhook');
       }
     }
+    // Known calls of this tab the ZSET no longer has due (disposed or moved elsewhere): look again later.
+    for (const callId of known.get(tag) ?? [])
+      if (!swept.has(callId)) ctx.noteDeadline(callId, tag, now + ctx.fullSweepEveryMs);
   }
   return ended;
+}
+
+/** A live call's deadline, or null once it ended (nothing left to sweep). */
+function deadlineOf(call: CallRecord): number | null {
+  return call.state === 'DIALING' || call.state === 'RINGING' || call.state === 'CONNECTED'
+    ? call.timeoutAt
+    : null;
 }
 
 export async function dispose(
   ctx: ServiceContext,
   agent: AgentPrincipal,
-  input: { callId: string; code: DispositionCode; notes?: string | undefined },
+  input: {
+    callId: string;
+    code: DispositionCode;
+    notes?: string | undefined;
+    callback?: CallbackRequest | undefined;
+  },
   now: number,
 ): Promise<DispositionResponse> {
   // The call's identity (memory, else one read) and the session's: nothing mutable is read first, the
@@ -241,6 +280,7 @@ export async function dispose(
   if (!session) throw new ApiError('NO_ACTIVE_SESSION', 'the call has no session');
   const tab = await ctx.tabFor(session, now);
   const rules = tab.rules;
+  const callback = callbackToSchedule(tab, call, input, now);
   const catalog = buildCatalog(rules.dispositions);
   const def = findDisposition(catalog, input.code);
   const base = {
@@ -255,7 +295,8 @@ export async function dispose(
 
   let queuedCells = 0;
   let disposed: CallRecord | null = null;
-  let sessionState: SessionState | null = null;
+  let counters: StatsCounters | null = null;
+  let after: SessionRecord | null = null;
   const callLog = callLogEntryOf(call, session.campaignName, input, now);
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
@@ -278,7 +319,8 @@ export async function dispose(
       if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
       if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
       disposed = r.call;
-      sessionState = r.sessionState;
+      counters = r.stats;
+      after = r.session;
       notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
@@ -292,7 +334,8 @@ export async function dispose(
         now,
         rules,
         catalog,
-        tab: { spreadsheetId: tab.ref.spreadsheetId, sheetId: tab.ref.sheetId, tabTitle: tab.ref.tabTitle },
+        tab: tabRef(tab),
+        callback,
       });
     } catch (err) {
       if (!isDomainError(err)) throw err;
@@ -313,12 +356,14 @@ export async function dispose(
         state: ownedOf(lead),
         patch: withCallLog(patch, tab.ref, call.rowId, callLog),
       },
+      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, input.notes)) : null,
     });
     if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
     tab.applyWrite(lead, r.version, false);
     disposed = r.call;
-    sessionState = r.sessionState;
+    counters = r.stats;
+    after = r.session;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
@@ -327,19 +372,21 @@ export async function dispose(
   // Told to the agent with what comes next (the chained dial's CALL_STATE and STATS, or the STATS below)
   // in one append; flushed at the end whatever happens.
   ctx.defer(call.agentEmail, [{ type: 'CALL_STATE', call: callView(disposed) }]);
+  // The agent's lifetime counters take the whole call at once (connect, talk time, outcome), with the
+  // chained dial's in the same write.
+  const talkMs =
+    disposed.connectedAt !== null ? Math.max(0, (disposed.endedAt ?? now) - disposed.connectedAt) : 0;
+  ctx.holdAgentStats(call.agentEmail, {
+    completed: 1,
+    successes: def.success ? 1 : 0,
+    connects: disposed.connectedAt !== null ? 1 : 0,
+    talkMs,
+    code: input.code,
+  });
   try {
-    return await afterDisposition(
-      ctx,
-      call,
-      session,
-      disposed,
-      sessionState,
-      def.success,
-      input.code,
-      now,
-      queuedCells,
-    );
+    return await afterDisposition(ctx, call, session, after, counters, input.code, now, queuedCells);
   } finally {
+    await bestEffort(ctx, 'agent stats after a disposition', () => ctx.flushAgentStats(call.agentEmail, now));
     await ctx.flushDeferred(call.agentEmail, now);
   }
 }
@@ -350,39 +397,21 @@ async function afterDisposition(
   ctx: ServiceContext,
   call: CallIdentity,
   session: NewSession,
-  disposed: CallRecord,
-  sessionState: SessionState | null,
-  success: boolean,
+  after: SessionRecord | null,
+  counters: StatsCounters | null,
   code: DispositionCode,
   now: number,
   queuedCells: number,
 ): Promise<DispositionResponse> {
-  // Committed: what follows is best-effort. A Redis blip here must not make the saved disposition look
-  // failed (the agent would retry it) nor lose the next call. The agent's lifetime counters take the
-  // whole call at once (connect, talk time, outcome).
-  const talkMs =
-    disposed.connectedAt !== null ? Math.max(0, (disposed.endedAt ?? now) - disposed.connectedAt) : 0;
-  await bestEffort(ctx, 'agent stats after a disposition', () =>
-    ctx.store.bumpAgentStats(
-      call.agentEmail,
-      {
-        completed: 1,
-        successes: success ? 1 : 0,
-        connects: disposed.connectedAt !== null ? 1 : 0,
-        talkMs,
-        code,
-      },
-      now,
-    ),
-  );
-  // The script told us the session's state: no read to learn whether to chain.
+  // The script answered the session as it left it: no read to learn whether to chain, nor to start it.
   const next: NextStep =
-    sessionState === 'PLAY'
-      ? await nextAfterCommit(ctx, session, now)
-      : { kind: 'idle', sessionState: sessionState ?? 'STOP' };
-  // A chained dial published the stats already (they include this disposition).
+    after?.state === 'PLAY'
+      ? await nextAfterCommit(ctx, session, now, after)
+      : { kind: 'idle', sessionState: after?.state ?? 'STOP' };
+  // A chained dial published the stats already (they include this disposition); else the counters the
+  // disposition script answered.
   if (next.kind !== 'call')
-    await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now));
+    await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now, counters));
   return { callId: call.callId, code, queuedCells, next };
 }
 
@@ -414,9 +443,14 @@ async function bestEffort(ctx: ServiceContext, what: string, step: () => Promise
 
 /** chainAfter, but an unexpected failure (e.g. Redis) leaves the agent idle instead of failing the
  *  request whose disposition is already saved; the next call can be asked for again. */
-async function nextAfterCommit(ctx: ServiceContext, session: NewSession, now: number): Promise<NextStep> {
+async function nextAfterCommit(
+  ctx: ServiceContext,
+  session: NewSession,
+  now: number,
+  known?: SessionRecord,
+): Promise<NextStep> {
   try {
-    return await chainAfter(ctx, session.tag, session.id, now);
+    return await chainAfter(ctx, session.tag, session.id, now, known);
   } catch (err) {
     ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
     const s = await ctx.store.getSession(session.tag, session.id).catch(() => null);
@@ -461,8 +495,11 @@ export async function chainAfter(
   tag: string,
   sessionId: string,
   now: number,
+  known?: SessionRecord,
 ): Promise<NextStep> {
-  // Under the lock, one read of the session decides (the caller knew it was in PLAY a moment ago).
+  // Under the lock, one read of the session decides (the caller knew it was in PLAY a moment ago), unless
+  // the caller's script just answered it (`known`): the dial script re-checks state, call and preview, and
+  // a session that moved on meanwhile answers its current step (dialing.ts movedOn).
   const seen: { s: SessionRecord | null } = { s: null };
   try {
     return await withSessionLock(
@@ -471,7 +508,7 @@ export async function chainAfter(
       sessionId,
       ctx.ids(),
       async (token) => {
-        const s = await ctx.store.getSession(tag, sessionId);
+        const s = known ?? (await ctx.store.getSession(tag, sessionId));
         seen.s = s;
         if (!s) return { kind: 'idle', sessionState: 'STOP' } satisfies NextStep;
         if (s.state !== 'PLAY') return { kind: 'idle', sessionState: s.state } satisfies NextStep;

@@ -14,7 +14,14 @@ import type {
   SheetsGateway,
 } from '../ports.js';
 import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
-import type { CallRecord, NewSession, SessionRecord, Store } from '../store/types.js';
+import type {
+  AgentStatsDelta,
+  CallRecord,
+  NewSession,
+  SessionRecord,
+  StatsCounters,
+  Store,
+} from '../store/types.js';
 import { type FaultPoint, faultExit } from './fault-points.js';
 import { TabCache } from './tab-cache.js';
 
@@ -42,6 +49,10 @@ export interface DialerServiceDeps {
   /** Called when a disposition was recorded on the call but not written to the lead (a metric): the row
    *  left the sheet, or a person re-marked the dialed number during the call. */
   onDispositionNotWritten?: (why: DispositionNotWritten) => void;
+  /** How often the timeout sweep walks every tab that ever had sessions (calls this instance did not
+   *  dial, or dialed before a restart); in between it looks only where a call it knows is due. Default
+   *  60 s. */
+  fullSweepEveryMs?: number;
   /** Crash tests only (TD_FAULT_EXIT_AT): the process kills itself at this point. */
   faultExitAt?: FaultPoint | null;
 }
@@ -70,6 +81,7 @@ export class ServiceContext {
   readonly lockTtlMs: number;
   readonly dispositionLeaseMs: number;
   readonly previewLeaseMs: number;
+  readonly fullSweepEveryMs: number;
   readonly onCallStarted: () => void;
   readonly onDispositionNotWritten: (why: DispositionNotWritten) => void;
   readonly #rules: CampaignRulesLoader;
@@ -83,8 +95,15 @@ export class ServiceContext {
    *  hashes for fields that cannot change (tab, campaign, agent, row). Mutable state is checked by scripts. */
   readonly #sessionIds = new Map<string, NewSession>();
   readonly #callIds = new Map<string, CallIdentity>();
+  /** Per live call: its session's counters as the dial left them. They do not move until the call's own
+   *  disposition (one call at a time per session), so its webhooks' STATS need no read. */
+  readonly #callStats = new Map<string, StatsCounters>();
+  /** Per live call this instance knows: its tab and deadline, so the sweep looks only where one is due. */
+  readonly #deadlines = new Map<string, { tag: string; at: number }>();
   /** Events held back per agent until its next publish (see `defer`). */
   readonly #deferred = new Map<string, AgentEvent[]>();
+  /** Agent lifetime counters held back per agent until the request ends (see `holdAgentStats`). */
+  readonly #heldStats = new Map<string, AgentStatsDelta>();
 
   constructor(deps: DialerServiceDeps) {
     this.store = deps.store;
@@ -100,6 +119,7 @@ export class ServiceContext {
     this.lockTtlMs = deps.lockTtlMs ?? 5_000;
     this.dispositionLeaseMs = deps.dispositionLeaseMs ?? 30 * 60_000;
     this.previewLeaseMs = deps.previewLeaseMs ?? 10 * 60_000;
+    this.fullSweepEveryMs = deps.fullSweepEveryMs ?? 60_000;
     this.onCallStarted = deps.onCallStarted ?? (() => {});
     this.onDispositionNotWritten = deps.onDispositionNotWritten ?? (() => {});
     this.#faultExitAt = deps.faultExitAt ?? null;
@@ -147,7 +167,7 @@ export class ServiceContext {
     if (this.#callIds.has(c.callId)) return;
     if (this.#callIds.size >= MAX_REMEMBERED_CALLS) {
       const oldest = this.#callIds.keys().next().value;
-      if (oldest !== undefined) this.#callIds.delete(oldest);
+      if (oldest !== undefined) this.forgetCall(oldest);
     }
     this.#callIds.set(c.callId, {
       callId: c.callId,
@@ -166,6 +186,34 @@ export class ServiceContext {
 
   forgetCall(callId: string): void {
     this.#callIds.delete(callId);
+    this.#callStats.delete(callId);
+    this.#deadlines.delete(callId);
+  }
+
+  /** Remembers (or moves) the deadline of a live call this instance knows; null forgets it (it ended). */
+  noteDeadline(callId: string, tag: string, at: number | null): void {
+    if (at === null) this.#deadlines.delete(callId);
+    else if (this.#callIds.has(callId)) this.#deadlines.set(callId, { tag, at });
+  }
+
+  /** Tabs where a call this instance knows is past its deadline, each with those calls. */
+  dueDeadlines(now: number): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [callId, d] of this.#deadlines) {
+      if (d.at > now) continue;
+      out.set(d.tag, [...(out.get(d.tag) ?? []), callId]);
+    }
+    return out;
+  }
+
+  /** Remembers the session's counters right after `callId` was dialed (the dial script answers them). */
+  noteCallStats(callId: string, counters: StatsCounters): void {
+    if (this.#callIds.has(callId)) this.#callStats.set(callId, counters);
+  }
+
+  /** The session's counters as the dial of `callId` left them, if this instance dialed it. */
+  callStats(callId: string): StatsCounters | null {
+    return this.#callStats.get(callId) ?? null;
   }
 
   /** The loaded tab cache, if this instance has one (never triggers a sheet read). */
@@ -274,6 +322,30 @@ export class ServiceContext {
     return this.publishAll(agentEmail, [], now);
   }
 
+  /** Holds `delta` for the agent's lifetime counters until `flushAgentStats`: a disposition and its chained
+   *  dial add to them with one write. */
+  holdAgentStats(agentEmail: string, delta: AgentStatsDelta): void {
+    const key = agentEmail.toLowerCase();
+    this.#heldStats.set(key, mergeDeltas(this.#heldStats.get(key), delta));
+  }
+
+  /** Adds to the agent's lifetime counters: to what is held for the agent, else written now. */
+  async addAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void> {
+    const key = agentEmail.toLowerCase();
+    const held = this.#heldStats.get(key);
+    if (held) this.#heldStats.set(key, mergeDeltas(held, delta));
+    else await this.store.bumpAgentStats(agentEmail, delta, now);
+  }
+
+  /** Writes what is held for the agent (one write). */
+  async flushAgentStats(agentEmail: string, now: number): Promise<void> {
+    const key = agentEmail.toLowerCase();
+    const held = this.#heldStats.get(key);
+    if (!held) return;
+    this.#heldStats.delete(key);
+    await this.store.bumpAgentStats(agentEmail, held, now);
+  }
+
   async close(): Promise<void> {
     const off = this.#unsubscribe ? await this.#unsubscribe : null;
     this.#unsubscribe = null;
@@ -282,5 +354,20 @@ export class ServiceContext {
     this.#served.clear();
     this.#sessionIds.clear();
     this.#callIds.clear();
+    this.#callStats.clear();
+    this.#heldStats.clear();
+    this.#deadlines.clear();
   }
+}
+
+/** Two counter deltas added (a disposition carries the only code). */
+function mergeDeltas(a: AgentStatsDelta | undefined, b: AgentStatsDelta): AgentStatsDelta {
+  if (!a) return { ...b };
+  const out: AgentStatsDelta = { ...a };
+  for (const f of ['initiated', 'completed', 'connects', 'talkMs', 'skips', 'successes'] as const) {
+    const v = (a[f] ?? 0) + (b[f] ?? 0);
+    if (v) out[f] = v;
+  }
+  if (b.code) out.code = b.code;
+  return out;
 }

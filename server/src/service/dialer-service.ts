@@ -10,7 +10,9 @@ import type { AgentPrincipal, DialerService } from '../ports.js';
 import { tabTag } from '../redis/keys.js';
 import { scriptApiError } from '../redis/script-errors.js';
 import type { SessionRecord } from '../store/types.js';
+import { amendLastDisposition } from './amend.js';
 import { chainAfter, dispose, onDialpadEvent, RouterCache, sweepTimeouts } from './call-events.js';
+import { cancelCallback, dialCallback, listCallbacks } from './callbacks.js';
 import { type DialerServiceDeps, ServiceContext } from './context.js';
 import { currentStep, dialPreview, pickAndDial, proceed, skipPreview } from './dialing.js';
 import { hangUp } from './hangup.js';
@@ -70,7 +72,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     const call = s.callId ? await ctx.store.getCall(s.tag, s.callId) : null;
     const callLead = call ? tab.get(call.rowId)?.lead : undefined;
     const previewLead = s.preview ? tab.get(s.preview.rowId)?.lead : undefined;
-    const st = await statsOf(ctx, s, s.agentEmail, tab, now);
+    const st = await statsOf(ctx, s, s.agentEmail, tab, now, call);
     return {
       session: sessionView(s, tab.rules),
       call: call ? callView(call) : null,
@@ -196,11 +198,18 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
 
     hangUp: (principal, callId, now) => hangUp(ctx, agentOf(principal), callId, now),
 
+    amendDisposition: (principal, input, now) => amendLastDisposition(ctx, agentOf(principal), input, now),
+    callbacks: (principal, now) => listCallbacks(ctx, agentOf(principal), now),
+    dialCallback: (principal, rowId, now) => dialCallback(ctx, agentOf(principal), rowId, now),
+    cancelCallback: (principal, rowId, now) => cancelCallback(ctx, agentOf(principal), rowId, now),
+
     async stats(principal, now): Promise<StatsResponse> {
       const agent = agentOf(principal);
       const s = await ctx.store.activeSessionOf(agent.email);
       const tab = s ? await ctx.tabFor(s, now) : null;
-      return statsOf(ctx, s, agent.email, tab, now);
+      // The live call counts (connect, talk time) before its disposition stores it.
+      const live = s?.callId ? await ctx.store.getCall(s.tag, s.callId) : null;
+      return statsOf(ctx, s, agent.email, tab, now, live);
     },
 
     onDialpadEvent: (event, now, claim = async () => true) => onDialpadEvent(ctx, router, event, now, claim),

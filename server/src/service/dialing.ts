@@ -8,7 +8,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { applyManualSkip, markInProgress, revertInProgress } from '../../../src-shared/domain/apply.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
-import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
+import { type CampaignRules, connectedTimeoutMsOf } from '../../../src-shared/domain/campaign.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
 import { chooseCallerId } from '../../../src-shared/domain/caller-id.js';
 import { numberDialableNow } from '../../../src-shared/domain/policy/index.js';
@@ -27,10 +27,11 @@ const MAX_PICKS = 25;
 
 const patchOrNull = (p: SheetPatch): SheetPatch | null =>
   p.values.length + p.backgrounds.length > 0 ? p : null;
-const tabRef = (tab: TabCache) => ({
+export const tabRef = (tab: TabCache) => ({
   spreadsheetId: tab.ref.spreadsheetId,
   sheetId: tab.ref.sheetId,
   tabTitle: tab.ref.tabTitle,
+  callbackColumns: tab.callbackColumns,
 });
 
 function domainToApi(err: unknown): never {
@@ -79,7 +80,7 @@ export async function proceed(
   return pickAndDial(ctx, s, tab, token, now);
 }
 
-type Picked = { lead: Lead; numberIndex: number; version: number; phone: string };
+export type Picked = { lead: Lead; numberIndex: number; version: number; phone: string };
 
 /** Picks until a claim succeeds; conflicts refresh the lead, do-not-call numbers are skipped for good. */
 async function pickLoop(
@@ -90,7 +91,7 @@ async function pickLoop(
   attempt: (p: Picked) => Promise<Outcome<{ step: NextStep }>>,
 ): Promise<NextStep> {
   for (let i = 0; i < MAX_PICKS; i++) {
-    const pick = tab.index.pick({ sessionState: s.state, now });
+    const pick = tab.index.pick({ sessionState: s.state, now, agent: s.agentEmail });
     if (pick.kind === 'none') {
       if (pick.reason === 'NOT_PLAYING') return { kind: 'idle', sessionState: s.state };
       return { kind: 'nothing', nothing: { reasons: pick.reasons, nextDialableAt: pick.nextDialableAt } };
@@ -102,6 +103,8 @@ async function pickLoop(
     const r = await attempt({ lead, numberIndex, version, phone });
     if (r.ok) return r.step;
     if (r.failure === 'NOT_PLAYING') return leftPlay(ctx, s);
+    if (r.failure === 'CALL_IN_PROGRESS' || r.failure === 'PREVIEW_MISMATCH')
+      return movedOn(ctx, s, tab, now);
     if (r.failure === 'VERSION_CONFLICT') await tab.refreshLead(lead.rowId);
     else if (r.failure === 'LEAD_CLAIMED') tab.index.setClaimed(lead.rowId, true);
     else if (r.failure === 'DO_NOT_CALL') await skipDoNotCall(ctx, tab, lead, numberIndex, version, now);
@@ -115,6 +118,13 @@ async function pickLoop(
 async function leftPlay(ctx: ServiceContext, s: SessionRecord): Promise<NextStep> {
   const now = await ctx.store.getSession(s.tag, s.id);
   return { kind: 'idle', sessionState: now?.state ?? 'STOP' };
+}
+
+/** The session has a call or a preview that `s` (read before the lock, e.g. by the disposition script)
+ *  did not show: another request moved it on meanwhile. Its current step is the answer. */
+async function movedOn(ctx: ServiceContext, s: SessionRecord, tab: TabCache, now: number): Promise<NextStep> {
+  const fresh = await ctx.freshSession(s);
+  return (await currentStep(ctx, fresh, tab, now)) ?? { kind: 'idle', sessionState: fresh.state };
 }
 
 /** A picked number is on the do-not-call list: it becomes SKIPPED (DO_NOT_CALL) for good. */
@@ -189,9 +199,16 @@ export function pickAndDial(
 
 /** The previewed number may still be dialed now: the lead is not blocked (attempts, sibling CORRECT, a
  *  call in progress…), the number is the one round robin dials now (open, retry delay over) and the lead's
- *  calling window is open. A preview can sit for minutes (countdown, PAUSE) while this changes. */
-function stillDialable(lead: Lead, numberIndex: number, rules: CampaignRules, now: number): boolean {
-  return numberDialableNow(lead, numberIndex, rules, phonePlaces, now);
+ *  calling window is open (a callback: due, this agent's, its own number). A preview can sit for minutes
+ *  (countdown, PAUSE) while this changes. */
+function stillDialable(
+  lead: Lead,
+  numberIndex: number,
+  rules: CampaignRules,
+  now: number,
+  agent: string,
+): boolean {
+  return numberDialableNow(lead, numberIndex, rules, phonePlaces, now, agent);
 }
 
 /** The preview's claim lapsed or its lead is no longer dialable: drop it without touching the lead and
@@ -236,7 +253,8 @@ export async function dialPreview(
     const entry = await tab.refreshLead(preview.rowId);
     const phone = entry?.lead.numbers[preview.numberIndex]?.e164;
     if (!entry || !phone) throw new ApiError('INVALID_STATE', 'the previewed lead is no longer in the sheet');
-    if (!stillDialable(entry.lead, preview.numberIndex, tab.rules, now)) return next('not dialable now');
+    if (!stillDialable(entry.lead, preview.numberIndex, tab.rules, now, s.agentEmail))
+      return next('not dialable now');
     const r = await dialLead(
       ctx,
       s,
@@ -254,7 +272,7 @@ export async function dialPreview(
   throw new ApiError('LOCKED', 'the previewed lead kept changing; try again');
 }
 
-async function dialLead(
+export async function dialLead(
   ctx: ServiceContext,
   s: SessionRecord,
   tab: TabCache,
@@ -305,12 +323,16 @@ async function dialLead(
       patch: patchOrNull(marked.patch),
     },
     call,
-    leaseMs: callTimeoutMs + ctx.dispositionLeaseMs,
+    // The longest the call can live (ringing limit, then the connected limit) plus the time to choose a
+    // disposition: its webhooks never need to extend the claim.
+    leaseMs: callTimeoutMs + connectedTimeoutMsOf(tab.rules) + ctx.dispositionLeaseMs,
     now,
   });
   if (!r.ok) return r;
   tab.applyWrite(marked.lead, r.version, true);
   ctx.noteCall(call);
+  ctx.noteCallStats(call.callId, r.stats);
+  ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);
 
   try {
     await ctx.dialpad.initiateCall({
@@ -340,8 +362,8 @@ async function dialLead(
   }
   ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
-  await ctx.store.bumpAgentStats(s.agentEmail, { initiated: 1 }, now);
-  const stats = await statsEvent(ctx, s, now);
+  await ctx.addAgentStats(s.agentEmail, { initiated: 1 }, now);
+  const stats = await statsEvent(ctx, s, now, { counters: r.stats });
   await ctx.publishAll(
     s.agentEmail,
     [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])],

@@ -4,6 +4,7 @@
 //   - otherwise a cell whose write was still in the write-behind queue when the read began (unflushed) takes
 //     the overlay's value; every other cell takes the sheet's (after a flush the sheet is the truth again,
 //     so a person's later edit is honoured);
+//   - the callback (CallbackAt + CallbackAgent, columns after Z) follows the same rule as one cell;
 //   - retry timing and skip reasons live only in the overlay: a slot keeps them when its merged status is
 //     the status the overlay gave it (a person who changed the status also cancelled the retry).
 import type { Lead, PhoneSlot } from '../../../src-shared/domain/lead.js';
@@ -18,6 +19,7 @@ export function ownedOf(lead: Lead): LeadOwnedState {
     lastOutcome: lead.lastOutcome,
     attemptCount: lead.attemptCount,
     nextIndex: lead.nextIndex,
+    callback: lead.callback ?? null,
   };
 }
 
@@ -40,8 +42,14 @@ export function mergeLead(sheet: Lead, overlay: LeadOverlay | null, ctx: MergeCo
     if (status !== mine.status) return { ...slot, status, retryAt: null };
     return { ...slot, status, skipReason: mine.skipReason ?? slot.skipReason, retryAt: mine.retryAt };
   });
+  // The callback cells are the only ones after Z the dialer writes (CallbackAt, CallbackAgent): ours while
+  // any of them is unflushed; after a flush the sheet's value stands (a person who cleared it cancelled it).
+  let ourCallback = all;
+  for (const col of ctx.unflushed) if (col > AGENT_COL.nextIndex) ourCallback = true;
+  const callback = ourCallback ? (o.callback ?? null) : (sheet.callback ?? null);
   return {
     ...sheet,
+    ...(callback || sheet.callback !== undefined || o.callback ? { callback } : {}),
     numbers,
     notes: ours(AGENT_COL.notes) ? o.notes : sheet.notes,
     lastOutcome: ours(AGENT_COL.lastOutcome) ? o.lastOutcome : sheet.lastOutcome,

@@ -2,7 +2,7 @@
 // overlay (service/merge.ts), in an in-memory PolicyIndex that answers "what next" without a scan.
 // The index may lag behind Redis (another instance dialed or disposed a lead): every write is a Lua
 // compare-and-set on the lead's version, so a stale pick is refused and the lead is refreshed here.
-import { createHash } from 'node:crypto';
+import type { CallbackColumns } from '../../../src-shared/domain/callback.js';
 import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
@@ -40,22 +40,44 @@ export async function readTab(
   return { readStartedAt: now, unflushed, tab };
 }
 
-/** A cheap fingerprint of what a sheet read gave (title, decoded rows in order, row errors): equal
- *  fingerprints mean the sheet's cells, as the merge sees them, did not change between the two reads.
- *  Memoized per read, so the caches of one tab (one per campaign) hash it once. */
-const fingerprints = new WeakMap<AgentTab, string>();
-export function tabFingerprint(tab: AgentTab): string {
-  let fp = fingerprints.get(tab);
-  if (fp === undefined) {
-    const text = JSON.stringify([tab.spreadsheetId, tab.sheetId, tab.tabTitle, tab.leads, tab.rowErrors]);
-    fp = createHash('sha1').update(text).digest('base64');
-    fingerprints.set(tab, fp);
+/**
+ * Whether two JSON-like values (leads as decoded and merged) are equal as JSON.stringify would render them
+ * (a key whose value is undefined counts as absent), without building the strings: comparing two strings
+ * per lead on every rebuild was ~1 ms per 100-lead tab.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
   }
-  return fp;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let na = 0;
+  for (const k in ra) {
+    if (!Object.hasOwn(ra, k) || ra[k] === undefined) continue;
+    na++;
+    if (!Object.hasOwn(rb, k) || !sameJson(ra[k], rb[k])) return false;
+  }
+  let nb = 0;
+  for (const k in rb) if (Object.hasOwn(rb, k) && rb[k] !== undefined) nb++;
+  return na === nb;
 }
 
 /** A tab snapshot whose sheet is unchanged is rewritten at most this often (it expires after 7 days). */
 const SNAPSHOT_RESAVE_MS = 24 * 3600_000;
+
+/**
+ * A tab whose sheet changed is re-saved at most this often. A snapshot only lets a cold instance start
+ * without Sheets: merged with the overlay, every write of ours since it was read still wins (merge.ts), and
+ * the instance re-reads the tab in the background as soon as the snapshot is older than the refresh
+ * interval. Re-saving every changed tab on every tick (500 tabs: ~75 MB a minute of JSON through the
+ * event loop, into Redis and its AOF) bought nothing a cold instance needs.
+ */
+export const SNAPSHOT_CHANGED_RESAVE_MS = 10 * 60_000;
 
 export interface LoadResult {
   leadsTotal: number;
@@ -86,8 +108,11 @@ export class TabCache {
   #versions = new Map<string, number>();
   #unflushed = new Map<string, Set<number>>();
   #readStartedAt = 0;
-  /** tabFingerprint of the read the index was last built from (null before the first load). */
-  #fingerprint: string | null = null;
+  /** The decoded sheet the index was last built from (null before the first load). The gateway returns the
+   *  same object for a tab whose title and cells are unchanged (google-sheets-gateway.ts). */
+  #tab: AgentTab | null = null;
+  /** Where the tab's CallbackAt / CallbackAgent columns were in the last read (null: no callbacks). */
+  callbackColumns: CallbackColumns | null = null;
   /** When a snapshot of this tab was last saved by this cache (readStartedAt of that read). */
   #snapshotSavedAt = 0;
   #loading: Promise<LoadResult> | null = null;
@@ -191,11 +216,13 @@ export class TabCache {
 
   /**
    * The periodic refresh's entry: like loadFrom, except that a read whose sheet values are identical to the
-   * read the index was built from (same fingerprint) does not rebuild the index. `unchanged` says so.
+   * read the index was built from (the gateway handed back the same decoded tab: its title and cells are
+   * unchanged) does not rebuild the index. `unchanged` says so. (A cache started from a Redis snapshot
+   * holds another object, so its first refresh rebuilds.)
    *
    * Why skipping is safe (docs/coordinator-state.md "Merge rule"): a lead's merged state is a function of
    * its sheet row, its overlay, the read's start time and the cells unflushed then. The sheet rows are the
-   * same (fingerprint), so only leads whose other inputs changed can merge differently, and #reconcile
+   * same, so only leads whose other inputs changed can merge differently, and #reconcile
    * re-merges exactly those with the new read's context: an overlay written since the last read began (our
    * own writes, another instance's, a missed lead notice), a version the index does not hold, or a different
    * set of unflushed cells (a cell unflushed then and flushed now either changed the sheet's value, and the
@@ -205,7 +232,7 @@ export class TabCache {
    */
   refreshFrom(read: TabRead): Promise<LoadResult> {
     return this.#share(async () => {
-      if (this.loadedAt > 0 && this.#fingerprint === tabFingerprint(read.tab)) {
+      if (this.loadedAt > 0 && this.#tab === read.tab) {
         return { ...(await this.#reconcile(read)), unchanged: true };
       }
       return { ...(await this.#rebuild(read, true)), unchanged: false };
@@ -236,7 +263,7 @@ export class TabCache {
       if (!same) {
         const before = this.index.get(rowId);
         const entry = this.#mergeOne(rowId, overlay);
-        if (entry && (!before || JSON.stringify(before) !== JSON.stringify(entry.lead))) changed++;
+        if (entry && (!before || !sameJson(before, entry.lead))) changed++;
       }
       this.index.setClaimed(rowId, claims.has(rowId));
     }
@@ -275,17 +302,23 @@ export class TabCache {
       versions.set(lead.rowId, overlay?.version ?? 0);
       if (claims.has(lead.rowId)) index.setClaimed(lead.rowId, true);
       const before = this.index.get(lead.rowId);
-      if (this.loadedAt > 0 && (!before || JSON.stringify(before) !== JSON.stringify(lead))) changed++;
+      if (this.loadedAt > 0 && (!before || !sameJson(before, lead))) changed++;
     }
     this.#sheetLeads = new Map(tab.leads.map((l) => [l.rowId, l]));
     this.#unflushed = unflushed;
     this.#readStartedAt = readStartedAt;
-    this.#fingerprint = tabFingerprint(tab);
+    this.#tab = tab;
+    this.callbackColumns = tab.callbackColumns ?? null;
     this.#versions = versions;
     this.index = index;
     this.loadedAt = readStartedAt;
-    if (fromSheet) this.#saveSnapshot(read);
-    else this.#snapshotSavedAt = readStartedAt; // started from the saved snapshot itself
+    if (!fromSheet)
+      this.#snapshotSavedAt = readStartedAt; // started from the saved snapshot itself
+    else if (
+      this.#snapshotSavedAt === 0 ||
+      readStartedAt - this.#snapshotSavedAt >= SNAPSHOT_CHANGED_RESAVE_MS
+    )
+      this.#saveSnapshot(read);
     return { leadsTotal: index.size(), changedLeads: changed };
   }
 

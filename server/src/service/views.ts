@@ -1,4 +1,5 @@
 // Store records → the client-facing views of src-shared/contracts/views.ts (one definition of each shape).
+import { amendWindowSecondsOf } from '../../../src-shared/domain/outcome.js';
 import type {
   CallView,
   CallingWindowView,
@@ -31,6 +32,7 @@ export function sessionView(s: SessionRecord, rules: CampaignRules): SessionView
     version: s.version,
     previewCountdownSeconds: rules.previewCountdownSeconds,
     catalog: [...buildCatalog(rules.dispositions)],
+    amendWindowSeconds: amendWindowSecondsOf(rules),
   };
 }
 

@@ -29,6 +29,10 @@ export interface DeadGroup {
 }
 
 const OWNED = new Set(COORDINATOR_OWNED_COLS);
+/** A coordinator-owned cell: Status1..10, Notes, LastOutcome, AttemptCount, NextIndex, or after Z only a
+ *  callback column, named by the header it was found under when the tab was read. */
+const ownedCell = (v: { col: number; header?: string | undefined }) =>
+  OWNED.has(v.col) || (v.col >= 26 && v.header !== undefined);
 
 /** Checks that need no read: malformed patches (dead), empty ones (nothing to write), the rest. */
 export function triage(entries: readonly QueuedPatch[]): {
@@ -43,7 +47,7 @@ export function triage(entries: readonly QueuedPatch[]): {
   const toPlace: QueuedPatch[] = [];
   for (const e of entries) {
     const rows = new Set([...e.patch.values, ...e.patch.backgrounds].map((c) => c.row));
-    if (rows.size > 1 || e.patch.values.some((v) => !OWNED.has(v.col))) malformed.push(e);
+    if (rows.size > 1 || e.patch.values.some((v) => !ownedCell(v))) malformed.push(e);
     else if (patchRowOf(e.patch) === null) empty.push(e);
     else toPlace.push(e);
   }

@@ -6,11 +6,13 @@
 // refresh keeps it warm, so a session start seldom reads it) and concurrent misses share one read; agent tabs are
 // read by TabReader (tab-reader.ts): every tab of a spreadsheet asked for at about the same time comes from
 // ONE values.batchGetByDataFilter by tab id (the whole used grid, A:Z and the optional columns after
-// NextIndex such as TimeZone; the answer carries the tab's title, so no titles read). Errors:
+// NextIndex such as TimeZone; the answer carries the tab's title, so no titles read). A tab whose title and
+// cells are those of its last read is not decoded again: the same AgentTab object is returned. Errors:
 // SHEET_TAB_NOT_FOUND (no such spreadsheet or tab, or not shared with the service account),
 // SHEET_HEADER_MISMATCH (naming the column), SHEETS_UNAVAILABLE (5xx, network, breaker open; Retry-After),
 // RATE_LIMITED (the read is queued behind the shared budget; Retry-After), SHEET_UNREADABLE (router
 // misconfigured).
+import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
@@ -69,9 +71,12 @@ export class GoogleSheetsGateway implements SheetsGateway {
   readonly #o: Settings;
   readonly #api: SheetsApi;
   readonly #tabs: TabReader;
-  /** Decodes run one at a time, each in its own event-loop turn: one batched read answers every tab of a
-   *  spreadsheet at once, and decoding them all (libphonenumber per number) in one go stalled requests. */
+  /** Decodes (and the hash that may skip one) run one at a time, each in its own event-loop turn: one batched
+   *  read answers every tab of a spreadsheet at once, and decoding them all in one go stalled requests. */
   #decodeTurn: Promise<unknown> = Promise.resolve();
+  /** The last decode of each tab and a hash of the cells it came from: a read whose title and cells are
+   *  unchanged returns that same AgentTab object, undecoded (callers compare by identity: TabCache). */
+  readonly #decoded = new Map<string, { fp: string; tab: AgentTab }>();
   #router: { at: number; entries: RouterEntry[] } | null = null;
   /** The router read in flight: concurrent misses share it. */
   #routerRead: Promise<RouterEntry[]> | null = null;
@@ -221,15 +226,25 @@ export class GoogleSheetsGateway implements SheetsGateway {
         `spreadsheet ${spreadsheetId} was not found or is not shared with the coordinator`,
       );
     }
+    // One batched read answers all of a spreadsheet's tabs at once: each tab's hash and decode wait for a
+    // turn of their own, so the waiters do not all run in one microtask burst.
     const turn = this.#decodeTurn.then(() => nextTurn());
     this.#decodeTurn = turn;
     await turn;
+    const key = `${spreadsheetId}/${tabId}`;
+    const fp = createHash('sha1')
+      .update(JSON.stringify([tabTitle, values]))
+      .digest('base64');
+    const known = this.#decoded.get(key);
+    if (known?.fp === fp) return known.tab;
     try {
-      const { leads, rowErrors } = parseAgentRows(
+      const { leads, rowErrors, callbackColumns } = parseAgentRows(
         values,
         this.#o.defaultCountry ? { defaultCountry: this.#o.defaultCountry } : {},
       );
-      return { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors };
+      const tab: AgentTab = { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors, callbackColumns };
+      this.#decoded.set(key, { fp, tab });
+      return tab;
     } catch (err) {
       if (isDomainError(err) && err.code === 'HEADER_MISMATCH') {
         throw new ApiError(

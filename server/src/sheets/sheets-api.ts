@@ -10,7 +10,7 @@ import type { QuotaBudget } from '../ports.js';
 import { DEFAULT_SHEETS_QUOTA, limitOf } from '../queue/quota-limits.js';
 import type { UpstreamBreaker } from '../resilience/breakers.js';
 import type { SheetsClient } from './client.js';
-import { fetchTabTitles, ValuesSchema } from './tab-titles.js';
+import { decodeValues, fetchTabTitles } from './tab-titles.js';
 
 export type QuotaBucket = 'sheets-read' | 'sheets-write';
 
@@ -196,7 +196,7 @@ export class SheetsApi {
         const vr = ranges[j]?.valueRange;
         const title = titleOfA1(vr?.range ?? '');
         this.#noteTitle(spreadsheetId, r.sheetId, title);
-        out.push({ sheetId: r.sheetId, title, values: ValuesSchema.parse(vr?.values ?? []) });
+        out.push({ sheetId: r.sheetId, title, values: decodeValues(vr?.values ?? []) });
       });
     }
     return out;
@@ -213,7 +213,7 @@ export class SheetsApi {
         ),
       opts,
     );
-    return ValuesSchema.parse(res.data.values ?? []);
+    return decodeValues(res.data.values ?? []);
   }
 
   /** One spreadsheets.batchUpdate (atomic at Google: all requests or none). */

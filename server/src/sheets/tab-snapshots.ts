@@ -33,6 +33,10 @@ const SnapshotJsonSchema = z.object({
     tabTitle: z.string(),
     leads: z.array(LeadSchema),
     rowErrors: z.array(z.object({ row: z.number(), column: z.string(), message: z.string() })),
+    callbackColumns: z
+      .object({ at: z.number().int().min(0), agent: z.number().int().min(0) })
+      .nullable()
+      .optional(),
   }),
 });
 

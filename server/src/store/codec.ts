@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CallEndReasonSchema } from '../../../src-shared/contracts/views.js';
 import { DISPOSITION_CODES, DispositionCodeSchema } from '../../../src-shared/domain/disposition.js';
+import { LeadCallbackSchema } from '../../../src-shared/domain/lead.js';
 import { CallStateSchema, SessionStateSchema } from '../../../src-shared/domain/session.js';
 import { PhoneStatusSchema, SkipReasonSchema } from '../../../src-shared/domain/status.js';
 import type {
@@ -148,6 +149,8 @@ export const LeadOwnedStateSchema = z.object({
   lastOutcome: z.string(),
   attemptCount: z.number().int().min(0),
   nextIndex: z.number().int().min(0).max(9),
+  /** A scheduled callback (absent in overlays written before callbacks existed). */
+  callback: LeadCallbackSchema.nullable().optional(),
 });
 
 export function leadFromHash(rowId: string, h: Record<string, string>): LeadOverlay | null {
@@ -161,9 +164,10 @@ export function emptyStats(): StatsCounters {
   return { initiated: 0, completed: 0, connects: 0, talkMs: 0, skips: 0, successes: 0, byCode, since: null };
 }
 
-export function statsFromHash(h: Record<string, string>): StatsCounters {
+/** Counters from a hash: the agent's stats hash (no prefix), or a session hash (`n:`, next to its fields). */
+export function statsFromHash(h: Record<string, string>, prefix = ''): StatsCounters {
   const s = emptyStats();
-  const n = (k: string) => Number(h[k] ?? 0) || 0;
+  const n = (k: string) => Number(h[prefix + k] ?? 0) || 0;
   s.initiated = n('initiated');
   s.completed = n('completed');
   s.connects = n('connects');
@@ -171,6 +175,7 @@ export function statsFromHash(h: Record<string, string>): StatsCounters {
   s.skips = n('skips');
   s.successes = n('successes');
   for (const c of DISPOSITION_CODES) s.byCode[c] = n(`d:${c}`);
-  s.since = h.since ? Number(h.since) : null;
+  const since = h[`${prefix}since`];
+  s.since = since ? Number(since) : null;
   return s;
 }

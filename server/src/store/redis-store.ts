@@ -38,6 +38,8 @@ function collectUnflushed(out: Map<string, Set<number>>, patchJson: string | und
 }
 
 const LeadChangeSchema = z.object({ tag: z.string(), rowId: z.string() });
+/** Prefix of the session's counters in its hash (includes/countersAdd.lua). */
+const SESSION_COUNTERS = 'n:';
 const pointerValue = (tag: string, sessionId: string) => `${tag}|${sessionId}`;
 
 function parsePointer(v: string): { tag: string; sessionId: string } | null {
@@ -171,7 +173,7 @@ export class RedisStore extends RedisTransitions implements Store {
         [pointerValue(tag, sessionId)],
       );
       const out = await this.#sessionOutcome(tag, sessionId, r);
-      await expireFinished(this.#redis, [keys.session(tag, sessionId), keys.sessionStats(tag, sessionId)]);
+      await expireFinished(this.#redis, [keys.session(tag, sessionId)]);
       return out;
     }
     return { ok: false, failure: 'VERSION_CONFLICT' };
@@ -302,7 +304,8 @@ export class RedisStore extends RedisTransitions implements Store {
   // ------------------------------------------------------------------------------------------- stats
 
   async sessionStats(tag: string, sessionId: string): Promise<StatsCounters> {
-    return statsFromHash(await this.#redis.hgetall(keys.sessionStats(tag, sessionId)));
+    // The session's counters live in its hash (`n:` fields), written by the transitions that move them.
+    return statsFromHash(await this.#redis.hgetall(keys.session(tag, sessionId)), SESSION_COUNTERS);
   }
 
   async agentStats(agentEmail: string): Promise<StatsCounters> {
@@ -310,16 +313,19 @@ export class RedisStore extends RedisTransitions implements Store {
   }
 
   async bumpAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void> {
-    // Independent counters: one pipelined round trip, no transaction needed. `since` is the first dial.
-    const key = keys.agentStats(agentEmail);
-    const pipe = this.#redis.pipeline();
+    // Every figure in one script (one read, one write, however many move). `since` is the first dial.
+    const add: Record<string, number> = {};
     for (const f of ['initiated', 'completed', 'connects', 'talkMs', 'skips', 'successes'] as const) {
       const v = delta[f];
-      if (v) pipe.hincrby(key, f, Math.round(v));
+      if (v) add[f] = Math.round(v);
     }
-    if (delta.code) pipe.hincrby(key, `d:${delta.code}`, 1);
-    if (delta.initiated) pipe.hsetnx(key, 'since', String(now));
-    if (pipe.length > 0) await pipe.exec();
+    if (delta.code) add[`d:${delta.code}`] = 1;
+    if (Object.keys(add).length === 0) return;
+    await this.#scripts.run(
+      'agentStatsAdd',
+      [keys.agentStats(agentEmail)],
+      [JSON.stringify(add), delta.initiated ? now : ''],
+    );
   }
 
   async activeTabs(): Promise<string[]> {

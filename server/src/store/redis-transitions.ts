@@ -2,21 +2,33 @@
 // Lua scripts that claim, dial, revert, advance, dispose and skip (server/src/redis/scripts/*.lua, whose
 // headers list KEYS and ARGV).
 import type { RedisClient } from '../redis/client.js';
-import { CALL_STATES, type SessionState, SessionStateSchema } from '../../../src-shared/domain/session.js';
+import { CALL_STATES, SessionStateSchema } from '../../../src-shared/domain/session.js';
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
-import { callFieldsToHash, callFromHash, callToHash, pairsToHash } from './codec.js';
+import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
+import {
+  callFieldsToHash,
+  callFromHash,
+  callToHash,
+  pairsToHash,
+  sessionFromHash,
+  statsFromHash,
+} from './codec.js';
 import type {
+  AmendBase,
+  AmendInput,
   AdvanceCallInput,
   CallRecord,
   ClaimAndDialInput,
+  DisposeResult,
   ClaimPreviewInput,
   DisposeInput,
   DropPreviewInput,
   ManualSkipInput,
   Outcome,
   RevertDialInput,
+  StatsCounters,
 } from './types.js';
 import { RETAIN_FINISHED_MS } from './types.js';
 
@@ -139,7 +151,7 @@ export class RedisTransitions {
     return o;
   }
 
-  async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number }>> {
+  async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number; stats: StatsCounters }>> {
     const { tag, call, lead } = i;
     // The locator (own slot) first: an orphan if we crash before the script, harmless. It expires on its
     // own, well after its call can (a live call, at most hours, then RETAIN_FINISHED_MS once finished).
@@ -160,7 +172,6 @@ export class RedisTransitions {
             keys.call(tag, call.callId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
-            keys.sessionStats(tag, i.sessionId),
             keys.sheetQueue(tag),
           ],
           [
@@ -182,11 +193,11 @@ export class RedisTransitions {
             lead.rowId,
           ],
         ),
-      (x) => Number(x) >= 0,
+      (x) => Array.isArray(x),
     );
-    const o = intOutcome(r);
-    if (!o.ok) await this.#redis.del(keys.callLocator(call.callId));
-    return o;
+    if (Array.isArray(r)) return { ok: true, version: Number(r[0]), stats: statsFromHash(pairsToHash(r[1])) };
+    await this.#redis.del(keys.callLocator(call.callId));
+    return { ok: false, failure: failureOf(Number(r)) };
   }
 
   async revertDial(i: RevertDialInput): Promise<Outcome<{ version: number }>> {
@@ -205,7 +216,6 @@ export class RedisTransitions {
             keys.call(tag, i.callId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
-            keys.sessionStats(tag, i.sessionId),
             keys.sheetQueue(tag),
           ],
           [
@@ -230,21 +240,16 @@ export class RedisTransitions {
   async advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
     const r = await this.#scripts.run(
       'callAdvance',
-      [
-        keys.call(i.tag, i.callId),
-        keys.callTimeouts(i.tag),
-        keys.leadClaim(i.tag, i.rowId),
-        keys.sessionStats(i.tag, i.sessionId),
-      ],
+      [keys.call(i.tag, i.callId), keys.callTimeouts(i.tag)],
       [
         i.state,
         JSON.stringify(callFieldsToHash(i.fields)),
         i.now,
-        i.claimLeaseMs,
         i.callId,
         i.connectedTimeoutMs ?? 0,
         i.suggest?.connected ?? '',
         i.suggest?.notConnected ?? '',
+        i.sweep ? '1' : '',
         ...CALL_STATES,
       ],
     );
@@ -254,9 +259,7 @@ export class RedisTransitions {
     return { ok: true, advanced: Number(r[0]) === 1, call };
   }
 
-  async dispose(
-    i: DisposeInput,
-  ): Promise<Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null }>> {
+  async dispose(i: DisposeInput): Promise<Outcome<DisposeResult>> {
     const { tag, lead } = i;
     await this.queueTab(tag, lead.patch !== null);
     const r = await this.#announcing(
@@ -272,7 +275,6 @@ export class RedisTransitions {
             keys.leadClaim(tag, lead.rowId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
-            keys.sessionStats(tag, i.sessionId),
             keys.doNotCall(tag),
             keys.sheetQueue(tag),
           ],
@@ -290,6 +292,7 @@ export class RedisTransitions {
             keys.leadChangesChannel(),
             tag,
             lead.rowId,
+            i.preDisposition ?? '',
           ],
         ),
       (x) => Array.isArray(x),
@@ -298,7 +301,28 @@ export class RedisTransitions {
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
     const state = SessionStateSchema.safeParse(r[2]);
-    return { ok: true, version: Number(r[0]), call, sessionState: state.success ? state.data : null };
+    return {
+      ok: true,
+      version: Number(r[0]),
+      call,
+      sessionState: state.success ? state.data : null,
+      stats: statsFromHash(pairsToHash(r[3])),
+      session: sessionFromHash(pairsToHash(r[4])),
+    };
+  }
+
+  // Changing the last disposition: store/amend-transition.ts.
+  amendBase(tag: string, callId: string): Promise<AmendBase | null> {
+    return readAmendBase(this.#redis, tag, callId);
+  }
+
+  async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {
+    await this.queueTab(i.tag, i.patch !== null);
+    return runAmend(this.#scripts, i);
+  }
+
+  adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
+    return adjustAgentStats(this.#redis, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
@@ -338,7 +362,6 @@ export class RedisTransitions {
             keys.lead(tag, lead.rowId),
             keys.leadClaim(tag, lead.rowId),
             keys.leadIndex(tag),
-            keys.sessionStats(tag, i.sessionId),
             keys.sheetQueue(tag),
           ],
           [

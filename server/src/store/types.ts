@@ -4,7 +4,9 @@
 // (lock owner, lead version, claim, call state) and writes the result atomically.
 import type { CallEndReason } from '../../../src-shared/contracts/views.js';
 import type { DispositionCode } from '../../../src-shared/domain/disposition.js';
+import type { LeadCallback } from '../../../src-shared/domain/lead.js';
 import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
+import type { PreDisposition } from '../../../src-shared/domain/outcome.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import type { PhoneStatus, SkipReason } from '../../../src-shared/domain/status.js';
 import type { ScriptFailure } from '../redis/script-errors.js';
@@ -54,6 +56,8 @@ export interface LeadOwnedState {
   lastOutcome: string;
   attemptCount: number;
   nextIndex: number;
+  /** A scheduled callback (docs/domain.md "Callbacks"); absent in overlays written before callbacks. */
+  callback?: LeadCallback | null | undefined;
 }
 
 export interface LeadOverlay {
@@ -160,20 +164,29 @@ export interface RevertDialInput {
 export interface AdvanceCallInput {
   tag: string;
   callId: string;
-  /** The call's row and session (immutable, known from the dial): the claim and stats keys. */
-  rowId: string;
-  sessionId: string;
   state: CallState;
   /** Fields set together with the state (only when the state moves forward). */
   fields: Partial<Pick<CallRecord, 'ringingAt' | 'connectedAt' | 'endedAt' | 'endReason' | 'dialpadCallId'>>;
   /** On ENDED: the suggested disposition, chosen by whether the call was ever connected. */
   suggest?: { connected: DispositionCode | null; notConnected: DispositionCode | null };
-  /** On ENDED the lead claim is extended so the agent has time to choose a disposition. */
-  claimLeaseMs: number;
-  /** On reaching CONNECTED the timeout moves to connectedAt + this (and the claim to that + claimLeaseMs),
-   *  so a long conversation is not swept as timed out. Absent: the deadline stays. */
+  /** On reaching CONNECTED the call's deadline (`timeoutAt`) moves to connectedAt + this, so a long
+   *  conversation is not swept as timed out. Absent: the deadline stays. */
   connectedTimeoutMs?: number;
+  /** The timeout sweeper asks (the call's deadline in the timeouts ZSET is due): a call that already ended
+   *  leaves the ZSET, a connected call whose deadline moved is re-filed under it; else it ends. */
+  sweep?: boolean;
   now: number;
+}
+
+/** What a committed disposition answers: the lead's new version, the DISPOSED call, the session's state
+ *  (chain or not), its counters with this call counted (connect, talk time, outcome: the whole call at
+ *  once), and the whole session as the script left it (null if gone): what comes next needs no read. */
+export interface DisposeResult {
+  version: number;
+  call: CallRecord;
+  sessionState: SessionState | null;
+  stats: StatsCounters;
+  session: SessionRecord | null;
 }
 
 export interface DisposeInput {
@@ -185,6 +198,9 @@ export interface DisposeInput {
   lead: LeadWrite;
   /** Number added to the do-not-call set in the same step (DO_NOT_CALL), else null. */
   doNotCall: string | null;
+  /** The lead's state before the disposition (PreDisposition JSON), kept with the call so the agent can
+   *  change the disposition (service/amend.ts); absent when the lead was not written. */
+  preDisposition?: string | null;
   now: number;
 }
 
@@ -205,6 +221,40 @@ export interface ManualSkipInput {
   lockToken: string;
   previewId: string;
   lead: LeadWrite;
+  now: number;
+}
+
+/** What callDispose kept with a call for a change of its disposition (store/amend-transition.ts). */
+export interface AmendBase {
+  /** The code the call carries now. */
+  code: DispositionCode;
+  disposedAt: number;
+  /** The lead version the disposition (or the last change) wrote. */
+  leadVersion: number;
+  /** The lead's owned state before the disposition, and the note it appended. */
+  pre: PreDisposition;
+  /** Changes made so far. */
+  amends: number;
+}
+
+/** callAmend.lua's input: the lead as the right code makes it, over the kept state. */
+export interface AmendInput {
+  tag: string;
+  callId: string;
+  sessionId: string;
+  agentEmail: string;
+  rowId: string;
+  phoneE164: string;
+  /** AmendBase.leadVersion as read (a change or write since makes the script refuse). */
+  expectedLeadVersion: number;
+  from: DispositionCode;
+  to: DispositionCode;
+  state: LeadOwnedState;
+  patch: SheetPatch | null;
+  successDelta: number;
+  doNotCall: 'ADD' | 'REMOVE' | null;
+  /** How long after the disposition a change is accepted. */
+  windowMs: number;
   now: number;
 }
 
@@ -249,15 +299,19 @@ export interface Store {
 
   // ---- transitions
   claimPreview(input: ClaimPreviewInput): Promise<Outcome<{ version: number }>>;
-  claimAndDial(input: ClaimAndDialInput): Promise<Outcome<{ version: number }>>;
+  /** Also answers the session's stats counters after this dial (the live STATS needs no read). */
+  claimAndDial(input: ClaimAndDialInput): Promise<Outcome<{ version: number; stats: StatsCounters }>>;
   revertDial(input: RevertDialInput): Promise<Outcome<{ version: number }>>;
   /** Moves a call forward (never backwards). advanced=false when the state is not ahead of the current. */
   advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
-  /** Also answers the session's state at that moment (what comes next depends on it), null if gone. */
-  dispose(
-    input: DisposeInput,
-  ): Promise<Outcome<{ version: number; call: CallRecord; sessionState: SessionState | null }>>;
+  dispose(input: DisposeInput): Promise<Outcome<DisposeResult>>;
   manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
+  /** What a change of a call's disposition needs (null: nothing kept, e.g. not disposed). */
+  amendBase(tag: string, callId: string): Promise<AmendBase | null>;
+  /** callAmend.lua: re-writes the lead, the call's code, counters, do-not-call and the sheet patch. */
+  amendDisposition(input: AmendInput): Promise<Outcome<{ version: number; amends: number }>>;
+  /** The agent's lifetime counters after a change (another slot: after the script, best effort). */
+  adjustAgentStats(agentEmail: string, d: { from: string; to: string; successDelta: number }): Promise<void>;
   /** dropped=false when that preview is not the pending one any more (nothing changed). */
   dropPreview(input: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>>;
 

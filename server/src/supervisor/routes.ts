@@ -50,7 +50,7 @@ export function registerSupervisorRoutes(app: Express, d: SupervisorRouteDeps): 
       let sup: SupervisorEntry | null = null;
       if (route.auth) {
         sup = await d.auth.authenticate(req.get('authorization'), now);
-        ctx.log = ctx.log.child({ supervisor: sup.email });
+        ctx.bind({ supervisor: sup.email });
       }
       const raw: unknown = route.method === 'GET' ? {} : (req.body ?? {});
       const parsed = route.body.safeParse(raw);

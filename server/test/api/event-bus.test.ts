@@ -59,6 +59,26 @@ describe.each(twins)('AgentEventBus contract (%s)', (_name, make) => {
     expect(await bus.lastSeq(a.toUpperCase())).toBe(5);
   });
 
+  it('keeps a step of several events as one entry, replayed from any seq inside it', async () => {
+    const bus = make();
+    const a = agent();
+    expect(await bus.publish(a, ev(1), 1)).toBe(1);
+    expect(await bus.publishAll(a, [ev(2), ev(3), ev(4)], 2)).toBe(4);
+    expect(await bus.publish(a, ev(5), 3)).toBe(5);
+    expect((await bus.readSince(a, 0)).events.map((e) => [e.seq, e.at, e.event])).toEqual([
+      [1, 1, ev(1)],
+      [2, 2, ev(2)],
+      [3, 2, ev(3)],
+      [4, 2, ev(4)],
+      [5, 3, ev(5)],
+    ]);
+    // A client that saw part of the step gets the rest of it, and nothing it has.
+    const mid = await bus.readSince(a, 2);
+    expect(mid.events.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(mid.truncated).toBe(false);
+    expect((await bus.readSince(a, 4)).events.map((e) => e.seq)).toEqual([5]);
+  });
+
   it('reports truncation when retention dropped events the client has not seen', async () => {
     const bus = make(10);
     const a = agent();

@@ -61,3 +61,32 @@ describe('mergeLead', () => {
     expect(m.numbers[0]).toMatchObject({ status: 'NO_ANSWER', retryAt: RETRY_AT });
   });
 });
+
+describe('mergeLead: the callback (CallbackAt + CallbackAgent, columns after Z)', () => {
+  const cb = { at: RETRY_AT, agent: 'ann@example.com', zone: 'America/New_York' };
+  const withCb = (updatedAt: number): LeadOverlay => {
+    const o = overlay(updatedAt);
+    return { ...o, state: { ...o.state, callback: cb } };
+  };
+
+  it('keeps our callback while its cells are unflushed, or when written after the read began', () => {
+    expect(
+      mergeLead(sheet(), withCb(READ_AT - 1), { readStartedAt: READ_AT, unflushed: new Set([27]) }).callback,
+    ).toEqual(cb);
+    expect(
+      mergeLead(sheet(), withCb(READ_AT + 1), { readStartedAt: READ_AT, unflushed: new Set() }).callback,
+    ).toEqual(cb);
+  });
+
+  it('honours a person who cleared or changed the cells after our write was flushed', () => {
+    const cleared = mergeLead(sheet(), withCb(READ_AT - 1), { readStartedAt: READ_AT, unflushed: new Set() });
+    expect(cleared.callback).toBeNull();
+    const moved = { ...sheet(), callback: { at: RETRY_AT + 60_000, agent: null } };
+    expect(
+      mergeLead(moved, withCb(READ_AT - 1), { readStartedAt: READ_AT, unflushed: new Set() }).callback,
+    ).toEqual({
+      at: RETRY_AT + 60_000,
+      agent: null,
+    });
+  });
+});

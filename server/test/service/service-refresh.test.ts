@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
+import { SNAPSHOT_CHANGED_RESAVE_MS } from '../../src/service/tab-cache.js';
 import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, TAB_ID, type World } from './world.js';
 
 // A fresh world per test: each one edits the sheet and dials, so none may see another's leftovers.
@@ -165,11 +166,17 @@ describe('periodic tab refresh', () => {
       const edited = await service.refreshTabs(now + 2_000);
       expect(edited).toMatchObject({ tabs: 1, refreshed: 1, unchanged: 0, failed: 0, changedLeads: 1 });
       expect(await remaining(now + 2_500)).toBe(2);
-      await vi.waitFor(async () => expect(await snapshot()).toBe(now + 2_000));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await snapshot()).toBe(now); // changed, but saved less than SNAPSHOT_CHANGED_RESAVE_MS ago
 
       expect(await service.refreshTabs(now + 3_000)).toMatchObject({ refreshed: 0, unchanged: 1 });
       expect(await remaining(now + 3_500)).toBe(2);
-      await service.setSessionState(ANN, 'STOP', now + 4_000);
+
+      const later = now + SNAPSHOT_CHANGED_RESAVE_MS;
+      setRow(2, withStatus('P1', 1, 'CORRECT')); // a person finishes P1 too
+      expect(await service.refreshTabs(later)).toMatchObject({ refreshed: 1, changedLeads: 1 });
+      await vi.waitFor(async () => expect(await snapshot()).toBe(later));
+      await service.setSessionState(ANN, 'STOP', later + 1_000);
     } finally {
       redis.disconnect();
     }

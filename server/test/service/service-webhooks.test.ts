@@ -120,6 +120,15 @@ describe('DialerService webhooks', () => {
     await service.setSessionState(BOB, 'STOP', t + 63_000);
   });
 
+  it('sweeps where calls are due: the dialing instance on its next tick, another at its next full walk', async () => {
+    const own = await startWorld(); // fresh leads: the tests above used this world's up
+    try {
+      await sweepCase(own);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('without custom_data binds only outbound events, and unknown Dialpad users do not re-read the router', async () => {
     const own = await startWorld(); // fresh leads: the tests above used this world's up
     try {
@@ -162,4 +171,35 @@ async function fallbackCase(world: World): Promise<void> {
   expect((await store.getCall(tag, call.callId))?.state).toBe('ENDED');
   await service.dispose(ANN, { callId: call.callId, code: 'NO_ANSWER' }, t + 4_000);
   await service.setSessionState(ANN, 'STOP', t + 4_000);
+}
+
+async function sweepCase(world: World): Promise<void> {
+  const rules = testRules({ callTimeoutSeconds: 60 });
+  const { service: a } = world.makeService({ rules });
+  const { service: b } = world.makeService({ rules });
+  const t = Date.now();
+  await a.startSession(ANN, t);
+  const play = await a.setSessionState(ANN, 'PLAY', t);
+  if (play.next.kind !== 'call') throw new Error('expected a call');
+  const first = play.next.call;
+  // Each instance's first tick walks every tab (a restart finds every open call): nothing is due yet.
+  expect(await a.sweepTimeouts(t + 30_000)).toBe(0);
+  expect(await b.sweepTimeouts(t + 30_000)).toBe(0);
+  // Past the deadline, B (which did not dial it, and walks every tab only every 60 s) leaves it alone;
+  // A, which dialed it, ends it at once.
+  expect(await b.sweepTimeouts(t + 61_000)).toBe(0);
+  expect(await a.sweepTimeouts(t + 61_000)).toBe(1);
+  expect(showDispos(await world.eventsOf(ANN.email), first.callId)).toHaveLength(1);
+
+  // The chained call's instance stops sweeping (A is gone): B's next full walk ends it, once.
+  const done = await a.dispose(ANN, { callId: first.callId, code: 'NO_ANSWER' }, t + 62_000);
+  if (done.next.kind !== 'call') throw new Error('expected the chained call');
+  const second = done.next.call;
+  expect(second.timeoutAt).toBe(t + 122_000);
+  expect(await b.sweepTimeouts(t + 89_000)).toBe(0); // not a full walk, and nothing B knows is due
+  expect(await b.sweepTimeouts(t + 123_000)).toBe(1); // 93 s after its last full walk
+  expect(await b.sweepTimeouts(t + 124_000)).toBe(0);
+  expect(showDispos(await world.eventsOf(ANN.email), second.callId)).toHaveLength(1);
+  await b.dispose(ANN, { callId: second.callId, code: 'NO_ANSWER' }, t + 125_000);
+  await b.setSessionState(ANN, 'STOP', t + 125_000);
 }

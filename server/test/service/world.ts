@@ -100,7 +100,14 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRules } = {}): Promise<World> {
+export async function startWorld(
+  opts: {
+    leads?: string[][];
+    rules?: CampaignRules;
+    /** Headers after NextIndex (e.g. the optional CallbackAt, CallbackAgent). */
+    extraHeader?: string[];
+  } = {},
+): Promise<World> {
   const redisServer = await startRedisServer();
   const clients: Redis[] = [];
   const services: DialerServiceRuntime[] = [];
@@ -138,7 +145,7 @@ export async function startWorld(opts: { leads?: string[][]; rules?: CampaignRul
             {
               sheetId: TAB_ID,
               title: TAB,
-              rows: [[...AGENT_TAB_HEADER], ...(opts.leads ?? defaultLeads(6))],
+              rows: [[...AGENT_TAB_HEADER, ...(opts.extraHeader ?? [])], ...(opts.leads ?? defaultLeads(6))],
             },
             {
               sheetId: BAD_TAB_ID,

@@ -13,7 +13,7 @@ import { RedisStore } from '../../src/store/redis-store.js';
 import { keys } from '../../src/redis/keys.js';
 import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
-import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.js';
+import { call, leadWrite, newSession, owned, patch, SPREADSHEET, TAG } from './store-fixtures.js';
 
 interface Harness {
   store: Store;
@@ -158,7 +158,9 @@ function storeContract(name: string, make: () => Promise<Harness>) {
     it('dials: claim + IN_PROGRESS + call + patch, and a second dial of the session is refused', async () => {
       await playingSession('s1');
       const r = await dial('s1', 'r1', 'c1');
-      expect(r).toEqual({ ok: true, version: 1 });
+      // The dial answers the session's counters with it (the live STATS needs no read).
+      expect(r.ok && r.version).toBe(1);
+      expect(r.ok && [r.stats.initiated, r.stats.since]).toEqual([1, 5_000]);
       expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('IN_PROGRESS');
       expect((await store.getSession(TAG, 's1'))?.callId).toBe('c1');
       expect(await store.locateCall('c1')).toBe(TAG);
@@ -206,23 +208,13 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await dial(other, 'r1', 'c3', 1)).toEqual({ ok: false, failure: 'LEAD_CLAIMED' });
     });
 
-    it('moves calls forward only; ENDED stops the timeout and counts talk time once', async () => {
+    it('moves calls forward only; the sweeper drops an ended call; the disposition counts talk time once', async () => {
       await playingSession('s1');
       await dial('s1', 'r1', 'c1');
       expect(await store.dueCalls(TAG, 5_000 + 60_000, 10)).toEqual(['c1']);
       const suggest = { connected: 'VM_SAME_NAME', notConnected: 'NO_ANSWER' } as const;
-      const adv = (state: 'RINGING' | 'CONNECTED' | 'ENDED' | 'DIALING', fields = {}) =>
-        store.advanceCall({
-          tag: TAG,
-          callId: 'c1',
-          rowId: 'r1',
-          sessionId: 's1',
-          state,
-          fields,
-          suggest,
-          claimLeaseMs: 600_000,
-          now: 9,
-        });
+      const adv = (state: 'RINGING' | 'CONNECTED' | 'ENDED' | 'DIALING', fields = {}, sweep = false) =>
+        store.advanceCall({ tag: TAG, callId: 'c1', state, fields, suggest, sweep, now: 9 });
       const ringing = await adv('RINGING', { ringingAt: 6_000 });
       expect(ringing.ok && ringing.advanced).toBe(true);
       const connected = await adv('CONNECTED', { connectedAt: 7_000 });
@@ -239,24 +231,73 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         endReason: 'HANGUP',
         suggested: 'VM_SAME_NAME', // it was connected
       });
-      expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
       const again = await adv('ENDED', { endedAt: 20_000 });
       expect(again.ok && again.advanced).toBe(false);
+      // A webhook leaves the deadline alone (one write per webhook); the sweeper, once it is due, drops
+      // the ended call from the timeouts without touching it.
+      expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual(['c1']);
+      const swept = await adv('ENDED', { endedAt: 99_000, endReason: 'TIMEOUT' }, true);
+      expect(swept.ok && [swept.advanced, swept.call.endReason, swept.call.endedAt]).toEqual([
+        false,
+        'HANGUP',
+        10_000,
+      ]);
+      expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      // Nothing is counted before the disposition, which counts the whole call once.
+      expect((await store.sessionStats(TAG, 's1')).connects).toBe(0);
+      const done = await store.dispose({
+        tag: TAG,
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'NO_ANSWER',
+        success: false,
+        doNotCall: null,
+        lead: leadWrite('r1', 1, 'NO_ANSWER'),
+        now: 30_000,
+      });
+      expect(done.ok && [done.stats.connects, done.stats.talkMs, done.stats.completed]).toEqual([
+        1, 3_000, 1,
+      ]);
       const stats = await store.sessionStats(TAG, 's1');
-      expect(stats.connects).toBe(1);
-      expect(stats.talkMs).toBe(3_000);
-      expect(
-        await store.advanceCall({
+      expect([stats.connects, stats.talkMs, stats.byCode.NO_ANSWER]).toEqual([1, 3_000, 1]);
+      expect(await store.advanceCall({ tag: TAG, callId: 'zz', state: 'ENDED', fields: {}, now: 1 })).toEqual(
+        { ok: false, failure: 'CALL_NOT_FOUND' },
+      );
+    });
+
+    it('sweeps: a connected call whose deadline moved is re-filed, not ended; an unanswered one ends', async () => {
+      await playingSession('s1');
+      await dial('s1', 'r1', 'c1'); // deadline 5_000 + 60_000 (store-fixtures' call)
+      const connected = await store.advanceCall({
+        tag: TAG,
+        callId: 'c1',
+        state: 'CONNECTED',
+        fields: { connectedAt: 6_000 },
+        connectedTimeoutMs: 3_600_000,
+        now: 6_000,
+      });
+      expect(connected.ok && connected.call.timeoutAt).toBe(3_606_000);
+      const sweepAt = (now: number) =>
+        store.advanceCall({
           tag: TAG,
-          callId: 'zz',
-          rowId: 'r1',
-          sessionId: 's1',
+          callId: 'c1',
           state: 'ENDED',
-          fields: {},
-          claimLeaseMs: 1,
-          now: 1,
-        }),
-      ).toEqual({ ok: false, failure: 'CALL_NOT_FOUND' });
+          fields: { endedAt: now, endReason: 'TIMEOUT' },
+          sweep: true,
+          now,
+        });
+      expect(await store.dueCalls(TAG, 70_000, 10)).toEqual(['c1']);
+      const early = await sweepAt(70_000);
+      expect(early.ok && [early.advanced, early.call.state]).toEqual([false, 'CONNECTED']);
+      expect(await store.dueCalls(TAG, 70_000, 10)).toEqual([]);
+      expect(await store.dueCalls(TAG, 3_606_000, 10)).toEqual(['c1']);
+      const late = await sweepAt(3_606_000);
+      expect(late.ok && [late.advanced, late.call.state, late.call.endReason]).toEqual([
+        true,
+        'ENDED',
+        'TIMEOUT',
+      ]);
+      expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
     });
 
     it('disposes: lead + call + claim + stats + do-not-call + patch together, exactly once', async () => {
@@ -283,6 +324,9 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('SKIPPED');
       expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
       expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
+      // It answers the session as it left it (what comes next needs no read), counters included.
+      expect(done.ok && done.session).toMatchObject({ id: 's1', state: 'PLAY', callId: null, version: 4 });
+      expect(done.ok && [done.stats.completed, done.stats.byCode.DO_NOT_CALL]).toEqual([1, 1]);
       expect(await h.redis.sismember(keys.doNotCall(TAG), '+15555550100')).toBe(1);
       expect(await h.queue.depth()).toBe(2);
       const stats = await store.sessionStats(TAG, 's1');
@@ -293,6 +337,63 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         failure: 'CALL_FINISHED',
       });
       expect(await h.queue.depth()).toBe(2);
+    });
+
+    it('keeps a callback with its lead: scheduled by the disposition with its cells, cancelled by CAS', async () => {
+      await playingSession('s1');
+      await dial('s1', 'r1', 'c1');
+      const cb = { at: 3_600_000, agent: 's1@example.com', zone: 'America/New_York' };
+      const cells = (at: string, agent: string) => ({
+        ...patch('r1', 'CORRECT'),
+        values: [
+          { row: 2, col: 12, value: 'CORRECT' },
+          { row: 2, col: 26, value: at, header: 'CallbackAt' as const },
+          { row: 2, col: 27, value: agent, header: 'CallbackAgent' as const },
+        ],
+      });
+      const done = await store.dispose({
+        tag: TAG,
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'CORRECT',
+        success: true,
+        doNotCall: null,
+        now: 20_000,
+        lead: {
+          rowId: 'r1',
+          expectedVersion: 1,
+          state: { ...owned(['CORRECT'], 1), callback: cb },
+          patch: cells('1970-01-01T00:00:00Z', 's1@example.com'),
+        },
+      });
+      expect(done.ok).toBe(true);
+      expect((await store.getLead(TAG, 'r1'))?.state.callback).toEqual(cb);
+      // The callback cells after Z count as unflushed like any other: the merge keeps the overlay's callback.
+      expect(await store.unflushedCells(TAG)).toEqual(new Map([['r1', new Set([12, 26, 27])]]));
+      // Cancelled: only by the version it was read at; the cells are cleared in the same step.
+      const stale = await store.writeLead(
+        TAG,
+        { rowId: 'r1', expectedVersion: 1, state: owned(['CORRECT'], 1), patch: cells('', '') },
+        21_000,
+      );
+      expect(stale).toEqual({ ok: false, failure: 'VERSION_CONFLICT' });
+      const cancelled = await store.writeLead(
+        TAG,
+        {
+          rowId: 'r1',
+          expectedVersion: 2,
+          state: { ...owned(['CORRECT'], 1), callback: null },
+          patch: cells('', ''),
+        },
+        21_000,
+      );
+      expect(cancelled).toEqual({ ok: true, version: 3 });
+      expect((await store.getLead(TAG, 'r1'))?.state.callback).toBeNull();
+      const queued = await h.queue.peek(SPREADSHEET, 10);
+      expect(queued.at(-1)?.patch.values.filter((v) => v.col >= 26)).toEqual([
+        { row: 2, col: 26, value: '', header: 'CallbackAt' },
+        { row: 2, col: 27, value: '', header: 'CallbackAgent' },
+      ]);
     });
 
     it('reverts a failed dial: number back, call DIAL_FAILED (not disposable), claim released', async () => {
@@ -466,11 +567,8 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       const connected = await store.advanceCall({
         tag: TAG,
         callId: 'c1',
-        rowId: 'r1',
-        sessionId: 's1',
         state: 'CONNECTED',
         fields: { connectedAt },
-        claimLeaseMs: 600_000,
         now: connectedAt,
       });
       expect(connected.ok && connected.advanced).toBe(true);
@@ -492,7 +590,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect([stats.successes, stats.talkMs]).toEqual([1, 1_500]);
     });
 
-    it('expires finished calls (and locators) and stopped sessions (and stats) after RETAIN_FINISHED_MS', async () => {
+    it('expires finished calls (and locators) and stopped sessions (with their counters) after RETAIN_FINISHED_MS', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
       const ttl = (key: string) => h.pttl(key);
@@ -509,7 +607,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       });
       expect(done.ok).toBe(true);
       await store.endSession(TAG, 's1', allowedTo('STOP'), 10);
-      for (const k of [keys.call(TAG, 'c1'), keys.session(TAG, 's1'), keys.sessionStats(TAG, 's1')]) {
+      for (const k of [keys.call(TAG, 'c1'), keys.session(TAG, 's1')]) {
         const left = await ttl(k);
         expect(left, k).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
         expect(left, k).toBeLessThanOrEqual(RETAIN_FINISHED_MS);

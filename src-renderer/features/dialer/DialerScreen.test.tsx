@@ -80,3 +80,17 @@ describe('dialer screen', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });
+
+describe('supervisor console link', () => {
+  it('is in the header only for an agent who is also a supervisor', () => {
+    setup((s) => playing(s));
+    expect(screen.queryByRole('link', { name: 'Supervisor console' })).toBeNull();
+    cleanup();
+    dispose?.();
+    setup((s) => {
+      const t = playing(s);
+      return t.auth.agent ? { ...t, auth: { ...t.auth, agent: { ...t.auth.agent, supervisor: true } } } : t;
+    });
+    expect(screen.getByRole('link', { name: 'Supervisor console' }).getAttribute('href')).toBe('/supervisor');
+  });
+});

@@ -1,9 +1,12 @@
-// The one dialer screen. Header: campaign, session state and controls, connection, the desktop update. Left: call and lead.
+// The one dialer screen. Header: campaign, session state and controls, connection, the desktop update, the
+// supervisor console link (only for an agent who is also a supervisor). Left: call and lead.
 // Right: stats. The grid collapses to one column on a narrow window; nothing needs a mouse.
 import { useApp, useController } from '../../app/context';
 import { ConnectionBadge } from '../../components/ConnectionBadge';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { OfflineStrip } from '../../components/OfflineStrip';
+import { consoleHref } from '../supervisor/route';
+import { AmendModal } from './AmendModal';
 import { CallPanel } from './CallPanel';
 import { DispositionModal } from './DispositionModal';
 import { KeyLegend } from './KeyLegend';
@@ -38,6 +41,11 @@ export function DialerScreen() {
           <SessionControls />
           <ConnectionBadge />
           <UpdateIndicator />
+          {agent?.supervisor ? (
+            <a href={consoleHref(location)} className="text-sm text-slate-300 underline hover:text-white">
+              Supervisor console
+            </a>
+          ) : null}
           <div className="flex items-center gap-2 text-sm text-slate-300">
             <span className="max-w-48 truncate" title={agent?.email}>
               {agent?.email}
@@ -73,6 +81,7 @@ export function DialerScreen() {
         <KeyLegend />
       </div>
       <DispositionModal />
+      <AmendModal />
     </>
   );
 }

@@ -5,6 +5,7 @@ const KEYS: [string, string][] = [
   ['Enter', 'Confirm'],
   ['Esc', 'Close'],
   ['H', 'Hang up'],
+  ['C', 'Change last disposition'],
   ['D / S', 'Dial now / Skip preview'],
   ['Ctrl+Alt+key', 'Same, from anywhere'],
 ];

@@ -3,6 +3,7 @@
 import { useCallback, useState } from 'react';
 import { useApp, useController } from '../../app/context';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { consoleHref } from '../supervisor/route';
 import { GoogleSignIn } from './GoogleSignIn';
 
 export default function SignInScreen() {
@@ -73,6 +74,12 @@ export default function SignInScreen() {
           Sign-in is not configured on the dialer server. Tell IT.
         </p>
       )}
+      <p className="text-sm text-slate-400">
+        Team lead?{' '}
+        <a href={consoleHref(location)} className="text-slate-200 underline hover:text-white">
+          Open the supervisor console
+        </a>
+      </p>
     </main>
   );
 }

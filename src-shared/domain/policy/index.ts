@@ -1,6 +1,7 @@
 // The policy engine's public surface: the incremental index, the naive scan reference, and the rules.
+export { type CallbackPlan, callbackPlan, compareCallbacks, planIsFor } from './callback-rules.js';
 export { numberDialableNow } from './dialable.js';
-export { PolicyIndex } from './policy-index.js';
+export { type HeldCallback, PolicyIndex } from './policy-index.js';
 export { pickByScan, summarizeByScan } from './scan.js';
 export {
   BLOCK_REASON_ORDER,

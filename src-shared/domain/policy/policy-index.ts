@@ -13,12 +13,16 @@
 // Heap entries are invalidated lazily (each record has a version); stale entries are dropped when they
 // reach the top and the heaps are compacted when more than half their entries are stale.
 // `now` is expected to move forward; if it goes back, the heaps are rebuilt (correct, O(n log n)).
+// Leads with a callback (callback-rules.ts) sit outside the heaps, in one set per agent they are held for
+// ('' = any agent): a pick for agent A first looks at A's and the shared set for a due callback inside its
+// window (O(C_A), the callbacks held for A, a handful), then at the heaps.
 import type { CampaignRules } from '../campaign.js';
 import { isValidTimeZone } from '../calling-window.js';
 import { DomainError } from '../errors.js';
 import type { Lead } from '../lead.js';
 import type { PlaceOf } from '../number-place.js';
 import type { SessionState } from '../session.js';
+import { type CallbackPlan, callbackPlan, compareCallbacks, planIsFor } from './callback-rules.js';
 import { BinaryHeap } from './heap.js';
 import {
   BLOCK_REASON_ORDER,
@@ -40,9 +44,19 @@ interface Rec {
   zone: Zone;
   unknownSlots: number;
   block: StaticBlock | null;
+  /** A callback that holds the lead (null: the normal rules apply). */
+  cb: CallbackPlan | null;
   /** Bumped whenever the record leaves a heap: entries carrying an older version are stale. */
   ver: number;
-  loc: 'ready' | 'pending' | 'claimed' | 'blocked';
+  loc: 'ready' | 'pending' | 'claimed' | 'blocked' | 'callback';
+}
+
+/** A callback held in the index, as the "Callbacks due" list shows it. */
+export interface HeldCallback {
+  lead: Lead;
+  plan: CallbackPlan;
+  /** Claimed by a session right now (being dialed or previewed). */
+  claimed: boolean;
 }
 
 interface Entry {
@@ -74,6 +88,8 @@ export class PolicyIndex {
   readonly #zones = new Map<string, Zone>();
   readonly #claimed = new Set<string>();
   readonly #blocked = new Map<StaticBlock, number>();
+  /** Callback leads by the agent they are held for ('' = any agent). */
+  readonly #callbacks = new Map<string, Set<Rec>>();
   #claimedOpen = 0;
   #lastNow = Number.NEGATIVE_INFINITY;
 
@@ -106,14 +122,16 @@ export class PolicyIndex {
       );
     }
     const place = leadPlace(lead, this.#rules, this.#placeOf);
+    const cb = callbackPlan(lead, this.#rules, this.#placeOf);
     const old = this.#recs.get(lead.rowId);
     if (old) this.#detach(old);
     const rec: Rec = {
       lead,
       readyAt: leadReadyAt(lead, this.#rules, place.unknownSlots),
-      zone: this.#zone(place),
+      zone: this.#zone(cb ? cb.place : place),
       unknownSlots: place.unknownSlots,
-      block: staticBlock(lead, this.#rules, place.unknownSlots),
+      block: cb ? null : staticBlock(lead, this.#rules, place.unknownSlots),
+      cb,
       ver: 0,
       loc: 'blocked',
     };
@@ -155,10 +173,13 @@ export class PolicyIndex {
     return this.#claimed.has(rowId);
   }
 
-  pick(input: { sessionState: SessionState; now: number }): PolicyPick {
+  /** The next (lead, number) for `agent`'s session: a due callback of theirs first, then the order. */
+  pick(input: { sessionState: SessionState; now: number; agent?: string | undefined }): PolicyPick {
     if (input.sessionState !== 'PLAY') return { kind: 'none', reason: 'NOT_PLAYING' };
     const { now } = input;
     this.#advance(now);
+    const due = this.#dueCallback(input.agent, now);
+    if (due?.cb) return { kind: 'pick', lead: due.lead, numberIndex: due.cb.slot };
     let best: Entry | null = null;
     for (const zone of this.#zones.values()) {
       if (zone.readyLive === 0) continue;
@@ -170,15 +191,54 @@ export class PolicyIndex {
       const numberIndex = chooseNumber(best.rec.lead, this.#rules, now, best.rec.unknownSlots);
       if (numberIndex !== null) return { kind: 'pick', lead: best.rec.lead, numberIndex };
     }
-    const s = this.summary(now);
+    const s = this.summary(now, input.agent);
     return { kind: 'none', reason: 'NOTHING_DIALABLE', reasons: s.reasons, nextDialableAt: s.nextDialableAt };
   }
 
+  /** The callbacks `agent` may take (theirs and anyone's), due first (oldest first), then upcoming. */
+  callbacksFor(agent: string | undefined): HeldCallback[] {
+    const out: HeldCallback[] = [];
+    for (const set of this.#holders(agent))
+      for (const r of set)
+        if (r.cb) out.push({ lead: r.lead, plan: r.cb, claimed: this.#claimed.has(r.lead.rowId) });
+    return out.sort(compareCallbacks);
+  }
+
+  #holders(agent: string | undefined): Set<Rec>[] {
+    const sets: Set<Rec>[] = [];
+    const shared = this.#callbacks.get('');
+    if (shared) sets.push(shared);
+    const own = agent ? this.#callbacks.get(agent.toLowerCase()) : undefined;
+    if (own) sets.push(own);
+    return sets;
+  }
+
+  #dueCallback(agent: string | undefined, now: number): Rec | null {
+    let best: Rec | null = null;
+    for (const set of this.#holders(agent))
+      for (const r of set) {
+        const cb = r.cb;
+        if (!cb || cb.at > now || this.#claimed.has(r.lead.rowId)) continue;
+        if (best?.cb && compareCallbacks({ plan: cb, lead: r.lead }, { plan: best.cb, lead: best.lead }) >= 0)
+          continue;
+        if (this.#open(r.zone, now)) best = r;
+      }
+    return best;
+  }
+
   /** Why a lead is / is not dialable now (O(1): reads the lead alone). Throws UNKNOWN_LEAD for a rowId not held. */
-  explain(rowId: string, now: number, sessionState: SessionState = 'PLAY'): PolicyExplain {
+  explain(rowId: string, now: number, sessionState: SessionState = 'PLAY', agent?: string): PolicyExplain {
     const rec = this.#recs.get(rowId);
     if (!rec) throw new DomainError('UNKNOWN_LEAD', `lead ${rowId} is not in the policy index`, { rowId });
     if (sessionState !== 'PLAY') return { dialable: false, reason: 'NOT_PLAYING' };
+    if (rec.cb) {
+      if (this.#claimed.has(rowId) || !planIsFor(rec.cb, agent))
+        return { dialable: false, reason: 'CLAIMED' };
+      if (rec.cb.at > now) return { dialable: false, reason: 'RETRY_PENDING' };
+      if (!placeInWindow(this.#rules, rec.cb.place, now))
+        return { dialable: false, reason: 'OUTSIDE_WINDOW' };
+      return { dialable: true, numberIndex: rec.cb.slot };
+    }
     if (rec.block) return { dialable: false, reason: rec.block };
     if (this.#claimed.has(rowId)) return { dialable: false, reason: 'CLAIMED' };
     if (!placeInWindow(this.#rules, rec.zone.place, now))
@@ -189,8 +249,9 @@ export class PolicyIndex {
     return { dialable: true, numberIndex };
   }
 
-  /** Counts by blocking reason plus the earliest time something becomes dialable. O(Z + reasons). */
-  summary(now: number): PolicySummary {
+  /** Counts by blocking reason plus the earliest time something becomes dialable, for `agent` (callbacks held
+   *  for another agent count as claimed; one not yet due as RETRY_PENDING). O(Z + reasons + callbacks). */
+  summary(now: number, agent?: string): PolicySummary {
     this.#advance(now);
     const counts = new Map<BlockReason, number>();
     const add = (r: BlockReason, n: number) => n > 0 && counts.set(r, (counts.get(r) ?? 0) + n);
@@ -212,6 +273,23 @@ export class PolicyIndex {
       const firstPending = this.#peek(zone.pending);
       if (firstPending) consider(placeOpenFrom(rules, zone.place, Math.max(firstPending.rec.readyAt, now)));
     }
+    let claimedCallbacks = 0;
+    for (const set of this.#callbacks.values())
+      for (const r of set) {
+        const cb = r.cb;
+        if (!cb) continue;
+        if (this.#claimed.has(r.lead.rowId) || !planIsFor(cb, agent)) claimedCallbacks++;
+        else if (cb.at > now) {
+          add('RETRY_PENDING', 1);
+          consider(placeOpenFrom(rules, cb.place, cb.at));
+        } else if (!this.#open(r.zone, now)) {
+          add('OUTSIDE_WINDOW', 1);
+          consider(placeOpenFrom(rules, cb.place, now));
+        } else {
+          dialable++;
+          consider(now);
+        }
+      }
     const reasons: ReasonCount[] = BLOCK_REASON_ORDER.filter((r) => (counts.get(r) ?? 0) > 0).map((r) => ({
       reason: r,
       leads: counts.get(r) ?? 0,
@@ -220,7 +298,7 @@ export class PolicyIndex {
       dialable,
       reasons,
       nextDialableAt: next,
-      claimed: this.#claimedOpen,
+      claimed: this.#claimedOpen + claimedCallbacks,
       inProgress: this.#blocked.get('IN_PROGRESS') ?? 0,
     };
   }
@@ -245,7 +323,16 @@ export class PolicyIndex {
   }
 
   #attach(rec: Rec): void {
-    if (rec.block) {
+    if (rec.cb) {
+      rec.loc = 'callback';
+      const holder = rec.cb.agent ?? '';
+      let set = this.#callbacks.get(holder);
+      if (!set) {
+        set = new Set();
+        this.#callbacks.set(holder, set);
+      }
+      set.add(rec);
+    } else if (rec.block) {
       rec.loc = 'blocked';
       this.#blocked.set(rec.block, (this.#blocked.get(rec.block) ?? 0) + 1);
     } else if (this.#claimed.has(rec.lead.rowId)) {
@@ -266,6 +353,13 @@ export class PolicyIndex {
     rec.ver++;
     const z = rec.zone;
     switch (rec.loc) {
+      case 'callback': {
+        const holder = rec.cb?.agent ?? '';
+        const set = this.#callbacks.get(holder);
+        set?.delete(rec);
+        if (set?.size === 0) this.#callbacks.delete(holder);
+        break;
+      }
       case 'blocked':
         if (rec.block) this.#blocked.set(rec.block, (this.#blocked.get(rec.block) ?? 1) - 1);
         break;

@@ -13,10 +13,22 @@ import { fictionalNumber } from '../lead-fixtures.js';
 import { TEST_PLACES } from '../place-fixtures.js';
 import type { SessionState } from '../session.js';
 import { DIALABLE_STATUSES, PHONE_STATUSES } from '../status.js';
-import { hasWindow, PolicyIndex, pickByScan, summarizeByScan } from './index.js';
+import { callbackPlan, hasWindow, PolicyIndex, pickByScan, summarizeByScan } from './index.js';
 import type { PolicyPick } from './types.js';
 
 const T0 = Date.parse('2026-11-25T14:00:00Z');
+/** The agents of the tab; undefined = a caller that names none (only anyone's callbacks are its). */
+const AGENTS = [undefined, 'a@x.io', 'b@x.io'] as const;
+const callbackArb = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 4 },
+  {
+    arbitrary: fc.record({
+      at: fc.integer({ min: -120, max: 600 }).map((m) => T0 + m * MIN),
+      agent: fc.constantFrom(null, 'a@x.io', 'b@x.io'),
+    }),
+    weight: 1,
+  },
+);
 const MIN = 60_000;
 const TAB = { spreadsheetId: 'ss', sheetId: 0, tabTitle: 'T' };
 const ZONES = [null, 'America/New_York', 'Europe/London', 'Asia/Tokyo', 'America/Los_Angeles'] as const;
@@ -58,8 +70,9 @@ const leadArb = (rowNumber: number): fc.Arbitrary<Lead> =>
       attemptCount: fc.oneof(fc.constant(0), fc.nat(3), fc.nat(8)),
       nextIndex: fc.nat(9),
       zone: fc.constantFrom(...ZONES),
+      callback: callbackArb,
     })
-    .map(({ used, slots, attemptCount, nextIndex, zone }) => ({
+    .map(({ used, slots, attemptCount, nextIndex, zone, callback }) => ({
       rowId: `R${rowNumber}`,
       rowNumber,
       name: `Lead ${rowNumber}`,
@@ -71,6 +84,7 @@ const leadArb = (rowNumber: number): fc.Arbitrary<Lead> =>
       attemptCount,
       nextIndex,
       timeZone: zone,
+      callback,
     }));
 
 const leadsArb = fc
@@ -94,7 +108,11 @@ const rulesArb: fc.Arbitrary<CampaignRules> = fc
 
 type Op =
   | { op: 'advance'; minutes: number }
-  | { op: 'dispose'; code: (typeof DISPOSITION_CODES)[number] }
+  | {
+      op: 'dispose';
+      code: (typeof DISPOSITION_CODES)[number];
+      callback?: { at: number; agent: string | null } | null;
+    }
   | { op: 'skip' }
   | { op: 'dial' }
   | { op: 'claim'; which: number; claimed: boolean }
@@ -106,6 +124,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('advance' as const), minutes: fc.integer({ min: -120, max: 120 }) }),
   fc.record({ op: fc.constant('dispose' as const), code: fc.constantFrom(...DISPOSITION_CODES) }),
   fc.record({ op: fc.constant('dispose' as const), code: fc.constant('NO_ANSWER' as const) }),
+  fc.record({
+    op: fc.constant('dispose' as const),
+    code: fc.constantFrom('CORRECT' as const, 'NO_ANSWER' as const, 'WRONG' as const),
+    callback: callbackArb,
+  }),
   fc.record({ op: fc.constant('skip' as const) }),
   fc.record({ op: fc.constant('dial' as const) }),
   fc.record({ op: fc.constant('claim' as const), which: fc.nat(30), claimed: fc.boolean() }),
@@ -127,12 +150,30 @@ function zonesOfNumber(lead: Lead, numberIndex: number, rules: CampaignRules): r
 }
 
 /** The invariants every pick must satisfy. */
-function assertPickAllowed(p: PolicyPick, rules: CampaignRules, now: number, claimed: ReadonlySet<string>) {
+function assertPickAllowed(
+  p: PolicyPick,
+  rules: CampaignRules,
+  now: number,
+  claimed: ReadonlySet<string>,
+  agent?: string,
+) {
   if (p.kind !== 'pick') return;
   const { lead, numberIndex } = p;
   const slot = lead.numbers[numberIndex];
   expect(slot).toBeDefined();
   if (!slot) return;
+  const plan = callbackPlan(lead, rules, TEST_PLACES);
+  if (plan) {
+    // A callback: due, held for this agent (or anyone), its own number, inside the window there.
+    expect(plan.at).toBeLessThanOrEqual(now);
+    expect(plan.agent === null || plan.agent === agent).toBe(true);
+    expect(numberIndex).toBe(plan.slot);
+    expect(claimed.has(lead.rowId)).toBe(false);
+    expect(slot.status === 'CORRECT' || DIALABLE_STATUSES.has(slot.status)).toBe(true);
+    for (const zone of zonesOfNumber(lead, numberIndex, rules))
+      expect(evaluateCallingWindow(rules.callingHours, zone, now, rules.holidays).inWindow).toBe(true);
+    return;
+  }
   expect(slot.e164).not.toBeNull();
   expect(DIALABLE_STATUSES.has(slot.status)).toBe(true); // never CORRECT/WRONG/SKIPPED/EXHAUSTED/IN_PROGRESS
   expect(lead.numbers.some((n) => n.status === 'CORRECT')).toBe(false);
@@ -164,17 +205,25 @@ describe('policy invariants (property-based)', () => {
         const claimed = new Set<string>();
         let now = T0;
         const check = (state: SessionState = 'PLAY') => {
-          const p = ix.pick({ sessionState: state, now });
-          assertPickAllowed(p, rules, now, claimed);
-          expect(summaryOf(p)).toEqual(
-            summaryOf(pickByScan(ix.leads(), rules, TEST_PLACES, { sessionState: state, now }, claimed)),
-          );
-          expect(ix.summary(now)).toEqual(summarizeByScan(ix.leads(), rules, TEST_PLACES, now, claimed));
-          return p;
+          let first: PolicyPick | null = null;
+          for (const agent of AGENTS) {
+            const p = ix.pick({ sessionState: state, now, agent });
+            first ??= p;
+            assertPickAllowed(p, rules, now, claimed, agent);
+            expect(summaryOf(p)).toEqual(
+              summaryOf(
+                pickByScan(ix.leads(), rules, TEST_PLACES, { sessionState: state, now, agent }, claimed),
+              ),
+            );
+            expect(ix.summary(now, agent)).toEqual(
+              summarizeByScan(ix.leads(), rules, TEST_PLACES, now, claimed, agent),
+            );
+          }
+          return first;
         };
         check();
         for (const op of ops) {
-          const p = ix.pick({ sessionState: 'PLAY', now });
+          const p = ix.pick({ sessionState: 'PLAY', now, agent: 'a@x.io' });
           switch (op.op) {
             case 'advance':
               now += op.minutes * MIN;
@@ -190,6 +239,7 @@ describe('policy invariants (property-based)', () => {
                   rules,
                   catalog: DEFAULT_DISPOSITIONS,
                   tab: TAB,
+                  callback: op.callback ?? null,
                 });
                 ix.upsert(r.lead);
               }

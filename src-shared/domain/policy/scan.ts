@@ -4,6 +4,7 @@ import type { CampaignRules } from '../campaign.js';
 import type { Lead } from '../lead.js';
 import type { PlaceOf } from '../number-place.js';
 import type { SessionState } from '../session.js';
+import { type CallbackPlan, callbackPlan, compareCallbacks, planIsFor } from './callback-rules.js';
 import {
   BLOCK_REASON_ORDER,
   type BlockReason,
@@ -32,7 +33,7 @@ function windowCache(rules: CampaignRules, now: number): (place: LeadPlace) => b
 }
 
 type Verdict =
-  | { dialable: true; readyAt: number; place: LeadPlace }
+  | { dialable: true; readyAt: number; place: LeadPlace; cb: CallbackPlan | null }
   | { dialable: false; reason: BlockReason | 'IN_PROGRESS' | 'CLAIMED'; readyAt: number; place: LeadPlace };
 
 function verdict(
@@ -42,7 +43,17 @@ function verdict(
   now: number,
   claimed: ReadonlySet<string> | undefined,
   windowOf: (place: LeadPlace) => boolean,
+  agent: string | undefined,
 ): Verdict {
+  const cb = callbackPlan(lead, rules, placeOf);
+  if (cb) {
+    const place = cb.place;
+    if (claimed?.has(lead.rowId) || !planIsFor(cb, agent))
+      return { dialable: false, reason: 'CLAIMED', readyAt: cb.at, place };
+    if (cb.at > now) return { dialable: false, reason: 'RETRY_PENDING', readyAt: cb.at, place };
+    if (!windowOf(place)) return { dialable: false, reason: 'OUTSIDE_WINDOW', readyAt: cb.at, place };
+    return { dialable: true, readyAt: cb.at, place, cb };
+  }
   const place = leadPlace(lead, rules, placeOf);
   const readyAt = leadReadyAt(lead, rules, place.unknownSlots);
   const block = staticBlock(lead, rules, place.unknownSlots);
@@ -50,7 +61,7 @@ function verdict(
   if (claimed?.has(lead.rowId)) return { dialable: false, reason: 'CLAIMED', readyAt, place };
   if (!windowOf(place)) return { dialable: false, reason: 'OUTSIDE_WINDOW', readyAt, place };
   if (readyAt > now) return { dialable: false, reason: 'RETRY_PENDING', readyAt, place };
-  return { dialable: true, readyAt, place };
+  return { dialable: true, readyAt, place, cb: null };
 }
 
 /** Summary by looking at every lead (the reference for PolicyIndex.summary). */
@@ -60,6 +71,7 @@ export function summarizeByScan(
   placeOf: PlaceOf,
   now: number,
   claimed?: ReadonlySet<string>,
+  agent?: string,
 ): PolicySummary {
   const windowOf = windowCache(rules, now);
   const counts = new Map<BlockReason, number>();
@@ -68,7 +80,7 @@ export function summarizeByScan(
   let inProgress = 0;
   let next: number | null = null;
   for (const lead of leads) {
-    const v = verdict(lead, rules, placeOf, now, claimed, windowOf);
+    const v = verdict(lead, rules, placeOf, now, claimed, windowOf, agent);
     if (v.dialable) {
       dialable++;
       next = now;
@@ -94,23 +106,30 @@ export function pickByScan(
   leads: readonly Lead[],
   rules: CampaignRules,
   placeOf: PlaceOf,
-  input: { sessionState: SessionState; now: number },
+  input: { sessionState: SessionState; now: number; agent?: string | undefined },
   claimed?: ReadonlySet<string>,
 ): PolicyPick {
   if (input.sessionState !== 'PLAY') return { kind: 'none', reason: 'NOT_PLAYING' };
   const { now } = input;
   const windowOf = windowCache(rules, now);
   let best: (RankedLead & { unknownSlots: number }) | null = null;
+  let due: { lead: Lead; plan: CallbackPlan } | null = null;
   for (const lead of leads) {
-    const v = verdict(lead, rules, placeOf, now, claimed, windowOf);
+    const v = verdict(lead, rules, placeOf, now, claimed, windowOf, input.agent);
     if (!v.dialable) continue;
+    if (v.cb) {
+      const c = { lead, plan: v.cb };
+      if (due === null || compareCallbacks(c, due) < 0) due = c;
+      continue;
+    }
     const ranked = { lead, readyAt: v.readyAt, unknownSlots: v.place.unknownSlots };
     if (best === null || comparePriority(ranked, best) < 0) best = ranked;
   }
+  if (due) return { kind: 'pick', lead: due.lead, numberIndex: due.plan.slot };
   if (best) {
     const numberIndex = chooseNumber(best.lead, rules, now, best.unknownSlots);
     if (numberIndex !== null) return { kind: 'pick', lead: best.lead, numberIndex };
   }
-  const s = summarizeByScan(leads, rules, placeOf, now, claimed);
+  const s = summarizeByScan(leads, rules, placeOf, now, claimed, input.agent);
   return { kind: 'none', reason: 'NOTHING_DIALABLE', reasons: s.reasons, nextDialableAt: s.nextDialableAt };
 }

@@ -1,6 +1,7 @@
 // A DialerService stand-in for the HTTP-layer tests that must not depend on the store (validation, auth,
 // idempotency, errors): it records every call it receives and answers with contract-valid shapes. The
 // full-stack tests (agent-cycle, two-instances) use the real service instead.
+import type { AmendRequest, AmendResponse } from '../../../../src-shared/contracts/amend.js';
 import type { DispositionResponse, SessionSnapshot } from '../../../../src-shared/contracts/http.js';
 import type { NextStep, SessionView, StatsView } from '../../../../src-shared/contracts/views.js';
 import { DEFAULT_DISPOSITIONS } from '../../../../src-shared/domain/disposition.js';
@@ -99,9 +100,42 @@ export class RecordingService implements DialerService {
       next: { kind: 'idle', sessionState: this.#state } as NextStep,
     };
   }
+  async amendDisposition(agent: AgentPrincipal, input: AmendRequest, now: number): Promise<AmendResponse> {
+    await this.#rec('amendDisposition', agent, input);
+    return {
+      callId: input.callId,
+      code: input.code,
+      previousCode: 'NO_ANSWER',
+      queuedCells: 2,
+      outcome: {
+        rowId: 'R1',
+        leadName: 'Lead',
+        code: input.code,
+        skipped: 0,
+        leadDone: false,
+        nextNumber: 1,
+        retryAt: null,
+        exhausted: 0,
+        doNotCall: false,
+      },
+      amendableUntil: now + 300_000,
+    };
+  }
   async hangUp(agent: AgentPrincipal, callId: string) {
     await this.#rec('hangUp', agent, callId);
     return { callId, result: 'ending' as const };
+  }
+  async callbacks(agent: AgentPrincipal) {
+    await this.#rec('callbacks', agent);
+    return { enabled: true, callbacks: [] };
+  }
+  async dialCallback(agent: AgentPrincipal, rowId: string) {
+    await this.#rec('dialCallback', agent, rowId);
+    return { kind: 'idle', sessionState: this.#state } as NextStep;
+  }
+  async cancelCallback(agent: AgentPrincipal, rowId: string) {
+    await this.#rec('cancelCallback', agent, rowId);
+    return { enabled: true, callbacks: [] };
   }
   async stats(agent: AgentPrincipal) {
     await this.#rec('stats', agent);

@@ -1,20 +1,33 @@
 --[[
   Helpers for the dialer's lead transitions (coordinator state, docs/coordinator-state.md).
 
-  leadVersionIs(leadKey, expected) -> true when the lead overlay's version equals `expected` (0 = no overlay)
-  leadWrite(leadKey, indexKey, rowId, stateJson, now) -> new version (bumped), also ZADDed to the tab index
+  leadVersionIs(leadKey, expected) -> true when the lead overlay's version equals `expected` (0 = no overlay);
+    remembers the version it read, so leadWrite needs no second read
+  leadWrite(leadKey, indexKey, rowId, stateJson, now) -> new version (bumped): one HSET after leadVersionIs;
+    a new overlay (version 1) is also ZADDed to the tab index (score 1: the index only lists rowIds)
   claimIsOurs(claimKey, prefix) -> true when the claim is held by the session whose value starts with prefix
   leadChanged(channel, tag, rowId) publishes a lead-change notice (other instances refresh their index)
 ]]
+local leadVersionRead = {}
+
 local function leadVersionIs(leadKey, expected)
   local v = tonumber(redis.call('HGET', leadKey, 'v') or '0')
+  leadVersionRead[leadKey] = v
   return v == tonumber(expected)
 end
 
 local function leadWrite(leadKey, indexKey, rowId, stateJson, now)
-  local v = redis.call('HINCRBY', leadKey, 'v', 1)
-  redis.call('HSET', leadKey, 's', stateJson, 'u', now)
-  redis.call('ZADD', indexKey, v, rowId)
+  local before = leadVersionRead[leadKey]
+  local v
+  if before == nil then
+    v = redis.call('HINCRBY', leadKey, 'v', 1)
+    redis.call('HSET', leadKey, 's', stateJson, 'u', now)
+  else
+    v = before + 1
+    redis.call('HSET', leadKey, 'v', v, 's', stateJson, 'u', now)
+  end
+  leadVersionRead[leadKey] = v
+  if before == nil or v == 1 then redis.call('ZADD', indexKey, 1, rowId) end
   return v
 end
 

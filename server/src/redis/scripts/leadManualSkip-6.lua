@@ -4,10 +4,9 @@
   preview's ("<sessionId>|p:<previewId>"): a lapsed claim means another session may own the lead now.
 
   Input:
-    KEYS[1] session lock     KEYS[5] tab lead index ZSET
-    KEYS[2] session hash     KEYS[6] session stats HASH
-    KEYS[3] lead hash        KEYS[7] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
-    KEYS[4] lead claim
+    KEYS[1] session lock     KEYS[4] lead claim
+    KEYS[2] session hash     KEYS[5] tab lead index ZSET
+    KEYS[3] lead hash        KEYS[6] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
     ARGV[1] lock owner token ARGV[7]  now (epoch ms)
     ARGV[2] claim prefix     ARGV[8]  lead-change channel
     ARGV[3] previewId        ARGV[9]  tab tag
@@ -23,7 +22,7 @@
 --- @include "dialerLead"
 --- @include "enqueuePatch"
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -2 end
-local s = redis.call('HMGET', KEYS[2], 'state', 'preview')
+local s = redis.call('HMGET', KEYS[2], 'state', 'preview', 'version')
 if not s[1] then return -1 end
 local preview = s[2] or ''
 if preview == '' then return -10 end
@@ -32,10 +31,9 @@ if p.previewId ~= ARGV[3] or p.rowId ~= ARGV[10] then return -10 end
 if redis.call('GET', KEYS[4]) ~= (ARGV[2] .. 'p:' .. ARGV[3]) then return -5 end
 if not leadVersionIs(KEYS[3], ARGV[4]) then return -4 end
 local v = leadWrite(KEYS[3], KEYS[5], ARGV[10], ARGV[5], ARGV[7])
-redis.call('HSET', KEYS[2], 'preview', '', 'updatedAt', ARGV[7])
-redis.call('HINCRBY', KEYS[2], 'version', 1)
+redis.call('HSET', KEYS[2], 'preview', '', 'updatedAt', ARGV[7], 'version', (tonumber(s[3]) or 0) + 1)
+redis.call('HINCRBY', KEYS[2], 'n:skips', 1)
 redis.call('DEL', KEYS[4])
-redis.call('HINCRBY', KEYS[6], 'skips', 1)
-if ARGV[6] ~= '' then enqueuePatch(KEYS[7], ARGV[6], ARGV[7]) end
+if ARGV[6] ~= '' then enqueuePatch(KEYS[6], ARGV[6], ARGV[7]) end
 leadChanged(ARGV[8], ARGV[9], ARGV[10])
 return v

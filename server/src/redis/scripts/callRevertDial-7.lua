@@ -5,8 +5,8 @@
   Input:
     KEYS[1] session hash     KEYS[5] open-call timeouts ZSET
     KEYS[2] lead hash        KEYS[6] tab lead index ZSET
-    KEYS[3] lead claim       KEYS[7] session stats HASH
-    KEYS[4] call hash        KEYS[8] tab write-behind queue STREAM
+    KEYS[3] lead claim       KEYS[7] tab write-behind queue STREAM
+    KEYS[4] call hash
     ARGV[1] callId           ARGV[6] claim value to release
     ARGV[2] expected version ARGV[7] lead-change channel
     ARGV[3] owned state JSON ARGV[8] tab tag
@@ -26,12 +26,12 @@ if not leadVersionIs(KEYS[2], ARGV[2]) then return -4 end
 local v = leadWrite(KEYS[2], KEYS[6], ARGV[9], ARGV[3], ARGV[5])
 redis.call('HSET', KEYS[4], 'state', 'ENDED', 'endedAt', ARGV[5], 'endReason', 'DIAL_FAILED')
 redis.call('ZREM', KEYS[5], ARGV[1])
-if redis.call('HGET', KEYS[1], 'callId') == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5])
-  redis.call('HINCRBY', KEYS[1], 'version', 1)
+local sess = redis.call('HMGET', KEYS[1], 'callId', 'version')
+if sess[1] == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5], 'version', (tonumber(sess[2]) or 0) + 1)
 end
 if redis.call('GET', KEYS[3]) == ARGV[6] then redis.call('DEL', KEYS[3]) end
-redis.call('HINCRBY', KEYS[7], 'initiated', -1)
-if ARGV[4] ~= '' then enqueuePatch(KEYS[8], ARGV[4], ARGV[5]) end
+if sess[2] then redis.call('HINCRBY', KEYS[1], 'n:initiated', -1) end
+if ARGV[4] ~= '' then enqueuePatch(KEYS[7], ARGV[4], ARGV[5]) end
 leadChanged(ARGV[7], ARGV[8], ARGV[9])
 return v

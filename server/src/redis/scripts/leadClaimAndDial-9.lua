@@ -7,8 +7,8 @@
     KEYS[1] session lock          KEYS[6] call hash
     KEYS[2] session hash          KEYS[7] open-call timeouts ZSET
     KEYS[3] lead hash             KEYS[8] tab lead index ZSET
-    KEYS[4] lead claim            KEYS[9] session stats HASH
-    KEYS[5] do-not-call SET       KEYS[10] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
+    KEYS[4] lead claim            KEYS[9] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
+    KEYS[5] do-not-call SET
     ARGV[1] lock owner token      ARGV[9]  sheet patch JSON, or ""
     ARGV[2] claim prefix          ARGV[10] call record JSON (flat field map, "" = null)
     ARGV[3] previewId or ""       ARGV[11] callId
@@ -19,7 +19,7 @@
     ARGV[8] owned state JSON      ARGV[16] rowId
 
   Output:
-    new lead version
+    { new lead version, session counters (after this dial: initiated + 1, `since` set by the first) }
     -2 lock not owned   -1 session missing   -11 session not in PLAY   -7 the session has a call
     -10 previewId is not the pending preview (or a preview is pending and none was named)
     -4 lead version mismatch   -5 lead claimed by another session (with a previewId: the claim is not
@@ -28,12 +28,15 @@
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
+--- @include "countersAdd"
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -2 end
-local s = redis.call('HMGET', KEYS[2], 'state', 'callId', 'preview')
-if not s[1] then return -1 end
-if s[1] ~= 'PLAY' then return -11 end
-if (s[2] or '') ~= '' then return -7 end
-local preview = s[3] or ''
+local sflat = redis.call('HGETALL', KEYS[2])
+if #sflat == 0 then return -1 end
+local sess = {}
+for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
+if sess.state ~= 'PLAY' then return -11 end
+if (sess.callId or '') ~= '' then return -7 end
+local preview = sess.preview or ''
 if ARGV[3] == '' then
   if preview ~= '' then return -10 end
 else
@@ -57,10 +60,10 @@ for k, val in pairs(cjson.decode(ARGV[10])) do
 end
 redis.call('HSET', KEYS[6], unpack(fields))
 redis.call('ZADD', KEYS[7], ARGV[12], ARGV[11])
-redis.call('HSET', KEYS[2], 'callId', ARGV[11], 'preview', '', 'updatedAt', ARGV[13])
-redis.call('HINCRBY', KEYS[2], 'version', 1)
-redis.call('HINCRBY', KEYS[9], 'initiated', 1)
-redis.call('HSETNX', KEYS[9], 'since', ARGV[13])
-if ARGV[9] ~= '' then enqueuePatch(KEYS[10], ARGV[9], ARGV[13]) end
+local set = { 'callId', ARGV[11], 'preview', '', 'updatedAt', ARGV[13],
+  'version', (tonumber(sess.version) or 0) + 1 }
+countersApply(sess, { initiated = 1 }, { since = ARGV[13] }, 'n:', set)
+redis.call('HSET', KEYS[2], unpack(set))
+if ARGV[9] ~= '' then enqueuePatch(KEYS[9], ARGV[9], ARGV[13]) end
 leadChanged(ARGV[14], ARGV[15], ARGV[16])
-return v
+return { v, countersOf(sess, 'n:') }

@@ -1,0 +1,151 @@
+// Issue 10, "Fix the last disposition", in Chromium against the real stack (real redis-server, emulators, the
+// built web UI): a mis-keyed Correct person is changed to Wrong number from the receipt (key C) while the
+// next call is already ringing; the receipt says what was changed and what happens next; the sheet ends as
+// if Wrong number had been chosen (the skipped siblings open again, no purple); the live call is untouched.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../test/support/chromium';
+import { type RedisServerHandle, startRedisServer } from '../test/support/redis-server';
+import { type Stack, startStack } from './support/stack';
+import {
+  adminJson,
+  COL,
+  endCall,
+  eventually,
+  LONG,
+  screenshot,
+  signIn,
+  storeState,
+  tabValues,
+  waitForStore,
+} from './support/ui';
+
+const CHLOE = 'chloe@demo.turbodialer.example';
+const OPEN = new Set(['NEW', 'VOICEMAIL', 'NO_ANSWER']);
+/** The sheet's word for a status (NEW is an empty cell). */
+const cellOf = (status: string) => (status === 'NEW' ? '' : status);
+
+describe('fix the last disposition (issue 10) in Chromium', () => {
+  let redis: RedisServerHandle;
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    stack = await startStack({ redisUrl: redis.url, dialpadOptions: { rateLimitPerMin: null } });
+    await adminJson(stack.dialpad.url, '/__emulator/timings', {
+      method: 'PUT',
+      body: JSON.stringify({ dialMs: 100, ringMs: 400, talkMs: 600_000, noAnswerMs: 600_000, jitter: 0 }),
+    });
+    await adminJson(stack.dialpad.url, '/__emulator/outcomes', {
+      method: 'POST',
+      body: JSON.stringify({ plan: { default: 'manual' } }),
+    });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await context.newPage();
+    await signIn(page, stack.baseUrl, CHLOE);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await redis?.stop();
+  });
+
+  const modal = () => page.getByRole('dialog', { name: /how did the call go/i });
+  const change = () => page.getByRole('dialog', { name: /change the last disposition/i });
+  const receipt = () => page.getByRole('status', { name: 'Last disposition' });
+
+  it('changes a mis-keyed Correct person to Wrong number while the next call rings', async () => {
+    // The first call, on a lead whose other open numbers Correct person would skip.
+    await page.keyboard.press('Space');
+    const first = await waitForStore(page, (s) => s.call.call?.state === 'RINGING' && !!s.preview.lead);
+    const call = first.call.call!;
+    const lead = first.preview.lead!.lead;
+    const dialed = call.numberIndex;
+    const siblings = lead.numbers.filter((n) => n.index !== dialed && n.e164 !== null && OPEN.has(n.status));
+
+    await endCall(stack.dialpad.url, call.callId, 'hangup');
+    await modal().waitFor({ timeout: LONG });
+    await page.keyboard.press('1'); // the mis-key: Correct person
+    await page.keyboard.press('Enter');
+    await modal().waitFor({ state: 'detached', timeout: LONG });
+    // The next call is dialed at once (PLAY): it is live while the agent fixes the last one.
+    const next = await waitForStore(
+      page,
+      (s, prev) => !!s.call.call && s.call.call.callId !== prev && s.outbox.entries.length === 0,
+      call.callId,
+    );
+    const nextCallId = next.call.call!.callId;
+    await receipt().waitFor({ timeout: LONG });
+    expect(await receipt().textContent()).toContain(`${lead.name} → Correct person`);
+    await stack.flushSheets();
+    const sheetRow = async () => {
+      const s = await storeState(page);
+      const v = await tabValues(
+        stack.sheets.url,
+        s.session.session!.spreadsheetId,
+        s.session.session!.tabTitle,
+      );
+      return v[lead.rowNumber - 1] ?? [];
+    };
+    await eventually(async () => ((await sheetRow())[COL.status(dialed)] === 'CORRECT' ? true : undefined));
+
+    // C opens the change dialog with the saved code checked; 2 picks Wrong number and says what it does.
+    const changeButton = page.getByRole('button', { name: /change the last disposition/i });
+    expect(await changeButton.isVisible()).toBe(true);
+    await page.keyboard.press('c');
+    await change().waitFor({ timeout: LONG });
+    expect(
+      await change()
+        .getByRole('radio', { name: /correct person/i })
+        .isChecked(),
+    ).toBe(true);
+    await page.keyboard.press('2');
+    expect(
+      await change()
+        .getByRole('radio', { name: /wrong number/i })
+        .isChecked(),
+    ).toBe(true);
+    expect(await page.getByTestId('amend-effect').textContent()).toMatch(/continues with its next number/);
+    await screenshot(page, 'change-last-disposition');
+    await page.keyboard.press('Enter');
+    await change().waitFor({ state: 'detached', timeout: LONG });
+
+    // The receipt says what changed, then what happens next to the lead (the coordinator's answer).
+    await waitForStore(page, (s) => s.ui.receipt?.outcome?.code === 'WRONG' && s.outbox.entries.length === 0);
+    const text = (await receipt().textContent()) ?? '';
+    expect(text).toContain(`${lead.name} → Wrong number (was Correct person)`);
+    expect(text).toMatch(siblings.length > 0 ? /Next: number \d+/ : /not called again/);
+    await screenshot(page, 'receipt-after-change');
+
+    // The live call is the same one, still live; no modal came up.
+    const after = await storeState(page);
+    expect(after.call.call?.callId).toBe(nextCallId);
+    expect(['DIALING', 'RINGING', 'CONNECTED']).toContain(after.call.call?.state);
+    expect(await modal().count()).toBe(0);
+
+    // The sheet: Wrong number on the dialed number, the siblings back to what they were (no longer SKIPPED).
+    await stack.flushSheets();
+    const row = await eventually(async () => {
+      const r = await sheetRow();
+      return r[COL.lastOutcome] === 'WRONG' ? r : undefined;
+    });
+    expect(row[COL.status(dialed)]).toBe('WRONG');
+    for (const n of siblings) expect(row[COL.status(n.index)]).toBe(cellOf(n.status));
+    expect(row[COL.attemptCount]).toBe(String(lead.attemptCount + 1));
+  });
+
+  it('Esc keeps the disposition; the key legend names C', async () => {
+    await page.keyboard.press('c');
+    await change().waitFor({ timeout: LONG });
+    await page.keyboard.press('1');
+    await page.keyboard.press('Escape');
+    await change().waitFor({ state: 'detached', timeout: LONG });
+    expect(await receipt().textContent()).toContain('Wrong number');
+    const legend = page.getByRole('contentinfo');
+    expect(await legend.textContent()).toMatch(/C\s*Change last disposition/);
+  });
+});
