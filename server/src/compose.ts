@@ -217,6 +217,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     oidc,
     demoMode: config.demoMode,
     signedOut: supervisor.signedOut,
+    isSupervisor: (email) => supervisor.roster.isActive(email),
   });
   const installReports = new RedisInstallReportStore(redis);
   const circuits = () => ({ sheets: sheetsBreaker.state(), dialpad: dialpad.breaker.state() });

@@ -26,6 +26,8 @@ export interface AuthServiceDeps {
   access?: AgentAccess;
   /** Agents a supervisor signed out: their older tokens are refused (401 AGENT_SIGNED_OUT) until they log in. */
   signedOut?: SignedOutCheck;
+  /** Whether an agent is also an active supervisor (the token pair says so: the dialer links to the console). */
+  isSupervisor?: (email: string) => Promise<boolean>;
 }
 
 /** The supervisor console's sign-out record, as auth needs it (supervisor/signed-out.ts). */
@@ -151,6 +153,7 @@ export class AuthService {
   private async pairFor(entry: RouterEntry, familyId: string | undefined, now: number) {
     const email = entry.agentEmail.toLowerCase();
     const access = await this.d.tokens.sign(email, now);
+    const supervisor = this.d.isSupervisor ? await this.d.isSupervisor(email).catch(() => false) : false;
     const { token, parts } = newRefreshToken(email, familyId);
     const refreshExpiresAt = now + this.d.refreshTtlSeconds * 1000;
     const pair: TokenPair = {
@@ -158,7 +161,12 @@ export class AuthService {
       accessExpiresAt: access.expiresAt,
       refreshToken: token,
       refreshExpiresAt,
-      agent: { email, dialpadUserId: entry.dialpadUserId, campaignName: entry.campaignName },
+      agent: {
+        email,
+        dialpadUserId: entry.dialpadUserId,
+        campaignName: entry.campaignName,
+        ...(supervisor ? { supervisor: true } : {}),
+      },
     };
     const record = {
       familyId: parts.familyId,
