@@ -17,10 +17,13 @@ import { type Stack, startStack } from './support/stack';
 import { LONG, screenshot } from './support/ui';
 
 const SUPERVISOR = 'maya@demo.turbodialer.example';
-/** The demo's three agents and 17 more, over the demo's two campaigns (Maya leads every campaign). */
+/** A demo supervisor (of Roof Renewals) who also dials. */
+const OMAR = 'omar@demo.turbodialer.example';
+/** The demo's three agents, Omar and 16 more, over the demo's two campaigns (Maya leads every campaign). */
 const AGENTS: DemoAgent[] = [
   ...DEMO_AGENTS,
-  ...Array.from({ length: 17 }, (_, i) => {
+  { email: OMAR, name: 'Omar Haddad', dialpadUserId: '8100000000000099', campaignName: 'Roof Renewals' },
+  ...Array.from({ length: 16 }, (_, i) => {
     const k = String(i + 1).padStart(2, '0');
     return {
       email: `floor${k}@demo.turbodialer.example`,
@@ -94,9 +97,16 @@ describe('supervisor console (issue 11) in Chromium', () => {
       .toMatch(/not a supervisor/i);
     expect(await page.getByRole('table', { name: 'Agents' }).count()).toBe(0);
 
-    // The agent's own token, as their dialer holds it.
+    // The agent's own token, as their dialer holds it (not a supervisor: no console link in the dialer;
+    // Omar, a supervisor who also dials, gets the link).
     const login = await post(HTTP_API.login.path, null, { demoEmail: agent });
-    const token = HTTP_API.login.response.parse(login.body).accessToken;
+    const pair = HTTP_API.login.response.parse(login.body);
+    const token = pair.accessToken;
+    expect(pair.agent.supervisor ?? false).toBe(false);
+    const omar = HTTP_API.login.response.parse(
+      (await post(HTTP_API.login.path, null, { demoEmail: OMAR })).body,
+    );
+    expect(omar.agent.supervisor).toBe(true);
     const snapshot = await fetch(`${stack.baseUrl}${SUPERVISOR_API.snapshot.path}`, {
       headers: { Authorization: `Bearer ${token}` },
     });

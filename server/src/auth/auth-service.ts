@@ -26,6 +26,9 @@ export interface AuthServiceDeps {
   access?: AgentAccess;
   /** Agents a supervisor signed out: their older tokens are refused (401 AGENT_SIGNED_OUT) until they log in. */
   signedOut?: SignedOutCheck;
+  /** Also an active supervisor (the Supervisors tab, cached): the token pair says so and the dialer shows
+   *  the console link. Absent: never. */
+  isSupervisor?: (email: string) => Promise<boolean>;
 }
 
 /** The supervisor console's sign-out record, as auth needs it (supervisor/signed-out.ts). */
@@ -158,7 +161,12 @@ export class AuthService {
       accessExpiresAt: access.expiresAt,
       refreshToken: token,
       refreshExpiresAt,
-      agent: { email, dialpadUserId: entry.dialpadUserId, campaignName: entry.campaignName },
+      agent: {
+        email,
+        dialpadUserId: entry.dialpadUserId,
+        campaignName: entry.campaignName,
+        ...((await this.d.isSupervisor?.(email)) ? { supervisor: true } : {}),
+      },
     };
     const record = {
       familyId: parts.familyId,
