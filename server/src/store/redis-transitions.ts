@@ -316,8 +316,8 @@ export class RedisTransitions {
   }
 
   // Changing the last disposition: store/amend-transition.ts.
-  amendBase(tag: string, callId: string): Promise<AmendBase | null> {
-    return readAmendBase(this.#redis, tag, callId);
+  amendBase(tag: string, sessionId: string, callId: string): Promise<AmendBase | null> {
+    return readAmendBase(this.#redis, tag, sessionId, callId);
   }
 
   async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {
@@ -326,7 +326,7 @@ export class RedisTransitions {
   }
 
   adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
-    return adjustAgentStats(this.#redis, email, d);
+    return adjustAgentStats(this.#scripts, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {

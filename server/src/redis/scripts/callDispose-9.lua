@@ -9,7 +9,6 @@
   Reads the call once: the caller needs no read before it (the hot path). When the session is in PLAY it
   also takes the session lock for the chained dial (if free), so that dial needs no lock request of its own.
 
-
   Input:
     KEYS[1] call hash        KEYS[5] open-call timeouts ZSET
     KEYS[2] session hash     KEYS[6] tab lead index ZSET
@@ -22,8 +21,9 @@
     ARGV[4] owned state JSON ARGV[11] lead-change channel
     ARGV[5] sheet patch JSON ARGV[12] tab tag
     ARGV[6] disposition code ARGV[13] rowId
-    ARGV[7] 1 if a success   ARGV[14] the lead's state before (PreDisposition JSON, kept as call
-                                       field `pre` with `leadV` for a change of disposition), or ""
+    ARGV[7] 1 if a success   ARGV[14] the lead's state before (PreDisposition JSON), or "": kept on
+                                       the session as `lastPre`, with `lastCall` and `lastLeadV` (the
+                                       version written), for a change of the last disposition (callAmend)
     ARGV[15] lock owner token for the chained dial, or "" (none)   ARGV[16] its TTL (ms)
 
   Output:
@@ -54,7 +54,7 @@ call.disposition = ARGV[6]
 call.disposedAt = ARGV[10]
 if (call.endedAt or '') == '' then call.endedAt = ARGV[10] end
 redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', ARGV[10],
-  'endedAt', call.endedAt, 'pre', ARGV[14] or '', 'leadV', v)
+  'endedAt', call.endedAt)
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('ZREM', KEYS[5], ARGV[1])
 if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
@@ -67,8 +67,11 @@ if #sflat > 0 then
     sess.callId = ''
     sess.updatedAt = ARGV[10]
     sess.lastCall = ARGV[1]
+    sess.lastPre = ARGV[14] or ''
+    sess.lastLeadV = tostring(v)
     sess.version = tostring((tonumber(sess.version) or 0) + 1)
-    set = { 'callId', '', 'updatedAt', ARGV[10], 'lastCall', ARGV[1], 'version', sess.version }
+    set = { 'callId', '', 'updatedAt', ARGV[10], 'lastCall', ARGV[1], 'lastPre', sess.lastPre,
+      'lastLeadV', sess.lastLeadV, 'version', sess.version }
   end
   countersApply(sess, add, nil, 'n:', set)
   redis.call('HSET', KEYS[2], unpack(set))
