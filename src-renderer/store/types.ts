@@ -116,7 +116,7 @@ export interface DispoReceipt {
   changedFrom?: string;
   changing?: boolean;
   /** While a change is on its way: the code and label the coordinator holds (restored if it refuses). */
-  saved?: { code: DispositionCode; label: string; skipped: number };
+  saved?: { code: DispositionCode; label: string; skipped: number; outcome?: DispositionOutcome };
   /** The coordinator's account of the lead after a change: what happens next. */
   outcome?: DispositionOutcome;
 }
