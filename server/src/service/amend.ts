@@ -18,6 +18,7 @@ import { scriptApiError } from '../redis/script-errors.js';
 import type { AmendBase, CallRecord, SessionRecord } from '../store/types.js';
 import { withCallLog } from './call-log-entry.js';
 import type { ServiceContext } from './context.js';
+import { tabRef } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { publishStats } from './stats.js';
 import { readTab, type TabCache } from './tab-cache.js';
@@ -125,7 +126,7 @@ export async function amendLastDisposition(
         disposedAt: base.disposedAt,
         rules,
         catalog,
-        tab: tab.ref,
+        tab: tabRef(tab),
       });
     } catch (err) {
       if (!isDomainError(err)) throw err;
@@ -196,7 +197,7 @@ function repeated(
       disposedAt: base.disposedAt,
       rules: tab.rules,
       catalog: buildCatalog(tab.rules.dispositions),
-      tab: tab.ref,
+      tab: tabRef(tab),
     },
     base.code,
   );
