@@ -32,3 +32,17 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
 
 /** Default spreadsheet id of the demo router (and, by default, of the agent tabs too). */
 export const DEMO_ROUTER_SPREADSHEET_ID = 'demo-router-1x2y3z';
+
+/** The demo's supervisors (the router spreadsheet's `Supervisors` tab): Maya leads every campaign, Omar only
+ *  Roof Renewals. */
+export interface DemoSupervisor {
+  email: string;
+  name: string;
+  /** Campaign names, or ['*'] for every campaign. */
+  campaigns: string[];
+}
+
+export const DEMO_SUPERVISORS: readonly DemoSupervisor[] = [
+  { email: 'maya@demo.turbodialer.example', name: 'Maya Brooks', campaigns: ['*'] },
+  { email: 'omar@demo.turbodialer.example', name: 'Omar Haddad', campaigns: ['Roof Renewals'] },
+];

@@ -34,6 +34,8 @@ export interface AppDeps {
   webDistDir?: string | null;
   /** True while shutting down: new requests get 503 and the connection is closed. */
   isDraining?: () => boolean;
+  /** More routes (the supervisor console's), registered after the API's and before the 404. */
+  extraRoutes?: (app: Express) => void;
 }
 
 export interface BuiltApp {
@@ -81,6 +83,7 @@ export function createApp(d: AppDeps): BuiltApp {
     ...(d.idempotencyOptions ? { idempotencyOptions: d.idempotencyOptions } : {}),
     clock,
   });
+  d.extraRoutes?.(app);
   app.get('/metrics', async (_req: Request, res: Response) => {
     const m = await d.metrics.render();
     res.type(m.contentType).send(m.body);

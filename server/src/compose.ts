@@ -33,6 +33,7 @@ import { SheetsFlusher } from './sheets/sheets-flusher.js';
 import { RedisTabSnapshots } from './sheets/tab-snapshots.js';
 import { createDialerService } from './service/index.js';
 import { RedisStore } from './store/redis-store.js';
+import { createSupervisorModule, type SupervisorModule } from './supervisor/index.js';
 import { attachWsHub, type WsHub } from './ws/hub.js';
 import { RedisWsTicketStore } from './ws/tickets.js';
 
@@ -46,6 +47,7 @@ export interface Coordinator {
   readonly sheets: SheetsGateway;
   readonly bus: AgentEventBus;
   readonly flusher: SheetsFlusher;
+  readonly supervisor: SupervisorModule;
   readonly servesWebUi: boolean;
   /** Listens on config.port/host (0 = a free port); resolves with the base URL. */
   listen(): Promise<{ url: string; port: number }>;
@@ -175,16 +177,48 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   });
 
   const access = new AgentAccess(sheets, logger.child({ component: 'access' }));
+  const accessTokens = new AccessTokens({ ...config.jwt, ttlSeconds: config.jwt.accessTtlSeconds });
+  const refreshStore = new RedisRefreshTokenStore(redis);
+  const oidc = config.oidc ? new OidcVerifier(config.oidc) : null;
+  const tickets = new RedisWsTicketStore(redis);
+  const idempotency = new RedisIdempotencyStore(redis);
+  // The supervisor console (issue 11): roster, sign-in, live board, actions, routes and socket.
+  const supervisor = createSupervisorModule({
+    redis,
+    bus,
+    store,
+    service,
+    loadedTabs: () => service.loadedTabs(),
+    routerEntries: (o) => sheets.listRouterEntries(o),
+    readRange: (id, range) => sheetsApi.readRange(id, range, { quotaWaitMs: 5_000 }),
+    routerSpreadsheetId: config.sheets.routerSpreadsheetId,
+    tokens: accessTokens,
+    refreshStore,
+    refreshTtlSeconds: config.jwt.refreshTtlSeconds,
+    oidc,
+    demoMode: config.demoMode,
+    idempotency,
+    agentTickets: tickets,
+    health: async () => ({
+      sheetsBreaker: sheetsBreaker.state(),
+      dialpadBreaker: dialpad.breaker.state(),
+      queueDepth: await queue.depth(),
+      oldestQueuedAt: flusher.oldestPendingAt(),
+    }),
+    logger,
+    clock,
+  });
   const auth = new AuthService({
     access,
-    tokens: new AccessTokens({ ...config.jwt, ttlSeconds: config.jwt.accessTtlSeconds }),
-    refreshStore: new RedisRefreshTokenStore(redis),
+    tokens: accessTokens,
+    refreshStore,
     refreshTtlSeconds: config.jwt.refreshTtlSeconds,
     router: sheets,
-    oidc: config.oidc ? new OidcVerifier(config.oidc) : null,
+    oidc,
     demoMode: config.demoMode,
+    signedOut: supervisor.signedOut,
+    isSupervisor: (email) => supervisor.roster.isActive(email),
   });
-  const tickets = new RedisWsTicketStore(redis);
   const installReports = new RedisInstallReportStore(redis);
   const circuits = () => ({ sheets: sheetsBreaker.state(), dialpad: dialpad.breaker.state() });
   metrics.setProbes({
@@ -225,9 +259,16 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   let draining = false;
   const { app, servesWebUi } = createApp({
     logger,
-    service,
+    // Every accepted webhook also tells the console when the last one arrived (its health panel).
+    service: {
+      ...service,
+      onDialpadEvent: (event, now, claim) => {
+        supervisor.console.noteWebhook(now);
+        return service.onDialpadEvent(event, now, claim);
+      },
+    },
     auth,
-    idempotency: new RedisIdempotencyStore(redis),
+    idempotency,
     tickets,
     webhook: {
       verifier: new JwtWebhookVerifier({ secret: config.dialpad.webhookSecret }),
@@ -239,6 +280,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     clock,
     webDistDir: config.webDistDir,
     isDraining: () => draining,
+    extraRoutes: (a) => supervisor.registerRoutes(a),
   });
   const server = createServer(app);
   // Count in-flight requests so shutdown can wait for them (upgraded sockets are not requests).
@@ -250,6 +292,10 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     });
   });
   const hub = attachWsHub(server, { tickets, bus, logger, metrics, instanceId: config.instanceId, clock });
+  supervisor.attach(server, hub);
+  void supervisor.console
+    .start()
+    .catch((err: unknown) => logger.warn({ err }, 'supervisor console did not start; retried on first use'));
 
   flusher.start();
   const sweeper = setInterval(() => {
@@ -262,6 +308,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     access
       .refresh()
       .then(() => hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active'))
+      .then(() => supervisor.refresh())
       .catch((err: unknown) => logger.warn({ err }, 'access refresh failed'));
   void refreshAccess();
   const tabRefresh = setInterval(() => {
@@ -287,6 +334,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     });
     if (report)
       logger.info({ written: report.written, deferred: report.deferred.length }, 'final sheet flush');
+    await supervisor.stop();
     await hub.close();
     server.closeAllConnections();
     await closed;
@@ -307,6 +355,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     sheets,
     bus,
     flusher,
+    supervisor,
     servesWebUi,
     listen: () =>
       new Promise((resolve, reject) => {

@@ -12,7 +12,12 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { FaultRule } from '../emulators/common/faults.js';
 import { createEmulatorLogger } from '../emulators/common/log.js';
-import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID, type DemoAgent } from '../emulators/demo-agents.js';
+import {
+  DEMO_AGENTS,
+  DEMO_ROUTER_SPREADSHEET_ID,
+  DEMO_SUPERVISORS,
+  type DemoAgent,
+} from '../emulators/demo-agents.js';
 import { DEMO_OUTCOME_MIX } from '../emulators/dialpad/outcomes.js';
 import {
   type DialpadEmulator,
@@ -133,6 +138,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
         leadsPerAgent: o.leadsPerAgent ?? 300,
         seed,
         routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
+        supervisors: DEMO_SUPERVISORS,
       }),
       ...(o.sheetsFaults ? { faults: o.sheetsFaults } : {}),
       logger: createEmulatorLogger('sheets-emulator', emulatorLevel),
@@ -253,6 +259,8 @@ export function demoBanner(stack: DemoStack, o: { uiBuilt: boolean }): string {
     '',
     '  Log in as one of the demo agents (demo mode: pick the email on the login screen, no password):',
     ...stack.agents.map((a) => `    - ${a.email.padEnd(34)} ${a.name} (${a.campaignName})`),
+    `  Supervisor console: ${stack.baseUrl}/supervisor as`,
+    ...DEMO_SUPERVISORS.map((s) => `    - ${s.email.padEnd(34)} ${s.name} (${s.campaigns.join(', ')})`),
     '',
     `  API by hand: curl -s -X POST ${stack.baseUrl}/auth/login -H 'content-type: application/json' \\`,
     `                 -d '{"demoEmail":"${stack.agents[0]?.email}"}'`,

@@ -147,6 +147,8 @@ export function replayDisposition(
     rules,
     catalog,
     tab,
+    // A callback scheduled with the call stays when its disposition is changed (never with do-not-call).
+    callback: code === 'DO_NOT_CALL' ? null : (current.callback ?? null),
   });
   const def = findDisposition(catalog, code);
   return {

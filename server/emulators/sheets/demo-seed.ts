@@ -10,7 +10,7 @@ import {
   ROUTER_HEADER,
 } from '../../../src-shared/domain/sheet-codec.js';
 import { createRng, pick, type Rng, randInt } from '../common/rng.js';
-import type { DemoAgent } from '../demo-agents.js';
+import type { DemoAgent, DemoSupervisor } from '../demo-agents.js';
 import type { SheetsFixture } from './fixture.js';
 
 export interface DemoFixtureOptions {
@@ -22,6 +22,8 @@ export interface DemoFixtureOptions {
   leadsSpreadsheetId?: string;
   /** Adds the optional TimeZone column (AA) after NextIndex (default true). */
   timeZoneColumn?: boolean;
+  /** Supervisors to list in a `Supervisors` tab of the router spreadsheet (none: no such tab). */
+  supervisors?: readonly DemoSupervisor[];
 }
 
 const SKIPPED_PURPLE = { red: 0x8e / 255, green: 0x7c / 255, blue: 0xc3 / 255 };
@@ -284,16 +286,37 @@ export function buildDemoFixture(opts: DemoFixtureOptions): SheetsFixture {
       ]),
     ],
   };
+  // The Supervisors tab beside the router (supervisor console, issue 11): absent when none are seeded.
+  const supervisorTabs = opts.supervisors
+    ? [
+        {
+          sheetId: 900,
+          title: 'Supervisors',
+          rows: [
+            ['Email', 'Campaigns', 'Active'],
+            ...opts.supervisors.map((s) => [s.email, s.campaigns.join(', '), 'TRUE']),
+          ],
+        },
+      ]
+    : [];
   if (leadsId === opts.routerSpreadsheetId) {
     return {
       spreadsheets: [
-        { spreadsheetId: leadsId, title: 'Turbo Dialer demo', sheets: [router, ...agentSheets] },
+        {
+          spreadsheetId: leadsId,
+          title: 'Turbo Dialer demo',
+          sheets: [router, ...supervisorTabs, ...agentSheets],
+        },
       ],
     };
   }
   return {
     spreadsheets: [
-      { spreadsheetId: opts.routerSpreadsheetId, title: 'Turbo Dialer router', sheets: [router] },
+      {
+        spreadsheetId: opts.routerSpreadsheetId,
+        title: 'Turbo Dialer router',
+        sheets: [router, ...supervisorTabs],
+      },
       { spreadsheetId: leadsId, title: 'Turbo Dialer leads', sheets: agentSheets },
     ],
   };

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { cliNumber, cliOption, closeOnSignals } from '../common/cli.js';
 import { FaultRuleSchema } from '../common/faults.js';
 import { createEmulatorLogger } from '../common/log.js';
-import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID } from '../demo-agents.js';
+import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID, DEMO_SUPERVISORS } from '../demo-agents.js';
 import { buildDemoFixture } from './demo-seed.js';
 import { SheetsFixtureSchema } from './fixture.js';
 import { startSheetsEmulator } from './server.js';
@@ -30,6 +30,7 @@ const seed = seedFile
       leadsPerAgent: cliNumber('leads', 'SHEETS_EMULATOR_LEADS', 300),
       seed: cliNumber('demo-seed', 'SHEETS_EMULATOR_DEMO_SEED', 42),
       routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
+      supervisors: DEMO_SUPERVISORS,
     });
 
 const emu = await startSheetsEmulator({

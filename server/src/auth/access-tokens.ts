@@ -17,7 +17,23 @@ export interface AccessTokenSettings {
   ttlSeconds: number;
 }
 
-const ClaimsSchema = z.object({ sub: z.string().email(), typ: z.literal('access'), iat: z.number() });
+/** Who a token speaks for: agent tokens carry no `role` claim (so tokens issued before roles stay agents'),
+ *  supervisor tokens carry `role: "supervisor"`. */
+export const TokenRoleSchema = z.enum(['agent', 'supervisor']);
+export type TokenRole = z.infer<typeof TokenRoleSchema>;
+
+const ClaimsSchema = z.object({
+  sub: z.string().email(),
+  typ: z.literal('access'),
+  iat: z.number(),
+  role: TokenRoleSchema.default('agent'),
+});
+
+/** A verified token: its subject, role and issue time (epoch ms). */
+export interface VerifiedToken extends AgentPrincipal {
+  role: TokenRole;
+  issuedAt: number;
+}
 
 /** How far ahead of ours a signer's clock may be (seconds): `iat` and `nbf` beyond it are refused. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -31,11 +47,16 @@ export class AccessTokens {
     this.#hs = new Hs256(settings.secret);
   }
 
-  async sign(email: string, now: number): Promise<{ token: string; expiresAt: number }> {
+  async sign(
+    email: string,
+    now: number,
+    role: TokenRole = 'agent',
+  ): Promise<{ token: string; expiresAt: number }> {
     const iat = Math.floor(now / 1000);
     const exp = iat + this.#s.ttlSeconds;
     const token = this.#hs.sign({
       typ: 'access',
+      ...(role === 'agent' ? {} : { role }),
       sub: email.toLowerCase(),
       iss: this.#s.issuer,
       aud: this.#s.audience,
@@ -45,7 +66,7 @@ export class AccessTokens {
     return { token, expiresAt: exp * 1000 };
   }
 
-  async verify(token: string, now: number): Promise<AgentPrincipal> {
+  async verify(token: string, now: number): Promise<VerifiedToken> {
     try {
       const payload = this.#hs.verify(token, {
         now,
@@ -58,7 +79,7 @@ export class AccessTokens {
       if (!claims.success) throw new ApiError('UNAUTHENTICATED', 'access token has unexpected claims');
       if (claims.data.iat > now / 1000 + CLOCK_SKEW_SECONDS)
         throw new ApiError('UNAUTHENTICATED', 'access token rejected: issued in the future');
-      return { email: claims.data.sub };
+      return { email: claims.data.sub, role: claims.data.role, issuedAt: claims.data.iat * 1000 };
     } catch (e) {
       throw mapJoseError(e, 'access token');
     }

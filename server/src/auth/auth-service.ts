@@ -24,6 +24,20 @@ export interface AuthServiceDeps {
   demoMode: boolean;
   /** The router as last read: a removed or inactive agent's access token is refused (403) on every route. */
   access?: AgentAccess;
+  /** Agents a supervisor signed out: their older tokens are refused (401 AGENT_SIGNED_OUT) until they log in. */
+  signedOut?: SignedOutCheck;
+  /** Whether an agent is also an active supervisor (the token pair says so: the dialer links to the console). */
+  isSupervisor?: (email: string) => Promise<boolean>;
+}
+
+/** The supervisor console's sign-out record, as auth needs it (supervisor/signed-out.ts). */
+export interface SignedOutCheck {
+  /** When a supervisor last signed the agent out, as this instance knows it (no I/O); null: never. */
+  signedOutAt(email: string): number | null;
+  /** The same, read from the shared store (refresh is rare and must agree across instances). */
+  fetch(email: string): Promise<number | null>;
+  /** The agent logged in again: the sign-out no longer applies. */
+  clear(email: string): Promise<void>;
 }
 
 export class AuthService {
@@ -51,6 +65,7 @@ export class AuthService {
       email = body.demoEmail;
     }
     const entry = await this.activeEntry(email);
+    await this.d.signedOut?.clear(entry.agentEmail);
     return this.issue(entry, undefined, now);
   }
 
@@ -59,6 +74,10 @@ export class AuthService {
     if (!parts) throw new ApiError('UNAUTHENTICATED', 'refresh token is invalid');
     const ttlMs = this.d.refreshTtlSeconds * 1000;
     const presented = { ...parts, hash: hashSecret(parts.secret) };
+    if (this.d.signedOut && (await this.d.signedOut.fetch(parts.email)) !== null) {
+      await this.d.refreshStore.revokeFamily(presented, now, ttlMs);
+      throw new ApiError('AGENT_SIGNED_OUT', 'a supervisor signed this agent out: log in again');
+    }
     let entry: RouterEntry;
     try {
       entry = await this.activeEntry(parts.email);
@@ -107,9 +126,14 @@ export class AuthService {
   async authenticate(authorization: string | undefined, now: number): Promise<AgentPrincipal> {
     const m = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization) : null;
     if (!m?.[1]) throw new ApiError('UNAUTHENTICATED', 'missing bearer token');
-    const principal = await this.d.tokens.verify(m[1], now);
-    this.d.access?.check(principal.email);
-    return principal;
+    const token = await this.d.tokens.verify(m[1], now);
+    if (token.role !== 'agent')
+      throw new ApiError('FORBIDDEN', 'a supervisor token cannot be used on agent routes');
+    const signedOutAt = this.d.signedOut?.signedOutAt(token.email) ?? null;
+    if (signedOutAt !== null && token.issuedAt < signedOutAt)
+      throw new ApiError('AGENT_SIGNED_OUT', 'a supervisor signed this agent out: log in again');
+    this.d.access?.check(token.email);
+    return { email: token.email };
   }
 
   private async activeEntry(email: string): Promise<RouterEntry> {
@@ -129,6 +153,7 @@ export class AuthService {
   private async pairFor(entry: RouterEntry, familyId: string | undefined, now: number) {
     const email = entry.agentEmail.toLowerCase();
     const access = await this.d.tokens.sign(email, now);
+    const supervisor = this.d.isSupervisor ? await this.d.isSupervisor(email).catch(() => false) : false;
     const { token, parts } = newRefreshToken(email, familyId);
     const refreshExpiresAt = now + this.d.refreshTtlSeconds * 1000;
     const pair: TokenPair = {
@@ -136,7 +161,12 @@ export class AuthService {
       accessExpiresAt: access.expiresAt,
       refreshToken: token,
       refreshExpiresAt,
-      agent: { email, dialpadUserId: entry.dialpadUserId, campaignName: entry.campaignName },
+      agent: {
+        email,
+        dialpadUserId: entry.dialpadUserId,
+        campaignName: entry.campaignName,
+        ...(supervisor ? { supervisor: true } : {}),
+      },
     };
     const record = {
       familyId: parts.familyId,

@@ -16,6 +16,8 @@ import { defineScript, type RedisClient, runScript } from './redis-script.js';
 
 type Delivered = { seq: number; at: number; event: AgentEvent };
 type Listener = (e: Delivered) => void;
+/** Every notice of every agent, unvalidated (the supervisor console parses the few fields it needs). */
+export type RawNoticeListener = (notice: unknown) => void;
 
 /**
  * KEYS[1] agent event stream  KEYS[2] agent seq counter
@@ -62,6 +64,7 @@ const NotifySchema = z.object({
 
 export class RedisAgentEventBus implements AgentEventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #allListeners = new Set<RawNoticeListener>();
   #sub: Promise<RedisClient> | null = null;
 
   constructor(
@@ -124,6 +127,15 @@ export class RedisAgentEventBus implements AgentEventBus {
     };
   }
 
+  /** Every agent's notices (after the per-agent listeners ran); returns an unsubscribe function. */
+  async subscribeAllRaw(onNotice: RawNoticeListener): Promise<() => void> {
+    await this.#subscriber();
+    this.#allListeners.add(onNotice);
+    return () => {
+      this.#allListeners.delete(onNotice);
+    };
+  }
+
   async lastSeq(agentEmail: string): Promise<number> {
     return Number((await this.redis.get(keys.agentSeq(agentEmail.toLowerCase()))) ?? 0);
   }
@@ -154,18 +166,33 @@ export class RedisAgentEventBus implements AgentEventBus {
 
   #dispatch(message: string): void {
     let n: z.infer<typeof NotifySchema>;
+    let raw: unknown;
     try {
-      const raw: unknown = JSON.parse(message);
+      raw = JSON.parse(message);
       // Most notices are for agents whose sockets are on another instance: skip them before validating.
       const email = raw && typeof raw === 'object' && 'email' in raw ? raw.email : null;
-      if (typeof email === 'string' && !this.#listeners.has(email)) return;
+      if (typeof email === 'string' && !this.#listeners.has(email)) {
+        this.#toAll(raw);
+        return;
+      }
       n = NotifySchema.parse(raw);
     } catch (e) {
       this.opts.onError?.(e);
       return;
     }
     const listeners = this.#listeners.get(n.email);
-    if (!listeners) return;
-    for (const e of n.events) for (const l of listeners) l({ seq: e.seq, at: n.at, event: e.event });
+    if (listeners)
+      for (const e of n.events) for (const l of listeners) l({ seq: e.seq, at: n.at, event: e.event });
+    this.#toAll(raw);
+  }
+
+  #toAll(raw: unknown): void {
+    for (const l of this.#allListeners) {
+      try {
+        l(raw);
+      } catch (e) {
+        this.opts.onError?.(e);
+      }
+    }
   }
 }

@@ -30,6 +30,9 @@ export interface DialerServiceRuntime extends DialerService {
   /** Re-reads every tab with an active session served by this instance, once per tab, and merges it like
    *  resync (called periodically, every TAB_REFRESH_MS). Never throws; failures are logged and counted. */
   refreshTabs(now: number): Promise<TabRefreshReport>;
+  /** The tab indexes this instance has loaded for active sessions (read-only use: the supervisor console's
+   *  lead progress). */
+  loadedTabs(): TabCache[];
   close(): Promise<void>;
 }
 
@@ -212,6 +215,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     onDialpadEvent: (event, now, claim = async () => true) => onDialpadEvent(ctx, router, event, now, claim),
     sweepTimeouts: (now) => sweepTimeouts(ctx, now),
     refreshTabs: (now) => refresher.refresh(now),
+    loadedTabs: () => ctx.servedTabs().flatMap((t) => t.caches.filter((c) => c.loadedAt > 0)),
     close: () => ctx.close(),
   };
   return service;

@@ -277,6 +277,7 @@ export class RedisTransitions {
             keys.leadIndex(tag),
             keys.doNotCall(tag),
             keys.sheetQueue(tag),
+            keys.sessionLock(tag, i.sessionId),
           ],
           [
             i.callId,
@@ -293,6 +294,8 @@ export class RedisTransitions {
             tag,
             lead.rowId,
             i.preDisposition ?? '',
+            i.chainLock?.token ?? '',
+            i.chainLock?.ttlMs ?? 0,
           ],
         ),
       (x) => Array.isArray(x),
@@ -308,6 +311,7 @@ export class RedisTransitions {
       sessionState: state.success ? state.data : null,
       stats: statsFromHash(pairsToHash(r[3])),
       session: sessionFromHash(pairsToHash(r[4])),
+      chainLocked: Number(r[5]) === 1,
     };
   }
 

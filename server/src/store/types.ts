@@ -187,6 +187,8 @@ export interface DisposeResult {
   sessionState: SessionState | null;
   stats: StatsCounters;
   session: SessionRecord | null;
+  /** The session lock was taken with `chainLock.token`: the chained dial holds it already. */
+  chainLocked: boolean;
 }
 
 export interface DisposeInput {
@@ -201,6 +203,8 @@ export interface DisposeInput {
   /** The lead's state before the disposition (PreDisposition JSON), kept on the session (its last disposed
    *  call) so the agent can change the disposition (service/amend.ts); absent when the lead was not written. */
   preDisposition?: string | null;
+  /** When the session is in PLAY, take its lock with this owner token for the chained dial (if free). */
+  chainLock?: { token: string; ttlMs: number };
   now: number;
 }
 

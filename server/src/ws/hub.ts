@@ -14,6 +14,7 @@ import {
   WS_CLOSE,
   WS_PROTOCOL_VERSION,
 } from '../../../src-shared/contracts/ws.js';
+import { SUPERVISOR_WS_PATH } from '../../../src-shared/contracts/supervisor.js';
 import type { Logger } from '../logger.js';
 import type { CoordinatorMetrics } from '../metrics/metrics.js';
 import type { AgentEventBus } from '../ports.js';
@@ -38,8 +39,8 @@ export interface WsHub {
   connectionCount(): number;
   /** Closes every socket with 1001 and stops accepting upgrades. */
   close(): Promise<void>;
-  /** Closes (4401) the authenticated sockets of every agent `refuse` names; returns how many. */
-  closeAgentsWhere(refuse: (email: string) => boolean, reason: string): number;
+  /** Closes (4401, or `code`) the authenticated sockets of every agent `refuse` names; returns how many. */
+  closeAgentsWhere(refuse: (email: string) => boolean, reason: string, code?: number): number;
 }
 
 interface Conn {
@@ -58,6 +59,7 @@ export function attachWsHub(server: Server, d: WsHubDeps): WsHub {
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
+    if (path === SUPERVISOR_WS_PATH) return; // the supervisor console's socket (supervisor/socket.ts)
     if (path !== WS_PATH || closing) {
       socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       socket.destroy();
@@ -188,12 +190,12 @@ export function attachWsHub(server: Server, d: WsHubDeps): WsHub {
 
   return {
     connectionCount: () => [...conns].filter((c) => c.email).length,
-    closeAgentsWhere(refuse, reason) {
+    closeAgentsWhere(refuse, reason, code = WS_CLOSE.AUTH_FAILED) {
       let n = 0;
       for (const c of conns) {
         if (!c.email || !refuse(c.email)) continue;
         log.info({ agent: c.email, reason }, 'closing the socket of an agent who lost access');
-        c.ws.close(WS_CLOSE.AUTH_FAILED, reason);
+        c.ws.close(code, reason);
         n += 1;
       }
       return n;
