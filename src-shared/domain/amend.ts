@@ -147,15 +147,15 @@ export function replayDisposition(
     rules,
     catalog,
     tab,
-    // A callback scheduled with the call stays when its disposition is changed (never with do-not-call).
-    callback: code === 'DO_NOT_CALL' ? null : (current.callback ?? null),
   });
   const def = findDisposition(catalog, code);
+  // A callback the lead has now and the right code drops reads as none (null), not as never set.
+  const lead = current.callback && r.lead.callback === undefined ? { ...r.lead, callback: null } : r.lead;
   return {
     before,
-    lead: r.lead,
+    lead,
     leadDone: r.leadDone,
-    outcome: outcomeOf(before, r.lead, numberIndex, def, r.leadDone),
+    outcome: outcomeOf(before, lead, numberIndex, def, r.leadDone),
   };
 }
 
