@@ -385,7 +385,7 @@ export async function dispose(
         state: ownedOf(lead),
         patch: withCallLog(patch, tab.ref, call.rowId, callLog),
       },
-      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead)) : null,
+      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, callback)) : null,
     });
     if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
