@@ -49,9 +49,9 @@ function Spacer({ height }: { height: number }) {
 
 /** Column headers and widths (a fixed layout: a changed cell never re-measures the whole table). */
 const COLUMNS: readonly { name: string; width: string; right?: boolean }[] = [
-  { name: 'Agent', width: '16%' },
-  { name: 'Campaign · tab', width: '12%' },
-  { name: 'State', width: '10%' },
+  { name: 'Agent', width: '15%' },
+  { name: 'Campaign · tab', width: '11%' },
+  { name: 'State', width: '12%' },
   { name: 'In state', width: '5.5%' },
   { name: 'Calls', width: '4%', right: true },
   { name: 'Connects', width: '5.5%', right: true },
