@@ -177,6 +177,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       jwtSecret,
       redisPort,
       floorPort,
+      supervisors: args.supervisors,
     },
     runDir,
   );
@@ -296,6 +297,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     acceptedDispositions: result.accepted.length,
     agentsNotStopped: result.agentsNotStopped,
     loadGeneratorEventLoopDelayMs: result.eventLoopDelayMs,
+    supervisorConsoles: result.supervisorConsoles,
     floors: { httpPostMs: floors.httpPostMs, redisPingMs: floors.redisPingMs },
     cpuPercentOfOneCore: cpuShares(
       names.map((name, i) => ({ name, cpuMs: (cpu1[i] ?? 0) - (cpu0[i] ?? 0) })),
