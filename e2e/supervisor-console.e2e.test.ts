@@ -231,4 +231,32 @@ describe('supervisor console (issue 11) in Chromium', () => {
     // Every other agent is still dialing: the pause was this agent's alone.
     expect(agents.filter((a) => a !== target && a.lastState !== 'PAUSED').length).toBeGreaterThan(10);
   });
+
+  it('signing an agent out from the console ends their session and tells them who did it', async () => {
+    const target = agents.find((a) => !a.pausedByOther && a.notices.length === 0);
+    expect(target).toBeDefined();
+    const email = target!.email;
+    await page.getByRole('button', { name: `Sign out ${email}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Sign ${email} out?` });
+    await dialog.waitFor({ timeout: LONG });
+    await dialog.getByRole('button', { name: 'Sign out agent' }).click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Last action' }).textContent(), { timeout: LONG })
+      .toMatch(new RegExp(`Signed out ${email.replace(/[.@]/g, '\\$&')}`));
+    await expect
+      .poll(() => target!.notices.map((n) => `${n.action} ${n.by}`), { timeout: LONG })
+      .toContain(`SIGNED_OUT ${SUPERVISOR}`);
+    // Their old token no longer works (they must sign in again), and no new call starts: the row ends
+    // Not started, or in Wrap-up when a call was live (its disposition is still due, and is kept).
+    await expect(target!.sessionState()).rejects.toThrow(/AGENT_SIGNED_OUT|401/);
+    await target!.stop().catch(() => undefined);
+    const row = page.locator(`[data-agent="${email}"]`);
+    await expect
+      .poll(() => row.getAttribute('data-state'), { timeout: LONG })
+      .toMatch(/^(NOT_STARTED|WRAP_UP)$/);
+    const dials = target!.transitions.filter((t) => t.state === 'DIALING').length;
+    await page.waitForTimeout(3000);
+    expect(target!.transitions.filter((t) => t.state === 'DIALING').length).toBe(dials);
+    expect(await row.getAttribute('data-state')).toMatch(/^(NOT_STARTED|WRAP_UP)$/);
+  });
 });
