@@ -88,7 +88,13 @@ describe('supervisor console (issue 11) in Chromium', () => {
 
   it('an agent cannot open the console: refused at sign-in, on every route and on the socket', async () => {
     const agent = DEMO_AGENTS[0]!.email;
-    await page.goto(`${stack.baseUrl}/supervisor`);
+    // From the dialer's sign-in screen, as anyone finds it; and by the desktop app's hash route.
+    await page.goto(`${stack.baseUrl}/#/supervisor`);
+    await page.getByRole('heading', { name: 'Supervisor console' }).waitFor({ timeout: LONG });
+    await page.goto(stack.baseUrl);
+    await page.getByRole('link', { name: 'Open the supervisor console' }).click();
+    await page.getByRole('heading', { name: 'Supervisor console' }).waitFor({ timeout: LONG });
+    expect(new URL(page.url()).pathname).toBe('/supervisor');
     await page.getByRole('radio', { name: 'Another email' }).check();
     await page.getByRole('textbox', { name: 'Email' }).fill(agent);
     await page.getByRole('button', { name: 'Sign in' }).click();
