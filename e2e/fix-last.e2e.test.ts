@@ -54,6 +54,9 @@ describe('fix the last disposition (issue 10) in Chromium', () => {
     await redis?.stop();
   });
 
+  /** The lead whose disposition the first test changes, and where its row sits. */
+  let changed: { rowNumber: number; dialed: number; spreadsheetId: string; tabTitle: string } | null = null;
+
   const modal = () => page.getByRole('dialog', { name: /how did the call go/i });
   const change = () => page.getByRole('dialog', { name: /change the last disposition/i });
   const receipt = () => page.getByRole('status', { name: 'Last disposition' });
@@ -136,6 +139,8 @@ describe('fix the last disposition (issue 10) in Chromium', () => {
     expect(row[COL.status(dialed)]).toBe('WRONG');
     for (const n of siblings) expect(row[COL.status(n.index)]).toBe(cellOf(n.status));
     expect(row[COL.attemptCount]).toBe(String(lead.attemptCount + 1));
+    const sv = after.session.session!;
+    changed = { rowNumber: lead.rowNumber, dialed, spreadsheetId: sv.spreadsheetId, tabTitle: sv.tabTitle };
   });
 
   it('Esc keeps the disposition; the key legend names C', async () => {
@@ -147,5 +152,29 @@ describe('fix the last disposition (issue 10) in Chromium', () => {
     expect(await receipt().textContent()).toContain('Wrong number');
     const legend = page.getByRole('contentinfo');
     expect(await legend.textContent()).toMatch(/C\s*Change last disposition/);
+  });
+
+  it('a change refused (a person edited the row meanwhile) says why and keeps what is saved', async () => {
+    if (!changed) throw new Error('the first test did not run');
+    // A team lead marks the dialed number Correct in the sheet, by hand.
+    const cells: (string | null)[] = Array(COL.status(changed.dialed) + 1).fill(null);
+    cells[COL.status(changed.dialed)] = 'CORRECT';
+    stack.sheets.state.setRows(changed.spreadsheetId, changed.tabTitle, [cells], changed.rowNumber);
+    await page.keyboard.press('c');
+    await change().waitFor({ timeout: LONG });
+    await page.keyboard.press('5');
+    await page.keyboard.press('Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: LONG });
+    expect(await alert.textContent()).toMatch(/That lead changed after your disposition/);
+    await waitForStore(page, (s) => s.outbox.entries.length === 0 && !s.ui.receipt?.changing);
+    // What is saved, and what it means for the lead, as before the refused change.
+    expect(await receipt().textContent()).toMatch(/→ Wrong number.*Next: number \d+/);
+    expect(await page.getByRole('button', { name: /change the last disposition/i }).count()).toBe(0);
+    await screenshot(page, 'change-refused');
+    // The sheet keeps the person's edit.
+    await stack.flushSheets();
+    const v = await tabValues(stack.sheets.url, changed.spreadsheetId, changed.tabTitle);
+    expect(v[changed.rowNumber - 1]?.[COL.status(changed.dialed)]).toBe('CORRECT');
   });
 });

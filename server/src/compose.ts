@@ -217,13 +217,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     oidc,
     demoMode: config.demoMode,
     signedOut: supervisor.signedOut,
-    // The dialer links a supervisor who also dials to the console. The roster as last read, never a Sheets
-    // read on an agent's login (before a first read: no link, and one read is started).
-    isSupervisor: async (email) => {
-      const rows = supervisor.roster.known();
-      if (!rows) void supervisor.roster.list().catch(() => {});
-      return (rows ?? []).some((s) => s.active && s.email === email);
-    },
+    isSupervisor: (email) => supervisor.roster.isActive(email),
   });
   const installReports = new RedisInstallReportStore(redis);
   const circuits = () => ({ sheets: sheetsBreaker.state(), dialpad: dialpad.breaker.state() });

@@ -143,7 +143,9 @@ export class ApiClient<T extends RouteTable = HttpApi> {
     const retryAfterMs = err.success ? parseRetryAfter(res.headers.get('Retry-After'), Date.now()) : null;
     if (!err.success) throw new ApiCallError('HTTP', `HTTP ${res.status} from ${path}`, res.status);
     const { code, message, details } = err.data.error;
-    if (opts.auth && !retried && (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED')) {
+    // AGENT_SIGNED_OUT (a supervisor signed the agent out): the refresh is refused too, which signs out here.
+    const refreshable = code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED' || code === 'AGENT_SIGNED_OUT';
+    if (opts.auth && !retried && refreshable) {
       if (await this.#o.refresh()) return this.#send(method, path, body, opts, true);
     }
     throw new ApiCallError(code, message, res.status, details, retryAfterMs);

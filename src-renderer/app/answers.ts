@@ -14,6 +14,7 @@ export interface AnswerContext {
   requestNext: () => Promise<void>;
   refreshSession: () => Promise<void>;
   refreshStats: () => Promise<void>;
+  refreshCallbacks: () => Promise<void>;
   socketOpen: () => boolean;
 }
 
@@ -34,6 +35,7 @@ export function applyAnswer(ctx: AnswerContext, answer: OutboxAnswer): void {
     case 'sessionStart': {
       const snap = answer.value;
       core.update((s) => R.applySnapshot(s, snap));
+      void ctx.refreshCallbacks();
       return;
     }
     case 'sessionState': {
@@ -60,6 +62,7 @@ export function applyAnswer(ctx: AnswerContext, answer: OutboxAnswer): void {
       core.update((s) => R.applyNextStep(s, next));
       // With the socket up the server's STATS event brings the new numbers.
       if (!ctx.socketOpen()) void ctx.refreshStats();
+      void ctx.refreshCallbacks();
       return;
     }
     case 'next':
@@ -80,6 +83,17 @@ export function applyAnswer(ctx: AnswerContext, answer: OutboxAnswer): void {
     case 'hangup':
       // Dialpad's hangup webhook brings SHOW_DISPO; the screen already shows the modal.
       return;
+    case 'callbackDial': {
+      const next = answer.value;
+      core.update((s) => R.applyNextStep(s, next));
+      void ctx.refreshCallbacks();
+      return;
+    }
+    case 'callbackCancel': {
+      const list = answer.value;
+      core.update((s) => R.applyCallbacks(s, list));
+      return;
+    }
   }
 }
 

@@ -123,14 +123,18 @@ export class AuthFlow {
         this.#refreshToken = null;
         await core.bridge.invoke('credentials:clear', null);
         this.#deps.stopSocket();
-        core.update((s) =>
-          R.setError(
-            { ...s, auth: { ...s.auth, phase: 'signed-out', accessToken: null, accessExpiresAt: null } },
-            'TOKEN_EXPIRED',
-            null,
-            core.now(),
-          ),
-        );
+        core.update((s) => {
+          const out: typeof s = {
+            ...s,
+            auth: { ...s.auth, phase: 'signed-out', accessToken: null, accessExpiresAt: null },
+          };
+          // Signed out by a supervisor: keep the notice that says who and why (SUPERVISOR_ACTION).
+          if (e.code === 'AGENT_SIGNED_OUT')
+            return s.ui.error?.code === 'AGENT_SIGNED_OUT'
+              ? out
+              : R.setError(out, 'AGENT_SIGNED_OUT', e.message, core.now());
+          return R.setError(out, 'TOKEN_EXPIRED', null, core.now());
+        });
       } else {
         core.update((s) => ({ ...s, connection: { ...s.connection, apiReachable: false } }));
       }

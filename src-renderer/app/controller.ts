@@ -11,6 +11,7 @@
 //   outbox     OutboxSender with answers.ts: idempotent requests kept until acknowledged
 //   connection Connection: the socket, Retry, back online
 //   updater    UpdaterActions: Restart to update
+//   callbacks  CallbackActions: the "Callbacks due" list, dial or cancel one
 // plus Watchdogs (preview countdown, idle Play), wireBridge (app:status, snapshot, bridge events) and
 // InstallReporter (the desktop install report, after sign-in).
 import { HTTP_API } from '../../src-shared/contracts/http';
@@ -22,6 +23,7 @@ import { AuthFlow } from './auth';
 import { wireBridge } from './bridge-wiring';
 import { AmendActions } from './amend-actions';
 import { CallActions } from './call-actions';
+import { CallbackActions } from './callbacks';
 import { Connection } from './connection';
 import { ControllerCore, type ControllerOptions } from './core';
 import { DispositionActions } from './dispositions';
@@ -46,6 +48,7 @@ export class Controller {
   readonly outbox: OutboxSender;
   readonly connection: Connection;
   readonly updater: UpdaterActions;
+  readonly callbacks: CallbackActions;
   readonly #core: ControllerCore;
   readonly #watchdogs: Watchdogs;
   readonly #installReport: InstallReporter;
@@ -72,6 +75,7 @@ export class Controller {
       requestNext: () => this.session.requestNext(),
       refreshSession: () => this.session.refreshSession(),
       refreshStats: () => this.session.refreshStats(),
+      refreshCallbacks: () => this.callbacks.refresh(),
       socketOpen: () => this.socket.isOpen,
     };
     this.outbox = new OutboxSender(core, this.api, {
@@ -79,6 +83,7 @@ export class Controller {
       onFinalError: (entry, error) => applyFinalError(answers, entry, error),
     });
     this.session = new SessionActions(core, this.api, this.outbox);
+    this.callbacks = new CallbackActions(core, this.api, this.outbox);
     this.call = new CallActions(core, this.outbox);
     this.dispo = new DispositionActions(core, this.outbox, this.session, this.call);
     this.amend = new AmendActions(core, this.outbox);
@@ -116,6 +121,7 @@ export class Controller {
   async #afterSignIn(): Promise<void> {
     this.outbox.resetBackoff();
     await this.session.refreshSession();
+    this.callbacks.start();
     this.socket.start();
     void this.outbox.flush();
     void this.#installReport.report();
@@ -130,6 +136,7 @@ export class Controller {
   #clearTimers(): void {
     this.auth.dispose();
     this.outbox.cancelRetry();
+    this.callbacks.stop();
     this.#watchdogs.dispose();
   }
 

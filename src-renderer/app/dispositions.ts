@@ -1,5 +1,5 @@
-// The disposition modal's actions (pick by code or key 1–6, notes, Esc, reopen, confirm into the outbox) and
-// the one entry point shared by in-page keys, desktop global shortcuts and tray commands.
+// The disposition modal's actions (pick by code or key 1–6, notes, the callback step, Esc, reopen, confirm
+// into the outbox) and the one entry point shared by in-page keys, desktop global shortcuts and tray commands.
 import type { ShortcutAction } from '../../src-shared/contracts/ipc';
 import { DEFAULT_DISPOSITIONS, type DispositionCode } from '../../src-shared/domain/disposition';
 import { DEFAULT_AMEND_WINDOW_SECONDS } from '../../src-shared/domain/outcome';
@@ -41,6 +41,15 @@ export class DispositionActions {
     this.#core.update(R.hideDispo);
   }
 
+  /** Key B: the schedule step (a lead-local date and time to call back). */
+  toggleScheduling(): void {
+    this.#core.update(R.toggleScheduling);
+  }
+
+  setCallback(at: number | null): void {
+    this.#core.update((s) => R.setDispoCallback(s, at));
+  }
+
   show(): void {
     this.#core.update(R.showDispo);
   }
@@ -51,9 +60,17 @@ export class DispositionActions {
     const d = core.state().ui.dispo;
     if (!d?.code) return;
     const notes = d.notes.trim();
+    // A callback goes with the disposition (one request, one script): never with do-not-call.
+    const callbackAt =
+      d.callbackAt && d.code !== 'DO_NOT_CALL' && core.state().callbacks.enabled ? d.callbackAt : null;
     const entry = this.#outbox.entry({
       route: 'disposition',
-      body: { callId: d.callId, code: d.code, ...(notes ? { notes } : {}) },
+      body: {
+        callId: d.callId,
+        code: d.code,
+        ...(notes ? { notes } : {}),
+        ...(callbackAt ? { callback: { at: callbackAt } } : {}),
+      },
     });
     core.update((s) => {
       const catalog = s.session.session?.catalog ?? DEFAULT_DISPOSITIONS;

@@ -1,6 +1,7 @@
 // The in-window keys (DESIGN.md "Desktop specifics"): 1–6 pick a disposition, Enter confirms, Esc hides the
 // modal, Space toggles Play/Pause when no modal is open; H hangs up the live call; D / S dial now / skip a
-// previewed lead; C changes the last disposition (the receipt's Change) while its window runs.
+// previewed lead; C changes the last disposition (the receipt's Change) while its window runs; B, in the
+// disposition modal, opens the callback step.
 // While the agent types in a text field only Enter and Esc act (Shift+Enter is a new line). While a
 // disposition is due, Enter and 1–6 reopen the modal even with a button focused. Keys with
 // Ctrl/Alt/Meta are left to the browser and to the bridge's global shortcuts.
@@ -33,6 +34,10 @@ export function handleKey(c: Controller, e: KeyboardEvent): void {
     } else if (!typing && /^[1-9]$/.test(e.key)) {
       e.preventDefault();
       c.dispo.pickByKey(Number(e.key));
+    } else if (!typing && (e.key === 'b' || e.key === 'B')) {
+      // Call back: the modal's schedule step (features/callbacks).
+      e.preventDefault();
+      c.dispo.toggleScheduling();
     }
     return;
   }

@@ -32,5 +32,9 @@ export async function sendOutboxEntry(api: ApiClient, e: OutboxEntry): Promise<O
       return { route: e.route, entry: e, value: await api.call(e.route, e.body, key) };
     case 'hangup':
       return { route: e.route, entry: e, value: await api.call(e.route, e.body, key) };
+    case 'callbackDial':
+      return { route: e.route, entry: e, value: await api.call(e.route, e.body, key) };
+    case 'callbackCancel':
+      return { route: e.route, entry: e, value: await api.call(e.route, e.body, key) };
   }
 }

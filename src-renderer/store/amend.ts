@@ -43,7 +43,7 @@ export function amendSent(s: StoreState, def: DispositionDef): StoreState {
     skipped: 0,
     changedFrom: r.changedFrom ?? r.label,
     changing: true,
-    saved: { code: r.code, label: r.label, skipped: r.skipped },
+    saved: { code: r.code, label: r.label, skipped: r.skipped, ...(r.outcome ? { outcome: r.outcome } : {}) },
   };
   return { ...s, ui: { ...s.ui, amend: null, receipt } };
 }
@@ -70,7 +70,13 @@ export function amendRefused(s: StoreState, callId: string): StoreState {
   const r = s.ui.receipt;
   if (r?.callId !== callId || !r.saved) return s;
   const { changing: _g, amendableUntil: _u, outcome: _o, saved, ...rest } = r;
-  const receipt: DispoReceipt = { ...rest, code: saved.code, label: saved.label, skipped: saved.skipped };
+  const receipt: DispoReceipt = {
+    ...rest,
+    code: saved.code,
+    label: saved.label,
+    skipped: saved.skipped,
+    ...(saved.outcome ? { outcome: saved.outcome } : {}),
+  };
   if (receipt.changedFrom === saved.label) delete receipt.changedFrom;
   return { ...s, ui: { ...s.ui, receipt } };
 }

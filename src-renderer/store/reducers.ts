@@ -1,6 +1,7 @@
 // Pure state transitions of the renderer store: (state, input) → state. Everything the server says (HTTP
 // answers, WebSocket events, snapshots) and everything the agent does goes through one of these, so the
 // rules (stale versions dropped, a disposed call never reopens the modal, ...) are tested in one place.
+import type { CallbackView } from '../../src-shared/contracts/callbacks';
 import type { SessionSnapshot } from '../../src-shared/contracts/http';
 import type { AppSnapshot, OutboxEntry } from '../../src-shared/contracts/ipc';
 import type {
@@ -31,6 +32,7 @@ export function initialState(): StoreState {
     outbox: { entries: [] },
     ui: { dispo: null, callNotes: null, receipt: null, error: null, notice: null, busy: null },
     updater: { state: null, install: 'none', refusal: null },
+    callbacks: { enabled: false, list: [] },
   };
 }
 
@@ -238,6 +240,26 @@ export function setCallNotes(s: StoreState, callId: string, notes: string): Stor
 }
 
 /** Esc: hides the modal; the disposition stays due (a banner offers to reopen it). */
+/** Key B / the "Call back" button: shows or hides the schedule step (never with DO_NOT_CALL picked). */
+export function toggleScheduling(s: StoreState): StoreState {
+  const d = s.ui.dispo;
+  if (!d || !s.callbacks.enabled) return s;
+  return { ...s, ui: { ...s.ui, dispo: { ...d, scheduling: !d.scheduling } } };
+}
+
+/** The callback chosen in the schedule step (null: none). */
+export function setDispoCallback(s: StoreState, at: number | null): StoreState {
+  const d = s.ui.dispo;
+  return d ? { ...s, ui: { ...s.ui, dispo: { ...d, callbackAt: at } } } : s;
+}
+
+export function applyCallbacks(
+  s: StoreState,
+  r: { enabled: boolean; callbacks: CallbackView[] },
+): StoreState {
+  return { ...s, callbacks: { enabled: r.enabled, list: r.callbacks } };
+}
+
 export function hideDispo(s: StoreState): StoreState {
   const d = s.ui.dispo;
   return d ? { ...s, ui: { ...s.ui, dispo: { ...d, open: false } } } : s;
@@ -350,7 +372,12 @@ export function toAppSnapshot(s: StoreState, now: number, coordinatorUrl: string
     session: sessionSnap,
     // Notes typed during a call travel as a disposition not yet picked (code null) until the modal opens.
     pendingDisposition: d
-      ? { callId: d.callId, code: d.code, notes: d.notes }
+      ? {
+          callId: d.callId,
+          code: d.code,
+          notes: d.notes,
+          ...(d.callbackAt ? { callbackAt: d.callbackAt } : {}),
+        }
       : n && n.text !== ''
         ? { callId: n.callId, code: null, notes: n.text }
         : null,
@@ -374,7 +401,12 @@ export function restoreAppSnapshot(s: StoreState, snap: AppSnapshot, now: number
       ...next,
       ui: {
         ...next.ui,
-        dispo: { ...next.ui.dispo, code: p.code ?? next.ui.dispo.code, notes: p.notes },
+        dispo: {
+          ...next.ui.dispo,
+          code: p.code ?? next.ui.dispo.code,
+          notes: p.notes,
+          ...(p.callbackAt ? { callbackAt: p.callbackAt, scheduling: true } : {}),
+        },
         callNotes: { callId: p.callId, text: p.notes },
       },
     };

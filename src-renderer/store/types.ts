@@ -1,6 +1,7 @@
 // The shape of the one renderer store: a slice per concern (auth, session, call, preview, stats,
 // connection, outbox, ui, updater). Pure reducers (reducers.ts) move it; the controller (app/controller.ts) does I/O.
 import type { AgentViewSchema, AuthConfigSchema } from '../../src-shared/contracts/http';
+import type { CallbackView } from '../../src-shared/contracts/callbacks';
 import type { OutboxEntry, UpdateState } from '../../src-shared/contracts/ipc';
 import type {
   CallView,
@@ -77,6 +78,17 @@ export interface DispoDraft {
   notes: string;
   /** The modal is on screen (Esc hides it; the disposition stays due). */
   open: boolean;
+  /** The schedule step is showing (key B). */
+  scheduling?: boolean;
+  /** The callback chosen in it (epoch ms), sent with the disposition. */
+  callbackAt?: number | null;
+}
+
+/** The agent's callbacks (GET /callbacks): the "Callbacks due" list. */
+export interface CallbacksSlice {
+  /** The tab has the CallbackAt / CallbackAgent columns (the modal offers to schedule). */
+  enabled: boolean;
+  list: CallbackView[];
 }
 
 export type UiErrorCode = string;
@@ -104,7 +116,7 @@ export interface DispoReceipt {
   changedFrom?: string;
   changing?: boolean;
   /** While a change is on its way: the code and label the coordinator holds (restored if it refuses). */
-  saved?: { code: DispositionCode; label: string; skipped: number };
+  saved?: { code: DispositionCode; label: string; skipped: number; outcome?: DispositionOutcome };
   /** The coordinator's account of the lead after a change: what happens next. */
   outcome?: DispositionOutcome;
 }
@@ -155,4 +167,5 @@ export interface StoreState {
   outbox: OutboxSlice;
   ui: UiSlice;
   updater: UpdaterSlice;
+  callbacks: CallbacksSlice;
 }

@@ -32,6 +32,8 @@ export interface FakeCoordinator {
   /** POST /desktop/install-report: the HTTP status it answers with, and IT's MSI hint when 200. */
   installReportStatus: number;
   newerMsiDue: string | null;
+  /** Answers first when it returns a Response (e.g. every route refused after a supervisor's sign-out). */
+  answer: ((path: string) => Response | null) | null;
 }
 
 const json = (status: number, body: unknown) =>
@@ -59,6 +61,7 @@ export function fakeCoordinator(): FakeCoordinator {
     stats: statsView(),
     installReportStatus: 200,
     newerMsiDue: null,
+    answer: null,
     fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
       if (!f.online) throw new TypeError('Failed to fetch');
       const url = new URL(String(input), 'http://coordinator.test');
@@ -72,6 +75,8 @@ export function fakeCoordinator(): FakeCoordinator {
         authorization: headers.get('Authorization'),
       });
       f.onRequest?.(url.pathname);
+      const scripted = f.answer?.(url.pathname);
+      if (scripted) return scripted;
       switch (url.pathname) {
         case '/auth/config':
           return json(200, {

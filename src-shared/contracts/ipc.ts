@@ -16,6 +16,8 @@ export const OUTBOX_ROUTES = [
   'disposition',
   'amendDisposition',
   'hangup',
+  'callbackDial',
+  'callbackCancel',
 ] as const satisfies readonly RouteName[];
 export type OutboxRoute = (typeof OUTBOX_ROUTES)[number];
 
@@ -50,6 +52,8 @@ export const OutboxEntrySchema = z.preprocess(
     outboxEntryOf('disposition', HTTP_API.disposition.body),
     outboxEntryOf('amendDisposition', HTTP_API.amendDisposition.body),
     outboxEntryOf('hangup', HTTP_API.hangup.body),
+    outboxEntryOf('callbackDial', HTTP_API.callbackDial.body),
+    outboxEntryOf('callbackCancel', HTTP_API.callbackCancel.body),
   ]),
 );
 export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
@@ -60,6 +64,8 @@ export const PendingDispositionSchema = z.object({
   callId: z.string(),
   code: DispositionCodeSchema.nullable(),
   notes: z.string().max(2000),
+  /** The callback chosen in the modal's schedule step (epoch ms), if any. */
+  callbackAt: z.number().int().nullable().optional(),
 });
 
 /** What the desktop app persists on every change that matters (crash-safe, atomic writes). */

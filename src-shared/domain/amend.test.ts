@@ -41,7 +41,7 @@ function amend(from: DispositionCode, to: DispositionCode, rulesIn = rules) {
   const current = dispose(before, from, rulesIn).lead;
   return amendDisposition({
     current,
-    pre: preDispositionOf(before, 'said call back'),
+    pre: preDispositionOf(before),
     numberIndex: 0,
     from,
     to,
@@ -128,7 +128,7 @@ describe('amendDisposition: as if the right code had been chosen', () => {
       numbers: current.numbers.map((n, i) => (i === 1 ? { ...n, status: 'CORRECT' } : n)),
     };
     const input = {
-      pre: preDispositionOf(before, 'said call back'),
+      pre: preDispositionOf(before),
       numberIndex: 0,
       from: 'WRONG' as const,
       to: 'CORRECT' as const,

@@ -1,7 +1,8 @@
 // Changing the last disposition (issue 10, "Fix the last disposition"): a pure function from the lead as it
 // is now, the lead's owned fields kept from just before the disposition, and the right code, to the lead
 // AS IF the right code had been chosen at the time (applyDisposition re-applied to the kept state with the
-// original time, so retry delays run from the original disposition and the note keeps its timestamp),
+// original time, so retry delays run from the original disposition; the Notes cell stays as it is: the
+// disposition's note is appended once, whatever the code),
 // the sheet patch from what the sheet holds now to that, and the side effects to correct (do-not-call,
 // success count). The lead must still be exactly what the original disposition made of it: anything else
 // (dialed again, a person's edit in the sheet) is DomainError('LEAD_CHANGED') and nothing is written.
@@ -14,19 +15,17 @@ import type { DispositionOutcome, PreDisposition } from './outcome.js';
 import type { SheetPatch } from './sheet-patch.js';
 
 /** What a change keeps of the lead before its disposition (the service stores it with the call). */
-export function preDispositionOf(lead: Lead, note: string | undefined): PreDisposition {
+export function preDispositionOf(lead: Lead): PreDisposition {
   return {
     slots: lead.numbers.map((n) => ({ status: n.status, skipReason: n.skipReason, retryAt: n.retryAt })),
-    notes: lead.notes,
     lastOutcome: lead.lastOutcome,
     attemptCount: lead.attemptCount,
     nextIndex: lead.nextIndex,
-    note: note ?? '',
   };
 }
 
-/** The lead as it was before the disposition: today's row (numbers, name, extra columns) with the kept
- *  owned fields. */
+/** The lead as it was before the disposition: today's row (numbers, name, extra columns, notes as they
+ *  are now) with the kept owned fields. */
 export function leadBefore(current: Lead, pre: PreDisposition): Lead {
   return {
     ...current,
@@ -34,7 +33,6 @@ export function leadBefore(current: Lead, pre: PreDisposition): Lead {
       const s = pre.slots[i];
       return s ? { ...n, status: s.status, skipReason: s.skipReason, retryAt: s.retryAt } : n;
     }),
-    notes: pre.notes,
     lastOutcome: pre.lastOutcome,
     attemptCount: pre.attemptCount,
     nextIndex: pre.nextIndex,
@@ -131,11 +129,13 @@ export function replayDisposition(
     lead: before,
     numberIndex,
     code,
-    notes: pre.note,
+    notes: undefined,
     now: disposedAt,
     rules,
     catalog,
     tab,
+    // A callback scheduled with the call stays when its disposition is changed (never with do-not-call).
+    callback: code === 'DO_NOT_CALL' ? null : (current.callback ?? null),
   });
   const def = findDisposition(catalog, code);
   return {

@@ -2,6 +2,7 @@
 // cells, the modal's quick choices, and the sheet columns read back by the codec.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { amendDisposition, preDispositionOf } from './amend.js';
 import { applyDisposition, applyManualSkip, markInProgress } from './apply.js';
 import {
   CALLBACK_MAX_AHEAD_MS,
@@ -188,5 +189,43 @@ describe('callbacks through dispositions and skips', () => {
     expect(r.lead.numbers[0]?.status).toBe('CORRECT');
     expect(r.lead.callback).toBeNull();
     expect(r.patch.values.map((v) => v.col)).toEqual([27, 28]);
+  });
+});
+
+describe('a callback across a change of the last disposition', () => {
+  const TAB = { spreadsheetId: 's', sheetId: 0, tabTitle: 'T', callbackColumns: { at: 27, agent: 28 } };
+  const now = Date.parse('2026-11-27T15:20:00Z');
+  const cb = { at: Date.parse('2026-11-28T15:00:00Z'), agent: 'bo@x.io', slot: 0 };
+  const before = markInProgress(makeLead({ numbers: 2 }), 0, TAB).lead;
+  const disposed = applyDisposition({
+    lead: before,
+    numberIndex: 0,
+    code: 'NO_ANSWER',
+    now,
+    rules: DEFAULT_CAMPAIGN_RULES,
+    catalog: DEFAULT_DISPOSITIONS,
+    tab: TAB,
+    callback: cb,
+  }).lead;
+  const amend = (to: 'CORRECT' | 'DO_NOT_CALL') =>
+    amendDisposition({
+      current: disposed,
+      pre: preDispositionOf(before),
+      numberIndex: 0,
+      from: 'NO_ANSWER',
+      to,
+      disposedAt: now,
+      rules: DEFAULT_CAMPAIGN_RULES,
+      catalog: DEFAULT_DISPOSITIONS,
+      tab: TAB,
+    });
+
+  it('stays when the code is corrected (no callback cell rewritten), and goes with do-not-call', () => {
+    const right = amend('CORRECT');
+    expect(right.lead.callback).toEqual(cb);
+    expect(right.patch.values.some((v) => v.col >= 26)).toBe(false);
+    const dnc = amend('DO_NOT_CALL');
+    expect(dnc.lead.callback).toBeNull();
+    expect(dnc.patch.values.filter((v) => v.col >= 26).map((v) => v.value)).toEqual(['', '']);
   });
 });

@@ -174,13 +174,14 @@ export function checkCallbackTime(at: number, now: number): void {
     });
 }
 
-/** Same callback (time and agent); the zone it was written in does not matter. */
+/** Same callback as the sheet can tell: time to the second (the cell's precision) and agent; the zone and
+ *  the number it was scheduled from do not matter. */
 export function sameCallback(
   a: LeadCallback | null | undefined,
   b: LeadCallback | null | undefined,
 ): boolean {
   if (!a || !b) return !a && !b;
-  return a.at === b.at && a.agent === b.agent;
+  return Math.floor(a.at / 1000) === Math.floor(b.at / 1000) && a.agent === b.agent;
 }
 
 /** Is the callback held for this agent (theirs, or any agent's)? */

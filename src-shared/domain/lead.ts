@@ -36,6 +36,8 @@ export const LeadCallbackSchema = z.object({
   agent: z.string().min(3).max(254).nullable(),
   /** The lead-local zone it was scheduled in: the CallbackAt cell is written with that zone's offset. */
   zone: z.string().max(64).nullable().optional(),
+  /** The number slot it was scheduled from (the person asked to be called back there); not in the sheet. */
+  slot: z.number().int().min(0).max(9).optional(),
 });
 export type LeadCallback = z.infer<typeof LeadCallbackSchema>;
 

@@ -13,8 +13,9 @@ export const DEFAULT_AMEND_WINDOW_SECONDS = 5 * 60;
 export const amendWindowSecondsOf = (rules: { amendWindowSeconds?: number | undefined }): number =>
   rules.amendWindowSeconds ?? DEFAULT_AMEND_WINDOW_SECONDS;
 
-/** The lead's dialer-owned fields just before the disposition, plus the note it appended: a change of
- *  disposition re-applies the right code to exactly this. */
+/** The lead's dialer-owned fields just before the disposition: a change of disposition re-applies the
+ *  right code to exactly this. Not the notes: a change leaves the Notes cell as the disposition wrote it (the
+ *  same note, appended once), so they are not kept (the cell may hold 50,000 characters). */
 export const PreDispositionSchema = z.object({
   slots: z
     .array(
@@ -25,12 +26,9 @@ export const PreDispositionSchema = z.object({
       }),
     )
     .length(10),
-  notes: z.string(),
   lastOutcome: z.string(),
   attemptCount: z.number().int().min(0),
   nextIndex: z.number().int().min(0).max(9),
-  /** The agent's note sent with the disposition ("" when none). */
-  note: z.string().max(2000),
 });
 export type PreDisposition = z.infer<typeof PreDispositionSchema>;
 

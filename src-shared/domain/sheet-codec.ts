@@ -11,7 +11,9 @@
 //  - the status cell holds only the status word. Skip reasons are not stored in the sheet; reading back,
 //    a SKIPPED slot's reason is inferred: SIBLING_CORRECT when the lead has a CORRECT number, DO_NOT_CALL
 //    when LastOutcome is DO_NOT_CALL, else null (e.g. a manual skip). EXHAUSTED reads as MAX_ATTEMPTS.
-//    Retry times are not in the sheet either (the coordinator keeps them in Redis): retryAt reads as null.
+//    Retry times are not in the sheet either (the coordinator keeps them in Redis): retryAt reads as null;
+//  - the optional CallbackAt (ISO 8601 with an offset) and CallbackAgent (email, blank = any agent) columns,
+//    read when both are present (callback.ts); a CallbackAt without an offset is a row error, never guessed.
 import type { CountryCode } from 'libphonenumber-js';
 import { type CallbackColumns, parseCallbackAgent, parseCallbackAt } from './callback.js';
 import { isValidTimeZone } from './calling-window.js';
@@ -115,7 +117,7 @@ export type HeaderCheck =
   | { ok: false; column: string; expected: string; found: string; message: string };
 
 /** The extra columns of an agent tab: after NextIndex, with a header, not one of the optional columns the
- *  dialer reads itself (TimeZone). The lead card shows them by header name. */
+ *  dialer reads itself (TimeZone, CallbackAt, CallbackAgent). The lead card shows them by header name. */
 export function extraColumns(header: readonly string[]): { col: number; header: string }[] {
   const out: { col: number; header: string }[] = [];
   for (let c = AGENT_TAB_HEADER.length; c < header.length && out.length < MAX_LEAD_EXTRAS; c++) {

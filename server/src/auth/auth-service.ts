@@ -26,8 +26,7 @@ export interface AuthServiceDeps {
   access?: AgentAccess;
   /** Agents a supervisor signed out: their older tokens are refused (401 AGENT_SIGNED_OUT) until they log in. */
   signedOut?: SignedOutCheck;
-  /** Also an active supervisor (the Supervisors tab, cached): the token pair says so and the dialer shows
-   *  the console link. Absent: never. */
+  /** Whether an agent is also an active supervisor (the token pair says so: the dialer links to the console). */
   isSupervisor?: (email: string) => Promise<boolean>;
 }
 
@@ -154,6 +153,7 @@ export class AuthService {
   private async pairFor(entry: RouterEntry, familyId: string | undefined, now: number) {
     const email = entry.agentEmail.toLowerCase();
     const access = await this.d.tokens.sign(email, now);
+    const supervisor = this.d.isSupervisor ? await this.d.isSupervisor(email).catch(() => false) : false;
     const { token, parts } = newRefreshToken(email, familyId);
     const refreshExpiresAt = now + this.d.refreshTtlSeconds * 1000;
     const pair: TokenPair = {
@@ -165,7 +165,7 @@ export class AuthService {
         email,
         dialpadUserId: entry.dialpadUserId,
         campaignName: entry.campaignName,
-        ...((await this.d.isSupervisor?.(email)) ? { supervisor: true } : {}),
+        ...(supervisor ? { supervisor: true } : {}),
       },
     };
     const record = {

@@ -85,16 +85,17 @@ export function buildHandlers(d: HandlerDeps): Handlers {
     amendDisposition: async ({ principal, body, now, ctx }) => {
       const agent = who(principal);
       const r = await service.amendDisposition(agent, body, now);
-      if (!r.alreadySaved)
-        auditAmendment(ctx.log, {
-          agent: agent.email,
-          callId: r.callId,
-          from: r.previousCode,
-          to: r.code,
-          at: now,
-          requestId: ctx.requestId,
-          queuedCells: r.queuedCells,
-        });
+      if (r.alreadySaved) return r;
+      metrics.observeDispositionChange(r.previousCode, r.code);
+      auditAmendment(ctx.log, {
+        agent: agent.email,
+        callId: r.callId,
+        from: r.previousCode,
+        to: r.code,
+        at: now,
+        requestId: ctx.requestId,
+        queuedCells: r.queuedCells,
+      });
       return r;
     },
     hangup: ({ principal, body, now }) => service.hangUp(who(principal), body.callId, now),

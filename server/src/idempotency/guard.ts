@@ -100,6 +100,6 @@ export async function runIdempotent(
       throw e;
     }
   }
-  await store.complete(input.email, input.key, owner, response, clock(), opts.ttlMs);
+  await store.complete(input.email, input.key, input.hash, owner, response, clock(), opts.ttlMs);
   return { response, replayed: false };
 }

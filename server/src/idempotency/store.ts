@@ -28,10 +28,12 @@ export interface IdempotencyStore {
     now: number,
     pendingTtlMs: number,
   ): Promise<IdemBegin>;
-  /** Stores the response to replay (only the owner of the pending marker may). */
+  /** Stores the response to replay while the key's record exists (a completion after the pending marker
+   *  expired stores nothing: a retry runs again). */
   complete(
     email: string,
     key: string,
+    bodyHash: string,
     owner: string,
     response: StoredResponse,
     now: number,
@@ -43,8 +45,10 @@ export interface IdempotencyStore {
 
 // ---------------------------------------------------------------------------------------------- Redis
 // One STRING per key holding JSON {h: body hash, o: owner, d?: 1 when done, s?: status, b?: body}: taking a
-// free key is one `SET NX PX` (no script, one command: the request path's common case); only completing
-// and releasing check the owner, in a script.
+// free key is one `SET NX PX`, completing it one `SET XX PX` (no script: the request path's common case
+// costs two commands). Completing does not check the owner: a record that is still there has this key and
+// this body (else the request was refused as a mismatch), so any of its runs' responses is the one to
+// replay; a record that expired is not re-created. Only release (rare) checks the owner, in a script.
 
 const RecordSchema = z.object({
   h: z.string(),
@@ -53,23 +57,6 @@ const RecordSchema = z.object({
   s: z.number().int().optional(),
   b: z.string().optional(),
 });
-
-/** KEYS[1] record  ARGV[1] owner  ARGV[2] status  ARGV[3] body  ARGV[4] TTL ms → 1 stored | 0 not the owner.
- *  The body hash stays: a later repeat with another body is still told IDEMPOTENCY_KEY_REUSED. */
-const COMPLETE = defineScript(
-  'idem-complete-json-1',
-  `
-local cur = redis.call('GET', KEYS[1])
-if not cur then return 0 end
-local r = cjson.decode(cur)
-if r.o ~= ARGV[1] then return 0 end
-r.d = 1
-r.s = tonumber(ARGV[2])
-r.b = ARGV[3]
-redis.call('SET', KEYS[1], cjson.encode(r), 'PX', ARGV[4])
-return 1
-`,
-);
 
 /** KEYS[1] record  ARGV[1] owner → 1 released | 0 */
 const RELEASE = defineScript(
@@ -116,17 +103,14 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async complete(
     email: string,
     key: string,
+    bodyHash: string,
     owner: string,
     response: StoredResponse,
     _now: number,
     ttlMs: number,
   ) {
-    await runScript(
-      this.redis,
-      COMPLETE,
-      [keys.idem(email, key)],
-      [owner, response.status, response.body, ttlMs],
-    );
+    const done = { h: bodyHash, o: owner, d: 1, s: response.status, b: response.body };
+    await this.redis.set(keys.idem(email, key), JSON.stringify(done), 'PX', ttlMs, 'XX');
   }
 
   async release(email: string, key: string, owner: string) {

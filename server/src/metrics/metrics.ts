@@ -29,6 +29,7 @@ export class CoordinatorMetrics {
   readonly callsCompleted: Counter;
   readonly dispositionsNotWritten: Counter<'reason'>;
   readonly dispositions: Counter<'code'>;
+  readonly dispositionChanges: Counter<'from' | 'to'>;
   readonly wsConnections: Gauge;
   readonly wsMessagesSent: Counter;
   readonly webhooks: Counter<'result'>;
@@ -79,6 +80,12 @@ export class CoordinatorMetrics {
       name: 'dialer_dispositions_total',
       help: 'Dispositions by code',
       labelNames: ['code'],
+      registers: reg,
+    });
+    this.dispositionChanges = new client.Counter({
+      name: 'dialer_disposition_changes_total',
+      help: 'Dispositions changed by the agent within the window (mis-keys), by the code replaced and the new one',
+      labelNames: ['from', 'to'],
       registers: reg,
     });
     const self = this;
@@ -196,6 +203,13 @@ export class CoordinatorMetrics {
     this.dispositions.inc({ code });
     this.#completed += 1;
     if (code === 'CORRECT') this.#correct += 1;
+  }
+
+  /** A disposition changed (dialer_dispositions_total only grows: the change is counted here). */
+  observeDispositionChange(from: string, to: string): void {
+    this.dispositionChanges.inc({ from, to });
+    if (from === 'CORRECT') this.#correct -= 1;
+    if (to === 'CORRECT') this.#correct += 1;
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -11,13 +11,14 @@ import { type CallLogEntry, last4Digits } from '../../../src-shared/domain/call-
 import { buildCatalog, type DispositionCode } from '../../../src-shared/domain/disposition.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { Lead } from '../../../src-shared/domain/lead.js';
-import { amendWindowSecondsOf } from '../../../src-shared/domain/outcome.js';
+import { amendWindowSecondsOf, type PreDisposition } from '../../../src-shared/domain/outcome.js';
 import type { Logger } from '../logger.js';
 import type { AgentPrincipal } from '../ports.js';
 import { scriptApiError } from '../redis/script-errors.js';
 import type { AmendBase, CallRecord, SessionRecord } from '../store/types.js';
 import { withCallLog } from './call-log-entry.js';
 import type { ServiceContext } from './context.js';
+import { tabRef } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { publishStats } from './stats.js';
 import { readTab, type TabCache } from './tab-cache.js';
@@ -60,6 +61,10 @@ async function find(ctx: ServiceContext, agent: AgentPrincipal, callId: string, 
     throw new ApiError('INVALID_STATE', 'that call has no disposition yet: choose one in the modal');
   const session = await ctx.store.getSession(tag, call.sessionId);
   if (!session) throw new ApiError('NOT_LAST_CALL', 'the session of that call is gone');
+  // The agent's last call is in her current session (a session started since makes it an older one).
+  const active = await ctx.store.activeSessionOf(agent.email);
+  if (active && active.id !== session.id)
+    throw new ApiError('NOT_LAST_CALL', 'that call belongs to an earlier session');
   const tab = await ctx.tabFor(session, now);
   await rereadSheet(ctx, tab, now);
   return { call, session, tab, windowMs: amendWindowSecondsOf(tab.rules) * 1000 };
@@ -89,33 +94,39 @@ export async function amendLastDisposition(
   const rules = tab.rules;
   const catalog = buildCatalog(rules.dispositions);
   for (let i = 0; i < 5; i++) {
-    const base = await ctx.store.amendBase(call.tag, call.callId);
+    const base = await ctx.store.amendBase(call.tag, call.sessionId, call.callId);
     if (!base)
+      throw new ApiError('INVALID_STATE', 'that call has no disposition yet: choose one in the modal');
+    if (base.kept === 'NOT_LAST_CALL')
+      throw new ApiError('NOT_LAST_CALL', 'only the last disposed call can be changed');
+    if (base.kept === 'NOT_WRITTEN')
       throw new ApiError(
         'INVALID_STATE',
-        'that disposition was recorded on the call only and cannot be changed',
+        'that disposition was recorded on the call only (the lead was not written) and cannot be changed',
       );
+    const kept = base.kept;
     const amendableUntil = base.disposedAt + windowMs;
     const entry = await tab.refreshLead(call.rowId);
-    if (base.code === input.code) return repeated(call, base, entry?.lead ?? null, tab, amendableUntil);
+    if (base.code === input.code)
+      return repeated(call, base, kept.pre, entry?.lead ?? null, tab, amendableUntil);
     if (now > amendableUntil)
       throw new ApiError('AMEND_WINDOW_PASSED', 'the time to change that disposition has passed', {
         amendableUntil,
       });
-    if (!entry || entry.version !== base.leadVersion)
+    if (!entry || entry.version !== kept.leadVersion)
       throw new ApiError('LEAD_CHANGED', 'the lead changed after the disposition (dialed again or edited)');
     let result: ReturnType<typeof amendDisposition>;
     try {
       result = amendDisposition({
         current: entry.lead,
-        pre: base.pre,
+        pre: kept.pre,
         numberIndex: call.numberIndex,
         from: base.code,
         to: input.code,
         disposedAt: base.disposedAt,
         rules,
         catalog,
-        tab: tab.ref,
+        tab: tabRef(tab),
       });
     } catch (err) {
       if (!isDomainError(err)) throw err;
@@ -131,7 +142,7 @@ export async function amendLastDisposition(
       agentEmail: agent.email,
       rowId: call.rowId,
       phoneE164: call.phoneE164,
-      expectedLeadVersion: base.leadVersion,
+      expectedLeadVersion: kept.leadVersion,
       from: base.code,
       to: input.code,
       state: ownedOf(result.lead),
@@ -172,6 +183,7 @@ export async function amendLastDisposition(
 function repeated(
   call: CallRecord,
   base: AmendBase,
+  pre: PreDisposition,
   current: Lead | null,
   tab: TabCache,
   amendableUntil: number,
@@ -180,7 +192,7 @@ function repeated(
   const replay = replayDisposition(
     {
       current,
-      pre: base.pre,
+      pre,
       numberIndex: call.numberIndex,
       disposedAt: base.disposedAt,
       rules: tab.rules,

@@ -144,10 +144,11 @@ async function announce(ctx: ServiceContext, call: CallRecord, now: number): Pro
   await ctx.publishAll(call.agentEmail, events, now);
 }
 
-/** The webhook path. The event's dedupe id is claimed (`claim`) only once its step is applied, so a crash
- *  before the claim lets Dialpad's retry in; a retry that finds its own step already applied (same state
- *  and timestamps) and is the first to claim announces it again (the crashed delivery may have died before
- *  announcing it). A repeat of a delivery that finished is applied as a no-op and announces nothing. */
+/** The webhook path. The event's dedupe id is claimed (`claim`) only once its step is applied and
+ *  announced, so a crash before the claim lets Dialpad's retry in; a retry that finds its own step already
+ *  applied (same state and timestamps) and is the first to claim announces it again (the crashed delivery
+ *  may have died before announcing it). A repeat of a delivery that finished is applied as a no-op and
+ *  announces nothing. */
 export async function onDialpadEvent(
   ctx: ServiceContext,
   router: RouterCache,
@@ -194,9 +195,15 @@ export async function onDialpadEvent(
   const r = await advanceCall(ctx, found, input);
   if (r.ok) ctx.noteDeadline(found.callId, found.tag, deadlineOf(r.call));
   if (state === 'ENDED') ctx.faultPoint('ended-before-announce');
+  if (r.ok && r.advanced) {
+    // Announced before the event id is claimed: a crash in between lets Dialpad's retry in, which finds
+    // its step applied and announces it again (a repeat the agent already has, never a loss).
+    await announce(ctx, r.call, now);
+    await claim();
+    return;
+  }
   const first = await claim();
-  if (!r.ok) return;
-  if (r.advanced || (first && isSameStep(r.call, state, fields))) await announce(ctx, r.call, now);
+  if (r.ok && first && isSameStep(r.call, state, fields)) await announce(ctx, r.call, now);
 }
 
 /** The call is at the step this event made (its first-wins fields carry this event's own timestamps):
@@ -290,10 +297,13 @@ export async function dispose(
     code: input.code,
     success: def.success,
     doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
+    // The chained dial's lock, taken by the script that commits the disposition (session in PLAY).
+    chainLock: { token: ctx.ids(), ttlMs: ctx.lockTtlMs },
     now,
   };
 
   let queuedCells = 0;
+  let held: string | null = null;
   let disposed: CallRecord | null = null;
   let counters: StatsCounters | null = null;
   let after: SessionRecord | null = null;
@@ -321,6 +331,7 @@ export async function dispose(
       disposed = r.call;
       counters = r.stats;
       after = r.session;
+      held = r.chainLocked ? base.chainLock.token : null;
       notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
@@ -356,7 +367,7 @@ export async function dispose(
         state: ownedOf(lead),
         patch: withCallLog(patch, tab.ref, call.rowId, callLog),
       },
-      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, input.notes)) : null,
+      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead)) : null,
     });
     if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
@@ -364,6 +375,7 @@ export async function dispose(
     disposed = r.call;
     counters = r.stats;
     after = r.session;
+    held = r.chainLocked ? base.chainLock.token : null;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
@@ -384,10 +396,13 @@ export async function dispose(
     code: input.code,
   });
   try {
-    return await afterDisposition(ctx, call, session, after, counters, input.code, now, queuedCells);
+    return await afterDisposition(ctx, call, session, after, held, counters, input.code, now, queuedCells);
   } finally {
-    await bestEffort(ctx, 'agent stats after a disposition', () => ctx.flushAgentStats(call.agentEmail, now));
-    await ctx.flushDeferred(call.agentEmail, now);
+    // Independent (other keys, no order between them): one round trip.
+    await Promise.all([
+      bestEffort(ctx, 'agent stats after a disposition', () => ctx.flushAgentStats(call.agentEmail, now)),
+      ctx.flushDeferred(call.agentEmail, now),
+    ]);
   }
 }
 
@@ -398,15 +413,17 @@ async function afterDisposition(
   call: CallIdentity,
   session: NewSession,
   after: SessionRecord | null,
+  held: string | null,
   counters: StatsCounters | null,
   code: DispositionCode,
   now: number,
   queuedCells: number,
 ): Promise<DispositionResponse> {
-  // The script answered the session as it left it: no read to learn whether to chain, nor to start it.
+  // The script answered the session as it left it (and took its lock, `held`): no read to learn whether
+  // to chain, nor to start it, nor a lock request.
   const next: NextStep =
     after?.state === 'PLAY'
-      ? await nextAfterCommit(ctx, session, now, after)
+      ? await nextAfterCommit(ctx, session, now, after, held)
       : { kind: 'idle', sessionState: after?.state ?? 'STOP' };
   // A chained dial published the stats already (they include this disposition); else the counters the
   // disposition script answered.
@@ -448,9 +465,10 @@ async function nextAfterCommit(
   session: NewSession,
   now: number,
   known?: SessionRecord,
+  held?: string | null,
 ): Promise<NextStep> {
   try {
-    return await chainAfter(ctx, session.tag, session.id, now, known);
+    return await chainAfter(ctx, session.tag, session.id, now, known, held);
   } catch (err) {
     ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
     const s = await ctx.store.getSession(session.tag, session.id).catch(() => null);
@@ -496,17 +514,19 @@ export async function chainAfter(
   sessionId: string,
   now: number,
   known?: SessionRecord,
+  held?: string | null,
 ): Promise<NextStep> {
   // Under the lock, one read of the session decides (the caller knew it was in PLAY a moment ago), unless
   // the caller's script just answered it (`known`): the dial script re-checks state, call and preview, and
-  // a session that moved on meanwhile answers its current step (dialing.ts movedOn).
+  // a session that moved on meanwhile answers its current step (dialing.ts movedOn). `held`: the lock's
+  // token when the caller's script took it already.
   const seen: { s: SessionRecord | null } = { s: null };
   try {
     return await withSessionLock(
       ctx.store,
       tag,
       sessionId,
-      ctx.ids(),
+      held ?? ctx.ids(),
       async (token) => {
         const s = known ?? (await ctx.store.getSession(tag, sessionId));
         seen.s = s;
@@ -515,7 +535,7 @@ export async function chainAfter(
         const tab = await ctx.tabFor(ctx.noteSession(s), now);
         return proceed(ctx, s, tab, token, now, 'auto');
       },
-      { ttlMs: ctx.lockTtlMs },
+      { ttlMs: ctx.lockTtlMs, held: typeof held === 'string' },
     );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;

@@ -19,6 +19,7 @@ import { scriptApiError } from '../redis/script-errors.js';
 import type { ServiceContext } from './context.js';
 import { dialLead, tabRef } from './dialing.js';
 import { ownedOf } from './merge.js';
+import { sessionView } from './views.js';
 import { withSessionLock } from './session-lock.js';
 import type { TabCache } from './tab-cache.js';
 
@@ -32,7 +33,7 @@ const DAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
  */
 export function callbackToSchedule(
   tab: TabCache,
-  call: { agentEmail: string; phoneE164: string; rowId: string },
+  call: { agentEmail: string; phoneE164: string; rowId: string; numberIndex: number },
   input: { code: DispositionCode; callback?: { at: number } | undefined },
   now: number,
 ): LeadCallback | undefined {
@@ -52,7 +53,9 @@ export function callbackToSchedule(
   }
   const lead = tab.get(call.rowId)?.lead;
   const zone = lead?.timeZone ?? phonePlaces(call.phoneE164)?.zones[0] ?? tab.rules.timeZone;
-  return { at: input.callback.at, agent: call.agentEmail.toLowerCase(), zone };
+  // Whole seconds: what the CallbackAt cell holds, so the sheet reads back the very same time.
+  const at = Math.floor(input.callback.at / 1000) * 1000;
+  return { at, agent: call.agentEmail.toLowerCase(), zone, slot: call.numberIndex };
 }
 
 function views(tab: TabCache, agent: string, now: number): CallbacksResponse {
@@ -88,7 +91,8 @@ export async function listCallbacks(
 }
 
 /** Dials one of the agent's callbacks now, due or not yet (the agent chose to), but never outside the
- *  calling window of its number. A pending preview of another lead is dropped first. */
+ *  calling window of its number. A paused session resumes (PLAY) with this call; a pending preview of
+ *  another lead is dropped first. */
 export async function dialCallback(
   ctx: ServiceContext,
   agent: AgentPrincipal,
@@ -104,8 +108,19 @@ export async function dialCallback(
     async (token) => {
       let fresh = await ctx.freshSession(s);
       if (fresh.callId) throw new ApiError('CALL_IN_PROGRESS', 'finish the current call first');
-      if (fresh.state !== 'PLAY') throw new ApiError('INVALID_STATE', 'press Play to dial a callback');
       const tab = await ctx.tabFor(fresh, now);
+      if (fresh.state === 'PAUSE') {
+        const r = await ctx.store.setSessionState(s.tag, s.id, 'PLAY', ['PAUSE'], now);
+        if (!r.ok) throw scriptApiError(r.failure);
+        fresh = r.session;
+        await ctx.publish(
+          agent.email,
+          { type: 'SESSION_STATE', session: sessionView(fresh, tab.rules) },
+          now,
+        );
+      }
+      if (fresh.state !== 'PLAY')
+        throw new ApiError('INVALID_STATE', 'the session is stopped: start it first');
       if (fresh.preview) {
         const p = fresh.preview;
         const r = await ctx.store.dropPreview({

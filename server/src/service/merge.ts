@@ -8,6 +8,7 @@
 //   - retry timing and skip reasons live only in the overlay: a slot keeps them when its merged status is
 //     the status the overlay gave it (a person who changed the status also cancelled the retry).
 import type { Lead, PhoneSlot } from '../../../src-shared/domain/lead.js';
+import { sameCallback } from '../../../src-shared/domain/callback.js';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import type { LeadOverlay, LeadOwnedState } from '../store/types.js';
 
@@ -46,7 +47,10 @@ export function mergeLead(sheet: Lead, overlay: LeadOverlay | null, ctx: MergeCo
   // any of them is unflushed; after a flush the sheet's value stands (a person who cleared it cancelled it).
   let ourCallback = all;
   for (const col of ctx.unflushed) if (col > AGENT_COL.nextIndex) ourCallback = true;
-  const callback = ourCallback ? (o.callback ?? null) : (sheet.callback ?? null);
+  // The sheet holds the time and the agent; the overlay also knows the zone and the number it was
+  // scheduled from, kept while the sheet still says the same.
+  const callback =
+    ourCallback || sameCallback(sheet.callback, o.callback) ? (o.callback ?? null) : (sheet.callback ?? null);
   return {
     ...sheet,
     ...(callback || sheet.callback !== undefined || o.callback ? { callback } : {}),

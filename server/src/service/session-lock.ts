@@ -10,6 +10,8 @@ export interface SessionLockOptions {
   /** How long a request waits for the lock before answering LOCKED. */
   waitMs?: number;
   pollMs?: number;
+  /** The caller holds the lock with `token` already (a transition script took it): no request for it. */
+  held?: boolean;
 }
 
 export async function withSessionLock<T>(
@@ -24,7 +26,7 @@ export async function withSessionLock<T>(
   const waitMs = opts.waitMs ?? 8_000;
   const pollMs = opts.pollMs ?? 25;
   const deadline = Date.now() + waitMs;
-  while (!(await store.acquireLock(tag, sessionId, token, ttlMs))) {
+  while (!opts.held && !(await store.acquireLock(tag, sessionId, token, ttlMs))) {
     if (Date.now() >= deadline) throw new ApiError('LOCKED', 'another request is working on this session');
     await new Promise((r) => setTimeout(r, pollMs));
   }

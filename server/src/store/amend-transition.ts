@@ -1,6 +1,7 @@
-// The Store's share of changing the last disposition (service/amend.ts): reading what callDispose kept with
-// the call (the lead's state before, the lead version it wrote), running callAmend.lua (header: KEYS, ARGV,
-// returns) and correcting the agent's lifetime counters (another slot, after the script, best effort).
+// The Store's share of changing the last disposition (service/amend.ts): reading what callDispose kept on
+// the session for its last disposed call (the lead's state before, the lead version it wrote), running
+// callAmend.lua (header: KEYS, ARGV, returns) and correcting the agent's lifetime counters (agentStatsAdd:
+// another slot, after the change, best effort).
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../../../src-shared/domain/disposition.js';
 import { PreDispositionSchema } from '../../../src-shared/domain/outcome.js';
@@ -10,46 +11,38 @@ import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
 import type { AmendBase, AmendInput, Outcome } from './types.js';
 
-const AmendFieldsSchema = z.object({
+const CallFieldsSchema = z.object({
+  state: z.literal('DISPOSED'),
   disposition: DispositionCodeSchema,
   disposedAt: z.coerce.number().int(),
-  leadV: z.coerce.number().int(),
-  pre: z.string().min(1),
   amends: z.coerce.number().int().default(0),
 });
 
-/** What a change needs from the call; null when the call is missing, not disposed, or was disposed
- *  without a lead write (nothing kept to re-apply). */
+/** What a change needs: the call's code and time, and what its session kept of its last disposed call.
+ *  null when the call is missing or not disposed. */
 export async function readAmendBase(
   redis: RedisClient,
   tag: string,
+  sessionId: string,
   callId: string,
 ): Promise<AmendBase | null> {
-  const [disposition, disposedAt, leadV, pre, amends] = await redis.hmget(
-    keys.call(tag, callId),
-    'disposition',
-    'disposedAt',
-    'leadV',
-    'pre',
-    'amends',
-  );
-  const fields = AmendFieldsSchema.safeParse({
+  const [[state, disposition, disposedAt, amends], [lastCall, lastPre, lastLeadV]] = await Promise.all([
+    redis.hmget(keys.call(tag, callId), 'state', 'disposition', 'disposedAt', 'amends'),
+    redis.hmget(keys.session(tag, sessionId), 'lastCall', 'lastPre', 'lastLeadV'),
+  ]);
+  const call = CallFieldsSchema.safeParse({
+    state,
     disposition: disposition || undefined,
     disposedAt: disposedAt || undefined,
-    leadV: leadV || undefined,
-    pre: pre || undefined,
     amends: amends || undefined,
   });
-  if (!fields.success) return null;
-  const kept = PreDispositionSchema.safeParse(JSON.parse(fields.data.pre));
-  if (!kept.success) return null;
-  return {
-    code: fields.data.disposition,
-    disposedAt: fields.data.disposedAt,
-    leadVersion: fields.data.leadV,
-    pre: kept.data,
-    amends: fields.data.amends,
-  };
+  if (!call.success) return null;
+  const base = { code: call.data.disposition, disposedAt: call.data.disposedAt, amends: call.data.amends };
+  if (lastCall !== callId) return { ...base, kept: 'NOT_LAST_CALL' };
+  const version = Number(lastLeadV);
+  const pre = lastPre ? PreDispositionSchema.safeParse(JSON.parse(lastPre)) : null;
+  if (!pre?.success || !Number.isInteger(version)) return { ...base, kept: 'NOT_WRITTEN' };
+  return { ...base, kept: { pre: pre.data, leadVersion: version } };
 }
 
 export async function runAmend(
@@ -88,16 +81,13 @@ export async function runAmend(
   return { ok: true, version: Number(r[0]), amends: Number(r[1]) };
 }
 
-/** The agent's lifetime counters follow a change (independent counters: one pipelined round trip). */
+/** The agent's lifetime counters follow a change (agentStatsAdd.lua: one script, like a disposition's). */
 export async function adjustAgentStats(
-  redis: RedisClient,
+  scripts: ScriptSet,
   agentEmail: string,
   d: { from: string; to: string; successDelta: number },
 ): Promise<void> {
-  const key = keys.agentStats(agentEmail);
-  const pipe = redis.pipeline();
-  pipe.hincrby(key, `d:${d.from}`, -1);
-  pipe.hincrby(key, `d:${d.to}`, 1);
-  if (d.successDelta !== 0) pipe.hincrby(key, 'successes', d.successDelta);
-  await pipe.exec();
+  const add: Record<string, number> = { [`d:${d.from}`]: -1, [`d:${d.to}`]: 1 };
+  if (d.successDelta !== 0) add.successes = d.successDelta;
+  await scripts.run('agentStatsAdd', [keys.agentStats(agentEmail)], [JSON.stringify(add), '']);
 }

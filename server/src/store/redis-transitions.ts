@@ -277,6 +277,7 @@ export class RedisTransitions {
             keys.leadIndex(tag),
             keys.doNotCall(tag),
             keys.sheetQueue(tag),
+            keys.sessionLock(tag, i.sessionId),
           ],
           [
             i.callId,
@@ -293,6 +294,8 @@ export class RedisTransitions {
             tag,
             lead.rowId,
             i.preDisposition ?? '',
+            i.chainLock?.token ?? '',
+            i.chainLock?.ttlMs ?? 0,
           ],
         ),
       (x) => Array.isArray(x),
@@ -308,12 +311,13 @@ export class RedisTransitions {
       sessionState: state.success ? state.data : null,
       stats: statsFromHash(pairsToHash(r[3])),
       session: sessionFromHash(pairsToHash(r[4])),
+      chainLocked: Number(r[5]) === 1,
     };
   }
 
   // Changing the last disposition: store/amend-transition.ts.
-  amendBase(tag: string, callId: string): Promise<AmendBase | null> {
-    return readAmendBase(this.#redis, tag, callId);
+  amendBase(tag: string, sessionId: string, callId: string): Promise<AmendBase | null> {
+    return readAmendBase(this.#redis, tag, sessionId, callId);
   }
 
   async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {
@@ -322,7 +326,7 @@ export class RedisTransitions {
   }
 
   adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
-    return adjustAgentStats(this.#redis, email, d);
+    return adjustAgentStats(this.#scripts, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {

@@ -187,6 +187,8 @@ export interface DisposeResult {
   sessionState: SessionState | null;
   stats: StatsCounters;
   session: SessionRecord | null;
+  /** The session lock was taken with `chainLock.token`: the chained dial holds it already. */
+  chainLocked: boolean;
 }
 
 export interface DisposeInput {
@@ -198,9 +200,11 @@ export interface DisposeInput {
   lead: LeadWrite;
   /** Number added to the do-not-call set in the same step (DO_NOT_CALL), else null. */
   doNotCall: string | null;
-  /** The lead's state before the disposition (PreDisposition JSON), kept with the call so the agent can
-   *  change the disposition (service/amend.ts); absent when the lead was not written. */
+  /** The lead's state before the disposition (PreDisposition JSON), kept on the session (its last disposed
+   *  call) so the agent can change the disposition (service/amend.ts); absent when the lead was not written. */
   preDisposition?: string | null;
+  /** When the session is in PLAY, take its lock with this owner token for the chained dial (if free). */
+  chainLock?: { token: string; ttlMs: number };
   now: number;
 }
 
@@ -224,17 +228,19 @@ export interface ManualSkipInput {
   now: number;
 }
 
-/** What callDispose kept with a call for a change of its disposition (store/amend-transition.ts). */
+/** What a change of a call's disposition starts from (store/amend-transition.ts): the call's code and
+ *  time, and what callDispose kept on the session for its last disposed call (one per session: memory stays
+ *  bounded, and only the last call can be changed). */
 export interface AmendBase {
   /** The code the call carries now. */
   code: DispositionCode;
   disposedAt: number;
-  /** The lead version the disposition (or the last change) wrote. */
-  leadVersion: number;
-  /** The lead's owned state before the disposition, and the note it appended. */
-  pre: PreDisposition;
   /** Changes made so far. */
   amends: number;
+  /** The lead's owned state before the disposition (notes aside) with the lead version the
+   *  disposition (or the last change) wrote; or why there is none: the session disposed a later call, or
+   *  the disposition wrote no lead (the row had left the sheet, a person had re-marked the number). */
+  kept: { pre: PreDisposition; leadVersion: number } | 'NOT_LAST_CALL' | 'NOT_WRITTEN';
 }
 
 /** callAmend.lua's input: the lead as the right code makes it, over the kept state. */
@@ -245,7 +251,7 @@ export interface AmendInput {
   agentEmail: string;
   rowId: string;
   phoneE164: string;
-  /** AmendBase.leadVersion as read (a change or write since makes the script refuse). */
+  /** AmendBase.kept.leadVersion as read (a change or write since makes the script refuse). */
   expectedLeadVersion: number;
   from: DispositionCode;
   to: DispositionCode;
@@ -306,8 +312,8 @@ export interface Store {
   advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
   dispose(input: DisposeInput): Promise<Outcome<DisposeResult>>;
   manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
-  /** What a change of a call's disposition needs (null: nothing kept, e.g. not disposed). */
-  amendBase(tag: string, callId: string): Promise<AmendBase | null>;
+  /** What a change of a call's disposition needs (null: the call is missing or not disposed). */
+  amendBase(tag: string, sessionId: string, callId: string): Promise<AmendBase | null>;
   /** callAmend.lua: re-writes the lead, the call's code, counters, do-not-call and the sheet patch. */
   amendDisposition(input: AmendInput): Promise<Outcome<{ version: number; amends: number }>>;
   /** The agent's lifetime counters after a change (another slot: after the script, best effort). */

@@ -107,6 +107,9 @@ export function diffMessage(stream: string, seq: number, diff: SupervisorDiff): 
   return { v: SUPERVISOR_WS_VERSION, type: 'DIFF', stream, seq, diff };
 }
 
+/** With no viewer for this long, ticks build no diffs. */
+const IDLE_AFTER_MS = 60_000;
+
 /** Campaign and team totals are recomputed for the diffs at most this often. */
 const TOTALS_EVERY_MS = 1_000;
 
@@ -132,6 +135,8 @@ export class SupervisorConsole {
   #sectionsChanged = true;
   #totalsStale = true;
   #totalsAt = 0;
+  /** When the last viewer left (a resume within IDLE_AFTER_MS still finds its diffs). */
+  #lastViewerAt = Number.NEGATIVE_INFINITY;
   #campaigns: CampaignTotals[] = [];
   #dayStartAt: number;
   #timers: NodeJS.Timeout[] = [];
@@ -230,7 +235,10 @@ export class SupervisorConsole {
   watch(v: Viewer): () => void {
     this.#viewers.add(v);
     if (this.#d.clock() - this.#lastHealthAt > 1_000) void this.#probeHealth();
-    return () => this.#viewers.delete(v);
+    return () => {
+      this.#viewers.delete(v);
+      this.#lastViewerAt = this.#d.clock();
+    };
   }
 
   /** The diffs after `lastSeq` filtered for `campaigns`, or null when the ring no longer holds them all. */
@@ -283,6 +291,16 @@ export class SupervisorConsole {
       this.#healthChanged = true;
     }
     const { changed, removed, hoursChanged } = this.#board.take();
+    if (this.#viewers.size === 0 && now - this.#lastViewerAt > IDLE_AFTER_MS) {
+      // Nobody watched for a while: no diffs to build. The seq moves on and the ring empties, so a late
+      // resume gets a fresh SNAPSHOT instead of a replay with holes.
+      if (changed.length > 0 || removed.length > 0 || hoursChanged) {
+        this.#seq += 1;
+        this.#ring.length = 0;
+        this.#totalsStale = true;
+      }
+      return;
+    }
     if (this.#sectionsChanged || hoursChanged || changed.length > 0 || removed.length > 0)
       this.#totalsStale = true;
     // Rows go out every tick; campaign and team totals (a pass over every agent) at most once a second.

@@ -127,11 +127,15 @@ export function createSupervisorModule(d: SupervisorModuleDeps): SupervisorModul
       });
     },
     async refresh() {
-      await Promise.all([
-        roster.list({ fresh: true }).catch(() => {}),
+      const [rows] = await Promise.all([
+        roster.list({ fresh: true }).catch(() => null),
         console.refreshRouter(),
         signedOut.reload(),
       ]);
+      if (rows) {
+        const active = new Set(rows.filter((r) => r.active).map((r) => r.email));
+        socket?.closeWhere((email) => !active.has(email));
+      }
     },
     async stop() {
       console.stop();

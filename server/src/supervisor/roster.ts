@@ -43,12 +43,23 @@ export class SupervisorRoster {
     return this.#rows?.entries ?? null;
   }
 
-  /** The active supervisor of that email, or 403 (not listed / not active). */
+  /** The active supervisor of that email, or 403 (not listed / not active). Answers from the rows last read
+   *  (the tab-refresh tick keeps them fresh: a request never waits on Sheets), reading only when none are
+   *  known yet or `fresh` (login). */
   async require(email: string, opts: { fresh?: boolean } = {}): Promise<SupervisorEntry> {
-    const e = (await this.list(opts)).find((s) => s.email === email.trim().toLowerCase());
+    const rows = (!opts.fresh && this.known()) || (await this.list(opts));
+    const e = rows.find((s) => s.email === email.trim().toLowerCase());
     if (!e) throw new ApiError('FORBIDDEN', 'this account is not a supervisor (not in the Supervisors tab)');
     if (!e.active) throw new ApiError('FORBIDDEN', 'this supervisor is not Active in the Supervisors tab');
     return e;
+  }
+
+  /** Whether the email is an active supervisor (false when the tab cannot be read). */
+  async isActive(email: string): Promise<boolean> {
+    return this.require(email).then(
+      () => true,
+      () => false,
+    );
   }
 
   async #read(): Promise<SupervisorEntry[]> {

@@ -55,13 +55,21 @@ export interface SupervisorSocketDeps {
 
 export interface SupervisorSocketServer {
   count(): number;
+  /** Closes (4403) the sockets of supervisors `refuse` names (removed from the tab, or inactive). */
+  closeWhere(refuse: (email: string) => boolean): number;
   close(): Promise<void>;
+}
+
+interface Conn {
+  alive: boolean;
+  email: string | null;
+  unwatch: (() => void) | null;
 }
 
 export function attachSupervisorSocket(server: Server, d: SupervisorSocketDeps): SupervisorSocketServer {
   const log = d.logger.child({ component: 'supervisor-ws' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
-  const conns = new Map<WebSocket, { alive: boolean; unwatch: (() => void) | null }>();
+  const conns = new Map<WebSocket, Conn>();
   let closing = false;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -92,7 +100,7 @@ export function attachSupervisorSocket(server: Server, d: SupervisorSocketDeps):
   };
 
   function onConnection(ws: WebSocket): void {
-    const c = { alive: true, unwatch: null as (() => void) | null };
+    const c: Conn = { alive: true, email: null, unwatch: null };
     conns.set(ws, c);
     let authStarted = false;
     const timer = setTimeout(
@@ -127,7 +135,7 @@ export function attachSupervisorSocket(server: Server, d: SupervisorSocketDeps):
 
   async function authenticate(
     ws: WebSocket,
-    c: { unwatch: (() => void) | null },
+    c: Conn,
     msg: Extract<SupervisorClientMessage, { type: 'AUTH' }>,
   ): Promise<void> {
     const email = await d.tickets.consume(msg.ticket);
@@ -163,6 +171,7 @@ export function attachSupervisorSocket(server: Server, d: SupervisorSocketDeps):
     } else {
       send(ws, { v, type: 'SNAPSHOT', stream, seq: d.console.seq(), snapshot: d.console.snapshotFor(sup) });
     }
+    c.email = sup.email;
     c.unwatch = d.console.watch({
       campaigns,
       send: (_seq, _diff, text) => {
@@ -174,6 +183,15 @@ export function attachSupervisorSocket(server: Server, d: SupervisorSocketDeps):
 
   return {
     count: () => conns.size,
+    closeWhere(refuse) {
+      let n = 0;
+      for (const [ws, c] of conns) {
+        if (!c.email || !refuse(c.email)) continue;
+        ws.close(SUPERVISOR_WS_CLOSE.FORBIDDEN, 'no longer a supervisor');
+        n += 1;
+      }
+      return n;
+    },
     async close() {
       closing = true;
       clearInterval(heartbeat);

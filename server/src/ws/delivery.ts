@@ -1,7 +1,8 @@
 // In-order, exactly-once delivery of one agent's events to one socket. Live events (from the bus's pub/sub)
 // may arrive while the replay is still being read, twice (replay and live overlap) or with a hole (a pub/sub
 // message lost while Redis reconnected): this class sends each seq once, in order, and fills holes from the
-// stream. All work runs on one promise chain so sends never interleave.
+// stream. An event that is next in order while nothing is queued is sent at once (the common case: no
+// promise, no microtask hop); anything else runs on one promise chain so sends never interleave.
 import type { AgentEvent, ServerMessage } from '../../../src-shared/contracts/ws.js';
 import { WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
 import type { AgentEventBus } from '../ports.js';
@@ -13,6 +14,8 @@ export class AgentDelivery {
   #ready = false;
   #buffer: Delivered[] = [];
   #chain: Promise<void> = Promise.resolve();
+  /** Events queued on the chain and not yet handled: while > 0, new events queue behind them. */
+  #queued = 0;
 
   constructor(
     private readonly email: string,
@@ -42,7 +45,22 @@ export class AgentDelivery {
       this.#buffer.push(e);
       return;
     }
-    this.#chain = this.#chain.then(() => this.#deliver(e)).catch(this.onError);
+    if (this.#queued === 0 && e.seq <= this.#delivered + 1) {
+      if (e.seq <= this.#delivered) return;
+      try {
+        this.#emit(e);
+      } catch (err) {
+        this.onError(err);
+      }
+      return;
+    }
+    this.#queued++;
+    this.#chain = this.#chain
+      .then(() => this.#deliver(e))
+      .catch(this.onError)
+      .then(() => {
+        this.#queued--;
+      });
   }
 
   async #deliver(e: Delivered): Promise<void> {

@@ -52,6 +52,8 @@ describe('POST /disposition/amend', () => {
     const audits = lines.filter((l) => l.audit === 'disposition-change' && l.callId === callId);
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ agent: ANA, from: 'NO_ANSWER', to: 'WRONG' });
+    const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/dialer_disposition_changes_total\{from="NO_ANSWER",to="WRONG"\} 1\n/);
 
     // Another agent's call: 403, and nothing changed.
     const ben = await new TestAgent('ben@demo.turbodialer.example', stack.baseUrl).login();

@@ -134,6 +134,22 @@ describe.each([['redis', () => [redisStore(), redisStore()] as const]] as [
     });
   });
 
+  it('stores no response once the pending marker expired: a retry runs again', async () => {
+    const [a, b] = make();
+    const i = input();
+    const opts = { ...DEFAULT_IDEMPOTENCY, pendingTtlMs: 50 };
+    let runs = 0;
+    const slow = async () => {
+      runs += 1;
+      await new Promise((r) => setTimeout(r, 150)); // outlives its pending marker
+      return { status: 200, body: JSON.stringify({ run: runs }) };
+    };
+    expect(await runIdempotent(a, i, slow, clock, opts)).toMatchObject({ replayed: false });
+    const again = await runIdempotent(b, i, ok({ run: 'again' }), clock, opts);
+    expect(again).toEqual({ response: { status: 200, body: '{"run":"again"}' }, replayed: false });
+    expect(await runIdempotent(a, i, ok({ run: 'third' }), clock, opts)).toMatchObject({ replayed: true });
+  });
+
   it('forgets a key after its TTL', async () => {
     const [a, b] = make();
     const i = input();

@@ -103,6 +103,33 @@ describe('supervisor console', () => {
     const pair = await maya.ok('refresh', { refreshToken: maya.refreshToken });
     expect(pair.supervisor.email).toBe(MAYA);
     expect((await maya.raw('snapshot', undefined, { token: pair.accessToken })).status).toBe(200);
+
+    // The tab is the source of truth: Chloe (an agent) becomes a supervisor, Omar is set inactive; after
+    // the next refresh tick Chloe's agent sign-in says so (the dialer links to the console), Omar is refused.
+    expect(
+      HTTP_API.login.response.parse(
+        (await call(`${stack.baseUrl}/auth/login`, { body: { demoEmail: CHLOE } })).body,
+      ).agent.supervisor,
+    ).toBeUndefined();
+    const omarConsole = await omar.console();
+    await omarConsole.waitFor((m) => m.type === 'SNAPSHOT', 'Omar console');
+    stack.sheets.state.setRows(
+      stack.routerSpreadsheetId,
+      'Supervisors',
+      [
+        [OMAR, 'Roof Renewals', 'FALSE'],
+        [CHLOE, 'Roof Renewals', 'TRUE'],
+      ],
+      3,
+    );
+    await stack.coordinator.supervisor.refresh();
+    expect((await omarConsole.closed).code).toBe(SUPERVISOR_WS_CLOSE.FORBIDDEN);
+    const chloePair = HTTP_API.login.response.parse(
+      (await call(`${stack.baseUrl}/auth/login`, { body: { demoEmail: CHLOE } })).body,
+    );
+    expect(chloePair.agent.supervisor).toBe(true);
+    expect((await omar.raw('snapshot')).status).toBe(403);
+    expect((await new TestSupervisor(CHLOE, stack.baseUrl).login()).token).not.toBe('');
   });
 
   it('shows real cycles live: states, figures, hourly dispositions; pause reaches the agent, audited', async () => {

@@ -257,6 +257,20 @@ describe('changing the last disposition', () => {
     });
   });
 
+  it('after STOP the last call can still be changed, but not once a new session started', async () => {
+    const { service, first, second, t0 } = await disposedFirst('WRONG');
+    await service.dispose(ANN, { callId: second.callId, code: 'NO_ANSWER' }, t0);
+    await service.setSessionState(ANN, 'STOP', t0);
+    const ok = await service.amendDisposition(ANN, { callId: second.callId, code: 'WRONG' }, t0 + MIN);
+    expect(ok.code).toBe('WRONG');
+    await service.startSession(ANN, t0 + MIN);
+    const e = await apiError(
+      service.amendDisposition(ANN, { callId: second.callId, code: 'CORRECT' }, t0 + MIN),
+    );
+    expect(e.code).toBe('NOT_LAST_CALL');
+    expect(first.callId).not.toBe(second.callId);
+  });
+
   it("refuses another agent's call (403) and a call with no disposition yet (409)", async () => {
     const { service, first, second, t0 } = await disposedFirst('WRONG');
     const foreign = await apiError(

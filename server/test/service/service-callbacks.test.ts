@@ -1,7 +1,8 @@
 // Callbacks through the DialerService against real Redis and the Sheets and Dialpad emulators: scheduled
 // with a disposition, the lead is held for its agent (the other agent's picks pass it by), offered first
 // when due on the person's CORRECT number, written to the sheet's CallbackAt / CallbackAgent cells once,
-// cleared by the call that answers it, cancelled by a person clearing the cell, kept across a restart.
+// cleared by the call that answers it, cancelled by a person clearing the cell, kept across a restart of
+// Redis (SIGKILL, AOF) and of the coordinator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
@@ -46,7 +47,7 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
 describe('callbacks', () => {
   it('hold the lead for its agent, come first when due on the CORRECT number, and reach the sheet once', async () => {
     const { service } = world.makeService();
-    const t0 = Date.now();
+    const t0 = Math.floor(Date.now() / 1000) * 1000; // whole seconds, as the CallbackAt cell holds them
     await service.startSession(ANN, t0);
     const first = callOf((await service.setSessionState(ANN, 'PLAY', t0)).next);
     expect(first.preview.lead.rowId).toBe('L1');
@@ -105,7 +106,7 @@ describe('callbacks', () => {
 
   it('survive a restart; a person clearing CallbackAt cancels it; the agent can dial or cancel one', async () => {
     const first = world.makeService().service;
-    const t0 = Date.now();
+    const t0 = Math.floor(Date.now() / 1000) * 1000; // whole seconds, as the CallbackAt cell holds them
     await first.startSession(ANN, t0);
     const c1 = callOf((await first.setSessionState(ANN, 'PLAY', t0)).next);
     const c2 = callOf(
@@ -125,15 +126,16 @@ describe('callbacks', () => {
     await first.setSessionState(ANN, 'PAUSE', t0);
     await world.flush();
 
-    // A new coordinator instance over the same Redis and sheet knows both.
+    // Redis killed (SIGKILL) and restarted on its AOF, then a new coordinator instance: both are still there.
+    await world.redisServer.restart();
     const { service } = world.makeService();
     const after = await service.callbacks(ANN, t0);
     expect(after.callbacks.map((c) => [c.rowId, c.at])).toEqual([
       ['L1', t0 + HOUR],
       ['L2', t0 + 3 * HOUR],
     ]);
-    // L1's callback dials its round-robin number (NO_ANSWER moved NextIndex to Num2).
-    expect(after.callbacks[0]?.numberIndex).toBe(1);
+    // L1's callback dials the number it was scheduled from (Num1), though NO_ANSWER moved NextIndex on.
+    expect(after.callbacks[0]?.numberIndex).toBe(0);
 
     // A person clears L2's CallbackAt: the next read of the tab drops it.
     world.sheetsEm.state.setCell('agent-sheet', 'Team Leads', 3, AT_COL, '');
@@ -147,16 +149,18 @@ describe('callbacks', () => {
     expect((await apiError(service.dialCallback(ANN, 'L1', t1))).code).toBe('CALL_IN_PROGRESS');
     const callId = live.call?.callId ?? '';
     await service.dispose(ANN, { callId, code: 'WRONG', callback: { at: t0 + 2 * HOUR } }, t1);
-    // Dialing one from the list needs PLAY; nothing is due yet, so PLAY dials the normal order (L4).
-    expect((await apiError(service.dialCallback(ANN, 'L1', t1))).code).toBe('INVALID_STATE');
+    // Nothing is due yet, so PLAY dials the normal order (L4).
     const l4 = callOf((await service.setSessionState(ANN, 'PLAY', t1)).next);
     expect(l4.preview.lead.rowId).toBe('L4');
     expect((await service.dispose(ANN, { callId: l4.call.callId, code: 'WRONG' }, t1)).next.kind).toBe(
       'nothing',
     );
-    // The agent dials L1's callback an hour early, from the list: its round-robin number.
+    // Paused, the agent dials L1's callback an hour early from the list: the session resumes with it, on
+    // the number it was scheduled from.
+    await service.setSessionState(ANN, 'PAUSE', t1);
     const early = callOf(await service.dialCallback(ANN, 'L1', t1));
-    expect([early.preview.lead.rowId, early.call.numberIndex]).toEqual(['L1', 1]);
+    expect([early.preview.lead.rowId, early.call.numberIndex]).toEqual(['L1', 0]);
+    expect((await service.currentSession(ANN, t1)).session.state).toBe('PLAY');
 
     // Bob cannot cancel Ann's callbacks.
     expect((await apiError(service.cancelCallback(BOB, 'L3', t1))).code).toBe('NO_ACTIVE_SESSION');
@@ -176,7 +180,7 @@ describe('callbacks', () => {
     await world.close();
     world = await startWorld();
     const { service } = world.makeService();
-    const t0 = Date.now();
+    const t0 = Math.floor(Date.now() / 1000) * 1000; // whole seconds, as the CallbackAt cell holds them
     await service.startSession(ANN, t0);
     const c1 = callOf((await service.setSessionState(ANN, 'PLAY', t0)).next);
     expect((await service.callbacks(ANN, t0)).enabled).toBe(false);

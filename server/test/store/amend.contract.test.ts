@@ -23,7 +23,8 @@ const allowedTo = (to: SessionState): SessionState[] =>
 const DISPOSED_AT = 20_000;
 const WINDOW = 300_000;
 const NUMBER = '+15555550100';
-const pre: PreDisposition = { ...owned(['IN_PROGRESS', 'NEW']), note: '' };
+const { notes: _notes, ...kept } = owned(['IN_PROGRESS', 'NEW']);
+const pre: PreDisposition = kept;
 
 interface Harness {
   store: Store;
@@ -104,15 +105,16 @@ function amendContract(name: string, make: () => Promise<Harness>) {
       };
     }
 
-    it('keeps what a change needs with the call: the state before and the lead version written', async () => {
+    it('keeps what a change needs on the session: the state before and the lead version written', async () => {
       await disposedCall();
-      expect(await store.amendBase(TAG, 'c1')).toEqual({
+      expect(await store.amendBase(TAG, 's1', 'c1')).toEqual({
         code: 'DO_NOT_CALL',
         disposedAt: DISPOSED_AT,
-        leadVersion: 2,
-        pre,
         amends: 0,
+        kept: { pre, leadVersion: 2 },
       });
+      // One kept state per session: the call's hash carries none of it.
+      expect(Object.keys(await h.redis.hgetall(keys.call(TAG, 'c1')))).not.toContain('lastPre');
     });
 
     it('changes lead, call, counters, do-not-call and sheet queue in one step; a second change follows', async () => {
@@ -134,7 +136,7 @@ function amendContract(name: string, make: () => Promise<Harness>) {
       expect(stats.completed).toBe(before.stats.completed);
       expect(await h.redis.sismember(keys.doNotCall(TAG), NUMBER)).toBe(0);
       expect(await h.queue.depth()).toBe(before.queue + 1);
-      expect((await store.amendBase(TAG, 'c1'))?.leadVersion).toBe(3);
+      expect((await store.amendBase(TAG, 's1', 'c1'))?.kept).toEqual({ pre, leadVersion: 3 });
 
       // Back to DO_NOT_CALL: the second change starts from the first's version.
       const again = await store.amendDisposition(
@@ -183,6 +185,7 @@ function amendContract(name: string, make: () => Promise<Harness>) {
     it('refuses a call that is not the last one its session disposed', async () => {
       await disposedCall('c1', 'r1');
       await h.redis.hset(keys.session(TAG, 's1'), 'lastCall', 'c2');
+      expect((await store.amendBase(TAG, 's1', 'c1'))?.kept).toBe('NOT_LAST_CALL');
       const before = await state();
       expect(await store.amendDisposition(amendInput())).toEqual({ ok: false, failure: 'NOT_LAST_CALL' });
       expect(await state()).toEqual(before);
@@ -221,7 +224,7 @@ function amendContract(name: string, make: () => Promise<Harness>) {
         now: 25_000,
       });
       expect(live).toMatchObject({ ok: true, version: 1 });
-      expect(await store.amendBase(TAG, 'c2')).toBeNull();
+      expect(await store.amendBase(TAG, 's1', 'c2')).toBeNull();
       expect(await store.amendDisposition(amendInput({ callId: 'c2', rowId: 'r2' }))).toEqual({
         ok: false,
         failure: 'AMEND_UNAVAILABLE',

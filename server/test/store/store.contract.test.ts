@@ -339,6 +339,41 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await h.queue.depth()).toBe(2);
     });
 
+    it('takes the session lock for the chained dial only in PLAY and only when it is free', async () => {
+      await playingSession('s1');
+      const disposeWith = (callId: string, rowId: string) =>
+        store.dispose({
+          tag: TAG,
+          callId,
+          sessionId: 's1',
+          code: 'NO_ANSWER',
+          success: false,
+          doNotCall: null,
+          lead: leadWrite(rowId, 1, 'NO_ANSWER'),
+          chainLock: { token: 'chain', ttlMs: 5_000 },
+          now: 9_000,
+        });
+      // Another request holds the lock: the disposition commits, the chain will wait for the lock.
+      await dial('s1', 'r1', 'c1');
+      expect(await store.acquireLock(TAG, 's1', 'other', 5_000)).toBe(true);
+      const busy = await disposeWith('c1', 'r1');
+      expect(busy.ok && [busy.chainLocked, busy.call.state]).toEqual([false, 'DISPOSED']);
+      expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(false);
+      expect(await store.releaseLock(TAG, 's1', 'other')).toBe(true);
+      // Free: taken with the chain's token, in the same step.
+      await dial('s1', 'r2', 'c2');
+      const free = await disposeWith('c2', 'r2');
+      expect(free.ok && free.chainLocked).toBe(true);
+      expect(await store.acquireLock(TAG, 's1', 'other', 5_000)).toBe(false);
+      expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(true);
+      // Not in PLAY: nothing to chain, no lock.
+      await dial('s1', 'r3', 'c3');
+      expect((await store.setSessionState(TAG, 's1', 'PAUSE', allowedTo('PAUSE'), 9_500)).ok).toBe(true);
+      const paused = await disposeWith('c3', 'r3');
+      expect(paused.ok && [paused.chainLocked, paused.session?.state]).toEqual([false, 'PAUSE']);
+      expect(await store.acquireLock(TAG, 's1', 'other', 5_000)).toBe(true);
+    });
+
     it('keeps a callback with its lead: scheduled by the disposition with its cells, cancelled by CAS', async () => {
       await playingSession('s1');
       await dial('s1', 'r1', 'c1');

@@ -1,10 +1,11 @@
 // The one dialer screen. Header: campaign, session state and controls, connection, the desktop update, the
 // supervisor console link (only for an agent who is also a supervisor). Left: call and lead.
-// Right: stats. The grid collapses to one column on a narrow window; nothing needs a mouse.
+// Right: the callbacks due, stats. The grid collapses to one column on a narrow window; nothing needs a mouse.
 import { useApp, useController } from '../../app/context';
 import { ConnectionBadge } from '../../components/ConnectionBadge';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { OfflineStrip } from '../../components/OfflineStrip';
+import { CallbacksPanel } from '../callbacks/CallbacksPanel';
 import { consoleHref } from '../supervisor/route';
 import { AmendModal } from './AmendModal';
 import { CallPanel } from './CallPanel';
@@ -75,6 +76,7 @@ export function DialerScreen() {
             <LeadCard />
           </div>
           <div className="flex min-w-0 flex-col gap-3">
+            <CallbacksPanel />
             <StatsPanel />
           </div>
         </main>

@@ -1,5 +1,5 @@
 // The disposition modal (SHOW_DISPO): the campaign's options with their hotkeys, a notes field, Confirm.
-// Keys (app/hotkeys.ts): 1–6 pick, Enter confirms, Esc hides. Focus is trapped inside while it is open and
+// Keys (app/hotkeys.ts): 1–6 pick, B opens the callback step (features/callbacks), Enter confirms, Esc hides. Focus is trapped inside while it is open and
 // goes back to where it was when it closes; the dialog is labelled and announced (role="dialog").
 import { useEffect, useRef } from 'react';
 import type { DispositionDef } from '../../../src-shared/domain/disposition';
@@ -7,6 +7,8 @@ import { DEFAULT_DISPOSITIONS } from '../../../src-shared/domain/disposition';
 import { useApp, useController } from '../../app/context';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
 import { formatDuration } from '../../lib/format';
+import { leadLocal } from '../callbacks/callback-time';
+import { ScheduleStep } from '../callbacks/ScheduleStep';
 
 const FOCUSABLE = 'button:not([disabled]), textarea, input, select, [tabindex]:not([tabindex="-1"])';
 
@@ -38,6 +40,7 @@ export function DispositionModal() {
   const catalog = useApp((s) => s.session.session?.catalog) ?? (DEFAULT_DISPOSITIONS as DispositionDef[]);
   const call = useApp((s) => s.call.call);
   const lead = useApp((s) => s.preview.lead);
+  const callbacksEnabled = useApp((s) => s.callbacks.enabled);
   const dialogRef = useRef<HTMLDivElement>(null);
   const restoreRef = useRef<HTMLElement | null>(null);
   const open = !!dispo?.open;
@@ -88,6 +91,8 @@ export function DispositionModal() {
   const talked = call?.connectedAt && call.endedAt ? call.endedAt - call.connectedAt : null;
   const slot = lead?.lead.numbers[call?.numberIndex ?? lead.numberIndex];
   const selected = catalog.find((d) => d.code === dispo.code);
+  const canCallBack = callbacksEnabled && !!lead && dispo.code !== 'DO_NOT_CALL';
+  const callbackAt = canCallBack ? (dispo.callbackAt ?? null) : null;
 
   return (
     <div className="fixed inset-0 z-40 flex items-center justify-center bg-slate-950/80 p-4 backdrop-blur-sm">
@@ -98,7 +103,7 @@ export function DispositionModal() {
         aria-labelledby="dispo-title"
         aria-describedby="dispo-desc"
         onKeyDown={onKeyDown}
-        className="w-full max-w-xl rounded-xl border border-slate-600 bg-slate-900 p-5 shadow-2xl"
+        className="max-h-[calc(100dvh-2rem)] w-full max-w-xl overflow-y-auto rounded-xl border border-slate-600 bg-slate-900 p-5 shadow-2xl"
       >
         <h2 id="dispo-title" className="text-xl font-semibold text-white">
           How did the call go?
@@ -148,6 +153,26 @@ export function DispositionModal() {
             })}
           </div>
         </fieldset>
+        {callbacksEnabled ? (
+          <div className="mt-3">
+            <button
+              type="button"
+              aria-expanded={!!dispo.scheduling}
+              aria-keyshortcuts="B"
+              disabled={!canCallBack}
+              onClick={() => c.dispo.toggleScheduling()}
+              className="rounded-lg border border-sky-500/60 px-3 py-1.5 text-sm text-sky-100 hover:bg-slate-800 disabled:border-slate-700 disabled:text-slate-500"
+            >
+              Call back… <kbd className="ml-1 font-mono text-xs text-slate-400">B</kbd>
+            </button>
+            {dispo.code === 'DO_NOT_CALL' ? (
+              <span className="ml-2 text-sm text-slate-400">A do-not-call lead is never called back.</span>
+            ) : null}
+            {dispo.scheduling && canCallBack && lead ? (
+              <ScheduleStep window={lead.window} chosen={callbackAt} />
+            ) : null}
+          </div>
+        ) : null}
         <label htmlFor="dispo-notes" className="mt-4 block text-sm font-medium text-slate-300">
           Notes <span className="font-normal text-slate-400">(optional · Shift+Enter for a new line)</span>
         </label>
@@ -163,6 +188,9 @@ export function DispositionModal() {
         <div className="mt-4 flex flex-wrap items-center justify-end gap-2">
           <p className="mr-auto text-sm text-slate-400" aria-live="polite">
             {selected ? `Selected: ${selected.label}` : 'Pick 1–6'}
+            {selected && callbackAt && lead
+              ? ` · callback ${leadLocal(callbackAt, lead.window.timeZone)}`
+              : null}
           </p>
           <button
             type="button"

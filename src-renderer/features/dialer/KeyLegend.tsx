@@ -2,6 +2,7 @@
 const KEYS: [string, string][] = [
   ['Space', 'Play / Pause'],
   ['1–6', 'Disposition'],
+  ['B', 'Call back (in the disposition)'],
   ['Enter', 'Confirm'],
   ['Esc', 'Close'],
   ['H', 'Hang up'],

@@ -5,6 +5,7 @@ import type { LeadExtra } from '../../../src-shared/domain/lead';
 import { useApp, useController } from '../../app/context';
 import { formatWhen } from '../../lib/format';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
+import { CallbackNote } from '../callbacks/CallbackNote';
 import { CallingWindowLine } from './CallingWindowLine';
 import { StatusChip } from './StatusChip';
 
@@ -50,6 +51,7 @@ export function LeadCard() {
         </div>
       </dl>
       <CallingWindowLine window={w} callerId={onCall ? call.callerId : null} />
+      <CallbackNote lead={l} zone={w.timeZone} />
       <ul
         aria-label="Phone numbers"
         className="mt-3 divide-y divide-slate-800 rounded-lg border border-slate-800"

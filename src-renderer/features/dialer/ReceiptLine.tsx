@@ -38,7 +38,7 @@ export function ReceiptLine() {
         >
           Change <kbd className="ml-1 font-mono text-xs text-slate-400">C</kbd>
           <span className="ml-2 text-xs tabular-nums text-slate-400">
-            {mmss((receipt.amendableUntil ?? now) - now)}
+            {mmss((receipt.amendableUntil ?? now) - now)} left
           </span>
         </button>
       ) : null}

@@ -4,8 +4,10 @@
 // number it will dial is open (a due callback outside the window waits). Due callbacks go oldest first,
 // then by sheet row, then RowID.
 //
-// The number a callback dials: the lead's CORRECT number (the person asked to be called back there), else
-// the round-robin choice among its open numbers, retry delays ignored (the callback time replaces them).
+// The number a callback dials: the one it was scheduled from when that is still CORRECT or open (the person
+// asked to be called back there; the overlay keeps the slot, the sheet has no column for it), else the
+// lead's CORRECT number, else the round-robin choice among its open numbers, retry delays ignored (the
+// callback time replaces them).
 // Either way its zone must be known (or the campaign's zone used, as for a pick). A callback that cannot
 // be honoured (no such number, a call in progress on the lead) does not hold the lead: the normal rules
 // apply to it as if there were no callback.
@@ -46,6 +48,9 @@ export function callbackPlan(lead: Lead, rules: CampaignRules, placeOf: PlaceOf)
   if (!cb) return null;
   if (lead.numbers.some((s) => s.status === 'IN_PROGRESS')) return null;
   const candidates: number[] = [];
+  const from = cb.slot === undefined ? undefined : lead.numbers[cb.slot];
+  if (from && from.e164 !== null && (from.status === 'CORRECT' || DIALABLE_STATUSES.has(from.status)))
+    candidates.push(from.index);
   for (const s of lead.numbers) if (s.status === 'CORRECT' && s.e164 !== null) candidates.push(s.index);
   for (let k = 0; k < MAX_NUMBERS_PER_LEAD; k++) {
     const i = (lead.nextIndex + k) % MAX_NUMBERS_PER_LEAD;

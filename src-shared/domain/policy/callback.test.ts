@@ -113,3 +113,25 @@ describe('callbacks in the policy', () => {
     expect(ix.summary(NOW, A).reasons).toEqual([{ reason: 'UNKNOWN_TIMEZONE', leads: 1 }]);
   });
 });
+
+describe('the number a callback dials', () => {
+  it('is the one it was scheduled from while that is still open, else the round robin', () => {
+    const base = makeLead({
+      rowNumber: 11,
+      numbers: [{ e164: PLACED_NUMBERS.newYork }, { e164: PLACED_NUMBERS.honolulu }],
+      attemptCount: 1,
+      nextIndex: 0,
+    });
+    const from = (slot: number, over: Partial<Lead> = {}) =>
+      index({ ...base, ...over, callback: { at: NOW - MIN, agent: A, slot } }).pick({
+        sessionState: 'PLAY',
+        now: NOW,
+        agent: A,
+      });
+    // Honolulu is 05:00 now: the callback on it waits, even though New York is open.
+    expect(from(1)).toMatchObject({ kind: 'none' });
+    expect(from(0)).toMatchObject({ kind: 'pick', numberIndex: 0 });
+    const wrong = base.numbers.map((n) => (n.index === 1 ? { ...n, status: 'WRONG' as const } : n));
+    expect(from(1, { numbers: wrong })).toMatchObject({ kind: 'pick', numberIndex: 0 });
+  });
+});

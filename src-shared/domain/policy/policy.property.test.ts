@@ -25,6 +25,7 @@ const callbackArb = fc.oneof(
     arbitrary: fc.record({
       at: fc.integer({ min: -120, max: 600 }).map((m) => T0 + m * MIN),
       agent: fc.constantFrom(null, 'a@x.io', 'b@x.io'),
+      slot: fc.nat(9),
     }),
     weight: 1,
   },
@@ -111,7 +112,7 @@ type Op =
   | {
       op: 'dispose';
       code: (typeof DISPOSITION_CODES)[number];
-      callback?: { at: number; agent: string | null } | null;
+      callback?: { at: number; agent: string | null; slot?: number } | null;
     }
   | { op: 'skip' }
   | { op: 'dial' }
