@@ -14,7 +14,7 @@ import { launchChromium } from '../test/support/chromium';
 import { type RedisServerHandle, startRedisServer } from '../test/support/redis-server';
 import { DrivenAgent, type Transition } from './support/driven-agent';
 import { type Stack, startStack } from './support/stack';
-import { LONG, screenshot } from './support/ui';
+import { LONG, screenshot, signIn, waitForStore } from './support/ui';
 
 const SUPERVISOR = 'maya@demo.turbodialer.example';
 /** A demo supervisor (of Roof Renewals) who also dials. */
@@ -33,6 +33,13 @@ const AGENTS: DemoAgent[] = [
     };
   }),
 ];
+/** An agent at her own dialer in Chromium (not driven): her screen shows why her session was paused. */
+const ZOE: DemoAgent = {
+  email: 'zoe@demo.turbodialer.example',
+  name: 'Zoe Park',
+  dialpadUserId: '8100000000000098',
+  campaignName: 'Spring Solar',
+};
 /** Each state lasts ≥ ~1.2 s (ring, talk, wrap-up), so "shown within 1 s" is about that very state. */
 const TIMINGS = { dialMs: 1200, ringMs: 1800, talkMs: 2500, noAnswerMs: 3000, jitter: 0.2 };
 const WRAP_UP_MS = 1200;
@@ -59,7 +66,7 @@ describe('supervisor console (issue 11) in Chromium', () => {
     redis = await startRedisServer();
     stack = await startStack({
       redisUrl: redis.url,
-      agents: AGENTS,
+      agents: [...AGENTS, ZOE],
       leadsPerAgent: 40,
       dialpadOptions: { rateLimitPerMin: null, timings: TIMINGS },
     });
@@ -140,7 +147,7 @@ describe('supervisor console (issue 11) in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     const table = page.getByRole('table', { name: 'Agents' });
     await table.waitFor({ timeout: LONG });
-    await expect.poll(() => table.locator('[data-agent]').count(), { timeout: LONG }).toBe(AGENTS.length);
+    await expect.poll(() => table.locator('[data-agent]').count(), { timeout: LONG }).toBe(AGENTS.length + 1);
     // Record every state each row shows, with the time the page showed it.
     await page.evaluate(() => {
       const w = window as unknown as { __shown: { email: string; state: string; at: number }[] };
@@ -264,5 +271,22 @@ describe('supervisor console (issue 11) in Chromium', () => {
     await page.waitForTimeout(3000);
     expect(target!.transitions.filter((t) => t.state === 'DIALING').length).toBe(dials);
     expect(await row.getAttribute('data-state')).toMatch(/^(NOT_STARTED|WRAP_UP)$/);
+  });
+
+  it("the agent's own screen says who paused her and why", async () => {
+    const agentPage = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+    await signIn(agentPage, stack.baseUrl, ZOE.email);
+    await agentPage.keyboard.press('Space');
+    await waitForStore(agentPage, (s) => s.session.session?.state === 'PLAY');
+    await page.getByRole('button', { name: `Pause ${ZOE.email}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Pause ${ZOE.email}?` });
+    await dialog.getByRole('textbox', { name: /reason/i }).fill('Team huddle at 11');
+    await dialog.getByRole('button', { name: 'Pause agent' }).click();
+    const alert = agentPage.getByRole('alert').filter({ hasText: 'Your team lead paused your session' });
+    await alert.waitFor({ timeout: LONG });
+    expect(await alert.textContent()).toContain(`${SUPERVISOR}: Team huddle at 11`);
+    await waitForStore(agentPage, (s) => s.session.session?.state === 'PAUSE');
+    await screenshot(agentPage, 'agent-paused-by-supervisor');
+    await agentPage.context().close();
   });
 });
