@@ -140,6 +140,10 @@ export class SupervisorConsole {
   #campaigns: CampaignTotals[] = [];
   #dayStartAt: number;
   #timers: NodeJS.Timeout[] = [];
+  #tickTimer: NodeJS.Timeout | null = null;
+  #lastTickAt = 0;
+  /** Timers running (start() done, stop() not called). */
+  #live = false;
   #unsubscribe: (() => void) | null = null;
   #started: Promise<void> | null = null;
   #lastHealthAt = 0;
@@ -162,17 +166,23 @@ export class SupervisorConsole {
     this.#unsubscribe ??= await this.#d.subscribeAllRaw((raw) => this.#onNotice(raw));
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
-    const tick = setInterval(() => this.tick(), SUPERVISOR_DIFF_INTERVAL_MS);
+    // A change is sent at once when the last diff is SUPERVISOR_DIFF_INTERVAL_MS old (else when it is): see
+    // #schedule. This slower beat carries what changes without a notice (totals held back, health, the day).
+    const beat = setInterval(() => this.tick(), 1_000);
     const sync = setInterval(() => void this.sync(), this.#d.syncMs ?? 5_000);
-    tick.unref();
+    beat.unref();
     sync.unref();
-    this.#timers.push(tick, sync);
+    this.#timers.push(beat, sync);
+    this.#live = true;
     await this.refreshRouter();
     await this.#seed();
     await this.sync();
   }
 
   stop(): void {
+    this.#live = false;
+    if (this.#tickTimer) clearTimeout(this.#tickTimer);
+    this.#tickTimer = null;
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     this.#unsubscribe?.();
@@ -267,6 +277,19 @@ export class SupervisorConsole {
     for (const e of this.#board.apply(n))
       if (e.type === 'SUPERVISOR_ACTION' && e.notice.action === 'SIGNED_OUT')
         this.#d.onSignedOut(n.email, e.notice.at);
+    this.#schedule();
+  }
+
+  /** The next diff: now when the last one is at least SUPERVISOR_DIFF_INTERVAL_MS old, else when it will be
+   *  (changes in between join it). Nothing while nobody watches. */
+  #schedule(): void {
+    if (!this.#live || this.#tickTimer || this.#viewers.size === 0) return;
+    const wait = Math.max(0, this.#lastTickAt + SUPERVISOR_DIFF_INTERVAL_MS - this.#d.clock());
+    this.#tickTimer = setTimeout(() => {
+      this.#tickTimer = null;
+      this.tick();
+    }, wait);
+    this.#tickTimer.unref();
   }
 
   /** One global diff from what changed, sent to every viewer filtered to their campaigns (the timer's
@@ -322,6 +345,7 @@ export class SupervisorConsole {
     };
     this.#healthChanged = false;
     this.#seq = g.seq;
+    this.#lastTickAt = now;
     this.#ring.push(g);
     if (this.#ring.length > (this.#d.ringSize ?? 2400)) this.#ring.shift();
     const made = new Map<string, { diff: SupervisorDiff; text: string } | null>();
