@@ -18,6 +18,8 @@ export interface StackOptions {
   /** 0 or absent: a free port. */
   port?: 0;
   leadsPerAgent?: number;
+  /** The seeded agents (default: the three demo agents). */
+  agents?: DemoStack['agents'];
   /** Extra coordinator environment (e.g. CALL_SWEEP_INTERVAL_MS). */
   env?: Record<string, string>;
 }
@@ -44,6 +46,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...(opts.sheetsFaults ? { sheetsFaults: opts.sheetsFaults } : {}),
     ...(opts.dialpadOptions ? { dialpadOptions: opts.dialpadOptions } : {}),
     ...(opts.rules ? { rules: opts.rules } : {}),
+    ...(opts.agents ? { agents: opts.agents } : {}),
     ...(opts.env ? { env: opts.env } : {}),
     logLevel: process.env.LOG_LEVEL ?? 'silent',
   });

@@ -64,6 +64,8 @@ export interface DemoStackOptions {
   dialpadPort?: number;
   host?: string;
   leadsPerAgent?: number;
+  /** The agents seeded in the router, their tabs and the Dialpad users (default: the three demo agents). */
+  agents?: readonly DemoAgent[];
   /** Seed of the lead data and of the Dialpad emulator's outcome mix. */
   seed?: number;
   sheetsFaults?: readonly FaultRule[];
@@ -118,6 +120,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   const port = o.port && o.port > 0 ? o.port : await freePort(host);
   const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const seed = o.seed ?? 42;
+  const agents = o.agents ?? DEMO_AGENTS;
   const emulatorLevel = process.env.EMULATOR_LOG_LEVEL ?? (o.logLevel === 'silent' ? 'silent' : 'warn');
   let ownRedis: RedisServerHandle | null = null;
   let redisUrl: string;
@@ -134,7 +137,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       host: '127.0.0.1',
       port: o.sheetsPort ?? 0,
       seed: buildDemoFixture({
-        agents: DEMO_AGENTS,
+        agents,
         leadsPerAgent: o.leadsPerAgent ?? 300,
         seed,
         routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
@@ -160,7 +163,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       apiKeys: [DEMO_DIALPAD_KEY],
       companyNumbers: DEMO_CALLER_IDS,
       ...o.dialpadOptions,
-      users: DEMO_AGENTS.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
+      users: agents.map((a) => ({ id: a.dialpadUserId, name: a.name, email: a.email })),
       webhook: { url: `${o.webhookBaseUrl ?? baseUrl}/events/dialpad`, secret: DEMO_WEBHOOK_SECRET },
     });
     const config = loadConfig({
@@ -191,7 +194,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       dialpad: dp,
       redisUrl,
       ownRedis,
-      agents: DEMO_AGENTS,
+      agents,
       routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
       webhookSecret: DEMO_WEBHOOK_SECRET,
       async stop() {

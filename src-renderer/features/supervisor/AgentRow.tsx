@@ -77,8 +77,11 @@ function AgentRowView({ row, rowIndex, now, stuck, onAction }: Props) {
           </span>
         ) : null}
         {row.lastAction && row.state === 'PAUSED' && row.lastAction.action === 'PAUSED' ? (
-          <span className="ml-1 text-xs text-slate-400" title={row.lastAction.reason}>
-            by {row.lastAction.by}
+          <span
+            className="ml-1 text-xs text-slate-400"
+            title={`Paused by ${row.lastAction.by}${row.lastAction.reason ? `: ${row.lastAction.reason}` : ''}`}
+          >
+            by {row.lastAction.by.split('@')[0]}
           </span>
         ) : null}
       </td>

@@ -5,7 +5,8 @@ import { AgentTable } from './AgentTable';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useConsole, useConsoleController, useServerNow } from './context';
 import { HealthPanel } from './HealthPanel';
-import { countStuck } from './reducers';
+import { campaignsText } from './labels';
+import { countStates, countStuck } from './reducers';
 import { dialerHref } from './route';
 import { TotalsCard } from './TotalsCard';
 import { useThrottled } from './useThrottled';
@@ -91,18 +92,30 @@ function Overview() {
   const now = useServerNow();
   if (!shown) return null;
   const minute = Math.floor(now / 60_000) * 60_000;
-  const live = shown.team.byState;
-  const callsLive = (live.DIALING ?? 0) + (live.RINGING ?? 0) + (live.IN_CALL ?? 0) > 0;
+  const counts = countStates(shown.agents);
+  const live = counts.get('') ?? shown.team.byState;
+  const callsLive = live.DIALING + live.RINGING + live.IN_CALL > 0;
   const single = shown.campaigns.length === 1 ? shown.campaigns[0]?.campaignName : null;
   return (
     <div className="flex flex-wrap gap-3">
       <div className="flex min-w-80 flex-1 flex-col gap-3">
         <HealthPanel health={shown.health} now={now} callsLive={callsLive} />
       </div>
-      <TotalsCard title={single ? `Team · ${single}` : 'Team'} totals={shown.team} now={minute} />
+      <TotalsCard
+        title={single ? `Team · ${single}` : 'Team'}
+        totals={shown.team}
+        byState={counts.get('')}
+        now={minute}
+      />
       {shown.campaigns.length > 1
         ? shown.campaigns.map((k) => (
-            <TotalsCard key={k.campaignName} title={`Campaign ${k.campaignName}`} totals={k} now={minute} />
+            <TotalsCard
+              key={k.campaignName}
+              title={`Campaign ${k.campaignName}`}
+              totals={k}
+              byState={counts.get(k.campaignName)}
+              now={minute}
+            />
           ))
         : null}
     </div>
@@ -131,10 +144,7 @@ export function ConsoleScreen() {
           <h1 className="text-lg font-semibold text-white">
             Supervisor console
             {supervisor ? (
-              <span className="font-normal text-slate-400">
-                {' '}
-                · {supervisor.campaigns.join(', ') || 'no campaign'}
-              </span>
+              <span className="font-normal text-slate-400"> · {campaignsText(supervisor.campaigns)}</span>
             ) : null}
           </h1>
         </div>

@@ -4,6 +4,7 @@
 import { useCallback, useState } from 'react';
 import { GoogleSignIn } from '../signin/GoogleSignIn';
 import { useConsole, useConsoleController } from './context';
+import { campaignsText } from './labels';
 
 const OTHER = '__other__';
 
@@ -58,7 +59,7 @@ export function ConsoleSignIn() {
                   className="h-4 w-4 accent-emerald-500"
                 />
                 <span className="text-white">{s.email}</span>
-                <span className="ml-auto text-sm text-slate-400">{s.campaigns.join(', ')}</span>
+                <span className="ml-auto text-sm text-slate-400">{campaignsText(s.campaigns)}</span>
               </label>
             ))}
             <label className="flex items-center gap-3 rounded-lg px-2 py-1.5 hover:bg-slate-800 has-checked:bg-slate-800">

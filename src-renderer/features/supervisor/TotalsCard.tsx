@@ -5,6 +5,7 @@ import { AGENT_LIVE_STATES, type Totals } from '../../../src-shared/contracts/su
 import { formatWhen } from '../../lib/format';
 import { HourlyChart } from './HourlyChart';
 import { percent, REASON_LABEL, STATE_LABEL } from './labels';
+import type { StateCounts } from './reducers';
 
 function Figure({ label, value }: { label: string; value: string }) {
   return (
@@ -15,9 +16,22 @@ function Figure({ label, value }: { label: string; value: string }) {
   );
 }
 
-function TotalsCardView({ title, totals, now }: { title: string; totals: Totals; now: number }) {
+function TotalsCardView({
+  title,
+  totals,
+  byState,
+  now,
+}: {
+  title: string;
+  totals: Totals;
+  /** Agents per state counted from the table's rows (so the card and the table agree). */
+  byState: StateCounts | undefined;
+  now: number;
+}) {
   const { leads } = totals;
-  const states = AGENT_LIVE_STATES.filter((s) => (totals.byState[s] ?? 0) > 0);
+  const counts = byState ?? totals.byState;
+  const agents = byState ? AGENT_LIVE_STATES.reduce((n, s) => n + byState[s], 0) : totals.agents;
+  const states = AGENT_LIVE_STATES.filter((s) => (counts[s] ?? 0) > 0);
   return (
     <section
       aria-label={title}
@@ -26,9 +40,9 @@ function TotalsCardView({ title, totals, now }: { title: string; totals: Totals;
       <div>
         <h2 className="text-base font-semibold text-white">{title}</h2>
         <p className="text-sm text-slate-300">
-          {totals.agents} agent{totals.agents === 1 ? '' : 's'}
+          {agents} agent{agents === 1 ? '' : 's'}
           {states.length ? ': ' : ''}
-          {states.map((s) => `${totals.byState[s]} ${STATE_LABEL[s].toLowerCase()}`).join(' · ')}
+          {states.map((s) => `${counts[s]} ${STATE_LABEL[s].toLowerCase()}`).join(' · ')}
         </p>
       </div>
       <dl className="grid grid-cols-3 gap-1.5">
@@ -37,7 +51,7 @@ function TotalsCardView({ title, totals, now }: { title: string; totals: Totals;
         <Figure label="Contact rate" value={percent(totals.contactRate)} />
         <Figure label="Leads left" value={String(leads.leadsLeft)} />
         <Figure label="Dialable now" value={String(leads.dialableNow)} />
-        <Figure label="On a call" value={String(leads.inProgress)} />
+        <Figure label="In progress" value={String(leads.inProgress)} />
       </dl>
       {leads.notDialable.length > 0 ? (
         <p className="text-sm text-slate-300">

@@ -87,3 +87,9 @@ export function shortDuration(ms: number): string {
 export function percent(rate: number | null): string {
   return rate === null ? '—' : `${Math.round(rate * 100)}%`;
 }
+
+/** "all campaigns" for the `*` of a supervisor of every campaign, else the names. */
+export function campaignsText(campaigns: readonly string[]): string {
+  if (campaigns.includes('*')) return 'all campaigns';
+  return campaigns.join(', ') || 'no campaign';
+}

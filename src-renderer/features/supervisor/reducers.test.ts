@@ -10,7 +10,7 @@ import {
   type SupervisorSnapshot,
   type Totals,
 } from '../../../src-shared/contracts/supervisor';
-import { applyMessage, countStuck, isStuck, setThresholdMinutes, shownRows } from './reducers';
+import { applyMessage, countStates, countStuck, isStuck, setThresholdMinutes, shownRows } from './reducers';
 import { initialConsoleState } from './state';
 
 const T0 = 1_764_500_000_000;
@@ -156,5 +156,18 @@ describe('console reducers', () => {
     expect(setThresholdMinutes(s, 'WRAP_UP', 0)).toBe(s);
     expect(setThresholdMinutes(s, 'PAUSED', Number.NaN)).toBe(s);
     expect(setThresholdMinutes(s, 'PAUSED', -3)).toBe(s);
+  });
+
+  it('counts agents per state for the team and each campaign from the rows', () => {
+    const counts = countStates([
+      row('a', { state: 'IN_CALL' }),
+      row('b', { state: 'IN_CALL', campaignName: 'Roof Renewals' }),
+      row('c', { state: 'PAUSED' }),
+    ]);
+    expect(counts.get('')?.IN_CALL).toBe(2);
+    expect(counts.get('')?.PAUSED).toBe(1);
+    expect(counts.get('Spring Solar')?.IN_CALL).toBe(1);
+    expect(counts.get('Roof Renewals')?.IN_CALL).toBe(1);
+    expect(counts.get('Roof Renewals')?.PAUSED).toBe(0);
   });
 });

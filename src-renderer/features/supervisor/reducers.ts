@@ -2,6 +2,8 @@
 // a gap asks for a fresh snapshot), who is stuck (wrap-up or paused past the supervisor's thresholds), the
 // rows the table shows (filter, stuck only), and the settings. No I/O, no clock: `now` is passed in.
 import {
+  AGENT_LIVE_STATES,
+  type AgentLiveState,
   applySupervisorDiff,
   type SupervisorAgentRow,
   type SupervisorServerMessage,
@@ -100,4 +102,21 @@ export function setThresholdMinutes(
     ...s,
     settings: { ...s.settings, thresholds: { ...s.settings.thresholds, [which]: ms } },
   };
+}
+
+export type StateCounts = Record<AgentLiveState, number>;
+
+/** Agents per live state, for the team ('' key) and per campaign, counted from the rows themselves: the
+ *  cards then always agree with the table (the server's totals come at most once a second). */
+export function countStates(rows: readonly SupervisorAgentRow[]): Map<string, StateCounts> {
+  const zero = (): StateCounts => Object.fromEntries(AGENT_LIVE_STATES.map((s) => [s, 0])) as StateCounts;
+  const out = new Map<string, StateCounts>([['', zero()]]);
+  for (const r of rows) {
+    const team = out.get('') ?? zero();
+    team[r.state] += 1;
+    const k = out.get(r.campaignName) ?? zero();
+    k[r.state] += 1;
+    out.set(r.campaignName, k);
+  }
+  return out;
 }
