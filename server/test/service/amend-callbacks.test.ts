@@ -33,7 +33,7 @@ const callOf = (step: NextStep) => {
 
 describe('changing a disposition that scheduled a callback', () => {
   it('keeps the callback through a change, and drops it (cells cleared) on a change to DO_NOT_CALL', async () => {
-    const { service } = world.makeService();
+    const { service } = world.makeService({ tabReadSpacingMs: 0 });
     const t0 = Date.now();
     await service.startSession(ANN, t0);
     const first = callOf((await service.setSessionState(ANN, 'PLAY', t0)).next);

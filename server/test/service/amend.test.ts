@@ -46,7 +46,7 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
 
 /** Ann plays (L1 is dialed), disposes L1 with `code` at `t0`; the next call (L2) is chained and live. */
 async function disposedFirst(code: 'CORRECT' | 'WRONG' | 'NO_ANSWER' | 'DO_NOT_CALL', t0 = Date.now()) {
-  const made = world.makeService();
+  const made = world.makeService({ tabReadSpacingMs: 0 });
   const { service } = made;
   await service.startSession(ANN, t0);
   const first = callOf((await service.setSessionState(ANN, 'PLAY', t0)).next);

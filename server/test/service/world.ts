@@ -86,6 +86,8 @@ export interface World {
     /** The Dialpad client's per-request timeout (default the gateway's own). */
     dialpadTimeoutMs?: number;
     onDispositionNotWritten?: (why: DispositionNotWritten) => void;
+    /** The gap the gateway keeps between two reads of one spreadsheet (default the gateway's, 2 s). */
+    tabReadSpacingMs?: number;
     /** Builds the store (e.g. a RedisStore subclass that injects a fault before one transition). */
     store?: (opts: { redis: Redis; subscriber: Redis }) => RedisStore;
   }): {
@@ -212,7 +214,7 @@ export async function startWorld(
     intervalMs: 10,
   });
 
-  const gateway = () =>
+  const gateway = (tabReadSpacingMs?: number) =>
     new GoogleSheetsGateway({
       client: sheetsClient,
       breaker: createSheetsBreaker({ threshold: 50 }),
@@ -220,6 +222,7 @@ export async function startWorld(
       logger: silent,
       routerSpreadsheetId: ROUTER_ID,
       routerCacheMs: 0,
+      ...(tabReadSpacingMs !== undefined ? { tabReads: { minSpacingMs: tabReadSpacingMs } } : {}),
     });
 
   world = {
@@ -235,7 +238,7 @@ export async function startWorld(
       const events = new RedisAgentEventBus(redis);
       const service = createDialerService({
         store,
-        sheets: gateway(),
+        sheets: gateway(o.tabReadSpacingMs),
         dialpad: new HttpDialpadGateway({
           baseUrl: dialpadEm.url,
           apiKey: API_KEY,
