@@ -258,7 +258,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const webhookLat = webhookToShowDispo(new Map(deliveries.endingSentAt), new Map(result.showDispoAt));
   const errors =
     Object.entries(result.errors)
-      .filter(([k]) => !k.startsWith('waited:'))
+      .filter(([k]) => !k.startsWith('waited:') && !k.startsWith('retried:'))
       .reduce((n, [, c]) => n + c, 0) + deliveries.failed;
   const names = measured.map((p) => p.name);
   const report = {

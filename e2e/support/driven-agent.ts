@@ -57,15 +57,23 @@ export class DrivenAgent {
     const route = HTTP_API[name];
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
+    // One key per intent, kept across retries (a session-start storm answers 429/503 with Retry-After).
     if (route.idempotent) headers['Idempotency-Key'] = randomUUID();
-    const res = await fetch(`${this.#baseUrl}${route.path}`, {
-      method: route.method,
-      headers,
-      ...(route.method === 'POST' ? { body: JSON.stringify(body) } : {}),
-    });
-    const json: unknown = await res.json();
-    if (!res.ok) throw new Error(`${this.email} ${route.path} → ${res.status} ${JSON.stringify(json)}`);
-    return route.response.parse(json) as ResponseBody<N>;
+    for (let attempt = 0; ; attempt += 1) {
+      const res = await fetch(`${this.#baseUrl}${route.path}`, {
+        method: route.method,
+        headers,
+        ...(route.method === 'POST' ? { body: JSON.stringify(body) } : {}),
+      });
+      const json: unknown = await res.json();
+      if ((res.status === 429 || res.status === 503) && attempt < 60) {
+        const after = Number(res.headers.get('Retry-After'));
+        await sleep(Number.isFinite(after) && after > 0 ? after * 1000 : 1000);
+        continue;
+      }
+      if (!res.ok) throw new Error(`${this.email} ${route.path} → ${res.status} ${JSON.stringify(json)}`);
+      return route.response.parse(json) as ResponseBody<N>;
+    }
   }
 
   #record(state: DrivenState): void {

@@ -50,18 +50,19 @@ function Spacer({ height }: { height: number }) {
 /** Column headers and widths (a fixed layout: a changed cell never re-measures the whole table). */
 const COLUMNS: readonly { name: string; width: string; right?: boolean }[] = [
   { name: 'Agent', width: '15%' },
-  { name: 'Campaign · tab', width: '11%' },
+  { name: 'Campaign · tab', width: '10%' },
   { name: 'State', width: '12%' },
   { name: 'In state', width: '5.5%' },
   { name: 'Calls', width: '4%', right: true },
-  { name: 'Connects', width: '5.5%', right: true },
-  { name: 'Contact', width: '5%', right: true },
-  { name: 'Dispositions', width: '9.5%' },
-  { name: 'Dials / h', width: '5%', right: true },
+  { name: 'Connects', width: '6%', right: true },
+  { name: 'Contact', width: '5.5%', right: true },
+  { name: 'Dispositions', width: '9%' },
+  { name: 'Dials / h', width: '5.5%', right: true },
   { name: 'Talk', width: '5%', right: true },
-  { name: 'Wrap-up', width: '5%', right: true },
+  { name: 'Wrap-up', width: '5.5%', right: true },
   { name: 'Last activity', width: '7%' },
-  { name: 'Actions', width: '10.5%' },
+  // Both buttons, whatever the window's width.
+  { name: 'Actions', width: '9.5rem' },
 ];
 
 export function AgentTable() {
@@ -92,6 +93,7 @@ export function AgentTable() {
             {COLUMNS.map((col) => (
               <th
                 key={col.name}
+                title={col.name}
                 scope="col"
                 className={`truncate px-2 py-2 font-semibold ${col.right ? 'text-right' : 'text-left'}`}
               >

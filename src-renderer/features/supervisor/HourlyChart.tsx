@@ -16,6 +16,7 @@ export function HourlyChart({ buckets, title }: { buckets: readonly HourBucket[]
   const gap = 6;
   const h = 64;
   const width = Math.max(1, shown.length) * (barW + gap);
+  if (totals.every((t) => t === 0)) return <p className="text-xs text-slate-400">{title} · none yet today</p>;
   const summary = shown.length
     ? shown.map((b, i) => `${formatClock(b.startAt)} ${totals[i]}`).join(', ')
     : 'no dispositions yet today';

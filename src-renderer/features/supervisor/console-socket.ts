@@ -56,6 +56,12 @@ export class ConsoleSocket {
     this.#o.onPhase('closed', null);
   }
 
+  /** Drops the connection as a network failure would (it reconnects with backoff and resumes; the e2e
+   *  suite uses it through window.__console). */
+  drop(): void {
+    this.#ws?.close(4000, 'dropped');
+  }
+
   /** Drops the connection and reconnects at once (a seq gap: the next AUTH asks for a fresh snapshot). */
   reconnect(): void {
     if (this.#stopped) return;
