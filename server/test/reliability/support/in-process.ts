@@ -29,9 +29,16 @@ export interface InProcessStack {
  * Keys left out of the no-change comparison, each for a reason that is not "a refused request wrote":
  * locks, the Sheets quota window and the tab snapshots (dialer:tabsnap:*, rewritten by every periodic tab
  * read) move with the background flusher and tab refresh; idempotency records store a reply (a 4xx the
- * handler gave is kept for replay, by design, per agent with a 60 s TTL).
+ * handler gave is kept for replay, by design, per agent with a 60 s TTL); the supervisor console's shared
+ * figures (dialer:sv:{sv}:shared, merged by every instance every 5 s) move with the console's sync.
  */
-const VOLATILE = [/^dialer:lock:/, /^dialer:metric:\{q:/, /^dialer:idem:/, /^dialer:tabsnap:/];
+const VOLATILE = [
+  /^dialer:lock:/,
+  /^dialer:metric:\{q:/,
+  /^dialer:idem:/,
+  /^dialer:tabsnap:/,
+  /^dialer:sv:\{sv\}:shared$/,
+];
 
 export async function startInProcessStack(
   o: { tabRefreshMs?: number; rules?: CampaignOverrides } = {},
