@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import type { JsonHttpClient } from './http-client.js';
+import { type JsonHttpClient, StaleSocketError } from './http-client.js';
 import type { AcceptedDisposition } from './report.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -120,7 +120,10 @@ export class BenchAgent {
           ...(method === 'POST' ? { 'idempotency-key': key } : {}),
         });
       } catch (e) {
-        this.#error(`http:${path}:${e instanceof Error ? e.message.slice(0, 40) : 'error'}`);
+        // A reused keep-alive socket the server had just closed: retried at once with the same key, as any
+        // HTTP client does; listed, not counted. Any other network failure is an error.
+        if (e instanceof StaleSocketError) this.#error(`retried:${path}:stale-keep-alive-socket`);
+        else this.#error(`http:${path}:${e instanceof Error ? e.message.slice(0, 40) : 'error'}`);
         networkErrors += 1;
         if (networkErrors > 3) return null;
         continue;

@@ -23,12 +23,15 @@ export const BenchArgsSchema = z.object({
   startTimeoutSeconds: z.coerce.number().int().min(5).max(3600),
   /** How long to wait, after the window, for every accepted disposition to land in the sheet. */
   drainTimeoutSeconds: z.coerce.number().int().min(5).max(1800),
+  /** Supervisor consoles watching every agent over /supervisor/ws during the window (issue 11). */
+  supervisors: z.coerce.number().int().min(0).max(20),
 });
 export type BenchArgs = z.infer<typeof BenchArgsSchema>;
 
 export const USAGE =
   'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max] ' +
-  '[--ramp S] [--leads 100] [--log-level info] [--profile] [--start-timeout 300] [--drain-timeout 180]';
+  '[--ramp S] [--leads 100] [--log-level info] [--profile] [--start-timeout 300] [--drain-timeout 180] ' +
+  '[--supervisors 0]';
 
 /** Default ramp: 1 s per 20 agents, at most 30 s (500 agents press Play within half a minute). */
 export const defaultRampSeconds = (agents: number): number => Math.min(30, agents / 20);
@@ -49,6 +52,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         profile: { type: 'boolean' },
         'drain-timeout': { type: 'string' },
         'start-timeout': { type: 'string' },
+        supervisors: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -68,6 +72,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     profile: values.profile === true,
     drainTimeoutSeconds: values['drain-timeout'] ?? '180',
     startTimeoutSeconds: values['start-timeout'] ?? '300',
+    supervisors: values.supervisors ?? '0',
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n');

@@ -40,3 +40,10 @@ export const BENCH_CAMPAIGN_RULES = {
 };
 
 export const ATTEMPT_COUNT_COL = 24;
+
+/** The supervisor the load benchmark's consoles sign in as (a Supervisors tab row, every campaign). */
+export const BENCH_SUPERVISOR = {
+  email: 'lead@bench.turbodialer.example',
+  name: 'Bench Lead',
+  campaigns: ['*'],
+};

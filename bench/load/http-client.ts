@@ -8,6 +8,17 @@ export interface JsonResponse {
   retryAfterS: number | null;
 }
 
+/** The request went out on a reused keep-alive socket that the server had just closed (Node's documented
+ *  race: `req.reusedSocket` and ECONNRESET / "socket hang up"); a client retries it at once. */
+export class StaleSocketError extends Error {
+  constructor(cause: Error) {
+    super(`stale keep-alive socket: ${cause.message}`);
+    this.name = 'StaleSocketError';
+  }
+}
+
+const isReset = (e: Error) => ('code' in e && e.code === 'ECONNRESET') || e.message === 'socket hang up';
+
 export class JsonHttpClient {
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 4096 });
   readonly #host: string;
@@ -65,7 +76,7 @@ export class JsonHttpClient {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (e) => reject(req.reusedSocket && isReset(e) ? new StaleSocketError(e) : e));
       req.end(payload);
     });
   }

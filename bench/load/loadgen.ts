@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { mintToken } from '../../server/src/cli/mint-token.js';
 import { type AgentMetrics, BenchAgent } from './agent.js';
 import { benchAgents } from './fixture.js';
+import { openConsoles } from './supervisor-consoles.js';
 import { JsonHttpClient } from './http-client.js';
 import { childConfig, LoadgenConfigSchema, onParent, type ParentMessage, toParent } from './messages.js';
 import { percentiles, round } from './report.js';
@@ -104,6 +105,12 @@ async function main(): Promise<void> {
   toParent({ type: 'sessionsReady' });
 
   await waitFor('go');
+  // Supervisor consoles watch the whole window (their cost shows in the coordinator's CPU per cycle).
+  const consoles =
+    cfg.supervisors > 0
+      ? await openConsoles(cfg.supervisors, cfg.instances[0] as string, cfg.jwtSecret)
+      : null;
+  const consoleCounts0 = consoles ? { ...consoles.counts } : null;
   // The load generator's own event-loop delay in the window: if it is high, the latencies include it.
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
@@ -111,6 +118,16 @@ async function main(): Promise<void> {
   m.windowEnd = m.windowStart + cfg.seconds * 1000;
   await sleep(cfg.seconds * 1000);
   loopDelay.disable();
+  const supervisorConsoles =
+    consoles && consoleCounts0
+      ? {
+          sockets: consoles.counts.sockets,
+          diffs: consoles.counts.diffs - consoleCounts0.diffs,
+          bytes: consoles.counts.bytes - consoleCounts0.bytes,
+          gaps: consoles.counts.gaps,
+        }
+      : null;
+  consoles?.close();
   toParent({ type: 'windowEnd' });
   await waitFor('windDown');
   await Promise.all(agents.map((a) => a.stop()));
@@ -140,6 +157,7 @@ async function main(): Promise<void> {
         p99: round(Math.max(0, loopDelay.percentile(99) / 1e6 - 1)),
         max: round(Math.max(0, loopDelay.max / 1e6 - 1)),
       },
+      supervisorConsoles,
     },
   });
   for (const c of clients) c.close();

@@ -177,6 +177,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       jwtSecret,
       redisPort,
       floorPort,
+      supervisors: args.supervisors,
     },
     runDir,
   );
@@ -257,7 +258,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const webhookLat = webhookToShowDispo(new Map(deliveries.endingSentAt), new Map(result.showDispoAt));
   const errors =
     Object.entries(result.errors)
-      .filter(([k]) => !k.startsWith('waited:'))
+      .filter(([k]) => !k.startsWith('waited:') && !k.startsWith('retried:'))
       .reduce((n, [, c]) => n + c, 0) + deliveries.failed;
   const names = measured.map((p) => p.name);
   const report = {
@@ -296,6 +297,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     acceptedDispositions: result.accepted.length,
     agentsNotStopped: result.agentsNotStopped,
     loadGeneratorEventLoopDelayMs: result.eventLoopDelayMs,
+    supervisorConsoles: result.supervisorConsoles,
     floors: { httpPostMs: floors.httpPostMs, redisPingMs: floors.redisPingMs },
     cpuPercentOfOneCore: cpuShares(
       names.map((name, i) => ({ name, cpuMs: (cpu1[i] ?? 0) - (cpu0[i] ?? 0) })),

@@ -28,6 +28,8 @@ export const LoadgenConfigSchema = z.object({
   jwtSecret: z.string(),
   redisPort: z.number().int(),
   floorPort: z.number().int(),
+  /** Supervisor consoles to open on instances[0] for the window. */
+  supervisors: z.number().int(),
 });
 export type LoadgenConfig = z.infer<typeof LoadgenConfigSchema>;
 
@@ -53,6 +55,15 @@ export const LoadgenResultSchema = z.object({
   errors: z.record(z.string(), z.number()),
   agentsNotStopped: z.number().int(),
   eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+  /** What the supervisor consoles received in the window (null: none opened). */
+  supervisorConsoles: z
+    .object({
+      sockets: z.number().int(),
+      diffs: z.number().int(),
+      bytes: z.number().int(),
+      gaps: z.number().int(),
+    })
+    .nullable(),
 });
 export type LoadgenResult = z.infer<typeof LoadgenResultSchema>;
 

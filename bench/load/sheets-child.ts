@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createEmulatorLogger } from '../../server/emulators/common/log.js';
 import { buildDemoFixture } from '../../server/emulators/sheets/demo-seed.js';
 import { type SheetsWrite, startSheetsEmulator } from '../../server/emulators/sheets/server.js';
-import { ATTEMPT_COUNT_COL, BENCH_SPREADSHEET_ID, benchAgents } from './fixture.js';
+import { ATTEMPT_COUNT_COL, BENCH_SPREADSHEET_ID, BENCH_SUPERVISOR, benchAgents } from './fixture.js';
 import { childConfig, onParent, SheetsChildConfigSchema, toParent } from './messages.js';
 import { journalKey, type SheetJournal } from './report.js';
 
@@ -18,6 +18,7 @@ const fixture = buildDemoFixture({
   leadsPerAgent: cfg.leads,
   seed: 7,
   routerSpreadsheetId: BENCH_SPREADSHEET_ID,
+  supervisors: [BENCH_SUPERVISOR],
 });
 const journal: SheetJournal = {};
 const last = new Map<string, number>();

@@ -202,7 +202,8 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     health: async () => ({
       sheetsBreaker: sheetsBreaker.state(),
       dialpadBreaker: dialpad.breaker.state(),
-      queueDepth: await queue.depth(),
+      // The flusher's own count (every 15 s): the console adds no Redis command for it.
+      queueDepth: metrics.flusherQueueDepth() ?? (await queue.depth()),
       oldestQueuedAt: flusher.oldestPendingAt(),
     }),
     logger,

@@ -89,11 +89,25 @@ export interface DialpadWebhookVerifier {
 // ---------------------------------------------------------------------------------------------- events
 
 /** Ordered, replayable, cross-instance delivery of AgentEvents to one agent's sockets. */
+/** A webhook's event id recorded with the announcement of its step (see AgentEventBus.publishAll). */
+export interface EventClaim {
+  eventId: string;
+  ttlMs: number;
+  onlyIfFirst: boolean;
+}
+
 export interface AgentEventBus {
   /** Appends to the agent's stream (assigning the next seq) and notifies every instance. Returns the seq. */
   publish(agentEmail: string, event: AgentEvent, now: number): Promise<number>;
-  /** Appends several events at once, in order (consecutive seqs), with one notice. Returns the last seq. */
-  publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<number>;
+  /** Appends several events at once, in order (consecutive seqs), with one notice. Returns the last seq.
+   *  With `claim`: records that event id (a webhook's) in the same step; `onlyIfFirst` appends nothing
+   *  (and returns -1) when the id was recorded before. */
+  publishAll(
+    agentEmail: string,
+    events: readonly AgentEvent[],
+    now: number,
+    claim?: EventClaim,
+  ): Promise<number>;
   /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
   readSince(
     agentEmail: string,
@@ -182,10 +196,16 @@ export interface DialerService {
   /** Ends the agent's own live call through Dialpad; FORBIDDEN for another agent's call. */
   hangUp(agent: AgentPrincipal, callId: string, now: number): Promise<HangupResponse>;
   stats(agent: AgentPrincipal, now: number): Promise<StatsResponse>;
-  /** A verified Dialpad event. `claim` records its id as handled (the webhook dedupe) and answers whether
+  /** A verified Dialpad event. `claim()` records its id as handled (the webhook dedupe) and answers whether
    *  this delivery was the first to do so; the service calls it once the event's step is applied, so a
-   *  crash before that lets the sender's retry through. Absent: every delivery counts as the first. */
-  onDialpadEvent(event: DialpadCallEvent, now: number, claim?: () => Promise<boolean>): Promise<void>;
+   *  crash before that lets the sender's retry through. Absent: every delivery counts as the first. An
+   *  event of one of our calls is recorded by the service itself, in the same script as its announcement
+   *  (keys.agentCallEvent): it then calls `claim(seen)` only to say whether an earlier delivery had. */
+  onDialpadEvent(
+    event: DialpadCallEvent,
+    now: number,
+    claim?: (seen?: boolean) => Promise<boolean>,
+  ): Promise<void>;
   /** Ends calls whose ending webhook never came (called periodically). */
   sweepTimeouts(now: number): Promise<number>;
 }

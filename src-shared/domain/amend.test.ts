@@ -147,4 +147,70 @@ describe('amendDisposition: as if the right code had been chosen', () => {
     );
     expect(amendDisposition({ ...input, current }).outcome.code).toBe('CORRECT');
   });
+
+  describe('with callbacks', () => {
+    const CB_TAB: TabRef = { ...TAB, callbackColumns: { at: 26, agent: 27 } };
+    const scheduled = { at: AT + 24 * 60 * MIN, agent: 'ann@example.com', zone: 'America/New_York' };
+    const answered = { at: AT - 60 * MIN, agent: 'ann@example.com', zone: 'America/New_York' };
+    const disposeWith = (lead: Lead, code: DispositionCode, callback?: typeof scheduled) =>
+      applyDisposition({ lead, numberIndex: 0, code, now: AT, rules, catalog, tab: CB_TAB, callback });
+    const amendWith = (
+      before: Lead,
+      from: DispositionCode,
+      to: DispositionCode,
+      callback?: typeof scheduled,
+    ) =>
+      amendDisposition({
+        current: disposeWith(before, from, callback).lead,
+        pre: preDispositionOf(before, callback),
+        numberIndex: 0,
+        from,
+        to,
+        disposedAt: AT,
+        rules,
+        catalog,
+        tab: CB_TAB,
+      });
+
+    it('keeps the callback scheduled with the disposition, and writes no callback cell', () => {
+      const r = amendWith(dialed(), 'NO_ANSWER', 'VM_SAME_NAME', scheduled);
+      expect(r.lead).toEqual(disposeWith(dialed(), 'VM_SAME_NAME', scheduled).lead);
+      expect(r.lead.callback).toEqual(scheduled);
+      expect(r.patch.values.map((v) => v.col)).not.toContain(26);
+    });
+
+    it('drops it when the right code is DO_NOT_CALL (a do-not-call lead is never called back)', () => {
+      const r = amendWith(dialed(), 'NO_ANSWER', 'DO_NOT_CALL', scheduled);
+      expect(r.lead.callback ?? null).toBeNull();
+      expect(r.patch.values.filter((v) => v.col === 26 || v.col === 27).map((v) => v.value)).toEqual([
+        '',
+        '',
+      ]);
+    });
+
+    it('a callback this call answered stays done', () => {
+      const before = { ...dialed(), callback: answered };
+      const r = amendWith(before, 'NO_ANSWER', 'WRONG');
+      expect(r.lead.callback).toBeNull();
+      expect(r.lead).toEqual(disposeWith(before, 'WRONG').lead);
+    });
+
+    it('a callback cancelled or moved since the disposition is a change of the lead (LEAD_CHANGED)', () => {
+      const before = dialed();
+      const current = { ...disposeWith(before, 'NO_ANSWER', scheduled).lead, callback: null };
+      expect(() =>
+        amendDisposition({
+          current,
+          pre: preDispositionOf(before, scheduled),
+          numberIndex: 0,
+          from: 'NO_ANSWER',
+          to: 'WRONG',
+          disposedAt: AT,
+          rules,
+          catalog,
+          tab: CB_TAB,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'LEAD_CHANGED' }));
+    });
+  });
 });

@@ -10,25 +10,29 @@ import { applyDisposition, diffPatch, isOpen, type TabRef } from './apply.js';
 import type { CampaignRules } from './campaign.js';
 import { type DispositionCode, type DispositionDef, findDisposition } from './disposition.js';
 import { DomainError } from './errors.js';
-import type { Lead } from './lead.js';
+import type { Lead, LeadCallback } from './lead.js';
 import type { DispositionOutcome, PreDisposition } from './outcome.js';
 import type { SheetPatch } from './sheet-patch.js';
 
 /** What a change keeps of the lead before its disposition (the service stores it with the call). */
-export function preDispositionOf(lead: Lead): PreDisposition {
+export function preDispositionOf(lead: Lead, scheduled?: LeadCallback | null): PreDisposition {
   return {
     slots: lead.numbers.map((n) => ({ status: n.status, skipReason: n.skipReason, retryAt: n.retryAt })),
     lastOutcome: lead.lastOutcome,
     attemptCount: lead.attemptCount,
     nextIndex: lead.nextIndex,
+    ...(lead.callback ? { callback: lead.callback } : {}),
+    ...(scheduled ? { scheduled } : {}),
   };
 }
 
 /** The lead as it was before the disposition: today's row (numbers, name, extra columns, notes as they
  *  are now) with the kept owned fields. */
 export function leadBefore(current: Lead, pre: PreDisposition): Lead {
+  const { callback: _now, ...rest } = current;
   return {
-    ...current,
+    ...rest,
+    ...(pre.callback ? { callback: pre.callback } : {}),
     numbers: current.numbers.map((n, i) => {
       const s = pre.slots[i];
       return s ? { ...n, status: s.status, skipReason: s.skipReason, retryAt: s.retryAt } : n;
@@ -39,9 +43,16 @@ export function leadBefore(current: Lead, pre: PreDisposition): Lead {
   };
 }
 
+/** Same callback as the sheet can tell (its CallbackAt cell holds whole seconds): same second, same agent. */
+function sameCallbackCell(a: LeadCallback | null | undefined, b: LeadCallback | null | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return Math.floor(a.at / 1000) === Math.floor(b.at / 1000) && a.agent === b.agent;
+}
+
 /** The owned fields of two leads are the same (what the coordinator writes, retry times and reasons). */
 export function sameOwned(a: Lead, b: Lead): boolean {
   if (
+    !sameCallbackCell(a.callback, b.callback) ||
     a.notes !== b.notes ||
     a.lastOutcome !== b.lastOutcome ||
     a.attemptCount !== b.attemptCount ||
@@ -130,19 +141,21 @@ export function replayDisposition(
     numberIndex,
     code,
     notes: undefined,
+    // The callback scheduled with the disposition stays (a do-not-call lead is never called back).
+    callback: code === 'DO_NOT_CALL' ? null : (pre.scheduled ?? null),
     now: disposedAt,
     rules,
     catalog,
     tab,
-    // A callback scheduled with the call stays when its disposition is changed (never with do-not-call).
-    callback: code === 'DO_NOT_CALL' ? null : (current.callback ?? null),
   });
   const def = findDisposition(catalog, code);
+  // A callback the lead has now and the right code drops reads as none (null), not as never set.
+  const lead = current.callback && r.lead.callback === undefined ? { ...r.lead, callback: null } : r.lead;
   return {
     before,
-    lead: r.lead,
+    lead,
     leadDone: r.leadDone,
-    outcome: outcomeOf(before, r.lead, numberIndex, def, r.leadDone),
+    outcome: outcomeOf(before, lead, numberIndex, def, r.leadDone),
   };
 }
 

@@ -210,7 +210,7 @@ describe('a callback across a change of the last disposition', () => {
   const amend = (to: 'CORRECT' | 'DO_NOT_CALL') =>
     amendDisposition({
       current: disposed,
-      pre: preDispositionOf(before),
+      pre: preDispositionOf(before, cb),
       numberIndex: 0,
       from: 'NO_ANSWER',
       to,

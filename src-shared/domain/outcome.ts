@@ -4,6 +4,7 @@
 // apply.ts import, so the renderer's first-load chunk can parse them (apply.ts pulls libphonenumber in).
 import { z } from 'zod';
 import { DispositionCodeSchema } from './disposition.js';
+import { LeadCallbackSchema } from './lead.js';
 import { PhoneStatusSchema, SkipReasonSchema } from './status.js';
 
 /** How long after confirming the agent may change a disposition, when the campaign sets nothing. */
@@ -29,6 +30,10 @@ export const PreDispositionSchema = z.object({
   lastOutcome: z.string(),
   attemptCount: z.number().int().min(0),
   nextIndex: z.number().int().min(0).max(9),
+  /** The callback the lead had before (the disposition marked it done). Absent: none. */
+  callback: LeadCallbackSchema.optional(),
+  /** The callback the agent scheduled with the disposition: a change keeps it (but not with DO_NOT_CALL). */
+  scheduled: LeadCallbackSchema.optional(),
 });
 export type PreDisposition = z.infer<typeof PreDispositionSchema>;
 

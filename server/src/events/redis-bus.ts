@@ -8,7 +8,7 @@
 // Cluster-safe.
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
-import type { AgentEventBus } from '../ports.js';
+import type { AgentEventBus, EventClaim } from '../ports.js';
 import { duplicateClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import { isTruncated } from './replay.js';
@@ -33,6 +33,29 @@ local events, parts = {}, {}
 for i = 1, n do
   events[i] = ARGV[4 + i]
   parts[i] = '{"seq":' .. (last - n + i) .. ',"event":' .. ARGV[4 + i] .. '}'
+end
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], last .. '-0', 'at', ARGV[1], 'es', '[' .. table.concat(events, ',') .. ']')
+redis.call('PUBLISH', ARGV[3], '{"email":' .. cjson.encode(ARGV[4]) .. ',"at":' .. ARGV[1] .. ',"events":[' .. table.concat(parts, ',') .. ']}')
+return last
+`,
+);
+
+/**
+ * The same append, after recording a webhook's event id: KEYS[3] its record (keys.agentCallEvent)
+ * ARGV[1..4] as above  ARGV[5] TTL ms of the record  ARGV[6] "1": append only if the id is new
+ * ARGV[7..] event JSONs.  Returns the last seq, or -1 (the id was recorded before and ARGV[6] = "1").
+ */
+const PUBLISH_CLAIMED = defineScript(
+  'events-publish-claimed-3',
+  `
+local first = redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[5])
+if not first and ARGV[6] == '1' then return -1 end
+local n = #ARGV - 6
+local last = redis.call('INCRBY', KEYS[2], n)
+local events, parts = {}, {}
+for i = 1, n do
+  events[i] = ARGV[6 + i]
+  parts[i] = '{"seq":' .. (last - n + i) .. ',"event":' .. ARGV[6 + i] .. '}'
 end
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], last .. '-0', 'at', ARGV[1], 'es', '[' .. table.concat(events, ',') .. ']')
 redis.call('PUBLISH', ARGV[3], '{"email":' .. cjson.encode(ARGV[4]) .. ',"at":' .. ARGV[1] .. ',"events":[' .. table.concat(parts, ',') .. ']}')
@@ -76,9 +99,31 @@ export class RedisAgentEventBus implements AgentEventBus {
     return this.publishAll(agentEmail, [event], now);
   }
 
-  async publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<number> {
+  async publishAll(
+    agentEmail: string,
+    events: readonly AgentEvent[],
+    now: number,
+    claim?: EventClaim,
+  ): Promise<number> {
     const email = agentEmail.toLowerCase();
     if (events.length === 0) return this.lastSeq(email);
+    if (claim) {
+      const seq = await runScript(
+        this.redis,
+        PUBLISH_CLAIMED,
+        [keys.agentEvents(email), keys.agentSeq(email), keys.agentCallEvent(email, claim.eventId)],
+        [
+          Math.floor(now),
+          this.opts.maxLen ?? 1000,
+          keys.agentEventsChannel(),
+          email,
+          claim.ttlMs,
+          claim.onlyIfFirst ? '1' : '',
+          ...events.map((e) => JSON.stringify(e)),
+        ],
+      );
+      return Number(seq);
+    }
     const seq = await runScript(
       this.redis,
       PUBLISH,

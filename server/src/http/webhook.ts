@@ -40,7 +40,13 @@ export function registerWebhookRoute(app: Express, d: WebhookDeps): void {
       const eventId = eventIdOf(event);
       let claimed = false;
       let duplicate = false;
-      const claim = async () => {
+      // `seen` given: the service recorded the event id itself (with the announcement of its step) and
+      // says whether an earlier delivery had; no dedupe write here.
+      const claim = async (seen?: boolean) => {
+        if (seen !== undefined) {
+          duplicate = seen;
+          return !seen;
+        }
         claimed = await d.deduper.firstSeen(eventId, now);
         duplicate = !claimed;
         return claimed;

@@ -41,6 +41,12 @@ export class CoordinatorMetrics {
   #completed = 0;
   #correct = 0;
 
+  /** The queue depth the flusher counted last (every 15 s; null before its first count): the supervisor
+   *  console's health panel reads it instead of counting again. */
+  flusherQueueDepth(): number | null {
+    return Number.isNaN(this.#flusherDepth) ? null : this.#flusherDepth;
+  }
+
   constructor(probes: MetricProbes = {}) {
     this.#probes = probes;
     const registry = new client.Registry();

@@ -20,6 +20,9 @@ export const keys = {
   agentEvents: (email: string) => `${PREFIX}:events:${agentTag(email)}`,
   /** STRING counter: last seq assigned to the agent's events. */
   agentSeq: (email: string) => `${PREFIX}:events:${agentTag(email)}:seq`,
+  /** STRING with TTL: a Dialpad event of one of the agent's calls, announced (webhook dedupe). In the agent's
+   *  slot so the announcement and its dedupe record are written by one script. */
+  agentCallEvent: (email: string, eventId: string) => `${PREFIX}:event:${agentTag(email)}:${eventId}`,
   /** HASH: idempotency record for one key (state, body hash, stored response). */
   idem: (email: string, key: string) => `${PREFIX}:idem:${agentTag(email)}:${key}`,
   /** HASH: refresh token family record. */

@@ -197,7 +197,7 @@ function repeated(
       disposedAt: base.disposedAt,
       rules: tab.rules,
       catalog: buildCatalog(tab.rules.dispositions),
-      tab: tab.ref,
+      tab: tabRef(tab),
     },
     base.code,
   );

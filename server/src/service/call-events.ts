@@ -18,8 +18,9 @@ import {
 } from '../../../src-shared/domain/disposition.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import { CALL_STATES, type CallState } from '../../../src-shared/domain/session.js';
-import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
-import type { AgentPrincipal, RouterEntry } from '../ports.js';
+import { endReasonOf, eventIdOf, mapDialpadState } from '../dialpad/call-state.js';
+import { DEFAULT_EVENT_TTL_MS } from '../dialpad/webhook-deduper.js';
+import type { AgentPrincipal, EventClaim, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
 import type {
   AdvanceCallInput,
@@ -122,8 +123,14 @@ function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceSte
 }
 
 /** Tells the agent where the call is: CALL_STATE, and SHOW_DISPO when it ended; STATS after a connect or
- *  an end (after SHOW_DISPO, which the agent acts on). */
-async function announce(ctx: ServiceContext, call: CallRecord, now: number): Promise<void> {
+ *  an end (after SHOW_DISPO, which the agent acts on). With `claim` (a webhook's step): recorded with the
+ *  event's id in the same script, and a failure fails the webhook (Dialpad retries). */
+async function announce(
+  ctx: ServiceContext,
+  call: CallRecord,
+  now: number,
+  claim?: EventClaim,
+): Promise<boolean> {
   const { tag } = call;
   const events: AgentEvent[] = [{ type: 'CALL_STATE', call: callView(call) }];
   if (call.state === 'ENDED' || call.state === 'CONNECTED') {
@@ -141,28 +148,33 @@ async function announce(ctx: ServiceContext, call: CallRecord, now: number): Pro
       : null;
     if (stats) events.push(stats);
   }
+  if (claim) return ctx.announce(call.agentEmail, events, now, claim);
   await ctx.publishAll(call.agentEmail, events, now);
+  return true;
 }
 
-/** The webhook path. The event's dedupe id is claimed (`claim`) only once its step is applied and
- *  announced, so a crash before the claim lets Dialpad's retry in; a retry that finds its own step already
- *  applied (same state and timestamps) and is the first to claim announces it again (the crashed delivery
- *  may have died before announcing it). A repeat of a delivery that finished is applied as a no-op and
- *  announces nothing. */
+/** The webhook path: two steps, two round trips. 1. `callAdvance` applies the step (never backwards).
+ *  2. The step is announced and the event's id recorded in ONE script (the agent's slot,
+ *  keys.agentCallEvent): a crash before it lets Dialpad's retry in, which finds its own step applied (same
+ *  state and timestamps) and announces it, once (only if no delivery recorded the id); a crash after it
+ *  loses nothing. A repeat of a delivery that finished, or a late event of an earlier step, changes and
+ *  announces nothing. Events that touch no call of ours are recorded with the route's `claim` (its
+ *  `duplicate` answer). */
 export async function onDialpadEvent(
   ctx: ServiceContext,
   router: RouterCache,
   event: DialpadCallEvent,
   now: number,
-  claim: () => Promise<boolean>,
+  claim: (seen?: boolean) => Promise<boolean>,
 ): Promise<void> {
   const state = mapDialpadState(event.state);
   // hold, recording, transcription…: not a lifecycle step. DIALING (calling, preanswer) neither: every
   // call starts there, so it can never move one (its fields are set only with a step forward).
-  if (!state || state === CALL_STATES[0]) {
+  if (!state) {
     await claim();
     return;
   }
+  if (state === CALL_STATES[0]) return;
   const found = await findCall(ctx, router, event, now);
   if (!found) {
     await claim();
@@ -195,15 +207,21 @@ export async function onDialpadEvent(
   const r = await advanceCall(ctx, found, input);
   if (r.ok) ctx.noteDeadline(found.callId, found.tag, deadlineOf(r.call));
   if (state === 'ENDED') ctx.faultPoint('ended-before-announce');
-  if (r.ok && r.advanced) {
-    // Announced before the event id is claimed: a crash in between lets Dialpad's retry in, which finds
-    // its step applied and announces it again (a repeat the agent already has, never a loss).
-    await announce(ctx, r.call, now);
+  if (!r.ok) {
     await claim();
     return;
   }
-  const first = await claim();
-  if (r.ok && first && isSameStep(r.call, state, fields)) await announce(ctx, r.call, now);
+  const record = (onlyIfFirst: boolean): EventClaim => ({
+    eventId: eventIdOf(event),
+    ttlMs: DEFAULT_EVENT_TTL_MS,
+    onlyIfFirst,
+  });
+  if (r.advanced) {
+    await announce(ctx, r.call, now, record(false));
+    await claim(false);
+  } else if (isSameStep(r.call, state, fields)) {
+    await claim(!(await announce(ctx, r.call, now, record(true))));
+  } else await claim(false); // a late event of an earlier step: nothing to apply or tell
 }
 
 /** The call is at the step this event made (its first-wins fields carry this event's own timestamps):
@@ -367,7 +385,7 @@ export async function dispose(
         state: ownedOf(lead),
         patch: withCallLog(patch, tab.ref, call.rowId, callLog),
       },
-      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead)) : null,
+      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, callback)) : null,
     });
     if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
     if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);

@@ -7,6 +7,7 @@ import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import type { Logger } from '../logger.js';
 import type {
   AgentEventBus,
+  EventClaim,
   AgentPrincipal,
   AgentTab,
   CampaignRulesLoader,
@@ -308,6 +309,25 @@ export class ServiceContext {
     } catch (err) {
       this.log.error({ err, types: all.map((e) => e.type) }, 'could not publish agent events');
     }
+  }
+
+  /** A webhook's announcement: `events` (after any deferred ones) appended with the event's dedupe record
+   *  in one step (`claim`, AgentEventBus.publishAll). Throws, so the webhook fails and Dialpad retries (the
+   *  retry finds the step applied and announces it, once). False: `onlyIfFirst` and the id was recorded
+   *  before (nothing of `events` appended). */
+  async announce(
+    agentEmail: string,
+    events: readonly AgentEvent[],
+    now: number,
+    claim: EventClaim,
+  ): Promise<boolean> {
+    const key = agentEmail.toLowerCase();
+    const held = this.#deferred.get(key);
+    if (held) this.#deferred.delete(key);
+    const seq = await this.events.publishAll(agentEmail, [...(held ?? []), ...events], now, claim);
+    if (seq >= 0) return true;
+    if (held) await this.events.publishAll(agentEmail, held, now);
+    return false;
   }
 
   /** Holds `events` until this agent's next publish, so a disposition's CALL_STATE goes out in one append

@@ -362,13 +362,21 @@ export async function dialLead(
   }
   ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
-  await ctx.addAgentStats(s.agentEmail, { initiated: 1 }, now);
   const stats = await statsEvent(ctx, s, now, { counters: r.stats });
-  await ctx.publishAll(
-    s.agentEmail,
-    [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])],
-    now,
-  );
+  // The agent's lifetime counters (with the disposition's, when this dial chains one: one write) and the
+  // events go to independent keys: one round trip. The counters are best-effort: the call is placed.
+  const counted = ctx
+    .addAgentStats(s.agentEmail, { initiated: 1 }, now)
+    .then(() => ctx.flushAgentStats(s.agentEmail, now))
+    .catch((err: unknown) => ctx.log.error({ err }, 'agent stats after a dial failed (the call is placed)'));
+  await Promise.all([
+    counted,
+    ctx.publishAll(
+      s.agentEmail,
+      [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])],
+      now,
+    ),
+  ]);
   const step: NextStep = {
     kind: 'call',
     call: callView(call),

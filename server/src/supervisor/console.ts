@@ -60,6 +60,7 @@ export interface SupervisorConsoleDeps {
   store: Pick<Store, 'activeSessionOf' | 'getCall' | 'sessionStats'>;
   routerEntries: () => Promise<RouterEntry[]>;
   loadedTabs: () => TabCache[];
+  /** Breakers, queue depth and oldest queued patch, as this instance last knew them. */
   health: () => Promise<HealthProbe>;
   /** A supervisor signed this agent out (any instance): record it and close their sockets here. */
   onSignedOut: (email: string, at: number) => void;
@@ -147,6 +148,10 @@ export class SupervisorConsole {
   #unsubscribe: (() => void) | null = null;
   #started: Promise<void> | null = null;
   #lastHealthAt = 0;
+  /** The tab summaries this instance last wrote (content without its time, and when). */
+  readonly #written = new Map<string, { key: string; at: number }>();
+  /** Hour fields as the shared hash holds them (what we wrote or read back). */
+  readonly #hoursWritten = new Map<string, number>();
 
   constructor(d: SupervisorConsoleDeps) {
     this.#d = d;
@@ -460,13 +465,27 @@ export class SupervisorConsole {
           notDialable: s.reasons,
           nextDialableAt: s.nextDialableAt,
         };
-        tabArgs.push(`tab:${tab.ref.tag}|${tab.rules.name}`, JSON.stringify(doc));
+        // Only what changed (and each tab once a minute, so its entry never ages out): at 500 agents most
+        // tabs are unchanged between two syncs, and every field written is a Redis command.
+        const field = `tab:${tab.ref.tag}|${tab.rules.name}`;
+        const { at: _at, ...content } = doc;
+        const key = JSON.stringify(content);
+        const last = this.#written.get(field);
+        if (last && last.key === key && now - last.at < 60_000) continue;
+        this.#written.set(field, { key, at: now });
+        tabArgs.push(field, JSON.stringify(doc));
       }
       const hourArgs: string[] = [];
       for (const [campaign, byHour] of this.#board.hours())
         for (const [start, counts] of byHour)
-          for (const code of DISPOSITION_CODES)
-            if (counts[code] > 0) hourArgs.push(`hour:${start}:${code}:${campaign}`, String(counts[code]));
+          for (const code of DISPOSITION_CODES) {
+            const field = `hour:${start}:${code}:${campaign}`;
+            // Counts only grow: one already written (or read back) at this value needs no write.
+            if (counts[code] > (this.#hoursWritten.get(field) ?? 0)) {
+              hourArgs.push(field, String(counts[code]));
+              this.#hoursWritten.set(field, counts[code]);
+            }
+          }
       const out = (await loadScripts(this.#d.redis).run(
         'svSync',
         [svKeys.shared()],
@@ -494,9 +513,17 @@ export class SupervisorConsole {
       } else if (f.startsWith('hour:')) {
         const m = /^hour:(\d+):([A-Z_]+):(.*)$/.exec(f);
         const code = DispositionCodeSchema.safeParse(m?.[2]);
-        if (m && code.success) this.#board.mergeHours(m[3] ?? '', Number(m[1]), code.data, Number(v));
+        if (m && code.success) {
+          this.#board.mergeHours(m[3] ?? '', Number(m[1]), code.data, Number(v));
+          this.#hoursWritten.set(f, Math.max(this.#hoursWritten.get(f) ?? 0, Number(v)));
+        }
       }
     }
+    // What the hash no longer holds (Redis lost it, or it aged out) is written again at the next sync.
+    const present = new Set<string>();
+    for (let i = 0; i < flat.length; i += 2) present.add(flat[i] as string);
+    for (const f of [...this.#hoursWritten.keys()]) if (!present.has(f)) this.#hoursWritten.delete(f);
+    for (const f of [...this.#written.keys()]) if (!present.has(f)) this.#written.delete(f);
     const changed = JSON.stringify([...tabs]) !== JSON.stringify([...this.#tabs]);
     this.#tabs = tabs;
     if (changed) this.#sectionsChanged = true;

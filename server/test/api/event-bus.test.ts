@@ -79,6 +79,21 @@ describe.each(twins)('AgentEventBus contract (%s)', (_name, make) => {
     expect((await bus.readSince(a, 4)).events.map((e) => e.seq)).toEqual([5]);
   });
 
+  it('records a webhook event id with its announcement: once-only appends skip an id seen before', async () => {
+    const bus = make();
+    const a = agent();
+    const claim = (onlyIfFirst: boolean) => ({ eventId: 'ev-1', ttlMs: 60_000, onlyIfFirst });
+    expect(await bus.publishAll(a, [ev(1)], 1, claim(false))).toBe(1);
+    // A redelivery that would announce again only if no delivery did: nothing appended.
+    expect(await bus.publishAll(a, [ev(2)], 2, claim(true))).toBe(-1);
+    // Another event id is new; a step that moved the call is announced whatever was recorded.
+    expect(await bus.publishAll(a, [ev(3)], 3, { ...claim(true), eventId: 'ev-2' })).toBe(2);
+    expect(await bus.publishAll(a, [ev(4)], 4, claim(false))).toBe(3);
+    expect((await bus.readSince(a, 0)).events.map((e) => e.event)).toEqual([ev(1), ev(3), ev(4)]);
+    // The record is the agent's: another agent's same event id is new.
+    expect(await bus.publishAll(agent(), [ev(5)], 5, claim(true))).toBe(1);
+  });
+
   it('reports truncation when retention dropped events the client has not seen', async () => {
     const bus = make(10);
     const a = agent();

@@ -8,7 +8,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { formatCallbackAt } from '../../../src-shared/domain/callback.js';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
-import { ANN, BOB, leadRow, phoneOf, startWorld, type World } from './world.js';
+import { ANN, BOB, leadRow, phoneOf, startWorld, testRules, type World } from './world.js';
 
 const AT_COL = 26; // AA: CallbackAt
 const AGENT_COL_CB = 27; // AB: CallbackAgent
@@ -174,6 +174,30 @@ describe('callbacks', () => {
     await world.flush();
     expect(world.cell(4, AT_COL)).toBe('');
     expect(world.cell(2, AT_COL)).not.toBe('');
+  });
+
+  it('in a preview campaign a due callback is previewed first; skipping it cancels it, not the number', async () => {
+    const { service } = world.makeService({ rules: testRules({ previewCountdownSeconds: 30 }) });
+    const t0 = Math.floor(Date.now() / 1000) * 1000;
+    await service.startSession(ANN, t0);
+    const p1 = (await service.setSessionState(ANN, 'PLAY', t0)).next;
+    if (p1.kind !== 'preview') throw new Error(`expected a preview, got ${p1.kind}`);
+    const c1 = callOf(await service.dial(ANN, p1.preview.previewId, t0));
+    expect(c1.preview.lead.rowId).toBe('L1');
+    const p2 = (
+      await service.dispose(ANN, { callId: c1.call.callId, code: 'CORRECT', callback: { at: t0 + HOUR } }, t0)
+    ).next;
+    if (p2.kind !== 'preview') throw new Error(`expected a preview, got ${p2.kind}`);
+    expect(p2.preview.preview.lead.rowId).toBe('L2'); // not due yet: the normal order
+    const p3 = await service.skip(ANN, p2.preview.previewId, t0 + 2 * HOUR);
+    if (p3.kind !== 'preview') throw new Error(`expected a preview, got ${p3.kind}`);
+    // Due now: previewed first, on the CORRECT number. Skipping it cancels the callback and keeps CORRECT.
+    expect([p3.preview.preview.lead.rowId, p3.preview.preview.numberIndex]).toEqual(['L1', 0]);
+    await service.skip(ANN, p3.preview.previewId, t0 + 2 * HOUR);
+    expect((await service.callbacks(ANN, t0 + 2 * HOUR)).callbacks).toEqual([]);
+    await world.flush();
+    expect(world.cell(2, AT_COL)).toBe('');
+    expect(world.cell(2, AGENT_COL.status(0))).toBe('CORRECT');
   });
 
   it('is refused, changing nothing, on a tab without the CallbackAt and CallbackAgent columns', async () => {

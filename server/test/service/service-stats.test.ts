@@ -74,6 +74,39 @@ describe('DialerService: live STATS events', () => {
     await service.setSessionState(ANN, 'STOP', t + 51_000);
   });
 
+  it("counts a disposition and its chained dial in the agent's lifetime figures once", async () => {
+    const own = await startWorld(); // fresh leads and counters
+    try {
+      const { service } = own.makeService();
+      const t = Date.now();
+      await service.startSession(ANN, t);
+      const play = await service.setSessionState(ANN, 'PLAY', t);
+      if (play.next.kind !== 'call') throw new Error('expected a call');
+      const first = play.next.call;
+      await service.onDialpadEvent(event(first, 'connected', { date_connected: t + 1_000 }), t + 1_000);
+      await service.onDialpadEvent(
+        event(first, 'hangup', { date_connected: t + 1_000, date_ended: t + 31_000 }),
+        t + 31_000,
+      );
+      const chained = await service.dispose(ANN, { callId: first.callId, code: 'CORRECT' }, t + 32_000);
+      if (chained.next.kind !== 'call') throw new Error('expected the chained call');
+      const agent = (await service.stats(ANN, t + 33_000)).agent;
+      expect(agent).toMatchObject({ callsInitiated: 2, callsCompleted: 1, connects: 1, talkTimeSeconds: 30 });
+      expect(agent.dispositions.CORRECT).toBe(1);
+      await service.setSessionState(ANN, 'PAUSE', t + 34_000);
+      await service.dispose(ANN, { callId: chained.next.call.callId, code: 'NO_ANSWER' }, t + 35_000);
+      await service.setSessionState(ANN, 'STOP', t + 36_000);
+      expect((await service.stats(ANN, t + 37_000)).agent).toMatchObject({
+        callsInitiated: 2,
+        callsCompleted: 2,
+        connects: 1,
+        talkTimeSeconds: 30,
+      });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('publishes STATS after a preview skip (skips) and after the chained dial of a disposition', async () => {
     const { service } = world.makeService({ rules: testRules({ previewCountdownSeconds: 5 }) });
     const t = Date.now();

@@ -23,7 +23,7 @@ const allowedTo = (to: SessionState): SessionState[] =>
 const DISPOSED_AT = 20_000;
 const WINDOW = 300_000;
 const NUMBER = '+15555550100';
-const { notes: _notes, ...kept } = owned(['IN_PROGRESS', 'NEW']);
+const { notes: _notes, callback: _callback, ...kept } = owned(['IN_PROGRESS', 'NEW']);
 const pre: PreDisposition = kept;
 
 interface Harness {

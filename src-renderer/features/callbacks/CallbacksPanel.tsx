@@ -14,7 +14,9 @@ export function CallbacksPanel() {
   const busy = useApp((s) => !!s.call.call || !!s.ui.dispo);
   if (!enabled && list.length === 0) return null;
   const now = c.now();
-  const due = list.filter((cb) => cb.due).length;
+  // Due is judged here too, so an upcoming callback turns due on screen without waiting for a refresh.
+  const isDue = (cb: (typeof list)[number]) => cb.due || cb.at <= now;
+  const due = list.filter(isDue).length;
   return (
     <section
       aria-labelledby="callbacks-title"
@@ -36,7 +38,7 @@ export function CallbacksPanel() {
           {list.map((cb) => {
             const state = cb.busy
               ? 'on a call now'
-              : cb.due
+              : isDue(cb)
                 ? cb.inWindow
                   ? 'due now'
                   : 'due · waits for calling hours'
@@ -45,7 +47,7 @@ export function CallbacksPanel() {
               <li
                 key={cb.rowId}
                 aria-label={`Callback ${cb.name || cb.rowId}`}
-                className={`rounded-lg border px-3 py-2 ${cb.due ? 'border-sky-400/60 bg-sky-950/40' : 'border-slate-700'}`}
+                className={`rounded-lg border px-3 py-2 ${isDue(cb) ? 'border-sky-400/60 bg-sky-950/40' : 'border-slate-700'}`}
               >
                 <div className="flex flex-wrap items-baseline gap-x-2">
                   <span className="font-medium text-white">{cb.name || cb.rowId}</span>
@@ -56,7 +58,7 @@ export function CallbacksPanel() {
                 </div>
                 <div className="mt-0.5 flex flex-wrap items-center gap-2 text-sm">
                   <span className="tabular-nums text-slate-200">{leadLocal(cb.at, cb.timeZone)}</span>
-                  <span className={cb.due ? 'text-sky-200' : 'text-slate-400'}>· {state}</span>
+                  <span className={isDue(cb) ? 'text-sky-200' : 'text-slate-400'}>· {state}</span>
                   <span className="ml-auto flex gap-2">
                     <button
                       type="button"

@@ -178,7 +178,8 @@ export class PolicyIndex {
     if (input.sessionState !== 'PLAY') return { kind: 'none', reason: 'NOT_PLAYING' };
     const { now } = input;
     this.#advance(now);
-    const due = this.#dueCallback(input.agent, now);
+    // No callback on the tab (the usual case): nothing to look at, no allocation on the hot path.
+    const due = this.#callbacks.size > 0 ? this.#dueCallback(input.agent, now) : null;
     if (due?.cb) return { kind: 'pick', lead: due.lead, numberIndex: due.cb.slot };
     let best: Entry | null = null;
     for (const zone of this.#zones.values()) {

@@ -30,7 +30,7 @@ export interface InProcessStack {
  * locks, the Sheets quota window and the tab snapshots (dialer:tabsnap:*, rewritten by every periodic tab
  * read) move with the background flusher and tab refresh; idempotency records store a reply (a 4xx the
  * handler gave is kept for replay, by design, per agent with a 60 s TTL); the supervisor console's shared
- * figures (dialer:sv:{sv}:shared, merged by every instance every 5 s) move with the console's sync.
+ * figures (dialer:sv:{sv}:shared) are re-synced by each instance's background timer, viewers or not.
  */
 const VOLATILE = [
   /^dialer:lock:/,
