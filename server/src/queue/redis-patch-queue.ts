@@ -15,7 +15,7 @@
 // tick made the flusher's Redis cost grow with time x tabs. Every script that enqueues a patch also
 // PUBLISHes a lead-change notice naming its tab (includes/dialerLead.lua leadChanged, on every instance's
 // keys.leadChangesChannel()), and enqueue() here marks its tab locally: those tabs are "dirty", and only
-// dirty tabs (plus tabs whose last peek still found entries) are peeked. A full sweep of the tabs set every
+// dirty tabs (plus tabs whose last peek returned entries not yet acked) are peeked. A full sweep of the tabs set every
 // `sweepEveryMs` (and after the subscriber (re)connects, and on `sweep()`) marks every registered tab dirty:
 // the safety net for a hint lost (another instance's enqueue without a notice, a reconnect, a crash).
 // A hint is a single-key PUBLISH inside the enqueuing script: nothing cross-slot.
@@ -116,6 +116,9 @@ export class RedisPatchQueue implements DurablePatchQueue {
   readonly #now: () => number;
   /** Tabs that may have entries: hinted since their last peek, or found non-empty by it. */
   readonly #dirty = new Set<string>();
+  /** Tabs whose last peek returned all their entries: the stream ids not yet acked or dead-lettered. The
+   *  tab is peeked again until they are all gone (then it is empty unless a hint says otherwise). */
+  readonly #carry = new Map<string, Set<string>>();
   /** True while a subscriber delivers hints; without it every call reads every registered tab. */
   #hinting = false;
   #lastSweepAt = Number.NEGATIVE_INFINITY;
@@ -211,7 +214,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
       }
     }
     const out = new Set<string>();
-    for (const tag of this.#dirty) {
+    for (const tag of [...this.#dirty, ...this.#carry.keys()]) {
       const ref = parseTabTag(tag);
       if (ref) out.add(ref.spreadsheetId);
     }
@@ -250,7 +253,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
    *  dirty set BEFORE their XRANGE is sent (a hint arriving meanwhile marks the tab again: never lost). */
   async #tabsOf(spreadsheetId: string): Promise<{ tag: string; sheetId: number }[]> {
     const out: { tag: string; sheetId: number }[] = [];
-    const tags = this.#hinting ? [...this.#dirty] : await this.#tabs();
+    const tags = this.#hinting ? [...new Set([...this.#dirty, ...this.#carry.keys()])] : await this.#tabs();
     for (const tag of tags) {
       const ref = parseTabTag(tag);
       if (ref && ref.spreadsheetId === spreadsheetId) {
@@ -280,7 +283,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
       throw err;
     }
     const withEntries = tabs.flatMap((t, i) => ((streams[i]?.length ?? 0) > 0 ? [{ ...t, i }] : []));
-    for (const t of withEntries) this.#dirty.add(t.tag);
+    for (const t of tabs) this.#carry.delete(t.tag);
     await this.#noteEmpty(
       tabs.filter((_, i) => (streams[i]?.length ?? 0) === 0).map((t) => t.tag),
       withEntries.map((t) => t.tag),
@@ -321,16 +324,51 @@ export class RedisPatchQueue implements DurablePatchQueue {
     found.sort(
       (a, b) => compareStreamIds(a.streamId, b.streamId) || a.queued.enqueuedAt - b.queued.enqueuedAt,
     );
-    return found.slice(0, max).map((f) => f.queued);
+    const returned = found.slice(0, max);
+    this.#noteReturned(spreadsheetId, withEntries, streams, max, returned);
+    return returned.map((f) => f.queued);
+  }
+
+  /** A tab whose entries were all returned is carried (by id) until they are gone; one that may hold more
+   *  (its read hit `max`, or entries were cut) stays dirty. */
+  #noteReturned(
+    spreadsheetId: string,
+    withEntries: readonly { tag: string; i: number }[],
+    streams: readonly StreamEntry[][],
+    max: number,
+    returned: readonly { streamId: string; queued: QueuedPatch }[],
+  ): void {
+    const byTag = groupByTab(
+      spreadsheetId,
+      returned.map((f) => f.queued.id),
+    );
+    for (const { tag, i } of withEntries) {
+      const read = streams[i] ?? [];
+      const ids = byTag.get(tag) ?? [];
+      if (read.length >= max || ids.length < read.length) this.#dirty.add(tag);
+      else this.#carry.set(tag, new Set(ids));
+    }
+  }
+
+  /** Forgets carried ids that left their stream (acked or dead-lettered). */
+  #gone(byTab: Map<string, string[]>): void {
+    for (const [tag, streamIds] of byTab) {
+      const carried = this.#carry.get(tag);
+      if (!carried) continue;
+      for (const id of streamIds) carried.delete(id);
+      if (carried.size === 0) this.#carry.delete(tag);
+    }
   }
 
   /** Acks per tab, all tabs' scripts sent together (one round trip). */
   async ack(spreadsheetId: string, ids: string[]): Promise<void> {
+    const byTab = groupByTab(spreadsheetId, ids);
     await Promise.all(
-      [...groupByTab(spreadsheetId, ids)].map(([tag, streamIds]) =>
+      [...byTab].map(([tag, streamIds]) =>
         this.#scripts.run('ackPatches', [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)], streamIds),
       ),
     );
+    this.#gone(byTab);
   }
 
   async markAttempt(spreadsheetId: string, ids: string[], now: number): Promise<void> {
@@ -353,6 +391,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
           [now, reason, this.#deadLetterMaxLen, ...streamIds],
         ),
       );
+      this.#gone(new Map([[tag, streamIds]]));
     }
     return moved;
   }

@@ -78,13 +78,24 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       expect((await q.peek('sheet-A', 100)).map((p) => p.patch)).toEqual([patch]);
       expect(await calls('xrange')).toBe(1);
 
-      // Still there (not acked yet): the tab stays dirty until a peek finds it empty.
+      // Not acked (a failed write): the tab is read again. Once acked, it is not read any more.
       expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
       const [queued] = await q.peek('sheet-A', 100);
       await q.ack('sheet-A', [queued?.id ?? '']);
-      expect(await q.peek('sheet-A', 100)).toEqual([]);
       expect(await q.spreadsheetsWithPending()).toEqual([]);
-      expect(await calls('xrange')).toBe(3);
+      expect(await calls('xrange')).toBe(2);
+
+      // A backlog larger than one peek: the tab stays on until it is drained.
+      const tag9 = tabTag('sheet-A', 9);
+      for (let i = 0; i < 3; i++) await q.enqueue(patchFor(`b${i}`, 2 + i, { 12: 'X' }, { sheetId: 9 }), i);
+      const first = await q.peek('sheet-A', 2);
+      await q.ack(
+        'sheet-A',
+        first.map((p) => p.id),
+      );
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+      expect((await q.peek('sheet-A', 2)).map((p) => p.patch.rowId)).toEqual(['b2']);
+      expect(await redis.xlen(keys.sheetQueue(tag9))).toBe(1);
     } finally {
       await unwatch();
     }
