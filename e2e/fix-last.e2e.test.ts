@@ -177,4 +177,53 @@ describe('fix the last disposition (issue 10) in Chromium', () => {
     const v = await tabValues(stack.sheets.url, changed.spreadsheetId, changed.tabTitle);
     expect(v[changed.rowNumber - 1]?.[COL.status(changed.dialed)]).toBe('CORRECT');
   });
+
+  it('after a page reload the receipt and its Change control come back, and changing works', async () => {
+    // The call live since the first test ends; the agent keys Correct person, then the page reloads.
+    const live = await waitForStore(page, (s) => !!s.call.call && !!s.preview.lead);
+    const call = live.call.call!;
+    const lead = live.preview.lead!.lead;
+    await endCall(stack.dialpad.url, call.callId, 'hangup');
+    await modal().waitFor({ timeout: LONG });
+    await page.keyboard.press('1');
+    await page.keyboard.press('Enter');
+    await modal().waitFor({ state: 'detached', timeout: LONG });
+    await waitForStore(
+      page,
+      (s, id) => s.ui.receipt?.callId === id && s.outbox.entries.length === 0,
+      call.callId,
+    );
+
+    await page.reload();
+    await waitForStore(
+      page,
+      (s, id) => s.auth.phase === 'signed-in' && s.ui.receipt?.callId === id,
+      call.callId,
+    );
+    await receipt().waitFor({ timeout: LONG });
+    expect(await receipt().textContent()).toContain(`${lead.name} → Correct person`);
+    const changeButton = page.getByRole('button', { name: /change the last disposition/i });
+    await changeButton.waitFor({ timeout: LONG });
+    await screenshot(page, 'receipt-after-reload');
+
+    // The Change control works as before the reload: Wrong number, confirmed by the coordinator.
+    await changeButton.click();
+    await change().waitFor({ timeout: LONG });
+    expect(
+      await change()
+        .getByRole('radio', { name: /correct person/i })
+        .isChecked(),
+    ).toBe(true);
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await change().waitFor({ state: 'detached', timeout: LONG });
+    await waitForStore(page, (s) => s.ui.receipt?.outcome?.code === 'WRONG' && s.outbox.entries.length === 0);
+    expect(await receipt().textContent()).toContain(`${lead.name} → Wrong number (was Correct person)`);
+    await stack.flushSheets();
+    const sv = (await storeState(page)).session.session!;
+    await eventually(async () => {
+      const v = await tabValues(stack.sheets.url, sv.spreadsheetId, sv.tabTitle);
+      return v[lead.rowNumber - 1]?.[COL.status(call.numberIndex)] === 'WRONG' ? true : undefined;
+    });
+  });
 });

@@ -325,6 +325,9 @@ describe('supervisor console (issue 11) in Chromium', () => {
     const alert = agentPage.getByRole('alert').filter({ hasText: 'Your team lead paused your session' });
     await alert.waitFor({ timeout: LONG });
     expect(await alert.textContent()).toContain(`${SUPERVISOR}: Team huddle at 11`);
+    // A team lead's action is a notice: Dismiss, and no Retry that would do nothing.
+    expect(await alert.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await alert.getByRole('button', { name: 'Dismiss' }).count()).toBe(1);
     await waitForStore(agentPage, (s) => s.session.session?.state === 'PAUSE');
     await screenshot(agentPage, 'agent-paused-by-supervisor');
     await agentPage.context().close();

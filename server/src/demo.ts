@@ -263,7 +263,10 @@ export function demoBanner(stack: DemoStack, o: { uiBuilt: boolean }): string {
     '  Log in as one of the demo agents (demo mode: pick the email on the login screen, no password):',
     ...stack.agents.map((a) => `    - ${a.email.padEnd(34)} ${a.name} (${a.campaignName})`),
     `  Supervisor console: ${stack.baseUrl}/supervisor as`,
-    ...DEMO_SUPERVISORS.map((s) => `    - ${s.email.padEnd(34)} ${s.name} (${s.campaigns.join(', ')})`),
+    ...DEMO_SUPERVISORS.map(
+      (s) =>
+        `    - ${s.email.padEnd(34)} ${s.name} (${s.campaigns.includes('*') ? 'every campaign' : s.campaigns.join(', ')})`,
+    ),
     '',
     `  API by hand: curl -s -X POST ${stack.baseUrl}/auth/login -H 'content-type: application/json' \\`,
     `                 -d '{"demoEmail":"${stack.agents[0]?.email}"}'`,

@@ -151,3 +151,11 @@ export function describeError(code: string): ErrorText {
     }
   );
 }
+
+/** Notices about something a person did (the team lead paused or signed the agent out): Retry would do
+ *  nothing useful, so the banner offers only Dismiss. */
+const NOT_RETRYABLE = new Set(['SUPERVISOR_PAUSED', 'AGENT_SIGNED_OUT']);
+
+export function retryHelps(code: string): boolean {
+  return !NOT_RETRYABLE.has(code);
+}

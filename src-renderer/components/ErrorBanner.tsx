@@ -1,5 +1,7 @@
-// The current error in plain words with what to do, and a Retry / Dismiss pair; plus a quieter notice line.
+// The current error in plain words with what to do, and a Retry / Dismiss pair (Dismiss only for a team
+// lead's action, where retrying means nothing); plus a quieter notice line.
 // role="alert" so a screen reader says it at once.
+import { retryHelps } from '../api/error-text';
 import { useApp, useController } from '../app/context';
 
 export function ErrorBanner() {
@@ -24,13 +26,15 @@ export function ErrorBanner() {
             {error.detail ? <p className="mt-1 text-sm text-rose-200/80">Details: {error.detail}</p> : null}
           </div>
           <div className="flex gap-2">
-            <button
-              type="button"
-              onClick={() => void c.connection.retry()}
-              className="rounded-lg bg-white px-3 py-1.5 font-semibold text-slate-950 hover:bg-rose-100"
-            >
-              Retry
-            </button>
+            {retryHelps(error.code) ? (
+              <button
+                type="button"
+                onClick={() => void c.connection.retry()}
+                className="rounded-lg bg-white px-3 py-1.5 font-semibold text-slate-950 hover:bg-rose-100"
+              >
+                Retry
+              </button>
+            ) : null}
             <button
               type="button"
               onClick={() => c.store.setState((s) => ({ ...s, ui: { ...s.ui, error: null } }))}

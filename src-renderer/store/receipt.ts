@@ -3,7 +3,7 @@
 // campaign's catalog. Sibling skips follow the domain rule (a LEAD_DONE disposition skips every other open
 // number; apply.ts), so the receipt says what the sheet will show. apply.ts itself is not imported: it pulls
 // the sheet codec and libphonenumber into the first-load bundle (the formatter is a lazy chunk).
-import type { CallView, LeadPreview } from '../../src-shared/contracts/views';
+import type { CallView, LeadPreview, SessionView } from '../../src-shared/contracts/views';
 import type { DispositionDef } from '../../src-shared/domain/disposition';
 import type { PhoneSlot } from '../../src-shared/domain/lead';
 import type { DispositionOutcome } from '../../src-shared/domain/outcome';
@@ -33,6 +33,22 @@ export function buildReceipt(
     ...(change && change.windowSeconds > 0
       ? { amendableUntil: change.at + change.windowSeconds * 1000 }
       : {}),
+  };
+}
+
+/** The receipt rebuilt from the coordinator's session view after a reload or a restart: the last
+ *  disposition while it can still be changed (the skipped-siblings count is not known there: 0). */
+export function receiptFromSession(session: SessionView): DispoReceipt | null {
+  const last = session.lastDisposition;
+  if (!last) return null;
+  const def = session.catalog.find((d) => d.code === last.code);
+  return {
+    callId: last.callId,
+    leadName: last.leadName || 'The lead',
+    label: def?.label ?? last.code,
+    skipped: 0,
+    code: last.code,
+    amendableUntil: last.amendableUntil,
   };
 }
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../src-shared/contracts/ipc';
 import { callView, endedCall, leadPreview, sessionView, snapshot, statsView, T0 } from '../test/fixtures';
+import { canAmend } from './amend';
 import * as R from './reducers';
 
 const dispoEntry = (callId: string, key = 'key-00000001'): OutboxEntry => ({
@@ -188,6 +189,35 @@ describe('local snapshot', () => {
     expect(restored.outbox.entries.map((e) => e.idempotencyKey)).toEqual(['key-older-01']);
     expect(restored.connection.lastSeq).toBe(14);
     expect(restored.preview.lead?.lead.name).toBe('Grace Hopper');
+  });
+
+  it("rebuilds the receipt with its Change control from the server's last disposition (reload, restart)", () => {
+    const last = {
+      callId: 'call-0',
+      code: 'CORRECT' as const,
+      disposedAt: T0,
+      leadRowId: 'L1',
+      leadName: 'Aisha Chen',
+      amendableUntil: T0 + 300_000,
+    };
+    const withLast = snapshot({ session: sessionView({ lastDisposition: last }) });
+    const reloaded = R.applySnapshot(R.initialState(), withLast);
+    expect(reloaded.ui.receipt).toEqual({
+      callId: 'call-0',
+      leadName: 'Aisha Chen',
+      label: 'Correct person',
+      skipped: 0,
+      code: 'CORRECT',
+      amendableUntil: T0 + 300_000,
+    });
+    expect(canAmend(reloaded.ui.receipt, T0 + 60_000)).toBe(true);
+    // The desktop's snapshot carries the session view: a restart shows it too.
+    const restored = R.restoreAppSnapshot(R.initialState(), R.toAppSnapshot(reloaded, T0, null), T0);
+    expect(restored.ui.receipt?.callId).toBe('call-0');
+    // None once the window passed (the server sends null); a receipt already on screen is kept.
+    expect(R.applySnapshot(R.initialState(), snapshot()).ui.receipt).toBeNull();
+    const changed = { ...reloaded, ui: { ...reloaded.ui, receipt: { ...reloaded.ui.receipt!, skipped: 2 } } };
+    expect(R.applySnapshot(changed, withLast).ui.receipt?.skipped).toBe(2);
   });
 });
 

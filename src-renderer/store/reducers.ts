@@ -16,6 +16,7 @@ import type { DispositionCode } from '../../src-shared/domain/disposition';
 import { CALL_STATE_RANK } from '../../src-shared/domain/session';
 import { describeError } from '../api/error-text';
 import type { DispoDraft, DispoReceipt, StoreState, UiError } from './types';
+import { receiptFromSession } from './receipt';
 
 const MAX_DISPOSED_REMEMBERED = 50;
 /** The disposition body's notes limit (DispositionRequestSchema). */
@@ -87,6 +88,12 @@ export function applySnapshot(s: StoreState, snap: SessionSnapshot): StoreState 
     connection: { ...s.connection, lastSeq: snap.wsSeq },
   };
   if (snap.call) next = acceptCall(next, snap.call);
+  // After a reload or a restart the receipt (and its Change control) comes back from the server's view;
+  // a receipt already on screen is the richer one and stays.
+  if (!next.ui.receipt) {
+    const receipt = receiptFromSession(snap.session);
+    if (receipt) next = { ...next, ui: { ...next.ui, receipt } };
+  }
   const call = next.call.call;
   if (call && call.state === 'ENDED') next = openDispo(next, call);
   else if (next.ui.dispo && next.ui.dispo.callId !== call?.callId)

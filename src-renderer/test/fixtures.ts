@@ -25,6 +25,7 @@ export function sessionView(over: Partial<SessionView> = {}): SessionView {
     version: 1,
     previewCountdownSeconds: 0,
     catalog: [...DEFAULT_DISPOSITIONS],
+    lastDisposition: null,
     ...over,
   };
 }

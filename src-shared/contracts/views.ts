@@ -6,6 +6,21 @@ import { LeadSchema } from '../domain/lead.js';
 import { CallStateSchema, SessionStateSchema } from '../domain/session.js';
 import { SkipReasonSchema } from '../domain/status.js';
 
+/** The session's last disposition while it can still be changed (issue 10): lets a reloaded screen show the
+ *  receipt and its Change control again. */
+export const LastDispositionViewSchema = z.object({
+  callId: z.string(),
+  code: DispositionCodeSchema,
+  /** Epoch ms (the coordinator's clock) of the confirmation. */
+  disposedAt: z.number().int(),
+  leadRowId: z.string(),
+  /** The lead's name as the coordinator last read the sheet; null when it is no longer in the tab. */
+  leadName: z.string().nullable(),
+  /** Epoch ms (the coordinator's clock) after which the change is refused. */
+  amendableUntil: z.number().int(),
+});
+export type LastDispositionView = z.infer<typeof LastDispositionViewSchema>;
+
 export const SessionViewSchema = z.object({
   id: z.string(),
   agentEmail: z.string(),
@@ -20,6 +35,9 @@ export const SessionViewSchema = z.object({
   catalog: z.array(DispositionDefSchema),
   /** Seconds after confirming during which the last disposition can be changed (absent: 300). */
   amendWindowSeconds: z.number().int().min(0).optional(),
+  /** The last disposition while it can be changed; null after the window, when the lead changed since,
+   *  or when that disposition did not write the lead (absent from older coordinators and snapshots). */
+  lastDisposition: LastDispositionViewSchema.nullable().default(null),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;
 

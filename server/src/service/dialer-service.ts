@@ -74,7 +74,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     const previewLead = s.preview ? tab.get(s.preview.rowId)?.lead : undefined;
     const st = await statsOf(ctx, s, s.agentEmail, tab, now, call);
     return {
-      session: sessionView(s, tab.rules),
+      session: sessionView(s, tab, now),
       call: call ? callView(call) : null,
       preview:
         call && callLead
@@ -116,11 +116,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       );
       const tab = await ctx.tabFor(session, now, read);
       ctx.log.info({ agent: agent.email, sessionId: session.id, leads: tab.index.size() }, 'session started');
-      await ctx.publish(
-        agent.email,
-        { type: 'SESSION_STATE', session: sessionView(session, tab.rules) },
-        now,
-      );
+      await ctx.publish(agent.email, { type: 'SESSION_STATE', session: sessionView(session, tab, now) }, now);
       return snapshot(session, tab, now);
     },
 
@@ -136,14 +132,14 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       if (s.preview && state === 'STOP') tab.index.setClaimed(s.preview.rowId, false);
       await ctx.publish(
         agent.email,
-        { type: 'SESSION_STATE', session: sessionView(r.session, tab.rules) },
+        { type: 'SESSION_STATE', session: sessionView(r.session, tab, now) },
         now,
       );
       let next: NextStep = { kind: 'idle', sessionState: r.session.state };
       if (state === 'PLAY') next = await chainAfter(ctx, s.tag, s.id, now);
       else if (state === 'PAUSE') next = (await currentStep(ctx, r.session, tab, now)) ?? next;
       const fresh = (await ctx.store.getSession(s.tag, s.id)) ?? r.session;
-      return { session: sessionView(fresh, tab.rules), next };
+      return { session: sessionView(fresh, tab, now), next };
     },
 
     async currentSession(principal, now) {

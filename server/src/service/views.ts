@@ -3,6 +3,7 @@ import { amendWindowSecondsOf } from '../../../src-shared/domain/outcome.js';
 import type {
   CallView,
   CallingWindowView,
+  LastDispositionView,
   LeadPreview,
   PreviewView,
   SessionView,
@@ -20,7 +21,37 @@ import { placeInWindow, placeOpenFrom, regionRulesFor } from '../../../src-share
 import { phonePlaces } from '../compliance/phone-places.js';
 import type { CallRecord, PendingPreview, SessionRecord, StatsCounters } from '../store/types.js';
 
-export function sessionView(s: SessionRecord, rules: CampaignRules): SessionView {
+/** What sessionView reads of the tab: the rules, and a lead's name and version from the last read. */
+export interface SessionTab {
+  readonly rules: CampaignRules;
+  get(rowId: string): { lead: Lead; version: number } | null;
+}
+
+/** The last disposition while a change would be accepted: inside the window, and the lead not written
+ *  since (by the tab's last read; the coordinator decides for good when the change comes). */
+export function lastDispositionView(
+  s: SessionRecord,
+  tab: SessionTab,
+  now: number,
+): LastDispositionView | null {
+  const last = s.lastDisposed;
+  if (!last) return null;
+  const amendableUntil = last.disposedAt + amendWindowSecondsOf(tab.rules) * 1000;
+  if (now > amendableUntil) return null;
+  const entry = tab.get(last.rowId);
+  if (entry && entry.version > last.leadVersion) return null;
+  return {
+    callId: last.callId,
+    code: last.code,
+    disposedAt: last.disposedAt,
+    leadRowId: last.rowId,
+    leadName: entry?.lead.name ?? null,
+    amendableUntil,
+  };
+}
+
+export function sessionView(s: SessionRecord, tab: SessionTab, now: number): SessionView {
+  const rules = tab.rules;
   return {
     id: s.id,
     agentEmail: s.agentEmail,
@@ -33,6 +64,7 @@ export function sessionView(s: SessionRecord, rules: CampaignRules): SessionView
     previewCountdownSeconds: rules.previewCountdownSeconds,
     catalog: [...buildCatalog(rules.dispositions)],
     amendWindowSeconds: amendWindowSecondsOf(rules),
+    lastDisposition: lastDispositionView(s, tab, now),
   };
 }
 

@@ -8,6 +8,7 @@ import { CallStateSchema, SessionStateSchema } from '../../../src-shared/domain/
 import { PhoneStatusSchema, SkipReasonSchema } from '../../../src-shared/domain/status.js';
 import type {
   CallRecord,
+  LastDisposed,
   LeadOwnedState,
   LeadOverlay,
   PendingPreview,
@@ -61,7 +62,35 @@ const SessionHashSchema = z.object({
   endedAt: opt(nullableInt),
   callId: opt(nullableStr),
   preview: opt(previewField),
+  lastCall: opt(z.string()),
+  lastPre: opt(z.string()),
+  lastLeadV: opt(z.string()),
+  lastCode: opt(z.string()),
+  lastAt: opt(z.string()),
+  lastRow: opt(z.string()),
 });
+
+/** callDispose's record of the last disposed call, when it wrote the lead (`lastPre` set) and carries the
+ *  code, time and row (sessions disposed before those fields existed have none: not offered again). */
+const LastDisposedSchema = z.object({
+  callId: z.string().min(1),
+  code: DispositionCodeSchema,
+  disposedAt: z.coerce.number().int().positive(),
+  rowId: z.string().min(1),
+  leadVersion: z.coerce.number().int().min(0),
+});
+
+function lastDisposedOf(h: z.infer<typeof SessionHashSchema>): LastDisposed | null {
+  if (h.lastPre === '' || h.lastLeadV === '') return null;
+  const r = LastDisposedSchema.safeParse({
+    callId: h.lastCall,
+    code: h.lastCode,
+    disposedAt: h.lastAt,
+    rowId: h.lastRow,
+    leadVersion: h.lastLeadV,
+  });
+  return r.success ? r.data : null;
+}
 
 export function sessionToHash(s: SessionRecord): Record<string, string> {
   return {
@@ -84,7 +113,9 @@ export function sessionToHash(s: SessionRecord): Record<string, string> {
 
 export function sessionFromHash(h: Record<string, string>): SessionRecord | null {
   if (!h.id) return null;
-  return SessionHashSchema.parse(h);
+  const parsed = SessionHashSchema.parse(h);
+  const { lastCall, lastPre, lastLeadV, lastCode, lastAt, lastRow, ...session } = parsed;
+  return { ...session, lastDisposed: lastDisposedOf(parsed) };
 }
 
 const CallHashSchema = z.object({

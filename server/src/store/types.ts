@@ -37,9 +37,24 @@ export interface SessionRecord {
   /** The session's call that is not yet disposed (live or ENDED awaiting the modal). */
   callId: string | null;
   preview: PendingPreview | null;
+  /** The last call the session disposed with a lead write (callDispose keeps it, callAmend updates its
+   *  code): what a change of the last disposition needs to be offered again after a reload. */
+  lastDisposed?: LastDisposed | null;
 }
 
-export type NewSession = Omit<SessionRecord, 'state' | 'version' | 'endedAt' | 'callId' | 'preview'>;
+export interface LastDisposed {
+  callId: string;
+  code: DispositionCode;
+  disposedAt: number;
+  rowId: string;
+  /** The lead version the disposition (or the last change) wrote. */
+  leadVersion: number;
+}
+
+export type NewSession = Omit<
+  SessionRecord,
+  'state' | 'version' | 'endedAt' | 'callId' | 'preview' | 'lastDisposed'
+>;
 
 /** The dialer-owned part of one number slot. */
 export interface OwnedSlot {

@@ -185,7 +185,8 @@ export function DispositionModal() {
           className="mt-1 w-full resize-y rounded-lg border border-slate-600 bg-slate-950 px-3 py-2 text-base text-white placeholder:text-slate-500"
           placeholder="Anything the next caller should know"
         />
-        <div className="mt-4 flex flex-wrap items-center justify-end gap-2">
+        {/* Sticky: with the callback step open the modal can outgrow a laptop screen; Confirm stays in view. */}
+        <div className="sticky -bottom-5 -mx-5 -mb-5 mt-4 flex flex-wrap items-center justify-end gap-2 border-t border-slate-700 bg-slate-900 px-5 py-3">
           <p className="mr-auto text-sm text-slate-400" aria-live="polite">
             {selected ? `Selected: ${selected.label}` : 'Pick 1–6'}
             {selected && callbackAt && lead

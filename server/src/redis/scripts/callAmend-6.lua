@@ -6,7 +6,8 @@
   after the first one: the later write wins). Refused, with nothing written, when the window since the
   disposition passed, when the call is not the last one its session disposed, or when the lead changed
   after the disposition (another write bumped its version: dialed again, skipped...).
-  Checks first, writes after; `now` is passed in. The session's current call is never touched.
+  Checks first, writes after; `now` is passed in. The session's current call is never touched. The
+  session's `lastCode` becomes the new code (the session view shows it after a reload).
 
   Input:
     KEYS[1] call hash        KEYS[4] tab lead index ZSET
@@ -48,11 +49,11 @@ local v = leadWrite(KEYS[3], KEYS[4], ARGV[15], ARGV[8], ARGV[3])
 redis.call('HSET', KEYS[1], 'disposition', ARGV[7], 'amendedAt', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'firstDisposition', ARGV[6])
 local n = redis.call('HINCRBY', KEYS[1], 'amends', 1)
--- The session: the version now written, and its counters, in one HSET.
+-- The session: the version now written, the code, and its counters, in one HSET.
 local cur = { ['n:' .. dFrom] = s[4] or nil, ['n:' .. dTo] = s[5] or nil, ['n:successes'] = s[6] or nil }
 local add = { [dFrom] = -1, [dTo] = 1 }
 if ARGV[10] ~= '0' then add.successes = tonumber(ARGV[10]) end
-local set = { 'lastLeadV', tostring(v) }
+local set = { 'lastLeadV', tostring(v), 'lastCode', ARGV[7] }
 countersApply(cur, add, nil, 'n:', set)
 redis.call('HSET', KEYS[2], unpack(set))
 if ARGV[12] == 'ADD' then redis.call('SADD', KEYS[5], ARGV[11]) end

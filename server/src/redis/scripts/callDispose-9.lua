@@ -23,7 +23,9 @@
     ARGV[6] disposition code ARGV[13] rowId
     ARGV[7] 1 if a success   ARGV[14] the lead's state before (PreDisposition JSON), or "": kept on
                                        the session as `lastPre`, with `lastCall` and `lastLeadV` (the
-                                       version written), for a change of the last disposition (callAmend)
+                                       version written), for a change of the last disposition (callAmend),
+                                       and `lastCode`, `lastAt`, `lastRow` for the session view (a reload
+                                       shows the receipt again)
     ARGV[15] lock owner token for the chained dial, or "" (none)   ARGV[16] its TTL (ms)
 
   Output:
@@ -69,9 +71,13 @@ if #sflat > 0 then
     sess.lastCall = ARGV[1]
     sess.lastPre = ARGV[14] or ''
     sess.lastLeadV = tostring(v)
+    sess.lastCode = ARGV[6]
+    sess.lastAt = ARGV[10]
+    sess.lastRow = ARGV[13]
     sess.version = tostring((tonumber(sess.version) or 0) + 1)
     set = { 'callId', '', 'updatedAt', ARGV[10], 'lastCall', ARGV[1], 'lastPre', sess.lastPre,
-      'lastLeadV', sess.lastLeadV, 'version', sess.version }
+      'lastLeadV', sess.lastLeadV, 'lastCode', sess.lastCode, 'lastAt', sess.lastAt, 'lastRow', sess.lastRow,
+      'version', sess.version }
   end
   countersApply(sess, add, nil, 'n:', set)
   redis.call('HSET', KEYS[2], unpack(set))

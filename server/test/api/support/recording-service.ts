@@ -48,6 +48,7 @@ export class RecordingService implements DialerService {
       version: this.calls.length,
       previewCountdownSeconds: 0,
       catalog: [...DEFAULT_DISPOSITIONS],
+      lastDisposition: null,
     };
   }
 
