@@ -1,10 +1,12 @@
 // The supervisor console on one coordinator instance: the live board (board.ts) fed by every agent's bus
-// notices, the figures shared between instances (svSync-1.lua: lead progress of each loaded tab, hourly
-// disposition counts, last webhook), system health, and the stream of diffs the sockets send. Every
+// notices, the figures shared between instances (svSync-3.lua: lead progress of each loaded tab, hourly
+// disposition counts, last webhook; each sync sends and receives only what changed, in chunks that yield,
+// and runs once a minute while no instance has a viewer), system health, and the stream of diffs the sockets send. Every
 // SUPERVISOR_DIFF_INTERVAL_MS the rows that changed become one global diff (seq + 1), kept in a ring so a
 // socket that reconnects to this instance resumes from its last seq; each viewer receives it filtered to
 // their campaigns. Nothing here reads Redis per event or per viewer.
 import { randomBytes } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   type CampaignTotals,
   type DispositionCounts,
@@ -24,6 +26,7 @@ import {
   applyLiveEvent,
   newAgentLive,
 } from '../../../src-shared/domain/agent-live.js';
+import type { PolicySummary } from '../../../src-shared/domain/policy/types.js';
 import { DISPOSITION_CODES, DispositionCodeSchema } from '../../../src-shared/domain/disposition.js';
 import {
   DAY_MS,
@@ -40,7 +43,6 @@ import type { Logger } from '../logger.js';
 import type { RouterEntry } from '../ports.js';
 import type { RedisClient } from '../redis/client.js';
 import { loadScripts } from '../redis/scripts.js';
-import type { TabCache } from '../service/tab-cache.js';
 import { statsView } from '../service/views.js';
 import type { Store } from '../store/types.js';
 import { LiveBoard } from './board.js';
@@ -54,20 +56,29 @@ export interface HealthProbe {
   oldestQueuedAt: number | null;
 }
 
+/** What a sync reads of a loaded tab (TabCache has it). */
+export interface SyncTab {
+  readonly ref: { readonly tag: string };
+  readonly rules: { readonly name: string };
+  readonly index: { summary(now: number): PolicySummary; size(): number };
+}
+
 export interface SupervisorConsoleDeps {
   redis: RedisClient;
   subscribeAllRaw: (l: (raw: unknown) => void) => Promise<() => void>;
   store: Pick<Store, 'activeSessionOf' | 'getCall' | 'sessionStats'>;
   routerEntries: () => Promise<RouterEntry[]>;
-  loadedTabs: () => TabCache[];
+  loadedTabs: () => readonly SyncTab[];
   /** Breakers, queue depth and oldest queued patch, as this instance last knew them. */
   health: () => Promise<HealthProbe>;
   /** A supervisor signed this agent out (any instance): record it and close their sockets here. */
   onSignedOut: (email: string, at: number) => void;
   logger: Logger;
   clock: () => number;
-  /** How often this instance merges shared figures (ms). Default 5 s. */
+  /** How often this instance merges shared figures while a viewer on any instance watches (ms). Default 5 s. */
   syncMs?: number;
+  /** How often it merges while nobody watches anywhere (ms; a 1-command probe runs every syncMs). Default 60 s. */
+  idleSyncMs?: number;
   /** How often health is probed while someone watches (ms). Default 2 s. */
   healthMs?: number;
   /** Diffs kept for resuming. Default 2400 (10 min at 4 per second). */
@@ -114,6 +125,12 @@ const IDLE_AFTER_MS = 60_000;
 /** Campaign and team totals are recomputed for the diffs at most this often. */
 const TOTALS_EVERY_MS = 1_000;
 
+/** Tabs summarized (or shared entries absorbed) between two yields to the event loop. */
+const SYNC_CHUNK = 50;
+
+/** Aged shared entries are dropped (by the script) at most this often per instance. */
+const PRUNE_EVERY_MS = 60_000;
+
 const DONE_REASONS = new Set(['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS']);
 
 export class SupervisorConsole {
@@ -152,6 +169,15 @@ export class SupervisorConsole {
   readonly #written = new Map<string, { key: string; at: number }>();
   /** Hour fields as the shared hash holds them (what we wrote or read back). */
   readonly #hoursWritten = new Map<string, number>();
+  /** The shared hash's epoch and the version this instance holds every change up to (svSync-3.lua). */
+  #sharedEpoch = '';
+  #sharedVersion = 0;
+  /** Until when a viewer on some instance wants figures (max-merged through the script). */
+  #watchedUntil = 0;
+  #lastSyncAt = Number.NEGATIVE_INFINITY;
+  #lastPruneAt = Number.NEGATIVE_INFINITY;
+  /** Syncs run one after another (the timer, a first viewer and a test may ask at once). */
+  #syncChain: Promise<void> = Promise.resolve();
 
   constructor(d: SupervisorConsoleDeps) {
     this.#d = d;
@@ -174,7 +200,7 @@ export class SupervisorConsole {
     // A change is sent at once when the last diff is SUPERVISOR_DIFF_INTERVAL_MS old (else when it is): see
     // #schedule. This slower beat carries what changes without a notice (totals held back, health, the day).
     const beat = setInterval(() => this.tick(), 1_000);
-    const sync = setInterval(() => void this.sync(), this.#d.syncMs ?? 5_000);
+    const sync = setInterval(() => void this.#timedSync(), this.#d.syncMs ?? 5_000);
     beat.unref();
     sync.unref();
     this.#timers.push(beat, sync);
@@ -250,6 +276,8 @@ export class SupervisorConsole {
   watch(v: Viewer): () => void {
     this.#viewers.add(v);
     if (this.#d.clock() - this.#lastHealthAt > 1_000) void this.#probeHealth();
+    // A first viewer after a quiet spell: tell the other instances (they sync every syncMs again) now.
+    if (this.#live && this.#watchedUntil < this.#d.clock()) void this.sync();
     return () => {
       this.#viewers.delete(v);
       this.#lastViewerAt = this.#d.clock();
@@ -446,12 +474,41 @@ export class SupervisorConsole {
     return a === null ? b : b === null ? a : Math.max(a, b);
   }
 
-  /** Merges this instance's figures into the shared hash and takes the others' back. Never throws. */
-  async sync(): Promise<void> {
+  /** The sync timer: a full-rate sync while a viewer on any instance watches, else one a minute and a
+   *  one-command probe of the shared "watched" mark in between. Never throws. */
+  async #timedSync(): Promise<void> {
     const now = this.#d.clock();
+    const syncMs = this.#d.syncMs ?? 5_000;
+    if (this.#viewers.size > 0 || this.#watchedUntil >= now) return this.sync();
+    if (now - this.#lastSyncAt >= (this.#d.idleSyncMs ?? 60_000) - syncMs / 2) return this.sync();
+    try {
+      const mark = Number((await this.#d.redis.hget(svKeys.meta(), 'watchedUntil')) ?? 0);
+      if (mark >= now) {
+        this.#watchedUntil = mark;
+        return this.sync();
+      }
+    } catch (err) {
+      this.#d.logger.warn({ err }, 'supervisor console: shared watch mark read failed');
+    }
+  }
+
+  /** Merges what changed here into the shared hash and takes back what changed elsewhere (one sync at a
+   *  time). Never throws. */
+  sync(): Promise<void> {
+    this.#syncChain = this.#syncChain.then(() => this.#syncOnce());
+    return this.#syncChain;
+  }
+
+  async #syncOnce(): Promise<void> {
+    const now = this.#d.clock();
+    this.#lastSyncAt = now;
     try {
       const tabArgs: string[] = [];
-      for (const tab of this.#d.loadedTabs()) {
+      const sent = new Map<string, { text: string; doc: TabDoc }>();
+      const tabs = this.#d.loadedTabs();
+      for (let i = 0; i < tabs.length; i++) {
+        if (i > 0 && i % SYNC_CHUNK === 0) await nextTurn();
+        const tab = tabs[i] as SyncTab;
         const s = tab.index.summary(now);
         const total = tab.index.size();
         const done = s.reasons.filter((r) => DONE_REASONS.has(r.reason)).reduce((n, r) => n + r.leads, 0);
@@ -465,15 +522,19 @@ export class SupervisorConsole {
           notDialable: s.reasons,
           nextDialableAt: s.nextDialableAt,
         };
-        // Only what changed (and each tab once a minute, so its entry never ages out): at 500 agents most
-        // tabs are unchanged between two syncs, and every field written is a Redis command.
+        // Only what changed (and each tab once a minute as a keep-alive that changes no version, so its entry
+        // never ages out): at 500 agents most tabs are unchanged between two syncs.
         const field = `tab:${tab.ref.tag}|${tab.rules.name}`;
-        const { at: _at, ...content } = doc;
-        const key = JSON.stringify(content);
+        // A tab with a lead dialable now reports "now" as its next dialable time: that is no change.
+        const { at: _at, nextDialableAt: next, ...content } = doc;
+        const key = JSON.stringify([content, next !== null && next <= now ? 'now' : next]);
         const last = this.#written.get(field);
-        if (last && last.key === key && now - last.at < 60_000) continue;
+        const changed = !last || last.key !== key;
+        if (!changed && now - last.at < 60_000) continue;
         this.#written.set(field, { key, at: now });
-        tabArgs.push(field, JSON.stringify(doc));
+        const text = JSON.stringify(doc);
+        sent.set(field, { text, doc });
+        tabArgs.push(field, text, changed ? '1' : '0');
       }
       const hourArgs: string[] = [];
       for (const [campaign, byHour] of this.#board.hours())
@@ -486,27 +547,61 @@ export class SupervisorConsole {
               this.#hoursWritten.set(field, counts[code]);
             }
           }
+      const prune = now - this.#lastPruneAt >= PRUNE_EVERY_MS;
+      const watching = this.#viewers.size > 0 ? now + 3 * (this.#d.syncMs ?? 5_000) : 0;
       const out = (await loadScripts(this.#d.redis).run(
         'svSync',
-        [svKeys.shared()],
-        [now, 10 * 60_000, 2 * DAY_MS, this.#webhookAt ?? 0, tabArgs.length / 2, ...tabArgs, ...hourArgs],
+        [svKeys.shared(), svKeys.changes(), svKeys.meta()],
+        [
+          now,
+          10 * 60_000,
+          2 * DAY_MS,
+          this.#webhookAt ?? 0,
+          this.#sharedEpoch,
+          this.#sharedVersion,
+          prune ? '1' : '0',
+          watching,
+          tabArgs.length / 3,
+          ...tabArgs,
+          ...hourArgs,
+        ],
       )) as string[];
-      this.#absorb(out);
+      if (prune) this.#lastPruneAt = now;
+      await this.#absorb(out, sent);
     } catch (err) {
       this.#d.logger.warn({ err }, 'supervisor console: shared figures sync failed');
     }
   }
 
-  #absorb(flat: readonly string[]): void {
-    const tabs = new Map<string, TabDoc>();
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const f = flat[i] as string;
-      const v = flat[i + 1] as string;
-      if (f === 'webhookAt') this.#sharedWebhookAt = Number(v);
+  /** Takes in the script's answer: only the fields changed since our version, or (first sync, after a
+   *  prune, after Redis lost the hash) the whole hash, which replaces what this instance held. */
+  async #absorb(
+    out: readonly string[],
+    sent: ReadonlyMap<string, { text: string; doc: TabDoc }>,
+  ): Promise<void> {
+    const [epoch = '', version = '0', full = '1', watchedUntil = '0'] = out;
+    this.#watchedUntil = Number(watchedUntil);
+    const isFull = full === '1';
+    const tabs = isFull ? new Map<string, TabDoc>() : this.#tabs;
+    let tabsChanged = isFull;
+    for (let i = 4; i + 1 < out.length; i += 2) {
+      if (i > 4 && ((i - 4) / 2) % (4 * SYNC_CHUNK) === 0) await nextTurn();
+      const f = out[i] as string;
+      const v = out[i + 1] as string;
+      if (f === 'webhookAt') this.#sharedWebhookAt = Math.max(this.#sharedWebhookAt ?? 0, Number(v));
       else if (f.startsWith('tab:')) {
+        const mine = sent.get(f);
+        if (mine && mine.text === v) {
+          tabs.set(f, mine.doc);
+          tabsChanged = true;
+          continue;
+        }
         try {
           const doc = TabDocSchema.safeParse(JSON.parse(v));
-          if (doc.success) tabs.set(f, doc.data);
+          if (doc.success) {
+            tabs.set(f, doc.data);
+            tabsChanged = true;
+          }
         } catch {
           // a corrupt entry is skipped; its tab writes a fresh one within a sync
         }
@@ -519,14 +614,17 @@ export class SupervisorConsole {
         }
       }
     }
-    // What the hash no longer holds (Redis lost it, or it aged out) is written again at the next sync.
-    const present = new Set<string>();
-    for (let i = 0; i < flat.length; i += 2) present.add(flat[i] as string);
-    for (const f of [...this.#hoursWritten.keys()]) if (!present.has(f)) this.#hoursWritten.delete(f);
-    for (const f of [...this.#written.keys()]) if (!present.has(f)) this.#written.delete(f);
-    const changed = JSON.stringify([...tabs]) !== JSON.stringify([...this.#tabs]);
-    this.#tabs = tabs;
-    if (changed) this.#sectionsChanged = true;
+    if (isFull) {
+      // What the hash no longer holds (Redis lost it, or it aged out) is written again at the next sync.
+      const present = new Set<string>();
+      for (let i = 4; i < out.length; i += 2) present.add(out[i] as string);
+      for (const f of [...this.#hoursWritten.keys()]) if (!present.has(f)) this.#hoursWritten.delete(f);
+      for (const f of [...this.#written.keys()]) if (!present.has(f)) this.#written.delete(f);
+      this.#tabs = tabs;
+    }
+    this.#sharedEpoch = epoch;
+    this.#sharedVersion = Number(version);
+    if (tabsChanged) this.#sectionsChanged = true;
   }
 
   /** Rows for sessions that began before this instance subscribed (one read per agent, once). */

@@ -1,0 +1,150 @@
+// The console's shared figures across two instances on one real redis-server (svSync-3.lua): A has a tab
+// loaded, B shows its lead progress; a sync answers only what changed since the caller's last one (nothing
+// when nothing did); a tab A no longer has ages out of B's view; and after Redis loses the data both
+// instances put their figures back by themselves.
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PolicySummary } from '../../../src-shared/domain/policy/types.js';
+import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
+import { loadScripts } from '../../src/redis/scripts.js';
+import { SupervisorConsole, type SyncTab } from '../../src/supervisor/console.js';
+import { svKeys } from '../../src/supervisor/keys.js';
+
+const T0 = Date.UTC(2026, 10, 30, 10, 0, 0);
+const DAY = 86_400_000;
+const LEAD = { email: 'lead@example.com', campaigns: ['*'], active: true };
+
+let server: RedisServerHandle;
+const clients: Redis[] = [];
+beforeAll(async () => {
+  server = await startRedisServer({ appendOnly: false });
+});
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await server?.stop();
+});
+
+function fakeTab(tag: string, campaign: string, summary: PolicySummary, size: number): SyncTab {
+  // As the policy index does: with a lead dialable now, the next dialable time is now.
+  const at = (now: number) => ({ ...summary, nextDialableAt: summary.dialable > 0 ? now : null });
+  return { ref: { tag }, rules: { name: campaign }, index: { summary: at, size: () => size } };
+}
+
+async function instance(clock: { now: number }, tabs: () => SyncTab[]): Promise<SupervisorConsole> {
+  const redis = new Redis(server.url);
+  clients.push(redis);
+  const sv = new SupervisorConsole({
+    redis,
+    subscribeAllRaw: async () => () => {},
+    store: {
+      activeSessionOf: async () => null,
+      getCall: async () => null,
+      sessionStats: async () => {
+        throw new Error('not used');
+      },
+    },
+    routerEntries: async () => [
+      {
+        agentEmail: 'a@example.com',
+        dialpadUserId: '1',
+        spreadsheetId: 'ss',
+        tabId: 1,
+        campaignName: 'Solar',
+        active: true,
+      },
+    ],
+    loadedTabs: tabs,
+    health: async () => ({
+      sheetsBreaker: 'closed',
+      dialpadBreaker: 'closed',
+      queueDepth: 0,
+      oldestQueuedAt: null,
+    }),
+    onSignedOut: () => {},
+    logger: pino({ level: 'silent' }),
+    clock: () => clock.now,
+    syncMs: 3_600_000,
+  });
+  await sv.start();
+  sv.stop(); // the test syncs by hand
+  return sv;
+}
+
+const leadsOn = (sv: SupervisorConsole) =>
+  sv.snapshotFor(LEAD).campaigns.find((c) => c.campaignName === 'Solar')?.leads;
+
+describe('supervisor console shared figures', () => {
+  it('shows A’s tab on B, sends only changes, ages an unloaded tab out, and recovers a lost hash', async () => {
+    const clock = { now: T0 };
+    const summary: PolicySummary = {
+      dialable: 7,
+      reasons: [],
+      nextDialableAt: T0,
+      claimed: 0,
+      inProgress: 1,
+    };
+    let aTabs = [fakeTab('t1', 'Solar', summary, 40)];
+    const a = await instance(clock, () => aTabs);
+    const b = await instance(clock, () => []);
+    expect(leadsOn(b)).toMatchObject({ leadsTotal: 40, dialableNow: 7, inProgress: 1 });
+
+    // Nothing changed since B's last sync: the script answers its 4 header items and no field.
+    const script = loadScripts(clients[1] as Redis);
+    const ask = async (epoch: string, since: number) =>
+      (await script.run(
+        'svSync',
+        [svKeys.shared(), svKeys.changes(), svKeys.meta()],
+        [clock.now, 600_000, 172_800_000, 0, epoch, since, '0', 0, 0],
+      )) as string[];
+    const head = await ask('', 0);
+    expect(head[2]).toBe('1'); // a caller that holds nothing gets the whole hash
+    expect(head.length).toBeGreaterThan(4);
+    const idle = await ask(head[0] as string, Number(head[1]));
+    expect(idle).toEqual([head[0], head[1], '0', '0']);
+
+    // A's tab changes: B gets that one field and shows the new figures.
+    summary.dialable = 5;
+    summary.inProgress = 2;
+    clock.now += 5_000;
+    await a.sync();
+    const delta = await ask(head[0] as string, Number(head[1]));
+    expect(delta.slice(2, 5)).toEqual(['0', '0', 'tab:t1|Solar']);
+    expect(delta.length).toBe(6);
+    await b.sync();
+    expect(leadsOn(b)).toMatchObject({ leadsTotal: 40, dialableNow: 5, inProgress: 2 });
+
+    // A keeps its unchanged tab alive once a minute without a version change ("dialable now" is no
+    // change, though the time moved); B's view stays.
+    clock.now += 61_000;
+    await a.sync();
+    expect((await ask(delta[0] as string, Number(delta[1]))).length).toBe(4);
+
+    // A unloads the tab: ten minutes later it is pruned and B no longer shows lead figures.
+    aTabs = [];
+    clock.now += 11 * 60_000;
+    await a.sync();
+    await b.sync();
+    expect(leadsOn(b)).toMatchObject({ leadsTotal: 0, asOf: null });
+
+    // Redis loses everything: A writes its tab again at its next sync, B takes it back.
+    aTabs = [fakeTab('t1', 'Solar', summary, 40)];
+    await a.sync();
+    await (clients[0] as Redis).flushall();
+    clock.now += 5_000;
+    await a.sync(); // a new epoch: A is sent the whole (empty) hash and forgets what it wrote
+    await a.sync(); // so it writes its tab again
+    await b.sync();
+    expect(leadsOn(b)).toMatchObject({ leadsTotal: 40, dialableNow: 5 });
+  });
+
+  it('marks the figures watched while a viewer is connected, so idle instances sync at full rate', async () => {
+    const clock = { now: T0 + DAY };
+    const sv = await instance(clock, () => []);
+    const off = sv.watch({ campaigns: new Set(['Solar']), send: () => {} });
+    await sv.sync();
+    const mark = Number(await (clients[0] as Redis).hget(svKeys.meta(), 'watchedUntil'));
+    expect(mark).toBeGreaterThan(clock.now);
+    off();
+  });
+});
