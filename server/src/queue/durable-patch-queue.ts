@@ -27,6 +27,12 @@ export interface DurablePatchQueue extends PatchQueue {
   renewFlushLock(spreadsheetId: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lock if `owner` still holds it. */
   unlockFlush(spreadsheetId: string, owner: string): Promise<void>;
+  /** Starts taking hints of which tabs got patches (another instance's too), so spreadsheetsWithPending()
+   *  and peek() touch only those, with a periodic full sweep as the safety net; resolves to the function
+   *  that stops it. Optional: without it every call looks at every tab. */
+  watch?(): Promise<() => Promise<void>>;
+  /** The next spreadsheetsWithPending() and peeks look at every tab (an explicit flush, a drain). */
+  sweep?(): void;
   /** Whole seconds from connect to end of these calls (0: never connected), for the call log; a call
    *  no longer stored is left out. Optional: without it the log leaves the duration empty. */
   callDurations?(

@@ -10,7 +10,16 @@
 // enqueue); peek drops a tab it has found empty for `gcIdleMs` whose stream has been idle as long,
 // re-checking after the SREM; a periodic SCAN of the queue streams (`reconcile`) re-registers any tab whose
 // registration was lost to the remaining race, so nothing is stranded.
-import { type RedisClient, scanKeys } from '../redis/client.js';
+//
+// Dirty-tab hints (while `watch()`ed, i.e. while the flusher loop runs): peeking every registered tab every
+// tick made the flusher's Redis cost grow with time x tabs. Every script that enqueues a patch also
+// PUBLISHes a lead-change notice naming its tab (includes/dialerLead.lua leadChanged, on every instance's
+// keys.leadChangesChannel()), and enqueue() here marks its tab locally: those tabs are "dirty", and only
+// dirty tabs (plus tabs whose last peek returned entries not yet acked) are peeked. A full sweep of the tabs set every
+// `sweepEveryMs` (and after the subscriber (re)connects, and on `sweep()`) marks every registered tab dirty:
+// the safety net for a hint lost (another instance's enqueue without a notice, a reconnect, a crash).
+// A hint is a single-key PUBLISH inside the enqueuing script: nothing cross-slot.
+import { duplicateClient, type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
 import { callDurationS } from '../../../src-shared/domain/call-log.js';
 import { type SheetPatch, SheetPatchSchema } from '../../../src-shared/domain/sheet-patch.js';
@@ -28,7 +37,14 @@ export interface RedisPatchQueueOptions {
   reconcileEveryMs?: number;
   /** Dead-letter stream length per tab (approximate). Default 10,000. */
   deadLetterMaxLen?: number;
+  /** While watching hints, how often every registered tab is peeked anyway (the bound on a patch whose
+   *  hint was lost). Default 30 s. */
+  sweepEveryMs?: number;
+  now?: () => number;
 }
+
+/** The part of a lead-change notice (store/types.ts LeadChange) a hint needs: which tab changed. */
+const TabHintSchema = z.object({ tag: z.string() });
 
 /** `dialer:sheetq:` and `:dead`, derived from keys.ts so a key rename cannot desynchronise them. */
 const QUEUE_PREFIX = keys.sheetQueue('');
@@ -96,6 +112,16 @@ export class RedisPatchQueue implements DurablePatchQueue {
   readonly #gcIdleMs: number;
   /** Since when this instance has found each registered tab empty (peek): idle ones are dropped. */
   readonly #emptySince = new Map<string, number>();
+  readonly #sweepEveryMs: number;
+  readonly #now: () => number;
+  /** Tabs that may have entries: hinted since their last peek, or found non-empty by it. */
+  readonly #dirty = new Set<string>();
+  /** Tabs whose last peek returned all their entries: the stream ids not yet acked or dead-lettered. The
+   *  tab is peeked again until they are all gone (then it is empty unless a hint says otherwise). */
+  readonly #carry = new Map<string, Set<string>>();
+  /** True while a subscriber delivers hints; without it every call reads every registered tab. */
+  #hinting = false;
+  #lastSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(redis: RedisClient, opts: RedisPatchQueueOptions = {}) {
     this.#redis = redis;
@@ -103,6 +129,43 @@ export class RedisPatchQueue implements DurablePatchQueue {
     this.#gcIdleMs = opts.gcIdleMs ?? 10 * 60_000;
     this.#reconcileEveryMs = opts.reconcileEveryMs ?? 60_000;
     this.#deadLetterMaxLen = opts.deadLetterMaxLen ?? 10_000;
+    this.#sweepEveryMs = opts.sweepEveryMs ?? 30_000;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** Starts taking dirty-tab hints from the lead-change notices; returns the function that stops it. Until
+   *  the subscription is up (and after each reconnect) the next call sweeps every registered tab. */
+  async watch(): Promise<() => Promise<void>> {
+    const sub = duplicateClient(this.#redis);
+    sub.on('message', (_channel: string, message: string) => {
+      let tag: string;
+      try {
+        tag = TabHintSchema.parse(JSON.parse(message)).tag;
+      } catch {
+        return; // not a notice: ignore
+      }
+      if (parseTabTag(tag)) this.#dirty.add(tag);
+    });
+    // A reconnect may have lost notices: sweep. (The first 'ready' is before the subscription: harmless.)
+    sub.on('ready', () => this.sweep());
+    sub.on('error', () => {}); // ioredis reconnects by itself; the sweep covers the gap
+    try {
+      await sub.subscribe(keys.leadChangesChannel());
+    } catch (err) {
+      sub.disconnect();
+      throw err;
+    }
+    this.sweep();
+    this.#hinting = true;
+    return async () => {
+      this.#hinting = false;
+      await sub.quit().catch(() => sub.disconnect());
+    };
+  }
+
+  /** The next spreadsheetsWithPending() reads the tabs set and every registered tab is peeked once. */
+  sweep(): void {
+    this.#lastSweepAt = Number.NEGATIVE_INFINITY;
   }
 
   async enqueue(patch: SheetPatch, now: number): Promise<string> {
@@ -112,6 +175,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
     const streamId = String(
       await this.#scripts.run('enqueuePatch', [keys.sheetQueue(tag)], [JSON.stringify(valid), now]),
     );
+    this.#dirty.add(tag);
     return `${valid.sheetId}/${streamId}`;
   }
 
@@ -133,19 +197,26 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return this.#redis.smembers(keys.sheetQueueTabs());
   }
 
-  /** Spreadsheets of the registered tabs (no per-tab command: peek finds which tabs have entries, and drops
-   *  a tab found empty for `gcIdleMs` whose stream has been idle as long). */
+  /** Spreadsheets that may have pending patches (no per-tab command). Without hints: those of every
+   *  registered tab. With hints: those of the dirty tabs, no Redis command at all, except on a full sweep
+   *  (every sweepEveryMs) that marks every registered tab dirty. */
   async spreadsheetsWithPending(): Promise<string[]> {
-    const now = Date.now();
+    const now = this.#now();
     if (now - this.#lastReconcileAt >= this.#reconcileEveryMs) {
       this.#lastReconcileAt = now;
       await this.reconcile();
     }
+    if (!this.#hinting || now - this.#lastSweepAt >= this.#sweepEveryMs) {
+      this.#lastSweepAt = now;
+      for (const tag of await this.#tabs()) {
+        if (parseTabTag(tag)) this.#dirty.add(tag);
+        else await this.#redis.srem(keys.sheetQueueTabs(), tag);
+      }
+    }
     const out = new Set<string>();
-    for (const tag of await this.#tabs()) {
+    for (const tag of [...this.#dirty, ...this.#carry.keys()]) {
       const ref = parseTabTag(tag);
       if (ref) out.add(ref.spreadsheetId);
-      else await this.#redis.srem(keys.sheetQueueTabs(), tag);
     }
     return [...out];
   }
@@ -178,31 +249,45 @@ export class RedisPatchQueue implements DurablePatchQueue {
     if ((await this.#redis.xlen(key)) > 0) await this.#redis.sadd(keys.sheetQueueTabs(), tag);
   }
 
+  /** The tabs peek reads: every registered one without hints; with hints the dirty ones, taken out of the
+   *  dirty set BEFORE their XRANGE is sent (a hint arriving meanwhile marks the tab again: never lost). */
   async #tabsOf(spreadsheetId: string): Promise<{ tag: string; sheetId: number }[]> {
     const out: { tag: string; sheetId: number }[] = [];
-    for (const tag of await this.#tabs()) {
+    const tags = this.#hinting ? [...new Set([...this.#dirty, ...this.#carry.keys()])] : await this.#tabs();
+    for (const tag of tags) {
       const ref = parseTabTag(tag);
-      if (ref && ref.spreadsheetId === spreadsheetId) out.push({ tag, sheetId: ref.sheetId });
+      if (ref && ref.spreadsheetId === spreadsheetId) {
+        out.push({ tag, sheetId: ref.sheetId });
+        this.#dirty.delete(tag);
+      }
     }
     return out;
   }
 
   /**
    * The oldest pending patches of a spreadsheet: ONE pipelined round trip reads every registered tab's
-   * stream (XRANGE COUNT max each, sent together), a second one the attempt counts of the tabs that had
-   * entries. Tabs found empty are dropped from the registry.
+   * stream (with hints: every dirty one; XRANGE COUNT max each, sent together), a second one the attempt
+   * counts of the tabs that had entries. Tabs with entries stay dirty until a peek finds them empty; tabs
+   * long found empty are dropped from the registry.
    */
   async peek(spreadsheetId: string, max: number): Promise<QueuedPatch[]> {
     if (max <= 0) return [];
     const tabs = await this.#tabsOf(spreadsheetId);
-    const streams = (await Promise.all(
-      tabs.map(({ tag }) => this.#redis.xrange(keys.sheetQueue(tag), '-', '+', 'COUNT', max)),
-    )) as StreamEntry[][];
+    let streams: StreamEntry[][];
+    try {
+      streams = (await Promise.all(
+        tabs.map(({ tag }) => this.#redis.xrange(keys.sheetQueue(tag), '-', '+', 'COUNT', max)),
+      )) as StreamEntry[][];
+    } catch (err) {
+      for (const t of tabs) this.#dirty.add(t.tag); // not read: still dirty
+      throw err;
+    }
     const withEntries = tabs.flatMap((t, i) => ((streams[i]?.length ?? 0) > 0 ? [{ ...t, i }] : []));
+    for (const t of tabs) this.#carry.delete(t.tag);
     await this.#noteEmpty(
       tabs.filter((_, i) => (streams[i]?.length ?? 0) === 0).map((t) => t.tag),
       withEntries.map((t) => t.tag),
-      Date.now(),
+      this.#now(),
     );
     const attempts = await Promise.all(
       withEntries.map(({ tag, i }) =>
@@ -232,23 +317,58 @@ export class RedisPatchQueue implements DurablePatchQueue {
     });
     // Never written by us: park it rather than block the spreadsheet's queue forever.
     if (unparseable.length > 0)
-      await this.deadLetter(spreadsheetId, unparseable, 'unparseable queue entry', Date.now());
+      await this.deadLetter(spreadsheetId, unparseable, 'unparseable queue entry', this.#now());
     // Stream order is exact within a tab (the same cell is always the same tab's stream). Across a
     // spreadsheet's tabs, ids of different streams can tie (same millisecond; on a Cluster, different
     // nodes): the enqueue time breaks the tie, which only orders writes to different cells.
     found.sort(
       (a, b) => compareStreamIds(a.streamId, b.streamId) || a.queued.enqueuedAt - b.queued.enqueuedAt,
     );
-    return found.slice(0, max).map((f) => f.queued);
+    const returned = found.slice(0, max);
+    this.#noteReturned(spreadsheetId, withEntries, streams, max, returned);
+    return returned.map((f) => f.queued);
+  }
+
+  /** A tab whose entries were all returned is carried (by id) until they are gone; one that may hold more
+   *  (its read hit `max`, or entries were cut) stays dirty. */
+  #noteReturned(
+    spreadsheetId: string,
+    withEntries: readonly { tag: string; i: number }[],
+    streams: readonly StreamEntry[][],
+    max: number,
+    returned: readonly { streamId: string; queued: QueuedPatch }[],
+  ): void {
+    const byTag = groupByTab(
+      spreadsheetId,
+      returned.map((f) => f.queued.id),
+    );
+    for (const { tag, i } of withEntries) {
+      const read = streams[i] ?? [];
+      const ids = byTag.get(tag) ?? [];
+      if (read.length >= max || ids.length < read.length) this.#dirty.add(tag);
+      else this.#carry.set(tag, new Set(ids));
+    }
+  }
+
+  /** Forgets carried ids that left their stream (acked or dead-lettered). */
+  #gone(byTab: Map<string, string[]>): void {
+    for (const [tag, streamIds] of byTab) {
+      const carried = this.#carry.get(tag);
+      if (!carried) continue;
+      for (const id of streamIds) carried.delete(id);
+      if (carried.size === 0) this.#carry.delete(tag);
+    }
   }
 
   /** Acks per tab, all tabs' scripts sent together (one round trip). */
   async ack(spreadsheetId: string, ids: string[]): Promise<void> {
+    const byTab = groupByTab(spreadsheetId, ids);
     await Promise.all(
-      [...groupByTab(spreadsheetId, ids)].map(([tag, streamIds]) =>
+      [...byTab].map(([tag, streamIds]) =>
         this.#scripts.run('ackPatches', [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)], streamIds),
       ),
     );
+    this.#gone(byTab);
   }
 
   async markAttempt(spreadsheetId: string, ids: string[], now: number): Promise<void> {
@@ -271,6 +391,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
           [now, reason, this.#deadLetterMaxLen, ...streamIds],
         ),
       );
+      this.#gone(new Map([[tag, streamIds]]));
     }
     return moved;
   }

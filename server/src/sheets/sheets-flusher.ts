@@ -1,6 +1,7 @@
 // Drains the durable write-behind queue into Google Sheets through the Sheets API (sheets-api.ts: the shared
 // budget, the breaker, timeouts, tab titles). Per spreadsheet with pending patches, one flush:
-//   1. peeks the oldest pending patches (up to maxPatchesPerFlush, one pipelined round trip for its tabs);
+//   1. peeks the oldest pending patches (up to maxPatchesPerFlush, one pipelined round trip for its tabs;
+//      while the loop runs, only tabs the queue was told got patches, plus a periodic full sweep);
 //   2. triage (flush-plan.ts, pure): a patch spanning rows or writing a column the coordinator does not own
 //      is dead-lettered; an empty one is acked;
 //   3. re-reads column A (RowIDs) of the tabs involved, by tab id, in ONE values.batchGetByDataFilter per
@@ -127,6 +128,8 @@ export class SheetsFlusher {
   #timer: NodeJS.Timeout | null = null;
   #running = false;
   #depthAt = Number.NEGATIVE_INFINITY;
+  /** Stops the queue's dirty-tab hints (null: not watching). */
+  #unwatch: Promise<(() => Promise<void>) | null> = Promise.resolve(null);
   /** Serialises flushes: the loop and flushNow() never overlap. */
   #chain: Promise<unknown> = Promise.resolve();
 
@@ -150,8 +153,15 @@ export class SheetsFlusher {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    // Dirty-tab hints while the loop runs (the queue's periodic sweep still finds what a hint missed).
+    const watching = this.#o.queue.watch?.().catch((err: unknown) => {
+      this.#o.logger.warn({ err: (err as Error).message }, 'sheet queue hints unavailable: full sweeps');
+      return undefined;
+    });
+    this.#unwatch = watching ? watching.then((stop) => stop ?? null) : Promise.resolve(null);
     const tick = async () => {
       if (!this.#running) return;
+      await this.#unwatch;
       try {
         await this.#serial(() => this.#pass(true));
         if (this.#o.now() - this.#depthAt >= this.#o.depthEveryMs) {
@@ -172,12 +182,18 @@ export class SheetsFlusher {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#chain.catch(() => {});
+    const stop = await this.#unwatch;
+    this.#unwatch = Promise.resolve(null);
+    await stop?.();
   }
 
   /** One pass over every spreadsheet with pending patches (spreadsheets in backoff are skipped; the
    *  cooldown between flushes is not applied). */
   flushNow(): Promise<FlushReport> {
-    return this.#serial(() => this.#pass(false));
+    return this.#serial(() => {
+      this.#o.queue.sweep?.();
+      return this.#pass(false);
+    });
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,0 +1,135 @@
+// The queue's dirty-tab hints on a real redis-server: while watched, an idle tab costs no XRANGE (counted by
+// INFO commandstats), a tab named by a lead-change notice (what every enqueuing script PUBLISHes) is peeked,
+// and a patch enqueued by ANOTHER instance without any notice reaching this one still lands within the
+// full-sweep bound (the clock is injected: no timing).
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
+import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import { keys, tabTag } from '../../src/redis/keys.js';
+import { patchFor } from './fixtures.js';
+
+const SWEEP_MS = 30_000;
+const TABS = 40;
+
+let server: RedisServerHandle;
+let redis: Redis;
+let other: Redis;
+let clock = 1_000_000;
+const now = () => clock;
+
+async function calls(command: string): Promise<number> {
+  const m = (await redis.info('commandstats')).match(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm'));
+  return Number(m?.[1] ?? 0);
+}
+
+/** Resolves once `q` reports `ssid` (a notice travels asynchronously; no timeout of our own). */
+async function untilPending(q: RedisPatchQueue, ssid: string): Promise<void> {
+  while (!(await q.spreadsheetsWithPending()).includes(ssid)) await new Promise((r) => setImmediate(r));
+}
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+  other = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await redis.quit();
+  await other.quit();
+  await server.stop();
+});
+
+beforeEach(async () => {
+  await redis.flushall();
+  clock = 1_000_000;
+});
+
+describe('RedisPatchQueue dirty-tab hints', () => {
+  async function watchedWithIdleTabs() {
+    const q = new RedisPatchQueue(redis, { sweepEveryMs: SWEEP_MS, now });
+    const unwatch = await q.watch();
+    // Many registered tabs, all drained (as after a busy hour): the first call sweeps them all once.
+    for (let s = 0; s < TABS; s++) await redis.sadd(keys.sheetQueueTabs(), tabTag('sheet-A', s));
+    expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+    expect(await q.peek('sheet-A', 100)).toEqual([]);
+    return { q, unwatch };
+  }
+
+  it('issues no XRANGE for idle tabs between sweeps, and reads only the tab a notice names', async () => {
+    const { q, unwatch } = await watchedWithIdleTabs();
+    try {
+      await redis.config('RESETSTAT');
+      for (let tick = 0; tick < 10; tick++) {
+        clock += 500;
+        expect(await q.spreadsheetsWithPending()).toEqual([]);
+      }
+      expect(await calls('xrange')).toBe(0);
+      expect(await calls('smembers')).toBe(0);
+
+      // Another instance's disposition: the script XADDs and PUBLISHes the tab's notice.
+      const patch = patchFor('r7', 9, { 12: 'CORRECT' }, { sheetId: 7 });
+      await other.xadd(keys.sheetQueue(tabTag('sheet-A', 7)), '*', 'patch', JSON.stringify(patch), 'at', '5');
+      await other.publish(
+        keys.leadChangesChannel(),
+        JSON.stringify({ tag: tabTag('sheet-A', 7), rowId: 'r7' }),
+      );
+      await untilPending(q, 'sheet-A');
+      expect((await q.peek('sheet-A', 100)).map((p) => p.patch)).toEqual([patch]);
+      expect(await calls('xrange')).toBe(1);
+
+      // Not acked (a failed write): the tab is read again. Once acked, it is not read any more.
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+      const [queued] = await q.peek('sheet-A', 100);
+      await q.ack('sheet-A', [queued?.id ?? '']);
+      expect(await q.spreadsheetsWithPending()).toEqual([]);
+      expect(await calls('xrange')).toBe(2);
+
+      // A backlog larger than one peek: the tab stays on until it is drained.
+      const tag9 = tabTag('sheet-A', 9);
+      for (let i = 0; i < 3; i++) await q.enqueue(patchFor(`b${i}`, 2 + i, { 12: 'X' }, { sheetId: 9 }), i);
+      const first = await q.peek('sheet-A', 2);
+      await q.ack(
+        'sheet-A',
+        first.map((p) => p.id),
+      );
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+      expect((await q.peek('sheet-A', 2)).map((p) => p.patch.rowId)).toEqual(['b2']);
+      expect(await redis.xlen(keys.sheetQueue(tag9))).toBe(1);
+    } finally {
+      await unwatch();
+    }
+  });
+
+  it('finds a patch whose notice never arrived within the full-sweep bound', async () => {
+    const { q, unwatch } = await watchedWithIdleTabs();
+    try {
+      // Another instance enqueues through the queue's own script: no notice is published.
+      const elsewhere = new RedisPatchQueue(other);
+      const patch = patchFor('r3', 4, { 12: 'VOICEMAIL' }, { sheetId: 3 });
+      await elsewhere.enqueue(patch, clock);
+      clock += SWEEP_MS - 1;
+      expect(await q.spreadsheetsWithPending()).toEqual([]);
+      clock += 1;
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+      expect((await q.peek('sheet-A', 100)).map((p) => p.patch)).toEqual([patch]);
+    } finally {
+      await unwatch();
+    }
+  });
+
+  it('sweeps after its subscriber reconnects (notices sent meanwhile are lost)', async () => {
+    const { q, unwatch } = await watchedWithIdleTabs();
+    try {
+      const patch = patchFor('r5', 6, { 12: 'X' }, { sheetId: 5 });
+      const elsewhere = new RedisPatchQueue(other);
+      await elsewhere.enqueue(patch, clock);
+      // Kill every pub/sub client connection (ours): ioredis reconnects and resubscribes.
+      await redis.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      await untilPending(q, 'sheet-A');
+      expect((await q.peek('sheet-A', 100)).map((p) => p.patch)).toEqual([patch]);
+    } finally {
+      await unwatch();
+    }
+  });
+});
