@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DISPOSITION_CODES, DispositionCodeSchema } from '../domain/disposition.js';
 import { SKIP_REASONS } from '../domain/status.js';
 import { ErrorCodeSchema } from './errors.js';
+import { LoginRequestSchema } from './http.js';
 
 // ── Agents ────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -282,10 +283,8 @@ export const SupervisorAuthConfigSchema = z.object({
 });
 export type SupervisorAuthConfig = z.infer<typeof SupervisorAuthConfigSchema>;
 
-export const SupervisorLoginRequestSchema = z.union([
-  z.object({ idToken: z.string().min(10).max(8192) }).strict(),
-  z.object({ demoEmail: Email }).strict(),
-]);
+/** A supervisor signs in exactly as an agent does (the same body). */
+export const SupervisorLoginRequestSchema = LoginRequestSchema;
 
 /** Body of both actions: which agent, and why (shown to the agent, audited). */
 export const SupervisorActionRequestSchema = z

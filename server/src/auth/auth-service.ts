@@ -12,6 +12,7 @@ import type { AgentPrincipal, RouterEntry, SheetsGateway } from '../ports.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { AgentAccess } from './agent-access.js';
 import type { OidcVerifier } from './oidc.js';
+import { loginEmail, oidcPublicSettings } from './login-email.js';
 import { hashSecret, newRefreshToken, parseRefreshToken, type RefreshTokenStore } from './refresh-tokens.js';
 import { openSuccessor, sealSuccessor } from './successor-seal.js';
 
@@ -49,21 +50,12 @@ export class AuthService {
           .filter((e) => e.active)
           .map((e) => ({ email: e.agentEmail, campaignName: e.campaignName }))
       : [];
-    const oidc = this.d.oidc
-      ? { issuer: this.d.oidc.settings.issuer, clientId: this.d.oidc.settings.clientId }
-      : null;
+    const oidc = oidcPublicSettings(this.d);
     return { mode: this.d.demoMode ? 'demo' : 'oidc', demoAgents, oidc };
   }
 
   async login(body: z.infer<typeof LoginRequestSchema>, now: number): Promise<TokenPair> {
-    let email: string;
-    if ('idToken' in body) {
-      if (!this.d.oidc) throw new ApiError('FORBIDDEN', 'OpenID Connect login is not configured');
-      email = await this.d.oidc.verify(body.idToken, now);
-    } else {
-      if (!this.d.demoMode) throw new ApiError('FORBIDDEN', 'demo login is disabled on this coordinator');
-      email = body.demoEmail;
-    }
+    const email = await loginEmail(this.d, body, now);
     const entry = await this.activeEntry(email);
     await this.d.signedOut?.clear(entry.agentEmail);
     return this.issue(entry, undefined, now);

@@ -14,6 +14,7 @@ import type { SupervisorEntry } from '../../../src-shared/domain/supervisors.js'
 import type { z } from 'zod';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { OidcVerifier } from '../auth/oidc.js';
+import { loginEmail, oidcPublicSettings } from '../auth/login-email.js';
 import {
   hashSecret,
   newRefreshToken,
@@ -43,21 +44,12 @@ export class SupervisorAuth {
           .filter((s) => s.active)
           .map((s) => ({ email: s.email, campaigns: s.campaigns }))
       : [];
-    const oidc = this.d.oidc
-      ? { issuer: this.d.oidc.settings.issuer, clientId: this.d.oidc.settings.clientId }
-      : null;
+    const oidc = oidcPublicSettings(this.d);
     return { mode: this.d.demoMode ? 'demo' : 'oidc', demoSupervisors, oidc };
   }
 
   async login(body: z.infer<typeof SupervisorLoginRequestSchema>, now: number): Promise<SupervisorTokenPair> {
-    let email: string;
-    if ('idToken' in body) {
-      if (!this.d.oidc) throw new ApiError('FORBIDDEN', 'OpenID Connect login is not configured');
-      email = await this.d.oidc.verify(body.idToken, now);
-    } else {
-      if (!this.d.demoMode) throw new ApiError('FORBIDDEN', 'demo login is disabled on this coordinator');
-      email = body.demoEmail;
-    }
+    const email = await loginEmail(this.d, body, now);
     const sup = await this.d.roster.require(email, { fresh: true });
     const familyId = `${FAMILY_PREFIX}${randomBytes(12).toString('base64url')}`;
     const { pair, record } = await this.#pairFor(sup, familyId, now);
