@@ -77,7 +77,7 @@ export class ConsoleController {
           this.socket.reconnect();
         }
       },
-      onPhase: (phase, retryAt) => this.#update((s) => ({ ...s, socket: { phase, retryAt } })),
+      onPhase: (phase, { retryAt }) => this.#update((s) => ({ ...s, socket: { phase, retryAt } })),
       onAuthFailed: () => this.refreshTokens(),
       onForbidden: () => this.#update((s) => ({ ...s, auth: { ...s.auth, phase: 'forbidden' } })),
     });
