@@ -1,8 +1,8 @@
 // Decodes big values.batchGetByDataFilter answers on a worker thread (grid-decode-worker.ts) so the tab
 // refresh's one ~10 MB answer (500 tabs x 100 leads) does not stop the coordinator's event loop for its UTF-8
 // decode, JSON.parse, cell check and fingerprints (0.3-0.7 s in one turn, the longest stall at 500 agents).
-// The tabs come back one per message, each pulled after a turn of the event loop, so requests run in
-// between. Small answers (the flusher's row re-checks) are decoded here: a thread hop costs more than they
+// The tabs come back a few per message (CELLS_PER_REPLY), each reply pulled after a turn of the event loop,
+// so requests run in between. Small answers (the flusher's row re-checks) are decoded here: a thread hop costs more than they
 // do. If the worker cannot start or fails, everything is decoded here as before (one warning).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -70,11 +70,11 @@ export class GridDecoder {
     if (parsed.type !== 'parsed') throw new Error(parsed.type === 'failed' ? parsed.error : parsed.type);
     const out: GridValues[] = [];
     try {
-      for (let index = 0; index < sheetIds.length; index++) {
+      while (out.length < sheetIds.length) {
         await nextTurn();
-        const r = await this.#ask(worker, { type: 'next', job, index });
-        if (r.type !== 'grid') throw new Error(r.type === 'failed' ? r.error : r.type);
-        out.push(r.grid);
+        const r = await this.#ask(worker, { type: 'next', job, index: out.length });
+        if (r.type !== 'grids') throw new Error(r.type === 'failed' ? r.error : r.type);
+        out.push(...r.grids);
       }
     } finally {
       if (this.#running?.worker === worker)
