@@ -29,6 +29,7 @@ import { RedisQuotaBudget } from './queue/redis-quota-budget.js';
 import { createSheetsBreaker } from './sheets/breaker.js';
 import { createSheetsClient, type SheetsAuth, serviceAccountAuth, staticTokenAuth } from './sheets/client.js';
 import { GoogleSheetsGateway } from './sheets/google-sheets-gateway.js';
+import { GridDecoder } from './sheets/grid-decoder.js';
 import { SheetsApi } from './sheets/sheets-api.js';
 import { SheetsFlusher } from './sheets/sheets-flusher.js';
 import { RedisTabSnapshots } from './sheets/tab-snapshots.js';
@@ -146,10 +147,13 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     rootUrl: config.sheets.rootUrl,
     auth: opts.sheetsAuth ?? sheetsAuthOf(config),
   });
+  // The tab refresh's one big read answer is decoded on a worker thread, not on the event loop.
+  const gridDecoder = new GridDecoder({ logger: logger.child({ component: 'sheets' }) });
   const sheetsApi = new SheetsApi({
     client: sheetsClient,
     breaker: sheetsBreaker,
     quota,
+    decoder: gridDecoder,
   });
   const sheets = new GoogleSheetsGateway({
     api: sheetsApi,
@@ -357,6 +361,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     await store.close().catch(() => {});
     await redis.quit().catch(() => {});
     stopLoopMonitor();
+    await gridDecoder.close();
     logger.info('stopped');
   };
 
