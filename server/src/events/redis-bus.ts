@@ -10,9 +10,9 @@
 // a hole and resyncs; seqs never go backwards for an agent.
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
-import type { AgentEventBus, AgentRef, EventClaim } from '../ports.js';
+import type { AgentEventBus, AgentRef } from '../ports.js';
 import { duplicateClient } from '../redis/client.js';
-import { keys, parseAgentPointer } from '../redis/keys.js';
+import { AGENT_EVENTS_MAXLEN, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import type { RedisClient } from './redis-script.js';
 import { isTruncated } from './replay.js';
@@ -77,27 +77,23 @@ export class RedisAgentEventBus implements AgentEventBus {
     return this.publishAll(to, [event], now);
   }
 
-  async publishAll(
-    to: AgentRef,
-    events: readonly AgentEvent[],
-    now: number,
-    claim?: EventClaim,
-  ): Promise<number> {
+  async publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<number> {
     const home = await this.#home(to, now);
     if (events.length === 0) return this.#lastSeqAt(home);
     const at = Math.floor(now);
-    const args = [at, this.opts.maxLen ?? 1000, keys.agentEventsChannel(), home.email, home.lobby ? 0 : at];
-    const json = events.map((e) => JSON.stringify(e));
-    if (claim) {
-      if (typeof to === 'string') throw new Error('a claimed append names the call (its tab)');
-      const seq = await this.#scripts.run(
-        'eventsAppendClaimed',
-        [home.stream, home.seq, keys.callEvent(to.tag, claim.eventId)],
-        [...args, claim.ttlMs, claim.onlyIfFirst ? '1' : '', ...json],
-      );
-      return Number(seq);
-    }
-    return Number(await this.#scripts.run('eventsAppend', [home.stream, home.seq], [...args, ...json]));
+    const seq = await this.#scripts.run(
+      'eventsAppend',
+      [home.stream, home.seq],
+      [
+        at,
+        this.opts.maxLen ?? AGENT_EVENTS_MAXLEN,
+        keys.agentEventsChannel(),
+        home.email,
+        home.lobby ? 0 : at,
+        ...events.map((e) => JSON.stringify(e)),
+      ],
+    );
+    return Number(seq);
   }
 
   async readSince(to: AgentRef, afterSeq: number) {

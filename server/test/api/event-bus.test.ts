@@ -82,21 +82,6 @@ describe.each(twins)('AgentEventBus contract (%s)', (_name, make) => {
     expect((await bus.readSince(a, s1 + 3)).events.map((e) => e.seq - s1)).toEqual([4]);
   });
 
-  it('records a webhook event id with its announcement: once-only appends skip an id seen before', async () => {
-    const bus = make();
-    const a = { agentEmail: agent(), tag: '{t:sheet:1}' };
-    const claim = (onlyIfFirst: boolean) => ({ eventId: 'ev-1', ttlMs: 60_000, onlyIfFirst });
-    const s1 = await bus.publishAll(a, [ev(1)], 1, claim(false));
-    // A redelivery that would announce again only if no delivery did: nothing appended.
-    expect(await bus.publishAll(a, [ev(2)], 2, claim(true))).toBe(-1);
-    // Another event id is new; a step that moved the call is announced whatever was recorded.
-    expect(await bus.publishAll(a, [ev(3)], 3, { ...claim(true), eventId: 'ev-2' })).toBe(s1 + 1);
-    expect(await bus.publishAll(a, [ev(4)], 4, claim(false))).toBe(s1 + 2);
-    expect((await bus.readSince(a, 0)).events.map((e) => e.event)).toEqual([ev(1), ev(3), ev(4)]);
-    // The record is the tab's: the same event id in another tab is new.
-    expect(await bus.publishAll({ ...a, tag: '{t:sheet:2}' }, [ev(5)], 5, claim(true))).toBeGreaterThan(0);
-  });
-
   it('reports truncation when retention dropped events the client has not seen', async () => {
     const bus = make(10);
     const a = agent();
