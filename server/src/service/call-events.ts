@@ -148,14 +148,14 @@ async function announce(
       : null;
     if (stats) events.push(stats);
   }
-  if (claim) return ctx.announce(call.agentEmail, events, now, claim);
-  await ctx.publishAll(call.agentEmail, events, now);
+  if (claim) return ctx.announce(call, events, now, claim);
+  await ctx.publishAll(call, events, now);
   return true;
 }
 
 /** The webhook path: two steps, two round trips. 1. `callAdvance` applies the step (never backwards).
- *  2. The step is announced and the event's id recorded in ONE script (the agent's slot,
- *  keys.agentCallEvent): a crash before it lets Dialpad's retry in, which finds its own step applied (same
+ *  2. The step is announced and the event's id recorded in ONE script (the call's tab slot,
+ *  keys.callEvent): a crash before it lets Dialpad's retry in, which finds its own step applied (same
  *  state and timestamps) and announces it, once (only if no delivery recorded the id); a crash after it
  *  loses nothing. A repeat of a delivery that finished, or a late event of an earlier step, changes and
  *  announces nothing. Events that touch no call of ours are recorded with the route's `claim` (its
@@ -401,7 +401,7 @@ export async function dispose(
   ctx.forgetCall(call.callId);
   // Told to the agent with what comes next (the chained dial's CALL_STATE and STATS, or the STATS below)
   // in one append; flushed at the end whatever happens.
-  ctx.defer(call.agentEmail, [{ type: 'CALL_STATE', call: callView(disposed) }]);
+  ctx.defer(call, [{ type: 'CALL_STATE', call: callView(disposed) }]);
   // The agent's lifetime counters take the whole call at once (connect, talk time, outcome), with the
   // chained dial's in the same write.
   const talkMs =
@@ -419,7 +419,7 @@ export async function dispose(
     // Independent (other keys, no order between them): one round trip.
     await Promise.all([
       bestEffort(ctx, 'agent stats after a disposition', () => ctx.flushAgentStats(call.agentEmail, now)),
-      ctx.flushDeferred(call.agentEmail, now),
+      ctx.flushDeferred(call, now),
     ]);
   }
 }
@@ -559,7 +559,7 @@ export async function chainAfter(
     if (!(err instanceof ApiError)) throw err;
     const known = seen.s ?? (await ctx.store.getSession(tag, sessionId));
     if (!known) throw err;
-    await ctx.publish(known.agentEmail, { type: 'ERROR', code: err.code, message: err.message }, now);
+    await ctx.publish(known, { type: 'ERROR', code: err.code, message: err.message }, now);
     return { kind: 'idle', sessionState: known.state };
   }
 }

@@ -49,6 +49,9 @@ export interface LastDisposed {
   rowId: string;
   /** The lead version the disposition (or the last change) wrote. */
   leadVersion: number;
+  /** The lead's state just before the disposition (PreDisposition JSON, `lastPre`): parsed only by the
+   *  session view, for the receipt's skipped numbers. */
+  pre: string;
 }
 
 export type NewSession = Omit<
