@@ -55,7 +55,7 @@ export interface Coordinator {
   listen(): Promise<{ url: string; port: number }>;
   /** HTTP requests being served right now (shutdown waits for them). */
   inflightRequests(): number;
-  /** Writes every queued sheet patch now (tests and shutdown). */
+  /** Writes every queued sheet patch now, waiting out deferred spreadsheets for up to 20 s (tests). */
   flushSheets(): Promise<void>;
   /** Graceful shutdown; safe to call twice. */
   stop(): Promise<void>;
@@ -388,7 +388,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
       }),
     inflightRequests: () => inflight,
     flushSheets: async () => {
-      await flusher.flushNow();
+      await flusher.flushUntilSettled();
     },
     stop: () => {
       stopping ??= stop();

@@ -10,8 +10,10 @@ import type { Logger } from 'pino';
 import { type GridValues, gridsOfBody } from './grid-answer.js';
 import { type DecoderReply, DecoderReplySchema, type DecoderRequest } from './grid-decoder-protocol.js';
 
-/** Answers at least this big go to the worker. */
-export const WORKER_MIN_BYTES = 256 * 1024;
+/** Answers at least this big go to the worker: the refresh's (~20 KB per tab of 100 leads, so ~10 MB for
+ *  500 tabs), not the start storm's (~40 tabs per read, under 1 MB: a start waits on it, and the hop to the
+ *  worker and back would add its turns to the wait). */
+export const WORKER_MIN_BYTES = 1024 * 1024;
 
 const WORKER_URL = new URL('./grid-decode-worker.ts', import.meta.url);
 
