@@ -1,7 +1,7 @@
 // The WebSocket hub: ticket auth as the first message (one use, timeout), every client message validated,
-// PING/PONG, resume after reconnect with nothing missed and nothing doubled, RESYNC_REQUIRED when the gap was trimmed or the agent's events moved to another tab,
-// heartbeats dropping dead sockets, and (Redis) an event published on one instance reaching a
-// socket on another.
+// PING/PONG, resume after reconnect with nothing missed and nothing doubled, RESYNC_REQUIRED when the gap was
+// trimmed or the agent's events moved to another tab, heartbeats dropping dead sockets, and (Redis) an event
+// published on one instance reaching a socket on another.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import { type AgentEvent, WS_CLOSE, WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
