@@ -38,17 +38,39 @@ import { callView, leadPreview } from './views.js';
 
 type Located = { tag: string; call: CallRecord };
 
-async function locate(ctx: ServiceContext, callId: string): Promise<Located | null> {
-  const tag = await ctx.store.locateCall(callId);
-  const call = tag ? await ctx.store.getCall(tag, callId) : null;
-  if (!tag || !call) return null;
+/** Where a webhook's custom_data says the call is: its tab and session (absent: find it). */
+type CallHint = { tag?: string | undefined; sessionId?: string | undefined };
+
+/** Reads a call this instance does not know: where the webhook's custom_data says (`hint`), else through
+ *  the call locator. With the hint, its session's counters are read in the same round trip (the webhook's
+ *  STATS then needs no read of its own): a webhook of a call this instance never saw is 2 round trips. */
+async function locate(ctx: ServiceContext, callId: string, hint: CallHint = {}): Promise<Located | null> {
+  const { tag, sessionId } = hint;
+  if (tag && sessionId) {
+    const [call, stats] = await Promise.all([
+      ctx.store.getCall(tag, callId),
+      ctx.store.sessionStats(tag, sessionId),
+    ]);
+    if (call) {
+      ctx.noteCall(call);
+      if (call.sessionId === sessionId) ctx.noteCallStats(callId, stats);
+      return { tag, call };
+    }
+  }
+  const found = await ctx.store.locateCall(callId);
+  const call = found ? await ctx.store.getCall(found, callId) : null;
+  if (!found || !call) return null;
   ctx.noteCall(call);
-  return { tag, call };
+  return { tag: found, call };
 }
 
 /** The call's immutable part: from memory when this instance dialed (or saw) it, else read once. */
-async function identify(ctx: ServiceContext, callId: string): Promise<CallIdentity | null> {
-  return ctx.knownCall(callId) ?? (await locate(ctx, callId))?.call ?? null;
+async function identify(
+  ctx: ServiceContext,
+  callId: string,
+  hint: CallHint = {},
+): Promise<CallIdentity | null> {
+  return ctx.knownCall(callId) ?? (await locate(ctx, callId, hint))?.call ?? null;
 }
 
 /** How often the router is re-read for the fallback, at most. */
@@ -89,7 +111,7 @@ async function findCall(
       parsed = null;
     }
     const data = CallCustomDataSchema.safeParse(parsed);
-    if (data.success) return identify(ctx, data.data.callId);
+    if (data.success) return identify(ctx, data.data.callId, data.data);
   }
   // Fallback: the event's target is the agent's Dialpad user → that agent's session → its current call.
   // Outbound events only: an inbound call to the agent's line (a callback) is not the call we placed, and

@@ -338,7 +338,9 @@ export async function dialLead(
     await ctx.dialpad.initiateCall({
       dialpadUserId: s.dialpadUserId,
       phoneE164: p.phone,
-      customData: JSON.stringify(CallCustomDataSchema.parse({ td: 1, callId: call.callId, sessionId: s.id })),
+      customData: JSON.stringify(
+        CallCustomDataSchema.parse({ td: 1, callId: call.callId, sessionId: s.id, tag: call.tag }),
+      ),
       ...(call.callerId ? { outboundCallerId: call.callerId } : {}),
     });
   } catch (err) {

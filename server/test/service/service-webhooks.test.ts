@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import type { CallView } from '../../../src-shared/contracts/views.js';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
+import { keys } from '../../src/redis/keys.js';
 import { ANN, BOB, ROUTER_ID, startWorld, testRules, type World } from './world.js';
 
 let world: World;
@@ -203,3 +204,42 @@ async function sweepCase(world: World): Promise<void> {
   await b.dispose(ANN, { callId: second.callId, code: 'NO_ANSWER' }, t + 125_000);
   await b.setSessionState(ANN, 'STOP', t + 125_000);
 }
+
+describe('DialerService webhooks on another instance', () => {
+  it('another instance finds the call from custom_data alone (no locator) and tells the agent once', async () => {
+    const world = await startWorld();
+    try {
+      const { service: dialer, store } = world.makeService();
+      const t = Date.now();
+      await dialer.startSession(ANN, t);
+      const play = await dialer.setSessionState(ANN, 'PLAY', t);
+      if (play.next.kind !== 'call') throw new Error('expected a call');
+      const call = play.next.call;
+      const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
+      // What the dial sent Dialpad names the call's tab: without the call locator, another instance still
+      // finds the call (and its session's counters, in the same round trip).
+      const placed = world.dialpadEm.state.listCalls().find((c) => c.custom_data?.includes(call.callId));
+      expect(JSON.parse(placed?.custom_data ?? '{}')).toMatchObject({ td: 1, callId: call.callId, tag });
+      await world.connect().del(keys.callLocator(call.callId));
+      const { service: other } = world.makeService();
+      const ended = {
+        ...event(call, 'hangup', { date_ended: t + 3_000 }),
+        custom_data: placed?.custom_data ?? null,
+      };
+      const seen: (boolean | undefined)[] = [];
+      const claim = async (s?: boolean) => {
+        seen.push(s);
+        return !s;
+      };
+      await other.onDialpadEvent(ended, t + 3_000, claim);
+      await other.onDialpadEvent(ended, t + 3_100, claim); // redelivered: a duplicate
+      expect(seen).toEqual([false, true]);
+      expect(showDispos(await world.eventsOf(ANN.email), call.callId)).toHaveLength(1);
+      expect((await store.getCall(tag, call.callId))?.state).toBe('ENDED');
+      await dialer.dispose(ANN, { callId: call.callId, code: 'NO_ANSWER' }, t + 4_000);
+      await dialer.setSessionState(ANN, 'STOP', t + 5_000);
+    } finally {
+      await world.close();
+    }
+  });
+});
