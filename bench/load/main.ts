@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { z } from 'zod';
 import { freePort } from '../../test/support/redis-server.js';
-import { type BenchArgs, parseBenchArgs } from './args.js';
+import { type BenchArgs, defaultRampSeconds, parseBenchArgs } from './args.js';
 import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID } from './fixture.js';
 import type { ChildMessage, LoadgenResult } from './messages.js';
 import {
@@ -26,9 +26,12 @@ import {
   stopGracefully,
   waitHttpOk,
 } from './procs.js';
+import { stallsOfFile } from './profile-stalls.js';
 import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
+  blocksAndGcBetween,
   cpuShares,
+  highestRateWithin,
   landingTimes,
   loopAndGcOfMetrics,
   machineTicksOfProcStat,
@@ -42,6 +45,23 @@ import {
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
 const now = (): number => performance.timeOrigin + performance.now();
 const log = (msg: string) => process.stderr.write(`[bench:load] ${msg}\n`);
+
+const PercentilesSchema = z.object({ p50: z.number(), p99: z.number(), max: z.number() }).nullable();
+/** What a sweep keeps of each run's report (the figures that decide, plus where the CPU went). */
+const SweepRowSchema = z.object({
+  agents: z.number(),
+  dispositionsPerSecond: z.number(),
+  dispoToNextCallMs: PercentilesSchema,
+  webhookToShowDispoMs: PercentilesSchema,
+  errors: z.number(),
+  lostDispositions: z.number(),
+  coordinatorCpuMsPerCycle: z.number().nullable(),
+  redisCommandsPerCycle: z.number().nullable(),
+  coordinatorEventLoopBlocks: z.array(z.object({ over10ms: z.number(), maxMs: z.number() }).passthrough()),
+  cpuPercentOfOneCore: z.record(z.string(), z.number()),
+  floors: z.unknown(),
+  runDir: z.string(),
+});
 
 /** Starts something on a free port, on another one (up to 3 tries) if it exits before it is ready. */
 async function withFreePort(
@@ -146,6 +166,8 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
             DIALPAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
             CAMPAIGN_RULES: JSON.stringify(BENCH_CAMPAIGN_RULES),
             WEB_DIST_DIR: '/nonexistent-web-ui',
+            // Each block of 50 ms or more is logged with the background jobs running then (run directory).
+            LOOP_BLOCK_LOG_MS: '50',
             ...extraCoordinatorEnv(),
           },
           runDir,
@@ -190,16 +212,15 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 
   const measured: Proc[] = [...coordinators, redisProc, sheets, dialpad, loadgen];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
-  const scrape = () =>
-    Promise.all(
-      instanceUrls.map(async (u) => loopAndGcOfMetrics(await (await fetch(`${u}/metrics`)).text())),
-    );
-  const metrics0 = await scrape(); // also resets the event-loop delay histograms
+  const scrapeText = () => Promise.all(instanceUrls.map(async (u) => (await fetch(`${u}/metrics`)).text()));
+  const text0 = await scrapeText(); // also resets the event-loop delay histograms and the max gauges
+  const metrics0 = text0.map(loopAndGcOfMetrics);
   await redis.config('RESETSTAT');
   await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
   const cpu0 = cpuAt();
   const m0 = machineTicks();
   const t0 = now();
+  const window0Us = Number(process.hrtime.bigint() / 1000n);
   loadgen.send({ type: 'go' });
   log(`all sessions ready; measuring ${args.seconds} s`);
 
@@ -207,8 +228,11 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const cpu1 = cpuAt();
   const m1 = machineTicks();
   const windowMs = now() - t0;
+  const stallWindow = { fromUs: window0Us, toUs: Number(process.hrtime.bigint() / 1000n) };
   const commandStats = parseCommandStats(String(await redis.info('commandstats')));
-  const metrics1 = await scrape();
+  const text1 = await scrapeText();
+  const metrics1 = text1.map(loopAndGcOfMetrics);
+  const blocksAndGc = text1.map((t, i) => blocksAndGcBetween(text0[i] ?? '', t));
   loadgen.send({ type: 'windDown' });
   log('window over; winding down (PAUSE, last dispositions, STOP)');
   const result: LoadgenResult = (await loadgen.next('done', 180_000)).result;
@@ -278,6 +302,8 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,
     coordinatorRssMb: Math.max(...rssMb),
     coordinatorEventLoopDelayMs: metrics1.map((m) => m.loopDelayMs),
+    coordinatorEventLoopBlocks: blocksAndGc.map((b) => b.blocks),
+    coordinatorGcPauses: blocksAndGc.map((b) => b.gc),
     coordinatorGcMsPerCycle: cycles
       ? round(
           (1000 * metrics1.reduce((t, m, i) => t + m.gcSeconds - (metrics0[i]?.gcSeconds ?? 0), 0)) / cycles,
@@ -309,7 +335,13 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
           profile: [...coordinators, dialpad, sheets].map((c) => {
             try {
               const n = c.name.startsWith('coord') ? 20 : 8;
-              return { process: c.name, ...topSelfTime(mainProfileIn(join(profileDir, c.name)), n) };
+              const file = mainProfileIn(join(profileDir, c.name));
+              return {
+                process: c.name,
+                ...topSelfTime(file, n),
+                // The measured window's stalls of 10 ms or more, what each was made of.
+                ...(c.name.startsWith('coord') ? { stalls: stallsOfFile(file, 10, 8, stallWindow) } : {}),
+              };
             } catch (e) {
               return { process: c.name, error: e instanceof Error ? e.message : String(e) };
             }
@@ -319,6 +351,44 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     runDir,
   };
   return report;
+}
+
+/** Issue 13's max-pace target: p99 within this at the highest rate the machine reaches. */
+const SWEEP_P99_LIMIT_MS = 50;
+
+/**
+ * `--sweep a,b,c`: one full run per agent count (a fresh stack each, so no step inherits another's heap or
+ * queue), one row each, and the highest rate whose p99s stayed within 50 ms. A closed loop of N agents
+ * queues by construction (p99 ≈ N / rate once the coordinator is saturated), so the rate that keeps p99
+ * within the limit is found by varying N, not by one large N.
+ */
+async function sweep(args: BenchArgs, counts: number[]): Promise<Record<string, unknown>> {
+  const rows = [];
+  for (const agents of counts) {
+    log(`sweep: ${agents} agents`);
+    const r = await run({
+      ...args,
+      agents,
+      rampSeconds: args.rampGiven ? args.rampSeconds : defaultRampSeconds(agents),
+    });
+    const row = SweepRowSchema.parse(r);
+    rows.push(row);
+    log(
+      `sweep: ${agents} agents, ${row.dispositionsPerSecond}/s, p99 ${row.dispoToNextCallMs?.p99} / ${row.webhookToShowDispoMs?.p99} ms`,
+    );
+  }
+  const best = highestRateWithin(rows, SWEEP_P99_LIMIT_MS);
+  return {
+    sweep: counts,
+    instances: args.instances,
+    pace: args.pace,
+    seconds: args.seconds,
+    p99LimitMs: SWEEP_P99_LIMIT_MS,
+    highestRateWithinLimit: best
+      ? { agents: best.agents, dispositionsPerSecond: best.dispositionsPerSecond }
+      : null,
+    rows,
+  };
 }
 
 async function main(): Promise<void> {
@@ -338,12 +408,13 @@ async function main(): Promise<void> {
   }
   process.once('exit', killAll);
   try {
-    const report = await run(args);
+    const report = args.sweep ? await sweep(args, args.sweep) : await run(args);
     const dir = join(REPO_ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
+    const what = args.sweep ? `sweep-${args.sweep.join('_')}a` : `${args.agents}a`;
     const file = join(
       dir,
-      `load-${args.agents}a-${args.instances}i-${args.pace}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+      `load-${what}-${args.instances}i-${args.pace}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
     );
     const text = JSON.stringify(report, null, 2);
     writeFileSync(file, `${text}\n`);

@@ -2,6 +2,8 @@
 // emulators' timestamps into sheet lag, lost dispositions and webhook → SHOW_DISPO latency.
 import { describe, expect, it } from 'vitest';
 import {
+  blocksAndGcBetween,
+  highestRateWithin,
   callIdOfCustomData,
   cpuTicksOfStat,
   journalKey,
@@ -90,5 +92,81 @@ describe('bench:load report', () => {
       loopDelayMs: { p50: 0.1, p99: 240, max: 1490 },
       gcSeconds: 1.75,
     });
+  });
+
+  it("the window's event-loop blocks and GC pauses from two scrapes of the coordinator's /metrics", () => {
+    const scrape = (
+      blocks: number[],
+      gcMinor: number[],
+      gcMajor: number[],
+      blockMax: number,
+      gcMax: number,
+    ) =>
+      [
+        ...['0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'].map(
+          (le, i) =>
+            `dialer_event_loop_block_seconds_bucket{le="${le}"} ${blocks[Math.min(i, blocks.length - 1)]}`,
+        ),
+        `dialer_event_loop_block_max_seconds ${blockMax}`,
+        ...['0.001', '0.01', '0.1', '+Inf'].flatMap((le, i) => [
+          `dialer_gc_pause_seconds_bucket{le="${le}",kind="minor"} ${gcMinor[i]}`,
+          `dialer_gc_pause_seconds_bucket{le="${le}",kind="major"} ${gcMajor[i]}`,
+        ]),
+        `dialer_gc_pause_seconds_sum{kind="major"} ${gcMajor[3] === 0 ? 0 : 0.5}`,
+        `dialer_gc_pause_seconds_count{kind="major"} ${gcMajor[3]}`,
+        `dialer_gc_pause_max_seconds ${gcMax}`,
+      ].join('\n');
+    // Before the window: 4 blocks (all ≤ 25 ms), 100 minor GCs; in it: 3 more blocks (one 30–50 ms, one
+    // 250–500 ms, one 10–25 ms), 98 minor pauses ≤ 1 ms, 2 minor ≤ 10 ms, and 2 major ones of 0.5 s in all
+    // (so 2 of 102 pauses are over 10 ms: the p99 is in the 100-ms bucket).
+    const before = scrape([2, 4, 4, 4, 4, 4, 4, 4, 4, 4], [100, 100, 100, 100], [0, 0, 0, 0], 0.02, 0.004);
+    const after = scrape([2, 5, 6, 6, 6, 7, 7, 7, 7, 7], [198, 200, 200, 200], [0, 0, 2, 2], 0.31, 0.26);
+    expect(blocksAndGcBetween(before, after)).toEqual({
+      blocks: { over10ms: 3, over50ms: 1, over100ms: 1, maxMs: 310 },
+      gc: { count: 102, p99AtMostMs: 100, maxMs: 260, major: 2, majorMs: 500 },
+    });
+  });
+
+  it('a sweep: the highest rate whose two p99s are within the limit, without errors', () => {
+    const p = (p99: number) => ({ p50: p99 / 4, p99, max: p99 * 2 });
+    const rows = [
+      {
+        agents: 5,
+        dispositionsPerSecond: 60,
+        dispoToNextCallMs: p(12),
+        webhookToShowDispoMs: p(8),
+        errors: 0,
+      },
+      {
+        agents: 10,
+        dispositionsPerSecond: 110,
+        dispoToNextCallMs: p(40),
+        webhookToShowDispoMs: p(20),
+        errors: 0,
+      },
+      {
+        agents: 20,
+        dispositionsPerSecond: 150,
+        dispoToNextCallMs: p(95),
+        webhookToShowDispoMs: p(30),
+        errors: 0,
+      },
+      {
+        agents: 15,
+        dispositionsPerSecond: 130,
+        dispoToNextCallMs: p(45),
+        webhookToShowDispoMs: p(51),
+        errors: 0,
+      },
+      {
+        agents: 12,
+        dispositionsPerSecond: 120,
+        dispoToNextCallMs: p(30),
+        webhookToShowDispoMs: p(30),
+        errors: 2,
+      },
+    ];
+    expect(highestRateWithin(rows, 50)?.agents).toBe(10);
+    expect(highestRateWithin(rows, 5)).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ import type { ReadyReport } from './http/handlers.js';
 import { RedisIdempotencyStore } from './idempotency/store.js';
 import { createLogger, type Logger } from './logger.js';
 import { isCluster, type RedisClient } from './redis/client.js';
+import { during, startLoopMonitor } from './metrics/loop-monitor.js';
 import { CoordinatorMetrics } from './metrics/metrics.js';
 import type { AgentEventBus, CampaignRulesLoader, DialerService, SheetsGateway } from './ports.js';
 import { RedisPatchQueue } from './queue/redis-patch-queue.js';
@@ -28,6 +29,7 @@ import { RedisQuotaBudget } from './queue/redis-quota-budget.js';
 import { createSheetsBreaker } from './sheets/breaker.js';
 import { createSheetsClient, type SheetsAuth, serviceAccountAuth, staticTokenAuth } from './sheets/client.js';
 import { GoogleSheetsGateway } from './sheets/google-sheets-gateway.js';
+import { GridDecoder } from './sheets/grid-decoder.js';
 import { SheetsApi } from './sheets/sheets-api.js';
 import { SheetsFlusher } from './sheets/sheets-flusher.js';
 import { RedisTabSnapshots } from './sheets/tab-snapshots.js';
@@ -53,7 +55,7 @@ export interface Coordinator {
   listen(): Promise<{ url: string; port: number }>;
   /** HTTP requests being served right now (shutdown waits for them). */
   inflightRequests(): number;
-  /** Writes every queued sheet patch now (tests and shutdown). */
+  /** Writes every queued sheet patch now, waiting out deferred spreadsheets for up to 20 s (tests). */
   flushSheets(): Promise<void>;
   /** Graceful shutdown; safe to call twice. */
   stop(): Promise<void>;
@@ -133,6 +135,11 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   const redis = connectRedis(config, logger);
 
   const metrics = new CoordinatorMetrics();
+  const stopLoopMonitor = startLoopMonitor({
+    registry: metrics.registry,
+    logOverMs: config.loopBlockLogMs,
+    logger,
+  });
   const queue = new RedisPatchQueue(redis);
   const quota = new RedisQuotaBudget(redis);
   const sheetsBreaker = createSheetsBreaker();
@@ -140,10 +147,13 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     rootUrl: config.sheets.rootUrl,
     auth: opts.sheetsAuth ?? sheetsAuthOf(config),
   });
+  // The tab refresh's one big read answer is decoded on a worker thread, not on the event loop.
+  const gridDecoder = new GridDecoder({ logger: logger.child({ component: 'sheets' }) });
   const sheetsApi = new SheetsApi({
     client: sheetsClient,
     breaker: sheetsBreaker,
     quota,
+    decoder: gridDecoder,
   });
   const sheets = new GoogleSheetsGateway({
     api: sheetsApi,
@@ -300,20 +310,27 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
 
   flusher.start();
   const sweeper = setInterval(() => {
-    service.sweepTimeouts(clock()).catch((err: unknown) => logger.warn({ err }, 'call timeout sweep failed'));
+    during('call-sweep', service.sweepTimeouts(clock())).catch((err: unknown) =>
+      logger.warn({ err }, 'call timeout sweep failed'),
+    );
   }, config.callSweepIntervalMs);
   sweeper.unref();
   // A person's edits reach idle sessions (PAUSE, waiting for a retry) without waiting for a request.
   // Agents removed or deactivated in the router lose their requests and sockets within one tick.
   const refreshAccess = () =>
-    access
-      .refresh()
-      .then(() => hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active'))
-      .then(() => supervisor.refresh())
-      .catch((err: unknown) => logger.warn({ err }, 'access refresh failed'));
+    during(
+      'access-refresh',
+      access
+        .refresh()
+        .then(() => hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active'))
+        .then(() => supervisor.refresh())
+        .catch((err: unknown) => logger.warn({ err }, 'access refresh failed')),
+    );
   void refreshAccess();
   const tabRefresh = setInterval(() => {
-    service.refreshTabs(clock()).catch((err: unknown) => logger.warn({ err }, 'periodic tab refresh failed'));
+    during('tab-refresh', service.refreshTabs(clock())).catch((err: unknown) =>
+      logger.warn({ err }, 'periodic tab refresh failed'),
+    );
     void refreshAccess();
   }, config.tabRefreshMs);
   tabRefresh.unref();
@@ -343,6 +360,8 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     await bus.close();
     await store.close().catch(() => {});
     await redis.quit().catch(() => {});
+    stopLoopMonitor();
+    await gridDecoder.close();
     logger.info('stopped');
   };
 
@@ -369,7 +388,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
       }),
     inflightRequests: () => inflight,
     flushSheets: async () => {
-      await flusher.flushNow();
+      await flusher.flushUntilSettled();
     },
     stop: () => {
       stopping ??= stop();

@@ -7,7 +7,7 @@ import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import type { Logger } from '../logger.js';
 import type {
   AgentEventBus,
-  EventClaim,
+  AgentRef,
   AgentPrincipal,
   AgentTab,
   CampaignRulesLoader,
@@ -25,6 +25,9 @@ import type {
 } from '../store/types.js';
 import { type FaultPoint, faultExit } from './fault-points.js';
 import { TabCache } from './tab-cache.js';
+
+/** The agent an AgentRef names (lower case: deferred events are held per agent). */
+const emailOf = (to: AgentRef): string => (typeof to === 'string' ? to : to.agentEmail).toLowerCase();
 
 export interface DialerServiceDeps {
   store: Store;
@@ -96,6 +99,8 @@ export class ServiceContext {
    *  hashes for fields that cannot change (tab, campaign, agent, row). Mutable state is checked by scripts. */
   readonly #sessionIds = new Map<string, NewSession>();
   readonly #callIds = new Map<string, CallIdentity>();
+  /** The last record of each remembered call (see noteCall); forgotten with its identity. */
+  readonly #callSeen = new Map<string, CallRecord>();
   /** Per live call: its session's counters as the dial left them. They do not move until the call's own
    *  disposition (one call at a time per session), so its webhooks' STATS need no read. */
   readonly #callStats = new Map<string, StatsCounters>();
@@ -164,7 +169,10 @@ export class ServiceContext {
     return s ? this.noteSession(s) : null;
   }
 
-  noteCall(c: CallIdentity): void {
+  /** Remembers a call's identity; given the whole record (its dial, a step, a read), also the record, on
+   *  which its next webhook decides without a read (callStep.lua checks it is still right). */
+  noteCall(c: CallIdentity | CallRecord): void {
+    if ('state' in c) this.#callSeen.set(c.callId, c);
     if (this.#callIds.has(c.callId)) return;
     if (this.#callIds.size >= MAX_REMEMBERED_CALLS) {
       const oldest = this.#callIds.keys().next().value;
@@ -185,8 +193,14 @@ export class ServiceContext {
     return this.#callIds.get(callId) ?? null;
   }
 
+  /** The call's record as this instance last saw it (null: never, or forgotten). */
+  seenCall(callId: string): CallRecord | null {
+    return this.#callSeen.get(callId) ?? null;
+  }
+
   forgetCall(callId: string): void {
     this.#callIds.delete(callId);
+    this.#callSeen.delete(callId);
     this.#callStats.delete(callId);
     this.#deadlines.delete(callId);
   }
@@ -262,10 +276,17 @@ export class ServiceContext {
 
   /** Tabs this instance served a session on, each with its loaded caches (one per campaign). */
   servedTabs(): { tag: string; sessionIds: string[]; caches: TabCache[] }[] {
+    // One pass over the caches (not one per served tab: 500 x 500 comparisons stalled the tab refresh).
+    const byTag = new Map<string, TabCache[]>();
+    for (const t of this.#tabs.values()) {
+      const list = byTag.get(t.ref.tag);
+      if (list) list.push(t);
+      else byTag.set(t.ref.tag, [t]);
+    }
     return [...this.#served].map(([tag, ids]) => ({
       tag,
       sessionIds: [...ids],
-      caches: [...this.#tabs.values()].filter((t) => t.ref.tag === tag),
+      caches: byTag.get(tag) ?? [],
     }));
   }
 
@@ -292,54 +313,41 @@ export class ServiceContext {
   }
 
   /** Publishes to the agent's stream; a failure is logged, never fails the request (state is saved). */
-  async publish(agentEmail: string, event: AgentEvent, now: number): Promise<void> {
-    await this.publishAll(agentEmail, [event], now);
+  async publish(to: AgentRef, event: AgentEvent, now: number): Promise<void> {
+    await this.publishAll(to, [event], now);
   }
 
   /** Several events of one step, in order, in one append (one script, one notice), after any deferred
-   *  ones of that agent. Never throws. */
-  async publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<void> {
-    const key = agentEmail.toLowerCase();
-    const held = this.#deferred.get(key);
-    if (held) this.#deferred.delete(key);
+   *  ones of that agent. Never throws. `to`: a session or call of the agent (its tab is the home, no
+   *  lookup), or the email. */
+  async publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<void> {
+    const held = this.#takeDeferred(to);
     const all = held ? [...held, ...events] : events;
     if (all.length === 0) return;
     try {
-      await this.events.publishAll(agentEmail, all, now);
+      await this.events.publishAll(to, all, now);
     } catch (err) {
       this.log.error({ err, types: all.map((e) => e.type) }, 'could not publish agent events');
     }
   }
 
-  /** A webhook's announcement: `events` (after any deferred ones) appended with the event's dedupe record
-   *  in one step (`claim`, AgentEventBus.publishAll). Throws, so the webhook fails and Dialpad retries (the
-   *  retry finds the step applied and announces it, once). False: `onlyIfFirst` and the id was recorded
-   *  before (nothing of `events` appended). */
-  async announce(
-    agentEmail: string,
-    events: readonly AgentEvent[],
-    now: number,
-    claim: EventClaim,
-  ): Promise<boolean> {
-    const key = agentEmail.toLowerCase();
-    const held = this.#deferred.get(key);
-    if (held) this.#deferred.delete(key);
-    const seq = await this.events.publishAll(agentEmail, [...(held ?? []), ...events], now, claim);
-    if (seq >= 0) return true;
-    if (held) await this.events.publishAll(agentEmail, held, now);
-    return false;
-  }
-
   /** Holds `events` until this agent's next publish, so a disposition's CALL_STATE goes out in one append
    *  with the chained dial's events; the caller must `flushDeferred` when its request ends. */
-  defer(agentEmail: string, events: readonly AgentEvent[]): void {
-    const key = agentEmail.toLowerCase();
+  defer(to: AgentRef, events: readonly AgentEvent[]): void {
+    const key = emailOf(to);
     this.#deferred.set(key, [...(this.#deferred.get(key) ?? []), ...events]);
   }
 
   /** Publishes what is still held for the agent (nothing published it meanwhile). */
-  flushDeferred(agentEmail: string, now: number): Promise<void> {
-    return this.publishAll(agentEmail, [], now);
+  flushDeferred(to: AgentRef, now: number): Promise<void> {
+    return this.publishAll(to, [], now);
+  }
+
+  #takeDeferred(to: AgentRef): AgentEvent[] | undefined {
+    const key = emailOf(to);
+    const held = this.#deferred.get(key);
+    if (held) this.#deferred.delete(key);
+    return held;
   }
 
   /** Holds `delta` for the agent's lifetime counters until `flushAgentStats`: a disposition and its chained
@@ -375,6 +383,7 @@ export class ServiceContext {
     this.#sessionIds.clear();
     this.#callIds.clear();
     this.#callStats.clear();
+    this.#callSeen.clear();
     this.#heldStats.clear();
     this.#deadlines.clear();
   }

@@ -354,7 +354,7 @@ export async function dialLead(
         err instanceof ApiError
           ? err.message
           : 'Dialpad did not confirm the call; it may have started: check the Dialpad app';
-      await ctx.publish(s.agentEmail, { type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message }, now);
+      await ctx.publish(s, { type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message }, now);
     } else {
       await undoDial(ctx, s, tab, now, call, marked.lead, r.version, previousStatus);
       throw err;
@@ -371,11 +371,7 @@ export async function dialLead(
     .catch((err: unknown) => ctx.log.error({ err }, 'agent stats after a dial failed (the call is placed)'));
   await Promise.all([
     counted,
-    ctx.publishAll(
-      s.agentEmail,
-      [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])],
-      now,
-    ),
+    ctx.publishAll(s, [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])], now),
   ]);
   const step: NextStep = {
     kind: 'call',

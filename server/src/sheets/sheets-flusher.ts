@@ -52,6 +52,7 @@ import {
   type SheetsApiSource,
   sheetsApiOf,
 } from './sheets-api.js';
+import { during } from '../metrics/loop-monitor.js';
 
 /** Hooks for the metrics (prom-client); every one optional. */
 export interface FlusherMetrics {
@@ -163,10 +164,13 @@ export class SheetsFlusher {
       if (!this.#running) return;
       await this.#unwatch;
       try {
-        await this.#serial(() => this.#pass(true));
+        await during(
+          'flusher',
+          this.#serial(() => this.#pass(true)),
+        );
         if (this.#o.now() - this.#depthAt >= this.#o.depthEveryMs) {
           this.#depthAt = this.#o.now();
-          this.#o.metrics?.queueDepth?.(await this.#o.queue.depth());
+          this.#o.metrics?.queueDepth?.(await during('queue-depth', this.#o.queue.depth()));
         }
       } catch (err) {
         this.#o.logger.error({ err: (err as Error).message }, 'sheets flusher turn failed');
@@ -194,6 +198,19 @@ export class SheetsFlusher {
       this.#o.queue.sweep?.();
       return this.#pass(false);
     });
+  }
+
+  /** "Everything queued so far lands" (tests, the e2e stack): passes until none is deferred (a spreadsheet in
+   *  backoff, its quota window spent, or its flush lease held by another flusher), bounded by `timeoutMs`; a
+   *  patch that still has not landed then fails the caller's own checks of the sheet. */
+  async flushUntilSettled(timeoutMs = 20_000, pauseMs = 200): Promise<FlushReport> {
+    const deadline = Date.now() + timeoutMs;
+    let report = await this.flushNow();
+    while (report.deferred.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, pauseMs));
+      report = await this.flushNow();
+    }
+    return report;
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
 import { duplicateClient, type RedisClient } from '../redis/client.js';
-import { keys } from '../redis/keys.js';
+import { agentPointerValue, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import { leadFromHash, pairsToHash, sessionFromHash, sessionToHash, statsFromHash } from './codec.js';
@@ -40,13 +40,8 @@ function collectUnflushed(out: Map<string, Set<number>>, patchJson: string | und
 const LeadChangeSchema = z.object({ tag: z.string(), rowId: z.string() });
 /** Prefix of the session's counters in its hash (includes/countersAdd.lua). */
 const SESSION_COUNTERS = 'n:';
-const pointerValue = (tag: string, sessionId: string) => `${tag}|${sessionId}`;
-
-function parsePointer(v: string): { tag: string; sessionId: string } | null {
-  const cut = v.lastIndexOf('|');
-  if (cut <= 0) return null;
-  return { tag: v.slice(0, cut), sessionId: v.slice(cut + 1) };
-}
+const pointerValue = agentPointerValue;
+const parsePointer = parseAgentPointer;
 
 export interface RedisStoreOptions {
   redis: RedisClient;
