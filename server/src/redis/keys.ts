@@ -27,14 +27,22 @@ export const keys = {
   idem: (email: string, key: string) => `${PREFIX}:idem:${agentTag(email)}:${key}`,
   /** HASH: refresh token family record. */
   refreshToken: (email: string, tokenId: string) => `${PREFIX}:refresh:${agentTag(email)}:${tokenId}`,
-  /** HASH: the agent's lifetime stats counters. */
+  /** HASH: the agent's lifetime stats counters as they stood before they moved to the tabs
+   *  (agentTabStats): read (summed with those), never written any more. */
   agentStats: (email: string) => `${PREFIX}:metric:${agentTag(email)}:stats`,
+  /** SET: the tab tags the agent has had sessions on (SADDed at session start): where its counters are. */
+  agentTabs: (email: string) => `${PREFIX}:metric:${agentTag(email)}:tabs`,
   /** STRING: a one-use WebSocket ticket → email (short TTL). Tagged by the ticket itself. */
   wsTicket: (ticket: string) => `${PREFIX}:wsticket:{w:${ticket}}`,
 
   // ---- tab-scoped ({t:spreadsheet:sheet})
   /** HASH: session record, and its stats counters as `n:<figure>` fields (includes/countersAdd.lua). */
   session: (tag: string, sessionId: string) => `${PREFIX}:session:${tag}:${sessionId}`,
+  /** HASH: the agent's lifetime counters on this tab (initiated, completed, connects, talkMs, skips,
+   *  successes, d:<code>, since), written by the same scripts that write the session's `n:` counters, so a
+   *  cycle costs no script of the agent's slot; the agent's lifetime figures are their sum over
+   *  keys.agentTabs (plus keys.agentStats, the counters from before). */
+  agentTabStats: (tag: string, email: string) => `${PREFIX}:metric:${tag}:agent:${email.toLowerCase()}`,
   /** STRING: per-session lock (owner token, 5 s TTL). */
   sessionLock: (tag: string, sessionId: string) => `${PREFIX}:lock:${tag}:session:${sessionId}`,
   /** HASH: one lead's dialer-owned state (statuses, retryAt, attempts, nextIndex, notes, version). */

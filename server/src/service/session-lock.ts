@@ -30,17 +30,35 @@ export async function withSessionLock<T>(
     if (Date.now() >= deadline) throw new ApiError('LOCKED', 'another request is working on this session');
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  // Renew at a third of the TTL so one slow renewal still leaves time for the next.
+  const held = holdSessionLock(store, tag, sessionId, token, ttlMs);
+  try {
+    return await fn(token);
+  } finally {
+    await held.release();
+  }
+}
+
+/** A lock this request holds (taken by acquireLock or by a transition script, e.g. callDispose's
+ *  `chainLock`), renewed at a third of its TTL (so one slow renewal still leaves time for the next) until
+ *  `release()`, which frees it for its owner only. The caller may send the release with other commands
+ *  (one round trip); a failed release is harmless (the TTL frees it). */
+export function holdSessionLock(
+  store: Store,
+  tag: string,
+  sessionId: string,
+  token: string,
+  ttlMs: number,
+): { release(): Promise<boolean> } {
   const renew = setInterval(
     () => {
       void store.renewLock(tag, sessionId, token, ttlMs).catch(() => undefined);
     },
     Math.max(50, Math.floor(ttlMs / 3)),
   );
-  try {
-    return await fn(token);
-  } finally {
-    clearInterval(renew);
-    await store.releaseLock(tag, sessionId, token).catch(() => false);
-  }
+  return {
+    release() {
+      clearInterval(renew);
+      return store.releaseLock(tag, sessionId, token).catch(() => false);
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { CALL_STATES, SessionStateSchema } from '../../../src-shared/domain/sess
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
-import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
+import { readAmendBase, runAmend } from './amend-transition.js';
 import {
   callFieldsToHash,
   callFromHash,
@@ -88,6 +88,27 @@ export class RedisTransitions {
       return r;
     } finally {
       if (!sent) this.#consume(k);
+    }
+  }
+
+  /** #announcing for a step whose notice names several leads: `sent(r)` says how many of `rowIds` (the
+   *  first n) its notice named. */
+  async #announcingAll<T>(
+    tag: string,
+    rowIds: readonly string[],
+    run: () => Promise<T>,
+    sent: (r: T) => number,
+  ): Promise<T> {
+    const ks = [...new Set(rowIds.map((rowId) => `${tag}|${rowId}`))];
+    for (const k of ks) this.#ownNotices.set(k, (this.#ownNotices.get(k) ?? 0) + 1);
+    let named = 0;
+    try {
+      const r = await run();
+      named = sent(r);
+      return r;
+    } finally {
+      const namedKeys = new Set(rowIds.slice(0, named).map((rowId) => `${tag}|${rowId}`));
+      for (const k of ks) if (!namedKeys.has(k)) this.#consume(k);
     }
   }
 
@@ -173,6 +194,7 @@ export class RedisTransitions {
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
+            keys.agentTabStats(tag, call.agentEmail),
           ],
           [
             i.lockToken,
@@ -217,6 +239,7 @@ export class RedisTransitions {
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
+            keys.agentTabStats(tag, i.agentEmail),
           ],
           [
             i.callId,
@@ -261,49 +284,78 @@ export class RedisTransitions {
 
   async dispose(i: DisposeInput): Promise<Outcome<DisposeResult>> {
     const { tag, lead } = i;
-    await this.queueTab(tag, lead.patch !== null);
-    const r = await this.#announcing(
-      i.tag,
-      i.lead.rowId,
-      () =>
-        this.#scripts.run(
-          'callDispose',
-          [
-            keys.call(tag, i.callId),
-            keys.session(tag, i.sessionId),
-            keys.lead(tag, lead.rowId),
-            keys.leadClaim(tag, lead.rowId),
-            keys.callTimeouts(tag),
-            keys.leadIndex(tag),
-            keys.doNotCall(tag),
-            keys.sheetQueue(tag),
-            keys.sessionLock(tag, i.sessionId),
-          ],
-          [
-            i.callId,
-            claimPrefix(i.sessionId),
-            lead.expectedVersion,
-            JSON.stringify(lead.state),
-            lead.patch ? JSON.stringify(lead.patch) : '',
-            i.code,
-            i.success ? 1 : 0,
-            RETAIN_FINISHED_MS,
-            i.doNotCall ?? '',
-            i.now,
-            keys.leadChangesChannel(),
-            tag,
-            lead.rowId,
-            i.preDisposition ?? '',
-            i.chainLock?.token ?? '',
-            i.chainLock?.ttlMs ?? 0,
-          ],
-        ),
-      (x) => Array.isArray(x),
+    const next = i.chainLock ? (i.next ?? null) : null;
+    await this.queueTab(tag, lead.patch !== null || next?.lead.patch != null);
+    // The chained dial's call gets its locator first (own slot), like claimAndDial: an orphan if the dial
+    // part is refused or we crash before the script, harmless. Same connection, sent in one write with
+    // the script: no round trip of its own.
+    const located = next
+      ? this.#redis.set(keys.callLocator(next.call.callId), tag, 'PX', 2 * RETAIN_FINISHED_MS)
+      : null;
+    const rows = next ? [lead.rowId, next.lead.rowId] : [lead.rowId];
+    const run = () =>
+      this.#scripts.run(
+        'callDispose',
+        [
+          keys.call(tag, i.callId),
+          keys.session(tag, i.sessionId),
+          keys.lead(tag, lead.rowId),
+          keys.leadClaim(tag, lead.rowId),
+          keys.callTimeouts(tag),
+          keys.leadIndex(tag),
+          keys.doNotCall(tag),
+          keys.sheetQueue(tag),
+          keys.sessionLock(tag, i.sessionId),
+          keys.agentTabStats(tag, i.agentEmail),
+          keys.lead(tag, next?.lead.rowId ?? ''),
+          keys.leadClaim(tag, next?.lead.rowId ?? ''),
+          keys.call(tag, next?.call.callId ?? ''),
+        ],
+        [
+          i.callId,
+          claimPrefix(i.sessionId),
+          lead.expectedVersion,
+          JSON.stringify(lead.state),
+          lead.patch ? JSON.stringify(lead.patch) : '',
+          i.code,
+          i.success ? 1 : 0,
+          RETAIN_FINISHED_MS,
+          i.doNotCall ?? '',
+          i.now,
+          keys.leadChangesChannel(),
+          tag,
+          lead.rowId,
+          i.preDisposition ?? '',
+          i.chainLock?.token ?? '',
+          i.chainLock?.ttlMs ?? 0,
+          ...(next
+            ? [
+                next.lead.rowId,
+                next.lead.expectedVersion,
+                next.call.phoneE164,
+                `${i.sessionId}|${next.call.callId}`,
+                next.leaseMs,
+                JSON.stringify(next.lead.state),
+                next.lead.patch ? JSON.stringify(next.lead.patch) : '',
+                JSON.stringify(callToHash(next.call)),
+                next.call.callId,
+                next.call.timeoutAt,
+              ]
+            : []),
+        ],
+      );
+    // One notice names every lead the step changed: each is this instance's own (see #announcing).
+    const r = await this.#announcingAll(tag, rows, run, (x) =>
+      Array.isArray(x) ? (Number(x[6]) > 0 ? rows.length : 1) : 0,
     );
+    await located?.catch(() => undefined);
+    if (next && !(Array.isArray(r) && Number(r[6]) > 0))
+      await this.#redis.del(keys.callLocator(next.call.callId)).catch(() => 0);
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
     const state = SessionStateSchema.safeParse(r[2]);
+    const dialed = Number(r[6]);
     return {
       ok: true,
       version: Number(r[0]),
@@ -312,6 +364,12 @@ export class RedisTransitions {
       stats: statsFromHash(pairsToHash(r[3])),
       session: sessionFromHash(pairsToHash(r[4])),
       chainLocked: Number(r[5]) === 1,
+      chained:
+        dialed > 0
+          ? { ok: true, version: dialed }
+          : dialed < 0
+            ? { ok: false, failure: failureOf(dialed) }
+            : null,
     };
   }
 
@@ -323,10 +381,6 @@ export class RedisTransitions {
   async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {
     await this.queueTab(i.tag, i.patch !== null);
     return runAmend(this.#scripts, i);
-  }
-
-  adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
-    return adjustAgentStats(this.#scripts, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
@@ -367,6 +421,7 @@ export class RedisTransitions {
             keys.leadClaim(tag, lead.rowId),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
+            keys.agentTabStats(tag, i.agentEmail),
           ],
           [
             i.lockToken,
