@@ -184,6 +184,9 @@ export interface DialerService {
       callback?: CallbackRequest | undefined;
     },
     now: number,
+    /** Work that may finish with the request's Idempotency-Key completion (idempotency/guard.ts):
+     *  the lock release and the event append after the chained dial. Absent: awaited here. */
+    alongside?: (work: Promise<unknown>) => void,
   ): Promise<DispositionResponse>;
   /** Changes the disposition of the agent's last call within the campaign's window (service/amend.ts). */
   amendDisposition(agent: AgentPrincipal, input: AmendRequest, now: number): Promise<AmendResponse>;

@@ -67,8 +67,8 @@ export function registerApiRoutes(app: Express, d: RouteDeps): void {
       const { response, replayed } = await runIdempotent(
         d.idempotency,
         { email, key, hash: requestHash(route.method, route.path, raw) },
-        async () => {
-          const result = await handler(input);
+        async (alongside) => {
+          const result = await handler({ ...input, alongside });
           return { status, body: JSON.stringify(result) };
         },
         d.clock,

@@ -306,7 +306,14 @@ export async function dispose(
     callback?: CallbackRequest | undefined;
   },
   now: number,
+  alongside?: (work: Promise<unknown>) => void,
 ): Promise<DispositionResponse> {
+  // After the answer is known: the lock release and the event append (independent keys, one round trip),
+  // with the Idempotency-Key's completion when the route hands `alongside`, else awaited here.
+  const finish = async (work: Promise<unknown>) => {
+    if (alongside) alongside(work);
+    else await work;
+  };
   // The call's identity (memory, else one read) and the session's: nothing mutable is read first, the
   // script checks the call's state and the lead's version and says what is wrong.
   const call = await identify(ctx, input.callId);
@@ -431,7 +438,7 @@ export async function dispose(
       const next = await placeChained(ctx, session, tab, chain.dial, chained.version, committed.stats, now);
       return { callId: call.callId, code: input.code, queuedCells, next };
     } finally {
-      await Promise.all([lock.release(), ctx.flushDeferred(call.agentEmail, now)]);
+      await finish(Promise.all([lock.release(), ctx.flushDeferred(call.agentEmail, now)]));
     }
   }
   if (chain && chained && !chained.ok) {
@@ -455,7 +462,7 @@ export async function dispose(
       queuedCells,
     );
   } finally {
-    await ctx.flushDeferred(call.agentEmail, now);
+    await finish(ctx.flushDeferred(call.agentEmail, now));
   }
 }
 
