@@ -112,7 +112,9 @@ describe('fix the last disposition (issue 10) in Chromium', () => {
         .getByRole('radio', { name: /wrong number/i })
         .isChecked(),
     ).toBe(true);
-    expect(await page.getByTestId('amend-effect').textContent()).toMatch(/continues with its next number/);
+    expect(await change().getByTestId('disposition-effect').textContent()).toMatch(
+      /continues with its next number/,
+    );
     await screenshot(page, 'change-last-disposition');
     await page.keyboard.press('Enter');
     await change().waitFor({ state: 'detached', timeout: LONG });

@@ -103,11 +103,14 @@ describe('supervisor console (issue 11) in Chromium', () => {
     await page.goto(`${stack.baseUrl}/#/supervisor`);
     await page.getByRole('heading', { name: 'Supervisor console' }).waitFor({ timeout: LONG });
     await page.goto(stack.baseUrl);
+    await page.getByRole('radio', { name: new RegExp(agent.replace(/[.@]/g, '\\$&')) }).waitFor();
+    await screenshot(page, 'sign-in');
     await page.getByRole('link', { name: 'Open the supervisor console' }).click();
     await page.getByRole('heading', { name: 'Supervisor console' }).waitFor({ timeout: LONG });
     expect(new URL(page.url()).pathname).toBe('/supervisor');
     await page.getByRole('radio', { name: 'Another email' }).check();
     await page.getByRole('textbox', { name: 'Email' }).fill(agent);
+    await screenshot(page, 'supervisor-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect
       .poll(() => page.getByRole('alert').textContent(), { timeout: LONG })

@@ -26,8 +26,10 @@ import {
   stopGracefully,
   waitHttpOk,
 } from './procs.js';
+import { stallsOfFile } from './profile-stalls.js';
 import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
+  blocksAndGcBetween,
   cpuShares,
   landingTimes,
   loopAndGcOfMetrics,
@@ -146,6 +148,8 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
             DIALPAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
             CAMPAIGN_RULES: JSON.stringify(BENCH_CAMPAIGN_RULES),
             WEB_DIST_DIR: '/nonexistent-web-ui',
+            // Each block of 50 ms or more is logged with the background jobs running then (run directory).
+            LOOP_BLOCK_LOG_MS: '50',
             ...extraCoordinatorEnv(),
           },
           runDir,
@@ -190,16 +194,15 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 
   const measured: Proc[] = [...coordinators, redisProc, sheets, dialpad, loadgen];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
-  const scrape = () =>
-    Promise.all(
-      instanceUrls.map(async (u) => loopAndGcOfMetrics(await (await fetch(`${u}/metrics`)).text())),
-    );
-  const metrics0 = await scrape(); // also resets the event-loop delay histograms
+  const scrapeText = () => Promise.all(instanceUrls.map(async (u) => (await fetch(`${u}/metrics`)).text()));
+  const text0 = await scrapeText(); // also resets the event-loop delay histograms and the max gauges
+  const metrics0 = text0.map(loopAndGcOfMetrics);
   await redis.config('RESETSTAT');
   await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
   const cpu0 = cpuAt();
   const m0 = machineTicks();
   const t0 = now();
+  const window0Us = Number(process.hrtime.bigint() / 1000n);
   loadgen.send({ type: 'go' });
   log(`all sessions ready; measuring ${args.seconds} s`);
 
@@ -207,8 +210,11 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const cpu1 = cpuAt();
   const m1 = machineTicks();
   const windowMs = now() - t0;
+  const stallWindow = { fromUs: window0Us, toUs: Number(process.hrtime.bigint() / 1000n) };
   const commandStats = parseCommandStats(String(await redis.info('commandstats')));
-  const metrics1 = await scrape();
+  const text1 = await scrapeText();
+  const metrics1 = text1.map(loopAndGcOfMetrics);
+  const blocksAndGc = text1.map((t, i) => blocksAndGcBetween(text0[i] ?? '', t));
   loadgen.send({ type: 'windDown' });
   log('window over; winding down (PAUSE, last dispositions, STOP)');
   const result: LoadgenResult = (await loadgen.next('done', 180_000)).result;
@@ -278,6 +284,8 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,
     coordinatorRssMb: Math.max(...rssMb),
     coordinatorEventLoopDelayMs: metrics1.map((m) => m.loopDelayMs),
+    coordinatorEventLoopBlocks: blocksAndGc.map((b) => b.blocks),
+    coordinatorGcPauses: blocksAndGc.map((b) => b.gc),
     coordinatorGcMsPerCycle: cycles
       ? round(
           (1000 * metrics1.reduce((t, m, i) => t + m.gcSeconds - (metrics0[i]?.gcSeconds ?? 0), 0)) / cycles,
@@ -309,7 +317,13 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
           profile: [...coordinators, dialpad, sheets].map((c) => {
             try {
               const n = c.name.startsWith('coord') ? 20 : 8;
-              return { process: c.name, ...topSelfTime(mainProfileIn(join(profileDir, c.name)), n) };
+              const file = mainProfileIn(join(profileDir, c.name));
+              return {
+                process: c.name,
+                ...topSelfTime(file, n),
+                // The measured window's stalls of 10 ms or more, what each was made of.
+                ...(c.name.startsWith('coord') ? { stalls: stallsOfFile(file, 10, 8, stallWindow) } : {}),
+              };
             } catch (e) {
               return { process: c.name, error: e instanceof Error ? e.message : String(e) };
             }

@@ -2,6 +2,7 @@
 // emulators' timestamps into sheet lag, lost dispositions and webhook → SHOW_DISPO latency.
 import { describe, expect, it } from 'vitest';
 import {
+  blocksAndGcBetween,
   callIdOfCustomData,
   cpuTicksOfStat,
   journalKey,
@@ -89,6 +90,39 @@ describe('bench:load report', () => {
     expect(loopAndGcOfMetrics(text)).toEqual({
       loopDelayMs: { p50: 0.1, p99: 240, max: 1490 },
       gcSeconds: 1.75,
+    });
+  });
+
+  it("the window's event-loop blocks and GC pauses from two scrapes of the coordinator's /metrics", () => {
+    const scrape = (
+      blocks: number[],
+      gcMinor: number[],
+      gcMajor: number[],
+      blockMax: number,
+      gcMax: number,
+    ) =>
+      [
+        ...['0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'].map(
+          (le, i) =>
+            `dialer_event_loop_block_seconds_bucket{le="${le}"} ${blocks[Math.min(i, blocks.length - 1)]}`,
+        ),
+        `dialer_event_loop_block_max_seconds ${blockMax}`,
+        ...['0.001', '0.01', '0.1', '+Inf'].flatMap((le, i) => [
+          `dialer_gc_pause_seconds_bucket{le="${le}",kind="minor"} ${gcMinor[i]}`,
+          `dialer_gc_pause_seconds_bucket{le="${le}",kind="major"} ${gcMajor[i]}`,
+        ]),
+        `dialer_gc_pause_seconds_sum{kind="major"} ${gcMajor[3] === 0 ? 0 : 0.5}`,
+        `dialer_gc_pause_seconds_count{kind="major"} ${gcMajor[3]}`,
+        `dialer_gc_pause_max_seconds ${gcMax}`,
+      ].join('\n');
+    // Before the window: 4 blocks (all ≤ 25 ms), 100 minor GCs; in it: 3 more blocks (one 30–50 ms, one
+    // 250–500 ms, one 10–25 ms), 98 minor pauses ≤ 1 ms, 2 minor ≤ 10 ms, and 2 major ones of 0.5 s in all
+    // (so 2 of 102 pauses are over 10 ms: the p99 is in the 100-ms bucket).
+    const before = scrape([2, 4, 4, 4, 4, 4, 4, 4, 4, 4], [100, 100, 100, 100], [0, 0, 0, 0], 0.02, 0.004);
+    const after = scrape([2, 5, 6, 6, 6, 7, 7, 7, 7, 7], [198, 200, 200, 200], [0, 0, 2, 2], 0.31, 0.26);
+    expect(blocksAndGcBetween(before, after)).toEqual({
+      blocks: { over10ms: 3, over50ms: 1, over100ms: 1, maxMs: 310 },
+      gc: { count: 102, p99AtMostMs: 100, maxMs: 260, major: 2, majorMs: 500 },
     });
   });
 });

@@ -160,3 +160,100 @@ export function loopAndGcOfMetrics(text: string): { loopDelayMs: Percentiles; gc
     gcSeconds,
   };
 }
+
+/** A Prometheus histogram's cumulative bucket counts (upper bound in seconds → count), summed over labels. */
+export type Buckets = Map<number, number>;
+
+/** `name`'s buckets in a /metrics text (every label set summed; `+Inf` as Infinity). */
+export function histogramOf(text: string, name: string): Buckets {
+  const out: Buckets = new Map();
+  const re = new RegExp(`^${name}_bucket\\{(?:[^}]*,)?le="([^"]+)"[^}]*\\} ([0-9.e+-]+)$`, 'gm');
+  for (const m of text.matchAll(re)) {
+    const le = m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]);
+    out.set(le, (out.get(le) ?? 0) + Number(m[2]));
+  }
+  return out;
+}
+
+/** Bucket counts observed between two scrapes of the same process. */
+export function bucketsSince(before: Buckets, after: Buckets): Buckets {
+  const out: Buckets = new Map();
+  for (const [le, n] of after) out.set(le, n - (before.get(le) ?? 0));
+  return out;
+}
+
+/** Observations in (le, +Inf): the count above a bucket bound. */
+export function countAbove(b: Buckets, le: number): number {
+  const total = b.get(Number.POSITIVE_INFINITY) ?? 0;
+  return total - (b.get(le) ?? 0);
+}
+
+/** The bucket bound (ms) under which a share q of the observations fell (an upper bound on the quantile);
+ *  null without observations, Infinity when it is past the last finite bound. */
+export function quantileBoundMs(b: Buckets, q: number): number | null {
+  const total = b.get(Number.POSITIVE_INFINITY) ?? 0;
+  if (total === 0) return null;
+  for (const le of [...b.keys()].sort((x, y) => x - y)) {
+    if ((b.get(le) ?? 0) >= q * total) return le === Number.POSITIVE_INFINITY ? le : round(le * 1000, 2);
+  }
+  return null;
+}
+
+/** A gauge's value in a /metrics text (0 when absent). */
+export function gaugeOf(text: string, name: string): number {
+  const m = new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+export interface LoopBlocks {
+  /** Blocks of the event loop (a 10-ms timer ≥ 10 ms late) over 10, 50 and 100 ms, and the longest (ms). */
+  over10ms: number;
+  over50ms: number;
+  over100ms: number;
+  maxMs: number;
+}
+
+export interface GcPauses {
+  count: number;
+  /** Bucket bounds (ms): p99 is at most this. */
+  p99AtMostMs: number | null;
+  maxMs: number;
+  /** Major (mark-compact) collections and their summed pause. */
+  major: number;
+  majorMs: number;
+}
+
+/** The window's event-loop blocks and GC pauses of one coordinator from two /metrics scrapes (the max
+ *  gauges are reset by each scrape, so the second scrape's value covers the window). */
+export function blocksAndGcBetween(before: string, after: string): { blocks: LoopBlocks; gc: GcPauses } {
+  const blocks = bucketsSince(
+    histogramOf(before, 'dialer_event_loop_block_seconds'),
+    histogramOf(after, 'dialer_event_loop_block_seconds'),
+  );
+  const gc = bucketsSince(
+    histogramOf(before, 'dialer_gc_pause_seconds'),
+    histogramOf(after, 'dialer_gc_pause_seconds'),
+  );
+  const majorOf = (text: string) => {
+    const count = /^dialer_gc_pause_seconds_count\{kind="major"\} ([0-9.e+-]+)$/m.exec(text);
+    const sum = /^dialer_gc_pause_seconds_sum\{kind="major"\} ([0-9.e+-]+)$/m.exec(text);
+    return { count: Number(count?.[1] ?? 0), sum: Number(sum?.[1] ?? 0) };
+  };
+  const m0 = majorOf(before);
+  const m1 = majorOf(after);
+  return {
+    blocks: {
+      over10ms: blocks.get(Number.POSITIVE_INFINITY) ?? 0,
+      over50ms: countAbove(blocks, 0.05),
+      over100ms: countAbove(blocks, 0.1),
+      maxMs: round(gaugeOf(after, 'dialer_event_loop_block_max_seconds') * 1000, 1),
+    },
+    gc: {
+      count: gc.get(Number.POSITIVE_INFINITY) ?? 0,
+      p99AtMostMs: quantileBoundMs(gc, 0.99),
+      maxMs: round(gaugeOf(after, 'dialer_gc_pause_max_seconds') * 1000, 2),
+      major: m1.count - m0.count,
+      majorMs: round((m1.sum - m0.sum) * 1000, 1),
+    },
+  };
+}

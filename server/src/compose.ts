@@ -21,6 +21,7 @@ import type { ReadyReport } from './http/handlers.js';
 import { RedisIdempotencyStore } from './idempotency/store.js';
 import { createLogger, type Logger } from './logger.js';
 import { isCluster, type RedisClient } from './redis/client.js';
+import { during, startLoopMonitor } from './metrics/loop-monitor.js';
 import { CoordinatorMetrics } from './metrics/metrics.js';
 import type { AgentEventBus, CampaignRulesLoader, DialerService, SheetsGateway } from './ports.js';
 import { RedisPatchQueue } from './queue/redis-patch-queue.js';
@@ -133,6 +134,11 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   const redis = connectRedis(config, logger);
 
   const metrics = new CoordinatorMetrics();
+  const stopLoopMonitor = startLoopMonitor({
+    registry: metrics.registry,
+    logOverMs: config.loopBlockLogMs,
+    logger,
+  });
   const queue = new RedisPatchQueue(redis);
   const quota = new RedisQuotaBudget(redis);
   const sheetsBreaker = createSheetsBreaker();
@@ -300,20 +306,27 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
 
   flusher.start();
   const sweeper = setInterval(() => {
-    service.sweepTimeouts(clock()).catch((err: unknown) => logger.warn({ err }, 'call timeout sweep failed'));
+    during('call-sweep', service.sweepTimeouts(clock())).catch((err: unknown) =>
+      logger.warn({ err }, 'call timeout sweep failed'),
+    );
   }, config.callSweepIntervalMs);
   sweeper.unref();
   // A person's edits reach idle sessions (PAUSE, waiting for a retry) without waiting for a request.
   // Agents removed or deactivated in the router lose their requests and sockets within one tick.
   const refreshAccess = () =>
-    access
-      .refresh()
-      .then(() => hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active'))
-      .then(() => supervisor.refresh())
-      .catch((err: unknown) => logger.warn({ err }, 'access refresh failed'));
+    during(
+      'access-refresh',
+      access
+        .refresh()
+        .then(() => hub.closeAgentsWhere((email) => !access.allows(email), 'agent not active'))
+        .then(() => supervisor.refresh())
+        .catch((err: unknown) => logger.warn({ err }, 'access refresh failed')),
+    );
   void refreshAccess();
   const tabRefresh = setInterval(() => {
-    service.refreshTabs(clock()).catch((err: unknown) => logger.warn({ err }, 'periodic tab refresh failed'));
+    during('tab-refresh', service.refreshTabs(clock())).catch((err: unknown) =>
+      logger.warn({ err }, 'periodic tab refresh failed'),
+    );
     void refreshAccess();
   }, config.tabRefreshMs);
   tabRefresh.unref();
@@ -343,6 +356,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     await bus.close();
     await store.close().catch(() => {});
     await redis.quit().catch(() => {});
+    stopLoopMonitor();
     logger.info('stopped');
   };
 

@@ -96,21 +96,20 @@ export interface EventClaim {
   onlyIfFirst: boolean;
 }
 
+/** Whose events: an agent's email (the bus finds its home), or a session or call of the agent, whose tab
+ *  is the agent's home (no lookup: the hot path's publishers). */
+export type AgentRef = string | { readonly agentEmail: string; readonly tag: string };
+
 export interface AgentEventBus {
   /** Appends to the agent's stream (assigning the next seq) and notifies every instance. Returns the seq. */
-  publish(agentEmail: string, event: AgentEvent, now: number): Promise<number>;
+  publish(to: AgentRef, event: AgentEvent, now: number): Promise<number>;
   /** Appends several events at once, in order (consecutive seqs), with one notice. Returns the last seq.
-   *  With `claim`: records that event id (a webhook's) in the same step; `onlyIfFirst` appends nothing
-   *  (and returns -1) when the id was recorded before. */
-  publishAll(
-    agentEmail: string,
-    events: readonly AgentEvent[],
-    now: number,
-    claim?: EventClaim,
-  ): Promise<number>;
+   *  With `claim` (a webhook's, `to` naming the call's tab): records that event id in the same step;
+   *  `onlyIfFirst` appends nothing (and returns -1) when the id was recorded before. */
+  publishAll(to: AgentRef, events: readonly AgentEvent[], now: number, claim?: EventClaim): Promise<number>;
   /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
   readSince(
-    agentEmail: string,
+    to: AgentRef,
     afterSeq: number,
   ): Promise<{
     events: { seq: number; at: number; event: AgentEvent }[];
@@ -122,7 +121,10 @@ export interface AgentEventBus {
     agentEmail: string,
     onEvent: (e: { seq: number; at: number; event: AgentEvent }) => void,
   ): Promise<() => Promise<void>>;
-  lastSeq(agentEmail: string): Promise<number>;
+  lastSeq(to: AgentRef): Promise<number>;
+  /** A session of the agent starts on tab `tag`: that tab becomes the agent's home, its stream continuing
+   *  above every seq the previous home issued (a client holding one resyncs, never drops an event). */
+  rehome(agentEmail: string, tag: string, now: number): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------- write-behind queue
@@ -203,7 +205,7 @@ export interface DialerService {
    *  this delivery was the first to do so; the service calls it once the event's step is applied, so a
    *  crash before that lets the sender's retry through. Absent: every delivery counts as the first. An
    *  event of one of our calls is recorded by the service itself, in the same script as its announcement
-   *  (keys.agentCallEvent): it then calls `claim(seen)` only to say whether an earlier delivery had. */
+   *  (keys.callEvent): it then calls `claim(seen)` only to say whether an earlier delivery had. */
   onDialpadEvent(
     event: DialpadCallEvent,
     now: number,

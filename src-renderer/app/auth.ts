@@ -1,7 +1,7 @@
 // Sign-in lifecycle: boot (snapshot first, then the stored refresh token), demo and OIDC login, logout, and
 // the single-flight token refresh (60 s before expiry and on any 401). The refresh token lives in the
 // bridge (OS keychain on the desktop, sessionStorage on the web); the access token only in memory.
-import type { TokenPair } from '../../src-shared/contracts/http';
+import type { LoginRequest, TokenPair } from '../../src-shared/contracts/http';
 import { backoffDelay } from '../api/backoff';
 import { ApiCallError, type ApiClient } from '../api/client';
 import * as R from '../store/reducers';
@@ -62,7 +62,7 @@ export class AuthFlow {
     }
   }
 
-  async login(body: { demoEmail: string } | { idToken: string }): Promise<void> {
+  async login(body: LoginRequest): Promise<void> {
     const core = this.#core;
     core.setPhase('signing-in');
     try {

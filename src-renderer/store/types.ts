@@ -14,6 +14,7 @@ import type {
 import type { DispositionCode } from '../../src-shared/domain/disposition';
 import type { DispositionOutcome } from '../../src-shared/domain/outcome';
 import type { z } from 'zod';
+import type { SocketState } from '../api/ticket-socket';
 
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 export type AgentView = z.infer<typeof AgentViewSchema>;
@@ -55,7 +56,6 @@ export interface StatsSlice {
   stats: StatsView | null;
 }
 
-export type SocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 export interface ConnectionSlice {
   socket: SocketState;
   /** false after a request could not reach the coordinator; true again after the next success. */

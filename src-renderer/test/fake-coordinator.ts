@@ -3,6 +3,7 @@
 // offline, so tests assert what the agent's actions put on the wire.
 import type { SessionSnapshot, TokenPair } from '../../src-shared/contracts/http';
 import type { NextStep, SessionView, StatsView } from '../../src-shared/contracts/views';
+import type { SupervisorServerMessage } from '../../src-shared/contracts/supervisor';
 import type { ServerMessage } from '../../src-shared/contracts/ws';
 import { sessionView, snapshot, statsView, T0 } from './fixtures';
 
@@ -139,32 +140,38 @@ export class SilentWebSocket {
 }
 
 /** A WebSocket the test drives: `open()` connects it (the client then sends AUTH), `receive()` delivers a
- *  server message, `drop()` closes it as a network failure would. Every instance is kept in `sockets`. */
+ *  server message (either socket's), `close(code)` closes it (by default as a network failure would). Every instance is kept in `sockets`. */
 export class ScriptedWebSocket {
   static sockets: ScriptedWebSocket[] = [];
+  readonly url: string;
   readyState = 0;
   sent: unknown[] = [];
   onopen: (() => void) | null = null;
   onmessage: ((e: MessageEvent) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((e: CloseEvent) => void) | null = null;
   onerror: (() => void) | null = null;
-  constructor() {
+  constructor(url = '') {
+    this.url = url;
     ScriptedWebSocket.sockets.push(this);
   }
   open(): void {
     this.readyState = 1;
     this.onopen?.();
   }
-  receive(m: ServerMessage): void {
+  receive(m: ServerMessage | SupervisorServerMessage): void {
     this.onmessage?.({ data: JSON.stringify(m) } as MessageEvent);
+  }
+  /** Raw text, as a broken or unknown message would arrive. */
+  receiveText(data: string): void {
+    this.onmessage?.({ data } as MessageEvent);
   }
   send(data: string): void {
     this.sent.push(JSON.parse(data));
   }
-  close(): void {
+  close(code = 1006, reason = ''): void {
     if (this.readyState === 3) return;
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code, reason } as CloseEvent);
   }
   drop(): void {
     this.close();

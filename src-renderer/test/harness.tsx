@@ -1,6 +1,8 @@
 // Builds a real controller + store + web bridge for a jsdom test, wired to a fake coordinator, and renders
-// the app around it.
-import { render } from '@testing-library/react';
+// the app around it; mountApp also takes it down after the test (controller, DOM, storage).
+import { cleanup, render } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { onTestFinished } from 'vitest';
 import { App } from '../App';
 import { ControllerProvider } from '../app/context';
 import { Controller } from '../app/controller';
@@ -56,6 +58,29 @@ export function renderApp(
     </ControllerProvider>,
   );
   return { ...h, view };
+}
+
+/** renderApp for one test, with a user-event session. `unmount()` takes the app down mid-test (to mount
+ *  another); whatever is still up when the test ends is taken down then, and the storage is cleared. */
+export function mountApp(
+  init?: (s: StoreState) => StoreState,
+  server?: FakeCoordinator,
+  bridge?: DesktopBridge,
+) {
+  const h = renderApp(init, server, bridge);
+  let mounted = true;
+  const unmount = () => {
+    if (!mounted) return;
+    mounted = false;
+    h.controller.dispose();
+    cleanup();
+  };
+  onTestFinished(() => {
+    unmount();
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+  return { ...h, user: userEvent.setup(), unmount };
 }
 
 export { R };

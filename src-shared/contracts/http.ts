@@ -48,6 +48,7 @@ export const LoginRequestSchema = z.union([
   z.object({ idToken: z.string().min(10).max(8192) }).strict(),
   z.object({ demoEmail: Email }).strict(),
 ]);
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
 export const AuthConfigSchema = z.object({
   mode: z.enum(['oidc', 'demo']),

@@ -1,72 +1,47 @@
-// AgentEventBus on Redis: one Lua script assigns the next seqs (INCRBY keys.agentSeq), appends the events of
-// one step to the agent's stream as ONE entry whose id is the step's last seq (XADD keys.agentEvents,
-// MAXLEN ~ retention; field `es` = the JSON array, seqs last-n+1..last; an older entry holds one event in
-// `e`) and PUBLISHes them in ONE notice on keys.agentEventsChannel(), so the hub of every coordinator
-// instance delivers them live. A step that tells the agent several things (CALL_STATE, SHOW_DISPO, STATS)
-// costs three commands, not one XADD per event. Replays read the stream (XRANGE from lastSeq+1: every
-// entry ending after it) and drop the events the client has. Both keys carry the agent's hash tag:
-// Cluster-safe.
+// AgentEventBus on Redis. Each agent's events live in ONE stream at a time, its home: the tab of its latest
+// session (keys.agentEvents(tag, email), the tab's slot, so the transition that makes a step can append its
+// events in the same script), or, for an agent with no session since this layout, its lobby in its own slot.
+// keys.agentEventHome(email) names the home; a session's or call's publishers pass it (AgentRef with a tag)
+// and read nothing. One append (includes/eventsAppend.lua) assigns the next seqs, writes the step's events
+// as ONE stream entry whose id is the step's last seq, and PUBLISHes them in ONE notice on
+// keys.agentEventsChannel(), so the hub of every coordinator instance delivers them live. Replays read the
+// home's stream (XRANGE from lastSeq+1: every entry ending after it) and drop the events the client has.
+// A new home continues above the previous one's last seq (rehome), so a client holding an older seq sees
+// a hole and resyncs; seqs never go backwards for an agent.
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
-import type { AgentEventBus, EventClaim } from '../ports.js';
+import type { AgentEventBus, AgentRef, EventClaim } from '../ports.js';
 import { duplicateClient } from '../redis/client.js';
-import { keys } from '../redis/keys.js';
+import { keys, parseAgentPointer } from '../redis/keys.js';
+import { loadScripts, type ScriptSet } from '../redis/scripts.js';
+import type { RedisClient } from './redis-script.js';
 import { isTruncated } from './replay.js';
-import { defineScript, type RedisClient, runScript } from './redis-script.js';
 
 type Delivered = { seq: number; at: number; event: AgentEvent };
 type Listener = (e: Delivered) => void;
 /** Every notice of every agent, unvalidated (the supervisor console parses the few fields it needs). */
 export type RawNoticeListener = (notice: unknown) => void;
+/** The stream and counter of an agent's home. */
+type Home = { email: string; stream: string; seq: string; lobby: boolean };
 
-/**
- * KEYS[1] agent event stream  KEYS[2] agent seq counter
- * ARGV[1] at (ms)  ARGV[2] MAXLEN  ARGV[3] notify channel  ARGV[4] agent email  ARGV[5..] event JSONs
- * Returns the last seq.
- */
-const PUBLISH = defineScript(
-  'events-publish-entry-2',
-  `
-local n = #ARGV - 4
-local last = redis.call('INCRBY', KEYS[2], n)
-local events, parts = {}, {}
-for i = 1, n do
-  events[i] = ARGV[4 + i]
-  parts[i] = '{"seq":' .. (last - n + i) .. ',"event":' .. ARGV[4 + i] .. '}'
-end
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], last .. '-0', 'at', ARGV[1], 'es', '[' .. table.concat(events, ',') .. ']')
-redis.call('PUBLISH', ARGV[3], '{"email":' .. cjson.encode(ARGV[4]) .. ',"at":' .. ARGV[1] .. ',"events":[' .. table.concat(parts, ',') .. ']}')
-return last
-`,
-);
+const homeAt = (tag: string, email: string): Home => ({
+  email,
+  stream: keys.agentEvents(tag, email),
+  seq: keys.agentSeq(tag, email),
+  lobby: false,
+});
 
-/**
- * The same append, after recording a webhook's event id: KEYS[3] its record (keys.agentCallEvent)
- * ARGV[1..4] as above  ARGV[5] TTL ms of the record  ARGV[6] "1": append only if the id is new
- * ARGV[7..] event JSONs.  Returns the last seq, or -1 (the id was recorded before and ARGV[6] = "1").
- */
-const PUBLISH_CLAIMED = defineScript(
-  'events-publish-claimed-3',
-  `
-local first = redis.call('SET', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[5])
-if not first and ARGV[6] == '1' then return -1 end
-local n = #ARGV - 6
-local last = redis.call('INCRBY', KEYS[2], n)
-local events, parts = {}, {}
-for i = 1, n do
-  events[i] = ARGV[6 + i]
-  parts[i] = '{"seq":' .. (last - n + i) .. ',"event":' .. ARGV[6 + i] .. '}'
-end
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], last .. '-0', 'at', ARGV[1], 'es', '[' .. table.concat(events, ',') .. ']')
-redis.call('PUBLISH', ARGV[3], '{"email":' .. cjson.encode(ARGV[4]) .. ',"at":' .. ARGV[1] .. ',"events":[' .. table.concat(parts, ',') .. ']}')
-return last
-`,
-);
+const lobbyOf = (email: string): Home => ({
+  email,
+  stream: keys.agentLobbyEvents(email),
+  seq: keys.agentLobbySeq(email),
+  lobby: true,
+});
 
 const EntryEventsSchema = z.array(AgentEventSchema).min(1);
 
-/** One stream entry's events with their seqs: `es` (a step's events, the id being the last seq) or, in an
- *  entry written before steps were batched, one event in `e`. */
+/** One stream entry's events with their seqs: `es` (a step's events, the id being the last seq) or, in a
+ *  lobby entry written before steps were batched, one event in `e`. */
 function entryEvents(id: string, fields: string[]): Delivered[] {
   const f = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i] as string, fields[i + 1] as string);
@@ -88,63 +63,49 @@ const NotifySchema = z.object({
 export class RedisAgentEventBus implements AgentEventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #allListeners = new Set<RawNoticeListener>();
+  readonly #scripts: ScriptSet;
   #sub: Promise<RedisClient> | null = null;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly opts: { maxLen?: number; onError?: (e: unknown) => void } = {},
-  ) {}
+  ) {
+    this.#scripts = loadScripts(redis);
+  }
 
-  publish(agentEmail: string, event: AgentEvent, now: number): Promise<number> {
-    return this.publishAll(agentEmail, [event], now);
+  publish(to: AgentRef, event: AgentEvent, now: number): Promise<number> {
+    return this.publishAll(to, [event], now);
   }
 
   async publishAll(
-    agentEmail: string,
+    to: AgentRef,
     events: readonly AgentEvent[],
     now: number,
     claim?: EventClaim,
   ): Promise<number> {
-    const email = agentEmail.toLowerCase();
-    if (events.length === 0) return this.lastSeq(email);
+    const home = await this.#home(to, now);
+    if (events.length === 0) return this.#lastSeqAt(home);
+    const at = Math.floor(now);
+    const args = [at, this.opts.maxLen ?? 1000, keys.agentEventsChannel(), home.email, home.lobby ? 0 : at];
+    const json = events.map((e) => JSON.stringify(e));
     if (claim) {
-      const seq = await runScript(
-        this.redis,
-        PUBLISH_CLAIMED,
-        [keys.agentEvents(email), keys.agentSeq(email), keys.agentCallEvent(email, claim.eventId)],
-        [
-          Math.floor(now),
-          this.opts.maxLen ?? 1000,
-          keys.agentEventsChannel(),
-          email,
-          claim.ttlMs,
-          claim.onlyIfFirst ? '1' : '',
-          ...events.map((e) => JSON.stringify(e)),
-        ],
+      if (typeof to === 'string') throw new Error('a claimed append names the call (its tab)');
+      const seq = await this.#scripts.run(
+        'eventsAppendClaimed',
+        [home.stream, home.seq, keys.callEvent(to.tag, claim.eventId)],
+        [...args, claim.ttlMs, claim.onlyIfFirst ? '1' : '', ...json],
       );
       return Number(seq);
     }
-    const seq = await runScript(
-      this.redis,
-      PUBLISH,
-      [keys.agentEvents(email), keys.agentSeq(email)],
-      [
-        Math.floor(now),
-        this.opts.maxLen ?? 1000,
-        keys.agentEventsChannel(),
-        email,
-        ...events.map((e) => JSON.stringify(e)),
-      ],
-    );
-    return Number(seq);
+    return Number(await this.#scripts.run('eventsAppend', [home.stream, home.seq], [...args, ...json]));
   }
 
-  async readSince(agentEmail: string, afterSeq: number) {
-    const email = agentEmail.toLowerCase();
+  async readSince(to: AgentRef, afterSeq: number) {
+    const home = await this.#home(to, Date.now());
     const res = await this.redis
       .multi()
-      .get(keys.agentSeq(email))
-      .xrange(keys.agentEvents(email), `${Math.max(0, afterSeq) + 1}-0`, '+')
+      .get(home.seq)
+      .xrange(home.stream, `${Math.max(0, afterSeq) + 1}-0`, '+')
       .exec();
     if (!res) throw new Error('event replay transaction aborted');
     const [seqRes, rangeRes] = res;
@@ -155,6 +116,28 @@ export class RedisAgentEventBus implements AgentEventBus {
     // The first entry may end a step that began at or before afterSeq: keep only what comes after it.
     const events = entries.flatMap(([id, fields]) => entryEvents(id, fields)).filter((e) => e.seq > afterSeq);
     return { events, truncated: isTruncated(afterSeq, lastSeq, events), lastSeq };
+  }
+
+  async lastSeq(to: AgentRef): Promise<number> {
+    return this.#lastSeqAt(await this.#home(to, Date.now()));
+  }
+
+  async rehome(agentEmail: string, tag: string, now: number): Promise<void> {
+    const email = agentEmail.toLowerCase();
+    const pointer = keys.agentEventHome(email);
+    const prev = await this.redis.get(pointer);
+    if (prev === tag) return;
+    // Above the previous home's last seq (and at least now, above any stream created before it): a client
+    // holding a seq of the old home finds a hole here and resyncs.
+    const prevLast = await this.#lastSeqAt(prev ? homeAt(prev, email) : lobbyOf(email));
+    await this.#scripts.run(
+      'eventsRebase',
+      [keys.agentSeq(tag, email)],
+      [Math.max(Math.floor(now), prevLast + 1)],
+    );
+    await this.redis.set(pointer, tag);
+    // The lobby (the agent's own slot) is never read again.
+    if (!prev) await this.redis.del(keys.agentLobbyEvents(email), keys.agentLobbySeq(email));
   }
 
   async subscribe(agentEmail: string, onEvent: Listener): Promise<() => Promise<void>> {
@@ -181,15 +164,30 @@ export class RedisAgentEventBus implements AgentEventBus {
     };
   }
 
-  async lastSeq(agentEmail: string): Promise<number> {
-    return Number((await this.redis.get(keys.agentSeq(agentEmail.toLowerCase()))) ?? 0);
-  }
-
   /** Closes the subscriber connection (the command connection belongs to the caller). */
   async close(): Promise<void> {
     const sub = this.#sub;
     this.#sub = null;
     if (sub) (await sub).disconnect();
+  }
+
+  async #lastSeqAt(home: Home): Promise<number> {
+    return Number((await this.redis.get(home.seq)) ?? 0);
+  }
+
+  /** The agent's home: the tab the caller names, else the one keys.agentEventHome records. An agent with
+   *  none (no session since this layout) whose session from before it is still active adopts that
+   *  session's tab (the hot path appends there); otherwise its lobby. */
+  async #home(to: AgentRef, now: number): Promise<Home> {
+    if (typeof to !== 'string') return homeAt(to.tag, to.agentEmail.toLowerCase());
+    const email = to.toLowerCase();
+    const tag = await this.redis.get(keys.agentEventHome(email));
+    if (tag) return homeAt(tag, email);
+    const pointer = await this.redis.get(keys.agent(email));
+    const session = pointer ? parseAgentPointer(pointer) : null;
+    if (!session) return lobbyOf(email);
+    await this.rehome(email, session.tag, now);
+    return homeAt(session.tag, email);
   }
 
   /** One subscriber connection per bus, shared by every agent: the channel is global, dispatch is local. */

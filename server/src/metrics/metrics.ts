@@ -5,6 +5,7 @@
 import client, { type Counter, type Gauge, type Histogram, type Registry } from 'prom-client';
 import type { FlusherMetrics } from '../sheets/sheets-flusher.js';
 import { createFlusherMetrics } from './flusher-metrics.js';
+import { during } from './loop-monitor.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -219,6 +220,9 @@ export class CoordinatorMetrics {
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    return {
+      contentType: this.registry.contentType,
+      body: await during('metrics-scrape', this.registry.metrics()),
+    };
   }
 }

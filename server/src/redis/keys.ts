@@ -3,26 +3,43 @@
 // `dialer:metric:*`) and carry Redis Cluster hash tags so every multi-key Lua script touches one slot:
 //   {t:<spreadsheetId>:<sheetId>}  everything about one agent tab: sessions dialing it, its leads' state,
 //                                  lead claims, calls, its write-behind queue, session stats
-//   {a:<email>}                    everything about one agent: active session pointer, event stream,
+//   {a:<email>}                    everything about one agent: active session pointer, event home pointer,
 //                                  idempotency records, refresh tokens, agent stats
 // A script never mixes the two tags; the few cross-tag steps are ordered so a crash between them is harmless.
+// The agent's event stream lives in the tab slot of its home (the tab of its latest session): the
+// transition that makes a step (a webhook's callAdvance, a disposition, a dial) appends its events in the
+// same script. An agent that never had a session since this layout uses its lobby stream (its own slot,
+// the former per-agent stream). See
+// docs/coordinator-state.md "Agent events".
 
 const PREFIX = 'dialer';
 
 export const tabTag = (spreadsheetId: string, sheetId: number): string => `{t:${spreadsheetId}:${sheetId}}`;
 export const agentTag = (email: string): string => `{a:${email.toLowerCase()}}`;
 
+/** The agent pointer's value (keys.agent): `<tabTag>|<sessionId>`. */
+export const agentPointerValue = (tag: string, sessionId: string): string => `${tag}|${sessionId}`;
+
+/** Reads an agent pointer's value; null when it is not one. */
+export function parseAgentPointer(v: string): { tag: string; sessionId: string } | null {
+  const cut = v.lastIndexOf('|');
+  if (cut <= 0) return null;
+  return { tag: v.slice(0, cut), sessionId: v.slice(cut + 1) };
+}
+
 export const keys = {
   // ---- agent-scoped ({a:email})
   /** STRING: the agent's active session id (and its tab tag), "<tabTag>|<sessionId>". */
   agent: (email: string) => `${PREFIX}:agent:${agentTag(email)}`,
-  /** STREAM: the agent's ordered, replayable WebSocket events. */
-  agentEvents: (email: string) => `${PREFIX}:events:${agentTag(email)}`,
-  /** STRING counter: last seq assigned to the agent's events. */
-  agentSeq: (email: string) => `${PREFIX}:events:${agentTag(email)}:seq`,
-  /** STRING with TTL: a Dialpad event of one of the agent's calls, announced (webhook dedupe). In the agent's
-   *  slot so the announcement and its dedupe record are written by one script. */
-  agentCallEvent: (email: string, eventId: string) => `${PREFIX}:event:${agentTag(email)}:${eventId}`,
+  /** STRING: the tab tag whose stream holds the agent's events (its home: the tab of its latest session).
+   *  Set when a session starts (redis-bus.ts rehome), never deleted: events after STOP, a supervisor's
+   *  sign-out, an ERROR with no session all still find the stream the agent's client reads. */
+  agentEventHome: (email: string) => `${PREFIX}:evhome:${agentTag(email)}`,
+  /** STREAM: the events of an agent with no home yet, in its own slot: the stream of the layout before homes
+   *  (one per agent), so an agent without a session keeps its seqs; deleted when the agent gets a home. */
+  agentLobbyEvents: (email: string) => `${PREFIX}:events:${agentTag(email)}`,
+  /** STRING counter: last seq of the lobby stream. */
+  agentLobbySeq: (email: string) => `${PREFIX}:events:${agentTag(email)}:seq`,
   /** HASH: idempotency record for one key (state, body hash, stored response). */
   idem: (email: string, key: string) => `${PREFIX}:idem:${agentTag(email)}:${key}`,
   /** HASH: refresh token family record. */
@@ -51,6 +68,14 @@ export const keys = {
   leadIndex: (tag: string) => `${PREFIX}:leads:${tag}`,
   /** STRING: lease on a lead while one session previews/dials/disposes it (value = sessionId|callId). */
   leadClaim: (tag: string, rowId: string) => `${PREFIX}:claim:${tag}:${rowId}`,
+  /** STREAM: the ordered, replayable WebSocket events of an agent whose home is this tab (one entry per
+   *  step, id = the step's last seq; includes/eventsAppend.lua). */
+  agentEvents: (tag: string, email: string) => `${PREFIX}:events:${tag}:${email.toLowerCase()}`,
+  /** STRING counter: last seq assigned to that agent's events (contiguous per agent within a home; a new
+   *  home starts above the previous one's last seq). */
+  agentSeq: (tag: string, email: string) => `${PREFIX}:events:${tag}:${email.toLowerCase()}:seq`,
+  /** STRING with TTL: a Dialpad event of one of the tab's calls, announced (webhook dedupe). */
+  callEvent: (tag: string, eventId: string) => `${PREFIX}:event:${tag}:${eventId}`,
   /** HASH: one call's record. */
   call: (tag: string, callId: string) => `${PREFIX}:call:${tag}:${callId}`,
   /** ZSET: open calls by timeout deadline (for the no-webhook sweeper). */

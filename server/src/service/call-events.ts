@@ -161,14 +161,14 @@ async function announce(
       : null;
     if (stats) events.push(stats);
   }
-  if (claim) return ctx.announce(call.agentEmail, events, now, claim);
-  await ctx.publishAll(call.agentEmail, events, now);
+  if (claim) return ctx.announce(call, events, now, claim);
+  await ctx.publishAll(call, events, now);
   return true;
 }
 
 /** The webhook path: two steps, two round trips. 1. `callAdvance` applies the step (never backwards).
- *  2. The step is announced and the event's id recorded in ONE script (the agent's slot,
- *  keys.agentCallEvent): a crash before it lets Dialpad's retry in, which finds its own step applied (same
+ *  2. The step is announced and the event's id recorded in ONE script (the call's tab slot,
+ *  keys.callEvent): a crash before it lets Dialpad's retry in, which finds its own step applied (same
  *  state and timestamps) and announces it, once (only if no delivery recorded the id); a crash after it
  *  loses nothing. A repeat of a delivery that finished, or a late event of an earlier step, changes and
  *  announces nothing. Events that touch no call of ours are recorded with the route's `claim` (its
@@ -427,7 +427,7 @@ export async function dispose(
   ctx.forgetCall(call.callId);
   // Told to the agent with what comes next (the chained dial's CALL_STATE and STATS, or the STATS below)
   // in one append; flushed at the end whatever happens. The agent's counters moved in the script.
-  ctx.defer(call.agentEmail, [{ type: 'CALL_STATE', call: callView(committed.call) }]);
+  ctx.defer(call, [{ type: 'CALL_STATE', call: callView(committed.call) }]);
   const held = committed.chainLocked ? base.chainLock.token : null;
   const chained = committed.chained;
   if (chain && held && chained?.ok) {
@@ -438,7 +438,7 @@ export async function dispose(
       const next = await placeChained(ctx, session, tab, chain.dial, chained.version, committed.stats, now);
       return { callId: call.callId, code: input.code, queuedCells, next };
     } finally {
-      await finish(Promise.all([lock.release(), ctx.flushDeferred(call.agentEmail, now)]));
+      await finish(Promise.all([lock.release(), ctx.flushDeferred(call, now)]));
     }
   }
   if (chain && chained && !chained.ok) {
@@ -462,7 +462,7 @@ export async function dispose(
       queuedCells,
     );
   } finally {
-    await finish(ctx.flushDeferred(call.agentEmail, now));
+    await finish(ctx.flushDeferred(call, now));
   }
 }
 
@@ -511,7 +511,7 @@ async function placeChained(
     return await placeCall(ctx, session, tab, now, dial, version, counters, 'defer');
   } catch (err) {
     if (err instanceof ApiError)
-      await ctx.publish(session.agentEmail, { type: 'ERROR', code: err.code, message: err.message }, now);
+      await ctx.publish(session, { type: 'ERROR', code: err.code, message: err.message }, now);
     else ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
     return { kind: 'idle', sessionState: 'PLAY' };
   }
@@ -652,7 +652,7 @@ export async function chainAfter(
     if (!(err instanceof ApiError)) throw err;
     const known = seen.s ?? (await ctx.store.getSession(tag, sessionId));
     if (!known) throw err;
-    await ctx.publish(known.agentEmail, { type: 'ERROR', code: err.code, message: err.message }, now);
+    await ctx.publish(known, { type: 'ERROR', code: err.code, message: err.message }, now);
     return { kind: 'idle', sessionState: known.state };
   }
 }

@@ -113,7 +113,7 @@ export async function dialCallback(
         const r = await ctx.store.setSessionState(s.tag, s.id, 'PLAY', ['PAUSE'], now);
         if (!r.ok) throw scriptApiError(r.failure);
         fresh = r.session;
-        await ctx.publish(agent.email, { type: 'SESSION_STATE', session: sessionView(fresh, tab, now) }, now);
+        await ctx.publish(fresh, { type: 'SESSION_STATE', session: sessionView(fresh, tab, now) }, now);
       }
       if (fresh.state !== 'PLAY')
         throw new ApiError('INVALID_STATE', 'the session is stopped: start it first');

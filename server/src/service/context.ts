@@ -7,6 +7,7 @@ import type { CampaignRules } from '../../../src-shared/domain/campaign.js';
 import type { Logger } from '../logger.js';
 import type {
   AgentEventBus,
+  AgentRef,
   EventClaim,
   AgentPrincipal,
   AgentTab,
@@ -18,6 +19,9 @@ import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
 import type { CallRecord, NewSession, SessionRecord, StatsCounters, Store } from '../store/types.js';
 import { type FaultPoint, faultExit } from './fault-points.js';
 import { TabCache } from './tab-cache.js';
+
+/** The agent an AgentRef names (lower case: deferred events are held per agent). */
+const emailOf = (to: AgentRef): string => (typeof to === 'string' ? to : to.agentEmail).toLowerCase();
 
 export interface DialerServiceDeps {
   store: Store;
@@ -283,20 +287,19 @@ export class ServiceContext {
   }
 
   /** Publishes to the agent's stream; a failure is logged, never fails the request (state is saved). */
-  async publish(agentEmail: string, event: AgentEvent, now: number): Promise<void> {
-    await this.publishAll(agentEmail, [event], now);
+  async publish(to: AgentRef, event: AgentEvent, now: number): Promise<void> {
+    await this.publishAll(to, [event], now);
   }
 
   /** Several events of one step, in order, in one append (one script, one notice), after any deferred
-   *  ones of that agent. Never throws. */
-  async publishAll(agentEmail: string, events: readonly AgentEvent[], now: number): Promise<void> {
-    const key = agentEmail.toLowerCase();
-    const held = this.#deferred.get(key);
-    if (held) this.#deferred.delete(key);
+   *  ones of that agent. Never throws. `to`: a session or call of the agent (its tab is the home, no
+   *  lookup), or the email. */
+  async publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<void> {
+    const held = this.#takeDeferred(to);
     const all = held ? [...held, ...events] : events;
     if (all.length === 0) return;
     try {
-      await this.events.publishAll(agentEmail, all, now);
+      await this.events.publishAll(to, all, now);
     } catch (err) {
       this.log.error({ err, types: all.map((e) => e.type) }, 'could not publish agent events');
     }
@@ -307,30 +310,35 @@ export class ServiceContext {
    *  retry finds the step applied and announces it, once). False: `onlyIfFirst` and the id was recorded
    *  before (nothing of `events` appended). */
   async announce(
-    agentEmail: string,
+    to: { readonly agentEmail: string; readonly tag: string },
     events: readonly AgentEvent[],
     now: number,
     claim: EventClaim,
   ): Promise<boolean> {
-    const key = agentEmail.toLowerCase();
-    const held = this.#deferred.get(key);
-    if (held) this.#deferred.delete(key);
-    const seq = await this.events.publishAll(agentEmail, [...(held ?? []), ...events], now, claim);
+    const held = this.#takeDeferred(to);
+    const seq = await this.events.publishAll(to, [...(held ?? []), ...events], now, claim);
     if (seq >= 0) return true;
-    if (held) await this.events.publishAll(agentEmail, held, now);
+    if (held) await this.events.publishAll(to, held, now);
     return false;
   }
 
   /** Holds `events` until this agent's next publish, so a disposition's CALL_STATE goes out in one append
    *  with the chained dial's events; the caller must `flushDeferred` when its request ends. */
-  defer(agentEmail: string, events: readonly AgentEvent[]): void {
-    const key = agentEmail.toLowerCase();
+  defer(to: AgentRef, events: readonly AgentEvent[]): void {
+    const key = emailOf(to);
     this.#deferred.set(key, [...(this.#deferred.get(key) ?? []), ...events]);
   }
 
   /** Publishes what is still held for the agent (nothing published it meanwhile). */
-  flushDeferred(agentEmail: string, now: number): Promise<void> {
-    return this.publishAll(agentEmail, [], now);
+  flushDeferred(to: AgentRef, now: number): Promise<void> {
+    return this.publishAll(to, [], now);
+  }
+
+  #takeDeferred(to: AgentRef): AgentEvent[] | undefined {
+    const key = emailOf(to);
+    const held = this.#deferred.get(key);
+    if (held) this.#deferred.delete(key);
+    return held;
   }
 
   async close(): Promise<void> {

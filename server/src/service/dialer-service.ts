@@ -84,7 +84,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
             : null,
       pendingPreview: s.preview && previewLead ? previewView(s.preview, previewLead, tab.rules, now) : null,
       stats: st.session ?? st.agent,
-      wsSeq: await ctx.events.lastSeq(s.agentEmail),
+      wsSeq: await ctx.events.lastSeq(s),
     };
   }
 
@@ -96,7 +96,11 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       if (!entry.active)
         throw new ApiError('AGENT_INACTIVE', `${agent.email} is not Active in the router sheet`);
       const existing = await ctx.store.activeSessionOf(agent.email);
-      if (existing) return snapshot(existing, await ctx.tabFor(existing, now), now);
+      if (existing) {
+        // Its tab is the agent's event home (a no-op unless a start failed between the two).
+        await ctx.events.rehome(agent.email, existing.tag, now);
+        return snapshot(existing, await ctx.tabFor(existing, now), now);
+      }
       // Validates the tab (header errors name the column) before any session exists.
       const read = await ctx.sheets.readAgentTab(entry.spreadsheetId, entry.tabId);
       ctx.rulesFor(entry.campaignName);
@@ -114,9 +118,11 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
         },
         now,
       );
+      // The session's tab becomes the agent's event home before anything is published there.
+      await ctx.events.rehome(agent.email, session.tag, now);
       const tab = await ctx.tabFor(session, now, read);
       ctx.log.info({ agent: agent.email, sessionId: session.id, leads: tab.index.size() }, 'session started');
-      await ctx.publish(agent.email, { type: 'SESSION_STATE', session: sessionView(session, tab, now) }, now);
+      await ctx.publish(session, { type: 'SESSION_STATE', session: sessionView(session, tab, now) }, now);
       return snapshot(session, tab, now);
     },
 
@@ -130,11 +136,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       if (!r.ok) throw scriptApiError(r.failure);
       const tab = await ctx.tabFor(r.session, now);
       if (s.preview && state === 'STOP') tab.index.setClaimed(s.preview.rowId, false);
-      await ctx.publish(
-        agent.email,
-        { type: 'SESSION_STATE', session: sessionView(r.session, tab, now) },
-        now,
-      );
+      await ctx.publish(r.session, { type: 'SESSION_STATE', session: sessionView(r.session, tab, now) }, now);
       let next: NextStep = { kind: 'idle', sessionState: r.session.state };
       if (state === 'PLAY') next = await chainAfter(ctx, s.tag, s.id, now);
       else if (state === 'PAUSE') next = (await currentStep(ctx, r.session, tab, now)) ?? next;

@@ -437,7 +437,7 @@ export async function placeCall(
         err instanceof ApiError
           ? err.message
           : 'Dialpad did not confirm the call; it may have started: check the Dialpad app';
-      await ctx.publish(s.agentEmail, { type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message }, now);
+      await ctx.publish(s, { type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message }, now);
     } else {
       await undoDial(ctx, s, tab, now, call, marked.lead, version, d.previousStatus);
       throw err;
@@ -448,8 +448,8 @@ export async function placeCall(
   // The agent's counters moved in the dial's own script (keys.agentTabStats): nothing else to write.
   const stats = await statsEvent(ctx, s, now, { counters });
   const events: AgentEvent[] = [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])];
-  if (announce === 'defer') ctx.defer(s.agentEmail, events);
-  else await ctx.publishAll(s.agentEmail, events, now);
+  if (announce === 'defer') ctx.defer(s, events);
+  else await ctx.publishAll(s, events, now);
   return {
     kind: 'call',
     call: callView(call),

@@ -74,5 +74,5 @@ export async function publishStats(
   counters?: StatsCounters | null,
 ): Promise<void> {
   const e = await statsEvent(ctx, s, now, { counters });
-  if (e) await ctx.publish(s.agentEmail, e, now);
+  if (e) await ctx.publish(s, e, now);
 }

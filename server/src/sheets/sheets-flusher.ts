@@ -52,6 +52,7 @@ import {
   type SheetsApiSource,
   sheetsApiOf,
 } from './sheets-api.js';
+import { during } from '../metrics/loop-monitor.js';
 
 /** Hooks for the metrics (prom-client); every one optional. */
 export interface FlusherMetrics {
@@ -163,10 +164,13 @@ export class SheetsFlusher {
       if (!this.#running) return;
       await this.#unwatch;
       try {
-        await this.#serial(() => this.#pass(true));
+        await during(
+          'flusher',
+          this.#serial(() => this.#pass(true)),
+        );
         if (this.#o.now() - this.#depthAt >= this.#o.depthEveryMs) {
           this.#depthAt = this.#o.now();
-          this.#o.metrics?.queueDepth?.(await this.#o.queue.depth());
+          this.#o.metrics?.queueDepth?.(await during('queue-depth', this.#o.queue.depth()));
         }
       } catch (err) {
         this.#o.logger.error({ err: (err as Error).message }, 'sheets flusher turn failed');

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
 import { duplicateClient, type RedisClient } from '../redis/client.js';
-import { keys } from '../redis/keys.js';
+import { agentPointerValue, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import {
@@ -52,13 +52,8 @@ const LeadChangeSchema = z.object({
 });
 /** Prefix of the session's counters in its hash (includes/countersAdd.lua). */
 const SESSION_COUNTERS = 'n:';
-const pointerValue = (tag: string, sessionId: string) => `${tag}|${sessionId}`;
-
-function parsePointer(v: string): { tag: string; sessionId: string } | null {
-  const cut = v.lastIndexOf('|');
-  if (cut <= 0) return null;
-  return { tag: v.slice(0, cut), sessionId: v.slice(cut + 1) };
-}
+const pointerValue = agentPointerValue;
+const parsePointer = parseAgentPointer;
 
 export interface RedisStoreOptions {
   redis: RedisClient;

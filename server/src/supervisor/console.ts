@@ -48,6 +48,7 @@ import type { Store } from '../store/types.js';
 import { LiveBoard } from './board.js';
 import { svKeys } from './keys.js';
 import { parseLiveNotice } from './live-events.js';
+import { during } from '../metrics/loop-monitor.js';
 
 export interface HealthProbe {
   sheetsBreaker: SystemHealth['sheets']['breaker'];
@@ -200,7 +201,10 @@ export class SupervisorConsole {
     // A change is sent at once when the last diff is SUPERVISOR_DIFF_INTERVAL_MS old (else when it is): see
     // #schedule. This slower beat carries what changes without a notice (totals held back, health, the day).
     const beat = setInterval(() => this.tick(), 1_000);
-    const sync = setInterval(() => void this.#timedSync(), this.#d.syncMs ?? 5_000);
+    const sync = setInterval(
+      () => void during('supervisor-sync', this.#timedSync()),
+      this.#d.syncMs ?? 5_000,
+    );
     beat.unref();
     sync.unref();
     this.#timers.push(beat, sync);

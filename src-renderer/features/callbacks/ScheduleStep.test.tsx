@@ -1,13 +1,12 @@
 // The disposition modal's callback step as the agent drives it: B opens it (never while typing notes, never
 // on a tab without callback columns), a lead-local quick choice is sent with the disposition in the same
 // request, a do-not-call disposition never carries one, and "Callbacks due" lists what the server holds.
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { CallbackView } from '../../../src-shared/contracts/callbacks';
 import { localDateTime, localToEpoch } from '../../../src-shared/domain/callback';
 import { endedCall, snapshot } from '../../test/fixtures';
-import { R, renderApp, signedIn } from '../../test/harness';
+import { R, mountApp, signedIn } from '../../test/harness';
 import type { StoreState } from '../../store/types';
 
 const NY = 'America/New_York';
@@ -16,18 +15,9 @@ const withCallbacks =
   (s: StoreState) =>
     R.applyCallbacks(R.applySnapshot(signedIn(s), snapshot({ call: endedCall() })), { enabled, callbacks });
 
-let dispose: (() => void) | null = null;
-afterEach(() => {
-  dispose?.();
-  cleanup();
-  localStorage.clear();
-  sessionStorage.clear();
-});
-
 function setup(init: (s: StoreState) => StoreState) {
-  const h = renderApp(init);
-  dispose = () => h.controller.dispose();
-  return { ...h, user: userEvent.setup() };
+  const h = mountApp(init);
+  return h;
 }
 
 describe('scheduling a callback from the disposition modal', () => {
@@ -74,8 +64,7 @@ describe('scheduling a callback from the disposition modal', () => {
     await off.user.keyboard('b');
     expect(screen.queryByRole('region', { name: /call back/i })).toBeNull();
     expect(screen.queryByRole('button', { name: /call back/i })).toBeNull();
-    dispose?.();
-    cleanup();
+    off.unmount();
 
     const { user, server } = setup(withCallbacks(true));
     await user.click(screen.getByLabelText(/notes/i));

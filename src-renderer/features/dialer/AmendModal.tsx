@@ -1,68 +1,26 @@
-// "Change the last disposition" (issue 10): the campaign's dispositions for the receipt's call, the current
-// one checked, what the picked one does to the lead, Enter to change, Esc to keep it. Same keys as the
-// disposition modal (app/hotkeys.ts), a labelled role="dialog", focus trapped inside and given back on close.
+// "Change the last disposition" (issue 10): the campaign's dispositions for the receipt's call, the saved
+// one checked and marked, what the picked one does to the lead (the disposition modal's DispositionOptions),
+// Enter to change, Esc to keep it. Same keys as the disposition modal (app/hotkeys.ts), a labelled
+// role="dialog", focus trapped inside and given back on close (useDialogFocus).
 // It steps aside whenever a disposition is due (the modal for the current call wins).
-import { useEffect, useRef } from 'react';
-import type { DispositionDef } from '../../../src-shared/domain/disposition';
+import { useRef } from 'react';
 import { DEFAULT_DISPOSITIONS } from '../../../src-shared/domain/disposition';
 import { useApp, useController } from '../../app/context';
 import { amendOpen } from '../../store/amend';
-import { tabbables } from './DispositionModal';
-
-/** What a disposition does to the lead, in a few words. */
-export function effectText(d: DispositionDef): string {
-  if (d.code === 'DO_NOT_CALL') return 'the number goes on the do-not-call list and the lead is finished';
-  if (d.effect === 'LEAD_DONE') return 'the lead is finished; its other open numbers are skipped';
-  if (d.effect === 'NUMBER_DONE') return 'this number is done; the lead continues with its next number';
-  return d.retryDelayMinutes
-    ? `this number is tried again after ${d.retryDelayMinutes} min; the lead continues`
-    : 'this number is tried again; the lead continues';
-}
+import { DispositionOptions } from './DispositionOptions';
+import { useDialogFocus } from './useDialogFocus';
 
 export function AmendModal() {
   const c = useController();
   const open = useApp(amendOpen);
   const draft = useApp((s) => s.ui.amend);
   const receipt = useApp((s) => s.ui.receipt);
-  const catalog = useApp((s) => s.session.session?.catalog) ?? (DEFAULT_DISPOSITIONS as DispositionDef[]);
+  const catalog = useApp((s) => s.session.session?.catalog) ?? DEFAULT_DISPOSITIONS;
   const ref = useRef<HTMLDivElement>(null);
-  const restore = useRef<HTMLElement | null>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    restore.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    ref.current?.querySelector<HTMLElement>('input[type="radio"]:checked')?.focus();
-    return () => {
-      const back = restore.current;
-      if (back?.isConnected) back.focus();
-      else document.getElementById('play-toggle')?.focus();
-    };
-  }, [open]);
-
-  const picked = draft?.code ?? null;
-  useEffect(() => {
-    if (!open || !picked) return;
-    ref.current?.querySelector<HTMLInputElement>(`input[type="radio"][value="${picked}"]`)?.focus();
-  }, [picked, open]);
+  const onKeyDown = useDialogFocus(ref, open, draft?.code ?? null);
 
   if (!open || !draft || !receipt) return null;
-  const selected = catalog.find((d) => d.code === draft.code);
   const same = draft.code === receipt.code;
-
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key !== 'Tab') return;
-    const items = tabbables(ref.current);
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (!first || !last) return;
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
 
   return (
     <div className="fixed inset-0 z-40 flex items-center justify-center bg-slate-950/80 p-4 backdrop-blur-sm">
@@ -83,48 +41,14 @@ export function AmendModal() {
           <span className="font-medium text-slate-100">{receipt.label}</span>. The sheet, attempts, retry
           time, skipped numbers and do-not-call follow the new choice; your current call is not touched.
         </p>
-        <fieldset className="mt-4">
-          <legend className="sr-only">New disposition</legend>
-          <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
-            {catalog.map((d) => {
-              const checked = d.code === draft.code;
-              return (
-                <label
-                  key={d.code}
-                  className={`flex cursor-pointer items-center gap-3 rounded-lg border-2 px-3 py-2.5 has-focus-visible:ring-2 has-focus-visible:ring-white ${
-                    checked
-                      ? 'border-amber-400 bg-slate-800 text-white'
-                      : 'border-slate-700 text-slate-200 hover:bg-slate-800/60'
-                  }`}
-                >
-                  <input
-                    type="radio"
-                    name="amend-disposition"
-                    value={d.code}
-                    checked={checked}
-                    aria-keyshortcuts={String(d.key)}
-                    onChange={() => c.amend.pick(d.code)}
-                    className="sr-only"
-                  />
-                  <kbd className="inline-flex h-7 w-7 shrink-0 items-center justify-center rounded-md border border-slate-500 bg-slate-950 font-mono text-sm font-bold text-white">
-                    {d.key}
-                  </kbd>
-                  <span className="text-base font-medium">{d.label}</span>
-                  {d.code === receipt.code ? (
-                    <span className="ml-auto text-xs text-slate-400">saved</span>
-                  ) : null}
-                </label>
-              );
-            })}
-          </div>
-        </fieldset>
-        <p className="mt-3 text-sm text-slate-300" aria-live="polite" data-testid="amend-effect">
-          {selected
-            ? same
-              ? 'Already saved: nothing changes.'
-              : `${selected.label}: ${effectText(selected)}.`
-            : ''}
-        </p>
+        <DispositionOptions
+          catalog={catalog}
+          picked={draft.code}
+          onPick={(code) => c.amend.pick(code)}
+          name="amend-disposition"
+          legend="New disposition"
+          saved={receipt.code}
+        />
         <div className="mt-4 flex flex-wrap items-center justify-end gap-2">
           <button
             type="button"

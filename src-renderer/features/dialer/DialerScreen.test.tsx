@@ -1,22 +1,13 @@
 // The dialer screen says one thing at a time: while a preview counts down or nothing can be dialed, no
 // "waiting" call panel or empty lead card contradicts it; a live call counts in the stats at once.
-import { cleanup, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { callView, sessionView, snapshot, statsView, T0 } from '../../test/fixtures';
-import { R, renderApp, signedIn } from '../../test/harness';
+import { R, mountApp, signedIn } from '../../test/harness';
 import type { StoreState } from '../../store/types';
 
-let dispose: (() => void) | null = null;
-afterEach(() => {
-  dispose?.();
-  cleanup();
-  localStorage.clear();
-  sessionStorage.clear();
-});
-
 function setup(init: (s: StoreState) => StoreState) {
-  const h = renderApp(init);
-  dispose = () => h.controller.dispose();
+  const h = mountApp(init);
   return h;
 }
 
@@ -83,10 +74,9 @@ describe('dialer screen', () => {
 
 describe('supervisor console link', () => {
   it('is in the header only for an agent who is also a supervisor', () => {
-    setup((s) => playing(s));
+    const agentOnly = setup((s) => playing(s));
     expect(screen.queryByRole('link', { name: 'Supervisor console' })).toBeNull();
-    cleanup();
-    dispose?.();
+    agentOnly.unmount();
     setup((s) => {
       const t = playing(s);
       return t.auth.agent ? { ...t, auth: { ...t.auth, agent: { ...t.auth.agent, supervisor: true } } } : t;

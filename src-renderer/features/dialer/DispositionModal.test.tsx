@@ -1,27 +1,17 @@
 // The disposition modal as the agent drives it from the keyboard: 1–6 pick, Enter confirms (and the
 // disposition goes on the wire), Esc hides, typing in notes never triggers hotkeys, Space toggles
 // Play/Pause only when no modal is open, and focus stays inside the modal and comes back after.
-import { act, cleanup, screen, waitFor } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { endedCall, sessionView, snapshot } from '../../test/fixtures';
-import { R, renderApp, signedIn } from '../../test/harness';
+import { R, mountApp, signedIn } from '../../test/harness';
 
 const withEndedCall = (s: Parameters<typeof signedIn>[0]) =>
   R.applySnapshot(signedIn(s), snapshot({ call: endedCall() }));
 
-let dispose: (() => void) | null = null;
-afterEach(() => {
-  dispose?.();
-  cleanup();
-  localStorage.clear();
-  sessionStorage.clear();
-});
-
 function setup(init = withEndedCall) {
-  const h = renderApp(init);
-  dispose = () => h.controller.dispose();
-  return { ...h, user: userEvent.setup() };
+  const h = mountApp(init);
+  return h;
 }
 
 const radio = (name: RegExp) => screen.getByRole('radio', { name });

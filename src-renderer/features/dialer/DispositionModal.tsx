@@ -1,92 +1,30 @@
-// The disposition modal (SHOW_DISPO): the campaign's options with their hotkeys, a notes field, Confirm.
-// Keys (app/hotkeys.ts): 1–6 pick, B opens the callback step (features/callbacks), Enter confirms, Esc hides. Focus is trapped inside while it is open and
-// goes back to where it was when it closes; the dialog is labelled and announced (role="dialog").
-import { useEffect, useRef } from 'react';
-import type { DispositionDef } from '../../../src-shared/domain/disposition';
+// The disposition modal (SHOW_DISPO): the campaign's options (DispositionOptions: their keys and what the
+// picked one does), a notes field, Confirm. Keys (app/hotkeys.ts): 1–6 pick, B opens the callback step
+// (features/callbacks), Enter confirms, Esc hides. Focus (useDialogFocus) is trapped inside while it is
+// open and goes back to where it was when it closes; the dialog is labelled and announced (role="dialog").
+import { useRef } from 'react';
 import { DEFAULT_DISPOSITIONS } from '../../../src-shared/domain/disposition';
 import { useApp, useController } from '../../app/context';
 import { displayPhone, usePhoneFormat } from '../../lib/phone';
 import { formatDuration } from '../../lib/format';
 import { leadLocal } from '../callbacks/callback-time';
 import { ScheduleStep } from '../callbacks/ScheduleStep';
-
-const FOCUSABLE = 'button:not([disabled]), textarea, input, select, [tabindex]:not([tabindex="-1"])';
-
-/** The Tab stops inside the dialog, in order. A radio group is one Tab stop (its checked radio, or its
- *  first when none is checked), as browsers do. */
-export function tabbables(root: HTMLElement | null): HTMLElement[] {
-  if (!root) return [];
-  const all = Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE));
-  const radios = all.filter(
-    (e): e is HTMLInputElement => e instanceof HTMLInputElement && e.type === 'radio',
-  );
-  const stop = radios.find((r) => r.checked) ?? radios[0];
-  return all.filter((e) => !(e instanceof HTMLInputElement && e.type === 'radio') || e === stop);
-}
-
-const TONE: Record<string, string> = {
-  CORRECT: 'border-emerald-400/70 text-emerald-200',
-  WRONG: 'border-rose-400/70 text-rose-200',
-  VM_SAME_NAME: 'border-sky-400/70 text-sky-200',
-  VM_OR_NA_UNKNOWN: 'border-sky-400/70 text-sky-200',
-  NO_ANSWER: 'border-amber-400/70 text-amber-200',
-  DO_NOT_CALL: 'border-[#8E7CC3] text-[#cfc4ee]',
-};
+import { DispositionOptions } from './DispositionOptions';
+import { useDialogFocus } from './useDialogFocus';
 
 export function DispositionModal() {
   usePhoneFormat();
   const c = useController();
   const dispo = useApp((s) => s.ui.dispo);
-  const catalog = useApp((s) => s.session.session?.catalog) ?? (DEFAULT_DISPOSITIONS as DispositionDef[]);
+  const catalog = useApp((s) => s.session.session?.catalog) ?? DEFAULT_DISPOSITIONS;
   const call = useApp((s) => s.call.call);
   const lead = useApp((s) => s.preview.lead);
   const callbacksEnabled = useApp((s) => s.callbacks.enabled);
   const dialogRef = useRef<HTMLDivElement>(null);
-  const restoreRef = useRef<HTMLElement | null>(null);
   const open = !!dispo?.open;
-
-  // Focus in on open, back out on close.
-  useEffect(() => {
-    if (!open) return;
-    restoreRef.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const root = dialogRef.current;
-    const first =
-      root?.querySelector<HTMLElement>('input[type="radio"]:checked') ??
-      root?.querySelector<HTMLElement>('input[type="radio"]');
-    first?.focus();
-    return () => {
-      const back = restoreRef.current;
-      if (back?.isConnected) back.focus();
-      else document.getElementById('play-toggle')?.focus();
-    };
-  }, [open]);
-
-  // Focus follows the pick made with 1–6 (as arrow keys do on native radios), unless the agent is typing notes.
-  const picked = dispo?.code ?? null;
-  useEffect(() => {
-    if (!open || !picked) return;
-    const active = document.activeElement;
-    if (active instanceof HTMLInputElement && active.type === 'radio' && active.value !== picked) {
-      dialogRef.current?.querySelector<HTMLInputElement>(`input[type="radio"][value="${picked}"]`)?.focus();
-    }
-  }, [picked, open]);
+  const onKeyDown = useDialogFocus(dialogRef, open, dispo?.code ?? null);
 
   if (!dispo || !open) return null;
-
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key !== 'Tab') return;
-    const items = tabbables(dialogRef.current);
-    if (items.length === 0) return;
-    const first = items[0]!;
-    const last = items[items.length - 1]!;
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
 
   const talked = call?.connectedAt && call.endedAt ? call.endedAt - call.connectedAt : null;
   const slot = lead?.lead.numbers[call?.numberIndex ?? lead.numberIndex];
@@ -116,43 +54,13 @@ export function DispositionModal() {
           {call?.endReason ? <span> · ended: {call.endReason.toLowerCase().replace('_', ' ')}</span> : null}
           {talked !== null ? <span className="tabular-nums"> · talked {formatDuration(talked)}</span> : null}
         </p>
-        <fieldset className="mt-4">
-          <legend className="sr-only">Disposition</legend>
-          <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
-            {catalog.map((d) => {
-              const checked = d.code === dispo.code;
-              return (
-                <label
-                  key={d.code}
-                  className={`flex cursor-pointer items-center gap-3 rounded-lg border-2 px-3 py-2.5 transition-colors has-focus-visible:ring-2 has-focus-visible:ring-white ${
-                    checked
-                      ? `${TONE[d.code] ?? ''} bg-slate-800`
-                      : 'border-slate-700 text-slate-200 hover:border-slate-500 hover:bg-slate-800/60'
-                  }`}
-                >
-                  <input
-                    type="radio"
-                    name="disposition"
-                    value={d.code}
-                    checked={checked}
-                    aria-keyshortcuts={String(d.key)}
-                    onChange={() => c.dispo.pick(d.code)}
-                    className="sr-only"
-                  />
-                  <kbd className="inline-flex h-7 w-7 shrink-0 items-center justify-center rounded-md border border-slate-500 bg-slate-950 font-mono text-sm font-bold text-white">
-                    {d.key}
-                  </kbd>
-                  <span className="text-base font-medium">{d.label}</span>
-                  {checked ? (
-                    <span aria-hidden="true" className="ml-auto text-lg">
-                      ✓
-                    </span>
-                  ) : null}
-                </label>
-              );
-            })}
-          </div>
-        </fieldset>
+        <DispositionOptions
+          catalog={catalog}
+          picked={dispo.code}
+          onPick={(code) => c.dispo.pick(code)}
+          name="disposition"
+          legend="Disposition"
+        />
         {callbacksEnabled ? (
           <div className="mt-3">
             <button

@@ -1,27 +1,17 @@
 // Hang up from the app: the button and H end the live call on screen and open the modal at once, and the
 // request (POST /call/hangup, with an idempotency key) names the call. Before Dialpad has reported the call
 // (still dialing) there is nothing to hang up: the button is disabled and H does nothing.
-import { cleanup, screen, waitFor } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { CallView } from '../../../src-shared/contracts/views';
 import { callView, sessionView, snapshot, T0 } from '../../test/fixtures';
-import { R, renderApp, signedIn } from '../../test/harness';
-
-let dispose: (() => void) | null = null;
-afterEach(() => {
-  dispose?.();
-  cleanup();
-  localStorage.clear();
-  sessionStorage.clear();
-});
+import { R, mountApp, signedIn } from '../../test/harness';
 
 function setup(call: CallView) {
-  const h = renderApp((s) =>
+  const h = mountApp((s) =>
     R.applySnapshot(signedIn(s), snapshot({ call, session: sessionView({ state: 'PLAY' }) })),
   );
-  dispose = () => h.controller.dispose();
-  return { ...h, user: userEvent.setup() };
+  return h;
 }
 
 const connected = () => callView({ state: 'CONNECTED', ringingAt: T0 + 1500, connectedAt: T0 + 2000 });

@@ -1,19 +1,10 @@
 // The lead card uses its space: the row's own columns by header name, and a note typed during the call that
 // goes out with the disposition (the modal shows the same text). Typing in it never triggers a key.
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { LeadPreview } from '../../../src-shared/contracts/views';
 import { callView, leadPreview, sessionView, snapshot, T0 } from '../../test/fixtures';
-import { R, renderApp, signedIn } from '../../test/harness';
-
-let dispose: (() => void) | null = null;
-afterEach(() => {
-  dispose?.();
-  cleanup();
-  localStorage.clear();
-  sessionStorage.clear();
-});
+import { R, mountApp, signedIn } from '../../test/harness';
 
 const withExtras = (): LeadPreview => {
   const p = leadPreview('L1', 'Aisha Chen');
@@ -30,7 +21,7 @@ const withExtras = (): LeadPreview => {
 };
 
 function setup() {
-  const h = renderApp((s) =>
+  const h = mountApp((s) =>
     R.applySnapshot(
       signedIn(s),
       snapshot({
@@ -40,8 +31,7 @@ function setup() {
       }),
     ),
   );
-  dispose = () => h.controller.dispose();
-  return { ...h, user: userEvent.setup() };
+  return h;
 }
 
 describe('lead card', () => {

@@ -1,21 +1,13 @@
 // The update indicator in the dialer header, driven the way the desktop drives it: the main process pushes
 // `updater:state` through the bridge and answers 'updater:install'. Restart is the agent's consent, never
 // offered during a call; a refusal is shown in the main process's words; the web shows nothing.
-import { act, cleanup, fireEvent, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act, fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { UpdateState } from '../../../src-shared/contracts/ipc';
 import { type FakeElectronBridge, fakeElectronBridge } from '../../test/fake-electron-bridge';
 import { callView, sessionView, snapshot, T0 } from '../../test/fixtures';
-import { R, renderApp, signedIn } from '../../test/harness';
+import { R, mountApp, signedIn } from '../../test/harness';
 import type { StoreState } from '../../store/types';
-
-let dispose: (() => void) | null = null;
-afterEach(() => {
-  dispose?.();
-  cleanup();
-  localStorage.clear();
-  sessionStorage.clear();
-});
 
 const paused = (s: StoreState) =>
   R.applySnapshot(signedIn(s), snapshot({ session: sessionView({ state: 'PAUSE' }) }));
@@ -26,8 +18,7 @@ const desktop = (refusal: string | null = null) =>
 const installs = (fake: FakeElectronBridge) => fake.of('updater:install').length;
 
 function setup(init: (s: StoreState) => StoreState, fake: FakeElectronBridge | null = desktop()) {
-  const h = renderApp(init, undefined, fake?.bridge);
-  dispose = () => h.controller.dispose();
+  const h = mountApp(init, undefined, fake?.bridge);
   const push = (state: UpdateState) => act(() => fake?.emit('updater:state', state));
   return { ...h, push };
 }

@@ -4,6 +4,7 @@
 // supervisor's settings kept in this browser (stuck thresholds). The refresh token lives in sessionStorage
 // under its own key (closing the window signs the supervisor out; the dialer's credentials are untouched).
 import { z } from 'zod';
+import type { LoginRequest } from '../../../src-shared/contracts/http';
 import {
   SUPERVISOR_API,
   SUPERVISOR_WS_PATH,
@@ -77,7 +78,7 @@ export class ConsoleController {
           this.socket.reconnect();
         }
       },
-      onPhase: (phase, retryAt) => this.#update((s) => ({ ...s, socket: { phase, retryAt } })),
+      onPhase: (phase, { retryAt }) => this.#update((s) => ({ ...s, socket: { phase, retryAt } })),
       onAuthFailed: () => this.refreshTokens(),
       onForbidden: () => this.#update((s) => ({ ...s, auth: { ...s.auth, phase: 'forbidden' } })),
     });
@@ -129,7 +130,7 @@ export class ConsoleController {
     this.#update((s) => ({ ...s, auth: { ...s.auth, phase } }));
   }
 
-  async login(body: { demoEmail: string } | { idToken: string }): Promise<void> {
+  async login(body: LoginRequest): Promise<void> {
     this.#setPhase('signing-in');
     this.dismissError();
     try {

@@ -10,8 +10,7 @@ import {
   type SupervisorSnapshot,
   type SupervisorView,
 } from '../../../src-shared/contracts/supervisor';
-
-export type ConsoleSocketPhase = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+import type { SocketState } from '../../api/ticket-socket';
 
 export interface StuckThresholds {
   /** In wrap-up longer than this (ms) = stuck. */
@@ -52,7 +51,7 @@ export interface ConsoleState {
     /** serverNow − Date.now() at the last message: times in state are computed on the server's clock. */
     clockOffsetMs: number;
   };
-  socket: { phase: ConsoleSocketPhase; retryAt: number | null };
+  socket: { phase: SocketState; retryAt: number | null };
   settings: { thresholds: StuckThresholds; filter: string; stuckOnly: boolean };
   confirm: PendingAction | null;
   outcome: ActionOutcome | null;

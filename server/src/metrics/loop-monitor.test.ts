@@ -1,0 +1,85 @@
+import client from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createLogger } from '../logger.js';
+import { activities, during, startLoopMonitor } from './loop-monitor.js';
+
+const LoggedBlock = z.object({
+  msg: z.literal('event loop blocked'),
+  blockMs: z.number(),
+  activities: z.array(z.string()),
+});
+
+/** Keeps the event loop busy for `ms` (a real block, as a long synchronous job would). */
+function block(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
+/** A metric's value in a /metrics text (0 when absent). */
+const sampleOf = (text: string, sample: string): number => {
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line ? Number(line.slice(sample.length + 1)) : 0;
+};
+
+const turns = (n: number) =>
+  new Promise<void>((r) => {
+    let left = n;
+    const next = () => (--left <= 0 ? r() : setTimeout(next, 10));
+    setTimeout(next, 10);
+  });
+
+describe('loop monitor', () => {
+  it('counts a block of the event loop and its length, and what was running then, in /metrics', async () => {
+    const registry = new client.Registry();
+    const lines: string[] = [];
+    const stop = startLoopMonitor({
+      registry,
+      logOverMs: 30,
+      logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
+    });
+    try {
+      const before = await registry.metrics();
+      await turns(3);
+      let release = () => {};
+      const job = during('tab-refresh', new Promise<void>((r) => (release = r)));
+      block(80);
+      await turns(3);
+      release();
+      await job;
+      expect(activities()).not.toContain('tab-refresh');
+      const after = await registry.metrics();
+      const count = 'dialer_event_loop_block_seconds_count';
+      expect(sampleOf(after, count) - sampleOf(before, count)).toBeGreaterThanOrEqual(1);
+      const under50 = 'dialer_event_loop_block_seconds_bucket{le="0.05"}';
+      expect(sampleOf(after, count) - sampleOf(after, under50)).toBeGreaterThanOrEqual(1);
+      // The timer fires at most one interval (10 ms) before the block starts: lateness ≥ 80 - 10.
+      expect(sampleOf(after, 'dialer_event_loop_block_max_seconds')).toBeGreaterThanOrEqual(0.07);
+      const logged = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
+      expect(logged.some((l) => l.blockMs >= 70 && l.activities.includes('tab-refresh'))).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
+  it('records garbage-collection pauses with their kind', async () => {
+    const registry = new client.Registry();
+    const stop = startLoopMonitor({ registry });
+    try {
+      const before = await registry.metrics();
+      // Allocate enough short-lived garbage for the young generation to be collected several times.
+      let keep = 0;
+      for (let i = 0; i < 200; i++) keep += new Array(50_000).fill(i).length;
+      expect(keep).toBeGreaterThan(0);
+      await turns(5); // the GC observer reports asynchronously
+      const after = await registry.metrics();
+      const minor = 'dialer_gc_pause_seconds_count{kind="minor"}';
+      expect(sampleOf(after, minor) - sampleOf(before, minor)).toBeGreaterThan(0);
+      expect(sampleOf(after, 'dialer_gc_pause_max_seconds')).toBeGreaterThan(0);
+    } finally {
+      stop();
+    }
+  });
+});

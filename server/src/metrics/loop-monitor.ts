@@ -1,0 +1,113 @@
+// Event-loop blocks and GC pauses as Prometheus metrics, so a tail-latency regression shows in production
+// and in `npm run bench:load` as "how many stalls, how long the worst", not only as a percentile.
+// A block is a 10-ms repeating timer that fired at least 10 ms late: while the loop ran something else (or
+// the process waited for a core) for that long, no request was answered. Its lateness is the block's length
+// to within the 10 ms interval. GC pauses come from a PerformanceObserver of 'gc' entries. With
+// `LOOP_BLOCK_LOG_MS` set, every block at least that long is also logged (warn) with the background jobs
+// that were running then (`activities`: the tab refresh, the flusher, the sweep…), for attributing stalls
+// without a profiler; a `--cpu-prof` profile read by bench/load/profile-stalls.ts says exactly what ran.
+import { PerformanceObserver } from 'node:perf_hooks';
+import client, { type Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+
+const INTERVAL_MS = 10;
+/** Lateness counted as a block. */
+export const BLOCK_MS = 10;
+
+/** Background jobs running right now, by name (nested or concurrent runs counted). */
+const running = new Map<string, number>();
+
+/** Marks `job` as running until `work` settles (for the block log's `activities`); returns `work`. */
+export function during<T>(job: string, work: Promise<T>): Promise<T> {
+  running.set(job, (running.get(job) ?? 0) + 1);
+  const done = () => {
+    const n = (running.get(job) ?? 1) - 1;
+    if (n <= 0) running.delete(job);
+    else running.set(job, n);
+  };
+  work.then(done, done);
+  return work;
+}
+
+export function activities(): string[] {
+  return [...running.keys()];
+}
+
+export interface LoopMonitorOptions {
+  registry: Registry;
+  /** Log each block at least this long (ms); null: no log. */
+  logOverMs?: number | null;
+  logger?: Logger;
+}
+
+/** NodeGCPerformanceDetail.kind (node:perf_hooks constants NODE_PERFORMANCE_GC_*), 0 when absent. */
+function gcKindOf(detail: unknown): number {
+  return typeof detail === 'object' && detail !== null && 'kind' in detail && typeof detail.kind === 'number'
+    ? detail.kind
+    : 0;
+}
+
+/** Starts the monitor (an unref'd timer and a GC observer); returns its stop. */
+export function startLoopMonitor(o: LoopMonitorOptions): () => void {
+  const reg = [o.registry];
+  let blockMax = 0;
+  let gcMax = 0;
+  const blocks = new client.Histogram({
+    name: 'dialer_event_loop_block_seconds',
+    help: 'Event-loop blocks: a 10-ms timer firing at least 10 ms late (the block length to within 10 ms)',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: reg,
+  });
+  new client.Gauge({
+    name: 'dialer_event_loop_block_max_seconds',
+    help: 'Longest event-loop block since the previous scrape',
+    registers: reg,
+    collect() {
+      this.set(blockMax / 1000);
+      blockMax = 0;
+    },
+  });
+  const gc = new client.Histogram({
+    name: 'dialer_gc_pause_seconds',
+    help: 'Garbage-collection pauses by kind (finer buckets than nodejs_gc_duration_seconds)',
+    labelNames: ['kind'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: reg,
+  });
+  new client.Gauge({
+    name: 'dialer_gc_pause_max_seconds',
+    help: 'Longest garbage-collection pause since the previous scrape',
+    registers: reg,
+    collect() {
+      this.set(gcMax / 1000);
+      gcMax = 0;
+    },
+  });
+
+  let expected = performance.now() + INTERVAL_MS;
+  const timer = setInterval(() => {
+    const t = performance.now();
+    const late = t - expected;
+    expected = t + INTERVAL_MS;
+    if (late < BLOCK_MS) return;
+    blocks.observe(late / 1000);
+    if (late > blockMax) blockMax = late;
+    if (o.logOverMs != null && late >= o.logOverMs)
+      o.logger?.warn({ blockMs: Math.round(late), activities: activities() }, 'event loop blocked');
+  }, INTERVAL_MS);
+  timer.unref();
+
+  const KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = gcKindOf('detail' in e ? e.detail : undefined);
+      gc.observe({ kind: KINDS[kind] ?? 'other' }, e.duration / 1000);
+      if (e.duration > gcMax) gcMax = e.duration;
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return () => {
+    clearInterval(timer);
+    obs.disconnect();
+  };
+}
