@@ -107,6 +107,15 @@ export interface AgentEventBus {
    *  With `claim` (a webhook's, `to` naming the call's tab): records that event id in the same step;
    *  `onlyIfFirst` appends nothing (and returns -1) when the id was recorded before. */
   publishAll(to: AgentRef, events: readonly AgentEvent[], now: number, claim?: EventClaim): Promise<number>;
+  /** publishAll (`to` naming a session or call: its tab) that also releases that tab's session lock for
+   *  its owner, in the same step (eventsAppendUnlock: one script after a disposition's chained dial).
+   *  `events` may be empty (only the release). Returns whether the lock was released. */
+  publishAllUnlocking(
+    to: { readonly agentEmail: string; readonly tag: string },
+    events: readonly AgentEvent[],
+    now: number,
+    lock: { sessionId: string; token: string },
+  ): Promise<boolean>;
   /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
   readSince(
     to: AgentRef,

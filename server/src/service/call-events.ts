@@ -431,14 +431,16 @@ export async function dispose(
   const held = committed.chainLocked ? base.chainLock.token : null;
   const chained = committed.chained;
   if (chain && held && chained?.ok) {
-    // The script dialed the next lead under the lock it took: Dialpad, then the lock release and the
-    // events (the disposition's, the next call's: independent keys) in one round trip.
+    // The script dialed the next lead under the lock it took: Dialpad, then ONE script appends the events
+    // (the disposition's, the next call's) and releases the lock (the agent's home stream and the lock are
+    // in the tab's slot), with the idempotency record's completion: one round trip.
     const lock = holdSessionLock(ctx.store, tag, session.id, held, ctx.lockTtlMs);
     try {
       const next = await placeChained(ctx, session, tab, chain.dial, chained.version, committed.stats, now);
       return { callId: call.callId, code: input.code, queuedCells, next };
     } finally {
-      await finish(Promise.all([lock.release(), ctx.flushDeferred(call, now)]));
+      lock.stop();
+      await finish(ctx.flushDeferredUnlocking(call, now, { sessionId: session.id, token: held }));
     }
   }
   if (chain && chained && !chained.ok) {

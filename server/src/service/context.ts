@@ -329,6 +329,21 @@ export class ServiceContext {
     this.#deferred.set(key, [...(this.#deferred.get(key) ?? []), ...events]);
   }
 
+  /** Publishes what is still held for the agent and releases the session lock `lock` of `to`'s tab in the
+   *  same script (AgentEventBus.publishAllUnlocking). Never throws: a lock not released expires (TTL). */
+  async flushDeferredUnlocking(
+    to: { readonly agentEmail: string; readonly tag: string },
+    now: number,
+    lock: { sessionId: string; token: string },
+  ): Promise<void> {
+    const held = this.#takeDeferred(to) ?? [];
+    try {
+      await this.events.publishAllUnlocking(to, held, now, lock);
+    } catch (err) {
+      this.log.error({ err, types: held.map((e) => e.type) }, 'could not publish agent events (and unlock)');
+    }
+  }
+
   /** Publishes what is still held for the agent (nothing published it meanwhile). */
   flushDeferred(to: AgentRef, now: number): Promise<void> {
     return this.publishAll(to, [], now);

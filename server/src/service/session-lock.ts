@@ -40,15 +40,15 @@ export async function withSessionLock<T>(
 
 /** A lock this request holds (taken by acquireLock or by a transition script, e.g. callDispose's
  *  `chainLock`), renewed at a third of its TTL (so one slow renewal still leaves time for the next) until
- *  `release()`, which frees it for its owner only. The caller may send the release with other commands
- *  (one round trip); a failed release is harmless (the TTL frees it). */
+ *  `release()`, which frees it for its owner only, or `stop()` when another script releases it (e.g.
+ *  eventsAppendUnlock, with the step's events). A failed release is harmless (the TTL frees it). */
 export function holdSessionLock(
   store: Store,
   tag: string,
   sessionId: string,
   token: string,
   ttlMs: number,
-): { release(): Promise<boolean> } {
+): { stop(): void; release(): Promise<boolean> } {
   const renew = setInterval(
     () => {
       void store.renewLock(tag, sessionId, token, ttlMs).catch(() => undefined);
@@ -56,6 +56,9 @@ export function holdSessionLock(
     Math.max(50, Math.floor(ttlMs / 3)),
   );
   return {
+    stop() {
+      clearInterval(renew);
+    },
     release() {
       clearInterval(renew);
       return store.releaseLock(tag, sessionId, token).catch(() => false);
