@@ -12,9 +12,23 @@
 // the former per-agent stream). See
 // docs/coordinator-state.md "Agent events".
 
+import { createHash } from 'node:crypto';
+
 const PREFIX = 'dialer';
 
 export const tabTag = (spreadsheetId: string, sheetId: number): string => `{t:${spreadsheetId}:${sheetId}}`;
+
+/** A short, stable code of a tab tag (10 characters of its SHA-1, base64url): call ids carry it. */
+export const tabCode = (tag: string): string =>
+  createHash('sha1').update(tag).digest('base64url').slice(0, 10);
+
+/** A call id that names its tab, `<tabCode>.<unique>`: any instance finds the call's tab from the id alone
+ *  (keys.dialerTabs lists every tab that had a session), with no locator key per call. */
+export const callIdIn = (tag: string, unique: string): string => `${tabCode(tag)}.${unique}`;
+
+/** The tab code a call id made by callIdIn carries, or null (an id from before: its locator finds it). */
+export const tabCodeOfCallId = (callId: string): string | null =>
+  /^([A-Za-z0-9_-]{10})\.[^.]+$/.exec(callId)?.[1] ?? null;
 export const agentTag = (email: string): string => `{a:${email.toLowerCase()}}`;
 
 /** The agent pointer's value (keys.agent): `<tabTag>|<sessionId>`. */
@@ -100,7 +114,8 @@ export const keys = {
   /** STRING with TTL: one flusher at a time per spreadsheet (value = owner token), so two coordinator
    *  instances never race and write an older value over a newer one. */
   sheetFlushLock: (spreadsheetId: string) => `${PREFIX}:lock:{s:${spreadsheetId}}:sheetflush`,
-  /** STRING: call id → tab tag, so a webhook (which knows only our call id) finds its call. */
+  /** STRING: call id → tab tag, for calls dialed before call ids carried their tab (callIdIn): read, no
+   *  longer written. */
   callLocator: (callId: string) => `${PREFIX}:callloc:{c:${callId}}`,
   /** STRING with the preview lease as TTL: preview id → `<tabTag>|<sessionId>`, so a request naming a
    *  preview of another agent's session is told 403 rather than 404. */

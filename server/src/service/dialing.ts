@@ -15,6 +15,7 @@ import { numberDialableNow } from '../../../src-shared/domain/policy/index.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import { maskPhone } from '../../../src-shared/domain/phone.js';
 import { phonePlaces } from '../compliance/phone-places.js';
+import { callIdIn } from '../redis/keys.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
 import type {
@@ -336,7 +337,8 @@ export function prepareDial(
   }
   const callTimeoutMs = tab.rules.callTimeoutSeconds * 1000;
   const call: CallRecord = {
-    callId: ctx.ids(),
+    // The id names the call's tab (keys.callIdIn): a webhook or request finds it with no locator.
+    callId: callIdIn(s.tag, ctx.ids()),
     sessionId: s.id,
     agentEmail: s.agentEmail,
     tag: s.tag,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
 import { duplicateClient, type RedisClient } from '../redis/client.js';
-import { agentPointerValue, keys, parseAgentPointer } from '../redis/keys.js';
+import { agentPointerValue, keys, parseAgentPointer, tabCode, tabCodeOfCallId } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import {
@@ -52,6 +52,8 @@ const LeadChangeSchema = z.object({
 });
 /** Prefix of the session's counters in its hash (includes/countersAdd.lua). */
 const SESSION_COUNTERS = 'n:';
+/** How often, at most, locateCall re-reads the tabs set for a tab code it does not know. */
+const TAB_CODES_REREAD_MS = 1_000;
 const pointerValue = agentPointerValue;
 const parsePointer = parseAgentPointer;
 
@@ -70,6 +72,9 @@ export class RedisStore extends RedisTransitions implements Store {
   readonly #ownsSubscriber: boolean;
   readonly #listeners = new Set<(c: LeadChange) => void>();
   #subscribed: Promise<void> | null = null;
+  /** Tab code (keys.tabCode) → tab tag, for locateCall. */
+  readonly #tabCodes = new Map<string, string>();
+  #tabCodesReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: RedisStoreOptions) {
     const scripts = loadScripts(opts.redis);
@@ -303,7 +308,18 @@ export class RedisStore extends RedisTransitions implements Store {
   // ------------------------------------------------------------------------------------------- calls
 
   async locateCall(callId: string): Promise<string | null> {
-    return this.#redis.get(keys.callLocator(callId));
+    // A call id names its tab (keys.callIdIn); an id from before has a locator key.
+    const code = tabCodeOfCallId(callId);
+    if (code === null) return this.#redis.get(keys.callLocator(callId));
+    const known = this.#tabCodes.get(code);
+    if (known) return known;
+    // A tab this instance has not seen yet: every tab with a session is in keys.dialerTabs (SADDed before
+    // the session exists). Re-read at most once a second, so made-up ids cannot make it a read each.
+    const now = Date.now();
+    if (now - this.#tabCodesReadAt < TAB_CODES_REREAD_MS) return null;
+    this.#tabCodesReadAt = now;
+    for (const tag of await this.#redis.smembers(keys.dialerTabs())) this.#tabCodes.set(tabCode(tag), tag);
+    return this.#tabCodes.get(code) ?? null;
   }
 
   async locatePreview(previewId: string): Promise<{ tag: string; sessionId: string } | null> {

@@ -40,7 +40,7 @@ export function intOutcome(r: unknown): Outcome<{ version: number }> {
   return n < 0 ? { ok: false, failure: failureOf(n) } : { ok: true, version: n };
 }
 
-/** PEXPIRE RETAIN_FINISHED_MS on keys of something finished (a call and its locator, a stopped session
+/** PEXPIRE RETAIN_FINISHED_MS on keys of something finished (a call, a stopped session
  *  and its stats). After the transition committed and best-effort: a lost TTL only leaks one key, never
  *  fails the transition. Keys may sit in different cluster slots, hence one command each. */
 export async function expireFinished(redis: RedisClient, keyList: readonly string[]): Promise<void> {
@@ -174,9 +174,7 @@ export class RedisTransitions {
 
   async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number; stats: StatsCounters }>> {
     const { tag, call, lead } = i;
-    // The locator (own slot) first: an orphan if we crash before the script, harmless. It expires on its
-    // own, well after its call can (a live call, at most hours, then RETAIN_FINISHED_MS once finished).
-    await this.#redis.set(keys.callLocator(call.callId), tag, 'PX', 2 * RETAIN_FINISHED_MS);
+    // The call id names its tab (keys.callIdIn): no locator to write.
     await this.queueTab(tag, lead.patch !== null);
     const r = await this.#announcing(
       i.tag,
@@ -218,7 +216,6 @@ export class RedisTransitions {
       (x) => Array.isArray(x),
     );
     if (Array.isArray(r)) return { ok: true, version: Number(r[0]), stats: statsFromHash(pairsToHash(r[1])) };
-    await this.#redis.del(keys.callLocator(call.callId));
     return { ok: false, failure: failureOf(Number(r)) };
   }
 
@@ -256,7 +253,7 @@ export class RedisTransitions {
       (x) => Number(x) >= 0,
     );
     const o = intOutcome(r);
-    if (o.ok) await expireFinished(this.#redis, [keys.call(tag, i.callId), keys.callLocator(i.callId)]);
+    if (o.ok) await expireFinished(this.#redis, [keys.call(tag, i.callId)]);
     return o;
   }
 
@@ -286,12 +283,6 @@ export class RedisTransitions {
     const { tag, lead } = i;
     const next = i.chainLock ? (i.next ?? null) : null;
     await this.queueTab(tag, lead.patch !== null || next?.lead.patch != null);
-    // The chained dial's call gets its locator first (own slot), like claimAndDial: an orphan if the dial
-    // part is refused or we crash before the script, harmless. Same connection, sent in one write with
-    // the script: no round trip of its own.
-    const located = next
-      ? this.#redis.set(keys.callLocator(next.call.callId), tag, 'PX', 2 * RETAIN_FINISHED_MS)
-      : null;
     const rows = next ? [lead.rowId, next.lead.rowId] : [lead.rowId];
     const run = () =>
       this.#scripts.run(
@@ -348,9 +339,6 @@ export class RedisTransitions {
     const r = await this.#announcingAll(tag, rows, run, (x) =>
       Array.isArray(x) ? (Number(x[6]) > 0 ? rows.length : 1) : 0,
     );
-    await located?.catch(() => undefined);
-    if (next && !(Array.isArray(r) && Number(r[6]) > 0))
-      await this.#redis.del(keys.callLocator(next.call.callId)).catch(() => 0);
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };

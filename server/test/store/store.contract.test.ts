@@ -10,7 +10,7 @@ import { startRedisServer, type RedisServerHandle } from '../../../test/support/
 import type { PatchQueue } from '../../src/ports.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { RedisStore } from '../../src/store/redis-store.js';
-import { keys } from '../../src/redis/keys.js';
+import { callIdIn, keys } from '../../src/redis/keys.js';
 import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
 import { call, leadWrite, newSession, owned, patch, SPREADSHEET, TAG } from './store-fixtures.js';
@@ -163,13 +163,20 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(r.ok && [r.stats.initiated, r.stats.since]).toEqual([1, 5_000]);
       expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('IN_PROGRESS');
       expect((await store.getSession(TAG, 's1'))?.callId).toBe('c1');
-      expect(await store.locateCall('c1')).toBe(TAG);
       expect((await store.getCall(TAG, 'c1'))?.state).toBe('DIALING');
       expect((await store.claimsOf(TAG, ['r1', 'r2'])).get('r1')).toBe('s1');
       expect(await h.queue.depth()).toBe(1);
       expect((await store.sessionStats(TAG, 's1')).initiated).toBe(1);
       expect(await dial('s1', 'r2', 'c2')).toEqual({ ok: false, failure: 'CALL_IN_PROGRESS' });
-      expect(await store.locateCall('c2')).toBeNull();
+    });
+
+    it("finds a call's tab from its id alone (callIdIn), and an older call's through its locator", async () => {
+      await playingSession('s1'); // registers the tab (keys.dialerTabs)
+      expect(await store.locateCall(callIdIn(TAG, 'u-1'))).toBe(TAG);
+      expect(await store.locateCall(callIdIn('{t:sheet-never:1}', 'u-2'))).toBeNull();
+      await h.redis.set(keys.callLocator('older-call'), TAG);
+      expect(await store.locateCall('older-call')).toBe(TAG);
+      expect(await store.locateCall('unknown-call')).toBeNull();
     });
 
     it('refuses a dial without the lock, outside PLAY, or to a do-not-call number', async () => {
@@ -634,7 +641,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect([stats.successes, stats.talkMs]).toEqual([1, 1_500]);
     });
 
-    it('expires finished calls (and locators) and stopped sessions (with their counters) after RETAIN_FINISHED_MS', async () => {
+    it('expires finished calls and stopped sessions (with their counters) after RETAIN_FINISHED_MS', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
       const ttl = (key: string) => h.pttl(key);
@@ -657,10 +664,8 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         expect(left, k).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
         expect(left, k).toBeLessThanOrEqual(RETAIN_FINISHED_MS);
       }
-      // The locator expires on its own, set at the dial, and outlives its call.
-      const locator = await ttl(keys.callLocator('c1'));
-      expect(locator).toBeGreaterThan(RETAIN_FINISHED_MS);
-      expect(locator).toBeLessThanOrEqual(2 * RETAIN_FINISHED_MS);
+      // No locator key: the call id names its tab (keys.callIdIn).
+      expect(await h.redis.exists(keys.callLocator('c1'))).toBe(0);
     });
 
     it('keeps agent lifetime counters beside its sessions, summed over its tabs and the counters from before', async () => {
@@ -739,7 +744,6 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual(['c2']);
       expect(done.ok && done.session).toMatchObject({ callId: 'c2', state: 'PLAY' });
       expect(done.ok && [done.stats.initiated, done.stats.completed]).toEqual([2, 1]);
-      expect(await store.locateCall('c2')).toBe(TAG);
       const agent = await store.agentStats('a@example.com');
       expect([agent.initiated, agent.completed, agent.byCode.NO_ANSWER]).toEqual([2, 1, 1]);
       // The lock is the chain's (the caller releases it after Dialpad answered).
@@ -755,7 +759,6 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(refused.ok && refused.session?.callId).toBeNull();
       expect(await store.getCall(TAG, 'c3')).toBeNull();
       expect(await store.getLead(TAG, 'r3')).toBeNull();
-      expect(await store.locateCall('c3')).toBeNull();
       expect(await h.queue.depth()).toBe(depth + 3);
       expect((await store.agentStats('a@example.com')).initiated).toBe(2);
       expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(true);
