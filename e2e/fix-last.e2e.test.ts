@@ -190,11 +190,16 @@ describe('fix the last disposition (issue 10) in Chromium', () => {
     await page.keyboard.press('1');
     await page.keyboard.press('Enter');
     await modal().waitFor({ state: 'detached', timeout: LONG });
-    await waitForStore(
+    const saved = await waitForStore(
       page,
       (s, id) => s.ui.receipt?.callId === id && s.outbox.entries.length === 0,
       call.callId,
     );
+    const siblings = lead.numbers.filter(
+      (n) => n.index !== call.numberIndex && n.e164 !== null && OPEN.has(n.status),
+    ).length;
+    expect(saved.ui.receipt?.skipped).toBe(siblings);
+    const before = await receipt().textContent();
 
     await page.reload();
     await waitForStore(
@@ -204,6 +209,8 @@ describe('fix the last disposition (issue 10) in Chromium', () => {
     );
     await receipt().waitFor({ timeout: LONG });
     expect(await receipt().textContent()).toContain(`${lead.name} → Correct person`);
+    // The same line as before the reload, the skipped numbers included (the coordinator counts them).
+    expect(await receipt().textContent()).toBe(before);
     const changeButton = page.getByRole('button', { name: /change the last disposition/i });
     await changeButton.waitFor({ timeout: LONG });
     await screenshot(page, 'receipt-after-reload');

@@ -29,4 +29,15 @@ describe('bench:load arguments', () => {
     expect(() => parseBenchArgs(['--pace', 'fast'])).toThrow(/--pace/);
     expect(() => parseBenchArgs(['--instances', '3'])).toThrow(/--instances/);
   });
+
+  it('--sweep: agent counts, each a number, at most 12 steps', () => {
+    expect(parseBenchArgs(['--sweep', '5,10,20,50', '--pace', 'max'])).toMatchObject({
+      sweep: [5, 10, 20, 50],
+      pace: 'max',
+      rampGiven: false,
+    });
+    expect(parseBenchArgs([]).sweep).toBeNull();
+    expect(() => parseBenchArgs(['--sweep', '5,ten'])).toThrow(/--sweep/);
+    expect(() => parseBenchArgs(['--sweep', '0'])).toThrow(/--sweep/);
+  });
 });

@@ -25,13 +25,18 @@ export const BenchArgsSchema = z.object({
   drainTimeoutSeconds: z.coerce.number().int().min(5).max(1800),
   /** Supervisor consoles watching every agent over /supervisor/ws during the window (issue 11). */
   supervisors: z.coerce.number().int().min(0).max(20),
+  /** Agent counts to run one after the other (a fresh stack each), reported as one table: the highest rate
+   *  whose p99s stay within a limit (`--sweep 5,10,20,50 --pace max`). Null: one run of `agents`. */
+  sweep: z.array(z.number().int().min(1).max(2000)).min(1).max(12).nullable(),
+  /** Whether --ramp was given (a sweep otherwise ramps each step by its own agent count). */
+  rampGiven: z.boolean(),
 });
 export type BenchArgs = z.infer<typeof BenchArgsSchema>;
 
 export const USAGE =
   'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max] ' +
   '[--ramp S] [--leads 100] [--log-level info] [--profile] [--start-timeout 300] [--drain-timeout 180] ' +
-  '[--supervisors 0]';
+  '[--supervisors 0] [--sweep 5,10,20,50]';
 
 /** Default ramp: 1 s per 20 agents, at most 30 s (500 agents press Play within half a minute). */
 export const defaultRampSeconds = (agents: number): number => Math.min(30, agents / 20);
@@ -53,6 +58,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         'drain-timeout': { type: 'string' },
         'start-timeout': { type: 'string' },
         supervisors: { type: 'string' },
+        sweep: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -73,6 +79,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     drainTimeoutSeconds: values['drain-timeout'] ?? '180',
     startTimeoutSeconds: values['start-timeout'] ?? '300',
     supervisors: values.supervisors ?? '0',
+    sweep:
+      typeof values.sweep === 'string'
+        ? values.sweep.split(',').map((n) => (/^\s*\d+\s*$/.test(n) ? Number(n) : Number.NaN))
+        : null,
+    rampGiven: values.ramp !== undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { z } from 'zod';
 import { freePort } from '../../test/support/redis-server.js';
-import { type BenchArgs, parseBenchArgs } from './args.js';
+import { type BenchArgs, defaultRampSeconds, parseBenchArgs } from './args.js';
 import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID } from './fixture.js';
 import type { ChildMessage, LoadgenResult } from './messages.js';
 import {
@@ -31,6 +31,7 @@ import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
   blocksAndGcBetween,
   cpuShares,
+  highestRateWithin,
   landingTimes,
   loopAndGcOfMetrics,
   machineTicksOfProcStat,
@@ -44,6 +45,23 @@ import {
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
 const now = (): number => performance.timeOrigin + performance.now();
 const log = (msg: string) => process.stderr.write(`[bench:load] ${msg}\n`);
+
+const PercentilesSchema = z.object({ p50: z.number(), p99: z.number(), max: z.number() }).nullable();
+/** What a sweep keeps of each run's report (the figures that decide, plus where the CPU went). */
+const SweepRowSchema = z.object({
+  agents: z.number(),
+  dispositionsPerSecond: z.number(),
+  dispoToNextCallMs: PercentilesSchema,
+  webhookToShowDispoMs: PercentilesSchema,
+  errors: z.number(),
+  lostDispositions: z.number(),
+  coordinatorCpuMsPerCycle: z.number().nullable(),
+  redisCommandsPerCycle: z.number().nullable(),
+  coordinatorEventLoopBlocks: z.array(z.object({ over10ms: z.number(), maxMs: z.number() }).passthrough()),
+  cpuPercentOfOneCore: z.record(z.string(), z.number()),
+  floors: z.unknown(),
+  runDir: z.string(),
+});
 
 /** Starts something on a free port, on another one (up to 3 tries) if it exits before it is ready. */
 async function withFreePort(
@@ -335,6 +353,44 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   return report;
 }
 
+/** Issue 13's max-pace target: p99 within this at the highest rate the machine reaches. */
+const SWEEP_P99_LIMIT_MS = 50;
+
+/**
+ * `--sweep a,b,c`: one full run per agent count (a fresh stack each, so no step inherits another's heap or
+ * queue), one row each, and the highest rate whose p99s stayed within 50 ms. A closed loop of N agents
+ * queues by construction (p99 ≈ N / rate once the coordinator is saturated), so the rate that keeps p99
+ * within the limit is found by varying N, not by one large N.
+ */
+async function sweep(args: BenchArgs, counts: number[]): Promise<Record<string, unknown>> {
+  const rows = [];
+  for (const agents of counts) {
+    log(`sweep: ${agents} agents`);
+    const r = await run({
+      ...args,
+      agents,
+      rampSeconds: args.rampGiven ? args.rampSeconds : defaultRampSeconds(agents),
+    });
+    const row = SweepRowSchema.parse(r);
+    rows.push(row);
+    log(
+      `sweep: ${agents} agents, ${row.dispositionsPerSecond}/s, p99 ${row.dispoToNextCallMs?.p99} / ${row.webhookToShowDispoMs?.p99} ms`,
+    );
+  }
+  const best = highestRateWithin(rows, SWEEP_P99_LIMIT_MS);
+  return {
+    sweep: counts,
+    instances: args.instances,
+    pace: args.pace,
+    seconds: args.seconds,
+    p99LimitMs: SWEEP_P99_LIMIT_MS,
+    highestRateWithinLimit: best
+      ? { agents: best.agents, dispositionsPerSecond: best.dispositionsPerSecond }
+      : null,
+    rows,
+  };
+}
+
 async function main(): Promise<void> {
   let args: BenchArgs;
   try {
@@ -352,12 +408,13 @@ async function main(): Promise<void> {
   }
   process.once('exit', killAll);
   try {
-    const report = await run(args);
+    const report = args.sweep ? await sweep(args, args.sweep) : await run(args);
     const dir = join(REPO_ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
+    const what = args.sweep ? `sweep-${args.sweep.join('_')}a` : `${args.agents}a`;
     const file = join(
       dir,
-      `load-${args.agents}a-${args.instances}i-${args.pace}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+      `load-${what}-${args.instances}i-${args.pace}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
     );
     const text = JSON.stringify(report, null, 2);
     writeFileSync(file, `${text}\n`);

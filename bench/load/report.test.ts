@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   blocksAndGcBetween,
+  highestRateWithin,
   callIdOfCustomData,
   cpuTicksOfStat,
   journalKey,
@@ -124,5 +125,48 @@ describe('bench:load report', () => {
       blocks: { over10ms: 3, over50ms: 1, over100ms: 1, maxMs: 310 },
       gc: { count: 102, p99AtMostMs: 100, maxMs: 260, major: 2, majorMs: 500 },
     });
+  });
+
+  it('a sweep: the highest rate whose two p99s are within the limit, without errors', () => {
+    const p = (p99: number) => ({ p50: p99 / 4, p99, max: p99 * 2 });
+    const rows = [
+      {
+        agents: 5,
+        dispositionsPerSecond: 60,
+        dispoToNextCallMs: p(12),
+        webhookToShowDispoMs: p(8),
+        errors: 0,
+      },
+      {
+        agents: 10,
+        dispositionsPerSecond: 110,
+        dispoToNextCallMs: p(40),
+        webhookToShowDispoMs: p(20),
+        errors: 0,
+      },
+      {
+        agents: 20,
+        dispositionsPerSecond: 150,
+        dispoToNextCallMs: p(95),
+        webhookToShowDispoMs: p(30),
+        errors: 0,
+      },
+      {
+        agents: 15,
+        dispositionsPerSecond: 130,
+        dispoToNextCallMs: p(45),
+        webhookToShowDispoMs: p(51),
+        errors: 0,
+      },
+      {
+        agents: 12,
+        dispositionsPerSecond: 120,
+        dispoToNextCallMs: p(30),
+        webhookToShowDispoMs: p(30),
+        errors: 2,
+      },
+    ];
+    expect(highestRateWithin(rows, 50)?.agents).toBe(10);
+    expect(highestRateWithin(rows, 5)).toBeNull();
   });
 });

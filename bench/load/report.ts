@@ -257,3 +257,28 @@ export function blocksAndGcBetween(before: string, after: string): { blocks: Loo
     },
   };
 }
+
+/** One step of a `--sweep`: the figures that decide "the highest rate within the p99 limit". */
+export interface SweepRow {
+  agents: number;
+  dispositionsPerSecond: number;
+  dispoToNextCallMs: Percentiles | null;
+  webhookToShowDispoMs: Percentiles | null;
+  errors: number;
+}
+
+/** The step with the most dispositions per second whose two p99s are within `limitMs` and that had no
+ *  error; null when none is. */
+export function highestRateWithin<T extends SweepRow>(rows: readonly T[], limitMs: number): T | null {
+  let best: T | null = null;
+  for (const r of rows) {
+    const ok =
+      r.errors === 0 &&
+      r.dispoToNextCallMs !== null &&
+      r.webhookToShowDispoMs !== null &&
+      r.dispoToNextCallMs.p99 <= limitMs &&
+      r.webhookToShowDispoMs.p99 <= limitMs;
+    if (ok && (best === null || r.dispositionsPerSecond > best.dispositionsPerSecond)) best = r;
+  }
+  return best;
+}

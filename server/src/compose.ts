@@ -29,6 +29,7 @@ import { RedisQuotaBudget } from './queue/redis-quota-budget.js';
 import { createSheetsBreaker } from './sheets/breaker.js';
 import { createSheetsClient, type SheetsAuth, serviceAccountAuth, staticTokenAuth } from './sheets/client.js';
 import { GoogleSheetsGateway } from './sheets/google-sheets-gateway.js';
+import { GridDecoder } from './sheets/grid-decoder.js';
 import { SheetsApi } from './sheets/sheets-api.js';
 import { SheetsFlusher } from './sheets/sheets-flusher.js';
 import { RedisTabSnapshots } from './sheets/tab-snapshots.js';
@@ -54,7 +55,7 @@ export interface Coordinator {
   listen(): Promise<{ url: string; port: number }>;
   /** HTTP requests being served right now (shutdown waits for them). */
   inflightRequests(): number;
-  /** Writes every queued sheet patch now (tests and shutdown). */
+  /** Writes every queued sheet patch now, waiting out deferred spreadsheets for up to 20 s (tests). */
   flushSheets(): Promise<void>;
   /** Graceful shutdown; safe to call twice. */
   stop(): Promise<void>;
@@ -146,10 +147,13 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     rootUrl: config.sheets.rootUrl,
     auth: opts.sheetsAuth ?? sheetsAuthOf(config),
   });
+  // The tab refresh's one big read answer is decoded on a worker thread, not on the event loop.
+  const gridDecoder = new GridDecoder({ logger: logger.child({ component: 'sheets' }) });
   const sheetsApi = new SheetsApi({
     client: sheetsClient,
     breaker: sheetsBreaker,
     quota,
+    decoder: gridDecoder,
   });
   const sheets = new GoogleSheetsGateway({
     api: sheetsApi,
@@ -264,7 +268,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   };
 
   let draining = false;
-  const { app, servesWebUi } = createApp({
+  const { handler, servesWebUi } = createApp({
     logger,
     // Every accepted webhook also tells the console when the last one arrived (its health panel).
     service: {
@@ -289,7 +293,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     isDraining: () => draining,
     extraRoutes: (a) => supervisor.registerRoutes(a),
   });
-  const server = createServer(app);
+  const server = createServer(handler);
   // Count in-flight requests so shutdown can wait for them (upgraded sockets are not requests).
   let inflight = 0;
   server.on('request', (_req, res) => {
@@ -357,6 +361,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     await store.close().catch(() => {});
     await redis.quit().catch(() => {});
     stopLoopMonitor();
+    await gridDecoder.close();
     logger.info('stopped');
   };
 
@@ -383,7 +388,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
       }),
     inflightRequests: () => inflight,
     flushSheets: async () => {
-      await flusher.flushNow();
+      await flusher.flushUntilSettled();
     },
     stop: () => {
       stopping ??= stop();

@@ -7,7 +7,7 @@ import { SNAPSHOT_KEY } from '../bridge/web';
 import { fakeCoordinator, ScriptedWebSocket } from '../test/fake-coordinator';
 import { fakeElectronBridge } from '../test/fake-electron-bridge';
 import { callView, endedCall, leadPreview, sessionView, snapshot, statsView, T0 } from '../test/fixtures';
-import { makeController, R, signedIn } from '../test/harness';
+import { makeController, R, signedIn, until } from '../test/harness';
 
 const disposers: (() => void)[] = [];
 afterEach(() => {
@@ -25,14 +25,6 @@ function make(...args: Parameters<typeof makeController>) {
 const withEndedCall = (s: Parameters<typeof signedIn>[0]) =>
   R.applySnapshot(signedIn(s), snapshot({ call: endedCall() }));
 const dispositions = (reqs: { path: string }[]) => reqs.filter((r) => r.path === '/disposition');
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('outbox', () => {
   it('keeps a disposition chosen offline, persists it, and sends it once with the same key when back', async () => {

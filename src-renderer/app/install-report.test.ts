@@ -7,7 +7,7 @@ import type { DesktopInstallReport } from '../../src-shared/contracts/http';
 import { createAppStore } from '../store';
 import { type FakeCoordinator, fakeCoordinator, SilentWebSocket } from '../test/fake-coordinator';
 import { fakeElectronBridge } from '../test/fake-electron-bridge';
-import { makeController } from '../test/harness';
+import { makeController, until } from '../test/harness';
 import { Controller } from './controller';
 
 const INFO: DesktopInstallReport = {
@@ -25,14 +25,6 @@ afterEach(() => {
   localStorage.clear();
   sessionStorage.clear();
 });
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The preload's bridge as the renderer sees it, answering like the main process (held to the IPC contract). */
 const electronBridge = () =>

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeCoordinator, ScriptedWebSocket } from '../test/fake-coordinator';
 import { T0 } from '../test/fixtures';
-import { makeController } from '../test/harness';
+import { makeController, until } from '../test/harness';
 
 const disposers: (() => void)[] = [];
 afterEach(() => {
@@ -12,14 +12,6 @@ afterEach(() => {
   localStorage.clear();
   sessionStorage.clear();
 });
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('signed out by a supervisor', () => {
   it('shows who and why, and lands signed out when the coordinator refuses the old sign-in', async () => {

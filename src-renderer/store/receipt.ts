@@ -37,7 +37,7 @@ export function buildReceipt(
 }
 
 /** The receipt rebuilt from the coordinator's session view after a reload or a restart: the last
- *  disposition while it can still be changed (the skipped-siblings count is not known there: 0). */
+ *  disposition while it can still be changed, with the numbers it skipped as the coordinator counts them. */
 export function receiptFromSession(session: SessionView): DispoReceipt | null {
   const last = session.lastDisposition;
   if (!last) return null;
@@ -46,7 +46,7 @@ export function receiptFromSession(session: SessionView): DispoReceipt | null {
     callId: last.callId,
     leadName: last.leadName || 'The lead',
     label: def?.label ?? last.code,
-    skipped: 0,
+    skipped: last.skipped,
     code: last.code,
     amendableUntil: last.amendableUntil,
   };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../src-shared/contracts/ipc';
 import { callView, endedCall, leadPreview, sessionView, snapshot, statsView, T0 } from '../test/fixtures';
 import { canAmend } from './amend';
+import { receiptText } from './receipt';
 import * as R from './reducers';
 
 const dispoEntry = (callId: string, key = 'key-00000001'): OutboxEntry => ({
@@ -199,6 +200,7 @@ describe('local snapshot', () => {
       leadRowId: 'L1',
       leadName: 'Aisha Chen',
       amendableUntil: T0 + 300_000,
+      skipped: 2,
     };
     const withLast = snapshot({ session: sessionView({ lastDisposition: last }) });
     const reloaded = R.applySnapshot(R.initialState(), withLast);
@@ -206,18 +208,19 @@ describe('local snapshot', () => {
       callId: 'call-0',
       leadName: 'Aisha Chen',
       label: 'Correct person',
-      skipped: 0,
+      skipped: 2,
       code: 'CORRECT',
       amendableUntil: T0 + 300_000,
     });
+    expect(receiptText(reloaded.ui.receipt!)).toBe('Aisha Chen → Correct person, 2 numbers skipped');
     expect(canAmend(reloaded.ui.receipt, T0 + 60_000)).toBe(true);
     // The desktop's snapshot carries the session view: a restart shows it too.
     const restored = R.restoreAppSnapshot(R.initialState(), R.toAppSnapshot(reloaded, T0, null), T0);
     expect(restored.ui.receipt?.callId).toBe('call-0');
     // None once the window passed (the server sends null); a receipt already on screen is kept.
     expect(R.applySnapshot(R.initialState(), snapshot()).ui.receipt).toBeNull();
-    const changed = { ...reloaded, ui: { ...reloaded.ui, receipt: { ...reloaded.ui.receipt!, skipped: 2 } } };
-    expect(R.applySnapshot(changed, withLast).ui.receipt?.skipped).toBe(2);
+    const changed = { ...reloaded, ui: { ...reloaded.ui, receipt: { ...reloaded.ui.receipt!, skipped: 1 } } };
+    expect(R.applySnapshot(changed, withLast).ui.receipt?.skipped).toBe(1);
   });
 });
 

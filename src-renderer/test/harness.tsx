@@ -1,6 +1,6 @@
 // Builds a real controller + store + web bridge for a jsdom test, wired to a fake coordinator, and renders
 // the app around it; mountApp also takes it down after the test (controller, DOM, storage).
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, render, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { onTestFinished } from 'vitest';
 import { App } from '../App';
@@ -81,6 +81,16 @@ export function mountApp(
     sessionStorage.clear();
   });
   return { ...h, user: userEvent.setup(), unmount };
+}
+
+/** Waits (polling every 10 ms, RTL's waitFor) until `cond` holds; fails after `ms`. */
+export function until(cond: () => boolean, ms = 5000): Promise<void> {
+  return waitFor(
+    () => {
+      if (!cond()) throw new Error('condition not met in time');
+    },
+    { timeout: ms, interval: 10 },
+  );
 }
 
 export { R };

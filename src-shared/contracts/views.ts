@@ -18,6 +18,9 @@ export const LastDispositionViewSchema = z.object({
   leadName: z.string().nullable(),
   /** Epoch ms (the coordinator's clock) after which the change is refused. */
   amendableUntil: z.number().int(),
+  /** Open numbers of the lead the disposition skipped (the receipt's "2 numbers skipped"); absent from
+   *  older coordinators: 0. */
+  skipped: z.number().int().min(0).default(0),
 });
 export type LastDispositionView = z.infer<typeof LastDispositionViewSchema>;
 

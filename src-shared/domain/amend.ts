@@ -43,6 +43,17 @@ export function leadBefore(current: Lead, pre: PreDisposition): Lead {
   };
 }
 
+/** The receipt's "N numbers skipped" for a disposition, from the lead now and the state kept from just
+ *  before it: the numbers that were open then and are SKIPPED now (the dialed number was IN_PROGRESS, never
+ *  open, so it does not count). Valid while the lead is what the disposition (or its change) made of it. */
+export function skippedSince(current: Lead, pre: PreDisposition): number {
+  const before = leadBefore(current, pre);
+  return current.numbers.filter((n, i) => {
+    const was = before.numbers[i];
+    return was !== undefined && isOpen(was) && n.status === 'SKIPPED';
+  }).length;
+}
+
 /** Same callback as the sheet can tell (its CallbackAt cell holds whole seconds): same second, same agent. */
 function sameCallbackCell(a: LeadCallback | null | undefined, b: LeadCallback | null | undefined): boolean {
   if (!a || !b) return !a && !b;

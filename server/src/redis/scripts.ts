@@ -1,6 +1,11 @@
-// Loads every Lua script of server/src/redis/scripts/ into an ioredis client under a versioned command
-// name (BullMQ's `loadCommands`): `<name>:<version>`, where the version is a hash of the expanded source,
-// so a client never runs a script body older or newer than the code that calls it.
+// Reads every Lua script of server/src/redis/scripts/ and runs them by the SHA-1 of their expanded source
+// (EVALSHA, with EVAL when Redis has not cached it yet: a restarted Redis, a new node), so a client never
+// runs a script body older or newer than the code that calls it. Each script also has a versioned name,
+// `<name>:<version>` (BullMQ's `loadCommands`), for logs and tests.
+// The scripts are deliberately NOT ioredis `defineCommand`s: every autopipelined batch is a new ioredis
+// Pipeline, whose constructor copies every defined command (two properties per script) onto itself; with
+// ~25 scripts that was the largest ioredis cost per request (a pipeline per event-loop turn that sends
+// anything), ~10 µs per batch in `bench/redis-client.ts`.
 //
 // Conventions (shared by every engineer who adds a script):
 //   - one file per state transition, named `<name>-<numberOfKeys>.lua` (e.g. `ackPatches-2.lua`);
@@ -23,8 +28,10 @@ export interface ScriptDef {
   readonly numberOfKeys: number;
   /** Source with every include inlined. */
   readonly lua: string;
-  /** `<name>:<version>`: the name the command is defined under on the client. */
+  /** `<name>:<version>`: the script's versioned name (logs, tests). */
   readonly commandName: string;
+  /** SHA-1 of `lua`: what EVALSHA runs. */
+  readonly sha: string;
 }
 
 const FILE_RE = /^([A-Za-z][A-Za-z0-9]*)-(\d+)\.lua$/;
@@ -62,49 +69,51 @@ export function readScripts(dir: string = SCRIPTS_DIR): ScriptDef[] {
     const name = m[1] as string;
     if (defs.some((d) => d.name === name)) throw new Error(`Two Lua scripts are named ${name}`);
     const lua = expandIncludes(readFileSync(join(dir, file), 'utf8'), includesDir, new Set(), []);
-    const version = createHash('sha1').update(lua).digest('hex').slice(0, 12);
-    defs.push({ name, numberOfKeys: Number(m[2]), lua, commandName: `${name}:${version}` });
+    const sha = createHash('sha1').update(lua).digest('hex');
+    defs.push({ name, numberOfKeys: Number(m[2]), lua, commandName: `${name}:${sha.slice(0, 12)}`, sha });
   }
   cache.set(dir, defs);
   return defs;
 }
 
 type ScriptArg = string | number | Buffer;
-type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
-/** The scripts defined on one client, callable by base name. */
+/** The scripts of one folder, runnable on one client by base name. */
 export interface ScriptSet {
   /** Runs script `name` (base name) with its KEYS and ARGV. */
   run(name: string, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown>;
-  /** The versioned command name, e.g. for `redis.pipeline()[commandName](...)`. */
+  /** The versioned name, `<name>:<version>`. */
   commandName(name: string): string;
 }
 
 const loaded = new WeakMap<RedisClient, ScriptSet>();
 
-/** Defines every script of `dir` on `redis` (idempotent per client) and returns a runner. */
+const isNoScript = (e: unknown): boolean => e instanceof Error && e.message.startsWith('NOSCRIPT');
+
+/** A runner for every script of `dir` on `redis` (one per client for the default folder). */
 export function loadScripts(redis: RedisClient, dir: string = SCRIPTS_DIR): ScriptSet {
   const existing = loaded.get(redis);
   if (existing && dir === SCRIPTS_DIR) return existing;
   const byName = new Map<string, ScriptDef>();
-  for (const def of readScripts(dir)) {
-    redis.defineCommand(def.commandName, { lua: def.lua, numberOfKeys: def.numberOfKeys });
-    byName.set(def.name, def);
-  }
+  for (const def of readScripts(dir)) byName.set(def.name, def);
   const lookup = (name: string): ScriptDef => {
     const def = byName.get(name);
     if (!def) throw new Error(`No Lua script named ${name} in ${dir}`);
     return def;
   };
   const set: ScriptSet = {
-    run(name, keys, args) {
+    async run(name, keys, args) {
       const def = lookup(name);
       if (keys.length !== def.numberOfKeys) {
         throw new Error(`Lua script ${name} takes ${def.numberOfKeys} keys, got ${keys.length}`);
       }
-      const fn = (redis as unknown as Record<string, ScriptFn>)[def.commandName];
-      if (!fn) throw new Error(`Lua script ${def.commandName} is not defined on this client`);
-      return fn.call(redis, ...keys, ...args);
+      try {
+        return await redis.evalsha(def.sha, def.numberOfKeys, ...keys, ...args);
+      } catch (e) {
+        // Not in this Redis's script cache yet: EVAL runs it and caches it for the next EVALSHA.
+        if (isNoScript(e)) return redis.eval(def.lua, def.numberOfKeys, ...keys, ...args);
+        throw e;
+      }
     },
     commandName: (name) => lookup(name).commandName,
   };

@@ -1,5 +1,6 @@
 // Store records → the client-facing views of src-shared/contracts/views.ts (one definition of each shape).
-import { amendWindowSecondsOf } from '../../../src-shared/domain/outcome.js';
+import { skippedSince } from '../../../src-shared/domain/amend.js';
+import { amendWindowSecondsOf, PreDispositionSchema } from '../../../src-shared/domain/outcome.js';
 import type {
   CallView,
   CallingWindowView,
@@ -47,7 +48,21 @@ export function lastDispositionView(
     leadRowId: last.rowId,
     leadName: entry?.lead.name ?? null,
     amendableUntil,
+    skipped: entry && entry.version === last.leadVersion ? skippedOf(entry.lead, last.pre) : 0,
   };
+}
+
+/** The receipt's skipped numbers from the kept state (our own Redis field, checked like any input; an
+ *  unreadable one counts none). Built only for the session view, never on the disposition path. */
+function skippedOf(lead: Lead, preJson: string): number {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(preJson);
+  } catch {
+    return 0;
+  }
+  const pre = PreDispositionSchema.safeParse(raw);
+  return pre.success ? skippedSince(lead, pre.data) : 0;
 }
 
 export function sessionView(s: SessionRecord, tab: SessionTab, now: number): SessionView {

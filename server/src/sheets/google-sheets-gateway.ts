@@ -12,7 +12,6 @@
 // SHEET_HEADER_MISMATCH (naming the column), SHEETS_UNAVAILABLE (5xx, network, breaker open; Retry-After),
 // RATE_LIMITED (the read is queued behind the shared budget; Retry-After), SHEET_UNREADABLE (router
 // misconfigured).
-import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
@@ -213,12 +212,14 @@ export class GoogleSheetsGateway implements SheetsGateway {
   async readAgentTab(spreadsheetId: string, tabId: number): Promise<AgentTab> {
     let tabTitle: string;
     let values: string[][];
+    let fp: string;
     try {
       const raw = await this.#read(`tab ${tabId} of spreadsheet ${spreadsheetId}`, () =>
         this.#tabs.read(spreadsheetId, tabId),
       );
       tabTitle = raw.title;
       values = raw.values;
+      fp = raw.fingerprint;
     } catch (err) {
       throw this.#notFoundOr(
         err,
@@ -226,15 +227,13 @@ export class GoogleSheetsGateway implements SheetsGateway {
         `spreadsheet ${spreadsheetId} was not found or is not shared with the coordinator`,
       );
     }
-    // One batched read answers all of a spreadsheet's tabs at once: each tab's hash and decode wait for a
-    // turn of their own, so the waiters do not all run in one microtask burst.
+    // One batched read answers all of a spreadsheet's tabs at once: each tab's decode waits for a turn of its
+    // own, so the waiters do not all run in one microtask burst. (The fingerprint of its title and cells
+    // came with the read: grid-answer.ts, computed off the event loop for a big answer.)
     const turn = this.#decodeTurn.then(() => nextTurn());
     this.#decodeTurn = turn;
     await turn;
     const key = `${spreadsheetId}/${tabId}`;
-    const fp = createHash('sha1')
-      .update(JSON.stringify([tabTitle, values]))
-      .digest('base64');
     const known = this.#decoded.get(key);
     if (known?.fp === fp) return known.tab;
     try {

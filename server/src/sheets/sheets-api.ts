@@ -10,6 +10,8 @@ import type { QuotaBudget } from '../ports.js';
 import { DEFAULT_SHEETS_QUOTA, limitOf } from '../queue/quota-limits.js';
 import type { UpstreamBreaker } from '../resilience/breakers.js';
 import type { SheetsClient } from './client.js';
+import { gridOfAnswer, gridsOfBody } from './grid-answer.js';
+import type { GridDecoder } from './grid-decoder.js';
 import { decodeValues, fetchTabTitles } from './tab-titles.js';
 
 export type QuotaBucket = 'sheets-read' | 'sheets-write';
@@ -46,6 +48,8 @@ export interface SheetsApiOptions {
   requestTimeoutMs?: number;
   /** Ranges (data filters) per read request. Default 500 (the emulator assumes 1,000 at most). */
   maxRangesPerRequest?: number;
+  /** Decodes big read answers off the event loop (grid-decoder.ts); without it they are decoded here. */
+  decoder?: GridDecoder | null;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -57,20 +61,42 @@ export interface GridRead {
   endCol?: number;
 }
 
-/** What a read by id found: the tab's current title (from Google's answer) and its values. */
-export interface GridValues {
-  sheetId: number;
-  title: string;
-  values: string[][];
-}
+import type { GridValues } from './grid-answer.js';
+
+export type { GridValues };
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The tab title out of an answered A1 range (`'Ann''s Leads'!A1:Z1000` → `Ann's Leads`). */
-export function titleOfA1(range: string): string {
-  const cut = range.lastIndexOf('!');
-  const t = cut >= 0 ? range.slice(0, cut) : range;
-  return t.startsWith("'") && t.endsWith("'") && t.length >= 2 ? t.slice(1, -1).replaceAll("''", "'") : t;
+function isByteStream(data: unknown): data is AsyncIterable<Uint8Array> {
+  return typeof data === 'object' && data !== null && Symbol.asyncIterator in data;
+}
+
+/** A body stream read whole and decoded on this thread (no grid decoder: tests, tools). */
+async function gridsOfStream(
+  body: AsyncIterable<Uint8Array>,
+  sheetIds: readonly number[],
+): Promise<GridValues[]> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of body) chunks.push(c);
+  return gridsOfBody(Buffer.concat(chunks), sheetIds);
+}
+
+/** A refused read asked for as a stream loses Google's error body: gaxios reads it whole into the error's
+ *  message and leaves `response.data` empty. Put back, so the error is classified and worded as any other
+ *  (google-errors.ts). */
+function withJsonErrorBody(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const response: unknown = Reflect.get(err, 'response');
+  if (typeof response !== 'object' || response === null) return err;
+  const data: unknown = Reflect.get(response, 'data');
+  const text = typeof data === 'string' ? data : data === undefined ? err.message : null;
+  if (text === null) return err;
+  try {
+    Reflect.set(response, 'data', JSON.parse(text));
+  } catch {
+    // not JSON: nothing to put back
+  }
+  return err;
 }
 
 export class SheetsApi {
@@ -83,6 +109,7 @@ export class SheetsApi {
       maxRangesPerRequest: 500,
       now: Date.now,
       sleep: defaultSleep,
+      decoder: null,
       limitOf: (bucket) => limitOf(DEFAULT_SHEETS_QUOTA, bucket),
       ...opts,
     };
@@ -187,17 +214,23 @@ export class SheetsApi {
                 valueRenderOption: 'FORMATTED_VALUE',
               },
             },
-            req,
+            // The body as a stream: a refresh's ~10 MB answer goes to the grid decoder chunk by chunk as it
+            // arrives and is parsed off the event loop.
+            { ...req, responseType: 'stream' },
           ),
         opts,
-      );
-      const ranges = res.data.valueRanges ?? [];
-      chunk.forEach((r, j) => {
-        const vr = ranges[j]?.valueRange;
-        const title = titleOfA1(vr?.range ?? '');
-        this.#noteTitle(spreadsheetId, r.sheetId, title);
-        out.push({ sheetId: r.sheetId, title, values: decodeValues(vr?.values ?? []) });
+      ).catch((err: unknown) => {
+        throw withJsonErrorBody(err);
       });
+      const data: unknown = res.data;
+      const ids = chunk.map((r) => r.sheetId);
+      const grids = isByteStream(data)
+        ? await (this.#o.decoder?.decode(data, ids) ?? gridsOfStream(data, ids))
+        : ids.map((id, j) => gridOfAnswer(data, j, id));
+      for (const g of grids) {
+        this.#noteTitle(spreadsheetId, g.sheetId, g.title);
+        out.push(g);
+      }
     }
     return out;
   }

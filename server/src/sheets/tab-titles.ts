@@ -37,7 +37,7 @@ export const ValuesSchema = z
   )
   .default([]);
 
-function isStringGrid(raw: unknown): raw is string[][] {
+export function isStringGrid(raw: unknown): raw is string[][] {
   if (!Array.isArray(raw)) return false;
   for (const row of raw) {
     if (!Array.isArray(row)) return false;

@@ -78,6 +78,7 @@ const LastDisposedSchema = z.object({
   disposedAt: z.coerce.number().int().positive(),
   rowId: z.string().min(1),
   leadVersion: z.coerce.number().int().min(0),
+  pre: z.string().min(1),
 });
 
 function lastDisposedOf(h: z.infer<typeof SessionHashSchema>): LastDisposed | null {
@@ -88,6 +89,7 @@ function lastDisposedOf(h: z.infer<typeof SessionHashSchema>): LastDisposed | nu
     disposedAt: h.lastAt,
     rowId: h.lastRow,
     leadVersion: h.lastLeadV,
+    pre: h.lastPre,
   });
   return r.success ? r.data : null;
 }

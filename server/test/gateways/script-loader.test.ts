@@ -1,9 +1,12 @@
-// The generic Lua loader every engineer's scripts go through: naming, includes, versioned command names.
+// The generic Lua loader every engineer's scripts go through: naming, includes, versioned command names, and
+// running by SHA on a real Redis whose script cache is empty (a restart) or was flushed.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { readScripts } from '../../src/redis/scripts.js';
+import { loadScripts, readScripts } from '../../src/redis/scripts.js';
+import { startRedisServer } from '../../../test/support/redis-server.js';
 
 function scriptDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'td-lua-'));
@@ -46,5 +49,30 @@ describe('readScripts', () => {
     expect(names).toEqual(
       expect.arrayContaining(['enqueuePatch', 'ackPatches', 'quotaTake', 'deadLetterPatches']),
     );
+  });
+
+  it('runs a script by its SHA, falls back to EVAL when Redis has no copy, and checks the key count', async () => {
+    const server = await startRedisServer({ appendOnly: false });
+    const redis = new Redis(server.url, { enableAutoPipelining: true });
+    try {
+      const dir = scriptDir({ 'bump-1.lua': "return redis.call('INCRBY', KEYS[1], ARGV[1])" });
+      const scripts = loadScripts(redis, dir);
+      const [def] = readScripts(dir);
+      // A fresh Redis has no copy: the first run is an EVAL, which also caches it.
+      expect(await redis.script('EXISTS', def?.sha ?? '')).toEqual([0]);
+      expect(await scripts.run('bump', ['n'], [2])).toBe(2);
+      expect(await redis.script('EXISTS', def?.sha ?? '')).toEqual([1]);
+      // Several in one autopipelined batch, then again after the cache is flushed (as after a restart).
+      expect(await Promise.all([scripts.run('bump', ['n'], [1]), scripts.run('bump', ['n'], [1])])).toEqual([
+        3, 4,
+      ]);
+      await redis.script('FLUSH');
+      expect(await scripts.run('bump', ['n'], [10])).toBe(14);
+      await expect(scripts.run('bump', [], [1])).rejects.toThrow(/takes 1 keys, got 0/);
+      expect(scripts.commandName('bump')).toBe(def?.commandName);
+    } finally {
+      redis.disconnect();
+      await server.stop();
+    }
   });
 });

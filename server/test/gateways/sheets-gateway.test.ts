@@ -10,7 +10,9 @@ import { type RedisServerHandle, startRedisServer } from '../../../test/support/
 import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
 import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import type { SheetsClient } from '../../src/sheets/client.js';
+import { classifyGoogleError } from '../../src/sheets/google-errors.js';
 import { GoogleSheetsGateway } from '../../src/sheets/google-sheets-gateway.js';
+import { SheetsApi } from '../../src/sheets/sheets-api.js';
 import {
   AGENT_SS,
   OTHER_TAB_ID,
@@ -145,6 +147,30 @@ describe('readAgentTab', () => {
     const e2 = await apiError(gateway().readAgentTab('no-such-sheet', TAB_ID));
     expect(e2.code).toBe('SHEET_TAB_NOT_FOUND');
     expect(e2.message).toMatch(/no-such-sheet was not found/);
+  });
+
+  it("keeps Google's own message and Retry-After on a refused tab read (its answer is read as a stream)", async () => {
+    const api = new SheetsApi({
+      client,
+      breaker: createSheetsBreaker({ threshold: 50 }),
+      quota: new RedisQuotaBudget(redis),
+    });
+    emulator.state.addFault({
+      route: 'values.batchGetByDataFilter',
+      status: 429,
+      times: 1,
+      message: 'Quota exceeded for quota metric Read requests',
+    });
+    const err = await api.readGrids(AGENT_SS, [{ sheetId: TAB_ID }]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const f = classifyGoogleError(err, Date.now());
+    expect(f.kind).toBe('rate-limited');
+    expect(f.message).toBe('Quota exceeded for quota metric Read requests');
+    const [grid] = await api.readGrids(AGENT_SS, [{ sheetId: TAB_ID }]);
+    expect(grid?.title).toBe(TAB);
+    expect(grid?.values.length).toBeGreaterThan(1);
   });
 
   it('names the column of a wrong header', async () => {

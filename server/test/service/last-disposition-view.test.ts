@@ -1,7 +1,8 @@
 // The session view carries the last disposition while it can be changed (issue 10), so a reloaded screen or
 // a restarted app shows the receipt and its Change control again: against real Redis and the emulators, a
 // new service instance (a restarted coordinator: empty tab caches) sees it too; a change shows the new code;
-// it is gone after the window and when a later call becomes the last one.
+// it is gone after the window and when a later call becomes the last one. It counts the numbers the
+// disposition skipped, as the receipt said before the reload ("Lead L1 → Correct person, 1 number skipped").
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { ANN, leadRow, phoneOf, startWorld, type World } from './world.js';
@@ -43,6 +44,7 @@ describe('the session view carries the last disposition', () => {
       leadRowId: 'L1',
       leadName: 'Lead L1',
       amendableUntil: t0 + 5 * MIN,
+      skipped: 1, // L1's second number, open until Correct person finished the lead
     };
     expect((await service.currentSession(ANN, t0 + MIN)).session.lastDisposition).toEqual(expected);
     const restarted = world.makeService({ tabReadSpacingMs: 0 }).service;
@@ -50,9 +52,18 @@ describe('the session view carries the last disposition', () => {
 
     // A change: the view shows the new code, the window still runs from the disposition.
     await service.amendDisposition(ANN, { callId: first.callId, code: 'WRONG' }, t0 + 2 * MIN);
+    // Wrong number finishes only the dialed number: the second one is open again, nothing skipped.
     expect((await restarted.currentSession(ANN, t0 + 2 * MIN)).session.lastDisposition).toEqual({
       ...expected,
       code: 'WRONG',
+      skipped: 0,
+    });
+    // Do not call skips the dialed number too, but that one was being dialed, not open: 1, not 2.
+    await service.amendDisposition(ANN, { callId: first.callId, code: 'DO_NOT_CALL' }, t0 + 3 * MIN);
+    expect((await restarted.currentSession(ANN, t0 + 3 * MIN)).session.lastDisposition).toEqual({
+      ...expected,
+      code: 'DO_NOT_CALL',
+      skipped: 1,
     });
 
     // After the window it is gone (the change would be refused).
@@ -79,6 +90,7 @@ describe('the session view carries the last disposition', () => {
       leadRowId: 'L2',
       leadName: 'Lead L2',
       amendableUntil: t0 + 7 * MIN,
+      skipped: 0,
     });
   });
 });

@@ -2,15 +2,7 @@
 // bytes of markup beat 40 kB of dependency). Each bar has its count as text, so it reads without colour.
 import type { StatsView } from '../../../src-shared/contracts/views';
 import type { DispositionDef } from '../../../src-shared/domain/disposition';
-
-const COLOR: Record<string, string> = {
-  CORRECT: '#10b981',
-  WRONG: '#f43f5e',
-  VM_SAME_NAME: '#0ea5e9',
-  VM_OR_NA_UNKNOWN: '#38bdf8',
-  NO_ANSWER: '#fb923c',
-  DO_NOT_CALL: '#8E7CC3',
-};
+import { DISPO_COLOR } from '../../lib/disposition-colors';
 
 export function DispositionChart({
   stats,
@@ -42,7 +34,7 @@ export function DispositionChart({
               {r.label}
             </text>
             <rect x={labelW} y={y + 4} width={barW} height={12} rx="2" className="fill-slate-800" />
-            <rect x={labelW} y={y + 4} width={w} height={12} rx="2" fill={COLOR[r.code] ?? '#94a3b8'} />
+            <rect x={labelW} y={y + 4} width={w} height={12} rx="2" fill={DISPO_COLOR[r.code]} />
             <text x={labelW + barW + 6} y={y + 14} className="fill-white" fontSize="12" fontWeight="600">
               {r.n}
             </text>

@@ -1,7 +1,7 @@
-// Focus for the dialer's modal dialogs (the disposition modal, Change the last disposition): on open it
-// goes to the picked option (else the first), it follows a pick made with 1–6 while an option has focus (as
-// arrow keys do on native radios; never while the agent types), Tab and Shift+Tab stay inside, and on close
-// it goes back to where it was (else to Play/Pause).
+// Focus for the dialer's modal dialogs (DialogFrame: the disposition modal, Change the last disposition):
+// on mount it goes to the picked option (else the first), it follows a pick made with 1–6 while an option
+// has focus (as arrow keys do on native radios; never while the agent types), Tab and Shift+Tab stay
+// inside, and on unmount it goes back to where it was (else to Play/Pause).
 import { type KeyboardEvent, type RefObject, useEffect, useRef } from 'react';
 
 const FOCUSABLE = 'button:not([disabled]), textarea, input, select, [tabindex]:not([tabindex="-1"])';
@@ -22,13 +22,11 @@ export function tabbables(root: HTMLElement | null): HTMLElement[] {
 /** Wires the focus rules above; returns the dialog's onKeyDown (the Tab trap). */
 export function useDialogFocus(
   dialog: RefObject<HTMLElement | null>,
-  open: boolean,
   picked: string | null,
 ): (e: KeyboardEvent) => void {
   const restore = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
-    if (!open) return;
     restore.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const root = dialog.current;
     const first =
@@ -40,15 +38,15 @@ export function useDialogFocus(
       if (back?.isConnected) back.focus();
       else document.getElementById('play-toggle')?.focus();
     };
-  }, [open, dialog]);
+  }, [dialog]);
 
   useEffect(() => {
-    if (!open || !picked) return;
+    if (!picked) return;
     const active = document.activeElement;
     if (isRadio(active) && active.value !== picked) {
       dialog.current?.querySelector<HTMLInputElement>(`input[type="radio"][value="${picked}"]`)?.focus();
     }
-  }, [picked, open, dialog]);
+  }, [picked, dialog]);
 
   return (e: KeyboardEvent) => {
     if (e.key !== 'Tab') return;

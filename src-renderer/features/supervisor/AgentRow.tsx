@@ -4,7 +4,7 @@
 import { memo } from 'react';
 import type { SupervisorAgentRow } from '../../../src-shared/contracts/supervisor';
 import { DISPOSITION_CODES } from '../../../src-shared/domain/disposition';
-import { DISPO_LABEL, DISPO_SHORT, percent, STATE_LABEL, STATE_TONE, shortDuration } from './labels';
+import { DISPO_SHORT, dispoLabel, percent, STATE_LABEL, STATE_TONE, shortDuration } from './labels';
 
 export const ROW_HEIGHT = 44;
 
@@ -21,7 +21,7 @@ interface Props {
 function Dispositions({ d }: { d: SupervisorAgentRow['dispositions'] }) {
   const parts = DISPOSITION_CODES.filter((c) => (d[c] ?? 0) > 0);
   const label = parts.length
-    ? parts.map((c) => `${DISPO_LABEL[c]} ${d[c]}`).join(', ')
+    ? parts.map((c) => `${dispoLabel(c)} ${d[c]}`).join(', ')
     : 'No dispositions yet';
   return (
     <span title={label} className="whitespace-nowrap">

@@ -4,7 +4,7 @@
 import type { HourBucket } from '../../../src-shared/contracts/supervisor';
 import { DISPOSITION_CODES } from '../../../src-shared/domain/disposition';
 import { formatClock } from '../../lib/format';
-import { DISPO_COLOR } from './labels';
+import { DISPO_COLOR } from '../../lib/disposition-colors';
 
 const total = (b: HourBucket) => DISPOSITION_CODES.reduce((n, c) => n + (b.dispositions[c] ?? 0), 0);
 

@@ -6,7 +6,11 @@ import type {
   AgentLiveState,
   NotDialableReason,
 } from '../../../src-shared/contracts/supervisor';
-import type { DispositionCode } from '../../../src-shared/domain/disposition';
+import {
+  DEFAULT_DISPOSITIONS,
+  type DispositionCode,
+  findDisposition,
+} from '../../../src-shared/domain/disposition';
 
 export const STATE_LABEL: Record<AgentLiveState, string> = {
   NOT_STARTED: 'Not started',
@@ -50,23 +54,10 @@ export const DISPO_SHORT: Record<DispositionCode, string> = {
   DO_NOT_CALL: 'DNC',
 };
 
-export const DISPO_LABEL: Record<DispositionCode, string> = {
-  CORRECT: 'Correct person',
-  WRONG: 'Wrong number',
-  VM_SAME_NAME: 'Voicemail (same name)',
-  VM_OR_NA_UNKNOWN: 'Voicemail / unknown',
-  NO_ANSWER: 'No answer',
-  DO_NOT_CALL: 'Do not call',
-};
-
-export const DISPO_COLOR: Record<DispositionCode, string> = {
-  CORRECT: '#10b981',
-  WRONG: '#f43f5e',
-  VM_SAME_NAME: '#0ea5e9',
-  VM_OR_NA_UNKNOWN: '#38bdf8',
-  NO_ANSWER: '#fb923c',
-  DO_NOT_CALL: '#8E7CC3',
-};
+/** The disposition's name as the default catalog says it (the console shows every campaign's agents). */
+export function dispoLabel(code: DispositionCode): string {
+  return findDisposition(DEFAULT_DISPOSITIONS, code).label;
+}
 
 export const BREAKER_LABEL: Record<BreakerStateName, string> = {
   closed: 'working',

@@ -1,0 +1,69 @@
+// The grid-decode worker thread (grid-decoder.ts starts it): turns the raw bytes of a big
+// values.batchGetByDataFilter answer into tabs off the coordinator's event loop. Decoding the UTF-8, the
+// JSON.parse of ~10 MB (500 tabs x 100 leads), the cell check and the fingerprints took 0.3-0.7 s of one
+// uninterrupted turn per tab refresh there. The coordinator then pulls the tabs a few at a time, one reply
+// per turn, so copying them back in is spread over many short turns.
+import { parentPort } from 'node:worker_threads';
+import { type GridValues, gridOfAnswer } from './grid-answer.js';
+import {
+  CELLS_PER_REPLY,
+  type DecoderReply,
+  type DecoderRequest,
+  DecoderRequestSchema,
+} from './grid-decoder-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('grid-decode-worker runs as a worker thread');
+
+/** Parsed answers still being pulled, by job id. */
+const jobs = new Map<number, { answer: unknown; sheetIds: number[] }>();
+/** Answers still arriving, by job id. */
+const arriving = new Map<number, Uint8Array[]>();
+
+function handle(m: DecoderRequest): DecoderReply | null {
+  if (m.type === 'chunk') {
+    const chunks = arriving.get(m.job) ?? [];
+    chunks.push(m.bytes);
+    arriving.set(m.job, chunks);
+    return null;
+  }
+  if (m.type === 'parse') {
+    const chunks = arriving.get(m.job) ?? [];
+    arriving.delete(m.job);
+    try {
+      const answer: unknown = JSON.parse(new TextDecoder().decode(Buffer.concat(chunks)));
+      jobs.set(m.job, { answer, sheetIds: m.sheetIds });
+      return { type: 'parsed', job: m.job };
+    } catch (err) {
+      return { type: 'failed', job: m.job, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  const job = jobs.get(m.job);
+  if (!job) return { type: 'failed', job: m.job, error: 'unknown job' };
+  if (m.type === 'drop') {
+    jobs.delete(m.job);
+    arriving.delete(m.job);
+    return { type: 'dropped', job: m.job };
+  }
+  if (m.index >= job.sheetIds.length) return { type: 'failed', job: m.job, error: `no tab ${m.index}` };
+  try {
+    const grids: GridValues[] = [];
+    let cells = 0;
+    for (let i = m.index; i < job.sheetIds.length && (grids.length === 0 || cells < CELLS_PER_REPLY); i++) {
+      const grid = gridOfAnswer(job.answer, i, job.sheetIds[i] ?? 0);
+      for (const row of grid.values) cells += row.length;
+      grids.push(grid);
+    }
+    return { type: 'grids', job: m.job, grids };
+  } catch (err) {
+    return { type: 'failed', job: m.job, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+port.on('message', (raw: unknown) => {
+  const m = DecoderRequestSchema.safeParse(raw);
+  if (!m.success) return;
+  const reply = handle(m.data);
+  if (reply) port.postMessage(reply);
+});
+port.postMessage({ type: 'ready' } satisfies DecoderReply);

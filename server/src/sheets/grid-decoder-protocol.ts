@@ -1,0 +1,38 @@
+// The messages between the coordinator and its grid-decode worker (grid-decoder.ts, grid-decode-worker.ts),
+// checked with zod on both sides of the thread boundary.
+import { z } from 'zod';
+import { isStringGrid } from './tab-titles.js';
+
+/** Cells per reply (~6 tabs of 100 leads): a reply's structured copy stays well under a 10-ms block. */
+export const CELLS_PER_REPLY = 10_000;
+
+export const DecoderRequestSchema = z.discriminatedUnion('type', [
+  /** The next bytes of an answer (transferred), in order. */
+  z.object({ type: z.literal('chunk'), job: z.number().int(), bytes: z.instanceof(Uint8Array) }),
+  /** The answer is complete: parse it; the tab ids it was asked for, in order. */
+  z.object({ type: z.literal('parse'), job: z.number().int(), sheetIds: z.array(z.number().int()) }),
+  /** The next tabs of a parsed answer from the index-th on: as many as fit in CELLS_PER_REPLY cells (at least
+   *  one), so copying a reply in costs the coordinator a few ms at most. */
+  z.object({ type: z.literal('next'), job: z.number().int(), index: z.number().int().min(0) }),
+  /** Forget a parsed answer. */
+  z.object({ type: z.literal('drop'), job: z.number().int() }),
+]);
+export type DecoderRequest = z.infer<typeof DecoderRequestSchema>;
+
+const GridSchema = z.object({
+  sheetId: z.number().int(),
+  title: z.string(),
+  // One pass over the cells (a zod array of arrays would copy each of a refresh's ~1M cells).
+  values: z.custom<string[][]>((v) => isStringGrid(v), 'a grid of strings'),
+  fingerprint: z.string(),
+});
+
+export const DecoderReplySchema = z.discriminatedUnion('type', [
+  /** The worker's module loaded: answers may be handed over. */
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('parsed'), job: z.number().int() }),
+  z.object({ type: z.literal('grids'), job: z.number().int(), grids: z.array(GridSchema).min(1) }),
+  z.object({ type: z.literal('dropped'), job: z.number().int() }),
+  z.object({ type: z.literal('failed'), job: z.number().int(), error: z.string() }),
+]);
+export type DecoderReply = z.infer<typeof DecoderReplySchema>;
