@@ -414,7 +414,8 @@ export async function dispose(
       if (r.failure === 'VERSION_CONFLICT') continue;
       return disposeRefused(ctx, call, input.code, r.failure, now);
     }
-    tab.applyWrite(lead, r.version, false);
+    // pickChained put the lead in the index as the script left it (version + 1, unclaimed) already.
+    if (!chain || r.version !== entry.version + 1) tab.applyWrite(lead, r.version, false);
     committed = r;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
