@@ -18,7 +18,7 @@ import type { DialpadCallEvent } from '../src-shared/contracts/dialpad.js';
 import type { CallView, LeadPreview, StatsView } from '../src-shared/contracts/views.js';
 import { type AgentEvent, WS_PROTOCOL_VERSION } from '../src-shared/contracts/ws.js';
 import { Hs256 } from '../server/src/auth/hs256.js';
-import type { AgentPrincipal, EventClaim } from '../server/src/ports.js';
+import type { AgentPrincipal } from '../server/src/ports.js';
 import { startRedisServer } from '../server/src/redis/redis-server.js';
 import { routerEntry, startHarness, WEBHOOK_SECRET } from '../server/test/api/support/harness.js';
 import { RecordingService } from '../server/test/api/support/recording-service.js';
@@ -131,7 +131,7 @@ async function serve(redisUrl: string): Promise<void> {
               { type: 'STATS', stats: stats(++n) },
             ]
           : [{ type: 'CALL_STATE', call }];
-      await harness.bus.publishAll(email, events, now, undefined as EventClaim | undefined);
+      await harness.bus.publishAll(email, events, now);
     }
     override async dispose(agent: AgentPrincipal, input: { callId: string; code: 'NO_ANSWER' }) {
       const now = Date.now();

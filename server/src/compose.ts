@@ -55,7 +55,7 @@ export interface Coordinator {
   listen(): Promise<{ url: string; port: number }>;
   /** HTTP requests being served right now (shutdown waits for them). */
   inflightRequests(): number;
-  /** Writes every queued sheet patch now (tests and shutdown). */
+  /** Writes every queued sheet patch now, waiting out deferred spreadsheets for up to 20 s (tests). */
   flushSheets(): Promise<void>;
   /** Graceful shutdown; safe to call twice. */
   stop(): Promise<void>;
@@ -268,7 +268,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   };
 
   let draining = false;
-  const { app, servesWebUi } = createApp({
+  const { handler, servesWebUi } = createApp({
     logger,
     // Every accepted webhook also tells the console when the last one arrived (its health panel).
     service: {
@@ -293,7 +293,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     isDraining: () => draining,
     extraRoutes: (a) => supervisor.registerRoutes(a),
   });
-  const server = createServer(app);
+  const server = createServer(handler);
   // Count in-flight requests so shutdown can wait for them (upgraded sockets are not requests).
   let inflight = 0;
   server.on('request', (_req, res) => {
@@ -388,7 +388,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
       }),
     inflightRequests: () => inflight,
     flushSheets: async () => {
-      await flusher.flushNow();
+      await flusher.flushUntilSettled();
     },
     stop: () => {
       stopping ??= stop();

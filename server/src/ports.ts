@@ -89,13 +89,6 @@ export interface DialpadWebhookVerifier {
 // ---------------------------------------------------------------------------------------------- events
 
 /** Ordered, replayable, cross-instance delivery of AgentEvents to one agent's sockets. */
-/** A webhook's event id recorded with the announcement of its step (see AgentEventBus.publishAll). */
-export interface EventClaim {
-  eventId: string;
-  ttlMs: number;
-  onlyIfFirst: boolean;
-}
-
 /** Whose events: an agent's email (the bus finds its home), or a session or call of the agent, whose tab
  *  is the agent's home (no lookup: the hot path's publishers). */
 export type AgentRef = string | { readonly agentEmail: string; readonly tag: string };
@@ -104,9 +97,8 @@ export interface AgentEventBus {
   /** Appends to the agent's stream (assigning the next seq) and notifies every instance. Returns the seq. */
   publish(to: AgentRef, event: AgentEvent, now: number): Promise<number>;
   /** Appends several events at once, in order (consecutive seqs), with one notice. Returns the last seq.
-   *  With `claim` (a webhook's, `to` naming the call's tab): records that event id in the same step;
-   *  `onlyIfFirst` appends nothing (and returns -1) when the id was recorded before. */
-  publishAll(to: AgentRef, events: readonly AgentEvent[], now: number, claim?: EventClaim): Promise<number>;
+   *  (A transition that makes a step appends its events itself, in its script: includes/eventsAppend.lua.) */
+  publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<number>;
   /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
   readSince(
     to: AgentRef,
@@ -201,8 +193,8 @@ export interface DialerService {
   /** A verified Dialpad event. `claim()` records its id as handled (the webhook dedupe) and answers whether
    *  this delivery was the first to do so; the service calls it once the event's step is applied, so a
    *  crash before that lets the sender's retry through. Absent: every delivery counts as the first. An
-   *  event of one of our calls is recorded by the service itself, in the same script as its announcement
-   *  (keys.callEvent): it then calls `claim(seen)` only to say whether an earlier delivery had. */
+   *  event of one of our calls needs no record (its step, made once with its announcement, is the dedupe):
+   *  the service then calls `claim(seen)` only to say whether this delivery's step was already made. */
   onDialpadEvent(
     event: DialpadCallEvent,
     now: number,

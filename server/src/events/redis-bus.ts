@@ -10,10 +10,11 @@
 // a hole and resyncs; seqs never go backwards for an agent.
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
-import type { AgentEventBus, AgentRef, EventClaim } from '../ports.js';
+import type { AgentEventBus, AgentRef } from '../ports.js';
 import { duplicateClient } from '../redis/client.js';
-import { keys, parseAgentPointer } from '../redis/keys.js';
+import { AGENT_EVENTS_MAXLEN, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
+import { RETAIN_FINISHED_MS } from '../store/types.js';
 import type { RedisClient } from './redis-script.js';
 import { isTruncated } from './replay.js';
 
@@ -77,27 +78,23 @@ export class RedisAgentEventBus implements AgentEventBus {
     return this.publishAll(to, [event], now);
   }
 
-  async publishAll(
-    to: AgentRef,
-    events: readonly AgentEvent[],
-    now: number,
-    claim?: EventClaim,
-  ): Promise<number> {
+  async publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<number> {
     const home = await this.#home(to, now);
     if (events.length === 0) return this.#lastSeqAt(home);
     const at = Math.floor(now);
-    const args = [at, this.opts.maxLen ?? 1000, keys.agentEventsChannel(), home.email, home.lobby ? 0 : at];
-    const json = events.map((e) => JSON.stringify(e));
-    if (claim) {
-      if (typeof to === 'string') throw new Error('a claimed append names the call (its tab)');
-      const seq = await this.#scripts.run(
-        'eventsAppendClaimed',
-        [home.stream, home.seq, keys.callEvent(to.tag, claim.eventId)],
-        [...args, claim.ttlMs, claim.onlyIfFirst ? '1' : '', ...json],
-      );
-      return Number(seq);
-    }
-    return Number(await this.#scripts.run('eventsAppend', [home.stream, home.seq], [...args, ...json]));
+    const seq = await this.#scripts.run(
+      'eventsAppend',
+      [home.stream, home.seq],
+      [
+        at,
+        this.opts.maxLen ?? AGENT_EVENTS_MAXLEN,
+        keys.agentEventsChannel(),
+        home.email,
+        home.lobby ? 0 : at,
+        ...events.map((e) => JSON.stringify(e)),
+      ],
+    );
+    return Number(seq);
   }
 
   async readSince(to: AgentRef, afterSeq: number) {
@@ -129,15 +126,23 @@ export class RedisAgentEventBus implements AgentEventBus {
     if (prev === tag) return;
     // Above the previous home's last seq (and at least now, above any stream created before it): a client
     // holding a seq of the old home finds a hole here and resyncs.
-    const prevLast = await this.#lastSeqAt(prev ? homeAt(prev, email) : lobbyOf(email));
+    const old = prev ? homeAt(prev, email) : lobbyOf(email);
+    const prevLast = await this.#lastSeqAt(old);
+    const next = homeAt(tag, email);
     await this.#scripts.run(
       'eventsRebase',
-      [keys.agentSeq(tag, email)],
+      [next.seq, next.stream],
       [Math.max(Math.floor(now), prevLast + 1)],
     );
     await this.redis.set(pointer, tag);
-    // The lobby (the agent's own slot) is never read again.
-    if (!prev) await this.redis.del(keys.agentLobbyEvents(email), keys.agentLobbySeq(email));
+    // The lobby (the agent's own slot) is never read again; a tab it left expires like a finished session
+    // (its late appends, from a call of a session there, have no reader), unless the agent comes back.
+    if (!prev) await this.redis.del(old.stream, old.seq);
+    else
+      await Promise.all([
+        this.redis.pexpire(old.stream, RETAIN_FINISHED_MS),
+        this.redis.pexpire(old.seq, RETAIN_FINISHED_MS),
+      ]);
   }
 
   async subscribe(agentEmail: string, onEvent: Listener): Promise<() => Promise<void>> {

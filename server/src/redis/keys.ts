@@ -7,12 +7,16 @@
 //                                  idempotency records, refresh tokens, agent stats
 // A script never mixes the two tags; the few cross-tag steps are ordered so a crash between them is harmless.
 // The agent's event stream lives in the tab slot of its home (the tab of its latest session): the
-// transition that makes a step (a webhook's callAdvance, a disposition, a dial) appends its events in the
+// transition that makes a step (a webhook's callStep, a disposition, a dial) appends its events in the
 // same script. An agent that never had a session since this layout uses its lobby stream (its own slot,
 // the former per-agent stream). See
 // docs/coordinator-state.md "Agent events".
 
 const PREFIX = 'dialer';
+
+/** Approximate retention of an agent's event stream, in entries (steps): older ones are trimmed by XADD
+ *  MAXLEN ~ and a client behind them resyncs. */
+export const AGENT_EVENTS_MAXLEN = 1000;
 
 export const tabTag = (spreadsheetId: string, sheetId: number): string => `{t:${spreadsheetId}:${sheetId}}`;
 export const agentTag = (email: string): string => `{a:${email.toLowerCase()}}`;
@@ -66,8 +70,6 @@ export const keys = {
   /** STRING counter: last seq assigned to that agent's events (contiguous per agent within a home; a new
    *  home starts above the previous one's last seq). */
   agentSeq: (tag: string, email: string) => `${PREFIX}:events:${tag}:${email.toLowerCase()}:seq`,
-  /** STRING with TTL: a Dialpad event of one of the tab's calls, announced (webhook dedupe). */
-  callEvent: (tag: string, eventId: string) => `${PREFIX}:event:${tag}:${eventId}`,
   /** HASH: one call's record. */
   call: (tag: string, callId: string) => `${PREFIX}:call:${tag}:${callId}`,
   /** ZSET: open calls by timeout deadline (for the no-webhook sweeper). */

@@ -1,6 +1,6 @@
 // The call lifecycle after the dial: Dialpad webhooks (matched by our custom_data, else by the agent's
 // Dialpad user id), the no-webhook timeout sweep, and the disposition. Calls only move forward
-// (callAdvance.lua), so repeated and out-of-order webhooks are harmless; an ENDED call opens the modal.
+// (src-shared decideCallStep, callStep.lua), so repeated and out-of-order webhooks are harmless; an ENDED call opens the modal.
 import { callLogEntryOf, withCallLog } from './call-log-entry.js';
 import type { CallbackRequest } from '../../../src-shared/contracts/callbacks.js';
 import { CallCustomDataSchema, type DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
@@ -18,9 +18,8 @@ import {
 } from '../../../src-shared/domain/disposition.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import { CALL_STATES, type CallState } from '../../../src-shared/domain/session.js';
-import { endReasonOf, eventIdOf, mapDialpadState } from '../dialpad/call-state.js';
-import { DEFAULT_EVENT_TTL_MS } from '../dialpad/webhook-deduper.js';
-import type { AgentPrincipal, EventClaim, RouterEntry } from '../ports.js';
+import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
+import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
 import type {
   AdvanceCallInput,
@@ -114,23 +113,30 @@ const ENDED_SUGGESTIONS = (voicemail: boolean) => ({
   notConnected: suggestDisposition({ connected: false, voicemail }),
 });
 
-type AdvanceStep = Omit<AdvanceCallInput, 'tag' | 'callId'>;
+type AdvanceStep = Omit<AdvanceCallInput, 'tag' | 'callId' | 'known' | 'announce'>;
 
-/** Moves the call forward (one script; the call's identity comes from memory, so a webhook costs no read
- *  before it). Counters (connects, talk time) are stored once, with the disposition. */
-function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceStep) {
-  return ctx.store.advanceCall({ ...input, tag: found.tag, callId: found.callId });
+/** Moves the call forward and tells the agent, in ONE script (Store.advanceCall, callStep.lua): the step is
+ *  decided on the call as this instance last saw it (its dial, its previous steps; else one read), and
+ *  written with its events only if the call is still that. Counters (connects, talk time) are stored once,
+ *  with the disposition. */
+async function advanceCall(ctx: ServiceContext, found: CallIdentity, input: AdvanceStep, now: number) {
+  const r = await ctx.store.advanceCall({
+    ...input,
+    tag: found.tag,
+    callId: found.callId,
+    known: ctx.seenCall(found.callId),
+    announce: (next) => stepEvents(ctx, next, now),
+  });
+  if (r.ok) {
+    ctx.noteCall(r.call);
+    ctx.noteDeadline(found.callId, found.tag, deadlineOf(r.call));
+  }
+  return r;
 }
 
-/** Tells the agent where the call is: CALL_STATE, and SHOW_DISPO when it ended; STATS after a connect or
- *  an end (after SHOW_DISPO, which the agent acts on). With `claim` (a webhook's step): recorded with the
- *  event's id in the same script, and a failure fails the webhook (Dialpad retries). */
-async function announce(
-  ctx: ServiceContext,
-  call: CallRecord,
-  now: number,
-  claim?: EventClaim,
-): Promise<boolean> {
+/** What the agent is told of a step: CALL_STATE, and SHOW_DISPO when it ended; STATS after a connect or an
+ *  end (after SHOW_DISPO, which the agent acts on). */
+async function stepEvents(ctx: ServiceContext, call: CallRecord, now: number): Promise<AgentEvent[]> {
   const { tag } = call;
   const events: AgentEvent[] = [{ type: 'CALL_STATE', call: callView(call) }];
   if (call.state === 'ENDED' || call.state === 'CONNECTED') {
@@ -148,18 +154,15 @@ async function announce(
       : null;
     if (stats) events.push(stats);
   }
-  if (claim) return ctx.announce(call, events, now, claim);
-  await ctx.publishAll(call, events, now);
-  return true;
+  return events;
 }
 
-/** The webhook path: two steps, two round trips. 1. `callAdvance` applies the step (never backwards).
- *  2. The step is announced and the event's id recorded in ONE script (the call's tab slot,
- *  keys.callEvent): a crash before it lets Dialpad's retry in, which finds its own step applied (same
- *  state and timestamps) and announces it, once (only if no delivery recorded the id); a crash after it
- *  loses nothing. A repeat of a delivery that finished, or a late event of an earlier step, changes and
- *  announces nothing. Events that touch no call of ours are recorded with the route's `claim` (its
- *  `duplicate` answer). */
+/** The webhook path: ONE script, one round trip (advanceCall): the call's step and its events commit
+ *  together, so a crash before it lets Dialpad's retry in (nothing happened), and a crash after it loses
+ *  nothing (the retry finds its step made and told). A repeat of a delivery whose step is made is answered
+ *  `duplicate: true`; a late event of an earlier step changes and tells nothing. The step itself is the
+ *  dedupe: no record is written. Events that touch no call of ours are recorded with the route's `claim`
+ *  (its `duplicate` answer). */
 export async function onDialpadEvent(
   ctx: ServiceContext,
   router: RouterCache,
@@ -181,7 +184,7 @@ export async function onDialpadEvent(
     ctx.log.debug({ dialpadCallId: event.call_id, state: event.state }, 'webhook for no open call of ours');
     return;
   }
-  // A DISPOSED call, or one whose dial failed, is never moved again: the script checks it.
+  // A DISPOSED call, or one whose dial failed, is never moved again: decideCallStep says so.
   const at = (v: number | null | undefined) => (typeof v === 'number' && v > 0 ? v : now);
   const fields: AdvanceCallInput['fields'] = { dialpadCallId: event.call_id };
   const input: AdvanceStep = {
@@ -198,30 +201,19 @@ export async function onDialpadEvent(
     input.suggest = ENDED_SUGGESTIONS(fields.endReason === 'VOICEMAIL');
   }
   if (state === 'CONNECTED') {
-    // A conversation outlives the ringing deadline: the script moves it to the connected limit.
+    // A conversation outlives the ringing deadline: the step moves it to the connected limit.
     const session = await ctx.sessionIdentity(found.tag, found.sessionId);
     input.connectedTimeoutMs = connectedTimeoutMsOf(
       session ? ctx.rulesFor(session.campaignName) : DEFAULT_CAMPAIGN_RULES,
     );
   }
-  const r = await advanceCall(ctx, found, input);
-  if (r.ok) ctx.noteDeadline(found.callId, found.tag, deadlineOf(r.call));
-  if (state === 'ENDED') ctx.faultPoint('ended-before-announce');
+  const r = await advanceCall(ctx, found, input, now);
   if (!r.ok) {
     await claim();
     return;
   }
-  const record = (onlyIfFirst: boolean): EventClaim => ({
-    eventId: eventIdOf(event),
-    ttlMs: DEFAULT_EVENT_TTL_MS,
-    onlyIfFirst,
-  });
-  if (r.advanced) {
-    await announce(ctx, r.call, now, record(false));
-    await claim(false);
-  } else if (isSameStep(r.call, state, fields)) {
-    await claim(!(await announce(ctx, r.call, now, record(true))));
-  } else await claim(false); // a late event of an earlier step: nothing to apply or tell
+  if (state === 'ENDED') ctx.faultPoint('ended-before-answer');
+  await claim(!r.advanced && isSameStep(r.call, state, fields));
 }
 
 /** The call is at the step this event made (its first-wins fields carry this event's own timestamps):
@@ -253,18 +245,22 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
       swept.add(callId);
       const call = await ctx.store.getCall(tag, callId);
       if (!call) continue;
+      ctx.noteCall(call);
       const endReason: CallEndReason = 'TIMEOUT';
-      const r = await advanceCall(ctx, call, {
-        state: 'ENDED',
-        fields: { endedAt: now, endReason },
-        suggest: ENDED_SUGGESTIONS(false),
-        sweep: true,
-        now,
-      });
       // Re-filed (a connected call's later deadline) or finished: what this instance remembers follows.
-      if (r.ok) ctx.noteDeadline(callId, tag, deadlineOf(r.call));
+      const r = await advanceCall(
+        ctx,
+        call,
+        {
+          state: 'ENDED',
+          fields: { endedAt: now, endReason },
+          suggest: ENDED_SUGGESTIONS(false),
+          sweep: true,
+          now,
+        },
+        now,
+      );
       if (r.ok && r.advanced) {
-        await announce(ctx, r.call, now);
         ended++;
         ctx.log.info({ callId }, 'call timed out without an ending webhook');
       }

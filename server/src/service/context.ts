@@ -8,7 +8,6 @@ import type { Logger } from '../logger.js';
 import type {
   AgentEventBus,
   AgentRef,
-  EventClaim,
   AgentPrincipal,
   AgentTab,
   CampaignRulesLoader,
@@ -100,6 +99,8 @@ export class ServiceContext {
    *  hashes for fields that cannot change (tab, campaign, agent, row). Mutable state is checked by scripts. */
   readonly #sessionIds = new Map<string, NewSession>();
   readonly #callIds = new Map<string, CallIdentity>();
+  /** The last record of each remembered call (see noteCall); forgotten with its identity. */
+  readonly #callSeen = new Map<string, CallRecord>();
   /** Per live call: its session's counters as the dial left them. They do not move until the call's own
    *  disposition (one call at a time per session), so its webhooks' STATS need no read. */
   readonly #callStats = new Map<string, StatsCounters>();
@@ -168,7 +169,10 @@ export class ServiceContext {
     return s ? this.noteSession(s) : null;
   }
 
-  noteCall(c: CallIdentity): void {
+  /** Remembers a call's identity; given the whole record (its dial, a step, a read), also the record, on
+   *  which its next webhook decides without a read (callStep.lua checks it is still right). */
+  noteCall(c: CallIdentity | CallRecord): void {
+    if ('state' in c) this.#callSeen.set(c.callId, c);
     if (this.#callIds.has(c.callId)) return;
     if (this.#callIds.size >= MAX_REMEMBERED_CALLS) {
       const oldest = this.#callIds.keys().next().value;
@@ -189,8 +193,14 @@ export class ServiceContext {
     return this.#callIds.get(callId) ?? null;
   }
 
+  /** The call's record as this instance last saw it (null: never, or forgotten). */
+  seenCall(callId: string): CallRecord | null {
+    return this.#callSeen.get(callId) ?? null;
+  }
+
   forgetCall(callId: string): void {
     this.#callIds.delete(callId);
+    this.#callSeen.delete(callId);
     this.#callStats.delete(callId);
     this.#deadlines.delete(callId);
   }
@@ -321,23 +331,6 @@ export class ServiceContext {
     }
   }
 
-  /** A webhook's announcement: `events` (after any deferred ones) appended with the event's dedupe record
-   *  in one step (`claim`, AgentEventBus.publishAll). Throws, so the webhook fails and Dialpad retries (the
-   *  retry finds the step applied and announces it, once). False: `onlyIfFirst` and the id was recorded
-   *  before (nothing of `events` appended). */
-  async announce(
-    to: { readonly agentEmail: string; readonly tag: string },
-    events: readonly AgentEvent[],
-    now: number,
-    claim: EventClaim,
-  ): Promise<boolean> {
-    const held = this.#takeDeferred(to);
-    const seq = await this.events.publishAll(to, [...(held ?? []), ...events], now, claim);
-    if (seq >= 0) return true;
-    if (held) await this.events.publishAll(to, held, now);
-    return false;
-  }
-
   /** Holds `events` until this agent's next publish, so a disposition's CALL_STATE goes out in one append
    *  with the chained dial's events; the caller must `flushDeferred` when its request ends. */
   defer(to: AgentRef, events: readonly AgentEvent[]): void {
@@ -390,6 +383,7 @@ export class ServiceContext {
     this.#sessionIds.clear();
     this.#callIds.clear();
     this.#callStats.clear();
+    this.#callSeen.clear();
     this.#heldStats.clear();
     this.#deadlines.clear();
   }

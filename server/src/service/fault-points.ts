@@ -3,8 +3,8 @@
 // (NODE_ENV=production); server/test/service/crash-points.test.ts proves nothing is lost at each point.
 
 export const FAULT_POINTS = [
-  /** A webhook's ENDED step is committed; the dedupe claim and SHOW_DISPO have not happened yet. */
-  'ended-before-announce',
+  /** A webhook's ENDED step is committed with its SHOW_DISPO (one script); the webhook is not answered. */
+  'ended-before-answer',
   /** A disposition is committed; its events, stats and the chained dial have not happened yet. */
   'disposed-before-chain',
 ] as const;

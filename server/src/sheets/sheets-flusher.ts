@@ -200,6 +200,19 @@ export class SheetsFlusher {
     });
   }
 
+  /** "Everything queued so far lands" (tests, the e2e stack): passes until none is deferred (a spreadsheet in
+   *  backoff, its quota window spent, or its flush lease held by another flusher), bounded by `timeoutMs`; a
+   *  patch that still has not landed then fails the caller's own checks of the sheet. */
+  async flushUntilSettled(timeoutMs = 20_000, pauseMs = 200): Promise<FlushReport> {
+    const deadline = Date.now() + timeoutMs;
+    let report = await this.flushNow();
+    while (report.deferred.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, pauseMs));
+      report = await this.flushNow();
+    }
+    return report;
+  }
+
   #serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#chain.then(fn);
     this.#chain = run.catch(() => {});

@@ -2,19 +2,13 @@
 // Lua scripts that claim, dial, revert, advance, dispose and skip (server/src/redis/scripts/*.lua, whose
 // headers list KEYS and ARGV).
 import type { RedisClient } from '../redis/client.js';
-import { CALL_STATES, SessionStateSchema } from '../../../src-shared/domain/session.js';
+import { SessionStateSchema } from '../../../src-shared/domain/session.js';
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
 import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
-import {
-  callFieldsToHash,
-  callFromHash,
-  callToHash,
-  pairsToHash,
-  sessionFromHash,
-  statsFromHash,
-} from './codec.js';
+import { runCallStep } from './call-step-transition.js';
+import { callFromHash, callToHash, pairsToHash, sessionFromHash, statsFromHash } from './codec.js';
 import type {
   AmendBase,
   AmendInput,
@@ -238,25 +232,7 @@ export class RedisTransitions {
   }
 
   async advanceCall(i: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
-    const r = await this.#scripts.run(
-      'callAdvance',
-      [keys.call(i.tag, i.callId), keys.callTimeouts(i.tag)],
-      [
-        i.state,
-        JSON.stringify(callFieldsToHash(i.fields)),
-        i.now,
-        i.callId,
-        i.connectedTimeoutMs ?? 0,
-        i.suggest?.connected ?? '',
-        i.suggest?.notConnected ?? '',
-        i.sweep ? '1' : '',
-        ...CALL_STATES,
-      ],
-    );
-    if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
-    const call = callFromHash(pairsToHash(r[1]));
-    if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
-    return { ok: true, advanced: Number(r[0]) === 1, call };
+    return runCallStep(this.#redis, this.#scripts, i);
   }
 
   async dispose(i: DisposeInput): Promise<Outcome<DisposeResult>> {

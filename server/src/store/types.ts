@@ -3,6 +3,7 @@
 // disposition writes) are computed by the caller with src-shared; the Store only checks preconditions
 // (lock owner, lead version, claim, call state) and writes the result atomically.
 import type { CallEndReason } from '../../../src-shared/contracts/views.js';
+import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
 import type { DispositionCode } from '../../../src-shared/domain/disposition.js';
 import type { LeadCallback } from '../../../src-shared/domain/lead.js';
 import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
@@ -194,6 +195,12 @@ export interface AdvanceCallInput {
    *  leaves the ZSET, a connected call whose deadline moved is re-filed under it; else it ends. */
   sweep?: boolean;
   now: number;
+  /** The call as the caller last saw it (its memory): the step is decided on it without a read, and the
+   *  script writes only if the call still is that (else it is decided again on what the script answers). */
+  known?: CallRecord | null;
+  /** The step's events, built from the call after it: appended to the agent's home stream (the call's
+   *  tab) by the same script, so the step and its announcement commit together. */
+  announce?: (next: CallRecord) => Promise<readonly AgentEvent[]>;
 }
 
 /** What a committed disposition answers: the lead's new version, the DISPOSED call, the session's state

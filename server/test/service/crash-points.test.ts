@@ -1,8 +1,8 @@
 // A crash between two steps of the hot path loses nothing (issue 9 item 8). The coordinator runs as a child
 // process on a real redis-server (AOF) and kills itself (SIGKILL) at a fault point (TD_FAULT_EXIT_AT):
-//   - ended-before-announce: the hangup webhook's ENDED step is committed, its dedupe claim and SHOW_DISPO
-//     are not. Dialpad redelivers the same webhook to the restarted coordinator: it is applied (not dropped
-//     as a duplicate) and the agent gets SHOW_DISPO; a third delivery is a duplicate and announces nothing.
+//   - ended-before-answer: the hangup webhook's ENDED step and its SHOW_DISPO are committed (one script), the
+//     webhook is not answered. The agent's resumed socket replays SHOW_DISPO; Dialpad's redeliveries of the
+//     same webhook to the restarted coordinator are duplicates and announce nothing.
 //   - disposed-before-chain: the disposition is committed, the chained dial is not. The agent's retry gets
 //     the saved disposition and the next call; the sheet gets the outcome once.
 // Webhooks are posted by the test (signed like Dialpad's), so each step is exactly where the fault is.
@@ -112,8 +112,8 @@ const callOf = (n: NextStep) => {
 };
 
 describe('a coordinator killed between two steps loses nothing', () => {
-  it('SHOW_DISPO after a crash between the ENDED step and its announcement; the retry is applied', async () => {
-    const a = await coordinator('ended-before-announce');
+  it('SHOW_DISPO once after a crash between the ENDED step and its answer; the retries are duplicates', async () => {
+    const a = await coordinator('ended-before-answer');
     const agent = await new TestAgent(AGENT.email, a.baseUrl).login();
     await agent.ok('sessionStart');
     const first = callOf((await agent.ok('sessionState', { state: 'PLAY' })).next);
@@ -126,6 +126,7 @@ describe('a coordinator killed between two steps loses nothing', () => {
       target: { id: AGENT.dialpadUserId, type: 'user' },
     };
     expect((await deliver(await signed({ ...base, state: 'ringing', date_rang: t + 1 })))?.status).toBe(200);
+    const seen = (await agent.ok('sessionCurrent')).wsSeq; // what the agent's client has
     const hangup = await signed({ ...base, state: 'hangup', date_rang: t + 1, date_ended: t + 5 });
     expect(await deliver(hangup)).toBeNull(); // killed mid-request: Dialpad will redeliver
     await a.kill();
@@ -133,15 +134,14 @@ describe('a coordinator killed between two steps loses nothing', () => {
     const b = await coordinator(null);
     const snap = await agent.ok('sessionCurrent');
     expect(snap.call).toMatchObject({ callId, state: 'ENDED' }); // the step itself was committed
-    const socket = await agent.socket(snap.wsSeq);
-    const retry = await deliver(hangup);
-    expect(retry).toEqual({ status: 200, body: { ok: true } }); // applied, not dropped as a duplicate
+    const socket = await agent.socket(seen); // the client resumes from what it had
     await socket.waitFor(
       isEvent('SHOW_DISPO', (e) => e.type === 'SHOW_DISPO' && e.call.callId === callId),
-      'SHOW_DISPO after the redelivery',
+      'SHOW_DISPO replayed on resume',
     );
-    // Delivered a third time: a duplicate, nothing announced again (events are ordered: the disposition's
-    // CALL_STATE comes after anything the duplicate could have published).
+    // Redelivered twice: duplicates, nothing announced again (events are ordered: the disposition's
+    // CALL_STATE comes after anything a duplicate could have published).
+    expect(await deliver(hangup)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
     expect(await deliver(hangup)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
     const done = await agent.ok('disposition', { callId, code: 'NO_ANSWER' });
     await socket.waitFor(

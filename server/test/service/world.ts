@@ -255,12 +255,9 @@ export async function startWorld(
       return { service, store, events };
     },
     async flush() {
-      // "Everything queued so far lands": a pass may defer a spreadsheet (its read/write quota window spent
-      // by the tab reads of a slow, loaded run, or a backoff after a timed-out write), so wait that out,
-      // bounded; a patch that still does not land fails the caller's cell assertions.
-      const deadline = Date.now() + 20_000;
-      while ((await flusher.flushNow()).deferred.length > 0 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 200));
+      // A pass may defer a spreadsheet (its quota window spent by the tab reads of a slow, loaded run, or a
+      // backoff after a timed-out write): wait that out, bounded.
+      await flusher.flushUntilSettled();
     },
     cell: (row, col) => sheetsEm.state.getCell(AGENT_SS, TAB, row, col),
     async eventsOf(email) {

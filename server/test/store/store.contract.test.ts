@@ -265,6 +265,55 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       );
     });
 
+    it('writes a step and its events in one script; a stale memory is decided again, never written', async () => {
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      const stream = keys.agentEvents(TAG, 'a@example.com'); // the call's agent (store-fixtures)
+      const dialed = await store.getCall(TAG, 'c1');
+      const told: string[] = [];
+      const announce = async (next: { state: string; ringingAt: number | null }) => {
+        told.push(`${next.state}@${next.ringingAt}`);
+        return [
+          { type: 'ERROR', code: 'NOTHING_TO_DIAL', message: `${next.state}@${next.ringingAt}` },
+        ] as const;
+      };
+      const step = (state: 'RINGING' | 'CONNECTED', fields: object, known = dialed) =>
+        store.advanceCall({ tag: TAG, callId: 'c1', state, fields, now: 9, known, announce });
+      const ringing = await step('RINGING', { ringingAt: 6_000 });
+      expect(ringing.ok && [ringing.advanced, ringing.call.ringingAt]).toEqual([true, 6_000]);
+      const entries = await h.redis.xrange(stream, '-', '+');
+      expect(entries).toHaveLength(1);
+      expect(entries[0]?.[1]).toContain(
+        '[{"type":"ERROR","code":"NOTHING_TO_DIAL","message":"RINGING@6000"}]',
+      );
+      // The same step from a memory that is now stale (DIALING): the script refuses it, the store decides
+      // again on what it answers (RINGING with 6_000): nothing to write, nothing told twice.
+      const again = await step('RINGING', { ringingAt: 6_000 });
+      expect(again.ok && [again.advanced, again.call.state]).toEqual([false, 'RINGING']);
+      // A later step from the stale memory: decided again on the current call, written once.
+      const connected = await step('CONNECTED', { connectedAt: 7_000 });
+      expect(
+        connected.ok && [connected.advanced, connected.call.ringingAt, connected.call.connectedAt],
+      ).toEqual([true, 6_000, 7_000]);
+      // Events are built for each attempt (from the call it decides on); only the written one is told.
+      expect(told.at(-1)).toBe('CONNECTED@6000');
+      const all = await h.redis.xrange(stream, '-', '+');
+      expect(all.map(([, f]) => f[f.indexOf('es') + 1])).toEqual([
+        '[{"type":"ERROR","code":"NOTHING_TO_DIAL","message":"RINGING@6000"}]',
+        '[{"type":"ERROR","code":"NOTHING_TO_DIAL","message":"CONNECTED@6000"}]',
+      ]);
+      const stored = await store.getCall(TAG, 'c1');
+      expect(stored && [stored.state, stored.ringingAt, stored.connectedAt]).toEqual([
+        'CONNECTED',
+        6_000,
+        7_000,
+      ]);
+      // A memory already past the step answers without a write or a read.
+      const late = await step('RINGING', { ringingAt: 1 }, stored);
+      expect(late.ok && [late.advanced, late.call.state]).toEqual([false, 'CONNECTED']);
+      expect(await h.redis.xlen(stream)).toBe(2);
+    });
+
     it('sweeps: a connected call whose deadline moved is re-filed, not ended; an unanswered one ends', async () => {
       await playingSession('s1');
       await dial('s1', 'r1', 'c1'); // deadline 5_000 + 60_000 (store-fixtures' call)

@@ -8,6 +8,7 @@ import { HealthPanel } from './HealthPanel';
 import { campaignsText } from './labels';
 import { countStates, countStuck } from './reducers';
 import { dialerHref } from './route';
+import type { StuckThresholds } from './state';
 import { TotalsCard } from './TotalsCard';
 import { useThrottled } from './useThrottled';
 
@@ -28,10 +29,28 @@ function LiveBadge() {
   );
 }
 
+/** One stuck threshold, in minutes (half-minute steps), kept in this browser by the controller. */
+function ThresholdInput({ which, label }: { which: keyof StuckThresholds; label: string }) {
+  const c = useConsoleController();
+  const ms = useConsole((s) => s.settings.thresholds[which]);
+  return (
+    <label className="flex flex-col gap-1 text-slate-300">
+      {label}
+      <input
+        type="number"
+        min="0.5"
+        step="0.5"
+        defaultValue={String(Math.round((ms / 60_000) * 10) / 10)}
+        onChange={(e) => c.setThreshold(which, Number(e.target.value))}
+        className="w-28 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-white"
+      />
+    </label>
+  );
+}
+
 function Controls({ stuck }: { stuck: number }) {
   const c = useConsoleController();
   const settings = useConsole((s) => s.settings);
-  const minutes = (ms: number) => String(Math.round((ms / 60_000) * 10) / 10);
   return (
     <div className="flex flex-wrap items-end gap-3 text-sm">
       <label className="flex flex-col gap-1 text-slate-300">
@@ -59,28 +78,8 @@ function Controls({ stuck }: { stuck: number }) {
           {stuck}
         </span>
       </label>
-      <label className="flex flex-col gap-1 text-slate-300">
-        Stuck in wrap-up after (min)
-        <input
-          type="number"
-          min="0.5"
-          step="0.5"
-          defaultValue={minutes(settings.thresholds.WRAP_UP)}
-          onChange={(e) => c.setThreshold('WRAP_UP', Number(e.target.value))}
-          className="w-28 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-white"
-        />
-      </label>
-      <label className="flex flex-col gap-1 text-slate-300">
-        Stuck paused after (min)
-        <input
-          type="number"
-          min="0.5"
-          step="0.5"
-          defaultValue={minutes(settings.thresholds.PAUSED)}
-          onChange={(e) => c.setThreshold('PAUSED', Number(e.target.value))}
-          className="w-28 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-white"
-        />
-      </label>
+      <ThresholdInput which="WRAP_UP" label="Stuck in wrap-up after (min)" />
+      <ThresholdInput which="PAUSED" label="Stuck paused after (min)" />
     </div>
   );
 }

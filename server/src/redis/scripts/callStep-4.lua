@@ -1,0 +1,55 @@
+--[[
+  Writes a call's step (a webhook's, or the timeout sweep's) as src-shared decideCallStep decided it, if the
+  call is still what it was decided on (compare-and-set), and appends the step's events to the agent's home
+  stream in the same script: the state change and its announcement commit together or not at all, so a
+  crash loses neither and a redelivered webhook finds its step made and told (no dedupe record needed).
+  The hot path: EVALSHA, HMGET, HSET, then the append (INCRBY, XADD, PUBLISH): one round trip.
+
+  Input:
+    KEYS[1] call hash
+    KEYS[2] open-call timeouts ZSET
+    KEYS[3] the agent's event stream (keys.agentEvents(tag, email): the call's tab is the agent's home)
+    KEYS[4] its seq counter (keys.agentSeq)
+    ARGV[1] expected: JSON object, progress field -> its value as the hash holds it ("" = none)
+    ARGV[2] fields to set: JSON flat map (empty object: none)
+    ARGV[3] timeouts ZSET: "" | "rem" | "add" (ZADD XX under ARGV[4])
+    ARGV[4] the deadline for "add"
+    ARGV[5] callId (the ZSET member)
+    ARGV[6] at (epoch ms)  ARGV[7] stream MAXLEN  ARGV[8] notice channel  ARGV[9] agent email
+    ARGV[10..] event JSONs (none: nothing appended)
+
+  Output:
+    { 1, last seq (0: nothing appended) }  written
+    { 0, call fields (HGETALL) }            the call is not what was expected: nothing written
+    -8                                      call missing
+]]
+--- @include "eventsAppend"
+local expected = cjson.decode(ARGV[1])
+local names, want = {}, {}
+for k, v in pairs(expected) do
+  names[#names + 1] = k
+  want[#want + 1] = v
+end
+local cur = redis.call('HMGET', KEYS[1], 'callId', unpack(names))
+if not cur[1] then return -8 end
+for i = 1, #names do
+  local have, exp = cur[i + 1] or '', want[i]
+  if have ~= exp and not (tonumber(have) and tonumber(exp) and tonumber(have) == tonumber(exp)) then
+    return { 0, redis.call('HGETALL', KEYS[1]) }
+  end
+end
+local set = {}
+for k, v in pairs(cjson.decode(ARGV[2])) do
+  set[#set + 1] = k
+  set[#set + 1] = tostring(v)
+end
+if #set > 0 then redis.call('HSET', KEYS[1], unpack(set)) end
+if ARGV[3] == 'rem' then
+  redis.call('ZREM', KEYS[2], ARGV[5])
+elseif ARGV[3] == 'add' then
+  redis.call('ZADD', KEYS[2], 'XX', ARGV[4], ARGV[5])
+end
+if #ARGV < 10 then return { 1, 0 } end
+local events = {}
+for i = 10, #ARGV do events[#events + 1] = ARGV[i] end
+return { 1, eventsAppend(KEYS[3], KEYS[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[6], events) }
