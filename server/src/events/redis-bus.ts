@@ -14,6 +14,7 @@ import type { AgentEventBus, AgentRef } from '../ports.js';
 import { duplicateClient } from '../redis/client.js';
 import { AGENT_EVENTS_MAXLEN, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
+import { RETAIN_FINISHED_MS } from '../store/types.js';
 import type { RedisClient } from './redis-script.js';
 import { isTruncated } from './replay.js';
 
@@ -125,15 +126,23 @@ export class RedisAgentEventBus implements AgentEventBus {
     if (prev === tag) return;
     // Above the previous home's last seq (and at least now, above any stream created before it): a client
     // holding a seq of the old home finds a hole here and resyncs.
-    const prevLast = await this.#lastSeqAt(prev ? homeAt(prev, email) : lobbyOf(email));
+    const old = prev ? homeAt(prev, email) : lobbyOf(email);
+    const prevLast = await this.#lastSeqAt(old);
+    const next = homeAt(tag, email);
     await this.#scripts.run(
       'eventsRebase',
-      [keys.agentSeq(tag, email)],
+      [next.seq, next.stream],
       [Math.max(Math.floor(now), prevLast + 1)],
     );
     await this.redis.set(pointer, tag);
-    // The lobby (the agent's own slot) is never read again.
-    if (!prev) await this.redis.del(keys.agentLobbyEvents(email), keys.agentLobbySeq(email));
+    // The lobby (the agent's own slot) is never read again; a tab it left expires like a finished session
+    // (its late appends, from a call of a session there, have no reader), unless the agent comes back.
+    if (!prev) await this.redis.del(old.stream, old.seq);
+    else
+      await Promise.all([
+        this.redis.pexpire(old.stream, RETAIN_FINISHED_MS),
+        this.redis.pexpire(old.seq, RETAIN_FINISHED_MS),
+      ]);
   }
 
   async subscribe(agentEmail: string, onEvent: Listener): Promise<() => Promise<void>> {

@@ -139,6 +139,9 @@ describe.each(twins)('AgentEventBus contract (%s)', (_name, make) => {
     await bus.rehome(email, t2.tag, 6_004);
     const b2 = await bus.publish(email, ev(4), 6_005);
     expect(b2).toBeGreaterThan(last1);
+    // The tab it left expires like a finished session, unless the agent comes back to it.
+    const redis = clients.at(-1) as Redis;
+    expect(await redis.pttl(keys.agentEvents(t1.tag, email))).toBeGreaterThan(0);
     for (let i = 0; i < 5_000; i++) await bus.publish(t2, ev(i), 6_006);
     const last2 = await bus.lastSeq(email);
     await bus.rehome(email, t1.tag, 6_007); // t1's counter is far behind t2's: lifted above it
@@ -146,6 +149,9 @@ describe.each(twins)('AgentEventBus contract (%s)', (_name, make) => {
     expect(c1).toBe(last2 + 2);
     expect((await bus.readSince(email, last2 - 3)).truncated).toBe(true);
     expect((await bus.readSince(email, c1 - 1)).events.map((e) => e.event)).toEqual([ev(5)]);
+    expect(await redis.pttl(keys.agentEvents(t1.tag, email))).toBe(-1);
+    expect(await redis.pttl(keys.agentSeq(t1.tag, email))).toBe(-1);
+    expect(await redis.pttl(keys.agentEvents(t2.tag, email))).toBeGreaterThan(0);
   }, 60_000);
 });
 
