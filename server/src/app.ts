@@ -1,14 +1,18 @@
 // The coordinator's Express app, built from injected dependencies (no listening, no process concerns: that
 // is server.ts). Order: correlation id + child logger, metrics/logging of every response, the Dialpad webhook
 // (raw body), JSON body parsing, every HTTP_API route, /metrics, the web UI, then 404 and the one error handler.
+// `handler` serves it behind the fast lane (http/fast-lane.ts), which answers the hot routes of a dialing
+// cycle with the same route code without Express's per-request machinery.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AuthService } from './auth/auth-service.js';
 import { type RequestContext, requestContext } from './http/context.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { fastLane, JSON_BODY_LIMIT } from './http/fast-lane.js';
 import { buildHandlers, type ReadyReport } from './http/handlers.js';
-import { registerApiRoutes } from './http/routes.js';
+import { registerApiRoutes, routeRunner } from './http/routes.js';
 import { serveWebUi } from './http/static.js';
-import { registerWebhookRoute } from './http/webhook.js';
+import { registerWebhookRoute, webhookHandler } from './http/webhook.js';
 import type { WebhookDeduper } from './dialpad/webhook-deduper.js';
 import type { IdempotencyOptions } from './idempotency/guard.js';
 import type { IdempotencyStore } from './idempotency/store.js';
@@ -39,7 +43,10 @@ export interface AppDeps {
 }
 
 export interface BuiltApp {
+  /** The Express app (every route; also what the fast lane falls back to). */
   app: Express;
+  /** The request listener to serve: the fast lane for the hot routes, then the Express app. */
+  handler: RequestListener;
   servesWebUi: boolean;
 }
 
@@ -52,7 +59,11 @@ export function createApp(d: AppDeps): BuiltApp {
   app.set('etag', false);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestContext(d.logger));
-  app.use(observe(d.metrics, d.logger));
+  const observe = observeRequest(d.metrics, d.logger);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    observe(req, res, () => res.locals.ctx as RequestContext | undefined);
+    next();
+  });
   app.use((_req: Request, res: Response, next: NextFunction) => {
     if (!d.isDraining?.()) return next();
     res.setHeader('Connection', 'close');
@@ -60,14 +71,15 @@ export function createApp(d: AppDeps): BuiltApp {
       .status(503)
       .json({ error: { code: 'INTERNAL', message: 'shutting down: retry on another instance' } });
   });
-  registerWebhookRoute(app, {
+  const webhook = webhookHandler({
     verifier: d.webhook.verifier,
     deduper: d.webhook.deduper,
     service: d.service,
     metrics: d.metrics,
     clock,
   });
-  app.use(express.json({ limit: '64kb', strict: true }));
+  registerWebhookRoute(app, webhook);
+  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   const handlers = buildHandlers({
     service: d.service,
     auth: d.auth,
@@ -76,24 +88,33 @@ export function createApp(d: AppDeps): BuiltApp {
     readiness: d.readiness,
     desktop: d.desktop,
   });
-  registerApiRoutes(app, {
+  const run = routeRunner({
     handlers,
     auth: d.auth,
     idempotency: d.idempotency,
     ...(d.idempotencyOptions ? { idempotencyOptions: d.idempotencyOptions } : {}),
     clock,
   });
+  registerApiRoutes(app, run);
   d.extraRoutes?.(app);
   app.get('/metrics', async (_req: Request, res: Response) => {
     const m = await d.metrics.render();
     res.type(m.contentType).send(m.body);
   });
   const servesWebUi = serveWebUi(app, d.webDistDir);
+  const onError = (_status: number, code: string, route: string | null) =>
+    d.metrics.httpErrors.inc({ route: route ?? 'unmatched', code });
   app.use(notFound);
-  app.use(
-    errorHandler((_status, code, route) => d.metrics.httpErrors.inc({ route: route ?? 'unmatched', code })),
-  );
-  return { app, servesWebUi };
+  app.use(errorHandler(onError));
+  const handler = fastLane(app, {
+    logger: d.logger,
+    run,
+    webhook,
+    observe,
+    onError,
+    ...(d.isDraining ? { isDraining: d.isDraining } : {}),
+  });
+  return { app, handler, servesWebUi };
 }
 
 /** A request slower than this is logged at info (others at debug): a tail worth a look in production. */
@@ -101,24 +122,28 @@ export const SLOW_REQUEST_MS = 1000;
 
 /** Latency histogram by route and one log line per request: debug (a line per request was the largest
  *  logging cost at load: ~10 % of the coordinator's CPU), info when slower than SLOW_REQUEST_MS. Rejections
- *  and failures have their own line (errors.ts), dispositions their audit line. */
-function observe(metrics: CoordinatorMetrics, root: Logger) {
-  return (req: Request, res: Response, next: NextFunction) => {
+ *  and failures have their own line (errors.ts), dispositions their audit line. Used by the Express path
+ *  (as a middleware) and by the fast lane. */
+export function observeRequest(metrics: CoordinatorMetrics, root: Logger) {
+  return (req: IncomingMessage, res: ServerResponse, ctxOf: () => RequestContext | undefined): void => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const ctx = res.locals.ctx as RequestContext | undefined;
-      const route = ctx?.route ?? (req.path === '/metrics' ? '/metrics' : 'unmatched');
+      const ctx = ctxOf();
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const route = ctx?.route ?? (path === '/metrics' ? '/metrics' : 'unmatched');
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      metrics.httpDuration.observe(
+        { method: req.method ?? '', route, status: String(res.statusCode) },
+        seconds,
+      );
       const ms = Math.round(seconds * 1000);
       const quiet = route === '/healthz' || route === '/readyz' || route === '/metrics';
       const level = ms >= SLOW_REQUEST_MS && !quiet ? 'info' : 'debug';
       if (!ctx || !root.isLevelEnabled(level)) return;
       ctx.log[level](
-        { method: req.method, route, path: req.path, status: res.statusCode, ms },
+        { method: req.method, route, path, status: res.statusCode, ms },
         level === 'info' ? 'slow request' : 'request done',
       );
     });
-    next();
   };
 }

@@ -268,7 +268,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   };
 
   let draining = false;
-  const { app, servesWebUi } = createApp({
+  const { handler, servesWebUi } = createApp({
     logger,
     // Every accepted webhook also tells the console when the last one arrived (its health panel).
     service: {
@@ -293,7 +293,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     isDraining: () => draining,
     extraRoutes: (a) => supervisor.registerRoutes(a),
   });
-  const server = createServer(app);
+  const server = createServer(handler);
   // Count in-flight requests so shutdown can wait for them (upgraded sockets are not requests).
   let inflight = 0;
   server.on('request', (_req, res) => {

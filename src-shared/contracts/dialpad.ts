@@ -79,17 +79,6 @@ export const DialpadDeviceSchema = z
   .passthrough();
 export const DialpadInitiateCallResponseSchema = z.object({ device: DialpadDeviceSchema }).passthrough();
 
-/** `custom_data` we send with every call: lets a webhook find our call and session. `tag`: the call's tab
- *  (its Redis hash tag), so an instance that never saw the call reads it without the call locator (absent
- *  in calls placed before it was added). */
-export const CallCustomDataSchema = z.object({
-  td: z.literal(1),
-  callId: z.string(),
-  sessionId: z.string(),
-  tag: z
-    .string()
-    .max(300)
-    .regex(/^\{t:[^{}]+\}$/)
-    .optional(),
-});
+/** `custom_data` we send with every call: lets a webhook find our call and session. */
+export const CallCustomDataSchema = z.object({ td: z.literal(1), callId: z.string(), sessionId: z.string() });
 export type CallCustomData = z.infer<typeof CallCustomDataSchema>;

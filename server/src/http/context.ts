@@ -4,6 +4,7 @@
 // augmentation. The child logger is made on first use: most requests log nothing (a pino child per request
 // and per bound field was ~3 % of the coordinator's CPU at max pace).
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { REQUEST_ID_HEADER } from '../../../src-shared/contracts/http.js';
 import { type Logger, maskLogText } from '../logger.js';
@@ -53,12 +54,19 @@ class LazyRequestContext implements RequestContext {
   }
 }
 
+/** The request's context, its id taken from X-Request-Id when safe (else a new one) and echoed on `res`. */
+export function newRequestContext(root: Logger, req: IncomingMessage, res: ServerResponse): RequestContext {
+  const offered = req.headers[REQUEST_ID_HEADER_LC];
+  const requestId = typeof offered === 'string' && isSafeRequestId(offered) ? offered : randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  return new LazyRequestContext(root, requestId);
+}
+
+const REQUEST_ID_HEADER_LC = REQUEST_ID_HEADER.toLowerCase();
+
 export function requestContext(root: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const offered = req.get(REQUEST_ID_HEADER);
-    const requestId = offered && isSafeRequestId(offered) ? offered : randomUUID();
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    res.locals.ctx = new LazyRequestContext(root, requestId);
+    res.locals.ctx = newRequestContext(root, req, res);
     next();
   };
 }

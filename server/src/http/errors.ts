@@ -4,8 +4,8 @@
 // at info; Redis unreachable is a 503 STORE_UNAVAILABLE (logged as a warning); every 503 and 429 carries
 // Retry-After; anything else is a 500 INTERNAL whose message is hidden from the client (and logged).
 import type { NextFunction, Request, Response } from 'express';
-import { ApiError } from '../../../src-shared/contracts/errors.js';
-import { ctxOf } from './context.js';
+import { ApiError, type ApiErrorBody } from '../../../src-shared/contracts/errors.js';
+import { ctxOf, type RequestContext } from './context.js';
 
 /** http-errors' shape, as body-parser throws it (the `type` is absent on a decompression failure). */
 interface BodyReadError {
@@ -56,23 +56,33 @@ function retryAfterSecondsOf(err: ApiError): number | null {
   return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Math.max(1, Math.ceil(ms / 1000)) : null;
 }
 
+/** What to answer for `err`: its status, body and Retry-After (seconds, or null). Logs it on the request's
+ *  logger and reports it to `onError`. Shared by the Express error handler and the fast lane. */
+export function answerError(
+  err: unknown,
+  ctx: RequestContext | null,
+  onError?: (status: number, code: string, route: string | null) => void,
+): { status: number; body: ApiErrorBody; retryAfterS: number | null } {
+  const apiErr = toApiError(err);
+  // A bug is an error line; a dependency that is down (503) is a warning, once per request.
+  if (apiErr.code === 'INTERNAL' || apiErr.status === 500) ctx?.log.error({ err }, 'request failed');
+  else if (apiErr.status >= 500) ctx?.log.warn({ code: apiErr.code, err }, 'request failed: dependency');
+  else ctx?.log.info({ code: apiErr.code }, 'request rejected');
+  onError?.(apiErr.status, apiErr.code, ctx?.route ?? null);
+  // The cause's own delay when it gave one, else RETRY_AFTER_SECONDS on any 503 or 429.
+  const retryAfterS =
+    retryAfterSecondsOf(apiErr) ??
+    (apiErr.status === 503 || apiErr.status === 429 ? RETRY_AFTER_SECONDS : null);
+  return { status: apiErr.status, body: apiErr.toBody(), retryAfterS };
+}
+
 export function errorHandler(onError?: (status: number, code: string, route: string | null) => void) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    const apiErr = toApiError(err);
-    const ctx = res.locals.ctx ? ctxOf(res) : null;
-    // A bug is an error line; a dependency that is down (503) is a warning, once per request.
-    if (apiErr.code === 'INTERNAL' || apiErr.status === 500) ctx?.log.error({ err }, 'request failed');
-    else if (apiErr.status >= 500) ctx?.log.warn({ code: apiErr.code, err }, 'request failed: dependency');
-    else ctx?.log.info({ code: apiErr.code }, 'request rejected');
-    onError?.(apiErr.status, apiErr.code, ctx?.route ?? null);
+    const a = answerError(err, res.locals.ctx ? ctxOf(res) : null, onError);
     if (res.headersSent) return;
-    // The cause's own delay when it gave one, else RETRY_AFTER_SECONDS on any 503 or 429.
-    const retryAfterS =
-      retryAfterSecondsOf(apiErr) ??
-      (apiErr.status === 503 || apiErr.status === 429 ? RETRY_AFTER_SECONDS : null);
-    if (retryAfterS !== null && !res.getHeader('retry-after'))
-      res.setHeader('Retry-After', String(retryAfterS));
-    res.status(apiErr.status).json(apiErr.toBody());
+    if (a.retryAfterS !== null && !res.getHeader('retry-after'))
+      res.setHeader('Retry-After', String(a.retryAfterS));
+    res.status(a.status).json(a.body);
   };
 }
 

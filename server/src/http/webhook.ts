@@ -9,7 +9,7 @@ import { eventIdOf } from '../dialpad/call-state.js';
 import type { WebhookDeduper } from '../dialpad/webhook-deduper.js';
 import type { CoordinatorMetrics } from '../metrics/metrics.js';
 import type { DialerService, DialpadWebhookVerifier } from '../ports.js';
-import { ctxOf } from './context.js';
+import { ctxOf, type RequestContext } from './context.js';
 
 export interface WebhookDeps {
   verifier: DialpadWebhookVerifier;
@@ -21,46 +21,65 @@ export interface WebhookDeps {
 
 export const DIALPAD_WEBHOOK_PATH = '/events/dialpad';
 
-export function registerWebhookRoute(app: Express, d: WebhookDeps): void {
+/** The webhook's answer: `{ok: true}`, with `duplicate: true` for a redelivery already handled. */
+export type WebhookAnswer = { ok: true; duplicate?: true };
+
+/** Handles one webhook body (verify, apply, dedupe); throws for the error handler. Shared by the Express
+ *  route and the fast lane. */
+export type WebhookHandler = (
+  raw: Buffer,
+  contentType: string | undefined,
+  ctx: RequestContext,
+) => Promise<WebhookAnswer>;
+
+export function webhookHandler(d: WebhookDeps): WebhookHandler {
+  return async (raw, contentType, ctx) => {
+    ctx.route = DIALPAD_WEBHOOK_PATH;
+    const now = d.clock();
+    let event: DialpadCallEvent;
+    try {
+      event = await d.verifier.verify(raw, contentType, now);
+    } catch (e) {
+      d.metrics.webhooks.inc({ result: 'rejected' });
+      throw e;
+    }
+    const eventId = eventIdOf(event);
+    let claimed = false;
+    let duplicate = false;
+    // `seen` given: the service recorded the event id itself (with the announcement of its step) and
+    // says whether an earlier delivery had; no dedupe write here.
+    const claim = async (seen?: boolean) => {
+      if (seen !== undefined) {
+        duplicate = seen;
+        return !seen;
+      }
+      claimed = await d.deduper.firstSeen(eventId, now);
+      duplicate = !claimed;
+      return claimed;
+    };
+    try {
+      await d.service.onDialpadEvent(event, now, claim);
+    } catch (e) {
+      if (claimed) await d.deduper.release(eventId).catch(() => {});
+      throw e;
+    }
+    d.metrics.webhooks.inc({ result: duplicate ? 'duplicate' : 'accepted' });
+    // Debug, not info: one line per webhook is the hot path's largest logging cost.
+    ctx.log.debug({ callId: event.call_id, state: event.state, duplicate }, 'webhook handled');
+    return duplicate ? { ok: true, duplicate: true } : { ok: true };
+  };
+}
+
+/** The largest webhook body read (a Dialpad event JWT is ~1 KB). */
+export const WEBHOOK_BODY_LIMIT = 256 * 1024;
+
+export function registerWebhookRoute(app: Express, handle: WebhookHandler): void {
   app.post(
     DIALPAD_WEBHOOK_PATH,
-    express.raw({ type: () => true, limit: '256kb' }),
+    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
     async (req: Request, res: Response) => {
-      const ctx = ctxOf(res);
-      ctx.route = DIALPAD_WEBHOOK_PATH;
-      const now = d.clock();
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      let event: DialpadCallEvent;
-      try {
-        event = await d.verifier.verify(raw, req.get('content-type'), now);
-      } catch (e) {
-        d.metrics.webhooks.inc({ result: 'rejected' });
-        throw e;
-      }
-      const eventId = eventIdOf(event);
-      let claimed = false;
-      let duplicate = false;
-      // `seen` given: the service recorded the event id itself (with the announcement of its step) and
-      // says whether an earlier delivery had; no dedupe write here.
-      const claim = async (seen?: boolean) => {
-        if (seen !== undefined) {
-          duplicate = seen;
-          return !seen;
-        }
-        claimed = await d.deduper.firstSeen(eventId, now);
-        duplicate = !claimed;
-        return claimed;
-      };
-      try {
-        await d.service.onDialpadEvent(event, now, claim);
-      } catch (e) {
-        if (claimed) await d.deduper.release(eventId).catch(() => {});
-        throw e;
-      }
-      d.metrics.webhooks.inc({ result: duplicate ? 'duplicate' : 'accepted' });
-      // Debug, not info: one line per webhook is the hot path's largest logging cost.
-      ctx.log.debug({ callId: event.call_id, state: event.state, duplicate }, 'webhook handled');
-      res.json(duplicate ? { ok: true, duplicate: true } : { ok: true });
+      res.json(await handle(raw, req.get('content-type'), ctxOf(res)));
     },
   );
 }

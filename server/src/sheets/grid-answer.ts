@@ -41,7 +41,7 @@ export function gridOfAnswer(answer: unknown, j: number, sheetId: number): GridV
 }
 
 /** An answer's raw bytes decoded on this thread, tab by tab in the order of `sheetIds`. */
-export function gridsOfBody(body: ArrayBuffer, sheetIds: readonly number[]): GridValues[] {
+export function gridsOfBody(body: Uint8Array, sheetIds: readonly number[]): GridValues[] {
   const answer: unknown = JSON.parse(new TextDecoder().decode(body));
   return sheetIds.map((id, j) => gridOfAnswer(answer, j, id));
 }

@@ -17,11 +17,21 @@ if (!port) throw new Error('grid-decode-worker runs as a worker thread');
 
 /** Parsed answers still being pulled, by job id. */
 const jobs = new Map<number, { answer: unknown; sheetIds: number[] }>();
+/** Answers still arriving, by job id. */
+const arriving = new Map<number, Uint8Array[]>();
 
-function handle(m: DecoderRequest): DecoderReply {
+function handle(m: DecoderRequest): DecoderReply | null {
+  if (m.type === 'chunk') {
+    const chunks = arriving.get(m.job) ?? [];
+    chunks.push(m.bytes);
+    arriving.set(m.job, chunks);
+    return null;
+  }
   if (m.type === 'parse') {
+    const chunks = arriving.get(m.job) ?? [];
+    arriving.delete(m.job);
     try {
-      const answer: unknown = JSON.parse(new TextDecoder().decode(m.body));
+      const answer: unknown = JSON.parse(new TextDecoder().decode(Buffer.concat(chunks)));
       jobs.set(m.job, { answer, sheetIds: m.sheetIds });
       return { type: 'parsed', job: m.job };
     } catch (err) {
@@ -32,6 +42,7 @@ function handle(m: DecoderRequest): DecoderReply {
   if (!job) return { type: 'failed', job: m.job, error: 'unknown job' };
   if (m.type === 'drop') {
     jobs.delete(m.job);
+    arriving.delete(m.job);
     return { type: 'dropped', job: m.job };
   }
   if (m.index >= job.sheetIds.length) return { type: 'failed', job: m.job, error: `no tab ${m.index}` };
@@ -52,6 +63,7 @@ function handle(m: DecoderRequest): DecoderReply {
 port.on('message', (raw: unknown) => {
   const m = DecoderRequestSchema.safeParse(raw);
   if (!m.success) return;
-  port.postMessage(handle(m.data));
+  const reply = handle(m.data);
+  if (reply) port.postMessage(reply);
 });
 port.postMessage({ type: 'ready' } satisfies DecoderReply);

@@ -7,13 +7,10 @@ import { isStringGrid } from './tab-titles.js';
 export const CELLS_PER_REPLY = 10_000;
 
 export const DecoderRequestSchema = z.discriminatedUnion('type', [
-  /** The answer's bytes (transferred) and the tab ids it was asked for, in order. */
-  z.object({
-    type: z.literal('parse'),
-    job: z.number().int(),
-    body: z.instanceof(ArrayBuffer),
-    sheetIds: z.array(z.number().int()),
-  }),
+  /** The next bytes of an answer (transferred), in order. */
+  z.object({ type: z.literal('chunk'), job: z.number().int(), bytes: z.instanceof(Uint8Array) }),
+  /** The answer is complete: parse it; the tab ids it was asked for, in order. */
+  z.object({ type: z.literal('parse'), job: z.number().int(), sheetIds: z.array(z.number().int()) }),
   /** The next tabs of a parsed answer from the index-th on: as many as fit in CELLS_PER_REPLY cells (at least
    *  one), so copying a reply in costs the coordinator a few ms at most. */
   z.object({ type: z.literal('next'), job: z.number().int(), index: z.number().int().min(0) }),

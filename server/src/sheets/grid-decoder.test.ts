@@ -1,10 +1,12 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { gridsOfBody } from './grid-answer.js';
 import { GridDecoder } from './grid-decoder.js';
 
-/** A batchGetByDataFilter answer of `tabs` tabs of `rows` rows, as the bytes Google sends. */
-function answer(tabs: number, rows: number): { body: () => ArrayBuffer; ids: number[] } {
+/** A batchGetByDataFilter answer of `tabs` tabs of `rows` rows, as the bytes Google sends: `bytes` whole,
+ *  `stream()` in 16-KB chunks as a socket delivers them. */
+function answer(tabs: number, rows: number): { bytes: Uint8Array; stream: () => Readable; ids: number[] } {
   const ids = Array.from({ length: tabs }, (_, t) => 1000 + t);
   const json = JSON.stringify({
     valueRanges: ids.map((_sheetId, t) => ({
@@ -18,7 +20,14 @@ function answer(tabs: number, rows: number): { body: () => ArrayBuffer; ids: num
       },
     })),
   });
-  return { body: () => new TextEncoder().encode(json).buffer, ids };
+  const bytes = new TextEncoder().encode(json);
+  const stream = () =>
+    Readable.from(
+      Array.from({ length: Math.ceil(bytes.length / 16_384) }, (_, i) =>
+        Buffer.from(bytes.subarray(i * 16_384, (i + 1) * 16_384)),
+      ),
+    );
+  return { bytes, stream, ids };
 }
 
 const quiet = () => {
@@ -32,18 +41,25 @@ describe('GridDecoder', () => {
     const decoder = new GridDecoder({ logger, minBytes: 1024 });
     try {
       const a = answer(40, 50);
-      const expected = gridsOfBody(a.body(), a.ids);
-      const body = a.body();
-      const got = await decoder.decode(body, a.ids);
-      expect(body.byteLength).toBe(0); // handed to the worker, not copied
+      const expected = gridsOfBody(a.bytes, a.ids);
+      const got = await decoder.decode(a.stream(), a.ids);
       expect(got).toEqual(expected);
+      expect(decoder.workerJobs()).toBe(1); // it went through the worker
       expect(got[3]?.title).toBe("Leads - Agent '3'");
       expect(got[3]?.values[7]).toEqual(['Lead 3-7', '+1 212 555 0007', '']);
       // Two answers at once share the worker without mixing their tabs.
       const b = answer(5, 300);
-      const [x, y] = await Promise.all([decoder.decode(a.body(), a.ids), decoder.decode(b.body(), b.ids)]);
+      const [x, y] = await Promise.all([
+        decoder.decode(a.stream(), a.ids),
+        decoder.decode(b.stream(), b.ids),
+      ]);
       expect(x).toEqual(expected);
-      expect(y).toEqual(gridsOfBody(b.body(), b.ids));
+      expect(y).toEqual(gridsOfBody(b.bytes, b.ids));
+      expect(decoder.workerJobs()).toBe(3);
+      // A small answer is decoded here.
+      const c = answer(1, 3);
+      expect(await decoder.decode(c.stream(), c.ids)).toEqual(gridsOfBody(c.bytes, c.ids));
+      expect(decoder.workerJobs()).toBe(3);
       expect(lines).toEqual([]);
     } finally {
       await decoder.close();
@@ -59,8 +75,9 @@ describe('GridDecoder', () => {
     });
     try {
       const a = answer(20, 40);
-      expect(await decoder.decode(a.body(), a.ids)).toEqual(gridsOfBody(a.body(), a.ids));
-      expect(await decoder.decode(a.body(), a.ids)).toEqual(gridsOfBody(a.body(), a.ids));
+      expect(await decoder.decode(a.stream(), a.ids)).toEqual(gridsOfBody(a.bytes, a.ids));
+      expect(await decoder.decode(a.stream(), a.ids)).toEqual(gridsOfBody(a.bytes, a.ids));
+      expect(decoder.workerJobs()).toBe(0);
       expect(lines.filter((l) => l.includes('grid-decode worker unavailable'))).toHaveLength(1);
     } finally {
       await decoder.close();

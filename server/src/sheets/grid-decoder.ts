@@ -25,6 +25,16 @@ function bootstrap(url: URL): string {
   return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
 }
 
+function concat(chunks: readonly Uint8Array[], bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
 interface Running {
   worker: Worker;
   /** Resolves once the worker's module loaded (one that cannot load fails here, before any answer is handed
@@ -49,26 +59,52 @@ export class GridDecoder {
     this.#url = opts.workerUrl ?? WORKER_URL;
   }
 
-  /** The tabs of an answer (its raw bytes), in the order of `sheetIds`. */
-  async decode(body: ArrayBuffer, sheetIds: readonly number[]): Promise<GridValues[]> {
-    const running = body.byteLength >= this.#minBytes ? this.#start() : null;
-    if (running) {
-      let handedOver = false;
-      try {
-        await running.online;
-        handedOver = true;
-        return await this.#viaWorker(running.worker, body, sheetIds);
-      } catch (err) {
-        this.#fail(err);
-        if (handedOver) throw err; // the bytes went to the worker: the caller's read fails, the next one is decoded here
+  /**
+   * The tabs of an answer, read from its body stream, in the order of `sheetIds`. The first bytes are held
+   * here; once the answer reaches `minBytes`, they and every later chunk go to the worker as they arrive (a
+   * copy of a few KB per chunk, no 10 MB buffer to concatenate here), and the worker parses at the end.
+   */
+  async decode(body: AsyncIterable<Uint8Array>, sheetIds: readonly number[]): Promise<GridValues[]> {
+    const held: Uint8Array[] = [];
+    let bytes = 0;
+    let sent: { worker: Worker; job: number } | null = null;
+    try {
+      for await (const chunk of body) {
+        if (sent) {
+          this.#send(sent.worker, sent.job, chunk);
+          continue;
+        }
+        held.push(chunk);
+        bytes += chunk.byteLength;
+        if (bytes < this.#minBytes) continue;
+        const running = this.#start();
+        if (!running) continue;
+        try {
+          await running.online;
+        } catch (err) {
+          this.#fail(err);
+          continue;
+        }
+        sent = { worker: running.worker, job: ++this.#job };
+        for (const c of held.splice(0)) this.#send(sent.worker, sent.job, c);
       }
+      if (!sent) return gridsOfBody(concat(held, bytes), sheetIds);
+      return await this.#viaWorker(sent.worker, sent.job, sheetIds);
+    } catch (err) {
+      // The bytes went to the worker: the caller's read fails (retried), and the next one is decoded here.
+      if (sent) this.#fail(err);
+      throw err;
     }
-    return gridsOfBody(body, sheetIds);
   }
 
-  async #viaWorker(worker: Worker, body: ArrayBuffer, sheetIds: readonly number[]): Promise<GridValues[]> {
-    const job = ++this.#job;
-    const parsed = await this.#ask(worker, { type: 'parse', job, body, sheetIds: [...sheetIds] }, [body]);
+  /** A copy of the chunk (its own small buffer, transferred): socket chunks are views of pooled memory. */
+  #send(worker: Worker, job: number, chunk: Uint8Array): void {
+    const bytes = new Uint8Array(chunk);
+    worker.postMessage({ type: 'chunk', job, bytes } satisfies DecoderRequest, [bytes.buffer]);
+  }
+
+  async #viaWorker(worker: Worker, job: number, sheetIds: readonly number[]): Promise<GridValues[]> {
+    const parsed = await this.#ask(worker, { type: 'parse', job, sheetIds: [...sheetIds] });
     if (parsed.type !== 'parsed') throw new Error(parsed.type === 'failed' ? parsed.error : parsed.type);
     const out: GridValues[] = [];
     try {
@@ -85,11 +121,11 @@ export class GridDecoder {
     return out;
   }
 
-  #ask(worker: Worker, m: DecoderRequest, transfer: ArrayBuffer[] = []): Promise<DecoderReply> {
+  #ask(worker: Worker, m: DecoderRequest): Promise<DecoderReply> {
     return new Promise<DecoderReply>((resolve, reject) => {
       this.#waiting.set(m.job, { resolve, reject });
       worker.ref(); // keeps the process alive while a job waits on it
-      worker.postMessage(m, transfer);
+      worker.postMessage(m);
     }).finally(() => {
       if (this.#waiting.size === 0) worker.unref();
     });
@@ -143,6 +179,11 @@ export class GridDecoder {
     const w = this.#running?.worker;
     this.#running = null;
     void w?.terminate();
+  }
+
+  /** Answers handed to the worker so far (tests, the bench). */
+  workerJobs(): number {
+    return this.#job;
   }
 
   /** Stops the worker (shutdown, tests). */

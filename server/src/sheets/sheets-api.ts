@@ -67,6 +67,38 @@ export type { GridValues };
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+function isByteStream(data: unknown): data is AsyncIterable<Uint8Array> {
+  return typeof data === 'object' && data !== null && Symbol.asyncIterator in data;
+}
+
+/** A body stream read whole and decoded on this thread (no grid decoder: tests, tools). */
+async function gridsOfStream(
+  body: AsyncIterable<Uint8Array>,
+  sheetIds: readonly number[],
+): Promise<GridValues[]> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of body) chunks.push(c);
+  return gridsOfBody(Buffer.concat(chunks), sheetIds);
+}
+
+/** A refused read asked for as a stream loses Google's error body: gaxios reads it whole into the error's
+ *  message and leaves `response.data` empty. Put back, so the error is classified and worded as any other
+ *  (google-errors.ts). */
+function withJsonErrorBody(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const response: unknown = Reflect.get(err, 'response');
+  if (typeof response !== 'object' || response === null) return err;
+  const data: unknown = Reflect.get(response, 'data');
+  const text = typeof data === 'string' ? data : data === undefined ? err.message : null;
+  if (text === null) return err;
+  try {
+    Reflect.set(response, 'data', JSON.parse(text));
+  } catch {
+    // not JSON: nothing to put back
+  }
+  return err;
+}
+
 export class SheetsApi {
   readonly #o: Required<SheetsApiOptions>;
   readonly #titles = new Map<string, Map<number, string>>();
@@ -182,18 +214,19 @@ export class SheetsApi {
                 valueRenderOption: 'FORMATTED_VALUE',
               },
             },
-            // The raw bytes: a refresh's ~10 MB answer is decoded by the grid decoder, off the event loop
-            // (a refused read's error body is still parsed by gaxios: GaxiosError translates it).
-            { ...req, responseType: 'arraybuffer' },
+            // The body as a stream: a refresh's ~10 MB answer goes to the grid decoder chunk by chunk as it
+            // arrives and is parsed off the event loop.
+            { ...req, responseType: 'stream' },
           ),
         opts,
-      );
+      ).catch((err: unknown) => {
+        throw withJsonErrorBody(err);
+      });
       const data: unknown = res.data;
       const ids = chunk.map((r) => r.sheetId);
-      const grids =
-        data instanceof ArrayBuffer
-          ? await (this.#o.decoder?.decode(data, ids) ?? gridsOfBody(data, ids))
-          : ids.map((id, j) => gridOfAnswer(data, j, id));
+      const grids = isByteStream(data)
+        ? await (this.#o.decoder?.decode(data, ids) ?? gridsOfStream(data, ids))
+        : ids.map((id, j) => gridOfAnswer(data, j, id));
       for (const g of grids) {
         this.#noteTitle(spreadsheetId, g.sheetId, g.title);
         out.push(g);

@@ -149,7 +149,7 @@ describe('readAgentTab', () => {
     expect(e2.message).toMatch(/no-such-sheet was not found/);
   });
 
-  it("keeps Google's own message and Retry-After on a refused tab read (its answer is read as raw bytes)", async () => {
+  it("keeps Google's own message and Retry-After on a refused tab read (its answer is read as a stream)", async () => {
     const api = new SheetsApi({
       client,
       breaker: createSheetsBreaker({ threshold: 50 }),

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialpadCallEvent } from '../../../src-shared/contracts/dialpad.js';
 import type { CallView } from '../../../src-shared/contracts/views.js';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
-import { keys } from '../../src/redis/keys.js';
 import { ANN, BOB, ROUTER_ID, startWorld, testRules, type World } from './world.js';
 
 let world: World;
@@ -206,7 +205,7 @@ async function sweepCase(world: World): Promise<void> {
 }
 
 describe('DialerService webhooks on another instance', () => {
-  it('another instance finds the call from custom_data alone (no locator) and tells the agent once', async () => {
+  it('another instance finds a call it never saw and tells the agent once; a redelivery is a duplicate', async () => {
     const world = await startWorld();
     try {
       const { service: dialer, store } = world.makeService();
@@ -216,11 +215,14 @@ describe('DialerService webhooks on another instance', () => {
       if (play.next.kind !== 'call') throw new Error('expected a call');
       const call = play.next.call;
       const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
-      // What the dial sent Dialpad names the call's tab: without the call locator, another instance still
-      // finds the call (and its session's counters, in the same round trip).
+      // What the dial sent Dialpad: our call and its session (the other instance reads the session's
+      // counters with the call, for STATS).
       const placed = world.dialpadEm.state.listCalls().find((c) => c.custom_data?.includes(call.callId));
-      expect(JSON.parse(placed?.custom_data ?? '{}')).toMatchObject({ td: 1, callId: call.callId, tag });
-      await world.connect().del(keys.callLocator(call.callId));
+      expect(JSON.parse(placed?.custom_data ?? '{}')).toEqual({
+        td: 1,
+        callId: call.callId,
+        sessionId: call.sessionId,
+      });
       const { service: other } = world.makeService();
       const ended = {
         ...event(call, 'hangup', { date_ended: t + 3_000 }),

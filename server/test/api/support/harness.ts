@@ -111,7 +111,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const tickets = new RedisWsTicketStore(redis);
   const installReports = new RedisInstallReportStore(redis);
   metrics.setProbes({ desktopInstalls: async () => (await installReports.all()).map((r) => r.report) });
-  const { app } = createApp({
+  const { handler } = createApp({
     logger,
     service,
     auth,
@@ -132,7 +132,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     }),
     desktop: { reports: installReports, msiLatestVersion: o.msiLatestVersion ?? null },
   });
-  const server = createServer(app);
+  const server = createServer(handler);
   const hub = attachWsHub(server, {
     tickets,
     bus,
