@@ -99,6 +99,15 @@ export interface AgentEventBus {
   /** Appends several events at once, in order (consecutive seqs), with one notice. Returns the last seq.
    *  (A transition that makes a step appends its events itself, in its script: includes/eventsAppend.lua.) */
   publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<number>;
+  /** publishAll (`to` naming a session or call: its tab) that also releases that tab's session lock for
+   *  its owner, in the same step (eventsAppendUnlock: one script after a disposition's chained dial).
+   *  `events` may be empty (only the release). Returns whether the lock was released. */
+  publishAllUnlocking(
+    to: { readonly agentEmail: string; readonly tag: string },
+    events: readonly AgentEvent[],
+    now: number,
+    lock: { sessionId: string; token: string },
+  ): Promise<boolean>;
   /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
   readSince(
     to: AgentRef,
@@ -178,6 +187,9 @@ export interface DialerService {
       callback?: CallbackRequest | undefined;
     },
     now: number,
+    /** Work that may finish with the request's Idempotency-Key completion (idempotency/guard.ts):
+     *  the lock release and the event append after the chained dial. Absent: awaited here. */
+    alongside?: (work: Promise<unknown>) => void,
   ): Promise<DispositionResponse>;
   /** Changes the disposition of the agent's last call within the campaign's window (service/amend.ts). */
   amendDisposition(agent: AgentPrincipal, input: AmendRequest, now: number): Promise<AmendResponse>;

@@ -97,6 +97,30 @@ export class RedisAgentEventBus implements AgentEventBus {
     return Number(seq);
   }
 
+  async publishAllUnlocking(
+    to: { readonly agentEmail: string; readonly tag: string },
+    events: readonly AgentEvent[],
+    now: number,
+    lock: { sessionId: string; token: string },
+  ): Promise<boolean> {
+    const home = await this.#home(to, now);
+    const at = Math.floor(now);
+    const r = await this.#scripts.run(
+      'eventsAppendUnlock',
+      [home.stream, home.seq, keys.sessionLock(to.tag, lock.sessionId)],
+      [
+        at,
+        this.opts.maxLen ?? 1000,
+        keys.agentEventsChannel(),
+        home.email,
+        home.lobby ? 0 : at,
+        lock.token,
+        ...events.map((e) => JSON.stringify(e)),
+      ],
+    );
+    return Array.isArray(r) && Number(r[1]) === 1;
+  }
+
   async readSince(to: AgentRef, afterSeq: number) {
     const home = await this.#home(to, Date.now());
     const res = await this.redis

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { HttpApi, ResponseBody, RouteName } from '../../../src-shared/contracts/http.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { Alongside } from '../idempotency/guard.js';
 import type { InstallReportStore } from '../desktop/install-reports.js';
 import { newerMsiDue } from '../desktop/msi-policy.js';
 import { auditDisposition } from '../logger.js';
@@ -31,6 +32,8 @@ export interface HandlerInput<N extends RouteName> {
   now: number;
   ctx: RequestContext;
   setStatus: (status: number) => void;
+  /** Idempotent routes: work to finish with the key's completion, in the same round trip. */
+  alongside?: Alongside;
 }
 
 export type Handlers = { [N in RouteName]: (input: HandlerInput<N>) => Promise<ResponseBody<N>> };
@@ -62,9 +65,9 @@ export function buildHandlers(d: HandlerDeps): Handlers {
     // merely shows the call already in progress (PLAY again, a retried request) is not a new call.
     dial: ({ principal, body, now }) => service.dial(who(principal), body.previewId, now),
     skip: ({ principal, body, now }) => service.skip(who(principal), body.previewId, now),
-    disposition: async ({ principal, body, now, ctx }) => {
+    disposition: async ({ principal, body, now, ctx, alongside }) => {
       const agent = who(principal);
-      const r = await service.dispose(agent, body, now);
+      const r = await service.dispose(agent, body, now, alongside);
       // One audit line and one count per disposition applied: a retry of a saved one (e.g. an outbox
       // replay after the idempotency window) is neither audited nor counted again.
       if (!r.alreadySaved) {

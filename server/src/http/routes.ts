@@ -84,8 +84,8 @@ export function routeRunner(d: RouteDeps): RouteRunner {
     const { response, replayed } = await runIdempotent(
       d.idempotency,
       { email, key, hash: requestHash(route.method, route.path, raw) },
-      async () => {
-        const result = await handler(input);
+      async (alongside) => {
+        const result = await handler({ ...input, alongside });
         return { status, body: JSON.stringify(result) };
       },
       d.clock,

@@ -53,6 +53,11 @@ export function requestHash(method: string, path: string, body: unknown): string
     .digest('hex');
 }
 
+/** Hands over work the request may finish together with its key's completion, in the same round trip
+ *  (e.g. a disposition's lock release and event append): runIdempotent awaits both before the answer is
+ *  sent, so what the client sees is unchanged. The work must not throw (a rejection is ignored). */
+export type Alongside = (work: Promise<unknown>) => void;
+
 export interface IdempotentResult {
   response: StoredResponse;
   replayed: boolean;
@@ -62,12 +67,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * `execute` returns the response to send (status + JSON text); an ApiError it throws is turned into a
- * stored error response unless transient; anything else releases the key and is rethrown.
+ * stored error response unless transient; anything else releases the key and is rethrown. Work it hands
+ * to `alongside` is awaited with the completion (or the release), in parallel.
  */
 export async function runIdempotent(
   store: IdempotencyStore,
   input: { email: string; key: string; hash: string },
-  execute: () => Promise<StoredResponse>,
+  execute: (alongside: Alongside) => Promise<StoredResponse>,
   clock: () => number,
   opts: IdempotencyOptions = DEFAULT_IDEMPOTENCY,
 ): Promise<IdempotentResult> {
@@ -89,17 +95,24 @@ export async function runIdempotent(
       );
     await sleep(opts.pollMs);
   }
+  const tail: Promise<unknown>[] = [];
+  const alongside: Alongside = (work) => {
+    tail.push(work.catch(() => undefined));
+  };
   let response: StoredResponse;
   try {
-    response = await execute();
+    response = await execute(alongside);
   } catch (e) {
     if (e instanceof ApiError && e.status < 500 && !TRANSIENT.has(e.code)) {
       response = { status: e.status, body: JSON.stringify(e.toBody()) };
     } else {
-      await store.release(input.email, input.key, owner).catch(() => {});
+      await Promise.all([store.release(input.email, input.key, owner).catch(() => {}), ...tail]);
       throw e;
     }
   }
-  await store.complete(input.email, input.key, input.hash, owner, response, clock(), opts.ttlMs);
+  await Promise.all([
+    store.complete(input.email, input.key, input.hash, owner, response, clock(), opts.ttlMs),
+    ...tail,
+  ]);
   return { response, replayed: false };
 }

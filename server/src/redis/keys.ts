@@ -12,6 +12,8 @@
 // the former per-agent stream). See
 // docs/coordinator-state.md "Agent events".
 
+import { createHash } from 'node:crypto';
+
 const PREFIX = 'dialer';
 
 /** Approximate retention of an agent's event stream, in entries (steps): older ones are trimmed by XADD
@@ -19,6 +21,18 @@ const PREFIX = 'dialer';
 export const AGENT_EVENTS_MAXLEN = 1000;
 
 export const tabTag = (spreadsheetId: string, sheetId: number): string => `{t:${spreadsheetId}:${sheetId}}`;
+
+/** A short, stable code of a tab tag (10 characters of its SHA-1, base64url): call ids carry it. */
+export const tabCode = (tag: string): string =>
+  createHash('sha1').update(tag).digest('base64url').slice(0, 10);
+
+/** A call id that names its tab, `<tabCode>.<unique>`: any instance finds the call's tab from the id alone
+ *  (keys.dialerTabs lists every tab that had a session), with no locator key per call. */
+export const callIdIn = (tag: string, unique: string): string => `${tabCode(tag)}.${unique}`;
+
+/** The tab code a call id made by callIdIn carries, or null (an id from before: its locator finds it). */
+export const tabCodeOfCallId = (callId: string): string | null =>
+  /^([A-Za-z0-9_-]{10})\.[^.]+$/.exec(callId)?.[1] ?? null;
 export const agentTag = (email: string): string => `{a:${email.toLowerCase()}}`;
 
 /** The agent pointer's value (keys.agent): `<tabTag>|<sessionId>`. */
@@ -48,14 +62,22 @@ export const keys = {
   idem: (email: string, key: string) => `${PREFIX}:idem:${agentTag(email)}:${key}`,
   /** HASH: refresh token family record. */
   refreshToken: (email: string, tokenId: string) => `${PREFIX}:refresh:${agentTag(email)}:${tokenId}`,
-  /** HASH: the agent's lifetime stats counters. */
+  /** HASH: the agent's lifetime stats counters as they stood before they moved to the tabs
+   *  (agentTabStats): read (summed with those), never written any more. */
   agentStats: (email: string) => `${PREFIX}:metric:${agentTag(email)}:stats`,
+  /** SET: the tab tags the agent has had sessions on (SADDed at session start): where its counters are. */
+  agentTabs: (email: string) => `${PREFIX}:metric:${agentTag(email)}:tabs`,
   /** STRING: a one-use WebSocket ticket → email (short TTL). Tagged by the ticket itself. */
   wsTicket: (ticket: string) => `${PREFIX}:wsticket:{w:${ticket}}`,
 
   // ---- tab-scoped ({t:spreadsheet:sheet})
   /** HASH: session record, and its stats counters as `n:<figure>` fields (includes/countersAdd.lua). */
   session: (tag: string, sessionId: string) => `${PREFIX}:session:${tag}:${sessionId}`,
+  /** HASH: the agent's lifetime counters on this tab (initiated, completed, connects, talkMs, skips,
+   *  successes, d:<code>, since), written by the same scripts that write the session's `n:` counters, so a
+   *  cycle costs no script of the agent's slot; the agent's lifetime figures are their sum over
+   *  keys.agentTabs (plus keys.agentStats, the counters from before). */
+  agentTabStats: (tag: string, email: string) => `${PREFIX}:metric:${tag}:agent:${email.toLowerCase()}`,
   /** STRING: per-session lock (owner token, 5 s TTL). */
   sessionLock: (tag: string, sessionId: string) => `${PREFIX}:lock:${tag}:session:${sessionId}`,
   /** HASH: one lead's dialer-owned state (statuses, retryAt, attempts, nextIndex, notes, version). */
@@ -94,7 +116,8 @@ export const keys = {
   /** STRING with TTL: one flusher at a time per spreadsheet (value = owner token), so two coordinator
    *  instances never race and write an older value over a newer one. */
   sheetFlushLock: (spreadsheetId: string) => `${PREFIX}:lock:{s:${spreadsheetId}}:sheetflush`,
-  /** STRING: call id → tab tag, so a webhook (which knows only our call id) finds its call. */
+  /** STRING: call id → tab tag, for calls dialed before call ids carried their tab (callIdIn): read, no
+   *  longer written. */
   callLocator: (callId: string) => `${PREFIX}:callloc:{c:${callId}}`,
   /** STRING with the preview lease as TTL: preview id → `<tabTag>|<sessionId>`, so a request naming a
    *  preview of another agent's session is told 403 rather than 404. */

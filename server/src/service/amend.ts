@@ -160,9 +160,6 @@ export async function amendLastDisposition(
     if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
     if (!r.ok) throw scriptApiError(r.failure);
     tab.applyWrite(result.lead, r.version, tab.index.isClaimed(call.rowId));
-    await bestEffort(ctx.log, 'agent stats after a change of disposition', () =>
-      ctx.store.adjustAgentStats(call.agentEmail, { ...change, successDelta: result.successDelta }),
-    );
     await bestEffort(ctx.log, 'live stats after a change of disposition', () =>
       publishStats(ctx, session, now),
     );

@@ -24,16 +24,29 @@ import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
 import type {
   AdvanceCallInput,
   CallRecord,
+  DisposeResult,
   NewSession,
+  Outcome,
   SessionRecord,
   StatsCounters,
 } from '../store/types.js';
+import type { Lead } from '../../../src-shared/domain/lead.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
 import { callbackToSchedule } from './callbacks.js';
-import { proceed, tabRef } from './dialing.js';
+import {
+  type Picked,
+  type PreparedDial,
+  pickNext,
+  pickRefused,
+  placeCall,
+  prepareDial,
+  proceed,
+  tabRef,
+} from './dialing.js';
 import { ownedOf } from './merge.js';
-import { withSessionLock } from './session-lock.js';
+import { holdSessionLock, withSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
+import type { TabCache } from './tab-cache.js';
 import { callView, leadPreview } from './views.js';
 
 type Located = { tag: string; call: CallRecord };
@@ -289,7 +302,14 @@ export async function dispose(
     callback?: CallbackRequest | undefined;
   },
   now: number,
+  alongside?: (work: Promise<unknown>) => void,
 ): Promise<DispositionResponse> {
+  // After the answer is known: the lock release and the event append (independent keys, one round trip),
+  // with the Idempotency-Key's completion when the route hands `alongside`, else awaited here.
+  const finish = async (work: Promise<unknown>) => {
+    if (alongside) alongside(work);
+    else await work;
+  };
   // The call's identity (memory, else one read) and the session's: nothing mutable is read first, the
   // script checks the call's state and the lead's version and says what is wrong.
   const call = await identify(ctx, input.callId);
@@ -308,6 +328,7 @@ export async function dispose(
     tag,
     callId: call.callId,
     sessionId: call.sessionId,
+    agentEmail: call.agentEmail,
     code: input.code,
     success: def.success,
     doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
@@ -317,14 +338,12 @@ export async function dispose(
   };
 
   let queuedCells = 0;
-  let held: string | null = null;
-  let disposed: CallRecord | null = null;
-  let counters: StatsCounters | null = null;
-  let after: SessionRecord | null = null;
+  let committed: DisposeResult | null = null;
+  let chain: ChainPick | null = null;
   const callLog = callLogEntryOf(call, session.campaignName, input, now);
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
-  for (let i = 0; !disposed; i++) {
+  for (let i = 0; !committed; i++) {
     if (i >= 5) throw new ApiError('LOCKED', 'the lead kept changing; try again');
     if (i > 0 || !entry) entry = await tab.refreshLead(call.rowId);
     if (!entry) {
@@ -342,10 +361,7 @@ export async function dispose(
       });
       if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
       if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
-      disposed = r.call;
-      counters = r.stats;
-      after = r.session;
-      held = r.chainLocked ? base.chainLock.token : null;
+      committed = r;
       notWritten(ctx, call, input.code, 'ROW_GONE');
       break;
     }
@@ -373,50 +389,130 @@ export async function dispose(
     const lead = applied?.lead ?? entry.lead;
     const patch =
       applied && applied.patch.values.length + applied.patch.backgrounds.length > 0 ? applied.patch : null;
-    const r = await ctx.store.dispose({
-      ...base,
-      lead: {
-        rowId: call.rowId,
-        expectedVersion: entry.version,
-        state: ownedOf(lead),
-        patch: withCallLog(patch, tab.ref, call.rowId, callLog),
-      },
-      preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, callback)) : null,
-    });
-    if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
-    if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
-    tab.applyWrite(lead, r.version, false);
-    disposed = r.call;
-    counters = r.stats;
-    after = r.session;
-    held = r.chainLocked ? base.chainLock.token : null;
+    // The next lead, picked now from the index as this disposition leaves it (the script writes exactly
+    // that: version + 1, claim released), so the same script dials it: one step, one round trip.
+    chain = pickChained(ctx, session, tab, lead, entry.version + 1, now);
+    let r: Outcome<DisposeResult>;
+    try {
+      r = await ctx.store.dispose({
+        ...base,
+        lead: {
+          rowId: call.rowId,
+          expectedVersion: entry.version,
+          state: ownedOf(lead),
+          patch: withCallLog(patch, tab.ref, call.rowId, callLog),
+        },
+        preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, callback)) : null,
+        next: chain?.dial ?? null,
+      });
+    } catch (err) {
+      if (chain) await tab.refreshLead(call.rowId).catch(() => null);
+      throw err;
+    }
+    if (!r.ok) {
+      if (chain) await tab.refreshLead(call.rowId);
+      if (r.failure === 'VERSION_CONFLICT') continue;
+      return disposeRefused(ctx, call, input.code, r.failure, now);
+    }
+    // pickChained put the lead in the index as the script left it (version + 1, unclaimed) already.
+    if (!chain || r.version !== entry.version + 1) tab.applyWrite(lead, r.version, false);
+    committed = r;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
   ctx.faultPoint('disposed-before-chain');
   ctx.forgetCall(call.callId);
   // Told to the agent with what comes next (the chained dial's CALL_STATE and STATS, or the STATS below)
-  // in one append; flushed at the end whatever happens.
-  ctx.defer(call, [{ type: 'CALL_STATE', call: callView(disposed) }]);
-  // The agent's lifetime counters take the whole call at once (connect, talk time, outcome), with the
-  // chained dial's in the same write.
-  const talkMs =
-    disposed.connectedAt !== null ? Math.max(0, (disposed.endedAt ?? now) - disposed.connectedAt) : 0;
-  ctx.holdAgentStats(call.agentEmail, {
-    completed: 1,
-    successes: def.success ? 1 : 0,
-    connects: disposed.connectedAt !== null ? 1 : 0,
-    talkMs,
-    code: input.code,
-  });
+  // in one append; flushed at the end whatever happens. The agent's counters moved in the script.
+  ctx.defer(call, [{ type: 'CALL_STATE', call: callView(committed.call) }]);
+  const held = committed.chainLocked ? base.chainLock.token : null;
+  const chained = committed.chained;
+  if (chain && held && chained?.ok) {
+    // The script dialed the next lead under the lock it took: Dialpad, then ONE script appends the events
+    // (the disposition's, the next call's) and releases the lock (the agent's home stream and the lock are
+    // in the tab's slot), with the idempotency record's completion: one round trip.
+    const lock = holdSessionLock(ctx.store, tag, session.id, held, ctx.lockTtlMs);
+    try {
+      const next = await placeChained(ctx, session, tab, chain.dial, chained.version, committed.stats, now);
+      return { callId: call.callId, code: input.code, queuedCells, next };
+    } finally {
+      lock.stop();
+      await finish(ctx.flushDeferredUnlocking(call, now, { sessionId: session.id, token: held }));
+    }
+  }
+  if (chain && chained && !chained.ok) {
+    const { picked } = chain;
+    await bestEffort(ctx, 'index update after a refused chained dial', () =>
+      pickRefused(ctx, tab, picked, chained.failure, now),
+    );
+  }
   try {
-    return await afterDisposition(ctx, call, session, after, held, counters, input.code, now, queuedCells);
+    // Not dialed in the script (not in PLAY, a preview countdown, the lock busy, nothing picked or the pick
+    // refused): the usual chain, under the lock the script took (if it did).
+    return await afterDisposition(
+      ctx,
+      call,
+      session,
+      committed.session,
+      held,
+      committed.stats,
+      input.code,
+      now,
+      queuedCells,
+    );
   } finally {
-    // Independent (other keys, no order between them): one round trip.
-    await Promise.all([
-      bestEffort(ctx, 'agent stats after a disposition', () => ctx.flushAgentStats(call.agentEmail, now)),
-      ctx.flushDeferred(call, now),
-    ]);
+    await finish(ctx.flushDeferred(call, now));
+  }
+}
+
+/** The next dial a disposition's script runs in the same step: what was picked and the dial prepared. */
+interface ChainPick {
+  picked: Picked;
+  dial: PreparedDial;
+}
+
+/** Picks the next lead for the chained dial (auto-dial campaigns: no preview countdown) from the index with
+ *  the disposed lead as the script will leave it (`lead` at `version`, unclaimed); null when nothing is
+ *  dialable or the campaign previews first (the usual chain decides). The index keeps that view: the
+ *  caller re-reads the lead if the script refuses the disposition. */
+function pickChained(
+  ctx: ServiceContext,
+  session: NewSession,
+  tab: TabCache,
+  lead: Lead,
+  version: number,
+  now: number,
+): ChainPick | null {
+  if (tab.rules.previewCountdownSeconds > 0) return null;
+  tab.applyWrite(lead, version, false);
+  const picked = pickNext(tab, session.agentEmail, now);
+  if (!picked) return null;
+  try {
+    return { picked, dial: prepareDial(ctx, session, tab, now, picked) };
+  } catch {
+    return null; // not dialable after all: the usual chain picks (and says why)
+  }
+}
+
+/** The chained dial the disposition's script committed: Dialpad is asked under the lock the script took;
+ *  a failure leaves the agent idle (with an ERROR event for an ApiError), the disposition saved, like
+ *  chainAfter. */
+async function placeChained(
+  ctx: ServiceContext,
+  session: NewSession,
+  tab: TabCache,
+  dial: PreparedDial,
+  version: number,
+  counters: StatsCounters,
+  now: number,
+): Promise<NextStep> {
+  try {
+    return await placeCall(ctx, session, tab, now, dial, version, counters, 'defer');
+  } catch (err) {
+    if (err instanceof ApiError)
+      await ctx.publish(session, { type: 'ERROR', code: err.code, message: err.message }, now);
+    else ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
+    return { kind: 'idle', sessionState: 'PLAY' };
   }
 }
 

@@ -15,14 +15,7 @@ import type {
   SheetsGateway,
 } from '../ports.js';
 import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
-import type {
-  AgentStatsDelta,
-  CallRecord,
-  NewSession,
-  SessionRecord,
-  StatsCounters,
-  Store,
-} from '../store/types.js';
+import type { CallRecord, NewSession, SessionRecord, StatsCounters, Store } from '../store/types.js';
 import { type FaultPoint, faultExit } from './fault-points.js';
 import { TabCache } from './tab-cache.js';
 
@@ -108,8 +101,6 @@ export class ServiceContext {
   readonly #deadlines = new Map<string, { tag: string; at: number }>();
   /** Events held back per agent until its next publish (see `defer`). */
   readonly #deferred = new Map<string, AgentEvent[]>();
-  /** Agent lifetime counters held back per agent until the request ends (see `holdAgentStats`). */
-  readonly #heldStats = new Map<string, AgentStatsDelta>();
 
   constructor(deps: DialerServiceDeps) {
     this.store = deps.store;
@@ -338,6 +329,21 @@ export class ServiceContext {
     this.#deferred.set(key, [...(this.#deferred.get(key) ?? []), ...events]);
   }
 
+  /** Publishes what is still held for the agent and releases the session lock `lock` of `to`'s tab in the
+   *  same script (AgentEventBus.publishAllUnlocking). Never throws: a lock not released expires (TTL). */
+  async flushDeferredUnlocking(
+    to: { readonly agentEmail: string; readonly tag: string },
+    now: number,
+    lock: { sessionId: string; token: string },
+  ): Promise<void> {
+    const held = this.#takeDeferred(to) ?? [];
+    try {
+      await this.events.publishAllUnlocking(to, held, now, lock);
+    } catch (err) {
+      this.log.error({ err, types: held.map((e) => e.type) }, 'could not publish agent events (and unlock)');
+    }
+  }
+
   /** Publishes what is still held for the agent (nothing published it meanwhile). */
   flushDeferred(to: AgentRef, now: number): Promise<void> {
     return this.publishAll(to, [], now);
@@ -350,30 +356,6 @@ export class ServiceContext {
     return held;
   }
 
-  /** Holds `delta` for the agent's lifetime counters until `flushAgentStats`: a disposition and its chained
-   *  dial add to them with one write. */
-  holdAgentStats(agentEmail: string, delta: AgentStatsDelta): void {
-    const key = agentEmail.toLowerCase();
-    this.#heldStats.set(key, mergeDeltas(this.#heldStats.get(key), delta));
-  }
-
-  /** Adds to the agent's lifetime counters: to what is held for the agent, else written now. */
-  async addAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void> {
-    const key = agentEmail.toLowerCase();
-    const held = this.#heldStats.get(key);
-    if (held) this.#heldStats.set(key, mergeDeltas(held, delta));
-    else await this.store.bumpAgentStats(agentEmail, delta, now);
-  }
-
-  /** Writes what is held for the agent (one write). */
-  async flushAgentStats(agentEmail: string, now: number): Promise<void> {
-    const key = agentEmail.toLowerCase();
-    const held = this.#heldStats.get(key);
-    if (!held) return;
-    this.#heldStats.delete(key);
-    await this.store.bumpAgentStats(agentEmail, held, now);
-  }
-
   async close(): Promise<void> {
     const off = this.#unsubscribe ? await this.#unsubscribe : null;
     this.#unsubscribe = null;
@@ -384,19 +366,6 @@ export class ServiceContext {
     this.#callIds.clear();
     this.#callStats.clear();
     this.#callSeen.clear();
-    this.#heldStats.clear();
     this.#deadlines.clear();
   }
-}
-
-/** Two counter deltas added (a disposition carries the only code). */
-function mergeDeltas(a: AgentStatsDelta | undefined, b: AgentStatsDelta): AgentStatsDelta {
-  if (!a) return { ...b };
-  const out: AgentStatsDelta = { ...a };
-  for (const f of ['initiated', 'completed', 'connects', 'talkMs', 'skips', 'successes'] as const) {
-    const v = (a[f] ?? 0) + (b[f] ?? 0);
-    if (v) out[f] = v;
-  }
-  if (b.code) out.code = b.code;
-  return out;
 }

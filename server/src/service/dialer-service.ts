@@ -192,7 +192,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       });
     },
 
-    dispose: (principal, input, now) => dispose(ctx, agentOf(principal), input, now),
+    dispose: (principal, input, now, alongside) => dispose(ctx, agentOf(principal), input, now, alongside),
 
     hangUp: (principal, callId, now) => hangUp(ctx, agentOf(principal), callId, now),
 

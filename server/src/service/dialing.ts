@@ -15,8 +15,18 @@ import { numberDialableNow } from '../../../src-shared/domain/policy/index.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import { maskPhone } from '../../../src-shared/domain/phone.js';
 import { phonePlaces } from '../compliance/phone-places.js';
-import { scriptApiError } from '../redis/script-errors.js';
-import type { CallRecord, Outcome, PendingPreview, SessionRecord } from '../store/types.js';
+import { callIdIn } from '../redis/keys.js';
+import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
+import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
+import type {
+  CallRecord,
+  LeadWrite,
+  NewSession,
+  Outcome,
+  PendingPreview,
+  SessionRecord,
+  StatsCounters,
+} from '../store/types.js';
 import type { ServiceContext } from './context.js';
 import { ownedOf } from './merge.js';
 import { publishStats, statsEvent } from './stats.js';
@@ -105,12 +115,41 @@ async function pickLoop(
     if (r.failure === 'NOT_PLAYING') return leftPlay(ctx, s);
     if (r.failure === 'CALL_IN_PROGRESS' || r.failure === 'PREVIEW_MISMATCH')
       return movedOn(ctx, s, tab, now);
-    if (r.failure === 'VERSION_CONFLICT') await tab.refreshLead(lead.rowId);
-    else if (r.failure === 'LEAD_CLAIMED') tab.index.setClaimed(lead.rowId, true);
-    else if (r.failure === 'DO_NOT_CALL') await skipDoNotCall(ctx, tab, lead, numberIndex, version, now);
-    else throw scriptApiError(r.failure);
+    if (!(await pickRefused(ctx, tab, { lead, numberIndex, version, phone }, r.failure, now)))
+      throw scriptApiError(r.failure);
   }
   throw new ApiError('LOCKED', 'the leads kept changing under this request; try again');
+}
+
+/** A claim of a picked lead was refused because of the lead: the index learns why (a newer version, a
+ *  claim, a do-not-call number, skipped for good) so the next pick differs. False: not about the lead. */
+export async function pickRefused(
+  ctx: ServiceContext,
+  tab: TabCache,
+  p: Picked,
+  failure: ScriptFailure,
+  now: number,
+): Promise<boolean> {
+  if (failure === 'VERSION_CONFLICT') await tab.refreshLead(p.lead.rowId);
+  else if (failure === 'LEAD_CLAIMED') tab.index.setClaimed(p.lead.rowId, true);
+  else if (failure === 'DO_NOT_CALL') await skipDoNotCall(ctx, tab, p.lead, p.numberIndex, p.version, now);
+  else return false;
+  return true;
+}
+
+/** The lead the policy picks now for a session in PLAY (the caller holds or is about to take its lock),
+ *  or null when nothing is dialable. */
+export function pickNext(tab: TabCache, agentEmail: string, now: number): Picked | null {
+  const pick = tab.index.pick({ sessionState: 'PLAY', now, agent: agentEmail });
+  if (pick.kind === 'none') return null;
+  const phone = pick.lead.numbers[pick.numberIndex]?.e164;
+  if (!phone) return null;
+  return {
+    lead: pick.lead,
+    numberIndex: pick.numberIndex,
+    version: tab.get(pick.lead.rowId)?.version ?? 0,
+    phone,
+  };
 }
 
 /** The session left PLAY while this request was picking (e.g. STOP or PAUSE pressed while the chained dial
@@ -272,25 +311,34 @@ export async function dialPreview(
   throw new ApiError('LOCKED', 'the previewed lead kept changing; try again');
 }
 
-export async function dialLead(
+/** A dial prepared from a pick, before its script: the number marked IN_PROGRESS (lead + patch), the
+ *  call record and the claim's lease. */
+export interface PreparedDial {
+  marked: ReturnType<typeof markInProgress>;
+  previousStatus: Lead['numbers'][number]['status'];
+  call: CallRecord;
+  lead: LeadWrite;
+  leaseMs: number;
+}
+
+/** Marks the picked number IN_PROGRESS and builds its call (pure: nothing written). */
+export function prepareDial(
   ctx: ServiceContext,
-  s: SessionRecord,
+  s: Pick<NewSession, 'id' | 'agentEmail' | 'tag'>,
   tab: TabCache,
-  token: string,
   now: number,
   p: Picked,
-  previewId: string | null,
-): Promise<Outcome<{ step: NextStep }>> {
+): PreparedDial {
   let marked: ReturnType<typeof markInProgress>;
   try {
     marked = markInProgress(p.lead, p.numberIndex, tabRef(tab));
   } catch (err) {
     domainToApi(err);
   }
-  const previousStatus = p.lead.numbers[p.numberIndex]?.status ?? 'NEW';
   const callTimeoutMs = tab.rules.callTimeoutSeconds * 1000;
   const call: CallRecord = {
-    callId: ctx.ids(),
+    // The id names the call's tab (keys.callIdIn): a webhook or request finds it with no locator.
+    callId: callIdIn(s.tag, ctx.ids()),
     sessionId: s.id,
     agentEmail: s.agentEmail,
     tag: s.tag,
@@ -311,33 +359,70 @@ export async function dialLead(
     // Local presence: the campaign's caller ID closest to the lead (same area code, state, zone…).
     callerId: chooseCallerId(tab.rules.callerIds, p.phone, phonePlaces)?.callerId ?? null,
   };
-  const r = await ctx.store.claimAndDial({
-    tag: s.tag,
-    sessionId: s.id,
-    lockToken: token,
-    previewId,
+  return {
+    marked,
+    previousStatus: p.lead.numbers[p.numberIndex]?.status ?? 'NEW',
+    call,
     lead: {
       rowId: p.lead.rowId,
       expectedVersion: p.version,
       state: ownedOf(marked.lead),
       patch: patchOrNull(marked.patch),
     },
-    call,
     // The longest the call can live (ringing limit, then the connected limit) plus the time to choose a
     // disposition: its webhooks never need to extend the claim.
     leaseMs: callTimeoutMs + connectedTimeoutMsOf(tab.rules) + ctx.dispositionLeaseMs,
+  };
+}
+
+export async function dialLead(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+  p: Picked,
+  previewId: string | null,
+): Promise<Outcome<{ step: NextStep }>> {
+  const d = prepareDial(ctx, s, tab, now, p);
+  const r = await ctx.store.claimAndDial({
+    tag: s.tag,
+    sessionId: s.id,
+    lockToken: token,
+    previewId,
+    lead: d.lead,
+    call: d.call,
+    leaseMs: d.leaseMs,
     now,
   });
   if (!r.ok) return r;
-  tab.applyWrite(marked.lead, r.version, true);
+  return { ok: true, step: await placeCall(ctx, s, tab, now, d, r.version, r.stats, 'publish') };
+}
+
+/** After a dial's script committed (leadClaimAndDial, or a disposition's chained dial): the index and
+ *  memory learn the call, Dialpad is asked to ring, a definite refusal undoes the dial (and throws), and
+ *  the agent is told (CALL_STATE, STATS): published now, or with `defer` held for the caller's one append
+ *  (ServiceContext.defer; the caller flushes it). */
+export async function placeCall(
+  ctx: ServiceContext,
+  s: NewSession,
+  tab: TabCache,
+  now: number,
+  d: PreparedDial,
+  version: number,
+  counters: StatsCounters,
+  announce: 'publish' | 'defer',
+): Promise<NextStep> {
+  const { call, marked } = d;
+  tab.applyWrite(marked.lead, version, true);
   ctx.noteCall(call);
-  ctx.noteCallStats(call.callId, r.stats);
+  ctx.noteCallStats(call.callId, counters);
   ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);
 
   try {
     await ctx.dialpad.initiateCall({
       dialpadUserId: s.dialpadUserId,
-      phoneE164: p.phone,
+      phoneE164: call.phoneE164,
       customData: JSON.stringify(CallCustomDataSchema.parse({ td: 1, callId: call.callId, sessionId: s.id })),
       ...(call.callerId ? { outboundCallerId: call.callerId } : {}),
     });
@@ -356,29 +441,22 @@ export async function dialLead(
           : 'Dialpad did not confirm the call; it may have started: check the Dialpad app';
       await ctx.publish(s, { type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message }, now);
     } else {
-      await undoDial(ctx, s, tab, now, call, marked.lead, r.version, previousStatus);
+      await undoDial(ctx, s, tab, now, call, marked.lead, version, d.previousStatus);
       throw err;
     }
   }
   ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
-  const stats = await statsEvent(ctx, s, now, { counters: r.stats });
-  // The agent's lifetime counters (with the disposition's, when this dial chains one: one write) and the
-  // events go to independent keys: one round trip. The counters are best-effort: the call is placed.
-  const counted = ctx
-    .addAgentStats(s.agentEmail, { initiated: 1 }, now)
-    .then(() => ctx.flushAgentStats(s.agentEmail, now))
-    .catch((err: unknown) => ctx.log.error({ err }, 'agent stats after a dial failed (the call is placed)'));
-  await Promise.all([
-    counted,
-    ctx.publishAll(s, [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])], now),
-  ]);
-  const step: NextStep = {
+  // The agent's counters moved in the dial's own script (keys.agentTabStats): nothing else to write.
+  const stats = await statsEvent(ctx, s, now, { counters });
+  const events: AgentEvent[] = [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])];
+  if (announce === 'defer') ctx.defer(s, events);
+  else await ctx.publishAll(s, events, now);
+  return {
     kind: 'call',
     call: callView(call),
-    preview: leadPreview(marked.lead, p.numberIndex, tab.rules, now),
+    preview: leadPreview(marked.lead, call.numberIndex, tab.rules, now),
   };
-  return { ok: true, step };
 }
 
 /** Errors after which Dialpad certainly placed no call: a 4xx refusal, the rate limit, or "unavailable"
@@ -393,7 +471,7 @@ function isDefiniteRefusal(err: unknown): err is ApiError {
 
 async function undoDial(
   ctx: ServiceContext,
-  s: SessionRecord,
+  s: NewSession,
   tab: TabCache,
   now: number,
   call: CallRecord,
@@ -406,6 +484,7 @@ async function undoDial(
   const r = await ctx.store.revertDial({
     tag: s.tag,
     sessionId: s.id,
+    agentEmail: s.agentEmail,
     callId: call.callId,
     lead: {
       rowId: call.rowId,
@@ -454,6 +533,7 @@ export async function skipPreview(
     const w = await ctx.store.manualSkip({
       tag: s.tag,
       sessionId: s.id,
+      agentEmail: s.agentEmail,
       lockToken: token,
       previewId: preview.previewId,
       lead: {
@@ -466,7 +546,6 @@ export async function skipPreview(
     });
     if (w.ok) {
       tab.applyWrite(r.lead, w.version, false);
-      await ctx.store.bumpAgentStats(s.agentEmail, { skips: 1 }, now);
       await publishStats(ctx, s, now);
       return;
     }

@@ -30,17 +30,38 @@ export async function withSessionLock<T>(
     if (Date.now() >= deadline) throw new ApiError('LOCKED', 'another request is working on this session');
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  // Renew at a third of the TTL so one slow renewal still leaves time for the next.
+  const held = holdSessionLock(store, tag, sessionId, token, ttlMs);
+  try {
+    return await fn(token);
+  } finally {
+    await held.release();
+  }
+}
+
+/** A lock this request holds (taken by acquireLock or by a transition script, e.g. callDispose's
+ *  `chainLock`), renewed at a third of its TTL (so one slow renewal still leaves time for the next) until
+ *  `release()`, which frees it for its owner only, or `stop()` when another script releases it (e.g.
+ *  eventsAppendUnlock, with the step's events). A failed release is harmless (the TTL frees it). */
+export function holdSessionLock(
+  store: Store,
+  tag: string,
+  sessionId: string,
+  token: string,
+  ttlMs: number,
+): { stop(): void; release(): Promise<boolean> } {
   const renew = setInterval(
     () => {
       void store.renewLock(tag, sessionId, token, ttlMs).catch(() => undefined);
     },
     Math.max(50, Math.floor(ttlMs / 3)),
   );
-  try {
-    return await fn(token);
-  } finally {
-    clearInterval(renew);
-    await store.releaseLock(tag, sessionId, token).catch(() => false);
-  }
+  return {
+    stop() {
+      clearInterval(renew);
+    },
+    release() {
+      clearInterval(renew);
+      return store.releaseLock(tag, sessionId, token).catch(() => false);
+    },
+  };
 }

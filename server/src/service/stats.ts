@@ -32,7 +32,7 @@ export async function statsOf(
   const leads = tab ? tab.counts(now) : { remaining: 0, total: 0 };
   const [stored, agentCounters] = await Promise.all([
     s ? ctx.store.sessionStats(s.tag, s.id) : null,
-    ctx.store.agentStats(agentEmail),
+    ctx.store.agentStats(agentEmail, s ? [s.tag] : []),
   ]);
   const sessionCounters = stored ? withLiveCall(stored, live) : null;
   if (sessionCounters && s && sessionCounters.since === null) sessionCounters.since = s.startedAt;

@@ -1,7 +1,7 @@
 // The Store's share of changing the last disposition (service/amend.ts): reading what callDispose kept on
 // the session for its last disposed call (the lead's state before, the lead version it wrote), running
-// callAmend.lua (header: KEYS, ARGV, returns) and correcting the agent's lifetime counters (agentStatsAdd:
-// another slot, after the change, best effort).
+// callAmend.lua (header: KEYS, ARGV, returns), which corrects the session's and the agent's counters (in
+// the tab's slot) in the same step.
 import { z } from 'zod';
 import { DispositionCodeSchema } from '../../../src-shared/domain/disposition.js';
 import { PreDispositionSchema } from '../../../src-shared/domain/outcome.js';
@@ -58,6 +58,7 @@ export async function runAmend(
       keys.leadIndex(i.tag),
       keys.doNotCall(i.tag),
       keys.sheetQueue(i.tag),
+      keys.agentTabStats(i.tag, i.agentEmail),
     ],
     [
       i.callId,
@@ -79,15 +80,4 @@ export async function runAmend(
   );
   if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
   return { ok: true, version: Number(r[0]), amends: Number(r[1]) };
-}
-
-/** The agent's lifetime counters follow a change (agentStatsAdd.lua: one script, like a disposition's). */
-export async function adjustAgentStats(
-  scripts: ScriptSet,
-  agentEmail: string,
-  d: { from: string; to: string; successDelta: number },
-): Promise<void> {
-  const add: Record<string, number> = { [`d:${d.from}`]: -1, [`d:${d.to}`]: 1 };
-  if (d.successDelta !== 0) add.successes = d.successDelta;
-  await scripts.run('agentStatsAdd', [keys.agentStats(agentEmail)], [JSON.stringify(add), '']);
 }

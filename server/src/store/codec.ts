@@ -212,3 +212,20 @@ export function statsFromHash(h: Record<string, string>, prefix = ''): StatsCoun
   s.since = since ? Number(since) : null;
   return s;
 }
+
+/** Two sets of counters added (an agent's over its tabs); `since` is the earlier one. */
+export function addStats(a: StatsCounters, b: StatsCounters): StatsCounters {
+  const byCode = { ...a.byCode };
+  for (const c of DISPOSITION_CODES) byCode[c] += b.byCode[c];
+  const since = a.since === null ? b.since : b.since === null ? a.since : Math.min(a.since, b.since);
+  return {
+    initiated: a.initiated + b.initiated,
+    completed: a.completed + b.completed,
+    connects: a.connects + b.connects,
+    talkMs: a.talkMs + b.talkMs,
+    skips: a.skips + b.skips,
+    successes: a.successes + b.successes,
+    byCode,
+    since,
+  };
+}

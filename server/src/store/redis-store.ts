@@ -6,12 +6,18 @@
 import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
 import { duplicateClient, type RedisClient } from '../redis/client.js';
-import { agentPointerValue, keys, parseAgentPointer } from '../redis/keys.js';
+import { agentPointerValue, keys, parseAgentPointer, tabCode, tabCodeOfCallId } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
-import { leadFromHash, pairsToHash, sessionFromHash, sessionToHash, statsFromHash } from './codec.js';
+import {
+  addStats,
+  leadFromHash,
+  pairsToHash,
+  sessionFromHash,
+  sessionToHash,
+  statsFromHash,
+} from './codec.js';
 import type {
-  AgentStatsDelta,
   LeadChange,
   LeadOverlay,
   LeadWrite,
@@ -37,9 +43,17 @@ function collectUnflushed(out: Map<string, Set<number>>, patchJson: string | und
   out.set(parsed.data.rowId, cols);
 }
 
-const LeadChangeSchema = z.object({ tag: z.string(), rowId: z.string() });
+/** A lead-change notice: one lead, or (`rowIds`) every lead one step changed (a disposition and its
+ *  chained dial: includes/dialerLead.lua leadsChanged). */
+const LeadChangeSchema = z.object({
+  tag: z.string(),
+  rowId: z.string(),
+  rowIds: z.array(z.string()).optional(),
+});
 /** Prefix of the session's counters in its hash (includes/countersAdd.lua). */
 const SESSION_COUNTERS = 'n:';
+/** How often, at most, locateCall re-reads the tabs set for a tab code it does not know. */
+const TAB_CODES_REREAD_MS = 1_000;
 const pointerValue = agentPointerValue;
 const parsePointer = parseAgentPointer;
 
@@ -58,6 +72,9 @@ export class RedisStore extends RedisTransitions implements Store {
   readonly #ownsSubscriber: boolean;
   readonly #listeners = new Set<(c: LeadChange) => void>();
   #subscribed: Promise<void> | null = null;
+  /** Tab code (keys.tabCode) → tab tag, for locateCall. */
+  readonly #tabCodes = new Map<string, string>();
+  #tabCodesReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: RedisStoreOptions) {
     const scripts = loadScripts(opts.redis);
@@ -85,7 +102,11 @@ export class RedisStore extends RedisTransitions implements Store {
     const sKey = keys.session(input.tag, input.id);
     // 1. the session record (tab slot): an orphan if we crash before step 2, never referenced.
     await this.#redis.hset(sKey, sessionToHash(session));
-    await this.#redis.sadd(keys.dialerTabs(), input.tag);
+    await Promise.all([
+      this.#redis.sadd(keys.dialerTabs(), input.tag),
+      // Where the agent's counters are (keys.agentTabStats): read by agentStats.
+      this.#redis.sadd(keys.agentTabs(input.agentEmail), input.tag),
+    ]);
     // 2. the agent pointer (agent slot), set only if no live session holds it.
     const mine = pointerValue(input.tag, input.id);
     let replaceable = '';
@@ -264,14 +285,17 @@ export class RedisStore extends RedisTransitions implements Store {
       const sub = this.#subscriber ?? duplicateClient(this.#redis);
       this.#subscriber = sub;
       sub.on('message', (_channel: string, message: string) => {
-        let change: LeadChange;
+        let notice: z.infer<typeof LeadChangeSchema>;
         try {
-          change = LeadChangeSchema.parse(JSON.parse(message));
+          notice = LeadChangeSchema.parse(JSON.parse(message));
         } catch {
           return; // not ours: ignore
         }
-        if (this.isOwnNotice(change)) return; // our own write: the service has it already
-        for (const l of this.#listeners) l(change);
+        for (const rowId of new Set(notice.rowIds ?? [notice.rowId])) {
+          const change: LeadChange = { tag: notice.tag, rowId };
+          if (this.isOwnNotice(change)) continue; // our own write: the service has it already
+          for (const l of this.#listeners) l(change);
+        }
       });
       this.#subscribed = sub.subscribe(keys.leadChangesChannel()).then(() => undefined);
     }
@@ -284,7 +308,18 @@ export class RedisStore extends RedisTransitions implements Store {
   // ------------------------------------------------------------------------------------------- calls
 
   async locateCall(callId: string): Promise<string | null> {
-    return this.#redis.get(keys.callLocator(callId));
+    // A call id names its tab (keys.callIdIn); an id from before has a locator key.
+    const code = tabCodeOfCallId(callId);
+    if (code === null) return this.#redis.get(keys.callLocator(callId));
+    const known = this.#tabCodes.get(code);
+    if (known) return known;
+    // A tab this instance has not seen yet: every tab with a session is in keys.dialerTabs (SADDed before
+    // the session exists). Re-read at most once a second, so made-up ids cannot make it a read each.
+    const now = Date.now();
+    if (now - this.#tabCodesReadAt < TAB_CODES_REREAD_MS) return null;
+    this.#tabCodesReadAt = now;
+    for (const tag of await this.#redis.smembers(keys.dialerTabs())) this.#tabCodes.set(tabCode(tag), tag);
+    return this.#tabCodes.get(code) ?? null;
   }
 
   async locatePreview(previewId: string): Promise<{ tag: string; sessionId: string } | null> {
@@ -303,24 +338,16 @@ export class RedisStore extends RedisTransitions implements Store {
     return statsFromHash(await this.#redis.hgetall(keys.session(tag, sessionId)), SESSION_COUNTERS);
   }
 
-  async agentStats(agentEmail: string): Promise<StatsCounters> {
-    return statsFromHash(await this.#redis.hgetall(keys.agentStats(agentEmail)));
-  }
-
-  async bumpAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void> {
-    // Every figure in one script (one read, one write, however many move). `since` is the first dial.
-    const add: Record<string, number> = {};
-    for (const f of ['initiated', 'completed', 'connects', 'talkMs', 'skips', 'successes'] as const) {
-      const v = delta[f];
-      if (v) add[f] = Math.round(v);
-    }
-    if (delta.code) add[`d:${delta.code}`] = 1;
-    if (Object.keys(add).length === 0) return;
-    await this.#scripts.run(
-      'agentStatsAdd',
-      [keys.agentStats(agentEmail)],
-      [JSON.stringify(add), delta.initiated ? now : ''],
-    );
+  async agentStats(agentEmail: string, alsoTags: readonly string[] = []): Promise<StatsCounters> {
+    // The agent's counters live beside its sessions', one hash per tab (written by the transitions that
+    // count: no script of the agent's slot per call); the lifetime figures are their sum, plus the hash
+    // kept from before they moved there.
+    const tags = new Set([...(await this.#redis.smembers(keys.agentTabs(agentEmail))), ...alsoTags]);
+    const hashes = await Promise.all([
+      this.#redis.hgetall(keys.agentStats(agentEmail)),
+      ...[...tags].map((tag) => this.#redis.hgetall(keys.agentTabStats(tag, agentEmail))),
+    ]);
+    return hashes.map((h) => statsFromHash(h)).reduce(addStats);
   }
 
   async activeTabs(): Promise<string[]> {

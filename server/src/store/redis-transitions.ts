@@ -6,7 +6,7 @@ import { SessionStateSchema } from '../../../src-shared/domain/session.js';
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
-import { adjustAgentStats, readAmendBase, runAmend } from './amend-transition.js';
+import { readAmendBase, runAmend } from './amend-transition.js';
 import { runCallStep } from './call-step-transition.js';
 import { callFromHash, callToHash, pairsToHash, sessionFromHash, statsFromHash } from './codec.js';
 import type {
@@ -34,7 +34,7 @@ export function intOutcome(r: unknown): Outcome<{ version: number }> {
   return n < 0 ? { ok: false, failure: failureOf(n) } : { ok: true, version: n };
 }
 
-/** PEXPIRE RETAIN_FINISHED_MS on keys of something finished (a call and its locator, a stopped session
+/** PEXPIRE RETAIN_FINISHED_MS on keys of something finished (a call, a stopped session
  *  and its stats). After the transition committed and best-effort: a lost TTL only leaks one key, never
  *  fails the transition. Keys may sit in different cluster slots, hence one command each. */
 export async function expireFinished(redis: RedisClient, keyList: readonly string[]): Promise<void> {
@@ -82,6 +82,27 @@ export class RedisTransitions {
       return r;
     } finally {
       if (!sent) this.#consume(k);
+    }
+  }
+
+  /** #announcing for a step whose notice names several leads: `sent(r)` says how many of `rowIds` (the
+   *  first n) its notice named. */
+  async #announcingAll<T>(
+    tag: string,
+    rowIds: readonly string[],
+    run: () => Promise<T>,
+    sent: (r: T) => number,
+  ): Promise<T> {
+    const ks = [...new Set(rowIds.map((rowId) => `${tag}|${rowId}`))];
+    for (const k of ks) this.#ownNotices.set(k, (this.#ownNotices.get(k) ?? 0) + 1);
+    let named = 0;
+    try {
+      const r = await run();
+      named = sent(r);
+      return r;
+    } finally {
+      const namedKeys = new Set(rowIds.slice(0, named).map((rowId) => `${tag}|${rowId}`));
+      for (const k of ks) if (!namedKeys.has(k)) this.#consume(k);
     }
   }
 
@@ -147,9 +168,7 @@ export class RedisTransitions {
 
   async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number; stats: StatsCounters }>> {
     const { tag, call, lead } = i;
-    // The locator (own slot) first: an orphan if we crash before the script, harmless. It expires on its
-    // own, well after its call can (a live call, at most hours, then RETAIN_FINISHED_MS once finished).
-    await this.#redis.set(keys.callLocator(call.callId), tag, 'PX', 2 * RETAIN_FINISHED_MS);
+    // The call id names its tab (keys.callIdIn): no locator to write.
     await this.queueTab(tag, lead.patch !== null);
     const r = await this.#announcing(
       i.tag,
@@ -167,6 +186,7 @@ export class RedisTransitions {
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
+            keys.agentTabStats(tag, call.agentEmail),
           ],
           [
             i.lockToken,
@@ -190,7 +210,6 @@ export class RedisTransitions {
       (x) => Array.isArray(x),
     );
     if (Array.isArray(r)) return { ok: true, version: Number(r[0]), stats: statsFromHash(pairsToHash(r[1])) };
-    await this.#redis.del(keys.callLocator(call.callId));
     return { ok: false, failure: failureOf(Number(r)) };
   }
 
@@ -211,6 +230,7 @@ export class RedisTransitions {
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
+            keys.agentTabStats(tag, i.agentEmail),
           ],
           [
             i.callId,
@@ -227,7 +247,7 @@ export class RedisTransitions {
       (x) => Number(x) >= 0,
     );
     const o = intOutcome(r);
-    if (o.ok) await expireFinished(this.#redis, [keys.call(tag, i.callId), keys.callLocator(i.callId)]);
+    if (o.ok) await expireFinished(this.#redis, [keys.call(tag, i.callId)]);
     return o;
   }
 
@@ -237,49 +257,69 @@ export class RedisTransitions {
 
   async dispose(i: DisposeInput): Promise<Outcome<DisposeResult>> {
     const { tag, lead } = i;
-    await this.queueTab(tag, lead.patch !== null);
-    const r = await this.#announcing(
-      i.tag,
-      i.lead.rowId,
-      () =>
-        this.#scripts.run(
-          'callDispose',
-          [
-            keys.call(tag, i.callId),
-            keys.session(tag, i.sessionId),
-            keys.lead(tag, lead.rowId),
-            keys.leadClaim(tag, lead.rowId),
-            keys.callTimeouts(tag),
-            keys.leadIndex(tag),
-            keys.doNotCall(tag),
-            keys.sheetQueue(tag),
-            keys.sessionLock(tag, i.sessionId),
-          ],
-          [
-            i.callId,
-            claimPrefix(i.sessionId),
-            lead.expectedVersion,
-            JSON.stringify(lead.state),
-            lead.patch ? JSON.stringify(lead.patch) : '',
-            i.code,
-            i.success ? 1 : 0,
-            RETAIN_FINISHED_MS,
-            i.doNotCall ?? '',
-            i.now,
-            keys.leadChangesChannel(),
-            tag,
-            lead.rowId,
-            i.preDisposition ?? '',
-            i.chainLock?.token ?? '',
-            i.chainLock?.ttlMs ?? 0,
-          ],
-        ),
-      (x) => Array.isArray(x),
+    const next = i.chainLock ? (i.next ?? null) : null;
+    await this.queueTab(tag, lead.patch !== null || next?.lead.patch != null);
+    const rows = next ? [lead.rowId, next.lead.rowId] : [lead.rowId];
+    const run = () =>
+      this.#scripts.run(
+        'callDispose',
+        [
+          keys.call(tag, i.callId),
+          keys.session(tag, i.sessionId),
+          keys.lead(tag, lead.rowId),
+          keys.leadClaim(tag, lead.rowId),
+          keys.callTimeouts(tag),
+          keys.leadIndex(tag),
+          keys.doNotCall(tag),
+          keys.sheetQueue(tag),
+          keys.sessionLock(tag, i.sessionId),
+          keys.agentTabStats(tag, i.agentEmail),
+          keys.lead(tag, next?.lead.rowId ?? ''),
+          keys.leadClaim(tag, next?.lead.rowId ?? ''),
+          keys.call(tag, next?.call.callId ?? ''),
+        ],
+        [
+          i.callId,
+          claimPrefix(i.sessionId),
+          lead.expectedVersion,
+          JSON.stringify(lead.state),
+          lead.patch ? JSON.stringify(lead.patch) : '',
+          i.code,
+          i.success ? 1 : 0,
+          RETAIN_FINISHED_MS,
+          i.doNotCall ?? '',
+          i.now,
+          keys.leadChangesChannel(),
+          tag,
+          lead.rowId,
+          i.preDisposition ?? '',
+          i.chainLock?.token ?? '',
+          i.chainLock?.ttlMs ?? 0,
+          ...(next
+            ? [
+                next.lead.rowId,
+                next.lead.expectedVersion,
+                next.call.phoneE164,
+                `${i.sessionId}|${next.call.callId}`,
+                next.leaseMs,
+                JSON.stringify(next.lead.state),
+                next.lead.patch ? JSON.stringify(next.lead.patch) : '',
+                JSON.stringify(callToHash(next.call)),
+                next.call.callId,
+                next.call.timeoutAt,
+              ]
+            : []),
+        ],
+      );
+    // One notice names every lead the step changed: each is this instance's own (see #announcing).
+    const r = await this.#announcingAll(tag, rows, run, (x) =>
+      Array.isArray(x) ? (Number(x[6]) > 0 ? rows.length : 1) : 0,
     );
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
     const state = SessionStateSchema.safeParse(r[2]);
+    const dialed = Number(r[6]);
     return {
       ok: true,
       version: Number(r[0]),
@@ -288,6 +328,12 @@ export class RedisTransitions {
       stats: statsFromHash(pairsToHash(r[3])),
       session: sessionFromHash(pairsToHash(r[4])),
       chainLocked: Number(r[5]) === 1,
+      chained:
+        dialed > 0
+          ? { ok: true, version: dialed }
+          : dialed < 0
+            ? { ok: false, failure: failureOf(dialed) }
+            : null,
     };
   }
 
@@ -299,10 +345,6 @@ export class RedisTransitions {
   async amendDisposition(i: AmendInput): Promise<Outcome<{ version: number; amends: number }>> {
     await this.queueTab(i.tag, i.patch !== null);
     return runAmend(this.#scripts, i);
-  }
-
-  adjustAgentStats(email: string, d: { from: string; to: string; successDelta: number }): Promise<void> {
-    return adjustAgentStats(this.#scripts, email, d);
   }
 
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
@@ -343,6 +385,7 @@ export class RedisTransitions {
             keys.leadClaim(tag, lead.rowId),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
+            keys.agentTabStats(tag, i.agentEmail),
           ],
           [
             i.lockToken,

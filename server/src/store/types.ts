@@ -123,8 +123,6 @@ export interface StatsCounters {
   since: number | null;
 }
 
-export type AgentStatsDelta = Partial<Omit<StatsCounters, 'byCode' | 'since'>> & { code?: DispositionCode };
-
 /** How long a finished call (DISPOSED or DIAL_FAILED, with its locator) and a stopped session (with its
  *  stats) are kept: long enough for late webhooks, retried dispositions and support questions; then they
  *  expire so Redis does not grow without bound. */
@@ -175,6 +173,8 @@ export interface ClaimAndDialInput {
 export interface RevertDialInput {
   tag: string;
   sessionId: string;
+  /** The call's agent (its `initiated` in this tab goes back down). */
+  agentEmail: string;
   callId: string;
   lead: LeadWrite;
   now: number;
@@ -214,6 +214,18 @@ export interface DisposeResult {
   session: SessionRecord | null;
   /** The session lock was taken with `chainLock.token`: the chained dial holds it already. */
   chainLocked: boolean;
+  /** The chained dial (`next`) in the same step: its lead's new version, or why it was refused (nothing
+   *  of it written: the caller chains the slow way), or null (not asked, or the lock was not taken). */
+  chained: Outcome<{ version: number }> | null;
+}
+
+/** The chained dial a disposition runs in its own step (callDispose.lua, includes/dial.lua): the lead the
+ *  caller picked from its index with the disposition applied, marked IN_PROGRESS, and its new call. Runs
+ *  only when the session is in PLAY and the script took `chainLock`. */
+export interface ChainedDial {
+  lead: LeadWrite;
+  call: CallRecord;
+  leaseMs: number;
 }
 
 export interface DisposeInput {
@@ -230,6 +242,10 @@ export interface DisposeInput {
   preDisposition?: string | null;
   /** When the session is in PLAY, take its lock with this owner token for the chained dial (if free). */
   chainLock?: { token: string; ttlMs: number };
+  /** With `chainLock`: the next lead's dial, in the same step. */
+  next?: ChainedDial | null;
+  /** The call's agent (its counters in this tab count the call). */
+  agentEmail: string;
   now: number;
 }
 
@@ -247,6 +263,8 @@ export interface DropPreviewInput {
 export interface ManualSkipInput {
   tag: string;
   sessionId: string;
+  /** The session's agent (its counters in this tab count the skip). */
+  agentEmail: string;
   lockToken: string;
   previewId: string;
   lead: LeadWrite;
@@ -341,8 +359,6 @@ export interface Store {
   amendBase(tag: string, sessionId: string, callId: string): Promise<AmendBase | null>;
   /** callAmend.lua: re-writes the lead, the call's code, counters, do-not-call and the sheet patch. */
   amendDisposition(input: AmendInput): Promise<Outcome<{ version: number; amends: number }>>;
-  /** The agent's lifetime counters after a change (another slot: after the script, best effort). */
-  adjustAgentStats(agentEmail: string, d: { from: string; to: string; successDelta: number }): Promise<void>;
   /** dropped=false when that preview is not the pending one any more (nothing changed). */
   dropPreview(input: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>>;
 
@@ -356,9 +372,10 @@ export interface Store {
 
   // ---- stats and bookkeeping
   sessionStats(tag: string, sessionId: string): Promise<StatsCounters>;
-  agentStats(agentEmail: string): Promise<StatsCounters>;
-  /** Adds to the agent's lifetime counters (a separate slot: done after the tab-side transition). */
-  bumpAgentStats(agentEmail: string, delta: AgentStatsDelta, now: number): Promise<void>;
+  /** The agent's lifetime counters: the sum of its counters on every tab it had sessions on (and of the
+   *  counters kept before they moved to the tabs). `alsoTags`: tabs to count even if not registered yet
+   *  (the caller's session: registered at its start). */
+  agentStats(agentEmail: string, alsoTags?: readonly string[]): Promise<StatsCounters>;
   /** Tabs that have (or had) sessions: the timeout sweeper walks these. */
   activeTabs(): Promise<string[]>;
   close(): Promise<void>;

@@ -82,6 +82,25 @@ describe.each(twins)('AgentEventBus contract (%s)', (_name, make) => {
     expect((await bus.readSince(a, s1 + 3)).events.map((e) => e.seq - s1)).toEqual([4]);
   });
 
+  it("appends a step's events and releases its session's lock in one step, for the lock's owner only", async () => {
+    const bus = make();
+    const c = new Redis(redisServer.url);
+    clients.push(c);
+    const a = { agentEmail: agent(), tag: '{t:sheet:3}' };
+    const lockKey = keys.sessionLock(a.tag, 's1');
+    await c.set(lockKey, 'mine', 'PX', 60_000);
+    expect(await bus.publishAllUnlocking(a, [ev(1), ev(2)], 1, { sessionId: 's1', token: 'theirs' })).toBe(
+      false,
+    );
+    expect(await c.get(lockKey)).toBe('mine');
+    expect(await bus.publishAllUnlocking(a, [ev(3)], 2, { sessionId: 's1', token: 'mine' })).toBe(true);
+    expect(await c.get(lockKey)).toBeNull();
+    // Only the release: nothing appended.
+    await c.set(lockKey, 'mine', 'PX', 60_000);
+    expect(await bus.publishAllUnlocking(a, [], 3, { sessionId: 's1', token: 'mine' })).toBe(true);
+    expect((await bus.readSince(a, 0)).events.map((e) => e.event)).toEqual([ev(1), ev(2), ev(3)]);
+  });
+
   it('reports truncation when retention dropped events the client has not seen', async () => {
     const bus = make(10);
     const a = agent();

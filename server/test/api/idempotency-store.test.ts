@@ -44,6 +44,43 @@ describe.each([['redis', () => [redisStore(), redisStore()] as const]] as [
     expect(runs).toBe(1);
   });
 
+  it('finishes work handed alongside before it answers, in parallel with the completion', async () => {
+    const [a, b] = make();
+    const i = input();
+    let finishWork: () => void = () => {};
+    let workDone = false;
+    let stored: unknown = 'not yet';
+    const answered = runIdempotent(
+      a,
+      i,
+      async (alongside) => {
+        alongside(
+          new Promise<void>((resolve) => {
+            finishWork = resolve;
+          }).then(() => {
+            workDone = true;
+          }),
+        );
+        return { status: 200, body: '{"done":true}' };
+      },
+      clock,
+    );
+    // The completion does not wait for the work: a duplicate sees the stored answer while it is running.
+    for (let k = 0; k < 200 && stored === 'not yet'; k++) {
+      const r = await runIdempotent(b, i, ok({ other: true }), clock, {
+        ...DEFAULT_IDEMPOTENCY,
+        waitMs: 0,
+      }).catch(() => 'not yet');
+      stored = typeof r === 'string' ? r : r.response.body;
+    }
+    expect(stored).toBe('{"done":true}');
+    expect(workDone).toBe(false);
+    finishWork();
+    // ...and the first request answers only once the work is done.
+    expect(await answered).toEqual({ response: { status: 200, body: '{"done":true}' }, replayed: false });
+    expect(workDone).toBe(true);
+  });
+
   it('rejects the same key with another body (422) without running it', async () => {
     const [a, b] = make();
     const i = input('body-1');

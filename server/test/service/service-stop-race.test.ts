@@ -1,10 +1,11 @@
 // STOP pressed while a disposition's chained dial is in flight: the session leaves PLAY between the chain's
-// pick and its claim script. That is what the agent asked for, not an error: the disposition is saved, the
-// answer's next step is idle in STOP, no call is placed and no ERROR event reaches the agent.
+// pick (made before the disposition's script, which dials it in the same step) and that script. That is what
+// the agent asked for, not an error: the disposition is saved, the answer's next step is idle in STOP, no
+// call is placed and no ERROR event reaches the agent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_TRANSITIONS, type SessionState } from '../../../src-shared/domain/session.js';
 import { RedisStore } from '../../src/store/redis-store.js';
-import type { ClaimAndDialInput } from '../../src/store/types.js';
+import type { DisposeInput } from '../../src/store/types.js';
 import { ANN, startWorld, type World } from './world.js';
 
 let world: World;
@@ -20,16 +21,18 @@ const allowedTo = (to: SessionState): SessionState[] =>
     SESSION_TRANSITIONS[from].includes(to),
   );
 
-/** Presses STOP (through the real script) right before the next dial's claim runs, once armed. */
+/** Presses STOP (through the real script) right before the disposition's script (with the picked next
+ *  dial) runs, once armed. */
 class StopBeforeNextDial extends RedisStore {
   armed = false;
-  override async claimAndDial(i: ClaimAndDialInput) {
+  override async dispose(i: DisposeInput) {
     if (this.armed) {
       this.armed = false;
+      expect(i.next).toBeTruthy(); // the next lead was picked for the same step
       const stopped = await this.endSession(i.tag, i.sessionId, allowedTo('STOP'), i.now);
       expect(stopped.ok).toBe(true);
     }
-    return super.claimAndDial(i);
+    return super.dispose(i);
   }
 }
 

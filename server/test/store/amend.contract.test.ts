@@ -63,6 +63,7 @@ function amendContract(name: string, make: () => Promise<Harness>) {
       await store.releaseLock(TAG, 's1', 'tok');
       const done = await store.dispose({
         tag: TAG,
+        agentEmail: 'a@example.com',
         callId,
         sessionId: 's1',
         code: 'DO_NOT_CALL',

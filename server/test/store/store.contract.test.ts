@@ -10,7 +10,7 @@ import { startRedisServer, type RedisServerHandle } from '../../../test/support/
 import type { PatchQueue } from '../../src/ports.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { RedisStore } from '../../src/store/redis-store.js';
-import { keys } from '../../src/redis/keys.js';
+import { callIdIn, keys } from '../../src/redis/keys.js';
 import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
 import { call, leadWrite, newSession, owned, patch, SPREADSHEET, TAG } from './store-fixtures.js';
@@ -163,13 +163,20 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(r.ok && [r.stats.initiated, r.stats.since]).toEqual([1, 5_000]);
       expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('IN_PROGRESS');
       expect((await store.getSession(TAG, 's1'))?.callId).toBe('c1');
-      expect(await store.locateCall('c1')).toBe(TAG);
       expect((await store.getCall(TAG, 'c1'))?.state).toBe('DIALING');
       expect((await store.claimsOf(TAG, ['r1', 'r2'])).get('r1')).toBe('s1');
       expect(await h.queue.depth()).toBe(1);
       expect((await store.sessionStats(TAG, 's1')).initiated).toBe(1);
       expect(await dial('s1', 'r2', 'c2')).toEqual({ ok: false, failure: 'CALL_IN_PROGRESS' });
-      expect(await store.locateCall('c2')).toBeNull();
+    });
+
+    it("finds a call's tab from its id alone (callIdIn), and an older call's through its locator", async () => {
+      await playingSession('s1'); // registers the tab (keys.dialerTabs)
+      expect(await store.locateCall(callIdIn(TAG, 'u-1'))).toBe(TAG);
+      expect(await store.locateCall(callIdIn('{t:sheet-never:1}', 'u-2'))).toBeNull();
+      await h.redis.set(keys.callLocator('older-call'), TAG);
+      expect(await store.locateCall('older-call')).toBe(TAG);
+      expect(await store.locateCall('unknown-call')).toBeNull();
     });
 
     it('refuses a dial without the lock, outside PLAY, or to a do-not-call number', async () => {
@@ -247,6 +254,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.sessionStats(TAG, 's1')).connects).toBe(0);
       const done = await store.dispose({
         tag: TAG,
+        agentEmail: 'a@example.com',
         callId: 'c1',
         sessionId: 's1',
         code: 'NO_ANSWER',
@@ -354,6 +362,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       await dial('s1', 'r1', 'c1');
       const input = {
         tag: TAG,
+        agentEmail: 'a@example.com',
         callId: 'c1',
         sessionId: 's1',
         code: 'DO_NOT_CALL' as const,
@@ -393,6 +402,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       const disposeWith = (callId: string, rowId: string) =>
         store.dispose({
           tag: TAG,
+          agentEmail: 'a@example.com',
           callId,
           sessionId: 's1',
           code: 'NO_ANSWER',
@@ -437,6 +447,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       });
       const done = await store.dispose({
         tag: TAG,
+        agentEmail: 'a@example.com',
         callId: 'c1',
         sessionId: 's1',
         code: 'CORRECT',
@@ -485,6 +496,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       await dial('s1', 'r1', 'c1');
       const r = await store.revertDial({
         tag: TAG,
+        agentEmail: 'a@example.com',
         sessionId: 's1',
         callId: 'c1',
         lead: leadWrite('r1', 1, 'NEW'),
@@ -497,6 +509,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.sessionStats(TAG, 's1')).initiated).toBe(0);
       const dispose = await store.dispose({
         tag: TAG,
+        agentEmail: 'a@example.com',
         callId: 'c1',
         sessionId: 's1',
         code: 'NO_ANSWER',
@@ -566,6 +579,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       await store.acquireLock(TAG, 's2', 'T', 5_000);
       const wrong = await store.manualSkip({
         tag: TAG,
+        agentEmail: 'a@example.com',
         sessionId: 's2',
         lockToken: 'T',
         previewId: 'nope',
@@ -575,6 +589,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(wrong).toEqual({ ok: false, failure: 'PREVIEW_MISMATCH' });
       const skipped = await store.manualSkip({
         tag: TAG,
+        agentEmail: 'a@example.com',
         sessionId: 's2',
         lockToken: 'T',
         previewId: 'p4',
@@ -660,6 +675,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s1');
       const done = await store.dispose({
         tag: TAG,
+        agentEmail: 'a@example.com',
         callId: 'c1',
         sessionId: 's1',
         code: 'CORRECT',
@@ -674,13 +690,14 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect([stats.successes, stats.talkMs]).toEqual([1, 1_500]);
     });
 
-    it('expires finished calls (and locators) and stopped sessions (with their counters) after RETAIN_FINISHED_MS', async () => {
+    it('expires finished calls and stopped sessions (with their counters) after RETAIN_FINISHED_MS', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
       const ttl = (key: string) => h.pttl(key);
       expect(await ttl(keys.call(TAG, 'c1'))).toBe(-1); // live: kept
       const done = await store.dispose({
         tag: TAG,
+        agentEmail: 'a@example.com',
         callId: 'c1',
         sessionId: 's1',
         code: 'NO_ANSWER',
@@ -696,18 +713,125 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         expect(left, k).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
         expect(left, k).toBeLessThanOrEqual(RETAIN_FINISHED_MS);
       }
-      // The locator expires on its own, set at the dial, and outlives its call.
-      const locator = await ttl(keys.callLocator('c1'));
-      expect(locator).toBeGreaterThan(RETAIN_FINISHED_MS);
-      expect(locator).toBeLessThanOrEqual(2 * RETAIN_FINISHED_MS);
+      // No locator key: the call id names its tab (keys.callIdIn).
+      expect(await h.redis.exists(keys.callLocator('c1'))).toBe(0);
     });
 
-    it('keeps agent lifetime counters', async () => {
-      await store.bumpAgentStats('a@example.com', { initiated: 2, completed: 1, code: 'WRONG' }, 100);
-      await store.bumpAgentStats('A@example.com', { completed: 1, successes: 1, code: 'CORRECT' }, 200);
+    it('keeps agent lifetime counters beside its sessions, summed over its tabs and the counters from before', async () => {
+      // The agent's own hash (the counters from before they moved to the tabs) still counts, read only.
+      await h.redis.hset(keys.agentStats('a@example.com'), {
+        initiated: '3',
+        completed: '3',
+        'd:WRONG': '3',
+        since: '50',
+      });
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      const done = await store.dispose({
+        tag: TAG,
+        agentEmail: 'A@example.com',
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'CORRECT',
+        success: true,
+        doNotCall: null,
+        lead: leadWrite('r1', 1, 'CORRECT'),
+        now: 9_000,
+      });
+      expect(done.ok).toBe(true);
       const s = await store.agentStats('a@example.com');
-      expect(s).toMatchObject({ initiated: 2, completed: 2, successes: 1, since: 100 });
-      expect(s.byCode).toMatchObject({ WRONG: 1, CORRECT: 1, NO_ANSWER: 0 });
+      expect(s).toMatchObject({ initiated: 4, completed: 4, successes: 1, since: 50 });
+      expect(s.byCode).toMatchObject({ WRONG: 3, CORRECT: 1, NO_ANSWER: 0 });
+      // Another tab the agent worked on adds up (named by the caller before it is registered).
+      const other = '{t:sheet-other:1}';
+      await h.redis.hset(keys.agentTabStats(other, 'a@example.com'), { initiated: '2', since: '40' });
+      expect(await store.agentStats('a@example.com')).toMatchObject({ initiated: 4, since: 50 });
+      expect(await store.agentStats('a@example.com', [other])).toMatchObject({ initiated: 6, since: 40 });
+    });
+
+    it('disposes and dials the next lead in one step, or commits the disposition alone when the dial is refused', async () => {
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      const disposeAndDial = (
+        callId: string,
+        rowId: string,
+        v: number,
+        next: string,
+        nextV: number,
+        nextCall: string,
+      ) =>
+        store.dispose({
+          tag: TAG,
+          agentEmail: 'a@example.com',
+          callId,
+          sessionId: 's1',
+          code: 'NO_ANSWER',
+          success: false,
+          doNotCall: null,
+          lead: leadWrite(rowId, v, 'NO_ANSWER'),
+          chainLock: { token: 'chain', ttlMs: 5_000 },
+          next: {
+            lead: leadWrite(next, nextV, 'IN_PROGRESS'),
+            call: call(nextCall, 's1', next),
+            leaseMs: 60_000,
+          },
+          now: 9_000,
+        });
+      const depth = await h.queue.depth();
+      const done = await disposeAndDial('c1', 'r1', 1, 'r2', 0, 'c2');
+      expect(done.ok && [done.call.state, done.chainLocked, done.chained]).toEqual([
+        'DISPOSED',
+        true,
+        { ok: true, version: 1 },
+      ]);
+      // Both leads, both patches, the new call with its claim and deadline, the session on the new call.
+      expect(await h.queue.depth()).toBe(depth + 2);
+      expect((await store.getLead(TAG, 'r2'))?.state.slots[0]?.status).toBe('IN_PROGRESS');
+      expect((await store.claimsOf(TAG, ['r1', 'r2'])).get('r2')).toBe('s1');
+      expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
+      expect((await store.getCall(TAG, 'c2'))?.state).toBe('DIALING');
+      expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual(['c2']);
+      expect(done.ok && done.session).toMatchObject({ callId: 'c2', state: 'PLAY' });
+      expect(done.ok && [done.stats.initiated, done.stats.completed]).toEqual([2, 1]);
+      const agent = await store.agentStats('a@example.com');
+      expect([agent.initiated, agent.completed, agent.byCode.NO_ANSWER]).toEqual([2, 1, 1]);
+      // The lock is the chain's (the caller releases it after Dialpad answered).
+      expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(true);
+      // A refused dial (the next lead is another session's) writes nothing of it; the disposition stands.
+      await h.redis.set(keys.leadClaim(TAG, 'r3'), 'other|x');
+      const refused = await disposeAndDial('c2', 'r2', 1, 'r3', 0, 'c3');
+      expect(refused.ok && [refused.call.state, refused.chainLocked, refused.chained]).toEqual([
+        'DISPOSED',
+        true,
+        { ok: false, failure: 'LEAD_CLAIMED' },
+      ]);
+      expect(refused.ok && refused.session?.callId).toBeNull();
+      expect(await store.getCall(TAG, 'c3')).toBeNull();
+      expect(await store.getLead(TAG, 'r3')).toBeNull();
+      expect(await h.queue.depth()).toBe(depth + 3);
+      expect((await store.agentStats('a@example.com')).initiated).toBe(2);
+      expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(true);
+    });
+
+    it('disposes and dials the same lead again in one step (its next number)', async () => {
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      const done = await store.dispose({
+        tag: TAG,
+        agentEmail: 'a@example.com',
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'WRONG',
+        success: false,
+        doNotCall: null,
+        lead: leadWrite('r1', 1, 'WRONG'),
+        chainLock: { token: 'chain', ttlMs: 5_000 },
+        next: { lead: leadWrite('r1', 2, 'IN_PROGRESS'), call: call('c2', 's1', 'r1'), leaseMs: 60_000 },
+        now: 9_000,
+      });
+      expect(done.ok && [done.version, done.chained]).toEqual([2, { ok: true, version: 3 }]);
+      expect((await store.getLead(TAG, 'r1'))?.version).toBe(3);
+      expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s1');
     });
   });
 }

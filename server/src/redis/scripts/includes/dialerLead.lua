@@ -7,6 +7,8 @@
     a new overlay (version 1) is also ZADDed to the tab index (score 1: the index only lists rowIds)
   claimIsOurs(claimKey, prefix) -> true when the claim is held by the session whose value starts with prefix
   leadChanged(channel, tag, rowId) publishes a lead-change notice (other instances refresh their index)
+  leadsChanged(channel, tag, rowIds) one notice for the leads one step changed: `{tag, rowId}` for one,
+    `{tag, rowId, rowIds}` for several (rowId = the first: a reader that knows only rowId still refreshes it)
 ]]
 local leadVersionRead = {}
 
@@ -38,4 +40,9 @@ end
 
 local function leadChanged(channel, tag, rowId)
   redis.call('PUBLISH', channel, cjson.encode({ tag = tag, rowId = rowId }))
+end
+
+local function leadsChanged(channel, tag, rowIds)
+  if #rowIds == 1 or (#rowIds == 2 and rowIds[1] == rowIds[2]) then return leadChanged(channel, tag, rowIds[1]) end
+  redis.call('PUBLISH', channel, cjson.encode({ tag = tag, rowId = rowIds[1], rowIds = rowIds }))
 end

@@ -2,7 +2,7 @@
   Changing the last disposition (issue 10): re-writes the lead as if the right code had been chosen, over
   the state callDispose kept on the session for its last disposed call (`lastCall`, `lastPre`,
   `lastLeadV`; decided by src-shared/domain/amend.ts in the service), and corrects what the first code
-  did: the call's disposition, the session's counters, the do-not-call set, and the sheet (a patch queued
+  did: the call's disposition, the session's counters and the agent's (in this tab), the do-not-call set, and the sheet (a patch queued
   after the first one: the later write wins). Refused, with nothing written, when the window since the
   disposition passed, when the call is not the last one its session disposed, or when the lead changed
   after the disposition (another write bumped its version: dialed again, skipped...).
@@ -14,6 +14,7 @@
     KEYS[2] session hash (its counters are its `n:` fields, includes/countersAdd)
     KEYS[3] lead hash        KEYS[5] do-not-call SET
                              KEYS[6] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
+                             KEYS[7] the agent's counters in this tab (keys.agentTabStats)
     ARGV[1] callId                     ARGV[9]  sheet patch JSON (with the call log's correcting row), or ""
     ARGV[2] agent email (lower case)   ARGV[10] success counter delta (-1, 0 or 1)
     ARGV[3] now (epoch ms)             ARGV[11] the dialed number (E.164)
@@ -56,6 +57,7 @@ if ARGV[10] ~= '0' then add.successes = tonumber(ARGV[10]) end
 local set = { 'lastLeadV', tostring(v), 'lastCode', ARGV[7] }
 countersApply(cur, add, nil, 'n:', set)
 redis.call('HSET', KEYS[2], unpack(set))
+countersAdd(KEYS[7], add, nil)
 if ARGV[12] == 'ADD' then redis.call('SADD', KEYS[5], ARGV[11]) end
 if ARGV[12] == 'REMOVE' then redis.call('SREM', KEYS[5], ARGV[11]) end
 if ARGV[9] ~= '' then enqueuePatch(KEYS[6], ARGV[9], ARGV[3]) end

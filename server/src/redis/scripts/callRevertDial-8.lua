@@ -1,12 +1,13 @@
 --[[
   Dialpad refused or failed to ring: puts the number back (owned state + sheet patch), ends the call as
-  DIAL_FAILED (never shown to the agent as a disposition), frees the session and releases the claim.
+  DIAL_FAILED (never shown to the agent as a disposition), frees the session and releases the claim; the
+  session's and the agent's `initiated` (counted by the dial) go back down.
 
   Input:
     KEYS[1] session hash     KEYS[5] open-call timeouts ZSET
     KEYS[2] lead hash        KEYS[6] tab lead index ZSET
     KEYS[3] lead claim       KEYS[7] tab write-behind queue STREAM
-    KEYS[4] call hash
+    KEYS[4] call hash        KEYS[8] the agent's counters in this tab (keys.agentTabStats)
     ARGV[1] callId           ARGV[6] claim value to release
     ARGV[2] expected version ARGV[7] lead-change channel
     ARGV[3] owned state JSON ARGV[8] tab tag
@@ -32,6 +33,7 @@ if sess[1] == ARGV[1] then
 end
 if redis.call('GET', KEYS[3]) == ARGV[6] then redis.call('DEL', KEYS[3]) end
 if sess[2] then redis.call('HINCRBY', KEYS[1], 'n:initiated', -1) end
+redis.call('HINCRBY', KEYS[8], 'initiated', -1)
 if ARGV[4] ~= '' then enqueuePatch(KEYS[7], ARGV[4], ARGV[5]) end
 leadChanged(ARGV[7], ARGV[8], ARGV[9])
 return v

@@ -1,0 +1,138 @@
+--[[
+  The disposition transition, and the chained dial of the next lead in the same step (one script, one
+  round trip: the caller picked the next lead before, from its index with this disposition applied).
+
+  Disposition: writes the lead's new owned state (compare-and-set on its version), marks the call
+  DISPOSED (kept RETAIN ms, then it expires), releases the claim if the session still holds it, counts the
+  whole call in the session's counters and the agent's (in this tab) at once (completed, the code,
+  success, connect and talk time: callAdvance counts nothing; includes/countersAdd), adds the number to
+  the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
+  disposition the API accepted always has its sheet write queued (AOF makes both durable together).
+  A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
+  Reads the call once: the caller needs no read before it (the hot path).
+
+  Chain: when the session is in PLAY and ARGV[15] names a lock token, it takes the session lock (if free)
+  for the chained dial. When it got the lock and ARGV[17..] name the next lead, it runs the dial's checks
+  (includes/dial, the same as leadClaimAndDial's) and, when they pass, its writes: claim, overlay
+  IN_PROGRESS + patch, call record + deadline, the session's callId, initiated + 1 (session and agent).
+  A refused dial writes nothing of the dial (the disposition stands) and says why: the caller then chains
+  the slow way (pick again, leadClaimAndDial) under the lock it holds. The session is written with one
+  HSET for both, the agent's counters with one, and one lead-change notice names both leads.
+
+  Input:
+    KEYS[1] call hash        KEYS[5] open-call timeouts ZSET       KEYS[9]  session lock
+    KEYS[2] session hash     KEYS[6] tab lead index ZSET           KEYS[10] the agent's counters in this tab
+    KEYS[3] lead hash        KEYS[7] do-not-call SET               KEYS[11] next lead hash   (chain)
+    KEYS[4] lead claim       KEYS[8] tab write-behind queue STREAM KEYS[12] next lead claim  (chain)
+                                     (caller SADDed sheetQueueTabs) KEYS[13] next call hash  (chain)
+    ARGV[1] callId           ARGV[8]  how long the disposed call is kept (ms)
+    ARGV[2] claim prefix     ARGV[9]  do-not-call number, or ""
+    ARGV[3] expected version ARGV[10] now (epoch ms)
+    ARGV[4] owned state JSON ARGV[11] lead-change channel
+    ARGV[5] sheet patch JSON ARGV[12] tab tag
+    ARGV[6] disposition code ARGV[13] rowId
+    ARGV[7] 1 if a success   ARGV[14] the lead's state before (PreDisposition JSON), or "": kept on
+                                       the session as `lastPre`, with `lastCall` and `lastLeadV` (the
+                                       version written), for a change of the last disposition (callAmend),
+                                       and `lastCode`, `lastAt`, `lastRow` for the session view (a reload
+                                       shows the receipt again)
+    ARGV[15] lock owner token for the chained dial, or "" (none)   ARGV[16] its TTL (ms)
+    the chained dial, or ARGV[17] = "" (none):
+    ARGV[17] next rowId            ARGV[21] lease ms               ARGV[25] next callId
+    ARGV[18] its expected version  ARGV[22] owned state JSON       ARGV[26] its timeout deadline (epoch ms)
+    ARGV[19] number (E.164)        ARGV[23] sheet patch JSON, or ""
+    ARGV[20] claim value           ARGV[24] call record JSON (flat field map)
+
+  Output:
+    { new lead version, call fields, session state, session counters (after this call and the chained
+      dial), session fields (after both; empty if the session is gone),
+      1 if the session lock was taken with ARGV[15] (the session is in PLAY and the lock was free), else 0,
+      the chained dial: its lead's new version (> 0), 0 when not asked or not attempted (no lock), or the
+      dial's refusal (includes/dial: -11 -7 -10 -5 -4 -6) }
+    -8 call missing   -9 already disposed (or a failed dial)   -4 lead version mismatch
+]]
+--- @include "dialerLead"
+--- @include "enqueuePatch"
+--- @include "countersAdd"
+--- @include "dial"
+local flat = redis.call('HGETALL', KEYS[1])
+if #flat == 0 then return -8 end
+local call = {}
+for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
+if call.state == 'DISPOSED' or call.endReason == 'DIAL_FAILED' then return -9 end
+if not leadVersionIs(KEYS[3], ARGV[3]) then return -4 end
+local now = ARGV[10]
+local v = leadWrite(KEYS[3], KEYS[6], ARGV[13], ARGV[4], now)
+local add = { completed = 1, ['d:' .. ARGV[6]] = 1 }
+if ARGV[7] == '1' then add.successes = 1 end
+if (call.connectedAt or '') ~= '' then
+  add.connects = 1
+  local talk = (tonumber(call.endedAt or '') or tonumber(now)) - tonumber(call.connectedAt)
+  if talk > 0 then add.talkMs = talk end
+end
+call.state = 'DISPOSED'
+call.disposition = ARGV[6]
+call.disposedAt = now
+if (call.endedAt or '') == '' then call.endedAt = now end
+redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', now,
+  'endedAt', call.endedAt)
+redis.call('PEXPIRE', KEYS[1], ARGV[8])
+redis.call('ZREM', KEYS[5], ARGV[1])
+if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
+if ARGV[9] ~= '' then redis.call('SADD', KEYS[7], ARGV[9]) end
+if ARGV[5] ~= '' then enqueuePatch(KEYS[8], ARGV[5], now) end
+local changedRows = { ARGV[13] }
+
+local sflat = redis.call('HGETALL', KEYS[2])
+local sess = {}
+for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
+local locked, dialed = 0, 0
+if #sflat > 0 then
+  local changed = {}
+  if sess.callId == ARGV[1] then
+    sessionChange(sess, changed, 'callId', '')
+    sessionChange(sess, changed, 'updatedAt', now)
+    sessionChange(sess, changed, 'lastCall', ARGV[1])
+    sessionChange(sess, changed, 'lastPre', ARGV[14] or '')
+    sessionChange(sess, changed, 'lastLeadV', tostring(v))
+    sessionChange(sess, changed, 'lastCode', ARGV[6])
+    sessionChange(sess, changed, 'lastAt', now)
+    sessionChange(sess, changed, 'lastRow', ARGV[13])
+    sessionChange(sess, changed, 'version', tostring((tonumber(sess.version) or 0) + 1))
+  end
+  local counted = {}
+  countersApply(sess, add, nil, 'n:', counted)
+  for i = 1, #counted, 2 do sessionChange(sess, changed, counted[i], counted[i + 1]) end
+  if ARGV[15] ~= '' and sess.state == 'PLAY' and redis.call('SET', KEYS[9], ARGV[15], 'NX', 'PX', ARGV[16]) then
+    locked = 1
+  end
+  if locked == 1 and (ARGV[17] or '') ~= '' then
+    local d = {
+      leadKey = KEYS[11], claimKey = KEYS[12], dncKey = KEYS[7], callKey = KEYS[13], timeoutsKey = KEYS[5],
+      indexKey = KEYS[6], queueKey = KEYS[8], claimPrefix = ARGV[2], previewId = '', rowId = ARGV[17],
+      version = ARGV[18], number = ARGV[19], claimValue = ARGV[20], leaseMs = ARGV[21],
+      stateJson = ARGV[22], patchJson = ARGV[23], callJson = ARGV[24], callId = ARGV[25],
+      deadline = ARGV[26], now = now,
+    }
+    dialed = dialCheck(sess, d)
+    if not dialed then
+      dialed = dialWrite(sess, d, changed)
+      add.initiated = 1
+      changedRows[2] = ARGV[17]
+    end
+  end
+  redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
+end
+countersAdd(KEYS[10], add, dialed > 0 and { since = now } or nil)
+leadsChanged(ARGV[11], ARGV[12], changedRows)
+local out = {}
+for k, val in pairs(call) do
+  out[#out + 1] = k
+  out[#out + 1] = val
+end
+local sout = {}
+for k, val in pairs(sess) do
+  sout[#sout + 1] = k
+  sout[#sout + 1] = val
+end
+return { v, out, sess.state or '', countersOf(sess, 'n:'), sout, locked, dialed }
