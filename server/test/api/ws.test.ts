@@ -1,7 +1,7 @@
 // The WebSocket hub: ticket auth as the first message (one use, timeout), every client message validated,
 // PING/PONG, resume after reconnect with nothing missed and nothing doubled, RESYNC_REQUIRED when the gap was
-// trimmed, heartbeats dropping dead sockets, and (Redis) an event published on one instance reaching a
-// socket on another.
+// trimmed or the agent's events moved to another tab, heartbeats dropping dead sockets, and (Redis) an event
+// published on one instance reaching a socket on another.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import { type AgentEvent, WS_CLOSE, WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
@@ -113,12 +113,41 @@ describe('gaps and heartbeats', () => {
     }
   });
 
+  it("says RESYNC_REQUIRED on a live socket when the agent's events move to another tab, never drops one", async () => {
+    const m = await startHarness();
+    try {
+      const t = (await m.login(ANN)).accessToken;
+      await m.bus.rehome(ANN, '{t:move:1}', Date.now());
+      const s = await connectAgent(m.url, m.wsUrl, t, await m.bus.lastSeq(ANN));
+      const first = await m.bus.publish(ANN, ev(1), Date.now());
+      await s.waitFor((x) => x.type === 'EVENT' && x.seq === first, 'an event from the first tab');
+      // A session on another tab: its stream continues above the first one's seqs, so the socket sees a
+      // hole and the client is told to resync (a snapshot), not handed seqs it would take as seen.
+      await m.bus.rehome(ANN, '{t:move:2}', Date.now());
+      const moved = await m.bus.publish({ agentEmail: ANN, tag: '{t:move:2}' }, ev(2), Date.now());
+      expect(moved).toBeGreaterThan(first);
+      await s.waitFor((x) => x.type === 'RESYNC_REQUIRED', 'RESYNC_REQUIRED after the move');
+      expect(s.messages.find((x) => x.type === 'RESYNC_REQUIRED')).toMatchObject({ serverSeq: moved });
+      const next = await m.bus.publish(ANN, ev(3), Date.now());
+      await s.waitFor((x) => x.type === 'EVENT' && x.seq === next, 'live on the new tab');
+      expect(s.seqs()).toEqual([first, next]);
+      await s.close();
+    } finally {
+      await m.close();
+    }
+  });
+
   it('drops a socket that stops answering pings', async () => {
     const hb = await startHarness({ heartbeatMs: 100 });
     const ticket = await ticketFor(hb.url, (await hb.login(ANN)).accessToken);
     const s = await openSocket(hb.wsUrl, { autoPong: false });
+    // Answer pings until the socket is in (a loaded machine may take more than a heartbeat to AUTH), then
+    // fall silent: only the silence after HELLO is under test.
+    const pong = () => s.ws.pong();
+    s.ws.on('ping', pong);
     s.ws.send(JSON.stringify({ v: 1, type: 'AUTH', ticket, lastSeq: null }));
     await s.waitFor((m) => m.type === 'HELLO', 'HELLO');
+    s.ws.off('ping', pong);
     const closed = await s.closed;
     expect(closed.code).toBe(1006); // terminated by the server, no close frame
     const deadline = Date.now() + 10_000;
