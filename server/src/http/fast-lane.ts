@@ -60,12 +60,19 @@ function plainLength(req: IncomingMessage, limit: number): number | null {
   return n <= limit ? n : null;
 }
 
+/** A body the client stopped sending: a 400 logged at info, as raw-body's `request.aborted` on the Express
+ *  path (errors.ts reads `status`), never an error line. */
+const aborted = () => Object.assign(new Error('request aborted'), { status: 400, type: 'request.aborted' });
+
 function readBody(req: IncomingMessage, length: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length)));
-    req.on('error', reject);
+    req.on('error', () => reject(aborted()));
+    req.on('close', () => {
+      if (!req.complete) reject(aborted());
+    });
   });
 }
 

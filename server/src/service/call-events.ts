@@ -422,16 +422,17 @@ export async function dispose(
         next: chain?.dial ?? null,
       });
     } catch (err) {
-      if (chain) await tab.refreshLead(call.rowId).catch(() => null);
+      // The index holds the lead as the script would have left it: read it back.
+      await tab.refreshLead(call.rowId).catch(() => null);
       throw err;
     }
     if (!r.ok) {
-      if (chain) await tab.refreshLead(call.rowId);
-      if (r.failure === 'VERSION_CONFLICT') continue;
+      if (r.failure === 'VERSION_CONFLICT') continue; // the next turn reads the lead back
+      await tab.refreshLead(call.rowId);
       return disposeRefused(ctx, call, input.code, r.failure, now);
     }
     // pickChained put the lead in the index as the script left it (version + 1, unclaimed) already.
-    if (!chain || r.version !== entry.version + 1) tab.applyWrite(lead, r.version, false);
+    if (r.version !== entry.version + 1) tab.applyWrite(lead, r.version, false);
     committed = r;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
@@ -487,10 +488,10 @@ interface ChainPick {
   dial: PreparedDial;
 }
 
-/** Picks the next lead for the chained dial (auto-dial campaigns: no preview countdown) from the index with
- *  the disposed lead as the script will leave it (`lead` at `version`, unclaimed); null when nothing is
- *  dialable or the campaign previews first (the usual chain decides). The index keeps that view: the
- *  caller re-reads the lead if the script refuses the disposition. */
+/** Puts the disposed lead in the index as the script will leave it (`lead` at `version`, unclaimed) and
+ *  picks the next lead there for the chained dial (auto-dial campaigns: no preview countdown); null when
+ *  nothing is dialable or the campaign previews first (the usual chain decides). The index keeps that
+ *  view: the caller reads the lead back if the script does not commit. */
 function pickChained(
   ctx: ServiceContext,
   session: NewSession,
@@ -499,8 +500,8 @@ function pickChained(
   version: number,
   now: number,
 ): ChainPick | null {
-  if (tab.rules.previewCountdownSeconds > 0) return null;
   tab.applyWrite(lead, version, false);
+  if (tab.rules.previewCountdownSeconds > 0) return null;
   const picked = pickNext(tab, session.agentEmail, now);
   if (!picked) return null;
   try {

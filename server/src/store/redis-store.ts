@@ -52,8 +52,6 @@ const LeadChangeSchema = z.object({
 });
 /** Prefix of the session's counters in its hash (includes/countersAdd.lua). */
 const SESSION_COUNTERS = 'n:';
-/** How often, at most, locateCall re-reads the tabs set for a tab code it does not know. */
-const TAB_CODES_REREAD_MS = 1_000;
 const pointerValue = agentPointerValue;
 const parsePointer = parseAgentPointer;
 
@@ -74,7 +72,10 @@ export class RedisStore extends RedisTransitions implements Store {
   #subscribed: Promise<void> | null = null;
   /** Tab code (keys.tabCode) → tab tag, for locateCall. */
   readonly #tabCodes = new Map<string, string>();
-  #tabCodesReadAt = Number.NEGATIVE_INFINITY;
+  /** Reads of keys.dialerTabs started so far, the one in flight, and the one waiting for it (#tabsReadAfter). */
+  #tabReadsStarted = 0;
+  #tabRead: { n: number; done: Promise<void> } | null = null;
+  #tabReadQueued: Promise<void> | null = null;
 
   constructor(opts: RedisStoreOptions) {
     const scripts = loadScripts(opts.redis);
@@ -313,13 +314,38 @@ export class RedisStore extends RedisTransitions implements Store {
     if (code === null) return this.#redis.get(keys.callLocator(callId));
     const known = this.#tabCodes.get(code);
     if (known) return known;
-    // A tab this instance has not seen yet: every tab with a session is in keys.dialerTabs (SADDed before
-    // the session exists). Re-read at most once a second, so made-up ids cannot make it a read each.
-    const now = Date.now();
-    if (now - this.#tabCodesReadAt < TAB_CODES_REREAD_MS) return null;
-    this.#tabCodesReadAt = now;
-    for (const tag of await this.#redis.smembers(keys.dialerTabs())) this.#tabCodes.set(tabCode(tag), tag);
+    // A tab this instance has not seen yet (another instance's, or any after a restart): every tab with a
+    // session is in keys.dialerTabs (SADDed before the session exists), so a read of it that starts after
+    // this request arrived is conclusive. Concurrent unknown codes share one read, and at most one more
+    // waits behind it, so made-up ids cannot make it a read each.
+    await this.#tabsReadAfter(this.#tabReadsStarted);
     return this.#tabCodes.get(code) ?? null;
+  }
+
+  /** Resolves once a read of keys.dialerTabs that started after read number `seen` has landed. */
+  #tabsReadAfter(seen: number): Promise<void> {
+    if (this.#tabRead && this.#tabRead.n > seen) return this.#tabRead.done;
+    if (this.#tabReadQueued) return this.#tabReadQueued;
+    if (!this.#tabRead) return this.#readTabCodes();
+    const queued = this.#tabRead.done
+      .catch(() => {})
+      .then(() => {
+        this.#tabReadQueued = null;
+        return this.#readTabCodes();
+      });
+    this.#tabReadQueued = queued;
+    return queued;
+  }
+
+  #readTabCodes(): Promise<void> {
+    const n = ++this.#tabReadsStarted;
+    const done = (async () => {
+      for (const tag of await this.#redis.smembers(keys.dialerTabs())) this.#tabCodes.set(tabCode(tag), tag);
+    })().finally(() => {
+      if (this.#tabRead?.n === n) this.#tabRead = null;
+    });
+    this.#tabRead = { n, done };
+    return done;
   }
 
   async locatePreview(previewId: string): Promise<{ tag: string; sessionId: string } | null> {

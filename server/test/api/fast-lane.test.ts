@@ -4,6 +4,7 @@
 // every rejection; what the lane does not take (a chunked or compressed body, another charset, a non-JSON
 // type) still reaches Express; and the lane's requests are counted and logged the same.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hs256 } from '../../src/auth/hs256.js';
@@ -200,5 +201,29 @@ describe('fast lane', () => {
     expect(
       logLines.some((l) => l.reqId === 'fl-req-1' && l.msg === 'request done' && l.route === '/next'),
     ).toBe(true);
+  });
+
+  it('treats a body the client stops sending as Express does: no error line, nothing applied', async () => {
+    const errors = () => logLines.filter((l) => l.level === 'error').length;
+    const before = [errors(), rec.count('dispose')];
+    const port = new URL(h.url).port;
+    await new Promise<void>((resolve, reject) => {
+      const s = connect(Number(port), '127.0.0.1', () => {
+        s.write(
+          'POST /disposition HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+            `Authorization: Bearer ${token}\r\nIdempotency-Key: fast-lane-abort-1\r\nContent-Length: 100\r\n\r\n{"callId":`,
+        );
+        setTimeout(() => {
+          s.destroy();
+          resolve();
+        }, 100);
+      });
+      s.on('error', reject);
+    });
+    // The next request on a new connection is served as usual, after the aborted one was handled.
+    const r = await post('/next', '{}', json({ 'idempotency-key': 'fast-lane-after-abort' }));
+    expect(r.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([errors(), rec.count('dispose')]).toEqual(before);
   });
 });

@@ -174,6 +174,13 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       await playingSession('s1'); // registers the tab (keys.dialerTabs)
       expect(await store.locateCall(callIdIn(TAG, 'u-1'))).toBe(TAG);
       expect(await store.locateCall(callIdIn('{t:sheet-never:1}', 'u-2'))).toBeNull();
+      // A tab another instance registers right after that miss is found at once, also by requests that
+      // arrive together (a miss must never make a real call 404 for a while).
+      const others = ['{t:sheet-other:2}', '{t:sheet-other:3}'];
+      await h.redis.sadd(keys.dialerTabs(), ...others);
+      expect(await Promise.all(others.map((t, i) => store.locateCall(callIdIn(t, `u-${3 + i}`))))).toEqual(
+        others,
+      );
       await h.redis.set(keys.callLocator('older-call'), TAG);
       expect(await store.locateCall('older-call')).toBe(TAG);
       expect(await store.locateCall('unknown-call')).toBeNull();

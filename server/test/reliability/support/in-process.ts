@@ -30,15 +30,19 @@ export interface InProcessStack {
  * locks, the Sheets quota window and the tab snapshots (dialer:tabsnap:*, rewritten by every periodic tab
  * read) move with the background flusher and tab refresh; idempotency records store a reply (a 4xx the
  * handler gave is kept for replay, by design, per agent with a 60 s TTL); the supervisor console's shared
- * figures (dialer:sv:{sv}:shared) are re-synced by each instance's background timer, viewers or not.
+ * figures (dialer:sv:{sv}:shared, :changes, :meta) are re-synced by each instance's background timer,
+ * viewers or not.
  */
 const VOLATILE = [
   /^dialer:lock:/,
   /^dialer:metric:\{q:/,
   /^dialer:idem:/,
   /^dialer:tabsnap:/,
-  /^dialer:sv:\{sv\}:shared$/,
+  /^dialer:sv:\{sv\}:(shared|changes|meta)$/,
 ];
+
+/** Keyspace events of the flusher removing landed patches from a tab's queue (and their attempt counters). */
+const SHEET_QUEUE_ACK_EVENTS = new Set(['xdel', 'hdel', 'del']);
 
 export async function startInProcessStack(
   o: { tabRefreshMs?: number; rules?: CampaignOverrides } = {},
@@ -66,6 +70,8 @@ export async function startInProcessStack(
   sub.on('pmessage', (_p: string, channel: string, event: string) => {
     const key = channel.slice(channel.indexOf(':') + 1);
     if (event === 'expired' || event === 'evicted' || VOLATILE.some((re) => re.test(key))) return;
+    // The background flusher acking patches that landed (a refused request would show as an xadd).
+    if (SHEET_QUEUE_ACK_EVENTS.has(event) && key.startsWith('dialer:sheetq:')) return;
     written.push(`${event} ${key}`);
   });
   await sub.psubscribe('__keyspace@0__:*');
