@@ -2,8 +2,8 @@
 // by RedisStore (Lua scripts, multi-instance, AOF-durable; contract suite in server/test/store). Pure decisions (which lead, what a
 // disposition writes) are computed by the caller with src-shared; the Store only checks preconditions
 // (lock owner, lead version, claim, call state) and writes the result atomically.
-import type { CallEndReason } from '../../../src-shared/contracts/views.js';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
+import type { CallProgress } from '../../../src-shared/domain/call-step.js';
 import type { DispositionCode } from '../../../src-shared/domain/disposition.js';
 import type { LeadCallback } from '../../../src-shared/domain/lead.js';
 import type { CallState, SessionState } from '../../../src-shared/domain/session.js';
@@ -87,7 +87,8 @@ export interface LeadOverlay {
   updatedAt: number;
 }
 
-export interface CallRecord {
+/** One call's record: its identity and dial, plus what webhooks change (CallProgress, src-shared). */
+export interface CallRecord extends CallProgress {
   callId: string;
   sessionId: string;
   agentEmail: string;
@@ -95,16 +96,7 @@ export interface CallRecord {
   rowId: string;
   numberIndex: number;
   phoneE164: string;
-  state: CallState;
   startedAt: number;
-  ringingAt: number | null;
-  connectedAt: number | null;
-  endedAt: number | null;
-  endReason: CallEndReason | null;
-  suggested: DispositionCode | null;
-  timeoutAt: number;
-  /** Dialpad's own call id, learned from the first webhook. */
-  dialpadCallId: string | null;
   disposition: DispositionCode | null;
   disposedAt: number | null;
   /** Local presence: the caller ID the call went out with (null/absent = the Dialpad user's default). */
