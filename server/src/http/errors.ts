@@ -4,6 +4,7 @@
 // at info; Redis unreachable is a 503 STORE_UNAVAILABLE (logged as a warning); every 503 and 429 carries
 // Retry-After; anything else is a 500 INTERNAL whose message is hidden from the client (and logged).
 import type { NextFunction, Request, Response } from 'express';
+import type { z } from 'zod';
 import { ApiError, type ApiErrorBody } from '../../../src-shared/contracts/errors.js';
 import { ctxOf, type RequestContext } from './context.js';
 
@@ -31,6 +32,18 @@ const isStoreUnreachable = (e: unknown): boolean =>
 
 /** Seconds a client should wait before retrying a 503 (or a 429 that did not say). */
 export const RETRY_AFTER_SECONDS = 2;
+
+/** A request body checked against its route's contract schema, or the 400 VALIDATION_FAILED every route
+ *  answers (agent and supervisor routes alike), naming each issue's path. */
+export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(
+    'VALIDATION_FAILED',
+    'request body does not match the API contract',
+    parsed.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })),
+  );
+}
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;

@@ -3,7 +3,7 @@
 // Idempotency-Key guard (when `idempotent`), then the handler. Nothing route-specific lives here. The
 // same runner answers through Express (registerApiRoutes) and through the fast lane (fast-lane.ts).
 import type { Express, Request, Response } from 'express';
-import { ApiError } from '../../../src-shared/contracts/errors.js';
+import { parseBody } from './errors.js';
 import { HTTP_API, IDEMPOTENCY_HEADER, type RouteName } from '../../../src-shared/contracts/http.js';
 import type { AuthService } from '../auth/auth-service.js';
 import {
@@ -56,17 +56,10 @@ export function routeRunner(d: RouteDeps): RouteRunner {
     }
     // GET routes take no body; a POST without one is validated as {}.
     const raw: unknown = route.method === 'GET' ? {} : (body ?? {});
-    const parsed = route.body.safeParse(raw);
-    if (!parsed.success) {
-      throw new ApiError(
-        'VALIDATION_FAILED',
-        'request body does not match the API contract',
-        parsed.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })),
-      );
-    }
+    const data = parseBody(route.body, raw);
     let status = 200;
     const input: HandlerInput<RouteName> = {
-      body: parsed.data as never,
+      body: data as never,
       principal: ctx.principal,
       now,
       ctx,

@@ -4,7 +4,7 @@
 // actions (scoped to the supervisor), then the handler.
 import type { Express, Request, Response } from 'express';
 import type { z } from 'zod';
-import { ApiError } from '../../../src-shared/contracts/errors.js';
+import { parseBody } from '../http/errors.js';
 import { IDEMPOTENCY_HEADER } from '../../../src-shared/contracts/http.js';
 import { SUPERVISOR_API, type SupervisorRouteName } from '../../../src-shared/contracts/supervisor.js';
 import type { SupervisorEntry } from '../../../src-shared/domain/supervisors.js';
@@ -53,15 +53,8 @@ export function registerSupervisorRoutes(app: Express, d: SupervisorRouteDeps): 
         ctx.bind({ supervisor: sup.email });
       }
       const raw: unknown = route.method === 'GET' ? {} : (req.body ?? {});
-      const parsed = route.body.safeParse(raw);
-      if (!parsed.success) {
-        throw new ApiError(
-          'VALIDATION_FAILED',
-          'request body does not match the API contract',
-          parsed.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })),
-        );
-      }
-      const input: Input<N> = { body: parsed.data as Body<N>, sup, now, ctx };
+      const data = parseBody(route.body, raw);
+      const input: Input<N> = { body: data as Body<N>, sup, now, ctx };
       if (!route.idempotent) {
         res.status(200).json(await handler(input));
         return;
