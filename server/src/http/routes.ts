@@ -59,7 +59,7 @@ export function routeRunner(d: RouteDeps): RouteRunner {
     const data = parseBody(route.body, raw);
     let status = 200;
     const input: HandlerInput<RouteName> = {
-      body: data as never,
+      body: data,
       principal: ctx.principal,
       now,
       ctx,
