@@ -110,7 +110,7 @@ export class RedisAgentEventBus implements AgentEventBus {
       [home.stream, home.seq, keys.sessionLock(to.tag, lock.sessionId)],
       [
         at,
-        this.opts.maxLen ?? 1000,
+        this.opts.maxLen ?? AGENT_EVENTS_MAXLEN,
         keys.agentEventsChannel(),
         home.email,
         home.lobby ? 0 : at,
