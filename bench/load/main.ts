@@ -26,6 +26,7 @@ import {
   stopGracefully,
   waitHttpOk,
 } from './procs.js';
+import { recordCpuWaits } from './cpu-waits.js';
 import { stallsOfFile } from './profile-stalls.js';
 import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
@@ -34,6 +35,7 @@ import {
   coordinatorStallsOfLog,
   cpuShares,
   highestRateWithin,
+  type Interval,
   landingTimes,
   loopAndGcOfMetrics,
   machineTicksOfProcStat,
@@ -227,9 +229,17 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const t0 = now();
   const window0Us = Number(process.hrtime.bigint() / 1000n);
   loadgen.send({ type: 'go' });
+  // When each process of a request's path waited for a core (the tail's attribution).
+  const stopWaits = recordCpuWaits({
+    coordinator: coordinators[0]?.child.pid,
+    redis: redisProc.child.pid,
+    loadGenerator: loadgen.child.pid,
+    dialpadEmulator: dialpad.child.pid,
+  });
   log(`all sessions ready; measuring ${args.seconds} s`);
 
   await loadgen.next('windowEnd', (args.seconds + 120) * 1000);
+  const cpuWaits = stopWaits();
   const cpu1 = cpuAt();
   const m1 = machineTicks();
   const windowMs = now() - t0;
@@ -289,6 +299,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     coordinators.map((c) => readFileSync(c.logFile, 'utf8')),
     result,
     deliveries,
+    cpuWaits,
   );
   const errors =
     Object.entries(result.errors)
@@ -375,6 +386,7 @@ function tailReport(
   coordinatorLogs: readonly string[],
   result: LoadgenResult,
   deliveries: Extract<ChildMessage, { type: 'deliveries' }>,
+  cpuWaits: Record<string, Interval[]>,
 ): Record<string, unknown> {
   const stalls = coordinatorLogs.map(coordinatorStallsOfLog);
   const blockKeys = [...new Set(stalls.flatMap((s) => Object.keys(s.blocks)))].sort();
@@ -384,8 +396,12 @@ function tailReport(
       name: `coordinatorBlock:${k}`,
       intervals: stalls.flatMap((s) => s.blocks[k] ?? []),
     })),
+    { name: 'coordinatorCpuWait', intervals: cpuWaits.coordinator ?? [] },
     { name: 'loadGenerator', intervals: result.loopBlocks },
+    { name: 'loadGeneratorCpuWait', intervals: cpuWaits.loadGenerator ?? [] },
+    { name: 'redisCpuWait', intervals: cpuWaits.redis ?? [] },
     { name: 'dialpadEmulator', intervals: deliveries.loopBlocks },
+    { name: 'dialpadEmulatorCpuWait', intervals: cpuWaits.dialpadEmulator ?? [] },
   ];
   const sent = new Map(deliveries.endingSentAt);
   const dispo = result.dispoSentAt.map((at, i) => [at, result.dispoToNextCallMs[i] ?? 0] as const);
@@ -401,6 +417,19 @@ function tailReport(
     dispoToNextCall: of(dispo),
     webhookToShowDispo: of(hook),
     coordinatorGcPausesLogged: stalls.reduce((n, s) => n + s.gc.length, 0),
+    // Waits for a core of 2 ms or more in the window, per process: how many and their sum (ms).
+    cpuWaits: Object.fromEntries(
+      Object.entries(cpuWaits).map(([k, v]) => [
+        k,
+        {
+          count: v.length,
+          ms: round(
+            v.reduce((t, [, ms]) => t + ms, 0),
+            0,
+          ),
+        },
+      ]),
+    ),
   };
 }
 

@@ -1,6 +1,7 @@
 // The load benchmark's arithmetic: percentiles, /proc and INFO parsing, and the joins that turn the
 // emulators' timestamps into sheet lag, lost dispositions and webhook → SHOW_DISPO latency.
 import { describe, expect, it } from 'vitest';
+import { runDelayNsOf } from './cpu-waits.js';
 import {
   blocksAndGcBetween,
   highestRateWithin,
@@ -218,5 +219,12 @@ describe('attributeTail', () => {
       gc: [[100.5, 11.5]],
       blocks: { 'tab-refresh': [[190, 40]], requests: [[390, 22]] },
     });
+  });
+});
+
+describe('runDelayNsOf', () => {
+  it('reads the run-queue wait of a /proc/<pid>/schedstat line; null when it is not one', () => {
+    expect(runDelayNsOf('254956022 322386308 915\n')).toBe(322386308);
+    expect(runDelayNsOf('')).toBeNull();
   });
 });
