@@ -282,6 +282,7 @@ async function main(): Promise<void> {
         }),
       );
     await run(WARMUP);
+    process.stderr.write(`cycle-cost: warm; coordinator pid ${coord.pid}, measuring\n`);
 
     // CPU rounds: nothing else watches Redis (no MONITOR), so the window holds only the cycles.
     const stats = new Redis(redisServer.url);
