@@ -33,7 +33,7 @@ import { ServerMessageSchema, WS_PROTOCOL_VERSION } from '../src-shared/contract
 import { startDialpadEmulator } from '../server/emulators/dialpad/server.js';
 import { buildDemoFixture } from '../server/emulators/sheets/demo-seed.js';
 import { startSheetsEmulator } from '../server/emulators/sheets/server.js';
-import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID, benchAgents } from './load/fixture.js';
+import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID, BENCH_SUPERVISOR, benchAgents } from './load/fixture.js';
 import { freePort, startRedisServer } from '../server/src/redis/redis-server.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -213,6 +213,7 @@ async function main(): Promise<void> {
       leadsPerAgent,
       seed: 7,
       routerSpreadsheetId: BENCH_SPREADSHEET_ID,
+      supervisors: [BENCH_SUPERVISOR],
     }),
     logger: silent,
   });
@@ -248,7 +249,7 @@ async function main(): Promise<void> {
   const nodeArgs = ['--import', 'tsx', ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [])];
   const coord: ChildProcess = spawn(process.execPath, [...nodeArgs, 'server/src/server.ts'], {
     env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 2, 'inherit'], // its log lines to stderr: stdout is this script's JSON
   });
   const cleanup = async () => {
     if (coord.exitCode === null) {
