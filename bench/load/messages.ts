@@ -46,6 +46,8 @@ export const LoadgenResultSchema = z.object({
   windowEnd: z.number(),
   dispositionsInWindow: z.number().int(),
   dispoToNextCallMs: z.array(z.number()),
+  /** Disposition sent → the chained call's first CALL_STATE (Dialpad accepted it). */
+  dispoToCallPlacedMs: z.array(z.number()),
   /** [our call id, epoch ms of SHOW_DISPO arrival] for SHOW_DISPOs received in the window. */
   showDispoAt: z.array(z.tuple([z.string(), z.number()])),
   accepted: z.array(AcceptedSchema),
