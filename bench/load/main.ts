@@ -314,6 +314,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     dispositions: cycles,
     dispositionsPerSecond: round(cycles / (windowMs / 1000), 2),
     dispoToNextCallMs: percentiles(result.dispoToNextCallMs),
+    dispoToCallPlacedMs: percentiles(result.dispoToCallPlacedMs),
     webhookToShowDispoMs: percentiles(webhookLat),
     sessionStartMs: percentiles(result.sessionStartMs),
     allSessionsReadyS: result.allSessionsReadyS === null ? null : round(result.allSessionsReadyS, 1),

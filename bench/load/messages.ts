@@ -50,6 +50,8 @@ export const LoadgenResultSchema = z.object({
   dispoSentAt: z.array(z.number()),
   /** The load generator's own event-loop blocks ≥ 5 ms in the window: [epoch ms began, ms]. */
   loopBlocks: z.array(z.tuple([z.number(), z.number()])),
+  /** Disposition sent → the chained call's first CALL_STATE (Dialpad accepted it). */
+  dispoToCallPlacedMs: z.array(z.number()),
   /** [our call id, epoch ms of SHOW_DISPO arrival] for SHOW_DISPOs received in the window. */
   showDispoAt: z.array(z.tuple([z.string(), z.number()])),
   accepted: z.array(AcceptedSchema),

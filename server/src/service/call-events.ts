@@ -44,7 +44,6 @@ import {
   tabRef,
 } from './dialing.js';
 import { ownedOf } from './merge.js';
-import { holdSessionLock, withSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
 import { callView, leadPreview } from './views.js';
@@ -445,17 +444,11 @@ export async function dispose(
   const held = committed.chainLocked ? base.chainLock.token : null;
   const chained = committed.chained;
   if (chain && held && chained?.ok) {
-    // The script dialed the next lead under the lock it took: Dialpad, then ONE script appends the events
-    // (the disposition's, the next call's) and releases the lock (the agent's home stream and the lock are
-    // in the tab's slot), with the idempotency record's completion: one round trip.
-    const lock = holdSessionLock(ctx.store, tag, session.id, held, ctx.lockTtlMs);
-    try {
-      const next = await placeChained(ctx, session, tab, chain.dial, chained.version, committed.stats, now);
-      return { callId: call.callId, code: input.code, queuedCells, next };
-    } finally {
-      lock.stop();
-      await finish(ctx.flushDeferredUnlocking(call, now, { sessionId: session.id, token: held }));
-    }
+    // The script dialed the next lead under the lock it took: the answer carries that call now. Its
+    // Dialpad leg holds the lock until Dialpad answered, then ONE script appends the events (the
+    // disposition's, the next call's) and releases the lock (placeCall).
+    const next = placeCall(ctx, session, tab, now, chain.dial, chained.version, committed.stats, held);
+    return { callId: call.callId, code: input.code, queuedCells, next };
   }
   if (chain && chained && !chained.ok) {
     const { picked } = chain;
@@ -508,28 +501,6 @@ function pickChained(
     return { picked, dial: prepareDial(ctx, session, tab, now, picked) };
   } catch {
     return null; // not dialable after all: the usual chain picks (and says why)
-  }
-}
-
-/** The chained dial the disposition's script committed: Dialpad is asked under the lock the script took;
- *  a failure leaves the agent idle (with an ERROR event for an ApiError), the disposition saved, like
- *  chainAfter. */
-async function placeChained(
-  ctx: ServiceContext,
-  session: NewSession,
-  tab: TabCache,
-  dial: PreparedDial,
-  version: number,
-  counters: StatsCounters,
-  now: number,
-): Promise<NextStep> {
-  try {
-    return await placeCall(ctx, session, tab, now, dial, version, counters, 'defer');
-  } catch (err) {
-    if (err instanceof ApiError)
-      await ctx.publish(session, { type: 'ERROR', code: err.code, message: err.message }, now);
-    else ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
-    return { kind: 'idle', sessionState: 'PLAY' };
   }
 }
 
@@ -649,8 +620,7 @@ export async function chainAfter(
   // token when the caller's script took it already.
   const seen: { s: SessionRecord | null } = { s: null };
   try {
-    return await withSessionLock(
-      ctx.store,
+    return await ctx.withLock(
       tag,
       sessionId,
       held ?? ctx.ids(),
@@ -662,7 +632,7 @@ export async function chainAfter(
         const tab = await ctx.tabFor(ctx.noteSession(s), now);
         return proceed(ctx, s, tab, token, now, 'auto');
       },
-      { ttlMs: ctx.lockTtlMs, held: typeof held === 'string' },
+      typeof held === 'string',
     );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
