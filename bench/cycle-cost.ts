@@ -1,17 +1,26 @@
 // What one disposition cycle costs the coordinator: Redis commands (INFO commandstats, script inner calls
 // included), Redis round trips per request (top-level commands seen by MONITOR) and coordinator CPU
-// (/proc/<pid>/stat of the coordinator child process). One cycle = 4 signed webhooks (calling, ringing,
-// connected, hangup) → SHOW_DISPO on the agent's socket → the disposition, whose answer carries the chained
-// dial. The coordinator runs as its own process in production mode for everything but login (demo login),
-// on a throw-away redis-server, with the Sheets and Dialpad emulators in this process (the Dialpad emulator's
-// own webhooks go to a sink: this script posts the four itself, so every cycle is exactly the same).
+// (/proc/<pid>/stat of the coordinator child process, and per thread from /proc/<pid>/task). One cycle = 4
+// signed webhooks (calling, ringing, connected, hangup) → SHOW_DISPO on the agent's socket → the disposition,
+// whose answer carries the chained dial. The coordinator runs as its own process in production mode for
+// everything but login (demo login), on a throw-away redis-server, with the Sheets and Dialpad emulators in
+// this process (the Dialpad emulator's own webhooks go to a sink: this script posts the four itself, so every
+// cycle is exactly the same). The agents, their tabs (`--leads` leads each) and the campaign rules are the
+// load benchmark's (bench/load/fixture.ts), so a cycle here is a max-pace cycle there.
 //
-//   npx tsx bench/cycle-cost.ts [--cycles 200] [--agents 3] [--warmup 5] [--cpu-prof dir]
+// The figure: after `--warmup` cycles per agent (start-up, JIT and the first tab loads stay out), `--rounds`
+// windows of `--cycles` cycles per agent each, CPU read from /proc at each window's edges only; the median
+// round is `coordinatorCpuMsPerCycle`, every round is listed. Redis commands per cycle come from the same
+// windows (commandstats); round trips from one more short round under MONITOR (which slows Redis, so it is
+// kept out of the CPU windows).
+//
+//   npx tsx bench/cycle-cost.ts [--agents 3] [--leads 100] [--warmup 200] [--cycles 300] [--rounds 3]
+//                               [--count-cycles 30] [--cpu-prof dir] [--trace]
 //
 // Prints one JSON object. Closed loop: each agent runs its cycles back to back, agents in parallel.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -21,10 +30,10 @@ import WebSocket from 'ws';
 import { HTTP_API, type ResponseBody, type RouteName } from '../src-shared/contracts/http.js';
 import type { NextStep } from '../src-shared/contracts/views.js';
 import { ServerMessageSchema, WS_PROTOCOL_VERSION } from '../src-shared/contracts/ws.js';
-import { DEMO_AGENTS, DEMO_ROUTER_SPREADSHEET_ID } from '../server/emulators/demo-agents.js';
 import { startDialpadEmulator } from '../server/emulators/dialpad/server.js';
 import { buildDemoFixture } from '../server/emulators/sheets/demo-seed.js';
 import { startSheetsEmulator } from '../server/emulators/sheets/server.js';
+import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID, BENCH_SUPERVISOR, benchAgents } from './load/fixture.js';
 import { freePort, startRedisServer } from '../server/src/redis/redis-server.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -35,9 +44,12 @@ const argStr = (name: string): string | null => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? (process.argv[i + 1] ?? null) : null;
 };
-const CYCLES = arg('cycles', 200);
-const AGENTS = Math.min(arg('agents', 3), DEMO_AGENTS.length);
-const WARMUP = arg('warmup', 5);
+const CYCLES = arg('cycles', 300);
+const AGENTS = arg('agents', 3);
+const WARMUP = arg('warmup', 200);
+const ROUNDS = arg('rounds', 3);
+const COUNT_CYCLES = arg('count-cycles', 30);
+const LEADS = arg('leads', 100);
 const CPU_PROF = argStr('cpu-prof');
 /** --trace: also print every command MONITOR saw (source, first arguments), to see what a cycle does. */
 const TRACE = process.argv.includes('--trace');
@@ -50,6 +62,23 @@ function cpuMsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** utime + stime per thread name of a process, in ms (Linux /proc/<pid>/task). */
+function threadCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const key = tid === String(pid) ? 'main' : name;
+      out.set(key, (out.get(key) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
 }
 
 function commandStats(info: string): Map<string, number> {
@@ -175,15 +204,16 @@ async function main(): Promise<void> {
   const sink = createServer((_req, res) => res.writeHead(200).end());
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`;
-  const agents = DEMO_AGENTS.slice(0, AGENTS);
-  const leadsPerAgent = (WARMUP + CYCLES + 5) * 2;
+  const agents = benchAgents(AGENTS);
+  const leadsPerAgent = LEADS;
   const sheets = await startSheetsEmulator({
     host: '127.0.0.1',
     seed: buildDemoFixture({
       agents,
       leadsPerAgent,
       seed: 7,
-      routerSpreadsheetId: DEMO_ROUTER_SPREADSHEET_ID,
+      routerSpreadsheetId: BENCH_SPREADSHEET_ID,
+      supervisors: [BENCH_SUPERVISOR],
     }),
     logger: silent,
   });
@@ -209,17 +239,17 @@ async function main(): Promise<void> {
     REDIS_URL: redisServer.url,
     SHEETS_ROOT_URL: sheets.url,
     SHEETS_ACCESS_TOKEN: 'bench-token',
-    ROUTER_SPREADSHEET_ID: DEMO_ROUTER_SPREADSHEET_ID,
+    ROUTER_SPREADSHEET_ID: BENCH_SPREADSHEET_ID,
     DIALPAD_BASE_URL: dialpad.url,
     DIALPAD_API_KEY: 'bench-key',
     DIALPAD_WEBHOOK_SECRET: SECRET,
-    CAMPAIGN_RULES: JSON.stringify({ '*': { callingHours: null, previewCountdownSeconds: 0 } }),
+    CAMPAIGN_RULES: JSON.stringify({ '*': { ...BENCH_CAMPAIGN_RULES['*'], previewCountdownSeconds: 0 } }),
     WEB_DIST_DIR: '/nonexistent-web-ui',
   };
   const nodeArgs = ['--import', 'tsx', ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [])];
   const coord: ChildProcess = spawn(process.execPath, [...nodeArgs, 'server/src/server.ts'], {
     env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 2, 'inherit'], // its log lines to stderr: stdout is this script's JSON
   });
   const cleanup = async () => {
     if (coord.exitCode === null) {
@@ -253,7 +283,45 @@ async function main(): Promise<void> {
         }),
       );
     await run(WARMUP);
+    process.stderr.write(`cycle-cost: warm; coordinator pid ${coord.pid}, measuring\n`);
 
+    // CPU rounds: nothing else watches Redis (no MONITOR), so the window holds only the cycles.
+    const stats = new Redis(redisServer.url);
+    const pid = coord.pid as number;
+    const perCycleMs = (ms: number, cycles: number) => Math.round((ms / cycles) * 1000) / 1000;
+    const rounds: { cpuMsPerCycle: number; mainThreadMsPerCycle: number; cyclesPerSecond: number }[] = [];
+    const byThread = new Map<string, number>();
+    let commands = 0;
+    const info = new Map<string, number>();
+    for (let r = 0; r < ROUNDS; r++) {
+      await stats.config('RESETSTAT');
+      const cpu0 = cpuMsOf(pid);
+      const th0 = threadCpuMs(pid);
+      const t0 = performance.now();
+      await run(CYCLES);
+      const wallMs = performance.now() - t0;
+      const cpu1 = cpuMsOf(pid);
+      const th1 = threadCpuMs(pid);
+      const cycles = CYCLES * team.length;
+      for (const [k, v] of th1) byThread.set(k, (byThread.get(k) ?? 0) + v - (th0.get(k) ?? 0));
+      rounds.push({
+        cpuMsPerCycle: perCycleMs(cpu1 - cpu0, cycles),
+        mainThreadMsPerCycle: perCycleMs((th1.get('main') ?? 0) - (th0.get('main') ?? 0), cycles),
+        cyclesPerSecond: Math.round((cycles / wallMs) * 1000 * 10) / 10,
+      });
+      for (const [cmd, calls] of commandStats(await stats.info('commandstats')))
+        info.set(cmd, (info.get(cmd) ?? 0) + calls);
+    }
+    const measured = CYCLES * team.length * ROUNDS;
+    const ignore = new Set(['config|resetstat', 'info', 'monitor']);
+    const perCycle: Record<string, number> = {};
+    for (const [cmd, calls] of [...info].sort((x, y) => y[1] - x[1])) {
+      if (ignore.has(cmd)) continue;
+      commands += calls;
+      perCycle[cmd] = Math.round((calls / measured) * 100) / 100;
+    }
+
+    // A counting round under MONITOR (it slows Redis and this process, so no CPU figure from it).
     const admin = new Redis(redisServer.url);
     const monitor = await admin.monitor();
     monitor.on('error', () => {});
@@ -277,41 +345,35 @@ async function main(): Promise<void> {
         byTopCommand.set(cmd, (byTopCommand.get(cmd) ?? 0) + 1);
       }
     });
-    const stats = new Redis(redisServer.url);
-    await stats.config('RESETSTAT');
     for (const a of team) a.requests = 0;
-    const pid = coord.pid as number;
-    const cpu0 = cpuMsOf(pid);
-    const t0 = performance.now();
-    await run(CYCLES);
-    const wallMs = performance.now() - t0;
-    const cpu1 = cpuMsOf(pid);
-    const info = commandStats(await stats.info('commandstats'));
+    await run(COUNT_CYCLES);
     await new Promise((r) => setTimeout(r, 200)); // let MONITOR drain
     monitor.disconnect();
-    const cycles = CYCLES * team.length;
+    const counted = COUNT_CYCLES * team.length;
     const requests = team.reduce((n, a) => n + a.requests, 0);
-    const ignore = new Set(['config|resetstat', 'info', 'monitor']);
-    let commands = 0;
-    const perCycle: Record<string, number> = {};
-    for (const [cmd, calls] of [...info].sort((x, y) => y[1] - x[1])) {
-      if (ignore.has(cmd)) continue;
-      commands += calls;
-      perCycle[cmd] = Math.round((calls / cycles) * 100) / 100;
-    }
     const topPerCycle: Record<string, number> = {};
     for (const [cmd, n] of [...byTopCommand].sort((x, y) => y[1] - x[1]))
-      if (cmd !== 'info' && cmd !== 'config') topPerCycle[cmd] = Math.round((n / cycles) * 100) / 100;
+      if (cmd !== 'info' && cmd !== 'config') topPerCycle[cmd] = Math.round((n / counted) * 100) / 100;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const threads: Record<string, number> = {};
+    for (const [k, v] of [...byThread].sort((a, b) => b[1] - a[1]))
+      if (v > 0) threads[k] = perCycleMs(v, measured);
     const result = {
       agents: team.length,
-      cycles,
-      requestsPerCycle: requests / cycles,
-      redisCommandsPerCycle: Math.round((commands / cycles) * 10) / 10,
-      redisTopLevelCommandsPerCycle: Math.round((topLevel / cycles) * 10) / 10,
-      redisLuaInnerCommandsPerCycle: Math.round((fromLua / cycles) * 10) / 10,
+      leadsPerAgent: LEADS,
+      warmupCyclesPerAgent: WARMUP,
+      cyclesPerRound: CYCLES * team.length,
+      rounds,
+      coordinatorCpuMsPerCycle: median(rounds.map((r) => r.cpuMsPerCycle)),
+      coordinatorMainThreadMsPerCycle: median(rounds.map((r) => r.mainThreadMsPerCycle)),
+      coordinatorCpuMsPerCycleByThread: threads,
+      cyclesPerSecond: median(rounds.map((r) => r.cyclesPerSecond)),
+      loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+      requestsPerCycle: requests / counted,
+      redisCommandsPerCycle: Math.round((commands / measured) * 10) / 10,
+      redisTopLevelCommandsPerCycle: Math.round((topLevel / counted) * 10) / 10,
+      redisLuaInnerCommandsPerCycle: Math.round((fromLua / counted) * 10) / 10,
       redisRoundTripsPerRequestUpperBound: Math.round((topLevel / requests) * 100) / 100,
-      coordinatorCpuMsPerCycle: Math.round(((cpu1 - cpu0) / cycles) * 100) / 100,
-      cyclesPerSecond: Math.round((cycles / wallMs) * 1000 * 10) / 10,
       commandsPerCycle: perCycle,
       topLevelCommandsPerCycle: topPerCycle,
     };

@@ -4,16 +4,23 @@
 // announce the cycle's events on the real Redis event bus (the steps and event counts of a real cycle:
 // CALL_STATE ×3, then CALL_STATE + SHOW_DISPO + STATS on hangup, then CALL_STATE + STATS on disposition).
 // The server runs as its own process; its CPU (/proc/<pid>/stat) over the measured cycles is the figure.
+// The floor, measured in the same run right after it by the same agents: a bare node:http + ws server
+// (--floor) answering the same requests with bodies of the same sizes and sending the same frames, with no
+// app at all (no auth, no zod, no Redis, no idempotency; it reads the agent from the webhook's JWT payload
+// unverified). `ratioToFloor` = app / floor: what the coordinator's HTTP and WebSocket layer costs above
+// Node's own HTTP, sockets and JSON.
 //
 //   npx tsx bench/http-cost.ts [--cycles 2000] [--agents 3] [--warmup 300] [--cpu-prof dir]
 //
-// Prints one JSON object: server CPU per cycle and per request, requests and WebSocket frames per cycle.
+// Prints one JSON object: server CPU per cycle and per request, requests and WebSocket frames per cycle,
+// for the app and the floor.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { DialpadCallEvent } from '../src-shared/contracts/dialpad.js';
 import type { CallView, LeadPreview, StatsView } from '../src-shared/contracts/views.js';
 import { type AgentEvent, WS_PROTOCOL_VERSION } from '../src-shared/contracts/ws.js';
@@ -104,6 +111,92 @@ const preview: LeadPreview = {
     nextOpenAt: null,
   },
 };
+
+const event = (seq: number, at: number, e: AgentEvent): string =>
+  JSON.stringify({ v: WS_PROTOCOL_VERSION, type: 'EVENT', seq, at, event: e });
+
+/** The floor: node:http and ws with no app. Same answers (sizes and frames) as the app for this bench's
+ *  requests; the agent is whoever the login body names, its ticket and token are its email. */
+async function serveFloor(): Promise<void> {
+  const sockets = new Map<string, WebSocket>();
+  let n = 0;
+  let seq = 0;
+  const states: Record<string, CallView['state']> = {
+    calling: 'DIALING',
+    ringing: 'RINGING',
+    connected: 'CONNECTED',
+    hangup: 'ENDED',
+  };
+  const answer = (res: ServerResponse, body: string) => {
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const bearer = (req.headers.authorization ?? '').slice('Bearer '.length);
+      const now = Date.now();
+      if (req.url === '/auth/login')
+        return answer(res, JSON.stringify({ accessToken: JSON.parse(body).demoEmail }));
+      if (req.url === '/ws/ticket') return answer(res, JSON.stringify({ ticket: bearer }));
+      if (req.url === '/events/dialpad') {
+        const e = JSON.parse(Buffer.from(body.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        const [email, callId] = String(e.custom_data).split('|') as [string, string];
+        const call = callView(callId, states[e.state] ?? 'DIALING', now);
+        const ws = sockets.get(email);
+        ws?.send(event(++seq, now, { type: 'CALL_STATE', call }));
+        if (call.state === 'ENDED') {
+          ws?.send(event(++seq, now, { type: 'SHOW_DISPO', call, preview: null }));
+          ws?.send(event(++seq, now, { type: 'STATS', stats: stats(++n) }));
+        }
+        return answer(res, JSON.stringify({ ok: true }));
+      }
+      if (req.url === '/disposition') {
+        const input = JSON.parse(body) as { callId: string; code: string };
+        const next = callView(randomUUID(), 'DIALING', now);
+        const ws = sockets.get(bearer);
+        ws?.send(event(++seq, now, { type: 'CALL_STATE', call: next }));
+        ws?.send(event(++seq, now, { type: 'STATS', stats: stats(n) }));
+        return answer(
+          res,
+          JSON.stringify({
+            callId: input.callId,
+            code: input.code,
+            queuedCells: 4,
+            next: { kind: 'call', call: next, preview },
+          }),
+        );
+      }
+      res.writeHead(404).end();
+    });
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (ws) => {
+    ws.once('message', (data) => {
+      const { ticket } = JSON.parse(String(data)) as { ticket: string };
+      sockets.set(ticket, ws);
+      ws.send(
+        JSON.stringify({
+          v: WS_PROTOCOL_VERSION,
+          type: 'HELLO',
+          agentEmail: ticket,
+          serverSeq: 0,
+          replayed: 0,
+          instanceId: 'floor',
+        }),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, pid: process.pid })}\n`);
+  process.once('SIGTERM', () => process.exit(0));
+}
 
 /** The server side: the real app and hub, with a service that only announces a cycle's events. */
 async function serve(redisUrl: string): Promise<void> {
@@ -274,18 +367,26 @@ class BenchAgent {
   }
 }
 
-async function main(): Promise<void> {
-  const redis = await startRedisServer({ appendOnly: false, install: true });
+interface Measured {
+  serverCpuMsPerCycle: number;
+  serverCpuUsPerRequest: number;
+  cyclesPerSecond: number;
+  requestsPerCycle: number;
+  wsFramesPerCycle: number;
+}
+
+/** Starts one server kind as a child process, runs the agents through the warm-up and the measured cycles,
+ *  and returns its CPU per cycle over the measured ones. */
+async function measure(kind: 'app' | 'floor', redisUrl: string): Promise<Measured> {
   const profile = argStr('cpu-prof');
   const child: ChildProcess = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
-      ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+      ...(profile && kind === 'app' ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
       'bench/http-cost.ts',
-      '--serve',
-      redis.url,
+      ...(kind === 'app' ? ['--serve', redisUrl] : ['--floor']),
       '--agents',
       String(AGENTS),
     ],
@@ -295,7 +396,7 @@ async function main(): Promise<void> {
     const line = await new Promise<string>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
       rl.once('line', resolve);
-      child.once('exit', () => reject(new Error('the server exited during start-up')));
+      child.once('exit', () => reject(new Error(`the ${kind} server exited during start-up`)));
     });
     const { url, pid } = JSON.parse(line) as { url: string; pid: number };
     const agents = EMAILS.map((e) => new BenchAgent(e, url));
@@ -321,17 +422,37 @@ async function main(): Promise<void> {
     const cycles = CYCLES * agents.length;
     const requests = agents.reduce((s, a) => s + a.requests, 0);
     const frames = agents.reduce((s, a) => s + a.frames, 0);
-    const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+    return {
+      serverCpuMsPerCycle: round(cpuMs / cycles),
+      serverCpuUsPerRequest: round((cpuMs * 1000) / requests, 1),
+      cyclesPerSecond: round((cycles * 1000) / wallMs, 1),
+      requestsPerCycle: round(requests / cycles, 2),
+      wsFramesPerCycle: round(frames / cycles, 2),
+    };
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+}
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function main(): Promise<void> {
+  const redis = await startRedisServer({ appendOnly: false, install: true });
+  try {
+    const app = await measure('app', redis.url);
+    const floor = await measure('floor', redis.url);
     process.stdout.write(
       `${JSON.stringify(
         {
-          agents: agents.length,
-          cycles,
-          requestsPerCycle: round(requests / cycles, 2),
-          wsFramesPerCycle: round(frames / cycles, 2),
-          serverCpuMsPerCycle: round(cpuMs / cycles),
-          serverCpuUsPerRequest: round((cpuMs * 1000) / requests, 1),
-          cyclesPerSecond: round((cycles * 1000) / wallMs, 1),
+          agents: AGENTS,
+          cycles: CYCLES * AGENTS,
+          app,
+          floor,
+          ratioToFloor: round(app.serverCpuMsPerCycle / floor.serverCpuMsPerCycle, 2),
           loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
         },
         null,
@@ -339,16 +460,16 @@ async function main(): Promise<void> {
       )}\n`,
     );
   } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
     await redis.stop();
   }
 }
 
-if (process.argv.includes('--serve')) {
+if (process.argv.includes('--floor')) {
+  serveFloor().catch((err: unknown) => {
+    process.stderr.write(`http-cost floor server failed: ${String(err)}\n`);
+    process.exit(1);
+  });
+} else if (process.argv.includes('--serve')) {
   serve(argStr('serve') ?? '').catch((err: unknown) => {
     process.stderr.write(`http-cost server failed: ${String(err)}\n`);
     process.exit(1);

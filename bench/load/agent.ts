@@ -24,6 +24,7 @@ const StateResponse = z.object({ session: SessionLite, next: NextLite });
 const DispoResponse = z.object({ next: NextLite });
 const CurrentResponse = z.object({ call: CallLite.nullable() });
 const TicketResponse = z.object({ ticket: z.string() });
+const HangupResponse = z.object({ callId: z.string(), result: z.string() });
 const WsMessage = z.object({
   type: z.string(),
   event: z
@@ -41,6 +42,8 @@ export interface AgentMetrics {
   windowEnd: number;
   dispositionsInWindow: number;
   dispoToNextCallMs: number[];
+  /** When each dispoToNextCallMs sample's request was sent (epoch ms), same order. */
+  dispoSentAt: number[];
   /** Disposition sent → the chained call's first CALL_STATE event (sent once Dialpad accepted the call). */
   dispoToCallPlacedMs: number[];
   showDispoAt: [string, number][];
@@ -73,6 +76,7 @@ export class BenchAgent {
   readonly #token: string;
   readonly #m: AgentMetrics;
   readonly #showDispoTimeoutMs: number;
+  readonly #hangUpAtStop: boolean;
   #tab = '';
   #ws: WebSocket | null = null;
   #call: LiveCall | null = null;
@@ -94,6 +98,8 @@ export class BenchAgent {
     token: string;
     metrics: AgentMetrics;
     showDispoTimeoutMs: number;
+    /** Hang the live call up when told to stop (the idle pace: calls that would talk for an hour). */
+    hangUpAtStop?: boolean;
     /** Epoch ms after which a session start still being refused is given up. */
     startDeadline: number;
   }) {
@@ -104,6 +110,7 @@ export class BenchAgent {
     this.#token = o.token;
     this.#m = o.metrics;
     this.#showDispoTimeoutMs = o.showDispoTimeoutMs;
+    this.#hangUpAtStop = o.hangUpAtStop ?? false;
   }
 
   #error(kind: string): void {
@@ -300,7 +307,10 @@ export class BenchAgent {
       });
       if (inWindow(this.#m, t0)) {
         this.#m.dispositionsInWindow += 1;
-        if (res.next.kind === 'call') this.#m.dispoToNextCallMs.push(t1 - t0);
+        if (res.next.kind === 'call') {
+          this.#m.dispoToNextCallMs.push(t1 - t0);
+          this.#m.dispoSentAt.push(t0);
+        }
       }
       if (res.next.kind === 'call' && res.next.call) {
         this.#placing = { callId: res.next.call.callId, sentAt: t0 };
@@ -313,9 +323,14 @@ export class BenchAgent {
     this.#ws?.close();
   }
 
-  /** PAUSE (no more chained dials); run() ends once the last call is disposed. */
+  /** PAUSE (no more chained dials); run() ends once the last call is disposed (hung up first when the
+   *  pace's calls would outlast the wind-down). */
   async stop(): Promise<void> {
     this.#stopping = true;
-    if (this.readyAt !== null) await this.#call_('POST', '/session/state', { state: 'PAUSE' }, StateResponse);
+    if (this.readyAt === null) return;
+    await this.#call_('POST', '/session/state', { state: 'PAUSE' }, StateResponse);
+    const call = this.#call;
+    if (this.#hangUpAtStop && call)
+      await this.#call_('POST', '/call/hangup', { callId: call.callId }, HangupResponse);
   }
 }

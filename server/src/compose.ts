@@ -138,6 +138,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   const stopLoopMonitor = startLoopMonitor({
     registry: metrics.registry,
     logOverMs: config.loopBlockLogMs,
+    gcLogOverMs: config.gcPauseLogMs,
     logger,
   });
   const queue = new RedisPatchQueue(redis);

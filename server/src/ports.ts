@@ -94,6 +94,15 @@ export interface DialpadWebhookVerifier {
  *  is the agent's home (no lookup: the hot path's publishers). */
 export type AgentRef = string | { readonly agentEmail: string; readonly tag: string };
 
+/** A live event as the bus carries it: its seq and time (checked), and the event as the JSON text a
+ *  coordinator encoded (JSON.stringify of an AgentEvent, its `type` checked), forwarded to the socket as is:
+ *  the client validates every frame (ServerMessageSchema), so the hot path does not re-validate the body. */
+export interface LiveAgentEvent {
+  seq: number;
+  at: number;
+  json: string;
+}
+
 export interface AgentEventBus {
   /** Appends to the agent's stream (assigning the next seq) and notifies every instance. Returns the seq. */
   publish(to: AgentRef, event: AgentEvent, now: number): Promise<number>;
@@ -118,11 +127,9 @@ export interface AgentEventBus {
     truncated: boolean;
     lastSeq: number;
   }>;
-  /** Live subscription (all instances); returns an unsubscribe function. */
-  subscribe(
-    agentEmail: string,
-    onEvent: (e: { seq: number; at: number; event: AgentEvent }) => void,
-  ): Promise<() => Promise<void>>;
+  /** Live subscription (all instances); returns an unsubscribe function. Live events come as the
+   *  publishing coordinator encoded them (LiveAgentEvent), for the socket to forward. */
+  subscribe(agentEmail: string, onEvent: (e: LiveAgentEvent) => void): Promise<() => Promise<void>>;
   lastSeq(to: AgentRef): Promise<number>;
   /** A session of the agent starts on tab `tag`: that tab becomes the agent's home, its stream continuing
    *  above every seq the previous home issued (a client holding one resyncs, never drops an event). */

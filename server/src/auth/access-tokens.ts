@@ -4,6 +4,12 @@
 // is one without `iat`: a clock that ran ahead or a forged token cannot buy extra lifetime.
 // Verification maps every failure to an ApiError the client can act on: TOKEN_EXPIRED (refresh),
 // BAD_SIGNATURE / UNAUTHENTICATED (log in again).
+// A verified token is remembered by its text until it expires (VerifiedCache): an agent's app sends the same
+// token on every request until it refreshes, so the HMAC, the JSON decode and the claims' zod parse run once
+// per token, not once per request. A hit is served only inside the window the full check would accept at
+// that `now` (from iat/nbf minus the skew to exp plus it), so every outcome is the uncached one; the checks
+// that can change after a token was issued (the router, a supervisor's sign-out) run in auth-service.ts on
+// every request, after this.
 import { errors } from 'jose';
 import { z } from 'zod';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
@@ -38,9 +44,21 @@ export interface VerifiedToken extends AgentPrincipal {
 /** How far ahead of ours a signer's clock may be (seconds): `iat` and `nbf` beyond it are refused. */
 export const CLOCK_SKEW_SECONDS = 60;
 
+/** How many verified tokens are remembered (about one per signed-in agent and tab; the oldest go first). */
+export const VERIFIED_CACHE_MAX = 4096;
+
+/** A verified token and the window (epoch seconds, inclusive start, exclusive end) in which the full check
+ *  accepts it. */
+interface Verified {
+  token: VerifiedToken;
+  fromS: number;
+  untilS: number;
+}
+
 export class AccessTokens {
   readonly #hs: Hs256;
   readonly #s: AccessTokenSettings;
+  readonly #verified = new Map<string, Verified>();
 
   constructor(settings: AccessTokenSettings) {
     this.#s = settings;
@@ -67,6 +85,22 @@ export class AccessTokens {
   }
 
   async verify(token: string, now: number): Promise<VerifiedToken> {
+    const hit = this.#verified.get(token);
+    if (hit) {
+      const nowS = Math.floor(now / 1000);
+      if (nowS >= hit.fromS && nowS < hit.untilS) return hit.token;
+      this.#verified.delete(token); // outside its window: the full check answers (expired, or not yet valid)
+    }
+    const verified = this.#verify(token, now);
+    if (this.#verified.size >= VERIFIED_CACHE_MAX) {
+      const oldest = this.#verified.keys().next();
+      if (!oldest.done) this.#verified.delete(oldest.value);
+    }
+    this.#verified.set(token, verified);
+    return verified.token;
+  }
+
+  #verify(token: string, now: number): Verified {
     try {
       const payload = this.#hs.verify(token, {
         now,
@@ -79,7 +113,16 @@ export class AccessTokens {
       if (!claims.success) throw new ApiError('UNAUTHENTICATED', 'access token has unexpected claims');
       if (claims.data.iat > now / 1000 + CLOCK_SKEW_SECONDS)
         throw new ApiError('UNAUTHENTICATED', 'access token rejected: issued in the future');
-      return { email: claims.data.sub, role: claims.data.role, issuedAt: claims.data.iat * 1000 };
+      // hs256.ts checked exp (required) and nbf (when present) to be finite numbers.
+      const exp = Number(payload.exp);
+      const nbf = typeof payload.nbf === 'number' ? payload.nbf : Number.NEGATIVE_INFINITY;
+      return {
+        token: { email: claims.data.sub, role: claims.data.role, issuedAt: claims.data.iat * 1000 },
+        // Whole seconds s the full check accepts: iat ≤ s + skew (s ≥ ⌈iat⌉ − skew: `now/1000` is
+        // fractional there), nbf ≤ s + skew, and exp > s − skew.
+        fromS: Math.max(Math.ceil(claims.data.iat), Math.ceil(nbf)) - CLOCK_SKEW_SECONDS,
+        untilS: Math.ceil(exp) + CLOCK_SKEW_SECONDS,
+      };
     } catch (e) {
       throw mapJoseError(e, 'access token');
     }

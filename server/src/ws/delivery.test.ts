@@ -1,16 +1,24 @@
 // AgentDelivery: every seq once and in order, whether it arrives live in order (sent at once), twice, or
 // after a hole (filled from the stream while later live events wait their turn), and a hole the stream no
-// longer covers asks the client to resync.
+// longer covers asks the client to resync. Every frame sent is a ServerMessage the client accepts.
 import { describe, expect, it } from 'vitest';
-import type { AgentEvent, ServerMessage } from '../../../src-shared/contracts/ws.js';
-import type { AgentEventBus } from '../ports.js';
-import { AgentDelivery } from './delivery.js';
+import {
+  type AgentEvent,
+  type ServerMessage,
+  ServerMessageSchema,
+  WS_PROTOCOL_VERSION,
+} from '../../../src-shared/contracts/ws.js';
+import type { AgentEventBus, LiveAgentEvent } from '../ports.js';
+import { AgentDelivery, eventFrame } from './delivery.js';
 
-const ev = (seq: number) => ({
-  seq,
-  at: 1000 + seq,
-  event: { type: 'ERROR', code: 'INTERNAL', message: `e${seq}` } as AgentEvent,
+const event = (seq: number): AgentEvent => ({
+  type: 'ERROR',
+  code: 'INTERNAL',
+  message: `e${seq} "quoted" ✓`,
 });
+/** As the stream holds it (replay) and as the bus carries it live (encoded). */
+const stored = (seq: number) => ({ seq, at: 1000 + seq, event: event(seq) });
+const ev = (seq: number): LiveAgentEvent => ({ seq, at: 1000 + seq, json: JSON.stringify(event(seq)) });
 type Read = Awaited<ReturnType<AgentEventBus['readSince']>>;
 
 function harness(stream: Read | (() => Promise<Read>)) {
@@ -26,13 +34,23 @@ function harness(stream: Read | (() => Promise<Read>)) {
   const d = new AgentDelivery(
     'a@x.example',
     bus,
-    (m) => sent.push(m),
+    (frame) => sent.push(ServerMessageSchema.parse(JSON.parse(frame))),
     (e) => errors.push(e),
     0,
   );
   const seqs = () => sent.map((m) => (m.type === 'EVENT' ? m.seq : m.type));
   return { d, sent, seqs, errors, reads };
 }
+
+describe('eventFrame', () => {
+  it('is the EVENT message JSON.stringify would write, around the event as encoded', () => {
+    const e = stored(7);
+    const frame = eventFrame({ seq: e.seq, at: e.at, json: JSON.stringify(e.event) });
+    const message: ServerMessage = { v: WS_PROTOCOL_VERSION, type: 'EVENT', ...e };
+    expect(frame).toBe(JSON.stringify(message));
+    expect(ServerMessageSchema.parse(JSON.parse(frame))).toEqual(message);
+  });
+});
 
 describe('AgentDelivery', () => {
   it('sends in-order live events at once, drops repeats, and buffers until the replay is done', () => {
@@ -59,9 +77,10 @@ describe('AgentDelivery', () => {
     await new Promise((r) => setTimeout(r, 0)); // the read has started
     expect(h.sent).toHaveLength(0);
     expect(h.reads).toEqual([1]);
-    release({ events: [ev(2), ev(3), ev(4)], truncated: false, lastSeq: 4 });
+    release({ events: [stored(2), stored(3), stored(4)], truncated: false, lastSeq: 4 });
     await new Promise((r) => setTimeout(r, 0));
     expect(h.seqs()).toEqual([2, 3, 4, 5]);
+    expect(h.sent[0]).toEqual({ v: WS_PROTOCOL_VERSION, type: 'EVENT', ...stored(2) }); // replayed, same frame
     expect(h.reads).toEqual([1]);
     h.d.live(ev(6)); // the chain is drained: back to sending at once
     expect(h.seqs()).toEqual([2, 3, 4, 5, 6]);
@@ -84,7 +103,8 @@ describe('AgentDelivery', () => {
     const d = new AgentDelivery(
       'a@x.example',
       bus,
-      (m) => {
+      (frame) => {
+        const m = ServerMessageSchema.parse(JSON.parse(frame));
         if (m.type === 'EVENT' && m.seq === 1) throw new Error('socket gone');
         if (m.type === 'EVENT') sent.push(m.seq);
       },

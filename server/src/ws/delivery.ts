@@ -3,11 +3,19 @@
 // message lost while Redis reconnected): this class sends each seq once, in order, and fills holes from the
 // stream. An event that is next in order while nothing is queued is sent at once (the common case: no
 // promise, no microtask hop); anything else runs on one promise chain so sends never interleave.
-import type { AgentEvent, ServerMessage } from '../../../src-shared/contracts/ws.js';
+// Events travel as the JSON a coordinator encoded them in (LiveAgentEvent): an EVENT frame is that text in
+// the message's envelope (eventFrame), so a live event is neither decoded nor re-encoded on its way out.
+import type { ServerMessage } from '../../../src-shared/contracts/ws.js';
 import { WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
-import type { AgentEventBus } from '../ports.js';
+import type { AgentEventBus, LiveAgentEvent } from '../ports.js';
 
-type Delivered = { seq: number; at: number; event: AgentEvent };
+type Delivered = LiveAgentEvent;
+
+/** The EVENT frame of an encoded event: the same text as JSON.stringify of its ServerMessage (same keys, same
+ *  order; seq and at are safe integers). */
+export function eventFrame(e: LiveAgentEvent): string {
+  return `{"v":${WS_PROTOCOL_VERSION},"type":"EVENT","seq":${e.seq},"at":${e.at},"event":${e.json}}`;
+}
 
 export class AgentDelivery {
   #delivered: number;
@@ -20,7 +28,8 @@ export class AgentDelivery {
   constructor(
     private readonly email: string,
     private readonly bus: AgentEventBus,
-    private readonly send: (m: ServerMessage) => void,
+    /** Sends one frame (JSON text) to the socket. */
+    private readonly send: (frame: string) => void,
     private readonly onError: (e: unknown) => void,
     startSeq: number,
   ) {
@@ -72,15 +81,17 @@ export class AgentDelivery {
     // A hole: read what we missed from the stream (it includes e itself).
     const r = await this.bus.readSince(this.email, this.#delivered);
     if (r.truncated) {
-      this.send({ v: WS_PROTOCOL_VERSION, type: 'RESYNC_REQUIRED', serverSeq: r.lastSeq });
+      const resync: ServerMessage = { v: WS_PROTOCOL_VERSION, type: 'RESYNC_REQUIRED', serverSeq: r.lastSeq };
+      this.send(JSON.stringify(resync));
       this.#delivered = r.lastSeq;
       return;
     }
-    for (const x of r.events) if (x.seq > this.#delivered) this.#emit(x);
+    for (const x of r.events)
+      if (x.seq > this.#delivered) this.#emit({ seq: x.seq, at: x.at, json: JSON.stringify(x.event) });
   }
 
   #emit(e: Delivered): void {
-    this.send({ v: WS_PROTOCOL_VERSION, type: 'EVENT', seq: e.seq, at: e.at, event: e.event });
+    this.send(eventFrame(e));
     this.#delivered = e.seq;
   }
 }

@@ -89,6 +89,11 @@ export function attachWsHub(server: Server, d: WsHubDeps): WsHub {
   heartbeat.unref();
 
   function send(c: Conn, m: ServerMessage): void {
+    sendFrame(c, JSON.stringify(m));
+  }
+
+  /** One frame of JSON text (a ServerMessage, encoded). */
+  function sendFrame(c: Conn, frame: string): void {
     if (c.ws.readyState !== WebSocket.OPEN) return;
     if (!c.corked) {
       c.corked = true;
@@ -98,7 +103,7 @@ export function attachWsHub(server: Server, d: WsHubDeps): WsHub {
         c.socket.uncork();
       });
     }
-    c.ws.send(JSON.stringify(m));
+    c.ws.send(frame);
     d.metrics.wsMessagesSent.inc();
   }
 
@@ -166,7 +171,7 @@ export function attachWsHub(server: Server, d: WsHubDeps): WsHub {
     const delivery = new AgentDelivery(
       email,
       d.bus,
-      (m) => send(c, m),
+      (frame) => sendFrame(c, frame),
       (e) => log.error({ err: e, agent: email }, 'event delivery failed'),
       0,
     );

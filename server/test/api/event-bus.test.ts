@@ -209,3 +209,37 @@ describe('RedisAgentEventBus across instances', () => {
     await un();
   });
 });
+
+describe('RedisAgentEventBus live notices', () => {
+  it('forwards each event as it was encoded, and refuses a notice whose envelope is wrong', async () => {
+    const c = new Redis(redisServer.url);
+    clients.push(c);
+    const errors: unknown[] = [];
+    const bus = new RedisAgentEventBus(c, { onError: (e) => errors.push(e) });
+    buses.push(bus);
+    const email = `live${++n}@example.com`;
+    const got: { seq: number; at: number; json: string }[] = [];
+    const un = await bus.subscribe(email, (e) => got.push(e));
+    const s1 = await bus.publishAll(email, [ev(1), ev(2)], 1_000);
+    await waitFor(() => got.length === 2, 'two live events');
+    expect(got.map((e) => [e.seq, e.at, JSON.parse(e.json)])).toEqual([
+      [s1 - 1, 1_000, ev(1)],
+      [s1, 1_000, ev(2)],
+    ]);
+    // Forged or garbled notices for the same agent: an unknown event type, a seq that is not an integer,
+    // no events, not JSON. None is delivered; each is reported.
+    const channel = keys.agentEventsChannel();
+    const bad = [
+      { email, at: 1, events: [{ seq: s1 + 1, event: { type: 'DROP_TABLES' } }] },
+      { email, at: 1, events: [{ seq: 'x', event: ev(3) }] },
+      { email, at: 1, events: [] },
+    ];
+    for (const b of bad) await c.publish(channel, JSON.stringify(b));
+    await c.publish(channel, '{not json');
+    await waitFor(() => errors.length === 4, 'four refused notices');
+    await bus.publish(email, ev(4), 2_000);
+    await waitFor(() => got.length === 3, 'the next real event');
+    expect(got.map((e) => e.seq)).toEqual([s1 - 1, s1, s1 + 1]);
+    await un();
+  });
+});
