@@ -194,7 +194,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       });
     },
 
-    dispose: (principal, input, now, alongside) => dispose(ctx, agentOf(principal), input, now, alongside),
+    dispose: (principal, input, now, idem) => dispose(ctx, agentOf(principal), input, now, idem),
 
     hangUp: (principal, callId, now) => hangUp(ctx, agentOf(principal), callId, now),
 

@@ -431,12 +431,15 @@ export function placeCall(
       await ctx.flushDeferredUnlocking(s, now, { sessionId: s.id, token });
     }
   });
-  return {
-    kind: 'call',
-    call: callView(call),
-    preview: leadPreview(marked.lead, call.numberIndex, tab.rules, now),
-  };
+  return dialStep(d, tab, now);
 }
+
+/** The step a committed dial answers: its call (DIALING) and its lead's card. */
+export const dialStep = (d: PreparedDial, tab: TabCache, now: number): NextStep => ({
+  kind: 'call',
+  call: callView(d.call),
+  preview: leadPreview(d.marked.lead, d.call.numberIndex, tab.rules, now),
+});
 
 /** Dialpad's leg of a committed dial, after the answer: success → CALL_STATE and STATS; an ambiguous
  *  answer keeps the call (UPSTREAM_TIMEOUT notice); a definite refusal undoes the dial and tells the agent
