@@ -22,6 +22,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
@@ -246,10 +247,29 @@ async function main(): Promise<void> {
     CAMPAIGN_RULES: JSON.stringify({ '*': { ...BENCH_CAMPAIGN_RULES['*'], previewCountdownSeconds: 0 } }),
     WEB_DIST_DIR: '/nonexistent-web-ui',
   };
-  const nodeArgs = ['--import', 'tsx', ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [])];
+  // --trace-gc-nvp: one stdout line per GC with the bytes allocated since the previous one (`allocated=`)
+  // and the main thread's pause (`pause=`, ms): summed over a round, the bytes the cycles allocated and the
+  // GC pauses they caused (to within the one GC that straddles each edge of the round).
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    '--trace-gc-nvp',
+    ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []),
+  ];
   const coord: ChildProcess = spawn(process.execPath, [...nodeArgs, 'server/src/server.ts'], {
     env,
-    stdio: ['ignore', 2, 'inherit'], // its log lines to stderr: stdout is this script's JSON
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const gc = { allocated: 0, pauseMs: 0, count: 0 };
+  createInterface({ input: coord.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    const allocated = /\ballocated=(\d+)/.exec(line);
+    if (!allocated) {
+      process.stderr.write(`${line}\n`); // its log lines: stdout is this script's JSON
+      return;
+    }
+    gc.allocated += Number(allocated[1]);
+    gc.pauseMs += Number(/\bpause=([\d.]+)/.exec(line)?.[1] ?? 0);
+    gc.count += 1;
   });
   const cleanup = async () => {
     if (coord.exitCode === null) {
@@ -289,7 +309,13 @@ async function main(): Promise<void> {
     const stats = new Redis(redisServer.url);
     const pid = coord.pid as number;
     const perCycleMs = (ms: number, cycles: number) => Math.round((ms / cycles) * 1000) / 1000;
-    const rounds: { cpuMsPerCycle: number; mainThreadMsPerCycle: number; cyclesPerSecond: number }[] = [];
+    const rounds: {
+      cpuMsPerCycle: number;
+      mainThreadMsPerCycle: number;
+      allocatedKbPerCycle: number;
+      gcPauseMsPerCycle: number;
+      cyclesPerSecond: number;
+    }[] = [];
     const byThread = new Map<string, number>();
     let commands = 0;
     const info = new Map<string, number>();
@@ -297,16 +323,20 @@ async function main(): Promise<void> {
       await stats.config('RESETSTAT');
       const cpu0 = cpuMsOf(pid);
       const th0 = threadCpuMs(pid);
+      const gc0 = { ...gc };
       const t0 = performance.now();
       await run(CYCLES);
       const wallMs = performance.now() - t0;
       const cpu1 = cpuMsOf(pid);
       const th1 = threadCpuMs(pid);
+      const gc1 = { ...gc };
       const cycles = CYCLES * team.length;
       for (const [k, v] of th1) byThread.set(k, (byThread.get(k) ?? 0) + v - (th0.get(k) ?? 0));
       rounds.push({
         cpuMsPerCycle: perCycleMs(cpu1 - cpu0, cycles),
         mainThreadMsPerCycle: perCycleMs((th1.get('main') ?? 0) - (th0.get('main') ?? 0), cycles),
+        allocatedKbPerCycle: Math.round((gc1.allocated - gc0.allocated) / 1024 / cycles),
+        gcPauseMsPerCycle: perCycleMs(gc1.pauseMs - gc0.pauseMs, cycles),
         cyclesPerSecond: Math.round((cycles / wallMs) * 1000 * 10) / 10,
       });
       for (const [cmd, calls] of commandStats(await stats.info('commandstats')))
@@ -367,6 +397,8 @@ async function main(): Promise<void> {
       coordinatorCpuMsPerCycle: median(rounds.map((r) => r.cpuMsPerCycle)),
       coordinatorMainThreadMsPerCycle: median(rounds.map((r) => r.mainThreadMsPerCycle)),
       coordinatorCpuMsPerCycleByThread: threads,
+      coordinatorAllocatedKbPerCycle: median(rounds.map((r) => r.allocatedKbPerCycle)),
+      coordinatorGcPauseMsPerCycle: median(rounds.map((r) => r.gcPauseMsPerCycle)),
       cyclesPerSecond: median(rounds.map((r) => r.cyclesPerSecond)),
       loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
       requestsPerCycle: requests / counted,

@@ -126,12 +126,12 @@ export const SLOW_REQUEST_MS = 1000;
  *  (as a middleware) and by the fast lane. */
 export function observeRequest(metrics: CoordinatorMetrics, root: Logger) {
   return (req: IncomingMessage, res: ServerResponse, ctxOf: () => RequestContext | undefined): void => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     res.on('finish', () => {
       const ctx = ctxOf();
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      const route = ctx?.route ?? (path === '/metrics' ? '/metrics' : 'unmatched');
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const pathOf = () => (req.url ?? '').split('?')[0] ?? '';
+      const route = ctx?.route ?? (pathOf() === '/metrics' ? '/metrics' : 'unmatched');
+      const seconds = (performance.now() - started) / 1000;
       metrics.httpDuration.observe(
         { method: req.method ?? '', route, status: String(res.statusCode) },
         seconds,
@@ -141,7 +141,7 @@ export function observeRequest(metrics: CoordinatorMetrics, root: Logger) {
       const level = ms >= SLOW_REQUEST_MS && !quiet ? 'info' : 'debug';
       if (!ctx || !root.isLevelEnabled(level)) return;
       ctx.log[level](
-        { method: req.method, route, path, status: res.statusCode, ms },
+        { method: req.method, route, path: pathOf(), status: res.statusCode, ms },
         level === 'info' ? 'slow request' : 'request done',
       );
     });

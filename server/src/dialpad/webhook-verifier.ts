@@ -72,8 +72,13 @@ function signatureFailure(err: unknown): ApiError {
   return new ApiError('BAD_SIGNATURE', 'webhook body is not a valid signed token');
 }
 
+/** The contract's schema without its passthrough: the coordinator reads only the declared fields, and
+ *  copying every other field of Dialpad's event (it sends dozens) into the parsed object was most of the
+ *  parse (~2.5 → ~0.6–1 µs per webhook in a warm micro-bench, 4 webhooks per call). */
+const WebhookEventSchema = DialpadCallEventSchema.strip();
+
 function toEvent(payload: unknown): DialpadCallEvent {
-  const parsed = DialpadCallEventSchema.safeParse(payload);
+  const parsed = WebhookEventSchema.safeParse(payload);
   if (!parsed.success) {
     throw new ApiError('VALIDATION_FAILED', 'webhook payload is not a Dialpad call event', {
       issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),

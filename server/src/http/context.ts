@@ -16,6 +16,9 @@ export interface RequestContext {
   readonly log: Logger;
   /** Adds fields to every later line of this request's logger. */
   bind(fields: Record<string, string>): void;
+  /** Whether a line at `level` would be written, without building the request's logger (a hot-path debug
+   *  line is guarded by it). */
+  logs(level: 'debug' | 'trace'): boolean;
   principal: AgentPrincipal | null;
   /** Matched route pattern (metrics label), set by the route registration. */
   route: string | null;
@@ -46,6 +49,10 @@ class LazyRequestContext implements RequestContext {
   get log(): Logger {
     this.#log ??= this.#root.child(this.#bindings);
     return this.#log;
+  }
+
+  logs(level: 'debug' | 'trace'): boolean {
+    return (this.#log ?? this.#root).isLevelEnabled(level);
   }
 
   bind(fields: Record<string, string>): void {

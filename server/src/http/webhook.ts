@@ -64,8 +64,10 @@ export function webhookHandler(d: WebhookDeps): WebhookHandler {
       throw e;
     }
     d.metrics.webhooks.inc({ result: duplicate ? 'duplicate' : 'accepted' });
-    // Debug, not info: one line per webhook is the hot path's largest logging cost.
-    ctx.log.debug({ callId: event.call_id, state: event.state, duplicate }, 'webhook handled');
+    // Debug, not info: one line per webhook is the hot path's largest logging cost; guarded, so that the
+    // request's logger is not even built when debug is off.
+    if (ctx.logs('debug'))
+      ctx.log.debug({ callId: event.call_id, state: event.state, duplicate }, 'webhook handled');
     return duplicate ? { ok: true, duplicate: true } : { ok: true };
   };
 }

@@ -194,6 +194,16 @@ describe('fast lane', () => {
   });
 
   it('counts and logs lane requests under their route, with the request id', async () => {
+    const hook = await post('/events/dialpad', webhookBody('ringing'), {
+      'content-type': 'application/jwt',
+      'x-request-id': 'fl-hook-1',
+    });
+    expect(hook.status).toBe(200);
+    // At debug level the webhook's own line is written, bound to its request (the guard skips only
+    // building the request's logger when debug is off).
+    expect(
+      logLines.some((l) => l.reqId === 'fl-hook-1' && l.msg === 'webhook handled' && l.state === 'ringing'),
+    ).toBe(true);
     const r = await post('/next', '{}', json({ 'x-request-id': 'fl-req-1' }));
     expect(r.headers['x-request-id']).toBe('fl-req-1');
     const metrics = await (await fetch(`${h.url}/metrics`)).text();

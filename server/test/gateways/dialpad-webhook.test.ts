@@ -53,6 +53,21 @@ describe('JwtWebhookVerifier', () => {
     expect(out.custom_data).toBe(event.custom_data);
   });
 
+  it("keeps every field we read and drops the event's others (Dialpad sends dozens)", async () => {
+    const extra = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`field_${i}`, i % 2 ? i : `v${i}`]),
+    );
+    const token = await sign({ ...extra, ...event, date_started: NOW - 9000, duration: 8000 });
+    const out = await verifier.verify(Buffer.from(token), 'application/jwt', NOW);
+    expect(out).toEqual({
+      ...event,
+      call_id: '6123456789',
+      target: { ...event.target, id: '5550001' },
+      date_started: NOW - 9000,
+      duration: 8000,
+    });
+  });
+
   it('accepts the same JWT forwarded by n8n: raw text, JSON string, {"body": jwt} and {"jwt": jwt}', async () => {
     const token = await sign(event);
     const bodies = [
