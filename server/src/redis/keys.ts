@@ -85,7 +85,8 @@ export const keys = {
   sessionLock: (tag: string, sessionId: string) => `${PREFIX}:lock:${tag}:session:${sessionId}`,
   /** HASH: one lead's dialer-owned state (statuses, retryAt, attempts, nextIndex, notes, version). */
   lead: (tag: string, rowId: string) => `${PREFIX}:lead:${tag}:${rowId}`,
-  /** ZSET: rowIds of the tab's leads with state in Redis (score = version), for rebuilds after restart. */
+  /** ZSET: rowIds of the tab's leads with state in Redis, for rebuilds after restart; score = the overlay's
+   *  last write time (epoch ms of the writer; 1 = written before scores were times), for refreshes. */
   leadIndex: (tag: string) => `${PREFIX}:leads:${tag}`,
   /** STRING: lease on a lead while one session previews/dials/disposes it (value = sessionId|callId). */
   leadClaim: (tag: string, rowId: string) => `${PREFIX}:claim:${tag}:${rowId}`,

@@ -219,7 +219,15 @@ export class RedisStore extends RedisTransitions implements Store {
   }
 
   async getLeads(tag: string): Promise<LeadOverlay[]> {
-    const rowIds = await this.#redis.zrange(keys.leadIndex(tag), '0', '-1');
+    return this.getLeadsOf(tag, await this.#redis.zrange(keys.leadIndex(tag), '0', '-1'));
+  }
+
+  async getLeadsWrittenSince(tag: string, since: number): Promise<LeadOverlay[]> {
+    // The index's score is the overlay's last write time (includes/dialerLead.lua leadWrite).
+    return this.getLeadsOf(tag, await this.#redis.zrangebyscore(keys.leadIndex(tag), `(${since}`, '+inf'));
+  }
+
+  async getLeadsOf(tag: string, rowIds: readonly string[]): Promise<LeadOverlay[]> {
     const out: LeadOverlay[] = [];
     for (let i = 0; i < rowIds.length; i += 500) {
       const chunk = rowIds.slice(i, i + 500);

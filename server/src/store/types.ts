@@ -342,7 +342,13 @@ export interface Store {
 
   // ---- leads
   getLead(tag: string, rowId: string): Promise<LeadOverlay | null>;
+  /** Every overlay of the tab (a full read: grows with the overlays written through the day). */
   getLeads(tag: string): Promise<LeadOverlay[]>;
+  /** The overlays last written after `since` (epoch ms, exclusive, by the writing instance's clock: the
+   *  index's score); an overlay whose index entry predates write-time scores (score 1) counts as old. */
+  getLeadsWrittenSince(tag: string, since: number): Promise<LeadOverlay[]>;
+  /** The overlays of the given rows that exist. */
+  getLeadsOf(tag: string, rowIds: readonly string[]): Promise<LeadOverlay[]>;
   /** Current claim holder (session id) of each given row that is claimed. */
   claimsOf(tag: string, rowIds: readonly string[]): Promise<Map<string, string>>;
   /** Compare-and-set of a lead's owned state (e.g. a do-not-call skip found at dial time). */

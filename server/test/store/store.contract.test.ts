@@ -147,6 +147,26 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await store.unflushedCells(TAG)).toEqual(new Map());
     });
 
+    it("reads the overlays written since a time: the index is scored by each overlay's last write", async () => {
+      await store.writeLead(TAG, leadWrite('r1', 0, 'NO_ANSWER'), 10_000);
+      await store.writeLead(TAG, leadWrite('r2', 0, 'WRONG'), 20_000);
+      await store.writeLead(TAG, leadWrite('r3', 0, 'WRONG'), 25_000);
+      await h.redis.zadd(keys.leadIndex(TAG), 1, 'r3'); // an index entry from before scores were times
+      const since = async (t: number) =>
+        (await store.getLeadsWrittenSince(TAG, t)).map((l) => l.rowId).sort();
+      expect(await since(15_000)).toEqual(['r2']);
+      await store.writeLead(TAG, leadWrite('r1', 1, 'WRONG'), 30_000); // a second write moves r1 forward
+      expect(await since(15_000)).toEqual(['r1', 'r2']);
+      expect(await since(30_000)).toEqual([]); // exclusive
+      expect(await since(0)).toEqual(['r1', 'r2', 'r3']);
+      expect((await store.getLeads(TAG)).map((l) => l.rowId).sort()).toEqual(['r1', 'r2', 'r3']);
+      const some = await store.getLeadsOf(TAG, ['r3', 'nobody', 'r1']);
+      expect(some.map((l) => [l.rowId, l.version])).toEqual([
+        ['r3', 1],
+        ['r1', 2],
+      ]);
+    });
+
     it('announces lead changes', async () => {
       const seen: LeadChange[] = [];
       const off = await store.onLeadChange((c) => seen.push(c));

@@ -4,7 +4,8 @@
   leadVersionIs(leadKey, expected) -> true when the lead overlay's version equals `expected` (0 = no overlay);
     remembers the version it read, so leadWrite needs no second read
   leadWrite(leadKey, indexKey, rowId, stateJson, now) -> new version (bumped): one HSET after leadVersionIs;
-    a new overlay (version 1) is also ZADDed to the tab index (score 1: the index only lists rowIds)
+    and one ZADD of the rowId to the tab index with score `now` (the overlay's last write time: a refresh
+    reads only the overlays written since its last read; an index member of score 1 predates this, i.e. is old)
   claimIsOurs(claimKey, prefix) -> true when the claim is held by the session whose value starts with prefix
   leadChanged(channel, tag, rowId) publishes a lead-change notice (other instances refresh their index)
   leadsChanged(channel, tag, rowIds) one notice for the leads one step changed: `{tag, rowId}` for one,
@@ -29,7 +30,7 @@ local function leadWrite(leadKey, indexKey, rowId, stateJson, now)
     redis.call('HSET', leadKey, 'v', v, 's', stateJson, 'u', now)
   end
   leadVersionRead[leadKey] = v
-  if before == nil or v == 1 then redis.call('ZADD', indexKey, 1, rowId) end
+  redis.call('ZADD', indexKey, now, rowId)
   return v
 end
 
