@@ -79,6 +79,15 @@ const SNAPSHOT_RESAVE_MS = 24 * 3600_000;
  */
 export const SNAPSHOT_CHANGED_RESAVE_MS = 10 * 60_000;
 
+/**
+ * How far before its previous overlay read a refresh re-reads overlays (TabCache.refreshFrom). An overlay's
+ * index score is the writing instance's `now`, taken when its request began: a write that commits after
+ * our previous read began can carry a score earlier than that read by the writer's clock skew plus its
+ * request's duration (a dial waits on Dialpad). Two minutes covers both with room; a write older than
+ * that is in the previous read. The cost is re-reading the overlays of the last two minutes, not the day's.
+ */
+export const OVERLAY_READ_MARGIN_MS = 2 * 60_000;
+
 export interface LoadResult {
   leadsTotal: number;
   changedLeads: number;
@@ -126,6 +135,8 @@ export class TabCache {
   #versions = new Map<string, number>();
   #unflushed = new Map<string, Set<number>>();
   #readStartedAt = 0;
+  /** readStartedAt of the last read of the tab's overlays that succeeded (0: none, the next read is full). */
+  #overlaysReadAt = 0;
   /** The decoded sheet the index was last built from (null before the first load). The gateway returns the
    *  same object for a tab whose title and cells are unchanged (google-sheets-gateway.ts). */
   #tab: AgentTab | null = null;
@@ -270,8 +281,17 @@ export class TabCache {
   ): Promise<{ leadsTotal: number; changedLeads: number }> {
     const { store } = this.deps;
     const { readStartedAt, unflushed } = read;
-    const overlays = new Map((await store.getLeads(this.ref.tag)).map((o) => [o.rowId, o]));
-    const claims = await store.claimsOf(this.ref.tag, [...this.#sheetLeads.keys()]);
+    const since = this.#overlaysReadAt;
+    let overlays: Map<string, LeadOverlay | null>;
+    let claims: Map<string, string>;
+    try {
+      overlays = await this.#overlaysFor(since, changedRows, unflushed);
+      claims = await store.claimsOf(this.ref.tag, [...this.#sheetLeads.keys()]);
+    } catch (err) {
+      this.#overlaysReadAt = 0; // the next refresh reads every overlay again
+      throw err;
+    }
+    this.#overlaysReadAt = readStartedAt;
     const oldReadStartedAt = this.#readStartedAt;
     const oldUnflushed = this.#unflushed;
     this.#readStartedAt = readStartedAt;
@@ -284,8 +304,15 @@ export class TabCache {
     }
     let changed = 0;
     for (const rowId of this.#sheetLeads.keys()) {
-      const overlay = overlays.get(rowId) ?? null;
       const held = this.#versions.get(rowId);
+      const read = overlays.get(rowId);
+      // An incremental read lists only the overlays written lately: a lead with an overlay that is not
+      // among them kept the version held (#overlaysFor read those that must be merged again).
+      if (since > 0 && read === undefined && held !== undefined && held > 0) {
+        this.index.setClaimed(rowId, claims.has(rowId));
+        continue;
+      }
+      const overlay = read ?? null;
       const version = overlay?.version ?? 0;
       // A write applied here while the overlays were being read is newer than what was read: keep it. (Its
       // overlay was written after this read began, so the next refresh merges it with the sheet row again.)
@@ -305,6 +332,41 @@ export class TabCache {
     const resaveMs = changedRows ? SNAPSHOT_CHANGED_RESAVE_MS : SNAPSHOT_RESAVE_MS;
     if (readStartedAt - this.#snapshotSavedAt >= resaveMs) this.#saveSnapshot(read);
     return { leadsTotal: this.index.size(), changedLeads: changed };
+  }
+
+  /**
+   * The overlays #reconcile needs (null: read, and there is none). Without a previous read (`since` 0): every overlay of the tab. Otherwise
+   * only those written since OVERLAY_READ_MARGIN_MS before it (a day's old overlays are not read again
+   * every minute), plus the current overlay of each lead not among them that is merged again anyway: its
+   * sheet row changed, its unflushed cells differ, or the index holds no version of it.
+   */
+  async #overlaysFor(
+    since: number,
+    changedRows: ReadonlyMap<string, Lead> | null,
+    unflushed: ReadonlyMap<string, Set<number>>,
+  ): Promise<Map<string, LeadOverlay | null>> {
+    const { store } = this.deps;
+    const tag = this.ref.tag;
+    if (since === 0) return new Map((await store.getLeads(tag)).map((o) => [o.rowId, o]));
+    const overlays = new Map<string, LeadOverlay | null>(
+      (await store.getLeadsWrittenSince(tag, since - OVERLAY_READ_MARGIN_MS)).map((o) => [o.rowId, o]),
+    );
+    const more: string[] = [];
+    for (const rowId of this.#sheetLeads.keys()) {
+      if (overlays.has(rowId)) continue;
+      const held = this.#versions.get(rowId);
+      if (held === 0) continue; // no overlay then, none written since (it would be in the read)
+      if (
+        held === undefined ||
+        changedRows?.has(rowId) ||
+        !sameCells(this.#unflushed.get(rowId), unflushed.get(rowId))
+      )
+        more.push(rowId);
+    }
+    if (more.length === 0) return overlays;
+    for (const rowId of more) overlays.set(rowId, null); // read: none (unless the read below finds one)
+    for (const o of await store.getLeadsOf(tag, more)) overlays.set(o.rowId, o);
+    return overlays;
   }
 
   #share(run: () => Promise<LoadResult>): Promise<LoadResult> {
@@ -346,6 +408,7 @@ export class TabCache {
     this.#tab = tab;
     this.callbackColumns = tab.callbackColumns ?? null;
     this.#versions = versions;
+    this.#overlaysReadAt = readStartedAt;
     this.index = index;
     this.loadedAt = readStartedAt;
     if (!fromSheet)

@@ -6,7 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
-import { SNAPSHOT_CHANGED_RESAVE_MS } from '../../src/service/tab-cache.js';
+import { OVERLAY_READ_MARGIN_MS, SNAPSHOT_CHANGED_RESAVE_MS } from '../../src/service/tab-cache.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import type { LeadChange, LeadOverlay } from '../../src/store/types.js';
 import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, TAB_ID, type World } from './world.js';
 
 // A fresh world per test: each one edits the sheet and dials, so none may see another's leftovers.
@@ -214,5 +216,54 @@ describe('periodic tab refresh', () => {
     await service.setSessionState(ANN, 'PAUSE', t0 + 5_000);
     await service.dispose(ANN, { callId: next.call.callId, code: 'NO_ANSWER' }, t0 + 5_000);
     await service.setSessionState(ANN, 'STOP', t0 + 6_000);
+  });
+
+  it('re-reads only the overlays written lately, and picks up a write whose notice was lost', async () => {
+    // Instance A hears no lead-change notice (as during a pub/sub reconnect) and counts the overlays it reads.
+    const overlaysRead: string[] = [];
+    class DeafCountingStore extends RedisStore {
+      override async getLeadsOf(tag: string, rowIds: readonly string[]): Promise<LeadOverlay[]> {
+        overlaysRead.push(...rowIds);
+        return super.getLeadsOf(tag, rowIds);
+      }
+      override async onLeadChange(_listener: (change: LeadChange) => void): Promise<() => Promise<void>> {
+        return async () => undefined;
+      }
+    }
+    const a = world.makeService({ ...lazyOff, store: (x) => new DeafCountingStore(x) }).service;
+    const b = world.makeService(lazyOff).service;
+    const read = () => overlaysRead.splice(0).sort();
+    const remaining = async (at: number) => (await a.stats(ANN, at)).session?.leadsRemaining;
+
+    const t0 = Date.now() + 12 * 3600_000;
+    await a.startSession(ANN, t0);
+    const c1 = (await a.setSessionState(ANN, 'PLAY', t0)).next;
+    if (c1.kind !== 'call') throw new Error('expected a call');
+    await a.setSessionState(ANN, 'PAUSE', t0);
+    await a.dispose(ANN, { callId: c1.call.callId, code: 'NO_ANSWER' }, t0); // P1's overlay, written at t0
+    read();
+
+    const t1 = t0 + 3600_000;
+    expect(await a.refreshTabs(t1)).toMatchObject({ unchanged: 1, failed: 0 });
+    expect(read()).toEqual(['P1']); // written since the load (minus the margin)
+    expect(await a.refreshTabs(t1 + 60_000)).toMatchObject({ unchanged: 1, failed: 0 });
+    expect(read()).toEqual([]); // P1 was written an hour ago: not read again
+    expect(await remaining(t1 + 60_000)).toBe(3);
+
+    // Instance B, its clock behind A's (within the margin), finishes P2 after A's last refresh: A hears no
+    // notice, and B's write carries a time before that refresh.
+    const tb = t1 + 60_000 - OVERLAY_READ_MARGIN_MS / 2;
+    await b.startSession(BOB, tb);
+    const c2 = (await b.setSessionState(BOB, 'PLAY', tb)).next;
+    if (c2.kind !== 'call') throw new Error('expected a call');
+    expect(c2.preview.lead.rowId).toBe('P2');
+    await b.setSessionState(BOB, 'PAUSE', tb);
+    await b.dispose(BOB, { callId: c2.call.callId, code: 'WRONG' }, tb);
+    await b.setSessionState(BOB, 'STOP', tb);
+
+    expect(await a.refreshTabs(t1 + 120_000)).toMatchObject({ unchanged: 1, failed: 0 });
+    expect(read()).toEqual(['P2']);
+    expect(await remaining(t1 + 120_000)).toBe(2); // P2 is finished for A too
+    await a.setSessionState(ANN, 'STOP', t1 + 180_000);
   });
 });
