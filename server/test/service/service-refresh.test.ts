@@ -2,7 +2,9 @@
 // refresh tick (driven by an explicit refreshTabs(now), no timers) makes the policy see the edit, while the
 // coordinator's own unflushed write keeps its cell. A tab shared by two sessions costs one read per tick,
 // a stopped session's tab is no longer read, a failed read keeps the cached tab, and two ticks never read
-// the same tab at once. Real Redis, the Sheets emulator (its request log counts the reads).
+// the same tab at once. An unchanged tab's refresh reads only the overlays written lately (not the day's),
+// still picks up a write whose notice was lost, and reads them all after a failed read. Real Redis, the
+// Sheets emulator (its request log counts the reads).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
@@ -265,5 +267,44 @@ describe('periodic tab refresh', () => {
     expect(read()).toEqual(['P2']);
     expect(await remaining(t1 + 120_000)).toBe(2); // P2 is finished for A too
     await a.setSessionState(ANN, 'STOP', t1 + 180_000);
+  });
+
+  it('reads every overlay again after a refresh whose Redis read failed', async () => {
+    const overlaysRead: string[] = [];
+    let failNext = false;
+    class FlakyCountingStore extends RedisStore {
+      override async getLeadsOf(tag: string, rowIds: readonly string[]): Promise<LeadOverlay[]> {
+        overlaysRead.push(...rowIds);
+        return super.getLeadsOf(tag, rowIds);
+      }
+      override async getLeadsWrittenSince(tag: string, since: number): Promise<LeadOverlay[]> {
+        if (failNext) {
+          failNext = false;
+          throw new Error('connection lost');
+        }
+        return super.getLeadsWrittenSince(tag, since);
+      }
+    }
+    const { service } = world.makeService({ ...lazyOff, store: (x) => new FlakyCountingStore(x) });
+    const read = () => overlaysRead.splice(0).sort();
+    const t0 = Date.now() + 14 * 3600_000;
+    await service.startSession(ANN, t0);
+    const c1 = (await service.setSessionState(ANN, 'PLAY', t0)).next;
+    if (c1.kind !== 'call') throw new Error('expected a call');
+    await service.setSessionState(ANN, 'PAUSE', t0);
+    await service.dispose(ANN, { callId: c1.call.callId, code: 'NO_ANSWER' }, t0);
+    const t1 = t0 + 3600_000;
+    await service.refreshTabs(t1);
+    read();
+    expect(await service.refreshTabs(t1 + 60_000)).toMatchObject({ unchanged: 1, failed: 0 });
+    expect(read()).toEqual([]); // P1 is old: not read
+
+    failNext = true;
+    expect(await service.refreshTabs(t1 + 120_000)).toMatchObject({ failed: 1 });
+    expect(await service.refreshTabs(t1 + 180_000)).toMatchObject({ unchanged: 1, failed: 0 });
+    expect(read()).toEqual(['P1']); // a full read: every overlay of the tab
+    expect(await service.refreshTabs(t1 + 240_000)).toMatchObject({ unchanged: 1, failed: 0 });
+    expect(read()).toEqual([]);
+    await service.setSessionState(ANN, 'STOP', t1 + 300_000);
   });
 });
