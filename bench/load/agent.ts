@@ -1,7 +1,8 @@
 // One simulated agent of the load benchmark, as the agent UI drives the coordinator: start the session,
 // open the WebSocket (ticket + AUTH), PLAY, then for every call wait for SHOW_DISPO and send the
-// disposition at once; the answer carries the chained call. When told to stop: PAUSE, dispose the last
-// call, STOP. Every answer is checked with a small zod schema of the fields the agent uses.
+// disposition at once; the answer carries the chained call (committed; Dialpad is asked after the answer,
+// and the call's first CALL_STATE event says Dialpad accepted it: dispoToCallPlacedMs). When told to
+// stop: PAUSE, dispose the last call, STOP. Every answer is checked with a small zod schema of the fields the agent uses.
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ const StateResponse = z.object({ session: SessionLite, next: NextLite });
 const DispoResponse = z.object({ next: NextLite });
 const CurrentResponse = z.object({ call: CallLite.nullable() });
 const TicketResponse = z.object({ ticket: z.string() });
+const HangupResponse = z.object({ callId: z.string(), result: z.string() });
 const WsMessage = z.object({
   type: z.string(),
   event: z
@@ -40,6 +42,10 @@ export interface AgentMetrics {
   windowEnd: number;
   dispositionsInWindow: number;
   dispoToNextCallMs: number[];
+  /** When each dispoToNextCallMs sample's request was sent (epoch ms), same order. */
+  dispoSentAt: number[];
+  /** Disposition sent → the chained call's first CALL_STATE event (sent once Dialpad accepted the call). */
+  dispoToCallPlacedMs: number[];
   showDispoAt: [string, number][];
   accepted: AcceptedDisposition[];
   sessionStartMs: number[];
@@ -70,11 +76,16 @@ export class BenchAgent {
   readonly #token: string;
   readonly #m: AgentMetrics;
   readonly #showDispoTimeoutMs: number;
+  readonly #hangUpAtStop: boolean;
   #tab = '';
   #ws: WebSocket | null = null;
   #call: LiveCall | null = null;
   /** SHOW_DISPO arrivals not yet consumed: callId → [epoch ms, suggested code]. */
   readonly #shown = new Map<string, [number, string | null]>();
+  /** First CALL_STATE arrival per call id (epoch ms): Dialpad accepted that call. */
+  readonly #placedAt = new Map<string, number>();
+  /** The chained call whose placement is awaited: its id and when its disposition was sent. */
+  #placing: { callId: string; sentAt: number } | null = null;
   #wake: (() => void) | null = null;
   #stopping = false;
   readonly #startDeadline: number;
@@ -87,6 +98,8 @@ export class BenchAgent {
     token: string;
     metrics: AgentMetrics;
     showDispoTimeoutMs: number;
+    /** Hang the live call up when told to stop (the idle pace: calls that would talk for an hour). */
+    hangUpAtStop?: boolean;
     /** Epoch ms after which a session start still being refused is given up. */
     startDeadline: number;
   }) {
@@ -97,6 +110,7 @@ export class BenchAgent {
     this.#token = o.token;
     this.#m = o.metrics;
     this.#showDispoTimeoutMs = o.showDispoTimeoutMs;
+    this.#hangUpAtStop = o.hangUpAtStop ?? false;
   }
 
   #error(kind: string): void {
@@ -196,12 +210,26 @@ export class BenchAgent {
   }
 
   #onEvent(e: z.infer<typeof WsMessage>['event'] & {}): void {
-    if (e.type === 'ERROR') this.#error(`ws:ERROR:${e.code ?? ''}`);
+    if (e.type === 'ERROR' || e.type === 'DIAL_FAILED') this.#error(`ws:${e.type}:${e.code ?? ''}`);
+    if (e.type === 'CALL_STATE' && e.call && !this.#placedAt.has(e.call.callId)) {
+      this.#placedAt.set(e.call.callId, now());
+      this.#notePlaced();
+    }
     if (e.type !== 'SHOW_DISPO' || !e.call) return;
     const at = now();
+    this.#placedAt.delete(e.call.callId);
     this.#shown.set(e.call.callId, [at, e.call.suggestedDisposition]);
     if (inWindow(this.#m, at)) this.#m.showDispoAt.push([e.call.callId, at]);
     this.#wake?.();
+  }
+
+  /** The awaited chained call was placed (its CALL_STATE may come before or after the HTTP answer). */
+  #notePlaced(): void {
+    const p = this.#placing;
+    const at = p ? this.#placedAt.get(p.callId) : undefined;
+    if (!p || at === undefined) return;
+    this.#placing = null;
+    if (inWindow(this.#m, p.sentAt)) this.#m.dispoToCallPlacedMs.push(at - p.sentAt);
   }
 
   /** Session start, WebSocket, PLAY: resolves when the first call is dialed (or throws). */
@@ -279,7 +307,14 @@ export class BenchAgent {
       });
       if (inWindow(this.#m, t0)) {
         this.#m.dispositionsInWindow += 1;
-        if (res.next.kind === 'call') this.#m.dispoToNextCallMs.push(t1 - t0);
+        if (res.next.kind === 'call') {
+          this.#m.dispoToNextCallMs.push(t1 - t0);
+          this.#m.dispoSentAt.push(t0);
+        }
+      }
+      if (res.next.kind === 'call' && res.next.call) {
+        this.#placing = { callId: res.next.call.callId, sentAt: t0 };
+        this.#notePlaced();
       }
       if (res.next.kind !== 'call' && !this.#stopping) this.#error(`next:${res.next.kind}`);
       this.#take(res.next);
@@ -288,9 +323,14 @@ export class BenchAgent {
     this.#ws?.close();
   }
 
-  /** PAUSE (no more chained dials); run() ends once the last call is disposed. */
+  /** PAUSE (no more chained dials); run() ends once the last call is disposed (hung up first when the
+   *  pace's calls would outlast the wind-down). */
   async stop(): Promise<void> {
     this.#stopping = true;
-    if (this.readyAt !== null) await this.#call_('POST', '/session/state', { state: 'PAUSE' }, StateResponse);
+    if (this.readyAt === null) return;
+    await this.#call_('POST', '/session/state', { state: 'PAUSE' }, StateResponse);
+    const call = this.#call;
+    if (this.#hangUpAtStop && call)
+      await this.#call_('POST', '/call/hangup', { callId: call.callId }, HangupResponse);
   }
 }

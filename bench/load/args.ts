@@ -3,7 +3,9 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const PaceSchema = z.enum(['realistic', 'max']);
+/** realistic: ~20-s calls (500 agents ≈ 25 cycles/s); max: no waiting; idle: every call connects and talks
+ *  for an hour, so the window holds no cycle at all and measures the background cost of the sessions. */
+export const PaceSchema = z.enum(['realistic', 'max', 'idle']);
 export type Pace = z.infer<typeof PaceSchema>;
 
 export const BenchArgsSchema = z.object({
@@ -34,7 +36,7 @@ export const BenchArgsSchema = z.object({
 export type BenchArgs = z.infer<typeof BenchArgsSchema>;
 
 export const USAGE =
-  'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max] ' +
+  'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max|idle] ' +
   '[--ramp S] [--leads 100] [--log-level info] [--profile] [--start-timeout 300] [--drain-timeout 180] ' +
   '[--supervisors 0] [--sweep 5,10,20,50]';
 

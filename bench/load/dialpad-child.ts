@@ -7,10 +7,12 @@ import { createEmulatorLogger } from '../../server/emulators/common/log.js';
 import { TERMINAL_STATES } from '../../server/emulators/dialpad/calls.js';
 import { startDialpadEmulator } from '../../server/emulators/dialpad/server.js';
 import { benchAgents, outcomesOf, timingsOf } from './fixture.js';
+import { recordLoopBlocks } from './loop-blocks.js';
 import { childConfig, DialpadChildConfigSchema, onParent, toParent } from './messages.js';
 import { callIdOfCustomData } from './report.js';
 
 const cfg = childConfig(DialpadChildConfigSchema);
+const loopBlocks = recordLoopBlocks();
 const agents = benchAgents(cfg.agents);
 const emu = await startDialpadEmulator({
   port: cfg.port,
@@ -55,6 +57,12 @@ onParent((m) => {
     const callId = callIdOfCustomData(d.customData);
     if (callId) endingSentAt.push([callId, d.sentAt]);
   }
-  toParent({ type: 'deliveries', endingSentAt, failed, total: emu.state.deliveries.length });
+  toParent({
+    type: 'deliveries',
+    endingSentAt,
+    failed,
+    total: emu.state.deliveries.length,
+    loopBlocks: loopBlocks(),
+  });
 });
 toParent({ type: 'ready', url: emu.url });

@@ -21,14 +21,17 @@ export function benchAgents(n: number): DemoAgent[] {
   });
 }
 
-/** Realistic: a call rings and talks for ~20 s (500 agents ≈ 25 cycles/s); max: no waiting at all. */
+/** Realistic: a call rings and talks for ~20 s (500 agents ≈ 25 cycles/s); max: no waiting at all; idle:
+ *  every call talks for an hour (the agents hang up at the end of the window). */
 export function timingsOf(pace: Pace): CallTimings {
-  return pace === 'realistic'
-    ? { dialMs: 1000, ringMs: 5000, talkMs: 15000, noAnswerMs: 18000, jitter: 0.3 }
-    : { dialMs: 0, ringMs: 0, talkMs: 0, noAnswerMs: 0, jitter: 0 };
+  if (pace === 'realistic')
+    return { dialMs: 1000, ringMs: 5000, talkMs: 15000, noAnswerMs: 18000, jitter: 0.3 };
+  if (pace === 'idle')
+    return { dialMs: 1000, ringMs: 2000, talkMs: 3_600_000, noAnswerMs: 3_600_000, jitter: 0 };
+  return { dialMs: 0, ringMs: 0, talkMs: 0, noAnswerMs: 0, jitter: 0 };
 }
 
-/** Realistic: the demo mix (connected, no answer, voicemail, missed); max: every call connects (4 webhooks). */
+/** Realistic: the demo mix (connected, no answer, voicemail, missed); max and idle: every call connects. */
 export function outcomesOf(pace: Pace): OutcomePlan {
   return pace === 'realistic' ? { mix: DEMO_OUTCOME_MIX } : { default: 'connected' };
 }

@@ -9,6 +9,7 @@ import { benchAgents } from './fixture.js';
 import { openConsoles } from './supervisor-consoles.js';
 import { JsonHttpClient } from './http-client.js';
 import { childConfig, LoadgenConfigSchema, onParent, type ParentMessage, toParent } from './messages.js';
+import { recordLoopBlocks } from './loop-blocks.js';
 import { percentiles, round } from './report.js';
 
 const cfg = childConfig(LoadgenConfigSchema);
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
     windowEnd: Number.POSITIVE_INFINITY,
     dispositionsInWindow: 0,
     dispoToNextCallMs: [],
+    dispoSentAt: [],
+    dispoToCallPlacedMs: [],
     showDispoAt: [],
     accepted: [],
     sessionStartMs: [],
@@ -78,7 +81,9 @@ async function main(): Promise<void> {
         baseUrl: cfg.instances[inst] as string,
         token,
         metrics: m,
-        showDispoTimeoutMs: cfg.pace === 'realistic' ? 60_000 : 30_000,
+        // Idle: the calls outlast the window; the hangup at the end brings SHOW_DISPO.
+        showDispoTimeoutMs: cfg.pace === 'max' ? 30_000 : cfg.pace === 'idle' ? 7_200_000 : 60_000,
+        hangUpAtStop: cfg.pace === 'idle',
         startDeadline: now() + (cfg.rampSeconds + cfg.startTimeoutSeconds) * 1000,
       });
     }),
@@ -114,6 +119,7 @@ async function main(): Promise<void> {
   // The load generator's own event-loop delay in the window: if it is high, the latencies include it.
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
+  const loopBlocks = recordLoopBlocks();
   m.windowStart = now();
   m.windowEnd = m.windowStart + cfg.seconds * 1000;
   await sleep(cfg.seconds * 1000);
@@ -131,7 +137,7 @@ async function main(): Promise<void> {
   toParent({ type: 'windowEnd' });
   await waitFor('windDown');
   await Promise.all(agents.map((a) => a.stop()));
-  const windDownMs = cfg.pace === 'realistic' ? 60_000 : 20_000;
+  const windDownMs = cfg.pace === 'max' ? 20_000 : 60_000;
   let notStopped = runs.length;
   const countStopped = () => {
     notStopped -= 1;
@@ -144,6 +150,9 @@ async function main(): Promise<void> {
       windowEnd: m.windowEnd,
       dispositionsInWindow: m.dispositionsInWindow,
       dispoToNextCallMs: m.dispoToNextCallMs,
+      dispoSentAt: m.dispoSentAt,
+      loopBlocks: loopBlocks(),
+      dispoToCallPlacedMs: m.dispoToCallPlacedMs,
       showDispoAt: m.showDispoAt,
       accepted: m.accepted,
       sessionStartMs: m.sessionStartMs,

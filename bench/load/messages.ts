@@ -46,6 +46,12 @@ export const LoadgenResultSchema = z.object({
   windowEnd: z.number(),
   dispositionsInWindow: z.number().int(),
   dispoToNextCallMs: z.array(z.number()),
+  /** When each dispoToNextCallMs sample's request was sent (epoch ms), same order. */
+  dispoSentAt: z.array(z.number()),
+  /** The load generator's own event-loop blocks ≥ 5 ms in the window: [epoch ms began, ms]. */
+  loopBlocks: z.array(z.tuple([z.number(), z.number()])),
+  /** Disposition sent → the chained call's first CALL_STATE (Dialpad accepted it). */
+  dispoToCallPlacedMs: z.array(z.number()),
   /** [our call id, epoch ms of SHOW_DISPO arrival] for SHOW_DISPOs received in the window. */
   showDispoAt: z.array(z.tuple([z.string(), z.number()])),
   accepted: z.array(AcceptedSchema),
@@ -80,6 +86,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     /** Delivery attempts that did not get a 2xx (network error, timeout, 4xx/5xx). */
     failed: z.number().int(),
     total: z.number().int(),
+    /** The emulator's own event-loop blocks ≥ 5 ms: [epoch ms began, ms]. */
+    loopBlocks: z.array(z.tuple([z.number(), z.number()])),
   }),
   z.object({ type: z.literal('floors'), httpPostMs: Pct, redisPingMs: Pct }),
   z.object({ type: z.literal('sessionsReady') }),

@@ -47,6 +47,9 @@ export interface StallReport {
   longest: Stall[];
   /** Summed stall time by the outermost function of ours on each sample's stack (what started the work). */
   byEntry: { fn: string; ms: number }[];
+  /** All busy time in the window (stalls or not) the same way: where the process's CPU went, by what
+   *  started the work (a sample with no function of ours is named by its leaf: GC, Node internals). */
+  busyByEntry: { fn: string; ms: number }[];
 }
 
 const OURS = /\/(server|src-shared)\//;
@@ -93,6 +96,7 @@ export function stallsOf(raw: unknown, minMs = 10, keep = 10, window?: StallWind
 
   const stalls: Stall[] = [];
   const byEntry = new Map<string, number>();
+  const busyByEntry = new Map<string, number>();
   let busyMs = 0;
   let clock = 0;
   let run: { at: number; ms: number; ids: { id: number; ms: number }[] } | null = null;
@@ -133,7 +137,11 @@ export function stallsOf(raw: unknown, minMs = 10, keep = 10, window?: StallWind
       close();
       return;
     }
-    if (inWindow(clock)) busyMs += ms;
+    if (inWindow(clock)) {
+      busyMs += ms;
+      const entry = oursOf(id).at(-1) ?? `(none of ours) ${label.get(id) ?? '?'}`;
+      busyByEntry.set(entry, (busyByEntry.get(entry) ?? 0) + ms);
+    }
     run ??= { at: clock - ms, ms: 0, ids: [] };
     run.ms += ms;
     run.ids.push({ id, ms });
@@ -148,6 +156,10 @@ export function stallsOf(raw: unknown, minMs = 10, keep = 10, window?: StallWind
     byEntry: [...byEntry.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 12)
+      .map(([fn, ms]) => ({ fn, ms: Math.round(ms) })),
+    busyByEntry: [...busyByEntry.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
       .map(([fn, ms]) => ({ fn, ms: Math.round(ms) })),
   };
 }

@@ -1,6 +1,7 @@
 // The load benchmark's arithmetic: percentiles, /proc and INFO parsing, and the joins that turn the
 // emulators' timestamps into sheet lag, lost dispositions and webhook → SHOW_DISPO latency.
 import { describe, expect, it } from 'vitest';
+import { runDelayNsOf } from './cpu-waits.js';
 import {
   blocksAndGcBetween,
   highestRateWithin,
@@ -14,6 +15,8 @@ import {
   percentiles,
   redisPerCycle,
   webhookToShowDispo,
+  attributeTail,
+  coordinatorStallsOfLog,
 } from './report.js';
 
 describe('bench:load report', () => {
@@ -168,5 +171,60 @@ describe('bench:load report', () => {
     ];
     expect(highestRateWithin(rows, 50)?.agents).toBe(10);
     expect(highestRateWithin(rows, 5)).toBeNull();
+  });
+});
+
+describe('attributeTail', () => {
+  const sources = [
+    { name: 'gc', intervals: [[1_000, 12]] as [number, number][] },
+    {
+      name: 'block',
+      intervals: [
+        [990, 40],
+        [5_000, 20],
+      ] as [number, number][],
+    },
+    { name: 'loadgen', intervals: [[9_000, 30]] as [number, number][] },
+  ];
+
+  it('gives each slow sample to the first source with a stall overlapping it, else to none', () => {
+    const r = attributeTail(
+      [
+        [995, 20], // overlaps the GC pause and the block: GC (first)
+        [5_010, 15], // the block only
+        [9_020, 11], // the load generator's own block
+        [20_000, 50], // nothing recorded
+        [5_000, 3], // fast: not counted
+      ],
+      10,
+      sources,
+    );
+    expect(r).toEqual({
+      overMs: 10,
+      samples: 4,
+      first: { none: 1, gc: 1, block: 1, loadgen: 1 },
+      overlapping: { gc: 1, block: 2, loadgen: 1 },
+    });
+  });
+
+  it('reads the stalls a coordinator logged, blocks by the jobs running then', () => {
+    const log = [
+      JSON.stringify({ msg: 'gc pause', gcMs: 11.5, kind: 'minor', startedAt: 100.5 }),
+      JSON.stringify({ msg: 'event loop blocked', blockMs: 30, startedAt: 200, activities: ['tab-refresh'] }),
+      JSON.stringify({ msg: 'event loop blocked', blockMs: 12, startedAt: 400, activities: [] }),
+      JSON.stringify({ msg: 'socket authenticated' }),
+      'not json',
+    ].join('\n');
+    expect(coordinatorStallsOfLog(log)).toEqual({
+      gc: [[100.5, 11.5]],
+      blocks: { 'tab-refresh': [[190, 40]], requests: [[390, 22]] },
+    });
+  });
+});
+
+describe('runDelayNsOf', () => {
+  it('reads the run-queue wait of a /proc/<pid>/schedstat line; null when it is not one', () => {
+    expect(runDelayNsOf('254956022 322386308 915\n')).toBe(322386308);
+    expect(runDelayNsOf('')).toBeNull();
   });
 });

@@ -282,3 +282,93 @@ export function highestRateWithin<T extends SweepRow>(rows: readonly T[], limitM
   }
   return best;
 }
+
+/** A stretch of time something stood still: [epoch ms began, length ms]. */
+export type Interval = readonly [number, number];
+
+/** One slow request: [epoch ms sent, length ms]. */
+export type Sample = readonly [number, number];
+
+/**
+ * What the slow samples waited for. Each sample at least `overMs` long is given to the first of `sources`
+ * (in the order given: e.g. a coordinator GC pause, then a coordinator event-loop block, then the load
+ * generator's own block, then an emulator's) that has an interval overlapping it, else to `none` (the request
+ * was slow without any recorded stall: queueing behind other requests, waiting for a core). Also how many
+ * overlap each source at all.
+ */
+export function attributeTail(
+  samples: readonly Sample[],
+  overMs: number,
+  sources: readonly { name: string; intervals: readonly Interval[] }[],
+): { overMs: number; samples: number; first: Record<string, number>; overlapping: Record<string, number> } {
+  const sorted = sources.map((s) => ({ name: s.name, iv: [...s.intervals].sort((a, b) => a[0] - b[0]) }));
+  const overlaps = (iv: readonly Interval[], from: number, to: number): boolean => {
+    // Intervals are short and sorted by start: binary search for the last one starting before `to`.
+    let lo = 0;
+    let hi = iv.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((iv[mid] as Interval)[0] < to) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i--) {
+      const [start, ms] = iv[i] as Interval;
+      if (start + ms > from) return true;
+      if (from - start > 60_000) break; // no stall is a minute long
+    }
+    return false;
+  };
+  const first: Record<string, number> = { none: 0 };
+  const overlapping: Record<string, number> = {};
+  for (const s of sorted) {
+    first[s.name] = 0;
+    overlapping[s.name] = 0;
+  }
+  let n = 0;
+  for (const [at, ms] of samples) {
+    if (ms < overMs) continue;
+    n += 1;
+    let given = false;
+    for (const s of sorted) {
+      if (!overlaps(s.iv, at, at + ms)) continue;
+      overlapping[s.name] = (overlapping[s.name] ?? 0) + 1;
+      if (!given) first[s.name] = (first[s.name] ?? 0) + 1;
+      given = true;
+    }
+    if (!given) first.none = (first.none ?? 0) + 1;
+  }
+  return { overMs, samples: n, first, overlapping };
+}
+
+/** The coordinator's logged stalls (LOOP_BLOCK_LOG_MS, GC_PAUSE_LOG_MS lines of its JSON log): GC pauses,
+ *  and event-loop blocks by the background jobs running then (`requests` when none was). A block's timer
+ *  fired up to 10 ms after the block began, so each block is widened by 10 ms at its start. */
+export function coordinatorStallsOfLog(log: string): { gc: Interval[]; blocks: Record<string, Interval[]> } {
+  const gc: Interval[] = [];
+  const blocks: Record<string, Interval[]> = {};
+  for (const line of log.split('\n')) {
+    if (!line.includes('"startedAt"')) continue;
+    let j: unknown;
+    try {
+      j = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof j !== 'object' || j === null) continue;
+    const msg = Reflect.get(j, 'msg');
+    const at = Reflect.get(j, 'startedAt');
+    if (typeof at !== 'number') continue;
+    const gcMs = Reflect.get(j, 'gcMs');
+    const blockMs = Reflect.get(j, 'blockMs');
+    if (msg === 'gc pause' && typeof gcMs === 'number') gc.push([at, gcMs]);
+    if (msg === 'event loop blocked' && typeof blockMs === 'number') {
+      const acts = Reflect.get(j, 'activities');
+      const names = Array.isArray(acts) ? acts.filter((a): a is string => typeof a === 'string') : [];
+      const key = names.length ? names.sort().join('+') : 'requests';
+      const list = blocks[key] ?? [];
+      list.push([at - 10, blockMs + 10]);
+      blocks[key] = list;
+    }
+  }
+  return { gc, blocks };
+}

@@ -138,6 +138,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   const stopLoopMonitor = startLoopMonitor({
     registry: metrics.registry,
     logOverMs: config.loopBlockLogMs,
+    gcLogOverMs: config.gcPauseLogMs,
     logger,
   });
   const queue = new RedisPatchQueue(redis);
@@ -233,7 +234,8 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
   const installReports = new RedisInstallReportStore(redis);
   const circuits = () => ({ sheets: sheetsBreaker.state(), dialpad: dialpad.breaker.state() });
   metrics.setProbes({
-    sheetsQueueDepth: () => queue.depth(),
+    // The flusher's own count (every 15 s) once it has one: a scrape adds no Redis command for it.
+    sheetsQueueDepth: async () => metrics.flusherQueueDepth() ?? (await queue.depth()),
     sheetsQuotaUsed: (bucket) => quota.used(bucket, clock()),
     circuits,
     desktopInstalls: async () => (await installReports.all()).map((r) => r.report),

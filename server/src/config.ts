@@ -89,6 +89,8 @@ const EnvSchema = z.object({
   TAB_REFRESH_MS: int(1_000, 3_600_000).default(60_000),
   /** Log every event-loop block at least this long (ms) with the background jobs running then; unset: off. */
   LOOP_BLOCK_LOG_MS: int(10, 60_000).optional(),
+  /** Log every garbage-collection pause at least this long (ms), with when it began; unset: off. */
+  GC_PAUSE_LOG_MS: int(1, 60_000).optional(),
   NODE_ENV: z.string().optional(),
   /** Crash tests: the coordinator kills itself at this point (service/fault-points.ts); ignored when
    *  NODE_ENV=production. */
@@ -130,6 +132,8 @@ export interface AppConfig {
   tabRefreshMs: number;
   /** Event-loop blocks at least this long are logged (metrics/loop-monitor.ts); null: not logged. */
   loopBlockLogMs: number | null;
+  /** GC pauses at least this long are logged (metrics/loop-monitor.ts); null: not logged. */
+  gcPauseLogMs: number | null;
   desktop: { msiLatestVersion: string | null };
   /** TD_FAULT_EXIT_AT outside production, else null. */
   faultExitAt: FaultPoint | null;
@@ -243,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_MS,
     tabRefreshMs: e.TAB_REFRESH_MS,
     loopBlockLogMs: e.LOOP_BLOCK_LOG_MS ?? null,
+    gcPauseLogMs: e.GC_PAUSE_LOG_MS ?? null,
     desktop: { msiLatestVersion: e.DESKTOP_MSI_LATEST_VERSION ?? null },
     faultExitAt: e.NODE_ENV === 'production' ? null : (e.TD_FAULT_EXIT_AT ?? null),
   };

@@ -17,6 +17,7 @@ import type {
 import type { NextStep, SessionView, StatsResponse } from '../../src-shared/contracts/views.js';
 import type { AgentEvent } from '../../src-shared/contracts/ws.js';
 import type { SessionState } from '../../src-shared/domain/session.js';
+import type { InScriptIdempotency } from './idempotency/in-script.js';
 
 /** The authenticated caller of an API request (from the access JWT). */
 export interface AgentPrincipal {
@@ -194,9 +195,9 @@ export interface DialerService {
       callback?: CallbackRequest | undefined;
     },
     now: number,
-    /** Work that may finish with the request's Idempotency-Key completion (idempotency/guard.ts):
-     *  the lock release and the event append after the chained dial. Absent: awaited here. */
-    alongside?: (work: Promise<unknown>) => void,
+    /** The request's Idempotency-Key record, checked and reserved by the disposition's own script
+     *  (idempotency/in-script.ts). Absent: no key (a direct call). */
+    idem?: InScriptIdempotency,
   ): Promise<DispositionResponse>;
   /** Changes the disposition of the agent's last call within the campaign's window (service/amend.ts). */
   amendDisposition(agent: AgentPrincipal, input: AmendRequest, now: number): Promise<AmendResponse>;

@@ -183,6 +183,14 @@ export function applyAgentEvent(s: StoreState, seq: number, event: AgentEvent, n
       return { ...base, stats: { stats: event.stats } };
     case 'ERROR':
       return setError(base, event.code, event.message, now);
+    case 'DIAL_FAILED': {
+      // The call the answer showed (DIALING) never started: it leaves the screen, the session is where the
+      // server says, and the agent reads why (on Play the idle watchdog asks for the next lead).
+      const cur = base.call.call;
+      if (cur && cur.callId !== event.callId) return setError(base, event.code, event.message, now);
+      const dropped = { ...base, call: { ...base.call, call: null } };
+      return setError(applyNextStep(dropped, event.next), event.code, event.message, now);
+    }
     case 'SUPERVISOR_ACTION': {
       const { action, by, reason } = event.notice;
       const code = action === 'PAUSED' ? 'SUPERVISOR_PAUSED' : 'AGENT_SIGNED_OUT';

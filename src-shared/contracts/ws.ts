@@ -39,6 +39,17 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('NEXT'), next: NextStepSchema }),
   z.object({ type: z.literal('STATS'), stats: StatsViewSchema }),
   z.object({ type: z.literal('ERROR'), code: ErrorCodeSchema, message: z.string() }),
+  /** A call the coordinator answered with (DIALING: the dial was committed before Dialpad was asked) that
+   *  Dialpad then refused for certain: the dial was undone (the lead is back in the queue, no attempt
+   *  counted). `code`/`message` say why; `next` is where the session stands now (the app drops the call,
+   *  shows the message and, on Play, asks for the next lead by itself). */
+  z.object({
+    type: z.literal('DIAL_FAILED'),
+    callId: z.string(),
+    code: ErrorCodeSchema,
+    message: z.string(),
+    next: NextStepSchema,
+  }),
   /** A supervisor paused this agent's session or signed them out: the app says who and why. */
   z.object({ type: z.literal('SUPERVISOR_ACTION'), notice: SupervisorActionNoticeSchema }),
 ]);

@@ -320,6 +320,59 @@ describe('parseAgentRows', () => {
   });
 });
 
+describe('parseAgentRows with the previous decode (memo)', () => {
+  const tab = () => [
+    H,
+    row({ RowID: 'L-1', Name: 'Ann', Num1: '(212) 555-0101' }),
+    row({ RowID: 'L-2', Name: 'Bob', Num1: '(212) 555-0102', Status1: 'NO_ANSWER', AttemptCount: '1' }),
+    row({ RowID: 'L-3', Name: 'Cy', Num1: '(212) 555-0103', Status1: 'bogus' }),
+    row({ RowID: 'L-4', Name: 'Di', Num1: 'not a number' }),
+  ];
+  const fresh = (values: string[][]) => {
+    const { memo: _m, ...r } = parseAgentRows(values);
+    return r;
+  };
+
+  it('decodes exactly as from scratch, and keeps the Lead objects of unchanged rows', () => {
+    const first = parseAgentRows(tab());
+    const edited = tab(); // new arrays with the same cells, then two edits
+    edited[2] = row({
+      RowID: 'L-2',
+      Name: 'Bob',
+      Num1: '(212) 555-0102',
+      Status1: 'WRONG',
+      AttemptCount: '2',
+    });
+    edited.push(row({ RowID: 'L-5', Name: 'Ed', Num1: '(212) 555-0105' }));
+    const again = parseAgentRows(edited, { memo: first.memo });
+    const { memo: _m, ...r } = again;
+    expect(r).toEqual(fresh(edited));
+    const byId = (leads: typeof first.leads, id: string) => leads.find((l) => l.rowId === id);
+    expect(byId(again.leads, 'L-1')).toBe(byId(first.leads, 'L-1')); // unchanged: not decoded again
+    expect(byId(again.leads, 'L-4')).toBe(byId(first.leads, 'L-4'));
+    expect(byId(again.leads, 'L-2')).not.toBe(byId(first.leads, 'L-2'));
+    expect(byId(again.leads, 'L-2')?.numbers[0]?.status).toBe('WRONG');
+    // The bad row's error is still reported (it was reused, not dropped).
+    expect(again.rowErrors.map((e) => e.row)).toEqual(first.rowErrors.map((e) => e.row));
+  });
+
+  it('decodes again a row whose RowID became a duplicate, and rows under a changed header', () => {
+    const first = parseAgentRows(tab());
+    const dup = tab();
+    dup[1] = row({ RowID: 'L-4', Name: 'Ann', Num1: '(212) 555-0101' }); // row 2 now claims L-4 first
+    const r1 = parseAgentRows(dup, { memo: first.memo });
+    expect({ ...r1, memo: null }).toEqual({ ...fresh(dup), memo: null });
+    expect(r1.rowErrors.some((e) => e.message.includes('duplicate RowID "L-4"'))).toBe(true);
+    expect(r1.leads.map((l) => l.rowId)).toEqual(['L-4', 'L-2']);
+
+    const widened = tab().map((cells, i) => (i === 0 ? [...H, 'TimeZone'] : cells));
+    widened[1] = [...H.map((_, c) => widened[1]?.[c] ?? ''), 'Europe/London'];
+    const r2 = parseAgentRows(widened, { memo: first.memo });
+    expect({ ...r2, memo: null }).toEqual({ ...fresh(widened), memo: null });
+    expect(r2.leads[0]?.timeZone).toBe('Europe/London');
+  });
+});
+
 describe('parseRouterRows', () => {
   const RH = [...ROUTER_HEADER];
   it('decodes rows: emails lower-cased, Active words tolerated, blank rows skipped', () => {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { HttpApi, ResponseBody, RouteName } from '../../../src-shared/contracts/http.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Alongside } from '../idempotency/guard.js';
+import type { InScriptIdempotency } from '../idempotency/in-script.js';
 import type { InstallReportStore } from '../desktop/install-reports.js';
 import { newerMsiDue } from '../desktop/msi-policy.js';
 import { auditDisposition } from '../logger.js';
@@ -34,7 +35,13 @@ export interface HandlerInput<N extends RouteName> {
   setStatus: (status: number) => void;
   /** Idempotent routes: work to finish with the key's completion, in the same round trip. */
   alongside?: Alongside;
+  /** Routes of IN_SCRIPT_IDEMPOTENCY: the key's record, for the transition script that checks it. */
+  idem?: InScriptIdempotency;
 }
+
+/** Idempotent routes whose transition script checks and reserves the Idempotency-Key's record in its own
+ *  step (idempotency/in-script.ts): the disposition, whose answer is then one round trip. */
+export const IN_SCRIPT_IDEMPOTENCY: ReadonlySet<RouteName> = new Set<RouteName>(['disposition']);
 
 export type Handlers = { [N in RouteName]: (input: HandlerInput<N>) => Promise<ResponseBody<N>> };
 
@@ -65,9 +72,9 @@ export function buildHandlers(d: HandlerDeps): Handlers {
     // merely shows the call already in progress (PLAY again, a retried request) is not a new call.
     dial: ({ principal, body, now }) => service.dial(who(principal), body.previewId, now),
     skip: ({ principal, body, now }) => service.skip(who(principal), body.previewId, now),
-    disposition: async ({ principal, body, now, ctx, alongside }) => {
+    disposition: async ({ principal, body, now, ctx, idem }) => {
       const agent = who(principal);
-      const r = await service.dispose(agent, body, now, alongside);
+      const r = await service.dispose(agent, body, now, idem);
       // One audit line and one count per disposition applied: a retry of a saved one (e.g. an outbox
       // replay after the idempotency window) is neither audited nor counted again.
       if (!r.alreadySaved) {

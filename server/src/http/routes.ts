@@ -12,9 +12,10 @@ import {
   requestHash,
   runIdempotent,
 } from '../idempotency/guard.js';
+import { runIdempotentInScript } from '../idempotency/in-script.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
 import { ctxOf, type RequestContext } from './context.js';
-import type { HandlerInput, Handlers } from './handlers.js';
+import { type HandlerInput, type Handlers, IN_SCRIPT_IDEMPOTENCY } from './handlers.js';
 
 export interface RouteDeps {
   handlers: Handlers;
@@ -74,16 +75,28 @@ export function routeRunner(d: RouteDeps): RouteRunner {
     const key = checkIdempotencyKey(idempotencyKey);
     const email = ctx.principal?.email;
     if (!email) throw new Error(`idempotent route ${route.path} must also require auth`);
-    const { response, replayed } = await runIdempotent(
-      d.idempotency,
-      { email, key, hash: requestHash(route.method, route.path, raw) },
-      async (alongside) => {
-        const result = await handler({ ...input, alongside });
-        return { status, body: JSON.stringify(result) };
-      },
-      d.clock,
-      d.idempotencyOptions,
-    );
+    const idemInput = { email, key, hash: requestHash(route.method, route.path, raw) };
+    // A route whose transition script checks and reserves the key itself (no round trip of its own).
+    const { response, replayed } = IN_SCRIPT_IDEMPOTENCY.has(name)
+      ? await runIdempotentInScript(
+          d.idempotency,
+          idemInput,
+          async (idem) => {
+            const result = await handler({ ...input, idem });
+            return { status, body: JSON.stringify(result) };
+          },
+          d.idempotencyOptions,
+        )
+      : await runIdempotent(
+          d.idempotency,
+          idemInput,
+          async (alongside) => {
+            const result = await handler({ ...input, alongside });
+            return { status, body: JSON.stringify(result) };
+          },
+          d.clock,
+          d.idempotencyOptions,
+        );
     return { status: response.status, body: response.body, replayed };
   };
 }

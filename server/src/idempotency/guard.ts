@@ -24,7 +24,11 @@ export const DEFAULT_IDEMPOTENCY: IdempotencyOptions = {
 };
 
 /** Outcomes that must not be replayed: a retry with the same key should run again. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['LOCKED', 'RATE_LIMITED', 'IDEMPOTENCY_IN_PROGRESS']);
+export const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
+  'LOCKED',
+  'RATE_LIMITED',
+  'IDEMPOTENCY_IN_PROGRESS',
+]);
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
 

@@ -41,6 +41,20 @@ export interface IdempotencyStore {
   ): Promise<void>;
   /** Drops the owner's pending marker so a retry runs again. */
   release(email: string, key: string, owner: string): Promise<void>;
+  /** The same three on a record key the caller chose (keys.idemIn: the slot of the transition script that
+   *  checks and reserves the record in its own step, callDispose.lua); `begin` stays the fallback of a
+   *  handler without such a script. */
+  beginAt(recordKey: string, bodyHash: string, owner: string, pendingTtlMs: number): Promise<IdemBegin>;
+  completeAt(
+    recordKey: string,
+    bodyHash: string,
+    owner: string,
+    response: StoredResponse,
+    ttlMs: number,
+  ): Promise<void>;
+  releaseAt(recordKey: string, owner: string): Promise<void>;
+  /** What holds a record now (a waiting duplicate polls it): `pending` also when it is gone. */
+  peekAt(recordKey: string, bodyHash: string): Promise<IdemBegin | { kind: 'free' }>;
 }
 
 // ---------------------------------------------------------------------------------------------- Redis
@@ -49,6 +63,7 @@ export interface IdempotencyStore {
 // costs two commands). Completing does not check the owner: a record that is still there has this key and
 // this body (else the request was refused as a mismatch), so any of its runs' responses is the one to
 // replay; a record that expired is not re-created. Only release (rare) checks the owner, in a script.
+// callDispose.lua reads and writes the same JSON (its header).
 
 const RecordSchema = z.object({
   h: z.string(),
@@ -57,6 +72,22 @@ const RecordSchema = z.object({
   s: z.number().int().optional(),
   b: z.string().optional(),
 });
+
+/** What a record's JSON says to a request with `bodyHash` (not its owner): replay, mismatch or wait. */
+export function readIdemRecord(raw: string, bodyHash: string): IdemBegin {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return { kind: 'pending' };
+  }
+  const rec = RecordSchema.safeParse(parsed);
+  if (!rec.success) return { kind: 'pending' };
+  if (rec.data.h !== bodyHash) return { kind: 'mismatch' };
+  if (rec.data.d === 1)
+    return { kind: 'done', response: { status: rec.data.s ?? 200, body: rec.data.b ?? '' } };
+  return { kind: 'pending' };
+}
 
 /** KEYS[1] record  ARGV[1] owner → 1 released | 0 */
 const RELEASE = defineScript(
@@ -73,15 +104,27 @@ return 0
 export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(private readonly redis: RedisClient) {}
 
-  async begin(
+  begin(email: string, key: string, bodyHash: string, owner: string, _now: number, pendingTtlMs: number) {
+    return this.beginAt(keys.idem(email, key), bodyHash, owner, pendingTtlMs);
+  }
+
+  complete(
     email: string,
     key: string,
     bodyHash: string,
     owner: string,
+    response: StoredResponse,
     _now: number,
-    pendingTtlMs: number,
-  ): Promise<IdemBegin> {
-    const k = keys.idem(email, key);
+    ttlMs: number,
+  ) {
+    return this.completeAt(keys.idem(email, key), bodyHash, owner, response, ttlMs);
+  }
+
+  release(email: string, key: string, owner: string) {
+    return this.releaseAt(keys.idem(email, key), owner);
+  }
+
+  async beginAt(k: string, bodyHash: string, owner: string, pendingTtlMs: number): Promise<IdemBegin> {
     const taken = await this.redis.set(
       k,
       JSON.stringify({ h: bodyHash, o: owner }),
@@ -92,28 +135,20 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (taken === 'OK') return { kind: 'started' };
     const raw = await this.redis.get(k);
     if (raw === null) return { kind: 'pending' }; // expired in between: the caller asks again
-    const rec = RecordSchema.safeParse(JSON.parse(raw));
-    if (!rec.success) return { kind: 'pending' };
-    if (rec.data.h !== bodyHash) return { kind: 'mismatch' };
-    if (rec.data.d === 1)
-      return { kind: 'done', response: { status: rec.data.s ?? 200, body: rec.data.b ?? '' } };
-    return { kind: 'pending' };
+    return readIdemRecord(raw, bodyHash);
   }
 
-  async complete(
-    email: string,
-    key: string,
-    bodyHash: string,
-    owner: string,
-    response: StoredResponse,
-    _now: number,
-    ttlMs: number,
-  ) {
+  async completeAt(k: string, bodyHash: string, owner: string, response: StoredResponse, ttlMs: number) {
     const done = { h: bodyHash, o: owner, d: 1, s: response.status, b: response.body };
-    await this.redis.set(keys.idem(email, key), JSON.stringify(done), 'PX', ttlMs, 'XX');
+    await this.redis.set(k, JSON.stringify(done), 'PX', ttlMs, 'XX');
   }
 
-  async release(email: string, key: string, owner: string) {
-    await runScript(this.redis, RELEASE, [keys.idem(email, key)], [owner]);
+  async releaseAt(k: string, owner: string) {
+    await runScript(this.redis, RELEASE, [k], [owner]);
+  }
+
+  async peekAt(k: string, bodyHash: string): Promise<IdemBegin | { kind: 'free' }> {
+    const raw = await this.redis.get(k);
+    return raw === null ? { kind: 'free' } : readIdemRecord(raw, bodyHash);
   }
 }

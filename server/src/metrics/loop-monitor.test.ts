@@ -7,7 +7,14 @@ import { activities, during, startLoopMonitor } from './loop-monitor.js';
 const LoggedBlock = z.object({
   msg: z.literal('event loop blocked'),
   blockMs: z.number(),
+  startedAt: z.number(),
   activities: z.array(z.string()),
+});
+const LoggedGc = z.object({
+  msg: z.literal('gc pause'),
+  gcMs: z.number(),
+  kind: z.string(),
+  startedAt: z.number(),
 });
 
 /** Keeps the event loop busy for `ms` (a real block, as a long synchronous job would). */
@@ -59,14 +66,22 @@ describe('loop monitor', () => {
       expect(sampleOf(after, 'dialer_event_loop_block_max_seconds')).toBeGreaterThanOrEqual(0.07);
       const logged = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
       expect(logged.some((l) => l.blockMs >= 70 && l.activities.includes('tab-refresh'))).toBe(true);
+      // When it began, on the wall clock: within the test's own run.
+      for (const l of logged) expect(Math.abs(l.startedAt - Date.now())).toBeLessThan(10_000);
     } finally {
       stop();
     }
   });
 
-  it('records garbage-collection pauses with their kind', async () => {
+  it('records garbage-collection pauses with their kind, and logs them with when they began', async () => {
     const registry = new client.Registry();
-    const stop = startLoopMonitor({ registry });
+    const lines: string[] = [];
+    const t0 = Date.now();
+    const stop = startLoopMonitor({
+      registry,
+      gcLogOverMs: 0.001,
+      logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
+    });
     try {
       const before = await registry.metrics();
       // Allocate enough short-lived garbage for the young generation to be collected several times.
@@ -78,6 +93,9 @@ describe('loop monitor', () => {
       const minor = 'dialer_gc_pause_seconds_count{kind="minor"}';
       expect(sampleOf(after, minor) - sampleOf(before, minor)).toBeGreaterThan(0);
       expect(sampleOf(after, 'dialer_gc_pause_max_seconds')).toBeGreaterThan(0);
+      const logged = lines.map((l) => LoggedGc.parse(JSON.parse(l)));
+      expect(logged.some((l) => l.kind === 'minor')).toBe(true);
+      for (const l of logged) expect(l.startedAt).toBeGreaterThanOrEqual(t0 - 1);
     } finally {
       stop();
     }

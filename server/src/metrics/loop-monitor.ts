@@ -6,6 +6,8 @@
 // `LOOP_BLOCK_LOG_MS` set, every block at least that long is also logged (warn) with the background jobs
 // that were running then (`activities`: the tab refresh, the flusher, the sweep…), for attributing stalls
 // without a profiler; a `--cpu-prof` profile read by bench/load/profile-stalls.ts says exactly what ran.
+// With `GC_PAUSE_LOG_MS` set, every GC pause at least that long is logged too. Both lines carry `startedAt`
+// (epoch ms, sub-ms): the load benchmark lays them over its slow requests to say what each one waited for.
 import { PerformanceObserver } from 'node:perf_hooks';
 import client, { type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
@@ -37,6 +39,8 @@ export interface LoopMonitorOptions {
   registry: Registry;
   /** Log each block at least this long (ms); null: no log. */
   logOverMs?: number | null;
+  /** Log each GC pause at least this long (ms); null: no log. */
+  gcLogOverMs?: number | null;
   logger?: Logger;
 }
 
@@ -46,6 +50,9 @@ function gcKindOf(detail: unknown): number {
     ? detail.kind
     : 0;
 }
+
+/** A performance.now() time as epoch ms, to 0.01 ms. */
+const epochOf = (t: number): number => Math.round((performance.timeOrigin + t) * 100) / 100;
 
 /** Starts the monitor (an unref'd timer and a GC observer); returns its stop. */
 export function startLoopMonitor(o: LoopMonitorOptions): () => void {
@@ -93,7 +100,14 @@ export function startLoopMonitor(o: LoopMonitorOptions): () => void {
     blocks.observe(late / 1000);
     if (late > blockMax) blockMax = late;
     if (o.logOverMs != null && late >= o.logOverMs)
-      o.logger?.warn({ blockMs: Math.round(late), activities: activities() }, 'event loop blocked');
+      o.logger?.warn(
+        {
+          blockMs: Math.round(late),
+          startedAt: epochOf(t - late),
+          activities: activities(),
+        },
+        'event loop blocked',
+      );
   }, INTERVAL_MS);
   timer.unref();
 
@@ -103,6 +117,15 @@ export function startLoopMonitor(o: LoopMonitorOptions): () => void {
       const kind = gcKindOf('detail' in e ? e.detail : undefined);
       gc.observe({ kind: KINDS[kind] ?? 'other' }, e.duration / 1000);
       if (e.duration > gcMax) gcMax = e.duration;
+      if (o.gcLogOverMs != null && e.duration >= o.gcLogOverMs)
+        o.logger?.info(
+          {
+            gcMs: Math.round(e.duration * 10) / 10,
+            kind: KINDS[kind] ?? 'other',
+            startedAt: epochOf(e.startTime),
+          },
+          'gc pause',
+        );
     }
   });
   obs.observe({ entryTypes: ['gc'] });

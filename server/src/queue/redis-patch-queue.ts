@@ -468,8 +468,16 @@ export class RedisPatchQueue implements DurablePatchQueue {
     return out;
   }
 
+  /** Entries pending in every tab. Without hints: an XLEN per registered tab. With hints, only the tabs
+   *  that may have entries (dirty or carried: every other one was found empty by its last peek and no notice
+   *  named it since), so the metric, /readyz and the console's health cost a command per busy tab, not one
+   *  per registered tab (500 every 15 s at 500 agents); a notice lost meanwhile is found by the next sweep. */
   async depth(): Promise<number> {
-    const tags = await this.#tabs();
+    const sweepPending = this.#lastSweepAt === Number.NEGATIVE_INFINITY;
+    const tags =
+      this.#hinting && !sweepPending
+        ? [...new Set([...this.#dirty, ...this.#carry.keys()])]
+        : await this.#tabs();
     const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
     return lens.reduce((a, b) => a + b, 0);
   }

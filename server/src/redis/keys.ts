@@ -58,8 +58,11 @@ export const keys = {
   agentLobbyEvents: (email: string) => `${PREFIX}:events:${agentTag(email)}`,
   /** STRING counter: last seq of the lobby stream. */
   agentLobbySeq: (email: string) => `${PREFIX}:events:${agentTag(email)}:seq`,
-  /** HASH: idempotency record for one key (state, body hash, stored response). */
+  /** STRING (JSON): idempotency record for one key (body hash, owner, stored response). */
   idem: (email: string, key: string) => `${PREFIX}:idem:${agentTag(email)}:${key}`,
+  /** STRING (JSON): the same record for a route whose transition script checks and reserves it in its
+   *  own step (POST /disposition: callDispose.lua), so it lives in the tab's slot. */
+  idemIn: (tag: string, email: string, key: string) => `${PREFIX}:idem:${tag}:${email.toLowerCase()}:${key}`,
   /** HASH: refresh token family record. */
   refreshToken: (email: string, tokenId: string) => `${PREFIX}:refresh:${agentTag(email)}:${tokenId}`,
   /** HASH: the agent's lifetime stats counters as they stood before they moved to the tabs

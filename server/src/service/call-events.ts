@@ -19,12 +19,14 @@ import {
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import { CALL_STATES, type CallState } from '../../../src-shared/domain/session.js';
 import { endReasonOf, mapDialpadState } from '../dialpad/call-state.js';
+import type { InScriptIdempotency } from '../idempotency/in-script.js';
 import type { AgentPrincipal, RouterEntry } from '../ports.js';
 import { type ScriptFailure, scriptApiError } from '../redis/script-errors.js';
 import type {
   AdvanceCallInput,
   CallRecord,
   DisposeResult,
+  IdemHeldOutcome,
   NewSession,
   Outcome,
   SessionRecord,
@@ -34,6 +36,7 @@ import type { Lead } from '../../../src-shared/domain/lead.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
 import { callbackToSchedule } from './callbacks.js';
 import {
+  dialStep,
   type Picked,
   type PreparedDial,
   pickNext,
@@ -44,7 +47,6 @@ import {
   tabRef,
 } from './dialing.js';
 import { ownedOf } from './merge.js';
-import { holdSessionLock, withSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
 import { callView, leadPreview } from './views.js';
@@ -318,14 +320,8 @@ export async function dispose(
     callback?: CallbackRequest | undefined;
   },
   now: number,
-  alongside?: (work: Promise<unknown>) => void,
+  idem?: InScriptIdempotency,
 ): Promise<DispositionResponse> {
-  // After the answer is known: the lock release and the event append (independent keys, one round trip),
-  // with the Idempotency-Key's completion when the route hands `alongside`, else awaited here.
-  const finish = async (work: Promise<unknown>) => {
-    if (alongside) alongside(work);
-    else await work;
-  };
   // The call's identity (memory, else one read) and the session's: nothing mutable is read first, the
   // script checks the call's state and the lead's version and says what is wrong.
   const call = await identify(ctx, input.callId);
@@ -352,6 +348,14 @@ export async function dispose(
     chainLock: { token: ctx.ids(), ttlMs: ctx.lockTtlMs },
     now,
   };
+  // The request's Idempotency-Key: checked and reserved by the script itself (no round trip of its own).
+  const idemArgs = idem?.forScript(tag) ?? null;
+  const heldBy = (record: string): never => {
+    if (!idem) throw new Error('callDispose answered an idempotency record it was not given');
+    return idem.held(record);
+  };
+  /** The answer when the script also makes the chained dial: known before it, so it stores it too. */
+  let chainedAnswer: DispositionResponse | null = null;
 
   let queuedCells = 0;
   let committed: DisposeResult | null = null;
@@ -374,7 +378,9 @@ export async function dispose(
           state: overlay.state,
           patch: withCallLog(null, tab.ref, call.rowId, callLog),
         },
+        idem: idemArgs ? { ...idemArgs, answer: null } : null,
       });
+      if (!r.ok && r.failure === 'IDEM_HELD') return heldBy(r.record);
       if (!r.ok && r.failure === 'VERSION_CONFLICT') continue;
       if (!r.ok) return disposeRefused(ctx, call, input.code, r.failure, now);
       committed = r;
@@ -408,7 +414,15 @@ export async function dispose(
     // The next lead, picked now from the index as this disposition leaves it (the script writes exactly
     // that: version + 1, claim released), so the same script dials it: one step, one round trip.
     chain = pickChained(ctx, session, tab, lead, entry.version + 1, now);
-    let r: Outcome<DisposeResult>;
+    chainedAnswer = chain
+      ? {
+          callId: call.callId,
+          code: input.code,
+          queuedCells: applied ? applied.patch.values.length : 0,
+          next: dialStep(chain.dial, tab, now),
+        }
+      : null;
+    let r: Outcome<DisposeResult> | IdemHeldOutcome;
     try {
       r = await ctx.store.dispose({
         ...base,
@@ -420,6 +434,7 @@ export async function dispose(
         },
         preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, callback)) : null,
         next: chain?.dial ?? null,
+        idem: idemArgs ? { ...idemArgs, answer: chainedAnswer ? JSON.stringify(chainedAnswer) : null } : null,
       });
     } catch (err) {
       // The index holds the lead as the script would have left it: read it back.
@@ -429,6 +444,7 @@ export async function dispose(
     if (!r.ok) {
       if (r.failure === 'VERSION_CONFLICT') continue; // the next turn reads the lead back
       await tab.refreshLead(call.rowId);
+      if (r.failure === 'IDEM_HELD') return heldBy(r.record);
       return disposeRefused(ctx, call, input.code, r.failure, now);
     }
     // pickChained put the lead in the index as the script left it (version + 1, unclaimed) already.
@@ -437,6 +453,7 @@ export async function dispose(
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');
   }
+  if (committed.idemStored) idem?.markStored();
   ctx.faultPoint('disposed-before-chain');
   ctx.forgetCall(call.callId);
   // Told to the agent with what comes next (the chained dial's CALL_STATE and STATS, or the STATS below)
@@ -445,17 +462,12 @@ export async function dispose(
   const held = committed.chainLocked ? base.chainLock.token : null;
   const chained = committed.chained;
   if (chain && held && chained?.ok) {
-    // The script dialed the next lead under the lock it took: Dialpad, then ONE script appends the events
-    // (the disposition's, the next call's) and releases the lock (the agent's home stream and the lock are
-    // in the tab's slot), with the idempotency record's completion: one round trip.
-    const lock = holdSessionLock(ctx.store, tag, session.id, held, ctx.lockTtlMs);
-    try {
-      const next = await placeChained(ctx, session, tab, chain.dial, chained.version, committed.stats, now);
-      return { callId: call.callId, code: input.code, queuedCells, next };
-    } finally {
-      lock.stop();
-      await finish(ctx.flushDeferredUnlocking(call, now, { sessionId: session.id, token: held }));
-    }
+    // The script dialed the next lead under the lock it took: the answer carries that call now. Its
+    // Dialpad leg holds the lock until Dialpad answered, then ONE script appends the events (the
+    // disposition's, the next call's) and releases the lock (placeCall).
+    const next = placeCall(ctx, session, tab, now, chain.dial, chained.version, committed.stats, held);
+    // The very answer the script stored for the Idempotency-Key (a retry replays these bytes).
+    return chainedAnswer ?? { callId: call.callId, code: input.code, queuedCells, next };
   }
   if (chain && chained && !chained.ok) {
     const { picked } = chain;
@@ -478,7 +490,7 @@ export async function dispose(
       queuedCells,
     );
   } finally {
-    await finish(ctx.flushDeferred(call, now));
+    await ctx.flushDeferred(call, now);
   }
 }
 
@@ -508,28 +520,6 @@ function pickChained(
     return { picked, dial: prepareDial(ctx, session, tab, now, picked) };
   } catch {
     return null; // not dialable after all: the usual chain picks (and says why)
-  }
-}
-
-/** The chained dial the disposition's script committed: Dialpad is asked under the lock the script took;
- *  a failure leaves the agent idle (with an ERROR event for an ApiError), the disposition saved, like
- *  chainAfter. */
-async function placeChained(
-  ctx: ServiceContext,
-  session: NewSession,
-  tab: TabCache,
-  dial: PreparedDial,
-  version: number,
-  counters: StatsCounters,
-  now: number,
-): Promise<NextStep> {
-  try {
-    return await placeCall(ctx, session, tab, now, dial, version, counters, 'defer');
-  } catch (err) {
-    if (err instanceof ApiError)
-      await ctx.publish(session, { type: 'ERROR', code: err.code, message: err.message }, now);
-    else ctx.log.error({ err, sessionId: session.id }, 'could not chain the next call after a disposition');
-    return { kind: 'idle', sessionState: 'PLAY' };
   }
 }
 
@@ -649,8 +639,7 @@ export async function chainAfter(
   // token when the caller's script took it already.
   const seen: { s: SessionRecord | null } = { s: null };
   try {
-    return await withSessionLock(
-      ctx.store,
+    return await ctx.withLock(
       tag,
       sessionId,
       held ?? ctx.ids(),
@@ -662,7 +651,7 @@ export async function chainAfter(
         const tab = await ctx.tabFor(ctx.noteSession(s), now);
         return proceed(ctx, s, tab, token, now, 'auto');
       },
-      { ttlMs: ctx.lockTtlMs, held: typeof held === 'string' },
+      typeof held === 'string',
     );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;

@@ -20,7 +20,6 @@ import type { ServiceContext } from './context.js';
 import { dialLead, tabRef } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { sessionView } from './views.js';
-import { withSessionLock } from './session-lock.js';
 import type { TabCache } from './tab-cache.js';
 
 const DAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -100,69 +99,61 @@ export async function dialCallback(
   now: number,
 ): Promise<NextStep> {
   const s = await ctx.requireSession(agent);
-  return withSessionLock(
-    ctx.store,
-    s.tag,
-    s.id,
-    ctx.ids(),
-    async (token) => {
-      let fresh = await ctx.freshSession(s);
-      if (fresh.callId) throw new ApiError('CALL_IN_PROGRESS', 'finish the current call first');
-      const tab = await ctx.tabFor(fresh, now);
-      if (fresh.state === 'PAUSE') {
-        const r = await ctx.store.setSessionState(s.tag, s.id, 'PLAY', ['PAUSE'], now);
-        if (!r.ok) throw scriptApiError(r.failure);
-        fresh = r.session;
-        await ctx.publish(fresh, { type: 'SESSION_STATE', session: sessionView(fresh, tab, now) }, now);
+  return ctx.withLock(s.tag, s.id, ctx.ids(), async (token) => {
+    let fresh = await ctx.freshSession(s);
+    if (fresh.callId) throw new ApiError('CALL_IN_PROGRESS', 'finish the current call first');
+    const tab = await ctx.tabFor(fresh, now);
+    if (fresh.state === 'PAUSE') {
+      const r = await ctx.store.setSessionState(s.tag, s.id, 'PLAY', ['PAUSE'], now);
+      if (!r.ok) throw scriptApiError(r.failure);
+      fresh = r.session;
+      await ctx.publish(fresh, { type: 'SESSION_STATE', session: sessionView(fresh, tab, now) }, now);
+    }
+    if (fresh.state !== 'PLAY') throw new ApiError('INVALID_STATE', 'the session is stopped: start it first');
+    if (fresh.preview) {
+      const p = fresh.preview;
+      const r = await ctx.store.dropPreview({
+        tag: s.tag,
+        sessionId: s.id,
+        lockToken: token,
+        previewId: p.previewId,
+        rowId: p.rowId,
+        now,
+      });
+      if (!r.ok) throw scriptApiError(r.failure);
+      await tab.refreshLead(p.rowId);
+      fresh = await ctx.freshSession(fresh);
+    }
+    for (let i = 0; i < 3; i++) {
+      const entry = await tab.refreshLead(rowId);
+      const plan = entry ? callbackPlan(entry.lead, tab.rules, phonePlaces) : null;
+      if (!entry || !plan || !planIsFor(plan, agent.email))
+        throw new ApiError('NOT_FOUND', 'that lead has no callback of yours');
+      if (tab.index.isClaimed(rowId))
+        throw new ApiError('INVALID_STATE', 'another session is dialing that callback');
+      if (!placeInWindow(tab.rules, plan.place, now))
+        throw new ApiError('OUTSIDE_CALLING_HOURS', "it is outside the lead's calling hours");
+      const phone = entry.lead.numbers[plan.slot]?.e164;
+      if (!phone) throw new ApiError('NOT_FOUND', 'that callback has no number to dial');
+      const r = await dialLead(
+        ctx,
+        fresh,
+        tab,
+        token,
+        now,
+        { lead: entry.lead, numberIndex: plan.slot, version: entry.version, phone },
+        null,
+      );
+      if (r.ok) return r.step;
+      if (r.failure === 'NOT_PLAYING') return { kind: 'idle', sessionState: 'PAUSE' } satisfies NextStep;
+      if (r.failure === 'LEAD_CLAIMED') {
+        tab.index.setClaimed(rowId, true);
+        throw new ApiError('INVALID_STATE', 'another session is dialing that callback');
       }
-      if (fresh.state !== 'PLAY')
-        throw new ApiError('INVALID_STATE', 'the session is stopped: start it first');
-      if (fresh.preview) {
-        const p = fresh.preview;
-        const r = await ctx.store.dropPreview({
-          tag: s.tag,
-          sessionId: s.id,
-          lockToken: token,
-          previewId: p.previewId,
-          rowId: p.rowId,
-          now,
-        });
-        if (!r.ok) throw scriptApiError(r.failure);
-        await tab.refreshLead(p.rowId);
-        fresh = await ctx.freshSession(fresh);
-      }
-      for (let i = 0; i < 3; i++) {
-        const entry = await tab.refreshLead(rowId);
-        const plan = entry ? callbackPlan(entry.lead, tab.rules, phonePlaces) : null;
-        if (!entry || !plan || !planIsFor(plan, agent.email))
-          throw new ApiError('NOT_FOUND', 'that lead has no callback of yours');
-        if (tab.index.isClaimed(rowId))
-          throw new ApiError('INVALID_STATE', 'another session is dialing that callback');
-        if (!placeInWindow(tab.rules, plan.place, now))
-          throw new ApiError('OUTSIDE_CALLING_HOURS', "it is outside the lead's calling hours");
-        const phone = entry.lead.numbers[plan.slot]?.e164;
-        if (!phone) throw new ApiError('NOT_FOUND', 'that callback has no number to dial');
-        const r = await dialLead(
-          ctx,
-          fresh,
-          tab,
-          token,
-          now,
-          { lead: entry.lead, numberIndex: plan.slot, version: entry.version, phone },
-          null,
-        );
-        if (r.ok) return r.step;
-        if (r.failure === 'NOT_PLAYING') return { kind: 'idle', sessionState: 'PAUSE' } satisfies NextStep;
-        if (r.failure === 'LEAD_CLAIMED') {
-          tab.index.setClaimed(rowId, true);
-          throw new ApiError('INVALID_STATE', 'another session is dialing that callback');
-        }
-        if (r.failure !== 'VERSION_CONFLICT') throw scriptApiError(r.failure);
-      }
-      throw new ApiError('LOCKED', 'the lead kept changing; try again');
-    },
-    { ttlMs: ctx.lockTtlMs },
-  );
+      if (r.failure !== 'VERSION_CONFLICT') throw scriptApiError(r.failure);
+    }
+    throw new ApiError('LOCKED', 'the lead kept changing; try again');
+  });
 }
 
 /** Cancels one of the agent's callbacks: the lead goes back to the normal order, the cells are cleared. */

@@ -17,6 +17,7 @@ import type {
 import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
 import type { CallRecord, NewSession, SessionRecord, StatsCounters, Store } from '../store/types.js';
 import { type FaultPoint, faultExit } from './fault-points.js';
+import { LockHandoffs, withSessionLock } from './session-lock.js';
 import { TabCache } from './tab-cache.js';
 
 /** The agent an AgentRef names (lower case: deferred events are held per agent). */
@@ -101,6 +102,10 @@ export class ServiceContext {
   readonly #deadlines = new Map<string, { tag: string; at: number }>();
   /** Events held back per agent until its next publish (see `defer`). */
   readonly #deferred = new Map<string, AgentEvent[]>();
+  /** Session locks handed from a request to its dial's Dialpad leg (dialing.ts placeCall). */
+  readonly handoffs = new LockHandoffs();
+  /** Work still running after its request was answered (Dialpad legs): close() waits for it. */
+  readonly #inflight = new Set<Promise<void>>();
 
   constructor(deps: DialerServiceDeps) {
     this.store = deps.store;
@@ -125,6 +130,35 @@ export class ServiceContext {
   /** The crash-test hook (fault-points.ts): a no-op unless TD_FAULT_EXIT_AT names this point. */
   faultPoint(point: FaultPoint): void {
     faultExit(this.#faultExitAt, point);
+  }
+
+  /** Runs `fn` under the session's lock (session-lock.ts), which `fn` may hand off (`handoffs`). `held`:
+   *  the caller's script took the lock with `token` already. */
+  withLock<T>(
+    tag: string,
+    sessionId: string,
+    token: string,
+    fn: (token: string) => Promise<T>,
+    held = false,
+  ): Promise<T> {
+    return withSessionLock(this.store, tag, sessionId, token, fn, {
+      ttlMs: this.lockTtlMs,
+      held,
+      handoffs: this.handoffs,
+    });
+  }
+
+  /** Runs `work` after the answer (never throws: it logs); close() waits for it. */
+  background(what: string, work: () => Promise<void>): void {
+    const p = work()
+      .catch((err: unknown) => this.log.error({ err }, `${what} failed`))
+      .finally(() => this.#inflight.delete(p));
+    this.#inflight.add(p);
+  }
+
+  /** Resolves once no work started after an answer is still running (Dialpad legs). */
+  async settled(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
   }
 
   rulesFor(campaignName: string): CampaignRules {
@@ -357,6 +391,8 @@ export class ServiceContext {
   }
 
   async close(): Promise<void> {
+    // Dialpad legs still running finish first (each releases its session lock and tells the agent).
+    await this.settled();
     const off = this.#unsubscribe ? await this.#unsubscribe : null;
     this.#unsubscribe = null;
     if (off) await off();

@@ -16,7 +16,6 @@ import { cancelCallback, dialCallback, listCallbacks } from './callbacks.js';
 import { type DialerServiceDeps, ServiceContext } from './context.js';
 import { currentStep, dialPreview, pickAndDial, proceed, skipPreview } from './dialing.js';
 import { hangUp } from './hangup.js';
-import { withSessionLock } from './session-lock.js';
 import { statsOf } from './stats.js';
 import type { TabCache } from './tab-cache.js';
 import { type TabRefreshReport, TabRefresher } from './tab-refresh.js';
@@ -33,6 +32,9 @@ export interface DialerServiceRuntime extends DialerService {
   /** The tab indexes this instance has loaded for active sessions (read-only use: the supervisor console's
    *  lead progress). */
   loadedTabs(): TabCache[];
+  /** Resolves once every dial answered before Dialpad did has had Dialpad's answer handled (its events
+   *  told, its lock released): graceful shutdown and tests. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
   }
 
   const locked = <T>(s: SessionRecord, fn: (token: string) => Promise<T>) =>
-    withSessionLock(ctx.store, s.tag, s.id, ctx.ids(), fn, { ttlMs: ctx.lockTtlMs });
+    ctx.withLock(s.tag, s.id, ctx.ids(), fn);
 
   async function snapshot(s: SessionRecord, tab: TabCache, now: number): Promise<SessionSnapshot> {
     const call = s.callId ? await ctx.store.getCall(s.tag, s.callId) : null;
@@ -192,7 +194,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
       });
     },
 
-    dispose: (principal, input, now, alongside) => dispose(ctx, agentOf(principal), input, now, alongside),
+    dispose: (principal, input, now, idem) => dispose(ctx, agentOf(principal), input, now, idem),
 
     hangUp: (principal, callId, now) => hangUp(ctx, agentOf(principal), callId, now),
 
@@ -214,6 +216,7 @@ export function createDialerService(deps: DialerServiceDeps): DialerServiceRunti
     sweepTimeouts: (now) => sweepTimeouts(ctx, now),
     refreshTabs: (now) => refresher.refresh(now),
     loadedTabs: () => ctx.servedTabs().flatMap((t) => t.caches.filter((c) => c.loadedAt > 0)),
+    settled: () => ctx.settled(),
     close: () => ctx.close(),
   };
   return service;

@@ -29,6 +29,7 @@ import type {
 } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 import { ownedOf } from './merge.js';
+import { holdSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
 import { callView, leadPreview, previewView } from './views.js';
@@ -396,14 +397,17 @@ export async function dialLead(
     now,
   });
   if (!r.ok) return r;
-  return { ok: true, step: await placeCall(ctx, s, tab, now, d, r.version, r.stats, 'publish') };
+  // The request's lock (ServiceContext.withLock) goes with the Dialpad leg, which outlives the answer.
+  ctx.handoffs.handOff(token);
+  return { ok: true, step: placeCall(ctx, s, tab, now, d, r.version, r.stats, token) };
 }
 
 /** After a dial's script committed (leadClaimAndDial, or a disposition's chained dial): the index and
- *  memory learn the call, Dialpad is asked to ring, a definite refusal undoes the dial (and throws), and
- *  the agent is told (CALL_STATE, STATS): published now, or with `defer` held for the caller's one append
- *  (ServiceContext.defer; the caller flushes it). */
-export async function placeCall(
+ *  memory learn the call and the answer (the call, DIALING) is returned at once; Dialpad is asked in the
+ *  background (ringDialpad) under the session lock `token`, which that leg holds (renewed) until Dialpad
+ *  answered and then releases with the step's events in one script. The call id is ours and the claim,
+ *  the call record and its timeout are committed, so nothing waits for Dialpad but the agent's events. */
+export function placeCall(
   ctx: ServiceContext,
   s: NewSession,
   tab: TabCache,
@@ -411,14 +415,47 @@ export async function placeCall(
   d: PreparedDial,
   version: number,
   counters: StatsCounters,
-  announce: 'publish' | 'defer',
-): Promise<NextStep> {
+  token: string,
+): NextStep {
   const { call, marked } = d;
   tab.applyWrite(marked.lead, version, true);
   ctx.noteCall(call);
   ctx.noteCallStats(call.callId, counters);
   ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);
+  const lock = holdSessionLock(ctx.store, s.tag, s.id, token, ctx.lockTtlMs);
+  ctx.background('the Dialpad leg of a dial', async () => {
+    try {
+      await ringDialpad(ctx, s, tab, now, d, version, counters);
+    } finally {
+      lock.stop();
+      await ctx.flushDeferredUnlocking(s, now, { sessionId: s.id, token });
+    }
+  });
+  return dialStep(d, tab, now);
+}
 
+/** The step a committed dial answers: its call (DIALING) and its lead's card. */
+export const dialStep = (d: PreparedDial, tab: TabCache, now: number): NextStep => ({
+  kind: 'call',
+  call: callView(d.call),
+  preview: leadPreview(d.marked.lead, d.call.numberIndex, tab.rules, now),
+});
+
+/** Dialpad's leg of a committed dial, after the answer: success → CALL_STATE and STATS; an ambiguous
+ *  answer keeps the call (UPSTREAM_TIMEOUT notice); a definite refusal undoes the dial and tells the agent
+ *  (DIAL_FAILED with where the session stands now). The events are held (ServiceContext.defer) for the
+ *  caller's one append, which also releases the session lock. Throws nothing Dialpad caused. */
+async function ringDialpad(
+  ctx: ServiceContext,
+  s: NewSession,
+  tab: TabCache,
+  now: number,
+  d: PreparedDial,
+  version: number,
+  counters: StatsCounters,
+): Promise<void> {
+  const { call, marked } = d;
+  const events: AgentEvent[] = [];
   try {
     await ctx.dialpad.initiateCall({
       dialpadUserId: s.dialpadUserId,
@@ -427,36 +464,61 @@ export async function placeCall(
       ...(call.callerId ? { outboundCallerId: call.callerId } : {}),
     });
   } catch (err) {
-    if (!isDefiniteRefusal(err)) {
-      // The call may be ringing: undoing it would free the lead for a second dial and drop the webhooks
-      // that bind it. It stays DIALING with its claim and timeout (the custom_data webhook binds it, or
-      // the timeout sweep ends it into the modal) and the agent is told Dialpad was slow.
-      ctx.log.warn(
-        { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164), err },
-        'Dialpad answered ambiguously; keeping the call as possibly started',
-      );
-      const message =
-        err instanceof ApiError
-          ? err.message
-          : 'Dialpad did not confirm the call; it may have started: check the Dialpad app';
-      await ctx.publish(s, { type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message }, now);
-    } else {
+    if (isDefiniteRefusal(err)) {
       await undoDial(ctx, s, tab, now, call, marked.lead, version, d.previousStatus);
-      throw err;
+      ctx.defer(s, await dialFailedEvents(ctx, s, call, err, now));
+      return;
     }
+    // The call may be ringing: undoing it would free the lead for a second dial and drop the webhooks
+    // that bind it. It stays DIALING with its claim and timeout (the custom_data webhook binds it, or
+    // the timeout sweep ends it into the modal) and the agent is told Dialpad was slow.
+    ctx.log.warn(
+      { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164), err },
+      'Dialpad answered ambiguously; keeping the call as possibly started',
+    );
+    const message =
+      err instanceof ApiError
+        ? err.message
+        : 'Dialpad did not confirm the call; it may have started: check the Dialpad app';
+    events.push({ type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message });
   }
   ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
   ctx.onCallStarted();
   // The agent's counters moved in the dial's own script (keys.agentTabStats): nothing else to write.
   const stats = await statsEvent(ctx, s, now, { counters });
-  const events: AgentEvent[] = [{ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : [])];
-  if (announce === 'defer') ctx.defer(s, events);
-  else await ctx.publishAll(s, events, now);
-  return {
-    kind: 'call',
-    call: callView(call),
-    preview: leadPreview(marked.lead, call.numberIndex, tab.rules, now),
-  };
+  events.push({ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : []));
+  ctx.defer(s, events);
+}
+
+/** What the agent is told when Dialpad refused a call it was already shown: why, and where the session
+ *  stands now (read after the undo: a STOP or PAUSE meanwhile is what the screen must keep), and the
+ *  counters (the undo took the dial's `initiated` back). */
+async function dialFailedEvents(
+  ctx: ServiceContext,
+  s: NewSession,
+  call: CallRecord,
+  err: ApiError,
+  now: number,
+): Promise<AgentEvent[]> {
+  const after = await ctx.store.getSession(s.tag, s.id);
+  const state = after?.state ?? 'STOP';
+  const step: NextStep = { kind: 'idle', sessionState: state };
+  const what = state === 'PLAY' ? 'the next lead is dialed in a moment' : 'press Play to go on';
+  ctx.log.warn(
+    { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164), code: err.code },
+    'Dialpad refused a call after the answer; the dial was undone',
+  );
+  const stats = await statsEvent(ctx, s, now);
+  return [
+    {
+      type: 'DIAL_FAILED',
+      callId: call.callId,
+      code: err.code,
+      message: `Dialpad refused the call (${err.message}); this lead goes back in the queue and ${what}.`,
+      next: step,
+    },
+    ...(stats ? [stats] : []),
+  ];
 }
 
 /** Errors after which Dialpad certainly placed no call: a 4xx refusal, the rate limit, or "unavailable"

@@ -12,6 +12,23 @@ export interface SessionLockOptions {
   pollMs?: number;
   /** The caller holds the lock with `token` already (a transition script took it): no request for it. */
   held?: boolean;
+  /** Where `fn` may hand the lock to work that outlives it (a dial's Dialpad leg, after the answer): a
+   *  handed-off lock is neither released nor renewed here any more; its new owner does both. */
+  handoffs?: LockHandoffs;
+}
+
+/** Session locks handed by the request that held them to work that goes on after its answer (dialing.ts
+ *  placeCall: the lock stays held until Dialpad answered, then the events' append releases it). */
+export class LockHandoffs {
+  readonly #tokens = new Set<string>();
+  /** The lock `token` now belongs to the caller's background work. */
+  handOff(token: string): void {
+    this.#tokens.add(token);
+  }
+  /** True (once) when `token` was handed off: its holder must leave it alone. */
+  taken(token: string): boolean {
+    return this.#tokens.delete(token);
+  }
 }
 
 export async function withSessionLock<T>(
@@ -34,7 +51,8 @@ export async function withSessionLock<T>(
   try {
     return await fn(token);
   } finally {
-    await held.release();
+    if (opts.handoffs?.taken(token)) held.stop();
+    else await held.release();
   }
 }
 

@@ -1,8 +1,37 @@
 // sameJson decides whether a rebuild changed a lead (TabRefreshReport.changedLeads): it must agree with
-// comparing the two JSON.stringify renderings, which it replaced (key order aside).
+// comparing the two JSON.stringify renderings, which it replaced (key order aside). changedLeadsOf decides
+// whether a refresh merges only the changed leads or rebuilds the index.
 import { describe, expect, it } from 'vitest';
 import { makeLead } from '../../../src-shared/domain/lead-fixtures.js';
-import { sameJson } from './tab-cache.js';
+import type { AgentTab } from '../ports.js';
+import { changedLeadsOf, sameJson } from './tab-cache.js';
+
+describe('changedLeadsOf', () => {
+  const lead = (rowId: string, rowNumber: number) => makeLead({ rowId, rowNumber });
+  const tab = (leads: AgentTab['leads']): AgentTab => ({
+    spreadsheetId: 's',
+    sheetId: 1,
+    tabTitle: 't',
+    leads,
+    rowErrors: [],
+  });
+  const a = lead('A', 2);
+  const b = lead('B', 3);
+  const c = lead('C', 4);
+
+  it('names the leads that are new objects on the same rows', () => {
+    const b2 = { ...b, notes: 'edited' };
+    expect([...(changedLeadsOf(tab([a, b, c]), tab([a, b2, c])) ?? [])]).toEqual([['B', b2]]);
+    expect(changedLeadsOf(tab([a, b]), tab([a, b]))?.size).toBe(0);
+  });
+
+  it('refuses (null: rebuild) when rows were added, removed or moved', () => {
+    expect(changedLeadsOf(tab([a, b]), tab([a, b, c]))).toBeNull();
+    expect(changedLeadsOf(tab([a, b, c]), tab([a, c]))).toBeNull();
+    expect(changedLeadsOf(tab([a, b]), tab([a, { ...b, rowNumber: 5 }]))).toBeNull();
+    expect(changedLeadsOf(tab([a, b]), tab([b, a]))).toBeNull();
+  });
+});
 
 const viaJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -93,6 +93,24 @@ function sameCells(a: ReadonlySet<number> | undefined, b: ReadonlySet<number> | 
   return true;
 }
 
+/**
+ * The leads of `next` that are not the very objects of `prev`, when both list the same RowIDs on the same
+ * rows (a decode that reused its unchanged rows: google-sheets-gateway.ts); null when rows were added,
+ * removed or moved (the index is then rebuilt).
+ */
+export function changedLeadsOf(prev: AgentTab, next: AgentTab): Map<string, Lead> | null {
+  if (prev.leads.length !== next.leads.length) return null;
+  const out = new Map<string, Lead>();
+  for (let i = 0; i < next.leads.length; i++) {
+    const a = prev.leads[i] as Lead;
+    const b = next.leads[i] as Lead;
+    if (a === b) continue;
+    if (a.rowId !== b.rowId || a.rowNumber !== b.rowNumber) return null;
+    out.set(b.rowId, b);
+  }
+  return out;
+}
+
 export interface IndexedLead {
   lead: Lead;
   /** Overlay version the lead was merged from (the compare-and-set token; 0 = no overlay). */
@@ -233,13 +251,23 @@ export class TabCache {
   refreshFrom(read: TabRead): Promise<LoadResult> {
     return this.#share(async () => {
       if (this.loadedAt > 0 && this.#tab === read.tab) {
-        return { ...(await this.#reconcile(read)), unchanged: true };
+        return { ...(await this.#reconcile(read, null)), unchanged: true };
       }
+      // The same rows in the same places, some of them changed: the gateway decoded only those (their Lead
+      // objects are new, the others are the very objects this index was built from), so only those are
+      // merged again, and the rest is reconciled as for an unchanged sheet.
+      const changedRows = this.#tab && this.loadedAt > 0 ? changedLeadsOf(this.#tab, read.tab) : null;
+      if (changedRows) return { ...(await this.#reconcile(read, changedRows)), unchanged: false };
       return { ...(await this.#rebuild(read, true)), unchanged: false };
     });
   }
 
-  async #reconcile(read: TabRead): Promise<{ leadsTotal: number; changedLeads: number }> {
+  /** Reconciles the index with Redis for a read whose sheet rows are those the index holds, except the
+   *  leads in `changedRows` (merged again from the read's rows; null: no row changed). */
+  async #reconcile(
+    read: TabRead,
+    changedRows: ReadonlyMap<string, Lead> | null,
+  ): Promise<{ leadsTotal: number; changedLeads: number }> {
     const { store } = this.deps;
     const { readStartedAt, unflushed } = read;
     const overlays = new Map((await store.getLeads(this.ref.tag)).map((o) => [o.rowId, o]));
@@ -249,14 +277,21 @@ export class TabCache {
     this.#readStartedAt = readStartedAt;
     this.#unflushed = unflushed;
     this.loadedAt = readStartedAt;
+    if (changedRows) {
+      for (const [rowId, lead] of changedRows) this.#sheetLeads.set(rowId, lead);
+      this.#tab = read.tab;
+      this.callbackColumns = read.tab.callbackColumns ?? null;
+    }
     let changed = 0;
     for (const rowId of this.#sheetLeads.keys()) {
       const overlay = overlays.get(rowId) ?? null;
       const held = this.#versions.get(rowId);
       const version = overlay?.version ?? 0;
-      // A write applied here while the overlays were being read is newer than what was read: keep it.
+      // A write applied here while the overlays were being read is newer than what was read: keep it. (Its
+      // overlay was written after this read began, so the next refresh merges it with the sheet row again.)
       if (held !== undefined && held > version) continue;
       const same =
+        !changedRows?.has(rowId) &&
         held === version &&
         (overlay === null ||
           (overlay.updatedAt < oldReadStartedAt && sameCells(oldUnflushed.get(rowId), unflushed.get(rowId))));
@@ -267,7 +302,8 @@ export class TabCache {
       }
       this.index.setClaimed(rowId, claims.has(rowId));
     }
-    if (readStartedAt - this.#snapshotSavedAt >= SNAPSHOT_RESAVE_MS) this.#saveSnapshot(read);
+    const resaveMs = changedRows ? SNAPSHOT_CHANGED_RESAVE_MS : SNAPSHOT_RESAVE_MS;
+    if (readStartedAt - this.#snapshotSavedAt >= resaveMs) this.#saveSnapshot(read);
     return { leadsTotal: this.index.size(), changedLeads: changed };
   }
 

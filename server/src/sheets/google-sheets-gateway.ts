@@ -7,7 +7,9 @@
 // read by TabReader (tab-reader.ts): every tab of a spreadsheet asked for at about the same time comes from
 // ONE values.batchGetByDataFilter by tab id (the whole used grid, A:Z and the optional columns after
 // NextIndex such as TimeZone; the answer carries the tab's title, so no titles read). A tab whose title and
-// cells are those of its last read is not decoded again: the same AgentTab object is returned. Errors:
+// cells are those of its last read is not decoded again: the same AgentTab object is returned; in a tab that
+// changed, only the rows that changed are decoded (the others keep their Lead objects, which TabCache
+// compares by identity), and a big read brings only those rows across from the decode worker. Errors:
 // SHEET_TAB_NOT_FOUND (no such spreadsheet or tab, or not shared with the service account),
 // SHEET_HEADER_MISMATCH (naming the column), SHEETS_UNAVAILABLE (5xx, network, breaker open; Retry-After),
 // RATE_LIMITED (the read is queued behind the shared budget; Retry-After), SHEET_UNREADABLE (router
@@ -17,7 +19,12 @@ import type { Logger } from 'pino';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import { isDomainError } from '../../../src-shared/domain/errors.js';
 import type { CountryCode } from '../../../src-shared/domain/phone.js';
-import { parseAgentRows, parseRouterRows, quoteTabTitle } from '../../../src-shared/domain/sheet-codec.js';
+import {
+  type AgentRowsMemo,
+  parseAgentRows,
+  parseRouterRows,
+  quoteTabTitle,
+} from '../../../src-shared/domain/sheet-codec.js';
 import type { AgentTab, RouterEntry, SheetsGateway } from '../ports.js';
 import type { BackoffOptions } from '../resilience/backoff.js';
 import { withRetry } from '../resilience/retry.js';
@@ -73,9 +80,13 @@ export class GoogleSheetsGateway implements SheetsGateway {
   /** Decodes (and the hash that may skip one) run one at a time, each in its own event-loop turn: one batched
    *  read answers every tab of a spreadsheet at once, and decoding them all in one go stalled requests. */
   #decodeTurn: Promise<unknown> = Promise.resolve();
-  /** The last decode of each tab and a hash of the cells it came from: a read whose title and cells are
-   *  unchanged returns that same AgentTab object, undecoded (callers compare by identity: TabCache). */
-  readonly #decoded = new Map<string, { fp: string; tab: AgentTab }>();
+  /** The last decode of each tab, the cells it came from and their hash: a read whose title and cells are
+   *  unchanged returns that same AgentTab object, undecoded (callers compare by identity: TabCache); a read
+   *  of a changed tab decodes only its changed rows (memo), and asks the decode worker for those rows only. */
+  readonly #decoded = new Map<
+    string,
+    { fp: string; tab: AgentTab; values: string[][]; memo: AgentRowsMemo }
+  >();
   #router: { at: number; entries: RouterEntry[] } | null = null;
   /** The router read in flight: concurrent misses share it. */
   #routerRead: Promise<RouterEntry[]> | null = null;
@@ -101,6 +112,10 @@ export class GoogleSheetsGateway implements SheetsGateway {
       requestTimeoutMs: this.#o.requestTimeoutMs,
       maxWaitMs: this.#o.maxQuotaWaitMs,
       now: this.#o.now,
+      baseOf: (spreadsheetId, tabId) => {
+        const d = this.#decoded.get(`${spreadsheetId}/${tabId}`);
+        return d ? { fingerprint: d.fp, values: d.values } : null;
+      },
       ...opts.tabReads,
     });
   }
@@ -237,12 +252,12 @@ export class GoogleSheetsGateway implements SheetsGateway {
     const known = this.#decoded.get(key);
     if (known?.fp === fp) return known.tab;
     try {
-      const { leads, rowErrors, callbackColumns } = parseAgentRows(
-        values,
-        this.#o.defaultCountry ? { defaultCountry: this.#o.defaultCountry } : {},
-      );
+      const { leads, rowErrors, callbackColumns, memo } = parseAgentRows(values, {
+        ...(this.#o.defaultCountry ? { defaultCountry: this.#o.defaultCountry } : {}),
+        memo: known?.memo ?? null,
+      });
       const tab: AgentTab = { spreadsheetId, sheetId: tabId, tabTitle, leads, rowErrors, callbackColumns };
-      this.#decoded.set(key, { fp, tab });
+      this.#decoded.set(key, { fp, tab, values, memo });
       return tab;
     } catch (err) {
       if (isDomainError(err) && err.code === 'HEADER_MISMATCH') {

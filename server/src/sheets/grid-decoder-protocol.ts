@@ -1,5 +1,8 @@
 // The messages between the coordinator and its grid-decode worker (grid-decoder.ts, grid-decode-worker.ts),
-// checked with zod on both sides of the thread boundary.
+// checked with zod on both sides of the thread boundary. A tab the coordinator already holds a read of (its
+// `base` fingerprint) comes back as the rows that differ from that read, not as the whole grid: at 500 tabs
+// a refresh finds a few changed rows per tab, and copying ~10 MB of unchanged cells across the thread
+// boundary every minute was most of what the refresh allocated on the event loop.
 import { z } from 'zod';
 import { isStringGrid } from './tab-titles.js';
 
@@ -9,8 +12,16 @@ export const CELLS_PER_REPLY = 10_000;
 export const DecoderRequestSchema = z.discriminatedUnion('type', [
   /** The next bytes of an answer (transferred), in order. */
   z.object({ type: z.literal('chunk'), job: z.number().int(), bytes: z.instanceof(Uint8Array) }),
-  /** The answer is complete: parse it; the tab ids it was asked for, in order. */
-  z.object({ type: z.literal('parse'), job: z.number().int(), sheetIds: z.array(z.number().int()) }),
+  /** The answer is complete: parse it; the tab ids it was asked for, in order, and for each a key naming
+   *  the read (spreadsheet, tab, columns) and the fingerprint of the coordinator's last read of it ('' for
+   *  none): a tab whose key's last reply had that fingerprint is answered as a delta from it. */
+  z.object({
+    type: z.literal('parse'),
+    job: z.number().int(),
+    sheetIds: z.array(z.number().int()),
+    keys: z.array(z.string()),
+    bases: z.array(z.string()),
+  }),
   /** The next tabs of a parsed answer from the index-th on: as many as fit in CELLS_PER_REPLY cells (at least
    *  one), so copying a reply in costs the coordinator a few ms at most. */
   z.object({ type: z.literal('next'), job: z.number().int(), index: z.number().int().min(0) }),
@@ -19,13 +30,26 @@ export const DecoderRequestSchema = z.discriminatedUnion('type', [
 ]);
 export type DecoderRequest = z.infer<typeof DecoderRequestSchema>;
 
+const StringGrid = z.custom<string[][]>((v) => isStringGrid(v), 'a grid of strings');
+
+/** A tab as the worker sends it: its whole grid, or (`delta`) its row count and the rows that differ from
+ *  the read whose fingerprint is `base` (rows at or past that read's end are always listed). */
 const GridSchema = z.object({
   sheetId: z.number().int(),
   title: z.string(),
   // One pass over the cells (a zod array of arrays would copy each of a refresh's ~1M cells).
-  values: z.custom<string[][]>((v) => isStringGrid(v), 'a grid of strings'),
+  values: StringGrid.optional(),
+  delta: z
+    .object({
+      base: z.string(),
+      rows: z.number().int().min(0),
+      at: z.array(z.number().int().min(0)),
+      cells: StringGrid,
+    })
+    .optional(),
   fingerprint: z.string(),
 });
+export type WireGrid = z.infer<typeof GridSchema>;
 
 export const DecoderReplySchema = z.discriminatedUnion('type', [
   /** The worker's module loaded: answers may be handed over. */

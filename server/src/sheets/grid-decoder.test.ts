@@ -5,8 +5,12 @@ import { gridsOfBody } from './grid-answer.js';
 import { GridDecoder } from './grid-decoder.js';
 
 /** A batchGetByDataFilter answer of `tabs` tabs of `rows` rows, as the bytes Google sends: `bytes` whole,
- *  `stream()` in 16-KB chunks as a socket delivers them. */
-function answer(tabs: number, rows: number): { bytes: Uint8Array; stream: () => Readable; ids: number[] } {
+ *  `stream()` in 16-KB chunks as a socket delivers them. `edit` changes a cell (tab, row) → text. */
+function answer(
+  tabs: number,
+  rows: number,
+  edit: (t: number, r: number) => string | null = () => null,
+): { bytes: Uint8Array; stream: () => Readable; ids: number[] } {
   const ids = Array.from({ length: tabs }, (_, t) => 1000 + t);
   const json = JSON.stringify({
     valueRanges: ids.map((_sheetId, t) => ({
@@ -15,7 +19,7 @@ function answer(tabs: number, rows: number): { bytes: Uint8Array; stream: () => 
         values: Array.from({ length: rows }, (_, r) => [
           `Lead ${t}-${r}`,
           `+1 212 555 ${String(r).padStart(4, '0')}`,
-          '',
+          edit(t, r) ?? '',
         ]),
       },
     })),
@@ -61,6 +65,34 @@ describe('GridDecoder', () => {
       expect(await decoder.decode(c.stream(), c.ids)).toEqual(gridsOfBody(c.bytes, c.ids));
       expect(decoder.workerJobs()).toBe(3);
       expect(lines).toEqual([]);
+    } finally {
+      await decoder.close();
+    }
+  });
+
+  it('brings back only the changed rows of a tab whose last read the caller holds, into the same grid', async () => {
+    const { logger } = quiet();
+    const decoder = new GridDecoder({ logger, minBytes: 1024 });
+    try {
+      const a = answer(30, 40);
+      const keys = a.ids.map((id) => ({ key: `ss/${id}`, base: null }));
+      const first = await decoder.decode(a.stream(), a.ids, keys);
+      expect(first).toEqual(gridsOfBody(a.bytes, a.ids));
+      // The next read: tab 2 has one changed row; tab 5's base is not the one the worker
+      // sent (the caller read it elsewhere since), so it comes back whole; the rest are unchanged.
+      const b = answer(30, 40, (t, r) => (t === 2 && r === 7 ? 'NO_ANSWER' : null));
+      const bases = first.map((g, i) => ({
+        key: `ss/${g.sheetId}`,
+        base: { fingerprint: i === 5 ? 'another read' : g.fingerprint, values: g.values },
+      }));
+      const second = await decoder.decode(b.stream(), b.ids, bases);
+      expect(second).toEqual(gridsOfBody(b.bytes, b.ids));
+      expect(second[2]?.values[7]?.[2]).toBe('NO_ANSWER');
+      expect(second[2]?.values[6]).toBe(first[2]?.values[6]); // the base's own row: not copied across
+      expect(second[2]?.values[7]).not.toBe(first[2]?.values[7]);
+      expect(second[9]?.values[3]).toBe(first[9]?.values[3]);
+      expect(second[5]?.values[3]).not.toBe(first[5]?.values[3]); // whole: its base was not the worker's
+      expect(second[5]?.values[3]).toEqual(first[5]?.values[3]);
     } finally {
       await decoder.close();
     }

@@ -4,11 +4,47 @@
 // The tabs come back a few per message (CELLS_PER_REPLY), each reply pulled after a turn of the event loop,
 // so requests run in between. Small answers (the flusher's row re-checks) are decoded here: a thread hop costs more than they
 // do. If the worker cannot start or fails, everything is decoded here as before (one warning).
+// A caller that still holds its last read of a tab (`bases`) gets the tab back as that read with the changed
+// rows replaced: only those rows cross the thread boundary, and the unchanged rows are the very arrays of the
+// base read (callers may compare rows by identity: google-sheets-gateway.ts decodes only the rows that changed).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { type GridValues, gridsOfBody } from './grid-answer.js';
-import { type DecoderReply, DecoderReplySchema, type DecoderRequest } from './grid-decoder-protocol.js';
+import {
+  type DecoderReply,
+  DecoderReplySchema,
+  type DecoderRequest,
+  type WireGrid,
+} from './grid-decoder-protocol.js';
+
+/** A read of a tab the caller still holds, and the key naming that read (spreadsheet, tab, columns). */
+export interface GridBase {
+  fingerprint: string;
+  values: string[][];
+}
+export interface GridReadKey {
+  key: string;
+  base: GridBase | null;
+}
+
+/** A worker's tab back into a whole grid: a delta is applied to the base it was made from. */
+export function gridOfWire(w: WireGrid, base: GridBase | null): GridValues {
+  const { delta, values, ...rest } = w;
+  if (!delta) {
+    if (!values) throw new Error(`grid-decode worker: tab ${w.sheetId} came back with no values`);
+    return { ...rest, values };
+  }
+  if (!base || base.fingerprint !== delta.base)
+    throw new Error(`grid-decode worker: tab ${w.sheetId} came back as a delta from a read not held`);
+  const out: string[][] = base.values.slice(0, delta.rows);
+  delta.at.forEach((i, k) => {
+    out[i] = delta.cells[k] ?? [];
+  });
+  for (let i = 0; i < delta.rows; i++)
+    if (out[i] === undefined) throw new Error(`grid-decode worker: tab ${w.sheetId} row ${i} missing`);
+  return { ...rest, values: out };
+}
 
 /** Answers at least this big go to the worker: the refresh's (~20 KB per tab of 100 leads, so ~10 MB for
  *  500 tabs), not the start storm's (~40 tabs per read, under 1 MB: a start waits on it, and the hop to the
@@ -64,7 +100,11 @@ export class GridDecoder {
    * here; once the answer reaches `minBytes`, they and every later chunk go to the worker as they arrive (a
    * copy of a few KB per chunk, no 10 MB buffer to concatenate here), and the worker parses at the end.
    */
-  async decode(body: AsyncIterable<Uint8Array>, sheetIds: readonly number[]): Promise<GridValues[]> {
+  async decode(
+    body: AsyncIterable<Uint8Array>,
+    sheetIds: readonly number[],
+    reads: readonly GridReadKey[] = [],
+  ): Promise<GridValues[]> {
     const held: Uint8Array[] = [];
     let bytes = 0;
     let sent: { worker: Worker; job: number } | null = null;
@@ -89,7 +129,7 @@ export class GridDecoder {
         for (const c of held.splice(0)) this.#send(sent.worker, sent.job, c);
       }
       if (!sent) return gridsOfBody(concat(held, bytes), sheetIds);
-      return await this.#viaWorker(sent.worker, sent.job, sheetIds);
+      return await this.#viaWorker(sent.worker, sent.job, sheetIds, reads);
     } catch (err) {
       // The bytes went to the worker: the caller's read fails (retried), and the next one is decoded here.
       if (sent) this.#fail(err);
@@ -103,8 +143,19 @@ export class GridDecoder {
     worker.postMessage({ type: 'chunk', job, bytes } satisfies DecoderRequest, [bytes.buffer]);
   }
 
-  async #viaWorker(worker: Worker, job: number, sheetIds: readonly number[]): Promise<GridValues[]> {
-    const parsed = await this.#ask(worker, { type: 'parse', job, sheetIds: [...sheetIds] });
+  async #viaWorker(
+    worker: Worker,
+    job: number,
+    sheetIds: readonly number[],
+    reads: readonly GridReadKey[],
+  ): Promise<GridValues[]> {
+    const parsed = await this.#ask(worker, {
+      type: 'parse',
+      job,
+      sheetIds: [...sheetIds],
+      keys: sheetIds.map((_, i) => reads[i]?.key ?? ''),
+      bases: sheetIds.map((_, i) => reads[i]?.base?.fingerprint ?? ''),
+    });
     if (parsed.type !== 'parsed') throw new Error(parsed.type === 'failed' ? parsed.error : parsed.type);
     const out: GridValues[] = [];
     try {
@@ -112,7 +163,7 @@ export class GridDecoder {
         await nextTurn();
         const r = await this.#ask(worker, { type: 'next', job, index: out.length });
         if (r.type !== 'grids') throw new Error(r.type === 'failed' ? r.error : r.type);
-        out.push(...r.grids);
+        for (const g of r.grids) out.push(gridOfWire(g, reads[out.length]?.base ?? null));
       }
     } finally {
       if (this.#running?.worker === worker)

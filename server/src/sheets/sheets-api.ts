@@ -11,7 +11,7 @@ import { DEFAULT_SHEETS_QUOTA, limitOf } from '../queue/quota-limits.js';
 import type { UpstreamBreaker } from '../resilience/breakers.js';
 import type { SheetsClient } from './client.js';
 import { gridOfAnswer, gridsOfBody } from './grid-answer.js';
-import type { GridDecoder } from './grid-decoder.js';
+import type { GridBase, GridDecoder } from './grid-decoder.js';
 import { decodeValues, fetchTabTitles } from './tab-titles.js';
 
 export type QuotaBucket = 'sheets-read' | 'sheets-write';
@@ -59,6 +59,9 @@ export interface GridRead {
   sheetId: number;
   startCol?: number;
   endCol?: number;
+  /** The caller's last read of this block, if it still holds it: a big answer then brings back only the
+   *  rows that changed from it (grid-decoder.ts); the result is the same whole grid either way. */
+  base?: GridBase | null;
 }
 
 import type { GridValues } from './grid-answer.js';
@@ -224,8 +227,12 @@ export class SheetsApi {
       });
       const data: unknown = res.data;
       const ids = chunk.map((r) => r.sheetId);
+      const keys = chunk.map((r) => ({
+        key: `${spreadsheetId}/${r.sheetId}/${r.startCol ?? ''}:${r.endCol ?? ''}`,
+        base: r.base ?? null,
+      }));
       const grids = isByteStream(data)
-        ? await (this.#o.decoder?.decode(data, ids) ?? gridsOfStream(data, ids))
+        ? await (this.#o.decoder?.decode(data, ids, keys) ?? gridsOfStream(data, ids))
         : ids.map((id, j) => gridOfAnswer(data, j, id));
       for (const g of grids) {
         this.#noteTitle(spreadsheetId, g.sheetId, g.title);

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import { classifyGoogleError } from './google-errors.js';
+import type { GridBase } from './grid-decoder.js';
 import { type GridValues, QuotaExhaustedError, type SheetsApi } from './sheets-api.js';
 
 export interface TabReaderOptions {
@@ -21,6 +22,8 @@ export interface TabReaderOptions {
   maxWaitMs?: number;
   /** Per Google request. Default 10 s. */
   requestTimeoutMs?: number;
+  /** The caller's last read of a tab, if it holds one (a big read then brings back only changed rows). */
+  baseOf?: (spreadsheetId: string, tabId: number) => GridBase | null;
   now?: () => number;
 }
 
@@ -55,6 +58,7 @@ export class TabReader {
       minSpacingMs: 2000,
       maxWaitMs: 5000,
       requestTimeoutMs: 10_000,
+      baseOf: () => null,
       now: Date.now,
       ...opts,
     };
@@ -130,7 +134,7 @@ export class TabReader {
       try {
         grids = await api.readGrids(
           spreadsheetId,
-          ids.map((sheetId) => ({ sheetId })),
+          ids.map((sheetId) => ({ sheetId, base: this.#o.baseOf(spreadsheetId, sheetId) })),
           opts,
         );
       } catch (err) {
@@ -144,7 +148,7 @@ export class TabReader {
         grids = existing.length
           ? await api.readGrids(
               spreadsheetId,
-              existing.map((sheetId) => ({ sheetId })),
+              existing.map((sheetId) => ({ sheetId, base: this.#o.baseOf(spreadsheetId, sheetId) })),
               opts,
             )
           : [];

@@ -19,6 +19,7 @@ import type {
   ClaimPreviewInput,
   DisposeInput,
   DropPreviewInput,
+  IdemHeldOutcome,
   ManualSkipInput,
   Outcome,
   RevertDialInput,
@@ -255,9 +256,10 @@ export class RedisTransitions {
     return runCallStep(this.#redis, this.#scripts, i);
   }
 
-  async dispose(i: DisposeInput): Promise<Outcome<DisposeResult>> {
+  async dispose(i: DisposeInput): Promise<Outcome<DisposeResult> | IdemHeldOutcome> {
     const { tag, lead } = i;
     const next = i.chainLock ? (i.next ?? null) : null;
+    const idem = i.idem ?? null;
     await this.queueTab(tag, lead.patch !== null || next?.lead.patch != null);
     const rows = next ? [lead.rowId, next.lead.rowId] : [lead.rowId];
     const run = () =>
@@ -277,6 +279,7 @@ export class RedisTransitions {
           keys.lead(tag, next?.lead.rowId ?? ''),
           keys.leadClaim(tag, next?.lead.rowId ?? ''),
           keys.call(tag, next?.call.callId ?? ''),
+          idem?.recordKey ?? keys.idemIn(tag, '', ''),
         ],
         [
           i.callId,
@@ -308,7 +311,12 @@ export class RedisTransitions {
                 next.call.callId,
                 next.call.timeoutAt,
               ]
-            : []),
+            : ['', '', '', '', '', '', '', '', '', '']),
+          idem?.bodyHash ?? '',
+          idem?.owner ?? '',
+          idem?.pendingTtlMs ?? 0,
+          idem?.answer ?? '',
+          idem?.ttlMs ?? 0,
         ],
       );
     // One notice names every lead the step changed: each is this instance's own (see #announcing).
@@ -316,6 +324,7 @@ export class RedisTransitions {
       Array.isArray(x) ? (Number(x[6]) > 0 ? rows.length : 1) : 0,
     );
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
+    if (r[0] === 'idem') return { ok: false, failure: 'IDEM_HELD', record: String(r[1]) };
     const call = callFromHash(pairsToHash(r[1]));
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
     const state = SessionStateSchema.safeParse(r[2]);
@@ -334,6 +343,7 @@ export class RedisTransitions {
           : dialed < 0
             ? { ok: false, failure: failureOf(dialed) }
             : null,
+      idemStored: Number(r[7]) === 1,
     };
   }
 

@@ -11,6 +11,7 @@ import type { PreDisposition } from '../../../src-shared/domain/outcome.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
 import type { PhoneStatus, SkipReason } from '../../../src-shared/domain/status.js';
 import type { ScriptFailure } from '../redis/script-errors.js';
+import type { ScriptIdemArgs } from '../idempotency/in-script.js';
 
 /** A claimed lead waiting for its preview countdown (or the agent's dial/skip). */
 export interface PendingPreview {
@@ -209,6 +210,15 @@ export interface DisposeResult {
   /** The chained dial (`next`) in the same step: its lead's new version, or why it was refused (nothing
    *  of it written: the caller chains the slow way), or null (not asked, or the lock was not taken). */
   chained: Outcome<{ version: number }> | null;
+  /** The script stored `idem.answer` as the key's final answer (the chained dial was made). */
+  idemStored: boolean;
+}
+
+/** callDispose found the Idempotency-Key's record held by another request (or done): its JSON. */
+export interface IdemHeldOutcome {
+  ok: false;
+  failure: 'IDEM_HELD';
+  record: string;
 }
 
 /** The chained dial a disposition runs in its own step (callDispose.lua, includes/dial.lua): the lead the
@@ -236,6 +246,10 @@ export interface DisposeInput {
   chainLock?: { token: string; ttlMs: number };
   /** With `chainLock`: the next lead's dial, in the same step. */
   next?: ChainedDial | null;
+  /** The request's Idempotency-Key record (keys.idemIn, this tab's slot): checked first (held by another
+   *  request: the script answers its JSON and changes nothing), reserved by a committed step, and completed
+   *  with `answer` when the chained dial is made (the answer is then known in the script). */
+  idem?: (ScriptIdemArgs & { answer: string | null }) | null;
   /** The call's agent (its counters in this tab count the call). */
   agentEmail: string;
   now: number;
@@ -345,7 +359,7 @@ export interface Store {
   revertDial(input: RevertDialInput): Promise<Outcome<{ version: number }>>;
   /** Moves a call forward (never backwards). advanced=false when the state is not ahead of the current. */
   advanceCall(input: AdvanceCallInput): Promise<Outcome<{ advanced: boolean; call: CallRecord }>>;
-  dispose(input: DisposeInput): Promise<Outcome<DisposeResult>>;
+  dispose(input: DisposeInput): Promise<Outcome<DisposeResult> | IdemHeldOutcome>;
   manualSkip(input: ManualSkipInput): Promise<Outcome<{ version: number }>>;
   /** What a change of a call's disposition needs (null: the call is missing or not disposed). */
   amendBase(tag: string, sessionId: string, callId: string): Promise<AmendBase | null>;

@@ -101,6 +101,31 @@ describe('RedisPatchQueue dirty-tab hints', () => {
     }
   });
 
+  it('counts the queue depth with one XLEN per tab that may have entries, not per registered tab', async () => {
+    const { q, unwatch } = await watchedWithIdleTabs();
+    try {
+      await redis.config('RESETSTAT');
+      expect(await q.depth()).toBe(0);
+      expect(await calls('xlen')).toBe(0);
+      for (let i = 0; i < 2; i++) await q.enqueue(patchFor(`d${i}`, 2 + i, { 12: 'X' }, { sheetId: 11 }), i);
+      expect(await q.depth()).toBe(2);
+      expect(await calls('xlen')).toBe(1);
+      const queued = await q.peek('sheet-A', 100);
+      expect(await q.depth()).toBe(2); // read, not yet written
+      await q.ack(
+        'sheet-A',
+        queued.map((p) => p.id),
+      );
+      expect(await q.depth()).toBe(0);
+    } finally {
+      await unwatch();
+    }
+    // Without hints every registered tab is counted.
+    await redis.config('RESETSTAT');
+    expect(await new RedisPatchQueue(redis).depth()).toBe(0);
+    expect(await calls('xlen')).toBe(TABS);
+  });
+
   it('finds a patch whose notice never arrived within the full-sweep bound', async () => {
     const { q, unwatch } = await watchedWithIdleTabs();
     try {

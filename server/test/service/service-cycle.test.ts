@@ -148,6 +148,7 @@ describe('DialerService: the agent cycle', () => {
 
     const dialed = callOf(await service.dial(BOB, afterSkip.preview.previewId, now));
     expect(dialed.preview.lead.rowId).toBe(afterSkip.preview.preview.lead.rowId);
+    await service.settled(); // Dialpad is asked after the answer
     expect(world.dialpadEm.state.requestLog.count('initiate_call')).toBe(before + 1);
     expect((await service.stats(BOB, now)).session?.skips).toBe(1);
 
@@ -165,15 +166,26 @@ describe('DialerService: Dialpad failures', () => {
     const now = Date.now();
     await service.startSession(BOB, now);
     world.dialpadEm.state.apiFaults.add({ route: 'initiate_call', status: 503 });
-    const failed = await service.setSessionState(BOB, 'PLAY', now);
-    expect(failed.next.kind).toBe('idle'); // the chain failed: nothing is stuck IN_PROGRESS
-    const events = await world.eventsOf(BOB.email);
-    expect(events.some((e) => e.type === 'ERROR' && e.code === 'DIALPAD_UNAVAILABLE')).toBe(true);
+    // The answer carries the call as soon as the dial is committed; Dialpad's refusal comes after it.
+    const failed = callOf((await service.setSessionState(BOB, 'PLAY', now)).next);
+    await service.settled();
+    const dialFailures = async () =>
+      (await world.eventsOf(BOB.email)).filter((e) => e.type === 'DIAL_FAILED');
+    expect(await dialFailures()).toEqual([
+      expect.objectContaining({
+        callId: failed.call.callId,
+        code: 'DIALPAD_UNAVAILABLE',
+        next: { kind: 'idle', sessionState: 'PLAY' },
+      }),
+    ]);
     const session = await store.activeSessionOf(BOB.email);
-    expect(session?.callId).toBeNull();
+    expect(session?.callId).toBeNull(); // nothing is stuck IN_PROGRESS
+    const undone = await store.getLead(session?.tag ?? '', failed.preview.lead.rowId);
+    expect(undone?.state.slots[failed.call.numberIndex]?.status).not.toBe('IN_PROGRESS');
     expect((await service.stats(BOB, now)).session?.callsInitiated).toBe(0);
-    const err = await apiError(service.dial(BOB, undefined, now));
-    expect(err.code).toBe('DIALPAD_UNAVAILABLE');
+    callOf(await service.dial(BOB, undefined, now));
+    await service.settled();
+    expect(await dialFailures()).toHaveLength(2);
 
     world.dialpadEm.state.apiFaults.clear();
     const ok = callOf(await service.dial(BOB, undefined, now));

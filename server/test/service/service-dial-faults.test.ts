@@ -1,5 +1,6 @@
-// Dialpad failing while a call starts: a timeout (the request may have reached Dialpad) keeps the call so
-// its webhooks bind it and the modal opens; a definite refusal undoes the dial and frees the lead.
+// Dialpad failing while a call starts (after the answer, which carries the call once the dial is committed):
+// a timeout (the request may have reached Dialpad) keeps the call so its webhooks bind it and the modal
+// opens; a definite refusal undoes the dial, frees the lead and tells the agent (DIAL_FAILED).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ANN, BOB, eventually, phoneOf, startWorld, type World } from './world.js';
 
@@ -13,27 +14,72 @@ afterEach(async () => {
 });
 
 describe('DialerService when Dialpad answers late or refuses', () => {
-  it('a definite refusal (HTTP 400) undoes the dial: no call is left and the lead is free for Bob', async () => {
+  it('a definite refusal (HTTP 400) after the answer undoes the dial, tells the agent, frees the lead for Bob', async () => {
     const { service, store } = world.makeService();
     world.dialpadEm.state.setApiFaults([{ route: 'initiate_call', status: 400, times: 1 }]);
     const t = Date.now();
     await service.startSession(ANN, t);
+    // The answer carries the call once the dial is committed; Dialpad refuses it afterwards.
     const ann = await service.setSessionState(ANN, 'PLAY', t);
-    expect(ann.next.kind).toBe('idle');
-    expect(
-      (await world.eventsOf(ANN.email)).some((e) => e.type === 'ERROR' && e.code === 'DIALPAD_REJECTED'),
-    ).toBe(true);
+    if (ann.next.kind !== 'call') throw new Error(`expected a call, got ${ann.next.kind}`);
+    await service.settled();
+    const told = (await world.eventsOf(ANN.email)).filter((e) => e.type === 'DIAL_FAILED');
+    expect(told).toEqual([
+      expect.objectContaining({
+        callId: ann.next.call.callId,
+        code: 'DIALPAD_REJECTED',
+        next: { kind: 'idle', sessionState: 'PLAY' },
+      }),
+    ]);
     expect(world.dialpadEm.state.listCalls()).toHaveLength(0);
+    const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
+    expect(await store.getCall(tag, ann.next.call.callId)).toMatchObject({ endReason: 'DIAL_FAILED' });
 
     await service.startSession(BOB, t + 1);
     const bob = await service.setSessionState(BOB, 'PLAY', t + 1);
     if (bob.next.kind !== 'call') throw new Error(`expected a call, got ${bob.next.kind}`);
     expect(bob.next.call.phoneE164).toBe(phoneOf(1)); // the lead Ann's refused dial had claimed
-    const tag = (await store.activeSessionOf(BOB.email))?.tag ?? '';
     expect((await store.getCall(tag, bob.next.call.callId))?.state).toBe('DIALING');
     await service.dispose(BOB, { callId: bob.next.call.callId, code: 'NO_ANSWER' }, t + 2);
     await service.setSessionState(ANN, 'STOP', t + 3);
     await service.setSessionState(BOB, 'STOP', t + 3);
+  });
+
+  it("a disposition's chained dial refused after the answer: the agent is told, the lock is free again", async () => {
+    const { service, store } = world.makeService();
+    const t = Date.now();
+    await service.startSession(ANN, t);
+    const play = await service.setSessionState(ANN, 'PLAY', t);
+    if (play.next.kind !== 'call') throw new Error(`expected a call, got ${play.next.kind}`);
+    const first = play.next.call;
+    await service.settled();
+    world.dialpadEm.state.setApiFaults([{ route: 'initiate_call', status: 400, times: 1 }]);
+    const r = await service.dispose(ANN, { callId: first.callId, code: 'WRONG' }, t + 1);
+    if (r.next.kind !== 'call') throw new Error(`expected the chained call, got ${r.next.kind}`);
+    const refused = r.next.call;
+    await service.settled();
+    const events = await world.eventsOf(ANN.email);
+    // The disposition is told (DISPOSED), then the refusal of the call the answer carried; no CALL_STATE
+    // ever showed that call to anyone watching (the supervisor console).
+    expect(
+      events.some(
+        (e) => e.type === 'CALL_STATE' && e.call.callId === first.callId && e.call.state === 'DISPOSED',
+      ),
+    ).toBe(true);
+    expect(events.filter((e) => e.type === 'DIAL_FAILED')).toEqual([
+      expect.objectContaining({ callId: refused.callId, code: 'DIALPAD_REJECTED' }),
+    ]);
+    expect(events.some((e) => e.type === 'CALL_STATE' && e.call.callId === refused.callId)).toBe(false);
+    const s = await store.activeSessionOf(ANN.email);
+    expect(s?.callId).toBeNull();
+    // The Dialpad leg released the session lock: the app's next request is served at once, not after a TTL.
+    expect(await store.acquireLock(s?.tag ?? '', s?.id ?? '', 'probe', 1_000)).toBe(true);
+    await store.releaseLock(s?.tag ?? '', s?.id ?? '', 'probe');
+    const again = await service.dial(ANN, undefined, t + 2);
+    if (again.kind !== 'call') throw new Error(`expected a call, got ${again.kind}`);
+    await service.settled();
+    await service.dispose(ANN, { callId: again.call.callId, code: 'WRONG' }, t + 3);
+    await service.setSessionState(ANN, 'STOP', t + 4);
   });
 
   it('a timed-out initiate_call that Dialpad still placed stays the call: modal opens, no second dial', async () => {
@@ -46,6 +92,7 @@ describe('DialerService when Dialpad answers late or refuses', () => {
     const play = await service.setSessionState(ANN, 'PLAY', t);
     if (play.next.kind !== 'call') throw new Error(`expected a call, got ${play.next.kind}`);
     const call = play.next.call;
+    await service.settled(); // Dialpad's (late) answer comes after the HTTP answer
     expect(
       (await world.eventsOf(ANN.email)).some((e) => e.type === 'ERROR' && e.code === 'UPSTREAM_TIMEOUT'),
     ).toBe(true);

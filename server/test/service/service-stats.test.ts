@@ -41,6 +41,7 @@ describe('DialerService: live STATS events', () => {
     const play = await service.setSessionState(ANN, 'PLAY', t);
     if (play.next.kind !== 'call') throw new Error('expected a call');
     const call = play.next.call;
+    await service.settled(); // the dial's events follow Dialpad's answer, after the HTTP answer
     expect(await lastStats(ANN.email)).toMatchObject({ callsInitiated: 1, callsCompleted: 0, connects: 0 });
 
     await service.onDialpadEvent(event(call, 'connected', { date_connected: t + 1_000 }), t + 1_000);
@@ -120,6 +121,7 @@ describe('DialerService: live STATS events', () => {
     if (next.kind !== 'preview') throw new Error('expected a second preview');
     const dialed = await service.dial(BOB, next.preview.previewId, t);
     if (dialed.kind !== 'call') throw new Error('expected a call');
+    await service.settled();
     expect(await lastStats(BOB.email)).toMatchObject({ skips: 1, callsInitiated: 1 });
 
     await service.dispose(BOB, { callId: dialed.call.callId, code: 'WRONG' }, t);

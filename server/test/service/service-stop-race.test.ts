@@ -50,12 +50,14 @@ describe('STOP during the chained dial of a disposition', () => {
     const play = await service.setSessionState(ANN, 'PLAY', t);
     if (play.next.kind !== 'call') throw new Error('expected a call');
     const { callId } = play.next.call;
+    await service.settled(); // Dialpad's answer to that first dial (it comes after the answer above)
     const calls = world.dialpadEm.state.listCalls().length;
 
     if (!made.store) throw new Error('the store was not built');
     made.store.armed = true;
     const r = await service.dispose(ANN, { callId, code: 'WRONG' }, t + 1_000);
     expect(r).toMatchObject({ callId, code: 'WRONG', next: { kind: 'idle', sessionState: 'STOP' } });
+    await service.settled();
     expect(world.dialpadEm.state.listCalls().length).toBe(calls); // no second call placed
     const events = await world.eventsOf(ANN.email);
     expect(events.filter((e) => e.type === 'ERROR')).toEqual([]);

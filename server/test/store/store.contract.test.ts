@@ -820,6 +820,71 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(true);
     });
 
+    it("checks and keeps the request's Idempotency-Key in the disposition's own step", async () => {
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      const recordOf = (key: string) => keys.idemIn(TAG, 'a@example.com', key);
+      const idem = (key: string, owner: string, answer: string | null) => ({
+        recordKey: recordOf(key),
+        bodyHash: 'h1',
+        owner,
+        pendingTtlMs: 30_000,
+        ttlMs: 60_000,
+        answer,
+      });
+      const base = {
+        tag: TAG,
+        agentEmail: 'a@example.com',
+        sessionId: 's1',
+        code: 'NO_ANSWER' as const,
+        success: false,
+        doNotCall: null,
+        now: 9_000,
+      };
+      const chained = {
+        ...base,
+        callId: 'c1',
+        lead: leadWrite('r1', 1, 'NO_ANSWER'),
+        chainLock: { token: 'chain', ttlMs: 5_000 },
+        next: { lead: leadWrite('r2', 0, 'IN_PROGRESS'), call: call('c2', 's1', 'r2'), leaseMs: 60_000 },
+      };
+      // The chained dial made: the answer (known before the script) is stored as the key's final answer.
+      const done = await store.dispose({ ...chained, idem: idem('k1', 'o1', '{"answer":1}') });
+      expect(done.ok && [done.chained, done.idemStored]).toEqual([{ ok: true, version: 1 }, true]);
+      const stored = await h.redis.get(recordOf('k1'));
+      expect(JSON.parse(stored ?? 'null')).toEqual({ h: 'h1', o: 'o1', d: 1, s: 200, b: '{"answer":1}' });
+      expect(await h.pttl(recordOf('k1'))).toBeGreaterThan(30_000);
+      // A repeat of that request (another run, another owner) changes nothing and gets the record back.
+      const depth = await h.queue.depth();
+      expect(await store.dispose({ ...chained, idem: idem('k1', 'o2', '{"answer":2}') })).toEqual({
+        ok: false,
+        failure: 'IDEM_HELD',
+        record: stored,
+      });
+      expect(await h.queue.depth()).toBe(depth);
+      expect((await store.getCall(TAG, 'c2'))?.state).toBe('DIALING');
+      expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(true);
+      // No chained dial: the key is reserved for its run (pending), which completes it after the script.
+      const alone = await store.dispose({
+        ...base,
+        callId: 'c2',
+        lead: leadWrite('r2', 1, 'NO_ANSWER'),
+        idem: idem('k2', 'o3', null),
+      });
+      expect(alone.ok && alone.idemStored).toBe(false);
+      expect(JSON.parse((await h.redis.get(recordOf('k2'))) ?? 'null')).toEqual({ h: 'h1', o: 'o3' });
+      expect(await h.pttl(recordOf('k2'))).toBeLessThanOrEqual(30_000);
+      // A refused disposition (the call is disposed already) reserves nothing: a retry answers the same.
+      const refused = await store.dispose({
+        ...base,
+        callId: 'c2',
+        lead: leadWrite('r2', 2, 'NO_ANSWER'),
+        idem: idem('k3', 'o4', null),
+      });
+      expect(refused.ok).toBe(false);
+      expect(await h.redis.get(recordOf('k3'))).toBeNull();
+    });
+
     it('disposes and dials the same lead again in one step (its next number)', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');

@@ -61,6 +61,35 @@ describe('dialer screen', () => {
     expect(screen.getByText('Success').nextElementSibling?.textContent).toBe('—');
   });
 
+  it('a call Dialpad refused after the answer leaves the screen; the banner says why and what comes next', () => {
+    const dialing = (s: StoreState) => playing(s, { call: callView({ state: 'DIALING', startedAt: T0 }) });
+    const h = setup(dialing);
+    expect(screen.getByTestId('call-state').textContent).toMatch(/Dialing/);
+    expect(screen.getAllByText(/Grace Hopper/).length).toBeGreaterThan(0);
+    h.unmount();
+    setup((s) =>
+      R.applyAgentEvent(
+        dialing(s),
+        11,
+        {
+          type: 'DIAL_FAILED',
+          callId: 'call-1',
+          code: 'DIALPAD_REJECTED',
+          message:
+            'Dialpad refused the call (user is busy); this lead goes back in the queue and the next lead is dialed in a moment.',
+          next: { kind: 'idle', sessionState: 'PLAY' },
+        },
+        Date.now(),
+      ),
+    );
+    expect(screen.getByTestId('call-state').textContent).not.toMatch(/Dialing/);
+    expect(screen.queryByText(/Grace Hopper/)).toBeNull(); // the lead card went with the call
+    expect(screen.getByTestId('session-state').textContent).toMatch(/Play/i);
+    const banner = screen.getByRole('alert');
+    expect(banner.textContent).toMatch(/Dialpad refused the call/);
+    expect(banner.textContent).toMatch(/the next lead is dialed in a moment/);
+  });
+
   it('a start waiting out a storm says so, not an error', () => {
     setup((s) => ({
       ...signedIn(s),

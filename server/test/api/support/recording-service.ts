@@ -4,6 +4,7 @@
 import type { AmendRequest, AmendResponse } from '../../../../src-shared/contracts/amend.js';
 import type { DispositionResponse, SessionSnapshot } from '../../../../src-shared/contracts/http.js';
 import type { NextStep, SessionView, StatsView } from '../../../../src-shared/contracts/views.js';
+import type { InScriptIdempotency } from '../../../src/idempotency/in-script.js';
 import { DEFAULT_DISPOSITIONS } from '../../../../src-shared/domain/disposition.js';
 import type { SessionState } from '../../../../src-shared/domain/session.js';
 import type { AgentPrincipal, DialerService } from '../../../src/ports.js';
@@ -92,7 +93,14 @@ export class RecordingService implements DialerService {
     await this.#rec('skip', agent, previewId);
     return { kind: 'idle', sessionState: this.#state } as NextStep;
   }
-  async dispose(agent: AgentPrincipal, input: { callId: string; code: DispositionResponse['code'] }) {
+  async dispose(
+    agent: AgentPrincipal,
+    input: { callId: string; code: DispositionResponse['code'] },
+    _now?: number,
+    idem?: InScriptIdempotency,
+  ) {
+    // No transition script here: the key's record is taken the plain way (one SET NX).
+    await idem?.begin('{t:recording}');
     await this.#rec('dispose', agent, input);
     return {
       callId: input.callId,

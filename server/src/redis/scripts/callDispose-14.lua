@@ -19,12 +19,21 @@
   the slow way (pick again, leadClaimAndDial) under the lock it holds. The session is written with one
   HSET for both, the agent's counters with one, and one lead-change notice names both leads.
 
+  Idempotency (POST /disposition's Idempotency-Key, idempotency/in-script.ts): when ARGV[27] names the
+  request's body hash, the key's record (KEYS[14], JSON {h, o, d?, s?, b?} as idempotency/store.ts writes
+  it) is read first: held by another request (or done, or another body) → { 'idem', its JSON } and nothing
+  changes (the caller replays, answers 422, or waits). A committed step reserves it for ARGV[28] (pending,
+  ARGV[29] ms), or stores ARGV[30] as the final answer (status 200, ARGV[31] ms) when the chained dial was
+  made: the answer is then known here, and the request needs no other round trip for its key. A refusal
+  (-8 -9 -4) reserves nothing (a retry answers the same).
+
   Input:
     KEYS[1] call hash        KEYS[5] open-call timeouts ZSET       KEYS[9]  session lock
     KEYS[2] session hash     KEYS[6] tab lead index ZSET           KEYS[10] the agent's counters in this tab
     KEYS[3] lead hash        KEYS[7] do-not-call SET               KEYS[11] next lead hash   (chain)
     KEYS[4] lead claim       KEYS[8] tab write-behind queue STREAM KEYS[12] next lead claim  (chain)
                                      (caller SADDed sheetQueueTabs) KEYS[13] next call hash  (chain)
+                                                                    KEYS[14] idempotency record
     ARGV[1] callId           ARGV[8]  how long the disposed call is kept (ms)
     ARGV[2] claim prefix     ARGV[9]  do-not-call number, or ""
     ARGV[3] expected version ARGV[10] now (epoch ms)
@@ -37,24 +46,37 @@
                                        and `lastCode`, `lastAt`, `lastRow` for the session view (a reload
                                        shows the receipt again)
     ARGV[15] lock owner token for the chained dial, or "" (none)   ARGV[16] its TTL (ms)
-    the chained dial, or ARGV[17] = "" (none):
+    the chained dial, or ARGV[17..26] = "" (none):
     ARGV[17] next rowId            ARGV[21] lease ms               ARGV[25] next callId
     ARGV[18] its expected version  ARGV[22] owned state JSON       ARGV[26] its timeout deadline (epoch ms)
     ARGV[19] number (E.164)        ARGV[23] sheet patch JSON, or ""
     ARGV[20] claim value           ARGV[24] call record JSON (flat field map)
+    the idempotency record, or ARGV[27] = "" (none):
+    ARGV[27] body hash   ARGV[28] owner   ARGV[29] pending TTL ms   ARGV[30] the answer when the chained
+    dial is made, or ""   ARGV[31] its TTL ms
 
   Output:
     { new lead version, call fields, session state, session counters (after this call and the chained
       dial), session fields (after both; empty if the session is gone),
       1 if the session lock was taken with ARGV[15] (the session is in PLAY and the lock was free), else 0,
       the chained dial: its lead's new version (> 0), 0 when not asked or not attempted (no lock), or the
-      dial's refusal (includes/dial: -11 -7 -10 -5 -4 -6) }
+      dial's refusal (includes/dial: -11 -7 -10 -5 -4 -6),
+      1 if ARGV[30] was stored as the key's answer, else 0 }
+    { 'idem', the record's JSON }: the key is held by another request (nothing changed)
     -8 call missing   -9 already disposed (or a failed dial)   -4 lead version mismatch
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
 --- @include "countersAdd"
 --- @include "dial"
+local idem = ARGV[27] or ''
+if idem ~= '' then
+  local held = redis.call('GET', KEYS[14])
+  if held then
+    local r = cjson.decode(held)
+    if r.o ~= ARGV[28] or r.d ~= nil then return { 'idem', held } end
+  end
+end
 local flat = redis.call('HGETALL', KEYS[1])
 if #flat == 0 then return -8 end
 local call = {}
@@ -125,6 +147,16 @@ if #sflat > 0 then
 end
 countersAdd(KEYS[10], add, dialed > 0 and { since = now } or nil)
 leadsChanged(ARGV[11], ARGV[12], changedRows)
+local stored = 0
+if idem ~= '' then
+  if dialed > 0 and ARGV[30] ~= '' then
+    redis.call('SET', KEYS[14], cjson.encode({ h = idem, o = ARGV[28], d = 1, s = 200, b = ARGV[30] }),
+      'PX', ARGV[31])
+    stored = 1
+  else
+    redis.call('SET', KEYS[14], cjson.encode({ h = idem, o = ARGV[28] }), 'PX', ARGV[29])
+  end
+end
 local out = {}
 for k, val in pairs(call) do
   out[#out + 1] = k
@@ -135,4 +167,4 @@ for k, val in pairs(sess) do
   sout[#sout + 1] = k
   sout[#sout + 1] = val
 end
-return { v, out, sess.state or '', countersOf(sess, 'n:'), sout, locked, dialed }
+return { v, out, sess.state or '', countersOf(sess, 'n:'), sout, locked, dialed, stored }
