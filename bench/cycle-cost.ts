@@ -15,7 +15,10 @@
 // kept out of the CPU windows).
 //
 //   npx tsx bench/cycle-cost.ts [--agents 3] [--leads 100] [--warmup 200] [--cycles 300] [--rounds 3]
-//                               [--count-cycles 30] [--cpu-prof dir] [--trace]
+//                               [--count-cycles 30] [--cpu-prof dir] [--trace] [--node-args "--flag …"]
+//
+// `--node-args` adds flags to the coordinator's node (e.g. "--max-semi-space-size=64"), to test a hypothesis
+// against the same cycles.
 //
 // Prints one JSON object. Closed loop: each agent runs its cycles back to back, agents in parallel.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -255,6 +258,7 @@ async function main(): Promise<void> {
     'tsx',
     '--trace-gc-nvp',
     ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []),
+    ...(argStr('node-args') ?? '').split(' ').filter(Boolean),
   ];
   const coord: ChildProcess = spawn(process.execPath, [...nodeArgs, 'server/src/server.ts'], {
     env,

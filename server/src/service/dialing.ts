@@ -482,7 +482,12 @@ async function ringDialpad(
         : 'Dialpad did not confirm the call; it may have started: check the Dialpad app';
     events.push({ type: 'ERROR', code: 'UPSTREAM_TIMEOUT', message });
   }
-  ctx.log.debug({ callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) }, 'call started');
+  // Guarded: the fields (a masked number) would be built on every dial even with debug off.
+  if (ctx.log.isLevelEnabled('debug'))
+    ctx.log.debug(
+      { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164) },
+      'call started',
+    );
   ctx.onCallStarted();
   // The agent's counters moved in the dial's own script (keys.agentTabStats): nothing else to write.
   const stats = await statsEvent(ctx, s, now, { counters });

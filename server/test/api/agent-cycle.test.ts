@@ -77,11 +77,19 @@ describe('agent cycle', () => {
     expect(missing.body).toMatchObject({ error: { code: 'CALL_NOT_FOUND' } });
     expect((await ana.ok('sessionCurrent')).call).toMatchObject({ callId: firstCallId, state: 'ENDED' });
 
-    const d1 = await ana.ok('disposition', { callId: firstCallId, code: 'WRONG', notes: 'not them' });
+    const d1Body = { callId: firstCallId, code: 'WRONG', notes: 'not them' };
+    const d1 = await ana.ok('disposition', d1Body, { key: 'cycle-d1-key' });
     expect(d1).toMatchObject({ callId: firstCallId, code: 'WRONG' });
     expect(d1.queuedCells).toBeGreaterThan(0);
     const second = callOf(d1.next);
     expect(second.call.callId).not.toBe(firstCallId);
+    // The disposition's own script kept its Idempotency-Key (with the chained call it answered): a retry
+    // gets that very answer, the same key with another body is 422, and neither changes anything.
+    const again = await ana.raw('disposition', d1Body, { key: 'cycle-d1-key' });
+    expect([again.status, again.headers.get('idempotent-replayed'), again.body]).toEqual([200, 'true', d1]);
+    const reused = await ana.raw('disposition', { ...d1Body, code: 'CORRECT' }, { key: 'cycle-d1-key' });
+    expect([reused.status, reused.body]).toMatchObject([422, { error: { code: 'IDEMPOTENCY_KEY_REUSED' } }]);
+    expect((await ana.ok('sessionCurrent')).call?.callId).toBe(second.call.callId);
     await socket.waitFor(
       isEvent(
         'STATS',

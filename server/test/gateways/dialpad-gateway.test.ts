@@ -123,6 +123,30 @@ describe('HttpDialpadGateway', () => {
     expect(e.message).toMatch(/hang up in the Dialpad app/);
   });
 
+  it('reads the device id of a 200 with many other fields, and refuses a 200 without one', async () => {
+    let answer: unknown = null;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const g = new HttpDialpadGateway({ baseUrl, apiKey: KEY });
+    try {
+      const extra = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, { nested: i }]));
+      answer = { ...extra, device: { ...extra, id: 987654321, type: 'desktop' } };
+      expect(await call(g)).toEqual({ deviceId: '987654321' });
+      for (answer of [{ ...extra }, { device: { type: 'desktop' } }, [1], 'ok']) {
+        const e = await apiError(call(g));
+        expect([e.code, e.message]).toEqual([
+          'DIALPAD_REJECTED',
+          'Dialpad accepted the call but answered in an unexpected shape',
+        ]);
+      }
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('a connection refused is DIALPAD_UNAVAILABLE', async () => {
     const em = await start();
     const url = em.url;
