@@ -319,9 +319,11 @@ export class RedisTransitions {
           idem?.ttlMs ?? 0,
         ],
       );
-    // One notice names every lead the step changed: each is this instance's own (see #announcing).
+    // One notice names every lead the step changed: each is this instance's own (see #announcing). A
+    // refusal publishes none: an integer, or { 'idem', record } when the key is held (a duplicate request).
+    // Counted as sent, that would make this instance drop the next notice of the lead from another one.
     const r = await this.#announcingAll(tag, rows, run, (x) =>
-      Array.isArray(x) ? (Number(x[6]) > 0 ? rows.length : 1) : 0,
+      Array.isArray(x) && x[0] !== 'idem' ? (Number(x[6]) > 0 ? rows.length : 1) : 0,
     );
     if (!Array.isArray(r)) return { ok: false, failure: failureOf(Number(r)) };
     if (r[0] === 'idem') return { ok: false, failure: 'IDEM_HELD', record: String(r[1]) };

@@ -905,6 +905,54 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await h.redis.get(recordOf('k3'))).toBeNull();
     });
 
+    it("a disposition refused for its held Idempotency-Key hides no other instance's later change", async () => {
+      // This instance hears lead changes (as every service does) and skips only the notices its own
+      // transitions published. A duplicate of a disposition (the same key, a retry or a double click)
+      // publishes nothing: if it were still counted as "own", the next notice of that lead from the other
+      // instance (its next dial or disposition) would be dropped here, and this instance would keep showing
+      // the lead as it was (an AttemptCount behind) until its next full refresh.
+      const seen: LeadChange[] = [];
+      const off = await store.onLeadChange((c) => seen.push(c));
+      const other = new RedisStore({ redis: h.redis });
+      try {
+        await playingSession('s1', 'a@example.com');
+        await dial('s1', 'r1', 'c1');
+        const disposal = {
+          tag: TAG,
+          agentEmail: 'a@example.com',
+          sessionId: 's1',
+          callId: 'c1',
+          code: 'NO_ANSWER' as const,
+          success: false,
+          doNotCall: null,
+          lead: leadWrite('r1', 1, 'NO_ANSWER'),
+          chainLock: { token: 'chain', ttlMs: 5_000 },
+          next: { lead: leadWrite('r2', 0, 'IN_PROGRESS'), call: call('c2', 's1', 'r2'), leaseMs: 60_000 },
+          now: 9_000,
+        };
+        const idem = (owner: string) => ({
+          recordKey: keys.idemIn(TAG, 'a@example.com', 'k1'),
+          bodyHash: 'h1',
+          owner,
+          pendingTtlMs: 30_000,
+          ttlMs: 60_000,
+          answer: '{"answer":1}',
+        });
+        const done = await store.dispose({ ...disposal, idem: idem('o1') });
+        expect(done.ok && done.chained).toEqual({ ok: true, version: 1 });
+        const again = await store.dispose({ ...disposal, idem: idem('o2') });
+        expect(again.ok ? 'committed' : again.failure).toBe('IDEM_HELD');
+        // The other instance writes r1, then r3 (notices arrive in order: once r3's is here, r1's was).
+        expect((await other.writeLead(TAG, leadWrite('r1', 2, 'WRONG'), 10_000)).ok).toBe(true);
+        expect((await other.writeLead(TAG, leadWrite('r3', 0, 'WRONG'), 10_001)).ok).toBe(true);
+        await until(() => seen.some((c) => c.rowId === 'r3'), "the other instance's notice of r3");
+        expect(seen.filter((c) => c.rowId === 'r1')).toEqual([{ tag: TAG, rowId: 'r1' }]);
+      } finally {
+        await off();
+        await other.close();
+      }
+    });
+
     it('disposes and dials the same lead again in one step (its next number)', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
