@@ -50,14 +50,10 @@ describe('a disposition repeated under its Idempotency-Key', () => {
     await b.service.settled();
 
     // A shows the call B dialed with the lead as it is now, not as A last wrote it.
-    await eventually(
-      async () => {
-        const snap = await a.service.currentSession(ANN, t + 3);
-        return snap.preview?.lead.attemptCount === 2;
-      },
-      "A's card of the lead B changed",
-      5_000,
-    );
+    await eventually(async () => {
+      const snap = await a.service.currentSession(ANN, t + 3);
+      return snap.preview?.lead.attemptCount === 2;
+    }, "A's card of the lead B changed");
     const snap = await a.service.currentSession(ANN, t + 3);
     expect(snap.call?.callId).toBe(onB.next.call.callId);
   });
