@@ -946,7 +946,10 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         expect((await other.writeLead(TAG, leadWrite('r1', 2, 'WRONG'), 10_000)).ok).toBe(true);
         expect((await other.writeLead(TAG, leadWrite('r3', 0, 'WRONG'), 10_001)).ok).toBe(true);
         await until(() => seen.some((c) => c.rowId === 'r3'), "the other instance's notice of r3");
-        expect(seen.filter((c) => c.rowId === 'r1')).toEqual([{ tag: TAG, rowId: 'r1' }]);
+        // With the leftover count, both r1 notices (ours, the other's) were taken as our own: none seen.
+        // At least one, not exactly one: on a cluster, notices published through different nodes arrive in
+        // no fixed order, so our own can come after its count was spent on the other's (seen twice).
+        expect(seen.filter((c) => c.rowId === 'r1').length).toBeGreaterThanOrEqual(1);
       } finally {
         await off();
         await other.close();
