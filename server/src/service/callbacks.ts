@@ -17,7 +17,7 @@ import { phonePlaces } from '../compliance/phone-places.js';
 import type { AgentPrincipal } from '../ports.js';
 import { scriptApiError } from '../redis/script-errors.js';
 import type { ServiceContext } from './context.js';
-import { dialLead, tabRef } from './dialing.js';
+import { dialLead, dropPendingPreview, tabRef } from './dialing.js';
 import { ownedOf } from './merge.js';
 import { sessionView } from './views.js';
 import type { TabCache } from './tab-cache.js';
@@ -111,17 +111,7 @@ export async function dialCallback(
     }
     if (fresh.state !== 'PLAY') throw new ApiError('INVALID_STATE', 'the session is stopped: start it first');
     if (fresh.preview) {
-      const p = fresh.preview;
-      const r = await ctx.store.dropPreview({
-        tag: s.tag,
-        sessionId: s.id,
-        lockToken: token,
-        previewId: p.previewId,
-        rowId: p.rowId,
-        now,
-      });
-      if (!r.ok) throw scriptApiError(r.failure);
-      await tab.refreshLead(p.rowId);
+      await dropPendingPreview(ctx, s, tab, token, now, fresh.preview);
       fresh = await ctx.freshSession(fresh);
     }
     for (let i = 0; i < 3; i++) {

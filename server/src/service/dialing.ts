@@ -251,16 +251,15 @@ function stillDialable(
   return numberDialableNow(lead, numberIndex, rules, phonePlaces, now, agent);
 }
 
-/** The preview's claim lapsed or its lead is no longer dialable: drop it without touching the lead and
- *  move on (a new preview), so a stale preview never overwrites or re-dials another session's lead. */
-async function expirePreview(
+/** Drops the session's pending preview under the session lock `token` (previewDrop: its claim released,
+ *  the lead untouched) and re-reads that lead into the tab's index. */
+export async function dropPendingPreview(
   ctx: ServiceContext,
   s: SessionRecord,
   tab: TabCache,
   token: string,
   now: number,
   preview: PendingPreview,
-  why: string,
 ): Promise<void> {
   const r = await ctx.store.dropPreview({
     tag: s.tag,
@@ -272,6 +271,20 @@ async function expirePreview(
   });
   if (!r.ok) throw scriptApiError(r.failure);
   await tab.refreshLead(preview.rowId);
+}
+
+/** The preview's claim lapsed or its lead is no longer dialable: drop it without touching the lead and
+ *  move on (a new preview), so a stale preview never overwrites or re-dials another session's lead. */
+async function expirePreview(
+  ctx: ServiceContext,
+  s: SessionRecord,
+  tab: TabCache,
+  token: string,
+  now: number,
+  preview: PendingPreview,
+  why: string,
+): Promise<void> {
+  await dropPendingPreview(ctx, s, tab, token, now, preview);
   ctx.log.info({ previewId: preview.previewId, rowId: preview.rowId, why }, 'stale preview dropped');
 }
 
