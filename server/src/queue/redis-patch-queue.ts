@@ -114,8 +114,13 @@ export class RedisPatchQueue implements DurablePatchQueue {
   readonly #emptySince = new Map<string, number>();
   readonly #sweepEveryMs: number;
   readonly #now: () => number;
-  /** Tabs that may have entries: hinted since their last peek, or found non-empty by it. */
+  /** Tabs that may have entries: hinted since their last peek, or found non-empty by it, or marked by a
+   *  full sweep. */
   readonly #dirty = new Set<string>();
+  /** Dirty tabs marked by a full sweep alone: their last peek found them empty and no hint named them
+   *  since, so they are peeked (the safety net) but not counted by depth(), which would otherwise send an
+   *  XLEN per registered tab whenever it runs between a sweep and the next peek. */
+  readonly #swept = new Set<string>();
   /** Tabs whose last peek returned all their entries: the stream ids not yet acked or dead-lettered. The
    *  tab is peeked again until they are all gone (then it is empty unless a hint says otherwise). */
   readonly #carry = new Map<string, Set<string>>();
@@ -144,7 +149,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
       } catch {
         return; // not a notice: ignore
       }
-      if (parseTabTag(tag)) this.#dirty.add(tag);
+      if (parseTabTag(tag)) this.#markDirty(tag);
     });
     // A reconnect may have lost notices: sweep. (The first 'ready' is before the subscription: harmless.)
     sub.on('ready', () => this.sweep());
@@ -163,6 +168,12 @@ export class RedisPatchQueue implements DurablePatchQueue {
     };
   }
 
+  /** A tab hinted or enqueued to: peeked next, and counted by depth(). */
+  #markDirty(tag: string): void {
+    this.#dirty.add(tag);
+    this.#swept.delete(tag);
+  }
+
   /** The next spreadsheetsWithPending() reads the tabs set and every registered tab is peeked once. */
   sweep(): void {
     this.#lastSweepAt = Number.NEGATIVE_INFINITY;
@@ -175,7 +186,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
     const streamId = String(
       await this.#scripts.run('enqueuePatch', [keys.sheetQueue(tag)], [JSON.stringify(valid), now]),
     );
-    this.#dirty.add(tag);
+    this.#markDirty(tag);
     return `${valid.sheetId}/${streamId}`;
   }
 
@@ -209,8 +220,11 @@ export class RedisPatchQueue implements DurablePatchQueue {
     if (!this.#hinting || now - this.#lastSweepAt >= this.#sweepEveryMs) {
       this.#lastSweepAt = now;
       for (const tag of await this.#tabs()) {
-        if (parseTabTag(tag)) this.#dirty.add(tag);
-        else await this.#redis.srem(keys.sheetQueueTabs(), tag);
+        if (!parseTabTag(tag)) await this.#redis.srem(keys.sheetQueueTabs(), tag);
+        else if (!this.#dirty.has(tag) && !this.#carry.has(tag)) {
+          this.#dirty.add(tag);
+          this.#swept.add(tag);
+        }
       }
     }
     const out = new Set<string>();
@@ -259,6 +273,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
       if (ref && ref.spreadsheetId === spreadsheetId) {
         out.push({ tag, sheetId: ref.sheetId });
         this.#dirty.delete(tag);
+        this.#swept.delete(tag);
       }
     }
     return out;
@@ -469,14 +484,15 @@ export class RedisPatchQueue implements DurablePatchQueue {
   }
 
   /** Entries pending in every tab. Without hints: an XLEN per registered tab. With hints, only the tabs
-   *  that may have entries (dirty or carried: every other one was found empty by its last peek and no notice
-   *  named it since), so the metric, /readyz and the console's health cost a command per busy tab, not one
-   *  per registered tab (500 every 15 s at 500 agents); a notice lost meanwhile is found by the next sweep. */
+   *  that may have entries (hinted, enqueued to or carried: every other one, a full sweep's marks included,
+   *  was found empty by its last peek and no notice named it since), so the metric, /readyz and the
+   *  console's health cost a command per busy tab, not one per registered tab (500 every 15 s at 500
+   *  agents); a notice lost meanwhile is found by the next sweep's peek. */
   async depth(): Promise<number> {
     const sweepPending = this.#lastSweepAt === Number.NEGATIVE_INFINITY;
     const tags =
       this.#hinting && !sweepPending
-        ? [...new Set([...this.#dirty, ...this.#carry.keys()])]
+        ? [...new Set([...this.#dirty, ...this.#carry.keys()])].filter((t) => !this.#swept.has(t))
         : await this.#tabs();
     const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
     return lens.reduce((a, b) => a + b, 0);

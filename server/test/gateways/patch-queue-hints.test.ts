@@ -126,6 +126,23 @@ describe('RedisPatchQueue dirty-tab hints', () => {
     expect(await calls('xlen')).toBe(TABS);
   });
 
+  it('does not count the tabs a full sweep marked, before their peek, with an XLEN each', async () => {
+    const { q, unwatch } = await watchedWithIdleTabs();
+    try {
+      clock += SWEEP_MS; // the next call sweeps: every registered tab is marked, to be peeked
+      await q.enqueue(patchFor('s1', 2, { 12: 'X' }, { sheetId: 12 }), 1);
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+      await redis.config('RESETSTAT');
+      expect(await q.depth()).toBe(1); // the flush is in its cooldown: nothing peeked yet
+      expect(await calls('xlen')).toBe(1);
+      const swept = await q.peek('sheet-A', 100);
+      expect(swept.map((p) => p.patch.rowId)).toEqual(['s1']);
+      expect(await calls('xrange')).toBe(TABS); // the sweep's safety net still reads every tab
+    } finally {
+      await unwatch();
+    }
+  });
+
   it('finds a patch whose notice never arrived within the full-sweep bound', async () => {
     const { q, unwatch } = await watchedWithIdleTabs();
     try {
