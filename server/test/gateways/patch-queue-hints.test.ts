@@ -175,6 +175,16 @@ describe('RedisPatchQueue dirty-tab hints', () => {
     }
   });
 
+  it('reconciles lost registrations with an XLEN only for the streams not registered', async () => {
+    const q = new RedisPatchQueue(redis, { now });
+    for (let s = 0; s < TABS; s++) await q.enqueue(patchFor(`g${s}`, 2, { 12: 'X' }, { sheetId: s }), s);
+    await redis.srem(keys.sheetQueueTabs(), tabTag('sheet-A', 5)); // a registration lost to a race
+    await redis.config('RESETSTAT');
+    expect(await q.reconcile()).toBe(1);
+    expect(await calls('xlen')).toBe(1);
+    expect(await redis.sismember(keys.sheetQueueTabs(), tabTag('sheet-A', 5))).toBe(1);
+  });
+
   it('sweeps after its subscriber reconnects (notices sent meanwhile are lost)', async () => {
     const { q, unwatch } = await watchedWithIdleTabs();
     try {
