@@ -182,6 +182,8 @@ export class HttpDialpadGateway implements DialpadGateway {
       url,
       payload,
       timeoutMs: this.#timeoutMs,
+      // Hanging up twice is hanging up once; initiating twice is two calls.
+      idempotent: method === 'PUT',
       headers: {
         authorization: `Bearer ${this.#apiKey}`,
         accept: 'application/json',

@@ -14,7 +14,8 @@
 //    before writing, a refused connection): the server cannot have acted, and a request that met a closed
 //    pooled socket is sent once more on a fresh connection. Sent (a reset after writing, an answer cut
 //    off): the server may have acted on it (Go's rule for a non-idempotent request: never replayed), so
-//    the caller must treat the outcome as unknown.
+//    the caller must treat the outcome as unknown; an idempotent request (hang up) that met a reset on a
+//    pooled socket before any byte of an answer is sent once more (Go's rule for replayable requests).
 import type { Socket } from 'node:net';
 import {
   type ClientRequest,
@@ -40,6 +41,8 @@ export class ConnectionFailedError extends Error {
   constructor(
     readonly sent: boolean,
     readonly reusedSocket: boolean,
+    /** Part of an answer (its status line) had arrived. */
+    readonly answered: boolean,
     cause: Error,
   ) {
     super(`${sent ? 'after' : 'before'} sending the request: ${cause.message}`, { cause });
@@ -63,6 +66,9 @@ export interface ExchangeRequest {
   payload: Buffer | undefined;
   /** The whole exchange (both attempts, the answer's body included). */
   timeoutMs: number;
+  /** Repeating the request changes nothing (hang up): it may be sent again after a reset on a pooled
+   *  socket even once written. */
+  idempotent: boolean;
 }
 
 export class KeepAlivePool {
@@ -75,14 +81,16 @@ export class KeepAlivePool {
   }
 
   /** The answer (any status), or TimeoutError, or ConnectionFailedError. A request that met a pooled
-   *  socket already closed by the server, before any byte was written, is sent again on a new connection. */
+   *  socket already closed by the server, before any byte was written (or, idempotent, before any byte of
+   *  an answer), is sent again on a new connection. */
   async exchange(r: ExchangeRequest): Promise<Answer> {
     const deadline = Date.now() + r.timeoutMs;
     const tls = r.url.startsWith('https:');
     try {
       return await once(r, tls, tls ? this.#https : this.#http, r.timeoutMs);
     } catch (err) {
-      if (!(err instanceof ConnectionFailedError) || err.sent || !err.reusedSocket) throw err;
+      if (!(err instanceof ConnectionFailedError) || !err.reusedSocket || err.answered) throw err;
+      if (err.sent && !r.idempotent) throw err;
       // `agent: false`: a connection of its own, whatever else the pool holds.
       return once(r, tls, false, Math.max(1, deadline - Date.now()));
     }
@@ -108,9 +116,11 @@ function once(
 ): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     let sent = false;
+    let answered = false;
     let settled = false;
     const send = tls ? httpsRequest : httpRequest;
     const req: ClientRequest = send(r.url, { method: r.method, agent, headers: r.headers }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', fail);
@@ -129,7 +139,7 @@ function once(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(isTimeout(err) ? err : new ConnectionFailedError(sent, req.reusedSocket, err));
+      reject(isTimeout(err) ? err : new ConnectionFailedError(sent, req.reusedSocket, answered, err));
     }
     function write(): void {
       if (settled || req.destroyed) return;

@@ -116,6 +116,16 @@ describe('HttpDialpadGateway keep-alive', () => {
     expect(e.message).toMatch(/may still be live/);
   });
 
+  it('a hang-up reset on a pooled connection before any answer is sent once more (hanging up is idempotent)', async () => {
+    const server = await rawServer((req, res, n) =>
+      n === 2 ? req.socket.destroy() : n === 1 ? okDevice(res) : res.writeHead(200).end('{}'),
+    );
+    const g = new HttpDialpadGateway({ baseUrl: server.url, apiKey: KEY });
+    await call(g, 'c-1');
+    await expect(g.hangUp('42')).resolves.toBeUndefined();
+    expect(server.sockets.length).toBe(2); // the pooled one (reset), then a new one
+  });
+
   it("closes an idle connection before the server's announced keep-alive timeout ends", async () => {
     // `Keep-Alive: timeout=2`: the server closes an idle connection after 2 s; the client must first.
     const server = await rawServer((_req, res) => okDevice(res), 2000);
