@@ -192,6 +192,17 @@ export function leadFromHash(rowId: string, h: Record<string, string>): LeadOver
   return { rowId, version: Number(h.v), state, updatedAt: Number(h.u ?? 0) };
 }
 
+/** The owner (session id) of a lead's claim field `c` (`<owner>|<what>|<expiresAt>`, includes/dialerLead.lua)
+ *  while its lease lasts at `now`; null when there is none, it ran out, or the value is malformed. */
+export function claimOwner(raw: string | null, now: number): string | null {
+  if (!raw) return null;
+  const cut = raw.lastIndexOf('|');
+  const expiresAt = Number(raw.slice(cut + 1));
+  if (cut <= 0 || !Number.isFinite(expiresAt) || expiresAt <= now) return null;
+  const owner = raw.slice(0, raw.indexOf('|'));
+  return owner === '' ? null : owner;
+}
+
 export function emptyStats(): StatsCounters {
   const byCode = Object.fromEntries(DISPOSITION_CODES.map((c) => [c, 0])) as StatsCounters['byCode'];
   return { initiated: 0, completed: 0, connects: 0, talkMs: 0, skips: 0, successes: 0, byCode, since: null };

@@ -11,6 +11,7 @@ import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import {
   addStats,
+  claimOwner,
   leadFromHash,
   pairsToHash,
   sessionFromHash,
@@ -178,7 +179,7 @@ export class RedisStore extends RedisTransitions implements Store {
       const rowId = before.preview?.rowId ?? '';
       const r = await this.#scripts.run(
         'sessionEnd',
-        [keys.session(tag, sessionId), keys.leadClaim(tag, rowId)],
+        [keys.session(tag, sessionId), keys.lead(tag, rowId)],
         [now, rowId, claimPrefix(sessionId), keys.leadChangesChannel(), tag, ...allowedFrom],
       );
       const o = intOutcome(r);
@@ -243,14 +244,19 @@ export class RedisStore extends RedisTransitions implements Store {
     return out;
   }
 
-  async claimsOf(tag: string, rowIds: readonly string[]): Promise<Map<string, string>> {
+  async claimsOf(tag: string, rowIds: readonly string[], now: number): Promise<Map<string, string>> {
+    // The claim is the lead hash's `c` field: one HGET per lead, pipelined (one round trip per chunk).
     const out = new Map<string, string>();
     for (let i = 0; i < rowIds.length; i += 1000) {
       const chunk = rowIds.slice(i, i + 1000);
       if (chunk.length === 0) continue;
-      const vals = await this.#redis.mget(chunk.map((id) => keys.leadClaim(tag, id)));
-      vals.forEach((v, j) => {
-        if (v) out.set(chunk[j] as string, v.slice(0, v.indexOf('|')));
+      const pipe = this.#redis.pipeline();
+      for (const id of chunk) pipe.hget(keys.lead(tag, id), 'c');
+      const res = (await pipe.exec()) ?? [];
+      res.forEach(([err, v], j) => {
+        if (err) throw err;
+        const owner = claimOwner(typeof v === 'string' ? v : null, now);
+        if (owner !== null) out.set(chunk[j] as string, owner);
       });
     }
     return out;

@@ -4,7 +4,7 @@
 
   Input:
     KEYS[1] session hash
-    KEYS[2] claim key of the pending preview's lead (any key of the tab's slot when there is none)
+    KEYS[2] the pending preview's lead hash (its claim `c`; any key of the tab's slot when there is none)
     ARGV[1] now (epoch ms)
     ARGV[2] rowId of the pending preview as the caller read it, or ""
     ARGV[3] claim prefix "<sessionId>|"
@@ -30,8 +30,8 @@ local preview = redis.call('HGET', KEYS[1], 'preview') or ''
 local previewRow = ''
 if preview ~= '' then previewRow = cjson.decode(preview).rowId end
 if previewRow ~= ARGV[2] then return -4 end
-if previewRow ~= '' and claimIsOurs(KEYS[2], ARGV[3]) then
-  redis.call('DEL', KEYS[2])
+if previewRow ~= '' and claimIsOurs(KEYS[2], ARGV[3], ARGV[1]) then
+  claimSet(KEYS[2], '')
   leadChanged(ARGV[4], ARGV[5], previewRow)
 end
 redis.call('HSET', KEYS[1], 'state', 'STOP', 'endedAt', ARGV[1], 'preview', '', 'updatedAt', ARGV[1])

@@ -4,11 +4,11 @@
   session's and the agent's `initiated` (counted by the dial) go back down.
 
   Input:
-    KEYS[1] session hash     KEYS[5] open-call timeouts ZSET
-    KEYS[2] lead hash        KEYS[6] tab lead index ZSET
-    KEYS[3] lead claim       KEYS[7] tab write-behind queue STREAM
-    KEYS[4] call hash        KEYS[8] the agent's counters in this tab (keys.agentTabStats)
-    ARGV[1] callId           ARGV[6] claim value to release
+    KEYS[1] session hash     KEYS[4] open-call timeouts ZSET
+    KEYS[2] lead hash (with  KEYS[5] tab lead index ZSET
+            its claim `c`)   KEYS[6] tab write-behind queue STREAM
+    KEYS[3] call hash        KEYS[7] the agent's counters in this tab (keys.agentTabStats)
+    ARGV[1] callId           ARGV[6] claim to release ("<sessionId>|<callId>")
     ARGV[2] expected version ARGV[7] lead-change channel
     ARGV[3] owned state JSON ARGV[8] tab tag
     ARGV[4] sheet patch JSON ARGV[9] rowId
@@ -20,20 +20,22 @@
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
-local state = redis.call('HGET', KEYS[4], 'state')
+local state = redis.call('HGET', KEYS[3], 'state')
 if not state then return -8 end
 if state ~= 'DIALING' then return -9 end
 if not leadVersionIs(KEYS[2], ARGV[2]) then return -4 end
-local v = leadWrite(KEYS[2], KEYS[6], ARGV[9], ARGV[3], ARGV[5])
-redis.call('HSET', KEYS[4], 'state', 'ENDED', 'endedAt', ARGV[5], 'endReason', 'DIAL_FAILED')
-redis.call('ZREM', KEYS[5], ARGV[1])
+local release = nil
+local holder = leadClaim(KEYS[2], ARGV[5])
+if holder == ARGV[6] or not holder then release = '' end
+local v = leadWrite(KEYS[2], KEYS[5], ARGV[9], ARGV[3], ARGV[5], release)
+redis.call('HSET', KEYS[3], 'state', 'ENDED', 'endedAt', ARGV[5], 'endReason', 'DIAL_FAILED')
+redis.call('ZREM', KEYS[4], ARGV[1])
 local sess = redis.call('HMGET', KEYS[1], 'callId', 'version')
 if sess[1] == ARGV[1] then
   redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5], 'version', (tonumber(sess[2]) or 0) + 1)
 end
-if redis.call('GET', KEYS[3]) == ARGV[6] then redis.call('DEL', KEYS[3]) end
 if sess[2] then redis.call('HINCRBY', KEYS[1], 'n:initiated', -1) end
-redis.call('HINCRBY', KEYS[8], 'initiated', -1)
-if ARGV[4] ~= '' then enqueuePatch(KEYS[7], ARGV[4], ARGV[5]) end
+redis.call('HINCRBY', KEYS[7], 'initiated', -1)
+if ARGV[4] ~= '' then enqueuePatch(KEYS[6], ARGV[4], ARGV[5]) end
 leadChanged(ARGV[7], ARGV[8], ARGV[9])
 return v
