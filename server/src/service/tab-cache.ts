@@ -287,8 +287,14 @@ export class TabCache {
     let claimRows: string[];
     try {
       overlays = await this.#overlaysFor(since, changedRows, unflushed);
-      claimRows = this.#claimRowsToRead(since, overlays);
-      claims = await store.claimsOf(this.ref.tag, claimRows, readStartedAt);
+      const toRead = this.#claimRowsToRead(since, overlays);
+      claims = await store.claimsOf(this.ref.tag, toRead, readStartedAt);
+      claimRows = [...toRead];
+      for (const [rowId, o] of overlays) {
+        if (!o) continue;
+        claimRows.push(rowId); // its claim came with the overlay (the same hash)
+        if (o.claim && o.claim.expiresAt > readStartedAt) claims.set(rowId, o.claim.owner);
+      }
     } catch (err) {
       this.#overlaysReadAt = 0; // the next refresh reads every overlay again
       throw err;
@@ -373,14 +379,15 @@ export class TabCache {
   }
 
   /**
-   * The leads whose claim #reconcile re-reads (a claim is a field of the lead hash: one HGET each). Without
-   * a previous read, every lead. Otherwise the leads the index holds as claimed (a lease may have ended or
-   * been released without a notice reaching this instance) and those whose overlay was read now (written
-   * lately: a dial writes its claim with the overlay). A claim taken elsewhere without an overlay write (a
-   * preview's) whose notice was lost is not seen until then; the scripts still refuse to dial it (-5).
+   * The leads whose claim #reconcile reads on its own (a claim is a field of the lead hash: one HGET each);
+   * an overlay read now brought its lead's claim with it (the same hash). Without a previous read, every
+   * other lead. Otherwise the leads the index holds as claimed (a lease may have ended or been released
+   * without a notice reaching this instance) and those read without an overlay. A claim taken elsewhere
+   * without an overlay write (a preview's) whose notice was lost is not seen until then; the scripts still
+   * refuse to dial it (-5).
    */
   #claimRowsToRead(since: number, overlays: ReadonlyMap<string, LeadOverlay | null>): string[] {
-    const rows = [...this.#sheetLeads.keys()];
+    const rows = [...this.#sheetLeads.keys()].filter((rowId) => !overlays.get(rowId));
     if (since === 0) return rows;
     return rows.filter((rowId) => overlays.has(rowId) || this.index.isClaimed(rowId));
   }

@@ -86,6 +86,14 @@ export interface LeadOverlay {
   version: number;
   state: LeadOwnedState;
   updatedAt: number;
+  /** The lead's claim as read with the overlay (the same hash), live or not: null when it has none. */
+  claim: LeadClaim | null;
+}
+
+/** A lead's claim: a lease of `owner` (a session id) until `expiresAt` (epoch ms, exclusive). */
+export interface LeadClaim {
+  owner: string;
+  expiresAt: number;
 }
 
 /** One call's record: its identity and dial, plus what webhooks change (CallProgress, src-shared). */
