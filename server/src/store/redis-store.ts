@@ -12,6 +12,7 @@ import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './red
 import {
   addStats,
   claimOwner,
+  emptyStats,
   leadFromHash,
   pairsToHash,
   sessionFromHash,
@@ -179,7 +180,7 @@ export class RedisStore extends RedisTransitions implements Store {
       const rowId = before.preview?.rowId ?? '';
       const r = await this.#scripts.run(
         'sessionEnd',
-        [keys.session(tag, sessionId), keys.lead(tag, rowId)],
+        [keys.session(tag, sessionId), keys.lead(tag, rowId), keys.agentTabStats(tag, before.agentEmail)],
         [now, rowId, claimPrefix(sessionId), keys.leadChangesChannel(), tag, ...allowedFrom],
       );
       const o = intOutcome(r);
@@ -379,15 +380,40 @@ export class RedisStore extends RedisTransitions implements Store {
   }
 
   async agentStats(agentEmail: string, alsoTags: readonly string[] = []): Promise<StatsCounters> {
-    // The agent's counters live beside its sessions', one hash per tab (written by the transitions that
-    // count: no script of the agent's slot per call); the lifetime figures are their sum, plus the hash
-    // kept from before they moved there.
-    const tags = new Set([...(await this.#redis.smembers(keys.agentTabs(agentEmail))), ...alsoTags]);
-    const hashes = await Promise.all([
+    // The agent's counters live beside its sessions', one hash per tab, which a session's counters join
+    // when it ends (sessionEnd-3: no command of the agent's counters per call); the lifetime figures are
+    // their sum, plus the running session's counters, plus the hash kept from before they moved there.
+    const [tabs, pointer] = await Promise.all([
+      this.#redis.smembers(keys.agentTabs(agentEmail)),
+      this.#redis.get(keys.agent(agentEmail)),
+    ]);
+    const running = pointer ? parseAgentPointer(pointer) : null;
+    const tags = new Set([...tabs, ...alsoTags]);
+    if (running) tags.delete(running.tag);
+    const [legacy, runningTab, ...hashes] = await Promise.all([
       this.#redis.hgetall(keys.agentStats(agentEmail)),
+      running ? this.#withRunningSession(running.tag, running.sessionId, agentEmail) : emptyStats(),
       ...[...tags].map((tag) => this.#redis.hgetall(keys.agentTabStats(tag, agentEmail))),
     ]);
-    return hashes.map((h) => statsFromHash(h)).reduce(addStats);
+    return [statsFromHash(legacy), runningTab, ...hashes.map((h) => statsFromHash(h))].reduce(addStats);
+  }
+
+  /** The agent's counters in the tab of its running session plus that session's while it has not ended:
+   *  read together (MULTI, one slot), so an end folding them in between is never counted twice or missed. */
+  async #withRunningSession(tag: string, sessionId: string, agentEmail: string): Promise<StatsCounters> {
+    const r = await this.#redis
+      .multi()
+      .hgetall(keys.agentTabStats(tag, agentEmail))
+      .hgetall(keys.session(tag, sessionId))
+      .exec();
+    const [tabErr, tabHash] = r?.[0] ?? [new Error('MULTI aborted'), null];
+    const [sessErr, sessHash] = r?.[1] ?? [new Error('MULTI aborted'), null];
+    if (tabErr) throw tabErr;
+    if (sessErr) throw sessErr;
+    const tab = statsFromHash((tabHash ?? {}) as Record<string, string>);
+    const sess = (sessHash ?? {}) as Record<string, string>;
+    if (!sess.state || sess.state === 'STOP') return tab;
+    return addStats(tab, statsFromHash(sess, SESSION_COUNTERS));
   }
 
   async activeTabs(): Promise<string[]> {

@@ -185,7 +185,6 @@ export class RedisTransitions {
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
-            keys.agentTabStats(tag, call.agentEmail),
           ],
           [
             i.lockToken,
@@ -387,7 +386,6 @@ export class RedisTransitions {
             keys.lead(tag, lead.rowId),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
-            keys.agentTabStats(tag, i.agentEmail),
           ],
           [
             i.lockToken,

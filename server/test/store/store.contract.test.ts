@@ -830,6 +830,51 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await store.agentStats('a@example.com', [other])).toMatchObject({ initiated: 6, since: 40 });
     });
 
+    it("counts a running session in the agent's figures live, folds it in once at STOP, and counts what comes after", async () => {
+      const agentTab = keys.agentTabStats(TAG, 'a@example.com');
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      const dispose = (callId: string, rowId: string, version: number, now: number) =>
+        store.dispose({
+          tag: TAG,
+          agentEmail: 'a@example.com',
+          callId,
+          sessionId: 's1',
+          code: 'CORRECT',
+          success: true,
+          doNotCall: null,
+          lead: leadWrite(rowId, version, 'CORRECT'),
+          now,
+        });
+      expect((await dispose('c1', 'r1', 1, 9_000)).ok).toBe(true);
+      // While it runs, the session's counters are the only ones written; the lifetime figures add them.
+      expect(await h.redis.hgetall(agentTab)).toEqual({});
+      expect(await store.agentStats('a@example.com')).toMatchObject({
+        initiated: 1,
+        completed: 1,
+        since: 5_000,
+      });
+      expect((await dial('s1', 'r2', 'c2', 0, 9_500)).ok).toBe(true); // a call still live at STOP
+      const end = await store.endSession(TAG, 's1', allowedTo('STOP'), 10_000);
+      expect(end.ok).toBe(true);
+      expect(await store.agentStats('a@example.com')).toMatchObject({
+        initiated: 2,
+        completed: 1,
+        successes: 1,
+      });
+      // A second end folds nothing again.
+      expect(await store.endSession(TAG, 's1', allowedTo('STOP'), 10_001)).toEqual({
+        ok: false,
+        failure: 'INVALID_STATE',
+      });
+      // The live call disposed after STOP counts once, in the agent's figures too.
+      expect((await dispose('c2', 'r2', 1, 11_000)).ok).toBe(true);
+      const after = await store.agentStats('a@example.com');
+      expect(after).toMatchObject({ initiated: 2, completed: 2, successes: 2, since: 5_000 });
+      expect(after.byCode.CORRECT).toBe(2);
+      expect((await store.sessionStats(TAG, 's1')).completed).toBe(2);
+    });
+
     it('disposes and dials the next lead in one step, or commits the disposition alone when the dial is refused', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');

@@ -147,7 +147,9 @@ if #sflat > 0 then
   end
   redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
 end
-countersAdd(KEYS[9], add, dialed > 0 and { since = now } or nil)
+-- The agent's counters get the session's when it ends (sessionEnd); a session that ended already (a live
+-- call is disposable after STOP) or is gone counts this call in the agent's directly.
+if #sflat == 0 or sess.state == 'STOP' then countersAdd(KEYS[9], add, nil) end
 leadsChanged(ARGV[11], ARGV[12], changedRows)
 local stored = 0
 if idem ~= '' then

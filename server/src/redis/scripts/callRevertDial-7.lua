@@ -1,7 +1,8 @@
 --[[
   Dialpad refused or failed to ring: puts the number back (owned state + sheet patch), ends the call as
   DIAL_FAILED (never shown to the agent as a disposition), frees the session and releases the claim; the
-  session's and the agent's `initiated` (counted by the dial) go back down.
+  session's `initiated` (counted by the dial) goes back down, and the agent's too when the session already
+  ended (STOP folded its counters into the agent's: sessionEnd) or is gone.
 
   Input:
     KEYS[1] session hash     KEYS[4] open-call timeouts ZSET
@@ -30,12 +31,12 @@ if holder == ARGV[6] or not holder then release = '' end
 local v = leadWrite(KEYS[2], KEYS[5], ARGV[9], ARGV[3], ARGV[5], release)
 redis.call('HSET', KEYS[3], 'state', 'ENDED', 'endedAt', ARGV[5], 'endReason', 'DIAL_FAILED')
 redis.call('ZREM', KEYS[4], ARGV[1])
-local sess = redis.call('HMGET', KEYS[1], 'callId', 'version')
+local sess = redis.call('HMGET', KEYS[1], 'callId', 'version', 'state')
 if sess[1] == ARGV[1] then
   redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5], 'version', (tonumber(sess[2]) or 0) + 1)
 end
 if sess[2] then redis.call('HINCRBY', KEYS[1], 'n:initiated', -1) end
-redis.call('HINCRBY', KEYS[7], 'initiated', -1)
+if not sess[2] or sess[3] == 'STOP' then redis.call('HINCRBY', KEYS[7], 'initiated', -1) end
 if ARGV[4] ~= '' then enqueuePatch(KEYS[6], ARGV[4], ARGV[5]) end
 leadChanged(ARGV[7], ARGV[8], ARGV[9])
 return v

@@ -2,15 +2,14 @@
   The dial transition: under the session lock, claim the lead (or keep the preview's claim), mark the
   number IN_PROGRESS (owned state + sheet patch queued atomically) and create the call record with its
   timeout. The caller then asks Dialpad to ring; on failure it runs callRevertDial. The checks and writes
-  are includes/dial (callDispose's chained dial runs the same ones); the session's and the agent's counters
-  (initiated + 1, `since` set by the first) move in the same step.
+  are includes/dial (callDispose's chained dial runs the same ones); the session's counters (initiated + 1,
+  `since` set by the first) move in the same step (the agent's get them when the session ends: sessionEnd).
 
   Input:
     KEYS[1] session lock          KEYS[5] call hash
     KEYS[2] session hash          KEYS[6] open-call timeouts ZSET
     KEYS[3] lead hash (claim `c`) KEYS[7] tab lead index ZSET
     KEYS[4] do-not-call SET       KEYS[8] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
-                                  KEYS[9] the agent's counters in this tab (keys.agentTabStats)
     ARGV[1] lock owner token      ARGV[9]  sheet patch JSON, or ""
     ARGV[2] claim prefix          ARGV[10] call record JSON (flat field map, "" = null)
     ARGV[3] previewId or ""       ARGV[11] callId
@@ -44,6 +43,5 @@ if failed then return failed end
 local changed = {}
 local v = dialWrite(sess, d, changed)
 redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
-countersAdd(KEYS[9], { initiated = 1 }, { since = ARGV[13] })
 leadChanged(ARGV[14], ARGV[15], ARGV[16])
 return { v, countersOf(sess, 'n:') }
