@@ -287,6 +287,14 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
         log.info({ route }, 'fault: holding request unanswered');
         return;
       }
+      if (fault.drop) {
+        // The answer is lost: node drops what is written to a destroyed socket.
+        faulted = true;
+        status = 0;
+        req.socket.destroy();
+        log.info({ route, drop: fault.drop }, 'fault: connection dropped');
+        if (fault.drop === 'before') return;
+      }
       if (fault.status !== undefined) {
         faulted = true;
         const isRead = SHEETS_FAULT_GROUPS.read?.includes(route as SheetsOperation) ?? false;
