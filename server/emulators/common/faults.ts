@@ -1,7 +1,8 @@
 // Fault injection for the emulated APIs, shared by both emulators. A rule selects operations (by name or by
 // a group such as `read`/`write`) and fires always, with a probability (seeded), or for the next N
-// matching requests; when it fires it adds latency, answers with an HTTP error, or holds the request
-// unanswered (a timeout as the client sees it).
+// matching requests; when it fires it adds latency, answers with an HTTP error, holds the request
+// unanswered (a timeout as the client sees it), or closes the connection without an answer (before or after
+// the request takes effect).
 import { z } from 'zod';
 import type { Rng } from './rng.js';
 
@@ -17,6 +18,9 @@ export const FaultRuleSchema = z
     retryAfterSec: z.number().int().min(0).max(3600).optional(),
     /** Never answer (the socket stays open until the client gives up or the emulator closes). */
     hang: z.boolean().optional(),
+    /** Close the connection without an answer: `before` acting on the request (nothing changes), or
+     *  `after` (the request takes effect, its answer is lost: a crash or a proxy reset mid-request). */
+    drop: z.enum(['before', 'after']).optional(),
     /** Fire with this probability (drawn from the emulator's seeded RNG). */
     probability: z.number().min(0).max(1).optional(),
     /** Fire for the next N matching requests only, then the rule removes itself. */
@@ -34,6 +38,7 @@ export interface FaultDecision {
   status?: number;
   retryAfterSec?: number;
   hang?: boolean;
+  drop?: 'before' | 'after';
   message?: string;
 }
 
@@ -83,6 +88,7 @@ export class FaultInjector {
       }
       decision.latencyMs += rule.latencyMs ?? 0;
       if (rule.hang) decision.hang = true;
+      if (rule.drop && decision.drop === undefined) decision.drop = rule.drop;
       if (rule.status !== undefined && decision.status === undefined) {
         decision.status = rule.status;
         const retryAfter = rule.retryAfterSec ?? (rule.status === 429 ? 1 : undefined);

@@ -46,6 +46,9 @@ export interface DialpadEmulator {
   state: DialpadEmulatorState;
   /** The pre-registered webhook's id when `webhook` was given. */
   webhookId: string | undefined;
+  /** Closes every idle keep-alive connection now, as a server restarting or a load balancer draining does
+   *  (a client that writes on one of them meets a closed socket). */
+  closeIdleConnections(): void;
   close(): Promise<void>;
 }
 
@@ -110,6 +113,13 @@ export async function startDialpadEmulator(opts: DialpadEmulatorOptions): Promis
         status = 0;
         return;
       }
+      if (fault.drop) {
+        // The answer is lost: node drops what is written to a destroyed socket.
+        faulted = true;
+        status = 0;
+        req.socket.destroy();
+        if (fault.drop === 'before') return;
+      }
       if (fault.status !== undefined) {
         faulted = true;
         const headers: Record<string, string> = {};
@@ -143,6 +153,7 @@ export async function startDialpadEmulator(opts: DialpadEmulatorOptions): Promis
     port: server.port,
     state,
     webhookId,
+    closeIdleConnections: () => server.server.closeIdleConnections(),
     close: async () => {
       state.close();
       await server.close();

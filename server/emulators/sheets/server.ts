@@ -94,7 +94,9 @@ function apiRouter(
       onWrite?.({ op: name, spreadsheetId: ss.spreadsheetId, body: ctx.body });
     }
     const fields = ctx.url.searchParams.get('fields');
-    sendJson(ctx.res, 200, fields ? selectFields(result, parseFieldMask(fields)) : result);
+    // Google's standard `prettyPrint` parameter: indented unless the caller asks for `false`.
+    const pretty = ctx.url.searchParams.get('prettyPrint') !== 'false';
+    sendJson(ctx.res, 200, fields ? selectFields(result, parseFieldMask(fields)) : result, {}, pretty);
   };
   return new Router()
     .add(
@@ -284,6 +286,14 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
         status = 0;
         log.info({ route }, 'fault: holding request unanswered');
         return;
+      }
+      if (fault.drop) {
+        // The answer is lost: node drops what is written to a destroyed socket.
+        faulted = true;
+        status = 0;
+        req.socket.destroy();
+        log.info({ route, drop: fault.drop }, 'fault: connection dropped');
+        if (fault.drop === 'before') return;
       }
       if (fault.status !== undefined) {
         faulted = true;

@@ -4,17 +4,20 @@
 // dev and tests), a per-request timeout and the Dialpad circuit breaker.
 //
 // Errors become ApiErrors a person can act on:
-//   429                → RATE_LIMITED        (Dialpad allows 5 initiate_call per minute per user)
-//   other 4xx          → DIALPAD_REJECTED    (with Dialpad's own message, phone numbers masked)
-//   5xx, network error → DIALPAD_UNAVAILABLE (and counts towards opening the breaker)
-//   breaker open       → DIALPAD_UNAVAILABLE (fails fast, no request sent)
-//   no answer in time  → UPSTREAM_TIMEOUT
+//   429                         → RATE_LIMITED        (Dialpad allows 5 initiate_call per minute per user)
+//   other 4xx                   → DIALPAD_REJECTED    (with Dialpad's own message, phone numbers masked)
+//   5xx, connection failed
+//     before the request left   → DIALPAD_UNAVAILABLE (and counts towards opening the breaker)
+//   breaker open                → DIALPAD_UNAVAILABLE (fails fast, no request sent)
+//   no answer in time, or the
+//     connection failed after
+//     the request was written   → UPSTREAM_TIMEOUT    (the outcome is unknown: Dialpad may have acted)
 //
-// initiate_call is NEVER retried here, on a timeout least of all: the request may have reached Dialpad and
-// rung the agent's phone, and a second call to the same lead is worse than an error the agent can see and
-// retry by hand (the coordinator's idempotency key covers the agent's own retry).
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+// initiate_call is NEVER retried once written, on a timeout least of all: the request may have reached
+// Dialpad and rung the agent's phone, and a second call to the same lead is worse than an error the agent
+// can see and retry by hand (the coordinator's idempotency key covers the agent's own retry). The only
+// resend is of a request that met a pooled connection the server had already closed, before any byte of
+// it was written (keep-alive-exchange.ts): Dialpad cannot have seen it.
 import { z } from 'zod';
 import {
   type DialpadInitiateCall,
@@ -30,6 +33,7 @@ import {
   isBreakerOpenError,
   type UpstreamBreaker,
 } from '../resilience/breakers.js';
+import { ConnectionFailedError, KeepAlivePool } from './keep-alive-exchange.js';
 
 export const DIALPAD_PRODUCTION_URL = 'https://dialpad.com';
 
@@ -55,13 +59,8 @@ const isNetworkError = (err: Error) =>
 /** What counts as Dialpad failing (opens the breaker): 5xx, timeouts, network errors; never a 4xx. */
 export function isDialpadFailure(err: Error): boolean {
   if (err instanceof DialpadHttpError) return err.status >= 500;
+  if (err instanceof ConnectionFailedError) return true;
   return isTimeout(err) || isNetworkError(err);
-}
-
-function timeoutError(ms: number): Error {
-  const e = new Error(`no answer within ${ms} ms`);
-  e.name = 'TimeoutError';
-  return e;
 }
 
 export function createDialpadBreaker(opts?: BreakerOptions): UpstreamBreaker {
@@ -104,6 +103,8 @@ export interface HttpDialpadGatewayOptions {
   timeoutMs?: number;
   /** Shared with /readyz and metrics; default: a new Dialpad breaker. */
   breaker?: UpstreamBreaker;
+  /** How long a pooled connection may sit idle before we close it. Default IDLE_SOCKET_MS (4 s). */
+  idleSocketMs?: number;
 }
 
 export class HttpDialpadGateway implements DialpadGateway {
@@ -112,15 +113,15 @@ export class HttpDialpadGateway implements DialpadGateway {
   readonly #apiKey: string;
   readonly #timeoutMs: number;
   /** Keep-alive connections, reused across calls (node:http: fetch's per-request cost was ~4 % of the
-   *  coordinator's CPU at max pace). */
-  readonly #httpAgent = new HttpAgent({ keepAlive: true });
-  readonly #httpsAgent = new HttpsAgent({ keepAlive: true });
+   *  coordinator's CPU at max pace), never written to when the server may be closing them. */
+  readonly #pool: KeepAlivePool;
 
   constructor(opts: HttpDialpadGatewayOptions) {
     this.#baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.#apiKey = opts.apiKey;
     this.#timeoutMs = opts.timeoutMs ?? 8000;
     this.breaker = opts.breaker ?? createDialpadBreaker();
+    this.#pool = new KeepAlivePool(opts.idleSocketMs);
   }
 
   async initiateCall(input: {
@@ -174,52 +175,30 @@ export class HttpDialpadGateway implements DialpadGateway {
 
   /** One authenticated request with the client timeout; the answer's text, or DialpadHttpError (status,
    *  Dialpad's message, Retry-After) when it is not 2xx. Runs inside the breaker, which counts its throws. */
-  #send(method: 'POST' | 'PUT', url: string, body?: unknown): Promise<string> {
+  async #send(method: 'POST' | 'PUT', url: string, body?: unknown): Promise<string> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    return new Promise<string>((resolve, reject) => {
-      const req = send(
-        url,
-        {
-          method,
-          agent: url.startsWith('https:') ? this.#httpsAgent : this.#httpAgent,
-          headers: {
-            authorization: `Bearer ${this.#apiKey}`,
-            accept: 'application/json',
-            ...(payload === undefined
-              ? { 'content-length': 0 }
-              : { 'content-type': 'application/json', 'content-length': payload.length }),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', fail);
-          res.on('end', () => {
-            clearTimeout(timer);
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve(text);
-            const retryAfter = res.headers['retry-after'];
-            reject(
-              new DialpadHttpError(
-                status,
-                upstreamMessageOf(text),
-                parseRetryAfterMs(typeof retryAfter === 'string' ? retryAfter : null, Date.now()),
-              ),
-            );
-          });
-        },
-      );
-      function fail(err: Error): void {
-        clearTimeout(timer);
-        reject(err);
-      }
-      // The whole exchange, answer body included, within the timeout (as AbortSignal.timeout did).
-      const timer = setTimeout(() => req.destroy(timeoutError(this.#timeoutMs)), this.#timeoutMs);
-      req.on('error', fail);
-      req.end(payload);
+    const answer = await this.#pool.exchange({
+      method,
+      url,
+      payload,
+      timeoutMs: this.#timeoutMs,
+      // Hanging up twice is hanging up once; initiating twice is two calls.
+      idempotent: method === 'PUT',
+      headers: {
+        authorization: `Bearer ${this.#apiKey}`,
+        accept: 'application/json',
+        ...(payload === undefined
+          ? { 'content-length': 0 }
+          : { 'content-type': 'application/json', 'content-length': payload.length }),
+      },
     });
+    if (answer.status >= 200 && answer.status < 300) return answer.text;
+    const retryAfter = answer.headers['retry-after'];
+    throw new DialpadHttpError(
+      answer.status,
+      upstreamMessageOf(answer.text),
+      parseRetryAfterMs(typeof retryAfter === 'string' ? retryAfter : null, Date.now()),
+    );
   }
 
   #toApiError(err: unknown, action: 'call' | 'hang up' = 'call'): ApiError {
@@ -236,6 +215,15 @@ export class HttpDialpadGateway implements DialpadGateway {
         action === 'call'
           ? `Dialpad did not answer within ${this.#timeoutMs} ms; the call may have started: check the Dialpad app before dialing again`
           : `Dialpad did not answer within ${this.#timeoutMs} ms; the call may still be live: hang up in the Dialpad app`,
+      );
+    }
+    if (err instanceof ConnectionFailedError && err.sent) {
+      // Written, then the connection failed before the whole answer: Dialpad may have acted on it.
+      return new ApiError(
+        'UPSTREAM_TIMEOUT',
+        action === 'call'
+          ? 'Dialpad closed the connection before answering; the call may have started: check the Dialpad app before dialing again'
+          : 'Dialpad closed the connection before answering; the call may still be live: hang up in the Dialpad app',
       );
     }
     if (err instanceof DialpadHttpError) {

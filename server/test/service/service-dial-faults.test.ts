@@ -1,6 +1,7 @@
 // Dialpad failing while a call starts (after the answer, which carries the call once the dial is committed):
-// a timeout (the request may have reached Dialpad) keeps the call so its webhooks bind it and the modal
-// opens; a definite refusal undoes the dial, frees the lead and tells the agent (DIAL_FAILED).
+// a timeout or a connection lost after the request was written (the request may have reached Dialpad) keeps
+// the call so its webhooks bind it and the modal opens; a definite refusal undoes the dial, frees the lead
+// and tells the agent (DIAL_FAILED).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ANN, BOB, eventually, phoneOf, startWorld, type World } from './world.js';
 
@@ -80,6 +81,36 @@ describe('DialerService when Dialpad answers late or refuses', () => {
     await service.settled();
     await service.dispose(ANN, { callId: again.call.callId, code: 'WRONG' }, t + 3);
     await service.setSessionState(ANN, 'STOP', t + 4);
+  });
+
+  it('a connection Dialpad dropped after placing the call: the call stays, its modal opens, never DIAL_FAILED', async () => {
+    const { service, store } = world.makeService();
+    world.webhookTarget = service;
+    // Dialpad places the call, then the connection drops before its answer (a crash, a proxy reset).
+    world.dialpadEm.state.setApiFaults([{ route: 'initiate_call', drop: 'after', times: 1 }]);
+    const t = Date.now();
+    await service.startSession(ANN, t);
+    const play = await service.setSessionState(ANN, 'PLAY', t);
+    if (play.next.kind !== 'call') throw new Error(`expected a call, got ${play.next.kind}`);
+    const call = play.next.call;
+    await service.settled();
+    const events = await world.eventsOf(ANN.email);
+    expect(events.some((e) => e.type === 'DIAL_FAILED')).toBe(false);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'ERROR', code: 'UPSTREAM_TIMEOUT' }));
+    await eventually(
+      async () =>
+        (await world.eventsOf(ANN.email)).some(
+          (e) => e.type === 'SHOW_DISPO' && e.call.callId === call.callId,
+        ),
+      'the modal for the call whose answer was lost',
+    );
+    const placed = world.dialpadEm.state.listCalls().filter((c) => c.external_number === call.phoneE164);
+    expect(placed).toHaveLength(1); // never sent twice
+    const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
+    expect(await store.getCall(tag, call.callId)).toMatchObject({ state: 'ENDED' });
+    await service.dispose(ANN, { callId: call.callId, code: 'NO_ANSWER' }, t + 2);
+    await service.setSessionState(ANN, 'STOP', t + 3);
+    world.webhookTarget = null;
   });
 
   it('a timed-out initiate_call that Dialpad still placed stays the call: modal opens, no second dial', async () => {

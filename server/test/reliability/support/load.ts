@@ -4,7 +4,9 @@
 // next instance after a short pause. The driver reads its state from GET /session/current, so it survives
 // any crash without remembering anything. Faults of the client's own making ride along: every disposition
 // is sent twice at once (same key), every fourth once more later under a new key (a reconnect that lost the
-// answer), and PLAY is double-clicked. What was accepted is recorded for the invariants.
+// answer), and PLAY is double-clicked. On PLAY with nothing happening (a dial Dialpad refused after the
+// answer), the agent asks for the next lead again, as the app's idle watchdog does. What was accepted is
+// recorded for the invariants.
 import { randomUUID } from 'node:crypto';
 import { HTTP_API, type RouteName, TokenPairSchema } from '../../../../src-shared/contracts/http.js';
 import type { LeadPreview } from '../../../../src-shared/contracts/views.js';
@@ -43,6 +45,8 @@ const CODES: readonly DispositionCode[] = [
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Longer than the coordinator's own longest wait (a duplicate waits up to 25 s for the first request). */
 const CLIENT_TIMEOUT_MS = 30_000;
+/** On PLAY with no call this long, ask for the next lead (the app's watchdog: 3–5 s, then backing off). */
+const IDLE_WATCHDOG_MS = 1_000;
 
 export class LoadAgent {
   token = '';
@@ -119,6 +123,7 @@ export class LoadAgent {
   /** Full cycles until `until()` says stop; then PAUSE and dispose whatever call is left. */
   async run(until: () => boolean): Promise<void> {
     let settled = 0;
+    let idleSince: number | null = null;
     for (;;) {
       const stopping = until();
       const cur = await this.send('sessionCurrent', undefined);
@@ -130,6 +135,8 @@ export class LoadAgent {
         continue;
       }
       const c = snap.call;
+      const idle = snap.session.state === 'PLAY' && (!c || c.state === 'DISPOSED');
+      idleSince = idle ? (idleSince ?? Date.now()) : null;
       if (c && c.state === 'ENDED' && snap.preview) {
         await this.dispose(c.callId, c.numberIndex, snap.preview);
         continue;
@@ -151,6 +158,11 @@ export class LoadAgent {
           this.send('sessionState', { state: 'PLAY' }, `play-${randomUUID()}`),
           this.send('sessionState', { state: 'PLAY' }, `play-${randomUUID()}`),
         ]);
+        continue;
+      }
+      if (idleSince !== null && Date.now() - idleSince >= IDLE_WATCHDOG_MS) {
+        idleSince = null;
+        await this.send('dial', {}, `watchdog-${randomUUID()}`);
         continue;
       }
       await pause(100);
