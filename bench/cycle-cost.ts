@@ -15,7 +15,13 @@
 // kept out of the CPU windows).
 //
 //   npx tsx bench/cycle-cost.ts [--agents 3] [--leads 100] [--warmup 200] [--cycles 300] [--rounds 3]
-//                               [--count-cycles 30] [--cpu-prof dir] [--trace] [--node-args "--flag …"]
+//                               [--count-cycles 30] [--cpu-prof dir] [--heap-prof dir] [--trace]
+//                               [--node-args "--flag …"]
+//
+// `--heap-prof dir`: samples every allocation of the coordinator during the measured rounds (V8's sampling
+// heap profiler over the inspector, collected objects included: bench/heap-sampling.ts), saves the
+// .heapprofile in dir and adds `allocationSites` (the top sites in bytes per cycle) to the JSON. The sampling
+// slows the coordinator: read CPU figures from a run without it.
 //
 // `--node-args` adds flags to the coordinator's node (e.g. "--max-semi-space-size=64"), to test a hypothesis
 // against the same cycles.
@@ -23,10 +29,11 @@
 // Prints one JSON object. Closed loop: each agent runs its cycles back to back, agents in parallel.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
@@ -39,6 +46,7 @@ import { buildDemoFixture } from '../server/emulators/sheets/demo-seed.js';
 import { startSheetsEmulator } from '../server/emulators/sheets/server.js';
 import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID, BENCH_SUPERVISOR, benchAgents } from './load/fixture.js';
 import { freePort, startRedisServer } from '../server/src/redis/redis-server.js';
+import { type HeapProfile, startHeapSampling, topAllocationSites } from './heap-sampling.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,6 +63,7 @@ const ROUNDS = arg('rounds', 3);
 const COUNT_CYCLES = arg('count-cycles', 30);
 const LEADS = arg('leads', 100);
 const CPU_PROF = argStr('cpu-prof');
+const HEAP_PROF = argStr('heap-prof');
 /** --trace: also print every command MONITOR saw (source, first arguments), to see what a cycle does. */
 const TRACE = process.argv.includes('--trace');
 const SECRET = 'bench-webhook-secret';
@@ -253,7 +262,9 @@ async function main(): Promise<void> {
   // --trace-gc-nvp: one stdout line per GC with the bytes allocated since the previous one (`allocated=`)
   // and the main thread's pause (`pause=`, ms): summed over a round, the bytes the cycles allocated and the
   // GC pauses they caused (to within the one GC that straddles each edge of the round).
+  const inspectPort = HEAP_PROF ? await freePort() : 0;
   const nodeArgs = [
+    ...(HEAP_PROF ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
     '--import',
     'tsx',
     '--trace-gc-nvp',
@@ -323,6 +334,7 @@ async function main(): Promise<void> {
     const byThread = new Map<string, number>();
     let commands = 0;
     const info = new Map<string, number>();
+    const sampling = HEAP_PROF ? await startHeapSampling(inspectPort) : null;
     for (let r = 0; r < ROUNDS; r++) {
       await stats.config('RESETSTAT');
       const cpu0 = cpuMsOf(pid);
@@ -347,6 +359,14 @@ async function main(): Promise<void> {
         info.set(cmd, (info.get(cmd) ?? 0) + calls);
     }
     const measured = CYCLES * team.length * ROUNDS;
+    let heapProfile: HeapProfile | null = null;
+    if (sampling && HEAP_PROF) {
+      heapProfile = await sampling.stop();
+      mkdirSync(HEAP_PROF, { recursive: true });
+      const file = join(HEAP_PROF, `cycle-cost-${Date.now()}.heapprofile`);
+      writeFileSync(file, JSON.stringify(heapProfile));
+      process.stderr.write(`cycle-cost: heap profile in ${file}\n`);
+    }
     const ignore = new Set(['config|resetstat', 'info', 'monitor']);
     const perCycle: Record<string, number> = {};
     for (const [cmd, calls] of [...info].sort((x, y) => y[1] - x[1])) {
@@ -367,10 +387,12 @@ async function main(): Promise<void> {
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       if (TRACE)
         trace.push(
-          `${source === 'lua' ? '    lua' : 'top'} ${args
-            .map((a) => String(a).slice(0, 60))
+          `${source === 'lua' ? '    lua' : 'top'} [${args.reduce((n, a) => n + String(a).length, 0)} B${args.some((a) => /[\u0100-\uffff]/.test(String(a))) ? ' two-byte' : ''}] ${args
+            .map((a) =>
+              String(a).length > 60 ? `${String(a).slice(0, 50)}…(${String(a).length})` : String(a),
+            )
             .join(' ')
-            .slice(0, 200)}`,
+            .slice(0, 300)}`,
         );
       if (source === 'lua') fromLua += 1;
       else {
@@ -412,6 +434,7 @@ async function main(): Promise<void> {
       redisRoundTripsPerRequestUpperBound: Math.round((topLevel / requests) * 100) / 100,
       commandsPerCycle: perCycle,
       topLevelCommandsPerCycle: topPerCycle,
+      ...(heapProfile ? { allocationSites: topAllocationSites(heapProfile, measured) } : {}),
     };
     admin.disconnect();
     stats.disconnect();

@@ -1,6 +1,7 @@
 // What one Redis command costs the coordinator's process in ioredis, by client setting: autopipelining on or
-// off, and the project's ~25 Lua scripts defined as ioredis commands (`defineCommand`) or not (run by SHA,
-// server/src/redis/scripts.ts). Every autopipelined batch is a new ioredis Pipeline, whose constructor
+// off, autopipelining off with the socket corked for each turn (server/src/redis/client.ts corkEachTurn:
+// what the coordinator runs), and the project's ~25 Lua scripts defined as ioredis commands
+// (`defineCommand`) or not (run by SHA, server/src/redis/scripts.ts). Every autopipelined batch is a new ioredis Pipeline, whose constructor
 // copies every defined command onto itself, so the defined scripts make each batch dearer.
 //
 //   npx tsx bench/redis-client.ts [--rounds 8000]
@@ -8,6 +9,7 @@
 // Prints one JSON object: for each setting and batch size (commands issued in one event-loop turn), the
 // process's user and system CPU per command (µs), on a throw-away redis-server.
 import { Redis } from 'ioredis';
+import { corkEachTurn } from '../server/src/redis/client.js';
 import { startRedisServer } from '../server/src/redis/redis-server.js';
 import { readScripts } from '../server/src/redis/scripts.js';
 
@@ -16,14 +18,22 @@ const ROUNDS = i > 0 ? Number(process.argv[i + 1]) : 8000;
 
 interface Row {
   autoPipelining: boolean;
+  corkedPerTurn: boolean;
   scriptsDefinedAsCommands: boolean;
   commandsPerTurn: number;
   userUsPerCommand: number;
   systemUsPerCommand: number;
 }
 
-async function measure(url: string, auto: boolean, defined: boolean, perTurn: number): Promise<Row> {
+async function measure(
+  url: string,
+  auto: boolean,
+  defined: boolean,
+  perTurn: number,
+  corked = false,
+): Promise<Row> {
   const r = new Redis(url, { enableAutoPipelining: auto, maxRetriesPerRequest: 3 });
+  if (corked) corkEachTurn(r);
   if (defined)
     for (const d of readScripts())
       r.defineCommand(d.commandName, { lua: d.lua, numberOfKeys: d.numberOfKeys });
@@ -44,6 +54,7 @@ async function measure(url: string, auto: boolean, defined: boolean, perTurn: nu
   const n = ROUNDS * perTurn;
   return {
     autoPipelining: auto,
+    corkedPerTurn: corked,
     scriptsDefinedAsCommands: defined,
     commandsPerTurn: perTurn,
     userUsPerCommand: Math.round((u.user / n) * 10) / 10,
@@ -55,13 +66,15 @@ async function main(): Promise<void> {
   const server = await startRedisServer({ appendOnly: false, install: true });
   try {
     const rows: Row[] = [];
-    for (const perTurn of [2, 4])
-      for (const [auto, defined] of [
-        [true, true],
-        [true, false],
-        [false, false],
+    for (const perTurn of [1, 2, 4])
+      for (const [auto, defined, corked] of [
+        [true, false, false],
+        [false, false, true],
+        [false, false, false],
+        [true, false, false],
+        [false, false, true],
       ] as const)
-        rows.push(await measure(server.url, auto, defined, perTurn));
+        rows.push(await measure(server.url, auto, defined, perTurn, corked));
     process.stdout.write(`${JSON.stringify({ rounds: ROUNDS, rows }, null, 2)}\n`);
   } finally {
     await server.stop();

@@ -4,6 +4,8 @@
 // batched request, the decodes one per turn) with a fresh gateway each round (every tab decoded, as when
 // every tab changed), while a 1-ms timer measures the event loop's lateness. Rounds alternate the grid
 // decoder's worker (grid-decoder.ts) and decoding on the event loop, so both see the same machine load.
+// Per refresh: the main thread's busy time, this whole process's CPU (worker and GC threads included) and
+// the emulator's CPU for the answer.
 // Prints one JSON object. Usage: npx tsx bench/tab-refresh-block.ts [--agents 500] [--leads 100] [--rounds 4]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,7 @@ import { GoogleSheetsGateway } from '../server/src/sheets/google-sheets-gateway.
 import { GridDecoder } from '../server/src/sheets/grid-decoder.js';
 import { SheetsApi } from '../server/src/sheets/sheets-api.js';
 import { BENCH_SPREADSHEET_ID } from './load/fixture.js';
-import { killAll, spawnBenchChild } from './load/procs.js';
+import { cpuMsOf, killAll, spawnBenchChild } from './load/procs.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,7 +37,16 @@ const logger = pino({ level: 'warn' });
  *  thread's busy time (event-loop utilization: the worker's CPU is not in it). */
 async function blocksDuring<T>(
   work: () => Promise<T>,
-): Promise<{ longestMs: number; over10ms: number; wallMs: number; cpuMs: number; gcMaxMs: number }> {
+  emulatorPid: number | undefined,
+): Promise<{
+  longestMs: number;
+  over10ms: number;
+  wallMs: number;
+  cpuMs: number;
+  processCpuMs: number;
+  emulatorCpuMs: number;
+  gcMaxMs: number;
+}> {
   let longest = 0;
   let over10 = 0;
   let expected = performance.now() + 1;
@@ -52,10 +63,14 @@ async function blocksDuring<T>(
   });
   gc.observe({ entryTypes: ['gc'] });
   const elu0 = perf.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
+  const emu0 = cpuMsOf(emulatorPid);
   const t0 = performance.now();
   await work();
   const wallMs = performance.now() - t0;
   const busy = perf.eventLoopUtilization(elu0).active;
+  const cpu = process.cpuUsage(cpu0);
+  const emulatorCpuMs = cpuMsOf(emulatorPid) - emu0;
   clearInterval(timer);
   await new Promise((r) => setImmediate(r)); // the GC observer reports asynchronously
   gc.disconnect();
@@ -65,6 +80,8 @@ async function blocksDuring<T>(
     over10ms: over10,
     wallMs: r(wallMs),
     cpuMs: r(busy),
+    processCpuMs: r((cpu.user + cpu.system) / 1000),
+    emulatorCpuMs: r(emulatorCpuMs),
     gcMaxMs: r(gcMax),
   };
 }
@@ -97,7 +114,8 @@ async function main(): Promise<void> {
     type Round = Awaited<ReturnType<typeof blocksDuring>>;
     const results = new Map<string, Round[]>(modes.map((m) => [m, []]));
     for (let i = 0; i < rounds; i++)
-      for (const mode of modes) results.get(mode)?.push(await blocksDuring(() => refresh(apis[mode])));
+      for (const mode of modes)
+        results.get(mode)?.push(await blocksDuring(() => refresh(apis[mode]), sheets.child.pid));
     await decoder.close();
     const max = (xs: number[]) => Math.max(...xs);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -111,6 +129,8 @@ async function main(): Promise<void> {
           },
           blocksOver10msPerRefresh: median(rs.map((r) => r.over10ms)),
           mainThreadCpuMsPerRefresh: median(rs.map((r) => r.cpuMs)),
+          processCpuMsPerRefresh: median(rs.map((r) => r.processCpuMs)),
+          emulatorCpuMsPerRefresh: median(rs.map((r) => r.emulatorCpuMs)),
           wallMsPerRefresh: median(rs.map((r) => r.wallMs)),
           longestGcPauseMs: max(rs.map((r) => r.gcMaxMs)),
         },

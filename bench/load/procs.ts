@@ -99,6 +99,11 @@ export function spawnBenchChild(
   return track(name, child, logFile);
 }
 
+/** BENCH_COORDINATOR_NODE_ARGS: extra node/V8 flags for the coordinators, space-separated (to test a flag
+ *  NODE_OPTIONS does not accept, e.g. `--single-threaded-gc`, against the same load). */
+const extraNodeArgs = (): string[] =>
+  (process.env.BENCH_COORDINATOR_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.startsWith('--'));
+
 /** The coordinator in production mode, exactly `env` on top of PATH/HOME; optionally under --cpu-prof. */
 export function spawnCoordinator(
   name: string,
@@ -111,7 +116,14 @@ export function spawnCoordinator(
   const child = spawn(
     process.execPath,
     // The flags of `npm start` (package.json): a 32 MB young generation halves the scavenges at 500 agents.
-    [...cpuProf(name, profileDir), '--max-semi-space-size=32', '--import', 'tsx', 'server/src/server.ts'],
+    [
+      ...cpuProf(name, profileDir),
+      '--max-semi-space-size=32',
+      ...extraNodeArgs(),
+      '--import',
+      'tsx',
+      'server/src/server.ts',
+    ],
     {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...env },

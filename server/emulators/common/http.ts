@@ -101,20 +101,23 @@ export async function readBody(req: IncomingMessage, limitBytes = 20 * 1024 * 10
   return Buffer.concat(chunks);
 }
 
+/** JSON answer, indented like Google's by default; `pretty: false` is Google's `prettyPrint=false`
+ *  (compact: a 500-tab read is ~3 times smaller). The text is encoded once. */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  pretty = true,
 ): void {
   if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body, null, 2);
+  const bytes = Buffer.from(pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
   res.writeHead(status, {
     'content-type': 'application/json; charset=UTF-8',
-    'content-length': Buffer.byteLength(text),
+    'content-length': bytes.length,
     ...headers,
   });
-  res.end(text);
+  res.end(bytes);
 }
 
 /** Parses a JSON body; undefined for an empty body, throws SyntaxError on invalid JSON. */

@@ -94,7 +94,9 @@ function apiRouter(
       onWrite?.({ op: name, spreadsheetId: ss.spreadsheetId, body: ctx.body });
     }
     const fields = ctx.url.searchParams.get('fields');
-    sendJson(ctx.res, 200, fields ? selectFields(result, parseFieldMask(fields)) : result);
+    // Google's standard `prettyPrint` parameter: indented unless the caller asks for `false`.
+    const pretty = ctx.url.searchParams.get('prettyPrint') !== 'false';
+    sendJson(ctx.res, 200, fields ? selectFields(result, parseFieldMask(fields)) : result, {}, pretty);
   };
   return new Router()
     .add(

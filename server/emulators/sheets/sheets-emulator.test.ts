@@ -105,6 +105,19 @@ describe('sheets emulator through the real googleapis client', () => {
     });
   });
 
+  it('indents its JSON like Google unless asked for prettyPrint=false (the same answer, compact)', async () => {
+    const read = async (query: string) => {
+      const res = await fetch(`${emu.url}v4/spreadsheets/${SS}/values/A1:C3?key=k${query}`);
+      return res.text();
+    };
+    const pretty = await read('');
+    const compact = await read('&prettyPrint=false');
+    expect(pretty).toContain('\n  ');
+    expect(compact).not.toContain('\n');
+    expect(JSON.parse(compact)).toEqual(JSON.parse(pretty));
+    expect(compact.length).toBeLessThan(pretty.length);
+  });
+
   it('A1 edge cases: no tab = first sheet, bare tab, A5:A, row ranges, COLUMNS, empty range', async () => {
     const get = async (range: string, majorDimension?: string) =>
       (

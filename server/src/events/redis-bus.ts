@@ -16,12 +16,14 @@ import { AGENT_EVENTS_MAXLEN, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { RETAIN_FINISHED_MS } from '../store/types.js';
 import type { RedisClient } from './redis-script.js';
+import { readNotice } from './notice-text.js';
 import { isTruncated } from './replay.js';
 
 type Delivered = { seq: number; at: number; event: AgentEvent };
 type Listener = (e: LiveAgentEvent) => void;
-/** Every notice of every agent, unvalidated (the supervisor console parses the few fields it needs). */
-export type RawNoticeListener = (notice: unknown) => void;
+/** Every notice of every agent as its JSON text, unvalidated (the supervisor console parses the few fields
+ *  it needs, when it needs them). */
+export type RawNoticeListener = (notice: string) => void;
 /** The stream and counter of an agent's home. */
 type Home = { email: string; stream: string; seq: string; lobby: boolean };
 
@@ -40,6 +42,24 @@ const lobbyOf = (email: string): Home => ({
 });
 
 const EntryEventsSchema = z.array(AgentEventSchema).min(1);
+const EVENT_TYPES: ReadonlySet<string> = new Set(AgentEventSchema.options.map((o) => o.shape.type.value));
+
+/** The agent a notice is for, read from its head alone (most notices are for agents whose sockets are on
+ *  another instance: nothing more of them is read here), or null. */
+function noticeEmail(text: string): string | null {
+  if (!text.startsWith('{"email":"')) return null;
+  const end = text.indexOf('","at":', 10);
+  if (end < 0) return null;
+  const raw = text.slice(10, end);
+  // Escapes (cjson writes `/` as `\/`) go through the JSON parser; a plain address is the slice itself.
+  if (!raw.includes('\\')) return raw;
+  try {
+    const email: unknown = JSON.parse(`"${raw}"`);
+    return typeof email === 'string' ? email : null;
+  } catch {
+    return null;
+  }
+}
 
 /** One stream entry's events with their seqs: `es` (a step's events, the id being the last seq) or, in a
  *  lobby entry written before steps were batched, one event in `e`. */
@@ -54,20 +74,6 @@ function entryEvents(id: string, fields: string[]): Delivered[] {
     : [AgentEventSchema.parse(JSON.parse(f.get('e') ?? 'null'))];
   return events.map((event, i) => ({ seq: last - events.length + 1 + i, at, event }));
 }
-
-/** A live notice, as eventsAppend.lua writes it from the events a coordinator encoded. What this instance
- *  acts on is checked (the agent, the time, every seq, each event an object of a known type); the event's
- *  body is forwarded to the socket as encoded, not re-validated: the client parses every frame with
- *  ServerMessageSchema, and the full AgentEventSchema parse of every notice was the bus's largest cost
- *  (~3.6 % of the coordinator's main thread in bench/cycle-cost.ts, zod's generic code gone megamorphic). */
-const EVENT_TYPES = AgentEventSchema.options.map((o) => o.shape.type.value);
-const NotifySchema = z.object({
-  email: z.string(),
-  at: z.number().int(),
-  events: z
-    .array(z.object({ seq: z.number().int(), event: z.object({ type: z.literal(EVENT_TYPES) }).loose() }))
-    .min(1),
-});
 
 export class RedisAgentEventBus implements AgentEventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
@@ -244,32 +250,30 @@ export class RedisAgentEventBus implements AgentEventBus {
     return this.#sub;
   }
 
+  /** A live notice: the local sockets of its agent get each event's text as the notice carries it
+   *  (notice-text.ts: nothing decoded or re-encoded), then every raw listener gets the notice's text. */
   #dispatch(message: string): void {
-    let n: z.infer<typeof NotifySchema>;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(message);
-      // Most notices are for agents whose sockets are on another instance: skip them before validating.
-      const email = raw && typeof raw === 'object' && 'email' in raw ? raw.email : null;
-      if (typeof email === 'string' && !this.#listeners.has(email)) {
-        this.#toAll(raw);
-        return;
-      }
-      n = NotifySchema.parse(raw);
-    } catch (e) {
-      this.opts.onError?.(e);
+    const email = noticeEmail(message);
+    if (email === null) {
+      this.opts.onError?.(new Error('malformed agent event notice'));
       return;
     }
-    const listeners = this.#listeners.get(n.email);
-    if (listeners)
+    const listeners = this.#listeners.get(email);
+    if (listeners) {
+      const n = readNotice(message);
+      if (!n?.events.every((e) => EVENT_TYPES.has(e.type))) {
+        this.opts.onError?.(new Error('malformed agent event notice'));
+        return;
+      }
       for (const e of n.events) {
-        const live: LiveAgentEvent = { seq: e.seq, at: n.at, json: JSON.stringify(e.event) };
+        const live: LiveAgentEvent = { seq: e.seq, at: n.at, json: e.json };
         for (const l of listeners) l(live);
       }
-    this.#toAll(raw);
+    }
+    this.#toAll(message);
   }
 
-  #toAll(raw: unknown): void {
+  #toAll(raw: string): void {
     for (const l of this.#allListeners) {
       try {
         l(raw);

@@ -15,9 +15,10 @@
 // tick made the flusher's Redis cost grow with time x tabs. Every script that enqueues a patch also
 // PUBLISHes a lead-change notice naming its tab (includes/dialerLead.lua leadChanged, on every instance's
 // keys.leadChangesChannel()), and enqueue() here marks its tab locally: those tabs are "dirty", and only
-// dirty tabs (plus tabs whose last peek returned entries not yet acked) are peeked. A full sweep of the tabs set every
-// `sweepEveryMs` (and after the subscriber (re)connects, and on `sweep()`) marks every registered tab dirty:
-// the safety net for a hint lost (another instance's enqueue without a notice, a reconnect, a crash).
+// dirty tabs (plus tabs whose last peek returned entries not yet acked) are peeked. A sweep marks every
+// registered tab dirty once per `sweepEveryMs`, one slice of the tabs per step of 1/15 of it (all at once after
+// the subscriber (re)connects, and on `sweep()`): the safety net for a hint lost (another instance's enqueue
+// without a notice, a reconnect, a crash).
 // A hint is a single-key PUBLISH inside the enqueuing script: nothing cross-slot.
 import { duplicateClient, type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
@@ -103,6 +104,19 @@ export async function registerPendingTab(redis: RedisClient, tag: string): Promi
   await redis.sadd(keys.sheetQueueTabs(), tag);
 }
 
+/** The full sweep is spread over this many steps of its period, each marking the registered tabs of one
+ *  slice: every tab is still marked once per `sweepEveryMs`, but a peek reads ~1/15 of 500 idle tabs every
+ *  2 s instead of all 500 every 30 s (500 XRANGE and their replies in one go: a 10-18 ms event-loop block,
+ *  measured at 500 tabs). */
+const SWEEP_SLICES = 15;
+
+/** A tab's sweep slice: a stable hash of its tag. */
+function sliceOf(tag: string): number {
+  let h = 0;
+  for (let i = 0; i < tag.length; i++) h = (h * 31 + tag.charCodeAt(i)) | 0;
+  return Math.abs(h) % SWEEP_SLICES;
+}
+
 export class RedisPatchQueue implements DurablePatchQueue {
   readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
@@ -114,14 +128,21 @@ export class RedisPatchQueue implements DurablePatchQueue {
   readonly #emptySince = new Map<string, number>();
   readonly #sweepEveryMs: number;
   readonly #now: () => number;
-  /** Tabs that may have entries: hinted since their last peek, or found non-empty by it. */
+  /** Tabs that may have entries: hinted since their last peek, or found non-empty by it, or marked by a
+   *  full sweep. */
   readonly #dirty = new Set<string>();
+  /** Dirty tabs marked by a full sweep alone: their last peek found them empty and no hint named them
+   *  since, so they are peeked (the safety net) but not counted by depth(), which would otherwise send an
+   *  XLEN per registered tab whenever it runs between a sweep and the next peek. */
+  readonly #swept = new Set<string>();
   /** Tabs whose last peek returned all their entries: the stream ids not yet acked or dead-lettered. The
    *  tab is peeked again until they are all gone (then it is empty unless a hint says otherwise). */
   readonly #carry = new Map<string, Set<string>>();
   /** True while a subscriber delivers hints; without it every call reads every registered tab. */
   #hinting = false;
   #lastSweepAt = Number.NEGATIVE_INFINITY;
+  /** The last sweep step whose slice was marked (steps of sweepEveryMs / SWEEP_SLICES, from epoch 0). */
+  #sweptStep = Number.NEGATIVE_INFINITY;
 
   constructor(redis: RedisClient, opts: RedisPatchQueueOptions = {}) {
     this.#redis = redis;
@@ -144,7 +165,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
       } catch {
         return; // not a notice: ignore
       }
-      if (parseTabTag(tag)) this.#dirty.add(tag);
+      if (parseTabTag(tag)) this.#markDirty(tag);
     });
     // A reconnect may have lost notices: sweep. (The first 'ready' is before the subscription: harmless.)
     sub.on('ready', () => this.sweep());
@@ -163,6 +184,12 @@ export class RedisPatchQueue implements DurablePatchQueue {
     };
   }
 
+  /** A tab hinted or enqueued to: peeked next, and counted by depth(). */
+  #markDirty(tag: string): void {
+    this.#dirty.add(tag);
+    this.#swept.delete(tag);
+  }
+
   /** The next spreadsheetsWithPending() reads the tabs set and every registered tab is peeked once. */
   sweep(): void {
     this.#lastSweepAt = Number.NEGATIVE_INFINITY;
@@ -175,7 +202,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
     const streamId = String(
       await this.#scripts.run('enqueuePatch', [keys.sheetQueue(tag)], [JSON.stringify(valid), now]),
     );
-    this.#dirty.add(tag);
+    this.#markDirty(tag);
     return `${valid.sheetId}/${streamId}`;
   }
 
@@ -198,20 +225,28 @@ export class RedisPatchQueue implements DurablePatchQueue {
   }
 
   /** Spreadsheets that may have pending patches (no per-tab command). Without hints: those of every
-   *  registered tab. With hints: those of the dirty tabs, no Redis command at all, except on a full sweep
-   *  (every sweepEveryMs) that marks every registered tab dirty. */
+   *  registered tab. With hints: those of the dirty tabs, no Redis command at all, except at each sweep step
+   *  (every sweepEveryMs / 15) that marks that step's slice of the registered tabs dirty (one SMEMBERS). */
   async spreadsheetsWithPending(): Promise<string[]> {
     const now = this.#now();
     if (now - this.#lastReconcileAt >= this.#reconcileEveryMs) {
       this.#lastReconcileAt = now;
       await this.reconcile();
     }
-    if (!this.#hinting || now - this.#lastSweepAt >= this.#sweepEveryMs) {
+    const stepMs = Math.max(1, Math.floor(this.#sweepEveryMs / SWEEP_SLICES));
+    const step = Math.floor(now / stepMs);
+    if (!this.#hinting || this.#lastSweepAt === Number.NEGATIVE_INFINITY) {
       this.#lastSweepAt = now;
-      for (const tag of await this.#tabs()) {
-        if (parseTabTag(tag)) this.#dirty.add(tag);
-        else await this.#redis.srem(keys.sheetQueueTabs(), tag);
-      }
+      this.#sweptStep = step;
+      await this.#markSwept(() => true);
+    } else if (step > this.#sweptStep) {
+      // The steps since the last one, each its slice of the tabs (all of them after a long gap).
+      const slices = new Set<number>();
+      for (let k = Math.max(this.#sweptStep + 1, step - SWEEP_SLICES + 1); k <= step; k++)
+        slices.add(k % SWEEP_SLICES);
+      this.#lastSweepAt = now;
+      this.#sweptStep = step;
+      await this.#markSwept((tag) => slices.has(sliceOf(tag)));
     }
     const out = new Set<string>();
     for (const tag of [...this.#dirty, ...this.#carry.keys()]) {
@@ -219,6 +254,18 @@ export class RedisPatchQueue implements DurablePatchQueue {
       if (ref) out.add(ref.spreadsheetId);
     }
     return [...out];
+  }
+
+  /** Marks the registered tabs `pick` chooses dirty (to be peeked), as the sweep's (see #swept). */
+  async #markSwept(pick: (tag: string) => boolean): Promise<void> {
+    for (const tag of await this.#tabs()) {
+      if (!pick(tag)) continue;
+      if (!parseTabTag(tag)) await this.#redis.srem(keys.sheetQueueTabs(), tag);
+      else if (!this.#dirty.has(tag) && !this.#carry.has(tag)) {
+        this.#dirty.add(tag);
+        this.#swept.add(tag);
+      }
+    }
   }
 
   /** Notes which tabs peek found empty; one empty for gcIdleMs is dropped if its stream is idle as long. */
@@ -259,6 +306,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
       if (ref && ref.spreadsheetId === spreadsheetId) {
         out.push({ tag, sheetId: ref.sheetId });
         this.#dirty.delete(tag);
+        this.#swept.delete(tag);
       }
     }
     return out;
@@ -469,14 +517,15 @@ export class RedisPatchQueue implements DurablePatchQueue {
   }
 
   /** Entries pending in every tab. Without hints: an XLEN per registered tab. With hints, only the tabs
-   *  that may have entries (dirty or carried: every other one was found empty by its last peek and no notice
-   *  named it since), so the metric, /readyz and the console's health cost a command per busy tab, not one
-   *  per registered tab (500 every 15 s at 500 agents); a notice lost meanwhile is found by the next sweep. */
+   *  that may have entries (hinted, enqueued to or carried: every other one, a full sweep's marks included,
+   *  was found empty by its last peek and no notice named it since), so the metric, /readyz and the
+   *  console's health cost a command per busy tab, not one per registered tab (500 every 15 s at 500
+   *  agents); a notice lost meanwhile is found by the next sweep's peek. */
   async depth(): Promise<number> {
     const sweepPending = this.#lastSweepAt === Number.NEGATIVE_INFINITY;
     const tags =
       this.#hinting && !sweepPending
-        ? [...new Set([...this.#dirty, ...this.#carry.keys()])]
+        ? [...new Set([...this.#dirty, ...this.#carry.keys()])].filter((t) => !this.#swept.has(t))
         : await this.#tabs();
     const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
     return lens.reduce((a, b) => a + b, 0);

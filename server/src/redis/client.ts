@@ -34,3 +34,28 @@ export async function* scanKeys(
     } while (cursor !== '0');
   }
 }
+
+/**
+ * Commands sent in one event-loop turn leave in one socket write, without ioredis's autopipelining: the
+ * connection's socket is corked at the turn's first command and uncorked at `setImmediate`, the moment
+ * autopipelining would have written its batch. Autopipelining builds a Pipeline per batch (a
+ * dictionary-mode object with its own promise, ~1.4 KB) plus a promise and closures per command, and at
+ * the hot path's rate most batches hold one command: ~20 KB of the ~470 KB a dispatch cycle allocated.
+ * For a client made with `enableAutoPipelining: false`; commands are written in call order, as before.
+ */
+export function corkEachTurn(redis: Redis): void {
+  const send = redis.sendCommand.bind(redis);
+  let corked = false;
+  redis.sendCommand = (command, stream) => {
+    const socket = redis.stream;
+    if (!corked && socket && redis.status === 'ready') {
+      corked = true;
+      socket.cork();
+      setImmediate(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return send(command, stream);
+  };
+}

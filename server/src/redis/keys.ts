@@ -83,13 +83,12 @@ export const keys = {
   agentTabStats: (tag: string, email: string) => `${PREFIX}:metric:${tag}:agent:${email.toLowerCase()}`,
   /** STRING: per-session lock (owner token, 5 s TTL). */
   sessionLock: (tag: string, sessionId: string) => `${PREFIX}:lock:${tag}:session:${sessionId}`,
-  /** HASH: one lead's dialer-owned state (statuses, retryAt, attempts, nextIndex, notes, version). */
+  /** HASH: one lead's dialer-owned state (statuses, retryAt, attempts, nextIndex, notes, version) and its
+   *  claim `c` = `<sessionId>|<callId or p:previewId>|<expiresAt>`, a lease (includes/dialerLead.lua). */
   lead: (tag: string, rowId: string) => `${PREFIX}:lead:${tag}:${rowId}`,
   /** ZSET: rowIds of the tab's leads with state in Redis, for rebuilds after restart; score = the overlay's
    *  last write time (epoch ms of the writer; 1 = written before scores were times), for refreshes. */
   leadIndex: (tag: string) => `${PREFIX}:leads:${tag}`,
-  /** STRING: lease on a lead while one session previews/dials/disposes it (value = sessionId|callId). */
-  leadClaim: (tag: string, rowId: string) => `${PREFIX}:claim:${tag}:${rowId}`,
   /** STREAM: the ordered, replayable WebSocket events of an agent whose home is this tab (one entry per
    *  step, id = the step's last seq; includes/eventsAppend.lua). */
   agentEvents: (tag: string, email: string) => `${PREFIX}:events:${tag}:${email.toLowerCase()}`,

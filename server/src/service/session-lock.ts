@@ -56,10 +56,59 @@ export async function withSessionLock<T>(
   }
 }
 
+/** A held lock the renewal wheel keeps alive. */
+interface Holder {
+  renewedAt: number;
+  renew(): void;
+}
+
+/** Every lock of one TTL held in this process, renewed by ONE timer: a holder is an entry in a set (no
+ *  Timeout object, no timer-list insertion and removal per dial; a dial held its lock twice, in the
+ *  disposition and in its Dialpad leg). The timer ticks every TTL/6 and renews each holder whose last
+ *  renewal is at least TTL/3 old: a lock is renewed at most TTL/2 after the previous renewal, as the
+ *  per-holder TTL/3 interval did with one slow renewal in between. Unref'd: it keeps no process alive. */
+class RenewalWheel {
+  readonly #held = new Set<Holder>();
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly ttlMs: number) {}
+
+  add(h: Holder): void {
+    this.#held.add(h);
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.#tick(), Math.max(25, Math.floor(this.ttlMs / 6)));
+    this.#timer.unref();
+  }
+
+  delete(h: Holder): void {
+    this.#held.delete(h);
+  }
+
+  #tick(): void {
+    const now = Date.now();
+    const due = Math.max(50, Math.floor(this.ttlMs / 3));
+    for (const h of this.#held)
+      if (now - h.renewedAt >= due) {
+        h.renewedAt = now;
+        h.renew();
+      }
+  }
+}
+
+const wheels = new Map<number, RenewalWheel>();
+const wheelFor = (ttlMs: number): RenewalWheel => {
+  let w = wheels.get(ttlMs);
+  if (!w) {
+    w = new RenewalWheel(ttlMs);
+    wheels.set(ttlMs, w);
+  }
+  return w;
+};
+
 /** A lock this request holds (taken by acquireLock or by a transition script, e.g. callDispose's
- *  `chainLock`), renewed at a third of its TTL (so one slow renewal still leaves time for the next) until
- *  `release()`, which frees it for its owner only, or `stop()` when another script releases it (e.g.
- *  eventsAppendUnlock, with the step's events). A failed release is harmless (the TTL frees it). */
+ *  `chainLock`), renewed (RenewalWheel) until `release()`, which frees it for its owner only, or `stop()`
+ *  when another script releases it (e.g. eventsAppendUnlock, with the step's events). A failed release is
+ *  harmless (the TTL frees it). */
 export function holdSessionLock(
   store: Store,
   tag: string,
@@ -67,18 +116,20 @@ export function holdSessionLock(
   token: string,
   ttlMs: number,
 ): { stop(): void; release(): Promise<boolean> } {
-  const renew = setInterval(
-    () => {
+  const wheel = wheelFor(ttlMs);
+  const holder: Holder = {
+    renewedAt: Date.now(),
+    renew: () => {
       void store.renewLock(tag, sessionId, token, ttlMs).catch(() => undefined);
     },
-    Math.max(50, Math.floor(ttlMs / 3)),
-  );
+  };
+  wheel.add(holder);
   return {
     stop() {
-      clearInterval(renew);
+      wheel.delete(holder);
     },
     release() {
-      clearInterval(renew);
+      wheel.delete(holder);
       return store.releaseLock(tag, sessionId, token).catch(() => false);
     },
   };

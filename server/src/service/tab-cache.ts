@@ -284,9 +284,17 @@ export class TabCache {
     const since = this.#overlaysReadAt;
     let overlays: Map<string, LeadOverlay | null>;
     let claims: Map<string, string>;
+    let claimRows: string[];
     try {
       overlays = await this.#overlaysFor(since, changedRows, unflushed);
-      claims = await store.claimsOf(this.ref.tag, [...this.#sheetLeads.keys()]);
+      const toRead = this.#claimRowsToRead(since, overlays);
+      claims = await store.claimsOf(this.ref.tag, toRead, readStartedAt);
+      claimRows = [...toRead];
+      for (const [rowId, o] of overlays) {
+        if (!o) continue;
+        claimRows.push(rowId); // its claim came with the overlay (the same hash)
+        if (o.claim && o.claim.expiresAt > readStartedAt) claims.set(rowId, o.claim.owner);
+      }
     } catch (err) {
       this.#overlaysReadAt = 0; // the next refresh reads every overlay again
       throw err;
@@ -303,13 +311,14 @@ export class TabCache {
       this.callbackColumns = read.tab.callbackColumns ?? null;
     }
     let changed = 0;
+    const claimed = new Set(claimRows);
     for (const rowId of this.#sheetLeads.keys()) {
       const held = this.#versions.get(rowId);
       const read = overlays.get(rowId);
       // An incremental read lists only the overlays written lately: a lead with an overlay that is not
       // among them kept the version held (#overlaysFor read those that must be merged again).
       if (since > 0 && read === undefined && held !== undefined && held > 0) {
-        this.index.setClaimed(rowId, claims.has(rowId));
+        if (claimed.has(rowId)) this.index.setClaimed(rowId, claims.has(rowId));
         continue;
       }
       const overlay = read ?? null;
@@ -327,7 +336,7 @@ export class TabCache {
         const entry = this.#mergeOne(rowId, overlay);
         if (entry && (!before || !sameJson(before, entry.lead))) changed++;
       }
-      this.index.setClaimed(rowId, claims.has(rowId));
+      if (claimed.has(rowId)) this.index.setClaimed(rowId, claims.has(rowId));
     }
     const resaveMs = changedRows ? SNAPSHOT_CHANGED_RESAVE_MS : SNAPSHOT_RESAVE_MS;
     if (readStartedAt - this.#snapshotSavedAt >= resaveMs) this.#saveSnapshot(read);
@@ -369,6 +378,20 @@ export class TabCache {
     return overlays;
   }
 
+  /**
+   * The leads whose claim #reconcile reads on its own (a claim is a field of the lead hash: one HGET each);
+   * an overlay read now brought its lead's claim with it (the same hash). Without a previous read, every
+   * other lead. Otherwise the leads the index holds as claimed (a lease may have ended or been released
+   * without a notice reaching this instance) and those read without an overlay. A claim taken elsewhere
+   * without an overlay write (a preview's) whose notice was lost is not seen until then; the scripts still
+   * refuse to dial it (-5).
+   */
+  #claimRowsToRead(since: number, overlays: ReadonlyMap<string, LeadOverlay | null>): string[] {
+    const rows = [...this.#sheetLeads.keys()].filter((rowId) => !overlays.get(rowId));
+    if (since === 0) return rows;
+    return rows.filter((rowId) => overlays.has(rowId) || this.index.isClaimed(rowId));
+  }
+
   #share(run: () => Promise<LoadResult>): Promise<LoadResult> {
     if (!this.#loading) {
       this.#loading = run().finally(() => {
@@ -385,6 +408,7 @@ export class TabCache {
     const claims = await store.claimsOf(
       this.ref.tag,
       tab.leads.map((l) => l.rowId),
+      readStartedAt,
     );
 
     const index = new PolicyIndex(this.rules, phonePlaces);
@@ -452,7 +476,7 @@ export class TabCache {
   async refreshLead(rowId: string): Promise<IndexedLead | null> {
     const [overlay, claims] = await Promise.all([
       this.deps.store.getLead(this.ref.tag, rowId),
-      this.deps.store.claimsOf(this.ref.tag, [rowId]),
+      this.deps.store.claimsOf(this.ref.tag, [rowId], Date.now()),
     ]);
     const entry = this.#mergeOne(rowId, overlay);
     this.index.setClaimed(rowId, claims.has(rowId));

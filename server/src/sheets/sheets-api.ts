@@ -5,6 +5,9 @@
 // are cached until a read finds a tab missing, and never re-read by a caller that can use tab ids).
 // Requests stay inside Google's limits whatever the batch: ranges are read by id through the POST form
 // values.batchGetByDataFilter (no URL to outgrow), chunked at `maxRangesPerRequest`.
+// Every request asks for compact JSON (`prettyPrint: false`, a standard Google parameter): Google indents
+// its answers by default, which triples a 500-tab refresh's answer (~32 MB instead of ~10) for the socket,
+// the decoder's copy and its parse.
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { QuotaBudget } from '../ports.js';
 import { DEFAULT_SHEETS_QUOTA, limitOf } from '../queue/quota-limits.js';
@@ -205,6 +208,7 @@ export class SheetsApi {
           this.#o.client.spreadsheets.values.batchGetByDataFilter(
             {
               spreadsheetId,
+              prettyPrint: false,
               requestBody: {
                 dataFilters: chunk.map((r) => ({
                   gridRange: {
@@ -248,7 +252,13 @@ export class SheetsApi {
       'sheets-read',
       (req) =>
         this.#o.client.spreadsheets.values.get(
-          { spreadsheetId, range, valueRenderOption: 'FORMATTED_VALUE', majorDimension: 'ROWS' },
+          {
+            spreadsheetId,
+            range,
+            valueRenderOption: 'FORMATTED_VALUE',
+            majorDimension: 'ROWS',
+            prettyPrint: false,
+          },
           req,
         ),
       opts,
@@ -264,7 +274,11 @@ export class SheetsApi {
   ): Promise<void> {
     await this.call(
       'sheets-write',
-      (req) => this.#o.client.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } }, req),
+      (req) =>
+        this.#o.client.spreadsheets.batchUpdate(
+          { spreadsheetId, prettyPrint: false, requestBody: { requests } },
+          req,
+        ),
       opts,
     );
   }

@@ -21,7 +21,10 @@ export async function fetchTabTitles(
   spreadsheetId: string,
   options: { retry: false; timeout: number },
 ): Promise<Map<number, string>> {
-  const res = await client.spreadsheets.get({ spreadsheetId, fields: TAB_TITLES_FIELDS }, options);
+  const res = await client.spreadsheets.get(
+    { spreadsheetId, fields: TAB_TITLES_FIELDS, prettyPrint: false },
+    options,
+  );
   const parsed = SpreadsheetTabsSchema.parse(res.data);
   return new Map(parsed.sheets.map((s) => [s.properties.sheetId, s.properties.title]));
 }

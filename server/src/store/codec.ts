@@ -9,6 +9,7 @@ import { PhoneStatusSchema, SkipReasonSchema } from '../../../src-shared/domain/
 import type {
   CallRecord,
   LastDisposed,
+  LeadClaim,
   LeadOwnedState,
   LeadOverlay,
   PendingPreview,
@@ -189,7 +190,24 @@ export const LeadOwnedStateSchema = z.object({
 export function leadFromHash(rowId: string, h: Record<string, string>): LeadOverlay | null {
   if (!h.v || !h.s) return null;
   const state: LeadOwnedState = LeadOwnedStateSchema.parse(JSON.parse(h.s));
-  return { rowId, version: Number(h.v), state, updatedAt: Number(h.u ?? 0) };
+  return { rowId, version: Number(h.v), state, updatedAt: Number(h.u ?? 0), claim: claimFrom(h.c ?? null) };
+}
+
+/** A lead's claim field `c` (`<owner>|<what>|<expiresAt>`, includes/dialerLead.lua); null when empty or
+ *  malformed. */
+export function claimFrom(raw: string | null): LeadClaim | null {
+  if (!raw) return null;
+  const cut = raw.lastIndexOf('|');
+  const expiresAt = Number(raw.slice(cut + 1));
+  const owner = raw.slice(0, Math.max(0, raw.indexOf('|')));
+  if (cut <= 0 || !Number.isFinite(expiresAt) || owner === '') return null;
+  return { owner, expiresAt };
+}
+
+/** The owner (session id) of a claim field while its lease lasts at `now`, else null. */
+export function claimOwner(raw: string | null, now: number): string | null {
+  const c = claimFrom(raw);
+  return c && c.expiresAt > now ? c.owner : null;
 }
 
 export function emptyStats(): StatsCounters {

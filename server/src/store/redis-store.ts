@@ -11,6 +11,8 @@ import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import {
   addStats,
+  claimOwner,
+  emptyStats,
   leadFromHash,
   pairsToHash,
   sessionFromHash,
@@ -178,7 +180,7 @@ export class RedisStore extends RedisTransitions implements Store {
       const rowId = before.preview?.rowId ?? '';
       const r = await this.#scripts.run(
         'sessionEnd',
-        [keys.session(tag, sessionId), keys.leadClaim(tag, rowId)],
+        [keys.session(tag, sessionId), keys.lead(tag, rowId), keys.agentTabStats(tag, before.agentEmail)],
         [now, rowId, claimPrefix(sessionId), keys.leadChangesChannel(), tag, ...allowedFrom],
       );
       const o = intOutcome(r);
@@ -243,14 +245,19 @@ export class RedisStore extends RedisTransitions implements Store {
     return out;
   }
 
-  async claimsOf(tag: string, rowIds: readonly string[]): Promise<Map<string, string>> {
+  async claimsOf(tag: string, rowIds: readonly string[], now: number): Promise<Map<string, string>> {
+    // The claim is the lead hash's `c` field: one HGET per lead, pipelined (one round trip per chunk).
     const out = new Map<string, string>();
     for (let i = 0; i < rowIds.length; i += 1000) {
       const chunk = rowIds.slice(i, i + 1000);
       if (chunk.length === 0) continue;
-      const vals = await this.#redis.mget(chunk.map((id) => keys.leadClaim(tag, id)));
-      vals.forEach((v, j) => {
-        if (v) out.set(chunk[j] as string, v.slice(0, v.indexOf('|')));
+      const pipe = this.#redis.pipeline();
+      for (const id of chunk) pipe.hget(keys.lead(tag, id), 'c');
+      const res = (await pipe.exec()) ?? [];
+      res.forEach(([err, v], j) => {
+        if (err) throw err;
+        const owner = claimOwner(typeof v === 'string' ? v : null, now);
+        if (owner !== null) out.set(chunk[j] as string, owner);
       });
     }
     return out;
@@ -373,15 +380,40 @@ export class RedisStore extends RedisTransitions implements Store {
   }
 
   async agentStats(agentEmail: string, alsoTags: readonly string[] = []): Promise<StatsCounters> {
-    // The agent's counters live beside its sessions', one hash per tab (written by the transitions that
-    // count: no script of the agent's slot per call); the lifetime figures are their sum, plus the hash
-    // kept from before they moved there.
-    const tags = new Set([...(await this.#redis.smembers(keys.agentTabs(agentEmail))), ...alsoTags]);
-    const hashes = await Promise.all([
+    // The agent's counters live beside its sessions', one hash per tab, which a session's counters join
+    // when it ends (sessionEnd-3: no command of the agent's counters per call); the lifetime figures are
+    // their sum, plus the running session's counters, plus the hash kept from before they moved there.
+    const [tabs, pointer] = await Promise.all([
+      this.#redis.smembers(keys.agentTabs(agentEmail)),
+      this.#redis.get(keys.agent(agentEmail)),
+    ]);
+    const running = pointer ? parseAgentPointer(pointer) : null;
+    const tags = new Set([...tabs, ...alsoTags]);
+    if (running) tags.delete(running.tag);
+    const [legacy, runningTab, ...hashes] = await Promise.all([
       this.#redis.hgetall(keys.agentStats(agentEmail)),
+      running ? this.#withRunningSession(running.tag, running.sessionId, agentEmail) : emptyStats(),
       ...[...tags].map((tag) => this.#redis.hgetall(keys.agentTabStats(tag, agentEmail))),
     ]);
-    return hashes.map((h) => statsFromHash(h)).reduce(addStats);
+    return [statsFromHash(legacy), runningTab, ...hashes.map((h) => statsFromHash(h))].reduce(addStats);
+  }
+
+  /** The agent's counters in the tab of its running session plus that session's while it has not ended:
+   *  read together (MULTI, one slot), so an end folding them in between is never counted twice or missed. */
+  async #withRunningSession(tag: string, sessionId: string, agentEmail: string): Promise<StatsCounters> {
+    const r = await this.#redis
+      .multi()
+      .hgetall(keys.agentTabStats(tag, agentEmail))
+      .hgetall(keys.session(tag, sessionId))
+      .exec();
+    const [tabErr, tabHash] = r?.[0] ?? [new Error('MULTI aborted'), null];
+    const [sessErr, sessHash] = r?.[1] ?? [new Error('MULTI aborted'), null];
+    if (tabErr) throw tabErr;
+    if (sessErr) throw sessErr;
+    const tab = statsFromHash((tabHash ?? {}) as Record<string, string>);
+    const sess = (sessHash ?? {}) as Record<string, string>;
+    if (!sess.state || sess.state === 'STOP') return tab;
+    return addStats(tab, statsFromHash(sess, SESSION_COUNTERS));
   }
 
   async activeTabs(): Promise<string[]> {

@@ -135,7 +135,6 @@ export class RedisTransitions {
             keys.sessionLock(i.tag, i.sessionId),
             keys.session(i.tag, i.sessionId),
             keys.lead(i.tag, i.rowId),
-            keys.leadClaim(i.tag, i.rowId),
             keys.doNotCall(i.tag),
           ],
           [
@@ -181,13 +180,11 @@ export class RedisTransitions {
             keys.sessionLock(tag, i.sessionId),
             keys.session(tag, i.sessionId),
             keys.lead(tag, lead.rowId),
-            keys.leadClaim(tag, lead.rowId),
             keys.doNotCall(tag),
             keys.call(tag, call.callId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
-            keys.agentTabStats(tag, call.agentEmail),
           ],
           [
             i.lockToken,
@@ -226,7 +223,6 @@ export class RedisTransitions {
           [
             keys.session(tag, i.sessionId),
             keys.lead(tag, lead.rowId),
-            keys.leadClaim(tag, lead.rowId),
             keys.call(tag, i.callId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
@@ -269,7 +265,6 @@ export class RedisTransitions {
           keys.call(tag, i.callId),
           keys.session(tag, i.sessionId),
           keys.lead(tag, lead.rowId),
-          keys.leadClaim(tag, lead.rowId),
           keys.callTimeouts(tag),
           keys.leadIndex(tag),
           keys.doNotCall(tag),
@@ -277,7 +272,6 @@ export class RedisTransitions {
           keys.sessionLock(tag, i.sessionId),
           keys.agentTabStats(tag, i.agentEmail),
           keys.lead(tag, next?.lead.rowId ?? ''),
-          keys.leadClaim(tag, next?.lead.rowId ?? ''),
           keys.call(tag, next?.call.callId ?? ''),
           idem?.recordKey ?? keys.idemIn(tag, '', ''),
         ],
@@ -362,11 +356,7 @@ export class RedisTransitions {
   async dropPreview(i: DropPreviewInput): Promise<Outcome<{ dropped: boolean }>> {
     const r = await this.#scripts.run(
       'previewDrop',
-      [
-        keys.sessionLock(i.tag, i.sessionId),
-        keys.session(i.tag, i.sessionId),
-        keys.leadClaim(i.tag, i.rowId),
-      ],
+      [keys.sessionLock(i.tag, i.sessionId), keys.session(i.tag, i.sessionId), keys.lead(i.tag, i.rowId)],
       [
         i.lockToken,
         i.previewId,
@@ -394,10 +384,8 @@ export class RedisTransitions {
             keys.sessionLock(tag, i.sessionId),
             keys.session(tag, i.sessionId),
             keys.lead(tag, lead.rowId),
-            keys.leadClaim(tag, lead.rowId),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
-            keys.agentTabStats(tag, i.agentEmail),
           ],
           [
             i.lockToken,

@@ -86,6 +86,14 @@ export interface LeadOverlay {
   version: number;
   state: LeadOwnedState;
   updatedAt: number;
+  /** The lead's claim as read with the overlay (the same hash), live or not: null when it has none. */
+  claim: LeadClaim | null;
+}
+
+/** A lead's claim: a lease of `owner` (a session id) until `expiresAt` (epoch ms, exclusive). */
+export interface LeadClaim {
+  owner: string;
+  expiresAt: number;
 }
 
 /** One call's record: its identity and dial, plus what webhooks change (CallProgress, src-shared). */
@@ -349,8 +357,9 @@ export interface Store {
   getLeadsWrittenSince(tag: string, since: number): Promise<LeadOverlay[]>;
   /** The overlays of the given rows that exist. */
   getLeadsOf(tag: string, rowIds: readonly string[]): Promise<LeadOverlay[]>;
-  /** Current claim holder (session id) of each given row that is claimed. */
-  claimsOf(tag: string, rowIds: readonly string[]): Promise<Map<string, string>>;
+  /** Current claim holder (session id) of each given row whose claim is live at `now` (a claim is a lease:
+   *  one whose time ran out is no claim). */
+  claimsOf(tag: string, rowIds: readonly string[], now: number): Promise<Map<string, string>>;
   /** Compare-and-set of a lead's owned state (e.g. a do-not-call skip found at dial time). */
   writeLead(tag: string, write: LeadWrite, now: number): Promise<Outcome<{ version: number }>>;
   /** Owned cells with unflushed writes: the 0-based columns of each row's patches still in the tab's

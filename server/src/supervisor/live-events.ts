@@ -9,11 +9,11 @@ import {
 import type { LiveEvent } from '../../../src-shared/domain/agent-live.js';
 import { CallStateSchema, SessionStateSchema } from '../../../src-shared/domain/session.js';
 
-const NoticeSchema = z.object({
-  email: z.string(),
-  at: z.number(),
-  events: z.array(z.object({ event: z.object({ type: z.string() }).loose() })),
-});
+/** The envelope (email, time, the events' list) is checked by hand: a zod object with a loose event
+ *  would copy every field of every event (call views, lead previews) before the per-type schemas below
+ *  keep the few the console folds. */
+const NoticeSchema = z.object({ email: z.string(), at: z.number() });
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 const SessionStateEvent = z.object({
   type: z.literal('SESSION_STATE'),
@@ -60,13 +60,25 @@ export interface LiveNotice {
   events: LiveEvent[];
 }
 
-/** The notice's email, time and the events the console folds; null when the notice is malformed. */
+/** The notice's email, time and the events the console folds; null when the notice is malformed. `raw` is
+ *  the notice's JSON text as the bus hands it over (or the decoded value). */
 export function parseLiveNotice(raw: unknown): LiveNotice | null {
-  const n = NoticeSchema.safeParse(raw);
-  if (!n.success) return null;
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  }
+  const n = NoticeSchema.safeParse(value);
+  const list = isRecord(value) ? value.events : undefined;
+  if (!n.success || !Array.isArray(list)) return null;
   const events: LiveEvent[] = [];
-  for (const { event } of n.data.events) {
-    const schema = BY_TYPE[event.type];
+  for (const item of list) {
+    const event = isRecord(item) ? item.event : undefined;
+    if (!isRecord(event) || typeof event.type !== 'string') return null;
+    const schema = Object.hasOwn(BY_TYPE, event.type) ? BY_TYPE[event.type] : undefined;
     if (!schema) continue;
     const e = schema.safeParse(event);
     if (e.success) events.push(e.data);

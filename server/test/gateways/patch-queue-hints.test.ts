@@ -60,8 +60,8 @@ describe('RedisPatchQueue dirty-tab hints', () => {
     const { q, unwatch } = await watchedWithIdleTabs();
     try {
       await redis.config('RESETSTAT');
-      for (let tick = 0; tick < 10; tick++) {
-        clock += 500;
+      for (let tick = 0; tick < 3; tick++) {
+        clock += 500; // within one sweep step (SWEEP_MS / 15 = 2 s)
         expect(await q.spreadsheetsWithPending()).toEqual([]);
       }
       expect(await calls('xrange')).toBe(0);
@@ -126,18 +126,50 @@ describe('RedisPatchQueue dirty-tab hints', () => {
     expect(await calls('xlen')).toBe(TABS);
   });
 
-  it('finds a patch whose notice never arrived within the full-sweep bound', async () => {
+  it('does not count the tabs a full sweep marked, before their peek, with an XLEN each', async () => {
+    const { q, unwatch } = await watchedWithIdleTabs();
+    try {
+      clock += SWEEP_MS; // the next call sweeps: every registered tab is marked, to be peeked
+      await q.enqueue(patchFor('s1', 2, { 12: 'X' }, { sheetId: 12 }), 1);
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+      await redis.config('RESETSTAT');
+      expect(await q.depth()).toBe(1); // the flush is in its cooldown: nothing peeked yet
+      expect(await calls('xlen')).toBe(1);
+      const swept = await q.peek('sheet-A', 100);
+      expect(swept.map((p) => p.patch.rowId)).toEqual(['s1']);
+      expect(await calls('xrange')).toBe(TABS); // the sweep's safety net still reads every tab
+    } finally {
+      await unwatch();
+    }
+  });
+
+  it('finds a patch whose notice never arrived within the sweep period, reading a slice of the tabs a step', async () => {
     const { q, unwatch } = await watchedWithIdleTabs();
     try {
       // Another instance enqueues through the queue's own script: no notice is published.
       const elsewhere = new RedisPatchQueue(other);
       const patch = patchFor('r3', 4, { 12: 'VOICEMAIL' }, { sheetId: 3 });
       await elsewhere.enqueue(patch, clock);
-      clock += SWEEP_MS - 1;
-      expect(await q.spreadsheetsWithPending()).toEqual([]);
-      clock += 1;
-      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
-      expect((await q.peek('sheet-A', 100)).map((p) => p.patch)).toEqual([patch]);
+      // The flusher's ticks: every sweep step marks its slice of the tabs, each peek reads only those.
+      const found: unknown[] = [];
+      const readPerPeek: number[] = [];
+      await redis.config('RESETSTAT');
+      for (let waited = 0; waited < SWEEP_MS; waited += 500) {
+        clock += 500;
+        if (!(await q.spreadsheetsWithPending()).includes('sheet-A')) continue;
+        const before = await calls('xrange');
+        const queued = await q.peek('sheet-A', 100);
+        readPerPeek.push((await calls('xrange')) - before);
+        found.push(...queued.map((p) => p.patch));
+        await q.ack(
+          'sheet-A',
+          queued.map((p) => p.id),
+        ); // written
+      }
+      expect(found).toEqual([patch]);
+      // Every tab read once in the sweep's period, a slice at a time (not all 40 in one peek).
+      expect(readPerPeek.reduce((a, b) => a + b, 0)).toBe(TABS);
+      expect(Math.max(...readPerPeek)).toBeLessThan(TABS / 3);
     } finally {
       await unwatch();
     }

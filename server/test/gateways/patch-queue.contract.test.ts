@@ -71,6 +71,18 @@ function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>
       await q.markAttempt('sheet-A', [id1], 10);
       await q.markAttempt('sheet-A', [id1, id2], 20);
       expect((await q.peek('sheet-A', 10)).map((p) => p.attempts)).toEqual([2, 1]);
+      // An ack forgets the acked entry's count and keeps the others'.
+      await q.ack('sheet-A', [id1]);
+      expect((await q.peek('sheet-A', 10)).map((p) => [p.id, p.attempts])).toEqual([[id2, 1]]);
+    });
+
+    it('acks a batch larger than one script command takes (chunked), leaving the rest queued', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 2_100; i++) ids.push(await q.enqueue(patchFor(`r${i}`, 2 + i, { 12: 'x' }), i + 1));
+      await q.markAttempt('sheet-A', [ids[2_099] as string], 5);
+      await q.ack('sheet-A', ids.slice(0, 2_099));
+      expect((await q.peek('sheet-A', 10)).map((p) => [p.id, p.attempts])).toEqual([[ids[2_099], 1]]);
+      expect(await q.depth()).toBe(1);
     });
 
     it('dead-letters entries out of the queue, keeping the patch and the reason', async () => {

@@ -16,6 +16,7 @@ function overlay(updatedAt: number): LeadOverlay {
     rowId: 'L2',
     version: 3,
     updatedAt,
+    claim: null,
     state: { ...ownedOf(lead), attemptCount: 1, lastOutcome: 'NO_ANSWER', notes: 'ours', nextIndex: 1 },
   };
 }

@@ -269,6 +269,49 @@ describe('periodic tab refresh', () => {
     await a.setSessionState(ANN, 'STOP', t1 + 180_000);
   });
 
+  it("reads the claims of claimed leads only (a written one's comes with its overlay), and sees another instance's release", async () => {
+    // Instance A hears no lead-change notice; the claims it reads on their own are counted (one HGET each).
+    const claimsRead: string[] = [];
+    class DeafClaimCountingStore extends RedisStore {
+      override async claimsOf(
+        tag: string,
+        rowIds: readonly string[],
+        now: number,
+      ): Promise<Map<string, string>> {
+        claimsRead.push(...rowIds);
+        return super.claimsOf(tag, rowIds, now);
+      }
+      override async onLeadChange(_listener: (change: LeadChange) => void): Promise<() => Promise<void>> {
+        return async () => undefined;
+      }
+    }
+    const a = world.makeService({ ...lazyOff, store: (x) => new DeafClaimCountingStore(x) }).service;
+    const b = world.makeService(lazyOff).service;
+    const read = () => claimsRead.splice(0).sort();
+    const t0 = Date.now() + 16 * 3600_000;
+    await a.startSession(ANN, t0);
+    expect(read()).toEqual(['P1', 'P2', 'P3']); // the first load reads every lead's claim
+    await b.startSession(BOB, t0);
+    const c1 = (await b.setSessionState(BOB, 'PLAY', t0)).next;
+    if (c1.kind !== 'call') throw new Error('expected a call');
+    await b.setSessionState(BOB, 'PAUSE', t0);
+    const rowId = c1.call.leadRowId;
+
+    const t1 = t0 + 3600_000;
+    await a.refreshTabs(t1);
+    expect(read()).toEqual([]); // written since A's load: its claim came with the overlay read (same hash)
+    await a.refreshTabs(t1 + 60_000);
+    expect(read()).toEqual([rowId]); // old, but A holds it as claimed: its lease may end unannounced
+    await b.dispose(BOB, { callId: c1.call.callId, code: 'NO_ANSWER' }, t1 + 90_000);
+    await a.refreshTabs(t1 + 120_000);
+    await a.refreshTabs(t1 + 600_000);
+    expect(read()).toEqual([]); // B's release, unheard by A, came with the overlay it wrote
+    await a.refreshTabs(t1 + 1_200_000);
+    expect(read()).toEqual([]); // not claimed any more, not written lately: nothing to read
+    await b.setSessionState(BOB, 'STOP', t1 + 1_200_000);
+    await a.setSessionState(ANN, 'STOP', t1 + 1_200_000);
+  });
+
   it('reads every overlay again after a refresh whose Redis read failed', async () => {
     const overlaysRead: string[] = [];
     let failNext = false;

@@ -25,7 +25,7 @@ describe('a stale preview', () => {
     const row1 = p1.preview.lead.rowId;
     const tag = (await ann.store.activeSessionOf(ANN.email))?.tag ?? '';
     // Ann's claim lapses (as when its lease runs out); Bob's fresh instance then dials that very lead.
-    await redis.del(keys.leadClaim(tag, row1));
+    await redis.hdel(keys.lead(tag, row1), 'c');
     const bob1 = world.makeService();
     await bob1.service.startSession(BOB, t + 1);
     const bobPlay = await bob1.service.setSessionState(BOB, 'PLAY', t + 1);
@@ -51,7 +51,7 @@ describe('a stale preview', () => {
     // delay now); Ann's Dial on the stale preview must not ring it again.
     const p2 = skipped.preview;
     const row2 = p2.preview.lead.rowId;
-    await redis.del(keys.leadClaim(tag, row2));
+    await redis.hdel(keys.lead(tag, row2), 'c');
     const bob2 = world.makeService();
     await bob2.service.startSession(BOB, t + 5);
     const bobPlay2 = await bob2.service.setSessionState(BOB, 'PLAY', t + 5);

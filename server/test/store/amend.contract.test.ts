@@ -158,6 +158,34 @@ function amendContract(name: string, make: () => Promise<Harness>) {
       expect(s2.successes).toBe(0);
     });
 
+    it("moves the agent's figures once, whether the session still runs or has ended", async () => {
+      await disposedCall();
+      const agent = () => store.agentStats('a@example.com');
+      expect((await store.amendDisposition(amendInput())).ok).toBe(true);
+      expect(await agent()).toMatchObject({ successes: 1, byCode: { CORRECT: 1, DO_NOT_CALL: 0 } });
+      // After STOP the session's counters are the agent's (folded once): a change moves both, once.
+      expect((await store.endSession(TAG, 's1', allowedTo('STOP'), DISPOSED_AT + 61_000)).ok).toBe(true);
+      expect(await agent()).toMatchObject({ completed: 1, successes: 1, byCode: { CORRECT: 1 } });
+      const back = await store.amendDisposition(
+        amendInput({
+          expectedLeadVersion: 3,
+          from: 'CORRECT',
+          to: 'DO_NOT_CALL',
+          state: owned(['SKIPPED', 'SKIPPED'], 1),
+          successDelta: -1,
+          doNotCall: 'ADD',
+          now: DISPOSED_AT + 62_000,
+        }),
+      );
+      expect(back.ok).toBe(true);
+      expect(await agent()).toMatchObject({
+        completed: 1,
+        successes: 0,
+        byCode: { CORRECT: 0, DO_NOT_CALL: 1 },
+      });
+      expect((await store.sessionStats(TAG, 's1')).byCode.DO_NOT_CALL).toBe(1);
+    });
+
     it('refuses a change after the window, writing nothing', async () => {
       await disposedCall();
       const before = await state();

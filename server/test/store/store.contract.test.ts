@@ -29,6 +29,9 @@ const allowedTo = (to: SessionState): SessionState[] =>
     SESSION_TRANSITIONS[from].includes(to),
   );
 
+/** When the claims are read: before every lease the tests take (60 s from a `now` of at most 20 s) ends. */
+const CLAIMS_AT = 30_000;
+
 async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
@@ -57,7 +60,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       return id;
     }
 
-    async function dial(sessionId: string, rowId: string, callId: string, expectedVersion = 0) {
+    async function dial(sessionId: string, rowId: string, callId: string, expectedVersion = 0, now = 5_000) {
       const token = `tok-${callId}`;
       expect(await store.acquireLock(TAG, sessionId, token, 5_000)).toBe(true);
       try {
@@ -67,9 +70,9 @@ function storeContract(name: string, make: () => Promise<Harness>) {
           lockToken: token,
           previewId: null,
           lead: leadWrite(rowId, expectedVersion, 'IN_PROGRESS'),
-          call: call(callId, sessionId, rowId),
+          call: call(callId, sessionId, rowId, now),
           leaseMs: 60_000,
-          now: 5_000,
+          now,
         });
       } finally {
         await store.releaseLock(TAG, sessionId, token);
@@ -184,10 +187,53 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('IN_PROGRESS');
       expect((await store.getSession(TAG, 's1'))?.callId).toBe('c1');
       expect((await store.getCall(TAG, 'c1'))?.state).toBe('DIALING');
-      expect((await store.claimsOf(TAG, ['r1', 'r2'])).get('r1')).toBe('s1');
+      expect((await store.claimsOf(TAG, ['r1', 'r2'], CLAIMS_AT)).get('r1')).toBe('s1');
       expect(await h.queue.depth()).toBe(1);
       expect((await store.sessionStats(TAG, 's1')).initiated).toBe(1);
       expect(await dial('s1', 'r2', 'c2')).toEqual({ ok: false, failure: 'CALL_IN_PROGRESS' });
+    });
+
+    it('treats a claim as a lease: live it refuses others, ended it is free, only its owner releases it', async () => {
+      await playingSession('s1', 'a@example.com');
+      await playingSession('s2', 'b@example.com');
+      expect((await dial('s1', 'r1', 'c1', 0, 5_000)).ok).toBe(true); // leased until 65 000
+      // While the lease lasts another session cannot dial the lead, whatever its index believed.
+      expect(await dial('s2', 'r1', 'c2', 1, 64_999)).toEqual({ ok: false, failure: 'LEAD_CLAIMED' });
+      expect((await store.claimsOf(TAG, ['r1'], 64_999)).get('r1')).toBe('s1');
+      // Once it ended (no command needed: the time in the claim says so) the lead is free.
+      expect((await store.claimsOf(TAG, ['r1'], 65_000)).size).toBe(0);
+      expect(await dial('s2', 'r1', 'c2', 1, 65_000)).toMatchObject({ ok: true, version: 2 });
+      expect((await store.claimsOf(TAG, ['r1'], 65_001)).get('r1')).toBe('s2');
+      // s1's late disposition is still accepted (never lose what the agent recorded), but the claim is
+      // s2's now: it stays.
+      const late = await store.dispose({
+        tag: TAG,
+        agentEmail: 'a@example.com',
+        callId: 'c1',
+        sessionId: 's1',
+        code: 'NO_ANSWER',
+        success: false,
+        doNotCall: null,
+        lead: leadWrite('r1', 2, 'IN_PROGRESS'),
+        now: 66_000,
+      });
+      expect(late.ok && late.call.state).toBe('DISPOSED');
+      expect((await store.claimsOf(TAG, ['r1'], 66_001)).get('r1')).toBe('s2');
+      // Its owner's disposition releases it.
+      const own = await store.dispose({
+        tag: TAG,
+        agentEmail: 'b@example.com',
+        callId: 'c2',
+        sessionId: 's2',
+        code: 'NO_ANSWER',
+        success: false,
+        doNotCall: null,
+        lead: leadWrite('r1', 3, 'NO_ANSWER'),
+        now: 67_000,
+      });
+      expect(own.ok).toBe(true);
+      expect((await store.claimsOf(TAG, ['r1'], 67_001)).size).toBe(0);
+      expect(await h.redis.hget(keys.lead(TAG, 'r1'), 'c')).toBe('');
     });
 
     it("finds a call's tab from its id alone (callIdIn), and an older call's through its locator", async () => {
@@ -407,7 +453,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         endedAt: 20_000,
       });
       expect((await store.getLead(TAG, 'r1'))?.state.slots[0]?.status).toBe('SKIPPED');
-      expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
+      expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).size).toBe(0);
       expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
       // It answers the session as it left it (what comes next needs no read), counters included.
       expect(done.ok && done.session).toMatchObject({ id: 's1', state: 'PLAY', callId: null, version: 4 });
@@ -532,7 +578,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(r).toEqual({ ok: true, version: 2 });
       expect((await store.getCall(TAG, 'c1'))?.endReason).toBe('DIAL_FAILED');
       expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
-      expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
+      expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).size).toBe(0);
       expect((await store.sessionStats(TAG, 's1')).initiated).toBe(0);
       const dispose = await store.dispose({
         tag: TAG,
@@ -625,20 +671,26 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       });
       await store.releaseLock(TAG, 's2', 'T');
       expect(skipped).toEqual({ ok: true, version: 1 });
-      expect((await store.claimsOf(TAG, ['r2'])).size).toBe(0);
+      expect((await store.claimsOf(TAG, ['r2'], CLAIMS_AT)).size).toBe(0);
       expect((await store.sessionStats(TAG, 's2')).skips).toBe(1);
 
       // s2 previews r3, then STOPs: the claim goes with it.
       expect(await claim('s2', 'p5', 'r3')).toEqual({ ok: true, version: 0 });
       const end = await store.endSession(TAG, 's2', allowedTo('STOP'), 7);
       expect(end.ok && end.session.preview).toBeNull();
-      expect((await store.claimsOf(TAG, ['r3'])).size).toBe(0);
+      expect((await store.claimsOf(TAG, ['r3'], CLAIMS_AT)).size).toBe(0);
     });
 
     it("drops a stale preview: clears it from the session, never releasing another session's claim", async () => {
       await playingSession('s1');
       await playingSession('s2');
-      const claim = async (sessionId: string, previewId: string, rowId: string, leaseMs: number) => {
+      const claim = async (
+        sessionId: string,
+        previewId: string,
+        rowId: string,
+        leaseMs: number,
+        now: number,
+      ) => {
         await store.acquireLock(TAG, sessionId, 'T', 5_000);
         try {
           return await store.claimPreview({
@@ -650,7 +702,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
             phoneE164: '+15555550100',
             preview: { previewId, rowId, numberIndex: 0, claimedAt: 1, dialAt: 2 },
             leaseMs,
-            now: 1,
+            now,
           });
         } finally {
           await store.releaseLock(TAG, sessionId, 'T');
@@ -665,9 +717,11 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         }
       };
       // s1's preview claim on r1 lapses (a long PAUSE) and s2 claims r1 meanwhile.
-      expect(await claim('s1', 'p1', 'r1', 50)).toEqual({ ok: true, version: 0 });
-      await until(async () => (await store.claimsOf(TAG, ['r1'])).size === 0, 'the preview claim to lapse');
-      expect(await claim('s2', 'p2', 'r1', 60_000)).toEqual({ ok: true, version: 0 });
+      expect(await claim('s1', 'p1', 'r1', 50, 1)).toEqual({ ok: true, version: 0 });
+      expect((await store.claimsOf(TAG, ['r1'], 50)).get('r1')).toBe('s1');
+      expect(await claim('s2', 'p2', 'r1', 60_000, 50)).toEqual({ ok: false, failure: 'LEAD_CLAIMED' });
+      expect((await store.claimsOf(TAG, ['r1'], 51)).size).toBe(0); // leased until 1 + 50
+      expect(await claim('s2', 'p2', 'r1', 60_000, 100)).toEqual({ ok: true, version: 0 });
 
       // Without the lock, or naming another preview: nothing changes.
       expect(await drop('s1', 'p1', 'r1', false)).toEqual({ ok: false, failure: 'LOCK_NOT_OWNED' });
@@ -677,12 +731,12 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       // Dropping s1's stale preview clears it and leaves s2's claim alone.
       expect(await drop('s1', 'p1', 'r1')).toEqual({ ok: true, dropped: true });
       expect((await store.getSession(TAG, 's1'))?.preview).toBeNull();
-      expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s2');
+      expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).get('r1')).toBe('s2');
       expect(await drop('s1', 'p1', 'r1')).toEqual({ ok: true, dropped: false });
 
       // Dropping a preview whose claim is still its own releases that claim.
       expect(await drop('s2', 'p2', 'r1')).toEqual({ ok: true, dropped: true });
-      expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
+      expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).size).toBe(0);
       expect((await store.getSession(TAG, 's2'))?.preview).toBeNull();
     });
 
@@ -699,7 +753,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       });
       expect(connected.ok && connected.advanced).toBe(true);
       await store.endSession(TAG, 's1', allowedTo('STOP'), 8);
-      expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s1');
+      expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).get('r1')).toBe('s1');
       const done = await store.dispose({
         tag: TAG,
         agentEmail: 'a@example.com',
@@ -776,6 +830,51 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await store.agentStats('a@example.com', [other])).toMatchObject({ initiated: 6, since: 40 });
     });
 
+    it("counts a running session in the agent's figures live, folds it in once at STOP, and counts what comes after", async () => {
+      const agentTab = keys.agentTabStats(TAG, 'a@example.com');
+      await playingSession('s1', 'a@example.com');
+      await dial('s1', 'r1', 'c1');
+      const dispose = (callId: string, rowId: string, version: number, now: number) =>
+        store.dispose({
+          tag: TAG,
+          agentEmail: 'a@example.com',
+          callId,
+          sessionId: 's1',
+          code: 'CORRECT',
+          success: true,
+          doNotCall: null,
+          lead: leadWrite(rowId, version, 'CORRECT'),
+          now,
+        });
+      expect((await dispose('c1', 'r1', 1, 9_000)).ok).toBe(true);
+      // While it runs, the session's counters are the only ones written; the lifetime figures add them.
+      expect(await h.redis.hgetall(agentTab)).toEqual({});
+      expect(await store.agentStats('a@example.com')).toMatchObject({
+        initiated: 1,
+        completed: 1,
+        since: 5_000,
+      });
+      expect((await dial('s1', 'r2', 'c2', 0, 9_500)).ok).toBe(true); // a call still live at STOP
+      const end = await store.endSession(TAG, 's1', allowedTo('STOP'), 10_000);
+      expect(end.ok).toBe(true);
+      expect(await store.agentStats('a@example.com')).toMatchObject({
+        initiated: 2,
+        completed: 1,
+        successes: 1,
+      });
+      // A second end folds nothing again.
+      expect(await store.endSession(TAG, 's1', allowedTo('STOP'), 10_001)).toEqual({
+        ok: false,
+        failure: 'INVALID_STATE',
+      });
+      // The live call disposed after STOP counts once, in the agent's figures too.
+      expect((await dispose('c2', 'r2', 1, 11_000)).ok).toBe(true);
+      const after = await store.agentStats('a@example.com');
+      expect(after).toMatchObject({ initiated: 2, completed: 2, successes: 2, since: 5_000 });
+      expect(after.byCode.CORRECT).toBe(2);
+      expect((await store.sessionStats(TAG, 's1')).completed).toBe(2);
+    });
+
     it('disposes and dials the next lead in one step, or commits the disposition alone when the dial is refused', async () => {
       await playingSession('s1', 'a@example.com');
       await dial('s1', 'r1', 'c1');
@@ -814,8 +913,8 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       // Both leads, both patches, the new call with its claim and deadline, the session on the new call.
       expect(await h.queue.depth()).toBe(depth + 2);
       expect((await store.getLead(TAG, 'r2'))?.state.slots[0]?.status).toBe('IN_PROGRESS');
-      expect((await store.claimsOf(TAG, ['r1', 'r2'])).get('r2')).toBe('s1');
-      expect((await store.claimsOf(TAG, ['r1'])).size).toBe(0);
+      expect((await store.claimsOf(TAG, ['r1', 'r2'], CLAIMS_AT)).get('r2')).toBe('s1');
+      expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).size).toBe(0);
       expect((await store.getCall(TAG, 'c2'))?.state).toBe('DIALING');
       expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual(['c2']);
       expect(done.ok && done.session).toMatchObject({ callId: 'c2', state: 'PLAY' });
@@ -825,7 +924,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       // The lock is the chain's (the caller releases it after Dialpad answered).
       expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(true);
       // A refused dial (the next lead is another session's) writes nothing of it; the disposition stands.
-      await h.redis.set(keys.leadClaim(TAG, 'r3'), 'other|x');
+      await h.redis.hset(keys.lead(TAG, 'r3'), 'c', 'other|x|99000');
       const refused = await disposeAndDial('c2', 'r2', 1, 'r3', 0, 'c3');
       expect(refused.ok && [refused.call.state, refused.chainLocked, refused.chained]).toEqual([
         'DISPOSED',
@@ -974,7 +1073,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       });
       expect(done.ok && [done.version, done.chained]).toEqual([2, { ok: true, version: 3 }]);
       expect((await store.getLead(TAG, 'r1'))?.version).toBe(3);
-      expect((await store.claimsOf(TAG, ['r1'])).get('r1')).toBe('s1');
+      expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).get('r1')).toBe('s1');
     });
   });
 }

@@ -2,7 +2,8 @@
   Changing the last disposition (issue 10): re-writes the lead as if the right code had been chosen, over
   the state callDispose kept on the session for its last disposed call (`lastCall`, `lastPre`,
   `lastLeadV`; decided by src-shared/domain/amend.ts in the service), and corrects what the first code
-  did: the call's disposition, the session's counters and the agent's (in this tab), the do-not-call set, and the sheet (a patch queued
+  did: the call's disposition, the session's counters (and the agent's in this tab once the session ended:
+  sessionEnd folded them there), the do-not-call set, and the sheet (a patch queued
   after the first one: the later write wins). Refused, with nothing written, when the window since the
   disposition passed, when the call is not the last one its session disposed, or when the lead changed
   after the disposition (another write bumped its version: dialed again, skipped...).
@@ -38,7 +39,7 @@ if not c[1] then return -8 end
 if string.lower(c[1]) ~= ARGV[2] then return -30 end
 local dFrom, dTo = 'd:' .. ARGV[6], 'd:' .. ARGV[7]
 local s = redis.call('HMGET', KEYS[2], 'lastCall', 'lastPre', 'lastLeadV', 'n:' .. dFrom, 'n:' .. dTo,
-  'n:successes')
+  'n:successes', 'state')
 if c[2] ~= 'DISPOSED' then return -31 end
 if tonumber(ARGV[3]) - tonumber(c[4]) > tonumber(ARGV[4]) then return -32 end
 if s[1] ~= ARGV[1] then return -33 end
@@ -57,7 +58,8 @@ if ARGV[10] ~= '0' then add.successes = tonumber(ARGV[10]) end
 local set = { 'lastLeadV', tostring(v), 'lastCode', ARGV[7] }
 countersApply(cur, add, nil, 'n:', set)
 redis.call('HSET', KEYS[2], unpack(set))
-countersAdd(KEYS[7], add, nil)
+-- The agent's counters get the session's when it ends (sessionEnd); after that, both move.
+if s[7] == 'STOP' then countersAdd(KEYS[7], add, nil) end
 if ARGV[12] == 'ADD' then redis.call('SADD', KEYS[5], ARGV[11]) end
 if ARGV[12] == 'REMOVE' then redis.call('SREM', KEYS[5], ARGV[11]) end
 if ARGV[9] ~= '' then enqueuePatch(KEYS[6], ARGV[9], ARGV[3]) end

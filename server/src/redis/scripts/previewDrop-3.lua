@@ -6,7 +6,7 @@
   Input:
     KEYS[1] session lock     ARGV[1] lock owner token   ARGV[5] lead-change channel
     KEYS[2] session hash     ARGV[2] previewId          ARGV[6] tab tag
-    KEYS[3] lead claim       ARGV[3] claim value        ARGV[7] rowId
+    KEYS[3] lead hash (claim) ARGV[3] claim "<sid>|p:<id>" ARGV[7] rowId
                              ARGV[4] now (epoch ms)
 
   Output:
@@ -23,6 +23,6 @@ local p = cjson.decode(preview)
 if p.previewId ~= ARGV[2] or p.rowId ~= ARGV[7] then return 0 end
 redis.call('HSET', KEYS[2], 'preview', '', 'updatedAt', ARGV[4])
 redis.call('HINCRBY', KEYS[2], 'version', 1)
-if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
+if leadClaim(KEYS[3], ARGV[4]) == ARGV[3] then claimSet(KEYS[3], '') end
 leadChanged(ARGV[5], ARGV[6], ARGV[7])
 return 1

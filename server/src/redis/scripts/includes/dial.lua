@@ -4,9 +4,9 @@
   Needs includes dialerLead, enqueuePatch and countersAdd (the including script pulls them in first).
 
   `sess` is the session hash as read (a table); `d` describes the dial:
-    d.leadKey, d.claimKey, d.dncKey, d.indexKey, d.callKey, d.timeoutsKey, d.queueKey   keys
+    d.leadKey (its hash carries the claim), d.dncKey, d.indexKey, d.callKey, d.timeoutsKey, d.queueKey   keys
     d.claimPrefix "<sessionId>|"   d.previewId ("" = none)   d.rowId   d.version (expected)   d.number (E.164)
-    d.claimValue   d.leaseMs   d.stateJson   d.patchJson ("" = none)   d.callJson (flat field map)
+    d.claimValue ("<sessionId>|<callId>")   d.leaseMs   d.stateJson   d.patchJson ("" = none)   d.callJson (flat field map)
     d.callId   d.deadline (epoch ms)   d.now
 
   dialCheck(sess, d) -> nil when the session may dial the lead now, else the failure:
@@ -14,7 +14,8 @@
     -10 previewId is not the pending preview (or a preview is pending and none was named)
     -5 lead claimed by another session (with a previewId: the claim is not exactly that preview's)
     -4 lead version mismatch   -6 number on the do-not-call list
-  dialWrite(sess, d, changed) -> the lead's new version: overlay IN_PROGRESS + patch queued, claim (leased),
+  dialWrite(sess, d, changed) -> the lead's new version: overlay IN_PROGRESS and the claim (leased until
+    now + leaseMs) in one HSET of the lead, patch queued,
     call record + its deadline; the session's changes (callId, preview, updatedAt, version, counters
     initiated + 1 and `since`) go into `sess` and `changed` (sessionChange), written by the caller's HSET.
   sessionChange(sess, changed, field, value): sets a session field and notes it for the caller's one HSET.
@@ -48,18 +49,18 @@ local function dialCheck(sess, d)
     local p = cjson.decode(preview)
     if p.previewId ~= d.previewId or p.rowId ~= d.rowId then return -10 end
   end
-  local holder = redis.call('GET', d.claimKey)
+  local versionOk = leadVersionIs(d.leadKey, d.version)
+  local holder = leadClaim(d.leadKey, d.now)
   -- A lapsed preview claim (lease ended, e.g. in PAUSE) may have let another session work the lead.
   if d.previewId ~= '' and holder ~= (d.claimPrefix .. 'p:' .. d.previewId) then return -5 end
-  if not leadVersionIs(d.leadKey, d.version) then return -4 end
+  if not versionOk then return -4 end
   if holder and string.sub(holder, 1, #d.claimPrefix) ~= d.claimPrefix then return -5 end
   if redis.call('SISMEMBER', d.dncKey, d.number) == 1 then return -6 end
   return nil
 end
 
 local function dialWrite(sess, d, changed)
-  local v = leadWrite(d.leadKey, d.indexKey, d.rowId, d.stateJson, d.now)
-  redis.call('SET', d.claimKey, d.claimValue, 'PX', d.leaseMs)
+  local v = leadWrite(d.leadKey, d.indexKey, d.rowId, d.stateJson, d.now, claimValue(d.claimValue, d.now, d.leaseMs))
   local fields = {}
   for k, val in pairs(cjson.decode(d.callJson)) do
     fields[#fields + 1] = k

@@ -1,42 +1,82 @@
 --[[
   Helpers for the dialer's lead transitions (coordinator state, docs/coordinator-state.md).
 
+  The lead hash carries the overlay (`v` version, `s` owned state JSON, `u` updatedAt) and the lead's claim
+  `c` = "<owner>|<what>|<expiresAt>" (owner = the session id, what = the call id or "p:<previewId>",
+  expiresAt = epoch ms): a lease. A value that is empty, malformed or expired at the caller's `now` (ARGV,
+  never the script's clock) is no claim at all. The claim is read with the version (one HMGET) and written
+  with the overlay (one HSET), so it costs no command of its own on the dial and the disposition.
+
   leadVersionIs(leadKey, expected) -> true when the lead overlay's version equals `expected` (0 = no overlay);
-    remembers the version it read, so leadWrite needs no second read
-  leadWrite(leadKey, indexKey, rowId, stateJson, now) -> new version (bumped): one HSET after leadVersionIs;
-    and one ZADD of the rowId to the tab index with score `now` (the overlay's last write time: a refresh
-    reads only the overlays written since its last read; an index member of score 1 predates this, i.e. is old)
-  claimIsOurs(claimKey, prefix) -> true when the claim is held by the session whose value starts with prefix
+    reads `v` and `c` together and remembers both, so leadWrite and leadClaim need no second read
+  leadWrite(leadKey, indexKey, rowId, stateJson, now, claim) -> new version (bumped): one HSET after
+    leadVersionIs (`claim`: nil leaves the claim, "" releases it, else the new claim value); and one ZADD of
+    the rowId to the tab index with score `now` (the overlay's last write time: a refresh reads only the
+    overlays written since its last read; an index member of score 1 predates this, i.e. is old)
+  leadClaim(leadKey, now) -> "<owner>|<what>" of the live claim, or false (none, or its lease ended)
+  claimIsOurs(leadKey, prefix, now) -> true when the live claim's value starts with prefix ("<sessionId>|")
+  claimValue(holder, now, leaseMs) -> the stored value of a claim "<owner>|<what>" leased for leaseMs from now
+  claimSet(leadKey, value) -> writes the claim alone (a preview's claim; "" releases it)
   leadChanged(channel, tag, rowId) publishes a lead-change notice (other instances refresh their index)
   leadsChanged(channel, tag, rowIds) one notice for the leads one step changed: `{tag, rowId}` for one,
     `{tag, rowId, rowIds}` for several (rowId = the first: a reader that knows only rowId still refreshes it)
 ]]
 local leadVersionRead = {}
+local leadClaimRead = {}
 
 local function leadVersionIs(leadKey, expected)
-  local v = tonumber(redis.call('HGET', leadKey, 'v') or '0')
+  local r = redis.call('HMGET', leadKey, 'v', 'c')
+  local v = tonumber(r[1] or '0')
   leadVersionRead[leadKey] = v
+  leadClaimRead[leadKey] = r[2] or ''
   return v == tonumber(expected)
 end
 
-local function leadWrite(leadKey, indexKey, rowId, stateJson, now)
+local function leadClaim(leadKey, now)
+  local raw = leadClaimRead[leadKey]
+  if raw == nil then
+    raw = redis.call('HGET', leadKey, 'c') or ''
+    leadClaimRead[leadKey] = raw
+  end
+  local cut = string.find(raw, '|[^|]*$')
+  if not cut then return false end
+  local expiresAt = tonumber(string.sub(raw, cut + 1))
+  if not expiresAt or expiresAt <= tonumber(now) then return false end
+  return string.sub(raw, 1, cut - 1)
+end
+
+local function claimIsOurs(leadKey, prefix, now)
+  local holder = leadClaim(leadKey, now)
+  return holder ~= false and string.sub(holder, 1, #prefix) == prefix
+end
+
+local function claimValue(holder, now, leaseMs)
+  return holder .. '|' .. tostring(tonumber(now) + tonumber(leaseMs))
+end
+
+local function claimSet(leadKey, value)
+  if value == '' then redis.call('HDEL', leadKey, 'c') else redis.call('HSET', leadKey, 'c', value) end
+  leadClaimRead[leadKey] = value
+end
+
+local function leadWrite(leadKey, indexKey, rowId, stateJson, now, claim)
   local before = leadVersionRead[leadKey]
   local v
+  local extra = {}
+  if claim ~= nil then
+    extra = { 'c', claim }
+    leadClaimRead[leadKey] = claim
+  end
   if before == nil then
     v = redis.call('HINCRBY', leadKey, 'v', 1)
-    redis.call('HSET', leadKey, 's', stateJson, 'u', now)
+    redis.call('HSET', leadKey, 's', stateJson, 'u', now, unpack(extra))
   else
     v = before + 1
-    redis.call('HSET', leadKey, 'v', v, 's', stateJson, 'u', now)
+    redis.call('HSET', leadKey, 'v', v, 's', stateJson, 'u', now, unpack(extra))
   end
   leadVersionRead[leadKey] = v
   redis.call('ZADD', indexKey, now, rowId)
   return v
-end
-
-local function claimIsOurs(claimKey, prefix)
-  local holder = redis.call('GET', claimKey)
-  return holder ~= false and string.sub(holder, 1, #prefix) == prefix
 end
 
 local function leadChanged(channel, tag, rowId)

@@ -2,21 +2,20 @@
   The dial transition: under the session lock, claim the lead (or keep the preview's claim), mark the
   number IN_PROGRESS (owned state + sheet patch queued atomically) and create the call record with its
   timeout. The caller then asks Dialpad to ring; on failure it runs callRevertDial. The checks and writes
-  are includes/dial (callDispose's chained dial runs the same ones); the session's and the agent's counters
-  (initiated + 1, `since` set by the first) move in the same step.
+  are includes/dial (callDispose's chained dial runs the same ones); the session's counters (initiated + 1,
+  `since` set by the first) move in the same step (the agent's get them when the session ends: sessionEnd).
 
   Input:
-    KEYS[1] session lock          KEYS[6] call hash
-    KEYS[2] session hash          KEYS[7] open-call timeouts ZSET
-    KEYS[3] lead hash             KEYS[8] tab lead index ZSET
-    KEYS[4] lead claim            KEYS[9] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
-    KEYS[5] do-not-call SET       KEYS[10] the agent's counters in this tab (keys.agentTabStats)
+    KEYS[1] session lock          KEYS[5] call hash
+    KEYS[2] session hash          KEYS[6] open-call timeouts ZSET
+    KEYS[3] lead hash (claim `c`) KEYS[7] tab lead index ZSET
+    KEYS[4] do-not-call SET       KEYS[8] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
     ARGV[1] lock owner token      ARGV[9]  sheet patch JSON, or ""
     ARGV[2] claim prefix          ARGV[10] call record JSON (flat field map, "" = null)
     ARGV[3] previewId or ""       ARGV[11] callId
     ARGV[4] expected lead version ARGV[12] call timeout deadline (epoch ms)
     ARGV[5] number (E.164)        ARGV[13] now (epoch ms)
-    ARGV[6] claim value           ARGV[14] lead-change channel
+    ARGV[6] claim "<sid>|<callId>" ARGV[14] lead-change channel
     ARGV[7] lease ms              ARGV[15] tab tag
     ARGV[8] owned state JSON      ARGV[16] rowId
 
@@ -34,8 +33,8 @@ if #sflat == 0 then return -1 end
 local sess = {}
 for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
 local d = {
-  leadKey = KEYS[3], claimKey = KEYS[4], dncKey = KEYS[5], callKey = KEYS[6], timeoutsKey = KEYS[7],
-  indexKey = KEYS[8], queueKey = KEYS[9], claimPrefix = ARGV[2], previewId = ARGV[3], version = ARGV[4],
+  leadKey = KEYS[3], dncKey = KEYS[4], callKey = KEYS[5], timeoutsKey = KEYS[6],
+  indexKey = KEYS[7], queueKey = KEYS[8], claimPrefix = ARGV[2], previewId = ARGV[3], version = ARGV[4],
   number = ARGV[5], claimValue = ARGV[6], leaseMs = ARGV[7], stateJson = ARGV[8], patchJson = ARGV[9],
   callJson = ARGV[10], callId = ARGV[11], deadline = ARGV[12], now = ARGV[13], rowId = ARGV[16],
 }
@@ -44,6 +43,5 @@ if failed then return failed end
 local changed = {}
 local v = dialWrite(sess, d, changed)
 redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
-countersAdd(KEYS[10], { initiated = 1 }, { since = ARGV[13] })
 leadChanged(ARGV[14], ARGV[15], ARGV[16])
 return { v, countersOf(sess, 'n:') }

@@ -3,7 +3,8 @@
   round trip: the caller picked the next lead before, from its index with this disposition applied).
 
   Disposition: writes the lead's new owned state (compare-and-set on its version), marks the call
-  DISPOSED (kept RETAIN ms, then it expires), releases the claim if the session still holds it, counts the
+  DISPOSED (kept RETAIN ms, then it expires), releases the claim (a field of the lead hash, written with the
+  overlay) if the session still holds it or its lease ended, counts the
   whole call in the session's counters and the agent's (in this tab) at once (completed, the code,
   success, connect and talk time: callAdvance counts nothing; includes/countersAdd), adds the number to
   the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
@@ -20,7 +21,7 @@
   HSET for both, the agent's counters with one, and one lead-change notice names both leads.
 
   Idempotency (POST /disposition's Idempotency-Key, idempotency/in-script.ts): when ARGV[27] names the
-  request's body hash, the key's record (KEYS[14], JSON {h, o, d?, s?, b?} as idempotency/store.ts writes
+  request's body hash, the key's record (KEYS[12], JSON {h, o, d?, s?, b?} as idempotency/store.ts writes
   it) is read first: held by another request (or done, or another body) → { 'idem', its JSON } and nothing
   changes (the caller replays, answers 422, or waits). A committed step reserves it for ARGV[28] (pending,
   ARGV[29] ms), or stores ARGV[30] as the final answer (status 200, ARGV[31] ms) when the chained dial was
@@ -28,12 +29,11 @@
   (-8 -9 -4) reserves nothing (a retry answers the same).
 
   Input:
-    KEYS[1] call hash        KEYS[5] open-call timeouts ZSET       KEYS[9]  session lock
-    KEYS[2] session hash     KEYS[6] tab lead index ZSET           KEYS[10] the agent's counters in this tab
-    KEYS[3] lead hash        KEYS[7] do-not-call SET               KEYS[11] next lead hash   (chain)
-    KEYS[4] lead claim       KEYS[8] tab write-behind queue STREAM KEYS[12] next lead claim  (chain)
-                                     (caller SADDed sheetQueueTabs) KEYS[13] next call hash  (chain)
-                                                                    KEYS[14] idempotency record
+    KEYS[1] call hash        KEYS[4] open-call timeouts ZSET       KEYS[8]  session lock
+    KEYS[2] session hash     KEYS[5] tab lead index ZSET           KEYS[9]  the agent's counters in this tab
+    KEYS[3] lead hash (with  KEYS[6] do-not-call SET               KEYS[10] next lead hash (chain)
+            its claim `c`)   KEYS[7] tab write-behind queue STREAM KEYS[11] next call hash (chain)
+                                     (caller SADDed sheetQueueTabs) KEYS[12] idempotency record
     ARGV[1] callId           ARGV[8]  how long the disposed call is kept (ms)
     ARGV[2] claim prefix     ARGV[9]  do-not-call number, or ""
     ARGV[3] expected version ARGV[10] now (epoch ms)
@@ -71,7 +71,7 @@
 --- @include "dial"
 local idem = ARGV[27] or ''
 if idem ~= '' then
-  local held = redis.call('GET', KEYS[14])
+  local held = redis.call('GET', KEYS[12])
   if held then
     local r = cjson.decode(held)
     if r.o ~= ARGV[28] or r.d ~= nil then return { 'idem', held } end
@@ -84,7 +84,10 @@ for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
 if call.state == 'DISPOSED' or call.endReason == 'DIAL_FAILED' then return -9 end
 if not leadVersionIs(KEYS[3], ARGV[3]) then return -4 end
 local now = ARGV[10]
-local v = leadWrite(KEYS[3], KEYS[6], ARGV[13], ARGV[4], now)
+-- The claim is released with the overlay's HSET when it is ours (or lapsed); another session's stays.
+local release = nil
+if claimIsOurs(KEYS[3], ARGV[2], now) or not leadClaim(KEYS[3], now) then release = '' end
+local v = leadWrite(KEYS[3], KEYS[5], ARGV[13], ARGV[4], now, release)
 local add = { completed = 1, ['d:' .. ARGV[6]] = 1 }
 if ARGV[7] == '1' then add.successes = 1 end
 if (call.connectedAt or '') ~= '' then
@@ -99,10 +102,9 @@ if (call.endedAt or '') == '' then call.endedAt = now end
 redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', now,
   'endedAt', call.endedAt)
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
-redis.call('ZREM', KEYS[5], ARGV[1])
-if claimIsOurs(KEYS[4], ARGV[2]) then redis.call('DEL', KEYS[4]) end
-if ARGV[9] ~= '' then redis.call('SADD', KEYS[7], ARGV[9]) end
-if ARGV[5] ~= '' then enqueuePatch(KEYS[8], ARGV[5], now) end
+redis.call('ZREM', KEYS[4], ARGV[1])
+if ARGV[9] ~= '' then redis.call('SADD', KEYS[6], ARGV[9]) end
+if ARGV[5] ~= '' then enqueuePatch(KEYS[7], ARGV[5], now) end
 local changedRows = { ARGV[13] }
 
 local sflat = redis.call('HGETALL', KEYS[2])
@@ -125,13 +127,13 @@ if #sflat > 0 then
   local counted = {}
   countersApply(sess, add, nil, 'n:', counted)
   for i = 1, #counted, 2 do sessionChange(sess, changed, counted[i], counted[i + 1]) end
-  if ARGV[15] ~= '' and sess.state == 'PLAY' and redis.call('SET', KEYS[9], ARGV[15], 'NX', 'PX', ARGV[16]) then
+  if ARGV[15] ~= '' and sess.state == 'PLAY' and redis.call('SET', KEYS[8], ARGV[15], 'NX', 'PX', ARGV[16]) then
     locked = 1
   end
   if locked == 1 and (ARGV[17] or '') ~= '' then
     local d = {
-      leadKey = KEYS[11], claimKey = KEYS[12], dncKey = KEYS[7], callKey = KEYS[13], timeoutsKey = KEYS[5],
-      indexKey = KEYS[6], queueKey = KEYS[8], claimPrefix = ARGV[2], previewId = '', rowId = ARGV[17],
+      leadKey = KEYS[10], dncKey = KEYS[6], callKey = KEYS[11], timeoutsKey = KEYS[4],
+      indexKey = KEYS[5], queueKey = KEYS[7], claimPrefix = ARGV[2], previewId = '', rowId = ARGV[17],
       version = ARGV[18], number = ARGV[19], claimValue = ARGV[20], leaseMs = ARGV[21],
       stateJson = ARGV[22], patchJson = ARGV[23], callJson = ARGV[24], callId = ARGV[25],
       deadline = ARGV[26], now = now,
@@ -145,16 +147,18 @@ if #sflat > 0 then
   end
   redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
 end
-countersAdd(KEYS[10], add, dialed > 0 and { since = now } or nil)
+-- The agent's counters get the session's when it ends (sessionEnd); a session that ended already (a live
+-- call is disposable after STOP) or is gone counts this call in the agent's directly.
+if #sflat == 0 or sess.state == 'STOP' then countersAdd(KEYS[9], add, nil) end
 leadsChanged(ARGV[11], ARGV[12], changedRows)
 local stored = 0
 if idem ~= '' then
   if dialed > 0 and ARGV[30] ~= '' then
-    redis.call('SET', KEYS[14], cjson.encode({ h = idem, o = ARGV[28], d = 1, s = 200, b = ARGV[30] }),
+    redis.call('SET', KEYS[12], cjson.encode({ h = idem, o = ARGV[28], d = 1, s = 200, b = ARGV[30] }),
       'PX', ARGV[31])
     stored = 1
   else
-    redis.call('SET', KEYS[14], cjson.encode({ h = idem, o = ARGV[28] }), 'PX', ARGV[29])
+    redis.call('SET', KEYS[12], cjson.encode({ h = idem, o = ARGV[28] }), 'PX', ARGV[29])
   end
 end
 local out = {}

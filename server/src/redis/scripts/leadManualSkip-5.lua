@@ -1,14 +1,13 @@
 --[[
   Preview action "skip": the pending preview's number becomes SKIPPED (MANUAL_SKIP) with its sheet patch
-  queued atomically; the preview is cleared and its claim released; the session and the agent (its
-  counters in this tab) count a skip. The claim must still be exactly this preview's
+  queued atomically; the preview is cleared and its claim released; the session counts a skip (the agent
+  gets it when the session ends: sessionEnd). The claim must still be exactly this preview's
   ("<sessionId>|p:<previewId>"): a lapsed claim means another session may own the lead now.
 
   Input:
-    KEYS[1] session lock     KEYS[4] lead claim
-    KEYS[2] session hash     KEYS[5] tab lead index ZSET
-    KEYS[3] lead hash        KEYS[6] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
-                             KEYS[7] the agent's counters in this tab (keys.agentTabStats)
+    KEYS[1] session lock     KEYS[4] tab lead index ZSET
+    KEYS[2] session hash     KEYS[5] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
+    KEYS[3] lead hash (with its claim `c`)
     ARGV[1] lock owner token ARGV[7]  now (epoch ms)
     ARGV[2] claim prefix     ARGV[8]  lead-change channel
     ARGV[3] previewId        ARGV[9]  tab tag
@@ -30,13 +29,12 @@ local preview = s[2] or ''
 if preview == '' then return -10 end
 local p = cjson.decode(preview)
 if p.previewId ~= ARGV[3] or p.rowId ~= ARGV[10] then return -10 end
-if redis.call('GET', KEYS[4]) ~= (ARGV[2] .. 'p:' .. ARGV[3]) then return -5 end
-if not leadVersionIs(KEYS[3], ARGV[4]) then return -4 end
-local v = leadWrite(KEYS[3], KEYS[5], ARGV[10], ARGV[5], ARGV[7])
+local versionOk = leadVersionIs(KEYS[3], ARGV[4])
+if leadClaim(KEYS[3], ARGV[7]) ~= (ARGV[2] .. 'p:' .. ARGV[3]) then return -5 end
+if not versionOk then return -4 end
+local v = leadWrite(KEYS[3], KEYS[4], ARGV[10], ARGV[5], ARGV[7], '')
 redis.call('HSET', KEYS[2], 'preview', '', 'updatedAt', ARGV[7], 'version', (tonumber(s[3]) or 0) + 1)
 redis.call('HINCRBY', KEYS[2], 'n:skips', 1)
-redis.call('HINCRBY', KEYS[7], 'skips', 1)
-redis.call('DEL', KEYS[4])
-if ARGV[6] ~= '' then enqueuePatch(KEYS[6], ARGV[6], ARGV[7]) end
+if ARGV[6] ~= '' then enqueuePatch(KEYS[5], ARGV[6], ARGV[7]) end
 leadChanged(ARGV[8], ARGV[9], ARGV[10])
 return v

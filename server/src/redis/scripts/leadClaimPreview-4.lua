@@ -5,14 +5,13 @@
   Input:
     KEYS[1] session lock
     KEYS[2] session hash
-    KEYS[3] lead hash
-    KEYS[4] lead claim (STRING "<sessionId>|p:<previewId>", PX lease)
-    KEYS[5] do-not-call SET
+    KEYS[3] lead hash (its claim `c`: "<sessionId>|p:<previewId>|<expiresAt>", includes/dialerLead)
+    KEYS[4] do-not-call SET
     ARGV[1] lock owner token
     ARGV[2] expected lead version
     ARGV[3] claim prefix "<sessionId>|"
     ARGV[4] number to dial (E.164)
-    ARGV[5] claim value
+    ARGV[5] claim "<sessionId>|p:<previewId>" (leased until now + ARGV[6])
     ARGV[6] lease ms
     ARGV[7] preview JSON (PendingPreview)
     ARGV[8] now (epoch ms)
@@ -34,10 +33,10 @@ if s[1] ~= 'PLAY' then return -11 end
 if (s[2] or '') ~= '' then return -7 end
 if (s[3] or '') ~= '' then return -10 end
 if not leadVersionIs(KEYS[3], ARGV[2]) then return -4 end
-if redis.call('EXISTS', KEYS[4]) == 1 and not claimIsOurs(KEYS[4], ARGV[3]) then return -5 end
-if redis.call('SISMEMBER', KEYS[5], ARGV[4]) == 1 then return -6 end
-redis.call('SET', KEYS[4], ARGV[5], 'PX', ARGV[6])
+if leadClaim(KEYS[3], ARGV[8]) and not claimIsOurs(KEYS[3], ARGV[3], ARGV[8]) then return -5 end
+if redis.call('SISMEMBER', KEYS[4], ARGV[4]) == 1 then return -6 end
+claimSet(KEYS[3], claimValue(ARGV[5], ARGV[8], ARGV[6]))
 redis.call('HSET', KEYS[2], 'preview', ARGV[7], 'updatedAt', ARGV[8])
 redis.call('HINCRBY', KEYS[2], 'version', 1)
 leadChanged(ARGV[9], ARGV[10], ARGV[11])
-return tonumber(redis.call('HGET', KEYS[3], 'v') or '0')
+return leadVersionRead[KEYS[3]]

@@ -1,0 +1,150 @@
+// Reads a live notice as eventsAppend.lua writes it, without decoding its events:
+//   {"email":<JSON string>,"at":<integer>,"events":[{"seq":<integer>,"event":<JSON object>},…]}
+// Each event's text is cut out of the notice as it stands (the JSON a coordinator encoded), so the hub
+// forwards it to the socket without JSON.parse + JSON.stringify of every call view and lead preview (the
+// bus's largest allocation per notice). What the hub acts on is checked: the agent, the time, integer seqs,
+// each event one JSON object (strings and nesting balanced) whose top-level `type` is a string; the client
+// parses every frame with ServerMessageSchema. Anything else is null (the bus reports it and drops it).
+
+export interface NoticeEvent {
+  seq: number;
+  /** Top-level `type` of the event. */
+  type: string;
+  /** The event's JSON text. */
+  json: string;
+}
+
+export interface NoticeText {
+  email: string;
+  at: number;
+  events: NoticeEvent[];
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+
+/** The index just past the JSON string starting at `i` (a quote), or -1. */
+function skipString(s: string, i: number): number {
+  for (let j = i + 1; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === BACKSLASH) j++;
+    else if (c === QUOTE) return j + 1;
+  }
+  return -1;
+}
+
+/** The index just past the object or array starting at `i`, or -1 when its brackets do not balance. */
+function skipNested(s: string, i: number): number {
+  const stack: number[] = [];
+  for (let j = i; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === QUOTE) {
+      j = skipString(s, j) - 1;
+      if (j < 0) return -1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET)
+      stack.push(c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET);
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return j + 1;
+    }
+  }
+  return -1;
+}
+
+/** The non-negative integer of at most 16 digits at `i` ending at a comma: [value, index of the comma], or
+ *  null. Read digit by digit: no substring per seq. */
+function intAt(s: string, i: number): [number, number] | null {
+  let v = 0;
+  let j = i;
+  for (; j < s.length && j - i <= 16; j++) {
+    const c = s.charCodeAt(j);
+    if (c === COMMA) return j > i ? [v, j] : null;
+    if (c < 0x30 || c > 0x39) return null;
+    v = v * 10 + (c - 0x30);
+  }
+  return null;
+}
+
+/** The JSON string at `i..end` (quotes included) as a value: sliced when it has no escape. */
+function stringValue(s: string, i: number, end: number): string | null {
+  const inner = s.slice(i + 1, end - 1);
+  if (!inner.includes('\\')) return inner;
+  try {
+    const v: unknown = JSON.parse(s.slice(i, end));
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The top-level `type` of the object text `o` (keys at depth 1 only), or null. */
+function topLevelType(o: string): string | null {
+  let depth = 0;
+  for (let j = 0; j < o.length; j++) {
+    const c = o.charCodeAt(j);
+    if (c === QUOTE) {
+      const end = skipString(o, j);
+      if (end < 0) return null;
+      const isKey = depth === 1 && (o.charCodeAt(j - 1) === OPEN_BRACE || o.charCodeAt(j - 1) === COMMA);
+      if (isKey && end - j === 6 && o.startsWith('"type":"', j)) {
+        const valueEnd = skipString(o, end + 1);
+        return valueEnd < 0 ? null : stringValue(o, end + 1, valueEnd);
+      }
+      j = end - 1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+  }
+  return null;
+}
+
+const HEAD = '{"email":';
+const SEQ = '{"seq":';
+const EVENT = ',"event":';
+
+/** The notice's agent, time and events (each as its own JSON text), or null when it is not one. */
+export function readNotice(text: string): NoticeText | null {
+  if (!text.startsWith(HEAD)) return null;
+  let i = HEAD.length;
+  const emailEnd = skipString(text, i);
+  if (text.charCodeAt(i) !== QUOTE || emailEnd < 0) return null;
+  const email = stringValue(text, i, emailEnd);
+  if (email === null) return null;
+  i = emailEnd;
+  if (!text.startsWith(',"at":', i)) return null;
+  i += 6;
+  const atInt = intAt(text, i);
+  if (!atInt) return null;
+  const [at, atEnd] = atInt;
+  i = atEnd;
+  if (!text.startsWith(',"events":[', i)) return null;
+  i += 11;
+  const events: NoticeEvent[] = [];
+  for (;;) {
+    if (!text.startsWith(SEQ, i)) return null;
+    i += SEQ.length;
+    const seqInt = intAt(text, i);
+    if (!seqInt) return null;
+    const [seq, seqEnd] = seqInt;
+    i = seqEnd;
+    if (!text.startsWith(EVENT, i)) return null;
+    i += EVENT.length;
+    if (text.charCodeAt(i) !== OPEN_BRACE) return null;
+    const end = skipNested(text, i);
+    if (end < 0 || text.charCodeAt(end) !== CLOSE_BRACE) return null;
+    const json = text.slice(i, end);
+    const type = topLevelType(json);
+    if (type === null) return null;
+    events.push({ seq, type, json });
+    i = end + 1;
+    const c = text.charCodeAt(i);
+    if (c === COMMA) i++;
+    else if (c === CLOSE_BRACKET && i + 2 === text.length && text.charCodeAt(i + 1) === CLOSE_BRACE) break;
+    else return null;
+  }
+  return events.length > 0 && Number.isSafeInteger(at) ? { email, at, events } : null;
+}
