@@ -54,6 +54,8 @@ const LeadChangeSchema = z.object({
 });
 /** Prefix of the session's counters in its hash (includes/countersAdd.lua). */
 const SESSION_COUNTERS = 'n:';
+/** An HGETALL reply inside a MULTI (ioredis types it unknown). */
+const HashReplySchema = z.record(z.string(), z.string());
 const pointerValue = agentPointerValue;
 const parsePointer = parseAgentPointer;
 
@@ -410,8 +412,8 @@ export class RedisStore extends RedisTransitions implements Store {
     const [sessErr, sessHash] = r?.[1] ?? [new Error('MULTI aborted'), null];
     if (tabErr) throw tabErr;
     if (sessErr) throw sessErr;
-    const tab = statsFromHash((tabHash ?? {}) as Record<string, string>);
-    const sess = (sessHash ?? {}) as Record<string, string>;
+    const tab = statsFromHash(HashReplySchema.parse(tabHash ?? {}));
+    const sess = HashReplySchema.parse(sessHash ?? {});
     if (!sess.state || sess.state === 'STOP') return tab;
     return addStats(tab, statsFromHash(sess, SESSION_COUNTERS));
   }

@@ -50,10 +50,17 @@ describe.each([['redis', () => [redisStore(), redisStore()] as const]] as [
     let finishWork: () => void = () => {};
     let workDone = false;
     let stored: unknown = 'not yet';
+    // The duplicates below start only once the first request holds the key: otherwise one of them could
+    // take it first (two connections, no order between them) and store its own answer.
+    let reserved: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      reserved = resolve;
+    });
     const answered = runIdempotent(
       a,
       i,
       async (alongside) => {
+        reserved();
         alongside(
           new Promise<void>((resolve) => {
             finishWork = resolve;
@@ -65,8 +72,9 @@ describe.each([['redis', () => [redisStore(), redisStore()] as const]] as [
       },
       clock,
     );
+    await running;
     // The completion does not wait for the work: a duplicate sees the stored answer while it is running.
-    for (let k = 0; k < 200 && stored === 'not yet'; k++) {
+    for (let k = 0; k < 2000 && stored === 'not yet'; k++) {
       const r = await runIdempotent(b, i, ok({ other: true }), clock, {
         ...DEFAULT_IDEMPOTENCY,
         waitMs: 0,
