@@ -300,6 +300,10 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     extraRoutes: (a) => supervisor.registerRoutes(a),
   });
   const server = createServer(handler);
+  // Node closes an idle connection after 5 s by default; behind a load balancer that keeps idle connections
+  // longer, a request sent on one as it closes would come back as a 502. Headers must be given longer still.
+  server.keepAliveTimeout = config.httpKeepAliveMs;
+  server.headersTimeout = config.httpKeepAliveMs + 1_000;
   // Count in-flight requests so shutdown can wait for them (upgraded sockets are not requests).
   let inflight = 0;
   server.on('request', (_req, res) => {

@@ -30,6 +30,10 @@ describe('loadConfig', () => {
     expect(c.port).toBe(8080);
     expect(c.oidc?.issuer).toBe('https://accounts.google.com');
     expect(c.demoMode).toBe(false);
+    // Idle connections outlive a load balancer's 60 s idle limit (Node's own default is 5 s).
+    expect(c.httpKeepAliveMs).toBe(65_000);
+    expect(loadConfig({ ...production, HTTP_KEEP_ALIVE_MS: '120000' }).httpKeepAliveMs).toBe(120_000);
+    expect(problemsOf({ ...production, HTTP_KEEP_ALIVE_MS: '10' }).join()).toContain('HTTP_KEEP_ALIVE_MS');
   });
 
   it('names every missing required variable outside demo mode', () => {

@@ -83,6 +83,9 @@ const EnvSchema = z.object({
   CAMPAIGN_RULES: campaignOverrides.optional(),
   WEB_DIST_DIR: nonEmpty.default('dist/renderer'),
   SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+  /** How long an idle client connection is kept open. Above a load balancer's own idle limit (AWS ALB: 60 s),
+   *  so the balancer, not the coordinator, closes first and never sends on a connection being closed. */
+  HTTP_KEEP_ALIVE_MS: int(1_000, 600_000).default(65_000),
   /** How often calls whose ending webhook never came are swept into the disposition modal. */
   CALL_SWEEP_INTERVAL_MS: int(200, 600_000).default(5_000),
   /** How often the tabs of this instance's active sessions are re-read to pick up a person's edits. */
@@ -128,6 +131,8 @@ export interface AppConfig {
   campaignRules: CampaignOverrides;
   webDistDir: string;
   shutdownGraceMs: number;
+  /** Idle keep-alive connections are closed after this long (HTTP_KEEP_ALIVE_MS). */
+  httpKeepAliveMs: number;
   callSweepIntervalMs: number;
   tabRefreshMs: number;
   /** Event-loop blocks at least this long are logged (metrics/loop-monitor.ts); null: not logged. */
@@ -244,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     campaignRules: e.CAMPAIGN_RULES ?? {},
     webDistDir: e.WEB_DIST_DIR,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    httpKeepAliveMs: e.HTTP_KEEP_ALIVE_MS,
     callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_MS,
     tabRefreshMs: e.TAB_REFRESH_MS,
     loopBlockLogMs: e.LOOP_BLOCK_LOG_MS ?? null,

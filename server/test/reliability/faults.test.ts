@@ -193,30 +193,30 @@ describe('faults under load', () => {
   }, 180_000);
 
   it("Dialpad's connections closed idle and dropped mid-request: no call refused, none placed twice", async () => {
-    const faultedDials = () =>
-      stack.dialpad.state.requestLog.entries.filter((e) => e.route === 'initiate_call' && e.faulted).length;
+    const dp = stack.dialpad;
+    const dials = (ok: boolean) =>
+      dp.state.requestLog.entries.filter((e) => e.route === 'initiate_call' && e.faulted !== ok).length;
     await underLoad('dialpad-connections-dropped', async () => {
-      const faultedBefore = faultedDials();
+      const droppedBefore = dials(false);
       // A restart or a draining load balancer closes idle keep-alive connections (every 200 ms here, so
-      // dials meet connections Dialpad has just closed); 20 % of initiate_calls lose their connection
-      // before Dialpad acts, 20 % after it placed the call (the answer lost).
-      stack.dialpad.state.setApiFaults([
-        { route: 'initiate_call', drop: 'before', probability: 0.2 },
-        { route: 'initiate_call', drop: 'after', probability: 0.25 },
-      ]);
+      // dials meet connections Dialpad has just closed), and initiate_calls lose their connection, before
+      // Dialpad acts or after it placed the call (the answer lost), in turn. Never two in a row: five lost
+      // connections in a row would open the Dialpad breaker, whose fail-fast refusals are real ones.
       const until = Date.now() + WINDOW_MS;
       let closes = 0;
+      let answeredAt = dials(true);
       while (Date.now() < until) {
-        stack.dialpad.closeIdleConnections();
+        dp.closeIdleConnections();
         closes += 1;
+        if (dp.state.apiFaults.list().length === 0 && dials(true) > answeredAt) {
+          answeredAt = dials(true);
+          const drop = (dials(false) - droppedBefore) % 2 === 0 ? 'before' : 'after';
+          dp.state.setApiFaults([{ route: 'initiate_call', drop, times: 1 }]);
+        }
         await sleep(200);
       }
-      stack.dialpad.state.clearFaults();
-      return {
-        windowMs: WINDOW_MS,
-        idleCloses: closes,
-        droppedInitiateCalls: faultedDials() - faultedBefore,
-      };
+      dp.state.clearFaults();
+      return { windowMs: WINDOW_MS, idleCloses: closes, droppedInitiateCalls: dials(false) - droppedBefore };
     });
   }, 180_000);
 
