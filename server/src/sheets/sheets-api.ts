@@ -60,6 +60,8 @@ export interface SheetsApiOptions {
 /** One column block of a tab, by id: rows [startRow, endRow) 0-based, columns [startCol, endCol). */
 export interface GridRead {
   sheetId: number;
+  /** First row read (0-based); default 0. The answer's first row is this row. */
+  startRow?: number;
   startCol?: number;
   endCol?: number;
   /** The caller's last read of this block, if it still holds it: a big answer then brings back only the
@@ -213,6 +215,7 @@ export class SheetsApi {
                 dataFilters: chunk.map((r) => ({
                   gridRange: {
                     sheetId: r.sheetId,
+                    ...(r.startRow ? { startRowIndex: r.startRow } : {}),
                     ...(r.startCol !== undefined ? { startColumnIndex: r.startCol } : {}),
                     ...(r.endCol !== undefined ? { endColumnIndex: r.endCol } : {}),
                   },
@@ -232,7 +235,7 @@ export class SheetsApi {
       const data: unknown = res.data;
       const ids = chunk.map((r) => r.sheetId);
       const keys = chunk.map((r) => ({
-        key: `${spreadsheetId}/${r.sheetId}/${r.startCol ?? ''}:${r.endCol ?? ''}`,
+        key: `${spreadsheetId}/${r.sheetId}/${r.startCol ?? ''}:${r.endCol ?? ''}${r.startRow ? `@${r.startRow}` : ''}`,
         base: r.base ?? null,
       }));
       const grids = isByteStream(data)

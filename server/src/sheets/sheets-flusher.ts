@@ -8,6 +8,8 @@
 //      500 tabs (a POST: no URL to outgrow), because a person may have inserted, deleted or sorted rows
 //      since the patch was made: each patch moves to the row where its lead's RowID is now; a patch whose
 //      RowID is gone or appears twice, or whose tab is gone, is dead-lettered, never written elsewhere;
+//      in the same read, the end of the Call log's CallId column (call-log-window.ts: only a window before
+//      the used rows of the last read, in full when nothing is remembered or the tab shrank);
 //   4. writes the rest as spreadsheets.batchUpdate requests (values and backgrounds together, atomic at
 //      Google), cut to stay inside Google's limits (flush-plan.ts chunkWrites: requests and bytes per
 //      write), one write each in queue order, and acks each write's patches once Google answered 2xx.
@@ -44,7 +46,13 @@ import {
   type WriteLimits,
 } from './flush-plan.js';
 import { classifyGoogleError, type GoogleFailureKind } from './google-errors.js';
-import { callLogRequests, newTabId } from './call-log-plan.js';
+import { type CallLogTab, callLogRequests, newTabId } from './call-log-plan.js';
+import {
+  type CallLogMemory,
+  callLogStartRow,
+  callLogTabOfBlock,
+  DEFAULT_CALL_LOG_WINDOW,
+} from './call-log-window.js';
 import {
   type GridRead,
   QuotaExhaustedError,
@@ -85,6 +93,8 @@ export type SheetsFlusherOptions = SheetsApiSource & {
   lockTtlMs?: number;
   /** How often the loop reports the queue depth (it costs a command per tab). Default 15 s. */
   depthEveryMs?: number;
+  /** Rows of the Call log re-read before its last known end (call-log-window.ts). Default 5,000. */
+  callLogWindow?: number;
   now?: () => number;
 };
 
@@ -121,11 +131,14 @@ export class SheetsFlusher {
     requestTimeoutMs: number;
     lockTtlMs: number;
     depthEveryMs: number;
+    callLogWindow: number;
     now: () => number;
   };
   /** This flusher's identity for the per-spreadsheet flush lock. */
   readonly #owner = randomUUID();
   readonly #state = new Map<string, SpreadsheetState>();
+  /** Per spreadsheet: its Call log's used rows at the last read (in memory: a restart reads it in full). */
+  readonly #logMemory = new Map<string, CallLogMemory>();
   #timer: NodeJS.Timeout | null = null;
   #running = false;
   #depthAt = Number.NEGATIVE_INFINITY;
@@ -143,6 +156,7 @@ export class SheetsFlusher {
       requestTimeoutMs: 30_000,
       lockTtlMs: 10_000,
       depthEveryMs: 15_000,
+      callLogWindow: DEFAULT_CALL_LOG_WINDOW,
       now: Date.now,
       ...opts,
       intervalMs,
@@ -336,21 +350,31 @@ export class SheetsFlusher {
 
       // 3. where do the leads live now, and which calls does the Call log hold? (one read, by tab id)
       const logTab = pending.some((e) => e.patch.callLog) ? await this.#callLogTab(ssid, lease) : null;
+      const logRead = (startRow: number) => ({
+        sheetId: logTab?.sheetId ?? 0,
+        startRow,
+        startCol: CALL_LOG_CALL_ID_COL,
+        endCol: CALL_LOG_CALL_ID_COL + 1,
+      });
+      const logStart = logTab?.exists
+        ? callLogStartRow(this.#logMemory.get(ssid), logTab.sheetId, this.#o.callLogWindow)
+        : 0;
       const grids = await this.#readGrids(
         ssid,
         [
           ...t.sheetIds.map((sheetId) => ({ sheetId, startCol: 0, endCol: 1 })),
-          ...(logTab?.exists
-            ? [{ sheetId: logTab.sheetId, startCol: CALL_LOG_CALL_ID_COL, endCol: CALL_LOG_CALL_ID_COL + 1 }]
-            : []),
+          ...(logTab?.exists ? [logRead(logStart)] : []),
         ],
         lease,
       );
       const rows = new Map<number, Map<string, number[]>>();
       for (const id of t.sheetIds) {
         const g = grids.get(id);
-        if (g) rows.set(id, rowIdIndex(g));
+        if (g) rows.set(id, rowIdIndex(g.values));
       }
+      const logState = logTab?.exists
+        ? await this.#callLogState(ssid, logTab.sheetId, grids.get(logTab.sheetId), logRead, lease)
+        : null;
       const placed = placeByRowId(t.toPlace, rows);
       for (const g of placed.dead) out.deadLettered += await this.#deadLetter(ssid, lease, g);
       for (const p of placed.placed) {
@@ -361,7 +385,13 @@ export class SheetsFlusher {
         );
       }
       pending = [...logOnly, ...placed.placed.map((p) => p.entry)];
-      let log = logTab ? await this.#callLog(ssid, logTab, grids.get(logTab.sheetId), pending) : [];
+      let log = logTab
+        ? await this.#callLog(
+            ssid,
+            logState ?? { sheetId: logTab.sheetId, exists: false, usedRows: 0, logged: new Set() },
+            pending,
+          )
+        : [];
 
       // 4. the writes, in queue order (the call log rides in the first); a refused one is bisected
       const chunks = chunkWrites(placed.placed, this.#o.writeLimits);
@@ -415,14 +445,31 @@ export class SheetsFlusher {
     return { sheetId: newTabId(titles.keys()), exists: false };
   }
 
-  /** The call log requests for these entries (durations the disposition left open taken from the calls). */
-  async #callLog(
+  /** The Call log as its read block shows it, read again in full when the block shows the tab shrank;
+   *  remembered for the next flush (forgotten when the tab is missing). */
+  async #callLogState(
     ssid: string,
-    tab: { sheetId: number; exists: boolean },
-    idColumn: string[][] | undefined,
-    entries: QueuedPatch[],
-  ): Promise<sheets_v4.Schema$Request[]> {
-    const exists = tab.exists && idColumn !== undefined;
+    sheetId: number,
+    block: { values: string[][]; startRow: number } | undefined,
+    readFrom: (startRow: number) => GridRead,
+    lease: FlushLease,
+  ): Promise<CallLogTab | null> {
+    let tab = block
+      ? callLogTabOfBlock(sheetId, block.startRow, block.values, this.#logMemory.get(ssid))
+      : null;
+    if (block && !tab) {
+      this.#o.logger.info({ spreadsheetId: ssid }, 'call log shrank since the last read: reading it in full');
+      this.#logMemory.delete(ssid);
+      const full = (await this.#readGrids(ssid, [readFrom(0)], lease)).get(sheetId);
+      tab = full ? callLogTabOfBlock(sheetId, 0, full.values, undefined) : null;
+    }
+    if (tab) this.#logMemory.set(ssid, { sheetId, usedRows: tab.usedRows });
+    else this.#logMemory.delete(ssid);
+    return tab;
+  }
+
+  /** The call log requests for these entries (durations the disposition left open taken from the calls). */
+  async #callLog(ssid: string, tab: CallLogTab, entries: QueuedPatch[]): Promise<sheets_v4.Schema$Request[]> {
     const logs = entries.flatMap((e) => (e.patch.callLog ? [{ e, log: e.patch.callLog }] : []));
     const open = logs.filter((l) => l.log.durationS === null);
     const durations =
@@ -432,15 +479,9 @@ export class SheetsFlusher {
             this.#o.now(),
           )
         : new Map<string, number>();
-    const column = idColumn ?? [];
     return callLogRequests(
       logs.map((l) => ({ ...l.log, durationS: l.log.durationS ?? durations.get(l.log.callId) ?? null })),
-      {
-        sheetId: tab.sheetId,
-        exists,
-        usedRows: exists ? column.length : 0,
-        logged: new Set(column.slice(1).map((r) => (r[0] ?? '').trim())),
-      },
+      tab,
     ).requests;
   }
 
@@ -455,6 +496,7 @@ export class SheetsFlusher {
       const f = classifyGoogleError(err, this.#o.now());
       if (f.kind !== 'rejected' || f.status === null || !ISOLATABLE.has(f.status)) throw err;
       this.#api.forgetTitles(ssid);
+      this.#logMemory.delete(ssid);
       this.#o.metrics?.flushFailure?.('rejected');
       this.#o.logger.warn(
         { spreadsheetId: ssid, status: f.status, message: f.message.slice(0, 200) },
@@ -463,22 +505,31 @@ export class SheetsFlusher {
     }
   }
 
-  /** Column blocks of tabs by id; a tab Google no longer has is left out of the answer. */
-  async #readGrids(ssid: string, reads: GridRead[], lease: FlushLease): Promise<Map<number, string[][]>> {
+  /** Column blocks of tabs by id (with the row each block starts at); a tab Google no longer has is left
+   *  out of the answer. */
+  async #readGrids(
+    ssid: string,
+    reads: GridRead[],
+    lease: FlushLease,
+  ): Promise<Map<number, { values: string[][]; startRow: number }>> {
     const api = this.#api;
     const opts = { ...this.#callOptions(lease), reserve: this.#o.readReserve };
-    const read = async (rs: GridRead[]) =>
-      new Map((await api.readGrids(ssid, rs, opts)).map((g) => [g.sheetId, g.values]));
+    const read = async (rs: GridRead[]) => {
+      const grids = await api.readGrids(ssid, rs, opts);
+      return new Map(grids.map((g, i) => [g.sheetId, { values: g.values, startRow: rs[i]?.startRow ?? 0 }]));
+    };
     if (reads.length === 0) return new Map();
     try {
       return await read(reads);
     } catch (err) {
       const f = classifyGoogleError(err, this.#o.now());
       if (err instanceof QuotaExhaustedError || f.kind !== 'rejected' || f.status !== 400) throw err;
-      // A tab of the batch is gone (Google refuses the whole read): ask which tabs exist, read those.
+      // A tab of the batch is gone, or a block starts below a tab that shrank (Google refuses the whole
+      // read): ask which tabs exist, read those whole.
       api.forgetTitles(ssid);
+      this.#logMemory.delete(ssid);
       const titles = await api.tabTitles(ssid, opts);
-      const existing = reads.filter((r) => titles.has(r.sheetId));
+      const existing = reads.filter((r) => titles.has(r.sheetId)).map((r) => ({ ...r, startRow: 0 }));
       return existing.length > 0 ? await read(existing) : new Map();
     }
   }
@@ -572,7 +623,10 @@ export class SheetsFlusher {
       );
     }
     st.failures += 1;
-    if (f.kind === 'rejected') this.#api.forgetTitles(ssid);
+    if (f.kind === 'rejected') {
+      this.#api.forgetTitles(ssid);
+      this.#logMemory.delete(ssid);
+    }
     const delay = backoffDelayMs(st.failures - 1, this.#o.backoff, f.retryAfterMs);
     st.blockedUntil = this.#o.now() + delay;
     this.#o.logger.warn(
