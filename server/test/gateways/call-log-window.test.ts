@@ -14,13 +14,9 @@ import {
   type CallLogEntry,
 } from '../../../src-shared/domain/call-log.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../../emulators/sheets/server.js';
-import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
-import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
-import { createSheetsBreaker } from '../../src/sheets/breaker.js';
+import type { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { createSheetsClient, staticTokenAuth } from '../../src/sheets/client.js';
-import { SheetsApi } from '../../src/sheets/sheets-api.js';
-import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
-import { AGENT_SS, agentRows, silentLogger, TAB, TAB_ID } from './sheets-fixtures.js';
+import { AGENT_SS, agentRows, makeFlusher as makeFlusherOver, TAB, TAB_ID } from './sheets-fixtures.js';
 
 const LOG_ID = 42;
 const LOGGED = 200;
@@ -92,21 +88,7 @@ function makeFlusher() {
   const client = createSheetsClient({ rootUrl: emulator.url, auth: staticTokenAuth('test-token') });
   // Records what each re-check read asked for (the spy calls through to the emulator).
   spies.push(vi.spyOn(client.spreadsheets.values, 'batchGetByDataFilter'));
-  const api = new SheetsApi({
-    client,
-    breaker: createSheetsBreaker({ threshold: 3, halfOpenAfterMs: 50 }),
-    quota: new RedisQuotaBudget(redis),
-  });
-  const queue = new RedisPatchQueue(redis);
-  const flusher = new SheetsFlusher({
-    api,
-    queue,
-    logger: silentLogger,
-    backoff: { baseMs: 5, capMs: 50 },
-    intervalMs: 10,
-    callLogWindow: WINDOW,
-  });
-  return { queue, flusher };
+  return makeFlusherOver(client, redis, { callLogWindow: WINDOW });
 }
 
 const entry = (callId: string, rowId: string): CallLogEntry => ({

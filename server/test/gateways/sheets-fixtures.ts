@@ -1,9 +1,16 @@
 // A small Sheets world for the gateway tests: a router spreadsheet and one agent spreadsheet with two tabs,
 // served by the real emulator and reached through the real googleapis client.
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { AGENT_TAB_HEADER, ROUTER_HEADER } from '../../../src-shared/domain/sheet-codec.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../../emulators/sheets/server.js';
+import type { QuotaBudget } from '../../src/ports.js';
+import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
+import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import { createSheetsClient, type SheetsClient, staticTokenAuth } from '../../src/sheets/client.js';
+import { SheetsApi } from '../../src/sheets/sheets-api.js';
+import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
 
 export const ROUTER_ID = 'router-sheet';
 export const AGENT_SS = 'agent-sheet';
@@ -34,6 +41,34 @@ export function agentRows(n: number): string[][] {
       leadRow(`L${i + 1}`, `Lead ${i + 1}`, [`+1212555${String(1000 + i)}`]),
     ),
   ];
+}
+
+export type FlusherExtra = Partial<ConstructorParameters<typeof SheetsFlusher>[0]> & {
+  quota?: QuotaBudget;
+  now?: () => number;
+};
+
+/** A flusher over `client` (the real googleapis client, pointed at the emulator) and a real Redis queue:
+ *  a breaker that opens after 3 failures, fast backoff and a 10-ms interval; `extra` overrides any option. */
+export function makeFlusher(client: SheetsClient, redis: Redis, extra: FlusherExtra = {}) {
+  const queue = new RedisPatchQueue(redis);
+  const breaker = createSheetsBreaker({ threshold: 3, halfOpenAfterMs: 50 });
+  const { quota, ...rest } = extra;
+  const api = new SheetsApi({
+    client,
+    breaker,
+    quota: quota ?? new RedisQuotaBudget(redis),
+    ...(extra.now ? { now: extra.now } : {}),
+  });
+  const flusher = new SheetsFlusher({
+    api,
+    queue,
+    logger: silentLogger,
+    backoff: { baseMs: 5, capMs: 50 },
+    intervalMs: 10,
+    ...rest,
+  });
+  return { queue, breaker, flusher };
 }
 
 export async function startWorld(opts: { leads?: number } = {}): Promise<{

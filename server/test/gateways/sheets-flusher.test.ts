@@ -10,24 +10,21 @@ import { startRedisServer, type RedisServerHandle } from '../../../test/support/
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { SKIPPED_RGB } from '../../../src-shared/domain/sheet-patch.js';
 import type { SheetsEmulator } from '../../emulators/sheets/server.js';
-import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import type { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
 import { keys } from '../../src/redis/keys.js';
 import type { BreakerState } from '../../src/resilience/breakers.js';
-import { createSheetsBreaker } from '../../src/sheets/breaker.js';
 import type { SheetsClient } from '../../src/sheets/client.js';
-import type { QuotaBudget } from '../../src/ports.js';
-import { SheetsApi } from '../../src/sheets/sheets-api.js';
-import { SheetsFlusher } from '../../src/sheets/sheets-flusher.js';
 import { patchFor } from './fixtures.js';
 import {
   AGENT_SS,
   agentRows,
   eventually,
+  type FlusherExtra,
   leadRow,
+  makeFlusher as makeFlusherOver,
   OTHER_TAB,
   OTHER_TAB_ID,
-  silentLogger,
   startWorld,
   TAB,
   TAB_ID,
@@ -68,31 +65,7 @@ afterEach(async () => {
 const tabPatch = (rowId: string, row: number, cells: Record<number, string>, purple: number[] = []) =>
   patchFor(rowId, row, cells, { spreadsheetId: AGENT_SS, sheetId: TAB_ID, tabTitle: TAB, purple });
 
-type FlusherExtra = Partial<ConstructorParameters<typeof SheetsFlusher>[0]> & {
-  quota?: QuotaBudget;
-  now?: () => number;
-};
-
-function makeFlusher(redis: Redis, extra: FlusherExtra = {}) {
-  const queue = new RedisPatchQueue(redis);
-  const breaker = createSheetsBreaker({ threshold: 3, halfOpenAfterMs: 50 });
-  const { quota, ...rest } = extra;
-  const api = new SheetsApi({
-    client,
-    breaker,
-    quota: quota ?? new RedisQuotaBudget(redis),
-    ...(extra.now ? { now: extra.now } : {}),
-  });
-  const flusher = new SheetsFlusher({
-    api,
-    queue,
-    logger: silentLogger,
-    backoff: { baseMs: 5, capMs: 50 },
-    intervalMs: 10,
-    ...rest,
-  });
-  return { queue, breaker, flusher };
-}
+const makeFlusher = (redis: Redis, extra: FlusherExtra = {}) => makeFlusherOver(client, redis, extra);
 
 const cell = (row: number, col: number, title = TAB) => emulator.state.getCell(AGENT_SS, title, row, col);
 const log = () => emulator.state.requestLog;
