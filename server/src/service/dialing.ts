@@ -252,7 +252,9 @@ function stillDialable(
 }
 
 /** Drops the session's pending preview under the session lock `token` (previewDrop: its claim released,
- *  the lead untouched) and re-reads that lead into the tab's index. */
+ *  the lead untouched) and re-reads that lead into the tab's index. `stale`: why the preview went stale
+ *  (its claim lapsed, its lead no longer dialable), logged; the caller then moves on to a new preview, so a
+ *  stale preview never overwrites or re-dials another session's lead. */
 export async function dropPendingPreview(
   ctx: ServiceContext,
   s: SessionRecord,
@@ -260,6 +262,7 @@ export async function dropPendingPreview(
   token: string,
   now: number,
   preview: PendingPreview,
+  stale?: string,
 ): Promise<void> {
   const r = await ctx.store.dropPreview({
     tag: s.tag,
@@ -271,21 +274,8 @@ export async function dropPendingPreview(
   });
   if (!r.ok) throw scriptApiError(r.failure);
   await tab.refreshLead(preview.rowId);
-}
-
-/** The preview's claim lapsed or its lead is no longer dialable: drop it without touching the lead and
- *  move on (a new preview), so a stale preview never overwrites or re-dials another session's lead. */
-async function expirePreview(
-  ctx: ServiceContext,
-  s: SessionRecord,
-  tab: TabCache,
-  token: string,
-  now: number,
-  preview: PendingPreview,
-  why: string,
-): Promise<void> {
-  await dropPendingPreview(ctx, s, tab, token, now, preview);
-  ctx.log.info({ previewId: preview.previewId, rowId: preview.rowId, why }, 'stale preview dropped');
+  if (stale)
+    ctx.log.info({ previewId: preview.previewId, rowId: preview.rowId, why: stale }, 'stale preview dropped');
 }
 
 /** Dials the session's pending preview if its claim is still exactly ours and the number still
@@ -299,7 +289,7 @@ export async function dialPreview(
   preview: PendingPreview,
 ): Promise<NextStep> {
   const next = async (why: string) => {
-    await expirePreview(ctx, s, tab, token, now, preview, why);
+    await dropPendingPreview(ctx, s, tab, token, now, preview, why);
     return proceed(ctx, await ctx.freshSession(s), tab, token, now, 'preview');
   };
   for (let i = 0; i < 3; i++) {
@@ -608,7 +598,7 @@ export async function skipPreview(
       if (!isDomainError(err)) throw err;
       // The number is neither dialed nor dialable any more (e.g. another session finished it after this
       // preview's claim lapsed): nothing to skip, the preview is stale.
-      await expirePreview(ctx, s, tab, token, now, preview, 'not skippable');
+      await dropPendingPreview(ctx, s, tab, token, now, preview, 'not skippable');
       return;
     }
     const w = await ctx.store.manualSkip({
@@ -631,7 +621,7 @@ export async function skipPreview(
       return;
     }
     if (w.failure === 'LEAD_CLAIMED') {
-      await expirePreview(ctx, s, tab, token, now, preview, 'claim lapsed');
+      await dropPendingPreview(ctx, s, tab, token, now, preview, 'claim lapsed');
       return;
     }
     if (w.failure !== 'VERSION_CONFLICT') throw scriptApiError(w.failure);
