@@ -530,9 +530,10 @@ async function dialFailedEvents(
 }
 
 /** Errors after which Dialpad certainly placed no call: a 4xx refusal, the rate limit, or "unavailable"
- *  (breaker open, 5xx, a connection that failed before the request was written). UPSTREAM_TIMEOUT (no
- *  answer in time, or the connection lost after the request was written) and unknown errors are
- *  ambiguous: the request may have reached Dialpad. */
+ *  (breaker open, a 503 with Retry-After, a connection that failed before the request was written).
+ *  UPSTREAM_TIMEOUT (no answer in time, the connection lost after the request was written, a 500, 502,
+ *  504 or 503 without Retry-After: docs/gateways.md) and unknown errors are ambiguous: the request may
+ *  have reached Dialpad. */
 function isDefiniteRefusal(err: unknown): err is ApiError {
   return (
     err instanceof ApiError &&
