@@ -32,6 +32,7 @@ import { ownedOf } from './merge.js';
 import { holdSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
+import { noteUnconfirmed, UNCONFIRMED_CALL_MS } from './unconfirmed-calls.js';
 import { callView, leadPreview, previewView } from './views.js';
 
 const MAX_PICKS = 25;
@@ -474,7 +475,10 @@ async function ringDialpad(
     }
     // The call may be ringing: undoing it would free the lead for a second dial and drop the webhooks
     // that bind it. It stays DIALING with its claim and timeout (the custom_data webhook binds it, or
-    // the timeout sweep ends it into the modal) and the agent is told Dialpad was slow.
+    // the sweep ends it into the modal: at its confirmation deadline if Dialpad never reported it, else at
+    // its call timeout) and the agent is told Dialpad may have placed it.
+    const confirmBy = now + UNCONFIRMED_CALL_MS;
+    if (confirmBy < call.timeoutAt) noteUnconfirmed(ctx, call.callId, call.tag, confirmBy);
     ctx.log.warn(
       { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164), err },
       'Dialpad answered ambiguously; keeping the call as possibly started',

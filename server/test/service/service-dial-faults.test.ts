@@ -4,7 +4,7 @@
 // a definite refusal undoes the dial, frees the lead and tells the agent (DIAL_FAILED).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
-import { ANN, BOB, eventually, phoneOf, startWorld, testRules, type World } from './world.js';
+import { ANN, BOB, eventually, phoneOf, startWorld, type World } from './world.js';
 
 // A fresh world per test: each one dials and edits the sheet, so none may see another's leftovers.
 let world: World;
@@ -120,6 +120,7 @@ describe('DialerService when Dialpad answers late or refuses', () => {
     world.dialpadEm.state.setApiFaults([
       { route: 'initiate_call', status: 502, statusWhen: 'after', times: 1 },
     ]);
+    world.dialpadEm.state.enqueueOutcomes('manual'); // answered, and talking until the test ends it
     const t = Date.now();
     await service.startSession(ANN, t);
     const play = await service.setSessionState(ANN, 'PLAY', t);
@@ -135,6 +136,16 @@ describe('DialerService when Dialpad answers late or refuses', () => {
         message: expect.stringMatching(/HTTP 502.*the call may have started: check the Dialpad app/),
       }),
     );
+    const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
+    await eventually(
+      async () => (await store.getCall(tag, call.callId))?.state === 'CONNECTED',
+      'the webhooks of the call placed behind the 502 bind it',
+    );
+    // Dialpad reported it: its confirmation deadline leaves it alone.
+    expect(await service.sweepTimeouts(t + 61_000)).toBe(0);
+    expect((await store.getCall(tag, call.callId))?.state).toBe('CONNECTED');
+    const behind502 = world.dialpadEm.state.listCalls().find((c) => c.external_number === call.phoneE164);
+    world.dialpadEm.state.endCall(behind502?.call_id ?? 0); // the customer hangs up
     await eventually(
       async () =>
         (await world.eventsOf(ANN.email)).some(
@@ -142,8 +153,7 @@ describe('DialerService when Dialpad answers late or refuses', () => {
         ),
       'the modal for the call placed behind the 502',
     );
-    const tag = (await store.activeSessionOf(ANN.email))?.tag ?? '';
-    expect(await store.getCall(tag, call.callId)).toMatchObject({ state: 'ENDED' });
+    expect(await store.getCall(tag, call.callId)).toMatchObject({ state: 'ENDED', endReason: 'HANGUP' });
     // The lead is still Ann's: Bob dials another one.
     await service.startSession(BOB, t + 1);
     const bob = await service.setSessionState(BOB, 'PLAY', t + 1);
@@ -162,8 +172,8 @@ describe('DialerService when Dialpad answers late or refuses', () => {
     world.webhookTarget = null;
   });
 
-  it('a 502 before Dialpad saw the request: the call stays until its timeout ends it into the modal, and nobody dials the lead meanwhile', async () => {
-    const { service, store } = world.makeService({ rules: testRules({ callTimeoutSeconds: 60 }) });
+  it('a 502 before Dialpad saw the request: the call stays until its confirmation deadline (60 s, not the 10-min call timeout) ends it into the modal, and nobody dials the lead meanwhile', async () => {
+    const { service, store } = world.makeService(); // call timeout 600 s
     world.webhookTarget = service;
     world.dialpadEm.state.setApiFaults([{ route: 'initiate_call', status: 502, times: 1 }]);
     const t = Date.now();
@@ -185,10 +195,11 @@ describe('DialerService when Dialpad answers late or refuses', () => {
       callId: call.callId,
       state: 'DIALING',
     });
-    // No webhook ever comes: the timeout settles it, into the modal, once.
+    // No webhook ever comes: 60 s after the dial the sweep ends it, into the modal, once (Bob's call,
+    // reported by Dialpad, keeps its 600 s).
     expect(await service.sweepTimeouts(t + 59_000)).toBe(0);
-    // Ann's, and Bob's (still ringing in the emulator, but past the same 60 s on this clock).
-    expect(await service.sweepTimeouts(t + 61_000)).toBe(2);
+    expect(await service.sweepTimeouts(t + 61_000)).toBe(1);
+    expect(await service.sweepTimeouts(t + 62_000)).toBe(0);
     expect(
       (await world.eventsOf(ANN.email)).filter(
         (e) => e.type === 'SHOW_DISPO' && e.call.callId === call.callId,
