@@ -309,7 +309,7 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
  *  the call timeout. Decided with the compare-and-set, so a webhook racing it keeps the call. */
 async function endUnconfirmed(ctx: ServiceContext, now: number): Promise<number> {
   let ended = 0;
-  for (const { callId } of takeDueUnconfirmed(ctx, now)) {
+  for (const callId of takeDueUnconfirmed(ctx, now)) {
     const found = await identify(ctx, callId);
     if (!found) continue;
     const r = await advanceCall(

@@ -478,7 +478,7 @@ async function ringDialpad(
     // the sweep ends it into the modal: at its confirmation deadline if Dialpad never reported it, else at
     // its call timeout) and the agent is told Dialpad may have placed it.
     const confirmBy = now + UNCONFIRMED_CALL_MS;
-    if (confirmBy < call.timeoutAt) noteUnconfirmed(ctx, call.callId, call.tag, confirmBy);
+    if (confirmBy < call.timeoutAt) noteUnconfirmed(ctx, call.callId, confirmBy);
     ctx.log.warn(
       { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164), err },
       'Dialpad answered ambiguously; keeping the call as possibly started',

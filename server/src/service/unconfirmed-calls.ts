@@ -8,28 +8,28 @@
 /** How long a kept call may stay unreported by Dialpad before it ends into the modal. */
 export const UNCONFIRMED_CALL_MS = 60_000;
 
-type Entry = { tag: string; at: number };
-const byService = new WeakMap<object, Map<string, Entry>>();
+/** Per service: each remembered call's confirmation deadline (epoch ms). */
+const byService = new WeakMap<object, Map<string, number>>();
 
 /** Remembers a kept call's confirmation deadline. */
-export function noteUnconfirmed(service: object, callId: string, tag: string, at: number): void {
+export function noteUnconfirmed(service: object, callId: string, at: number): void {
   let calls = byService.get(service);
   if (!calls) {
     calls = new Map();
     byService.set(service, calls);
   }
-  calls.set(callId, { tag, at });
+  calls.set(callId, at);
 }
 
-/** The remembered calls whose deadline passed, forgotten as they are handed out. */
-export function takeDueUnconfirmed(service: object, now: number): { callId: string; tag: string }[] {
+/** The ids of the remembered calls whose deadline passed, forgotten as they are handed out. */
+export function takeDueUnconfirmed(service: object, now: number): string[] {
   const calls = byService.get(service);
   if (!calls || calls.size === 0) return [];
-  const due: { callId: string; tag: string }[] = [];
-  for (const [callId, e] of calls) {
-    if (e.at > now) continue;
+  const due: string[] = [];
+  for (const [callId, at] of calls) {
+    if (at > now) continue;
     calls.delete(callId);
-    due.push({ callId, tag: e.tag });
+    due.push(callId);
   }
   return due;
 }
