@@ -10,6 +10,8 @@
   the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
   disposition the API accepted always has its sheet write queued (AOF makes both durable together).
   A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
+  The call leaves the open-call timeouts (member: the session id, includes/dial) with no command of its own
+  when the chained dial re-files the session's member under the next call's deadline; else one ZREM.
   Reads the call once: the caller needs no read before it (the hot path).
 
   Chain: when the session is in PLAY and ARGV[15] names a lock token, it takes the session lock (if free)
@@ -102,18 +104,19 @@ if (call.endedAt or '') == '' then call.endedAt = now end
 redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', now,
   'endedAt', call.endedAt)
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
-redis.call('ZREM', KEYS[4], ARGV[1])
 if ARGV[9] ~= '' then redis.call('SADD', KEYS[6], ARGV[9]) end
 if ARGV[5] ~= '' then enqueuePatch(KEYS[7], ARGV[5], now) end
 local changedRows = { ARGV[13] }
 
 local sflat = redis.call('HGETALL', KEYS[2])
+local current = false
 local sess = {}
 for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
 local locked, dialed = 0, 0
 if #sflat > 0 then
   local changed = {}
-  if sess.callId == ARGV[1] then
+  current = sess.callId == ARGV[1]
+  if current then
     sessionChange(sess, changed, 'callId', '')
     sessionChange(sess, changed, 'updatedAt', now)
     sessionChange(sess, changed, 'lastCall', ARGV[1])
@@ -146,6 +149,13 @@ if #sflat > 0 then
     end
   end
   redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
+end
+-- The call leaves the timeouts: the chained dial's ZADD re-filed the session's member under the new
+-- call's deadline; else the session's member goes when this was its call (and a member named by the call id,
+-- from before members were sessions, in the same ZREM).
+if dialed <= 0 then
+  if current then redis.call('ZREM', KEYS[4], ARGV[1], sessionIdOf(ARGV[2]))
+  else redis.call('ZREM', KEYS[4], ARGV[1]) end
 end
 -- The agent's counters get the session's when it ends (sessionEnd); a session that ended already (a live
 -- call is disposable after STOP) or is gone counts this call in the agent's directly.
