@@ -981,6 +981,8 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).size).toBe(0);
       expect((await store.getCall(TAG, 'c2'))?.state).toBe('DIALING');
       expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual(['c2']);
+      // Both leads are in the tab's index as written at the step's time (one ZADD): a refresh reads them.
+      expect((await store.getLeadsWrittenSince(TAG, 8_999)).map((o) => o.rowId).sort()).toEqual(['r1', 'r2']);
       expect(done.ok && done.session).toMatchObject({ callId: 'c2', state: 'PLAY' });
       expect(done.ok && [done.stats.initiated, done.stats.completed]).toEqual([2, 1]);
       const agent = await store.agentStats('a@example.com');

@@ -89,6 +89,8 @@ local now = ARGV[10]
 -- The claim is released with the overlay's HSET when it is ours (or lapsed); another session's stays.
 local release = nil
 if claimIsOurs(KEYS[3], ARGV[2], now) or not leadClaim(KEYS[3], now) then release = '' end
+-- Both leads' index entries (this one, the chained dial's) are written by one ZADD at the end.
+leadIndexDefer()
 local v = leadWrite(KEYS[3], KEYS[5], ARGV[13], ARGV[4], now, release)
 local add = { completed = 1, ['d:' .. ARGV[6]] = 1 }
 if ARGV[7] == '1' then add.successes = 1 end
@@ -160,6 +162,7 @@ end
 -- The agent's counters get the session's when it ends (sessionEnd); a session that ended already (a live
 -- call is disposable after STOP) or is gone counts this call in the agent's directly.
 if #sflat == 0 or sess.state == 'STOP' then countersAdd(KEYS[9], add, nil) end
+leadIndexFlush()
 leadsChanged(ARGV[11], ARGV[12], changedRows)
 local stored = 0
 if idem ~= '' then
