@@ -1059,6 +1059,24 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(alone.ok && alone.idemStored).toBe(false);
       expect(JSON.parse((await h.redis.get(recordOf('k2'))) ?? 'null')).toEqual({ h: 'h1', o: 'o3' });
       expect(await h.pttl(recordOf('k2'))).toBeLessThanOrEqual(30_000);
+      // The answer was known but the chained dial is refused (the next lead moved): the key is reserved
+      // (pending) for its run, never left holding an answer that did not happen.
+      await dial('s1', 'r3', 'c3');
+      const refusedDial = await store.dispose({
+        ...base,
+        callId: 'c3',
+        lead: leadWrite('r3', 1, 'NO_ANSWER'),
+        chainLock: { token: 'chain2', ttlMs: 5_000 },
+        next: { lead: leadWrite('r4', 7, 'IN_PROGRESS'), call: call('c4', 's1', 'r4'), leaseMs: 60_000 },
+        idem: idem('k4', 'o5', '{"answer":4}'),
+      });
+      expect(refusedDial.ok && [refusedDial.chained, refusedDial.idemStored]).toEqual([
+        { ok: false, failure: 'VERSION_CONFLICT' },
+        false,
+      ]);
+      expect(JSON.parse((await h.redis.get(recordOf('k4'))) ?? 'null')).toEqual({ h: 'h1', o: 'o5' });
+      expect(await h.pttl(recordOf('k4'))).toBeLessThanOrEqual(30_000);
+      expect(await store.releaseLock(TAG, 's1', 'chain2')).toBe(true);
       // A refused disposition (the call is disposed already) reserves nothing: a retry answers the same.
       const refused = await store.dispose({
         ...base,
