@@ -389,7 +389,7 @@ export async function dispose(
   let queuedCells = 0;
   let committed: DisposeResult | null = null;
   let chain: ChainPick | null = null;
-  const callLog = callLogEntryOf(call, session.campaignName, input, now);
+  const callLog = callLogEntryOf(call, session.campaignName, input, now, ctx.seenCall(call.callId));
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
   for (let i = 0; !committed; i++) {

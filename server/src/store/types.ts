@@ -390,7 +390,7 @@ export interface Store {
   /** The session that claimed a preview (while its lease lasts), or null. */
   locatePreview(previewId: string): Promise<{ tag: string; sessionId: string } | null>;
   getCall(tag: string, callId: string): Promise<CallRecord | null>;
-  /** Live calls whose timeout deadline passed. */
+  /** Live calls whose timeout deadline passed (their ids: the timeouts ZSET's members are sessions). */
   dueCalls(tag: string, now: number, limit: number): Promise<string[]>;
 
   // ---- stats and bookkeeping
