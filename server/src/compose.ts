@@ -20,7 +20,7 @@ import { RedisAgentEventBus } from './events/redis-bus.js';
 import type { ReadyReport } from './http/handlers.js';
 import { RedisIdempotencyStore } from './idempotency/store.js';
 import { createLogger, type Logger } from './logger.js';
-import { corkEachTurn, isCluster, type RedisClient } from './redis/client.js';
+import { corkEachTurn, duplicateClient, isCluster, type RedisClient } from './redis/client.js';
 import { during, startLoopMonitor } from './metrics/loop-monitor.js';
 import { CoordinatorMetrics } from './metrics/metrics.js';
 import type { AgentEventBus, CampaignRulesLoader, DialerService, SheetsGateway } from './ports.js';
@@ -145,7 +145,10 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     gcLogOverMs: config.gcPauseLogMs,
     logger,
   });
-  const queue = new RedisPatchQueue(redis);
+  // ONE subscriber connection for every channel this process listens to (agent events, lead changes for
+  // the tab caches and for the flusher's hints): a notice costs one socket read however many listen.
+  const subscriber = duplicateClient(redis);
+  const queue = new RedisPatchQueue(redis, { subscriber });
   const quota = new RedisQuotaBudget(redis);
   const sheetsBreaker = createSheetsBreaker();
   const sheetsClient = createSheetsClient({
@@ -173,8 +176,11 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     metrics: metrics.flusher,
   });
   const dialpad = new HttpDialpadGateway({ baseUrl: config.dialpad.baseUrl, apiKey: config.dialpad.apiKey });
-  const bus = new RedisAgentEventBus(redis, { onError: (err) => logger.warn({ err }, 'event bus') });
-  const store = new RedisStore({ redis });
+  const bus = new RedisAgentEventBus(redis, {
+    onError: (err) => logger.warn({ err }, 'event bus'),
+    subscriber,
+  });
+  const store = new RedisStore({ redis, subscriber });
   const service = createDialerService({
     store,
     sheets,
@@ -369,6 +375,7 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     await service.close().catch(() => {});
     await bus.close();
     await store.close().catch(() => {});
+    subscriber.disconnect();
     await redis.quit().catch(() => {});
     stopLoopMonitor();
     await gridDecoder.close();

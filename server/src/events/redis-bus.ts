@@ -16,14 +16,15 @@ import { AGENT_EVENTS_MAXLEN, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { RETAIN_FINISHED_MS } from '../store/types.js';
 import type { RedisClient } from './redis-script.js';
-import { readNotice } from './notice-text.js';
+import { type NoticeText, readNotice } from './notice-text.js';
 import { isTruncated } from './replay.js';
 
 type Delivered = { seq: number; at: number; event: AgentEvent };
 type Listener = (e: LiveAgentEvent) => void;
 /** Every notice of every agent as its JSON text, unvalidated (the supervisor console parses the few fields
- *  it needs, when it needs them). */
-export type RawNoticeListener = (notice: string) => void;
+ *  it needs, when it needs them), with its split into events when the bus made one for a local socket
+ *  (null: not split here). */
+export type RawNoticeListener = (notice: string, read: NoticeText | null) => void;
 /** The stream and counter of an agent's home. */
 type Home = { email: string; stream: string; seq: string; lobby: boolean };
 
@@ -83,7 +84,13 @@ export class RedisAgentEventBus implements AgentEventBus {
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly opts: { maxLen?: number; onError?: (e: unknown) => void } = {},
+    private readonly opts: {
+      maxLen?: number;
+      onError?: (e: unknown) => void;
+      /** A subscriber connection shared with the other listeners of this process (compose.ts), which its
+       *  owner closes; without it the bus opens and closes its own. */
+      subscriber?: RedisClient;
+    } = {},
   ) {
     this.#scripts = loadScripts(redis);
   }
@@ -208,12 +215,25 @@ export class RedisAgentEventBus implements AgentEventBus {
     };
   }
 
-  /** Closes the subscriber connection (the command connection belongs to the caller). */
+  /** Closes the subscriber connection, or stops listening on a shared one (the command connection belongs
+   *  to the caller). */
   async close(): Promise<void> {
     const sub = this.#sub;
     this.#sub = null;
-    if (sub) (await sub).disconnect();
+    if (!sub) return;
+    const client = await sub.catch(() => null);
+    if (!client) return;
+    if (this.opts.subscriber) {
+      client.off('message', this.#onMessage);
+      client.off('error', this.#onSubError);
+    } else client.disconnect();
   }
+
+  readonly #onMessage = (channel: string, message: string): void => {
+    if (channel === keys.agentEventsChannel()) this.#dispatch(message);
+  };
+
+  readonly #onSubError = (e: unknown): void => this.opts.onError?.(e);
 
   async #lastSeqAt(home: Home): Promise<number> {
     return Number((await this.redis.get(home.seq)) ?? 0);
@@ -234,14 +254,21 @@ export class RedisAgentEventBus implements AgentEventBus {
     return homeAt(session.tag, email);
   }
 
-  /** One subscriber connection per bus, shared by every agent: the channel is global, dispatch is local. */
+  /** One subscriber connection per bus (or the process's shared one), for every agent: the channel is
+   *  global, dispatch is local. */
   #subscriber(): Promise<RedisClient> {
     if (!this.#sub) {
       this.#sub = (async () => {
-        const sub = duplicateClient(this.redis);
-        sub.on('error', (e: unknown) => this.opts.onError?.(e));
-        sub.on('message', (_channel: string, message: string) => this.#dispatch(message));
-        await sub.subscribe(keys.agentEventsChannel());
+        const sub = this.opts.subscriber ?? duplicateClient(this.redis);
+        sub.on('error', this.#onSubError);
+        sub.on('message', this.#onMessage);
+        try {
+          await sub.subscribe(keys.agentEventsChannel());
+        } catch (err) {
+          sub.off('error', this.#onSubError);
+          sub.off('message', this.#onMessage);
+          throw err;
+        }
         return sub;
       })();
       this.#sub.catch(() => {
@@ -260,8 +287,9 @@ export class RedisAgentEventBus implements AgentEventBus {
       return;
     }
     const listeners = this.#listeners.get(email);
+    let n: NoticeText | null = null;
     if (listeners) {
-      const n = readNotice(message);
+      n = readNotice(message);
       if (!n?.events.every((e) => EVENT_TYPES.has(e.type))) {
         this.opts.onError?.(new Error('malformed agent event notice'));
         return;
@@ -271,13 +299,13 @@ export class RedisAgentEventBus implements AgentEventBus {
         for (const l of listeners) l(live);
       }
     }
-    this.#toAll(message);
+    this.#toAll(message, n);
   }
 
-  #toAll(raw: string): void {
+  #toAll(raw: string, read: NoticeText | null): void {
     for (const l of this.#allListeners) {
       try {
-        l(raw);
+        l(raw, read);
       } catch (e) {
         this.opts.onError?.(e);
       }

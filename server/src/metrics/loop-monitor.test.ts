@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import client from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -96,6 +98,29 @@ describe('loop monitor', () => {
       const logged = lines.map((l) => LoggedGc.parse(JSON.parse(l)));
       expect(logged.some((l) => l.kind === 'minor')).toBe(true);
       for (const l of logged) expect(l.startedAt).toBeGreaterThanOrEqual(t0 - 1);
+    } finally {
+      stop();
+    }
+  });
+
+  it('counts a full mark-compact as major', async () => {
+    const registry = new client.Registry();
+    const lines: string[] = [];
+    const stop = startLoopMonitor({
+      registry,
+      gcLogOverMs: 0.001,
+      logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
+    });
+    try {
+      setFlagsFromString('--expose-gc');
+      const gc: unknown = runInNewContext('gc');
+      if (typeof gc !== 'function') throw new Error('no gc()');
+      const major = 'dialer_gc_pause_seconds_count{kind="major"}';
+      const before = sampleOf(await registry.metrics(), major);
+      gc();
+      await turns(5); // the GC observer reports asynchronously
+      expect(sampleOf(await registry.metrics(), major) - before).toBeGreaterThan(0);
+      expect(lines.map((l) => LoggedGc.parse(JSON.parse(l)).kind)).toContain('major');
     } finally {
       stop();
     }

@@ -8,7 +8,7 @@
 // without a profiler; a `--cpu-prof` profile read by bench/load/profile-stalls.ts says exactly what ran.
 // With `GC_PAUSE_LOG_MS` set, every GC pause at least that long is logged too. Both lines carry `startedAt`
 // (epoch ms, sub-ms): the load benchmark lays them over its slow requests to say what each one waited for.
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import client, { type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 
@@ -111,7 +111,14 @@ export function startLoopMonitor(o: LoopMonitorOptions): () => void {
   }, INTERVAL_MS);
   timer.unref();
 
-  const KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+  // node:perf_hooks constants.NODE_PERFORMANCE_GC_* (MAJOR is 4: until this was read from them, 4 was
+  // labelled "incremental", so a mark-compact never counted as major).
+  const KINDS: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+  };
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = gcKindOf('detail' in e ? e.detail : undefined);

@@ -42,6 +42,9 @@ export interface RedisPatchQueueOptions {
    *  hint was lost). Default 30 s. */
   sweepEveryMs?: number;
   now?: () => number;
+  /** A subscriber connection shared with the other listeners of this process (compose.ts), which its owner
+   *  closes: one socket read per notice however many listen. Default: watch() opens and closes its own. */
+  subscriber?: RedisClient;
 }
 
 /** The part of a lead-change notice (store/types.ts LeadChange) a hint needs: which tab changed. */
@@ -140,6 +143,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
   readonly #carry = new Map<string, Set<string>>();
   /** True while a subscriber delivers hints; without it every call reads every registered tab. */
   #hinting = false;
+  readonly #subscriber: RedisClient | null;
   #lastSweepAt = Number.NEGATIVE_INFINITY;
   /** The last sweep step whose slice was marked (steps of sweepEveryMs / SWEEP_SLICES, from epoch 0). */
   #sweptStep = Number.NEGATIVE_INFINITY;
@@ -152,13 +156,16 @@ export class RedisPatchQueue implements DurablePatchQueue {
     this.#deadLetterMaxLen = opts.deadLetterMaxLen ?? 10_000;
     this.#sweepEveryMs = opts.sweepEveryMs ?? 30_000;
     this.#now = opts.now ?? Date.now;
+    this.#subscriber = opts.subscriber ?? null;
   }
 
   /** Starts taking dirty-tab hints from the lead-change notices; returns the function that stops it. Until
    *  the subscription is up (and after each reconnect) the next call sweeps every registered tab. */
   async watch(): Promise<() => Promise<void>> {
-    const sub = duplicateClient(this.#redis);
-    sub.on('message', (_channel: string, message: string) => {
+    const shared = this.#subscriber;
+    const sub = shared ?? duplicateClient(this.#redis);
+    const onMessage = (channel: string, message: string) => {
+      if (channel !== keys.leadChangesChannel()) return;
       let tag: string;
       try {
         tag = TabHintSchema.parse(JSON.parse(message)).tag;
@@ -166,21 +173,31 @@ export class RedisPatchQueue implements DurablePatchQueue {
         return; // not a notice: ignore
       }
       if (parseTabTag(tag)) this.#markDirty(tag);
-    });
+    };
     // A reconnect may have lost notices: sweep. (The first 'ready' is before the subscription: harmless.)
-    sub.on('ready', () => this.sweep());
-    sub.on('error', () => {}); // ioredis reconnects by itself; the sweep covers the gap
+    const onReady = () => this.sweep();
+    const onError = () => {}; // ioredis reconnects by itself; the sweep covers the gap
+    const off = () => {
+      sub.off('message', onMessage);
+      sub.off('ready', onReady);
+      sub.off('error', onError);
+    };
+    sub.on('message', onMessage);
+    sub.on('ready', onReady);
+    sub.on('error', onError);
     try {
       await sub.subscribe(keys.leadChangesChannel());
     } catch (err) {
-      sub.disconnect();
+      if (shared) off();
+      else sub.disconnect();
       throw err;
     }
     this.sweep();
     this.#hinting = true;
     return async () => {
       this.#hinting = false;
-      await sub.quit().catch(() => sub.disconnect());
+      if (shared) off();
+      else await sub.quit().catch(() => sub.disconnect());
     };
   }
 

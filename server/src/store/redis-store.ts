@@ -304,19 +304,7 @@ export class RedisStore extends RedisTransitions implements Store {
     if (!this.#subscribed) {
       const sub = this.#subscriber ?? duplicateClient(this.#redis);
       this.#subscriber = sub;
-      sub.on('message', (_channel: string, message: string) => {
-        let notice: z.infer<typeof LeadChangeSchema>;
-        try {
-          notice = LeadChangeSchema.parse(JSON.parse(message));
-        } catch {
-          return; // not ours: ignore
-        }
-        for (const rowId of new Set(notice.rowIds ?? [notice.rowId])) {
-          const change: LeadChange = { tag: notice.tag, rowId };
-          if (this.isOwnNotice(change)) continue; // our own write: the service has it already
-          for (const l of this.#listeners) l(change);
-        }
-      });
+      sub.on('message', this.#onMessage);
       this.#subscribed = sub.subscribe(keys.leadChangesChannel()).then(() => undefined);
     }
     await this.#subscribed;
@@ -324,6 +312,22 @@ export class RedisStore extends RedisTransitions implements Store {
       this.#listeners.delete(listener);
     };
   }
+
+  /** A notice on the subscriber connection (shared with other channels' listeners when given one). */
+  readonly #onMessage = (channel: string, message: string): void => {
+    if (channel !== keys.leadChangesChannel()) return;
+    let notice: z.infer<typeof LeadChangeSchema>;
+    try {
+      notice = LeadChangeSchema.parse(JSON.parse(message));
+    } catch {
+      return; // not ours: ignore
+    }
+    for (const rowId of new Set(notice.rowIds ?? [notice.rowId])) {
+      const change: LeadChange = { tag: notice.tag, rowId };
+      if (this.isOwnNotice(change)) continue; // our own write: the service has it already
+      for (const l of this.#listeners) l(change);
+    }
+  };
 
   // ------------------------------------------------------------------------------------------- calls
 
@@ -441,6 +445,7 @@ export class RedisStore extends RedisTransitions implements Store {
   async close(): Promise<void> {
     this.#listeners.clear();
     if (this.#subscriber && this.#ownsSubscriber) this.#subscriber.disconnect();
+    else this.#subscriber?.off('message', this.#onMessage);
     this.#subscriber = null;
     this.#subscribed = null;
   }

@@ -199,4 +199,41 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       await unwatch();
     }
   });
+
+  it('takes hints on a subscriber connection it shares, and leaves it to the others when it stops', async () => {
+    // compose.ts: one connection carries the agents' events and the lead changes (one read per notice).
+    const sub = redis.duplicate();
+    const events: string[] = [];
+    sub.on('message', (channel: string, m: string) => {
+      if (channel === keys.agentEventsChannel()) events.push(m);
+    });
+    await sub.subscribe(keys.agentEventsChannel());
+    const q = new RedisPatchQueue(redis, { sweepEveryMs: SWEEP_MS, now, subscriber: sub });
+    const unwatch = await q.watch();
+    try {
+      expect(await q.spreadsheetsWithPending()).toEqual([]);
+      const pubsub = String(await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+      expect(pubsub.trim().split('\n')).toHaveLength(1);
+      // A message on the events channel naming a tab with entries is no hint; the lead change after it is.
+      for (const ss of ['sheet-B', 'sheet-C']) {
+        const patch = patchFor('r1', 2, { 12: 'CORRECT' }, { spreadsheetId: ss, sheetId: 3 });
+        await other.xadd(keys.sheetQueue(tabTag(ss, 3)), '*', 'patch', JSON.stringify(patch), 'at', '5');
+      }
+      await other.publish(keys.agentEventsChannel(), JSON.stringify({ tag: tabTag('sheet-C', 3) }));
+      await other.publish(
+        keys.leadChangesChannel(),
+        JSON.stringify({ tag: tabTag('sheet-B', 3), rowId: 'r1' }),
+      );
+      await untilPending(q, 'sheet-B');
+      expect(await q.spreadsheetsWithPending()).not.toContain('sheet-C');
+      expect(events).toHaveLength(1);
+    } finally {
+      await unwatch();
+    }
+    await other.publish(keys.agentEventsChannel(), 'after');
+    while (events.length < 2) await new Promise((r) => setImmediate(r));
+    expect(events[1]).toBe('after');
+    expect(sub.status).toBe('ready');
+    sub.disconnect();
+  });
 });
