@@ -26,6 +26,7 @@ import {
   stopGracefully,
   waitHttpOk,
 } from './procs.js';
+import { CAP_PERIOD_US, type CpuCap, capProcessCpu, removeStaleCaps, throttlingBetween } from './cpu-cap.js';
 import { recordCpuWaits } from './cpu-waits.js';
 import { stallsOfFile } from './profile-stalls.js';
 import { mainProfileIn, topSelfTime } from './profile-top.js';
@@ -149,6 +150,9 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const sheetsUrl = (await sheets.next('ready', 120_000)).url ?? '';
   const dialpadUrl = (await dialpad.next('ready', 60_000)).url ?? '';
   const floorPort = Number(new URL((await floor.next('ready', 60_000)).url ?? '').port);
+  const caps: CpuCap[] = [];
+  const capCpus = args.coordinatorCpus;
+  if (capCpus !== null) removeStaleCaps();
   const started = await Promise.all(
     Array.from({ length: args.instances }, (_, i) =>
       withFreePort(`coordinator-${i + 1}`, async (port) => {
@@ -180,12 +184,30 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
           runDir,
           profileDir,
         );
-        await waitHttpOk(`http://127.0.0.1:${port}/readyz`, proc);
+        const cap =
+          capCpus === null || proc.child.pid === undefined
+            ? null
+            : capProcessCpu(`coordinator-${i + 1}`, proc.child.pid, capCpus);
+        try {
+          await waitHttpOk(`http://127.0.0.1:${port}/readyz`, proc);
+        } catch (e) {
+          cap?.release();
+          throw e;
+        }
+        if (cap) caps[i] = cap;
         return proc;
       }),
     ),
   );
   const coordinators = started.map((s) => s.proc);
+  if (capCpus !== null) {
+    const refused = caps.find((c) => c.reason !== null);
+    log(
+      refused
+        ? `coordinator CPU cap NOT applied (${refused.reason}); the coordinators run uncapped`
+        : `coordinator CPU cap: ${capCpus} core each (cgroup v1 cpu, CFS period ${CAP_PERIOD_US} us)`,
+    );
+  }
   const instanceUrls = started.map((s) => `http://127.0.0.1:${s.port}`);
   dialpad.send({ type: 'hooks', urls: instanceUrls.map((u) => `${u}/events/dialpad`) });
   await dialpad.next('hooksSet', 30_000);
@@ -225,6 +247,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   await redis.config('RESETSTAT');
   await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
   const cpu0 = cpuAt();
+  const throttled0 = caps.map((c) => c.throttling());
   const m0 = machineTicks();
   const t0 = now();
   const window0Us = Number(process.hrtime.bigint() / 1000n);
@@ -241,6 +264,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   await loadgen.next('windowEnd', (args.seconds + 120) * 1000);
   const cpuWaits = stopWaits();
   const cpu1 = cpuAt();
+  const throttled1 = caps.map((c) => c.throttling());
   const m1 = machineTicks();
   const windowMs = now() - t0;
   const stallWindow = { fromUs: window0Us, toUs: Number(process.hrtime.bigint() / 1000n) };
@@ -277,6 +301,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const rssMb = coordinators.map((c) => peakRssMbOf(c.child.pid));
   // Graceful stops, so each --cpu-prof profile is written.
   await Promise.all([...coordinators, sheets, dialpad].map((c) => stopGracefully(c, 20_000)));
+  for (const c of caps) if (!c.release()) log(`could not remove ${c.dir}`);
   for (const c of [...coordinators, sheets, dialpad])
     log(`${c.name} exited: code ${c.child.exitCode} signal ${c.child.signalCode}`);
   killAll();
@@ -284,7 +309,8 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   rmSync(redisDir, { recursive: true, force: true });
 
   const cycles = result.dispositionsInWindow;
-  const coordCpuMs = coordinators.reduce((n, _c, i) => n + ((cpu1[i] ?? 0) - (cpu0[i] ?? 0)), 0);
+  const coordCpuMsEach = coordinators.map((_c, i) => (cpu1[i] ?? 0) - (cpu0[i] ?? 0));
+  const coordCpuMs = coordCpuMsEach.reduce((a, b) => a + b, 0);
   const sinceWindow = result.accepted
     .map((d, i) => ({ d, at: landed[i] }))
     .filter(({ d }) => d.acceptedAt >= result.windowStart);
@@ -324,6 +350,24 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     // Per second of the window (the same arithmetic with seconds for cycles): the background's share.
     redisCommandsPerSecond: redisPerCycle(commandStats, windowMs / 1000),
     coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,
+    // Each instance's CPU over ALL the window's cycles: with 2 instances, their sum against 1 instance's
+    // figure is what running a second instance costs per cycle (every notice reaches both, more timers).
+    coordinatorCpuMsPerCycleByInstance: cycles ? coordCpuMsEach.map((ms) => round(ms / cycles, 2)) : null,
+    // --coordinator-cpus: the cap asked for, whether it held, and how often each coordinator hit it.
+    coordinatorCpuCap:
+      capCpus === null
+        ? null
+        : {
+            cpusPerCoordinator: capCpus,
+            periodUs: CAP_PERIOD_US,
+            applied: caps.length === coordinators.length && caps.every((c) => c.reason === null),
+            reason: caps.find((c) => c.reason !== null)?.reason ?? null,
+            throttledInWindow: caps.map((c, i) => {
+              const a = throttled0[i];
+              const b = throttled1[i];
+              return c.reason === null && a && b ? throttlingBetween(a, b) : null;
+            }),
+          },
     // What the sessions cost with no cycle at all shows here with `--pace idle`.
     coordinatorCpuMsPerSecond: round(coordCpuMs / (windowMs / 1000), 1),
     coordinatorRssMb: Math.max(...rssMb),
