@@ -47,4 +47,10 @@ describe('bench:load arguments', () => {
     expect(() => parseBenchArgs(['--coordinator-cpus', 'half'])).toThrow(/--coordinatorCpus/);
     expect(() => parseBenchArgs(['--coordinator-cpus', '0'])).toThrow(/--coordinatorCpus/);
   });
+
+  it('--observer: one more coordinator that serves nothing, off by default', () => {
+    expect(parseBenchArgs(['--observer', '--instances', '2']).observer).toBe(true);
+    expect(parseBenchArgs([]).observer).toBe(false);
+    expect(() => parseBenchArgs(['--observer=1'])).toThrow(/--observer/);
+  });
 });

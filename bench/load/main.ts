@@ -153,15 +153,18 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const caps: CpuCap[] = [];
   const capCpus = args.coordinatorCpus;
   if (capCpus !== null) removeStaleCaps();
+  // --observer: one more coordinator after the serving ones, on the same Redis, that no agent, webhook or
+  // request reaches: what every instance pays for the others' cycles (their notices, its timers).
+  const nameOf = (i: number) => (i < args.instances ? `coordinator-${i + 1}` : 'observer');
   const started = await Promise.all(
-    Array.from({ length: args.instances }, (_, i) =>
-      withFreePort(`coordinator-${i + 1}`, async (port) => {
+    Array.from({ length: args.instances + (args.observer ? 1 : 0) }, (_, i) =>
+      withFreePort(nameOf(i), async (port) => {
         const proc = spawnCoordinator(
-          `coordinator-${i + 1}`,
+          nameOf(i),
           {
             PORT: String(port),
             HOST: '127.0.0.1',
-            INSTANCE_ID: `bench-${i + 1}`,
+            INSTANCE_ID: i < args.instances ? `bench-${i + 1}` : 'bench-observer',
             LOG_LEVEL: args.logLevel,
             REDIS_URL: `redis://127.0.0.1:${redisPort}`,
             JWT_SECRET: jwtSecret,
@@ -187,7 +190,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
         const cap =
           capCpus === null || proc.child.pid === undefined
             ? null
-            : capProcessCpu(`coordinator-${i + 1}`, proc.child.pid, capCpus);
+            : capProcessCpu(nameOf(i), proc.child.pid, capCpus);
         try {
           await waitHttpOk(`http://127.0.0.1:${port}/readyz`, proc);
         } catch (e) {
@@ -199,7 +202,8 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       }),
     ),
   );
-  const coordinators = started.map((s) => s.proc);
+  const coordinators = started.slice(0, args.instances).map((s) => s.proc);
+  const observer = started[args.instances]?.proc ?? null;
   if (capCpus !== null) {
     const refused = caps.find((c) => c.reason !== null);
     log(
@@ -208,11 +212,11 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
         : `coordinator CPU cap: ${capCpus} core each (cgroup v1 cpu, CFS period ${CAP_PERIOD_US} us)`,
     );
   }
-  const instanceUrls = started.map((s) => `http://127.0.0.1:${s.port}`);
+  const instanceUrls = started.slice(0, args.instances).map((s) => `http://127.0.0.1:${s.port}`);
   dialpad.send({ type: 'hooks', urls: instanceUrls.map((u) => `${u}/events/dialpad`) });
   await dialpad.next('hooksSet', 30_000);
   log(
-    `stack up: redis :${redisPort}, sheets ${sheetsUrl}, dialpad ${dialpadUrl}, coordinators ${instanceUrls.join(' ')}`,
+    `stack up: redis :${redisPort}, sheets ${sheetsUrl}, dialpad ${dialpadUrl}, coordinators ${instanceUrls.join(' ')}${observer ? ' + an observer' : ''}`,
   );
 
   const loadgen = spawnBenchChild(
@@ -239,7 +243,15 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   );
   await loadgen.next('sessionsReady', (args.startTimeoutSeconds + args.rampSeconds + 120) * 1000);
 
-  const measured: Proc[] = [...coordinators, redisProc, sheets, dialpad, loadgen];
+  // The observer right after the coordinators: cpu0/cpu1 index the coordinators first, then it.
+  const measured: Proc[] = [
+    ...coordinators,
+    ...(observer ? [observer] : []),
+    redisProc,
+    sheets,
+    dialpad,
+    loadgen,
+  ];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
   const scrapeText = () => Promise.all(instanceUrls.map(async (u) => (await fetch(`${u}/metrics`)).text()));
   const text0 = await scrapeText(); // also resets the event-loop delay histograms and the max gauges
@@ -300,10 +312,10 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 
   const rssMb = coordinators.map((c) => peakRssMbOf(c.child.pid));
   // Graceful stops, so each --cpu-prof profile is written.
-  await Promise.all([...coordinators, sheets, dialpad].map((c) => stopGracefully(c, 20_000)));
+  const stopped = [...coordinators, ...(observer ? [observer] : []), sheets, dialpad];
+  await Promise.all(stopped.map((c) => stopGracefully(c, 20_000)));
   for (const c of caps) if (!c.release()) log(`could not remove ${c.dir}`);
-  for (const c of [...coordinators, sheets, dialpad])
-    log(`${c.name} exited: code ${c.child.exitCode} signal ${c.child.signalCode}`);
+  for (const c of stopped) log(`${c.name} exited: code ${c.child.exitCode} signal ${c.child.signalCode}`);
   killAll();
   redis.disconnect();
   rmSync(redisDir, { recursive: true, force: true });
@@ -311,6 +323,8 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const cycles = result.dispositionsInWindow;
   const coordCpuMsEach = coordinators.map((_c, i) => (cpu1[i] ?? 0) - (cpu0[i] ?? 0));
   const coordCpuMs = coordCpuMsEach.reduce((a, b) => a + b, 0);
+  const n = coordinators.length;
+  const observerCpuMs = observer ? (cpu1[n] ?? 0) - (cpu0[n] ?? 0) : null;
   const sinceWindow = result.accepted
     .map((d, i) => ({ d, at: landed[i] }))
     .filter(({ d }) => d.acceptedAt >= result.windowStart);
@@ -353,6 +367,9 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     // Each instance's CPU over ALL the window's cycles: with 2 instances, their sum against 1 instance's
     // figure is what running a second instance costs per cycle (every notice reaches both, more timers).
     coordinatorCpuMsPerCycleByInstance: cycles ? coordCpuMsEach.map((ms) => round(ms / cycles, 2)) : null,
+    // --observer: the idle instance's CPU per cycle of the others, and per second (its own timers).
+    observerCpuMsPerCycle: observerCpuMs === null || !cycles ? null : round(observerCpuMs / cycles, 3),
+    observerCpuMsPerSecond: observerCpuMs === null ? null : round(observerCpuMs / (windowMs / 1000), 1),
     // --coordinator-cpus: the cap asked for, whether it held, and how often each coordinator hit it.
     coordinatorCpuCap:
       capCpus === null
@@ -360,7 +377,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
         : {
             cpusPerCoordinator: capCpus,
             periodUs: CAP_PERIOD_US,
-            applied: caps.length === coordinators.length && caps.every((c) => c.reason === null),
+            applied: caps.filter(Boolean).length === started.length && caps.every((c) => c.reason === null),
             reason: caps.find((c) => c.reason !== null)?.reason ?? null,
             throttledInWindow: caps.map((c, i) => {
               const a = throttled0[i];
@@ -403,15 +420,16 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     ),
     ...(profileDir
       ? {
-          profile: [...coordinators, dialpad, sheets].map((c) => {
+          profile: [...coordinators, ...(observer ? [observer] : []), dialpad, sheets].map((c) => {
             try {
-              const n = c.name.startsWith('coord') ? 20 : 8;
+              const isCoordinator = c.name.startsWith('coord') || c.name === 'observer';
+              const n = isCoordinator ? 20 : 8;
               const file = mainProfileIn(join(profileDir, c.name));
               return {
                 process: c.name,
                 ...topSelfTime(file, n),
                 // The measured window's stalls of 10 ms or more, what each was made of.
-                ...(c.name.startsWith('coord') ? { stalls: stallsOfFile(file, 10, 8, stallWindow) } : {}),
+                ...(isCoordinator ? { stalls: stallsOfFile(file, 10, 8, stallWindow) } : {}),
               };
             } catch (e) {
               return { process: c.name, error: e instanceof Error ? e.message : String(e) };
