@@ -63,7 +63,11 @@ const SweepRowSchema = z.object({
   coordinatorCpuMsPerCycle: z.number().nullable(),
   redisCommandsPerCycle: z.number().nullable(),
   coordinatorEventLoopBlocks: z.array(z.object({ over10ms: z.number(), maxMs: z.number() }).passthrough()),
+  coordinatorCpuMsPerCycleByInstance: z.array(z.number()).nullable(),
+  observerCpuMsPerCycle: z.number().nullable(),
   cpuPercentOfOneCore: z.record(z.string(), z.number()),
+  // Whether each step's --coordinator-cpus cap held (throttled periods), or null without one.
+  coordinatorCpuCap: z.unknown(),
   floors: z.unknown(),
   runDir: z.string(),
 });
