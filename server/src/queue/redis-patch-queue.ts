@@ -39,7 +39,9 @@ export interface RedisPatchQueueOptions {
   /** Dead-letter stream length per tab (approximate). Default 10,000. */
   deadLetterMaxLen?: number;
   /** While watching hints, how often every registered tab is peeked anyway (the bound on a patch whose
-   *  hint was lost). Default 30 s. */
+   *  hint was lost). Default 5 min: every production enqueue PUBLISHes its notice in its own script and a
+   *  reconnect sweeps at once, so this net only catches what nothing else would (a bug, a notice dropped
+   *  by a live connection), and at 30 s it cost 500 XRANGE every 30 s at 500 idle tabs. */
   sweepEveryMs?: number;
   now?: () => number;
   /** A subscriber connection shared with the other listeners of this process (compose.ts), which its owner
@@ -107,9 +109,12 @@ export async function registerPendingTab(redis: RedisClient, tag: string): Promi
   await redis.sadd(keys.sheetQueueTabs(), tag);
 }
 
+/** The safety-net sweep's default period (see RedisPatchQueueOptions.sweepEveryMs). */
+export const DEFAULT_SWEEP_EVERY_MS = 5 * 60_000;
+
 /** The full sweep is spread over this many steps of its period, each marking the registered tabs of one
- *  slice: every tab is still marked once per `sweepEveryMs`, but a peek reads ~1/15 of 500 idle tabs every
- *  2 s instead of all 500 every 30 s (500 XRANGE and their replies in one go: a 10-18 ms event-loop block,
+ *  slice: every tab is still marked once per `sweepEveryMs`, but a peek reads ~1/15 of 500 idle tabs a
+ *  step instead of all 500 at once (500 XRANGE and their replies in one go: a 10-18 ms event-loop block,
  *  measured at 500 tabs). */
 const SWEEP_SLICES = 15;
 
@@ -154,7 +159,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
     this.#gcIdleMs = opts.gcIdleMs ?? 10 * 60_000;
     this.#reconcileEveryMs = opts.reconcileEveryMs ?? 60_000;
     this.#deadLetterMaxLen = opts.deadLetterMaxLen ?? 10_000;
-    this.#sweepEveryMs = opts.sweepEveryMs ?? 30_000;
+    this.#sweepEveryMs = opts.sweepEveryMs ?? DEFAULT_SWEEP_EVERY_MS;
     this.#now = opts.now ?? Date.now;
     this.#subscriber = opts.subscriber ?? null;
   }

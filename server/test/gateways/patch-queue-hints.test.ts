@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
-import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import { DEFAULT_SWEEP_EVERY_MS, RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
 import { patchFor } from './fixtures.js';
 
@@ -170,6 +170,36 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       // Every tab read once in the sweep's period, a slice at a time (not all 40 in one peek).
       expect(readPerPeek.reduce((a, b) => a + b, 0)).toBe(TABS);
       expect(Math.max(...readPerPeek)).toBeLessThan(TABS / 3);
+    } finally {
+      await unwatch();
+    }
+  });
+
+  it('by default, peeks each idle tab once per 5 min and still finds a patch whose notice never arrived', async () => {
+    const q = new RedisPatchQueue(redis, { now });
+    const unwatch = await q.watch();
+    try {
+      for (let s = 0; s < TABS; s++) await redis.sadd(keys.sheetQueueTabs(), tabTag('sheet-A', s));
+      expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
+      expect(await q.peek('sheet-A', 100)).toEqual([]);
+      await new RedisPatchQueue(other).enqueue(patchFor('r8', 4, { 12: 'X' }, { sheetId: 8 }), clock);
+      await redis.config('RESETSTAT');
+      let foundAfterMs: number | null = null;
+      for (let waited = 500; waited <= DEFAULT_SWEEP_EVERY_MS; waited += 500) {
+        clock += 500; // the flusher's tick
+        if (!(await q.spreadsheetsWithPending()).includes('sheet-A')) continue;
+        const queued = await q.peek('sheet-A', 100);
+        if (queued.length > 0) foundAfterMs ??= waited;
+        await q.ack(
+          'sheet-A',
+          queued.map((p) => p.id),
+        );
+      }
+      expect(DEFAULT_SWEEP_EVERY_MS).toBe(5 * 60_000);
+      expect(foundAfterMs).not.toBeNull();
+      expect(foundAfterMs).toBeLessThanOrEqual(DEFAULT_SWEEP_EVERY_MS);
+      // 5 min of 600 idle ticks: every tab read once (not 10 times, as with a 30-s sweep).
+      expect(await calls('xrange')).toBe(TABS);
     } finally {
       await unwatch();
     }
