@@ -192,8 +192,8 @@ export async function composeCoordinator(config: AppConfig, opts: ComposeOptions
     clock,
     onCallStarted: () => metrics.observeCallStarted(),
     onDispositionNotWritten: (why) => metrics.observeDispositionNotWritten(why),
-    // Every 12th sweep walks every tab; the others only where a call this instance knows is due.
-    fullSweepEveryMs: 12 * config.callSweepIntervalMs,
+    // Every 60th sweep (5 min) walks every tab; the others only where a call this instance knows is due.
+    fullSweepEveryMs: 60 * config.callSweepIntervalMs,
     faultExitAt: config.faultExitAt,
   });
 
