@@ -134,6 +134,7 @@ const SYNC_CHUNK = 50;
 /** Aged shared entries are dropped (by the script) at most this often per instance. */
 const PRUNE_EVERY_MS = 60_000;
 
+
 const DONE_REASONS = new Set(['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS']);
 
 export class SupervisorConsole {
@@ -511,6 +512,8 @@ export class SupervisorConsole {
     try {
       const tabArgs: string[] = [];
       const sent = new Map<string, { text: string; doc: TabDoc }>();
+      /** The tab summaries whose content changed: the answer leaves them out (svSync-3.lua). */
+      const changedHere = new Set<string>();
       const tabs = this.#d.loadedTabs();
       for (let i = 0; i < tabs.length; i++) {
         if (i > 0 && i % SYNC_CHUNK === 0) await nextTurn();
@@ -541,6 +544,7 @@ export class SupervisorConsole {
         const text = JSON.stringify(doc);
         sent.set(field, { text, doc });
         tabArgs.push(field, text, changed ? '1' : '0');
+        if (changed) changedHere.add(field);
       }
       const hourArgs: string[] = [];
       for (const [campaign, byHour] of this.#board.hours())
@@ -573,23 +577,31 @@ export class SupervisorConsole {
         ],
       )) as string[];
       if (prune) this.#lastPruneAt = now;
-      await this.#absorb(out, sent);
+      await this.#absorb(out, sent, changedHere);
     } catch (err) {
       this.#d.logger.warn({ err }, 'supervisor console: shared figures sync failed');
     }
   }
 
-  /** Takes in the script's answer: only the fields changed since our version, or (first sync, after a
-   *  prune, after Redis lost the hash) the whole hash, which replaces what this instance held. */
+  /** Takes in the script's answer: only the fields changed since our version by others (our own changes
+   *  of this sync, `changedHere`, are taken from what we sent), or (first sync, after a prune, after Redis
+   *  lost the hash) the whole hash, which replaces what this instance held. */
   async #absorb(
     out: readonly string[],
     sent: ReadonlyMap<string, { text: string; doc: TabDoc }>,
+    changedHere: ReadonlySet<string>,
   ): Promise<void> {
     const [epoch = '', version = '0', full = '1', watchedUntil = '0'] = out;
     this.#watchedUntil = Number(watchedUntil);
     const isFull = full === '1';
     const tabs = isFull ? new Map<string, TabDoc>() : this.#tabs;
     let tabsChanged = isFull;
+    if (!isFull)
+      for (const f of changedHere) {
+        const mine = sent.get(f);
+        if (mine) tabs.set(f, mine.doc);
+        tabsChanged = true;
+      }
     for (let i = 4; i + 1 < out.length; i += 2) {
       if (i > 4 && ((i - 4) / 2) % (4 * SYNC_CHUNK) === 0) await nextTurn();
       const f = out[i] as string;

@@ -113,6 +113,33 @@ describe('supervisor console shared figures', () => {
     expect(delta.length).toBe(6);
     await b.sync();
     expect(leadsOn(b)).toMatchObject({ leadsTotal: 40, dialableNow: 5, inProgress: 2 });
+    // A shows its own change too, though its answer did not carry it back.
+    expect(leadsOn(a)).toMatchObject({ leadsTotal: 40, dialableNow: 5, inProgress: 2 });
+
+    // A writer is not sent back what it wrote in the same call (no HGET, no JSON), only others' changes.
+    const doc = { at: clock.now, campaign: 'Solar', leadsTotal: 9, leadsLeft: 9, dialableNow: 9 };
+    const own = (await script.run(
+      'svSync',
+      [svKeys.shared(), svKeys.changes(), svKeys.meta()],
+      [
+        clock.now,
+        600_000,
+        172_800_000,
+        0,
+        delta[0] as string,
+        delta[1] as string,
+        '0',
+        0,
+        1,
+        'tab:t9|Solar',
+        JSON.stringify(doc),
+        '1',
+      ],
+    )) as string[];
+    expect(own).toEqual([delta[0], String(Number(delta[1]) + 1), '0', '0']);
+    const seen = await ask(delta[0] as string, Number(delta[1]));
+    expect(seen.slice(4)).toEqual(['tab:t9|Solar', JSON.stringify(doc)]);
+    await (clients[0] as Redis).hdel(svKeys.shared(), 'tab:t9|Solar');
 
     // A keeps its unchanged tab alive once a minute without a version change ("dialable now" is no
     // change, though the time moved); B's view stays.

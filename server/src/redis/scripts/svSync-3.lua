@@ -28,8 +28,8 @@
     ARGV[10+3T ..] hour field name ("hour:<startMs>:<code>:<campaign>"), count  (pairs)
 
   Output:
-    { epoch, version, full ('1' = the whole hash follows, '0' = only fields changed after since),
-      watchedUntil, field1, value1, field2, value2, ... }
+    { epoch, version, full ('1' = the whole hash follows, '0' = only fields changed after since and before
+      this call: the caller holds what it wrote in it), watchedUntil, field1, value1, field2, value2, ... }
 ]]
 local key, changes, meta = KEYS[1], KEYS[2], KEYS[3]
 local now = tonumber(ARGV[1])
@@ -114,7 +114,9 @@ if full then
   local all = redis.call('HGETALL', key)
   for j = 1, #all do out[#out + 1] = all[j] end
 else
-  local fields = redis.call('ZRANGEBYSCORE', changes, '(' .. since, '+inf')
+  -- Not the fields this call changed (score ver): the caller sent them. Every tab it keeps loaded changes
+  -- about once a minute at realistic pace, and reading its own 500 tabs back cost 500 HGET and their JSON.
+  local fields = redis.call('ZRANGEBYSCORE', changes, '(' .. since, '(' .. ver)
   for _, f in ipairs(fields) do
     local val = redis.call('HGET', key, f)
     if val then
