@@ -134,6 +134,14 @@ const SYNC_CHUNK = 50;
 /** Aged shared entries are dropped (by the script) at most this often per instance. */
 const PRUNE_EVERY_MS = 60_000;
 
+/** A shared tab summary whose "at" is older than this is dropped (its instance no longer has the tab). */
+const TAB_KEEP_MS = 10 * 60_000;
+
+/** An unchanged tab's summary is rewritten this often, so it never ages out while loaded (half the keep
+ *  window leaves the other half for late syncs). A keep-alive changes no version: other instances read it
+ *  only in a whole-hash answer (a start, after a prune), the prune reads its "at". It was once a minute: an HSET + ZSCORE per idle tab a minute,
+ *  ~17 Redis commands a second at 500 idle sessions. */
+const TAB_KEEP_ALIVE_MS = TAB_KEEP_MS / 2;
 
 const DONE_REASONS = new Set(['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS']);
 
@@ -531,15 +539,15 @@ export class SupervisorConsole {
           notDialable: s.reasons,
           nextDialableAt: s.nextDialableAt,
         };
-        // Only what changed (and each tab once a minute as a keep-alive that changes no version, so its entry
-        // never ages out): at 500 agents most tabs are unchanged between two syncs.
+        // Only what changed (and each tab every TAB_KEEP_ALIVE_MS as a keep-alive that changes no version, so
+        // its entry never ages out): at 500 agents most tabs are unchanged between two syncs.
         const field = `tab:${tab.ref.tag}|${tab.rules.name}`;
         // A tab with a lead dialable now reports "now" as its next dialable time: that is no change.
         const { at: _at, nextDialableAt: next, ...content } = doc;
         const key = JSON.stringify([content, next !== null && next <= now ? 'now' : next]);
         const last = this.#written.get(field);
         const changed = !last || last.key !== key;
-        if (!changed && now - last.at < 60_000) continue;
+        if (!changed && now - last.at < TAB_KEEP_ALIVE_MS) continue;
         this.#written.set(field, { key, at: now });
         const text = JSON.stringify(doc);
         sent.set(field, { text, doc });
@@ -564,7 +572,7 @@ export class SupervisorConsole {
         [svKeys.shared(), svKeys.changes(), svKeys.meta()],
         [
           now,
-          10 * 60_000,
+          TAB_KEEP_MS,
           2 * DAY_MS,
           this.#webhookAt ?? 0,
           this.#sharedEpoch,

@@ -141,11 +141,23 @@ describe('supervisor console shared figures', () => {
     expect(seen.slice(4)).toEqual(['tab:t9|Solar', JSON.stringify(doc)]);
     await (clients[0] as Redis).hdel(svKeys.shared(), 'tab:t9|Solar');
 
-    // A keeps its unchanged tab alive once a minute without a version change ("dialable now" is no
-    // change, though the time moved); B's view stays.
+    // A keeps its unchanged tab alive every 5 min (half the 10-min keep window) without a version change
+    // ("dialable now" is no change, though the time moved); a sync in between writes nothing for it. While
+    // A has it loaded it never ages out: B's view stays.
+    const atOfT1 = async () =>
+      Number(JSON.parse((await (clients[0] as Redis).hget(svKeys.shared(), 'tab:t1|Solar')) ?? '{}').at);
+    const writtenAt = await atOfT1();
     clock.now += 61_000;
     await a.sync();
+    expect(await atOfT1()).toBe(writtenAt);
+    for (let i = 0; i < 4; i++) {
+      clock.now += 4 * 60_000;
+      await a.sync();
+      await b.sync();
+    }
+    expect(await atOfT1()).toBeGreaterThan(writtenAt + 5 * 60_000);
     expect((await ask(delta[0] as string, Number(delta[1]))).length).toBe(4);
+    expect(leadsOn(b)).toMatchObject({ leadsTotal: 40, dialableNow: 5, inProgress: 2 });
 
     // A unloads the tab: ten minutes later it is pruned and B no longer shows lead figures.
     aTabs = [];
