@@ -148,3 +148,43 @@ export function readNotice(text: string): NoticeText | null {
   }
   return events.length > 0 && Number.isSafeInteger(at) ? { email, at, events } : null;
 }
+
+/** The end (exclusive) of the compact JSON value starting at `i` inside an object or array, or -1. */
+function valueEnd(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c === QUOTE) return skipString(s, i);
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) return skipNested(s, i);
+  for (let j = i; j < s.length; j++) {
+    const d = s.charCodeAt(j);
+    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || d <= 0x20) return j > i ? j : -1;
+  }
+  return -1;
+}
+
+/** The raw JSON text of the `wanted` top-level fields of the compact object text `o`, without decoding
+ *  anything else: the walk stops once every wanted key was seen (JSON.stringify, which wrote the events,
+ *  never repeats a key), so what follows them (a call event's lead preview) is not even scanned. Null when
+ *  `o` is not a compact JSON object this walk can follow (the caller then parses it whole). Values are not
+ *  validated. */
+export function topLevelFields(o: string, wanted: ReadonlySet<string>): Map<string, string> | null {
+  if (o.charCodeAt(0) !== OPEN_BRACE) return null;
+  const out = new Map<string, string>();
+  let i = 1;
+  if (o.charCodeAt(i) === CLOSE_BRACE) return i + 1 === o.length ? out : null;
+  for (;;) {
+    if (o.charCodeAt(i) !== QUOTE) return null;
+    const keyEnd = skipString(o, i);
+    if (keyEnd < 0 || o.charCodeAt(keyEnd) !== 0x3a) return null;
+    const key = stringValue(o, i, keyEnd);
+    const end = valueEnd(o, keyEnd + 1);
+    if (key === null || end < 0) return null;
+    if (wanted.has(key)) {
+      out.set(key, o.slice(keyEnd + 1, end));
+      if (out.size === wanted.size) return out;
+    }
+    const c = o.charCodeAt(end);
+    if (c === CLOSE_BRACE) return end + 1 === o.length ? out : null;
+    if (c !== COMMA) return null;
+    i = end + 1;
+  }
+}

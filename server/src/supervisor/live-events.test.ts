@@ -43,4 +43,30 @@ describe('parseLiveNotice', () => {
     const wrong = text.replace('"state":"RINGING"', '"state":"SINGING"');
     expect(parseLiveNotice(wrong)?.events.map((e) => e.type)).toEqual(['SESSION_STATE']);
   });
+
+  it('reads a call event from its call fields alone, the same as from the whole event', () => {
+    const show = {
+      type: 'SHOW_DISPO',
+      call: {
+        number: '{"x":1}',
+        callId: 'c2',
+        sessionId: 's1',
+        state: 'ENDED',
+        endedAt: 9,
+        views: [1, { a: '}' }],
+      },
+      preview: { lead: { notes: 'a \\ "b" }]' } },
+    };
+    const one = `{"email":"a@b.c","at":3,"events":[{"seq":1,"event":${JSON.stringify(show)}}]}`;
+    const expected = parseLiveNotice({ email: 'a@b.c', at: 3, events: [{ seq: 1, event: show }] });
+    expect(expected?.events).toHaveLength(1);
+    expect(parseLiveNotice(one)).toEqual(expected);
+    expect(parseLiveNotice(one, readNotice(one))).toEqual(expected);
+    const noEnd = one.replace('"endedAt":9,', '');
+    expect(parseLiveNotice(noEnd)?.events).toEqual([]);
+    expect(parseLiveNotice(noEnd, readNotice(noEnd))?.events).toEqual([]);
+    const badValue = one.replace('"state":"ENDED"', '"state":ENDED');
+    expect(() => parseLiveNotice(badValue, readNotice(badValue))).not.toThrow();
+    expect(parseLiveNotice(badValue, readNotice(badValue))).toBeNull();
+  });
 });
