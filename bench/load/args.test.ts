@@ -40,4 +40,17 @@ describe('bench:load arguments', () => {
     expect(() => parseBenchArgs(['--sweep', '5,ten'])).toThrow(/--sweep/);
     expect(() => parseBenchArgs(['--sweep', '0'])).toThrow(/--sweep/);
   });
+
+  it('--coordinator-cpus: a per-coordinator cap in cores, none by default, a typo refused', () => {
+    expect(parseBenchArgs(['--coordinator-cpus', '0.5']).coordinatorCpus).toBe(0.5);
+    expect(parseBenchArgs([]).coordinatorCpus).toBeNull();
+    expect(() => parseBenchArgs(['--coordinator-cpus', 'half'])).toThrow(/--coordinatorCpus/);
+    expect(() => parseBenchArgs(['--coordinator-cpus', '0'])).toThrow(/--coordinatorCpus/);
+  });
+
+  it('--observer: one more coordinator that serves nothing, off by default', () => {
+    expect(parseBenchArgs(['--observer', '--instances', '2']).observer).toBe(true);
+    expect(parseBenchArgs([]).observer).toBe(false);
+    expect(() => parseBenchArgs(['--observer=1'])).toThrow(/--observer/);
+  });
 });

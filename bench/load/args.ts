@@ -32,13 +32,19 @@ export const BenchArgsSchema = z.object({
   sweep: z.array(z.number().int().min(1).max(2000)).min(1).max(12).nullable(),
   /** Whether --ramp was given (a sweep otherwise ramps each step by its own agent count). */
   rampGiven: z.boolean(),
+  /** Each coordinator capped at this many cores (cgroup v1 CFS quota, cpu-cap.ts), so the coordinator and
+   *  not the shared machine limits the rate. Null (the default): no cap. */
+  coordinatorCpus: z.coerce.number().min(0.05).max(8).nullable(),
+  /** One more coordinator on the same Redis that serves nothing: its CPU per cycle is what each instance
+   *  pays for the others' cycles. */
+  observer: z.boolean(),
 });
 export type BenchArgs = z.infer<typeof BenchArgsSchema>;
 
 export const USAGE =
   'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max|idle] ' +
   '[--ramp S] [--leads 100] [--log-level info] [--profile] [--start-timeout 300] [--drain-timeout 180] ' +
-  '[--supervisors 0] [--sweep 5,10,20,50]';
+  '[--supervisors 0] [--sweep 5,10,20,50] [--coordinator-cpus 0.5] [--observer]';
 
 /** Default ramp: 1 s per 20 agents, at most 30 s (500 agents press Play within half a minute). */
 export const defaultRampSeconds = (agents: number): number => Math.min(30, agents / 20);
@@ -61,6 +67,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         'start-timeout': { type: 'string' },
         supervisors: { type: 'string' },
         sweep: { type: 'string' },
+        'coordinator-cpus': { type: 'string' },
+        observer: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -86,6 +94,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         ? values.sweep.split(',').map((n) => (/^\s*\d+\s*$/.test(n) ? Number(n) : Number.NaN))
         : null,
     rampGiven: values.ramp !== undefined,
+    coordinatorCpus: values['coordinator-cpus'] ?? null,
+    observer: values.observer === true,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n');

@@ -26,6 +26,7 @@ import {
   stopGracefully,
   waitHttpOk,
 } from './procs.js';
+import { CAP_PERIOD_US, type CpuCap, capProcessCpu, removeStaleCaps, throttlingBetween } from './cpu-cap.js';
 import { recordCpuWaits } from './cpu-waits.js';
 import { stallsOfFile } from './profile-stalls.js';
 import { mainProfileIn, topSelfTime } from './profile-top.js';
@@ -62,7 +63,11 @@ const SweepRowSchema = z.object({
   coordinatorCpuMsPerCycle: z.number().nullable(),
   redisCommandsPerCycle: z.number().nullable(),
   coordinatorEventLoopBlocks: z.array(z.object({ over10ms: z.number(), maxMs: z.number() }).passthrough()),
+  coordinatorCpuMsPerCycleByInstance: z.array(z.number()).nullable(),
+  observerCpuMsPerCycle: z.number().nullable(),
   cpuPercentOfOneCore: z.record(z.string(), z.number()),
+  // Whether each step's --coordinator-cpus cap held (throttled periods), or null without one.
+  coordinatorCpuCap: z.unknown(),
   floors: z.unknown(),
   runDir: z.string(),
 });
@@ -149,15 +154,21 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const sheetsUrl = (await sheets.next('ready', 120_000)).url ?? '';
   const dialpadUrl = (await dialpad.next('ready', 60_000)).url ?? '';
   const floorPort = Number(new URL((await floor.next('ready', 60_000)).url ?? '').port);
+  const caps: CpuCap[] = [];
+  const capCpus = args.coordinatorCpus;
+  if (capCpus !== null) removeStaleCaps();
+  // --observer: one more coordinator after the serving ones, on the same Redis, that no agent, webhook or
+  // request reaches: what every instance pays for the others' cycles (their notices, its timers).
+  const nameOf = (i: number) => (i < args.instances ? `coordinator-${i + 1}` : 'observer');
   const started = await Promise.all(
-    Array.from({ length: args.instances }, (_, i) =>
-      withFreePort(`coordinator-${i + 1}`, async (port) => {
+    Array.from({ length: args.instances + (args.observer ? 1 : 0) }, (_, i) =>
+      withFreePort(nameOf(i), async (port) => {
         const proc = spawnCoordinator(
-          `coordinator-${i + 1}`,
+          nameOf(i),
           {
             PORT: String(port),
             HOST: '127.0.0.1',
-            INSTANCE_ID: `bench-${i + 1}`,
+            INSTANCE_ID: i < args.instances ? `bench-${i + 1}` : 'bench-observer',
             LOG_LEVEL: args.logLevel,
             REDIS_URL: `redis://127.0.0.1:${redisPort}`,
             JWT_SECRET: jwtSecret,
@@ -180,17 +191,36 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
           runDir,
           profileDir,
         );
-        await waitHttpOk(`http://127.0.0.1:${port}/readyz`, proc);
+        const cap =
+          capCpus === null || proc.child.pid === undefined
+            ? null
+            : capProcessCpu(nameOf(i), proc.child.pid, capCpus);
+        try {
+          await waitHttpOk(`http://127.0.0.1:${port}/readyz`, proc);
+        } catch (e) {
+          cap?.release();
+          throw e;
+        }
+        if (cap) caps[i] = cap;
         return proc;
       }),
     ),
   );
-  const coordinators = started.map((s) => s.proc);
-  const instanceUrls = started.map((s) => `http://127.0.0.1:${s.port}`);
+  const coordinators = started.slice(0, args.instances).map((s) => s.proc);
+  const observer = started[args.instances]?.proc ?? null;
+  if (capCpus !== null) {
+    const refused = caps.find((c) => c.reason !== null);
+    log(
+      refused
+        ? `coordinator CPU cap NOT applied (${refused.reason}); the coordinators run uncapped`
+        : `coordinator CPU cap: ${capCpus} core each (cgroup v1 cpu, CFS period ${CAP_PERIOD_US} us)`,
+    );
+  }
+  const instanceUrls = started.slice(0, args.instances).map((s) => `http://127.0.0.1:${s.port}`);
   dialpad.send({ type: 'hooks', urls: instanceUrls.map((u) => `${u}/events/dialpad`) });
   await dialpad.next('hooksSet', 30_000);
   log(
-    `stack up: redis :${redisPort}, sheets ${sheetsUrl}, dialpad ${dialpadUrl}, coordinators ${instanceUrls.join(' ')}`,
+    `stack up: redis :${redisPort}, sheets ${sheetsUrl}, dialpad ${dialpadUrl}, coordinators ${instanceUrls.join(' ')}${observer ? ' + an observer' : ''}`,
   );
 
   const loadgen = spawnBenchChild(
@@ -217,7 +247,15 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   );
   await loadgen.next('sessionsReady', (args.startTimeoutSeconds + args.rampSeconds + 120) * 1000);
 
-  const measured: Proc[] = [...coordinators, redisProc, sheets, dialpad, loadgen];
+  // The observer right after the coordinators: cpu0/cpu1 index the coordinators first, then it.
+  const measured: Proc[] = [
+    ...coordinators,
+    ...(observer ? [observer] : []),
+    redisProc,
+    sheets,
+    dialpad,
+    loadgen,
+  ];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
   const scrapeText = () => Promise.all(instanceUrls.map(async (u) => (await fetch(`${u}/metrics`)).text()));
   const text0 = await scrapeText(); // also resets the event-loop delay histograms and the max gauges
@@ -225,6 +263,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   await redis.config('RESETSTAT');
   await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
   const cpu0 = cpuAt();
+  const throttled0 = caps.map((c) => c.throttling());
   const m0 = machineTicks();
   const t0 = now();
   const window0Us = Number(process.hrtime.bigint() / 1000n);
@@ -241,6 +280,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   await loadgen.next('windowEnd', (args.seconds + 120) * 1000);
   const cpuWaits = stopWaits();
   const cpu1 = cpuAt();
+  const throttled1 = caps.map((c) => c.throttling());
   const m1 = machineTicks();
   const windowMs = now() - t0;
   const stallWindow = { fromUs: window0Us, toUs: Number(process.hrtime.bigint() / 1000n) };
@@ -276,15 +316,19 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 
   const rssMb = coordinators.map((c) => peakRssMbOf(c.child.pid));
   // Graceful stops, so each --cpu-prof profile is written.
-  await Promise.all([...coordinators, sheets, dialpad].map((c) => stopGracefully(c, 20_000)));
-  for (const c of [...coordinators, sheets, dialpad])
-    log(`${c.name} exited: code ${c.child.exitCode} signal ${c.child.signalCode}`);
+  const stopped = [...coordinators, ...(observer ? [observer] : []), sheets, dialpad];
+  await Promise.all(stopped.map((c) => stopGracefully(c, 20_000)));
+  for (const c of caps) if (!c.release()) log(`could not remove ${c.dir}`);
+  for (const c of stopped) log(`${c.name} exited: code ${c.child.exitCode} signal ${c.child.signalCode}`);
   killAll();
   redis.disconnect();
   rmSync(redisDir, { recursive: true, force: true });
 
   const cycles = result.dispositionsInWindow;
-  const coordCpuMs = coordinators.reduce((n, _c, i) => n + ((cpu1[i] ?? 0) - (cpu0[i] ?? 0)), 0);
+  const coordCpuMsEach = coordinators.map((_c, i) => (cpu1[i] ?? 0) - (cpu0[i] ?? 0));
+  const coordCpuMs = coordCpuMsEach.reduce((a, b) => a + b, 0);
+  const n = coordinators.length;
+  const observerCpuMs = observer ? (cpu1[n] ?? 0) - (cpu0[n] ?? 0) : null;
   const sinceWindow = result.accepted
     .map((d, i) => ({ d, at: landed[i] }))
     .filter(({ d }) => d.acceptedAt >= result.windowStart);
@@ -324,6 +368,27 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     // Per second of the window (the same arithmetic with seconds for cycles): the background's share.
     redisCommandsPerSecond: redisPerCycle(commandStats, windowMs / 1000),
     coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,
+    // Each instance's CPU over ALL the window's cycles: with 2 instances, their sum against 1 instance's
+    // figure is what running a second instance costs per cycle (every notice reaches both, more timers).
+    coordinatorCpuMsPerCycleByInstance: cycles ? coordCpuMsEach.map((ms) => round(ms / cycles, 2)) : null,
+    // --observer: the idle instance's CPU per cycle of the others, and per second (its own timers).
+    observerCpuMsPerCycle: observerCpuMs === null || !cycles ? null : round(observerCpuMs / cycles, 3),
+    observerCpuMsPerSecond: observerCpuMs === null ? null : round(observerCpuMs / (windowMs / 1000), 1),
+    // --coordinator-cpus: the cap asked for, whether it held, and how often each coordinator hit it.
+    coordinatorCpuCap:
+      capCpus === null
+        ? null
+        : {
+            cpusPerCoordinator: capCpus,
+            periodUs: CAP_PERIOD_US,
+            applied: caps.filter(Boolean).length === started.length && caps.every((c) => c.reason === null),
+            reason: caps.find((c) => c.reason !== null)?.reason ?? null,
+            throttledInWindow: caps.map((c, i) => {
+              const a = throttled0[i];
+              const b = throttled1[i];
+              return c.reason === null && a && b ? throttlingBetween(a, b) : null;
+            }),
+          },
     // What the sessions cost with no cycle at all shows here with `--pace idle`.
     coordinatorCpuMsPerSecond: round(coordCpuMs / (windowMs / 1000), 1),
     coordinatorRssMb: Math.max(...rssMb),
@@ -359,15 +424,16 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     ),
     ...(profileDir
       ? {
-          profile: [...coordinators, dialpad, sheets].map((c) => {
+          profile: [...coordinators, ...(observer ? [observer] : []), dialpad, sheets].map((c) => {
             try {
-              const n = c.name.startsWith('coord') ? 20 : 8;
+              const isCoordinator = c.name.startsWith('coord') || c.name === 'observer';
+              const n = isCoordinator ? 20 : 8;
               const file = mainProfileIn(join(profileDir, c.name));
               return {
                 process: c.name,
                 ...topSelfTime(file, n),
                 // The measured window's stalls of 10 ms or more, what each was made of.
-                ...(c.name.startsWith('coord') ? { stalls: stallsOfFile(file, 10, 8, stallWindow) } : {}),
+                ...(isCoordinator ? { stalls: stallsOfFile(file, 10, 8, stallWindow) } : {}),
               };
             } catch (e) {
               return { process: c.name, error: e instanceof Error ? e.message : String(e) };

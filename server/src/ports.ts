@@ -111,12 +111,13 @@ export interface AgentEventBus {
   publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<number>;
   /** publishAll (`to` naming a session or call: its tab) that also releases that tab's session lock for
    *  its owner, in the same step (eventsAppendUnlock: one script after a disposition's chained dial).
-   *  `events` may be empty (only the release). Returns whether the lock was released. */
+   *  `events` may be empty (only the release). Returns whether the lock was released. `ttlMs`: the lock's
+   *  TTL, given back to another holder's token should the release take it (eventsAppendUnlock-3.lua). */
   publishAllUnlocking(
     to: { readonly agentEmail: string; readonly tag: string },
     events: readonly AgentEvent[],
     now: number,
-    lock: { sessionId: string; token: string },
+    lock: { sessionId: string; token: string; ttlMs: number },
   ): Promise<boolean>;
   /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
   readSince(

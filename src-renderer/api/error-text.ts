@@ -68,8 +68,11 @@ const TEXT: Record<string, ErrorText> = {
       'Make sure the Dialpad desktop or web app is open and you are not already on a call, then press Play.',
   },
   UPSTREAM_TIMEOUT: {
-    title: 'Google or Dialpad answered too slowly',
-    action: 'Press Play to try again.',
+    // Dialpad's answer was lost or unreadable (a timeout, a dropped connection, a 500/502/504): it may have
+    // acted, so the call is kept, never dialed again (docs/gateways.md).
+    title: 'Dialpad did not confirm in time',
+    action:
+      'Dialpad may have acted anyway: check the Dialpad app before dialing this lead again (a call may be ringing or still live). The call stays on screen until Dialpad reports it or it times out.',
   },
   RATE_LIMITED: {
     title: 'Too many requests in a short time',

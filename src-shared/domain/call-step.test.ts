@@ -85,4 +85,24 @@ describe('decideCallStep', () => {
       'rem',
     ]);
   });
+
+  it('a confirmation deadline ends only a call Dialpad has not reported: a ringing one stays', () => {
+    const confirm = {
+      state: 'ENDED' as const,
+      fields: { endedAt: 70_000, endReason: 'TIMEOUT' as const },
+      suggest,
+      unconfirmedOnly: true,
+      now: 70_000,
+    };
+    const ended = decideCallStep(dialing, confirm);
+    expect(
+      ended.kind === 'advance' && [ended.next.state, ended.next.endReason, ended.next.suggested],
+    ).toEqual(['ENDED', 'TIMEOUT', 'NO_ANSWER']);
+    const ringing = { ...dialing, state: 'RINGING' as const, ringingAt: 65_000, dialpadCallId: '77' };
+    expect(decideCallStep(ringing, confirm)).toEqual({ kind: 'stay', timeouts: null });
+    expect(decideCallStep({ ...ringing, state: 'CONNECTED' }, confirm)).toEqual({
+      kind: 'stay',
+      timeouts: null,
+    });
+  });
 });

@@ -46,6 +46,9 @@ export interface CallStep {
   connectedTimeoutMs?: number;
   /** The timeout sweeper asks (the call's deadline in the timeouts ZSET is due). */
   sweep?: boolean;
+  /** Only a call Dialpad has not reported yet (still DIALING) moves: the confirmation deadline of a dial
+   *  whose answer was lost ends it, while any webhook since (it rang, it connected) keeps it. */
+  unconfirmedOnly?: boolean;
   now: number;
 }
 
@@ -67,6 +70,7 @@ export function decideCallStep(call: CallProgress, step: CallStep): CallStepDeci
   }
   if (CALL_STATE_RANK[step.state] <= CALL_STATE_RANK[call.state] || failed)
     return { kind: 'stay', timeouts: null };
+  if (step.unconfirmedOnly && call.state !== 'DIALING') return { kind: 'stay', timeouts: null };
   const set: Partial<CallProgress> = { state: step.state };
   const next: CallProgress = { ...call, state: step.state };
   for (const [k, v] of Object.entries(step.fields) as [

@@ -1,8 +1,9 @@
 // Fault injection for the emulated APIs, shared by both emulators. A rule selects operations (by name or by
 // a group such as `read`/`write`) and fires always, with a probability (seeded), or for the next N
-// matching requests; when it fires it adds latency, answers with an HTTP error, holds the request
-// unanswered (a timeout as the client sees it), or closes the connection without an answer (before or after
-// the request takes effect).
+// matching requests; when it fires it adds latency, answers with an HTTP error (before the request takes
+// effect, or after it: a gateway that lost the origin's answer), holds the request unanswered (a timeout as
+// the client sees it), or closes the connection without an answer (before or after the request takes
+// effect).
 import { z } from 'zod';
 import type { Rng } from './rng.js';
 
@@ -14,6 +15,11 @@ export const FaultRuleSchema = z
     latencyMs: z.number().int().min(0).max(600_000).optional(),
     /** Answer with this HTTP status and the API's own error body for it. */
     status: z.number().int().min(400).max(599).optional(),
+    /** When the injected status is answered: `before` the request takes effect (default: nothing changes),
+     *  or `after` it (the call is placed, the cells written, and the status replaces the real answer: a
+     *  gateway in front of the API that did not get the origin's answer, 502/504, or an origin that failed
+     *  after acting, 500). */
+    statusWhen: z.enum(['before', 'after']).optional(),
     /** Retry-After header (seconds) sent with an injected 429/503. Default 1 for 429. */
     retryAfterSec: z.number().int().min(0).max(3600).optional(),
     /** Never answer (the socket stays open until the client gives up or the emulator closes). */
@@ -36,6 +42,7 @@ type ParsedRule = z.output<typeof FaultRuleSchema>;
 export interface FaultDecision {
   latencyMs: number;
   status?: number;
+  statusWhen?: 'before' | 'after';
   retryAfterSec?: number;
   hang?: boolean;
   drop?: 'before' | 'after';
@@ -91,6 +98,7 @@ export class FaultInjector {
       if (rule.drop && decision.drop === undefined) decision.drop = rule.drop;
       if (rule.status !== undefined && decision.status === undefined) {
         decision.status = rule.status;
+        if (rule.statusWhen !== undefined) decision.statusWhen = rule.statusWhen;
         const retryAfter = rule.retryAfterSec ?? (rule.status === 429 ? 1 : undefined);
         if (retryAfter !== undefined) decision.retryAfterSec = retryAfter;
         if (rule.message !== undefined) decision.message = rule.message;

@@ -1,7 +1,7 @@
 // A tiny node:http toolkit shared by both emulators: a regex router (the Google paths contain ':' verbs
 // such as `values:batchGet` that Express route strings treat as parameters), body reading, JSON replies,
 // and listen/close helpers that hand back the root URL.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RequestContext {
@@ -103,6 +103,12 @@ export async function readBody(req: IncomingMessage, limitBytes = 20 * 1024 * 10
 
 /** JSON answer, indented like Google's by default; `pretty: false` is Google's `prettyPrint=false`
  *  (compact: a 500-tab read is ~3 times smaller). The text is encoded once. */
+/** A response nobody receives: a handler run against it acts (places the call, writes the cells) and its
+ *  answer goes nowhere, for a fault that answers something else after the request took effect. */
+export function discardedResponse(req: IncomingMessage): ServerResponse {
+  return new ServerResponse(req);
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,

@@ -311,6 +311,28 @@ describe('dialpad emulator', () => {
     ).rejects.toThrow();
     expect(emu.state.requestLog.entries.at(-1)).toMatchObject({ route: 'initiate_call', faulted: true });
   });
+
+  it('API faults: a 502 after placing the call (the call plays out, its answer is replaced) and one before', async () => {
+    emu.state.setApiFaults([{ route: 'initiate_call', status: 502, statusWhen: 'after', times: 1 }]);
+    const res = await initiate({ phone_number: '+14155550134', custom_data: 'g-after' });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: { code: 502, message: 'Bad Gateway' } });
+    await waitFor(
+      () => emu.state.findCallByCustomData('g-after')?.states.includes('hangup'),
+      'the call placed behind the 502 plays out',
+    );
+    await emu.state.deliveriesIdle();
+    const events = (await Promise.all(rx.received.map(decode))).filter((e) => e.custom_data === 'g-after');
+    expect(events.map((e) => e.state)).toEqual(['calling', 'ringing', 'connected', 'hangup']);
+
+    emu.state.setApiFaults([{ route: 'initiate_call', status: 502, times: 1 }]);
+    expect((await initiate({ phone_number: '+14155550134', custom_data: 'g-before' })).status).toBe(502);
+    expect(emu.state.findCallByCustomData('g-before')).toBeUndefined();
+    expect(emu.state.requestLog.entries.slice(-2)).toMatchObject([
+      { route: 'initiate_call', status: 502, faulted: true },
+      { route: 'initiate_call', status: 502, faulted: true },
+    ]);
+  });
 });
 
 describe('dialpad webhooks registered through the API', () => {

@@ -4,7 +4,7 @@
 // webhooks to every subscribed hook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultRule } from '../common/faults.js';
-import { handleAdminRequest, listen, readBody, sendJson, sleep } from '../common/http.js';
+import { discardedResponse, handleAdminRequest, listen, readBody, sendJson, sleep } from '../common/http.js';
 import { createEmulatorLogger, type Logger } from '../common/log.js';
 import { createDialpadAdminRouter } from './admin.js';
 import type { CallTimings, DialpadUser } from './calls.js';
@@ -122,6 +122,15 @@ export async function startDialpadEmulator(opts: DialpadEmulatorOptions): Promis
       }
       if (fault.status !== undefined) {
         faulted = true;
+        if (fault.statusWhen === 'after') {
+          // The request takes effect (the call is placed) and its answer, whatever it was, is lost on the
+          // way back: the injected status replaces it.
+          try {
+            await m.route.handler({ req, res: discardedResponse(req), method, url, params: m.params, body });
+          } catch {
+            // Dialpad's own refusal is lost too.
+          }
+        }
         const headers: Record<string, string> = {};
         if (fault.retryAfterSec !== undefined) headers['retry-after'] = String(fault.retryAfterSec);
         throw new DialpadApiError(fault.status, fault.message, headers);

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
 import type { FaultRule } from '../common/faults.js';
 import {
+  discardedResponse,
   handleAdminRequest,
   listen,
   parseJsonBody,
@@ -297,6 +298,14 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
       }
       if (fault.status !== undefined) {
         faulted = true;
+        if (fault.statusWhen === 'after') {
+          // The request takes effect (cells written); the injected status replaces its answer.
+          try {
+            await m.route.handler({ req, res: discardedResponse(req), method, url, params: m.params, body });
+          } catch {
+            // Google's own refusal is lost too.
+          }
+        }
         const isRead = SHEETS_FAULT_GROUPS.read?.includes(route as SheetsOperation) ?? false;
         const err =
           fault.status === 429 && !fault.message

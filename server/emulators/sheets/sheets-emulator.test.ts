@@ -415,6 +415,20 @@ describe('sheets emulator through the real googleapis client', () => {
     ]);
   });
 
+  it('a 502 answered after the write took effect: the cells are written, the client sees only the 502', async () => {
+    emu.state.setFaults([{ route: 'write', status: 502, statusWhen: 'after', times: 1 }]);
+    const body = {
+      valueInputOption: 'RAW',
+      data: [{ range: 'Router!F2', values: [['written behind a 502']] }],
+    };
+    const err = await failure(
+      api.spreadsheets.values.batchUpdate({ spreadsheetId: SS, requestBody: body }, { retry: false }),
+    );
+    expect(err.status).toBe(502);
+    expect(emu.state.getCell(SS, 'Router', 2, 5)).toBe('written behind a 502');
+    expect(emu.state.requestLog.entries.at(-1)).toMatchObject({ status: 502, faulted: true });
+  });
+
   it('faults select routes: a 503 on reads leaves writes alone; the admin HTTP API sets faults at runtime', async () => {
     const put = await fetch(`${emu.url}__emulator/faults`, {
       method: 'PUT',

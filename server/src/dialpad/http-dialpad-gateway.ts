@@ -3,21 +3,26 @@
 // `Authorization: Bearer <key>`, a configurable base URL (production https://dialpad.com, the emulator in
 // dev and tests), a per-request timeout and the Dialpad circuit breaker.
 //
-// Errors become ApiErrors a person can act on:
+// Errors become ApiErrors a person can act on, split by what they prove (answer-outcome.ts):
 //   429                         → RATE_LIMITED        (Dialpad allows 5 initiate_call per minute per user)
 //   other 4xx                   → DIALPAD_REJECTED    (with Dialpad's own message, phone numbers masked)
-//   5xx, connection failed
-//     before the request left   → DIALPAD_UNAVAILABLE (and counts towards opening the breaker)
+//   503 with Retry-After, or the
+//     connection failed before
+//     the request left          → DIALPAD_UNAVAILABLE (Dialpad did not act; counts towards the breaker)
 //   breaker open                → DIALPAD_UNAVAILABLE (fails fast, no request sent)
-//   no answer in time, or the
+//   500, 502, 504, 503 without
+//     Retry-After, any other 5xx,
+//     no answer in time, the
 //     connection failed after
-//     the request was written   → UPSTREAM_TIMEOUT    (the outcome is unknown: Dialpad may have acted)
+//     the request was written, or
+//     a 2xx we cannot read      → UPSTREAM_TIMEOUT    (the outcome is unknown: Dialpad may have acted; the
+//                                                      5xx and the losses count towards the breaker)
 //
-// initiate_call is NEVER retried once written, on a timeout least of all: the request may have reached
-// Dialpad and rung the agent's phone, and a second call to the same lead is worse than an error the agent
-// can see and retry by hand (the coordinator's idempotency key covers the agent's own retry). The only
-// resend is of a request that met a pooled connection the server had already closed, before any byte of
-// it was written (keep-alive-exchange.ts): Dialpad cannot have seen it.
+// initiate_call is NEVER retried once written, on an unknown outcome least of all: the request may have
+// reached Dialpad and rung the agent's phone, and a second call to the same lead is worse than an error the
+// agent can see (the coordinator's idempotency key covers the agent's own retry). The only resend is of a
+// request that met a pooled connection the server had already closed, before any byte of it was written
+// (keep-alive-exchange.ts): Dialpad cannot have seen it.
 import { z } from 'zod';
 import {
   type DialpadInitiateCall,
@@ -27,6 +32,7 @@ import { ApiError } from '../../../src-shared/contracts/errors.js';
 import { maskPhonesInText } from '../../../src-shared/domain/phone.js';
 import type { DialpadGateway, InitiatedCall } from '../ports.js';
 import { parseRetryAfterMs } from '../resilience/backoff.js';
+import { type AnswerOutcome, outcomeOfAnswer } from './answer-outcome.js';
 import {
   type BreakerOptions,
   createBreaker,
@@ -39,6 +45,8 @@ export const DIALPAD_PRODUCTION_URL = 'https://dialpad.com';
 
 /** A non-2xx answer from Dialpad (internal: mapped to ApiError before leaving the gateway). */
 export class DialpadHttpError extends Error {
+  /** Whether Dialpad certainly did not act on the request, or may have (answer-outcome.ts). */
+  readonly outcome: AnswerOutcome;
   constructor(
     readonly status: number,
     readonly upstreamMessage: string,
@@ -46,7 +54,16 @@ export class DialpadHttpError extends Error {
   ) {
     super(`Dialpad answered ${status}`);
     this.name = 'DialpadHttpError';
+    this.outcome = outcomeOfAnswer(status, retryAfterMs !== null);
   }
+}
+
+/** Why a 5xx leaves the outcome open, in words an agent can act on. */
+function unknownOutcomeCause(status: number): string {
+  if (status === 502) return 'a gateway in front of Dialpad got no valid answer from it (HTTP 502)';
+  if (status === 504) return 'a gateway in front of Dialpad got no answer from it in time (HTTP 504)';
+  if (status === 503) return 'Dialpad or a gateway in front of it answered HTTP 503';
+  return `Dialpad failed while handling the request (HTTP ${status})`;
 }
 
 const isTimeout = (err: unknown) =>
@@ -136,27 +153,28 @@ export class HttpDialpadGateway implements DialpadGateway {
       custom_data: input.customData,
       ...(input.outboundCallerId ? { outbound_caller_id: input.outboundCallerId } : {}),
     };
+    let text: string;
     try {
-      return await this.breaker.execute(async () => {
-        const text = await this.#send('POST', url, body);
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = null;
-        }
-        const parsed = InitiateCallAnswerSchema.safeParse(json);
-        if (!parsed.success) {
-          throw new ApiError(
-            'DIALPAD_REJECTED',
-            'Dialpad accepted the call but answered in an unexpected shape',
-          );
-        }
-        return { deviceId: parsed.data.device.id };
-      });
+      text = await this.breaker.execute(() => this.#send('POST', url, body));
     } catch (err) {
       throw this.#toApiError(err);
     }
+    // A 2xx: Dialpad took the request. An answer we cannot read does not undo that (the call has probably
+    // started), so it is an unknown outcome, never a refusal; nor does it count as Dialpad failing.
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    const parsed = InitiateCallAnswerSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new ApiError(
+        'UPSTREAM_TIMEOUT',
+        'Dialpad accepted the call but answered in an unexpected shape; the call has probably started: check the Dialpad app before dialing again',
+      );
+    }
+    return { deviceId: parsed.data.device.id };
   }
 
   /** Ends a live call through Dialpad's call actions API (api-facts.md A: no body, 200 with an empty
@@ -238,10 +256,21 @@ export class HttpDialpadGateway implements DialpadGateway {
           },
         );
       }
-      if (err.status >= 500) {
+      if (err.status >= 500 && err.outcome === 'refused') {
         return new ApiError(
           'DIALPAD_UNAVAILABLE',
           `Dialpad is unavailable (HTTP ${err.status}); try again shortly`,
+          { status: err.status, retryAfterMs: err.retryAfterMs },
+        );
+      }
+      if (err.outcome === 'unknown') {
+        const cause = unknownOutcomeCause(err.status);
+        return new ApiError(
+          'UPSTREAM_TIMEOUT',
+          action === 'call'
+            ? `${cause}; the call may have started: check the Dialpad app before dialing again`
+            : `${cause}; the call may still be live: hang up in the Dialpad app`,
+          { status: err.status },
         );
       }
       const why = err.upstreamMessage === '' ? '' : `: ${err.upstreamMessage}`;

@@ -122,7 +122,7 @@ export class RedisAgentEventBus implements AgentEventBus {
     to: { readonly agentEmail: string; readonly tag: string },
     events: readonly AgentEvent[],
     now: number,
-    lock: { sessionId: string; token: string },
+    lock: { sessionId: string; token: string; ttlMs: number },
   ): Promise<boolean> {
     const home = await this.#home(to, now);
     const at = Math.floor(now);
@@ -136,6 +136,7 @@ export class RedisAgentEventBus implements AgentEventBus {
         home.email,
         home.lobby ? 0 : at,
         lock.token,
+        lock.ttlMs,
         ...events.map((e) => JSON.stringify(e)),
       ],
     );

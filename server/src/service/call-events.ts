@@ -49,6 +49,7 @@ import {
 import { ownedOf } from './merge.js';
 import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
+import { takeDueUnconfirmed } from './unconfirmed-calls.js';
 import { callView, leadPreview } from './views.js';
 
 type Located = { tag: string; call: CallRecord };
@@ -300,6 +301,34 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
     for (const callId of known.get(tag) ?? [])
       if (!swept.has(callId)) ctx.noteDeadline(callId, tag, now + ctx.fullSweepEveryMs);
   }
+  return ended + (await endUnconfirmed(ctx, now));
+}
+
+/** Calls kept after an ambiguous Dialpad answer that Dialpad has still not reported at their confirmation
+ *  deadline (unconfirmed-calls.ts): most likely never placed, they end into the modal now rather than at
+ *  the call timeout. Decided with the compare-and-set, so a webhook racing it keeps the call. */
+async function endUnconfirmed(ctx: ServiceContext, now: number): Promise<number> {
+  let ended = 0;
+  for (const callId of takeDueUnconfirmed(ctx, now)) {
+    const found = await identify(ctx, callId);
+    if (!found) continue;
+    const r = await advanceCall(
+      ctx,
+      found,
+      {
+        state: 'ENDED',
+        fields: { endedAt: now, endReason: 'TIMEOUT' },
+        suggest: ENDED_SUGGESTIONS(false),
+        unconfirmedOnly: true,
+        now,
+      },
+      now,
+    );
+    if (r.ok && r.advanced) {
+      ended++;
+      ctx.log.info({ callId }, 'a call Dialpad never confirmed ended without any webhook');
+    }
+  }
   return ended;
 }
 
@@ -360,7 +389,7 @@ export async function dispose(
   let queuedCells = 0;
   let committed: DisposeResult | null = null;
   let chain: ChainPick | null = null;
-  const callLog = callLogEntryOf(call, session.campaignName, input, now);
+  const callLog = callLogEntryOf(call, session.campaignName, input, now, ctx.seenCall(call.callId));
   // The tab's index knows the lead as this instance last wrote or heard of it; a conflict re-reads it.
   let entry = tab.get(call.rowId);
   for (let i = 0; !committed; i++) {

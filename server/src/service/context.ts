@@ -372,7 +372,7 @@ export class ServiceContext {
   ): Promise<void> {
     const held = this.#takeDeferred(to) ?? [];
     try {
-      await this.events.publishAllUnlocking(to, held, now, lock);
+      await this.events.publishAllUnlocking(to, held, now, { ...lock, ttlMs: this.lockTtlMs });
     } catch (err) {
       this.log.error({ err, types: held.map((e) => e.type) }, 'could not publish agent events (and unlock)');
     }

@@ -32,6 +32,7 @@ import { ownedOf } from './merge.js';
 import { holdSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
+import { noteUnconfirmed, UNCONFIRMED_CALL_MS } from './unconfirmed-calls.js';
 import { callView, leadPreview, previewView } from './views.js';
 
 const MAX_PICKS = 25;
@@ -474,7 +475,10 @@ async function ringDialpad(
     }
     // The call may be ringing: undoing it would free the lead for a second dial and drop the webhooks
     // that bind it. It stays DIALING with its claim and timeout (the custom_data webhook binds it, or
-    // the timeout sweep ends it into the modal) and the agent is told Dialpad was slow.
+    // the sweep ends it into the modal: at its confirmation deadline if Dialpad never reported it, else at
+    // its call timeout) and the agent is told Dialpad may have placed it.
+    const confirmBy = now + UNCONFIRMED_CALL_MS;
+    if (confirmBy < call.timeoutAt) noteUnconfirmed(ctx, call.callId, confirmBy);
     ctx.log.warn(
       { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164), err },
       'Dialpad answered ambiguously; keeping the call as possibly started',
@@ -530,9 +534,10 @@ async function dialFailedEvents(
 }
 
 /** Errors after which Dialpad certainly placed no call: a 4xx refusal, the rate limit, or "unavailable"
- *  (breaker open, 5xx, a connection that failed before the request was written). UPSTREAM_TIMEOUT (no
- *  answer in time, or the connection lost after the request was written) and unknown errors are
- *  ambiguous: the request may have reached Dialpad. */
+ *  (breaker open, a 503 with Retry-After, a connection that failed before the request was written).
+ *  UPSTREAM_TIMEOUT (no answer in time, the connection lost after the request was written, a 500, 502,
+ *  504 or 503 without Retry-After: docs/gateways.md) and unknown errors are ambiguous: the request may
+ *  have reached Dialpad. */
 function isDefiniteRefusal(err: unknown): err is ApiError {
   return (
     err instanceof ApiError &&

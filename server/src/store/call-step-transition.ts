@@ -51,6 +51,7 @@ export async function runCallStep(
         keys.callTimeouts(i.tag),
         keys.agentEvents(i.tag, call.agentEmail),
         keys.agentSeq(i.tag, call.agentEmail),
+        keys.session(i.tag, call.sessionId),
       ],
       [
         JSON.stringify(expectedOf(call)),
@@ -61,6 +62,7 @@ export async function runCallStep(
         AGENT_EVENTS_MAXLEN,
         keys.agentEventsChannel(),
         call.agentEmail.toLowerCase(),
+        call.sessionId,
         ...events.map((e) => JSON.stringify(e)),
       ],
     );

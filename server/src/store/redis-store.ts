@@ -54,6 +54,8 @@ const LeadChangeSchema = z.object({
 });
 /** Prefix of the session's counters in its hash (includes/countersAdd.lua). */
 const SESSION_COUNTERS = 'n:';
+/** HMGET session id callId of a due timeouts member (dueCalls); an error reads as no session. */
+const DueMemberSchema = z.tuple([z.string().nullable(), z.string().nullable()]).catch([null, null]);
 /** An HGETALL reply inside a MULTI (ioredis types it unknown). */
 const HashReplySchema = z.record(z.string(), z.string());
 const pointerValue = agentPointerValue;
@@ -375,7 +377,21 @@ export class RedisStore extends RedisTransitions implements Store {
   }
 
   async dueCalls(tag: string, now: number, limit: number): Promise<string[]> {
-    return this.#redis.zrangebyscore(keys.callTimeouts(tag), '-inf', now, 'LIMIT', 0, limit);
+    // A member is a session id (its live call's deadline: includes/dial.lua), or a call id (the layout
+    // before): the session's current call is read for each due member (background only, never per cycle);
+    // a member with no session hash is a call id.
+    const due = await this.#redis.zrangebyscore(keys.callTimeouts(tag), '-inf', now, 'LIMIT', 0, limit);
+    if (due.length === 0) return due;
+    const pipe = this.#redis.pipeline();
+    for (const member of due) pipe.hmget(keys.session(tag, member), 'id', 'callId');
+    const res = (await pipe.exec()) ?? [];
+    const out: string[] = [];
+    due.forEach((member, n) => {
+      const [id, callId] = DueMemberSchema.parse(res[n]?.[1]);
+      if (id === null) out.push(member);
+      else if (callId) out.push(callId);
+    });
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------- stats

@@ -239,6 +239,7 @@ export class RedisTransitions {
             keys.leadChangesChannel(),
             tag,
             lead.rowId,
+            i.sessionId,
           ],
         ),
       (x) => Number(x) >= 0,

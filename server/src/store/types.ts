@@ -195,6 +195,8 @@ export interface AdvanceCallInput {
   /** The timeout sweeper asks (the call's deadline in the timeouts ZSET is due): a call that already ended
    *  leaves the ZSET, a connected call whose deadline moved is re-filed under it; else it ends. */
   sweep?: boolean;
+  /** Only a call still DIALING moves (the confirmation deadline of a dial whose answer was lost). */
+  unconfirmedOnly?: boolean;
   now: number;
   /** The call as the caller last saw it (its memory): the step is decided on it without a read, and the
    *  script writes only if the call still is that (else it is decided again on what the script answers). */
@@ -388,7 +390,7 @@ export interface Store {
   /** The session that claimed a preview (while its lease lasts), or null. */
   locatePreview(previewId: string): Promise<{ tag: string; sessionId: string } | null>;
   getCall(tag: string, callId: string): Promise<CallRecord | null>;
-  /** Live calls whose timeout deadline passed. */
+  /** Live calls whose timeout deadline passed (their ids: the timeouts ZSET's members are sessions). */
   dueCalls(tag: string, now: number, limit: number): Promise<string[]>;
 
   // ---- stats and bookkeeping

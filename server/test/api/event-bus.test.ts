@@ -89,15 +89,20 @@ describe.each(twins)('AgentEventBus contract (%s)', (_name, make) => {
     const a = { agentEmail: agent(), tag: '{t:sheet:3}' };
     const lockKey = keys.sessionLock(a.tag, 's1');
     await c.set(lockKey, 'mine', 'PX', 60_000);
-    expect(await bus.publishAllUnlocking(a, [ev(1), ev(2)], 1, { sessionId: 's1', token: 'theirs' })).toBe(
-      false,
-    );
-    expect(await c.get(lockKey)).toBe('mine');
-    expect(await bus.publishAllUnlocking(a, [ev(3)], 2, { sessionId: 's1', token: 'mine' })).toBe(true);
+    expect(
+      await bus.publishAllUnlocking(a, [ev(1), ev(2)], 1, { sessionId: 's1', token: 'theirs', ttlMs: 5_000 }),
+    ).toBe(false);
+    expect(await c.get(lockKey)).toBe('mine'); // the holder's token, back with a live TTL
+    expect(await c.pttl(lockKey)).toBeGreaterThan(0);
+    expect(
+      await bus.publishAllUnlocking(a, [ev(3)], 2, { sessionId: 's1', token: 'mine', ttlMs: 5_000 }),
+    ).toBe(true);
     expect(await c.get(lockKey)).toBeNull();
     // Only the release: nothing appended.
     await c.set(lockKey, 'mine', 'PX', 60_000);
-    expect(await bus.publishAllUnlocking(a, [], 3, { sessionId: 's1', token: 'mine' })).toBe(true);
+    expect(await bus.publishAllUnlocking(a, [], 3, { sessionId: 's1', token: 'mine', ttlMs: 5_000 })).toBe(
+      true,
+    );
     expect((await bus.readSince(a, 0)).events.map((e) => e.event)).toEqual([ev(1), ev(2), ev(3)]);
   });
 

@@ -73,20 +73,67 @@ describe('HttpDialpadGateway', () => {
     expect(g.breaker.state()).toBe('closed'); // a 429 proves Dialpad is up
   });
 
-  it('maps 5xx to DIALPAD_UNAVAILABLE; repeated, the breaker opens and fails fast without calling', async () => {
+  it('a 503 with Retry-After is a refusal (DIALPAD_UNAVAILABLE); repeated, the breaker opens and fails fast', async () => {
     const em = await start();
-    em.state.apiFaults.add({ route: 'initiate_call', status: 503 });
+    em.state.apiFaults.add({ route: 'initiate_call', status: 503, retryAfterSec: 2 });
     const g = new HttpDialpadGateway({
       baseUrl: em.url,
       apiKey: KEY,
       breaker: createDialpadBreaker({ threshold: 2, halfOpenAfterMs: 60_000 }),
     });
-    for (let i = 0; i < 2; i++) expect((await apiError(call(g))).code).toBe('DIALPAD_UNAVAILABLE');
+    for (let i = 0; i < 2; i++) {
+      const e = await apiError(call(g));
+      expect(e.code).toBe('DIALPAD_UNAVAILABLE');
+      expect(e.details).toEqual({ status: 503, retryAfterMs: 2000 });
+    }
     expect(g.breaker.state()).toBe('open');
     const e = await apiError(call(g));
     expect(e.code).toBe('DIALPAD_UNAVAILABLE');
     expect(e.message).toMatch(/paused/);
     expect(em.state.requestLog.count('initiate_call')).toBe(2);
+    expect(em.state.listCalls()).toHaveLength(0);
+  });
+
+  it('500, 502, 504 and a 503 without Retry-After are unknown outcomes (UPSTREAM_TIMEOUT), never refusals', async () => {
+    const em = await start({ rejectWhenBusy: false });
+    const g = new HttpDialpadGateway({ baseUrl: em.url, apiKey: KEY });
+    const cases = [
+      { status: 502, statusWhen: 'after', placed: true, says: /gateway in front of Dialpad .*HTTP 502/ },
+      { status: 504, statusWhen: 'after', placed: true, says: /no answer from it in time \(HTTP 504\)/ },
+      { status: 500, statusWhen: 'after', placed: true, says: /failed while handling .*HTTP 500/ },
+      { status: 503, statusWhen: 'after', placed: true, says: /HTTP 503/ },
+      { status: 502, statusWhen: 'before', placed: false, says: /HTTP 502/ },
+    ] as const;
+    for (const [i, c] of cases.entries()) {
+      em.state.apiFaults.set([
+        { route: 'initiate_call', status: c.status, statusWhen: c.statusWhen, times: 1 },
+      ]);
+      const customData = `c-${i}`;
+      const e = await apiError(g.initiateCall({ dialpadUserId: USER.id, phoneE164: PHONE, customData }));
+      expect([e.code, e.status, e.details]).toEqual(['UPSTREAM_TIMEOUT', 504, { status: c.status }]);
+      expect(e.message).toMatch(c.says);
+      expect(e.message).toMatch(/the call may have started: check the Dialpad app/);
+      // The client cannot tell a call placed from one not placed: both are kept by the service.
+      expect(Boolean(em.state.findCallByCustomData(customData))).toBe(c.placed);
+    }
+    // Never sent twice: one request per dial.
+    expect(em.state.requestLog.count('initiate_call')).toBe(cases.length);
+  });
+
+  it('unknown outcomes count as Dialpad failing: repeated 502s open the breaker, which then refuses without a request', async () => {
+    const em = await start({ rejectWhenBusy: false });
+    em.state.apiFaults.add({ route: 'initiate_call', status: 502, statusWhen: 'after' });
+    const g = new HttpDialpadGateway({
+      baseUrl: em.url,
+      apiKey: KEY,
+      breaker: createDialpadBreaker({ threshold: 3, halfOpenAfterMs: 60_000 }),
+    });
+    for (let i = 0; i < 3; i++) expect((await apiError(call(g))).code).toBe('UPSTREAM_TIMEOUT');
+    expect(g.breaker.state()).toBe('open');
+    // Open: nothing is sent, so Dialpad certainly placed nothing: a refusal.
+    expect((await apiError(call(g))).code).toBe('DIALPAD_UNAVAILABLE');
+    expect(em.state.requestLog.count('initiate_call')).toBe(3);
+    expect(em.state.listCalls()).toHaveLength(3);
   });
 
   it('maps a timeout to UPSTREAM_TIMEOUT and never retries initiate_call', async () => {
@@ -114,6 +161,20 @@ describe('HttpDialpadGateway', () => {
     expect(e.message).toMatch(/refused to hang up \(HTTP 404\)/);
   });
 
+  it('a hangup answered 502 after Dialpad hung up says the call may still be live; a 503 with Retry-After is unavailable', async () => {
+    const em = await start();
+    const g = new HttpDialpadGateway({ baseUrl: em.url, apiKey: KEY });
+    await call(g);
+    const live = em.state.findCallByCustomData('c-1');
+    em.state.apiFaults.set([{ route: 'call.hangup', status: 502, statusWhen: 'after', times: 1 }]);
+    const e = await apiError(g.hangUp(String(live?.call_id)));
+    expect(e.code).toBe('UPSTREAM_TIMEOUT');
+    expect(e.message).toMatch(/HTTP 502.*may still be live: hang up in the Dialpad app/);
+    expect(em.state.getCall(live?.call_id ?? 0)?.state).toBe('hangup'); // it did hang up
+    em.state.apiFaults.set([{ route: 'call.hangup', status: 503, retryAfterSec: 1, times: 1 }]);
+    expect((await apiError(g.hangUp(String(live?.call_id)))).code).toBe('DIALPAD_UNAVAILABLE');
+  });
+
   it('a hangup that times out says the call may still be live', async () => {
     const em = await start();
     em.state.apiFaults.add({ route: 'call.hangup', hang: true });
@@ -123,7 +184,7 @@ describe('HttpDialpadGateway', () => {
     expect(e.message).toMatch(/hang up in the Dialpad app/);
   });
 
-  it('reads the device id of a 200 with many other fields, and refuses a 200 without one', async () => {
+  it('reads the device id of a 200 with many other fields; a 200 without one is an unknown outcome, not a refusal', async () => {
     let answer: unknown = null;
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
@@ -137,11 +198,12 @@ describe('HttpDialpadGateway', () => {
       expect(await call(g)).toEqual({ deviceId: '987654321' });
       for (answer of [{ ...extra }, { device: { type: 'desktop' } }, [1], 'ok']) {
         const e = await apiError(call(g));
-        expect([e.code, e.message]).toEqual([
-          'DIALPAD_REJECTED',
-          'Dialpad accepted the call but answered in an unexpected shape',
-        ]);
+        expect(e.code).toBe('UPSTREAM_TIMEOUT');
+        expect(e.message).toMatch(
+          /accepted the call but answered in an unexpected shape; the call has probably started/,
+        );
       }
+      expect(g.breaker.state()).toBe('closed'); // Dialpad answered 200: it is up
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }

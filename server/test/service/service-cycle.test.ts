@@ -165,8 +165,9 @@ describe('DialerService: Dialpad failures', () => {
     const { service, store } = world.makeService();
     const now = Date.now();
     await service.startSession(BOB, now);
-    world.dialpadEm.state.apiFaults.add({ route: 'initiate_call', status: 503 });
-    // The answer carries the call as soon as the dial is committed; Dialpad's refusal comes after it.
+    world.dialpadEm.state.apiFaults.add({ route: 'initiate_call', status: 503, retryAfterSec: 5 });
+    // The answer carries the call as soon as the dial is committed; Dialpad's refusal comes after it (a 503
+    // with Retry-After: Dialpad shed the request before acting on it, docs/gateways.md).
     const failed = callOf((await service.setSessionState(BOB, 'PLAY', now)).next);
     await service.settled();
     const dialFailures = async () =>

@@ -430,6 +430,69 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
     });
 
+    it('keeps one deadline per session: a chained dial re-files it, a sweep of an older call never drops it', async () => {
+      await playingSession('s1');
+      await playingSession('s2');
+      await dial('s1', 'r1', 'c1');
+      await dial('s2', 'r3', 'c3');
+      const timeouts = keys.callTimeouts(TAG);
+      expect((await h.redis.zrange(timeouts, '0', '-1')).sort()).toEqual(['s1', 's2']); // one member per session
+      const dispose = (callId: string, rowId: string, v: number, next?: { rowId: string; callId: string }) =>
+        store.dispose({
+          tag: TAG,
+          agentEmail: 'a@example.com',
+          callId,
+          sessionId: 's1',
+          code: 'NO_ANSWER',
+          success: false,
+          doNotCall: null,
+          lead: leadWrite(rowId, v, 'NO_ANSWER'),
+          ...(next
+            ? {
+                chainLock: { token: 'chain', ttlMs: 5_000 },
+                next: {
+                  lead: leadWrite(next.rowId, 0, 'IN_PROGRESS'),
+                  call: call(next.callId, 's1', next.rowId, 9_000),
+                  leaseMs: 60_000,
+                },
+              }
+            : {}),
+          now: 9_000,
+        });
+      const chained = await dispose('c1', 'r1', 1, { rowId: 'r2', callId: 'c2' });
+      expect(chained.ok && chained.chained).toEqual({ ok: true, version: 1 });
+      expect(await h.redis.zscore(timeouts, 's1')).toBe(String(9_000 + 60_000)); // c2's deadline
+      expect((await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).sort()).toEqual(['c2', 'c3']);
+      // A late sweep of the disposed call (another instance's, decided before the disposition) leaves the
+      // session's member alone: c2 still times out.
+      const late = await store.advanceCall({
+        tag: TAG,
+        callId: 'c1',
+        state: 'ENDED',
+        fields: { endedAt: 99_000, endReason: 'TIMEOUT' },
+        sweep: true,
+        now: 99_000,
+      });
+      expect(late.ok && late.advanced).toBe(false);
+      expect((await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).sort()).toEqual(['c2', 'c3']);
+      // A member named by its call id (the layout before) is still found, swept and dropped.
+      await h.redis.zadd(timeouts, 1, 'c1');
+      expect((await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).sort()).toEqual(['c1', 'c2', 'c3']);
+      await store.advanceCall({
+        tag: TAG,
+        callId: 'c1',
+        state: 'ENDED',
+        fields: {},
+        sweep: true,
+        now: 99_000,
+      });
+      expect((await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).sort()).toEqual(['c2', 'c3']);
+      // The disposition with nothing chained takes the session's call out of the timeouts.
+      const last = await dispose('c2', 'r2', 1);
+      expect(last.ok).toBe(true);
+      expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual(['c3']);
+    });
+
     it('disposes: lead + call + claim + stats + do-not-call + patch together, exactly once', async () => {
       await playingSession('s1');
       await dial('s1', 'r1', 'c1');
@@ -580,6 +643,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
       expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).size).toBe(0);
       expect((await store.sessionStats(TAG, 's1')).initiated).toBe(0);
+      expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual([]); // nothing left to time out
       const dispose = await store.dispose({
         tag: TAG,
         agentEmail: 'a@example.com',
@@ -917,6 +981,8 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).size).toBe(0);
       expect((await store.getCall(TAG, 'c2'))?.state).toBe('DIALING');
       expect(await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).toEqual(['c2']);
+      // Both leads are in the tab's index as written at the step's time (one ZADD): a refresh reads them.
+      expect((await store.getLeadsWrittenSince(TAG, 8_999)).map((o) => o.rowId).sort()).toEqual(['r1', 'r2']);
       expect(done.ok && done.session).toMatchObject({ callId: 'c2', state: 'PLAY' });
       expect(done.ok && [done.stats.initiated, done.stats.completed]).toEqual([2, 1]);
       const agent = await store.agentStats('a@example.com');
@@ -993,6 +1059,24 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(alone.ok && alone.idemStored).toBe(false);
       expect(JSON.parse((await h.redis.get(recordOf('k2'))) ?? 'null')).toEqual({ h: 'h1', o: 'o3' });
       expect(await h.pttl(recordOf('k2'))).toBeLessThanOrEqual(30_000);
+      // The answer was known but the chained dial is refused (the next lead moved): the key is reserved
+      // (pending) for its run, never left holding an answer that did not happen.
+      await dial('s1', 'r3', 'c3');
+      const refusedDial = await store.dispose({
+        ...base,
+        callId: 'c3',
+        lead: leadWrite('r3', 1, 'NO_ANSWER'),
+        chainLock: { token: 'chain2', ttlMs: 5_000 },
+        next: { lead: leadWrite('r4', 7, 'IN_PROGRESS'), call: call('c4', 's1', 'r4'), leaseMs: 60_000 },
+        idem: idem('k4', 'o5', '{"answer":4}'),
+      });
+      expect(refusedDial.ok && [refusedDial.chained, refusedDial.idemStored]).toEqual([
+        { ok: false, failure: 'VERSION_CONFLICT' },
+        false,
+      ]);
+      expect(JSON.parse((await h.redis.get(recordOf('k4'))) ?? 'null')).toEqual({ h: 'h1', o: 'o5' });
+      expect(await h.pttl(recordOf('k4'))).toBeLessThanOrEqual(30_000);
+      expect(await store.releaseLock(TAG, 's1', 'chain2')).toBe(true);
       // A refused disposition (the call is disposed already) reserves nothing: a retry answers the same.
       const refused = await store.dispose({
         ...base,

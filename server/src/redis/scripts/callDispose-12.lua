@@ -10,6 +10,8 @@
   the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
   disposition the API accepted always has its sheet write queued (AOF makes both durable together).
   A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
+  The call leaves the open-call timeouts (member: the session id, includes/dial) with no command of its own
+  when the chained dial re-files the session's member under the next call's deadline; else one ZREM.
   Reads the call once: the caller needs no read before it (the hot path).
 
   Chain: when the session is in PLAY and ARGV[15] names a lock token, it takes the session lock (if free)
@@ -22,11 +24,13 @@
 
   Idempotency (POST /disposition's Idempotency-Key, idempotency/in-script.ts): when ARGV[27] names the
   request's body hash, the key's record (KEYS[12], JSON {h, o, d?, s?, b?} as idempotency/store.ts writes
-  it) is read first: held by another request (or done, or another body) → { 'idem', its JSON } and nothing
+  it) decides first: held by another request (or done, or another body) → { 'idem', its JSON } and nothing
   changes (the caller replays, answers 422, or waits). A committed step reserves it for ARGV[28] (pending,
   ARGV[29] ms), or stores ARGV[30] as the final answer (status 200, ARGV[31] ms) when the chained dial was
-  made: the answer is then known here, and the request needs no other round trip for its key. A refusal
-  (-8 -9 -4) reserves nothing (a retry answers the same).
+  made: the answer is then known here, and the request needs no other round trip for its key. One command
+  reads and writes it (SET NX GET, placing the answer when ARGV[30] names one; a refused chained dial then
+  turns it into the reservation with a second SET). A refusal (-8 -9 -4) only reads it (GET) and reserves
+  nothing (a retry answers the same).
 
   Input:
     KEYS[1] call hash        KEYS[4] open-call timeouts ZSET       KEYS[8]  session lock
@@ -70,23 +74,45 @@
 --- @include "countersAdd"
 --- @include "dial"
 local idem = ARGV[27] or ''
+local flat = redis.call('HGETALL', KEYS[1])
+local call = {}
+for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
+local refused = nil
+if #flat == 0 then
+  refused = -8
+elseif call.state == 'DISPOSED' or call.endReason == 'DIAL_FAILED' then
+  refused = -9
+elseif not leadVersionIs(KEYS[3], ARGV[3]) then
+  refused = -4
+end
+-- The key's record decides first (a duplicate of a committed request gets its record, not -9). A step that
+-- will commit reserves it in the same command that reads it (SET NX GET), with the answer when the caller
+-- knows it (ARGV[30]: the chained dial's); a refusal only reads it (it reserves nothing).
+local idemPlaced = nil
 if idem ~= '' then
-  local held = redis.call('GET', KEYS[12])
+  local held
+  if refused then
+    held = redis.call('GET', KEYS[12])
+  elseif ARGV[30] ~= '' then
+    held = redis.call('SET', KEYS[12], cjson.encode({ h = idem, o = ARGV[28], d = 1, s = 200, b = ARGV[30] }),
+      'NX', 'PX', ARGV[31], 'GET')
+    if not held then idemPlaced = 'answer' end
+  else
+    held = redis.call('SET', KEYS[12], cjson.encode({ h = idem, o = ARGV[28] }), 'NX', 'PX', ARGV[29], 'GET')
+    if not held then idemPlaced = 'pending' end
+  end
   if held then
     local r = cjson.decode(held)
     if r.o ~= ARGV[28] or r.d ~= nil then return { 'idem', held } end
   end
 end
-local flat = redis.call('HGETALL', KEYS[1])
-if #flat == 0 then return -8 end
-local call = {}
-for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
-if call.state == 'DISPOSED' or call.endReason == 'DIAL_FAILED' then return -9 end
-if not leadVersionIs(KEYS[3], ARGV[3]) then return -4 end
+if refused then return refused end
 local now = ARGV[10]
 -- The claim is released with the overlay's HSET when it is ours (or lapsed); another session's stays.
 local release = nil
 if claimIsOurs(KEYS[3], ARGV[2], now) or not leadClaim(KEYS[3], now) then release = '' end
+-- Both leads' index entries (this one, the chained dial's) are written by one ZADD at the end.
+leadIndexDefer()
 local v = leadWrite(KEYS[3], KEYS[5], ARGV[13], ARGV[4], now, release)
 local add = { completed = 1, ['d:' .. ARGV[6]] = 1 }
 if ARGV[7] == '1' then add.successes = 1 end
@@ -102,18 +128,19 @@ if (call.endedAt or '') == '' then call.endedAt = now end
 redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', now,
   'endedAt', call.endedAt)
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
-redis.call('ZREM', KEYS[4], ARGV[1])
 if ARGV[9] ~= '' then redis.call('SADD', KEYS[6], ARGV[9]) end
 if ARGV[5] ~= '' then enqueuePatch(KEYS[7], ARGV[5], now) end
 local changedRows = { ARGV[13] }
 
 local sflat = redis.call('HGETALL', KEYS[2])
+local current = false
 local sess = {}
 for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
 local locked, dialed = 0, 0
 if #sflat > 0 then
   local changed = {}
-  if sess.callId == ARGV[1] then
+  current = sess.callId == ARGV[1]
+  if current then
     sessionChange(sess, changed, 'callId', '')
     sessionChange(sess, changed, 'updatedAt', now)
     sessionChange(sess, changed, 'lastCall', ARGV[1])
@@ -147,17 +174,29 @@ if #sflat > 0 then
   end
   redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
 end
+-- The call leaves the timeouts: the chained dial's ZADD re-filed the session's member under the new
+-- call's deadline; else the session's member goes when this was its call (and a member named by the call id,
+-- from before members were sessions, in the same ZREM).
+if dialed <= 0 then
+  if current then redis.call('ZREM', KEYS[4], ARGV[1], sessionIdOf(ARGV[2]))
+  else redis.call('ZREM', KEYS[4], ARGV[1]) end
+end
 -- The agent's counters get the session's when it ends (sessionEnd); a session that ended already (a live
 -- call is disposable after STOP) or is gone counts this call in the agent's directly.
 if #sflat == 0 or sess.state == 'STOP' then countersAdd(KEYS[9], add, nil) end
+leadIndexFlush()
 leadsChanged(ARGV[11], ARGV[12], changedRows)
+-- The record ends as the answer when the chained dial was made, else reserved (pending): written again only
+-- when the first SET placed the other one (the chained dial was refused) or found our own reservation.
 local stored = 0
 if idem ~= '' then
   if dialed > 0 and ARGV[30] ~= '' then
-    redis.call('SET', KEYS[12], cjson.encode({ h = idem, o = ARGV[28], d = 1, s = 200, b = ARGV[30] }),
-      'PX', ARGV[31])
+    if idemPlaced ~= 'answer' then
+      redis.call('SET', KEYS[12], cjson.encode({ h = idem, o = ARGV[28], d = 1, s = 200, b = ARGV[30] }),
+        'PX', ARGV[31])
+    end
     stored = 1
-  else
+  elseif idemPlaced ~= 'pending' then
     redis.call('SET', KEYS[12], cjson.encode({ h = idem, o = ARGV[28] }), 'PX', ARGV[29])
   end
 end

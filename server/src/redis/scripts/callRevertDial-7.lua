@@ -13,7 +13,8 @@
     ARGV[2] expected version ARGV[7] lead-change channel
     ARGV[3] owned state JSON ARGV[8] tab tag
     ARGV[4] sheet patch JSON ARGV[9] rowId
-    ARGV[5] now (epoch ms)
+    ARGV[5] now (epoch ms)   ARGV[10] sessionId (the timeouts' member while this is the session's call;
+                                       a call id member is the layout before: removed in the same ZREM)
 
   Output:
     new lead version
@@ -30,10 +31,12 @@ local holder = leadClaim(KEYS[2], ARGV[5])
 if holder == ARGV[6] or not holder then release = '' end
 local v = leadWrite(KEYS[2], KEYS[5], ARGV[9], ARGV[3], ARGV[5], release)
 redis.call('HSET', KEYS[3], 'state', 'ENDED', 'endedAt', ARGV[5], 'endReason', 'DIAL_FAILED')
-redis.call('ZREM', KEYS[4], ARGV[1])
 local sess = redis.call('HMGET', KEYS[1], 'callId', 'version', 'state')
 if sess[1] == ARGV[1] then
   redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5], 'version', (tonumber(sess[2]) or 0) + 1)
+  redis.call('ZREM', KEYS[4], ARGV[1], ARGV[10])
+else
+  redis.call('ZREM', KEYS[4], ARGV[1])
 end
 if sess[2] then redis.call('HINCRBY', KEYS[1], 'n:initiated', -1) end
 if not sess[2] or sess[3] == 'STOP' then redis.call('HINCRBY', KEYS[7], 'initiated', -1) end

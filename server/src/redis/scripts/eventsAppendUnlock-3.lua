@@ -11,18 +11,27 @@
     ARGV[1] at (epoch ms)          ARGV[4] agent email (lower case)
     ARGV[2] MAXLEN                 ARGV[5] where a missing counter starts (`at`)
     ARGV[3] notice channel         ARGV[6] the lock's owner token
-    ARGV[7..] event JSONs, in order (none: only the lock is released)
+    ARGV[7] the lock's TTL (ms): a holder's token put back gets it
+    ARGV[8..] event JSONs, in order (none: only the lock is released)
+
+  The release is one GETDEL (a compare-and-delete in one command): when the value taken was not the
+  owner's (rare: its lease ended and another request took the lock), it is put back at once with a full TTL,
+  in the same atomic step. The lock never has two holders, and every holder uses the same TTL
+  (ServiceContext.lockTtlMs), so the other holder's lease is never shortened; it may last up to one TTL
+  longer than it would have (it renews it anyway; if it died in that instant, its lock ends one TTL later).
 
   Output: { the step's last seq (0 when no event), 1 if the lock was released (0: not the owner, expired) }
 ]]
 --- @include "eventsAppend"
 local released = 0
-if redis.call('GET', KEYS[3]) == ARGV[6] then
-  redis.call('DEL', KEYS[3])
+local held = redis.call('GETDEL', KEYS[3])
+if held == ARGV[6] then
   released = 1
+elseif held then
+  redis.call('SET', KEYS[3], held, 'PX', ARGV[7])
 end
 local events = {}
-for i = 7, #ARGV do events[#events + 1] = ARGV[i] end
+for i = 8, #ARGV do events[#events + 1] = ARGV[i] end
 local last = 0
 if #events > 0 then
   last = eventsAppend(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], events)

@@ -16,11 +16,18 @@
     -4 lead version mismatch   -6 number on the do-not-call list
   dialWrite(sess, d, changed) -> the lead's new version: overlay IN_PROGRESS and the claim (leased until
     now + leaseMs) in one HSET of the lead, patch queued,
-    call record + its deadline; the session's changes (callId, preview, updatedAt, version, counters
+    call record + its deadline (the timeouts ZSET's member is the session id: one live call per session, so
+    this ZADD replaces the score of the session's previous call, and a chained dial needs no ZREM of it); the
+    session's changes (callId, preview, updatedAt, version, counters
     initiated + 1 and `since`) go into `sess` and `changed` (sessionChange), written by the caller's HSET.
   sessionChange(sess, changed, field, value): sets a session field and notes it for the caller's one HSET.
   sessionSetArgs(sess, changed) -> the HSET argument list of the noted fields.
+  sessionIdOf(claimPrefix) -> the session id of a claim prefix "<sessionId>|".
 ]]
+local function sessionIdOf(prefix)
+  return string.sub(prefix, 1, #prefix - 1)
+end
+
 local function sessionChange(sess, changed, field, value)
   if not changed[field] then
     changed[#changed + 1] = field
@@ -67,7 +74,7 @@ local function dialWrite(sess, d, changed)
     fields[#fields + 1] = tostring(val)
   end
   redis.call('HSET', d.callKey, unpack(fields))
-  redis.call('ZADD', d.timeoutsKey, d.deadline, d.callId)
+  redis.call('ZADD', d.timeoutsKey, d.deadline, sessionIdOf(d.claimPrefix))
   sessionChange(sess, changed, 'callId', d.callId)
   sessionChange(sess, changed, 'preview', '')
   sessionChange(sess, changed, 'updatedAt', d.now)

@@ -13,6 +13,9 @@
     leadVersionIs (`claim`: nil leaves the claim, "" releases it, else the new claim value); and one ZADD of
     the rowId to the tab index with score `now` (the overlay's last write time: a refresh reads only the
     overlays written since its last read; an index member of score 1 predates this, i.e. is old)
+  leadIndexDefer() / leadIndexFlush(): between them leadWrite's index ZADDs are collected and written by
+    leadIndexFlush as ONE ZADD per index key (a step that writes two leads of a tab: the disposition and
+    its chained dial); the step must reach leadIndexFlush before it returns
   leadClaim(leadKey, now) -> "<owner>|<what>" of the live claim, or false (none, or its lease ended)
   claimIsOurs(leadKey, prefix, now) -> true when the live claim's value starts with prefix ("<sessionId>|")
   claimValue(holder, now, leaseMs) -> the stored value of a claim "<owner>|<what>" leased for leaseMs from now
@@ -23,6 +26,7 @@
 ]]
 local leadVersionRead = {}
 local leadClaimRead = {}
+local leadIndexBatch = nil
 
 local function leadVersionIs(leadKey, expected)
   local r = redis.call('HMGET', leadKey, 'v', 'c')
@@ -75,8 +79,24 @@ local function leadWrite(leadKey, indexKey, rowId, stateJson, now, claim)
     redis.call('HSET', leadKey, 'v', v, 's', stateJson, 'u', now, unpack(extra))
   end
   leadVersionRead[leadKey] = v
-  redis.call('ZADD', indexKey, now, rowId)
+  if leadIndexBatch then
+    local b = leadIndexBatch[indexKey] or {}
+    b[#b + 1] = now
+    b[#b + 1] = rowId
+    leadIndexBatch[indexKey] = b
+  else
+    redis.call('ZADD', indexKey, now, rowId)
+  end
   return v
+end
+
+local function leadIndexDefer()
+  leadIndexBatch = {}
+end
+
+local function leadIndexFlush()
+  for indexKey, args in pairs(leadIndexBatch or {}) do redis.call('ZADD', indexKey, unpack(args)) end
+  leadIndexBatch = nil
 end
 
 local function leadChanged(channel, tag, rowId)

@@ -7,16 +7,19 @@
 
   Input:
     KEYS[1] call hash
-    KEYS[2] open-call timeouts ZSET
+    KEYS[2] open-call timeouts ZSET (member: the session id; includes/dial)
     KEYS[3] the agent's event stream (keys.agentEvents(tag, email): the call's tab is the agent's home)
     KEYS[4] its seq counter (keys.agentSeq)
+    KEYS[5] the call's session hash (read only by the sweeper's steps: is this still the session's call?)
     ARGV[1] expected: JSON object, progress field -> its value as the hash holds it ("" = none)
     ARGV[2] fields to set: JSON flat map (empty object: none)
-    ARGV[3] timeouts ZSET: "" | "rem" | "add" (ZADD XX under ARGV[4])
+    ARGV[3] timeouts ZSET: "" | "rem" | "add" (ZADD XX under ARGV[4]) of the call's member: the session id
+            (ARGV[10]) while the call is the session's, else the call id (members from before)
     ARGV[4] the deadline for "add"
-    ARGV[5] callId (the ZSET member)
+    ARGV[5] callId
     ARGV[6] at (epoch ms)  ARGV[7] stream MAXLEN  ARGV[8] notice channel  ARGV[9] agent email
-    ARGV[10..] event JSONs (none: nothing appended)
+    ARGV[10] the call's sessionId
+    ARGV[11..] event JSONs (none: nothing appended)
 
   Output:
     { 1, last seq (0: nothing appended) }  written
@@ -44,12 +47,18 @@ for k, v in pairs(cjson.decode(ARGV[2])) do
   set[#set + 1] = tostring(v)
 end
 if #set > 0 then redis.call('HSET', KEYS[1], unpack(set)) end
-if ARGV[3] == 'rem' then
-  redis.call('ZREM', KEYS[2], ARGV[5])
-elseif ARGV[3] == 'add' then
-  redis.call('ZADD', KEYS[2], 'XX', ARGV[4], ARGV[5])
+-- The sweeper's steps only (a webhook's leaves the ZSET alone): the session's member is this call's while
+-- it is the session's call; a member named by the call id is the layout before.
+if ARGV[3] ~= '' then
+  local member = ARGV[5]
+  if redis.call('HGET', KEYS[5], 'callId') == ARGV[5] then member = ARGV[10] end
+  if ARGV[3] == 'rem' then
+    redis.call('ZREM', KEYS[2], member)
+  else
+    redis.call('ZADD', KEYS[2], 'XX', ARGV[4], member)
+  end
 end
-if #ARGV < 10 then return { 1, 0 } end
+if #ARGV < 11 then return { 1, 0 } end
 local events = {}
-for i = 10, #ARGV do events[#events + 1] = ARGV[i] end
+for i = 11, #ARGV do events[#events + 1] = ARGV[i] end
 return { 1, eventsAppend(KEYS[3], KEYS[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[6], events) }
