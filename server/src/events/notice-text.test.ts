@@ -4,7 +4,7 @@
 // never a throw.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readNotice, topLevelFields } from './notice-text.js';
+import { readNotice } from './notice-text.js';
 
 /** A notice as includes/eventsAppend.lua builds it (cjson writes `/` as `\/`). */
 const luaNotice = (email: string, at: number, events: { seq: number; json: string }[]) =>
@@ -84,35 +84,5 @@ describe('readNotice', () => {
         expect(() => readNotice(ok.slice(0, s.length % ok.length) + s)).not.toThrow();
       }),
     );
-  });
-});
-
-describe('topLevelFields', () => {
-  it('cuts out each wanted top-level field of JSON.stringify output as its own JSON text', () => {
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.string()), (obj, extra) => {
-        const text = JSON.stringify(obj);
-        const keys = Object.keys(JSON.parse(text) as object);
-        const wanted = new Set([...keys.slice(0, 3), ...extra]);
-        const got = topLevelFields(text, wanted);
-        expect(got).not.toBeNull();
-        const parsed = JSON.parse(text) as Record<string, unknown>;
-        for (const k of wanted) {
-          const v = got?.get(k);
-          if (Object.hasOwn(parsed, k))
-            expect(v === undefined ? undefined : JSON.parse(v)).toEqual(parsed[k]);
-          else expect(v).toBeUndefined();
-        }
-      }),
-    );
-  });
-
-  it('stops once it has every wanted key, and gives up (null) on what is not a compact object', () => {
-    expect(topLevelFields('{"a":1,"b":{"c":2},"z":"never read', new Set(['a', 'b']))?.get('b')).toBe(
-      '{"c":2}',
-    );
-    for (const bad of ['', '[1]', '{"a" :1}', '{"a":1 }', '{"a":1', '{"a":}', '{"b":1}x', '{a:1}'])
-      expect(topLevelFields(bad, new Set(['q']))).toBeNull();
-    expect(topLevelFields('{}', new Set(['a']))?.size).toBe(0);
   });
 });

@@ -39,7 +39,6 @@ import {
 } from '../../../src-shared/domain/supervisor-totals.js';
 import { campaignsOf, type SupervisorEntry } from '../../../src-shared/domain/supervisors.js';
 import { z } from 'zod';
-import type { NoticeText } from '../events/notice-text.js';
 import type { Logger } from '../logger.js';
 import type { RouterEntry } from '../ports.js';
 import type { RedisClient } from '../redis/client.js';
@@ -67,8 +66,7 @@ export interface SyncTab {
 
 export interface SupervisorConsoleDeps {
   redis: RedisClient;
-  /** Every agent's notices: the text (or a decoded value) and, when the bus split it already, its split. */
-  subscribeAllRaw: (l: (raw: unknown, read?: NoticeText | null) => void) => Promise<() => void>;
+  subscribeAllRaw: (l: (raw: unknown) => void) => Promise<() => void>;
   store: Pick<Store, 'activeSessionOf' | 'getCall' | 'sessionStats'>;
   routerEntries: () => Promise<RouterEntry[]>;
   loadedTabs: () => readonly SyncTab[];
@@ -197,7 +195,7 @@ export class SupervisorConsole {
   }
 
   async #start(): Promise<void> {
-    this.#unsubscribe ??= await this.#d.subscribeAllRaw((raw, read) => this.#onNotice(raw, read));
+    this.#unsubscribe ??= await this.#d.subscribeAllRaw((raw) => this.#onNotice(raw));
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     // A change is sent at once when the last diff is SUPERVISOR_DIFF_INTERVAL_MS old (else when it is): see
@@ -310,8 +308,8 @@ export class SupervisorConsole {
 
   // ------------------------------------------------------------------------------------------- internals
 
-  #onNotice(raw: unknown, read?: NoticeText | null): void {
-    const n = parseLiveNotice(raw, read);
+  #onNotice(raw: unknown): void {
+    const n = parseLiveNotice(raw);
     if (!n) return;
     for (const e of this.#board.apply(n))
       if (e.type === 'SUPERVISOR_ACTION' && e.notice.action === 'SIGNED_OUT')

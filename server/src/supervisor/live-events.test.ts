@@ -1,8 +1,7 @@
-// The console's reading of a notice as the bus hands it over (the text eventsAppend.lua published, split or
-// not): the same folded events as from the decoded notice, events it does not fold skipped, and a notice
-// that is not one (or a folded event that is not JSON) refused as a whole, never a throw.
+// The console's reading of a notice as the bus hands it over (the text eventsAppend.lua published): the same
+// folded events as from the decoded notice, events it does not fold skipped, and a notice that is not one
+// (or not JSON) refused as a whole, never a throw.
 import { describe, expect, it } from 'vitest';
-import { readNotice } from '../events/notice-text.js';
 import { parseLiveNotice } from './live-events.js';
 
 const session = {
@@ -23,50 +22,22 @@ const text = `{"email":"Ann@Example.com","at":1000,"events":[${events
   .join(',')}]}`;
 
 describe('parseLiveNotice', () => {
-  it('folds the same events from the text, from the bus split and from the decoded notice', () => {
+  it('folds the same events from the text and from the decoded notice', () => {
     const fromObject = parseLiveNotice({ email: 'Ann@Example.com', at: 1000, events });
     expect(fromObject?.events.map((e) => e.type)).toEqual(['SESSION_STATE', 'CALL_STATE']);
     expect(fromObject?.email).toBe('ann@example.com');
     expect(parseLiveNotice(text)).toEqual(fromObject);
-    expect(parseLiveNotice(text, readNotice(text))).toEqual(fromObject);
   });
 
   it('refuses what is not a notice, and a folded event that is not JSON', () => {
     expect(parseLiveNotice('{"email":"a@b.c"')).toBeNull();
     expect(parseLiveNotice('not json')).toBeNull();
     const bad = '{"email":"a@b.c","at":1,"events":[{"seq":1,"event":{"type":"STATS","stats":{x}}}]}';
-    expect(readNotice(bad)).not.toBeNull();
     expect(parseLiveNotice(bad)).toBeNull();
   });
 
   it('drops a folded event whose fields are wrong, keeping the others', () => {
     const wrong = text.replace('"state":"RINGING"', '"state":"SINGING"');
     expect(parseLiveNotice(wrong)?.events.map((e) => e.type)).toEqual(['SESSION_STATE']);
-  });
-
-  it('reads a call event from its call fields alone, the same as from the whole event', () => {
-    const show = {
-      type: 'SHOW_DISPO',
-      call: {
-        number: '{"x":1}',
-        callId: 'c2',
-        sessionId: 's1',
-        state: 'ENDED',
-        endedAt: 9,
-        views: [1, { a: '}' }],
-      },
-      preview: { lead: { notes: 'a \\ "b" }]' } },
-    };
-    const one = `{"email":"a@b.c","at":3,"events":[{"seq":1,"event":${JSON.stringify(show)}}]}`;
-    const expected = parseLiveNotice({ email: 'a@b.c', at: 3, events: [{ seq: 1, event: show }] });
-    expect(expected?.events).toHaveLength(1);
-    expect(parseLiveNotice(one)).toEqual(expected);
-    expect(parseLiveNotice(one, readNotice(one))).toEqual(expected);
-    const noEnd = one.replace('"endedAt":9,', '');
-    expect(parseLiveNotice(noEnd)?.events).toEqual([]);
-    expect(parseLiveNotice(noEnd, readNotice(noEnd))?.events).toEqual([]);
-    const badValue = one.replace('"state":"ENDED"', '"state":ENDED');
-    expect(() => parseLiveNotice(badValue, readNotice(badValue))).not.toThrow();
-    expect(parseLiveNotice(badValue, readNotice(badValue))).toBeNull();
   });
 });
