@@ -16,15 +16,14 @@ import { AGENT_EVENTS_MAXLEN, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { RETAIN_FINISHED_MS } from '../store/types.js';
 import type { RedisClient } from './redis-script.js';
-import { type NoticeText, readNotice } from './notice-text.js';
+import { readNotice } from './notice-text.js';
 import { isTruncated } from './replay.js';
 
 type Delivered = { seq: number; at: number; event: AgentEvent };
 type Listener = (e: LiveAgentEvent) => void;
 /** Every notice of every agent as its JSON text, unvalidated (the supervisor console parses the few fields
- *  it needs, when it needs them), with its split into events when the bus made one for a local socket
- *  (null: not split here). */
-export type RawNoticeListener = (notice: string, read: NoticeText | null) => void;
+ *  it needs, when it needs them). */
+export type RawNoticeListener = (notice: string) => void;
 /** The stream and counter of an agent's home. */
 type Home = { email: string; stream: string; seq: string; lobby: boolean };
 
@@ -287,9 +286,8 @@ export class RedisAgentEventBus implements AgentEventBus {
       return;
     }
     const listeners = this.#listeners.get(email);
-    let n: NoticeText | null = null;
     if (listeners) {
-      n = readNotice(message);
+      const n = readNotice(message);
       if (!n?.events.every((e) => EVENT_TYPES.has(e.type))) {
         this.opts.onError?.(new Error('malformed agent event notice'));
         return;
@@ -299,13 +297,13 @@ export class RedisAgentEventBus implements AgentEventBus {
         for (const l of listeners) l(live);
       }
     }
-    this.#toAll(message, n);
+    this.#toAll(message);
   }
 
-  #toAll(raw: string, read: NoticeText | null): void {
+  #toAll(raw: string): void {
     for (const l of this.#allListeners) {
       try {
-        l(raw, read);
+        l(raw);
       } catch (e) {
         this.opts.onError?.(e);
       }

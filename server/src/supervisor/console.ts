@@ -39,7 +39,6 @@ import {
 } from '../../../src-shared/domain/supervisor-totals.js';
 import { campaignsOf, type SupervisorEntry } from '../../../src-shared/domain/supervisors.js';
 import { z } from 'zod';
-import type { NoticeText } from '../events/notice-text.js';
 import type { Logger } from '../logger.js';
 import type { RouterEntry } from '../ports.js';
 import type { RedisClient } from '../redis/client.js';
@@ -67,8 +66,7 @@ export interface SyncTab {
 
 export interface SupervisorConsoleDeps {
   redis: RedisClient;
-  /** Every agent's notices: the text (or a decoded value) and, when the bus split it already, its split. */
-  subscribeAllRaw: (l: (raw: unknown, read?: NoticeText | null) => void) => Promise<() => void>;
+  subscribeAllRaw: (l: (raw: unknown) => void) => Promise<() => void>;
   store: Pick<Store, 'activeSessionOf' | 'getCall' | 'sessionStats'>;
   routerEntries: () => Promise<RouterEntry[]>;
   loadedTabs: () => readonly SyncTab[];
@@ -139,8 +137,8 @@ const TAB_KEEP_MS = 10 * 60_000;
 
 /** An unchanged tab's summary is rewritten this often, so it never ages out while loaded (half the keep
  *  window leaves the other half for late syncs). A keep-alive changes no version: other instances read it
- *  only in a whole-hash answer (a start, after a prune), the prune reads its "at". It was once a minute: an HSET + ZSCORE per idle tab a minute,
- *  ~17 Redis commands a second at 500 idle sessions. */
+ *  only in a whole-hash answer (a start, after a prune), the prune reads its "at". It was once a minute:
+ *  an HSET + ZSCORE per idle tab a minute, ~17 Redis commands a second at 500 idle sessions. */
 const TAB_KEEP_ALIVE_MS = TAB_KEEP_MS / 2;
 
 const DONE_REASONS = new Set(['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS']);
@@ -206,7 +204,7 @@ export class SupervisorConsole {
   }
 
   async #start(): Promise<void> {
-    this.#unsubscribe ??= await this.#d.subscribeAllRaw((raw, read) => this.#onNotice(raw, read));
+    this.#unsubscribe ??= await this.#d.subscribeAllRaw((raw) => this.#onNotice(raw));
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     // A change is sent at once when the last diff is SUPERVISOR_DIFF_INTERVAL_MS old (else when it is): see
@@ -319,8 +317,8 @@ export class SupervisorConsole {
 
   // ------------------------------------------------------------------------------------------- internals
 
-  #onNotice(raw: unknown, read?: NoticeText | null): void {
-    const n = parseLiveNotice(raw, read);
+  #onNotice(raw: unknown): void {
+    const n = parseLiveNotice(raw);
     if (!n) return;
     for (const e of this.#board.apply(n))
       if (e.type === 'SUPERVISOR_ACTION' && e.notice.action === 'SIGNED_OUT')

@@ -1,8 +1,7 @@
-// The console's reading of a notice as the bus hands it over (the text eventsAppend.lua published, split or
-// not): the same folded events as from the decoded notice, events it does not fold skipped, and a notice
-// that is not one (or a folded event that is not JSON) refused as a whole, never a throw.
+// The console's reading of a notice as the bus hands it over (the text eventsAppend.lua published): the same
+// folded events as from the decoded notice, events it does not fold skipped, and a notice that is not one
+// (or not JSON) refused as a whole, never a throw.
 import { describe, expect, it } from 'vitest';
-import { readNotice } from '../events/notice-text.js';
 import { parseLiveNotice } from './live-events.js';
 
 const session = {
@@ -23,19 +22,17 @@ const text = `{"email":"Ann@Example.com","at":1000,"events":[${events
   .join(',')}]}`;
 
 describe('parseLiveNotice', () => {
-  it('folds the same events from the text, from the bus split and from the decoded notice', () => {
+  it('folds the same events from the text and from the decoded notice', () => {
     const fromObject = parseLiveNotice({ email: 'Ann@Example.com', at: 1000, events });
     expect(fromObject?.events.map((e) => e.type)).toEqual(['SESSION_STATE', 'CALL_STATE']);
     expect(fromObject?.email).toBe('ann@example.com');
     expect(parseLiveNotice(text)).toEqual(fromObject);
-    expect(parseLiveNotice(text, readNotice(text))).toEqual(fromObject);
   });
 
   it('refuses what is not a notice, and a folded event that is not JSON', () => {
     expect(parseLiveNotice('{"email":"a@b.c"')).toBeNull();
     expect(parseLiveNotice('not json')).toBeNull();
     const bad = '{"email":"a@b.c","at":1,"events":[{"seq":1,"event":{"type":"STATS","stats":{x}}}]}';
-    expect(readNotice(bad)).not.toBeNull();
     expect(parseLiveNotice(bad)).toBeNull();
   });
 

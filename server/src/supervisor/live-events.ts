@@ -1,10 +1,6 @@
 // The supervisor console reads every agent's event notices from the bus (redis-bus.ts subscribeAllRaw). It
 // validates only the fields it folds (src-shared/domain/agent-live.ts LiveEvent), with small zod schemas, so
 // the cost per event stays a few microseconds at 500 agents; events it does not use are skipped unparsed.
-// A notice's text is split into its events without decoding them (events/notice-text.ts; the bus hands over
-// the split it made for the local sockets): only the events the console folds are JSON-parsed, not the
-// whole notice with its lead previews (the console parsed every notice whole, watched or not: 3 % of the
-// coordinator's CPU at 500 agents).
 import { z } from 'zod';
 import {
   DispositionCountsSchema,
@@ -12,7 +8,6 @@ import {
 } from '../../../src-shared/contracts/supervisor.js';
 import type { LiveEvent } from '../../../src-shared/domain/agent-live.js';
 import { CallStateSchema, SessionStateSchema } from '../../../src-shared/domain/session.js';
-import { type NoticeText, readNotice } from '../events/notice-text.js';
 
 /** The envelope (email, time, the events' list) is checked by hand: a zod object with a loose event
  *  would copy every field of every event (call views, lead previews) before the per-type schemas below
@@ -66,12 +61,18 @@ export interface LiveNotice {
 }
 
 /** The notice's email, time and the events the console folds; null when the notice is malformed. `raw` is
- *  the notice's JSON text as the bus hands it over, with `read`, the bus's split of that text when it made
- *  one (else it is split here), or the decoded value. */
-export function parseLiveNotice(raw: unknown, read?: NoticeText | null): LiveNotice | null {
-  if (typeof raw === 'string') return foldedOf(read ?? readNotice(raw));
-  const n = NoticeSchema.safeParse(raw);
-  const list = isRecord(raw) ? raw.events : undefined;
+ *  the notice's JSON text as the bus hands it over (or the decoded value). */
+export function parseLiveNotice(raw: unknown): LiveNotice | null {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  }
+  const n = NoticeSchema.safeParse(value);
+  const list = isRecord(value) ? value.events : undefined;
   if (!n.success || !Array.isArray(list)) return null;
   const events: LiveEvent[] = [];
   for (const item of list) {
@@ -83,23 +84,4 @@ export function parseLiveNotice(raw: unknown, read?: NoticeText | null): LiveNot
     if (e.success) events.push(e.data);
   }
   return { email: n.data.email.toLowerCase(), at: n.data.at, events };
-}
-
-/** The folded events of a split notice: only their texts are parsed. */
-function foldedOf(n: NoticeText | null): LiveNotice | null {
-  if (!n) return null;
-  const events: LiveEvent[] = [];
-  for (const item of n.events) {
-    const schema = Object.hasOwn(BY_TYPE, item.type) ? BY_TYPE[item.type] : undefined;
-    if (!schema) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(item.json);
-    } catch {
-      return null;
-    }
-    const e = schema.safeParse(value);
-    if (e.success) events.push(e.data);
-  }
-  return { email: n.email.toLowerCase(), at: n.at, events };
 }
