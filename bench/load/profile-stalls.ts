@@ -8,7 +8,8 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
-const ProfileSchema = z.object({
+/** A V8 .cpuprofile, as `node --cpu-prof` writes it (also read by profile-summary.ts). */
+export const ProfileSchema = z.object({
   nodes: z.array(
     z.object({
       id: z.number(),
@@ -54,7 +55,8 @@ export interface StallReport {
 
 const OURS = /\/(server|src-shared)\//;
 
-function labelOf(node: Profile['nodes'][number]): string {
+/** A function's label: its name and where it is (repo-relative for ours and node_modules). */
+export function labelOf(node: Profile['nodes'][number]): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const where = url
     ? `${url.replace(/^file:\/\/.*?\/(node_modules|server|src-shared)\//, '$1/')}:${lineNumber + 1}`

@@ -5,27 +5,7 @@
 // --from/--to are seconds since the profile started; --match keeps only functions whose label matches.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-
-const ProfileSchema = z.object({
-  nodes: z.array(
-    z.object({
-      id: z.number(),
-      callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
-      children: z.array(z.number()).optional(),
-    }),
-  ),
-  startTime: z.number(),
-  samples: z.array(z.number()),
-  timeDeltas: z.array(z.number()),
-});
-
-function labelOf(cf: { functionName: string; url: string; lineNumber: number }): string {
-  const where = cf.url
-    ? `${cf.url.replace(/^file:\/\/.*?\/(node_modules|server|src-shared)\//, '$1/')}:${cf.lineNumber + 1}`
-    : '';
-  return `${cf.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
-}
+import { labelOf, ProfileSchema } from './profile-stalls.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -62,13 +42,13 @@ p.samples.forEach((id, i) => {
   slices.set(slice, (slices.get(slice) ?? 0) + dt);
   if (at < fromUs || at > toUs) return;
   busyUs += dt;
-  const leaf = labelOf(node.callFrame);
+  const leaf = labelOf(node);
   self.set(leaf, (self.get(leaf) ?? 0) + dt);
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const n2 = byId.get(cur);
     if (!n2) break;
-    const l = labelOf(n2.callFrame);
+    const l = labelOf(n2);
     if (seen.has(l)) continue;
     seen.add(l);
     total.set(l, (total.get(l) ?? 0) + dt);
