@@ -49,7 +49,6 @@ import {
 import { ownedOf } from './merge.js';
 import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
-import { takeDueUnconfirmed } from './unconfirmed-calls.js';
 import { callView, leadPreview } from './views.js';
 
 type Located = { tag: string; call: CallRecord };
@@ -305,11 +304,11 @@ export async function sweepTimeouts(ctx: ServiceContext, now: number): Promise<n
 }
 
 /** Calls kept after an ambiguous Dialpad answer that Dialpad has still not reported at their confirmation
- *  deadline (unconfirmed-calls.ts): most likely never placed, they end into the modal now rather than at
+ *  deadline (ServiceContext.noteUnconfirmed): most likely never placed, they end into the modal now rather than at
  *  the call timeout. Decided with the compare-and-set, so a webhook racing it keeps the call. */
 async function endUnconfirmed(ctx: ServiceContext, now: number): Promise<number> {
   let ended = 0;
-  for (const callId of takeDueUnconfirmed(ctx, now)) {
+  for (const callId of ctx.takeDueUnconfirmed(now)) {
     const found = await identify(ctx, callId);
     if (!found) continue;
     const r = await advanceCall(

@@ -100,6 +100,8 @@ export class ServiceContext {
   readonly #callStats = new Map<string, StatsCounters>();
   /** Per live call this instance knows: its tab and deadline, so the sweep looks only where one is due. */
   readonly #deadlines = new Map<string, { tag: string; at: number }>();
+  /** Calls kept after an ambiguous Dialpad answer, each with its confirmation deadline (noteUnconfirmed). */
+  readonly #unconfirmed = new Map<string, number>();
   /** Events held back per agent until its next publish (see `defer`). */
   readonly #deferred = new Map<string, AgentEvent[]>();
   /** Session locks handed from a request to its dial's Dialpad leg (dialing.ts placeCall). */
@@ -244,6 +246,26 @@ export class ServiceContext {
       out.set(d.tag, [...(out.get(d.tag) ?? []), callId]);
     }
     return out;
+  }
+
+  /** Remembers a call kept after an ambiguous Dialpad answer (a 5xx, a timeout, a lost connection:
+   *  docs/gateways.md) until its confirmation deadline `at`. A call Dialpad placed reports itself within
+   *  seconds (its ringing webhook; Dialpad retries a failed delivery for ~15 s); one still DIALING at the
+   *  deadline was most likely never placed, and the timeout sweep ends it into the modal then rather than at
+   *  the campaign's call timeout. Memory only: after a crash the call timeout is the backstop. */
+  noteUnconfirmed(callId: string, at: number): void {
+    this.#unconfirmed.set(callId, at);
+  }
+
+  /** The ids of the kept calls whose confirmation deadline passed, forgotten as they are handed out. */
+  takeDueUnconfirmed(now: number): string[] {
+    const due: string[] = [];
+    for (const [callId, at] of this.#unconfirmed) {
+      if (at > now) continue;
+      this.#unconfirmed.delete(callId);
+      due.push(callId);
+    }
+    return due;
   }
 
   /** Remembers the session's counters right after `callId` was dialed (the dial script answers them). */

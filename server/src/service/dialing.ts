@@ -32,10 +32,12 @@ import { ownedOf } from './merge.js';
 import { holdSessionLock } from './session-lock.js';
 import { publishStats, statsEvent } from './stats.js';
 import type { TabCache } from './tab-cache.js';
-import { noteUnconfirmed, UNCONFIRMED_CALL_MS } from './unconfirmed-calls.js';
 import { callView, leadPreview, previewView } from './views.js';
 
 const MAX_PICKS = 25;
+/** How long a call kept after an ambiguous Dialpad answer may stay unreported by Dialpad before it ends
+ *  into the modal (ServiceContext.noteUnconfirmed). */
+const UNCONFIRMED_CALL_MS = 60_000;
 
 const patchOrNull = (p: SheetPatch): SheetPatch | null =>
   p.values.length + p.backgrounds.length > 0 ? p : null;
@@ -478,7 +480,7 @@ async function ringDialpad(
     // the sweep ends it into the modal: at its confirmation deadline if Dialpad never reported it, else at
     // its call timeout) and the agent is told Dialpad may have placed it.
     const confirmBy = now + UNCONFIRMED_CALL_MS;
-    if (confirmBy < call.timeoutAt) noteUnconfirmed(ctx, call.callId, confirmBy);
+    if (confirmBy < call.timeoutAt) ctx.noteUnconfirmed(call.callId, confirmBy);
     ctx.log.warn(
       { callId: call.callId, rowId: call.rowId, phone: maskPhone(call.phoneE164), err },
       'Dialpad answered ambiguously; keeping the call as possibly started',
