@@ -169,6 +169,12 @@ export class PolicyIndex {
     return [...this.#recs.values()].map((r) => r.lead);
   }
 
+  /** How many leads are held back by `block` (a static block: no time or pick changes it), O(1). What
+   *  `summary` reports under that reason, without its walk over the places. */
+  blockedLeads(block: StaticBlock): number {
+    return this.#blocked.get(block) ?? 0;
+  }
+
   /** Leads held by another session (lead claims) are skipped without a scan. A claim may precede the lead. */
   setClaimed(rowId: string, claimed: boolean): void {
     if (claimed === this.#claimed.has(rowId)) return;
