@@ -66,6 +66,13 @@ describe('loop monitor', () => {
       expect(sampleOf(after, count) - sampleOf(after, under50)).toBeGreaterThanOrEqual(1);
       // The timer fires at most one interval (10 ms) before the block starts: lateness ≥ 80 - 10.
       expect(sampleOf(after, 'dialer_event_loop_block_max_seconds')).toBeGreaterThanOrEqual(0.07);
+      // The same timer's lateness is the event-loop delay: the block is its max, and the scrape reset it.
+      expect(sampleOf(after, 'dialer_event_loop_delay_seconds{stat="max"}')).toBeGreaterThanOrEqual(0.07);
+      expect(sampleOf(after, 'dialer_event_loop_delay_seconds{stat="p50"}')).toBeLessThan(0.07);
+      await turns(3);
+      expect(sampleOf(await registry.metrics(), 'dialer_event_loop_delay_seconds{stat="max"}')).toBeLessThan(
+        0.07,
+      );
       const logged = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
       expect(logged.some((l) => l.blockMs >= 70 && l.activities.includes('tab-refresh'))).toBe(true);
       // When it began, on the wall clock: within the test's own run.
