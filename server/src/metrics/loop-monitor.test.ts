@@ -82,6 +82,33 @@ describe('loop monitor', () => {
     }
   });
 
+  it('ticks every 100 ms once the loop is idle, still sees a block then, and ticks every 10 ms after it', async () => {
+    const registry = new client.Registry();
+    const lines: string[] = [];
+    const stop = startLoopMonitor({
+      registry,
+      logOverMs: 10,
+      logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 1_300)); // a second of an idle loop: the monitor goes coarse
+      lines.splice(0);
+      block(250); // spans at least one 100-ms tick
+      await new Promise((r) => setTimeout(r, 30));
+      const first = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
+      expect(first.length).toBe(1);
+      // Late by the block minus the part before the coarse tick was due (at most 100 ms).
+      expect(first[0]?.blockMs).toBeGreaterThanOrEqual(150 - 5);
+      lines.splice(0);
+      block(60); // the loop was busy: the monitor is fine again, so a shorter block is seen to within 10 ms
+      await new Promise((r) => setTimeout(r, 30));
+      const second = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
+      expect(second.some((l) => l.blockMs >= 50 - 5)).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
   it('records garbage-collection pauses with their kind, and logs them with when they began', async () => {
     const registry = new client.Registry();
     const lines: string[] = [];
