@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
 import type { AgentEventBus, AgentRef, LiveAgentEvent } from '../ports.js';
-import { duplicateClient } from '../redis/client.js';
+import { listenToChannel } from '../redis/client.js';
 import { AGENT_EVENTS_MAXLEN, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { RETAIN_FINISHED_MS } from '../store/types.js';
@@ -79,7 +79,8 @@ export class RedisAgentEventBus implements AgentEventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #allListeners = new Set<RawNoticeListener>();
   readonly #scripts: ScriptSet;
-  #sub: Promise<RedisClient> | null = null;
+  /** The subscription (its stop function) once asked for: one per bus, on the process's shared connection. */
+  #sub: Promise<() => void> | null = null;
 
   constructor(
     private readonly redis: RedisClient,
@@ -214,23 +215,12 @@ export class RedisAgentEventBus implements AgentEventBus {
     };
   }
 
-  /** Closes the subscriber connection, or stops listening on a shared one (the command connection belongs
-   *  to the caller). */
+  /** Stops listening: closes the bus's own subscriber connection, or leaves the shared one (its owner's). */
   async close(): Promise<void> {
     const sub = this.#sub;
     this.#sub = null;
-    if (!sub) return;
-    const client = await sub.catch(() => null);
-    if (!client) return;
-    if (this.opts.subscriber) {
-      client.off('message', this.#onMessage);
-      client.off('error', this.#onSubError);
-    } else client.disconnect();
+    (await sub?.catch(() => null))?.();
   }
-
-  readonly #onMessage = (channel: string, message: string): void => {
-    if (channel === keys.agentEventsChannel()) this.#dispatch(message);
-  };
 
   readonly #onSubError = (e: unknown): void => this.opts.onError?.(e);
 
@@ -253,23 +243,14 @@ export class RedisAgentEventBus implements AgentEventBus {
     return homeAt(session.tag, email);
   }
 
-  /** One subscriber connection per bus (or the process's shared one), for every agent: the channel is
-   *  global, dispatch is local. */
-  #subscriber(): Promise<RedisClient> {
+  /** One subscription per bus (on the process's shared connection, or its own), for every agent: the
+   *  channel is global, dispatch is local. */
+  #subscriber(): Promise<() => void> {
     if (!this.#sub) {
-      this.#sub = (async () => {
-        const sub = this.opts.subscriber ?? duplicateClient(this.redis);
-        sub.on('error', this.#onSubError);
-        sub.on('message', this.#onMessage);
-        try {
-          await sub.subscribe(keys.agentEventsChannel());
-        } catch (err) {
-          sub.off('error', this.#onSubError);
-          sub.off('message', this.#onMessage);
-          throw err;
-        }
-        return sub;
-      })();
+      this.#sub = listenToChannel(this.redis, this.opts.subscriber, keys.agentEventsChannel(), {
+        message: (m) => this.#dispatch(m),
+        error: this.#onSubError,
+      });
       this.#sub.catch(() => {
         this.#sub = null;
       });

@@ -20,7 +20,7 @@
 // the subscriber (re)connects, and on `sweep()`): the safety net for a hint lost (another instance's enqueue
 // without a notice, a reconnect, a crash).
 // A hint is a single-key PUBLISH inside the enqueuing script: nothing cross-slot.
-import { duplicateClient, type RedisClient, scanKeys } from '../redis/client.js';
+import { listenToChannel, type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
 import { callDurationS } from '../../../src-shared/domain/call-log.js';
 import { type SheetPatch, SheetPatchSchema } from '../../../src-shared/domain/sheet-patch.js';
@@ -167,42 +167,25 @@ export class RedisPatchQueue implements DurablePatchQueue {
   /** Starts taking dirty-tab hints from the lead-change notices; returns the function that stops it. Until
    *  the subscription is up (and after each reconnect) the next call sweeps every registered tab. */
   async watch(): Promise<() => Promise<void>> {
-    const shared = this.#subscriber;
-    const sub = shared ?? duplicateClient(this.#redis);
-    const onMessage = (channel: string, message: string) => {
-      if (channel !== keys.leadChangesChannel()) return;
-      let tag: string;
-      try {
-        tag = TabHintSchema.parse(JSON.parse(message)).tag;
-      } catch {
-        return; // not a notice: ignore
-      }
-      if (parseTabTag(tag)) this.#markDirty(tag);
-    };
-    // A reconnect may have lost notices: sweep. (The first 'ready' is before the subscription: harmless.)
-    const onReady = () => this.sweep();
-    const onError = () => {}; // ioredis reconnects by itself; the sweep covers the gap
-    const off = () => {
-      sub.off('message', onMessage);
-      sub.off('ready', onReady);
-      sub.off('error', onError);
-    };
-    sub.on('message', onMessage);
-    sub.on('ready', onReady);
-    sub.on('error', onError);
-    try {
-      await sub.subscribe(keys.leadChangesChannel());
-    } catch (err) {
-      if (shared) off();
-      else sub.disconnect();
-      throw err;
-    }
+    const stop = await listenToChannel(this.#redis, this.#subscriber, keys.leadChangesChannel(), {
+      message: (message) => {
+        let tag: string;
+        try {
+          tag = TabHintSchema.parse(JSON.parse(message)).tag;
+        } catch {
+          return; // not a notice: ignore
+        }
+        if (parseTabTag(tag)) this.#markDirty(tag);
+      },
+      // A reconnect may have lost notices: sweep. (The first 'ready' is before the subscription: harmless.)
+      ready: () => this.sweep(),
+      // ioredis reconnects by itself; the sweep covers the gap.
+    });
     this.sweep();
     this.#hinting = true;
     return async () => {
       this.#hinting = false;
-      if (shared) off();
-      else await sub.quit().catch(() => sub.disconnect());
+      stop();
     };
   }
 

@@ -14,6 +14,50 @@ export function duplicateClient(redis: RedisClient): RedisClient {
   return isCluster(redis) ? redis.duplicate() : redis.duplicate();
 }
 
+/** What a channel listener of listenToChannel is told: each message of its channel, the connection's
+ *  (re)connects (a reconnect may have lost messages) and its errors (ioredis reconnects by itself). */
+export interface ChannelHandlers {
+  message: (message: string) => void;
+  ready?: () => void;
+  error?: (e: unknown) => void;
+}
+
+/**
+ * Listens to one pub/sub channel on `shared`, the process's subscriber connection (compose.ts: one for every
+ * channel, which its owner closes), or on a connection of its own when none is given. Resolves once
+ * subscribed, to the function that stops listening: it removes this listener's handlers (the shared
+ * connection stays subscribed for the others) or closes its own connection. A failed SUBSCRIBE leaves no
+ * handler behind.
+ */
+export async function listenToChannel(
+  redis: RedisClient,
+  shared: RedisClient | null | undefined,
+  channel: string,
+  on: ChannelHandlers,
+): Promise<() => void> {
+  const sub = shared ?? duplicateClient(redis);
+  const onMessage = (ch: string, message: string) => {
+    if (ch === channel) on.message(message);
+  };
+  const onError = on.error ?? (() => {});
+  sub.on('message', onMessage);
+  sub.on('error', onError);
+  if (on.ready) sub.on('ready', on.ready);
+  const stop = () => {
+    sub.off('message', onMessage);
+    sub.off('error', onError);
+    if (on.ready) sub.off('ready', on.ready);
+    if (!shared) sub.disconnect();
+  };
+  try {
+    await sub.subscribe(channel);
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return stop;
+}
+
 /** Every key matching `pattern` (SCAN with MATCH, optionally TYPE), on every master of a Cluster.
  *  Yields batches as they come; a key may repeat (SCAN's own guarantee), callers must be idempotent. */
 export async function* scanKeys(

@@ -5,7 +5,7 @@
 // crash between them leaves only harmless leftovers (an orphan record nobody points at).
 import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
-import { duplicateClient, type RedisClient } from '../redis/client.js';
+import { listenToChannel, type RedisClient } from '../redis/client.js';
 import { agentPointerValue, keys, parseAgentPointer, tabCode, tabCodeOfCallId } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
@@ -72,10 +72,10 @@ export interface RedisStoreOptions {
 export class RedisStore extends RedisTransitions implements Store {
   readonly #redis: RedisClient;
   readonly #scripts: ScriptSet;
-  #subscriber: RedisClient | null;
-  readonly #ownsSubscriber: boolean;
+  readonly #subscriber: RedisClient | undefined;
   readonly #listeners = new Set<(c: LeadChange) => void>();
-  #subscribed: Promise<void> | null = null;
+  /** The lead-change subscription (its stop function) once a listener asked for it. */
+  #subscribed: Promise<() => void> | null = null;
   /** Tab code (keys.tabCode) → tab tag, for locateCall. */
   readonly #tabCodes = new Map<string, string>();
   /** Reads of keys.dialerTabs started so far, the one in flight, and the one waiting for it (#tabsReadAfter). */
@@ -88,8 +88,7 @@ export class RedisStore extends RedisTransitions implements Store {
     super(opts.redis, scripts);
     this.#redis = opts.redis;
     this.#scripts = scripts;
-    this.#subscriber = opts.subscriber ?? null;
-    this.#ownsSubscriber = !opts.subscriber;
+    this.#subscriber = opts.subscriber;
   }
 
   // ------------------------------------------------------------------------------------------- sessions
@@ -302,10 +301,12 @@ export class RedisStore extends RedisTransitions implements Store {
   async onLeadChange(listener: (change: LeadChange) => void): Promise<() => Promise<void>> {
     this.#listeners.add(listener);
     if (!this.#subscribed) {
-      const sub = this.#subscriber ?? duplicateClient(this.#redis);
-      this.#subscriber = sub;
-      sub.on('message', this.#onMessage);
-      this.#subscribed = sub.subscribe(keys.leadChangesChannel()).then(() => undefined);
+      this.#subscribed = listenToChannel(this.#redis, this.#subscriber, keys.leadChangesChannel(), {
+        message: this.#onMessage,
+      });
+      this.#subscribed.catch(() => {
+        this.#subscribed = null;
+      });
     }
     await this.#subscribed;
     return async () => {
@@ -313,9 +314,8 @@ export class RedisStore extends RedisTransitions implements Store {
     };
   }
 
-  /** A notice on the subscriber connection (shared with other channels' listeners when given one). */
-  readonly #onMessage = (channel: string, message: string): void => {
-    if (channel !== keys.leadChangesChannel()) return;
+  /** A lead-change notice. */
+  readonly #onMessage = (message: string): void => {
     let notice: z.infer<typeof LeadChangeSchema>;
     try {
       notice = LeadChangeSchema.parse(JSON.parse(message));
@@ -444,9 +444,8 @@ export class RedisStore extends RedisTransitions implements Store {
 
   async close(): Promise<void> {
     this.#listeners.clear();
-    if (this.#subscriber && this.#ownsSubscriber) this.#subscriber.disconnect();
-    else this.#subscriber?.off('message', this.#onMessage);
-    this.#subscriber = null;
+    const subscribed = this.#subscribed;
     this.#subscribed = null;
+    (await subscribed?.catch(() => null))?.();
   }
 }
