@@ -32,6 +32,7 @@ import { stallsOfFile } from './profile-stalls.js';
 import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
   attributeTail,
+  tailOverWindows,
   blocksAndGcBetween,
   coordinatorStallsOfLog,
   cpuShares,
@@ -446,6 +447,9 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   return report;
 }
 
+/** The tail report's shorter windows (report.ts tailOverWindows). */
+const TAIL_WINDOWS = 6;
+
 /** What the slow requests of the window waited for (report.ts attributeTail), over 10 ms (issue 13's
  *  target) and over each latency's own p99: a coordinator GC pause, a coordinator event-loop block (by the
  *  background jobs running then), the load generator's own block, the Dialpad emulator's, or none of them. */
@@ -476,9 +480,15 @@ function tailReport(
     const s = sent.get(callId);
     return s === undefined ? [] : [[s, at - s] as const];
   });
+  const windowMs = result.windowEnd - result.windowStart;
   const of = (samples: (readonly [number, number])[]) => {
     const p99 = percentiles(samples.map(([, ms]) => ms))?.p99 ?? 0;
-    return { over10ms: attributeTail(samples, 10, sources), overP99: attributeTail(samples, p99, sources) };
+    return {
+      over10ms: attributeTail(samples, 10, sources),
+      overP99: attributeTail(samples, p99, sources),
+      // Six windows of a 60-s run (10 s each): a tail measure that a single burst moves less.
+      windows: tailOverWindows(samples, result.windowStart, windowMs / TAIL_WINDOWS, TAIL_WINDOWS),
+    };
   };
   return {
     dispoToNextCall: of(dispo),

@@ -17,6 +17,7 @@ import {
   webhookToShowDispo,
   attributeTail,
   coordinatorStallsOfLog,
+  tailOverWindows,
 } from './report.js';
 
 describe('bench:load report', () => {
@@ -83,11 +84,31 @@ describe('bench:load report', () => {
     expect(webhookToShowDispo(sent, shown)).toEqual([3.5]);
   });
 
+  it("the tail over shorter windows: each window's p99, their median, when the slowest were sent", () => {
+    // 3 windows of 1 s from t = 1000: window 0 has a burst of 2 slow samples, window 2 one.
+    const samples: [number, number][] = [];
+    for (let i = 0; i < 100; i++) samples.push([1000 + i, i < 2 ? 50 : 2]);
+    for (let i = 0; i < 100; i++) samples.push([2000 + i * 5, 3]);
+    for (let i = 0; i < 100; i++) samples.push([3000 + i * 5, i === 0 ? 40 : 4]);
+    samples.push([999, 1], [4000, 1]); // outside the windows: left out of them
+    const t = tailOverWindows(samples, 1000, 1000, 3);
+    expect(t.p99ByWindow).toEqual([50, 3, 4]);
+    expect(t.medianP99).toBe(4);
+    // The whole run's p99 (nearest rank of 302) is 4: the three slow samples are over it.
+    expect(t.overP99AtS).toEqual([0, 0, 2]);
+    expect(tailOverWindows([], 0, 1000, 2)).toEqual({
+      p99ByWindow: [null, null],
+      medianP99: null,
+      overP99AtS: [],
+    });
+  });
+
   it("the coordinator's event-loop delay and GC time from its /metrics text", () => {
     const text = [
-      'dialer_process_nodejs_eventloop_lag_p50_seconds 0.0101',
-      'dialer_process_nodejs_eventloop_lag_p99_seconds 0.25',
-      'dialer_process_nodejs_eventloop_lag_max_seconds 1.5',
+      'dialer_process_nodejs_eventloop_lag_p99_seconds 7', // prom-client's 1-s monitor: not this figure
+      'dialer_event_loop_delay_seconds{stat="p50"} 0.0001',
+      'dialer_event_loop_delay_seconds{stat="p99"} 0.24',
+      'dialer_event_loop_delay_seconds{stat="max"} 1.49',
       'dialer_process_nodejs_gc_duration_seconds_sum{kind="minor"} 1.25',
       'dialer_process_nodejs_gc_duration_seconds_sum{kind="major"} 0.5',
     ].join('\n');

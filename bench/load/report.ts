@@ -137,26 +137,21 @@ export function redisPerCycle(
 
 export { round };
 
-/** prom-client samples the event loop every 10 ms; a sample is the whole interval, so its delay is the excess. */
-const PROM_LOOP_RESOLUTION_MS = 10;
-
-/** From a coordinator's /metrics text (prom-client defaults, prefix dialer_process_): the event-loop delay
- *  since the previous scrape (p50/p99/max, ms beyond the 10 ms sampling interval; prom-client resets it on
- *  every scrape) and the total GC time since start (s, all kinds). */
+/** From a coordinator's /metrics text: the event-loop delay since the previous scrape (p50/p99/max, ms:
+ *  the loop monitor's 10-ms timer's lateness, `dialer_event_loop_delay_seconds{stat}`, reset on every scrape)
+ *  and the total GC time since start (s, all kinds; prom-client defaults, prefix dialer_process_). */
 export function loopAndGcOfMetrics(text: string): { loopDelayMs: Percentiles; gcSeconds: number } {
-  const value = (name: string): number => {
-    const m = new RegExp(`^dialer_process_${name} ([0-9.e+-]+)$`, 'm').exec(text);
-    return m ? Math.max(0, Number(m[1]) * 1000 - PROM_LOOP_RESOLUTION_MS) : 0;
+  const value = (stat: string): number => {
+    const m = new RegExp(`^dialer_event_loop_delay_seconds\\{stat="${stat}"\\} ([0-9.e+-]+)$`, 'm').exec(
+      text,
+    );
+    return m ? Math.max(0, Number(m[1]) * 1000) : 0;
   };
   let gcSeconds = 0;
   for (const m of text.matchAll(/^dialer_process_nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm))
     gcSeconds += Number(m[1]);
   return {
-    loopDelayMs: {
-      p50: round(value('nodejs_eventloop_lag_p50_seconds')),
-      p99: round(value('nodejs_eventloop_lag_p99_seconds')),
-      max: round(value('nodejs_eventloop_lag_max_seconds')),
-    },
+    loopDelayMs: { p50: round(value('p50')), p99: round(value('p99')), max: round(value('max')) },
     gcSeconds,
   };
 }
@@ -288,6 +283,41 @@ export type Interval = readonly [number, number];
 
 /** One slow request: [epoch ms sent, length ms]. */
 export type Sample = readonly [number, number];
+
+/**
+ * The tail over shorter windows, a measure that moves less between runs than one p99 of the whole window (a
+ * single burst of slow samples sets a whole-window p99 but only one window's): the window
+ * [from, from + windowMs × n) cut into `n` windows by when each sample was sent, each window's p99
+ * (nearest rank; null when it has no sample), their median, and the seconds since `from` at which the
+ * samples over the whole window's p99 were sent (do they cluster, e.g. on a once-a-minute job?).
+ */
+export function tailOverWindows(
+  samples: readonly Sample[],
+  from: number,
+  windowMs: number,
+  n: number,
+): { p99ByWindow: (number | null)[]; medianP99: number | null; overP99AtS: number[] } {
+  const byWindow: number[][] = Array.from({ length: n }, () => []);
+  for (const [at, ms] of samples) {
+    const i = Math.floor((at - from) / windowMs);
+    if (i >= 0 && i < n) byWindow[i]?.push(ms);
+  }
+  const p99ByWindow = byWindow.map((w) => percentiles(w)?.p99 ?? null);
+  const present = p99ByWindow.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const mid = present.length >> 1;
+  const medianP99 =
+    present.length === 0
+      ? null
+      : present.length % 2
+        ? (present[mid] as number)
+        : round(((present[mid - 1] as number) + (present[mid] as number)) / 2);
+  const p99 = percentiles(samples.map(([, ms]) => ms))?.p99 ?? Number.POSITIVE_INFINITY;
+  const overP99AtS = samples
+    .filter(([, ms]) => ms > p99)
+    .map(([at]) => round((at - from) / 1000, 1))
+    .sort((a, b) => a - b);
+  return { p99ByWindow, medianP99, overP99AtS };
+}
 
 /**
  * What the slow samples waited for. Each sample at least `overMs` long is given to the first of `sources`

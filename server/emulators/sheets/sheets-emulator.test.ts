@@ -203,6 +203,9 @@ describe('sheets emulator through the real googleapis client', () => {
     });
     expect(emu.state.getCellValue(SS, "Ana's Leads", 2, 3)).toBe('=1+1');
     expect(emu.state.getValues(SS, "Ana's Leads")[2]).toEqual(['r2', 'Kim']);
+    // One column as the load benchmark's journal scans it: the same cells, every row, '' where empty.
+    expect(emu.state.getColumn(SS, "Ana's Leads", 1)).toEqual(['Name', 'Lee', 'Kim', '', 'Roe']);
+    expect(emu.state.getColumn(SS, "Ana's Leads", 3)).toEqual(['', '=1+1', '', '', '']);
     expect(emu.state.requestLog.count('values.batchUpdate')).toBe(1);
   });
 

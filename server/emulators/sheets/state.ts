@@ -146,6 +146,15 @@ export class SheetsEmulatorState {
     return rows;
   }
 
+  /** One column's formatted values from row 1 down to the tab's last row ('' when empty), `col` 0-based:
+   *  what a scan of one column needs without building the whole tab's grid (getValues). */
+  getColumn(spreadsheetId: string, title: string, col: number): string[] {
+    const cells = this.#sheetByTitle(spreadsheetId, title).cells;
+    const out: string[] = new Array(cells.length);
+    for (let r = 0; r < cells.length; r++) out[r] = String(renderCell(cells[r]?.[col], 'FORMATTED_VALUE'));
+    return out;
+  }
+
   /** One cell's formatted value ('' when empty). `row` is 1-based (the header is row 1), `col` 0-based (A = 0). */
   getCell(spreadsheetId: string, title: string, row: number, col: number): string {
     return String(

@@ -66,10 +66,44 @@ describe('loop monitor', () => {
       expect(sampleOf(after, count) - sampleOf(after, under50)).toBeGreaterThanOrEqual(1);
       // The timer fires at most one interval (10 ms) before the block starts: lateness ≥ 80 - 10.
       expect(sampleOf(after, 'dialer_event_loop_block_max_seconds')).toBeGreaterThanOrEqual(0.07);
+      // The same timer's lateness is the event-loop delay: the block is its max, and the scrape reset it.
+      expect(sampleOf(after, 'dialer_event_loop_delay_seconds{stat="max"}')).toBeGreaterThanOrEqual(0.07);
+      expect(sampleOf(after, 'dialer_event_loop_delay_seconds{stat="p50"}')).toBeLessThan(0.07);
+      await turns(3);
+      expect(sampleOf(await registry.metrics(), 'dialer_event_loop_delay_seconds{stat="max"}')).toBeLessThan(
+        0.07,
+      );
       const logged = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
       expect(logged.some((l) => l.blockMs >= 70 && l.activities.includes('tab-refresh'))).toBe(true);
       // When it began, on the wall clock: within the test's own run.
       for (const l of logged) expect(Math.abs(l.startedAt - Date.now())).toBeLessThan(10_000);
+    } finally {
+      stop();
+    }
+  });
+
+  it('ticks every 100 ms once the loop is idle, still sees a block then, and ticks every 10 ms after it', async () => {
+    const registry = new client.Registry();
+    const lines: string[] = [];
+    const stop = startLoopMonitor({
+      registry,
+      logOverMs: 10,
+      logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 1_300)); // a second of an idle loop: the monitor goes coarse
+      lines.splice(0);
+      block(250); // spans at least one 100-ms tick
+      await new Promise((r) => setTimeout(r, 30));
+      const first = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
+      expect(first.length).toBe(1);
+      // Late by the block minus the part before the coarse tick was due (at most 100 ms).
+      expect(first[0]?.blockMs).toBeGreaterThanOrEqual(150 - 5);
+      lines.splice(0);
+      block(60); // the loop was busy: the monitor is fine again, so a shorter block is seen to within 10 ms
+      await new Promise((r) => setTimeout(r, 30));
+      const second = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
+      expect(second.some((l) => l.blockMs >= 50 - 5)).toBe(true);
     } finally {
       stop();
     }

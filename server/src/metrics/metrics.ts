@@ -52,7 +52,14 @@ export class CoordinatorMetrics {
     this.#probes = probes;
     const registry = new client.Registry();
     this.registry = registry;
-    client.collectDefaultMetrics({ register: registry, prefix: 'dialer_process_' });
+    // prom-client's event-loop delay monitor at 1 s, not its default 10 ms: the loop monitor's one 10-ms timer
+    // measures the delay (dialer_event_loop_delay_seconds, loop-monitor.ts) and a second 10-ms timer would
+    // wake the process 100 more times a second for the same figure.
+    client.collectDefaultMetrics({
+      register: registry,
+      prefix: 'dialer_process_',
+      eventLoopMonitoringPrecision: 1000,
+    });
     const reg = [registry];
     this.httpDuration = new client.Histogram({
       name: 'dialer_http_request_duration_seconds',

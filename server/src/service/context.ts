@@ -292,7 +292,9 @@ export class ServiceContext {
   ): Promise<TabCache> {
     await this.#subscribe();
     const key = `${session.tag}|${session.campaignName}`;
-    if (session.state !== 'STOP') this.#noteServed(session.tag, session.id);
+    // A session that ended here stops being refreshed now, not at the refresh's next liveness check.
+    if (session.state === 'STOP') this.forgetSession(session.tag, session.id);
+    else this.#noteServed(session.tag, session.id);
     let tab = this.#tabs.get(key);
     if (!tab) {
       tab = new TabCache(

@@ -7,6 +7,11 @@
 // only reconciled with Redis (TabCache.refreshFrom says why that equals a rebuild) and no snapshot is saved.
 // Rebuilds run one at a time with a turn of the event loop before each, so a refresh of many tabs does not
 // stall requests.
+// Whether a served session is still active is asked of Redis (one HGETALL each) on every
+// SESSION_CHECK_EVERY-th tick only: a session that STOPs through this instance is forgotten at once
+// (ServiceContext.tabFor), so the check only finds those ended through another instance or vanished, whose
+// tab is then read for at most that many more ticks (a share of one batched read, no harm). At 500
+// sessions every tick's check was 500 sequential round trips at the refresh's start (8 commands a second).
 // Reads go through the SheetsGateway, so the shared read quota and the Sheets breaker apply; a failed read
 // keeps the cached tab, with one warning per spreadsheet and failure episode. Like resync, a refresh publishes no lead-change notice:
 // those announce overlay writes, and every instance re-reads the tabs its own sessions use.
@@ -15,7 +20,7 @@ import type { ServiceContext } from './context.js';
 import type { TabCache, TabRead, TabRefFull } from './tab-cache.js';
 
 export interface TabRefreshReport {
-  /** Tabs with at least one active session served by this instance. */
+  /** Tabs with at least one session served by this instance and not known to have ended. */
   tabs: number;
   /** Tabs re-read and rebuilt this tick (the sheet changed since the read their index was built from). */
   refreshed: number;
@@ -30,8 +35,13 @@ export interface TabRefreshReport {
   changedLeads: number;
 }
 
+/** The refresh asks Redis whether its served sessions are still active on every this-many-th tick (the
+ *  first included): 5 minutes at the default 60-s refresh. */
+export const SESSION_CHECK_EVERY = 5;
+
 export class TabRefresher {
   readonly #ctx: ServiceContext;
+  #ticks = 0;
   readonly #reading = new Set<string>();
   /** Spreadsheets whose last refresh failed: one warning per failure episode, not one per tick. */
   readonly #failing = new Set<string>();
@@ -55,9 +65,10 @@ export class TabRefresher {
       changedLeads: 0,
     };
     const due: { tag: string; caches: TabCache[]; ref: TabRefFull }[] = [];
+    const check = this.#ticks++ % SESSION_CHECK_EVERY === 0;
     for (const served of this.#ctx.servedTabs()) {
       const ref = served.caches[0]?.ref;
-      if (!ref || !(await this.#anyActive(served.tag, served.sessionIds))) continue;
+      if (!ref || (check && !(await this.#anyActive(served.tag, served.sessionIds)))) continue;
       report.tabs++;
       // A tick that finds the tab still being read (a slow read from the last tick, a resync, a lazy
       // reload) leaves it to that read: the newer one would race it for the index.

@@ -1,7 +1,8 @@
 // The periodic tab refresh (issue 3 "Re-sync"): while a session sits in PAUSE a person edits the sheet; one
 // refresh tick (driven by an explicit refreshTabs(now), no timers) makes the policy see the edit, while the
 // coordinator's own unflushed write keeps its cell. A tab shared by two sessions costs one read per tick,
-// a stopped session's tab is no longer read, a failed read keeps the cached tab, and two ticks never read
+// a stopped session's tab is no longer read (at once when it stopped here, at the next liveness check when
+// through another instance), a failed read keeps the cached tab, and two ticks never read
 // the same tab at once. An unchanged tab's refresh reads only the overlays written lately (not the day's),
 // still picks up a write whose notice was lost, and reads them all after a failed read. Real Redis, the
 // Sheets emulator (its request log counts the reads).
@@ -9,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
 import { OVERLAY_READ_MARGIN_MS, SNAPSHOT_CHANGED_RESAVE_MS } from '../../src/service/tab-cache.js';
+import { SESSION_CHECK_EVERY } from '../../src/service/tab-refresh.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import type { LeadChange, LeadOverlay } from '../../src/store/types.js';
 import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, TAB_ID, type World } from './world.js';
@@ -110,6 +112,22 @@ describe('periodic tab refresh', () => {
     const idle = reads();
     expect(await service.refreshTabs(now + 5_000)).toMatchObject({ tabs: 0, refreshed: 0 });
     expect(reads()).toEqual(idle);
+  });
+
+  it('forgets a session stopped through another instance at its next liveness check, not before', async () => {
+    const a = world.makeService(lazyOff).service;
+    const b = world.makeService(lazyOff).service;
+    const now = Date.now() + 4 * 3600_000;
+    await a.startSession(ANN, now);
+    // Tick 0 checks liveness (one HGETALL per served session); the next SESSION_CHECK_EVERY - 1 do not.
+    expect(await a.refreshTabs(now + 1_000)).toMatchObject({ tabs: 1, failed: 0 });
+    await b.setSessionState(ANN, 'STOP', now + 2_000); // A hears of it only through Redis
+    for (let i = 1; i < SESSION_CHECK_EVERY; i++)
+      expect(await a.refreshTabs(now + 2_000 + i * 1_000)).toMatchObject({ tabs: 1, failed: 0 });
+    const before = reads();
+    expect(await a.refreshTabs(now + 60_000)).toMatchObject({ tabs: 0 }); // the check: ANN's ended
+    expect(await a.refreshTabs(now + 61_000)).toMatchObject({ tabs: 0 });
+    expect(reads()).toEqual(before);
   });
 
   it('keeps the cached tab when a read fails, and catches up on the next tick', async () => {
