@@ -1,8 +1,9 @@
 // The two promises of the logger, checked on the JSON it actually writes: phone numbers are masked in the
 // message and in every field (nested too, child bindings, printf arguments), and secret-like fields are
 // redacted.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditDisposition, createLogger } from './logger.js';
+import { auditDisposition, createLogger, maskDeep, maskLine } from './logger.js';
 
 function capture() {
   const lines: string[] = [];
@@ -95,5 +96,65 @@ describe('logger', () => {
       code: 'CORRECT',
       atIso: '2026-01-02T00:00:00.000Z',
     });
+  });
+
+  it('masks a line exactly as the full decode-mask-encode would, whatever its strings hold', () => {
+    // Strings made of what the masker reacts to: digits and phone punctuation, UUIDs, dates, secret-like
+    // names, escapes; the line is JSON as pino writes it (compact, one object).
+    const piece = fc.constantFrom(
+      '+15551234567',
+      '555-123-4567',
+      '(212) 555 0123',
+      '2026-11-30T23:44:07.123Z',
+      '648831a6-f83c-42a0-8c47-124403f3c647',
+      '12345678-1234-1234-1234-123456789012',
+      '123456',
+      '1234567',
+      'token',
+      'Authorization',
+      'a\nb',
+      '\t',
+      '"',
+      'é',
+      '-',
+      ' ',
+      '7',
+    );
+    const text = fc.array(piece, { maxLength: 5 }).map((p) => p.join(''));
+    const value = fc.letrec<{ v: unknown }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(text, tie('v'), { maxKeys: 4 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(fc.dictionary(text, value, { maxKeys: 6 }), (record) => {
+        const line = `${JSON.stringify(record)}\n`;
+        const full = `${JSON.stringify(maskDeep(JSON.parse(line)))}\n`;
+        expect(JSON.parse(maskLine(line))).toEqual(JSON.parse(full));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes a line with nothing to mask as pino wrote it (the audit line: ids, times, an email)', () => {
+    const line = `${JSON.stringify({
+      level: 'info',
+      time: '2026-11-30T23:44:07.123Z',
+      reqId: 'faf41444-70b3-4ef2-9dc7-46b040659791',
+      agent: 'ann@example.com',
+      callId: '12345678-1234-1234-1234-123456789012',
+      at: 1764546247123,
+      msg: 'audit: disposition',
+    })}\n`;
+    expect(maskLine(line)).toBe(line);
+    const deep = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}\n`;
+    expect(maskLine(deep)).toContain('[too deep]');
   });
 });

@@ -101,25 +101,30 @@ export interface LiveAgentEvent {
   seq: number;
   at: number;
   json: string;
+  /** The last event of its step (a notice carries one whole step): the next event in order is then the
+   *  first of the next step (events/replay.ts), else this seq + 1. */
+  stepEnd: boolean;
 }
 
 export interface AgentEventBus {
   /** Appends to the agent's stream (assigning the next seq) and notifies every instance. Returns the seq. */
   publish(to: AgentRef, event: AgentEvent, now: number): Promise<number>;
-  /** Appends several events at once, in order (consecutive seqs), with one notice. Returns the last seq.
+  /** Appends several events at once (one step: at most 63), in order (consecutive seqs), with one notice.
+   *  Returns the last seq.
    *  (A transition that makes a step appends its events itself, in its script: includes/eventsAppend.lua.) */
   publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<number>;
   /** publishAll (`to` naming a session or call: its tab) that also releases that tab's session lock for
    *  its owner, in the same step (eventsAppendUnlock: one script after a disposition's chained dial).
    *  `events` may be empty (only the release). Returns whether the lock was released. `ttlMs`: the lock's
-   *  TTL, given back to another holder's token should the release take it (eventsAppendUnlock-3.lua). */
+   *  TTL, given back to another holder's token should the release take it (eventsAppendUnlock-2.lua). */
   publishAllUnlocking(
     to: { readonly agentEmail: string; readonly tag: string },
     events: readonly AgentEvent[],
     now: number,
     lock: { sessionId: string; token: string; ttlMs: number },
   ): Promise<boolean>;
-  /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed). */
+  /** Events with seq > afterSeq, in order (bounded retention: `truncated` when some were trimmed or went
+   *  to another home); `lastSeq`: where the client is after them (the end of the stream's last step). */
   readSince(
     to: AgentRef,
     afterSeq: number,
@@ -131,6 +136,8 @@ export interface AgentEventBus {
   /** Live subscription (all instances); returns an unsubscribe function. Live events come as the
    *  publishing coordinator encoded them (LiveAgentEvent), for the socket to forward. */
   subscribe(agentEmail: string, onEvent: (e: LiveAgentEvent) => void): Promise<() => Promise<void>>;
+  /** The position of a client that has every event so far: the end of the last step (0: none yet). Every
+   *  later event's seq is above it. */
   lastSeq(to: AgentRef): Promise<number>;
   /** A session of the agent starts on tab `tag`: that tab becomes the agent's home, its stream continuing
    *  above every seq the previous home issued (a client holding one resyncs, never drops an event). */

@@ -9,7 +9,7 @@
 //  - `iat`, `nbf`, `exp` numbers when present; `nbf` > now + tolerance refused, `exp` <= now − tolerance
 //    expired (`now` in whole seconds, as jose).
 import { isUtf8 } from 'node:buffer';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 export type JwtFailure =
   | { kind: 'malformed' }
@@ -64,12 +64,15 @@ function numericClaim(claims: Record<string, unknown>, name: string): number | u
 
 /** An HS256 signer/verifier for one secret (the key is prepared once). */
 export class Hs256 {
-  readonly #key: Buffer;
+  /** The secret as a KeyObject, made once: an HMAC keyed with a Buffer imports the key on every token. */
+  readonly #key: KeyObject;
   /** Header segments already found acceptable (alg HS256, no crit). */
   readonly #goodHeaders = new Set<string>();
 
   constructor(secret: string | Uint8Array) {
-    this.#key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+    this.#key = createSecretKey(
+      typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret),
+    );
   }
 
   #mac(signingInput: string): string {
@@ -78,11 +81,18 @@ export class Hs256 {
 
   /** The verified claims; throws JwtVerifyError. */
   verify(token: string, checks: Hs256Checks): Record<string, unknown> {
-    const parts = token.split('.');
-    if (parts.length !== 3) return fail({ kind: 'malformed' });
-    const [h = '', p = '', s = ''] = parts;
-    if (!SEGMENT_RE.test(h) || !SEGMENT_RE.test(p) || !SEGMENT_RE.test(s)) return fail({ kind: 'malformed' });
-    if (!this.#goodHeaders.has(h)) {
+    // Three segments: two dots, no third. The signing input is the token up to the second dot as it stands.
+    const d1 = token.indexOf('.');
+    const d2 = d1 === -1 ? -1 : token.indexOf('.', d1 + 1);
+    if (d2 === -1 || token.indexOf('.', d2 + 1) !== -1) return fail({ kind: 'malformed' });
+    const h = token.slice(0, d1);
+    const p = token.slice(d1 + 1, d2);
+    const s = token.slice(d2 + 1);
+    // A header already accepted is the same text, so it needs no character check either.
+    const knownHeader = this.#goodHeaders.has(h);
+    if ((!knownHeader && !SEGMENT_RE.test(h)) || !SEGMENT_RE.test(p) || !SEGMENT_RE.test(s))
+      return fail({ kind: 'malformed' });
+    if (!knownHeader) {
       const header = jsonObject(h);
       if (header.alg !== 'HS256') return fail({ kind: 'alg' });
       if (header.crit !== undefined) return fail({ kind: 'malformed' });
@@ -90,7 +100,7 @@ export class Hs256 {
       if (this.#goodHeaders.size >= 64) this.#goodHeaders.clear();
       this.#goodHeaders.add(h);
     }
-    const expected = Buffer.from(this.#mac(`${h}.${p}`));
+    const expected = Buffer.from(this.#mac(token.slice(0, d2)));
     const given = Buffer.from(s);
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       return fail({ kind: 'signature' });

@@ -2,43 +2,41 @@
 // session (keys.agentEvents(tag, email), the tab's slot, so the transition that makes a step can append its
 // events in the same script), or, for an agent with no session since this layout, its lobby in its own slot.
 // keys.agentEventHome(email) names the home; a session's or call's publishers pass it (AgentRef with a tag)
-// and read nothing. One append (includes/eventsAppend.lua) assigns the next seqs, writes the step's events
-// as ONE stream entry whose id is the step's last seq, and PUBLISHes them in ONE notice on
-// keys.agentEventsChannel(), so the hub of every coordinator instance delivers them live. Replays read the
-// home's stream (XRANGE from lastSeq+1: every entry ending after it) and drop the events the client has.
-// A new home continues above the previous one's last seq (rehome), so a client holding an older seq sees
+// and read nothing. One append (includes/eventsAppend.lua) writes the step's events as ONE stream entry
+// whose id `0-<step>` the stream assigns itself (XADD `0-*`: no counter), the events' seqs being
+// step * EVENTS_PER_STEP + i, and PUBLISHes them in ONE notice on keys.agentEventsChannel(), so the hub of
+// every coordinator instance delivers them live. Replays read the home's last step and its entries from
+// the client's step in one transaction (replay.ts decides what the client gets, or that it resyncs).
+// A new home continues above the previous one's last step (rehome), so a client holding an older seq sees
 // a hole and resyncs; seqs never go backwards for an agent.
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
 import type { AgentEventBus, AgentRef, LiveAgentEvent } from '../ports.js';
 import { listenToChannel } from '../redis/client.js';
-import { AGENT_EVENTS_MAXLEN, keys, parseAgentPointer } from '../redis/keys.js';
+import { AGENT_EVENTS_MAXLEN, EVENTS_PER_STEP, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { RETAIN_FINISHED_MS } from '../store/types.js';
 import type { RedisClient } from './redis-script.js';
 import { readNotice } from './notice-text.js';
-import { isTruncated } from './replay.js';
+import { replayAfter, replayFromStep, type StepEntry, type StreamInfo, stepEnd } from './replay.js';
 
-type Delivered = { seq: number; at: number; event: AgentEvent };
 type Listener = (e: LiveAgentEvent) => void;
 /** Every notice of every agent as its JSON text, unvalidated (the supervisor console parses the few fields
  *  it needs, when it needs them). */
 export type RawNoticeListener = (notice: string) => void;
-/** The stream and counter of an agent's home. */
-type Home = { email: string; stream: string; seq: string; lobby: boolean };
+/** The stream of an agent's home, and its keys of the layout before step ids (deleted by rehome). */
+type Home = { email: string; stream: string; legacy: string[] };
 
 const homeAt = (tag: string, email: string): Home => ({
   email,
   stream: keys.agentEvents(tag, email),
-  seq: keys.agentSeq(tag, email),
-  lobby: false,
+  legacy: keys.legacyAgentEvents(tag, email),
 });
 
 const lobbyOf = (email: string): Home => ({
   email,
   stream: keys.agentLobbyEvents(email),
-  seq: keys.agentLobbySeq(email),
-  lobby: true,
+  legacy: keys.legacyLobbyEvents(email),
 });
 
 const EntryEventsSchema = z.array(AgentEventSchema).min(1);
@@ -61,18 +59,41 @@ function noticeEmail(text: string): string | null {
   }
 }
 
-/** One stream entry's events with their seqs: `es` (a step's events, the id being the last seq) or, in a
- *  lobby entry written before steps were batched, one event in `e`. */
-function entryEvents(id: string, fields: string[]): Delivered[] {
+/** The step of an entry id `0-<step>`. */
+const stepOfId = (id: string): number => Number(id.slice(id.indexOf('-') + 1));
+
+/** One stream entry: its step and events (`es`, the step's events in order). */
+function stepEntry(id: string, fields: string[]): StepEntry<AgentEvent> {
   const f = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i] as string, fields[i + 1] as string);
-  const last = Number(id.split('-')[0]);
-  const at = Number(f.get('at'));
-  const batch = f.get('es');
-  const events = batch
-    ? EntryEventsSchema.parse(JSON.parse(batch))
-    : [AgentEventSchema.parse(JSON.parse(f.get('e') ?? 'null'))];
-  return events.map((event, i) => ({ seq: last - events.length + 1 + i, at, event }));
+  return {
+    step: stepOfId(id),
+    at: Number(f.get('at')),
+    events: EntryEventsSchema.parse(JSON.parse(f.get('es') ?? 'null')),
+  };
+}
+
+/** A stream's last step and counts from its XINFO STREAM answer (a flat field/value list). */
+function streamInfo(info: unknown): StreamInfo {
+  const f = new Map<string, unknown>();
+  if (Array.isArray(info)) for (let i = 0; i + 1 < info.length; i += 2) f.set(String(info[i]), info[i + 1]);
+  const last = f.get('last-generated-id');
+  if (typeof last !== 'string') throw new Error('XINFO STREAM answered no last-generated-id');
+  return {
+    lastStep: stepOfId(last),
+    length: Number(f.get('length')),
+    entriesAdded: Number(f.get('entries-added')),
+  };
+}
+
+/** XINFO STREAM's error for a stream that does not exist. */
+const isNoSuchKey = (e: unknown): boolean => e instanceof Error && /no such key/i.test(e.message);
+
+/** A step holds at most EVENTS_PER_STEP - 1 events (its seqs k * EVENTS_PER_STEP + i); the scripts refuse
+ *  more before writing anything, this says so first. */
+function assertStepSize(n: number): void {
+  if (n > EVENTS_PER_STEP - 1)
+    throw new Error(`a step holds at most ${EVENTS_PER_STEP - 1} events, not ${n}`);
 }
 
 export class RedisAgentEventBus implements AgentEventBus {
@@ -102,16 +123,16 @@ export class RedisAgentEventBus implements AgentEventBus {
   async publishAll(to: AgentRef, events: readonly AgentEvent[], now: number): Promise<number> {
     const home = await this.#home(to, now);
     if (events.length === 0) return this.#lastSeqAt(home);
+    assertStepSize(events.length);
     const at = Math.floor(now);
     const seq = await this.#scripts.run(
       'eventsAppend',
-      [home.stream, home.seq],
+      [home.stream],
       [
         at,
         this.opts.maxLen ?? AGENT_EVENTS_MAXLEN,
         keys.agentEventsChannel(),
         home.email,
-        home.lobby ? 0 : at,
         ...events.map((e) => JSON.stringify(e)),
       ],
     );
@@ -125,16 +146,16 @@ export class RedisAgentEventBus implements AgentEventBus {
     lock: { sessionId: string; token: string; ttlMs: number },
   ): Promise<boolean> {
     const home = await this.#home(to, now);
+    assertStepSize(events.length);
     const at = Math.floor(now);
     const r = await this.#scripts.run(
       'eventsAppendUnlock',
-      [home.stream, home.seq, keys.sessionLock(to.tag, lock.sessionId)],
+      [home.stream, keys.sessionLock(to.tag, lock.sessionId)],
       [
         at,
         this.opts.maxLen ?? AGENT_EVENTS_MAXLEN,
         keys.agentEventsChannel(),
         home.email,
-        home.lobby ? 0 : at,
         lock.token,
         lock.ttlMs,
         ...events.map((e) => JSON.stringify(e)),
@@ -145,20 +166,19 @@ export class RedisAgentEventBus implements AgentEventBus {
 
   async readSince(to: AgentRef, afterSeq: number) {
     const home = await this.#home(to, Date.now());
+    const from = replayFromStep(Math.max(0, afterSeq));
     const res = await this.redis
       .multi()
-      .get(home.seq)
-      .xrange(home.stream, `${Math.max(0, afterSeq) + 1}-0`, '+')
+      .xinfo('STREAM', home.stream)
+      .xrange(home.stream, `0-${from}`, '+')
       .exec();
     if (!res) throw new Error('event replay transaction aborted');
-    const [seqRes, rangeRes] = res;
-    if (seqRes?.[0]) throw seqRes[0];
+    const [infoRes, rangeRes] = res;
+    if (infoRes?.[0] && !isNoSuchKey(infoRes[0])) throw infoRes[0];
     if (rangeRes?.[0]) throw rangeRes[0];
-    const lastSeq = Number(seqRes?.[1] ?? 0);
-    const entries = (rangeRes?.[1] ?? []) as [string, string[]][];
-    // The first entry may end a step that began at or before afterSeq: keep only what comes after it.
-    const events = entries.flatMap(([id, fields]) => entryEvents(id, fields)).filter((e) => e.seq > afterSeq);
-    return { events, truncated: isTruncated(afterSeq, lastSeq, events), lastSeq };
+    const info = infoRes?.[0] ? null : streamInfo(infoRes?.[1]);
+    const entries = ((rangeRes?.[1] ?? []) as [string, string[]][]).map(([id, f]) => stepEntry(id, f));
+    return replayAfter(afterSeq, info, entries);
   }
 
   async lastSeq(to: AgentRef): Promise<number> {
@@ -168,27 +188,21 @@ export class RedisAgentEventBus implements AgentEventBus {
   async rehome(agentEmail: string, tag: string, now: number): Promise<void> {
     const email = agentEmail.toLowerCase();
     const pointer = keys.agentEventHome(email);
-    const prev = await this.redis.get(pointer);
-    if (prev === tag) return;
-    // Above the previous home's last seq (and at least now, above any stream created before it): a client
-    // holding a seq of the old home finds a hole here and resyncs.
-    const old = prev ? homeAt(prev, email) : lobbyOf(email);
-    const prevLast = await this.#lastSeqAt(old);
     const next = homeAt(tag, email);
-    await this.#scripts.run(
-      'eventsRebase',
-      [next.seq, next.stream],
-      [Math.max(Math.floor(now), prevLast + 1)],
-    );
+    const [prev, exists] = await Promise.all([this.redis.get(pointer), this.redis.exists(next.stream)]);
+    if (prev === tag && exists === 1) return;
+    // Above the previous home's last step (a missing stream also at least now, above every seq of the
+    // layout before): a client holding a seq of the old home finds a hole here and resyncs. A home whose
+    // stream is missing (the layout before step ids) is created the same way.
+    const old = prev === tag ? null : prev ? homeAt(prev, email) : lobbyOf(email);
+    const prevLast = old ? await this.#lastStepAt(old) : null;
+    await this.#scripts.run('eventsRebase', [next.stream, ...next.legacy], [prevLast ?? 0, Math.floor(now)]);
+    if (!old) return;
     await this.redis.set(pointer, tag);
     // The lobby (the agent's own slot) is never read again; a tab it left expires like a finished session
     // (its late appends, from a call of a session there, have no reader), unless the agent comes back.
-    if (!prev) await this.redis.del(old.stream, old.seq);
-    else
-      await Promise.all([
-        this.redis.pexpire(old.stream, RETAIN_FINISHED_MS),
-        this.redis.pexpire(old.seq, RETAIN_FINISHED_MS),
-      ]);
+    if (!prev) await this.redis.del(old.stream, ...old.legacy);
+    else await this.redis.pexpire(old.stream, RETAIN_FINISHED_MS);
   }
 
   async subscribe(agentEmail: string, onEvent: Listener): Promise<() => Promise<void>> {
@@ -224,8 +238,20 @@ export class RedisAgentEventBus implements AgentEventBus {
 
   readonly #onSubError = (e: unknown): void => this.opts.onError?.(e);
 
+  /** The last step of a home's stream (null: no stream). */
+  async #lastStepAt(home: Home): Promise<number | null> {
+    try {
+      return streamInfo(await this.redis.xinfo('STREAM', home.stream)).lastStep;
+    } catch (e) {
+      if (isNoSuchKey(e)) return null;
+      throw e;
+    }
+  }
+
+  /** Where a client that has every event of the home is: its last step's end (0: no stream). */
   async #lastSeqAt(home: Home): Promise<number> {
-    return Number((await this.redis.get(home.seq)) ?? 0);
+    const step = await this.#lastStepAt(home);
+    return step === null ? 0 : stepEnd(step);
   }
 
   /** The agent's home: the tab the caller names, else the one keys.agentEventHome records. An agent with
@@ -273,8 +299,10 @@ export class RedisAgentEventBus implements AgentEventBus {
         this.opts.onError?.(new Error('malformed agent event notice'));
         return;
       }
-      for (const e of n.events) {
-        const live: LiveAgentEvent = { seq: e.seq, at: n.at, json: e.json };
+      const last = n.events.length - 1;
+      for (let i = 0; i <= last; i++) {
+        const e = n.events[i] as (typeof n.events)[number];
+        const live: LiveAgentEvent = { seq: e.seq, at: n.at, json: e.json, stepEnd: i === last };
         for (const l of listeners) l(live);
       }
     }

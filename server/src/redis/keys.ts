@@ -20,6 +20,12 @@ const PREFIX = 'dialer';
  *  MAXLEN ~ and a client behind them resyncs. */
 export const AGENT_EVENTS_MAXLEN = 1000;
 
+/** Seqs per step in an agent's event stream: event i (0-based) of the step whose entry id is `0-<k>` has
+ *  the seq `k * EVENTS_PER_STEP + i` (includes/eventsAppend.lua, which keeps the same constant). A step
+ *  holds at most EVENTS_PER_STEP - 1 events: the index EVENTS_PER_STEP - 1 is never an event's, it marks
+ *  "all of step k" (events/replay.ts). */
+export const EVENTS_PER_STEP = 64;
+
 export const tabTag = (spreadsheetId: string, sheetId: number): string => `{t:${spreadsheetId}:${sheetId}}`;
 
 /** A short, stable code of a tab tag (10 characters of its SHA-1, base64url): call ids carry it. */
@@ -53,11 +59,15 @@ export const keys = {
    *  Set when a session starts (redis-bus.ts rehome), never deleted: events after STOP, a supervisor's
    *  sign-out, an ERROR with no session all still find the stream the agent's client reads. */
   agentEventHome: (email: string) => `${PREFIX}:evhome:${agentTag(email)}`,
-  /** STREAM: the events of an agent with no home yet, in its own slot: the stream of the layout before homes
-   *  (one per agent), so an agent without a session keeps its seqs; deleted when the agent gets a home. */
-  agentLobbyEvents: (email: string) => `${PREFIX}:events:${agentTag(email)}`,
-  /** STRING counter: last seq of the lobby stream. */
-  agentLobbySeq: (email: string) => `${PREFIX}:events:${agentTag(email)}:seq`,
+  /** STREAM: the events of an agent with no home yet, in its own slot, laid out like a home's
+   *  (agentEvents); deleted when the agent gets a home. */
+  agentLobbyEvents: (email: string) => `${PREFIX}:ev:${agentTag(email)}`,
+  /** STREAM + STRING counter of the layout before step ids (`<seq>-0` entry ids and a `:seq` counter):
+   *  never read, deleted when the agent's next session starts (redis-bus.ts rehome). */
+  legacyLobbyEvents: (email: string) => [
+    `${PREFIX}:events:${agentTag(email)}`,
+    `${PREFIX}:events:${agentTag(email)}:seq`,
+  ],
   /** STRING (JSON): idempotency record for one key (body hash, owner, stored response). */
   idem: (email: string, key: string) => `${PREFIX}:idem:${agentTag(email)}:${key}`,
   /** STRING (JSON): the same record for a route whose transition script checks and reserves it in its
@@ -89,12 +99,16 @@ export const keys = {
   /** ZSET: rowIds of the tab's leads with state in Redis, for rebuilds after restart; score = the overlay's
    *  last write time (epoch ms of the writer; 1 = written before scores were times), for refreshes. */
   leadIndex: (tag: string) => `${PREFIX}:leads:${tag}`,
-  /** STREAM: the ordered, replayable WebSocket events of an agent whose home is this tab (one entry per
-   *  step, id = the step's last seq; includes/eventsAppend.lua). */
-  agentEvents: (tag: string, email: string) => `${PREFIX}:events:${tag}:${email.toLowerCase()}`,
-  /** STRING counter: last seq assigned to that agent's events (contiguous per agent within a home; a new
-   *  home starts above the previous one's last seq). */
-  agentSeq: (tag: string, email: string) => `${PREFIX}:events:${tag}:${email.toLowerCase()}:seq`,
+  /** STREAM: the ordered, replayable WebSocket events of an agent whose home is this tab: one entry per
+   *  step, id `0-<step>` (XADD `0-*`: the previous step + 1, so the stream is its own counter), the
+   *  step's events seqs `step * EVENTS_PER_STEP + i` (includes/eventsAppend.lua). */
+  agentEvents: (tag: string, email: string) => `${PREFIX}:ev:${tag}:${email.toLowerCase()}`,
+  /** The same agent's stream and seq counter in the layout before step ids: never read, deleted when a
+   *  session of the agent starts on this tab (redis-bus.ts rehome). */
+  legacyAgentEvents: (tag: string, email: string) => [
+    `${PREFIX}:events:${tag}:${email.toLowerCase()}`,
+    `${PREFIX}:events:${tag}:${email.toLowerCase()}:seq`,
+  ],
   /** HASH: one call's record. */
   call: (tag: string, callId: string) => `${PREFIX}:call:${tag}:${callId}`,
   /** ZSET: open calls by timeout deadline (for the no-webhook sweeper). */

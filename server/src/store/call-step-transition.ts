@@ -50,7 +50,6 @@ export async function runCallStep(
         keys.call(i.tag, i.callId),
         keys.callTimeouts(i.tag),
         keys.agentEvents(i.tag, call.agentEmail),
-        keys.agentSeq(i.tag, call.agentEmail),
         keys.session(i.tag, call.sessionId),
       ],
       [

@@ -3,10 +3,13 @@
 // message lost while Redis reconnected): this class sends each seq once, in order, and fills holes from the
 // stream. An event that is next in order while nothing is queued is sent at once (the common case: no
 // promise, no microtask hop); anything else runs on one promise chain so sends never interleave.
+// "Next in order" is `delivered + 1`: after a step's last event the position is that step's end
+// (events/replay.ts stepEnd), whose + 1 is the next step's first event; inside a step it is the last seq.
 // Events travel as the JSON a coordinator encoded them in (LiveAgentEvent): an EVENT frame is that text in
 // the message's envelope (eventFrame), so a live event is neither decoded nor re-encoded on its way out.
 import type { ServerMessage } from '../../../src-shared/contracts/ws.js';
 import { WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
+import { stepEnd, stepOf } from '../events/replay.js';
 import type { AgentEventBus, LiveAgentEvent } from '../ports.js';
 
 type Delivered = LiveAgentEvent;
@@ -40,7 +43,8 @@ export class AgentDelivery {
     return this.#delivered;
   }
 
-  /** Replay is done up to `seq`: from now on live events flow (buffered ones first). */
+  /** Replay is done up to `seq` (a position: readSince's lastSeq): from now on live events flow (buffered
+   *  ones first). */
   start(seq: number): void {
     this.#delivered = Math.max(this.#delivered, seq);
     this.#ready = true;
@@ -87,11 +91,14 @@ export class AgentDelivery {
       return;
     }
     for (const x of r.events)
-      if (x.seq > this.#delivered) this.#emit({ seq: x.seq, at: x.at, json: JSON.stringify(x.event) });
+      if (x.seq > this.#delivered)
+        this.#emit({ seq: x.seq, at: x.at, json: JSON.stringify(x.event), stepEnd: false });
+    // The replay read the stream to its end.
+    this.#delivered = Math.max(this.#delivered, r.lastSeq);
   }
 
   #emit(e: Delivered): void {
     this.send(eventFrame(e));
-    this.#delivered = e.seq;
+    this.#delivered = e.stepEnd ? stepEnd(stepOf(e.seq)) : e.seq;
   }
 }

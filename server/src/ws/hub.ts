@@ -199,7 +199,7 @@ export function attachWsHub(server: Server, d: WsHubDeps): WsHub {
       send(c, hello(r.events.length));
       for (const e of r.events)
         send(c, { v: WS_PROTOCOL_VERSION, type: 'EVENT', seq: e.seq, at: e.at, event: e.event });
-      delivery.start(r.events.at(-1)?.seq ?? from);
+      delivery.start(r.lastSeq); // the replay read the stream to its end
     }
     log.info(
       { agent: email, lastSeq, replayed: r.events.length, truncated: r.truncated },

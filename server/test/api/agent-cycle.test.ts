@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
 import { type DemoStack, startDemoStack } from '../../src/demo.js';
+import { stepOf } from '../../src/events/replay.js';
 import { COL, endCall, isEvent, manualCalls, TestAgent, tabValues } from './support/agent-client.js';
 
 let redis: RedisServerHandle;
@@ -123,7 +124,9 @@ describe('agent cycle', () => {
     // the socket saw every event in order, no gaps
     const seqs = socket.seqs();
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    expect(seqs.every((s, i) => i === 0 || s === (seqs[i - 1] as number) + 1)).toBe(true);
+    // Contiguous: the next event of a step, or the first of the next step (seq = step * 64 + i).
+    const follows = (prev: number, s: number) => s === prev + 1 || s === (stepOf(prev) + 1) * 64;
+    expect(seqs.every((s, i) => i === 0 || follows(seqs[i - 1] as number, s))).toBe(true);
     await socket.close();
 
     // the sheet, after the write-behind queue is flushed

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import { type AgentEvent, WS_CLOSE, WS_PROTOCOL_VERSION } from '../../../src-shared/contracts/ws.js';
+import { stepEnd, stepOf } from '../../src/events/replay.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { connectAgent, openSocket, ticketFor } from './support/ws-client.js';
 
@@ -57,39 +58,45 @@ describe('messages', () => {
     const s = await connectAgent(h.url, h.wsUrl, token, null);
     s.ws.send(JSON.stringify({ v: WS_PROTOCOL_VERSION, type: 'PING', t: 42 }));
     await s.waitFor((m) => m.type === 'PONG' && m.t === 42, 'PONG');
-    const base = await h.bus.lastSeq(ANN);
-    await h.bus.publish(ANN, ev(1), Date.now());
-    await h.bus.publish(ANN, ev(2), Date.now());
-    await s.waitFor((m) => m.type === 'EVENT' && m.seq === base + 2, 'second event');
-    expect(s.seqs()).toEqual([base + 1, base + 2]);
+    const s1 = await h.bus.publish(ANN, ev(1), Date.now());
+    const s2 = await h.bus.publish(ANN, ev(2), Date.now());
+    await s.waitFor((m) => m.type === 'EVENT' && m.seq === s2, 'second event');
+    expect(s.seqs()).toEqual([s1, s2]);
+    expect(s2).toBe(s1 + 64); // one step each: the next step's first seq
     await s.close();
   });
 
   it('resumes after a reconnect: replays exactly what was missed, then continues live', async () => {
     const s1 = await connectAgent(h.url, h.wsUrl, token, null);
-    const start = await h.bus.lastSeq(ANN);
-    await h.bus.publish(ANN, ev(1), Date.now());
-    await s1.waitFor((m) => m.type === 'EVENT' && m.seq === start + 1, 'first event');
+    const first = await h.bus.publish(ANN, ev(1), Date.now());
+    await s1.waitFor((m) => m.type === 'EVENT' && m.seq === first, 'first event');
     const lastSeen = s1.seqs().at(-1) as number;
     await s1.close();
-    for (let i = 2; i <= 6; i++) await h.bus.publish(ANN, ev(i), Date.now());
+    const missed = [(await h.bus.publishAll(ANN, [ev(2), ev(3)], Date.now())) - 1];
+    missed.push((missed[0] as number) + 1);
+    for (let i = 4; i <= 6; i++) missed.push(await h.bus.publish(ANN, ev(i), Date.now()));
     const s2 = await connectAgent(h.url, h.wsUrl, token, lastSeen);
-    expect(s2.messages[0]).toMatchObject({ type: 'HELLO', replayed: 5, serverSeq: start + 6 });
-    await h.bus.publish(ANN, ev(7), Date.now());
-    await s2.waitFor((m) => m.type === 'EVENT' && m.seq === start + 7, 'live event after replay');
-    expect(s2.seqs()).toEqual([2, 3, 4, 5, 6, 7].map((i) => start + i));
+    expect(s2.messages[0]).toMatchObject({
+      type: 'HELLO',
+      replayed: 5,
+      serverSeq: stepEnd(stepOf(missed[4] as number)),
+    });
+    const live = await h.bus.publish(ANN, ev(7), Date.now());
+    await s2.waitFor((m) => m.type === 'EVENT' && m.seq === live, 'live event after replay');
+    expect(s2.seqs()).toEqual([...missed, live]);
     await s2.close();
   });
 
   it('interleaved publishing during the replay neither loses nor doubles an event', async () => {
     const last = await h.bus.lastSeq(ANN);
+    const published: number[] = [];
     const publishing = (async () => {
-      for (let i = 0; i < 40; i++) await h.bus.publish(ANN, ev(i), Date.now());
+      for (let i = 0; i < 40; i++) published.push(await h.bus.publish(ANN, ev(i), Date.now()));
     })();
     const s = await connectAgent(h.url, h.wsUrl, token, last);
     await publishing;
-    await s.waitFor((m) => m.type === 'EVENT' && m.seq === last + 40, 'all 40 events');
-    expect(s.seqs()).toEqual(Array.from({ length: 40 }, (_, i) => last + 1 + i));
+    await s.waitFor((m) => m.type === 'EVENT' && m.seq === published.at(-1), 'all 40 events');
+    expect(s.seqs()).toEqual(published);
     await s.close();
   });
 });
@@ -100,13 +107,17 @@ describe('gaps and heartbeats', () => {
     const small = await startHarness({ busMaxLen: 3 });
     try {
       const t = (await small.login(ANN)).accessToken;
-      for (let i = 1; i <= 200; i++) await small.bus.publish(ANN, ev(i), Date.now());
-      const s = await connectAgent(small.url, small.wsUrl, t, 2);
+      const first = await small.bus.publish(ANN, ev(1), Date.now());
+      let last = first;
+      for (let i = 2; i <= 200; i++) last = await small.bus.publish(ANN, ev(i), Date.now());
+      const s = await connectAgent(small.url, small.wsUrl, t, first);
       await s.waitFor((m) => m.type === 'RESYNC_REQUIRED', 'RESYNC_REQUIRED');
-      expect(s.messages.find((m) => m.type === 'RESYNC_REQUIRED')).toMatchObject({ serverSeq: 200 });
-      await small.bus.publish(ANN, ev(201), Date.now());
-      await s.waitFor((m) => m.type === 'EVENT' && m.seq === 201, 'live after resync');
-      expect(s.seqs()).toEqual([201]);
+      expect(s.messages.find((m) => m.type === 'RESYNC_REQUIRED')).toMatchObject({
+        serverSeq: stepEnd(stepOf(last)),
+      });
+      const next = await small.bus.publish(ANN, ev(201), Date.now());
+      await s.waitFor((m) => m.type === 'EVENT' && m.seq === next, 'live after resync');
+      expect(s.seqs()).toEqual([next]);
       await s.close();
     } finally {
       await small.close();
@@ -127,7 +138,9 @@ describe('gaps and heartbeats', () => {
       const moved = await m.bus.publish({ agentEmail: ANN, tag: '{t:move:2}' }, ev(2), Date.now());
       expect(moved).toBeGreaterThan(first);
       await s.waitFor((x) => x.type === 'RESYNC_REQUIRED', 'RESYNC_REQUIRED after the move');
-      expect(s.messages.find((x) => x.type === 'RESYNC_REQUIRED')).toMatchObject({ serverSeq: moved });
+      expect(s.messages.find((x) => x.type === 'RESYNC_REQUIRED')).toMatchObject({
+        serverSeq: stepEnd(stepOf(moved)),
+      });
       const next = await m.bus.publish(ANN, ev(3), Date.now());
       await s.waitFor((x) => x.type === 'EVENT' && x.seq === next, 'live on the new tab');
       expect(s.seqs()).toEqual([first, next]);
@@ -178,10 +191,12 @@ describe('across instances (Redis)', () => {
     const s = await openSocket(a.wsUrl);
     s.ws.send(JSON.stringify({ v: 1, type: 'AUTH', ticket, lastSeq: 0 }));
     await s.waitFor((m) => m.type === 'HELLO' && m.instanceId === 'A', 'HELLO from A');
-    await b.bus.publish(ANN, ev(1), Date.now());
-    await b.bus.publish(ANN, ev(2), Date.now());
-    await s.waitFor((m) => m.type === 'EVENT' && m.seq === 2, 'events from B');
-    expect(s.seqs()).toEqual([1, 2]);
+    // Last seq 0 (nothing yet): the stream created by the first event is all it missed.
+    const s1 = await b.bus.publish(ANN, ev(1), Date.now());
+    const s2 = await b.bus.publish(ANN, ev(2), Date.now());
+    await s.waitFor((m) => m.type === 'EVENT' && m.seq === s2, 'events from B');
+    expect(s.seqs()).toEqual([s1, s2]);
+    expect(s.messages.some((m) => m.type === 'RESYNC_REQUIRED')).toBe(false);
     await s.close();
   });
 });

@@ -1,32 +1,48 @@
 --[[
   The agent's event append (server/src/events/redis-bus.ts, docs/coordinator-state.md "Agent events"):
-  a step's events go to the agent's home stream as ONE entry whose id is the step's last seq (field `es` =
-  the JSON array, seqs last-n+1..last; `at` = the time) and are announced in ONE notice on the global
-  channel, so the hub of every instance delivers them live. The stream and its seq counter are in the
-  agent's home slot: the tab of its latest session ({t:…}, so the transition that makes the step appends
-  it in the same script) or, for an agent that never had one, the agent's lobby ({a:…}).
+  a step's events go to the agent's home stream as ONE entry (field `es` = the JSON array, `at` = the
+  time) and are announced in ONE notice on the global channel, so the hub of every instance delivers them
+  live. The stream is in the agent's home slot: the tab of its latest session ({t:…}, so the transition
+  that makes the step appends it in the same script) or, for an agent that never had one, its lobby
+  ({a:…}).
 
-  eventsAppend(streamKey, seqKey, at, maxLen, channel, email, fresh, events) -> the last seq
-    events: a Lua array of event JSON strings (n >= 1).
-    fresh: where a counter that does not exist yet starts. A tab stream's is `at` (epoch ms): it lies
-    above every seq an earlier home gave this agent, so a client holding one sees a hole and resyncs
-    (never a seq it would drop as already seen). The lobby's is 0 (its agent never had a home).
-    Seqs are written with %d: tostring would print large numbers in exponent form.
+  The stream is its own counter: the entry id is `0-<k>`, k = the previous entry's k + 1 (XADD `0-*`, one
+  command; the stream keeps its last id when MAXLEN trims it), and event i of step k gets the seq
+  k * 64 + i (keys.ts EVENTS_PER_STEP; a step holds at most 63 events: index 63 is never an event's).
+
+  eventsAppend(streamKey, at, maxLen, channel, email, fresh, events) -> the step's last seq
+    events: a Lua array of event JSON strings (1..63).
+    fresh: the step a stream that does not exist yet starts at (NOMKSTREAM answered nil: the rare path).
+    It is `at` (epoch ms): its seqs (~1.1e14) lie above every seq of the layout before (~1.7e12) and of a
+    home created earlier (its step started at its own creation time and grows by one per step), so a
+    client holding one sees a hole and resyncs, never a seq it would drop as already seen. A home a
+    session moves to is created (or lifted) by eventsRebase before its first step.
+    Numbers are written with %d: tostring would print large numbers in exponent form.
 ]]
-local function eventsAppend(streamKey, seqKey, at, maxLen, channel, email, fresh, events)
+local EVENTS_MAX = 63
+
+-- A script that writes before it appends checks its events' count first (eventsCheck), so a step too
+-- large is refused before anything is written.
+local function eventsCheck(n)
+  if n > EVENTS_MAX then error('a step holds at most ' .. EVENTS_MAX .. ' events, not ' .. n) end
+end
+
+local function eventsAppend(streamKey, at, maxLen, channel, email, fresh, events)
   local n = #events
-  local last = redis.call('INCRBY', seqKey, n)
-  if last == n and tonumber(fresh) > 0 then
-    last = math.floor(tonumber(fresh)) + n
-    redis.call('SET', seqKey, string.format('%d', last))
+  if n < 1 then error('a step holds at least one event') end
+  eventsCheck(n)
+  local es = '[' .. table.concat(events, ',') .. ']'
+  local id = redis.call('XADD', streamKey, 'NOMKSTREAM', 'MAXLEN', '~', maxLen, '0-*', 'at', at, 'es', es)
+  if not id then
+    id = redis.call('XADD', streamKey, 'MAXLEN', '~', maxLen,
+      '0-' .. string.format('%d', math.max(1, math.floor(tonumber(fresh)))), 'at', at, 'es', es)
   end
+  local first = tonumber(string.sub(id, 3)) * 64
   local parts = {}
   for i = 1, n do
-    parts[i] = '{"seq":' .. string.format('%d', last - n + i) .. ',"event":' .. events[i] .. '}'
+    parts[i] = '{"seq":' .. string.format('%d', first + i - 1) .. ',"event":' .. events[i] .. '}'
   end
-  redis.call('XADD', streamKey, 'MAXLEN', '~', maxLen, string.format('%d', last) .. '-0', 'at', at,
-    'es', '[' .. table.concat(events, ',') .. ']')
   redis.call('PUBLISH', channel, '{"email":' .. cjson.encode(email) .. ',"at":' .. at .. ',"events":['
     .. table.concat(parts, ',') .. ']}')
-  return last
+  return first + n - 1
 end

@@ -6,13 +6,11 @@
 
   Input:
     KEYS[1] the agent's event stream (keys.agentEvents(tag, email))
-    KEYS[2] its seq counter (keys.agentSeq(tag, email))
-    KEYS[3] the session lock (keys.sessionLock(tag, sessionId))
+    KEYS[2] the session lock (keys.sessionLock(tag, sessionId))
     ARGV[1] at (epoch ms)          ARGV[4] agent email (lower case)
-    ARGV[2] MAXLEN                 ARGV[5] where a missing counter starts (`at`)
-    ARGV[3] notice channel         ARGV[6] the lock's owner token
-    ARGV[7] the lock's TTL (ms): a holder's token put back gets it
-    ARGV[8..] event JSONs, in order (none: only the lock is released)
+    ARGV[2] MAXLEN                 ARGV[5] the lock's owner token
+    ARGV[3] notice channel         ARGV[6] the lock's TTL (ms): a holder's token put back gets it
+    ARGV[7..] event JSONs, in order (none: only the lock is released; at most 63)
 
   The release is one GETDEL (a compare-and-delete in one command): when the value taken was not the
   owner's (rare: its lease ended and another request took the lock), it is put back at once with a full TTL,
@@ -23,17 +21,18 @@
   Output: { the step's last seq (0 when no event), 1 if the lock was released (0: not the owner, expired) }
 ]]
 --- @include "eventsAppend"
+eventsCheck(#ARGV - 6)
 local released = 0
-local held = redis.call('GETDEL', KEYS[3])
-if held == ARGV[6] then
+local held = redis.call('GETDEL', KEYS[2])
+if held == ARGV[5] then
   released = 1
 elseif held then
-  redis.call('SET', KEYS[3], held, 'PX', ARGV[7])
+  redis.call('SET', KEYS[2], held, 'PX', ARGV[6])
 end
 local events = {}
-for i = 8, #ARGV do events[#events + 1] = ARGV[i] end
+for i = 7, #ARGV do events[#events + 1] = ARGV[i] end
 local last = 0
 if #events > 0 then
-  last = eventsAppend(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], events)
+  last = eventsAppend(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[1], events)
 end
 return { last, released }

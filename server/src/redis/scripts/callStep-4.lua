@@ -3,14 +3,13 @@
   call is still what it was decided on (compare-and-set), and appends the step's events to the agent's home
   stream in the same script: the state change and its announcement commit together or not at all, so a
   crash loses neither and a redelivered webhook finds its step made and told (no dedupe record needed).
-  The hot path: EVALSHA, HMGET, HSET, then the append (INCRBY, XADD, PUBLISH): one round trip.
+  The hot path: EVALSHA, HMGET, HSET, then the append (XADD, PUBLISH): one round trip.
 
   Input:
     KEYS[1] call hash
     KEYS[2] open-call timeouts ZSET (member: the session id; includes/dial)
     KEYS[3] the agent's event stream (keys.agentEvents(tag, email): the call's tab is the agent's home)
-    KEYS[4] its seq counter (keys.agentSeq)
-    KEYS[5] the call's session hash (read only by the sweeper's steps: is this still the session's call?)
+    KEYS[4] the call's session hash (read only by the sweeper's steps: is this still the session's call?)
     ARGV[1] expected: JSON object, progress field -> its value as the hash holds it ("" = none)
     ARGV[2] fields to set: JSON flat map (empty object: none)
     ARGV[3] timeouts ZSET: "" | "rem" | "add" (ZADD XX under ARGV[4]) of the call's member: the session id
@@ -19,7 +18,7 @@
     ARGV[5] callId
     ARGV[6] at (epoch ms)  ARGV[7] stream MAXLEN  ARGV[8] notice channel  ARGV[9] agent email
     ARGV[10] the call's sessionId
-    ARGV[11..] event JSONs (none: nothing appended)
+    ARGV[11..] event JSONs (none: nothing appended; at most 63)
 
   Output:
     { 1, last seq (0: nothing appended) }  written
@@ -27,6 +26,7 @@
     -8                                      call missing
 ]]
 --- @include "eventsAppend"
+eventsCheck(#ARGV - 10)
 local expected = cjson.decode(ARGV[1])
 local names, want = {}, {}
 for k, v in pairs(expected) do
@@ -51,7 +51,7 @@ if #set > 0 then redis.call('HSET', KEYS[1], unpack(set)) end
 -- it is the session's call; a member named by the call id is the layout before.
 if ARGV[3] ~= '' then
   local member = ARGV[5]
-  if redis.call('HGET', KEYS[5], 'callId') == ARGV[5] then member = ARGV[10] end
+  if redis.call('HGET', KEYS[4], 'callId') == ARGV[5] then member = ARGV[10] end
   if ARGV[3] == 'rem' then
     redis.call('ZREM', KEYS[2], member)
   else
@@ -61,4 +61,4 @@ end
 if #ARGV < 11 then return { 1, 0 } end
 local events = {}
 for i = 11, #ARGV do events[#events + 1] = ARGV[i] end
-return { 1, eventsAppend(KEYS[3], KEYS[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[6], events) }
+return { 1, eventsAppend(KEYS[3], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[6], events) }
