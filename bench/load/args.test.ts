@@ -53,4 +53,13 @@ describe('bench:load arguments', () => {
     expect(parseBenchArgs([]).observer).toBe(false);
     expect(() => parseBenchArgs(['--observer=1'])).toThrow(/--observer/);
   });
+
+  it('--warmup: seconds of cycling before the window, none by default, a negative or fractional value refused', () => {
+    expect(parseBenchArgs(['--warmup', '10', '--pace', 'max']).warmupS).toBe(10);
+    expect(parseBenchArgs(['--sweep', '20', '--warmup=5']).warmupS).toBe(5);
+    expect(parseBenchArgs([]).warmupS).toBe(0);
+    expect(() => parseBenchArgs(['--warmup=-1'])).toThrow(/--warmupS/);
+    expect(() => parseBenchArgs(['--warmup', '2.5'])).toThrow(/--warmupS/);
+    expect(() => parseBenchArgs(['--warmup', 'ten'])).toThrow(/--warmupS/);
+  });
 });

@@ -12,6 +12,9 @@ export const BenchArgsSchema = z.object({
   agents: z.coerce.number().int().min(1).max(2000),
   /** Length of the measured window, in seconds (sessions start before it, the drain follows it). */
   seconds: z.coerce.number().int().min(5).max(1800),
+  /** Seconds the agents cycle at the run's pace after every session is ready and before the measured window
+   *  (V8's optimising compiler's first seconds stay out of it). 0 (the default): the window starts at once. */
+  warmupS: z.coerce.number().int().min(0).max(600),
   instances: z.coerce.number().int().min(1).max(2),
   pace: PaceSchema,
   /** Sessions are started uniformly over this many seconds (the morning start storm). */
@@ -42,7 +45,7 @@ export const BenchArgsSchema = z.object({
 export type BenchArgs = z.infer<typeof BenchArgsSchema>;
 
 export const USAGE =
-  'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max|idle] ' +
+  'usage: npm run bench:load -- --agents N --seconds S --instances 1|2 [--pace realistic|max|idle] [--warmup 0] ' +
   '[--ramp S] [--leads 100] [--log-level info] [--profile] [--start-timeout 300] [--drain-timeout 180] ' +
   '[--supervisors 0] [--sweep 5,10,20,50] [--coordinator-cpus 0.5] [--observer]';
 
@@ -57,6 +60,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       options: {
         agents: { type: 'string' },
         seconds: { type: 'string' },
+        warmup: { type: 'string' },
         instances: { type: 'string' },
         pace: { type: 'string' },
         ramp: { type: 'string' },
@@ -80,6 +84,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const parsed = BenchArgsSchema.safeParse({
     agents,
     seconds: values.seconds ?? '30',
+    warmupS: values.warmup ?? '0',
     instances: values.instances ?? '1',
     pace: values.pace ?? 'realistic',
     rampSeconds: values.ramp ?? defaultRampSeconds(Number(agents)),

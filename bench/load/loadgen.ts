@@ -107,14 +107,15 @@ async function main(): Promise<void> {
   const readyTimes = agents.map((a) => a.readyAt).filter((t): t is number => t !== null);
   const allSessionsReadyS =
     failedStarts === 0 && readyTimes.length ? (Math.max(...readyTimes) - firstStart) / 1000 : null;
+  // Supervisor consoles watch the whole window (their cost shows in the coordinator's CPU per cycle); with
+  // a warm-up they open before it, so their first snapshot and warm-up are not measured either.
+  const openWatching = () =>
+    cfg.supervisors > 0 ? openConsoles(cfg.supervisors, cfg.instances[0] as string, cfg.jwtSecret) : null;
+  const early = cfg.warmupS > 0 ? await openWatching() : null;
   toParent({ type: 'sessionsReady' });
 
   await waitFor('go');
-  // Supervisor consoles watch the whole window (their cost shows in the coordinator's CPU per cycle).
-  const consoles =
-    cfg.supervisors > 0
-      ? await openConsoles(cfg.supervisors, cfg.instances[0] as string, cfg.jwtSecret)
-      : null;
+  const consoles = early ?? (await openWatching());
   const consoleCounts0 = consoles ? { ...consoles.counts } : null;
   // The load generator's own event-loop delay in the window (its 5-ms block timer's lateness): if it is
   // high, the latencies include it.

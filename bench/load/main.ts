@@ -46,6 +46,7 @@ import {
   redisByName,
   redisPerCycle,
   round,
+  sheetFigures,
   webhookToShowDispo,
 } from './report.js';
 
@@ -232,6 +233,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       agents: args.agents,
       pace: args.pace,
       seconds: args.seconds,
+      warmupS: args.warmupS,
       rampSeconds: args.rampSeconds,
       startTimeoutSeconds: args.startTimeoutSeconds,
       instances: instanceUrls,
@@ -248,6 +250,12 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     `floors: http ${JSON.stringify(floors.httpPostMs)} redis ${JSON.stringify(floors.redisPingMs)}; starting ${args.agents} sessions over ${args.rampSeconds} s`,
   );
   await loadgen.next('sessionsReady', (args.startTimeoutSeconds + args.rampSeconds + 120) * 1000);
+  // --warmup: the agents are already cycling (each from its own start on); every baseline below is taken
+  // after the warm-up, so nothing of it is measured except the drain, which checks every disposition.
+  if (args.warmupS > 0) {
+    log(`all sessions ready; warming up for ${args.warmupS} s`);
+    await new Promise((r) => setTimeout(r, args.warmupS * 1000));
+  }
 
   // The observer right after the coordinators: cpu0/cpu1 index the coordinators first, then it.
   const measured: Proc[] = [
@@ -331,13 +339,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const coordCpuMs = coordCpuMsEach.reduce((a, b) => a + b, 0);
   const n = coordinators.length;
   const observerCpuMs = observer ? (cpu1[n] ?? 0) - (cpu0[n] ?? 0) : null;
-  const sinceWindow = result.accepted
-    .map((d, i) => ({ d, at: landed[i] }))
-    .filter(({ d }) => d.acceptedAt >= result.windowStart);
-  const lags = sinceWindow.flatMap(({ d, at }) =>
-    at === null || at === undefined ? [] : [Math.max(0, at - d.acceptedAt)],
-  );
-  const sheetLag = percentiles(lags);
+  const sheet = sheetFigures(result.accepted, landed, result.windowStart);
   const sheetsRequests = Object.values(sheetsCounts.counts).reduce((a, b) => a + b, 0);
   const redisCycle = redisPerCycle(commandStats, cycles);
   const webhookLat = webhookToShowDispo(new Map(deliveries.endingSentAt), new Map(result.showDispoAt));
@@ -357,6 +359,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     instances: args.instances,
     pace: args.pace,
     seconds: args.seconds,
+    warmupS: args.warmupS,
     dispositions: cycles,
     dispositionsPerSecond: round(cycles / (windowMs / 1000), 2),
     dispoToNextCallMs: percentiles(result.dispoToNextCallMs),
@@ -408,16 +411,16 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
           2,
         )
       : null,
-    sheetsRequestsPerDisposition: sinceWindow.length ? round(sheetsRequests / sinceWindow.length, 3) : null,
+    sheetsRequestsPerDisposition: sheet.measured ? round(sheetsRequests / sheet.measured, 3) : null,
     sheetsRequests: sheetsCounts.counts,
-    sheetLagMs: sheetLag ? { p50: sheetLag.p50, p99: sheetLag.p99 } : null,
+    sheetLagMs: sheet.lagMs,
     drainS: drainS === null ? null : round(drainS, 1),
     errors,
     errorsByKind: {
       ...result.errors,
       ...(deliveries.failed ? { 'webhook:failedDeliveries': deliveries.failed } : {}),
     },
-    lostDispositions: landed.filter((t) => t === null).length,
+    lostDispositions: sheet.lost,
     acceptedDispositions: result.accepted.length,
     agentsNotStopped: result.agentsNotStopped,
     loadGeneratorEventLoopDelayMs: result.eventLoopDelayMs,
@@ -546,6 +549,7 @@ async function sweep(args: BenchArgs, counts: number[]): Promise<Record<string, 
     instances: args.instances,
     pace: args.pace,
     seconds: args.seconds,
+    warmupS: args.warmupS,
     p99LimitMs: SWEEP_P99_LIMIT_MS,
     highestRateWithinLimit: best
       ? { agents: best.agents, dispositionsPerSecond: best.dispositionsPerSecond }

@@ -21,6 +21,8 @@ export const LoadgenConfigSchema = z.object({
   agents: z.number().int(),
   pace: PaceSchema,
   seconds: z.number(),
+  /** --warmup: > 0 opens the supervisor consoles before the warm-up instead of at the window's start. */
+  warmupS: z.number(),
   rampSeconds: z.number(),
   startTimeoutSeconds: z.number(),
   /** Coordinator base URLs; agent i talks to instances[i % length]. */

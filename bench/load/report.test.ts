@@ -15,6 +15,7 @@ import {
   percentiles,
   redisByName,
   redisPerCycle,
+  sheetFigures,
   webhookToShowDispo,
   attributeTail,
   coordinatorStallsOfLog,
@@ -74,6 +75,24 @@ describe('bench:load report', () => {
       null,
       null,
     ]);
+  });
+
+  it('--warmup: a warm-up disposition never landed is still lost; only the window lags are measured', () => {
+    const d = (row: number, acceptedAt: number) => ({
+      callId: `c${row}`,
+      tab: 'Tab A',
+      row,
+      attemptAfter: 1,
+      acceptedAt,
+    });
+    // Window from 10,000: row 1 (warm-up) never landed, row 2 (warm-up) landed late, rows 3-4 in the window.
+    const accepted = [d(1, 5_000), d(2, 6_000), d(3, 10_000), d(4, 12_000)];
+    expect(sheetFigures(accepted, [null, 60_000, 10_500, null], 10_000)).toEqual({
+      lost: 2,
+      measured: 2,
+      lagMs: { p50: 500, p99: 500 },
+    });
+    expect(sheetFigures(accepted, [1, 2, 3, 4], 20_000)).toEqual({ lost: 0, measured: 0, lagMs: null });
   });
 
   it('webhook → SHOW_DISPO joins on our call id from custom_data', () => {

@@ -74,6 +74,31 @@ export function landingTimes(
   });
 }
 
+/** The sheet's figures from every accepted disposition and when each landed (landingTimes): `lost` counts
+ *  ALL of them (the warm-up's and the wind-down's too: none may be lost), while the lag percentiles and
+ *  `measured` (the denominator of Sheets requests per disposition) take only those accepted from the
+ *  window's start on. */
+export function sheetFigures(
+  accepted: readonly AcceptedDisposition[],
+  landed: readonly (number | null)[],
+  windowStart: number,
+): { lost: number; measured: number; lagMs: { p50: number; p99: number } | null } {
+  const lags: number[] = [];
+  let measured = 0;
+  accepted.forEach((d, i) => {
+    if (d.acceptedAt < windowStart) return;
+    measured += 1;
+    const at = landed[i];
+    if (at !== null && at !== undefined) lags.push(Math.max(0, at - d.acceptedAt));
+  });
+  const lag = percentiles(lags);
+  return {
+    lost: landed.filter((t) => t === null).length,
+    measured,
+    lagMs: lag ? { p50: lag.p50, p99: lag.p99 } : null,
+  };
+}
+
 /** Our call id from the custom_data the coordinator gave Dialpad ({"td":1,"callId":…}), else null. */
 export function callIdOfCustomData(customData: string | null): string | null {
   if (!customData) return null;
