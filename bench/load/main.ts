@@ -43,6 +43,7 @@ import {
   machineTicksOfProcStat,
   parseCommandStats,
   percentiles,
+  redisByName,
   redisPerCycle,
   round,
   webhookToShowDispo,
@@ -368,6 +369,11 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     redisTopCommandsPerCycle: redisCycle.top,
     // Per second of the window (the same arithmetic with seconds for cycles): the background's share.
     redisCommandsPerSecond: redisPerCycle(commandStats, windowMs / 1000),
+    // Every command by name, per cycle and per second of the window (scripts' inner calls included).
+    redisCommandsByName: {
+      perCycle: redisByName(commandStats, cycles),
+      perSecond: redisByName(commandStats, windowMs / 1000),
+    },
     coordinatorCpuMsPerCycle: cycles ? round(coordCpuMs / cycles, 2) : null,
     // Each instance's CPU over ALL the window's cycles: with 2 instances, their sum against 1 instance's
     // figure is what running a second instance costs per cycle (every notice reaches both, more timers).

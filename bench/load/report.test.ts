@@ -13,6 +13,7 @@ import {
   machineTicksOfProcStat,
   parseCommandStats,
   percentiles,
+  redisByName,
   redisPerCycle,
   webhookToShowDispo,
   attributeTail,
@@ -44,6 +45,12 @@ describe('bench:load report', () => {
     expect(stats).toEqual({ evalsha: 300, hget: 100, info: 5 });
     expect(redisPerCycle(stats, 100)).toEqual({ total: 4, top: { evalsha: 3, hget: 1 } });
     expect(redisPerCycle(stats, 0).total).toBeNull();
+    // Every command by name (not only the top 8), per cycle or per second, largest first.
+    expect(Object.entries(redisByName(stats, 200))).toEqual([
+      ['evalsha', 1.5],
+      ['hget', 0.5],
+    ]);
+    expect(redisByName(stats, 0)).toEqual({});
   });
 
   it('a disposition lands when its row first shows the AttemptCount it set; never → lost (null)', () => {

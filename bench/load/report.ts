@@ -135,6 +135,18 @@ export function redisPerCycle(
   return { total: round(total / cycles, 1), top };
 }
 
+/** Every command's calls per unit (cycles, or seconds of the window), largest first, the bench's own INFO and
+ *  RESETSTAT left out: where the commands beyond the cycle's own come from (compare with bench/cycle-cost.ts). */
+export function redisByName(stats: Record<string, number>, per: number): Record<string, number> {
+  if (per <= 0) return {};
+  return Object.fromEntries(
+    Object.entries(stats)
+      .filter(([name]) => name !== 'info' && name !== 'config|resetstat')
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, c]) => [name, round(c / per, 3)]),
+  );
+}
+
 export { round };
 
 /** From a coordinator's /metrics text: the event-loop delay since the previous scrape (p50/p99/max, ms:

@@ -146,6 +146,9 @@ export class RedisPatchQueue implements DurablePatchQueue {
   /** Tabs whose last peek returned all their entries: the stream ids not yet acked or dead-lettered. The
    *  tab is peeked again until they are all gone (then it is empty unless a hint says otherwise). */
   readonly #carry = new Map<string, Set<string>>();
+  /** Per tab, the stream ids with a failed attempt counted (as its last peek read them, plus this instance's
+   *  markAttempt since): an ack naming none of them is one XDEL, with no attempts hash to clean. */
+  readonly #attempted = new Map<string, Set<string>>();
   /** True while a subscriber delivers hints; without it every call reads every registered tab. */
   #hinting = false;
   readonly #subscriber: RedisClient | null;
@@ -350,6 +353,11 @@ export class RedisPatchQueue implements DurablePatchQueue {
         this.#redis.hmget(keys.sheetQueueAttempts(tag), ...(streams[i] ?? []).map(([id]) => id)),
       ),
     );
+    withEntries.forEach(({ tag, i }, k) => {
+      const ids = (streams[i] ?? []).flatMap(([id], j) => (Number(attempts[k]?.[j] ?? 0) > 0 ? [id] : []));
+      if (ids.length > 0) this.#attempted.set(tag, new Set(ids));
+      else this.#attempted.delete(tag);
+    });
     const found: { streamId: string; queued: QueuedPatch }[] = [];
     const unparseable: string[] = [];
     withEntries.forEach(({ sheetId, i }, k) => {
@@ -409,6 +417,11 @@ export class RedisPatchQueue implements DurablePatchQueue {
   /** Forgets carried ids that left their stream (acked or dead-lettered). */
   #gone(byTab: Map<string, string[]>): void {
     for (const [tag, streamIds] of byTab) {
+      const attempted = this.#attempted.get(tag);
+      if (attempted) {
+        for (const id of streamIds) attempted.delete(id);
+        if (attempted.size === 0) this.#attempted.delete(tag);
+      }
       const carried = this.#carry.get(tag);
       if (!carried) continue;
       for (const id of streamIds) carried.delete(id);
@@ -416,19 +429,31 @@ export class RedisPatchQueue implements DurablePatchQueue {
     }
   }
 
-  /** Acks per tab, all tabs' scripts sent together (one round trip). */
+  /** Acks per tab, all tabs' commands sent together (one round trip). A tab none of whose acked patches
+   *  had a failed attempt counted is one XDEL (nothing in its attempts hash to clean: 1 command, where the
+   *  ackPatches script is 4); otherwise the script also clears their counts. */
   async ack(spreadsheetId: string, ids: string[]): Promise<void> {
     const byTab = groupByTab(spreadsheetId, ids);
     await Promise.all(
-      [...byTab].map(([tag, streamIds]) =>
-        this.#scripts.run('ackPatches', [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)], streamIds),
-      ),
+      [...byTab].map(([tag, streamIds]) => {
+        const attempted = this.#attempted.get(tag);
+        if (!attempted || !streamIds.some((id) => attempted.has(id)))
+          return this.#redis.xdel(keys.sheetQueue(tag), ...streamIds);
+        return this.#scripts.run(
+          'ackPatches',
+          [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)],
+          streamIds,
+        );
+      }),
     );
     this.#gone(byTab);
   }
 
   async markAttempt(spreadsheetId: string, ids: string[], now: number): Promise<void> {
     for (const [tag, streamIds] of groupByTab(spreadsheetId, ids)) {
+      const attempted = this.#attempted.get(tag) ?? new Set<string>();
+      for (const id of streamIds) attempted.add(id);
+      this.#attempted.set(tag, attempted);
       await this.#scripts.run(
         'markPatchAttempts',
         [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)],

@@ -219,6 +219,36 @@ describe('RedisPatchQueue specifics', () => {
     expect((await q.spreadsheetsWithPending()).sort()).toEqual([...sheets].sort());
   });
 
+  it('an ack clears the failed-attempt counts another instance recorded; a batch never attempted is one XDEL', async () => {
+    const redis = connect();
+    await redis.flushall();
+    const failed = new RedisPatchQueue(redis); // the flusher whose write Google refused
+    const id1 = await failed.enqueue(patchFor('r1', 2, { 12: 'a' }), 1);
+    const id2 = await failed.enqueue(patchFor('r2', 3, { 12: 'b' }), 2);
+    await failed.markAttempt('sheet-A', [id1], 10);
+    const attemptsKey = keys.sheetQueueAttempts(tabTag('sheet-A', 0));
+    // The counts outlive no patch for ever: they expire a week after the last failure counted.
+    expect(await redis.pttl(attemptsKey)).toBeGreaterThan(6 * 24 * 3600 * 1000);
+    // Another instance takes the spreadsheet over: its peek reads the count, its ack clears it.
+    const next = new RedisPatchQueue(connect());
+    expect((await next.peek('sheet-A', 10)).map((p) => [p.id, p.attempts])).toEqual([
+      [id1, 1],
+      [id2, 0],
+    ]);
+    await next.ack('sheet-A', [id1, id2]);
+    expect(await redis.exists(attemptsKey)).toBe(0);
+    expect(await next.depth()).toBe(0);
+    // A batch with no failed attempt: the ack is the stream's XDEL alone.
+    const id3 = await next.enqueue(patchFor('r3', 4, { 12: 'c' }), 3);
+    expect((await next.peek('sheet-A', 10)).map((p) => p.attempts)).toEqual([0]);
+    await redis.config('RESETSTAT');
+    await next.ack('sheet-A', [id3]);
+    const stats = await redis.info('commandstats');
+    expect(stats).toMatch(/cmdstat_xdel:calls=1,/);
+    expect(stats).not.toMatch(/cmdstat_evalsha/);
+    expect(await next.depth()).toBe(0);
+  });
+
   it('loses nothing when redis-server crashes and restarts (AOF)', async () => {
     const redis = connect();
     await redis.flushall();
