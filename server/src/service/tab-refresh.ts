@@ -35,8 +35,8 @@ export interface TabRefreshReport {
   changedLeads: number;
 }
 
-/** The refresh asks Redis whether its served sessions are still active on every this-many-th tick (the
- *  first included): 5 minutes at the default 60-s refresh. */
+/** The refresh asks Redis whether its served sessions are still active on every this-many-th tick: every
+ *  5 minutes at the default 60-s refresh. */
 export const SESSION_CHECK_EVERY = 5;
 
 export class TabRefresher {
@@ -65,7 +65,8 @@ export class TabRefresher {
       changedLeads: 0,
     };
     const due: { tag: string; caches: TabCache[]; ref: TabRefFull }[] = [];
-    const check = this.#ticks++ % SESSION_CHECK_EVERY === 0;
+    // Not on the first tick: every served session was noted active by a request since this instance began.
+    const check = ++this.#ticks % SESSION_CHECK_EVERY === 0;
     for (const served of this.#ctx.servedTabs()) {
       const ref = served.caches[0]?.ref;
       if (!ref || (check && !(await this.#anyActive(served.tag, served.sessionIds)))) continue;

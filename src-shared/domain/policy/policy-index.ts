@@ -81,6 +81,8 @@ interface Zone {
 }
 
 const live = (e: Entry) => e.ver === e.rec.ver;
+/** Still waiting in its place's pending heap (a pending entry keeps its version when it becomes ready). */
+const livePending = (e: Entry) => live(e) && e.rec.loc === 'pending';
 const byPriority = (a: Entry, b: Entry) => comparePriority(a.rec, b.rec);
 const byReadyAt = (a: Entry, b: Entry) =>
   a.rec.readyAt !== b.rec.readyAt ? (a.rec.readyAt < b.rec.readyAt ? -1 : 1) : comparePriority(a.rec, b.rec);
@@ -98,6 +100,10 @@ export class PolicyIndex {
   #lastNow = Number.NEGATIVE_INFINITY;
   /** Live ready entries over all places (for compacting `openReady`). */
   #readyLive = 0;
+  /** Every place's pending entries in one heap by readyAt (the same entries), so a pick finds the leads
+   *  whose delay ended without looking at every place; and their live count (for compacting it). */
+  readonly #pendingAll = new BinaryHeap<Entry>(byReadyAt);
+  #pendingLive = 0;
   /** The ready entries of the places open in minute `#openMinute` (the same entries as their places'
    *  heaps; stale ones are dropped lazily). NaN: not built (rebuilt at the next pick). */
   readonly #openReady = new BinaryHeap<Entry>(byPriority);
@@ -356,8 +362,11 @@ export class PolicyIndex {
       this.#pushReady(rec.zone, { rec, ver: rec.ver });
     } else {
       rec.loc = 'pending';
+      const e = { rec, ver: rec.ver };
       rec.zone.pendingLive++;
-      rec.zone.pending.push({ rec, ver: rec.ver });
+      rec.zone.pending.push(e);
+      this.#pendingLive++;
+      this.#pendingAll.push(e);
     }
   }
 
@@ -389,7 +398,9 @@ export class PolicyIndex {
         break;
       case 'pending':
         z.pendingLive--;
+        this.#pendingLive--;
         if (z.pending.size > 2 * z.pendingLive + 64) z.pending.filter(live);
+        if (this.#pendingAll.size > 2 * this.#pendingLive + 64) this.#pendingAll.filter(livePending);
         break;
     }
   }
@@ -437,6 +448,8 @@ export class PolicyIndex {
       this.#openReady.clear();
       this.#openMinute = Number.NaN;
       this.#readyLive = 0;
+      this.#pendingAll.clear();
+      this.#pendingLive = 0;
       for (const z of this.#zones.values()) {
         const entries = [...z.ready.toArray(), ...z.pending.toArray()].filter(live);
         z.ready.clear();
@@ -451,11 +464,16 @@ export class PolicyIndex {
       return;
     }
     this.#lastNow = now;
-    for (const z of this.#zones.values()) {
-      if (z.pendingLive === 0) continue;
+    // The earliest pending entry over all places: when its delay has ended, its place's ready ones move.
+    for (let next = this.#pendingAll.peek(); next; next = this.#pendingAll.peek()) {
+      if (livePending(next) && next.rec.readyAt > now) break;
+      this.#pendingAll.pop();
+      if (!livePending(next)) continue;
+      const z = next.rec.zone;
       for (let top = this.#peek(z.pending); top && top.rec.readyAt <= now; top = this.#peek(z.pending)) {
         z.pending.pop();
         z.pendingLive--;
+        this.#pendingLive--;
         top.rec.loc = 'ready';
         this.#pushReady(z, top);
       }
