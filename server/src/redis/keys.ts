@@ -128,6 +128,9 @@ export const keys = {
   // ---- global (own slot each)
   /** SET: tab tags that may have pending sheet writes (SADDed before the enqueue; harmless if stale). */
   sheetQueueTabs: () => `${PREFIX}:sheetq:tabs`,
+  /** SET: tab tags whose attempts hash may hold failed-attempt counts (SADDed before each count; SREMed when
+   *  an ack empties the queue and the hash): the flusher's peek reads counts only of these tabs. */
+  sheetQueueAttemptedTabs: () => `${PREFIX}:sheetq:attempted`,
   /** SET: tab tags that have (or had) dialer sessions: the call-timeout sweeper walks these. */
   dialerTabs: () => `${PREFIX}:tabs`,
   /** STRING with TTL: one flusher at a time per spreadsheet (value = owner token), so two coordinator

@@ -219,7 +219,7 @@ describe('RedisPatchQueue specifics', () => {
     expect((await q.spreadsheetsWithPending()).sort()).toEqual([...sheets].sort());
   });
 
-  it('an ack clears the failed-attempt counts another instance recorded; a batch never attempted is one XDEL', async () => {
+  it('failed-attempt counts: another instance reads and clears them; a tab without any costs no read and one XDEL', async () => {
     const redis = connect();
     await redis.flushall();
     const failed = new RedisPatchQueue(redis); // the flusher whose write Google refused
@@ -237,16 +237,29 @@ describe('RedisPatchQueue specifics', () => {
     ]);
     await next.ack('sheet-A', [id1, id2]);
     expect(await redis.exists(attemptsKey)).toBe(0);
+    expect(await redis.smembers(keys.sheetQueueAttemptedTabs())).toEqual([]);
     expect(await next.depth()).toBe(0);
-    // A batch with no failed attempt: the ack is the stream's XDEL alone.
+    // A batch with no failed attempt: no count is read, and the ack is the stream's XDEL alone.
     const id3 = await next.enqueue(patchFor('r3', 4, { 12: 'c' }), 3);
-    expect((await next.peek('sheet-A', 10)).map((p) => p.attempts)).toEqual([0]);
     await redis.config('RESETSTAT');
+    expect((await next.peek('sheet-A', 10)).map((p) => p.attempts)).toEqual([0]);
     await next.ack('sheet-A', [id3]);
     const stats = await redis.info('commandstats');
     expect(stats).toMatch(/cmdstat_xdel:calls=1,/);
-    expect(stats).not.toMatch(/cmdstat_evalsha/);
+    expect(stats).not.toMatch(/cmdstat_evalsha|cmdstat_hmget/);
     expect(await next.depth()).toBe(0);
+    // A count left behind by the tab's last failure (its entry acked while others waited) keeps the
+    // tab listed until an ack empties its queue.
+    const id4 = await next.enqueue(patchFor('r4', 5, { 12: 'd' }), 4);
+    const id5 = await next.enqueue(patchFor('r5', 6, { 12: 'e' }), 5);
+    await next.markAttempt('sheet-A', [id4], 20);
+    await next.peek('sheet-A', 10);
+    await next.ack('sheet-A', [id4]);
+    expect(await redis.smembers(keys.sheetQueueAttemptedTabs())).toEqual([tabTag('sheet-A', 0)]);
+    expect((await next.peek('sheet-A', 10)).map((p) => [p.id, p.attempts])).toEqual([[id5, 0]]);
+    await next.ack('sheet-A', [id5]);
+    expect(await redis.exists(attemptsKey)).toBe(0);
+    expect(await redis.smembers(keys.sheetQueueAttemptedTabs())).toEqual([]);
   });
 
   it('loses nothing when redis-server crashes and restarts (AOF)', async () => {

@@ -177,6 +177,49 @@ describe('supervisor console shared figures', () => {
     expect(leadsOn(b)).toMatchObject({ leadsTotal: 40, dialableNow: 5 });
   });
 
+  it('writes 1,200 changed tabs in a few commands, and a keep-alive re-tells a field the change log lost', async () => {
+    await (clients[0] as Redis).flushall();
+    const clock = { now: T0 };
+    const summary: PolicySummary = {
+      dialable: 3,
+      reasons: [],
+      nextDialableAt: T0,
+      claimed: 0,
+      inProgress: 0,
+    };
+    const tabs = Array.from({ length: 1_200 }, (_, i) => fakeTab(`big${i}`, 'Solar', summary, 10));
+    const a = await instance(clock, () => tabs);
+    const b = await instance(clock, () => []);
+    expect(leadsOn(b)).toMatchObject({ leadsTotal: 12_000, dialableNow: 3_600 });
+
+    // Every tab changes: one sync writes them all in 3 chunks of at most 500 (an HSET and a ZADD each),
+    // not 2 commands per tab; B sees every one.
+    summary.dialable = 2;
+    clock.now += 5_000;
+    const raw = clients[0] as Redis;
+    await raw.config('RESETSTAT');
+    await a.sync();
+    const calls = (cmd: string) =>
+      raw
+        .info('commandstats')
+        .then((t) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(t)?.[1] ?? 0));
+    expect(await calls('zadd')).toBe(3);
+    expect(await calls('hset')).toBeLessThanOrEqual(4); // the 3 chunks and the version
+    await b.sync();
+    expect(leadsOn(b)).toMatchObject({ leadsTotal: 12_000, dialableNow: 2_400 });
+
+    // The change log loses a field (as after a prune race): A's next keep-alive of that tab tells it again,
+    // so a caller that holds nothing still gets it.
+    await raw.zrem(svKeys.changes(), 'tab:big7|Solar');
+    const before = Number(await raw.hget(svKeys.meta(), 'v'));
+    clock.now += 6 * 60_000;
+    await a.sync();
+    expect(Number(await raw.hget(svKeys.meta(), 'v'))).toBe(before + 1);
+    expect(await raw.zscore(svKeys.changes(), 'tab:big7|Solar')).toBe(String(before + 1));
+    // The other keep-alives kept their versions (ZADD NX).
+    expect(await raw.zscore(svKeys.changes(), 'tab:big8|Solar')).toBe(String(before));
+  });
+
   it('marks the figures watched while a viewer is connected, so idle instances sync at full rate', async () => {
     const clock = { now: T0 + DAY };
     const sv = await instance(clock, () => []);

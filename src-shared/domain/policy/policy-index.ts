@@ -32,7 +32,6 @@ import {
   BLOCK_REASON_ORDER,
   type BlockReason,
   chooseNumber,
-  comparePriority,
   type LeadPlace,
   leadPlace,
   leadReadyAt,
@@ -45,6 +44,12 @@ import { placeInWindow, placeOpenFrom } from './window.js';
 interface Rec {
   lead: Lead;
   readyAt: number;
+  /** The lead's sort keys (comparePriority's), copied at upsert: every Rec has one shape, while leads come
+   *  in several (parsed from the sheet, spread by a disposition), so the heaps' comparisons read them
+   *  here with monomorphic loads instead of megamorphic ones on the lead. */
+  attemptCount: number;
+  rowNumber: number;
+  rowId: string;
   zone: Zone;
   unknownSlots: number;
   block: StaticBlock | null;
@@ -83,9 +88,22 @@ interface Zone {
 const live = (e: Entry) => e.ver === e.rec.ver;
 /** Still waiting in its place's pending heap (a pending entry keeps its version when it becomes ready). */
 const livePending = (e: Entry) => live(e) && e.rec.loc === 'pending';
-const byPriority = (a: Entry, b: Entry) => comparePriority(a.rec, b.rec);
+/** comparePriority (lead-rules.ts) on the keys a Rec holds: the same order. */
+function compareRecs(a: Rec, b: Rec): number {
+  const ta = a.attemptCount === 0 ? 0 : 1;
+  const tb = b.attemptCount === 0 ? 0 : 1;
+  if (ta !== tb) return ta - tb;
+  if (ta === 1) {
+    if (a.readyAt !== b.readyAt) return a.readyAt < b.readyAt ? -1 : 1;
+    if (a.attemptCount !== b.attemptCount) return a.attemptCount - b.attemptCount;
+  }
+  if (a.rowNumber !== b.rowNumber) return a.rowNumber - b.rowNumber;
+  return a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0;
+}
+
+const byPriority = (a: Entry, b: Entry) => compareRecs(a.rec, b.rec);
 const byReadyAt = (a: Entry, b: Entry) =>
-  a.rec.readyAt !== b.rec.readyAt ? (a.rec.readyAt < b.rec.readyAt ? -1 : 1) : comparePriority(a.rec, b.rec);
+  a.rec.readyAt !== b.rec.readyAt ? (a.rec.readyAt < b.rec.readyAt ? -1 : 1) : compareRecs(a.rec, b.rec);
 
 export class PolicyIndex {
   readonly #rules: CampaignRules;
@@ -144,6 +162,9 @@ export class PolicyIndex {
     const rec: Rec = {
       lead,
       readyAt: leadReadyAt(lead, this.#rules, place.unknownSlots),
+      attemptCount: lead.attemptCount,
+      rowNumber: lead.rowNumber,
+      rowId: lead.rowId,
       zone: this.#zone(cb ? cb.place : place),
       unknownSlots: place.unknownSlots,
       block: cb ? null : staticBlock(lead, this.#rules, place.unknownSlots),
