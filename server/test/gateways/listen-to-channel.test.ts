@@ -2,9 +2,8 @@
 // listeners and the patch queue's hints listen to a pub/sub channel, on the process's shared subscriber
 // connection or on one of their own. A listener hears only its channel; stopping one leaves the others on the
 // shared connection hearing theirs; a listener's own connection is closed when it stops.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { redisForFile } from '../../../test/support/redis-for-file.js';
 import { listenToChannel } from '../../src/redis/client.js';
 
 const waitFor = async (cond: () => boolean, what: string) => {
@@ -15,20 +14,7 @@ const waitFor = async (cond: () => boolean, what: string) => {
   }
 };
 
-let server: RedisServerHandle;
-const clients: Redis[] = [];
-const connect = () => {
-  const c = new Redis({ port: server.port, lazyConnect: false });
-  clients.push(c);
-  return c;
-};
-beforeAll(async () => {
-  server = await startRedisServer({ appendOnly: false });
-});
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await server.stop();
-});
+const { connect } = redisForFile();
 
 describe('listenToChannel', () => {
   it('on a shared connection: each listener hears its own channel, and stopping one leaves the others', async () => {

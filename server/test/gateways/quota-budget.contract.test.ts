@@ -1,8 +1,7 @@
 // The QuotaBudget contract on Redis (fixed one-minute windows), plus the property that
 // matters in production: two coordinator instances draw from ONE Redis budget.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { redisForFile } from '../../../test/support/redis-for-file.js';
 import type { QuotaBudget } from '../../src/ports.js';
 import { DEFAULT_SHEETS_QUOTA, type QuotaConfig } from '../../src/queue/quota-limits.js';
 import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
@@ -48,20 +47,7 @@ function quotaContract(name: string, make: (config?: QuotaConfig) => Promise<Quo
   });
 }
 
-let server: RedisServerHandle;
-const clients: Redis[] = [];
-const connect = () => {
-  const c = new Redis(server.url);
-  clients.push(c);
-  return c;
-};
-beforeAll(async () => {
-  server = await startRedisServer({ appendOnly: false });
-});
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await server.stop();
-});
+const { connect } = redisForFile();
 
 quotaContract('redis', async (config) => {
   const redis = connect();
