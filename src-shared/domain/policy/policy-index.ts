@@ -6,12 +6,8 @@
 //  - claimed leads are only counted (setClaimed moves a lead out of / back into the heaps);
 //  - every other lead sits in its place's `ready` heap (a retry-ready number exists at the last time we
 //    looked), ordered by priority, or its place's `pending` heap, ordered by readyAt. A pick first moves
-//    the pending leads whose delay has ended into `ready` (O(log n) each, once), then takes the top of one
-//    more heap, `openReady`: the ready entries of every place inside its calling window this minute
-//    (windows are whole minutes), rebuilt at the first pick of each minute (one window check per place)
-//    and fed as entries become ready. Real tabs have about as many places as leads (each lead's numbers
-//    ring in their own area codes: 110 places for 100 leads in the benchmark's tabs), so looking at the
-//    top of every place's heap made a pick O(n): ~4 % of the coordinator's CPU per dialing cycle.
+//    the pending leads whose delay has ended into `ready` (O(log n) each, once), then looks at the top of
+//    `ready` of every place that is inside its calling window (one window check per place, not per lead).
 // A lead's place (lead-rules.ts leadPlace) comes from its numbers through `placeOf` (phone data the caller
 // resolved at the edge), so the index itself stays pure.
 // Heap entries are invalidated lazily (each record has a version); stale entries are dropped when they
@@ -32,6 +28,7 @@ import {
   BLOCK_REASON_ORDER,
   type BlockReason,
   chooseNumber,
+  comparePriority,
   type LeadPlace,
   leadPlace,
   leadReadyAt,
@@ -44,12 +41,6 @@ import { placeInWindow, placeOpenFrom } from './window.js';
 interface Rec {
   lead: Lead;
   readyAt: number;
-  /** The lead's sort keys (comparePriority's), copied at upsert: every Rec has one shape, while leads come
-   *  in several (parsed from the sheet, spread by a disposition), so the heaps' comparisons read them
-   *  here with monomorphic loads instead of megamorphic ones on the lead. */
-  attemptCount: number;
-  rowNumber: number;
-  rowId: string;
   zone: Zone;
   unknownSlots: number;
   block: StaticBlock | null;
@@ -86,24 +77,9 @@ interface Zone {
 }
 
 const live = (e: Entry) => e.ver === e.rec.ver;
-/** Still waiting in its place's pending heap (a pending entry keeps its version when it becomes ready). */
-const livePending = (e: Entry) => live(e) && e.rec.loc === 'pending';
-/** comparePriority (lead-rules.ts) on the keys a Rec holds: the same order. */
-function compareRecs(a: Rec, b: Rec): number {
-  const ta = a.attemptCount === 0 ? 0 : 1;
-  const tb = b.attemptCount === 0 ? 0 : 1;
-  if (ta !== tb) return ta - tb;
-  if (ta === 1) {
-    if (a.readyAt !== b.readyAt) return a.readyAt < b.readyAt ? -1 : 1;
-    if (a.attemptCount !== b.attemptCount) return a.attemptCount - b.attemptCount;
-  }
-  if (a.rowNumber !== b.rowNumber) return a.rowNumber - b.rowNumber;
-  return a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0;
-}
-
-const byPriority = (a: Entry, b: Entry) => compareRecs(a.rec, b.rec);
+const byPriority = (a: Entry, b: Entry) => comparePriority(a.rec, b.rec);
 const byReadyAt = (a: Entry, b: Entry) =>
-  a.rec.readyAt !== b.rec.readyAt ? (a.rec.readyAt < b.rec.readyAt ? -1 : 1) : compareRecs(a.rec, b.rec);
+  a.rec.readyAt !== b.rec.readyAt ? (a.rec.readyAt < b.rec.readyAt ? -1 : 1) : comparePriority(a.rec, b.rec);
 
 export class PolicyIndex {
   readonly #rules: CampaignRules;
@@ -116,16 +92,6 @@ export class PolicyIndex {
   readonly #callbacks = new Map<string, Set<Rec>>();
   #claimedOpen = 0;
   #lastNow = Number.NEGATIVE_INFINITY;
-  /** Live ready entries over all places (for compacting `openReady`). */
-  #readyLive = 0;
-  /** Every place's pending entries in one heap by readyAt (the same entries), so a pick finds the leads
-   *  whose delay ended without looking at every place; and their live count (for compacting it). */
-  readonly #pendingAll = new BinaryHeap<Entry>(byReadyAt);
-  #pendingLive = 0;
-  /** The ready entries of the places open in minute `#openMinute` (the same entries as their places'
-   *  heaps; stale ones are dropped lazily). NaN: not built (rebuilt at the next pick). */
-  readonly #openReady = new BinaryHeap<Entry>(byPriority);
-  #openMinute = Number.NaN;
 
   /** `placeOf` tells each number's zones and region (NO_PLACES: only TimeZone cells place a lead). */
   constructor(rules: CampaignRules, placeOf: PlaceOf) {
@@ -162,9 +128,6 @@ export class PolicyIndex {
     const rec: Rec = {
       lead,
       readyAt: leadReadyAt(lead, this.#rules, place.unknownSlots),
-      attemptCount: lead.attemptCount,
-      rowNumber: lead.rowNumber,
-      rowId: lead.rowId,
       zone: this.#zone(cb ? cb.place : place),
       unknownSlots: place.unknownSlots,
       block: cb ? null : staticBlock(lead, this.#rules, place.unknownSlots),
@@ -196,12 +159,6 @@ export class PolicyIndex {
     return [...this.#recs.values()].map((r) => r.lead);
   }
 
-  /** How many leads are held back by `block` (a static block: no time or pick changes it), O(1). What
-   *  `summary` reports under that reason, without its walk over the places. */
-  blockedLeads(block: StaticBlock): number {
-    return this.#blocked.get(block) ?? 0;
-  }
-
   /** Leads held by another session (lead claims) are skipped without a scan. A claim may precede the lead. */
   setClaimed(rowId: string, claimed: boolean): void {
     if (claimed === this.#claimed.has(rowId)) return;
@@ -224,9 +181,13 @@ export class PolicyIndex {
     // No callback on the tab (the usual case): nothing to look at, no allocation on the hot path.
     const due = this.#callbacks.size > 0 ? this.#dueCallback(input.agent, now) : null;
     if (due?.cb) return { kind: 'pick', lead: due.lead, numberIndex: due.cb.slot };
-    const minute = Math.floor(now / 60_000);
-    if (minute !== this.#openMinute) this.#rebuildOpen(now, minute);
-    const best = this.#peek(this.#openReady);
+    let best: Entry | null = null;
+    for (const zone of this.#zones.values()) {
+      if (zone.readyLive === 0) continue;
+      if (!this.#open(zone, now)) continue;
+      const top = this.#peek(zone.ready);
+      if (top && (best === null || byPriority(top, best) < 0)) best = top;
+    }
     if (best) {
       const numberIndex = chooseNumber(best.rec.lead, this.#rules, now, best.rec.unknownSlots);
       if (numberIndex !== null) return { kind: 'pick', lead: best.rec.lead, numberIndex };
@@ -380,14 +341,12 @@ export class PolicyIndex {
       this.#claimedOpen++;
     } else if (rec.readyAt <= this.#lastNow) {
       rec.loc = 'ready';
-      this.#pushReady(rec.zone, { rec, ver: rec.ver });
+      rec.zone.readyLive++;
+      rec.zone.ready.push({ rec, ver: rec.ver });
     } else {
       rec.loc = 'pending';
-      const e = { rec, ver: rec.ver };
       rec.zone.pendingLive++;
-      rec.zone.pending.push(e);
-      this.#pendingLive++;
-      this.#pendingAll.push(e);
+      rec.zone.pending.push({ rec, ver: rec.ver });
     }
   }
 
@@ -410,18 +369,13 @@ export class PolicyIndex {
         break;
       case 'ready':
         z.readyLive--;
-        this.#readyLive--;
         // The lead just picked is usually at the top: drop its entry now rather than on the next pick.
         if (z.ready.peek()?.rec === rec) z.ready.pop();
         if (z.ready.size > 2 * z.readyLive + 64) z.ready.filter(live);
-        if (this.#openReady.peek()?.rec === rec) this.#openReady.pop();
-        if (this.#openReady.size > 2 * this.#readyLive + 64) this.#openReady.filter(live);
         break;
       case 'pending':
         z.pendingLive--;
-        this.#pendingLive--;
         if (z.pending.size > 2 * z.pendingLive + 64) z.pending.filter(live);
-        if (this.#pendingAll.size > 2 * this.#pendingLive + 64) this.#pendingAll.filter(livePending);
         break;
     }
   }
@@ -433,25 +387,6 @@ export class PolicyIndex {
       zone.openMinute = minute;
     }
     return zone.open;
-  }
-
-  /** A ready entry into its place's heap, and into `openReady` when the place is open this minute. */
-  #pushReady(zone: Zone, e: Entry): void {
-    zone.readyLive++;
-    this.#readyLive++;
-    zone.ready.push(e);
-    if (!Number.isNaN(this.#openMinute) && this.#open(zone, this.#openMinute * 60_000))
-      this.#openReady.push(e);
-  }
-
-  /** `openReady` for `minute`: the live ready entries of every place open then. */
-  #rebuildOpen(now: number, minute: number): void {
-    this.#openReady.clear();
-    this.#openMinute = minute;
-    for (const zone of this.#zones.values()) {
-      if (zone.readyLive === 0 || !this.#open(zone, now)) continue;
-      for (const e of zone.ready.toArray()) if (live(e)) this.#openReady.push(e);
-    }
   }
 
   #peek(heap: BinaryHeap<Entry>): Entry | undefined {
@@ -466,11 +401,6 @@ export class PolicyIndex {
   #advance(now: number): void {
     if (now < this.#lastNow) {
       this.#lastNow = now;
-      this.#openReady.clear();
-      this.#openMinute = Number.NaN;
-      this.#readyLive = 0;
-      this.#pendingAll.clear();
-      this.#pendingLive = 0;
       for (const z of this.#zones.values()) {
         const entries = [...z.ready.toArray(), ...z.pending.toArray()].filter(live);
         z.ready.clear();
@@ -485,18 +415,14 @@ export class PolicyIndex {
       return;
     }
     this.#lastNow = now;
-    // The earliest pending entry over all places: when its delay has ended, its place's ready ones move.
-    for (let next = this.#pendingAll.peek(); next; next = this.#pendingAll.peek()) {
-      if (livePending(next) && next.rec.readyAt > now) break;
-      this.#pendingAll.pop();
-      if (!livePending(next)) continue;
-      const z = next.rec.zone;
+    for (const z of this.#zones.values()) {
+      if (z.pendingLive === 0) continue;
       for (let top = this.#peek(z.pending); top && top.rec.readyAt <= now; top = this.#peek(z.pending)) {
         z.pending.pop();
         z.pendingLive--;
-        this.#pendingLive--;
+        z.readyLive++;
         top.rec.loc = 'ready';
-        this.#pushReady(z, top);
+        z.ready.push(top);
       }
     }
   }

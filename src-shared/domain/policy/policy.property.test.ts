@@ -197,8 +197,6 @@ function assertPickAllowed(
 const summaryOf = (p: PolicyPick) =>
   p.kind === 'pick' ? { rowId: p.lead.rowId, numberIndex: p.numberIndex } : p;
 
-const FOR_GOOD = ['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS'] as const;
-
 describe('policy invariants (property-based)', () => {
   it('never picks a forbidden number or lead, and agrees with the scan, through random histories', () => {
     fc.assert(
@@ -218,13 +216,9 @@ describe('policy invariants (property-based)', () => {
                 pickByScan(ix.leads(), rules, TEST_PLACES, { sessionState: state, now, agent }, claimed),
               ),
             );
-            const summary = ix.summary(now, agent);
-            expect(summary).toEqual(summarizeByScan(ix.leads(), rules, TEST_PLACES, now, claimed, agent));
-            // The reasons no time can change are counted as they change (the stats' "leads left").
-            for (const block of FOR_GOOD)
-              expect(ix.blockedLeads(block)).toBe(
-                summary.reasons.find((r) => r.reason === block)?.leads ?? 0,
-              );
+            expect(ix.summary(now, agent)).toEqual(
+              summarizeByScan(ix.leads(), rules, TEST_PLACES, now, claimed, agent),
+            );
           }
           return first;
         };
