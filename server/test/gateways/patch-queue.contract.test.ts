@@ -51,6 +51,33 @@ function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>
       expect((await q.spreadsheetsWithPending()).sort()).toEqual(['sheet-A', 'sheet-B']);
     });
 
+    it('picks the oldest `max` across many tabs, whatever tab holds them', async () => {
+      // 3 tabs, 12 patches in an irregular order (tab 7 gets a run of four): peek must merge, not take
+      // each tab's first ones. Across tabs the order is the stream ids' (then the enqueue time): 2 ms apart,
+      // every id is above the one before, whatever node of a Cluster its tab is on.
+      const tabsInOrder = [0, 7, 7, 7, 7, 9, 0, 9, 0, 7, 9, 0];
+      const ids: string[] = [];
+      for (const [n, sheetId] of tabsInOrder.entries()) {
+        await new Promise((r) => setTimeout(r, 2));
+        const patch = patchFor(`r${n}`, n + 2, { 12: 'x' }, { sheetId, tabTitle: `T${sheetId}` });
+        ids.push(await q.enqueue(patch, 100 + n));
+      }
+      expect((await q.peek('sheet-A', 5)).map((p) => p.patch.rowId)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+      await q.ack('sheet-A', ids.slice(0, 3));
+      expect((await q.peek('sheet-A', 4)).map((p) => p.patch.rowId)).toEqual(['r3', 'r4', 'r5', 'r6']);
+      expect((await q.peek('sheet-A', 100)).map((p) => p.patch.rowId)).toEqual([
+        'r3',
+        'r4',
+        'r5',
+        'r6',
+        'r7',
+        'r8',
+        'r9',
+        'r10',
+        'r11',
+      ]);
+    });
+
     it('ack removes exactly the acked entries; unknown ids are harmless', async () => {
       const id1 = await q.enqueue(patchFor('r1', 2, { 12: 'a' }), 1);
       const id2 = await q.enqueue(patchFor('r2', 3, { 12: 'b' }), 2);
