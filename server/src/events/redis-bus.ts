@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { type AgentEvent, AgentEventSchema } from '../../../src-shared/contracts/ws.js';
 import type { AgentEventBus, AgentRef, LiveAgentEvent } from '../ports.js';
-import { listenToChannel } from '../redis/client.js';
+import { listenToChannel, pairsToHash } from '../redis/client.js';
 import { AGENT_EVENTS_MAXLEN, EVENTS_PER_STEP, keys, parseAgentPointer } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { RETAIN_FINISHED_MS } from '../store/types.js';
@@ -64,26 +64,20 @@ const stepOfId = (id: string): number => Number(id.slice(id.indexOf('-') + 1));
 
 /** One stream entry: its step and events (`es`, the step's events in order). */
 function stepEntry(id: string, fields: string[]): StepEntry<AgentEvent> {
-  const f = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i] as string, fields[i + 1] as string);
+  const f = pairsToHash(fields);
   return {
     step: stepOfId(id),
-    at: Number(f.get('at')),
-    events: EntryEventsSchema.parse(JSON.parse(f.get('es') ?? 'null')),
+    at: Number(f.at),
+    events: EntryEventsSchema.parse(JSON.parse(f.es ?? 'null')),
   };
 }
 
 /** A stream's last step and counts from its XINFO STREAM answer (a flat field/value list). */
 function streamInfo(info: unknown): StreamInfo {
-  const f = new Map<string, unknown>();
-  if (Array.isArray(info)) for (let i = 0; i + 1 < info.length; i += 2) f.set(String(info[i]), info[i + 1]);
-  const last = f.get('last-generated-id');
-  if (typeof last !== 'string') throw new Error('XINFO STREAM answered no last-generated-id');
-  return {
-    lastStep: stepOfId(last),
-    length: Number(f.get('length')),
-    entriesAdded: Number(f.get('entries-added')),
-  };
+  const f = pairsToHash(info);
+  const last = f['last-generated-id'];
+  if (last === undefined) throw new Error('XINFO STREAM answered no last-generated-id');
+  return { lastStep: stepOfId(last), length: Number(f.length), entriesAdded: Number(f['entries-added']) };
 }
 
 /** XINFO STREAM's error for a stream that does not exist. */

@@ -20,7 +20,7 @@
 // the subscriber (re)connects, and on `sweep()`): the safety net for a hint lost (another instance's enqueue
 // without a notice, a reconnect, a crash).
 // A hint is a single-key PUBLISH inside the enqueuing script: nothing cross-slot.
-import { listenToChannel, type RedisClient, scanKeys } from '../redis/client.js';
+import { listenToChannel, pairsToHash, type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
 import { callDurationS } from '../../../src-shared/domain/call-log.js';
 import { BinaryHeap } from '../../../src-shared/domain/policy/heap.js';
@@ -68,25 +68,14 @@ export function compareStreamIds(a: string, b: string): number {
   return Number(am) - Number(bm) || Number(as) - Number(bs);
 }
 
-/** A stream entry's field `name` (fields are name, value, name, value, …). */
-function fieldOf(fields: readonly string[], name: string): string | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
-  return undefined;
-}
-
 /** A tab's oldest entry not yet taken by peek's merge: entry j of the k-th tab read with entries. */
 interface Head {
   k: number;
   j: number;
   streamId: string;
-  fields: string[];
+  /** The entry's fields (patch, at). */
+  rec: Record<string, string>;
   enqueuedAt: number;
-}
-
-function fieldsToRecord(fields: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i] as string] = fields[i + 1] as string;
-  return out;
 }
 
 function splitId(id: string): { sheetId: number; streamId: string } | null {
@@ -394,7 +383,8 @@ export class RedisPatchQueue implements DurablePatchQueue {
       const entry = streams[withEntries[k]?.i ?? -1]?.[j];
       if (!entry) return null;
       const [streamId, fields] = entry;
-      return { k, j, streamId, fields, enqueuedAt: Number(fieldOf(fields, 'at') ?? streamIdMs(streamId)) };
+      const rec = pairsToHash(fields);
+      return { k, j, streamId, rec, enqueuedAt: Number(rec.at ?? streamIdMs(streamId)) };
     };
     for (let k = 0; k < withEntries.length; k++) {
       const h = headOf(k, 0);
@@ -406,7 +396,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
       const next = headOf(h.k, h.j + 1);
       if (next) heads.push(next);
       const sheetId = withEntries[h.k]?.sheetId;
-      const patch = PatchJsonSchema.safeParse(fieldOf(h.fields, 'patch'));
+      const patch = PatchJsonSchema.safeParse(h.rec.patch);
       if (!patch.success) {
         unparseable.push(`${sheetId}/${h.streamId}`);
         continue;
@@ -534,7 +524,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
         if (!ref || ref.spreadsheetId !== spreadsheetId) continue;
         const entries = (await this.#redis.xrange(key, '-', '+', 'COUNT', max)) as StreamEntry[];
         for (const [streamId, fields] of entries) {
-          const rec = fieldsToRecord(fields);
+          const rec = pairsToHash(fields);
           const patch = PatchJsonSchema.safeParse(rec.patch);
           if (!patch.success) continue;
           out.push({

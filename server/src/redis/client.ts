@@ -14,6 +14,14 @@ export function duplicateClient(redis: RedisClient): RedisClient {
   return isCluster(redis) ? redis.duplicate() : redis.duplicate();
 }
 
+/** A flat [k, v, k, v] reply as an object: an HGETALL a Lua script returns, a stream entry's fields. */
+export function pairsToHash(arr: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(arr)) return out;
+  for (let i = 0; i + 1 < arr.length; i += 2) out[String(arr[i])] = String(arr[i + 1]);
+  return out;
+}
+
 /** What a channel listener of listenToChannel is told: each message of its channel, the connection's
  *  (re)connects (a reconnect may have lost messages) and its errors (ioredis reconnects by itself). */
 export interface ChannelHandlers {

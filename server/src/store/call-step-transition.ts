@@ -8,11 +8,11 @@ import {
   type CallProgress,
   decideCallStep,
 } from '../../../src-shared/domain/call-step.js';
-import type { RedisClient } from '../redis/client.js';
+import { pairsToHash, type RedisClient } from '../redis/client.js';
 import { AGENT_EVENTS_MAXLEN, keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
-import { callFieldsToHash, callFromHash, pairsToHash } from './codec.js';
+import { callFieldsToHash, callFromHash } from './codec.js';
 import type { AdvanceCallInput, CallRecord, Outcome } from './types.js';
 
 /** A call changed under us this many times in a row: give up (the webhook fails, Dialpad retries). */

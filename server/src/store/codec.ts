@@ -161,14 +161,6 @@ export function callFromHash(h: Record<string, string>): CallRecord | null {
   return CallHashSchema.parse(h);
 }
 
-/** HGETALL as a flat [k, v, k, v] array (what a Lua script returns) → object. */
-export function pairsToHash(arr: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!Array.isArray(arr)) return out;
-  for (let i = 0; i + 1 < arr.length; i += 2) out[String(arr[i])] = String(arr[i + 1]);
-  return out;
-}
-
 export const LeadOwnedStateSchema = z.object({
   slots: z
     .array(

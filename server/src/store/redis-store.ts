@@ -5,7 +5,7 @@
 // crash between them leaves only harmless leftovers (an orphan record nobody points at).
 import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
-import { listenToChannel, type RedisClient } from '../redis/client.js';
+import { listenToChannel, pairsToHash, type RedisClient } from '../redis/client.js';
 import { agentPointerValue, keys, parseAgentPointer, tabCode, tabCodeOfCallId } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
@@ -14,7 +14,6 @@ import {
   claimOwner,
   emptyStats,
   leadFromHash,
-  pairsToHash,
   sessionFromHash,
   sessionToHash,
   statsFromHash,

@@ -1,14 +1,14 @@
 // The lead and call transitions of the Store (RedisStore extends this class): argument marshalling for the
 // Lua scripts that claim, dial, revert, advance, dispose and skip (server/src/redis/scripts/*.lua, whose
 // headers list KEYS and ARGV).
-import type { RedisClient } from '../redis/client.js';
+import { pairsToHash, type RedisClient } from '../redis/client.js';
 import { SessionStateSchema } from '../../../src-shared/domain/session.js';
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
 import { readAmendBase, runAmend } from './amend-transition.js';
 import { runCallStep } from './call-step-transition.js';
-import { callFromHash, callToHash, pairsToHash, sessionFromHash, statsFromHash } from './codec.js';
+import { callFromHash, callToHash, sessionFromHash, statsFromHash } from './codec.js';
 import type {
   AmendBase,
   AmendInput,
