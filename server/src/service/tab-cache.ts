@@ -67,6 +67,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return na === nb;
 }
 
+/** The leads finished for good (not workable any more), as the stats count them. */
+const FINISHED_BLOCKS = ['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS'] as const;
+
 /** A tab snapshot whose sheet is unchanged is rewritten at most this often (it expires after 7 days). */
 const SNAPSHOT_RESAVE_MS = 24 * 3600_000;
 
@@ -503,12 +506,12 @@ export class TabCache {
     this.index.setClaimed(lead.rowId, claimed);
   }
 
-  /** Leads still workable (not finished for good) and the total, for stats. */
-  counts(now: number): { remaining: number; total: number } {
-    const s = this.index.summary(now);
-    const done = s.reasons
-      .filter((r) => ['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS'].includes(r.reason))
-      .reduce((n, r) => n + r.leads, 0);
+  /** Leads still workable (not finished for good) and the total, for stats. The finished reasons are
+   *  static blocks the index counts as they change: no summary (a walk over every lead of the tab with
+   *  window checks, on every STATS event: two or three per call). */
+  counts(): { remaining: number; total: number } {
+    let done = 0;
+    for (const reason of FINISHED_BLOCKS) done += this.index.blockedLeads(reason);
     const total = this.index.size();
     return { remaining: Math.max(0, total - done), total };
   }
