@@ -96,6 +96,8 @@ export interface LoadResult {
   changedLeads: number;
   /** refreshFrom only: the sheet was unchanged, so the index was reconciled rather than rebuilt. */
   unchanged?: boolean;
+  /** refreshFrom only: rows were added, removed or moved, so the index was built afresh. */
+  rebuilt?: boolean;
 }
 
 function sameCells(a: ReadonlySet<number> | undefined, b: ReadonlySet<number> | undefined): boolean {
@@ -148,6 +150,9 @@ export class TabCache {
   /** When a snapshot of this tab was last saved by this cache (readStartedAt of that read). */
   #snapshotSavedAt = 0;
   #loading: Promise<LoadResult> | null = null;
+  /** Set by the periodic refresh while this tab waits for its paced turn (tab-refresh.ts): its read is on
+   *  the way, so a request finding the index older than the refresh interval starts no reload of its own. */
+  refreshQueued = false;
   /** Background refreshes that failed in a row (the current failure episode) and when to try again. */
   #failures = 0;
   #retryAt = 0;
@@ -209,7 +214,13 @@ export class TabCache {
    * failure episode; the recovery is logged once.
    */
   refreshIfStale(now: number, maxAgeMs: number): void {
-    if (this.loadedAt === 0 || now - this.loadedAt <= maxAgeMs || this.#loading || now < this.#retryAt)
+    if (
+      this.loadedAt === 0 ||
+      now - this.loadedAt <= maxAgeMs ||
+      this.#loading ||
+      this.refreshQueued ||
+      now < this.#retryAt
+    )
       return;
     this.load(now).then(
       () => {
@@ -272,7 +283,7 @@ export class TabCache {
       // merged again, and the rest is reconciled as for an unchanged sheet.
       const changedRows = this.#tab && this.loadedAt > 0 ? changedLeadsOf(this.#tab, read.tab) : null;
       if (changedRows) return { ...(await this.#reconcile(read, changedRows)), unchanged: false };
-      return { ...(await this.#rebuild(read, true)), unchanged: false };
+      return { ...(await this.#rebuild(read, true)), unchanged: false, rebuilt: true };
     });
   }
 
