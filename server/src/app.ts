@@ -18,7 +18,6 @@ import type { IdempotencyOptions } from './idempotency/guard.js';
 import type { IdempotencyStore } from './idempotency/store.js';
 import type { HandlerDeps } from './http/handlers.js';
 import type { Logger } from './logger.js';
-import { requestStarted } from './metrics/loop-monitor.js';
 import type { CoordinatorMetrics } from './metrics/metrics.js';
 import type { DialerService, DialpadWebhookVerifier } from './ports.js';
 import type { WsTicketStore } from './ws/tickets.js';
@@ -128,7 +127,6 @@ export const SLOW_REQUEST_MS = 1000;
 export function observeRequest(metrics: CoordinatorMetrics, root: Logger) {
   return (req: IncomingMessage, res: ServerResponse, ctxOf: () => RequestContext | undefined): void => {
     const started = performance.now();
-    res.once('close', requestStarted()); // the loop monitor ticks finely while a request is in flight
     res.on('finish', () => {
       const ctx = ctxOf();
       const pathOf = () => (req.url ?? '').split('?')[0] ?? '';

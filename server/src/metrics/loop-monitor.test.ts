@@ -4,7 +4,7 @@ import client from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '../logger.js';
-import { activities, during, requestStarted, startLoopMonitor } from './loop-monitor.js';
+import { activities, during, startLoopMonitor } from './loop-monitor.js';
 
 const LoggedBlock = z.object({
   msg: z.literal('event loop blocked'),
@@ -82,7 +82,7 @@ describe('loop monitor', () => {
     }
   });
 
-  it('ticks every 100 ms while nothing is in flight, still sees a block then, and every 10 ms in a request', async () => {
+  it('ticks every 100 ms once the loop is idle, still sees a block then, and ticks every 10 ms after it', async () => {
     const registry = new client.Registry();
     const lines: string[] = [];
     const stop = startLoopMonitor({
@@ -91,21 +91,17 @@ describe('loop monitor', () => {
       logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
     });
     try {
-      await new Promise((r) => setTimeout(r, 300)); // nothing in flight: the monitor goes coarse
+      await new Promise((r) => setTimeout(r, 1_300)); // a second of an idle loop: the monitor goes coarse
       lines.splice(0);
       block(250); // spans at least one 100-ms tick
       await new Promise((r) => setTimeout(r, 30));
-      // Late by the block minus the part before the coarse tick was due (at most 100 ms); other lines can
-      // be the machine's own delays (the test process waiting for a core).
       const first = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
-      expect(first.filter((l) => l.blockMs >= 150 - 5).length).toBe(1);
-      await new Promise((r) => setTimeout(r, 300)); // coarse again
+      expect(first.length).toBe(1);
+      // Late by the block minus the part before the coarse tick was due (at most 100 ms).
+      expect(first[0]?.blockMs).toBeGreaterThanOrEqual(150 - 5);
       lines.splice(0);
-      const end = requestStarted(); // the next tick is 10 ms away
-      await new Promise((r) => setTimeout(r, 1));
-      block(60);
+      block(60); // the loop was busy: the monitor is fine again, so a shorter block is seen to within 10 ms
       await new Promise((r) => setTimeout(r, 30));
-      end();
       const second = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
       expect(second.some((l) => l.blockMs >= 50 - 5)).toBe(true);
     } finally {
@@ -113,30 +109,7 @@ describe('loop monitor', () => {
     }
   });
 
-  it('counts a block that ends in the same turn as the request it delayed', async () => {
-    const registry = new client.Registry();
-    const lines: string[] = [];
-    const stop = startLoopMonitor({
-      registry,
-      logOverMs: 10,
-      logger: createLogger({ destination: { write: (line: string) => lines.push(line) } }),
-    });
-    try {
-      await new Promise((r) => setTimeout(r, 300)); // coarse: the next tick up to 100 ms away
-      lines.splice(0);
-      const end = requestStarted();
-      block(60);
-      end(); // back to coarse: the overdue fine tick is observed first
-      end(); // ending twice changes nothing
-      const logged = lines.map((l) => LoggedBlock.parse(JSON.parse(l)));
-      expect(logged.filter((l) => l.blockMs >= 50 - 5).length).toBe(1);
-    } finally {
-      stop();
-    }
-  });
-
   it('records garbage-collection pauses with their kind, and logs them with when they began', async () => {
-    await turns(2); // GC entries of earlier tests are delivered before this observer starts
     const registry = new client.Registry();
     const lines: string[] = [];
     const t0 = Date.now();

@@ -2,12 +2,9 @@
 // and in `npm run bench:load` as "how many stalls, how long the worst", not only as a percentile.
 // A block is the monitor's timer firing at least 10 ms late: while the loop ran something else (or the
 // process waited for a core) for that long, no request was answered. Its lateness is the block's length to
-// within the timer's interval: 10 ms while there is something to block (a request being answered, a
-// background job running, or a loop at least 25 % busy over the last interval), 100 ms otherwise. A
-// request or job that starts while the timer is coarse brings the next tick to 10 ms from then, and the
-// last one to end sends it back to 100 ms: at a low rate most requests end within 10 ms, so a waiting
-// loop is not woken 100 times a second to find nothing late (each wakeup costs a Node process tens of µs
-// or more of CPU: bench/wakeup-cost.ts). GC pauses come from a PerformanceObserver of 'gc' entries. With
+// within the timer's interval: 10 ms while the loop is busy (at least 5 % utilised, or a background job
+// running), 100 ms once it has been nearly idle for a second (an idle coordinator is woken 10 times a
+// second, not 100). GC pauses come from a PerformanceObserver of 'gc' entries. With
 // `LOOP_BLOCK_LOG_MS` set, every block at least that long is also logged (warn) with the background jobs
 // that were running then (`activities`: the tab refresh, the flusher, the sweep…), for attributing stalls
 // without a profiler; a `--cpu-prof` profile read by bench/load/profile-stalls.ts says exactly what ran.
@@ -20,52 +17,29 @@ import { constants, createHistogram, PerformanceObserver, performance } from 'no
 import client, { type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 
-/** The timer's interval while a request or background job is in flight, or the loop is busy. */
+/** The timer's interval while the event loop is busy or a background job runs. */
 export const FINE_MS = 10;
-/** Its interval otherwise: 10 wakeups a second instead of 100. */
+/** Its interval while the loop is nearly idle: 10 wakeups a second instead of 100. */
 export const COARSE_MS = 100;
-/** Event-loop utilisation (the share of wall time the loop ran, not waited) over the last interval at or
- *  above which the next tick is FINE_MS away even with nothing in flight (a loop that busy queues work). */
-export const BUSY_UTILIZATION = 0.25;
+/** Event-loop utilisation (the share of wall time the loop ran, not waited) at or above which the timer
+ *  ticks every FINE_MS; it goes back to COARSE_MS after a second below it with no background job running. */
+export const BUSY_UTILIZATION = 0.05;
 /** Lateness counted as a block. */
 export const BLOCK_MS = 10;
 
 /** Background jobs running right now, by name (nested or concurrent runs counted). */
 const running = new Map<string, number>();
-/** Requests being answered right now (requestStarted). */
-let requests = 0;
-/** Each running monitor's reaction to the first start and the last end of in-flight work. */
-const monitors = new Set<{ firstStart: () => void; lastEnd: () => void }>();
-const inFlight = (): boolean => requests > 0 || running.size > 0;
 
 /** Marks `job` as running until `work` settles (for the block log's `activities`); returns `work`. */
 export function during<T>(job: string, work: Promise<T>): Promise<T> {
-  const first = !inFlight();
   running.set(job, (running.get(job) ?? 0) + 1);
-  if (first) for (const m of monitors) m.firstStart();
   const done = () => {
     const n = (running.get(job) ?? 1) - 1;
     if (n <= 0) running.delete(job);
     else running.set(job, n);
-    if (!inFlight()) for (const m of monitors) m.lastEnd();
   };
   work.then(done, done);
   return work;
-}
-
-/** Marks a request as being answered (the HTTP layer, from its head to its answer or close); returns the
- *  function that ends it (idempotent). */
-export function requestStarted(): () => void {
-  const first = !inFlight();
-  requests += 1;
-  if (first) for (const m of monitors) m.firstStart();
-  let ended = false;
-  return () => {
-    if (ended) return;
-    ended = true;
-    requests -= 1;
-    if (!inFlight()) for (const m of monitors) m.lastEnd();
-  };
 }
 
 export function activities(): string[] {
@@ -132,7 +106,7 @@ export function startLoopMonitor(o: LoopMonitorOptions): () => void {
   const delay = createHistogram();
   new client.Gauge({
     name: 'dialer_event_loop_delay_seconds',
-    help: "Event-loop delay (the monitor timer's lateness; 10-ms interval while a request or job is in flight, else 100 ms) since the previous scrape: p50, p99 and max",
+    help: "Event-loop delay (the monitor timer's lateness; 10-ms interval, 100 ms when idle) since the previous scrape: p50, p99 and max",
     labelNames: ['stat'],
     registers: reg,
     collect() {
@@ -144,36 +118,32 @@ export function startLoopMonitor(o: LoopMonitorOptions): () => void {
     },
   });
 
-  // A chain of timeouts, each picking the next interval: FINE_MS while something is in flight or the loop
-  // was busy over the last interval, else COARSE_MS. A start while coarse brings the tick forward, the last
-  // end while fine pushes it back; either first observes the current tick if it is already overdue (a block
-  // that ended in the same turn as the request is still counted).
+  // A chain of timeouts, each picking the next interval: FINE_MS while the loop is busy (a request, a
+  // background job), COARSE_MS when it has been nearly idle for a second. Idle, the monitor costs a tenth of
+  // the wakeups; a block that starts while it is coarse is still seen if it spans a tick, to within
+  // COARSE_MS, and the next tick switches to FINE_MS (the loop was busy).
   let interval = FINE_MS;
   let expected = performance.now() + interval;
   let since = performance.eventLoopUtilization();
+  let sinceAt = performance.now();
   let timer: NodeJS.Timeout;
-  const arm = (t: number, next: number) => {
-    interval = next;
-    expected = t + next;
-    timer = setTimeout(tick, next);
-    timer.unref();
-  };
   const tick = () => {
     const t = performance.now();
-    observe(t, t - expected);
-    const elu = performance.eventLoopUtilization(since).utilization;
-    since = performance.eventLoopUtilization();
-    arm(t, inFlight() || elu >= BUSY_UTILIZATION ? FINE_MS : COARSE_MS);
+    const late = t - expected;
+    observe(t, late);
+    const busy = performance.eventLoopUtilization(since).utilization >= BUSY_UTILIZATION || running.size > 0;
+    if (interval === COARSE_MS ? busy : t - sinceAt >= 1000) {
+      interval = busy ? FINE_MS : COARSE_MS;
+      since = performance.eventLoopUtilization();
+      sinceAt = t;
+    } else if (interval === COARSE_MS) {
+      since = performance.eventLoopUtilization();
+      sinceAt = t;
+    }
+    expected = t + interval;
+    timer = setTimeout(tick, interval);
+    timer.unref();
   };
-  const rearm = (next: number) => {
-    if (interval === next) return;
-    const t = performance.now();
-    if (t >= expected) observe(t, t - expected);
-    clearTimeout(timer);
-    arm(t, next);
-  };
-  const hooks = { firstStart: () => rearm(FINE_MS), lastEnd: () => rearm(COARSE_MS) };
-  monitors.add(hooks);
   const observe = (t: number, late: number) => {
     delay.record(Math.max(1, Math.round(late * 1e6)));
     if (late < BLOCK_MS) return;
@@ -189,7 +159,8 @@ export function startLoopMonitor(o: LoopMonitorOptions): () => void {
         'event loop blocked',
       );
   };
-  arm(performance.now(), FINE_MS);
+  timer = setTimeout(tick, interval);
+  timer.unref();
 
   // node:perf_hooks constants.NODE_PERFORMANCE_GC_* (MAJOR is 4: until this was read from them, 4 was
   // labelled "incremental", so a mark-compact never counted as major).
@@ -218,7 +189,6 @@ export function startLoopMonitor(o: LoopMonitorOptions): () => void {
   obs.observe({ entryTypes: ['gc'] });
   return () => {
     clearTimeout(timer);
-    monitors.delete(hooks);
     obs.disconnect();
   };
 }
