@@ -32,6 +32,14 @@ import { recordCpuWaits } from './cpu-waits.js';
 import { stallsOfFile } from './profile-stalls.js';
 import { mainProfileIn, topSelfTime } from './profile-top.js';
 import {
+  byQuotaMinute,
+  countersBetween,
+  flushFailuresOfMetrics,
+  type SheetsRequestEntry,
+  sheetLagDetail,
+  sheetsRequestTimeline,
+} from './sheet-timeline.js';
+import {
   attributeTail,
   tailOverWindows,
   blocksAndGcBetween,
@@ -275,6 +283,10 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const text0 = await scrapeText(); // also resets the event-loop delay histograms and the max gauges
   const metrics0 = text0.map(loopAndGcOfMetrics);
   await redis.config('RESETSTAT');
+  // The requests before the window (the start storm's reads share the minute's budget with the flusher).
+  const sheetsBefore = (await (await fetch(new URL('__emulator/requests', sheetsUrl))).json()) as {
+    entries: SheetsRequestEntry[];
+  };
   await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
   const cpu0 = cpuAt();
   const wakes0 = wakesAt();
@@ -320,10 +332,16 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     await new Promise((r) => setTimeout(r, 1000));
     landed = landingTimes(result.accepted, await journalOf());
   }
-  const drainS = landed.some((t) => t === null) ? null : Math.max(0, (now() - loadEnd) / 1000);
+  const drainEnd = now();
+  const drainS = landed.some((t) => t === null) ? null : Math.max(0, (drainEnd - loadEnd) / 1000);
   const sheetsCounts = (await (await fetch(new URL('__emulator/requests', sheetsUrl))).json()) as {
     counts: Record<string, number>;
+    entries: SheetsRequestEntry[];
   };
+  // The flusher's failures from the window's start to the drain's end (our own budget: `quota`).
+  const flushFailures = (await scrapeText()).map((t, i) =>
+    countersBetween(flushFailuresOfMetrics(text0[i] ?? ''), flushFailuresOfMetrics(t)),
+  );
   dialpad.send({ type: 'deliveries' });
   const deliveries = (await dialpad.next('deliveries', 60_000)) as Extract<
     ChildMessage,
@@ -431,6 +449,14 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     sheetsRequestsPerDisposition: sheet.measured ? round(sheetsRequests / sheet.measured, 3) : null,
     sheetsRequests: sheetsCounts.counts,
     sheetLagMs: sheet.lagMs,
+    // What explains the lag: per 10-s window of acceptance, the late ones' acceptance times, and what Sheets
+    // received from the window's start to the drain's end (docs/performance.md "What each figure is").
+    sheetFlush: {
+      lag: sheetLagDetail(result.accepted, landed, result.windowStart, 10, Math.ceil(args.seconds / 10)),
+      requests: sheetsRequestTimeline(sheetsCounts.entries, t0, drainEnd, 10),
+      byQuotaMinute: byQuotaMinute([...sheetsBefore.entries, ...sheetsCounts.entries], t0),
+      flushFailures,
+    },
     drainS: drainS === null ? null : round(drainS, 1),
     errors,
     errorsByKind: {

@@ -107,7 +107,7 @@ describe('bench:load report', () => {
     expect(sheetFigures(accepted, [null, 60_000, 10_500, null], 10_000)).toEqual({
       lost: 2,
       measured: 2,
-      lagMs: { p50: 500, p99: 500 },
+      lagMs: { p50: 500, p99: 500, max: 500 },
     });
     expect(sheetFigures(accepted, [1, 2, 3, 4], 20_000)).toEqual({ lost: 0, measured: 0, lagMs: null });
   });

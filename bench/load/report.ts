@@ -122,7 +122,7 @@ export function sheetFigures(
   accepted: readonly AcceptedDisposition[],
   landed: readonly (number | null)[],
   windowStart: number,
-): { lost: number; measured: number; lagMs: { p50: number; p99: number } | null } {
+): { lost: number; measured: number; lagMs: { p50: number; p99: number; max: number } | null } {
   const lags: number[] = [];
   let measured = 0;
   accepted.forEach((d, i) => {
@@ -135,7 +135,7 @@ export function sheetFigures(
   return {
     lost: landed.filter((t) => t === null).length,
     measured,
-    lagMs: lag ? { p50: lag.p50, p99: lag.p99 } : null,
+    lagMs: lag ? { p50: lag.p50, p99: lag.p99, max: lag.max } : null,
   };
 }
 
