@@ -7,7 +7,10 @@
 //  - minute: the first pick of the next minute (windows are whole minutes);
 //  - cycle: one dialing cycle (pick, claim, the dialed lead upserted with one more attempt, release);
 //  - summary: the index's summary (what the supervisor console's sync asks of every tab; the STATS figure
-//    "leads left" reads blockedLeads instead, O(1)).
+//    "leads left" reads blockedLeads instead, O(1)), right after the cycle changed the tab (one instant for
+//    every tab, as one sync asks, and a new one each round, as each sync asks at its clock's time);
+//  - summaryUnchanged: the next sync's summary 5 s later, the tab unchanged since (most tabs at realistic
+//    pace: each changes about once every 20 s, the console syncs every ~5 s while someone watches).
 // Bytes: V8's used heap after the step minus before, GC forced before and the young generation big enough
 // that none runs inside (the process re-runs itself with --expose-gc --max-semi-space-size=256). CPU: the
 // median of `rounds` passes over every tab. Prints one JSON object.
@@ -123,6 +126,9 @@ function measure(rules: CampaignRules) {
   const summary = (i: number) => {
     indexes[i]?.summary(t);
   };
+  const summaryUnchanged = (i: number) => {
+    indexes[i]?.summary(t + 5_000);
+  };
   const steps: [string, (i: number) => void][] = [
     ['build', build],
     ['firstPick', pick(NOW)],
@@ -130,18 +136,19 @@ function measure(rules: CampaignRules) {
     ['minute', pick(NOW + 60_000)],
     ['cycle', cycle],
     ['summary', summary],
+    ['summaryUnchanged', summaryUnchanged],
   ];
   const us = new Map<string, number[]>(steps.map(([n]) => [n, []]));
   const bytes = new Map<string, number[]>(steps.map(([n]) => [n, []]));
   for (let r = 0; r < rounds + 1; r++) {
     indexes = [];
-    t = NOW + 60_001;
+    t = NOW + 60_001 + r * 2_000;
     for (const [name, step] of steps) {
       const cpu = cpuUsPerTab(step);
       if (r > 0) us.get(name)?.push(cpu); // round 0 warms the JIT
     }
     indexes = [];
-    t = NOW + 60_001;
+    t = NOW + 60_001 + r * 2_000 + 1_000;
     for (const [name, step] of steps) {
       const b = bytesPerTab(step);
       if (r > 0) bytes.get(name)?.push(b);

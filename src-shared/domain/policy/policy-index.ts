@@ -20,6 +20,8 @@
 // reach the top and a heap is compacted when more than half its entries are stale.
 // `now` is expected to move forward; a pick or summary for an earlier moment than the last pick is answered
 // by a walk over the leads (O(n), correct, nothing moved).
+// A summary is kept with the span of time it holds for (the changes bump a version): an unchanged tab
+// answers the console's next sync without a walk (see `summary`).
 // Leads with a callback (callback-rules.ts) sit outside the heaps, in one set per agent they are held for
 // ('' = any agent): a pick for agent A first looks at A's and the shared set for a due callback inside its
 // window (O(C_A), the callbacks held for A, a handful), then at the heaps.
@@ -96,6 +98,23 @@ interface Zone {
   sumReady: number;
   sumPending: number;
   sumFirst: number;
+  /** When the place opens next, seen from the closed minute `fromMinute` (constant within it: windows are
+   *  whole minutes), and seen from `pendingFrom` (the earliest pending readyAt last asked about). Asked of
+   *  placeOpenFrom once per place and minute, not at every summary's instant: its memo is keyed by the
+   *  instant, so a sync at a new instant missed it for every closed place (4.4 ms per federal-window tab). */
+  fromMinute: number;
+  openFrom: number | null;
+  pendingFrom: number;
+  pendingOpen: number | null;
+}
+
+/** The last summary computed, and when it still holds: same version and agent, `from` ≤ now < `until`. */
+interface SummaryMemo {
+  version: number;
+  agent: string | undefined;
+  from: number;
+  until: number;
+  summary: PolicySummary;
 }
 
 const live = (e: Entry) => e.ver === e.rec.ver;
@@ -141,6 +160,9 @@ export class PolicyIndex {
   readonly #parkedZones = new Set<Zone>();
   #pickMinute = Number.NaN;
   #sumPass = 0;
+  /** Bumped by every change a summary can see (upsert, remove, a claim set or released). */
+  #version = 0;
+  #summaryMemo: SummaryMemo | null = null;
 
   /** `placeOf` tells each number's zones and region (NO_PLACES: only TimeZone cells place a lead). */
   constructor(rules: CampaignRules, placeOf: PlaceOf) {
@@ -175,6 +197,7 @@ export class PolicyIndex {
       old && samePlaceInputs(old.lead, lead) ? old.place : leadPlace(lead, this.#rules, this.#placeOf);
     const cb = callbackPlan(lead, this.#rules, this.#placeOf);
     if (old) this.#detach(old);
+    this.#version++;
     const rec: Rec = {
       lead,
       readyAt: leadReadyAt(lead, this.#rules, place.unknownSlots),
@@ -197,6 +220,7 @@ export class PolicyIndex {
     const rec = this.#recs.get(rowId);
     if (!rec) return;
     this.#detach(rec);
+    this.#version++;
     this.#recs.delete(rowId);
   }
 
@@ -222,6 +246,7 @@ export class PolicyIndex {
   /** Leads held by another session (lead claims) are skipped without a scan. A claim may precede the lead. */
   setClaimed(rowId: string, claimed: boolean): void {
     if (claimed === this.#claimed.has(rowId)) return;
+    this.#version++;
     const rec = this.#recs.get(rowId);
     if (rec) this.#detach(rec);
     if (claimed) this.#claimed.add(rowId);
@@ -306,9 +331,41 @@ export class PolicyIndex {
   }
 
   /** Counts by blocking reason plus the earliest time something becomes dialable, for `agent` (callbacks held
-   *  for another agent count as claimed; one not yet due as RETRY_PENDING). O(n + places + callbacks): a
-   *  walk over the leads, which moves nothing (any `now`). The STATS figure reads blockedLeads instead. */
+   *  for another agent count as claimed; one not yet due as RETRY_PENDING). The STATS figure reads
+   *  blockedLeads instead.
+   *  O(1) when nothing changed since the last summary and `now` is still in the span it holds for: the same
+   *  minute (windows are whole minutes), before the next pending lead's or callback's time (the counts only
+   *  move at those), not earlier than it was computed for. Inside that span only nextDialableAt moves, and
+   *  only when something is dialable (it is then `now`). Otherwise O(n + places + callbacks): a walk over
+   *  the leads, which moves nothing (any `now`). */
   summary(now: number, agent?: string): PolicySummary {
+    // The agent only matters for callbacks held for someone (planIsFor).
+    const who = this.#callbacks.size > 0 ? agent : undefined;
+    const m = this.#summaryMemo;
+    if (m && m.version === this.#version && m.agent === who && now >= m.from && now < m.until) {
+      const s = m.summary;
+      return {
+        dialable: s.dialable,
+        reasons: s.reasons.map((r) => ({ reason: r.reason, leads: r.leads })),
+        nextDialableAt: s.dialable > 0 ? now : s.nextDialableAt,
+        claimed: s.claimed,
+        inProgress: s.inProgress,
+      };
+    }
+    const { summary, until } = this.#summarize(now, agent);
+    this.#summaryMemo = {
+      version: this.#version,
+      agent: who,
+      from: now,
+      until,
+      summary: { ...summary, reasons: summary.reasons.map((r) => ({ ...r })) },
+    };
+    return summary;
+  }
+
+  /** summary's walk, and the instant up to which its answer holds (see summary). */
+  #summarize(now: number, agent: string | undefined): { summary: PolicySummary; until: number } {
+    let until = (Math.floor(now / 60_000) + 1) * 60_000;
     const counts = new Map<BlockReason, number>();
     const add = (r: BlockReason, n: number) => n > 0 && counts.set(r, (counts.get(r) ?? 0) + n);
     for (const [block, n] of this.#blocked) if (block !== 'IN_PROGRESS') add(block, n);
@@ -343,8 +400,16 @@ export class PolicyIndex {
         dialable += zone.sumReady;
         add('RETRY_PENDING', zone.sumPending);
       } else add('OUTSIDE_WINDOW', zone.sumReady + zone.sumPending);
-      if (zone.sumReady > 0) consider(open ? now : placeOpenFrom(rules, zone.place, now));
-      if (zone.sumPending > 0) consider(placeOpenFrom(rules, zone.place, Math.max(zone.sumFirst, now)));
+      if (zone.sumReady > 0) consider(open ? now : this.#openFrom(zone, now));
+      if (zone.sumPending > 0) {
+        // sumFirst > now (a pending lead's readyAt): the same question until that lead changes.
+        if (zone.pendingFrom !== zone.sumFirst) {
+          zone.pendingFrom = zone.sumFirst;
+          zone.pendingOpen = placeOpenFrom(rules, zone.place, zone.sumFirst);
+        }
+        consider(zone.pendingOpen);
+        if (zone.sumFirst < until) until = zone.sumFirst;
+      }
     }
     let claimedCallbacks = 0;
     for (const set of this.#callbacks.values())
@@ -354,6 +419,7 @@ export class PolicyIndex {
         if (this.#claimed.has(r.lead.rowId) || !planIsFor(cb, agent)) claimedCallbacks++;
         else if (cb.at > now) {
           add('RETRY_PENDING', 1);
+          if (cb.at < until) until = cb.at;
           consider(placeOpenFrom(rules, cb.place, cb.at));
         } else if (!this.#open(r.zone, now)) {
           add('OUTSIDE_WINDOW', 1);
@@ -368,11 +434,14 @@ export class PolicyIndex {
       leads: counts.get(r) ?? 0,
     }));
     return {
-      dialable,
-      reasons,
-      nextDialableAt: next,
-      claimed: this.#claimedOpen + claimedCallbacks,
-      inProgress: this.#blocked.get('IN_PROGRESS') ?? 0,
+      summary: {
+        dialable,
+        reasons,
+        nextDialableAt: next,
+        claimed: this.#claimedOpen + claimedCallbacks,
+        inProgress: this.#blocked.get('IN_PROGRESS') ?? 0,
+      },
+      until,
     };
   }
 
@@ -391,6 +460,10 @@ export class PolicyIndex {
         sumReady: 0,
         sumPending: 0,
         sumFirst: 0,
+        fromMinute: Number.NaN,
+        openFrom: null,
+        pendingFrom: Number.NaN,
+        pendingOpen: null,
       };
       this.#zones.set(place.key, z);
     }
@@ -514,6 +587,16 @@ export class PolicyIndex {
       zone.openMinute = minute;
     }
     return zone.open;
+  }
+
+  /** placeOpenFrom(now) of a place closed at `now`, once per minute (see Zone.fromMinute). */
+  #openFrom(zone: Zone, now: number): number | null {
+    const minute = Math.floor(now / 60_000);
+    if (zone.fromMinute !== minute) {
+      zone.openFrom = placeOpenFrom(this.#rules, zone.place, now);
+      zone.fromMinute = minute;
+    }
+    return zone.openFrom;
   }
 
   #peekLive(heap: BinaryHeap<Entry>): Entry | undefined {
