@@ -25,6 +25,7 @@ import {
   spawnRedis,
   stopGracefully,
   waitHttpOk,
+  wakeCountersOfPid,
 } from './procs.js';
 import { CAP_PERIOD_US, type CpuCap, capProcessCpu, removeStaleCaps, throttlingBetween } from './cpu-cap.js';
 import { recordCpuWaits } from './cpu-waits.js';
@@ -55,6 +56,7 @@ import {
   redisPerCycle,
   round,
   sheetFigures,
+  wakesBetween,
   webhookToShowDispo,
 } from './report.js';
 
@@ -72,6 +74,7 @@ const SweepRowSchema = z.object({
   errors: z.number(),
   lostDispositions: z.number(),
   coordinatorCpuMsPerCycle: z.number().nullable(),
+  coordinatorWakeups: z.unknown(),
   redisCommandsPerCycle: z.number().nullable(),
   coordinatorEventLoopBlocks: z.array(z.object({ over10ms: z.number(), maxMs: z.number() }).passthrough()),
   coordinatorCpuMsPerCycleByInstance: z.array(z.number()).nullable(),
@@ -275,6 +278,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     loadgen,
   ];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
+  const wakesAt = () => coordinators.map((c) => wakeCountersOfPid(c.child.pid));
   const scrapeText = () => Promise.all(instanceUrls.map(async (u) => (await fetch(`${u}/metrics`)).text()));
   const text0 = await scrapeText(); // also resets the event-loop delay histograms and the max gauges
   const metrics0 = text0.map(loopAndGcOfMetrics);
@@ -285,6 +289,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   };
   await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
   const cpu0 = cpuAt();
+  const wakes0 = wakesAt();
   const throttled0 = caps.map((c) => c.throttling());
   const m0 = machineTicks();
   const t0 = now();
@@ -302,6 +307,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   await loadgen.next('windowEnd', (args.seconds + 120) * 1000);
   const cpuWaits = stopWaits();
   const cpu1 = cpuAt();
+  const wakes1 = wakesAt();
   const throttled1 = caps.map((c) => c.throttling());
   const m1 = machineTicks();
   const windowMs = now() - t0;
@@ -417,6 +423,17 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
               return c.reason === null && a && b ? throttlingBetween(a, b) : null;
             }),
           },
+    // Per coordinator: its event-loop thread's wakeups (voluntary context switches) and preemptions, and
+    // its read/write syscalls, per cycle and per second of the window: at a low rate most messages are a
+    // wakeup of their own, and each wakeup has a cost of its own (docs/performance.md, bench/wakeup-cost.ts).
+    coordinatorWakeups: coordinators.map((_c, i) =>
+      wakesBetween(
+        wakes0[i] ?? { wakeups: 0, preemptions: 0, readWriteSyscalls: 0 },
+        wakes1[i] ?? { wakeups: 0, preemptions: 0, readWriteSyscalls: 0 },
+        cycles,
+        windowMs / 1000,
+      ),
+    ),
     // What the sessions cost with no cycle at all shows here with `--pace idle`.
     coordinatorCpuMsPerSecond: round(coordCpuMs / (windowMs / 1000), 1),
     coordinatorRssMb: Math.max(...rssMb),
