@@ -412,7 +412,9 @@ export async function dialLead(
  *  memory learn the call and the answer (the call, DIALING) is returned at once; Dialpad is asked in the
  *  background (ringDialpad) under the session lock `token`, which that leg holds (renewed) until Dialpad
  *  answered and then releases with the step's events in one script. The call id is ours and the claim,
- *  the call record and its timeout are committed, so nothing waits for Dialpad but the agent's events. */
+ *  the call record and its timeout are committed, so nothing waits for Dialpad but the agent's events.
+ *  `told`: the dial's script told the call (DIALING) and STATS already (a disposition's chained dial,
+ *  callDispose.lua): the release then tells only what Dialpad's answer adds (a refusal, an ambiguity). */
 export function placeCall(
   ctx: ServiceContext,
   s: NewSession,
@@ -422,6 +424,7 @@ export function placeCall(
   version: number,
   counters: StatsCounters,
   token: string,
+  told = false,
 ): NextStep {
   const { call, marked } = d;
   tab.applyWrite(marked.lead, version, true);
@@ -431,7 +434,7 @@ export function placeCall(
   const lock = holdSessionLock(ctx.store, s.tag, s.id, token, ctx.lockTtlMs);
   ctx.background('the Dialpad leg of a dial', async () => {
     try {
-      await ringDialpad(ctx, s, tab, now, d, version, counters);
+      await ringDialpad(ctx, s, tab, now, d, version, counters, told);
     } finally {
       lock.stop();
       await ctx.flushDeferredUnlocking(s, now, { sessionId: s.id, token });
@@ -447,10 +450,11 @@ export const dialStep = (d: PreparedDial, tab: TabCache, now: number): NextStep 
   preview: leadPreview(d.marked.lead, d.call.numberIndex, tab.rules, now),
 });
 
-/** Dialpad's leg of a committed dial, after the answer: success → CALL_STATE and STATS; an ambiguous
- *  answer keeps the call (UPSTREAM_TIMEOUT notice); a definite refusal undoes the dial and tells the agent
- *  (DIAL_FAILED with where the session stands now). The events are held (ServiceContext.defer) for the
- *  caller's one append, which also releases the session lock. Throws nothing Dialpad caused. */
+/** Dialpad's leg of a committed dial, after the answer: success → CALL_STATE and STATS (unless `told`: the
+ *  dial's script told them); an ambiguous answer keeps the call (UPSTREAM_TIMEOUT notice); a definite
+ *  refusal undoes the dial and tells the agent (DIAL_FAILED with where the session stands now). The events
+ *  are held (ServiceContext.defer) for the caller's one append, which also releases the session lock.
+ *  Throws nothing Dialpad caused. */
 async function ringDialpad(
   ctx: ServiceContext,
   s: NewSession,
@@ -459,6 +463,7 @@ async function ringDialpad(
   d: PreparedDial,
   version: number,
   counters: StatsCounters,
+  told: boolean,
 ): Promise<void> {
   const { call, marked } = d;
   const events: AgentEvent[] = [];
@@ -498,6 +503,10 @@ async function ringDialpad(
       'call started',
     );
   ctx.onCallStarted();
+  if (told) {
+    ctx.defer(s, events);
+    return;
+  }
   // The agent's counters moved in the dial's own script (keys.agentTabStats): nothing else to write.
   const stats = await statsEvent(ctx, s, now, { counters });
   events.push({ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : []));
