@@ -1,27 +1,14 @@
 // The idempotency store's contract on a real redis-server, through runIdempotent (what the routes use): stored
 // replay, 422 on another body, one execution for concurrent duplicates, no replay of transient failures,
 // expiry after the TTL; and for Redis, the same guarantees across two instances (two connections).
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { redisForFile } from '../../../test/support/redis-for-file.js';
 import { ApiError } from '../../../src-shared/contracts/errors.js';
 import { DEFAULT_IDEMPOTENCY, runIdempotent } from '../../src/idempotency/guard.js';
 import { type IdempotencyStore, RedisIdempotencyStore } from '../../src/idempotency/store.js';
 
-let redisServer: RedisServerHandle;
-const clients: Redis[] = [];
-beforeAll(async () => {
-  redisServer = await startRedisServer({ appendOnly: false });
-});
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await redisServer.stop();
-});
-const redisStore = () => {
-  const c = new Redis(redisServer.url);
-  clients.push(c);
-  return new RedisIdempotencyStore(c);
-};
+const redisServer = redisForFile();
+const redisStore = () => new RedisIdempotencyStore(redisServer.connect());
 
 let n = 0;
 const input = (hash = 'h1') => ({ email: 'ann@example.com', key: `key-${++n}`, hash });

@@ -2,11 +2,11 @@
 // loaded, B shows its lead progress; a sync answers only what changed since the caller's last one (nothing
 // when nothing did); a tab A no longer has ages out of B's view; and after Redis loses the data both
 // instances put their figures back by themselves.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PolicySummary } from '../../../src-shared/domain/policy/types.js';
-import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
+import { redisForFile } from '../../../test/support/redis-for-file.js';
 import { loadScripts } from '../../src/redis/scripts.js';
 import { SupervisorConsole, type SyncTab } from '../../src/supervisor/console.js';
 import { svKeys } from '../../src/supervisor/keys.js';
@@ -15,15 +15,8 @@ const T0 = Date.UTC(2026, 10, 30, 10, 0, 0);
 const DAY = 86_400_000;
 const LEAD = { email: 'lead@example.com', campaigns: ['*'], active: true };
 
-let server: RedisServerHandle;
-const clients: Redis[] = [];
-beforeAll(async () => {
-  server = await startRedisServer({ appendOnly: false });
-});
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await server?.stop();
-});
+const redisServer = redisForFile();
+const clients: Redis[] = []; // in the order the instances were made
 
 function fakeTab(tag: string, campaign: string, summary: PolicySummary, size: number): SyncTab {
   // As the policy index does: with a lead dialable now, the next dialable time is now.
@@ -32,7 +25,7 @@ function fakeTab(tag: string, campaign: string, summary: PolicySummary, size: nu
 }
 
 async function instance(clock: { now: number }, tabs: () => SyncTab[]): Promise<SupervisorConsole> {
-  const redis = new Redis(server.url);
+  const redis = redisServer.connect();
   clients.push(redis);
   const sv = new SupervisorConsole({
     redis,
