@@ -373,10 +373,11 @@ export async function dispose(
     code: input.code,
     success: def.success,
     doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
-    // The chained dial's lock, taken by the script that commits the disposition (session in PLAY).
-    chainLock: { token: ctx.ids(), ttlMs: ctx.lockTtlMs },
     now,
   };
+  // The chained dial's lock, taken by the script that commits the disposition (session in PLAY): named after
+  // the call it dials (`c:<callId>`), so that call's own disposition can take it over (callDispose.lua).
+  let chainLock = { token: ctx.ids(), ttlMs: ctx.lockTtlMs };
   // The request's Idempotency-Key: checked and reserved by the script itself (no round trip of its own).
   const idemArgs = idem?.forScript(tag) ?? null;
   const heldBy = (record: string): never => {
@@ -399,8 +400,10 @@ export async function dispose(
       // The row left the sheet during the call: record the outcome on the call, write no cells.
       const overlay = await ctx.store.getLead(tag, call.rowId);
       if (!overlay) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
+      chainLock = { token: ctx.ids(), ttlMs: ctx.lockTtlMs };
       const r = await ctx.store.dispose({
         ...base,
+        chainLock,
         lead: {
           rowId: call.rowId,
           expectedVersion: overlay.version,
@@ -443,6 +446,7 @@ export async function dispose(
     // The next lead, picked now from the index as this disposition leaves it (the script writes exactly
     // that: version + 1, claim released), so the same script dials it: one step, one round trip.
     chain = pickChained(ctx, session, tab, lead, entry.version + 1, now);
+    chainLock = { token: chain ? `c:${chain.dial.call.callId}` : ctx.ids(), ttlMs: ctx.lockTtlMs };
     // What the agent is told of this step, appended by the same script when what it was built on holds
     // (the index then holds the chained lead as the dial leaves it: `unmark` puts it back if not dialed).
     const picked = chain;
@@ -474,6 +478,7 @@ export async function dispose(
           patch: withCallLog(patch, tab.ref, call.rowId, callLog),
         },
         preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, callback)) : null,
+        chainLock,
         next: chain?.dial ?? null,
         idem: idemArgs ? { ...idemArgs, answer: chainedAnswer ? JSON.stringify(chainedAnswer) : null } : null,
         tell,
@@ -505,7 +510,7 @@ export async function dispose(
   // below) in one append, flushed at the end whatever happens. The agent's counters moved in the script.
   const told = committed.told;
   if (!told) ctx.defer(call, [{ type: 'CALL_STATE', call: callView(committed.call) }]);
-  const held = committed.chainLocked ? base.chainLock.token : null;
+  const held = committed.chainLocked ? chainLock.token : null;
   const chained = committed.chained;
   if (chain && held && chained?.ok) {
     // The script dialed the next lead under the lock it took: the answer carries that call now. Its

@@ -414,7 +414,10 @@ export async function dialLead(
  *  answered and then releases with the step's events in one script. The call id is ours and the claim,
  *  the call record and its timeout are committed, so nothing waits for Dialpad but the agent's events.
  *  `told`: the dial's script told the call (DIALING) and STATS already (a disposition's chained dial,
- *  callDispose.lua): the release then tells only what Dialpad's answer adds (a refusal, an ambiguity). */
+ *  callDispose.lua): the release then tells only what Dialpad's answer adds (a refusal, an ambiguity), and
+ *  when Dialpad placed the call there is nothing to tell: the leg stops renewing the lock and lets it
+ *  expire (its token `c:<callId>` lets that call's disposition take it over once the call left DIALING),
+ *  no step of its own. */
 export function placeCall(
   ctx: ServiceContext,
   s: NewSession,
@@ -433,11 +436,12 @@ export function placeCall(
   ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);
   const lock = holdSessionLock(ctx.store, s.tag, s.id, token, ctx.lockTtlMs);
   ctx.background('the Dialpad leg of a dial', async () => {
+    let quiet = false;
     try {
-      await ringDialpad(ctx, s, tab, now, d, version, counters, told);
+      quiet = await ringDialpad(ctx, s, tab, now, d, version, counters, told);
     } finally {
       lock.stop();
-      await ctx.flushDeferredUnlocking(s, now, { sessionId: s.id, token });
+      if (!quiet || ctx.hasDeferred(s)) await ctx.flushDeferredUnlocking(s, now, { sessionId: s.id, token });
     }
   });
   return dialStep(d, tab, now);
@@ -454,6 +458,7 @@ export const dialStep = (d: PreparedDial, tab: TabCache, now: number): NextStep 
  *  dial's script told them); an ambiguous answer keeps the call (UPSTREAM_TIMEOUT notice); a definite
  *  refusal undoes the dial and tells the agent (DIAL_FAILED with where the session stands now). The events
  *  are held (ServiceContext.defer) for the caller's one append, which also releases the session lock.
+ *  True when Dialpad placed a call already told: nothing to tell (the caller need not release the lock).
  *  Throws nothing Dialpad caused. */
 async function ringDialpad(
   ctx: ServiceContext,
@@ -464,7 +469,7 @@ async function ringDialpad(
   version: number,
   counters: StatsCounters,
   told: boolean,
-): Promise<void> {
+): Promise<boolean> {
   const { call, marked } = d;
   const events: AgentEvent[] = [];
   try {
@@ -478,7 +483,7 @@ async function ringDialpad(
     if (isDefiniteRefusal(err)) {
       await undoDial(ctx, s, tab, now, call, marked.lead, version, d.previousStatus);
       ctx.defer(s, await dialFailedEvents(ctx, s, call, err, now));
-      return;
+      return false;
     }
     // The call may be ringing: undoing it would free the lead for a second dial and drop the webhooks
     // that bind it. It stays DIALING with its claim and timeout (the custom_data webhook binds it, or
@@ -505,12 +510,13 @@ async function ringDialpad(
   ctx.onCallStarted();
   if (told) {
     ctx.defer(s, events);
-    return;
+    return events.length === 0;
   }
   // The agent's counters moved in the dial's own script (keys.agentTabStats): nothing else to write.
   const stats = await statsEvent(ctx, s, now, { counters });
   events.push({ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : []));
   ctx.defer(s, events);
+  return false;
 }
 
 /** What the agent is told when Dialpad refused a call it was already shown: why, and where the session

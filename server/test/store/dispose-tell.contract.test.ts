@@ -4,6 +4,8 @@
 // which every lead-change listener (another instance's tab caches, the queue's flush hint) reads from it.
 // Built on a call or counters that are no longer what the script reads, nothing is appended and the
 // lead-change notice goes out on its own channel, as before: the caller tells the agent afterwards.
+// The chained dial's lock, which its Dialpad leg lets expire when it has nothing to tell, is taken over by
+// that call's own disposition once the call left DIALING, never while it is DIALING nor from another holder.
 import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
@@ -12,6 +14,7 @@ import { startRedisServer, type RedisServerHandle } from '../../../test/support/
 import { RedisAgentEventBus } from '../../src/events/redis-bus.js';
 import type { LiveAgentEvent } from '../../src/ports.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
+import { keys } from '../../src/redis/keys.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import type { CallRecord, DisposeInput, LeadChange, StatsCounters } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
@@ -169,6 +172,65 @@ describe.each([
       ]);
       const replay = await bus.readSince({ agentEmail: EMAIL, tag: TAG }, 0);
       expect(replay.events.map((e) => e.event)).toEqual([ev('disposed alone'), ev('stats alone')]);
+    } finally {
+      await close(store, bus);
+    }
+  });
+
+  it("takes over its own chained dial's lock once the call left DIALING, nobody else's", async () => {
+    const { redis, store, bus } = await dialed();
+    const lock = keys.sessionLock(TAG, 's1');
+    const disposeChaining = (callId: string, rowId: string, next: string) =>
+      store.dispose({
+        tag: TAG,
+        agentEmail: EMAIL,
+        callId,
+        sessionId: 's1',
+        code: 'NO_ANSWER',
+        success: false,
+        doNotCall: null,
+        lead: leadWrite(rowId, 1, 'NO_ANSWER'),
+        chainLock: { token: `c:${next}`, ttlMs: 5_000 },
+        next: {
+          lead: leadWrite(`r-${next}`, 0, 'IN_PROGRESS'),
+          call: call(next, 's1', `r-${next}`, 9_000),
+          leaseMs: 60_000,
+        },
+        now: 9_000,
+      });
+    const ring = (callId: string) =>
+      store.advanceCall({ tag: TAG, callId, state: 'RINGING', fields: { ringingAt: 9_500 }, now: 9_500 });
+    try {
+      // c1's chained-dial lock while c1 is still DIALING (its Dialpad leg may still be asking): busy, the
+      // disposition stands and chains nothing (the caller waits for the lock, the slow way).
+      await redis.set(lock, 'c:c1', 'PX', 5_000);
+      const early = await disposeChaining('c1', 'r1', 'c2');
+      expect(early.ok && [early.chainLocked, early.chained]).toEqual([false, null]);
+      expect(await redis.get(lock)).toBe('c:c1');
+      // A call dialed under that lock, which then rang (Dialpad placed it): its disposition takes it over.
+      await redis.set(lock, 'dial3', 'PX', 5_000);
+      const d3 = await store.claimAndDial({
+        tag: TAG,
+        sessionId: 's1',
+        lockToken: 'dial3',
+        previewId: null,
+        lead: leadWrite('r3', 0, 'IN_PROGRESS'),
+        call: call('c3', 's1', 'r3', 9_100),
+        leaseMs: 60_000,
+        now: 9_100,
+      });
+      expect(d3.ok).toBe(true);
+      await redis.set(lock, 'c:c3', 'PX', 5_000);
+      expect((await ring('c3')).ok).toBe(true);
+      const taken = await disposeChaining('c3', 'r3', 'c4');
+      expect(taken.ok && [taken.chainLocked, taken.chained]).toEqual([true, { ok: true, version: 1 }]);
+      expect(await redis.get(lock)).toBe('c:c4');
+      // Another holder's lock is never taken, rung call or not.
+      expect((await ring('c4')).ok).toBe(true);
+      await redis.set(lock, 'c:someone-else', 'PX', 5_000);
+      const other = await disposeChaining('c4', 'r-c4', 'c5');
+      expect(other.ok && [other.chainLocked, other.chained]).toEqual([false, null]);
+      expect(await redis.get(lock)).toBe('c:someone-else');
     } finally {
       await close(store, bus);
     }

@@ -15,7 +15,12 @@
   Reads the call once: the caller needs no read before it (the hot path).
 
   Chain: when the session is in PLAY and ARGV[15] names a lock token, it takes the session lock (if free)
-  for the chained dial. When it got the lock and ARGV[17..] name the next lead, it runs the dial's checks
+  for the chained dial. A lock held as `c:<this call's id>` is the lock of the chained dial that made this
+  call: its Dialpad leg keeps it (renewed) until Dialpad answered and then, having nothing to tell (this
+  script told the agent), lets it expire rather than spend a step on releasing it. Once the call has left
+  DIALING (a webhook: Dialpad placed it, so that leg can no longer undo it) its disposition takes that lock
+  over (a second SET, only when the disposition comes before the lock expired); while the call is still
+  DIALING the lock stays busy and the caller chains the slow way, under the lock once it is free. When it got the lock and ARGV[17..] name the next lead, it runs the dial's checks
   (includes/dial, the same as leadClaimAndDial's) and, when they pass, its writes: claim, overlay
   IN_PROGRESS + patch, call record + deadline, the session's callId, initiated + 1 (session and agent).
   A refused dial writes nothing of the dial (the disposition stands) and says why: the caller then chains
@@ -62,6 +67,7 @@
                                        and `lastCode`, `lastAt`, `lastRow` for the session view (a reload
                                        shows the receipt again)
     ARGV[15] lock owner token for the chained dial, or "" (none)   ARGV[16] its TTL (ms)
+             (a token `c:<callId>` names the call the chained dial makes: see Chain above)
     the chained dial, or ARGV[17..26] = "" (none):
     ARGV[17] next rowId            ARGV[21] lease ms               ARGV[25] next callId
     ARGV[18] its expected version  ARGV[22] owned state JSON       ARGV[26] its timeout deadline (epoch ms)
@@ -82,7 +88,8 @@
   Output:
     { new lead version, call fields, session state, session counters (after this call and the chained
       dial), session fields (after both; empty if the session is gone),
-      1 if the session lock was taken with ARGV[15] (the session is in PLAY and the lock was free), else 0,
+      1 if the session lock was taken with ARGV[15] (the session is in PLAY and the lock was free, or held
+        by this call's own chained dial and the call left DIALING), else 0,
       the chained dial: its lead's new version (> 0), 0 when not asked or not attempted (no lock), or the
       dial's refusal (includes/dial: -11 -7 -10 -5 -4 -6),
       1 if ARGV[30] was stored as the key's answer, else 0,
@@ -183,6 +190,7 @@ if (call.connectedAt or '') ~= '' then
   local talk = (tonumber(call.endedAt or '') or tonumber(now)) - tonumber(call.connectedAt)
   if talk > 0 then add.talkMs = talk end
 end
+local placed = call.state ~= 'DIALING'
 call.state = 'DISPOSED'
 call.disposition = ARGV[6]
 call.disposedAt = now
@@ -217,8 +225,14 @@ if #sflat > 0 then
   local counted = {}
   countersApply(sess, add, nil, 'n:', counted)
   for i = 1, #counted, 2 do sessionChange(sess, changed, counted[i], counted[i + 1]) end
-  if ARGV[15] ~= '' and sess.state == 'PLAY' and redis.call('SET', KEYS[8], ARGV[15], 'NX', 'PX', ARGV[16]) then
-    locked = 1
+  if ARGV[15] ~= '' and sess.state == 'PLAY' then
+    local holder = redis.call('SET', KEYS[8], ARGV[15], 'NX', 'PX', ARGV[16], 'GET')
+    if not holder then
+      locked = 1
+    elseif holder == 'c:' .. ARGV[1] and placed then
+      redis.call('SET', KEYS[8], ARGV[15], 'PX', ARGV[16])
+      locked = 1
+    end
   end
   if locked == 1 and (ARGV[17] or '') ~= '' then
     local d = {
