@@ -448,7 +448,7 @@ export async function dispose(
     chain = pickChained(ctx, session, tab, lead, entry.version + 1, now);
     chainLock = { token: chain ? `c:${chain.dial.call.callId}` : ctx.ids(), ttlMs: ctx.lockTtlMs };
     // What the agent is told of this step, appended by the same script when what it was built on holds
-    // (the index then holds the chained lead as the dial leaves it: `unmark` puts it back if not dialed).
+    // (the index then holds the chained lead as the dial leaves it: unmarkChained puts it back if not dialed).
     const picked = chain;
     const tell = await disposeTelling(
       ctx,
