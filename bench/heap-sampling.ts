@@ -2,7 +2,9 @@
 // sampled allocation (also those a scavenge or a mark-sweep already collected: the allocation rate, not what
 // is retained, which is all `node --heap-prof` keeps), and a list of the top allocation sites. Used by
 // bench/cycle-cost.ts `--heap-prof dir` (the coordinator runs with `--inspect` on a free port);
-// `npx tsx bench/heap-sampling.ts <file.heapprofile> [n]` lists a saved profile by hand.
+// `npx tsx bench/heap-sampling.ts <file.heapprofile> [n]` lists a saved profile by hand;
+// `npx tsx bench/heap-sampling.ts --survivors <inspector port> <seconds> [n]` lists, per second, the bytes a
+// running process allocated in that time and still holds at its end (its scavenges' survivors).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
@@ -29,10 +31,12 @@ const CdpAnswerSchema = z.object({
   error: z.object({ message: z.string() }).optional(),
 });
 
-/** A sampling session on the process whose inspector listens on `port`. */
+/** A sampling session on the process whose inspector listens on `port`. With `survivorsOnly`, the profile
+ *  keeps only the sampled objects still alive when it stops (what a scavenge must copy or promote). */
 export async function startHeapSampling(
   port: number,
   samplingIntervalBytes = 8192,
+  survivorsOnly = false,
 ): Promise<{ stop: () => Promise<HeapProfile> }> {
   const targets = z
     .array(z.object({ webSocketDebuggerUrl: z.string() }))
@@ -63,8 +67,8 @@ export async function startHeapSampling(
   await call('HeapProfiler.enable');
   await call('HeapProfiler.startSampling', {
     samplingInterval: samplingIntervalBytes,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMajorGC: !survivorsOnly,
+    includeObjectsCollectedByMinorGC: !survivorsOnly,
   });
   return {
     stop: async () => {
@@ -123,7 +127,17 @@ export function topAllocationSites(
   return { totalKbPerCycle: Math.round(total / cycles / 1024), self: list(self), ours: list(ours) };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--survivors') {
+  // `--survivors <inspector port> <seconds> [n]`: what a running process (node --inspect) allocated over
+  // the next <seconds> and still holds at their end: the objects its scavenges copy and promote.
+  const [port, seconds, n] = process.argv.slice(3).map(Number);
+  if (!port || !seconds)
+    throw new Error('usage: npx tsx bench/heap-sampling.ts --survivors <port> <seconds> [n]');
+  const sampling = await startHeapSampling(port, 8192, true);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const profile = await sampling.stop();
+  process.stdout.write(`${JSON.stringify(topAllocationSites(profile, seconds, n || 30), null, 2)}\n`);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const file = process.argv[2];
   if (!file) throw new Error('usage: npx tsx bench/heap-sampling.ts <file.heapprofile> [n]');
   const profile = HeapProfileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));

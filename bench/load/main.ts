@@ -25,11 +25,20 @@ import {
   spawnRedis,
   stopGracefully,
   waitHttpOk,
+  wakeCountersOfPid,
 } from './procs.js';
 import { CAP_PERIOD_US, type CpuCap, capProcessCpu, removeStaleCaps, throttlingBetween } from './cpu-cap.js';
 import { recordCpuWaits } from './cpu-waits.js';
 import { stallsOfFile } from './profile-stalls.js';
 import { mainProfileIn, topSelfTime } from './profile-top.js';
+import {
+  byQuotaMinute,
+  countersBetween,
+  flushFailuresOfMetrics,
+  type SheetsRequestEntry,
+  sheetLagDetail,
+  sheetsRequestTimeline,
+} from './sheet-timeline.js';
 import {
   attributeTail,
   tailOverWindows,
@@ -47,6 +56,7 @@ import {
   redisPerCycle,
   round,
   sheetFigures,
+  wakesBetween,
   webhookToShowDispo,
 } from './report.js';
 
@@ -64,6 +74,7 @@ const SweepRowSchema = z.object({
   errors: z.number(),
   lostDispositions: z.number(),
   coordinatorCpuMsPerCycle: z.number().nullable(),
+  coordinatorWakeups: z.unknown(),
   redisCommandsPerCycle: z.number().nullable(),
   coordinatorEventLoopBlocks: z.array(z.object({ over10ms: z.number(), maxMs: z.number() }).passthrough()),
   coordinatorCpuMsPerCycleByInstance: z.array(z.number()).nullable(),
@@ -267,12 +278,18 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     loadgen,
   ];
   const cpuAt = () => measured.map((p) => cpuMsOf(p.child.pid));
+  const wakesAt = () => coordinators.map((c) => wakeCountersOfPid(c.child.pid));
   const scrapeText = () => Promise.all(instanceUrls.map(async (u) => (await fetch(`${u}/metrics`)).text()));
   const text0 = await scrapeText(); // also resets the event-loop delay histograms and the max gauges
   const metrics0 = text0.map(loopAndGcOfMetrics);
   await redis.config('RESETSTAT');
+  // The requests before the window (the start storm's reads share the minute's budget with the flusher).
+  const sheetsBefore = (await (await fetch(new URL('__emulator/requests', sheetsUrl))).json()) as {
+    entries: SheetsRequestEntry[];
+  };
   await fetch(new URL('__emulator/requests', sheetsUrl), { method: 'DELETE' });
   const cpu0 = cpuAt();
+  const wakes0 = wakesAt();
   const throttled0 = caps.map((c) => c.throttling());
   const m0 = machineTicks();
   const t0 = now();
@@ -290,6 +307,7 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   await loadgen.next('windowEnd', (args.seconds + 120) * 1000);
   const cpuWaits = stopWaits();
   const cpu1 = cpuAt();
+  const wakes1 = wakesAt();
   const throttled1 = caps.map((c) => c.throttling());
   const m1 = machineTicks();
   const windowMs = now() - t0;
@@ -314,10 +332,16 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     await new Promise((r) => setTimeout(r, 1000));
     landed = landingTimes(result.accepted, await journalOf());
   }
-  const drainS = landed.some((t) => t === null) ? null : Math.max(0, (now() - loadEnd) / 1000);
+  const drainEnd = now();
+  const drainS = landed.some((t) => t === null) ? null : Math.max(0, (drainEnd - loadEnd) / 1000);
   const sheetsCounts = (await (await fetch(new URL('__emulator/requests', sheetsUrl))).json()) as {
     counts: Record<string, number>;
+    entries: SheetsRequestEntry[];
   };
+  // The flusher's failures from the window's start to the drain's end (our own budget: `quota`).
+  const flushFailures = (await scrapeText()).map((t, i) =>
+    countersBetween(flushFailuresOfMetrics(text0[i] ?? ''), flushFailuresOfMetrics(t)),
+  );
   dialpad.send({ type: 'deliveries' });
   const deliveries = (await dialpad.next('deliveries', 60_000)) as Extract<
     ChildMessage,
@@ -399,6 +423,17 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
               return c.reason === null && a && b ? throttlingBetween(a, b) : null;
             }),
           },
+    // Per coordinator: its event-loop thread's wakeups (voluntary context switches) and preemptions, and
+    // its read/write syscalls, per cycle and per second of the window: at a low rate most messages are a
+    // wakeup of their own, and each wakeup has a cost of its own (docs/performance.md, bench/wakeup-cost.ts).
+    coordinatorWakeups: coordinators.map((_c, i) =>
+      wakesBetween(
+        wakes0[i] ?? { wakeups: 0, preemptions: 0, readWriteSyscalls: 0 },
+        wakes1[i] ?? { wakeups: 0, preemptions: 0, readWriteSyscalls: 0 },
+        cycles,
+        windowMs / 1000,
+      ),
+    ),
     // What the sessions cost with no cycle at all shows here with `--pace idle`.
     coordinatorCpuMsPerSecond: round(coordCpuMs / (windowMs / 1000), 1),
     coordinatorRssMb: Math.max(...rssMb),
@@ -414,6 +449,14 @@ async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     sheetsRequestsPerDisposition: sheet.measured ? round(sheetsRequests / sheet.measured, 3) : null,
     sheetsRequests: sheetsCounts.counts,
     sheetLagMs: sheet.lagMs,
+    // What explains the lag: per 10-s window of acceptance, the late ones' acceptance times, and what Sheets
+    // received from the window's start to the drain's end (docs/performance.md "What each figure is").
+    sheetFlush: {
+      lag: sheetLagDetail(result.accepted, landed, result.windowStart, 10, Math.ceil(args.seconds / 10)),
+      requests: sheetsRequestTimeline(sheetsCounts.entries, t0, drainEnd, 10),
+      byQuotaMinute: byQuotaMinute([...sheetsBefore.entries, ...sheetsCounts.entries], t0),
+      flushFailures,
+    },
     drainS: drainS === null ? null : round(drainS, 1),
     errors,
     errorsByKind: {

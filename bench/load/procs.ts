@@ -6,7 +6,7 @@ import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChildMessage, ChildMessageSchema, type ParentMessage } from './messages.js';
-import { cpuTicksOfStat } from './report.js';
+import { cpuTicksOfStat, type WakeCounters, wakeCountersOf } from './report.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLK_TCK = 100;
@@ -171,6 +171,20 @@ export function cpuMsOf(pid: number | undefined): number {
     return (cpuTicksOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8')) * 1000) / CLK_TCK;
   } catch {
     return 0;
+  }
+}
+
+/** Wakeups and preemptions of a live process's event-loop (main) thread, and its read/write syscalls;
+ *  zeros when it is gone. */
+export function wakeCountersOfPid(pid: number | undefined): WakeCounters {
+  if (pid === undefined) return { wakeups: 0, preemptions: 0, readWriteSyscalls: 0 };
+  try {
+    return wakeCountersOf(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+      readFileSync(`/proc/${pid}/io`, 'utf8'),
+    );
+  } catch {
+    return { wakeups: 0, preemptions: 0, readWriteSyscalls: 0 };
   }
 }
 

@@ -7,6 +7,8 @@ import {
   highestRateWithin,
   callIdOfCustomData,
   cpuTicksOfStat,
+  wakeCountersOf,
+  wakesBetween,
   journalKey,
   landingTimes,
   loopAndGcOfMetrics,
@@ -37,6 +39,21 @@ describe('bench:load report', () => {
       busy: 150,
       total: 1000,
     });
+  });
+
+  it('wakeups, preemptions and read/write syscalls from /proc/<pid>/status and io, per cycle and second', () => {
+    const status = (v: number, n: number) =>
+      `Name:\tnode\nThreads:\t11\nvoluntary_ctxt_switches:\t${v}\nnonvoluntary_ctxt_switches:\t${n}\n`;
+    const io = (r: number, w: number) => `rchar: 10\nwchar: 20\nsyscr: ${r}\nsyscw: ${w}\nread_bytes: 0\n`;
+    const a = wakeCountersOf(status(100, 50), io(1000, 2000));
+    expect(a).toEqual({ wakeups: 100, preemptions: 50, readWriteSyscalls: 3000 });
+    const b = wakeCountersOf(status(1100, 250), io(2500, 4000));
+    expect(wakesBetween(a, b, 100, 20)).toEqual({
+      perCycle: { wakeups: 10, preemptions: 2, readWriteSyscalls: 35 },
+      perSecond: { wakeups: 50, preemptions: 10, readWriteSyscalls: 175 },
+    });
+    expect(wakesBetween(a, b, 0, 20).perCycle).toBeNull();
+    expect(wakeCountersOf('', '')).toEqual({ wakeups: 0, preemptions: 0, readWriteSyscalls: 0 });
   });
 
   it('Redis commands per cycle from INFO commandstats, the bench’s own INFO left out', () => {
@@ -90,7 +107,7 @@ describe('bench:load report', () => {
     expect(sheetFigures(accepted, [null, 60_000, 10_500, null], 10_000)).toEqual({
       lost: 2,
       measured: 2,
-      lagMs: { p50: 500, p99: 500 },
+      lagMs: { p50: 500, p99: 500, max: 500 },
     });
     expect(sheetFigures(accepted, [1, 2, 3, 4], 20_000)).toEqual({ lost: 0, measured: 0, lagMs: null });
   });

@@ -27,6 +27,46 @@ export function cpuTicksOfStat(stat: string): number {
   return Number(rest[11]) + Number(rest[12]);
 }
 
+/** What wakes a process and what it asks the kernel: its event-loop thread's voluntary context switches
+ *  (it blocked in epoll and something woke it: a wakeup) and involuntary ones (preempted while runnable)
+ *  from `/proc/<pid>/status`, and its read and write syscalls (`syscr`, `syscw`: read, readv, write,
+ *  writev… of every thread) from `/proc/<pid>/io`. */
+export interface WakeCounters {
+  wakeups: number;
+  preemptions: number;
+  readWriteSyscalls: number;
+}
+
+export function wakeCountersOf(status: string, io: string): WakeCounters {
+  const field = (text: string, name: string): number => {
+    const m = new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text);
+    return m ? Number(m[1]) : 0;
+  };
+  return {
+    wakeups: field(status, 'voluntary_ctxt_switches'),
+    preemptions: field(status, 'nonvoluntary_ctxt_switches'),
+    readWriteSyscalls: field(io, 'syscr') + field(io, 'syscw'),
+  };
+}
+
+/** The counters' growth over a window, per cycle (null without cycles) and per second. */
+export function wakesBetween(
+  a: WakeCounters,
+  b: WakeCounters,
+  cycles: number,
+  seconds: number,
+): {
+  perCycle: WakeCounters | null;
+  perSecond: WakeCounters;
+} {
+  const per = (d: number): WakeCounters => ({
+    wakeups: round((b.wakeups - a.wakeups) / d, 2),
+    preemptions: round((b.preemptions - a.preemptions) / d, 2),
+    readWriteSyscalls: round((b.readWriteSyscalls - a.readWriteSyscalls) / d, 2),
+  });
+  return { perCycle: cycles > 0 ? per(cycles) : null, perSecond: per(seconds) };
+}
+
 /** Busy and total jiffies of the machine from the first line of /proc/stat. */
 export function machineTicksOfProcStat(text: string): { busy: number; total: number } {
   const first = text.split('\n')[0] ?? '';
@@ -82,7 +122,7 @@ export function sheetFigures(
   accepted: readonly AcceptedDisposition[],
   landed: readonly (number | null)[],
   windowStart: number,
-): { lost: number; measured: number; lagMs: { p50: number; p99: number } | null } {
+): { lost: number; measured: number; lagMs: { p50: number; p99: number; max: number } | null } {
   const lags: number[] = [];
   let measured = 0;
   accepted.forEach((d, i) => {
@@ -95,7 +135,7 @@ export function sheetFigures(
   return {
     lost: landed.filter((t) => t === null).length,
     measured,
-    lagMs: lag ? { p50: lag.p50, p99: lag.p99 } : null,
+    lagMs: lag ? { p50: lag.p50, p99: lag.p99, max: lag.max } : null,
   };
 }
 

@@ -20,6 +20,11 @@ export const DEFAULT_SHEETS_QUOTA: QuotaConfig = {
 
 export const QUOTA_WINDOW_MS = 60_000;
 
+/** Milliseconds until the fixed window holding `now` ends. */
+export function windowEndsInMs(now: number): number {
+  return windowStartOf(now) + QUOTA_WINDOW_MS - now;
+}
+
 export function limitOf(config: QuotaConfig, bucket: QuotaBucket): number {
   const l = config[bucket];
   return Math.min(l.perUserPerMinute, l.perProjectPerMinute);
@@ -27,4 +32,26 @@ export function limitOf(config: QuotaConfig, bucket: QuotaBucket): number {
 
 export function windowStartOf(now: number): number {
   return Math.floor(now / QUOTA_WINDOW_MS) * QUOTA_WINDOW_MS;
+}
+
+/** The part of a per-minute reserve (requests a minute a background caller leaves to others: people's
+ *  reads) still owed to them `windowEndsInMs` before the minute ends: the reserve is a rate, so what the
+ *  rest of the minute needs of it shrinks with the minute. */
+export function reserveOwed(reservePerMinute: number, windowEndsInMs: number): number {
+  return Math.ceil((reservePerMinute * Math.max(0, windowEndsInMs)) / QUOTA_WINDOW_MS);
+}
+
+/** How long a caller leaving `reservePerMinute` to others waits before it may take one more request of a
+ *  minute with `used` taken and `windowEndsInMs` to go (0: now; the minute's end when even a whole minute's
+ *  refill is needed). */
+export function waitForReserveMs(
+  limit: number,
+  reservePerMinute: number,
+  used: number,
+  windowEndsInMs: number,
+): number {
+  const room = limit - used - 1; // what may still be owed to others once this one is taken
+  if (room < 0) return Math.max(1, windowEndsInMs);
+  if (reservePerMinute <= 0 || reserveOwed(reservePerMinute, windowEndsInMs) <= room) return 0;
+  return Math.max(1, windowEndsInMs - Math.floor((room * QUOTA_WINDOW_MS) / reservePerMinute));
 }

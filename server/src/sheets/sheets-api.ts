@@ -10,7 +10,13 @@
 // the decoder's copy and its parse.
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { QuotaBudget } from '../ports.js';
-import { DEFAULT_SHEETS_QUOTA, limitOf } from '../queue/quota-limits.js';
+import {
+  DEFAULT_SHEETS_QUOTA,
+  limitOf,
+  reserveOwed,
+  waitForReserveMs,
+  windowEndsInMs,
+} from '../queue/quota-limits.js';
 import type { UpstreamBreaker } from '../resilience/breakers.js';
 import type { SheetsClient } from './client.js';
 import { gridOfAnswer, gridsOfBody } from './grid-answer.js';
@@ -35,7 +41,8 @@ export interface SheetsCallOptions {
   signal?: AbortSignal;
   /** Longest wait for the budget before QuotaExhaustedError. Default 0 (do not wait). */
   quotaWaitMs?: number;
-  /** Leave this many requests of the minute's budget to others (a background caller). Default 0. */
+  /** Leave this many requests a minute to others (a background caller): of the minute's budget, the part
+   *  of it the rest of the minute needs (quota-limits.ts reserveOwed). Default 0. */
   reserve?: number;
   /** Per request; default the API's requestTimeoutMs. */
   timeoutMs?: number;
@@ -133,9 +140,10 @@ export class SheetsApi {
     const reserve = opts.reserve ?? 0;
     for (;;) {
       if (reserve > 0) {
-        const used = await quota.used(bucket, now());
-        if (used + 1 > this.#o.limitOf(bucket) - reserve) {
-          const retryInMs = 60_000 - (now() % 60_000);
+        const at = now();
+        const used = await quota.used(bucket, at);
+        const retryInMs = waitForReserveMs(this.#o.limitOf(bucket), reserve, used, windowEndsInMs(at));
+        if (retryInMs > 0) {
           if (retryInMs > (opts.quotaWaitMs ?? 0)) throw new QuotaExhaustedError(bucket, retryInMs);
           await sleep(retryInMs);
           continue;
@@ -146,6 +154,18 @@ export class SheetsApi {
       if (t.retryInMs > (opts.quotaWaitMs ?? 0)) throw new QuotaExhaustedError(bucket, t.retryInMs);
       await sleep(t.retryInMs);
     }
+  }
+
+  /** What is left of this minute's budget to a caller leaving `reserve` to others (may be ≤ 0), and the time
+   *  until the minute ends and the budget is whole again. */
+  async budgetLeft(bucket: QuotaBucket, reserve = 0): Promise<{ left: number; windowEndsInMs: number }> {
+    const now = this.#o.now();
+    const used = await this.#o.quota.used(bucket, now);
+    const endsInMs = windowEndsInMs(now);
+    return {
+      left: this.#o.limitOf(bucket) - reserveOwed(reserve, endsInMs) - used,
+      windowEndsInMs: endsInMs,
+    };
   }
 
   /** One request: budget, breaker, timeout. Google's errors propagate (classify with google-errors.ts). */

@@ -22,7 +22,10 @@
 // still move rows is inherent to the Sheets API (it has no conditional writes).
 // Pacing: after a flush that emptied what it peeked, the spreadsheet's flush lock is kept for `intervalMs`
 // (a cooldown every instance honours), so a spreadsheet costs about one read and one write per interval
-// whatever the number of instances and dispositions; a full flush (a backlog) releases it at once.
+// whatever the number of instances and dispositions; a full flush (a backlog) releases it at once. When
+// what is left of the minute's shared budget would not last the minute at that pace (others spent part of
+// it: a start storm), the cooldown stretches to spread it evenly (flush-pace.ts) instead of running dry
+// and leaving the sheet behind until the next minute.
 // The flush lock (flush-lease.ts) has a short TTL renewed during the flush, and is confirmed (renewed,
 // owner-checked) right before every write to Google or the queue: a flusher that lost it (it stalled past
 // the TTL and another instance took over) aborts without writing or acking anything more.
@@ -34,6 +37,7 @@ import type { QueuedPatch } from '../ports.js';
 import type { DurablePatchQueue } from '../queue/durable-patch-queue.js';
 import { type BackoffOptions, backoffDelayMs } from '../resilience/backoff.js';
 import { FlushLease, FlushLockLostError } from './flush-lease.js';
+import { pacedIntervalMs } from './flush-pace.js';
 import {
   chunkWrites,
   type DeadGroup,
@@ -83,7 +87,8 @@ export type SheetsFlusherOptions = SheetsApiSource & {
   tickMs?: number;
   maxPatchesPerFlush?: number;
   writeLimits?: WriteLimits;
-  /** Reads per minute the flusher leaves to people (session starts, refreshes). Default 20. */
+  /** Reads per minute the flusher leaves to people (session starts, refreshes): of each minute's budget,
+   *  the part the rest of the minute needs at that rate (quota-limits.ts reserveOwed). Default 20. */
   readReserve?: number;
   backoff?: BackoffOptions;
   /** Per Google request. Default 30 s. */
@@ -238,6 +243,12 @@ export class SheetsFlusher {
     return this.#state.get(spreadsheetId)?.blockedUntil ?? 0;
   }
 
+  /** The earliest time the loop flushes the spreadsheet again (its cooldown after the last flush; 0: any
+   *  time). flushNow() does not wait for it. */
+  nextFlushAt(spreadsheetId: string): number {
+    return this.#state.get(spreadsheetId)?.nextAt ?? 0;
+  }
+
   /** Enqueue time of the oldest patch known to be pending (null: none). */
   oldestPendingAt(): number | null {
     let oldest: number | null = null;
@@ -271,8 +282,9 @@ export class SheetsFlusher {
         r = await this.#flushSpreadsheet(ssid, st, lease);
       } finally {
         if (r.ok && !r.full) {
-          st.nextAt = this.#o.now() + this.#o.intervalMs;
-          await lease.cooldown(this.#o.intervalMs);
+          const cooldownMs = await this.#cooldownMs();
+          st.nextAt = this.#o.now() + cooldownMs;
+          await lease.cooldown(cooldownMs);
         } else await lease.release();
       }
       report.written += r.written;
@@ -281,6 +293,21 @@ export class SheetsFlusher {
     }
     this.#o.metrics?.oldestPending?.(this.oldestPendingAt());
     return report;
+  }
+
+  /** The wait before the spreadsheet's next flush: the minute's budget left (reads beyond the reserve,
+   *  writes) spread over the rest of the minute (flush-pace.ts), so the flusher slows down instead of
+   *  running dry and stopping until the next minute. intervalMs when the budget cannot be read. */
+  async #cooldownMs(): Promise<number> {
+    try {
+      const [reads, writes] = await Promise.all([
+        this.#api.budgetLeft('sheets-read', this.#o.readReserve),
+        this.#api.budgetLeft('sheets-write'),
+      ]);
+      return pacedIntervalMs(this.#o.intervalMs, Math.min(reads.left, writes.left), reads.windowEndsInMs);
+    } catch {
+      return this.#o.intervalMs;
+    }
   }
 
   #stateOf(ssid: string): SpreadsheetState {
@@ -610,6 +637,10 @@ export class SheetsFlusher {
       // Our own shared budget: not Google's failure, no attempt counted; wait for the next window.
       st.blockedUntil = this.#o.now() + err.retryInMs;
       this.#o.metrics?.flushFailure?.('quota');
+      this.#o.logger.info(
+        { spreadsheetId: ssid, bucket: err.bucket, patches: batch.length, retryInMs: err.retryInMs },
+        "sheets flush waits for the next minute's budget",
+      );
       return;
     }
     const f = classifyGoogleError(err, this.#o.now());
