@@ -203,8 +203,17 @@ export class RedisStore extends RedisTransitions implements Store {
 
   // ------------------------------------------------------------------------------------------- lock
 
+  /** `SET NX GET`: free → ours in one command. Held by a chained dial's Dialpad leg (`c:<callId>`), which
+   *  lets it expire once Dialpad placed the call, it is taken over as soon as that call left DIALING
+   *  (lockTakeOver.lua) rather than after the TTL: a PAUSE, /next or the call's own disposition right after
+   *  the call rang does not wait. */
   async acquireLock(tag: string, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.#redis.set(keys.sessionLock(tag, sessionId), token, 'PX', ttlMs, 'NX')) === 'OK';
+    const lock = keys.sessionLock(tag, sessionId);
+    const holder = await this.#redis.set(lock, token, 'PX', ttlMs, 'NX', 'GET');
+    if (holder === null) return true;
+    if (!holder.startsWith('c:')) return false;
+    const callKey = keys.call(tag, holder.slice(2));
+    return Number(await this.#scripts.run('lockTakeOver', [lock, callKey], [holder, token, ttlMs])) === 1;
   }
 
   async renewLock(tag: string, sessionId: string, token: string, ttlMs: number): Promise<boolean> {

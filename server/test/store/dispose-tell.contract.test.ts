@@ -5,7 +5,8 @@
 // Built on a call or counters that are no longer what the script reads, nothing is appended and the
 // lead-change notice goes out on its own channel, as before: the caller tells the agent afterwards.
 // The chained dial's lock, which its Dialpad leg lets expire when it has nothing to tell, is taken over by
-// that call's own disposition once the call left DIALING, never while it is DIALING nor from another holder.
+// that call's own disposition once the call left DIALING, never while it is DIALING nor from another holder;
+// any other request that needs the lock (acquireLock) takes it over by the same rule.
 import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
@@ -231,6 +232,39 @@ describe.each([
       const other = await disposeChaining('c4', 'r-c4', 'c5');
       expect(other.ok && [other.chainLocked, other.chained]).toEqual([false, null]);
       expect(await redis.get(lock)).toBe('c:someone-else');
+    } finally {
+      await close(store, bus);
+    }
+  });
+
+  it("lets any request take a chained dial's lock once the call left DIALING, and only then", async () => {
+    const { redis, store, bus } = await dialed(); // c1 on r1, DIALING
+    const lock = keys.sessionLock(TAG, 's1');
+    try {
+      // The Dialpad leg of the chained dial that made c1 holds the lock; Dialpad may still be asked.
+      await redis.set(lock, 'c:c1', 'PX', 5_000);
+      expect(await store.acquireLock(TAG, 's1', 'pause', 5_000)).toBe(false);
+      expect(await redis.get(lock)).toBe('c:c1');
+      // c1 rang: Dialpad placed it, the leg has nothing left to do with the lock. A PAUSE takes it now.
+      const rang = await store.advanceCall({
+        tag: TAG,
+        callId: 'c1',
+        state: 'RINGING',
+        fields: { ringingAt: 1_500 },
+        now: 1_500,
+      });
+      expect(rang.ok).toBe(true);
+      expect(await store.acquireLock(TAG, 's1', 'pause', 5_000)).toBe(true);
+      expect(await redis.get(lock)).toBe('pause');
+      expect(await redis.pttl(lock)).toBeGreaterThan(4_000);
+      // A request's own lock, or a chained dial's lock naming a call that does not exist, is never taken.
+      expect(await store.acquireLock(TAG, 's1', 'next', 5_000)).toBe(false);
+      await redis.set(lock, 'c:gone', 'PX', 5_000);
+      expect(await store.acquireLock(TAG, 's1', 'next', 5_000)).toBe(false);
+      expect(await redis.get(lock)).toBe('c:gone');
+      // Free: taken as before.
+      await redis.del(lock);
+      expect(await store.acquireLock(TAG, 's1', 'next', 5_000)).toBe(true);
     } finally {
       await close(store, bus);
     }
