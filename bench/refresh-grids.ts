@@ -22,7 +22,7 @@ import { createSheetsBreaker } from '../server/src/sheets/breaker.js';
 import { createSheetsClient, staticTokenAuth } from '../server/src/sheets/client.js';
 import { GoogleSheetsGateway } from '../server/src/sheets/google-sheets-gateway.js';
 import { GridDecoder } from '../server/src/sheets/grid-decoder.js';
-import { SheetsApi } from '../server/src/sheets/sheets-api.js';
+import { type GridRead, type GridValues, SheetsApi } from '../server/src/sheets/sheets-api.js';
 import { type HeapProfile, HeapProfileSchema, topAllocationSites } from './heap-sampling.js';
 import { BENCH_SPREADSHEET_ID, benchAgents } from './load/fixture.js';
 
@@ -58,19 +58,28 @@ const gateway = new GoogleSheetsGateway({
   routerSpreadsheetId: BENCH_SPREADSHEET_ID,
   tabReads: { minSpacingMs: 0 },
 });
-// Each read's tabs against the bases it was asked with: a row that is not its base's own array came across.
+// Each read's tabs and the bases it was asked with (counted after the profile stops: not in its bytes).
 const readGrids = api.readGrids.bind(api);
-let crossing = { tabsWhole: 0, rowsNew: 0 };
+const answered: { grids: GridValues[]; reads: readonly GridRead[] }[] = [];
 api.readGrids = async (spreadsheetId, reads, opts) => {
   const grids = await readGrids(spreadsheetId, reads, opts);
-  grids.forEach((g, i) => {
-    const base = new Set(reads[i]?.base?.values ?? []);
-    const fresh = g.values.filter((r) => !base.has(r)).length;
-    crossing.rowsNew += fresh;
-    if (fresh === g.values.length && fresh > 0) crossing.tabsWhole++;
-  });
+  answered.push({ grids, reads });
   return grids;
 };
+/** Tabs that came back with every row a new array (sent whole), and rows that are not their base's own
+ *  array (they crossed from the worker), over the reads answered since the last call. */
+function crossed(): { tabsWhole: number; rowsNew: number } {
+  const out = { tabsWhole: 0, rowsNew: 0 };
+  for (const { grids, reads } of answered.splice(0)) {
+    grids.forEach((g, i) => {
+      const base = new Set(reads[i]?.base?.values ?? []);
+      const fresh = g.values.filter((r) => !base.has(r)).length;
+      out.rowsNew += fresh;
+      if (fresh === g.values.length && fresh > 0) out.tabsWhole++;
+    });
+  }
+  return out;
+}
 const ss = emulator.state.spreadsheet(BENCH_SPREADSHEET_ID);
 const tabs = (ss?.sheets ?? []).filter((s) => s.sheetId >= 1001);
 if (!ss || tabs.length !== agents) throw new Error('the fixture has no agent tabs');
@@ -135,7 +144,7 @@ for (let round = 0; round < rounds; round++) {
     edits++;
     if (tab) setCell(tab, row, LAST_OUTCOME_COL, `NO_ANSWER ${edits}`);
   }
-  crossing = { tabsWhole: 0, rowsNew: 0 };
+  answered.length = 0;
   let latest: AgentTab[] = [];
   const bytes = await sampled(async () => {
     latest = await readAll();
@@ -143,7 +152,7 @@ for (let round = 0; round < rounds; round++) {
   }, survivorsOnly);
   perRound.push({
     [survivorsOnly ? 'survivingMb' : 'allocatedMb']: mb(bytes),
-    ...crossing,
+    ...crossed(),
     tabsSameObject: latest.filter((t, i) => t === previous[i]).length,
   });
   previous = latest;
