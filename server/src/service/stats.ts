@@ -29,7 +29,7 @@ export async function statsOf(
   now: number,
   live?: CallRecord | null,
 ): Promise<StatsResponse> {
-  const leads = tab ? tab.counts(now) : { remaining: 0, total: 0 };
+  const leads = tab ? tab.counts() : { remaining: 0, total: 0 };
   const [stored, agentCounters] = await Promise.all([
     s ? ctx.store.sessionStats(s.tag, s.id) : null,
     ctx.store.agentStats(agentEmail, s ? [s.tag] : []),
@@ -55,7 +55,7 @@ export async function statsEvent(
 ): Promise<AgentEvent | null> {
   try {
     const tab = ctx.loadedTab(s.tag, s.campaignName);
-    const leads = tab ? tab.counts(now) : { remaining: 0, total: 0 };
+    const leads = tab ? tab.counts() : { remaining: 0, total: 0 };
     const stored = known.counters ?? (await ctx.store.sessionStats(s.tag, s.id));
     const counters = withLiveCall(stored, known.live);
     if (counters.since === null) counters.since = s.startedAt;

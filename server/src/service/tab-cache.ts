@@ -67,6 +67,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return na === nb;
 }
 
+/** The leads finished for good (not workable any more), as the stats count them. */
+const FINISHED_BLOCKS = ['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS'] as const;
+
 /** A tab snapshot whose sheet is unchanged is rewritten at most this often (it expires after 7 days). */
 const SNAPSHOT_RESAVE_MS = 24 * 3600_000;
 
@@ -93,6 +96,8 @@ export interface LoadResult {
   changedLeads: number;
   /** refreshFrom only: the sheet was unchanged, so the index was reconciled rather than rebuilt. */
   unchanged?: boolean;
+  /** refreshFrom only: rows were added, removed or moved, so the index was built afresh. */
+  rebuilt?: boolean;
 }
 
 function sameCells(a: ReadonlySet<number> | undefined, b: ReadonlySet<number> | undefined): boolean {
@@ -145,6 +150,9 @@ export class TabCache {
   /** When a snapshot of this tab was last saved by this cache (readStartedAt of that read). */
   #snapshotSavedAt = 0;
   #loading: Promise<LoadResult> | null = null;
+  /** Set by the periodic refresh while this tab waits for its paced turn (tab-refresh.ts): its read is on
+   *  the way, so a request finding the index older than the refresh interval starts no reload of its own. */
+  refreshQueued = false;
   /** Background refreshes that failed in a row (the current failure episode) and when to try again. */
   #failures = 0;
   #retryAt = 0;
@@ -206,7 +214,13 @@ export class TabCache {
    * failure episode; the recovery is logged once.
    */
   refreshIfStale(now: number, maxAgeMs: number): void {
-    if (this.loadedAt === 0 || now - this.loadedAt <= maxAgeMs || this.#loading || now < this.#retryAt)
+    if (
+      this.loadedAt === 0 ||
+      now - this.loadedAt <= maxAgeMs ||
+      this.#loading ||
+      this.refreshQueued ||
+      now < this.#retryAt
+    )
       return;
     this.load(now).then(
       () => {
@@ -269,7 +283,7 @@ export class TabCache {
       // merged again, and the rest is reconciled as for an unchanged sheet.
       const changedRows = this.#tab && this.loadedAt > 0 ? changedLeadsOf(this.#tab, read.tab) : null;
       if (changedRows) return { ...(await this.#reconcile(read, changedRows)), unchanged: false };
-      return { ...(await this.#rebuild(read, true)), unchanged: false };
+      return { ...(await this.#rebuild(read, true)), unchanged: false, rebuilt: true };
     });
   }
 
@@ -503,12 +517,12 @@ export class TabCache {
     this.index.setClaimed(lead.rowId, claimed);
   }
 
-  /** Leads still workable (not finished for good) and the total, for stats. */
-  counts(now: number): { remaining: number; total: number } {
-    const s = this.index.summary(now);
-    const done = s.reasons
-      .filter((r) => ['SIBLING_CORRECT', 'DO_NOT_CALL', 'MAX_ATTEMPTS', 'NO_OPEN_NUMBERS'].includes(r.reason))
-      .reduce((n, r) => n + r.leads, 0);
+  /** Leads still workable (not finished for good) and the total, for stats. The finished reasons are
+   *  static blocks the index counts as they change: no summary (a walk over every lead of the tab with
+   *  window checks, on every STATS event: two or three per call). */
+  counts(): { remaining: number; total: number } {
+    let done = 0;
+    for (const reason of FINISHED_BLOCKS) done += this.index.blockedLeads(reason);
     const total = this.index.size();
     return { remaining: Math.max(0, total - done), total };
   }

@@ -5,8 +5,11 @@
 // (service/merge.ts: the coordinator's unflushed writes keep their cells, everything else takes the sheet).
 // A tab whose sheet values are identical to the read its index was built from is not rebuilt: its index is
 // only reconciled with Redis (TabCache.refreshFrom says why that equals a rebuild) and no snapshot is saved.
-// Rebuilds run one at a time with a turn of the event loop before each, so a refresh of many tabs does not
-// stall requests.
+// Rebuilds run one at a time, paced: at most one every PACE_MS (a turn of the event loop at least), and all
+// of a tick's within a quarter of the refresh interval, so the minute's work on 500 tabs (their Redis reads,
+// merges, index updates and the garbage they leave) is spread over ~10 s instead of crowding requests and
+// the collector for 2-3 s (docs/performance.md "The tab refresh, paced"). A tab waiting for its turn does
+// not start a reload of its own (TabCache.refreshQueued), so pacing costs no Sheets read.
 // Whether a served session is still active is asked of Redis (one HGETALL each) on every
 // SESSION_CHECK_EVERY-th tick only: a session that STOPs through this instance is forgotten at once
 // (ServiceContext.tabFor), so the check only finds those ended through another instance or vanished, whose
@@ -15,15 +18,18 @@
 // Reads go through the SheetsGateway, so the shared read quota and the Sheets breaker apply; a failed read
 // keeps the cached tab, with one warning per spreadsheet and failure episode. Like resync, a refresh publishes no lead-change notice:
 // those announce overlay writes, and every instance re-reads the tabs its own sessions use.
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceContext } from './context.js';
 import type { TabCache, TabRead, TabRefFull } from './tab-cache.js';
 
 export interface TabRefreshReport {
   /** Tabs with at least one session served by this instance and not known to have ended. */
   tabs: number;
-  /** Tabs re-read and rebuilt this tick (the sheet changed since the read their index was built from). */
+  /** Tabs re-read whose sheet changed since the read their index was built from. */
   refreshed: number;
+  /** Of those, tabs whose rows were added, removed or moved: their index was built afresh (the others
+   *  only merged their changed rows again). */
+  rebuilt: number;
   /** Tabs re-read whose sheet was unchanged: the index was reconciled with Redis, not rebuilt, and no
    *  snapshot saved (TabCache.refreshFrom). */
   unchanged: number;
@@ -38,6 +44,15 @@ export interface TabRefreshReport {
 /** The refresh asks Redis whether its served sessions are still active on every this-many-th tick: every
  *  5 minutes at the default 60-s refresh. */
 export const SESSION_CHECK_EVERY = 5;
+
+/** The longest wait between two rebuilds of a tick (500 tabs: ~10 s), shortened so that a tick's rebuilds
+ *  all start within a quarter of the refresh interval however many tabs there are. */
+export const PACE_MS = 20;
+
+/** The wait before each of a tick's `tabs` rebuilds (0: only a turn of the event loop). */
+export function paceMs(tabs: number, refreshMs: number): number {
+  return tabs > 0 ? Math.min(PACE_MS, refreshMs / 4 / tabs) : 0;
+}
 
 export class TabRefresher {
   readonly #ctx: ServiceContext;
@@ -59,6 +74,7 @@ export class TabRefresher {
     const report: TabRefreshReport = {
       tabs: 0,
       refreshed: 0,
+      rebuilt: 0,
       unchanged: 0,
       busy: 0,
       failed: 0,
@@ -79,7 +95,11 @@ export class TabRefresher {
       }
       due.push({ tag: served.tag, caches: served.caches, ref });
     }
-    for (const d of due) this.#reading.add(d.tag);
+    for (const d of due) {
+      this.#reading.add(d.tag);
+      for (const c of d.caches) c.refreshQueued = true;
+    }
+    const gap = paceMs(due.length, this.#ctx.tabRefreshMs);
     try {
       const unflushed = await Promise.all(due.map((d) => this.#ctx.store.unflushedCells(d.tag)));
       const jobs = due.map((d, i) => ({
@@ -90,11 +110,11 @@ export class TabRefresher {
       const failedSheets = new Map<string, string>();
       const okSheets = new Set<string>();
       // The reads run at once; the rebuilds run one at a time as their reads arrive, each after a turn of
-      // the event loop, so requests interleave with a long refresh instead of waiting for all of it.
+      // the event loop and `gap` ms, so requests interleave with a long refresh instead of waiting for it.
       let turn: Promise<unknown> = Promise.resolve();
       const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
         const mine = turn.then(async () => {
-          await nextTurn();
+          await (gap > 0 ? sleep(gap) : nextTurn());
           return run();
         });
         turn = mine.catch(() => undefined);
@@ -105,13 +125,16 @@ export class TabRefresher {
           try {
             const read: TabRead = { readStartedAt: now, unflushed: d.unflushed, tab: await d.sheet };
             let unchanged = true;
+            let rebuilt = false;
             for (const cache of d.caches) {
               const r = await inTurn(() => cache.refreshFrom(read));
               report.changedLeads += r.changedLeads;
               if (!r.unchanged) unchanged = false;
+              if (r.rebuilt) rebuilt = true;
             }
             if (unchanged) report.unchanged++;
             else report.refreshed++;
+            if (rebuilt) report.rebuilt++;
             okSheets.add(d.ref.spreadsheetId);
           } catch (err) {
             report.failed++;
@@ -127,8 +150,14 @@ export class TabRefresher {
         'periodic tab refresh failed',
       );
     } finally {
-      for (const d of due) this.#reading.delete(d.tag);
+      for (const d of due) {
+        this.#reading.delete(d.tag);
+        for (const c of d.caches) c.refreshQueued = false;
+      }
     }
+    // One line a tick: what the refresh did and how long it took (its event-loop blocks are logged apart,
+    // named "tab-refresh": metrics/loop-monitor.ts).
+    if (report.tabs > 0) this.#ctx.log.info({ ...report, ms: this.#ctx.clock() - now }, 'tab refresh done');
     return report;
   }
 

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
 import { OVERLAY_READ_MARGIN_MS, SNAPSHOT_CHANGED_RESAVE_MS } from '../../src/service/tab-cache.js';
-import { SESSION_CHECK_EVERY } from '../../src/service/tab-refresh.js';
+import { PACE_MS, paceMs, SESSION_CHECK_EVERY } from '../../src/service/tab-refresh.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import type { LeadChange, LeadOverlay } from '../../src/store/types.js';
 import { AGENT_SS, ANN, BOB, leadRow, phoneOf, startWorld, TAB, TAB_ID, type World } from './world.js';
@@ -159,6 +159,29 @@ describe('periodic tab refresh', () => {
     expect([a.busy, b.busy].sort()).toEqual([0, 1]);
     expect(reads()).toEqual({ titles: before.titles, values: before.values + 1 });
     await service.setSessionState(BOB, 'STOP', now + 2_000);
+  });
+
+  it('starts no reload of its own for a tab waiting for its turn in a tick: one read', async () => {
+    const { service } = world.makeService({ tabRefreshMs: 60_000 });
+    const now = Date.now() + 8 * 3600_000;
+    await service.startSession(ANN, now);
+    const before = reads();
+    // The tick comes a minute later, its read held on the way; a request lands meanwhile, when the index is
+    // older than the refresh interval: the tab is queued for the tick, so the request starts no read.
+    world.sheetsEm.state.faults.add({ route: 'values.batchGetByDataFilter', latencyMs: 1_000, times: 1 });
+    const tick = service.refreshTabs(now + 61_000);
+    await vi.waitFor(() => expect(world.sheetsEm.state.faults.list()).toEqual([]), { timeout: 5_000 }); // read sent
+    await service.currentSession(ANN, now + 61_500);
+    // Nobody edited the sheet: the tick reconciled the index it had, no reload replaced it meanwhile.
+    expect(await tick).toMatchObject({ tabs: 1, unchanged: 1, refreshed: 0, failed: 0 });
+    expect(reads()).toEqual({ titles: before.titles, values: before.values + 1 });
+    await service.setSessionState(ANN, 'STOP', now + 62_000);
+  });
+
+  it('spreads a tick over at most a quarter of the refresh interval, one tab every 20 ms at most', () => {
+    expect(paceMs(500, 60_000)).toBe(PACE_MS); // 500 tabs over ~10 s
+    expect(paceMs(3_000, 60_000)).toBe(5); // 3,000 tabs over 15 s
+    expect(paceMs(0, 60_000)).toBe(0);
   });
 
   it('does not rebuild a tab whose sheet is unchanged, and picks up an edited cell at the next tick', async () => {

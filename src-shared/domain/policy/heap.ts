@@ -1,13 +1,18 @@
 // A binary min-heap over an array, ordered by a comparator. push/pop O(log n), peek O(1). No removal by
 // key: the policy index invalidates entries lazily (a version number) and pops stale ones when they
 // surface, compacting the heap when stale entries outnumber live ones.
+// A heap fills lazily: items pushed before its first peek or pop (an index being built from a whole tab)
+// are only appended, and heapified once (O(n)) when it is first read, instead of sifted up one by one
+// (O(n log n) comparisons for a heap nobody may read before the next rebuild).
 
 export class BinaryHeap<T> {
   #items: T[] = [];
-  readonly #less: (a: T, b: T) => boolean;
+  /** False while items are only appended (since creation, a clear or a filter): heapify before reading. */
+  #ordered = false;
+  readonly #compare: (a: T, b: T) => number;
 
   constructor(compare: (a: T, b: T) => number) {
-    this.#less = (a, b) => compare(a, b) < 0;
+    this.#compare = compare;
   }
 
   get size(): number {
@@ -15,17 +20,19 @@ export class BinaryHeap<T> {
   }
 
   peek(): T | undefined {
+    if (!this.#ordered) this.#heapify();
     return this.#items[0];
   }
 
   push(item: T): void {
     const a = this.#items;
     a.push(item);
+    if (!this.#ordered) return;
     let i = a.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = a[parent] as T;
-      if (!this.#less(item, p)) break;
+      if (this.#compare(item, p) >= 0) break;
       a[i] = p;
       i = parent;
     }
@@ -33,6 +40,7 @@ export class BinaryHeap<T> {
   }
 
   pop(): T | undefined {
+    if (!this.#ordered) this.#heapify();
     const a = this.#items;
     const top = a[0];
     const last = a.pop();
@@ -43,10 +51,10 @@ export class BinaryHeap<T> {
     return top;
   }
 
-  /** Keeps only the items `keep` accepts and re-heapifies (O(n)). */
+  /** Keeps only the items `keep` accepts (O(n); ordered again when next read). */
   filter(keep: (item: T) => boolean): void {
     this.#items = this.#items.filter(keep);
-    for (let i = (this.#items.length >> 1) - 1; i >= 0; i--) this.#siftDown(i);
+    this.#ordered = false;
   }
 
   /** Every item, in no particular order. */
@@ -54,8 +62,19 @@ export class BinaryHeap<T> {
     return [...this.#items];
   }
 
+  /** Calls `f` on every item, in no particular order (no copy). */
+  forEach(f: (item: T) => void): void {
+    for (const item of this.#items) f(item);
+  }
+
   clear(): void {
     this.#items = [];
+    this.#ordered = false;
+  }
+
+  #heapify(): void {
+    for (let i = (this.#items.length >> 1) - 1; i >= 0; i--) this.#siftDown(i);
+    this.#ordered = true;
   }
 
   #siftDown(start: number): void {
@@ -67,9 +86,9 @@ export class BinaryHeap<T> {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const child = r < n && this.#less(a[r] as T, a[l] as T) ? r : l;
+      const child = r < n && this.#compare(a[r] as T, a[l] as T) < 0 ? r : l;
       const c = a[child] as T;
-      if (!this.#less(c, item)) break;
+      if (this.#compare(c, item) >= 0) break;
       a[i] = c;
       i = child;
     }

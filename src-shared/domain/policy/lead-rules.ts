@@ -91,6 +91,19 @@ export function leadPlace(lead: Lead, rules: CampaignRules, placeOf: PlaceOf): L
   return { zones: z, regions: r, unknownSlots, key: `${z.join('&')}|${r.join('&')}` };
 }
 
+/** Whether leadPlace would answer the same for both leads (same TimeZone cell, the same numbers open in the
+ *  same slots): an upsert of a lead whose call only changed statuses among open ones, its attempt count or
+ *  retry times keeps the place it had, without building its sets and key again. */
+export function samePlaceInputs(a: Lead, b: Lead): boolean {
+  if (a.timeZone !== b.timeZone) return false;
+  for (let i = 0; i < MAX_NUMBERS_PER_LEAD; i++) {
+    const open = isOpen(a, i);
+    if (open !== isOpen(b, i)) return false;
+    if (open && a.numbers[i]?.e164 !== b.numbers[i]?.e164) return false;
+  }
+  return true;
+}
+
 export function staticBlock(lead: Lead, rules: CampaignRules, unknownSlots = 0): StaticBlock | null {
   let open = false;
   let placed = false;

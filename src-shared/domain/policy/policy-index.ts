@@ -1,18 +1,25 @@
-// The policy index: the same rules and order as the scan (lead-rules.ts), answered in O(P · log n) per
-// pick, where P is the number of places among the leads (distinct zone sets and regions, a few dozen at
-// most, whatever n), by keeping the leads apart:
+// The policy index: the same rules and order as the scan (lead-rules.ts), a pick in O(log n):
 //  - leads that can never be dialed as they stand (CORRECT number, max attempts, no open number, a call
-//    in progress) are only counted, per reason;
+//    in progress) are only counted, per reason (blockedLeads: O(1));
 //  - claimed leads are only counted (setClaimed moves a lead out of / back into the heaps);
-//  - every other lead sits in its place's `ready` heap (a retry-ready number exists at the last time we
-//    looked), ordered by priority, or its place's `pending` heap, ordered by readyAt. A pick first moves
-//    the pending leads whose delay has ended into `ready` (O(log n) each, once), then looks at the top of
-//    `ready` of every place that is inside its calling window (one window check per place, not per lead).
+//  - every other lead's entry sits in one of two heaps over the whole tab: `ready` (a retry-ready number
+//    exists at the last time we looked), ordered by priority, or `pending`, ordered by readyAt. A pick first
+//    moves the pending leads whose delay has ended into `ready` (O(log n) each, once), then takes the top of
+//    `ready` whose place is inside its calling window this minute (windows are whole minutes: one window
+//    check per place and minute). An entry of a closed place that surfaces is parked with its place until
+//    the first pick of a later minute re-checks the place, so a closed place costs nothing per pick.
+// Real tabs have about one place per lead (a place is the set of zones and regions a lead's numbers ring
+// in: 110 places for 100 leads in the load benchmark's tabs), so places hold no heaps of their own: a
+// rebuild (the tab refresh, a session start) makes one small record per place, and the heaps are filled
+// by appending and heapified in O(n) at the first pick (heap.ts), cheaper than the per-place heaps the
+// scan kept (bench/policy-rebuild.ts; docs/performance.md "The policy index's rebuild").
 // A lead's place (lead-rules.ts leadPlace) comes from its numbers through `placeOf` (phone data the caller
-// resolved at the edge), so the index itself stays pure.
+// resolved at the edge), so the index itself stays pure; an upsert that leaves the lead's open numbers as
+// they were keeps its place.
 // Heap entries are invalidated lazily (each record has a version); stale entries are dropped when they
-// reach the top and the heaps are compacted when more than half their entries are stale.
-// `now` is expected to move forward; if it goes back, the heaps are rebuilt (correct, O(n log n)).
+// reach the top and a heap is compacted when more than half its entries are stale.
+// `now` is expected to move forward; a pick or summary for an earlier moment than the last pick is answered
+// by a walk over the leads (O(n), correct, nothing moved).
 // Leads with a callback (callback-rules.ts) sit outside the heaps, in one set per agent they are held for
 // ('' = any agent): a pick for agent A first looks at A's and the shared set for a due callback inside its
 // window (O(C_A), the callbacks held for A, a handful), then at the heaps.
@@ -28,11 +35,11 @@ import {
   BLOCK_REASON_ORDER,
   type BlockReason,
   chooseNumber,
-  comparePriority,
   type LeadPlace,
   leadPlace,
   leadReadyAt,
   type StaticBlock,
+  samePlaceInputs,
   staticBlock,
 } from './lead-rules.js';
 import type { PolicyExplain, PolicyPick, PolicySummary, ReasonCount } from './types.js';
@@ -41,6 +48,15 @@ import { placeInWindow, placeOpenFrom } from './window.js';
 interface Rec {
   lead: Lead;
   readyAt: number;
+  /** The lead's sort keys (comparePriority's), copied at upsert: every Rec has one shape, while leads come
+   *  in several (parsed from the sheet, spread by a disposition), so the heaps' comparisons read them
+   *  here with monomorphic loads instead of megamorphic ones on the lead. */
+  attemptCount: number;
+  rowNumber: number;
+  rowId: string;
+  /** Where the normal rules judge the lead (leadPlace). */
+  place: LeadPlace;
+  /** The place its window is checked in: `place`, or a callback's number's place. */
   zone: Zone;
   unknownSlots: number;
   block: StaticBlock | null;
@@ -70,16 +86,38 @@ interface Zone {
   /** The window answer for the minute `openMinute` (windows are whole minutes: constant within one). */
   openMinute: number;
   open: boolean;
-  ready: BinaryHeap<Entry>;
-  pending: BinaryHeap<Entry>;
+  /** Ready entries found while the place was closed (null: none), back into `ready` once it opens. */
+  parked: Entry[] | null;
+  /** Live ready entries of the place (in `ready` or parked), for compacting `parked`. */
   readyLive: number;
-  pendingLive: number;
+  /** summary's scratch: its pass `sumPass` counted `sumReady` ready and `sumPending` pending leads here,
+   *  the earliest pending one ready at `sumFirst`. */
+  sumPass: number;
+  sumReady: number;
+  sumPending: number;
+  sumFirst: number;
 }
 
 const live = (e: Entry) => e.ver === e.rec.ver;
-const byPriority = (a: Entry, b: Entry) => comparePriority(a.rec, b.rec);
+/** Still waiting in `pending` (a pending entry keeps its version when it moves to `ready`). */
+const livePending = (e: Entry) => live(e) && e.rec.loc === 'pending';
+
+/** comparePriority (lead-rules.ts) on the keys a Rec holds: the same order. */
+function compareRecs(a: Rec, b: Rec): number {
+  const ta = a.attemptCount === 0 ? 0 : 1;
+  const tb = b.attemptCount === 0 ? 0 : 1;
+  if (ta !== tb) return ta - tb;
+  if (ta === 1) {
+    if (a.readyAt !== b.readyAt) return a.readyAt < b.readyAt ? -1 : 1;
+    if (a.attemptCount !== b.attemptCount) return a.attemptCount - b.attemptCount;
+  }
+  if (a.rowNumber !== b.rowNumber) return a.rowNumber - b.rowNumber;
+  return a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0;
+}
+
+const byPriority = (a: Entry, b: Entry) => compareRecs(a.rec, b.rec);
 const byReadyAt = (a: Entry, b: Entry) =>
-  a.rec.readyAt !== b.rec.readyAt ? (a.rec.readyAt < b.rec.readyAt ? -1 : 1) : comparePriority(a.rec, b.rec);
+  a.rec.readyAt !== b.rec.readyAt ? (a.rec.readyAt < b.rec.readyAt ? -1 : 1) : compareRecs(a.rec, b.rec);
 
 export class PolicyIndex {
   readonly #rules: CampaignRules;
@@ -91,7 +129,18 @@ export class PolicyIndex {
   /** Callback leads by the agent they are held for ('' = any agent). */
   readonly #callbacks = new Map<string, Set<Rec>>();
   #claimedOpen = 0;
+  /** The latest `now` a pick or summary moved the pending leads for. */
   #lastNow = Number.NEGATIVE_INFINITY;
+  /** The ready entries (of every place, except those parked), by priority; and the live ready count. */
+  readonly #ready = new BinaryHeap<Entry>(byPriority);
+  #readyLive = 0;
+  /** The pending entries (of every place), by readyAt; and the live pending count. */
+  readonly #pending = new BinaryHeap<Entry>(byReadyAt);
+  #pendingLive = 0;
+  /** Places with parked entries, and the minute of the last pick (places are re-checked when it changes). */
+  readonly #parkedZones = new Set<Zone>();
+  #pickMinute = Number.NaN;
+  #sumPass = 0;
 
   /** `placeOf` tells each number's zones and region (NO_PLACES: only TimeZone cells place a lead). */
   constructor(rules: CampaignRules, placeOf: PlaceOf) {
@@ -121,13 +170,18 @@ export class PolicyIndex {
         },
       );
     }
-    const place = leadPlace(lead, this.#rules, this.#placeOf);
-    const cb = callbackPlan(lead, this.#rules, this.#placeOf);
     const old = this.#recs.get(lead.rowId);
+    const place =
+      old && samePlaceInputs(old.lead, lead) ? old.place : leadPlace(lead, this.#rules, this.#placeOf);
+    const cb = callbackPlan(lead, this.#rules, this.#placeOf);
     if (old) this.#detach(old);
     const rec: Rec = {
       lead,
       readyAt: leadReadyAt(lead, this.#rules, place.unknownSlots),
+      attemptCount: lead.attemptCount,
+      rowNumber: lead.rowNumber,
+      rowId: lead.rowId,
+      place,
       zone: this.#zone(cb ? cb.place : place),
       unknownSlots: place.unknownSlots,
       block: cb ? null : staticBlock(lead, this.#rules, place.unknownSlots),
@@ -159,6 +213,12 @@ export class PolicyIndex {
     return [...this.#recs.values()].map((r) => r.lead);
   }
 
+  /** How many leads are held back by `block` (a static block: no time or pick changes it), O(1). What
+   *  `summary` reports under that reason, without its walk over the leads. */
+  blockedLeads(block: StaticBlock): number {
+    return this.#blocked.get(block) ?? 0;
+  }
+
   /** Leads held by another session (lead claims) are skipped without a scan. A claim may precede the lead. */
   setClaimed(rowId: string, claimed: boolean): void {
     if (claimed === this.#claimed.has(rowId)) return;
@@ -177,20 +237,15 @@ export class PolicyIndex {
   pick(input: { sessionState: SessionState; now: number; agent?: string | undefined }): PolicyPick {
     if (input.sessionState !== 'PLAY') return { kind: 'none', reason: 'NOT_PLAYING' };
     const { now } = input;
-    this.#advance(now);
+    const back = now < this.#lastNow;
+    if (!back) this.#advance(now);
     // No callback on the tab (the usual case): nothing to look at, no allocation on the hot path.
     const due = this.#callbacks.size > 0 ? this.#dueCallback(input.agent, now) : null;
     if (due?.cb) return { kind: 'pick', lead: due.lead, numberIndex: due.cb.slot };
-    let best: Entry | null = null;
-    for (const zone of this.#zones.values()) {
-      if (zone.readyLive === 0) continue;
-      if (!this.#open(zone, now)) continue;
-      const top = this.#peek(zone.ready);
-      if (top && (best === null || byPriority(top, best) < 0)) best = top;
-    }
+    const best = back ? this.#bestByWalk(now) : this.#bestReady(now);
     if (best) {
-      const numberIndex = chooseNumber(best.rec.lead, this.#rules, now, best.rec.unknownSlots);
-      if (numberIndex !== null) return { kind: 'pick', lead: best.rec.lead, numberIndex };
+      const numberIndex = chooseNumber(best.lead, this.#rules, now, best.unknownSlots);
+      if (numberIndex !== null) return { kind: 'pick', lead: best.lead, numberIndex };
     }
     const s = this.summary(now, input.agent);
     return { kind: 'none', reason: 'NOTHING_DIALABLE', reasons: s.reasons, nextDialableAt: s.nextDialableAt };
@@ -251,9 +306,9 @@ export class PolicyIndex {
   }
 
   /** Counts by blocking reason plus the earliest time something becomes dialable, for `agent` (callbacks held
-   *  for another agent count as claimed; one not yet due as RETRY_PENDING). O(Z + reasons + callbacks). */
+   *  for another agent count as claimed; one not yet due as RETRY_PENDING). O(n + places + callbacks): a
+   *  walk over the leads, which moves nothing (any `now`). The STATS figure reads blockedLeads instead. */
   summary(now: number, agent?: string): PolicySummary {
-    this.#advance(now);
     const counts = new Map<BlockReason, number>();
     const add = (r: BlockReason, n: number) => n > 0 && counts.set(r, (counts.get(r) ?? 0) + n);
     for (const [block, n] of this.#blocked) if (block !== 'IN_PROGRESS') add(block, n);
@@ -263,16 +318,33 @@ export class PolicyIndex {
       if (at !== null && (next === null || at < next)) next = at;
     };
     const rules = this.#rules;
-    for (const zone of this.#zones.values()) {
-      if (zone.readyLive === 0 && zone.pendingLive === 0) continue;
+    // One pass over the leads the heaps hold, counted per place (scratch fields stamped with this pass).
+    const pass = ++this.#sumPass;
+    const touched: Zone[] = [];
+    for (const rec of this.#recs.values()) {
+      if (rec.loc !== 'ready' && rec.loc !== 'pending') continue;
+      const z = rec.zone;
+      if (z.sumPass !== pass) {
+        z.sumPass = pass;
+        z.sumReady = 0;
+        z.sumPending = 0;
+        z.sumFirst = Number.POSITIVE_INFINITY;
+        touched.push(z);
+      }
+      if (rec.readyAt <= now) z.sumReady++;
+      else {
+        z.sumPending++;
+        if (rec.readyAt < z.sumFirst) z.sumFirst = rec.readyAt;
+      }
+    }
+    for (const zone of touched) {
       const open = this.#open(zone, now);
       if (open) {
-        dialable += zone.readyLive;
-        add('RETRY_PENDING', zone.pendingLive);
-      } else add('OUTSIDE_WINDOW', zone.readyLive + zone.pendingLive);
-      if (zone.readyLive > 0) consider(open ? now : placeOpenFrom(rules, zone.place, now));
-      const firstPending = this.#peek(zone.pending);
-      if (firstPending) consider(placeOpenFrom(rules, zone.place, Math.max(firstPending.rec.readyAt, now)));
+        dialable += zone.sumReady;
+        add('RETRY_PENDING', zone.sumPending);
+      } else add('OUTSIDE_WINDOW', zone.sumReady + zone.sumPending);
+      if (zone.sumReady > 0) consider(open ? now : placeOpenFrom(rules, zone.place, now));
+      if (zone.sumPending > 0) consider(placeOpenFrom(rules, zone.place, Math.max(zone.sumFirst, now)));
     }
     let claimedCallbacks = 0;
     for (const set of this.#callbacks.values())
@@ -313,10 +385,12 @@ export class PolicyIndex {
         place,
         openMinute: Number.NaN,
         open: false,
-        ready: new BinaryHeap<Entry>(byPriority),
-        pending: new BinaryHeap<Entry>(byReadyAt),
+        parked: null,
         readyLive: 0,
-        pendingLive: 0,
+        sumPass: 0,
+        sumReady: 0,
+        sumPending: 0,
+        sumFirst: 0,
       };
       this.#zones.set(place.key, z);
     }
@@ -340,19 +414,16 @@ export class PolicyIndex {
       rec.loc = 'claimed';
       this.#claimedOpen++;
     } else if (rec.readyAt <= this.#lastNow) {
-      rec.loc = 'ready';
-      rec.zone.readyLive++;
-      rec.zone.ready.push({ rec, ver: rec.ver });
+      this.#toReady({ rec, ver: rec.ver });
     } else {
       rec.loc = 'pending';
-      rec.zone.pendingLive++;
-      rec.zone.pending.push({ rec, ver: rec.ver });
+      this.#pendingLive++;
+      this.#pending.push({ rec, ver: rec.ver });
     }
   }
 
   #detach(rec: Rec): void {
     rec.ver++;
-    const z = rec.zone;
     switch (rec.loc) {
       case 'callback': {
         const holder = rec.cb?.agent ?? '';
@@ -367,17 +438,73 @@ export class PolicyIndex {
       case 'claimed':
         this.#claimedOpen--;
         break;
-      case 'ready':
+      case 'ready': {
+        this.#readyLive--;
+        const z = rec.zone;
         z.readyLive--;
         // The lead just picked is usually at the top: drop its entry now rather than on the next pick.
-        if (z.ready.peek()?.rec === rec) z.ready.pop();
-        if (z.ready.size > 2 * z.readyLive + 64) z.ready.filter(live);
+        if (this.#ready.peek()?.rec === rec) this.#ready.pop();
+        if (this.#ready.size > 2 * this.#readyLive + 64) this.#ready.filter(live);
+        if (z.parked && z.parked.length > 2 * z.readyLive + 16) z.parked = z.parked.filter(live);
         break;
+      }
       case 'pending':
-        z.pendingLive--;
-        if (z.pending.size > 2 * z.pendingLive + 64) z.pending.filter(live);
+        this.#pendingLive--;
+        if (this.#pending.size > 2 * this.#pendingLive + 64) this.#pending.filter(livePending);
         break;
     }
+  }
+
+  /** A ready entry into `ready`, or parked with its place when the place is known closed this minute. */
+  #toReady(e: Entry): void {
+    const z = e.rec.zone;
+    e.rec.loc = 'ready';
+    this.#readyLive++;
+    z.readyLive++;
+    if (z.openMinute === this.#pickMinute && !z.open) this.#park(z, e);
+    else this.#ready.push(e);
+  }
+
+  #park(z: Zone, e: Entry): void {
+    if (z.parked) z.parked.push(e);
+    else {
+      z.parked = [e];
+      this.#parkedZones.add(z);
+    }
+  }
+
+  /** The best ready lead of an open place at `now` (now ≥ every earlier pick's): the top of `ready`, once the
+   *  entries of closed places above it are parked. At the first pick of a minute, the parked places whose
+   *  window opened put their entries back. */
+  #bestReady(now: number): Rec | null {
+    const minute = Math.floor(now / 60_000);
+    if (minute !== this.#pickMinute) {
+      this.#pickMinute = minute;
+      for (const z of this.#parkedZones) {
+        if (!this.#open(z, now)) continue;
+        for (const e of z.parked ?? []) if (live(e)) this.#ready.push(e);
+        z.parked = null;
+        this.#parkedZones.delete(z);
+      }
+    }
+    for (;;) {
+      const top = this.#peekLive(this.#ready);
+      if (!top) return null;
+      if (this.#open(top.rec.zone, now)) return top.rec;
+      this.#ready.pop();
+      this.#park(top.rec.zone, top);
+    }
+  }
+
+  /** The best lead at a `now` earlier than the last pick's: every held lead looked at, nothing moved. */
+  #bestByWalk(now: number): Rec | null {
+    let best: Rec | null = null;
+    for (const rec of this.#recs.values()) {
+      if ((rec.loc !== 'ready' && rec.loc !== 'pending') || rec.readyAt > now) continue;
+      if (best !== null && compareRecs(rec, best) >= 0) continue;
+      if (this.#open(rec.zone, now)) best = rec;
+    }
+    return best;
   }
 
   #open(zone: Zone, now: number): boolean {
@@ -389,7 +516,7 @@ export class PolicyIndex {
     return zone.open;
   }
 
-  #peek(heap: BinaryHeap<Entry>): Entry | undefined {
+  #peekLive(heap: BinaryHeap<Entry>): Entry | undefined {
     for (;;) {
       const top = heap.peek();
       if (top === undefined || live(top)) return top;
@@ -397,33 +524,15 @@ export class PolicyIndex {
     }
   }
 
-  /** Moves leads whose retry delay ended by `now` from pending to ready (rebuilds if time went back). */
+  /** Moves leads whose retry delay ended by `now` (≥ the last) from pending to ready. */
   #advance(now: number): void {
-    if (now < this.#lastNow) {
-      this.#lastNow = now;
-      for (const z of this.#zones.values()) {
-        const entries = [...z.ready.toArray(), ...z.pending.toArray()].filter(live);
-        z.ready.clear();
-        z.pending.clear();
-        z.readyLive = 0;
-        z.pendingLive = 0;
-        for (const e of entries) {
-          e.rec.ver++;
-          this.#attach(e.rec);
-        }
-      }
-      return;
-    }
     this.#lastNow = now;
-    for (const z of this.#zones.values()) {
-      if (z.pendingLive === 0) continue;
-      for (let top = this.#peek(z.pending); top && top.rec.readyAt <= now; top = this.#peek(z.pending)) {
-        z.pending.pop();
-        z.pendingLive--;
-        z.readyLive++;
-        top.rec.loc = 'ready';
-        z.ready.push(top);
-      }
+    for (let next = this.#pending.peek(); next; next = this.#pending.peek()) {
+      if (livePending(next) && next.rec.readyAt > now) break;
+      this.#pending.pop();
+      if (!livePending(next)) continue;
+      this.#pendingLive--;
+      this.#toReady(next);
     }
   }
 }

@@ -3,7 +3,7 @@
 // lead-local date is not a holiday, and every stricter region rule that names one of its regions holds.
 import type { CallingSchedule, CampaignRules, RegionHours } from '../campaign.js';
 import { evaluateCallingWindow } from '../calling-window.js';
-import type { LeadPlace } from './lead-rules.js';
+import { hasWindow, type LeadPlace } from './lead-rules.js';
 
 type Place = Pick<LeadPlace, 'zones' | 'regions'>;
 type Part = { schedule: CallingSchedule; zone: string };
@@ -36,6 +36,7 @@ function parts(rules: CampaignRules, place: Place): Part[] {
 
 /** Inside the window in every zone of the place (no window configured: always). */
 export function placeInWindow(rules: CampaignRules, place: Place, now: number): boolean {
+  if (!hasWindow(rules)) return true; // no schedule to build per place
   for (const p of parts(rules, place))
     if (!evaluateCallingWindow(p.schedule, p.zone, now, rules.holidays).inWindow) return false;
   return true;
