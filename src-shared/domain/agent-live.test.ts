@@ -56,6 +56,18 @@ describe('agent live row', () => {
     expect(fold([...steps, [callEv('RINGING'), 9_500]]).live.state).toBe('WRAP_UP');
   });
 
+  it("drops a call Dialpad refused after it was told DIALING, with no wrap-up; another call's refusal changes nothing", () => {
+    const dialing: [LiveEvent, number][] = [
+      [session('s1', 'PLAY'), 2_000],
+      [callEv('DIALING'), 2_100],
+    ];
+    const other = fold([...dialing, [{ type: 'DIAL_FAILED', callId: 'c0' }, 2_300]]).live;
+    expect(other).toMatchObject({ state: 'DIALING', call: { callId: 'c1' } });
+    const refused = fold([...dialing, [{ type: 'DIAL_FAILED', callId: 'c1' }, 2_400]]).live;
+    expect(refused).toMatchObject({ state: 'PLAYING', since: 2_400, call: null, wrapUpFrom: null });
+    expect(agentRow(refused, 5_000).wrapUpMs).toBe(0);
+  });
+
   it('counts the dispositions each STATS adds, and resets figures on a new session', () => {
     const r = fold([
       [session('s1', 'PLAY'), 1_000],

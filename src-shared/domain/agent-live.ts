@@ -1,8 +1,10 @@
 // One agent's live row on the supervisor console, folded from the events the coordinator already publishes
-// to the agent (SESSION_STATE, CALL_STATE, SHOW_DISPO, STATS, SUPERVISOR_ACTION): pure, time passed in.
+// to the agent (SESSION_STATE, CALL_STATE, SHOW_DISPO, DIAL_FAILED, STATS, SUPERVISOR_ACTION): pure, time
+// passed in.
 //
 //   no session / STOP ─▶ NOT_STARTED     session PLAY, no call ─▶ PLAYING     session PAUSE, no call ─▶ PAUSED
 //   call DIALING ─▶ DIALING   RINGING ─▶ RINGING   CONNECTED ─▶ IN_CALL   ENDED ─▶ WRAP_UP   DISPOSED ─▶ (no call)
+//   DIAL_FAILED of the call shown (Dialpad refused a call already told DIALING) ─▶ (no call, no wrap-up)
 //
 // A new session id resets the figures (they are the current session's). The dispositions a STATS event adds
 // over the previous one are returned, so the caller can count them per hour without any other event.
@@ -36,6 +38,7 @@ export type LiveEvent =
         talkTimeSeconds: number;
       };
     }
+  | { type: 'DIAL_FAILED'; callId: string }
   | { type: 'SUPERVISOR_ACTION'; notice: SupervisorActionNotice };
 
 export interface AgentLive {
@@ -164,6 +167,11 @@ export function applyLiveEvent(
       if (c.state === 'ENDED' && a.wrapUpFrom === null) a = { ...a, wrapUpFrom: c.endedAt ?? at };
       break;
     }
+    case 'DIAL_FAILED':
+      // A disposition's chained dial is told DIALING with the disposition, before Dialpad answers: a
+      // refusal ends that call (undone, never rang), with nothing to wrap up.
+      if (a.call?.callId === e.callId) a = { ...a, call: null, lastActivityAt: at };
+      break;
     case 'STATS': {
       const s = e.stats;
       added = emptyDispositionCounts();

@@ -4,13 +4,14 @@
 // never a throw.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readNotice } from './notice-text.js';
+import { noticeLeads, readNotice } from './notice-text.js';
 
-/** A notice as includes/eventsAppend.lua builds it (cjson writes `/` as `\/`). */
-const luaNotice = (email: string, at: number, events: { seq: number; json: string }[]) =>
+/** A notice as includes/eventsAppend.lua builds it (cjson writes `/` as `\/`), with the lead-change notice
+ *  of its step when it carries one (callDispose.lua). */
+const luaNotice = (email: string, at: number, events: { seq: number; json: string }[], leads?: string) =>
   `{"email":${JSON.stringify(email).replaceAll('/', '\\/')},"at":${at},"events":[${events
     .map((e) => `{"seq":${e.seq},"event":${e.json}}`)
-    .join(',')}]}`;
+    .join(',')}]${leads === undefined ? '' : `,"leads":${leads}`}}`;
 
 const eventArb = fc
   .tuple(fc.string({ minLength: 1 }), fc.dictionary(fc.string(), fc.jsonValue()), fc.boolean())
@@ -57,6 +58,22 @@ describe('readNotice', () => {
       [41, 'CALL_STATE', call],
       [42, 'STATS', stats],
     ]);
+  });
+
+  it("reads a step that carries its lead-change notice, and hands that notice to the leads' listeners", () => {
+    const leads = JSON.stringify({ tag: '{t:s:7}', rowId: 'r1', rowIds: ['r1', 'r2'] });
+    const events = [
+      { seq: 64, json: JSON.stringify({ type: 'CALL_STATE', call: { leads: ',"leads":{}' } }) },
+      { seq: 65, json: '{"type":"STATS"}' },
+    ];
+    const text = luaNotice('a@example.com', 9, events, leads);
+    expect(readNotice(text)?.events.map((e) => e.seq)).toEqual([64, 65]);
+    expect(noticeLeads(text)).toBe(leads);
+    // Without one (every other step), one character says so.
+    expect(noticeLeads(luaNotice('a@example.com', 9, events))).toBeNull();
+    // A tail that is not one object up to the notice's end is no notice.
+    expect(readNotice(`${text.slice(0, -1)},"x":1}`)).toBeNull();
+    expect(readNotice(text.replace(',"leads":{', ',"leads":['))).toBeNull();
   });
 
   it('refuses what is not such a notice, without throwing', () => {

@@ -1,5 +1,7 @@
 // Reads a live notice as eventsAppend.lua writes it, without decoding its events:
 //   {"email":<JSON string>,"at":<integer>,"events":[{"seq":<integer>,"event":<JSON object>},…]}
+// optionally followed by `,"leads":<JSON object>` before the closing brace: the lead-change notice of the
+// step (a disposition and its chained dial), read by the lead-change listeners (noticeLeads).
 // Each event's text is cut out of the notice as it stands (the JSON a coordinator encoded), so the hub
 // forwards it to the socket without JSON.parse + JSON.stringify of every call view and lead preview (the
 // bus's largest allocation per notice). What the hub acts on is checked: the agent, the time, integer seqs,
@@ -103,6 +105,24 @@ function topLevelType(o: string): string | null {
 }
 
 const HEAD = '{"email":';
+const LEADS = ',"leads":';
+
+/** The lead-change object at `i` runs to the notice's closing brace. */
+function leadsEnd(text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== OPEN_BRACE) return false;
+  const end = skipNested(text, i);
+  return end > 0 && end + 1 === text.length && text.charCodeAt(end) === CLOSE_BRACE;
+}
+
+/** The JSON text of the lead-change notice an agent event notice carries (`"leads":{…}` after its events),
+ *  or null: one character tells a notice without one (its text ends with `]}`). The lead-change listeners
+ *  parse it as they parse the notices of the lead-change channel. */
+export function noticeLeads(text: string): string | null {
+  const n = text.length;
+  if (n < 2 || text.charCodeAt(n - 2) !== CLOSE_BRACE) return null;
+  const at = text.lastIndexOf(LEADS);
+  return at < 0 ? null : text.slice(at + LEADS.length, n - 1);
+}
 const SEQ = '{"seq":';
 const EVENT = ',"event":';
 
@@ -144,6 +164,8 @@ export function readNotice(text: string): NoticeText | null {
     const c = text.charCodeAt(i);
     if (c === COMMA) i++;
     else if (c === CLOSE_BRACKET && i + 2 === text.length && text.charCodeAt(i + 1) === CLOSE_BRACE) break;
+    else if (c === CLOSE_BRACKET && text.startsWith(LEADS, i + 1) && leadsEnd(text, i + 1 + LEADS.length))
+      break;
     else return null;
   }
   return events.length > 0 && Number.isSafeInteger(at) ? { email, at, events } : null;

@@ -14,12 +14,14 @@
 // Dirty-tab hints (while `watch()`ed, i.e. while the flusher loop runs): peeking every registered tab every
 // tick made the flusher's Redis cost grow with time x tabs. Every script that enqueues a patch also
 // PUBLISHes a lead-change notice naming its tab (includes/dialerLead.lua leadChanged, on every instance's
-// keys.leadChangesChannel()), and enqueue() here marks its tab locally: those tabs are "dirty", and only
+// keys.leadChangesChannel(), or carried by the agent event notice of a disposition's step on
+// keys.agentEventsChannel(): events/notice-text.ts noticeLeads), and enqueue() here marks its tab locally: those tabs are "dirty", and only
 // dirty tabs (plus tabs whose last peek returned entries not yet acked) are peeked. A sweep marks every
 // registered tab dirty once per `sweepEveryMs`, one slice of the tabs per step of 1/15 of it (all at once after
 // the subscriber (re)connects, and on `sweep()`): the safety net for a hint lost (another instance's enqueue
 // without a notice, a reconnect, a crash).
 // A hint is a single-key PUBLISH inside the enqueuing script: nothing cross-slot.
+import { noticeLeads } from '../events/notice-text.js';
 import { listenToChannel, pairsToHash, type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
 import { callDurationS } from '../../../src-shared/domain/call-log.js';
@@ -175,25 +177,37 @@ export class RedisPatchQueue implements DurablePatchQueue {
   /** Starts taking dirty-tab hints from the lead-change notices; returns the function that stops it. Until
    *  the subscription is up (and after each reconnect) the next call sweeps every registered tab. */
   async watch(): Promise<() => Promise<void>> {
+    const hint = (message: string) => {
+      let tag: string;
+      try {
+        tag = TabHintSchema.parse(JSON.parse(message)).tag;
+      } catch {
+        return; // not a notice: ignore
+      }
+      if (parseTabTag(tag)) this.#markDirty(tag);
+    };
     const stop = await listenToChannel(this.#redis, this.#subscriber, keys.leadChangesChannel(), {
-      message: (message) => {
-        let tag: string;
-        try {
-          tag = TabHintSchema.parse(JSON.parse(message)).tag;
-        } catch {
-          return; // not a notice: ignore
-        }
-        if (parseTabTag(tag)) this.#markDirty(tag);
-      },
+      message: hint,
       // A reconnect may have lost notices: sweep. (The first 'ready' is before the subscription: harmless.)
       ready: () => this.sweep(),
       // ioredis reconnects by itself; the sweep covers the gap.
+    });
+    // A disposition's lead-change notice rides in the agent's event notice of its step (callDispose.lua).
+    const stopEvents = await listenToChannel(this.#redis, this.#subscriber, keys.agentEventsChannel(), {
+      message: (message) => {
+        const leads = noticeLeads(message);
+        if (leads !== null) hint(leads);
+      },
+    }).catch((err: unknown) => {
+      stop();
+      throw err;
     });
     this.sweep();
     this.#hinting = true;
     return async () => {
       this.#hinting = false;
       stop();
+      stopEvents();
     };
   }
 

@@ -35,6 +35,7 @@ import type {
 import type { Lead } from '../../../src-shared/domain/lead.js';
 import type { CallIdentity, DispositionNotWritten, ServiceContext } from './context.js';
 import { callbackToSchedule } from './callbacks.js';
+import { disposeTelling } from './dispose-events.js';
 import {
   dialStep,
   type Picked,
@@ -372,10 +373,11 @@ export async function dispose(
     code: input.code,
     success: def.success,
     doNotCall: input.code === 'DO_NOT_CALL' ? call.phoneE164 : null,
-    // The chained dial's lock, taken by the script that commits the disposition (session in PLAY).
-    chainLock: { token: ctx.ids(), ttlMs: ctx.lockTtlMs },
     now,
   };
+  // The chained dial's lock, taken by the script that commits the disposition (session in PLAY): named after
+  // the call it dials (`c:<callId>`), so that call's own disposition can take it over (callDispose.lua).
+  let chainLock = { token: ctx.ids(), ttlMs: ctx.lockTtlMs };
   // The request's Idempotency-Key: checked and reserved by the script itself (no round trip of its own).
   const idemArgs = idem?.forScript(tag) ?? null;
   const heldBy = (record: string): never => {
@@ -398,8 +400,10 @@ export async function dispose(
       // The row left the sheet during the call: record the outcome on the call, write no cells.
       const overlay = await ctx.store.getLead(tag, call.rowId);
       if (!overlay) throw new ApiError('INVALID_STATE', 'the lead is no longer in the sheet');
+      chainLock = { token: ctx.ids(), ttlMs: ctx.lockTtlMs };
       const r = await ctx.store.dispose({
         ...base,
+        chainLock,
         lead: {
           rowId: call.rowId,
           expectedVersion: overlay.version,
@@ -442,6 +446,19 @@ export async function dispose(
     // The next lead, picked now from the index as this disposition leaves it (the script writes exactly
     // that: version + 1, claim released), so the same script dials it: one step, one round trip.
     chain = pickChained(ctx, session, tab, lead, entry.version + 1, now);
+    chainLock = { token: chain ? `c:${chain.dial.call.callId}` : ctx.ids(), ttlMs: ctx.lockTtlMs };
+    // What the agent is told of this step, appended by the same script when what it was built on holds
+    // (the index then holds the chained lead as the dial leaves it: unmarkChained puts it back if not dialed).
+    const picked = chain;
+    const tell = await disposeTelling(
+      ctx,
+      session,
+      call.callId,
+      input.code,
+      def.success,
+      now,
+      picked ? { call: picked.dial.call, markInIndex: () => markChained(tab, picked) } : null,
+    );
     chainedAnswer = chain
       ? {
           callId: call.callId,
@@ -461,15 +478,19 @@ export async function dispose(
           patch: withCallLog(patch, tab.ref, call.rowId, callLog),
         },
         preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, callback)) : null,
+        chainLock,
         next: chain?.dial ?? null,
         idem: idemArgs ? { ...idemArgs, answer: chainedAnswer ? JSON.stringify(chainedAnswer) : null } : null,
+        tell,
       });
     } catch (err) {
       // The index holds the lead as the script would have left it: read it back.
+      unmarkChained(tab, chain);
       await tab.refreshLead(call.rowId).catch(() => null);
       throw err;
     }
     if (!r.ok) {
+      unmarkChained(tab, chain);
       if (r.failure === 'VERSION_CONFLICT') continue; // the next turn reads the lead back
       await tab.refreshLead(call.rowId);
       if (r.failure === 'IDEM_HELD') return heldBy(r.record);
@@ -484,19 +505,22 @@ export async function dispose(
   if (committed.idemStored) idem?.markStored();
   ctx.faultPoint('disposed-before-chain');
   ctx.forgetCall(call.callId);
-  // Told to the agent with what comes next (the chained dial's CALL_STATE and STATS, or the STATS below)
-  // in one append; flushed at the end whatever happens. The agent's counters moved in the script.
-  ctx.defer(call, [{ type: 'CALL_STATE', call: callView(committed.call) }]);
-  const held = committed.chainLocked ? base.chainLock.token : null;
+  // Told by the script (`told`: the disposition's CALL_STATE with the chained dial's CALL_STATE and STATS,
+  // or with the STATS), else told here with what comes next (the chained dial's events, or the STATS
+  // below) in one append, flushed at the end whatever happens. The agent's counters moved in the script.
+  const told = committed.told;
+  if (!told) ctx.defer(call, [{ type: 'CALL_STATE', call: callView(committed.call) }]);
+  const held = committed.chainLocked ? chainLock.token : null;
   const chained = committed.chained;
   if (chain && held && chained?.ok) {
     // The script dialed the next lead under the lock it took: the answer carries that call now. Its
-    // Dialpad leg holds the lock until Dialpad answered, then ONE script appends the events (the
-    // disposition's, the next call's) and releases the lock (placeCall).
-    const next = placeCall(ctx, session, tab, now, chain.dial, chained.version, committed.stats, held);
+    // Dialpad leg holds the lock until Dialpad answered, then ONE script releases it with what Dialpad's
+    // answer adds for the agent (nothing when it placed the call and the script told the rest: placeCall).
+    const next = placeCall(ctx, session, tab, now, chain.dial, chained.version, committed.stats, held, told);
     // The very answer the script stored for the Idempotency-Key (a retry replays these bytes).
     return chainedAnswer ?? { callId: call.callId, code: input.code, queuedCells, next };
   }
+  unmarkChained(tab, chain);
   if (chain && chained && !chained.ok) {
     const { picked } = chain;
     await bestEffort(ctx, 'index update after a refused chained dial', () =>
@@ -512,7 +536,7 @@ export async function dispose(
       session,
       committed.session,
       held,
-      committed.stats,
+      told ? null : committed.stats,
       input.code,
       now,
       queuedCells,
@@ -522,10 +546,27 @@ export async function dispose(
   }
 }
 
-/** The next dial a disposition's script runs in the same step: what was picked and the dial prepared. */
+/** The next dial a disposition's script runs in the same step: what was picked and the dial prepared;
+ *  `marked` while the index holds its lead as the dial leaves it (markChained). */
 interface ChainPick {
   picked: Picked;
   dial: PreparedDial;
+  claimed: boolean;
+  marked: boolean;
+}
+
+/** The index holds the chained lead as the dial will leave it (IN_PROGRESS, claimed, version + 1): the
+ *  events the script tells count the leads as they will be. */
+function markChained(tab: TabCache, c: ChainPick): void {
+  tab.applyWrite(c.dial.marked.lead, c.dial.lead.expectedVersion + 1, true);
+  c.marked = true;
+}
+
+/** The chained dial was not made: the index holds its lead as picked again (the script wrote nothing of it). */
+function unmarkChained(tab: TabCache, c: ChainPick | null): void {
+  if (!c?.marked) return;
+  tab.applyWrite(c.picked.lead, c.picked.version, c.claimed);
+  c.marked = false;
 }
 
 /** Puts the disposed lead in the index as the script will leave it (`lead` at `version`, unclaimed) and
@@ -545,14 +586,16 @@ function pickChained(
   const picked = pickNext(tab, session.agentEmail, now);
   if (!picked) return null;
   try {
-    return { picked, dial: prepareDial(ctx, session, tab, now, picked) };
+    const dial = prepareDial(ctx, session, tab, now, picked);
+    return { picked, dial, claimed: tab.index.isClaimed(picked.lead.rowId), marked: false };
   } catch {
     return null; // not dialable after all: the usual chain picks (and says why)
   }
 }
 
 /** Committed: what follows is best-effort. A Redis blip here must not make the saved disposition look
- *  failed (the agent would retry it) nor lose the next call. */
+ *  failed (the agent would retry it) nor lose the next call. `counters`: the STATS to tell when no call
+ *  follows (null: the disposition's script told them). */
 async function afterDisposition(
   ctx: ServiceContext,
   call: CallIdentity,
@@ -572,7 +615,7 @@ async function afterDisposition(
       : { kind: 'idle', sessionState: after?.state ?? 'STOP' };
   // A chained dial published the stats already (they include this disposition); else the counters the
   // disposition script answered.
-  if (next.kind !== 'call')
+  if (next.kind !== 'call' && counters)
     await bestEffort(ctx, 'live stats after a disposition', () => publishStats(ctx, session, now, counters));
   return { callId: call.callId, code, queuedCells, next };
 }

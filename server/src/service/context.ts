@@ -402,6 +402,11 @@ export class ServiceContext {
     }
   }
 
+  /** Something is held for the agent (`defer`) that no publish took yet. */
+  hasDeferred(to: AgentRef): boolean {
+    return (this.#deferred.get(emailOf(to))?.length ?? 0) > 0;
+  }
+
   /** Publishes what is still held for the agent (nothing published it meanwhile). */
   flushDeferred(to: AgentRef, now: number): Promise<void> {
     return this.publishAll(to, [], now);

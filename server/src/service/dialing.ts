@@ -412,7 +412,12 @@ export async function dialLead(
  *  memory learn the call and the answer (the call, DIALING) is returned at once; Dialpad is asked in the
  *  background (ringDialpad) under the session lock `token`, which that leg holds (renewed) until Dialpad
  *  answered and then releases with the step's events in one script. The call id is ours and the claim,
- *  the call record and its timeout are committed, so nothing waits for Dialpad but the agent's events. */
+ *  the call record and its timeout are committed, so nothing waits for Dialpad but the agent's events.
+ *  `told`: the dial's script told the call (DIALING) and STATS already (a disposition's chained dial,
+ *  callDispose.lua): the release then tells only what Dialpad's answer adds (a refusal, an ambiguity), and
+ *  when Dialpad placed the call there is nothing to tell: the leg stops renewing the lock and lets it
+ *  expire (its token `c:<callId>` lets that call's disposition take it over once the call left DIALING),
+ *  no step of its own. */
 export function placeCall(
   ctx: ServiceContext,
   s: NewSession,
@@ -422,6 +427,7 @@ export function placeCall(
   version: number,
   counters: StatsCounters,
   token: string,
+  told = false,
 ): NextStep {
   const { call, marked } = d;
   tab.applyWrite(marked.lead, version, true);
@@ -430,11 +436,12 @@ export function placeCall(
   ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);
   const lock = holdSessionLock(ctx.store, s.tag, s.id, token, ctx.lockTtlMs);
   ctx.background('the Dialpad leg of a dial', async () => {
+    let quiet = false;
     try {
-      await ringDialpad(ctx, s, tab, now, d, version, counters);
+      quiet = await ringDialpad(ctx, s, tab, now, d, version, counters, told);
     } finally {
       lock.stop();
-      await ctx.flushDeferredUnlocking(s, now, { sessionId: s.id, token });
+      if (!quiet || ctx.hasDeferred(s)) await ctx.flushDeferredUnlocking(s, now, { sessionId: s.id, token });
     }
   });
   return dialStep(d, tab, now);
@@ -447,10 +454,12 @@ export const dialStep = (d: PreparedDial, tab: TabCache, now: number): NextStep 
   preview: leadPreview(d.marked.lead, d.call.numberIndex, tab.rules, now),
 });
 
-/** Dialpad's leg of a committed dial, after the answer: success → CALL_STATE and STATS; an ambiguous
- *  answer keeps the call (UPSTREAM_TIMEOUT notice); a definite refusal undoes the dial and tells the agent
- *  (DIAL_FAILED with where the session stands now). The events are held (ServiceContext.defer) for the
- *  caller's one append, which also releases the session lock. Throws nothing Dialpad caused. */
+/** Dialpad's leg of a committed dial, after the answer: success → CALL_STATE and STATS (unless `told`: the
+ *  dial's script told them); an ambiguous answer keeps the call (UPSTREAM_TIMEOUT notice); a definite
+ *  refusal undoes the dial and tells the agent (DIAL_FAILED with where the session stands now). The events
+ *  are held (ServiceContext.defer) for the caller's one append, which also releases the session lock.
+ *  True when Dialpad placed a call already told: nothing to tell (the caller need not release the lock).
+ *  Throws nothing Dialpad caused. */
 async function ringDialpad(
   ctx: ServiceContext,
   s: NewSession,
@@ -459,7 +468,8 @@ async function ringDialpad(
   d: PreparedDial,
   version: number,
   counters: StatsCounters,
-): Promise<void> {
+  told: boolean,
+): Promise<boolean> {
   const { call, marked } = d;
   const events: AgentEvent[] = [];
   try {
@@ -473,7 +483,7 @@ async function ringDialpad(
     if (isDefiniteRefusal(err)) {
       await undoDial(ctx, s, tab, now, call, marked.lead, version, d.previousStatus);
       ctx.defer(s, await dialFailedEvents(ctx, s, call, err, now));
-      return;
+      return false;
     }
     // The call may be ringing: undoing it would free the lead for a second dial and drop the webhooks
     // that bind it. It stays DIALING with its claim and timeout (the custom_data webhook binds it, or
@@ -498,10 +508,15 @@ async function ringDialpad(
       'call started',
     );
   ctx.onCallStarted();
+  if (told) {
+    ctx.defer(s, events);
+    return events.length === 0;
+  }
   // The agent's counters moved in the dial's own script (keys.agentTabStats): nothing else to write.
   const stats = await statsEvent(ctx, s, now, { counters });
   events.push({ type: 'CALL_STATE', call: callView(call) }, ...(stats ? [stats] : []));
   ctx.defer(s, events);
+  return false;
 }
 
 /** What the agent is told when Dialpad refused a call it was already shown: why, and where the session

@@ -19,7 +19,7 @@ import type { AdvanceCallInput, CallRecord, Outcome } from './types.js';
 const MAX_ATTEMPTS = 4;
 
 /** The progress fields as the call hash holds them ("" = none): what the script compares. */
-function expectedOf(call: CallProgress): Record<string, string> {
+export function expectedOf(call: CallProgress): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of CALL_PROGRESS_FIELDS) {
     const v = call[f];

@@ -223,6 +223,22 @@ export function statsFromHash(h: Record<string, string>, prefix = ''): StatsCoun
   return s;
 }
 
+/** The counters as statsFromHash reads them (no prefix): every figure it reads, `since` "" when none. What
+ *  callDispose.lua compares with the session's before it tells the agent a STATS built on them. */
+export function statsToHash(c: StatsCounters): Record<string, string> {
+  const out: Record<string, string> = {
+    initiated: String(c.initiated),
+    completed: String(c.completed),
+    connects: String(c.connects),
+    talkMs: String(c.talkMs),
+    skips: String(c.skips),
+    successes: String(c.successes),
+    since: c.since === null ? '' : String(c.since),
+  };
+  for (const code of DISPOSITION_CODES) out[`d:${code}`] = String(c.byCode[code]);
+  return out;
+}
+
 /** Two sets of counters added (an agent's over its tabs); `since` is the earlier one. */
 export function addStats(a: StatsCounters, b: StatsCounters): StatsCounters {
   const byCode = { ...a.byCode };

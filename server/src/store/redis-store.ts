@@ -5,6 +5,7 @@
 // crash between them leaves only harmless leftovers (an orphan record nobody points at).
 import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
+import { noticeLeads } from '../events/notice-text.js';
 import { listenToChannel, pairsToHash, type RedisClient } from '../redis/client.js';
 import { agentPointerValue, keys, parseAgentPointer, tabCode, tabCodeOfCallId } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
@@ -202,8 +203,17 @@ export class RedisStore extends RedisTransitions implements Store {
 
   // ------------------------------------------------------------------------------------------- lock
 
+  /** `SET NX GET`: free → ours in one command. Held by a chained dial's Dialpad leg (`c:<callId>`), which
+   *  lets it expire once Dialpad placed the call, it is taken over as soon as that call left DIALING
+   *  (lockTakeOver.lua) rather than after the TTL: a PAUSE, /next or the call's own disposition right after
+   *  the call rang does not wait. */
   async acquireLock(tag: string, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.#redis.set(keys.sessionLock(tag, sessionId), token, 'PX', ttlMs, 'NX')) === 'OK';
+    const lock = keys.sessionLock(tag, sessionId);
+    const holder = await this.#redis.set(lock, token, 'PX', ttlMs, 'NX', 'GET');
+    if (holder === null) return true;
+    if (!holder.startsWith('c:')) return false;
+    const callKey = keys.call(tag, holder.slice(2));
+    return Number(await this.#scripts.run('lockTakeOver', [lock, callKey], [holder, token, ttlMs])) === 1;
   }
 
   async renewLock(tag: string, sessionId: string, token: string, ttlMs: number): Promise<boolean> {
@@ -300,8 +310,17 @@ export class RedisStore extends RedisTransitions implements Store {
   async onLeadChange(listener: (change: LeadChange) => void): Promise<() => Promise<void>> {
     this.#listeners.add(listener);
     if (!this.#subscribed) {
-      this.#subscribed = listenToChannel(this.#redis, this.#subscriber, keys.leadChangesChannel(), {
-        message: this.#onMessage,
+      // Lead changes come on their own channel, and with the agent's events of the step that made them (a
+      // disposition tells both in one notice: callDispose.lua, events/notice-text.ts noticeLeads).
+      this.#subscribed = Promise.all([
+        listenToChannel(this.#redis, this.#subscriber, keys.leadChangesChannel(), {
+          message: this.#onMessage,
+        }),
+        listenToChannel(this.#redis, this.#subscriber, keys.agentEventsChannel(), {
+          message: this.#onEventNotice,
+        }),
+      ]).then((stops) => () => {
+        for (const stop of stops) stop();
       });
       this.#subscribed.catch(() => {
         this.#subscribed = null;
@@ -312,6 +331,12 @@ export class RedisStore extends RedisTransitions implements Store {
       this.#listeners.delete(listener);
     };
   }
+
+  /** An agent event notice: the lead-change notice it carries, if any. */
+  readonly #onEventNotice = (message: string): void => {
+    const leads = noticeLeads(message);
+    if (leads !== null) this.#onMessage(leads);
+  };
 
   /** A lead-change notice. */
   readonly #onMessage = (message: string): void => {

@@ -3,12 +3,12 @@
 // headers list KEYS and ARGV).
 import { pairsToHash, type RedisClient } from '../redis/client.js';
 import { SessionStateSchema } from '../../../src-shared/domain/session.js';
-import { keys } from '../redis/keys.js';
+import { AGENT_EVENTS_MAXLEN, keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
 import { readAmendBase, runAmend } from './amend-transition.js';
-import { runCallStep } from './call-step-transition.js';
-import { callFromHash, callToHash, sessionFromHash, statsFromHash } from './codec.js';
+import { expectedOf, runCallStep } from './call-step-transition.js';
+import { callFromHash, callToHash, sessionFromHash, statsFromHash, statsToHash } from './codec.js';
 import type {
   AmendBase,
   AmendInput,
@@ -44,6 +44,23 @@ export async function expireFinished(redis: RedisClient, keyList: readonly strin
 
 /** How long a tab's registration in keys.sheetQueueTabs() is trusted without a new SADD. */
 const QUEUE_TAB_REFRESH_MS = 5 * 60_000;
+
+/** callDispose.lua's ARGV[32..]: the agent's events and what they were built on (none: ARGV[32] ""). */
+function tellArgs(i: DisposeInput): (string | number)[] {
+  const t = i.tell;
+  if (!t) return [''];
+  return [
+    JSON.stringify(expectedOf(t.call)),
+    JSON.stringify(statsToHash(t.counters)),
+    Math.floor(i.now),
+    AGENT_EVENTS_MAXLEN,
+    keys.agentEventsChannel(),
+    i.agentEmail.toLowerCase(),
+    t.ifDialed.length,
+    ...t.ifDialed.map((e) => JSON.stringify(e)),
+    ...t.otherwise.map((e) => JSON.stringify(e)),
+  ];
+}
 
 export class RedisTransitions {
   readonly #redis: RedisClient;
@@ -275,6 +292,7 @@ export class RedisTransitions {
           keys.lead(tag, next?.lead.rowId ?? ''),
           keys.call(tag, next?.call.callId ?? ''),
           idem?.recordKey ?? keys.idemIn(tag, '', ''),
+          keys.agentEvents(tag, i.agentEmail),
         ],
         [
           i.callId,
@@ -312,6 +330,7 @@ export class RedisTransitions {
           idem?.pendingTtlMs ?? 0,
           idem?.answer ?? '',
           idem?.ttlMs ?? 0,
+          ...tellArgs(i),
         ],
       );
     // One notice names every lead the step changed: each is this instance's own (see #announcing). A
@@ -341,6 +360,7 @@ export class RedisTransitions {
             ? { ok: false, failure: failureOf(dialed) }
             : null,
       idemStored: Number(r[7]) === 1,
+      told: Number(r[8]) === 1,
     };
   }
 

@@ -220,6 +220,9 @@ export interface DisposeResult {
   /** The chained dial (`next`) in the same step: its lead's new version, or why it was refused (nothing
    *  of it written: the caller chains the slow way), or null (not asked, or the lock was not taken). */
   chained: Outcome<{ version: number }> | null;
+  /** The script appended `tell`'s events (the list for whether the chained dial was made) with the
+   *  lead-change notice in their notice: the agent is told; false: the caller tells it. */
+  told: boolean;
   /** The script stored `idem.answer` as the key's final answer (the chained dial was made). */
   idemStored: boolean;
 }
@@ -262,7 +265,24 @@ export interface DisposeInput {
   idem?: (ScriptIdemArgs & { answer: string | null }) | null;
   /** The call's agent (its counters in this tab count the call). */
   agentEmail: string;
+  /** The agent's events of this step, told by the script itself (callDispose.lua) when what they were
+   *  built on is what it reads; absent or refused: the caller tells them. */
+  tell?: DisposeTelling | null;
   now: number;
+}
+
+/** What a disposition's script tells the agent (the call's tab is the agent's home): built by the caller
+ *  from the call as it last saw it and the session's counters as the call's dial left them, appended only
+ *  if the script reads exactly those (else nothing is appended and `DisposeResult.told` is false). */
+export interface DisposeTelling {
+  /** The call before this step (its progress fields are compared). */
+  call: CallProgress;
+  /** The session's counters before this step. */
+  counters: StatsCounters;
+  /** Told when the chained dial is made: the disposition's CALL_STATE, the next call's, STATS. */
+  ifDialed: readonly AgentEvent[];
+  /** Told otherwise: the disposition's CALL_STATE, STATS. */
+  otherwise: readonly AgentEvent[];
 }
 
 /** Drops the session's pending preview (its claim lapsed, or its lead is no longer dialable) without

@@ -45,12 +45,14 @@ const StatsEvent = z.object({
   }),
 });
 const ActionEvent = z.object({ type: z.literal('SUPERVISOR_ACTION'), notice: SupervisorActionNoticeSchema });
+const DialFailedEvent = z.object({ type: z.literal('DIAL_FAILED'), callId: z.string() });
 
 const BY_TYPE: Record<string, z.ZodType<LiveEvent>> = {
   SESSION_STATE: SessionStateEvent,
   CALL_STATE: CallEvent,
   SHOW_DISPO: CallEvent,
   STATS: StatsEvent,
+  DIAL_FAILED: DialFailedEvent,
   SUPERVISOR_ACTION: ActionEvent,
 };
 

@@ -5,6 +5,8 @@
 //     same webhook to the restarted coordinator are duplicates and announce nothing.
 //   - disposed-before-chain: the disposition is committed, the chained dial is not. The agent's retry gets
 //     the saved disposition and the next call; the sheet gets the outcome once.
+//   - killed while Dialpad is asked for the chained dial (after the answer, before Dialpad's): the agent is
+//     told all the same (the disposition's script appended the step), its resumed socket replays it.
 // Webhooks are posted by the test (signed like Dialpad's), so each step is exactly where the fault is.
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
@@ -199,5 +201,43 @@ describe('a coordinator killed between two steps loses nothing', () => {
       await new Promise((r) => setTimeout(r, 50));
     expect(await lastOutcome()).toBe('WRONG');
     await d.kill();
+  });
+
+  it("the agent is told after a crash while Dialpad is asked for the disposition's chained dial", async () => {
+    const e = await coordinator(null);
+    const agent = await new TestAgent(AGENT.email, e.baseUrl).login();
+    const current = await agent.ok('sessionCurrent');
+    const callId = current.call?.callId ?? '';
+    const hangup = await signed({
+      call_id: 8_100_003,
+      state: 'hangup',
+      direction: 'outbound',
+      custom_data: JSON.stringify({ td: 1, callId, sessionId: current.session.id }),
+      target: { id: AGENT.dialpadUserId, type: 'user' },
+      date_ended: Date.now(),
+    });
+    expect((await deliver(hangup))?.status).toBe(200);
+    const seen = (await agent.ok('sessionCurrent')).wsSeq; // what the agent's client has
+    // Dialpad holds the chained dial's request: the answer (which does not wait for it) arrives, and the
+    // coordinator dies before Dialpad answers, so nothing after the disposition's own script runs.
+    dialpad.state.setApiFaults([{ route: 'initiate_call', hang: true, times: 1 }]);
+    const done = await agent.ok('disposition', { callId, code: 'NO_ANSWER' });
+    const next = callOf(done.next);
+    await e.kill();
+    dialpad.state.setApiFaults([]);
+
+    const f = await coordinator(null);
+    const socket = await agent.socket(seen, f.baseUrl); // the client resumes from what it had
+    await socket.waitFor(isEvent('STATS'), "the disposition's step replayed on resume");
+    const told = socket.messages.flatMap((m) =>
+      m.type !== 'EVENT'
+        ? []
+        : m.event.type === 'CALL_STATE'
+          ? [`${m.event.call.callId}:${m.event.call.state}`]
+          : [m.event.type],
+    );
+    expect(told).toEqual([`${callId}:DISPOSED`, `${next.call.callId}:DIALING`, 'STATS']);
+    await socket.close();
+    await f.kill();
   });
 });

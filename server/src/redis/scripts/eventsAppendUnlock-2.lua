@@ -1,8 +1,10 @@
 --[[
   Appends one step's events to an agent's home stream and announces them (includes/eventsAppend), and
-  releases a session lock of the same tab for its owner, in the same step: after a disposition's chained
-  dial, what Dialpad answered is told and the lock the disposition's script took is given back with one
-  script (the session, its lock and the agent's home stream are all in the tab's slot).
+  releases a session lock of the same tab for its owner, in the same step: after a dial's Dialpad leg, what
+  Dialpad's answer adds is told and the lock the dial's request took is given back with one script (the
+  session, its lock and the agent's home stream are all in the tab's slot). A disposition's chained dial
+  that Dialpad placed has nothing to add (callDispose told it): its leg does not run this script and lets
+  the lock expire (callDispose-13.lua, "Chain").
 
   Input:
     KEYS[1] the agent's event stream (keys.agentEvents(tag, email))

@@ -23,6 +23,8 @@
   leadChanged(channel, tag, rowId) publishes a lead-change notice (other instances refresh their index)
   leadsChanged(channel, tag, rowIds) one notice for the leads one step changed: `{tag, rowId}` for one,
     `{tag, rowId, rowIds}` for several (rowId = the first: a reader that knows only rowId still refreshes it)
+  leadsNotice(tag, rowIds) -> that notice's JSON (a step that tells the agent's events carries it in their
+    notice instead: includes/eventsAppend.lua)
 ]]
 local leadVersionRead = {}
 local leadClaimRead = {}
@@ -103,7 +105,13 @@ local function leadChanged(channel, tag, rowId)
   redis.call('PUBLISH', channel, cjson.encode({ tag = tag, rowId = rowId }))
 end
 
+local function leadsNotice(tag, rowIds)
+  if #rowIds == 1 or (#rowIds == 2 and rowIds[1] == rowIds[2]) then
+    return cjson.encode({ tag = tag, rowId = rowIds[1] })
+  end
+  return cjson.encode({ tag = tag, rowId = rowIds[1], rowIds = rowIds })
+end
+
 local function leadsChanged(channel, tag, rowIds)
-  if #rowIds == 1 or (#rowIds == 2 and rowIds[1] == rowIds[2]) then return leadChanged(channel, tag, rowIds[1]) end
-  redis.call('PUBLISH', channel, cjson.encode({ tag = tag, rowId = rowIds[1], rowIds = rowIds }))
+  redis.call('PUBLISH', channel, leadsNotice(tag, rowIds))
 end

@@ -10,8 +10,12 @@
   command; the stream keeps its last id when MAXLEN trims it), and event i of step k gets the seq
   k * 64 + i (keys.ts EVENTS_PER_STEP; a step holds at most 63 events: index 63 is never an event's).
 
-  eventsAppend(streamKey, at, maxLen, channel, email, fresh, events) -> the step's last seq
+  eventsAppend(streamKey, at, maxLen, channel, email, fresh, events, leads) -> the step's last seq
     events: a Lua array of event JSON strings (1..63).
+    leads: nil, or a lead-change notice's JSON (includes/dialerLead.lua leadsNotice) told in the same
+    notice as `"leads":…` after the events (the step changed leads: a disposition and its chained dial),
+    so one PUBLISH serves the agent's sockets and every instance's lead-change listeners
+    (events/notice-text.ts noticeLeads).
     fresh: the step a stream that does not exist yet starts at (NOMKSTREAM answered nil: the rare path).
     It is `at` (epoch ms): its seqs (~1.1e14) lie above every seq of the layout before (~1.7e12) and of a
     home created earlier (its step started at its own creation time and grows by one per step), so a
@@ -27,7 +31,7 @@ local function eventsCheck(n)
   if n > EVENTS_MAX then error('a step holds at most ' .. EVENTS_MAX .. ' events, not ' .. n) end
 end
 
-local function eventsAppend(streamKey, at, maxLen, channel, email, fresh, events)
+local function eventsAppend(streamKey, at, maxLen, channel, email, fresh, events, leads)
   local n = #events
   if n < 1 then error('a step holds at least one event') end
   eventsCheck(n)
@@ -42,7 +46,9 @@ local function eventsAppend(streamKey, at, maxLen, channel, email, fresh, events
   for i = 1, n do
     parts[i] = '{"seq":' .. string.format('%d', first + i - 1) .. ',"event":' .. events[i] .. '}'
   end
+  local tail = ']}'
+  if leads then tail = '],"leads":' .. leads .. '}' end
   redis.call('PUBLISH', channel, '{"email":' .. cjson.encode(email) .. ',"at":' .. at .. ',"events":['
-    .. table.concat(parts, ',') .. ']}')
+    .. table.concat(parts, ',') .. tail)
   return first + n - 1
 end

@@ -15,7 +15,12 @@
   Reads the call once: the caller needs no read before it (the hot path).
 
   Chain: when the session is in PLAY and ARGV[15] names a lock token, it takes the session lock (if free)
-  for the chained dial. When it got the lock and ARGV[17..] name the next lead, it runs the dial's checks
+  for the chained dial. A lock held as `c:<this call's id>` is the lock of the chained dial that made this
+  call: its Dialpad leg keeps it (renewed) until Dialpad answered and then, having nothing to tell (this
+  script told the agent), lets it expire rather than spend a step on releasing it. Once the call has left
+  DIALING (a webhook: Dialpad placed it, so that leg can no longer undo it) its disposition takes that lock
+  over (a second SET, only when the disposition comes before the lock expired); while the call is still
+  DIALING the lock stays busy and the caller chains the slow way, under the lock once it is free. When it got the lock and ARGV[17..] name the next lead, it runs the dial's checks
   (includes/dial, the same as leadClaimAndDial's) and, when they pass, its writes: claim, overlay
   IN_PROGRESS + patch, call record + deadline, the session's callId, initiated + 1 (session and agent).
   A refused dial writes nothing of the dial (the disposition stands) and says why: the caller then chains
@@ -32,12 +37,24 @@
   turns it into the reservation with a second SET). A refusal (-8 -9 -4) only reads it (GET) and reserves
   nothing (a retry answers the same).
 
+  Telling the agent (ARGV[32] not ""): the step's events are appended to the agent's home stream in the
+  same script (includes/eventsAppend: XADD, PUBLISH), and their notice carries the lead-change notice (one
+  PUBLISH for both: includes/dialerLead leadsNotice), so the disposition, its chained dial and what the
+  agent is told commit together: a crash after this script (before the answer, or while Dialpad is asked)
+  leaves the agent told, replayable from the stream. The caller built the events from what it knows (the
+  call as it last saw it, the session's counters as the call's dial left them); they are appended only if
+  the call's progress fields (ARGV[32]) and the session's counters (ARGV[33]) are exactly that, else the
+  script appends nothing, publishes the lead-change notice on its own channel (ARGV[11]) and the caller
+  tells the agent itself afterwards. Two lists: the first (ARGV[38] events) when the chained dial was
+  made (the disposition's CALL_STATE, the next call's, STATS), the other when it was not.
+
   Input:
     KEYS[1] call hash        KEYS[4] open-call timeouts ZSET       KEYS[8]  session lock
     KEYS[2] session hash     KEYS[5] tab lead index ZSET           KEYS[9]  the agent's counters in this tab
     KEYS[3] lead hash (with  KEYS[6] do-not-call SET               KEYS[10] next lead hash (chain)
             its claim `c`)   KEYS[7] tab write-behind queue STREAM KEYS[11] next call hash (chain)
                                      (caller SADDed sheetQueueTabs) KEYS[12] idempotency record
+                                                                   KEYS[13] the agent's home event stream
     ARGV[1] callId           ARGV[8]  how long the disposed call is kept (ms)
     ARGV[2] claim prefix     ARGV[9]  do-not-call number, or ""
     ARGV[3] expected version ARGV[10] now (epoch ms)
@@ -50,6 +67,7 @@
                                        and `lastCode`, `lastAt`, `lastRow` for the session view (a reload
                                        shows the receipt again)
     ARGV[15] lock owner token for the chained dial, or "" (none)   ARGV[16] its TTL (ms)
+             (a token `c:<callId>` names the call the chained dial makes: see Chain above)
     the chained dial, or ARGV[17..26] = "" (none):
     ARGV[17] next rowId            ARGV[21] lease ms               ARGV[25] next callId
     ARGV[18] its expected version  ARGV[22] owned state JSON       ARGV[26] its timeout deadline (epoch ms)
@@ -58,14 +76,24 @@
     the idempotency record, or ARGV[27] = "" (none):
     ARGV[27] body hash   ARGV[28] owner   ARGV[29] pending TTL ms   ARGV[30] the answer when the chained
     dial is made, or ""   ARGV[31] its TTL ms
+    the agent's events, or ARGV[32] = "" (none: the caller tells them):
+    ARGV[32] expected call progress fields: JSON object, field -> value as the hash holds it ("" = none)
+    ARGV[33] expected session counters before this step: JSON object, name (no `n:`) -> value, "" = none
+             (absent counters read as 0)
+    ARGV[34] at (epoch ms, an integer)   ARGV[35] stream MAXLEN   ARGV[36] the events' notice channel
+    ARGV[37] agent email (lower case)   ARGV[38] how many events the chained dial's list holds (n)
+    ARGV[39 .. 38+n] that list (the chained dial made)   ARGV[39+n ..] the other list (no chained dial);
+    at most 63 each
 
   Output:
     { new lead version, call fields, session state, session counters (after this call and the chained
       dial), session fields (after both; empty if the session is gone),
-      1 if the session lock was taken with ARGV[15] (the session is in PLAY and the lock was free), else 0,
+      1 if the session lock was taken with ARGV[15] (the session is in PLAY and the lock was free, or held
+        by this call's own chained dial and the call left DIALING), else 0,
       the chained dial: its lead's new version (> 0), 0 when not asked or not attempted (no lock), or the
       dial's refusal (includes/dial: -11 -7 -10 -5 -4 -6),
-      1 if ARGV[30] was stored as the key's answer, else 0 }
+      1 if ARGV[30] was stored as the key's answer, else 0,
+      1 if the agent's events were appended (one of the two lists, by whether the chained dial was made), else 0 }
     { 'idem', the record's JSON }: the key is held by another request (nothing changed)
     -8 call missing   -9 already disposed (or a failed dial)   -4 lead version mismatch
 ]]
@@ -73,7 +101,46 @@
 --- @include "enqueuePatch"
 --- @include "countersAdd"
 --- @include "dial"
+--- @include "eventsAppend"
+
+-- A value the caller expected ("" = none) is the one read (numbers compared as numbers).
+local function sameValue(have, want)
+  have = have or ''
+  if have == want then return true end
+  return tonumber(have) ~= nil and tonumber(have) == tonumber(want)
+end
+
+-- The call's progress fields (as read, before this step) are the ones the caller built its events on.
+local function callIsExpected(call, expectedJson)
+  for k, v in pairs(cjson.decode(expectedJson)) do
+    if not sameValue(call[k], v) then return false end
+  end
+  return true
+end
+
+-- The session's counters (as read, before this step) are the ones the caller built its STATS on: a
+-- counter absent from the hash reads as 0, `since` as none.
+local function countersAreExpected(sess, expectedJson)
+  for k, v in pairs(cjson.decode(expectedJson)) do
+    local have = sess['n:' .. k]
+    if v == '' then
+      if (have or '') ~= '' then return false end
+    elseif (tonumber(have or '') or 0) ~= tonumber(v) then
+      return false
+    end
+  end
+  return true
+end
 local idem = ARGV[27] or ''
+local tell = (ARGV[32] or '') ~= ''
+local dialedEvents, otherEvents = {}, {}
+if tell then
+  local n = tonumber(ARGV[38])
+  for i = 39, 38 + n do dialedEvents[#dialedEvents + 1] = ARGV[i] end
+  for i = 39 + n, #ARGV do otherEvents[#otherEvents + 1] = ARGV[i] end
+  eventsCheck(#dialedEvents)
+  eventsCheck(#otherEvents)
+end
 local flat = redis.call('HGETALL', KEYS[1])
 local call = {}
 for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
@@ -108,6 +175,8 @@ if idem ~= '' then
 end
 if refused then return refused end
 local now = ARGV[10]
+-- Told here only if what the caller built the events on is what was read (the session is checked below).
+if tell and not callIsExpected(call, ARGV[32]) then tell = false end
 -- The claim is released with the overlay's HSET when it is ours (or lapsed); another session's stays.
 local release = nil
 if claimIsOurs(KEYS[3], ARGV[2], now) or not leadClaim(KEYS[3], now) then release = '' end
@@ -121,6 +190,7 @@ if (call.connectedAt or '') ~= '' then
   local talk = (tonumber(call.endedAt or '') or tonumber(now)) - tonumber(call.connectedAt)
   if talk > 0 then add.talkMs = talk end
 end
+local placed = call.state ~= 'DIALING'
 call.state = 'DISPOSED'
 call.disposition = ARGV[6]
 call.disposedAt = now
@@ -139,6 +209,7 @@ for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
 local locked, dialed = 0, 0
 if #sflat > 0 then
   local changed = {}
+  if tell and not countersAreExpected(sess, ARGV[33]) then tell = false end
   current = sess.callId == ARGV[1]
   if current then
     sessionChange(sess, changed, 'callId', '')
@@ -154,8 +225,14 @@ if #sflat > 0 then
   local counted = {}
   countersApply(sess, add, nil, 'n:', counted)
   for i = 1, #counted, 2 do sessionChange(sess, changed, counted[i], counted[i + 1]) end
-  if ARGV[15] ~= '' and sess.state == 'PLAY' and redis.call('SET', KEYS[8], ARGV[15], 'NX', 'PX', ARGV[16]) then
-    locked = 1
+  if ARGV[15] ~= '' and sess.state == 'PLAY' then
+    local holder = redis.call('SET', KEYS[8], ARGV[15], 'NX', 'PX', ARGV[16], 'GET')
+    if not holder then
+      locked = 1
+    elseif holder == 'c:' .. ARGV[1] and placed then
+      redis.call('SET', KEYS[8], ARGV[15], 'PX', ARGV[16])
+      locked = 1
+    end
   end
   if locked == 1 and (ARGV[17] or '') ~= '' then
     local d = {
@@ -185,7 +262,18 @@ end
 -- call is disposable after STOP) or is gone counts this call in the agent's directly.
 if #sflat == 0 or sess.state == 'STOP' then countersAdd(KEYS[9], add, nil) end
 leadIndexFlush()
-leadsChanged(ARGV[11], ARGV[12], changedRows)
+-- The events and the lead-change notice in one PUBLISH when the agent is told here; else the notice alone.
+if #sflat == 0 then tell = false end
+local told = 0
+local events = otherEvents
+if dialed > 0 then events = dialedEvents end
+if tell and #events > 0 then
+  eventsAppend(KEYS[13], ARGV[34], ARGV[35], ARGV[36], ARGV[37], ARGV[34], events,
+    leadsNotice(ARGV[12], changedRows))
+  told = 1
+else
+  leadsChanged(ARGV[11], ARGV[12], changedRows)
+end
 -- The record ends as the answer when the chained dial was made, else reserved (pending): written again only
 -- when the first SET placed the other one (the chained dial was refused) or found our own reservation.
 local stored = 0
@@ -210,4 +298,4 @@ for k, val in pairs(sess) do
   sout[#sout + 1] = k
   sout[#sout + 1] = val
 end
-return { v, out, sess.state or '', countersOf(sess, 'n:'), sout, locked, dialed, stored }
+return { v, out, sess.state or '', countersOf(sess, 'n:'), sout, locked, dialed, stored, told }
