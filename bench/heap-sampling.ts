@@ -22,7 +22,7 @@ const HeapNodeSchema: z.ZodType<HeapNode> = z.lazy(() =>
     children: z.array(HeapNodeSchema),
   }),
 );
-const HeapProfileSchema = z.object({ head: HeapNodeSchema });
+export const HeapProfileSchema = z.object({ head: HeapNodeSchema });
 export type HeapProfile = z.infer<typeof HeapProfileSchema>;
 
 const CdpAnswerSchema = z.object({

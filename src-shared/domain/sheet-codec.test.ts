@@ -373,6 +373,45 @@ describe('parseAgentRows with the previous decode (memo)', () => {
   });
 });
 
+describe('parseAgentRows reusing the header of the previous decode', () => {
+  const header = [...H, 'TimeZone', 'CallbackAt', 'CallbackAgent', 'Company'];
+  const wide = (cells: string[], extra: string[]) => [...H.map((_, c) => cells[c] ?? ''), ...extra];
+  const tab = () => [
+    header,
+    wide(row({ RowID: 'L-1', Name: 'Ann', Num1: '(212) 555-0101' }), ['Europe/London', '', '', 'Acme']),
+    wide(row({ RowID: 'L-2', Name: 'Bob', Num1: '020 7946 0018' }), ['', '', '', 'Beta']),
+    wide(row({ RowID: 'L-3', Name: 'Cy', Num1: '(212) 555-0103' }), ['', '', '', '']),
+  ];
+  const fresh = (values: string[][], defaultCountry?: 'US' | 'GB') => {
+    const { memo: _m, ...r } = parseAgentRows(values, defaultCountry ? { defaultCountry } : {});
+    return r;
+  };
+
+  it('decodes as from scratch: extra and optional columns, a row gone blank, another default country', () => {
+    const first = parseAgentRows(tab());
+    const edited = tab();
+    edited[1] = wide(row({ RowID: 'L-1', Name: 'Ann', Num1: '(212) 555-0101' }), [
+      'Nowhere/City',
+      '',
+      '',
+      'Acme 2',
+    ]);
+    edited[2] = wide(row({ RowID: 'L-2', Name: 'Bob', Num1: '020 7946 0018' }), ['', '', '', 'Beta 2']);
+    edited[3] = wide([], ['', '', '', '']); // a person cleared the row
+    const again = parseAgentRows(edited, { memo: first.memo });
+    expect({ ...again, memo: null }).toEqual({ ...fresh(edited), memo: null });
+    expect(again.leads.map((l) => l.rowId)).toEqual(['L-2']); // L-1's time zone is not one: skipped
+    expect(again.leads[0]?.extra).toEqual([{ header: 'Company', value: 'Beta 2' }]);
+    expect(again.rowErrors.some((e) => e.message.includes('Nowhere/City'))).toBe(true);
+    expect(again.callbackColumns).toEqual(first.callbackColumns);
+    // The same header under another default country: every row decoded again.
+    const gb = parseAgentRows(edited, { memo: again.memo, defaultCountry: 'GB' });
+    expect({ ...gb, memo: null }).toEqual({ ...fresh(edited, 'GB'), memo: null });
+    expect(gb.leads[0]).not.toBe(again.leads[0]);
+    expect(gb.leads[0]?.numbers[0]?.e164).toBe('+442079460018');
+  });
+});
+
 describe('parseRouterRows', () => {
   const RH = [...ROUTER_HEADER];
   it('decodes rows: emails lower-cased, Active words tolerated, blank rows skipped', () => {

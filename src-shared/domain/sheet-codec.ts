@@ -213,6 +213,34 @@ export interface AgentRowsMemo {
   readonly header: readonly string[];
   readonly defaultCountry: CountryCode;
   readonly rows: readonly (RowMemo | undefined)[];
+  /** What the header said (kept so an unchanged header is not checked again on every refresh). */
+  readonly columns: HeaderColumns;
+}
+
+/** An agent tab header's meaning: its optional columns, the callback pair, the extra columns. */
+interface HeaderColumns {
+  tzCol: number | undefined;
+  callbackColumns: CallbackColumns | null;
+  extras: { col: number; header: string }[];
+}
+
+function headerColumns(header: readonly string[]): HeaderColumns {
+  const optional = requireHeader(validateAgentHeader(header), 'agent tab');
+  return {
+    tzCol: optional.TimeZone,
+    // Callbacks need both columns: the time and who it is for.
+    callbackColumns:
+      optional.CallbackAt !== undefined && optional.CallbackAgent !== undefined
+        ? { at: optional.CallbackAt, agent: optional.CallbackAgent }
+        : null,
+    extras: extraColumns(header),
+  };
+}
+
+/** Whether a row has no non-blank cell (no allocation: this runs on every row of every refresh). */
+function blankRow(cells: readonly unknown[]): boolean {
+  for (const c of cells) if (c !== undefined && c !== null && String(c).trim() !== '') return false;
+  return true;
 }
 
 const sameCells = (a: readonly string[], b: readonly string[] | undefined): boolean => {
@@ -239,19 +267,11 @@ export function parseAgentRows(
 } {
   const header = values[0] ?? [];
   const defaultCountry = opts.defaultCountry ?? 'US';
-  const prev =
-    opts.memo && opts.memo.defaultCountry === defaultCountry && sameCells(header, opts.memo.header)
-      ? opts.memo.rows
-      : [];
+  const same = opts.memo && sameCells(header, opts.memo.header) ? opts.memo : null;
+  const prev = same && same.defaultCountry === defaultCountry ? same.rows : [];
   const memoRows: (RowMemo | undefined)[] = [];
-  const optional = requireHeader(validateAgentHeader(header), 'agent tab');
-  const tzCol = optional.TimeZone;
-  // Callbacks need both columns: the time and who it is for.
-  const callbackColumns =
-    optional.CallbackAt !== undefined && optional.CallbackAgent !== undefined
-      ? { at: optional.CallbackAt, agent: optional.CallbackAgent }
-      : null;
-  const extras = extraColumns(values[0] ?? []);
+  const columns = same?.columns ?? headerColumns(header);
+  const { tzCol, callbackColumns, extras } = columns;
   const leads: Lead[] = [];
   const rowErrors: SheetRowError[] = [];
   const seen = new Map<string, number>();
@@ -259,9 +279,12 @@ export function parseAgentRows(
   for (let i = 1; i < values.length; i++) {
     const cells = values[i];
     const rowNumber = i + 1;
-    if (!cells || cells.every((c) => cellAt([c], 0).trim() === '')) continue;
-    const last = prev[i];
-    if (last && sameCells(last.cells, cells)) {
+    if (!cells) continue;
+    const remembered = prev[i];
+    const last = remembered && sameCells(remembered.cells, cells) ? remembered : undefined;
+    // A remembered row was not blank, so a row the same as one remembered is not either.
+    if (!last && blankRow(cells)) continue;
+    if (last) {
       // Unchanged since the last decode. Its RowID was unique then; it must still be (else decode it again,
       // with the duplicate error).
       const id = last.lead?.rowId ?? cellAt(cells, AGENT_COL.rowId).trim();
@@ -370,7 +393,7 @@ export function parseAgentRows(
     leads.push(lead);
     memoRows[i] = { cells, lead, errors };
   }
-  return { leads, rowErrors, callbackColumns, memo: { header, defaultCountry, rows: memoRows } };
+  return { leads, rowErrors, callbackColumns, memo: { header, defaultCountry, rows: memoRows, columns } };
 }
 
 /** The 26 cells A..Z of a lead (seeding, round trips, patch diffs). NextIndex is written 1-based. */

@@ -29,13 +29,20 @@ const sameRow = (a: readonly string[] | undefined, b: readonly string[]): boolea
   return true;
 };
 
-/** The tab as a delta from the coordinator's base read when this worker sent that read, else whole. */
-function wireOf(grid: ReturnType<typeof gridOfAnswer>, key: string, base: string): WireGrid {
-  if (key === '') return grid;
+/** Notes the grid the coordinator now holds for a read key; returns the one noted before. */
+function remember(key: string, grid: { fingerprint: string; values: string[][] }) {
   const last = sentByKey.get(key);
   sentByKey.delete(key);
   sentByKey.set(key, { fingerprint: grid.fingerprint, values: grid.values });
   if (sentByKey.size > MAX_KEYS) sentByKey.delete(sentByKey.keys().next().value ?? '');
+  return last;
+}
+
+/** The tab as a delta from the coordinator's base read when this worker sent (or learnt) that read, else
+ *  whole. */
+function wireOf(grid: ReturnType<typeof gridOfAnswer>, key: string, base: string): WireGrid {
+  if (key === '') return grid;
+  const last = remember(key, grid);
   if (!last || base === '' || last.fingerprint !== base) return grid;
   const at: number[] = [];
   const cells: string[][] = [];
@@ -56,6 +63,19 @@ function handle(m: DecoderRequest): DecoderReply | null {
     const chunks = arriving.get(m.job) ?? [];
     chunks.push(m.bytes);
     arriving.set(m.job, chunks);
+    return null;
+  }
+  if (m.type === 'learn') {
+    // The coordinator decoded this answer itself (a start storm's reads are under the job size): note
+    // its tabs, so the next refresh sends them as deltas, not whole (a read that fails to parse is
+    // simply not learnt: that tab comes back whole once, as before).
+    try {
+      const answer: unknown = JSON.parse(new TextDecoder().decode(m.bytes));
+      m.sheetIds.forEach((id, i) => {
+        const key = m.keys[i] ?? '';
+        if (key !== '') remember(key, gridOfAnswer(answer, i, id));
+      });
+    } catch {}
     return null;
   }
   if (m.type === 'parse') {

@@ -25,6 +25,15 @@ export const DecoderRequestSchema = z.discriminatedUnion('type', [
   /** The next tabs of a parsed answer from the index-th on: as many as fit in CELLS_PER_REPLY cells (at least
    *  one), so copying a reply in costs the coordinator a few ms at most. */
   z.object({ type: z.literal('next'), job: z.number().int(), index: z.number().int().min(0) }),
+  /** An answer decoded on the coordinator's thread (too small for a job), handed over afterwards (its
+   *  bytes transferred) so the worker knows the reads the coordinator now holds: the next big read of
+   *  those tabs comes back as deltas from them. No reply. */
+  z.object({
+    type: z.literal('learn'),
+    bytes: z.instanceof(Uint8Array),
+    sheetIds: z.array(z.number().int()),
+    keys: z.array(z.string()),
+  }),
   /** Forget a parsed answer. */
   z.object({ type: z.literal('drop'), job: z.number().int() }),
 ]);

@@ -98,6 +98,41 @@ describe('GridDecoder', () => {
     }
   });
 
+  it('learns the tabs it decoded on the event loop: the next big read sends them as deltas', async () => {
+    const { lines, logger } = quiet();
+    const decoder = new GridDecoder({ logger, minBytes: 64 * 1024 });
+    try {
+      // A start storm's read: too small for a worker job (decoded here), big enough to hand over.
+      const small = answer(6, 80);
+      expect(small.bytes.byteLength).toBeLessThan(64 * 1024);
+      expect(small.bytes.byteLength).toBeGreaterThan(16 * 1024);
+      const keyOf = (id: number) => `ss/${id}`;
+      const first = await decoder.decode(
+        small.stream(),
+        small.ids,
+        small.ids.map((id) => ({ key: keyOf(id), base: null })),
+      );
+      expect(decoder.workerJobs()).toBe(0);
+      // The refresh: the same 6 tabs (tab 1, row 4 changed) and 40 more, in one big answer.
+      const big = answer(46, 80, (t, r) => (t === 1 && r === 4 ? 'NO_ANSWER' : null));
+      const bases = big.ids.map((id, i) => {
+        const held = first[i];
+        return { key: keyOf(id), base: held ? { fingerprint: held.fingerprint, values: held.values } : null };
+      });
+      const second = await decoder.decode(big.stream(), big.ids, bases);
+      expect(decoder.workerJobs()).toBe(1);
+      expect(second).toEqual(gridsOfBody(big.bytes, big.ids));
+      // Tabs read before came back as their changed rows only: every other row is the held array.
+      expect(second[0]?.values.every((row, r) => row === first[0]?.values[r])).toBe(true);
+      expect(second[1]?.values[4]?.[2]).toBe('NO_ANSWER');
+      expect(second[1]?.values[3]).toBe(first[1]?.values[3]);
+      expect(second[1]?.values[4]).not.toBe(first[1]?.values[4]);
+      expect(lines).toEqual([]);
+    } finally {
+      await decoder.close();
+    }
+  });
+
   it('decodes on the event loop, with one warning, when the worker cannot start', async () => {
     const { lines, logger } = quiet();
     const decoder = new GridDecoder({
