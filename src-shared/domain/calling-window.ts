@@ -27,7 +27,7 @@ export interface CallingWindowState {
   nextOpenAt: number | null;
 }
 
-interface LocalParts {
+export interface LocalParts {
   year: number;
   month: number;
   day: number;
@@ -77,7 +77,8 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-function localParts(tz: string, at: number): LocalParts {
+/** Local wall-clock parts as the zone's formatter reads them (the reference for the fast path below). */
+export function formatterLocalParts(tz: string, at: number): LocalParts {
   const p: LocalParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, weekday: 0 };
   for (const part of formatter(tz).formatToParts(at)) {
     switch (part.type) {
@@ -102,6 +103,58 @@ function localParts(tz: string, at: number): LocalParts {
     }
   }
   return p;
+}
+
+// Offsets per (zone, UTC hour) so most reads are arithmetic instead of formatToParts (which was ~90 % of a
+// supervisor summary's CPU and most of its garbage under a calling window). An hour's offset is cached
+// only when the formatter reads the same offset at its first and last minute: a zone changes offset at
+// most once in an hour, so equal ends mean no change inside; an hour with a change keeps the formatter.
+// Only from 1980 on, when every zone's offset is a whole number of minutes (older local mean times have
+// seconds, so the local minute would depend on the instant's seconds).
+const HOUR = 3_600_000;
+const FAST_FROM = Date.UTC(1980, 0, 1);
+const FAST_UNTIL = Date.UTC(9000, 0, 1);
+const MIXED = Number.NaN;
+const hourOffsets = new Map<string, Map<number, number>>();
+const HOUR_OFFSETS_LIMIT = 20_000;
+
+/** Zone offset (local − UTC, ms) read by the formatter at a whole-minute instant. */
+function formatterOffset(tz: string, minuteStart: number): number {
+  const p = formatterLocalParts(tz, minuteStart);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - minuteStart;
+}
+
+function hourOffset(tz: string, hour: number): number {
+  let perZone = hourOffsets.get(tz);
+  if (!perZone) {
+    perZone = new Map();
+    hourOffsets.set(tz, perZone);
+  }
+  const known = perZone.get(hour);
+  if (known !== undefined) return known;
+  const first = formatterOffset(tz, hour * HOUR);
+  const last = formatterOffset(tz, hour * HOUR + HOUR - MINUTE);
+  const offset = first === last ? first : MIXED;
+  if (perZone.size >= HOUR_OFFSETS_LIMIT) perZone.clear();
+  perZone.set(hour, offset);
+  return offset;
+}
+
+/** Local wall-clock parts at an instant: the same answer as the formatter, mostly without calling it. */
+export function localParts(tz: string, at: number): LocalParts {
+  if (!(at >= FAST_FROM && at < FAST_UNTIL)) return formatterLocalParts(tz, at);
+  const offset = hourOffset(tz, Math.floor(at / HOUR));
+  if (Number.isNaN(offset)) return formatterLocalParts(tz, at);
+  const local = new Date(at - (at % MINUTE) + offset);
+  const weekday = local.getUTCDay();
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    weekday: weekday === 0 ? 7 : weekday,
+  };
 }
 
 function toMinutes(hhmm: string): number {
@@ -236,10 +289,24 @@ function holidaySet(holidays: readonly string[] | undefined): ReadonlySet<string
   return set;
 }
 
-// One-entry memo per (schedule, zone): the policy asks the same question many times in the same minute.
-type Memo = { minute: number; holidays: ReadonlySet<string>; state: CallingWindowState };
+// Answers per (schedule, zone, minute), the last asked in each minute: the policy asks the same question
+// many times in the same minute, and a supervisor summary asks per place at many minutes (a pending
+// lead's time, then the opening it found), so one entry per zone thrashed. A kept answer is given only
+// when a fresh one would be identical: at the same instant; inside the window (nothing but the minute
+// counts); or closed, opening at a whole minute, asked at and kept from instants that are not whole
+// minutes (a window start equal to a whole-minute `now` counts as ahead, and a start inside a DST gap
+// opens "now", so those answers depend on the instant within the minute).
+type Memo = { at: number; holidays: ReadonlySet<string>; state: CallingWindowState };
 const NO_SCHEDULE: CallingHours[] = [];
-const memo = new WeakMap<object, Map<string, Memo>>();
+const memo = new WeakMap<object, Map<string, Map<number, Memo>>>();
+const MINUTES_KEPT_PER_ZONE = 4096;
+
+function reusable(m: Memo, now: number, hset: ReadonlySet<string>): boolean {
+  if (m.holidays !== hset) return false;
+  if (m.at === now || m.state.inWindow) return true;
+  const next = m.state.nextOpenAt;
+  return next !== null && next % MINUTE === 0 && m.at % MINUTE !== 0 && now % MINUTE !== 0;
+}
 
 export function evaluateCallingWindow(
   schedule: CallingSchedule | null,
@@ -249,15 +316,18 @@ export function evaluateCallingWindow(
 ): CallingWindowState {
   const minute = Math.floor(now / MINUTE);
   const hset = holidaySet(holidays);
-  let perZone = memo.get(schedule ?? NO_SCHEDULE);
+  let perSchedule = memo.get(schedule ?? NO_SCHEDULE);
+  if (!perSchedule) {
+    perSchedule = new Map();
+    memo.set(schedule ?? NO_SCHEDULE, perSchedule);
+  }
+  let perZone = perSchedule.get(timeZone);
   if (!perZone) {
     perZone = new Map();
-    memo.set(schedule ?? NO_SCHEDULE, perZone);
+    perSchedule.set(timeZone, perZone);
   }
-  const m = perZone.get(timeZone);
-  if (m && m.minute === minute && m.holidays === hset) {
-    if (m.state.nextOpenAt === null || m.state.nextOpenAt >= now) return m.state;
-  }
+  const m = perZone.get(minute);
+  if (m && reusable(m, now, hset)) return m.state;
   const { p, localTime, inWindow } = evaluateUncached(schedule, timeZone, now, hset);
   const nextOpenAt = inWindow || schedule === null ? null : nextOpening(schedule, timeZone, now, p, hset);
   const localDate = ymd(p.year, p.month, p.day);
@@ -269,7 +339,8 @@ export function evaluateCallingWindow(
     holiday: hset.has(localDate),
     nextOpenAt,
   };
-  perZone.set(timeZone, { minute, holidays: hset, state });
+  if (perZone.size >= MINUTES_KEPT_PER_ZONE) perZone.clear();
+  perZone.set(minute, { at: now, holidays: hset, state });
   return state;
 }
 
