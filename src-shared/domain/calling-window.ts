@@ -7,8 +7,9 @@
 // weekday that counts is the day the window opened. start === end means the whole day. A schedule is one
 // window or several (inside = inside any). Holidays are lead-local dates on which no window opens (for a
 // window past midnight, the date it opened counts).
-// The policy engine calls this on every pick, so formatters are cached per zone and the last result per
-// (zone, minute) is memoised: zone offsets are whole minutes, so the answer cannot change inside a minute.
+// The policy engine calls this on every pick, so local time is read from a zone offset cached per UTC
+// hour (the formatter only where an hour holds a change) and answers are kept per (schedule, zone, minute),
+// reused only where a fresh answer would be identical (see `reusable`).
 import type { CallingHours, CallingSchedule } from './campaign.js';
 import { DomainError } from './errors.js';
 
