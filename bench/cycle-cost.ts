@@ -47,23 +47,16 @@ import { startSheetsEmulator } from '../server/emulators/sheets/server.js';
 import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID, BENCH_SUPERVISOR, benchAgents } from './load/fixture.js';
 import { freePort, startRedisServer } from '../server/src/redis/redis-server.js';
 import { type HeapProfile, startHeapSampling, topAllocationSites } from './heap-sampling.js';
+import { numberArg, stringArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const argStr = (name: string): string | null => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? (process.argv[i + 1] ?? null) : null;
-};
-const CYCLES = arg('cycles', 300);
-const AGENTS = arg('agents', 3);
-const WARMUP = arg('warmup', 200);
-const ROUNDS = arg('rounds', 3);
-const COUNT_CYCLES = arg('count-cycles', 30);
-const LEADS = arg('leads', 100);
-const CPU_PROF = argStr('cpu-prof');
-const HEAP_PROF = argStr('heap-prof');
+const CYCLES = numberArg('cycles', 300);
+const AGENTS = numberArg('agents', 3);
+const WARMUP = numberArg('warmup', 200);
+const ROUNDS = numberArg('rounds', 3);
+const COUNT_CYCLES = numberArg('count-cycles', 30);
+const LEADS = numberArg('leads', 100);
+const CPU_PROF = stringArg('cpu-prof');
+const HEAP_PROF = stringArg('heap-prof');
 /** --trace: also print every command MONITOR saw (source, first arguments), to see what a cycle does. */
 const TRACE = process.argv.includes('--trace');
 const SECRET = 'bench-webhook-secret';
@@ -269,7 +262,7 @@ async function main(): Promise<void> {
     'tsx',
     '--trace-gc-nvp',
     ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []),
-    ...(argStr('node-args') ?? '').split(' ').filter(Boolean),
+    ...(stringArg('node-args') ?? '').split(' ').filter(Boolean),
   ];
   const coord: ChildProcess = spawn(process.execPath, [...nodeArgs, 'server/src/server.ts'], {
     env,

@@ -11,11 +11,7 @@ import { fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpDialpadGateway } from '../server/src/dialpad/http-dialpad-gateway.js';
-
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+import { numberArg } from './cli-args.js';
 
 if (process.argv[2] === '--serve') {
   const answer = JSON.stringify({ device: { id: 'dev-1', type: 'phone' }, call_id: '123', status: 'ok' });
@@ -29,8 +25,8 @@ if (process.argv[2] === '--serve') {
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => process.send?.((server.address() as AddressInfo).port));
 } else {
-  const REQUESTS = arg('requests', 5000);
-  const ROUNDS = arg('rounds', 4);
+  const REQUESTS = numberArg('requests', 5000);
+  const ROUNDS = numberArg('rounds', 4);
   const child = fork(process.argv[1] as string, ['--serve'], { execArgv: process.execArgv });
   const port = await new Promise<number>((r) => child.once('message', (m) => r(Number(m))));
   const base = `http://127.0.0.1:${port}`;

@@ -29,18 +29,11 @@ import type { AgentPrincipal } from '../server/src/ports.js';
 import { startRedisServer } from '../server/src/redis/redis-server.js';
 import { routerEntry, startHarness, WEBHOOK_SECRET } from '../server/test/api/support/harness.js';
 import { RecordingService } from '../server/test/api/support/recording-service.js';
+import { numberArg, stringArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const argStr = (name: string): string | null => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? (process.argv[i + 1] ?? null) : null;
-};
-const CYCLES = arg('cycles', 2000);
-const AGENTS = arg('agents', 3);
-const WARMUP = arg('warmup', 300);
+const CYCLES = numberArg('cycles', 2000);
+const AGENTS = numberArg('agents', 3);
+const WARMUP = numberArg('warmup', 300);
 const EMAILS = Array.from({ length: AGENTS }, (_, i) => `bench${i}@example.com`);
 
 const stats = (n: number): StatsView => ({
@@ -378,7 +371,7 @@ interface Measured {
 /** Starts one server kind as a child process, runs the agents through the warm-up and the measured cycles,
  *  and returns its CPU per cycle over the measured ones. */
 async function measure(kind: 'app' | 'floor', redisUrl: string): Promise<Measured> {
-  const profile = argStr('cpu-prof');
+  const profile = stringArg('cpu-prof');
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -470,7 +463,7 @@ if (process.argv.includes('--floor')) {
     process.exit(1);
   });
 } else if (process.argv.includes('--serve')) {
-  serve(argStr('serve') ?? '').catch((err: unknown) => {
+  serve(stringArg('serve') ?? '').catch((err: unknown) => {
     process.stderr.write(`http-cost server failed: ${String(err)}\n`);
     process.exit(1);
   });

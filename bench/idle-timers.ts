@@ -14,14 +14,11 @@ import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startLoopMonitor } from '../server/src/metrics/loop-monitor.js';
 import { CoordinatorMetrics } from '../server/src/metrics/metrics.js';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const seconds = arg('seconds', 5);
-const rounds = arg('rounds', 5);
-const requests = arg('requests', 0);
+const seconds = numberArg('seconds', 5);
+const rounds = numberArg('rounds', 5);
+const requests = numberArg('requests', 0);
 
 if (process.argv[2] === '--peer') {
   // The peer: one line per request at `rate` a second on average, until the parent goes away.

@@ -25,6 +25,7 @@ import type { Lead } from '../src-shared/domain/lead.js';
 import { PolicyIndex } from '../src-shared/domain/policy/index.js';
 import { parseAgentRows } from '../src-shared/domain/sheet-codec.js';
 import { BENCH_CAMPAIGN_RULES, benchAgents } from './load/fixture.js';
+import { numberArg } from './cli-args.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -37,13 +38,9 @@ if (!gc) {
 }
 const collect: () => void = gc ?? (() => undefined);
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const agents = arg('agents', 500);
-const leadsPerTab = arg('leads', 100);
-const rounds = arg('rounds', 5);
+const agents = numberArg('agents', 500);
+const leadsPerTab = numberArg('leads', 100);
+const rounds = numberArg('rounds', 5);
 
 const fixture = buildDemoFixture({
   agents: benchAgents(agents),

@@ -25,15 +25,12 @@ import { GridDecoder } from '../server/src/sheets/grid-decoder.js';
 import { type GridRead, type GridValues, SheetsApi } from '../server/src/sheets/sheets-api.js';
 import { type HeapProfile, HeapProfileSchema, topAllocationSites } from './heap-sampling.js';
 import { BENCH_SPREADSHEET_ID, benchAgents } from './load/fixture.js';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const agents = arg('agents', 500);
-const leads = arg('leads', 100);
-const changed = arg('changed', 1500);
-const rounds = arg('rounds', 3);
+const agents = numberArg('agents', 500);
+const leads = numberArg('leads', 100);
+const changed = numberArg('changed', 1500);
+const rounds = numberArg('rounds', 3);
 const LAST_OUTCOME_COL = 23;
 
 const fixture = buildDemoFixture({
@@ -99,7 +96,7 @@ function withoutEmulator(node: HeapProfile['head']): HeapProfile['head'] | null 
   if (node.callFrame.url.includes('/emulators/')) return null;
   return { ...node, children: node.children.flatMap((c) => withoutEmulator(c) ?? []) };
 }
-const top = arg('top', 0);
+const top = numberArg('top', 0);
 const sites: unknown[] = [];
 
 /** Bytes this isolate allocated while `run` ran: all of them, or only those still alive at its end. */
@@ -123,7 +120,7 @@ async function sampled(run: () => Promise<unknown>, survivorsOnly: boolean): Pro
 
 // `--warm-batch N`: the first read of the tabs in groups of N, one after the other, as a morning start
 // storm reads them (~40 tabs per read, each answer under the worker's 1 MB: decoded on the event loop).
-const warmBatch = arg('warm-batch', 0);
+const warmBatch = numberArg('warm-batch', 0);
 let previous: AgentTab[] = [];
 if (warmBatch > 0)
   for (let i = 0; i < tabs.length; i += warmBatch)

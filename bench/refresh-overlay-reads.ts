@@ -19,15 +19,12 @@ import { TabCache, type TabRead } from '../server/src/service/tab-cache.js';
 import { RedisStore } from '../server/src/store/redis-store.js';
 import type { LeadOwnedState } from '../server/src/store/types.js';
 import { BENCH_SPREADSHEET_ID, benchAgents } from './load/fixture.js';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const leadsN = arg('leads', 100);
-const oldN = Math.min(arg('old', 100), leadsN);
-const freshN = arg('fresh', 2);
-const ticks = arg('ticks', 10);
+const leadsN = numberArg('leads', 100);
+const oldN = Math.min(numberArg('old', 100), leadsN);
+const freshN = numberArg('fresh', 2);
+const ticks = numberArg('ticks', 10);
 
 const fixture = buildDemoFixture({
   agents: benchAgents(1),

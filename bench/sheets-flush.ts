@@ -20,16 +20,13 @@ import { createSheetsClient, staticTokenAuth } from '../server/src/sheets/client
 import { SheetsApi } from '../server/src/sheets/sheets-api.js';
 import { SheetsFlusher } from '../server/src/sheets/sheets-flusher.js';
 import { startRedisServer } from '../test/support/redis-server.js';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const outIdx = process.argv.indexOf('--out');
 const outFile = outIdx > 0 ? process.argv[outIdx + 1] : undefined;
-const SECONDS = arg('seconds', 60);
-const RATE = arg('rate', 25);
-const BACKLOG = arg('backlog', 12_000);
+const SECONDS = numberArg('seconds', 60);
+const RATE = numberArg('rate', 25);
+const BACKLOG = numberArg('backlog', 12_000);
 const TABS = 500;
 const LEADS = 100;
 const SS = 'bench-sheet';

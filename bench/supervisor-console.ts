@@ -13,14 +13,11 @@ import { pino } from 'pino';
 import { emptyDispositionCounts } from '../src-shared/contracts/supervisor.js';
 import { SupervisorConsole } from '../server/src/supervisor/console.js';
 import type { RedisClient } from '../server/src/redis/client.js';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const AGENTS = arg('agents', 500);
-const CYCLES = arg('cycles', 20);
-const VIEWERS = arg('viewers', 5);
+const AGENTS = numberArg('agents', 500);
+const CYCLES = numberArg('cycles', 20);
+const VIEWERS = numberArg('viewers', 5);
 const CAMPAIGNS = 5;
 
 let listener: (raw: unknown) => void = () => {};

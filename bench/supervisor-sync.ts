@@ -17,13 +17,10 @@ import { TEST_PLACES } from '../src-shared/domain/place-fixtures.js';
 import { PolicyIndex } from '../src-shared/domain/policy/index.js';
 import { startRedisServer } from '../server/src/redis/redis-server.js';
 import { SupervisorConsole, type SyncTab } from '../server/src/supervisor/console.js';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const TABS = arg('tabs', 500);
-const SYNCS = arg('syncs', 36);
+const TABS = numberArg('tabs', 500);
+const SYNCS = numberArg('syncs', 36);
 const CHANGED_SHARE = 0.2;
 
 const server = await startRedisServer({ appendOnly: false });

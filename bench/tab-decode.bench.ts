@@ -8,13 +8,10 @@ import { sameJson } from '../server/src/service/tab-cache.js';
 import { decodeValues, ValuesSchema } from '../server/src/sheets/tab-titles.js';
 import { parseAgentRows } from '../src-shared/domain/sheet-codec.js';
 import { benchAgents } from './load/fixture.js';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const agents = arg('agents', 500);
-const leads = arg('leads', 100);
+const agents = numberArg('agents', 500);
+const leads = numberArg('leads', 100);
 
 const fixture = buildDemoFixture({
   agents: benchAgents(agents),

@@ -19,14 +19,11 @@ import { GridDecoder } from '../server/src/sheets/grid-decoder.js';
 import { SheetsApi } from '../server/src/sheets/sheets-api.js';
 import { BENCH_SPREADSHEET_ID } from './load/fixture.js';
 import { cpuMsOf, killAll, spawnBenchChild } from './load/procs.js';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const agents = arg('agents', 500);
-const leads = arg('leads', 100);
-const rounds = arg('rounds', 4);
+const agents = numberArg('agents', 500);
+const leads = numberArg('leads', 100);
+const rounds = numberArg('rounds', 4);
 const modeArg = process.argv[process.argv.indexOf('--mode') + 1];
 const modes = (['worker', 'event-loop'] as const).filter(
   (m) => !process.argv.includes('--mode') || m === modeArg,

@@ -12,13 +12,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createServer, connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { numberArg } from './cli-args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-};
 const MESSAGE = `${'x'.repeat(199)}\n`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,10 +38,10 @@ if (process.argv[2] === '--peer') {
   });
   s.on('data', () => {});
 } else {
-  const gap = arg('gap', 40);
-  const count = arg('count', 200);
-  const batch = arg('batch', 10);
-  const workN = arg('work', 20);
+  const gap = numberArg('gap', 40, 1);
+  const count = numberArg('count', 200, 1);
+  const batch = numberArg('batch', 10, 1);
+  const workN = numberArg('work', 20, 1);
 
   const timers = (n: number) =>
     cpuPer(n, async () => {

@@ -17,16 +17,10 @@ import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../../test/support/chromium';
 import { startFeed } from './feed';
+import { numberArg } from '../cli-args.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const webDir = `${root}dist/renderer`;
-
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : def;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 
 interface Window_ {
   taskMs: number;
@@ -68,8 +62,8 @@ async function measure(page: Page, cdp: CDPSession, seconds: number): Promise<Wi
 }
 
 async function main(): Promise<void> {
-  const agents = arg('agents', 500);
-  const seconds = arg('seconds', 20);
+  const agents = numberArg('agents', 500, 1);
+  const seconds = numberArg('seconds', 20, 1);
   if (!existsSync(`${webDir}/index.html`))
     execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
       cwd: root,

@@ -15,21 +15,15 @@ import type { DemoAgent } from '../../server/emulators/demo-agents';
 import { startDemoStack } from '../../server/src/demo';
 import { DrivenAgent } from '../../e2e/support/driven-agent';
 import { launchChromium } from '../../test/support/chromium';
+import { numberArg } from '../cli-args.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const webDir = `${root}dist/renderer`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : def;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
-
 async function main(): Promise<void> {
-  const n = arg('agents', 500);
-  const seconds = arg('seconds', 20);
+  const n = numberArg('agents', 500, 1);
+  const seconds = numberArg('seconds', 20, 1);
   if (!existsSync(`${webDir}/index.html`))
     execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
       cwd: root,
