@@ -6,20 +6,17 @@
 // summary is the scan's, and its count of each static block is what the summary reports.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyDisposition, markInProgress } from '../apply.js';
 import { type CampaignRules, DEFAULT_CAMPAIGN_RULES } from '../campaign.js';
-import { DEFAULT_DISPOSITIONS } from '../disposition.js';
 import type { Lead, PhoneSlot } from '../lead.js';
 import { PLACED_NUMBERS, TEST_PLACES } from '../place-fixtures.js';
 import { PHONE_STATUSES } from '../status.js';
 import { PolicyIndex, pickByScan, summarizeByScan } from './index.js';
 import type { StaticBlock } from './lead-rules.js';
-import type { PolicyPick } from './types.js';
+import { dialAndDisposeNoAnswer, leadFromDraw, pickKey } from './policy-fixtures.js';
 
 const MIN = 60_000;
 // Wednesday 2026-11-25 13:30Z: 08:30 in New York, before 08:00 in Chicago and Los Angeles, night in Sydney.
 const T0 = Date.parse('2026-11-25T13:30:00Z');
-const TAB = { spreadsheetId: 'ss', sheetId: 0, tabTitle: 'T' };
 const AGENTS = [undefined, 'a@x.io'] as const;
 const NUMBERS = Object.values(PLACED_NUMBERS);
 const STATIC_BLOCKS: StaticBlock[] = [
@@ -60,19 +57,7 @@ const leadArb = (row: number): fc.Arbitrary<Lead> =>
       nextIndex: fc.nat(9),
       zone: fc.option(fc.constantFrom('America/New_York', 'Europe/London'), { nil: null, freq: 4 }),
     })
-    .map(({ used, slots, attemptCount, nextIndex, zone }) => ({
-      rowId: `R${row}`,
-      rowNumber: row,
-      name: `Lead ${row}`,
-      numbers: slots.map((s, i) =>
-        i < used ? s : { ...s, raw: '', e164: null, status: 'NEW' as const, retryAt: null },
-      ),
-      notes: '',
-      lastOutcome: '',
-      attemptCount,
-      nextIndex,
-      timeZone: zone,
-    }));
+    .map((draw) => leadFromDraw(row, draw));
 
 const rulesArb: fc.Arbitrary<CampaignRules> = fc
   .record({
@@ -126,9 +111,6 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'cycle' as const }), weight: 3 },
 );
 
-const summaryOf = (p: PolicyPick) =>
-  p.kind === 'pick' ? { rowId: p.lead.rowId, numberIndex: p.numberIndex } : p;
-
 describe('policy index under tab refreshes (property-based)', () => {
   it('picks what the scan and a rebuilt index pick after leads are replaced in bulk', () => {
     fc.assert(
@@ -143,9 +125,9 @@ describe('policy index under tab refreshes (property-based)', () => {
           for (const id of claimed) rebuilt.setClaimed(id, true);
           for (const agent of AGENTS) {
             const input = { sessionState: 'PLAY' as const, now, agent };
-            const p = summaryOf(ix.pick(input));
-            expect(p).toEqual(summaryOf(pickByScan(ix.leads(), rules, TEST_PLACES, input, claimed)));
-            expect(p).toEqual(summaryOf(rebuilt.pick(input)));
+            const p = pickKey(ix.pick(input));
+            expect(p).toEqual(pickKey(pickByScan(ix.leads(), rules, TEST_PLACES, input, claimed)));
+            expect(p).toEqual(pickKey(rebuilt.pick(input)));
           }
           const s = ix.summary(now);
           expect(s).toEqual(summarizeByScan(ix.leads(), rules, TEST_PLACES, now, claimed));
@@ -173,23 +155,9 @@ describe('policy index under tab refreshes (property-based)', () => {
             case 'time':
               now += step.ms;
               break;
-            case 'cycle': {
-              const p = ix.pick({ sessionState: 'PLAY', now });
-              if (p.kind !== 'pick') break;
-              const dialed = markInProgress(p.lead, p.numberIndex, TAB).lead;
-              ix.upsert(dialed);
-              const r = applyDisposition({
-                lead: dialed,
-                numberIndex: p.numberIndex,
-                code: 'NO_ANSWER',
-                now,
-                rules,
-                catalog: DEFAULT_DISPOSITIONS,
-                tab: TAB,
-              });
-              ix.upsert(r.lead);
+            case 'cycle':
+              dialAndDisposeNoAnswer(ix, rules, now);
               break;
-            }
           }
           check();
         }

@@ -5,22 +5,20 @@
 // every summary the index gives, for whichever agent asks, is the scan's (summarizeByScan) at that moment.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyDisposition, markInProgress } from '../apply.js';
 import type { CallingHours, CampaignRules } from '../campaign.js';
 import { DEFAULT_CAMPAIGN_RULES } from '../campaign.js';
-import { DEFAULT_DISPOSITIONS } from '../disposition.js';
 import type { Lead, PhoneSlot } from '../lead.js';
 import { fictionalNumber } from '../lead-fixtures.js';
 import { TEST_PLACES } from '../place-fixtures.js';
 import { PHONE_STATUSES } from '../status.js';
 import { PolicyIndex, summarizeByScan } from './index.js';
+import { dialAndDisposeNoAnswer, leadFromDraw } from './policy-fixtures.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
 // Wednesday 2026-11-25 13:59:30Z: 30 s before 09:00 in New York and 08:00 in Chicago (the campaign's zone),
 // so windows open inside the first minutes of a history.
 const T0 = Date.parse('2026-11-25T13:59:30Z');
-const TAB = { spreadsheetId: 'ss', sheetId: 0, tabTitle: 'T' };
 const AGENTS = [undefined, 'a@x.io', 'b@x.io'] as const;
 const ZONES = [null, 'America/New_York', 'Europe/London', 'America/Chicago'] as const;
 const HOURS: (CallingHours | null)[] = [
@@ -64,20 +62,7 @@ const leadArb = (rowNumber: number): fc.Arbitrary<Lead> =>
       zone: fc.constantFrom(...ZONES),
       callback: callbackArb,
     })
-    .map(({ used, slots, attemptCount, nextIndex, zone, callback }) => ({
-      rowId: `R${rowNumber}`,
-      rowNumber,
-      name: `Lead ${rowNumber}`,
-      numbers: slots.map((s, i) =>
-        i < used ? s : { ...s, raw: '', e164: null, status: 'NEW' as const, retryAt: null },
-      ),
-      notes: '',
-      lastOutcome: '',
-      attemptCount,
-      nextIndex,
-      timeZone: zone,
-      callback,
-    }));
+    .map((draw) => leadFromDraw(rowNumber, draw));
 
 const ROWS = 20;
 const leadsArb = fc
@@ -153,24 +138,9 @@ describe('policy index summary kept between changes (property-based)', () => {
             case 'tick':
               now += op.ms;
               break;
-            case 'cycle': {
-              const p = ix.pick({ sessionState: 'PLAY', now, agent });
-              if (p.kind !== 'pick') break;
-              const dialed = markInProgress(p.lead, p.numberIndex, TAB).lead;
-              ix.upsert(dialed);
-              check(agent); // the call in progress
-              const r = applyDisposition({
-                lead: dialed,
-                numberIndex: p.numberIndex,
-                code: 'NO_ANSWER',
-                now,
-                rules,
-                catalog: DEFAULT_DISPOSITIONS,
-                tab: TAB,
-              });
-              ix.upsert(r.lead);
+            case 'cycle':
+              dialAndDisposeNoAnswer(ix, rules, now, agent, () => check(agent)); // also while the call is in progress
               break;
-            }
             case 'claim': {
               const id = `R${op.row}`;
               ix.setClaimed(id, op.claimed);

@@ -15,6 +15,7 @@ import type { SessionState } from '../session.js';
 import { DIALABLE_STATUSES, PHONE_STATUSES } from '../status.js';
 import { callbackPlan, hasWindow, PolicyIndex, pickByScan, summarizeByScan } from './index.js';
 import type { PolicyPick } from './types.js';
+import { leadFromDraw, pickKey } from './policy-fixtures.js';
 
 const T0 = Date.parse('2026-11-25T14:00:00Z');
 /** The agents of the tab; undefined = a caller that names none (only anyone's callbacks are its). */
@@ -73,20 +74,7 @@ const leadArb = (rowNumber: number): fc.Arbitrary<Lead> =>
       zone: fc.constantFrom(...ZONES),
       callback: callbackArb,
     })
-    .map(({ used, slots, attemptCount, nextIndex, zone, callback }) => ({
-      rowId: `R${rowNumber}`,
-      rowNumber,
-      name: `Lead ${rowNumber}`,
-      numbers: slots.map((s, i) =>
-        i < used ? s : { ...s, raw: '', e164: null, status: 'NEW' as const, retryAt: null },
-      ),
-      notes: '',
-      lastOutcome: '',
-      attemptCount,
-      nextIndex,
-      timeZone: zone,
-      callback,
-    }));
+    .map((draw) => leadFromDraw(rowNumber, draw));
 
 const leadsArb = fc
   .integer({ min: 0, max: 25 })
@@ -194,9 +182,6 @@ function assertPickAllowed(
   }
 }
 
-const summaryOf = (p: PolicyPick) =>
-  p.kind === 'pick' ? { rowId: p.lead.rowId, numberIndex: p.numberIndex } : p;
-
 describe('policy invariants (property-based)', () => {
   it('never picks a forbidden number or lead, and agrees with the scan, through random histories', () => {
     fc.assert(
@@ -211,8 +196,8 @@ describe('policy invariants (property-based)', () => {
             const p = ix.pick({ sessionState: state, now, agent });
             first ??= p;
             assertPickAllowed(p, rules, now, claimed, agent);
-            expect(summaryOf(p)).toEqual(
-              summaryOf(
+            expect(pickKey(p)).toEqual(
+              pickKey(
                 pickByScan(ix.leads(), rules, TEST_PLACES, { sessionState: state, now, agent }, claimed),
               ),
             );
@@ -289,12 +274,12 @@ describe('policy invariants (property-based)', () => {
           const b = new PolicyIndex(rules, TEST_PLACES);
           for (const l of leads) a.upsert(l);
           for (const l of [...leads].reverse()) b.upsert(l);
-          const pa = summaryOf(a.pick({ sessionState: 'PLAY', now }));
+          const pa = pickKey(a.pick({ sessionState: 'PLAY', now }));
           ctx.log(JSON.stringify(pa));
-          expect(summaryOf(b.pick({ sessionState: 'PLAY', now }))).toEqual(pa);
-          expect(summaryOf(a.pick({ sessionState: 'PLAY', now }))).toEqual(pa);
+          expect(pickKey(b.pick({ sessionState: 'PLAY', now }))).toEqual(pa);
+          expect(pickKey(a.pick({ sessionState: 'PLAY', now }))).toEqual(pa);
           expect(
-            summaryOf(pickByScan([...leads].reverse(), rules, TEST_PLACES, { sessionState: 'PLAY', now })),
+            pickKey(pickByScan([...leads].reverse(), rules, TEST_PLACES, { sessionState: 'PLAY', now })),
           ).toEqual(pa);
         },
       ),
