@@ -42,9 +42,13 @@ import { HTTP_API, type ResponseBody, type RouteName } from '../src-shared/contr
 import type { NextStep } from '../src-shared/contracts/views.js';
 import { ServerMessageSchema, WS_PROTOCOL_VERSION } from '../src-shared/contracts/ws.js';
 import { startDialpadEmulator } from '../server/emulators/dialpad/server.js';
-import { buildDemoFixture } from '../server/emulators/sheets/demo-seed.js';
 import { startSheetsEmulator } from '../server/emulators/sheets/server.js';
-import { BENCH_CAMPAIGN_RULES, BENCH_SPREADSHEET_ID, BENCH_SUPERVISOR, benchAgents } from './load/fixture.js';
+import {
+  BENCH_CAMPAIGN_RULES,
+  BENCH_SPREADSHEET_ID,
+  benchAgents,
+  benchSheetsFixture,
+} from './load/fixture.js';
 import { freePort, startRedisServer } from '../server/src/redis/redis-server.js';
 import { type HeapProfile, startHeapSampling, topAllocationSites } from './heap-sampling.js';
 import { numberArg, stringArg } from './cli-args.js';
@@ -214,13 +218,7 @@ async function main(): Promise<void> {
   const leadsPerAgent = LEADS;
   const sheets = await startSheetsEmulator({
     host: '127.0.0.1',
-    seed: buildDemoFixture({
-      agents,
-      leadsPerAgent,
-      seed: 7,
-      routerSpreadsheetId: BENCH_SPREADSHEET_ID,
-      supervisors: [BENCH_SUPERVISOR],
-    }),
+    seed: benchSheetsFixture(AGENTS, leadsPerAgent, { supervisor: true }),
     logger: silent,
   });
   const dialpad = await startDialpadEmulator({

@@ -17,14 +17,13 @@
 // Usage: npx tsx bench/policy-rebuild.ts [--agents 500] [--leads 100] [--rounds 5]
 import { spawnSync } from 'node:child_process';
 import { getHeapStatistics } from 'node:v8';
-import { buildDemoFixture } from '../server/emulators/sheets/demo-seed.js';
 import { phonePlaces } from '../server/src/compliance/phone-places.js';
 import { decodeValues } from '../server/src/sheets/tab-titles.js';
 import { type CampaignRules, DEFAULT_CAMPAIGN_RULES } from '../src-shared/domain/campaign.js';
 import type { Lead } from '../src-shared/domain/lead.js';
 import { PolicyIndex } from '../src-shared/domain/policy/index.js';
 import { parseAgentRows } from '../src-shared/domain/sheet-codec.js';
-import { BENCH_CAMPAIGN_RULES, benchAgents } from './load/fixture.js';
+import { BENCH_CAMPAIGN_RULES, benchSheetsFixture } from './load/fixture.js';
 import { numberArg } from './cli-args.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -42,12 +41,7 @@ const agents = numberArg('agents', 500);
 const leadsPerTab = numberArg('leads', 100);
 const rounds = numberArg('rounds', 5);
 
-const fixture = buildDemoFixture({
-  agents: benchAgents(agents),
-  leadsPerAgent: leadsPerTab,
-  seed: 7,
-  routerSpreadsheetId: 'bench',
-});
+const fixture = benchSheetsFixture(agents, leadsPerTab);
 // Decoded as the gateway decodes an answer: the cells as Sheets returns them (JSON), then checked.
 const tabs: Lead[][] = (fixture.spreadsheets[0]?.sheets.slice(1) ?? []).map(
   (t) => parseAgentRows(decodeValues(JSON.parse(JSON.stringify(t.rows)))).leads,

@@ -14,7 +14,6 @@ import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import { z } from 'zod';
 
-import { buildDemoFixture } from '../server/emulators/sheets/demo-seed.js';
 import { setCell } from '../server/emulators/sheets/model.js';
 import { startSheetsEmulator } from '../server/emulators/sheets/server.js';
 import type { AgentTab, QuotaBudget } from '../server/src/ports.js';
@@ -24,7 +23,7 @@ import { GoogleSheetsGateway } from '../server/src/sheets/google-sheets-gateway.
 import { GridDecoder } from '../server/src/sheets/grid-decoder.js';
 import { type GridRead, type GridValues, SheetsApi } from '../server/src/sheets/sheets-api.js';
 import { type HeapProfile, HeapProfileSchema, topAllocationSites } from './heap-sampling.js';
-import { BENCH_SPREADSHEET_ID, benchAgents } from './load/fixture.js';
+import { BENCH_SPREADSHEET_ID, benchSheetsFixture } from './load/fixture.js';
 import { numberArg } from './cli-args.js';
 
 const agents = numberArg('agents', 500);
@@ -33,12 +32,7 @@ const changed = numberArg('changed', 1500);
 const rounds = numberArg('rounds', 3);
 const LAST_OUTCOME_COL = 23;
 
-const fixture = buildDemoFixture({
-  agents: benchAgents(agents),
-  leadsPerAgent: leads,
-  seed: 7,
-  routerSpreadsheetId: BENCH_SPREADSHEET_ID,
-});
+const fixture = benchSheetsFixture(agents, leads);
 const emulator = await startSheetsEmulator({ seed: fixture });
 const logger = pino({ level: 'silent' });
 const unlimited: QuotaBudget = { take: async () => ({ ok: true }), used: async () => 0 };

@@ -3,22 +3,16 @@
 // (decodeValues vs the zod schema it short-cuts), parseAgentRows on a cold and on a warm phone memo, and
 // the lead comparison of a rebuild (sameJson vs two JSON.stringify per lead). Prints one JSON object (ms).
 // Usage: npx tsx bench/tab-decode.bench.ts [--agents 500] [--leads 100]
-import { buildDemoFixture } from '../server/emulators/sheets/demo-seed.js';
 import { sameJson } from '../server/src/service/tab-cache.js';
 import { decodeValues, ValuesSchema } from '../server/src/sheets/tab-titles.js';
 import { parseAgentRows } from '../src-shared/domain/sheet-codec.js';
-import { benchAgents } from './load/fixture.js';
+import { benchSheetsFixture } from './load/fixture.js';
 import { numberArg } from './cli-args.js';
 
 const agents = numberArg('agents', 500);
 const leads = numberArg('leads', 100);
 
-const fixture = buildDemoFixture({
-  agents: benchAgents(agents),
-  leadsPerAgent: leads,
-  seed: 7,
-  routerSpreadsheetId: 'bench',
-});
+const fixture = benchSheetsFixture(agents, leads);
 const tabs = fixture.spreadsheets[0]?.sheets.slice(1) ?? [];
 const body = JSON.stringify({
   valueRanges: tabs.map((t) => ({ valueRange: { range: `'${t.title}'!A1:AZ`, values: t.rows } })),

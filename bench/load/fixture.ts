@@ -1,6 +1,8 @@
 // What the load benchmark runs against: its generated agents (router rows, Dialpad users), the spreadsheet
 // id, the call timings and outcomes of each pace, and the campaign rules. Shared by every bench process.
 import type { DemoAgent } from '../../server/emulators/demo-agents.js';
+import type { SheetsFixture } from '../../server/emulators/sheets/fixture.js';
+import { buildDemoFixture } from '../../server/emulators/sheets/demo-seed.js';
 import type { CallTimings } from '../../server/emulators/dialpad/calls.js';
 import { DEMO_OUTCOME_MIX, type OutcomePlan } from '../../server/emulators/dialpad/outcomes.js';
 import type { Pace } from './args.js';
@@ -50,3 +52,20 @@ export const BENCH_SUPERVISOR = {
   name: 'Bench Lead',
   campaigns: ['*'],
 };
+
+/** The benches' spreadsheet: the router and one tab of `leadsPerAgent` leads per bench agent (seed 7, so every
+ *  bench decodes the same cells), with the bench supervisor's tab beside the router when asked (it sits
+ *  before the agents' tabs, so benches that read the tabs by position leave it out). */
+export function benchSheetsFixture(
+  agents: number,
+  leadsPerAgent: number,
+  opts: { supervisor?: boolean } = {},
+): SheetsFixture {
+  return buildDemoFixture({
+    agents: benchAgents(agents),
+    leadsPerAgent,
+    seed: 7,
+    routerSpreadsheetId: BENCH_SPREADSHEET_ID,
+    ...(opts.supervisor ? { supervisors: [BENCH_SUPERVISOR] } : {}),
+  });
+}

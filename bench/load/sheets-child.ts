@@ -5,21 +5,13 @@
 // batchUpdate), after the write is applied; a write it cannot read makes it scan every tab.
 import { z } from 'zod';
 import { createEmulatorLogger } from '../../server/emulators/common/log.js';
-import { buildDemoFixture } from '../../server/emulators/sheets/demo-seed.js';
 import { type SheetsWrite, startSheetsEmulator } from '../../server/emulators/sheets/server.js';
-import { ATTEMPT_COUNT_COL, BENCH_SPREADSHEET_ID, BENCH_SUPERVISOR, benchAgents } from './fixture.js';
+import { ATTEMPT_COUNT_COL, BENCH_SPREADSHEET_ID, benchSheetsFixture } from './fixture.js';
 import { childConfig, onParent, SheetsChildConfigSchema, toParent } from './messages.js';
 import { journalKey, type SheetJournal } from './report.js';
 
 const cfg = childConfig(SheetsChildConfigSchema);
-const agents = benchAgents(cfg.agents);
-const fixture = buildDemoFixture({
-  agents,
-  leadsPerAgent: cfg.leads,
-  seed: 7,
-  routerSpreadsheetId: BENCH_SPREADSHEET_ID,
-  supervisors: [BENCH_SUPERVISOR],
-});
+const fixture = benchSheetsFixture(cfg.agents, cfg.leads, { supervisor: true });
 const journal: SheetJournal = {};
 const last = new Map<string, number>();
 const ValuesWriteSchema = z.object({ data: z.array(z.object({ range: z.string() })) });
