@@ -1,6 +1,7 @@
 // The load benchmark's arithmetic: percentiles, /proc and INFO parsing, and the joins that turn the
 // emulators' timestamps into sheet lag, lost dispositions and webhook → SHOW_DISPO latency.
 import { describe, expect, it } from 'vitest';
+import { acceptedOn } from './accepted-fixture.js';
 import { runDelayNsOf } from './cpu-waits.js';
 import {
   blocksAndGcBetween,
@@ -95,15 +96,13 @@ describe('bench:load report', () => {
   });
 
   it('--warmup: a warm-up disposition never landed is still lost; only the window lags are measured', () => {
-    const d = (row: number, acceptedAt: number) => ({
-      callId: `c${row}`,
-      tab: 'Tab A',
-      row,
-      attemptAfter: 1,
-      acceptedAt,
-    });
     // Window from 10,000: row 1 (warm-up) never landed, row 2 (warm-up) landed late, rows 3-4 in the window.
-    const accepted = [d(1, 5_000), d(2, 6_000), d(3, 10_000), d(4, 12_000)];
+    const accepted = [
+      acceptedOn(1, 5_000),
+      acceptedOn(2, 6_000),
+      acceptedOn(3, 10_000),
+      acceptedOn(4, 12_000),
+    ];
     expect(sheetFigures(accepted, [null, 60_000, 10_500, null], 10_000)).toEqual({
       lost: 2,
       measured: 2,

@@ -5,25 +5,18 @@ import {
   sheetLagDetail,
   sheetsRequestTimeline,
 } from './sheet-timeline.js';
-
-const d = (row: number, acceptedAt: number) => ({
-  callId: `c${row}`,
-  tab: 'Tab A',
-  row,
-  attemptAfter: 1,
-  acceptedAt,
-});
+import { acceptedOn } from './accepted-fixture.js';
 
 describe('sheet lag detail', () => {
   it('splits the lag by 10-s window of acceptance and names when the late ones were accepted', () => {
     const start = 100_000;
     // Window 0: 1 s and 8 s lags; window 1: a 2 s lag; one warm-up disposition and one never landed.
     const accepted = [
-      d(1, start + 1_000),
-      d(2, start + 4_000),
-      d(3, start + 12_000),
-      d(4, 50_000),
-      d(5, start),
+      acceptedOn(1, start + 1_000),
+      acceptedOn(2, start + 4_000),
+      acceptedOn(3, start + 12_000),
+      acceptedOn(4, 50_000),
+      acceptedOn(5, start),
     ];
     const landed = [start + 2_000, start + 12_000, start + 14_000, 200_000, null];
     expect(sheetLagDetail(accepted, landed, start, 10, 2)).toEqual({

@@ -61,6 +61,20 @@ async function signed(event: Record<string, unknown>): Promise<string> {
     .sign(new TextEncoder().encode(SECRET));
 }
 
+/** Dialpad's webhook for our call `callId` of session `sessionId` (Dialpad's own id `dialpadCallId`). */
+const callWebhook = (
+  dialpadCallId: number,
+  callId: string,
+  sessionId: string,
+  event: Record<string, unknown>,
+) => ({
+  call_id: dialpadCallId,
+  direction: 'outbound',
+  custom_data: JSON.stringify({ td: 1, callId, sessionId }),
+  target: { id: AGENT.dialpadUserId, type: 'user' },
+  ...event,
+});
+
 /** Posts a signed webhook; null when the connection died (the coordinator crashed mid-request). */
 async function deliver(jwt: string): Promise<{ status: number; body: unknown } | null> {
   try {
@@ -121,15 +135,10 @@ describe('a coordinator killed between two steps loses nothing', () => {
     const first = callOf((await agent.ok('sessionState', { state: 'PLAY' })).next);
     const { callId, sessionId } = first.call;
     const t = Date.now();
-    const base = {
-      call_id: 8_100_001,
-      direction: 'outbound',
-      custom_data: JSON.stringify({ td: 1, callId, sessionId }),
-      target: { id: AGENT.dialpadUserId, type: 'user' },
-    };
-    expect((await deliver(await signed({ ...base, state: 'ringing', date_rang: t + 1 })))?.status).toBe(200);
+    const event = (fields: Record<string, unknown>) => callWebhook(8_100_001, callId, sessionId, fields);
+    expect((await deliver(await signed(event({ state: 'ringing', date_rang: t + 1 }))))?.status).toBe(200);
     const seen = (await agent.ok('sessionCurrent')).wsSeq; // what the agent's client has
-    const hangup = await signed({ ...base, state: 'hangup', date_rang: t + 1, date_ended: t + 5 });
+    const hangup = await signed(event({ state: 'hangup', date_rang: t + 1, date_ended: t + 5 }));
     expect(await deliver(hangup)).toBeNull(); // killed mid-request: Dialpad will redeliver
     await a.kill();
 
@@ -166,14 +175,9 @@ describe('a coordinator killed between two steps loses nothing', () => {
     const callId = current.call?.callId ?? '';
     const rowNumber = current.preview?.lead.rowNumber ?? 0;
     const t = Date.now();
-    const hangup = await signed({
-      call_id: 8_100_002,
-      state: 'hangup',
-      direction: 'outbound',
-      custom_data: JSON.stringify({ td: 1, callId, sessionId: current.session.id }),
-      target: { id: AGENT.dialpadUserId, type: 'user' },
-      date_ended: t,
-    });
+    const hangup = await signed(
+      callWebhook(8_100_002, callId, current.session.id, { state: 'hangup', date_ended: t }),
+    );
     expect((await deliver(hangup))?.status).toBe(200);
     const crashed = await agent.raw('disposition', { callId, code: 'WRONG' }).catch(() => null);
     expect(crashed).toBeNull(); // killed after the commit, before the answer
@@ -208,14 +212,9 @@ describe('a coordinator killed between two steps loses nothing', () => {
     const agent = await new TestAgent(AGENT.email, e.baseUrl).login();
     const current = await agent.ok('sessionCurrent');
     const callId = current.call?.callId ?? '';
-    const hangup = await signed({
-      call_id: 8_100_003,
-      state: 'hangup',
-      direction: 'outbound',
-      custom_data: JSON.stringify({ td: 1, callId, sessionId: current.session.id }),
-      target: { id: AGENT.dialpadUserId, type: 'user' },
-      date_ended: Date.now(),
-    });
+    const hangup = await signed(
+      callWebhook(8_100_003, callId, current.session.id, { state: 'hangup', date_ended: Date.now() }),
+    );
     expect((await deliver(hangup))?.status).toBe(200);
     const seen = (await agent.ok('sessionCurrent')).wsSeq; // what the agent's client has
     // Dialpad holds the chained dial's request: the answer (which does not wait for it) arrives, and the
