@@ -48,7 +48,7 @@ export async function runCallStep(
       'callStep',
       [
         keys.call(i.tag, i.callId),
-        keys.callTimeouts(i.tag),
+        keys.callTimeoutIndex(i.tag),
         keys.agentEvents(i.tag, call.agentEmail),
         keys.session(i.tag, call.sessionId),
       ],

@@ -10,8 +10,9 @@
   the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
   disposition the API accepted always has its sheet write queued (AOF makes both durable together).
   A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
-  The call leaves the open-call timeouts (member: the session id, includes/dial) with no command of its own
-  when the chained dial re-files the session's member under the next call's deadline; else one ZREM.
+  The call leaves the open-call timeouts (the lead index's band, member: the session's, includes/dial) with
+  no command of its own when the chained dial re-files the session's member under the next call's deadline
+  (in the ZADD of both leads' index entries); else one ZREM.
   Reads the call once: the caller needs no read before it (the hot path).
 
   Chain: when the session is in PLAY and ARGV[15] names a lock token, it takes the session lock (if free)
@@ -49,7 +50,7 @@
   made (the disposition's CALL_STATE, the next call's, STATS), the other when it was not.
 
   Input:
-    KEYS[1] call hash        KEYS[4] open-call timeouts ZSET       KEYS[8]  session lock
+    KEYS[1] call hash        KEYS[4] timeouts: = KEYS[5] (a band) KEYS[8]  session lock
     KEYS[2] session hash     KEYS[5] tab lead index ZSET           KEYS[9]  the agent's counters in this tab
     KEYS[3] lead hash (with  KEYS[6] do-not-call SET               KEYS[10] next lead hash (chain)
             its claim `c`)   KEYS[7] tab write-behind queue STREAM KEYS[11] next call hash (chain)
@@ -255,8 +256,8 @@ end
 -- call's deadline; else the session's member goes when this was its call (and a member named by the call id,
 -- from before members were sessions, in the same ZREM).
 if dialed <= 0 then
-  if current then redis.call('ZREM', KEYS[4], ARGV[1], sessionIdOf(ARGV[2]))
-  else redis.call('ZREM', KEYS[4], ARGV[1]) end
+  if current then redis.call('ZREM', KEYS[4], timeoutMember(ARGV[1]), timeoutMember(sessionIdOf(ARGV[2])))
+  else redis.call('ZREM', KEYS[4], timeoutMember(ARGV[1])) end
 end
 -- The agent's counters get the session's when it ends (sessionEnd); a session that ended already (a live
 -- call is disposable after STOP) or is gone counts this call in the agent's directly.
