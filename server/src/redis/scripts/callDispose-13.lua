@@ -20,7 +20,7 @@
   call: its Dialpad leg keeps it (renewed) until Dialpad answered and then, having nothing to tell (this
   script told the agent), lets it expire rather than spend a step on releasing it. Once the call has left
   DIALING (a webhook: Dialpad placed it, so that leg can no longer undo it) its disposition takes that lock
-  over (a second SET, only when the disposition comes before the lock expired); while the call is still
+  over (in the same SET: includes/lockTake, a foreign holder put back with a second); while the call is still
   DIALING the lock stays busy and the caller chains the slow way, under the lock once it is free. When it got the lock and ARGV[17..] name the next lead, it runs the dial's checks
   (includes/dial, the same as leadClaimAndDial's) and, when they pass, its writes: claim, overlay
   IN_PROGRESS + patch, call record + deadline, the session's callId, initiated + 1 (session and agent).
@@ -103,6 +103,7 @@
 --- @include "countersAdd"
 --- @include "dial"
 --- @include "eventsAppend"
+--- @include "lockTake"
 
 -- A value the caller expected ("" = none) is the one read (numbers compared as numbers).
 local function sameValue(have, want)
@@ -227,11 +228,8 @@ if #sflat > 0 then
   countersApply(sess, add, nil, 'n:', counted)
   for i = 1, #counted, 2 do sessionChange(sess, changed, counted[i], counted[i + 1]) end
   if ARGV[15] ~= '' and sess.state == 'PLAY' then
-    local holder = redis.call('SET', KEYS[8], ARGV[15], 'NX', 'PX', ARGV[16], 'GET')
-    if not holder then
-      locked = 1
-    elseif holder == 'c:' .. ARGV[1] and placed then
-      redis.call('SET', KEYS[8], ARGV[15], 'PX', ARGV[16])
+    -- Free, or this call's own chained dial's once the call left DIALING: ours in one SET (includes/lockTake).
+    if lockTake(KEYS[8], ARGV[15], ARGV[16], function(h) return placed and h == 'c:' .. ARGV[1] end) then
       locked = 1
     end
   end
