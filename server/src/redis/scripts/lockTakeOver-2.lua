@@ -9,7 +9,8 @@
 
   Input:
     KEYS[1] lock key (keys.sessionLock)
-    KEYS[2] call key of the call the holder names (keys.call)
+    KEYS[2] the session hash when the call the holder names names its session (its live call's `c:state`;
+            a call that left the session is no longer DIALING), else that call's hash (keys.call)
     ARGV[1] the holder seen, `c:<callId>`
     ARGV[2] the new owner token
     ARGV[3] TTL in ms
@@ -17,8 +18,16 @@
   Output: 1 taken over (or the lock was free by then: ours), 0 not (another holder, the call still
   DIALING or gone)
 ]]
+--- @include "callRecord"
 --- @include "lockTake"
-local state = redis.call('HGET', KEYS[2], 'state')
+local callId = string.sub(ARGV[1], 3)
+local state
+if callNamesSession(callId) then
+  local s = redis.call('HMGET', KEYS[2], 'callId', 'c:state')
+  state = s[1] == callId and s[2] or 'LEFT'
+else
+  state = redis.call('HGET', KEYS[2], 'state')
+end
 if not state or state == 'DIALING' then return 0 end
 -- One SET reads and takes it; another holder than the one seen is put back (includes/lockTake).
 if lockTake(KEYS[1], ARGV[2], ARGV[3], function(h) return h == ARGV[1] end) then return 1 end
