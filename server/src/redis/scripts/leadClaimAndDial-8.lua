@@ -42,6 +42,7 @@ local failed = dialCheck(sess, d)
 if failed then return failed end
 local changed = {}
 local v = dialWrite(sess, d, changed)
+appendCollectedPatches(d.now)
 redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
 leadChanged(ARGV[14], ARGV[15], ARGV[16])
 return { v, countersOf(sess, 'n:') }
