@@ -158,6 +158,9 @@ export class RedisPatchQueue implements DurablePatchQueue {
    *  markAttempt and part-by-part acks and dead letters since). An ack of a tab not here is one XDEL: it
    *  has no side hash (attempt counts, done parts) to clean or read. */
   readonly #attempted = new Set<string>();
+  /** Tabs a peek took out of the dirty set and is reading now: still counted by depth() (a depth read
+   *  meanwhile saw none of a backlog's tabs and answered 0). */
+  readonly #peeking = new Set<string>();
   /** True while a subscriber delivers hints; without it every call reads every registered tab. */
   #hinting = false;
   readonly #subscriber: RedisClient | null;
@@ -353,6 +356,8 @@ export class RedisPatchQueue implements DurablePatchQueue {
       const ref = parseTabTag(tag);
       if (ref && ref.spreadsheetId === spreadsheetId) {
         out.push({ tag, sheetId: ref.sheetId });
+        // Counted by depth() while read, unless only a sweep marked it (see #swept).
+        if (!this.#swept.has(tag)) this.#peeking.add(tag);
         this.#dirty.delete(tag);
         this.#swept.delete(tag);
       }
@@ -371,6 +376,18 @@ export class RedisPatchQueue implements DurablePatchQueue {
   async peek(spreadsheetId: string, max: number): Promise<QueuedPatch[]> {
     if (max <= 0) return [];
     const tabs = await this.#tabsOf(spreadsheetId);
+    try {
+      return await this.#peekTabs(spreadsheetId, tabs, max);
+    } finally {
+      for (const t of tabs) this.#peeking.delete(t.tag);
+    }
+  }
+
+  async #peekTabs(
+    spreadsheetId: string,
+    tabs: readonly { tag: string; sheetId: number }[],
+    max: number,
+  ): Promise<QueuedPatch[]> {
     let streams: StreamEntry[][];
     let attemptedTabs: Set<string>;
     try {
@@ -674,7 +691,9 @@ export class RedisPatchQueue implements DurablePatchQueue {
     const sweepPending = this.#lastSweepAt === Number.NEGATIVE_INFINITY;
     const tags =
       this.#hinting && !sweepPending
-        ? [...new Set([...this.#dirty, ...this.#carry.keys()])].filter((t) => !this.#swept.has(t))
+        ? [...new Set([...this.#dirty, ...this.#carry.keys(), ...this.#peeking])].filter(
+            (t) => !this.#swept.has(t),
+          )
         : await this.#tabs();
     const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
     return lens.reduce((a, b) => a + b, 0);
