@@ -45,6 +45,7 @@ local changed = {}
 leadIndexDefer()
 local v = dialWrite(sess, d, changed)
 leadIndexFlush()
+appendCollectedPatches(d.now)
 redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
 leadChanged(ARGV[14], ARGV[15], ARGV[16])
 return { v, countersOf(sess, 'n:') }
