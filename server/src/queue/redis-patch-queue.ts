@@ -25,7 +25,7 @@
 // without a notice, a reconnect, a crash).
 // A hint is a single-key PUBLISH inside the enqueuing script: nothing cross-slot.
 import { noticeLeads } from '../events/notice-text.js';
-import { listenToChannel, pairsToHash, type RedisClient, scanKeys } from '../redis/client.js';
+import { isCluster, listenToChannel, pairsToHash, type RedisClient, scanKeys } from '../redis/client.js';
 import { z } from 'zod';
 import { callDurationS } from '../../../src-shared/domain/call-log.js';
 import { BinaryHeap } from '../../../src-shared/domain/policy/heap.js';
@@ -367,8 +367,8 @@ export class RedisPatchQueue implements DurablePatchQueue {
   }
 
   /**
-   * The oldest pending patches of a spreadsheet: ONE pipelined round trip reads every registered tab's
-   * stream (with hints: every dirty one; XRANGE COUNT max each, sent together), a second one the side
+   * The oldest pending patches of a spreadsheet: ONE round trip reads every registered tab's stream (with
+   * hints: every dirty one; one XREAD of them all, or on a Cluster an XRANGE each: #readStreams), a second one the side
    * hashes (attempt counts, the done patches of several-patch entries) of the tabs that had entries and
    * are listed with one. Each entry gives one QueuedPatch per patch not yet done (queue-entry.ts); whole
    * entries are taken, so a peek may return a patch or so beyond `max`. Tabs with entries stay dirty until
@@ -395,7 +395,7 @@ export class RedisPatchQueue implements DurablePatchQueue {
       // The tabs with counts, read in the same round trip: the others' counts are not read (one HMGET per
       // tab with entries was a command per disposition at 500 agents, for a hash that almost never exists).
       const [read, attempted] = await Promise.all([
-        Promise.all(tabs.map(({ tag }) => this.#redis.xrange(keys.sheetQueue(tag), '-', '+', 'COUNT', max))),
+        this.#readStreams(tabs, max),
         tabs.length > 0 ? this.#redis.smembers(keys.sheetQueueAttemptedTabs()) : Promise.resolve([]),
       ]);
       streams = read as StreamEntry[][];
@@ -483,6 +483,25 @@ export class RedisPatchQueue implements DurablePatchQueue {
       await this.deadLetter(spreadsheetId, unparseable, 'unparseable queue entry', this.#now());
     if (finished.length > 0) await this.ack(spreadsheetId, finished);
     return returned;
+  }
+
+  /** The oldest `max` entries of each tab's stream, in the order of `tabs`. On a standalone Redis ONE
+   *  `XREAD COUNT max STREAMS k1 … kN 0 … 0` for all of them (acked entries are deleted, so "after 0-0" is
+   *  the whole queue: the same answer as an `XRANGE - + COUNT max` per tab, which cost a command per hinted
+   *  tab at 500 agents); on a Cluster the tabs' keys are in different slots and cannot share a command, so
+   *  one XRANGE per tab, sent together. */
+  async #readStreams(tabs: readonly { tag: string }[], max: number): Promise<StreamEntry[][]> {
+    const redis = this.#redis;
+    if (isCluster(redis) || tabs.length < 2)
+      return (await Promise.all(
+        tabs.map(({ tag }) => redis.xrange(keys.sheetQueue(tag), '-', '+', 'COUNT', max)),
+      )) as StreamEntry[][];
+    const streamKeys = tabs.map(({ tag }) => keys.sheetQueue(tag));
+    const reply = await redis.xread('COUNT', max, 'STREAMS', ...streamKeys, ...streamKeys.map(() => '0'));
+    // Only the streams with entries are in the reply (none: null).
+    const byKey = new Map<string, StreamEntry[]>();
+    for (const [key, entries] of reply ?? []) byKey.set(key, entries as StreamEntry[]);
+    return streamKeys.map((key) => byKey.get(key) ?? []);
   }
 
   /** A tab whose entries were all taken is carried (by entry, with their pending patches) until they are

@@ -1,5 +1,5 @@
-// The queue's dirty-tab hints on a real redis-server: while watched, an idle tab costs no XRANGE (counted by
-// INFO commandstats), a tab named by a lead-change notice (what every enqueuing script PUBLISHes) is peeked,
+// The queue's dirty-tab hints on a real redis-server: while watched, an idle tab costs no stream read (counted by
+// INFO commandstats; the tabs a read names, by MONITOR), a tab named by a lead-change notice (what every enqueuing script PUBLISHes) is peeked,
 // and a patch enqueued by ANOTHER instance without any notice reaching this one still lands within the
 // full-sweep bound (the clock is injected: no timing).
 import { Redis } from 'ioredis';
@@ -21,6 +21,38 @@ const now = () => clock;
 async function calls(command: string): Promise<number> {
   const m = (await redis.info('commandstats')).match(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm'));
   return Number(m?.[1] ?? 0);
+}
+
+/** The stream reads of a peek (XRANGE of one tab, or one XREAD of several). */
+async function reads(): Promise<number> {
+  return (await calls('xrange')) + (await calls('xread'));
+}
+
+const MARK = 'patch-queue-hints-mark';
+
+/** Counts the queue streams read (XRANGE's key, every key of an XREAD) while it runs, seen by MONITOR. */
+async function streamReads(): Promise<{ count: () => Promise<number>; stop: () => void }> {
+  const monitor = await redis.monitor();
+  let read = 0;
+  let marked: (() => void) | null = null;
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    const command = args[0]?.toLowerCase();
+    if (command === 'xrange') read += 1;
+    if (command === 'xread')
+      read += (args.length - 1 - args.findIndex((a) => a.toUpperCase() === 'STREAMS')) / 2;
+    if (command === 'echo' && args[1] === MARK) marked?.();
+  });
+  return {
+    // MONITOR shows commands in the order they ran: once the marker is seen, every read before it was.
+    count: async () => {
+      await new Promise<void>((resolve) => {
+        marked = resolve;
+        void redis.echo(MARK);
+      });
+      return read;
+    },
+    stop: () => monitor.disconnect(),
+  };
 }
 
 /** Resolves once `q` reports `ssid` (a notice travels asynchronously; no timeout of our own). */
@@ -56,7 +88,7 @@ describe('RedisPatchQueue dirty-tab hints', () => {
     return { q, unwatch };
   }
 
-  it('issues no XRANGE for idle tabs between sweeps, and reads only the tab a notice names', async () => {
+  it('issues no stream read for idle tabs between sweeps, and reads only the tab a notice names', async () => {
     const { q, unwatch } = await watchedWithIdleTabs();
     try {
       await redis.config('RESETSTAT');
@@ -64,7 +96,7 @@ describe('RedisPatchQueue dirty-tab hints', () => {
         clock += 500; // within one sweep step (SWEEP_MS / 15 = 2 s)
         expect(await q.spreadsheetsWithPending()).toEqual([]);
       }
-      expect(await calls('xrange')).toBe(0);
+      expect(await reads()).toBe(0);
       expect(await calls('smembers')).toBe(0);
 
       // Another instance's disposition: the script XADDs and PUBLISHes the tab's notice.
@@ -76,14 +108,14 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       );
       await untilPending(q, 'sheet-A');
       expect((await q.peek('sheet-A', 100)).map((p) => p.patch)).toEqual([patch]);
-      expect(await calls('xrange')).toBe(1);
+      expect(await reads()).toBe(1);
 
       // Not acked (a failed write): the tab is read again. Once acked, it is not read any more.
       expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
       const [queued] = await q.peek('sheet-A', 100);
       await q.ack('sheet-A', [queued?.id ?? '']);
       expect(await q.spreadsheetsWithPending()).toEqual([]);
-      expect(await calls('xrange')).toBe(2);
+      expect(await reads()).toBe(2);
 
       // A backlog larger than one peek: the tab stays on until it is drained.
       const tag9 = tabTag('sheet-A', 9);
@@ -138,9 +170,17 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       await redis.config('RESETSTAT');
       expect(await q.depth()).toBe(1); // the flush is in its cooldown: nothing peeked yet
       expect(await calls('xlen')).toBe(1);
-      const swept = await q.peek('sheet-A', 100);
-      expect(swept.map((p) => p.patch.rowId)).toEqual(['s1']);
-      expect(await calls('xrange')).toBe(TABS); // the sweep's safety net still reads every tab
+      const monitor = await streamReads();
+      try {
+        const swept = await q.peek('sheet-A', 100);
+        expect(swept.map((p) => p.patch.rowId)).toEqual(['s1']);
+        expect(await monitor.count()).toBe(TABS); // the sweep's safety net still reads every tab
+      } finally {
+        monitor.stop();
+      }
+      // ... in ONE command (a standalone Redis: XREAD of every stream; a Cluster: an XRANGE each).
+      expect(await calls('xread')).toBe(1);
+      expect(await calls('xrange')).toBe(0);
     } finally {
       await unwatch();
     }
@@ -156,13 +196,13 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       // The flusher's ticks: every sweep step marks its slice of the tabs, each peek reads only those.
       const found: unknown[] = [];
       const readPerPeek: number[] = [];
-      await redis.config('RESETSTAT');
+      const monitor = await streamReads();
       for (let waited = 0; waited < SWEEP_MS; waited += 500) {
         clock += 500;
         if (!(await q.spreadsheetsWithPending()).includes('sheet-A')) continue;
-        const before = await calls('xrange');
+        const before = await monitor.count();
         const queued = await q.peek('sheet-A', 100);
-        readPerPeek.push((await calls('xrange')) - before);
+        readPerPeek.push((await monitor.count()) - before);
         found.push(...queued.map((p) => p.patch));
         await q.ack(
           'sheet-A',
@@ -173,6 +213,7 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       // Every tab read once in the sweep's period, a slice at a time (not all 40 in one peek).
       expect(readPerPeek.reduce((a, b) => a + b, 0)).toBe(TABS);
       expect(Math.max(...readPerPeek)).toBeLessThan(TABS / 3);
+      monitor.stop();
     } finally {
       await unwatch();
     }
@@ -186,7 +227,7 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       expect(await q.spreadsheetsWithPending()).toEqual(['sheet-A']);
       expect(await q.peek('sheet-A', 100)).toEqual([]);
       await new RedisPatchQueue(other).enqueue(patchFor('r8', 4, { 12: 'X' }, { sheetId: 8 }), clock);
-      await redis.config('RESETSTAT');
+      const monitor = await streamReads();
       let foundAfterMs: number | null = null;
       for (let waited = 500; waited <= DEFAULT_SWEEP_EVERY_MS; waited += 500) {
         clock += 500; // the flusher's tick
@@ -202,7 +243,8 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       expect(foundAfterMs).not.toBeNull();
       expect(foundAfterMs).toBeLessThanOrEqual(DEFAULT_SWEEP_EVERY_MS);
       // 5 min of 600 idle ticks: every tab read once (not 10 times, as with a 30-s sweep).
-      expect(await calls('xrange')).toBe(TABS);
+      expect(await monitor.count()).toBe(TABS);
+      monitor.stop();
     } finally {
       await unwatch();
     }
