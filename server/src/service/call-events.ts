@@ -468,13 +468,14 @@ export async function dispose(
         }
       : null;
     let r: Outcome<DisposeResult> | IdemHeldOutcome;
+    const state = ownedOf(lead);
     try {
       r = await ctx.store.dispose({
         ...base,
         lead: {
           rowId: call.rowId,
           expectedVersion: entry.version,
-          state: ownedOf(lead),
+          state,
           patch: withCallLog(patch, tab.ref, call.rowId, callLog),
         },
         preDisposition: applied ? JSON.stringify(preDispositionOf(entry.lead, callback)) : null,
@@ -498,6 +499,7 @@ export async function dispose(
     }
     // pickChained put the lead in the index as the script left it (version + 1, unclaimed) already.
     if (r.version !== entry.version + 1) tab.applyWrite(lead, r.version, false);
+    tab.noteOwnWrite(call.rowId, r.version, now, state);
     committed = r;
     if (applied) queuedCells = applied.patch.values.length;
     else notWritten(ctx, call, input.code, 'NUMBER_CHANGED');

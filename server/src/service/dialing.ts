@@ -432,6 +432,7 @@ export function placeCall(
 ): NextStep {
   const { call, marked } = d;
   tab.applyWrite(marked.lead, version, true);
+  tab.noteOwnWrite(marked.lead.rowId, version, now);
   ctx.noteCall(call);
   ctx.noteCallStats(call.callId, counters);
   ctx.noteDeadline(call.callId, call.tag, call.timeoutAt);

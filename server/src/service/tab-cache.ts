@@ -11,7 +11,8 @@ import { phonePlaces } from '../compliance/phone-places.js';
 import type { Logger } from '../logger.js';
 import type { AgentTab, SheetsGateway } from '../ports.js';
 import type { TabSnapshotStore } from '../sheets/tab-snapshots.js';
-import type { LeadOverlay, Store } from '../store/types.js';
+import { leadFromHash } from '../store/codec.js';
+import type { LeadOverlay, LeadOwnedState, Store } from '../store/types.js';
 import { mergeLead } from './merge.js';
 
 export interface TabRefFull {
@@ -131,6 +132,14 @@ export interface IndexedLead {
   version: number;
 }
 
+/** An overlay write of this instance (TabCache.noteOwnWrite). */
+interface OwnWrite {
+  version: number;
+  writtenAt: number;
+  /** The owned state written, by a write that left the lead unclaimed (a disposition); absent: unknown. */
+  state?: LeadOwnedState | undefined;
+}
+
 export class TabCache {
   readonly ref: TabRefFull;
   readonly rules: CampaignRules;
@@ -142,6 +151,10 @@ export class TabCache {
   #readStartedAt = 0;
   /** readStartedAt of the last read of the tab's overlays that succeeded (0: none, the next read is full). */
   #overlaysReadAt = 0;
+  /** This instance's committed overlay writes (noteOwnWrite) that a refresh may still list as written
+   *  since its previous read: row -> the version written, its index score (the script's `now`) and, when
+   *  the write released the claim, the owned state written. */
+  #ownWrites = new Map<string, OwnWrite>();
   /** The decoded sheet the index was last built from (null before the first load). The gateway returns the
    *  same object for a tab whose title and cells are unchanged (google-sheets-gateway.ts). */
   #tab: AgentTab | null = null;
@@ -371,9 +384,35 @@ export class TabCache {
     const { store } = this.deps;
     const tag = this.ref.tag;
     if (since === 0) return new Map((await store.getLeads(tag)).map((o) => [o.rowId, o]));
+    const from = since - OVERLAY_READ_MARGIN_MS;
+    for (const [rowId, w] of this.#ownWrites) if (w.writtenAt <= from) this.#ownWrites.delete(rowId);
+    // Not read again: an overlay this instance wrote whose index score and version are still exactly the
+    // ones it wrote and holds (another instance's write moves the score: its own `now`). Written with a
+    // known state (a disposition: claim released), it is the overlay the read would return, built by the
+    // same codec. Otherwise only one written before the previous read began (the margin's re-reads):
+    // #reconcile finds it `same` (held version, written before that read) unless its sheet row or unflushed
+    // cells changed, and then the loop below reads it; its claim is read as any other lead's (claimsOf,
+    // when the index holds it claimed). Either way it merges as if read.
+    const known: LeadOverlay[] = [];
+    const own = (rowId: string, writtenAt: number): boolean => {
+      const w = this.#ownWrites.get(rowId);
+      if (!w || w.writtenAt !== writtenAt || this.#versions.get(rowId) !== w.version) return false;
+      if (w.state) {
+        const o = leadFromHash(rowId, {
+          v: String(w.version),
+          s: JSON.stringify(w.state),
+          u: String(writtenAt),
+          c: '',
+        });
+        if (o) known.push(o);
+        return o !== null;
+      }
+      return writtenAt < this.#readStartedAt;
+    };
     const overlays = new Map<string, LeadOverlay | null>(
-      (await store.getLeadsWrittenSince(tag, since - OVERLAY_READ_MARGIN_MS)).map((o) => [o.rowId, o]),
+      (await store.getLeadsWrittenSince(tag, from, own)).map((o) => [o.rowId, o]),
     );
+    for (const o of known) overlays.set(o.rowId, o);
     const more: string[] = [];
     for (const rowId of this.#sheetLeads.keys()) {
       if (overlays.has(rowId)) continue;
@@ -515,6 +554,13 @@ export class TabCache {
     if (!this.#upsert(this.index, lead)) return;
     this.#versions.set(lead.rowId, version);
     this.index.setClaimed(lead.rowId, claimed);
+  }
+
+  /** A committed write of this instance: the lead's overlay is at `version`, its index score `writtenAt`
+   *  (the `now` the script was given), and `state` its owned state when the write left no claim (a
+   *  disposition). A refresh need not read it again while both still hold (#overlaysFor). */
+  noteOwnWrite(rowId: string, version: number, writtenAt: number, state?: LeadOwnedState): void {
+    this.#ownWrites.set(rowId, { version, writtenAt, state });
   }
 
   /** Leads still workable (not finished for good) and the total, for stats. The finished reasons are

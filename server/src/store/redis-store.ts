@@ -256,12 +256,21 @@ export class RedisStore extends RedisTransitions implements Store {
     return this.getLeadsOf(tag, await this.#redis.zrangebyscore(keys.leadIndex(tag), '-inf', LEADS_BELOW));
   }
 
-  async getLeadsWrittenSince(tag: string, since: number): Promise<LeadOverlay[]> {
+  async getLeadsWrittenSince(
+    tag: string,
+    since: number,
+    skip?: (rowId: string, writtenAt: number) => boolean,
+  ): Promise<LeadOverlay[]> {
     // The index's score is the overlay's last write time (includes/dialerLead.lua leadWrite).
-    return this.getLeadsOf(
-      tag,
-      await this.#redis.zrangebyscore(keys.leadIndex(tag), `(${since}`, LEADS_BELOW),
-    );
+    const index = keys.leadIndex(tag);
+    if (!skip) return this.getLeadsOf(tag, await this.#redis.zrangebyscore(index, `(${since}`, LEADS_BELOW));
+    const flat = await this.#redis.zrangebyscore(index, `(${since}`, LEADS_BELOW, 'WITHSCORES');
+    const rows: string[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const rowId = flat[i] as string;
+      if (!skip(rowId, Number(flat[i + 1]))) rows.push(rowId);
+    }
+    return this.getLeadsOf(tag, rows);
   }
 
   async getLeadsOf(tag: string, rowIds: readonly string[]): Promise<LeadOverlay[]> {

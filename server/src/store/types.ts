@@ -375,8 +375,13 @@ export interface Store {
   /** Every overlay of the tab (a full read: grows with the overlays written through the day). */
   getLeads(tag: string): Promise<LeadOverlay[]>;
   /** The overlays last written after `since` (epoch ms, exclusive, by the writing instance's clock: the
-   *  index's score); an overlay whose index entry predates write-time scores (score 1) counts as old. */
-  getLeadsWrittenSince(tag: string, since: number): Promise<LeadOverlay[]>;
+   *  index's score); an overlay whose index entry predates write-time scores (score 1) counts as old.
+   *  `skip(rowId, writtenAt)`: a row for which it answers true is not read (the caller knows its overlay). */
+  getLeadsWrittenSince(
+    tag: string,
+    since: number,
+    skip?: (rowId: string, writtenAt: number) => boolean,
+  ): Promise<LeadOverlay[]>;
   /** The overlays of the given rows that exist. */
   getLeadsOf(tag: string, rowIds: readonly string[]): Promise<LeadOverlay[]>;
   /** Current claim holder (session id) of each given row whose claim is live at `now` (a claim is a lease:
