@@ -518,16 +518,21 @@ export class RedisPatchQueue implements DurablePatchQueue {
    *  them is whole (`<streamId>`); the others' patches go part by part (`<streamId>#<i>`). */
   #ackRefs(tag: string, refs: readonly QueueIdParts[]): { whole: string[]; parts: string[] } {
     const byEntry = new Map<string, QueueIdParts[]>();
-    for (const r of refs) byEntry.set(r.streamId, [...(byEntry.get(r.streamId) ?? []), r]);
+    for (const r of refs) {
+      const list = byEntry.get(r.streamId);
+      if (list) list.push(r);
+      else byEntry.set(r.streamId, [r]);
+    }
     const carried = this.#carry.get(tag);
     const whole: string[] = [];
     const parts: string[] = [];
     for (const [streamId, mine] of byEntry) {
       const pending = carried?.get(streamId);
-      const acked = new Set(mine.map((r) => r.part));
-      const all =
-        acked.has(null) ||
-        (pending !== undefined && pending !== null && [...pending].every((p) => acked.has(p)));
+      let all = mine.some((r) => r.part === null);
+      if (!all && pending) {
+        const acked = new Set(mine.map((r) => r.part));
+        all = [...pending].every((p) => acked.has(p));
+      }
       if (all) whole.push(streamId);
       else for (const r of mine) parts.push(streamRef(r));
     }
