@@ -12,13 +12,13 @@
 
   Input:
     KEYS[1] the call's archive (keys.callArchive), or its hash for an id naming no session
-    KEYS[2] open-call timeouts ZSET (member: the session id; includes/dial)
+    KEYS[2] call-timeout index: the tab's lead index, its band (member: the session's; includes/callTimeouts)
     KEYS[3] the agent's event stream (keys.agentEvents(tag, email): the call's tab is the agent's home)
     KEYS[4] the call's session hash (the live call's record; for a call of before, read only by the
             sweeper's steps: is this still the session's call?)
     ARGV[1] expected: JSON object, progress field -> its value as the hash holds it ("" = none)
     ARGV[2] fields to set: JSON flat map (empty object: none)
-    ARGV[3] timeouts ZSET: "" | "rem" | "add" (ZADD XX under ARGV[4]) of the call's member: the session id
+    ARGV[3] timeout band: "" | "rem" | "add" (ZADD XX under ARGV[4]) of the call's member: the session id's
             (ARGV[10]) while the call is the session's, else the call id (members from before)
     ARGV[4] the deadline for "add"
     ARGV[5] callId
@@ -33,6 +33,7 @@
 ]]
 --- @include "eventsAppend"
 --- @include "callRecord"
+--- @include "callTimeouts"
 eventsCheck(#ARGV - 10)
 local expected = cjson.decode(ARGV[1])
 local names, want = {}, {}
@@ -58,7 +59,7 @@ if inSession and cur[1] ~= ARGV[5] then
       return { 0, callPairs(archived) }
     end
   end
-  if ARGV[3] == 'rem' then redis.call('ZREM', KEYS[2], ARGV[5]) end
+  if ARGV[3] == 'rem' then redis.call('ZREM', KEYS[2], timeoutMember(ARGV[5])) end
   return { 1, 0 }
 end
 if not cur[1] then return -8 end
@@ -84,9 +85,9 @@ if ARGV[3] ~= '' then
   local member = ARGV[5]
   if inSession or redis.call('HGET', KEYS[4], 'callId') == ARGV[5] then member = ARGV[10] end
   if ARGV[3] == 'rem' then
-    redis.call('ZREM', KEYS[2], member)
+    redis.call('ZREM', KEYS[2], timeoutMember(member))
   else
-    redis.call('ZADD', KEYS[2], 'XX', ARGV[4], member)
+    redis.call('ZADD', KEYS[2], 'XX', timeoutScore(ARGV[4]), timeoutMember(member))
   end
 end
 if #ARGV < 11 then return { 1, 0 } end
