@@ -111,6 +111,15 @@ function groupByTab(spreadsheetId: string, ids: readonly string[]): Map<string, 
  *  or null for a single-patch entry (its only patch). */
 type PendingParts = Set<number> | null;
 
+/** Drops patches that left their stream from a tab's returned entries (an entry with none left goes). */
+function forgetPatches(entries: Map<string, PendingParts>, refs: readonly QueueIdParts[]): void {
+  for (const { streamId, part } of refs) {
+    const pending = entries.get(streamId);
+    if (part !== null && pending) pending.delete(part);
+    if (part === null || !pending || pending.size === 0) entries.delete(streamId);
+  }
+}
+
 /** Registers a tab as having pending writes. Call it BEFORE a script that includes enqueuePatch.lua. */
 export async function registerPendingTab(redis: RedisClient, tag: string): Promise<void> {
   await redis.sadd(keys.sheetQueueTabs(), tag);
@@ -155,6 +164,9 @@ export class RedisPatchQueue implements DurablePatchQueue {
    *  empty unless a hint says otherwise). An ack that takes an entry's last pending patches is a plain XDEL
    *  of the entry; one that leaves some is recorded part by part (ackPatches). */
   readonly #carry = new Map<string, Map<string, PendingParts>>();
+  /** The same for tabs whose last peek left entries for the next one (they stay dirty): what the ack of the
+   *  entries it did return needs to know, so theirs is a plain XDEL too (a backlog at max pace). */
+  readonly #partial = new Map<string, Map<string, PendingParts>>();
   /** The tabs listed in keys.sheetQueueAttemptedTabs() (as their last peek read it, plus this instance's
    *  markAttempt and part-by-part acks and dead letters since). An ack of a tab not here is one XDEL: it
    *  has no side hash (attempt counts, done parts) to clean or read. */
@@ -405,7 +417,10 @@ export class RedisPatchQueue implements DurablePatchQueue {
       throw err;
     }
     const withEntries = tabs.flatMap((t, i) => ((streams[i]?.length ?? 0) > 0 ? [{ ...t, i }] : []));
-    for (const t of tabs) this.#carry.delete(t.tag);
+    for (const t of tabs) {
+      this.#carry.delete(t.tag);
+      this.#partial.delete(t.tag);
+    }
     await this.#noteEmpty(
       tabs.filter((_, i) => (streams[i]?.length ?? 0) === 0).map((t) => t.tag),
       withEntries.map((t) => t.tag),
@@ -516,20 +531,20 @@ export class RedisPatchQueue implements DurablePatchQueue {
     withEntries.forEach(({ tag, i }, k) => {
       const read = streams[i] ?? [];
       const entries = taken[k] ?? new Map<string, PendingParts>();
-      if (read.length >= max || entries.size < read.length) this.#dirty.add(tag);
-      else this.#carry.set(tag, entries);
+      if (read.length >= max || entries.size < read.length) {
+        this.#dirty.add(tag);
+        this.#partial.set(tag, entries);
+      } else this.#carry.set(tag, entries);
     });
   }
 
   /** Forgets carried patches that left their stream (acked or dead-lettered), and entries left with none. */
   #gone(tag: string, refs: readonly QueueIdParts[]): void {
+    const partial = this.#partial.get(tag);
+    if (partial) forgetPatches(partial, refs);
     const carried = this.#carry.get(tag);
     if (!carried) return;
-    for (const { streamId, part } of refs) {
-      const pending = carried.get(streamId);
-      if (part !== null && pending) pending.delete(part);
-      if (part === null || !pending || pending.size === 0) carried.delete(streamId);
-    }
+    forgetPatches(carried, refs);
     if (carried.size === 0) this.#carry.delete(tag);
   }
 
@@ -537,16 +552,21 @@ export class RedisPatchQueue implements DurablePatchQueue {
    *  them is whole (`<streamId>`); the others' patches go part by part (`<streamId>#<i>`). */
   #ackRefs(tag: string, refs: readonly QueueIdParts[]): { whole: string[]; parts: string[] } {
     const byEntry = new Map<string, QueueIdParts[]>();
-    for (const r of refs) byEntry.set(r.streamId, [...(byEntry.get(r.streamId) ?? []), r]);
-    const carried = this.#carry.get(tag);
+    for (const r of refs) {
+      const list = byEntry.get(r.streamId);
+      if (list) list.push(r);
+      else byEntry.set(r.streamId, [r]);
+    }
+    const carried = this.#carry.get(tag) ?? this.#partial.get(tag);
     const whole: string[] = [];
     const parts: string[] = [];
     for (const [streamId, mine] of byEntry) {
       const pending = carried?.get(streamId);
-      const acked = new Set(mine.map((r) => r.part));
-      const all =
-        acked.has(null) ||
-        (pending !== undefined && pending !== null && [...pending].every((p) => acked.has(p)));
+      let all = mine.some((r) => r.part === null);
+      if (!all && pending) {
+        const acked = new Set(mine.map((r) => r.part));
+        all = [...pending].every((p) => acked.has(p));
+      }
       if (all) whole.push(streamId);
       else for (const r of mine) parts.push(streamRef(r));
     }

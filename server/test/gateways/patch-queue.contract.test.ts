@@ -434,6 +434,20 @@ describe('RedisPatchQueue specifics', () => {
     expect(stats).toMatch(/cmdstat_xdel:calls=1,/);
     expect(stats).not.toMatch(/cmdstat_evalsha|cmdstat_hmget|cmdstat_xadd/);
     expect(await next.depth()).toBe(0);
+    // The same when the peek leaves entries for the next one (a backlog: it stops at `max` patches).
+    const steps = [];
+    for (let i = 0; i < 3; i++)
+      steps.push(
+        await next.enqueueStep([patchFor(`s${i}`, 4, { 12: 'c' }), patchFor(`t${i}`, 5, { 12: 'd' })], 3 + i),
+      );
+    await redis.config('RESETSTAT');
+    const head = await next.peek('sheet-A', 2);
+    expect(head.map((p) => p.id)).toEqual(steps[0]);
+    await next.ack('sheet-A', steps[0] ?? []);
+    const stats2 = await redis.info('commandstats');
+    expect(stats2).toMatch(/cmdstat_xdel:calls=1,/);
+    expect(stats2).not.toMatch(/cmdstat_evalsha|cmdstat_hmget/);
+    expect(await next.depth()).toBe(2);
   });
 
   it('finds a queue whose tab registration was lost (reconcile scan)', async () => {

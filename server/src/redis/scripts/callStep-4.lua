@@ -6,7 +6,8 @@
   The hot path: EVALSHA, HMGET, HSET, then the append (XADD, PUBLISH): one round trip. A call whose id
   names its session (includes/callRecord) is the session hash's `c:` fields while it is the session's live
   call: the HMGET and HSET are the session's; once it left the session (disposed, its dial failed) its
-  archive answers, and a step of it is decided again on that (a late or redelivered webhook: nothing moves).
+  archive answers, and a step of it is decided again on that (a late or redelivered webhook: nothing moves;
+  a sweep decided on the archive drops only a member named by the call id).
   A call of before (its id names no session) is its own hash, stepped as before.
 
   Input:
@@ -47,10 +48,19 @@ local fields = {}
 for i = 1, #names do fields[i] = prefix .. names[i] end
 local cur = redis.call('HMGET', key, 'callId', unpack(fields))
 if inSession and cur[1] ~= ARGV[5] then
-  -- No longer the session's call: its archive answers (the step is decided again on it).
+  -- No longer the session's call: archived, final (DISPOSED, or its dial failed). A step decided on
+  -- anything else is decided again on the archive; one decided on it only drops the sweep's member named
+  -- by the call id (never the session's, which is its next call's): nothing is written, nothing told.
   local archived = callArchiveRead(KEYS[1])
   if not archived then return -8 end
-  return { 0, callPairs(archived) }
+  for i = 1, #names do
+    local have, exp = archived[names[i]] or '', want[i]
+    if have ~= exp and not (tonumber(have) and tonumber(exp) and tonumber(have) == tonumber(exp)) then
+      return { 0, callPairs(archived) }
+    end
+  end
+  if ARGV[3] == 'rem' then redis.call('ZREM', KEYS[2], timeoutMember(ARGV[5])) end
+  return { 1, 0 }
 end
 if not cur[1] then return -8 end
 for i = 1, #names do
