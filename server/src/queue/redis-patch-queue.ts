@@ -32,6 +32,7 @@ import { keys, tabTag } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import type { DeadLetter, DurablePatchQueue } from './durable-patch-queue.js';
 import { parseTabTag } from './tab-tag.js';
+import { readCallTimes } from '../store/call-record.js';
 
 export interface RedisPatchQueueOptions {
   /** Empty streams idle longer than this are dropped from the tabs set. Default 10 min. Enqueuers rely on
@@ -575,20 +576,19 @@ export class RedisPatchQueue implements DurablePatchQueue {
     await this.#scripts.run('lockRelease', [keys.sheetFlushLock(spreadsheetId)], [owner]);
   }
 
-  /** One HMGET per call, sent together (a call's hash lives in its tab's slot). */
+  /** One read per call, sent together (store/call-record.ts: an archived call's GET, or a hash's HMGET). */
   async callDurations(
     calls: { spreadsheetId: string; sheetId: number; callId: string }[],
     now: number,
   ): Promise<Map<string, number>> {
     const times = await Promise.all(
-      calls.map((c) =>
-        this.#redis.hmget(keys.call(tabTag(c.spreadsheetId, c.sheetId), c.callId), 'connectedAt', 'endedAt'),
-      ),
+      calls.map((c) => readCallTimes(this.#redis, tabTag(c.spreadsheetId, c.sheetId), c.callId)),
     );
     const out = new Map<string, number>();
     calls.forEach((c, i) => {
-      const [connected, ended] = times[i] ?? [];
-      if (connected === undefined || connected === null) return; // the call is no longer stored
+      const t = times[i];
+      if (!t) return; // the call is no longer stored
+      const { connectedAt: connected, endedAt: ended } = t;
       const at = (v: string | null | undefined) =>
         v === '' || v === null || v === undefined ? null : Number(v);
       out.set(c.callId, callDurationS(at(connected), at(ended), now));

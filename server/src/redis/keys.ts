@@ -32,13 +32,23 @@ export const tabTag = (spreadsheetId: string, sheetId: number): string => `{t:${
 export const tabCode = (tag: string): string =>
   createHash('sha1').update(tag).digest('base64url').slice(0, 10);
 
-/** A call id that names its tab, `<tabCode>.<unique>`: any instance finds the call's tab from the id alone
- *  (keys.dialerTabs lists every tab that had a session), with no locator key per call. */
-export const callIdIn = (tag: string, unique: string): string => `${tabCode(tag)}.${unique}`;
+/** A call id that names its tab and its session, `<tabCode>.<sessionId>.<unique>`: any instance finds the
+ *  call's tab from the id alone (keys.dialerTabs lists every tab that had a session), with no locator key
+ *  per call, and its record: the session hash's `c:` fields while it is the session's live call, its
+ *  archive (keys.callArchive) once it left the session. `unique` is shortened to 12 characters (unique
+ *  within the session) so the id stays within the API's 64. */
+export const callIdIn = (tag: string, sessionId: string, unique: string): string =>
+  `${tabCode(tag)}.${sessionId}.${unique.replace(/[^A-Za-z0-9_]/g, '').slice(0, 12)}`;
 
-/** The tab code a call id made by callIdIn carries, or null (an id from before: its locator finds it). */
-export const tabCodeOfCallId = (callId: string): string | null =>
-  /^([A-Za-z0-9_-]{10})\.[^.]+$/.exec(callId)?.[1] ?? null;
+const CALL_ID_RE = /^([A-Za-z0-9_-]{10})\.(?:([^.]+)\.)?[^.]+$/;
+
+/** The tab code a call id made by callIdIn carries (or one of the layout before, `<tabCode>.<unique>`),
+ *  or null (an id from before both: its locator finds it). */
+export const tabCodeOfCallId = (callId: string): string | null => CALL_ID_RE.exec(callId)?.[1] ?? null;
+
+/** The session a call id made by callIdIn names, or null: an id from before, whose record is its own
+ *  hash (keys.call), read and stepped the old way until it ends. */
+export const sessionIdOfCallId = (callId: string): string | null => CALL_ID_RE.exec(callId)?.[2] ?? null;
 export const agentTag = (email: string): string => `{a:${email.toLowerCase()}}`;
 
 /** The agent pointer's value (keys.agent): `<tabTag>|<sessionId>`. */
@@ -109,8 +119,12 @@ export const keys = {
     `${PREFIX}:events:${tag}:${email.toLowerCase()}`,
     `${PREFIX}:events:${tag}:${email.toLowerCase()}:seq`,
   ],
-  /** HASH: one call's record. */
+  /** HASH: the record of a call whose id names no session (dialed before calls lived in the session hash:
+   *  store/call-record.ts); never written for a new call. */
   call: (tag: string, callId: string) => `${PREFIX}:call:${tag}:${callId}`,
+  /** STRING (JSON of the call's fields, PX 7 days): a call whose id names its session, once it left the
+   *  session (disposed, or its dial failed); while live it is the session hash's `c:` fields. */
+  callArchive: (tag: string, callId: string) => `${PREFIX}:callrec:${tag}:${callId}`,
   /** ZSET: open calls by timeout deadline (for the no-webhook sweeper). */
   callTimeouts: (tag: string) => `${PREFIX}:calltimeouts:${tag}`,
   /** SET: the campaign's do-not-call numbers (E.164). */

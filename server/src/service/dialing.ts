@@ -344,8 +344,9 @@ export function prepareDial(
   }
   const callTimeoutMs = tab.rules.callTimeoutSeconds * 1000;
   const call: CallRecord = {
-    // The id names the call's tab (keys.callIdIn): a webhook or request finds it with no locator.
-    callId: callIdIn(s.tag, ctx.ids()),
+    // The id names the call's tab and session (keys.callIdIn): a webhook or request finds the tab with no
+    // locator, and the record in the session (store/call-record.ts).
+    callId: callIdIn(s.tag, s.id, ctx.ids()),
     sessionId: s.id,
     agentEmail: s.agentEmail,
     tag: s.tag,

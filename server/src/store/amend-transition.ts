@@ -9,6 +9,7 @@ import type { RedisClient } from '../redis/client.js';
 import { keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
+import { archivedFields, callInSession, callKeyOf } from './call-record.js';
 import type { AmendBase, AmendInput, Outcome } from './types.js';
 
 const CallFieldsSchema = z.object({
@@ -26,8 +27,15 @@ export async function readAmendBase(
   sessionId: string,
   callId: string,
 ): Promise<AmendBase | null> {
+  // A disposed call whose id names its session is archived (call-record.ts); one of before is its hash.
+  const callFields = callInSession(callId)
+    ? redis.get(keys.callArchive(tag, callId)).then((raw) => {
+        const f = archivedFields(raw);
+        return f ? [f.state, f.disposition, f.disposedAt, f.amends] : [];
+      })
+    : redis.hmget(keys.call(tag, callId), 'state', 'disposition', 'disposedAt', 'amends');
   const [[state, disposition, disposedAt, amends], [lastCall, lastPre, lastLeadV]] = await Promise.all([
-    redis.hmget(keys.call(tag, callId), 'state', 'disposition', 'disposedAt', 'amends'),
+    callFields,
     redis.hmget(keys.session(tag, sessionId), 'lastCall', 'lastPre', 'lastLeadV'),
   ]);
   const call = CallFieldsSchema.safeParse({
@@ -52,7 +60,7 @@ export async function runAmend(
   const r = await scripts.run(
     'callAmend',
     [
-      keys.call(i.tag, i.callId),
+      callKeyOf(i.tag, i.callId),
       keys.session(i.tag, i.sessionId),
       keys.lead(i.tag, i.rowId),
       keys.leadIndex(i.tag),

@@ -12,6 +12,7 @@ import { pairsToHash, type RedisClient } from '../redis/client.js';
 import { AGENT_EVENTS_MAXLEN, keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
+import { callKeyOf, readCall } from './call-record.js';
 import { callFieldsToHash, callFromHash } from './codec.js';
 import type { AdvanceCallInput, CallRecord, Outcome } from './types.js';
 
@@ -33,7 +34,7 @@ export async function runCallStep(
   scripts: ScriptSet,
   i: AdvanceCallInput,
 ): Promise<Outcome<{ advanced: boolean; call: CallRecord }>> {
-  let call: CallRecord | null = i.known ?? callFromHash(await redis.hgetall(keys.call(i.tag, i.callId)));
+  let call: CallRecord | null = i.known ?? (await readCall(redis, i.tag, i.callId));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!call) return { ok: false, failure: 'CALL_NOT_FOUND' };
     const d = decideCallStep(call, i);
@@ -47,7 +48,7 @@ export async function runCallStep(
     const r = await scripts.run(
       'callStep',
       [
-        keys.call(i.tag, i.callId),
+        callKeyOf(i.tag, i.callId),
         keys.callTimeouts(i.tag),
         keys.agentEvents(i.tag, call.agentEmail),
         keys.session(i.tag, call.sessionId),

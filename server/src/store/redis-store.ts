@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { SessionState } from '../../../src-shared/domain/session.js';
 import { noticeLeads } from '../events/notice-text.js';
 import { listenToChannel, pairsToHash, type RedisClient } from '../redis/client.js';
+import { callInSession } from './call-record.js';
 import { agentPointerValue, keys, parseAgentPointer, tabCode, tabCodeOfCallId } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
@@ -212,7 +213,9 @@ export class RedisStore extends RedisTransitions implements Store {
     const holder = await this.#redis.set(lock, token, 'PX', ttlMs, 'NX', 'GET');
     if (holder === null) return true;
     if (!holder.startsWith('c:')) return false;
-    const callKey = keys.call(tag, holder.slice(2));
+    // The call the holder names: its session's live call (lockTakeOver reads `c:state`), or its hash.
+    const callId = holder.slice(2);
+    const callKey = callInSession(callId) ? keys.session(tag, sessionId) : keys.call(tag, callId);
     return Number(await this.#scripts.run('lockTakeOver', [lock, callKey], [holder, token, ttlMs])) === 1;
   }
 

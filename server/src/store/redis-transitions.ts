@@ -7,6 +7,7 @@ import { AGENT_EVENTS_MAXLEN, keys } from '../redis/keys.js';
 import { failureOf } from '../redis/script-errors.js';
 import type { ScriptSet } from '../redis/scripts.js';
 import { readAmendBase, runAmend } from './amend-transition.js';
+import { callInSession, callKeyOf, readCall } from './call-record.js';
 import { expectedOf, runCallStep } from './call-step-transition.js';
 import { callFromHash, callToHash, sessionFromHash, statsFromHash, statsToHash } from './codec.js';
 import type {
@@ -138,7 +139,7 @@ export class RedisTransitions {
   }
 
   async getCall(tag: string, callId: string): Promise<CallRecord | null> {
-    return callFromHash(await this.#redis.hgetall(keys.call(tag, callId)));
+    return readCall(this.#redis, tag, callId);
   }
 
   async claimPreview(i: ClaimPreviewInput): Promise<Outcome<{ version: number }>> {
@@ -185,7 +186,7 @@ export class RedisTransitions {
 
   async claimAndDial(i: ClaimAndDialInput): Promise<Outcome<{ version: number; stats: StatsCounters }>> {
     const { tag, call, lead } = i;
-    // The call id names its tab (keys.callIdIn): no locator to write.
+    // The call id names its tab and session (keys.callIdIn): no locator to write, no key of its own.
     await this.queueTab(tag, lead.patch !== null);
     const r = await this.#announcing(
       i.tag,
@@ -198,7 +199,7 @@ export class RedisTransitions {
             keys.session(tag, i.sessionId),
             keys.lead(tag, lead.rowId),
             keys.doNotCall(tag),
-            keys.call(tag, call.callId),
+            callKeyOf(tag, call.callId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
@@ -240,7 +241,7 @@ export class RedisTransitions {
           [
             keys.session(tag, i.sessionId),
             keys.lead(tag, lead.rowId),
-            keys.call(tag, i.callId),
+            callKeyOf(tag, i.callId),
             keys.callTimeouts(tag),
             keys.leadIndex(tag),
             keys.sheetQueue(tag),
@@ -257,12 +258,14 @@ export class RedisTransitions {
             tag,
             lead.rowId,
             i.sessionId,
+            RETAIN_FINISHED_MS,
           ],
         ),
       (x) => Number(x) >= 0,
     );
     const o = intOutcome(r);
-    if (o.ok) await expireFinished(this.#redis, [keys.call(tag, i.callId)]);
+    // An archived call has its expiry already (callRevertDial); a call of before is its own hash.
+    if (o.ok && !callInSession(i.callId)) await expireFinished(this.#redis, [keys.call(tag, i.callId)]);
     return o;
   }
 
@@ -280,7 +283,7 @@ export class RedisTransitions {
       this.#scripts.run(
         'callDispose',
         [
-          keys.call(tag, i.callId),
+          callKeyOf(tag, i.callId),
           keys.session(tag, i.sessionId),
           keys.lead(tag, lead.rowId),
           keys.callTimeouts(tag),
@@ -290,7 +293,7 @@ export class RedisTransitions {
           keys.sessionLock(tag, i.sessionId),
           keys.agentTabStats(tag, i.agentEmail),
           keys.lead(tag, next?.lead.rowId ?? ''),
-          keys.call(tag, next?.call.callId ?? ''),
+          callKeyOf(tag, next?.call.callId ?? ''),
           idem?.recordKey ?? keys.idemIn(tag, '', ''),
           keys.agentEvents(tag, i.agentEmail),
         ],

@@ -10,7 +10,7 @@ import { startRedisServer, type RedisServerHandle } from '../../../test/support/
 import type { PatchQueue } from '../../src/ports.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { RedisStore } from '../../src/store/redis-store.js';
-import { callIdIn, keys } from '../../src/redis/keys.js';
+import { callIdIn, keys, tabCode } from '../../src/redis/keys.js';
 import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
 import { call, leadWrite, newSession, owned, patch, SPREADSHEET, TAG } from './store-fixtures.js';
@@ -238,15 +238,17 @@ function storeContract(name: string, make: () => Promise<Harness>) {
 
     it("finds a call's tab from its id alone (callIdIn), and an older call's through its locator", async () => {
       await playingSession('s1'); // registers the tab (keys.dialerTabs)
-      expect(await store.locateCall(callIdIn(TAG, 'u-1'))).toBe(TAG);
-      expect(await store.locateCall(callIdIn('{t:sheet-never:1}', 'u-2'))).toBeNull();
+      expect(await store.locateCall(callIdIn(TAG, 's1', 'u1'))).toBe(TAG);
+      expect(await store.locateCall(callIdIn('{t:sheet-never:1}', 's1', 'u2'))).toBeNull();
       // A tab another instance registers right after that miss is found at once, also by requests that
       // arrive together (a miss must never make a real call 404 for a while).
       const others = ['{t:sheet-other:2}', '{t:sheet-other:3}'];
       await h.redis.sadd(keys.dialerTabs(), ...others);
-      expect(await Promise.all(others.map((t, i) => store.locateCall(callIdIn(t, `u-${3 + i}`))))).toEqual(
-        others,
-      );
+      expect(
+        await Promise.all(others.map((t, i) => store.locateCall(callIdIn(t, 's1', `u${3 + i}`)))),
+      ).toEqual(others);
+      // An id of the layout before (`<tabCode>.<unique>`, no session) still names its tab.
+      expect(await store.locateCall(`${tabCode(TAG)}.0b9c2f`)).toBe(TAG);
       await h.redis.set(keys.callLocator('older-call'), TAG);
       expect(await store.locateCall('older-call')).toBe(TAG);
       expect(await store.locateCall('unknown-call')).toBeNull();

@@ -8,10 +8,12 @@
   disposition passed, when the call is not the last one its session disposed, or when the lead changed
   after the disposition (another write bumped its version: dialed again, skipped...).
   Checks first, writes after; `now` is passed in. The session's current call is never touched. The
-  session's `lastCode` becomes the new code (the session view shows it after a reload).
+  session's `lastCode` becomes the new code (the session view shows it after a reload). A call whose id
+  names its session is read from and written back to its archive (includes/callRecord: a disposed call
+  has left the session), its expiry kept; a call of before is its own hash.
 
   Input:
-    KEYS[1] call hash        KEYS[4] tab lead index ZSET
+    KEYS[1] call archive (its hash for an id naming no session)   KEYS[4] tab lead index ZSET
     KEYS[2] session hash (its counters are its `n:` fields, includes/countersAdd)
     KEYS[3] lead hash        KEYS[5] do-not-call SET
                              KEYS[6] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
@@ -34,7 +36,16 @@
 --- @include "dialerLead"
 --- @include "enqueuePatch"
 --- @include "countersAdd"
-local c = redis.call('HMGET', KEYS[1], 'agentEmail', 'state', 'disposition', 'disposedAt')
+--- @include "callRecord"
+local inSession = callNamesSession(ARGV[1])
+local archived = nil
+local c
+if inSession then
+  archived = callArchiveRead(KEYS[1]) or {}
+  c = { archived.agentEmail, archived.state, archived.disposition, archived.disposedAt }
+else
+  c = redis.call('HMGET', KEYS[1], 'agentEmail', 'state', 'disposition', 'disposedAt')
+end
 if not c[1] then return -8 end
 if string.lower(c[1]) ~= ARGV[2] then return -30 end
 local dFrom, dTo = 'd:' .. ARGV[6], 'd:' .. ARGV[7]
@@ -48,9 +59,18 @@ if s[3] ~= ARGV[5] or c[3] ~= ARGV[6] then return -4 end
 if not leadVersionIs(KEYS[3], s[3]) then return -34 end
 
 local v = leadWrite(KEYS[3], KEYS[4], ARGV[15], ARGV[8], ARGV[3])
-redis.call('HSET', KEYS[1], 'disposition', ARGV[7], 'amendedAt', ARGV[3])
-redis.call('HSETNX', KEYS[1], 'firstDisposition', ARGV[6])
-local n = redis.call('HINCRBY', KEYS[1], 'amends', 1)
+local n
+if inSession then
+  archived.disposition, archived.amendedAt = ARGV[7], ARGV[3]
+  if (archived.firstDisposition or '') == '' then archived.firstDisposition = ARGV[6] end
+  n = (tonumber(archived.amends or '') or 0) + 1
+  archived.amends = tostring(n)
+  redis.call('SET', KEYS[1], cjson.encode(archived), 'KEEPTTL')
+else
+  redis.call('HSET', KEYS[1], 'disposition', ARGV[7], 'amendedAt', ARGV[3])
+  redis.call('HSETNX', KEYS[1], 'firstDisposition', ARGV[6])
+  n = redis.call('HINCRBY', KEYS[1], 'amends', 1)
+end
 -- The session: the version now written, the code, and its counters, in one HSET.
 local cur = { ['n:' .. dFrom] = s[4] or nil, ['n:' .. dTo] = s[5] or nil, ['n:successes'] = s[6] or nil }
 local add = { [dFrom] = -1, [dTo] = 1 }

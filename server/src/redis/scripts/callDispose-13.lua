@@ -3,7 +3,8 @@
   round trip: the caller picked the next lead before, from its index with this disposition applied).
 
   Disposition: writes the lead's new owned state (compare-and-set on its version), marks the call
-  DISPOSED (kept RETAIN ms, then it expires), releases the claim (a field of the lead hash, written with the
+  DISPOSED (kept RETAIN ms, then it expires: a call whose id names its session is read from the session's
+  `c:` fields, read anyway, and archived with one SET … PX; includes/callRecord), releases the claim (a field of the lead hash, written with the
   overlay) if the session still holds it or its lease ended, counts the
   whole call in the session's counters and the agent's (in this tab) at once (completed, the code,
   success, connect and talk time: callAdvance counts nothing; includes/countersAdd), adds the number to
@@ -12,7 +13,7 @@
   A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
   The call leaves the open-call timeouts (member: the session id, includes/dial) with no command of its own
   when the chained dial re-files the session's member under the next call's deadline; else one ZREM.
-  Reads the call once: the caller needs no read before it (the hot path).
+  Reads the call once (with the session, for an id naming it): the caller needs no read before it.
 
   Chain: when the session is in PLAY and ARGV[15] names a lock token, it takes the session lock (if free)
   for the chained dial. A lock held as `c:<this call's id>` is the lock of the chained dial that made this
@@ -22,7 +23,8 @@
   over (a second SET, only when the disposition comes before the lock expired); while the call is still
   DIALING the lock stays busy and the caller chains the slow way, under the lock once it is free. When it got the lock and ARGV[17..] name the next lead, it runs the dial's checks
   (includes/dial, the same as leadClaimAndDial's) and, when they pass, its writes: claim, overlay
-  IN_PROGRESS + patch, call record + deadline, the session's callId, initiated + 1 (session and agent).
+  IN_PROGRESS + patch, call record (the session's `c:` fields) + deadline, the session's callId,
+  initiated + 1 (session and agent).
   A refused dial writes nothing of the dial (the disposition stands) and says why: the caller then chains
   the slow way (pick again, leadClaimAndDial) under the lock it holds. The session is written with one
   HSET for both, the agent's counters with one, and one lead-change notice names both leads.
@@ -49,10 +51,13 @@
   made (the disposition's CALL_STATE, the next call's, STATS), the other when it was not.
 
   Input:
-    KEYS[1] call hash        KEYS[4] open-call timeouts ZSET       KEYS[8]  session lock
+    KEYS[1] call's archive   KEYS[4] open-call timeouts ZSET       KEYS[8]  session lock
+            (its hash for an
+            id of before)
     KEYS[2] session hash     KEYS[5] tab lead index ZSET           KEYS[9]  the agent's counters in this tab
     KEYS[3] lead hash (with  KEYS[6] do-not-call SET               KEYS[10] next lead hash (chain)
-            its claim `c`)   KEYS[7] tab write-behind queue STREAM KEYS[11] next call hash (chain)
+            its claim `c`)   KEYS[7] tab write-behind queue STREAM KEYS[11] next call hash (chain; only
+                                                                            for an id of before)
                                      (caller SADDed sheetQueueTabs) KEYS[12] idempotency record
                                                                    KEYS[13] the agent's home event stream
     ARGV[1] callId           ARGV[8]  how long the disposed call is kept (ms)
@@ -101,6 +106,7 @@
 --- @include "enqueuePatch"
 --- @include "countersAdd"
 --- @include "dial"
+--- @include "callRecord"
 --- @include "eventsAppend"
 
 -- A value the caller expected ("" = none) is the one read (numbers compared as numbers).
@@ -141,11 +147,25 @@ if tell then
   eventsCheck(#dialedEvents)
   eventsCheck(#otherEvents)
 end
-local flat = redis.call('HGETALL', KEYS[1])
-local call = {}
-for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
+-- The call: the session's live call (its `c:` fields, in the session's one read) or its archive; a call of
+-- before (its id names no session) is its own hash.
+local inSession = callNamesSession(ARGV[1])
+local sflat = nil
+local sess = {}
+local call = nil
+if inSession then
+  sflat = redis.call('HGETALL', KEYS[2])
+  for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
+  call = callOfSession(sess, ARGV[1]) or callArchiveRead(KEYS[1])
+else
+  local flat = redis.call('HGETALL', KEYS[1])
+  if #flat > 0 then
+    call = {}
+    for i = 1, #flat, 2 do call[flat[i]] = flat[i + 1] end
+  end
+end
 local refused = nil
-if #flat == 0 then
+if not call then
   refused = -8
 elseif call.state == 'DISPOSED' or call.endReason == 'DIAL_FAILED' then
   refused = -9
@@ -195,17 +215,22 @@ call.state = 'DISPOSED'
 call.disposition = ARGV[6]
 call.disposedAt = now
 if (call.endedAt or '') == '' then call.endedAt = now end
-redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', now,
-  'endedAt', call.endedAt)
-redis.call('PEXPIRE', KEYS[1], ARGV[8])
+if inSession then
+  callArchiveWrite(KEYS[1], call, ARGV[8])
+else
+  redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', now,
+    'endedAt', call.endedAt)
+  redis.call('PEXPIRE', KEYS[1], ARGV[8])
+end
 if ARGV[9] ~= '' then redis.call('SADD', KEYS[6], ARGV[9]) end
 if ARGV[5] ~= '' then enqueuePatch(KEYS[7], ARGV[5], now) end
 local changedRows = { ARGV[13] }
 
-local sflat = redis.call('HGETALL', KEYS[2])
+if not sflat then
+  sflat = redis.call('HGETALL', KEYS[2])
+  for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
+end
 local current = false
-local sess = {}
-for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
 local locked, dialed = 0, 0
 if #sflat > 0 then
   local changed = {}
@@ -236,7 +261,8 @@ if #sflat > 0 then
   end
   if locked == 1 and (ARGV[17] or '') ~= '' then
     local d = {
-      leadKey = KEYS[10], dncKey = KEYS[6], callKey = KEYS[11], timeoutsKey = KEYS[4],
+      leadKey = KEYS[10], dncKey = KEYS[6], timeoutsKey = KEYS[4],
+      callKey = callNamesSession(ARGV[25]) and '' or KEYS[11],
       indexKey = KEYS[5], queueKey = KEYS[7], claimPrefix = ARGV[2], previewId = '', rowId = ARGV[17],
       version = ARGV[18], number = ARGV[19], claimValue = ARGV[20], leaseMs = ARGV[21],
       stateJson = ARGV[22], patchJson = ARGV[23], callJson = ARGV[24], callId = ARGV[25],
@@ -295,7 +321,10 @@ for k, val in pairs(call) do
 end
 local sout = {}
 for k, val in pairs(sess) do
-  sout[#sout + 1] = k
-  sout[#sout + 1] = val
+  -- Not the live call's `c:` fields (includes/callRecord): the caller has the chained call it made.
+  if string.sub(k, 1, 2) ~= 'c:' then
+    sout[#sout + 1] = k
+    sout[#sout + 1] = val
+  end
 end
 return { v, out, sess.state or '', countersOf(sess, 'n:'), sout, locked, dialed, stored, told }

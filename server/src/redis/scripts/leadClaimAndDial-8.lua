@@ -1,12 +1,12 @@
 --[[
   The dial transition: under the session lock, claim the lead (or keep the preview's claim), mark the
   number IN_PROGRESS (owned state + sheet patch queued atomically) and create the call record with its
-  timeout. The caller then asks Dialpad to ring; on failure it runs callRevertDial. The checks and writes
+  timeout (the session's `c:` fields, in the session's one HSET: includes/callRecord). The caller then asks Dialpad to ring; on failure it runs callRevertDial. The checks and writes
   are includes/dial (callDispose's chained dial runs the same ones); the session's counters (initiated + 1,
   `since` set by the first) move in the same step (the agent's get them when the session ends: sessionEnd).
 
   Input:
-    KEYS[1] session lock          KEYS[5] call hash
+    KEYS[1] session lock          KEYS[5] call hash of an id naming no session (else unused)
     KEYS[2] session hash          KEYS[6] open-call timeouts ZSET
     KEYS[3] lead hash (claim `c`) KEYS[7] tab lead index ZSET
     KEYS[4] do-not-call SET       KEYS[8] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
@@ -33,7 +33,7 @@ if #sflat == 0 then return -1 end
 local sess = {}
 for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
 local d = {
-  leadKey = KEYS[3], dncKey = KEYS[4], callKey = KEYS[5], timeoutsKey = KEYS[6],
+  leadKey = KEYS[3], dncKey = KEYS[4], callKey = callNamesSession(ARGV[11]) and '' or KEYS[5], timeoutsKey = KEYS[6],
   indexKey = KEYS[7], queueKey = KEYS[8], claimPrefix = ARGV[2], previewId = ARGV[3], version = ARGV[4],
   number = ARGV[5], claimValue = ARGV[6], leaseMs = ARGV[7], stateJson = ARGV[8], patchJson = ARGV[9],
   callJson = ARGV[10], callId = ARGV[11], deadline = ARGV[12], now = ARGV[13], rowId = ARGV[16],

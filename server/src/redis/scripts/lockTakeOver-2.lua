@@ -9,15 +9,24 @@
 
   Input:
     KEYS[1] lock key (keys.sessionLock)
-    KEYS[2] call key of the call the holder names (keys.call)
+    KEYS[2] the session hash when the call the holder names names its session (its live call's `c:state`;
+            a call that left the session is no longer DIALING), else that call's hash (keys.call)
     ARGV[1] the holder seen, `c:<callId>`
     ARGV[2] the new owner token
     ARGV[3] TTL in ms
 
   Output: 1 taken over, 0 not (another holder, the call still DIALING or gone)
 ]]
+--- @include "callRecord"
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-local state = redis.call('HGET', KEYS[2], 'state')
+local callId = string.sub(ARGV[1], 3)
+local state
+if callNamesSession(callId) then
+  local s = redis.call('HMGET', KEYS[2], 'callId', 'c:state')
+  state = s[1] == callId and s[2] or 'LEFT'
+else
+  state = redis.call('HGET', KEYS[2], 'state')
+end
 if not state or state == 'DIALING' then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1

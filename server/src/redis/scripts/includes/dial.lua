@@ -4,7 +4,9 @@
   Needs includes dialerLead, enqueuePatch and countersAdd (the including script pulls them in first).
 
   `sess` is the session hash as read (a table); `d` describes the dial:
-    d.leadKey (its hash carries the claim), d.dncKey, d.indexKey, d.callKey, d.timeoutsKey, d.queueKey   keys
+    d.leadKey (its hash carries the claim), d.dncKey, d.indexKey, d.timeoutsKey, d.queueKey   keys
+    d.callKey: "" for a call whose id names its session (its record goes into the session's `c:` fields,
+      written by the caller's one HSET: includes/callRecord), else the call's own hash (an id of before)
     d.claimPrefix "<sessionId>|"   d.previewId ("" = none)   d.rowId   d.version (expected)   d.number (E.164)
     d.claimValue ("<sessionId>|<callId>")   d.leaseMs   d.stateJson   d.patchJson ("" = none)   d.callJson (flat field map)
     d.callId   d.deadline (epoch ms)   d.now
@@ -16,7 +18,7 @@
     -4 lead version mismatch   -6 number on the do-not-call list
   dialWrite(sess, d, changed) -> the lead's new version: overlay IN_PROGRESS and the claim (leased until
     now + leaseMs) in one HSET of the lead, patch queued,
-    call record + its deadline (the timeouts ZSET's member is the session id: one live call per session, so
+    call record (the session's `c:` fields: no command of its own) + its deadline (the timeouts ZSET's member is the session id: one live call per session, so
     this ZADD replaces the score of the session's previous call, and a chained dial needs no ZREM of it); the
     session's changes (callId, preview, updatedAt, version, counters
     initiated + 1 and `since`) go into `sess` and `changed` (sessionChange), written by the caller's HSET.
@@ -45,6 +47,8 @@ local function sessionSetArgs(sess, changed)
   return set
 end
 
+--- @include "callRecord"
+
 local function dialCheck(sess, d)
   if sess.state ~= 'PLAY' then return -11 end
   if (sess.callId or '') ~= '' then return -7 end
@@ -68,12 +72,16 @@ end
 
 local function dialWrite(sess, d, changed)
   local v = leadWrite(d.leadKey, d.indexKey, d.rowId, d.stateJson, d.now, claimValue(d.claimValue, d.now, d.leaseMs))
-  local fields = {}
-  for k, val in pairs(cjson.decode(d.callJson)) do
-    fields[#fields + 1] = k
-    fields[#fields + 1] = tostring(val)
+  if d.callKey == '' then
+    callIntoSession(sess, changed, cjson.decode(d.callJson))
+  else
+    local fields = {}
+    for k, val in pairs(cjson.decode(d.callJson)) do
+      fields[#fields + 1] = k
+      fields[#fields + 1] = tostring(val)
+    end
+    redis.call('HSET', d.callKey, unpack(fields))
   end
-  redis.call('HSET', d.callKey, unpack(fields))
   redis.call('ZADD', d.timeoutsKey, d.deadline, sessionIdOf(d.claimPrefix))
   sessionChange(sess, changed, 'callId', d.callId)
   sessionChange(sess, changed, 'preview', '')
