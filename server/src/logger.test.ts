@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auditDisposition, createLogger, maskDeep, maskLine } from './logger.js';
+import { callIdIn, tabTag } from './redis/keys.js';
 
 function capture() {
   const lines: string[] = [];
@@ -37,6 +38,25 @@ describe('logger', () => {
     const text = lines.join('');
     expect(text).not.toContain('5551234567');
     expect(JSON.parse(lines[1] as string).msg).toMatch(new RegExp(`^call ${callId} to \\+1\\*+4567$`));
+  });
+
+  it('keeps call ids whole (tab code, session UUID, tail), and masks a phone written next to a UUID', () => {
+    const session = 'faf41444-70b3-4ef2-9dc7-46b040659791';
+    const callId = callIdIn(tabTag('sheet-1', 7), session, '1234567a-89b0-4c12-8d34-56789abcdef0');
+    expect(callId).toMatch(/\.1234567a89b0$/);
+    const { log, lines } = capture();
+    auditDisposition(log, { agent: 'a@x.example', callId, code: 'WRONG', at: 0, requestId: session });
+    log.info({ note: `5551234567.${session} ${session}.5551234567` }, `call ${callId}`);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ callId });
+    expect(JSON.parse(lines[1] as string).msg).toBe(`call ${callId}`);
+    expect(lines[1]).not.toContain('5551234567');
+    fc.assert(
+      fc.property(fc.uuid(), fc.uuid(), fc.integer({ min: 0, max: 2000 }), (s, u, sheet) => {
+        const id = callIdIn(tabTag('sheet-x', sheet), s, u);
+        if (/^[^.]*\.[^.]*\.\d+$/.test(id)) return; // an all-digit tail: masked (1 in ~300)
+        expect(maskLine(`${JSON.stringify({ callId: id })}\n`)).toBe(`${JSON.stringify({ callId: id })}\n`);
+      }),
+    );
   });
 
   it('masks what pino serializes apart from the fields: child bindings, printf arguments, field names, errors', () => {

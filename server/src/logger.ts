@@ -30,14 +30,18 @@ const SECRET_FIELDS = [
 const SECRET_KEYS = new Set(SECRET_FIELDS.map((f) => f.toLowerCase()));
 const CENSOR = '[redacted]';
 
-// Our ids (call, session, preview, request) are UUIDs: their digit groups joined by '-' look like a phone
+// Our ids (session, preview, request) are UUIDs: their digit groups joined by '-' look like a phone
 // number to the masker, which turned an audit line's callId into `648831a6-f83c-42a0-8c***4403f3c6473`, so
-// it could no longer be traced. A UUID carries no personal data: it is kept whole, the text around it is
-// masked as before.
-const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+// it could no longer be traced. A call id is `<tab code>.<session UUID>.<12 characters of another UUID>`
+// (keys.callIdIn), whose tab code and tail can hold a run of 7 digits too (~12 % of tails). None of them
+// carries personal data: each is kept whole, the text around it is masked as before.
+// The tab code and the tail are kept only when they hold a letter or '_' (a phone number written next to
+// a UUID with a dot stays masked; an all-digit tail, 1 in ~300, is masked with it).
+const UUID_RE =
+  /(?:(?<![A-Za-z0-9_+-])(?=[A-Za-z0-9_-]{0,9}[A-Za-z_])[A-Za-z0-9_-]{10}\.)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\.(?=[A-Za-z0-9_]{0,11}[A-Za-z_])[A-Za-z0-9_]{1,12}(?![A-Za-z0-9_]))?/gi;
 
-/** maskPhonesInText, but every UUID in the text is kept as is. (An `exec` loop on the one global regex:
- *  `matchAll` clones the regex on every call, a regex compile per logged string.) */
+/** maskPhonesInText, but every UUID and call id in the text is kept as is. (An `exec` loop on the one
+ *  global regex: `matchAll` clones the regex on every call, a regex compile per logged string.) */
 export function maskLogText(text: string): string {
   let out = '';
   let from = 0;

@@ -60,6 +60,27 @@ describe('readNotice', () => {
     ]);
   });
 
+  it('finds the end of strings made of backslashes and quotes (escaped quotes are not the end)', () => {
+    const nasty = fc.string({ unit: fc.constantFrom('\\', '"', '{', '}', '[', ']', ',', 'a') });
+    fc.assert(
+      fc.property(fc.array(nasty, { minLength: 1, maxLength: 4 }), fc.boolean(), (strings, typeFirst) => {
+        const body = { notes: strings, nested: { s: strings[0] } };
+        const event = typeFirst ? { type: strings[0] ?? '', ...body } : { ...body, type: strings[0] ?? '' };
+        const json = JSON.stringify(event);
+        const n = readNotice(
+          luaNotice('a@example.com', 1, [
+            { seq: 7, json },
+            { seq: 8, json },
+          ]),
+        );
+        expect(n?.events).toEqual([
+          { seq: 7, type: event.type, json },
+          { seq: 8, type: event.type, json },
+        ]);
+      }),
+    );
+  });
+
   it("reads a step that carries its lead-change notice, and hands that notice to the leads' listeners", () => {
     const leads = JSON.stringify({ tag: '{t:s:7}', rowId: 'r1', rowIds: ['r1', 'r2'] });
     const events = [

@@ -30,29 +30,35 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 
-/** The index just past the JSON string starting at `i` (a quote), or -1. */
+/** The index just past the JSON string starting at `i` (a quote), or -1. The closing quote is the first one
+ *  after `i` preceded by an even number of backslashes; found with indexOf (native), not char by char. */
 function skipString(s: string, i: number): number {
-  for (let j = i + 1; j < s.length; j++) {
-    const c = s.charCodeAt(j);
-    if (c === BACKSLASH) j++;
-    else if (c === QUOTE) return j + 1;
+  let j = s.indexOf('"', i + 1);
+  while (j !== -1) {
+    let k = j - 1;
+    while (s.charCodeAt(k) === BACKSLASH) k--;
+    if ((j - 1 - k) % 2 === 0) return j + 1;
+    j = s.indexOf('"', j + 1);
   }
   return -1;
 }
 
+/** The closers still open in skipNested, reused (no array per call; only one scan runs at a time). */
+const open: number[] = [];
+
 /** The index just past the object or array starting at `i`, or -1 when its brackets do not balance. */
 function skipNested(s: string, i: number): number {
-  const stack: number[] = [];
+  open.length = 0;
   for (let j = i; j < s.length; j++) {
     const c = s.charCodeAt(j);
     if (c === QUOTE) {
       j = skipString(s, j) - 1;
       if (j < 0) return -1;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET)
-      stack.push(c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET);
+      open.push(c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET);
     else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      if (stack.pop() !== c) return -1;
-      if (stack.length === 0) return j + 1;
+      if (open.pop() !== c) return -1;
+      if (open.length === 0) return j + 1;
     }
   }
   return -1;
@@ -84,8 +90,16 @@ function stringValue(s: string, i: number, end: number): string | null {
   }
 }
 
+const TYPE_FIRST = '{"type":"';
+
 /** The top-level `type` of the object text `o` (keys at depth 1 only), or null. */
 function topLevelType(o: string): string | null {
+  // The coordinator writes `type` first ({type: …, …}): the first key at depth 1 is the one the walk below
+  // would find first, read without walking.
+  if (o.startsWith(TYPE_FIRST)) {
+    const valueEnd = skipString(o, TYPE_FIRST.length - 1);
+    return valueEnd < 0 ? null : stringValue(o, TYPE_FIRST.length - 1, valueEnd);
+  }
   let depth = 0;
   for (let j = 0; j < o.length; j++) {
     const c = o.charCodeAt(j);

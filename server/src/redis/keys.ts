@@ -26,6 +26,22 @@ export const AGENT_EVENTS_MAXLEN = 1000;
  *  "all of step k" (events/replay.ts). */
 export const EVENTS_PER_STEP = 64;
 
+/** The tab's lead index holds the open calls' deadlines too, in a band of scores of its own: a deadline's
+ *  score is CALL_TIMEOUT_BAND + the deadline (epoch ms), a lead's is its last write (epoch ms, < 2^50 until
+ *  the year 37648), so each reader takes its own band by score range, and every score is an exact integer
+ *  in a double (< 2^53). includes/callTimeouts.lua keeps the same constants. */
+export const CALL_TIMEOUT_BAND = 2 ** 50;
+/** A deadline's member: the session id (or a call id: the layout before) after a prefix no rowId can take
+ *  (a rowId is a trimmed cell: it never starts with a space). */
+export const CALL_TIMEOUT_MEMBER_PREFIX = ' t:';
+export const callTimeoutMember = (id: string): string => `${CALL_TIMEOUT_MEMBER_PREFIX}${id}`;
+/** A deadline's score in the call-timeout band ("+inf" past a double's exact integers: a sweep of all). */
+export const callTimeoutScore = (deadline: number): string =>
+  deadline > Number.MAX_SAFE_INTEGER - CALL_TIMEOUT_BAND
+    ? '+inf'
+    : String(CALL_TIMEOUT_BAND + Math.floor(deadline));
+const leadIndexKey = (tag: string): string => `${PREFIX}:leads:${tag}`;
+
 export const tabTag = (spreadsheetId: string, sheetId: number): string => `{t:${spreadsheetId}:${sheetId}}`;
 
 /** A short, stable code of a tab tag (10 characters of its SHA-1, base64url): call ids carry it. */
@@ -107,8 +123,9 @@ export const keys = {
    *  claim `c` = `<sessionId>|<callId or p:previewId>|<expiresAt>`, a lease (includes/dialerLead.lua). */
   lead: (tag: string, rowId: string) => `${PREFIX}:lead:${tag}:${rowId}`,
   /** ZSET: rowIds of the tab's leads with state in Redis, for rebuilds after restart; score = the overlay's
-   *  last write time (epoch ms of the writer; 1 = written before scores were times), for refreshes. */
-  leadIndex: (tag: string) => `${PREFIX}:leads:${tag}`,
+   *  last write time (epoch ms of the writer; 1 = written before scores were times), for refreshes. Scores
+   *  from CALL_TIMEOUT_BAND up are the open calls' deadlines (callTimeoutIndex), not leads. */
+  leadIndex: leadIndexKey,
   /** STREAM: the ordered, replayable WebSocket events of an agent whose home is this tab: one entry per
    *  step, id `0-<step>` (XADD `0-*`: the previous step + 1, so the stream is its own counter), the
    *  step's events seqs `step * EVENTS_PER_STEP + i` (includes/eventsAppend.lua). */
@@ -125,8 +142,13 @@ export const keys = {
   /** STRING (JSON of the call's fields, PX 7 days): a call whose id names its session, once it left the
    *  session (disposed, or its dial failed); while live it is the session hash's `c:` fields. */
   callArchive: (tag: string, callId: string) => `${PREFIX}:callrec:${tag}:${callId}`,
-  /** ZSET: open calls by timeout deadline (for the no-webhook sweeper). */
-  callTimeouts: (tag: string) => `${PREFIX}:calltimeouts:${tag}`,
+  /** ZSET: the open calls' deadlines (the no-webhook sweeper): the tab's lead index itself, whose band of
+   *  scores from CALL_TIMEOUT_BAND holds them (callTimeoutMember), so a dial files its lead and its deadline
+   *  with ONE ZADD (includes/callTimeouts.lua). */
+  callTimeoutIndex: leadIndexKey,
+  /** ZSET: the open calls' deadlines in the layout before the band (member = session id, or call id):
+   *  never written; the sweeper moves what it holds into the band (callTimeoutsMove.lua). */
+  legacyCallTimeouts: (tag: string) => `${PREFIX}:calltimeouts:${tag}`,
   /** SET: the campaign's do-not-call numbers (E.164). */
   doNotCall: (tag: string) => `${PREFIX}:dnc:${tag}`,
   /** STREAM: the tab's durable Sheets write-behind queue (entries removed only after Google acked). */

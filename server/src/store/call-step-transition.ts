@@ -49,7 +49,7 @@ export async function runCallStep(
       'callStep',
       [
         callKeyOf(i.tag, i.callId),
-        keys.callTimeouts(i.tag),
+        keys.callTimeoutIndex(i.tag),
         keys.agentEvents(i.tag, call.agentEmail),
         keys.session(i.tag, call.sessionId),
       ],

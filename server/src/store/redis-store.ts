@@ -8,7 +8,16 @@ import type { SessionState } from '../../../src-shared/domain/session.js';
 import { noticeLeads } from '../events/notice-text.js';
 import { listenToChannel, pairsToHash, type RedisClient } from '../redis/client.js';
 import { callInSession } from './call-record.js';
-import { agentPointerValue, keys, parseAgentPointer, tabCode, tabCodeOfCallId } from '../redis/keys.js';
+import {
+  agentPointerValue,
+  CALL_TIMEOUT_BAND,
+  CALL_TIMEOUT_MEMBER_PREFIX,
+  callTimeoutScore,
+  keys,
+  parseAgentPointer,
+  tabCode,
+  tabCodeOfCallId,
+} from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import {
@@ -60,6 +69,8 @@ const DueMemberSchema = z.tuple([z.string().nullable(), z.string().nullable()]).
 /** An HGETALL reply inside a MULTI (ioredis types it unknown). */
 const HashReplySchema = z.record(z.string(), z.string());
 const pointerValue = agentPointerValue;
+/** The upper bound (exclusive) of the lead index's lead band: the call deadlines' band starts there. */
+const LEADS_BELOW = `(${CALL_TIMEOUT_BAND}`;
 const parsePointer = parseAgentPointer;
 
 export interface RedisStoreOptions {
@@ -79,6 +90,8 @@ export class RedisStore extends RedisTransitions implements Store {
   #subscribed: Promise<() => void> | null = null;
   /** Tab code (keys.tabCode) → tab tag, for locateCall. */
   readonly #tabCodes = new Map<string, string>();
+  /** Tabs whose timeouts ZSET of the layout before this instance found empty (dueCalls). */
+  readonly #timeoutsMoved = new Set<string>();
   /** Reads of keys.dialerTabs started so far, the one in flight, and the one waiting for it (#tabsReadAfter). */
   #tabReadsStarted = 0;
   #tabRead: { n: number; done: Promise<void> } | null = null;
@@ -236,12 +249,16 @@ export class RedisStore extends RedisTransitions implements Store {
   }
 
   async getLeads(tag: string): Promise<LeadOverlay[]> {
-    return this.getLeadsOf(tag, await this.#redis.zrange(keys.leadIndex(tag), '0', '-1'));
+    // The index's lead band: below the call deadlines' (CALL_TIMEOUT_BAND).
+    return this.getLeadsOf(tag, await this.#redis.zrangebyscore(keys.leadIndex(tag), '-inf', LEADS_BELOW));
   }
 
   async getLeadsWrittenSince(tag: string, since: number): Promise<LeadOverlay[]> {
     // The index's score is the overlay's last write time (includes/dialerLead.lua leadWrite).
-    return this.getLeadsOf(tag, await this.#redis.zrangebyscore(keys.leadIndex(tag), `(${since}`, '+inf'));
+    return this.getLeadsOf(
+      tag,
+      await this.#redis.zrangebyscore(keys.leadIndex(tag), `(${since}`, LEADS_BELOW),
+    );
   }
 
   async getLeadsOf(tag: string, rowIds: readonly string[]): Promise<LeadOverlay[]> {
@@ -404,10 +421,31 @@ export class RedisStore extends RedisTransitions implements Store {
   }
 
   async dueCalls(tag: string, now: number, limit: number): Promise<string[]> {
+    // The deadlines are the lead index's timeout band (keys.callTimeoutIndex); the old layout's ZSET is
+    // moved into it until a move finds it empty (callTimeoutsMove.lua: once per tab and process).
+    if (!this.#timeoutsMoved.has(tag)) {
+      const moved = await this.#scripts.run(
+        'callTimeoutsMove',
+        [keys.legacyCallTimeouts(tag), keys.callTimeoutIndex(tag)],
+        [],
+      );
+      if (Number(moved) === 0) this.#timeoutsMoved.add(tag);
+    }
     // A member is a session id (its live call's deadline: includes/dial.lua), or a call id (the layout
     // before): the session's current call is read for each due member (background only, never per cycle);
     // a member with no session hash is a call id.
-    const due = await this.#redis.zrangebyscore(keys.callTimeouts(tag), '-inf', now, 'LIMIT', 0, limit);
+    const due = (
+      await this.#redis.zrangebyscore(
+        keys.callTimeoutIndex(tag),
+        callTimeoutScore(0),
+        callTimeoutScore(now),
+        'LIMIT',
+        0,
+        limit,
+      )
+    )
+      .filter((m) => m.startsWith(CALL_TIMEOUT_MEMBER_PREFIX))
+      .map((m) => m.slice(CALL_TIMEOUT_MEMBER_PREFIX.length));
     if (due.length === 0) return due;
     const pipe = this.#redis.pipeline();
     for (const member of due) pipe.hmget(keys.session(tag, member), 'id', 'callId');

@@ -178,6 +178,48 @@ describe.each([
     expect(await store.acquireLock(TAG, 's1', 'other', 5_000)).toBe(true);
   });
 
+  it("sweeps the session's live call: re-filed when connected, ended when due, the next call's deadline kept", async () => {
+    const { store } = await dialed(); // deadline 5_000 + 60_000 (store-fixtures' call)
+    const connected = await store.advanceCall({
+      ...step(C1, 'CONNECTED', 6_000),
+      connectedTimeoutMs: 3_600_000,
+    });
+    expect(connected.ok && connected.call.timeoutAt).toBe(3_606_000);
+    const sweepAt = (callId: string, now: number) =>
+      store.advanceCall({
+        tag: TAG,
+        callId,
+        state: 'ENDED',
+        fields: { endedAt: now, endReason: 'TIMEOUT' },
+        sweep: true,
+        now,
+      });
+    expect(await store.dueCalls(TAG, 70_000, 10)).toEqual([C1]);
+    const early = await sweepAt(C1, 70_000);
+    expect(early.ok && [early.advanced, early.call.state]).toEqual([false, 'CONNECTED']);
+    expect(await store.dueCalls(TAG, 70_000, 10)).toEqual([]);
+    const late = await sweepAt(C1, 3_606_000);
+    expect(late.ok && [late.advanced, late.call.state, late.call.endReason]).toEqual([
+      true,
+      'ENDED',
+      'TIMEOUT',
+    ]);
+    expect((await store.getCall(TAG, C1))?.state).toBe('ENDED');
+    // Disposed with a chained dial: a sweep of C1 that comes late never moves or drops C2's deadline.
+    const next = call(C2, 's1', 'r2', 3_700_000);
+    const done = await store.dispose(
+      dispose({
+        now: 3_700_000,
+        chainLock: { token: `c:${C2}`, ttlMs: 5_000 },
+        next: { lead: leadWrite('r2', 0, 'IN_PROGRESS'), call: next, leaseMs: 600_000 },
+      }),
+    );
+    expect(done.ok && done.chained).toEqual({ ok: true, version: 1 });
+    const stale = await sweepAt(C1, 3_800_000);
+    expect(stale.ok && stale.advanced).toBe(false);
+    expect(await store.dueCalls(TAG, next.timeoutAt, 10)).toEqual([C2]);
+  });
+
   it('changes the last disposition of an archived call, keeping its expiry', async () => {
     const { redis, store } = await dialed();
     expect((await store.dispose(dispose({ code: 'NO_ANSWER', now: 20_000 }))).ok).toBe(true);

@@ -17,6 +17,7 @@ import type { LiveAgentEvent } from '../../src/ports.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { RedisStore } from '../../src/store/redis-store.js';
+import { commandCalls, resetCommandStats } from '../support/command-stats.js';
 import type { CallRecord, DisposeInput, LeadChange, StatsCounters } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
 import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.js';
@@ -223,15 +224,42 @@ describe.each([
       expect(d3.ok).toBe(true);
       await redis.set(lock, 'c:c3', 'PX', 5_000);
       expect((await ring('c3')).ok).toBe(true);
+      await resetCommandStats(redis);
       const taken = await disposeChaining('c3', 'r3', 'c4');
       expect(taken.ok && [taken.chainLocked, taken.chained]).toEqual([true, { ok: true, version: 1 }]);
       expect(await redis.get(lock)).toBe('c:c4');
-      // Another holder's lock is never taken, rung call or not.
+      expect((await commandCalls(redis)).set).toBe(1); // the takeover is the lock's one command
+      // Another holder's lock is never taken, rung call or not, nor its lease shortened: it is put back in
+      // the same step with the lock's TTL (every instance's), never less than it had left.
       expect((await ring('c4')).ok).toBe(true);
-      await redis.set(lock, 'c:someone-else', 'PX', 5_000);
-      const other = await disposeChaining('c4', 'r-c4', 'c5');
-      expect(other.ok && [other.chainLocked, other.chained]).toEqual([false, null]);
-      expect(await redis.get(lock)).toBe('c:someone-else');
+      for (const [holder, callId, rowId] of [
+        ['c:someone-else', 'c4', 'r-c4'],
+        ['pause-request', 'c6', 'r6'],
+      ] as const) {
+        if (callId === 'c6') {
+          await redis.set(lock, 'dial6', 'PX', 5_000);
+          const d6 = await store.claimAndDial({
+            tag: TAG,
+            sessionId: 's1',
+            lockToken: 'dial6',
+            previewId: null,
+            lead: leadWrite(rowId, 0, 'IN_PROGRESS'),
+            call: call(callId, 's1', rowId, 9_200),
+            leaseMs: 60_000,
+            now: 9_200,
+          });
+          expect(d6.ok).toBe(true);
+          expect((await ring(callId)).ok).toBe(true);
+        }
+        await redis.set(lock, holder, 'PX', 1_000);
+        const other = await disposeChaining(callId, rowId, 'c5');
+        expect(other.ok && [other.chainLocked, other.chained]).toEqual([false, null]);
+        expect(await redis.get(lock)).toBe(holder);
+        expect(await redis.pttl(lock)).toBeGreaterThan(1_000); // lengthened (to the TTL), never shortened
+        // Its owner still renews and releases it (the token is its own).
+        expect(await store.renewLock(TAG, 's1', holder, 5_000)).toBe(true);
+      }
+      expect(await store.releaseLock(TAG, 's1', 'pause-request')).toBe(true);
     } finally {
       await close(store, bus);
     }
@@ -254,8 +282,11 @@ describe.each([
         now: 1_500,
       });
       expect(rang.ok).toBe(true);
+      await resetCommandStats(redis);
       expect(await store.acquireLock(TAG, 's1', 'pause', 5_000)).toBe(true);
       expect(await redis.get(lock)).toBe('pause');
+      // `SET NX GET` saw the holder; the takeover (lockTakeOver) checks the call and takes it in one SET.
+      expect((await commandCalls(redis)).set).toBe(2);
       expect(await redis.pttl(lock)).toBeGreaterThan(4_000);
       // A request's own lock, or a chained dial's lock naming a call that does not exist, is never taken.
       expect(await store.acquireLock(TAG, 's1', 'next', 5_000)).toBe(false);

@@ -10,7 +10,14 @@ import { startRedisServer, type RedisServerHandle } from '../../../test/support/
 import type { PatchQueue } from '../../src/ports.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { RedisStore } from '../../src/store/redis-store.js';
-import { callIdIn, keys, tabCode } from '../../src/redis/keys.js';
+import {
+  CALL_TIMEOUT_BAND,
+  callIdIn,
+  callTimeoutMember,
+  callTimeoutScore,
+  keys,
+  tabCode,
+} from '../../src/redis/keys.js';
 import { type LeadChange, RETAIN_FINISHED_MS, type Store } from '../../src/store/types.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
 import { call, leadWrite, newSession, owned, patch, SPREADSHEET, TAG } from './store-fixtures.js';
@@ -437,8 +444,11 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       await playingSession('s2');
       await dial('s1', 'r1', 'c1');
       await dial('s2', 'r3', 'c3');
-      const timeouts = keys.callTimeouts(TAG);
-      expect((await h.redis.zrange(timeouts, '0', '-1')).sort()).toEqual(['s1', 's2']); // one member per session
+      const timeouts = keys.callTimeoutIndex(TAG); // the lead index's band (keys.CALL_TIMEOUT_BAND)
+      expect((await h.redis.zrangebyscore(timeouts, CALL_TIMEOUT_BAND, '+inf')).sort()).toEqual([
+        callTimeoutMember('s1'),
+        callTimeoutMember('s2'),
+      ]); // one member per session
       const dispose = (callId: string, rowId: string, v: number, next?: { rowId: string; callId: string }) =>
         store.dispose({
           tag: TAG,
@@ -463,7 +473,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         });
       const chained = await dispose('c1', 'r1', 1, { rowId: 'r2', callId: 'c2' });
       expect(chained.ok && chained.chained).toEqual({ ok: true, version: 1 });
-      expect(await h.redis.zscore(timeouts, 's1')).toBe(String(9_000 + 60_000)); // c2's deadline
+      expect(await h.redis.zscore(timeouts, callTimeoutMember('s1'))).toBe(callTimeoutScore(9_000 + 60_000)); // c2's
       expect((await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).sort()).toEqual(['c2', 'c3']);
       // A late sweep of the disposed call (another instance's, decided before the disposition) leaves the
       // session's member alone: c2 still times out.
@@ -477,8 +487,8 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       });
       expect(late.ok && late.advanced).toBe(false);
       expect((await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).sort()).toEqual(['c2', 'c3']);
-      // A member named by its call id (the layout before) is still found, swept and dropped.
-      await h.redis.zadd(timeouts, 1, 'c1');
+      // A member named by its call id (the layout before, moved to the band) is still found, swept and dropped.
+      await h.redis.zadd(timeouts, callTimeoutScore(1), callTimeoutMember('c1'));
       expect((await store.dueCalls(TAG, Number.MAX_SAFE_INTEGER, 10)).sort()).toEqual(['c1', 'c2', 'c3']);
       await store.advanceCall({
         tag: TAG,

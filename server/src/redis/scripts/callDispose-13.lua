@@ -11,8 +11,9 @@
   the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
   disposition the API accepted always has its sheet write queued (AOF makes both durable together).
   A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
-  The call leaves the open-call timeouts (member: the session id, includes/dial) with no command of its own
-  when the chained dial re-files the session's member under the next call's deadline; else one ZREM.
+  The call leaves the open-call timeouts (the lead index's band, member: the session's, includes/dial) with
+  no command of its own when the chained dial re-files the session's member under the next call's deadline
+  (in the ZADD of both leads' index entries); else one ZREM.
   Reads the call once (with the session, for an id naming it): the caller needs no read before it.
 
   Chain: when the session is in PLAY and ARGV[15] names a lock token, it takes the session lock (if free)
@@ -20,7 +21,7 @@
   call: its Dialpad leg keeps it (renewed) until Dialpad answered and then, having nothing to tell (this
   script told the agent), lets it expire rather than spend a step on releasing it. Once the call has left
   DIALING (a webhook: Dialpad placed it, so that leg can no longer undo it) its disposition takes that lock
-  over (a second SET, only when the disposition comes before the lock expired); while the call is still
+  over (in the same SET: includes/lockTake, a foreign holder put back with a second); while the call is still
   DIALING the lock stays busy and the caller chains the slow way, under the lock once it is free. When it got the lock and ARGV[17..] name the next lead, it runs the dial's checks
   (includes/dial, the same as leadClaimAndDial's) and, when they pass, its writes: claim, overlay
   IN_PROGRESS + patch, call record (the session's `c:` fields) + deadline, the session's callId,
@@ -51,7 +52,7 @@
   made (the disposition's CALL_STATE, the next call's, STATS), the other when it was not.
 
   Input:
-    KEYS[1] call's archive   KEYS[4] open-call timeouts ZSET       KEYS[8]  session lock
+    KEYS[1] call's archive   KEYS[4] timeouts: = KEYS[5] (a band) KEYS[8]  session lock
             (its hash for an
             id of before)
     KEYS[2] session hash     KEYS[5] tab lead index ZSET           KEYS[9]  the agent's counters in this tab
@@ -108,6 +109,7 @@
 --- @include "dial"
 --- @include "callRecord"
 --- @include "eventsAppend"
+--- @include "lockTake"
 
 -- A value the caller expected ("" = none) is the one read (numbers compared as numbers).
 local function sameValue(have, want)
@@ -251,11 +253,8 @@ if #sflat > 0 then
   countersApply(sess, add, nil, 'n:', counted)
   for i = 1, #counted, 2 do sessionChange(sess, changed, counted[i], counted[i + 1]) end
   if ARGV[15] ~= '' and sess.state == 'PLAY' then
-    local holder = redis.call('SET', KEYS[8], ARGV[15], 'NX', 'PX', ARGV[16], 'GET')
-    if not holder then
-      locked = 1
-    elseif holder == 'c:' .. ARGV[1] and placed then
-      redis.call('SET', KEYS[8], ARGV[15], 'PX', ARGV[16])
+    -- Free, or this call's own chained dial's once the call left DIALING: ours in one SET (includes/lockTake).
+    if lockTake(KEYS[8], ARGV[15], ARGV[16], function(h) return placed and h == 'c:' .. ARGV[1] end) then
       locked = 1
     end
   end
@@ -281,8 +280,8 @@ end
 -- call's deadline; else the session's member goes when this was its call (and a member named by the call id,
 -- from before members were sessions, in the same ZREM).
 if dialed <= 0 then
-  if current then redis.call('ZREM', KEYS[4], ARGV[1], sessionIdOf(ARGV[2]))
-  else redis.call('ZREM', KEYS[4], ARGV[1]) end
+  if current then redis.call('ZREM', KEYS[4], timeoutMember(ARGV[1]), timeoutMember(sessionIdOf(ARGV[2])))
+  else redis.call('ZREM', KEYS[4], timeoutMember(ARGV[1])) end
 end
 -- The agent's counters get the session's when it ends (sessionEnd); a session that ended already (a live
 -- call is disposable after STOP) or is gone counts this call in the agent's directly.

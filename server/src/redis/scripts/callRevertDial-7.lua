@@ -7,7 +7,7 @@
   a call of before is its own hash (the caller expires it).
 
   Input:
-    KEYS[1] session hash     KEYS[4] open-call timeouts ZSET
+    KEYS[1] session hash     KEYS[4] call-timeout index (the lead index: its band, includes/callTimeouts)
     KEYS[2] lead hash (with  KEYS[5] tab lead index ZSET
             its claim `c`)   KEYS[6] tab write-behind queue STREAM
     KEYS[3] call archive     KEYS[7] the agent's counters in this tab (keys.agentTabStats)
@@ -15,8 +15,8 @@
     ARGV[2] expected version ARGV[7] lead-change channel
     ARGV[3] owned state JSON ARGV[8] tab tag
     ARGV[4] sheet patch JSON ARGV[9] rowId
-    ARGV[5] now (epoch ms)   ARGV[10] sessionId (the timeouts' member while this is the session's call;
-                                       a call id member is the layout before: removed in the same ZREM)
+    ARGV[5] now (epoch ms)   ARGV[10] sessionId (the deadline's member while this is the session's call;
+                                       a call id's is the layout before: removed in the same ZREM)
     ARGV[11] how long the archived call is kept (ms)
 
   Output:
@@ -26,6 +26,7 @@
 --- @include "dialerLead"
 --- @include "enqueuePatch"
 --- @include "callRecord"
+--- @include "callTimeouts"
 local inSession = callNamesSession(ARGV[1])
 local call, state = nil, nil
 if inSession then
@@ -53,9 +54,9 @@ end
 local sess = redis.call('HMGET', KEYS[1], 'callId', 'version', 'state')
 if sess[1] == ARGV[1] then
   redis.call('HSET', KEYS[1], 'callId', '', 'updatedAt', ARGV[5], 'version', (tonumber(sess[2]) or 0) + 1)
-  redis.call('ZREM', KEYS[4], ARGV[1], ARGV[10])
+  redis.call('ZREM', KEYS[4], timeoutMember(ARGV[1]), timeoutMember(ARGV[10]))
 else
-  redis.call('ZREM', KEYS[4], ARGV[1])
+  redis.call('ZREM', KEYS[4], timeoutMember(ARGV[1]))
 end
 if sess[2] then redis.call('HINCRBY', KEYS[1], 'n:initiated', -1) end
 if not sess[2] or sess[3] == 'STOP' then redis.call('HINCRBY', KEYS[7], 'initiated', -1) end

@@ -6,18 +6,19 @@
   The hot path: EVALSHA, HMGET, HSET, then the append (XADD, PUBLISH): one round trip. A call whose id
   names its session (includes/callRecord) is the session hash's `c:` fields while it is the session's live
   call: the HMGET and HSET are the session's; once it left the session (disposed, its dial failed) its
-  archive answers, and a step of it is decided again on that (a late or redelivered webhook: nothing moves).
+  archive answers, and a step of it is decided again on that (a late or redelivered webhook: nothing moves;
+  a sweep decided on the archive drops only a member named by the call id).
   A call of before (its id names no session) is its own hash, stepped as before.
 
   Input:
     KEYS[1] the call's archive (keys.callArchive), or its hash for an id naming no session
-    KEYS[2] open-call timeouts ZSET (member: the session id; includes/dial)
+    KEYS[2] call-timeout index: the tab's lead index, its band (member: the session's; includes/callTimeouts)
     KEYS[3] the agent's event stream (keys.agentEvents(tag, email): the call's tab is the agent's home)
     KEYS[4] the call's session hash (the live call's record; for a call of before, read only by the
             sweeper's steps: is this still the session's call?)
     ARGV[1] expected: JSON object, progress field -> its value as the hash holds it ("" = none)
     ARGV[2] fields to set: JSON flat map (empty object: none)
-    ARGV[3] timeouts ZSET: "" | "rem" | "add" (ZADD XX under ARGV[4]) of the call's member: the session id
+    ARGV[3] timeout band: "" | "rem" | "add" (ZADD XX under ARGV[4]) of the call's member: the session id's
             (ARGV[10]) while the call is the session's, else the call id (members from before)
     ARGV[4] the deadline for "add"
     ARGV[5] callId
@@ -32,6 +33,7 @@
 ]]
 --- @include "eventsAppend"
 --- @include "callRecord"
+--- @include "callTimeouts"
 eventsCheck(#ARGV - 10)
 local expected = cjson.decode(ARGV[1])
 local names, want = {}, {}
@@ -46,10 +48,19 @@ local fields = {}
 for i = 1, #names do fields[i] = prefix .. names[i] end
 local cur = redis.call('HMGET', key, 'callId', unpack(fields))
 if inSession and cur[1] ~= ARGV[5] then
-  -- No longer the session's call: its archive answers (the step is decided again on it).
+  -- No longer the session's call: archived, final (DISPOSED, or its dial failed). A step decided on
+  -- anything else is decided again on the archive; one decided on it only drops the sweep's member named
+  -- by the call id (never the session's, which is its next call's): nothing is written, nothing told.
   local archived = callArchiveRead(KEYS[1])
   if not archived then return -8 end
-  return { 0, callPairs(archived) }
+  for i = 1, #names do
+    local have, exp = archived[names[i]] or '', want[i]
+    if have ~= exp and not (tonumber(have) and tonumber(exp) and tonumber(have) == tonumber(exp)) then
+      return { 0, callPairs(archived) }
+    end
+  end
+  if ARGV[3] == 'rem' then redis.call('ZREM', KEYS[2], timeoutMember(ARGV[5])) end
+  return { 1, 0 }
 end
 if not cur[1] then return -8 end
 for i = 1, #names do
@@ -74,9 +85,9 @@ if ARGV[3] ~= '' then
   local member = ARGV[5]
   if inSession or redis.call('HGET', KEYS[4], 'callId') == ARGV[5] then member = ARGV[10] end
   if ARGV[3] == 'rem' then
-    redis.call('ZREM', KEYS[2], member)
+    redis.call('ZREM', KEYS[2], timeoutMember(member))
   else
-    redis.call('ZADD', KEYS[2], 'XX', ARGV[4], member)
+    redis.call('ZADD', KEYS[2], 'XX', timeoutScore(ARGV[4]), timeoutMember(member))
   end
 end
 if #ARGV < 11 then return { 1, 0 } end

@@ -7,7 +7,7 @@
 
   Input:
     KEYS[1] session lock          KEYS[5] call hash of an id naming no session (else unused)
-    KEYS[2] session hash          KEYS[6] open-call timeouts ZSET
+    KEYS[2] session hash          KEYS[6] call-timeout index (= KEYS[7]: its band)
     KEYS[3] lead hash (claim `c`) KEYS[7] tab lead index ZSET
     KEYS[4] do-not-call SET       KEYS[8] tab write-behind queue STREAM (caller SADDed sheetQueueTabs)
     ARGV[1] lock owner token      ARGV[9]  sheet patch JSON, or ""
@@ -41,7 +41,10 @@ local d = {
 local failed = dialCheck(sess, d)
 if failed then return failed end
 local changed = {}
+-- The lead's index entry and the call's deadline (the index's timeout band): one ZADD.
+leadIndexDefer()
 local v = dialWrite(sess, d, changed)
+leadIndexFlush()
 redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
 leadChanged(ARGV[14], ARGV[15], ARGV[16])
 return { v, countersOf(sess, 'n:') }

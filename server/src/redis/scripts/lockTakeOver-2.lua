@@ -15,10 +15,11 @@
     ARGV[2] the new owner token
     ARGV[3] TTL in ms
 
-  Output: 1 taken over, 0 not (another holder, the call still DIALING or gone)
+  Output: 1 taken over (or the lock was free by then: ours), 0 not (another holder, the call still
+  DIALING or gone)
 ]]
 --- @include "callRecord"
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+--- @include "lockTake"
 local callId = string.sub(ARGV[1], 3)
 local state
 if callNamesSession(callId) then
@@ -28,5 +29,6 @@ else
   state = redis.call('HGET', KEYS[2], 'state')
 end
 if not state or state == 'DIALING' then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return 1
+-- One SET reads and takes it; another holder than the one seen is put back (includes/lockTake).
+if lockTake(KEYS[1], ARGV[2], ARGV[3], function(h) return h == ARGV[1] end) then return 1 end
+return 0

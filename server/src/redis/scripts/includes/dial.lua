@@ -2,6 +2,9 @@
   The dial transition's checks and writes, written once for the two scripts that dial: leadClaimAndDial (a
   dial on its own, under the session lock) and callDispose (the disposition's chained dial, same step).
   Needs includes dialerLead, enqueuePatch and countersAdd (the including script pulls them in first).
+  d.timeoutsKey is the tab's lead index (keys.callTimeoutIndex): the call's deadline goes to its timeout
+  band through leadIndexAdd, so between the caller's leadIndexDefer and leadIndexFlush the lead's index
+  entry and the deadline are ONE ZADD.
 
   `sess` is the session hash as read (a table); `d` describes the dial:
     d.leadKey (its hash carries the claim), d.dncKey, d.indexKey, d.timeoutsKey, d.queueKey   keys
@@ -18,7 +21,8 @@
     -4 lead version mismatch   -6 number on the do-not-call list
   dialWrite(sess, d, changed) -> the lead's new version: overlay IN_PROGRESS and the claim (leased until
     now + leaseMs) in one HSET of the lead, patch queued,
-    call record (the session's `c:` fields: no command of its own) + its deadline (the timeouts ZSET's member is the session id: one live call per session, so
+    call record (the session's `c:` fields: no command of its own) + its deadline (the timeout band's
+    member is the session's: one live call per session, so
     this ZADD replaces the score of the session's previous call, and a chained dial needs no ZREM of it); the
     session's changes (callId, preview, updatedAt, version, counters
     initiated + 1 and `since`) go into `sess` and `changed` (sessionChange), written by the caller's HSET.
@@ -26,6 +30,7 @@
   sessionSetArgs(sess, changed) -> the HSET argument list of the noted fields.
   sessionIdOf(claimPrefix) -> the session id of a claim prefix "<sessionId>|".
 ]]
+--- @include "callTimeouts"
 local function sessionIdOf(prefix)
   return string.sub(prefix, 1, #prefix - 1)
 end
@@ -82,7 +87,7 @@ local function dialWrite(sess, d, changed)
     end
     redis.call('HSET', d.callKey, unpack(fields))
   end
-  redis.call('ZADD', d.timeoutsKey, d.deadline, sessionIdOf(d.claimPrefix))
+  leadIndexAdd(d.timeoutsKey, timeoutScore(d.deadline), timeoutMember(sessionIdOf(d.claimPrefix)))
   sessionChange(sess, changed, 'callId', d.callId)
   sessionChange(sess, changed, 'preview', '')
   sessionChange(sess, changed, 'updatedAt', d.now)

@@ -13,9 +13,12 @@
     leadVersionIs (`claim`: nil leaves the claim, "" releases it, else the new claim value); and one ZADD of
     the rowId to the tab index with score `now` (the overlay's last write time: a refresh reads only the
     overlays written since its last read; an index member of score 1 predates this, i.e. is old)
-  leadIndexDefer() / leadIndexFlush(): between them leadWrite's index ZADDs are collected and written by
-    leadIndexFlush as ONE ZADD per index key (a step that writes two leads of a tab: the disposition and
-    its chained dial); the step must reach leadIndexFlush before it returns
+  leadIndexDefer() / leadIndexFlush(): between them leadWrite's index ZADDs (and leadIndexAdd's) are
+    collected and written by leadIndexFlush as ONE ZADD per index key (a step that writes two leads of a
+    tab and a call's deadline: the disposition and its chained dial); the step must reach leadIndexFlush
+    before it returns
+  leadIndexAdd(indexKey, score, member): a ZADD to an index, collected while deferred (a dial's call
+    deadline in the lead index's timeout band: includes/callTimeouts.lua)
   leadClaim(leadKey, now) -> "<owner>|<what>" of the live claim, or false (none, or its lease ended)
   claimIsOurs(leadKey, prefix, now) -> true when the live claim's value starts with prefix ("<sessionId>|")
   claimValue(holder, now, leaseMs) -> the stored value of a claim "<owner>|<what>" leased for leaseMs from now
@@ -65,6 +68,17 @@ local function claimSet(leadKey, value)
   leadClaimRead[leadKey] = value
 end
 
+local function leadIndexAdd(indexKey, score, member)
+  if leadIndexBatch then
+    local b = leadIndexBatch[indexKey] or {}
+    b[#b + 1] = score
+    b[#b + 1] = member
+    leadIndexBatch[indexKey] = b
+  else
+    redis.call('ZADD', indexKey, score, member)
+  end
+end
+
 local function leadWrite(leadKey, indexKey, rowId, stateJson, now, claim)
   local before = leadVersionRead[leadKey]
   local v
@@ -81,14 +95,7 @@ local function leadWrite(leadKey, indexKey, rowId, stateJson, now, claim)
     redis.call('HSET', leadKey, 'v', v, 's', stateJson, 'u', now, unpack(extra))
   end
   leadVersionRead[leadKey] = v
-  if leadIndexBatch then
-    local b = leadIndexBatch[indexKey] or {}
-    b[#b + 1] = now
-    b[#b + 1] = rowId
-    leadIndexBatch[indexKey] = b
-  else
-    redis.call('ZADD', indexKey, now, rowId)
-  end
+  leadIndexAdd(indexKey, now, rowId)
   return v
 end
 
