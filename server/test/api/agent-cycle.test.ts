@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import type { NextStep } from '../../../src-shared/contracts/views.js';
+import { adminJson } from '../../../test/support/emulator-admin.js';
 import { type DemoStack, startDemoStack } from '../../src/demo.js';
 import { stepOf } from '../../src/events/replay.js';
 import { COL, endCall, isEvent, manualCalls, TestAgent, tabValues } from './support/agent-client.js';
@@ -78,6 +79,13 @@ describe('agent cycle', () => {
     expect(missing.body).toMatchObject({ error: { code: 'CALL_NOT_FOUND' } });
     expect((await ana.ok('sessionCurrent')).call).toMatchObject({ callId: firstCallId, state: 'ENDED' });
 
+    // The chained call rings until the test ends it and never connects: it is ended below as 'missed'
+    // and must come up with NO_ANSWER suggested. (With the suite's 'manual' plan it would connect 200 ms
+    // after its dial; a 'missed' end after that is a connected call's, rightly suggested nothing.)
+    await adminJson(stack.dialpad.url, '/__emulator/outcomes', {
+      method: 'POST',
+      body: JSON.stringify({ queue: ['missed'] }),
+    });
     const d1Body = { callId: firstCallId, code: 'WRONG', notes: 'not them' };
     const d1 = await ana.ok('disposition', d1Body, { key: 'cycle-d1-key' });
     expect(d1).toMatchObject({ callId: firstCallId, code: 'WRONG' });
@@ -103,6 +111,14 @@ describe('agent cycle', () => {
       'STATS after the chained dial',
     );
 
+    // Explicit order: the ringing webhook is in before the test ends the call, and nothing connected it.
+    await socket.waitFor(
+      isEvent(
+        'CALL_STATE',
+        (e) => e.type === 'CALL_STATE' && e.call.callId === second.call.callId && e.call.state === 'RINGING',
+      ),
+      'second call RINGING',
+    );
     await endCall(stack.dialpad.url, second.call.callId, 'missed');
     const dispo2 = await socket.waitFor(
       isEvent('SHOW_DISPO', (e) => e.type === 'SHOW_DISPO' && e.call.callId === second.call.callId),
@@ -111,6 +127,9 @@ describe('agent cycle', () => {
     expect(
       dispo2.type === 'EVENT' && dispo2.event.type === 'SHOW_DISPO' && dispo2.event.call.suggestedDisposition,
     ).toBe('NO_ANSWER');
+    expect(
+      dispo2.type === 'EVENT' && dispo2.event.type === 'SHOW_DISPO' && dispo2.event.call.connectedAt,
+    ).toBe(null);
     await ana.ok('sessionState', { state: 'PAUSE' });
     const d2 = await ana.ok('disposition', { callId: second.call.callId, code: 'NO_ANSWER' });
     expect(d2.next.kind).not.toBe('call');
