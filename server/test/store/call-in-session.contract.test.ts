@@ -183,7 +183,13 @@ describe.each([
       ).ok,
     ).toBe(true);
     const entries = await redis.xrange(keys.sheetQueue(TAG), '-', '+');
-    const queued = entries.map(([, f]) => JSON.parse(f[f.indexOf('patch') + 1] ?? '{}'));
+    // An entry holds one patch (`patch`) or a step's patches (`patches`, a JSON array).
+    const queued = entries.flatMap(([, f]): { callLog?: { callId: string } }[] => {
+      const at = (name: string) => (f.indexOf(name) % 2 === 0 ? f[f.indexOf(name) + 1] : undefined);
+      const many = at('patches');
+      const one = at('patch');
+      return many ? JSON.parse(many) : one ? [JSON.parse(one)] : [];
+    });
     const log = queued.find((p) => p.callLog?.callId === C1)?.callLog;
     // Connected at 7 s, ended at the disposition (20.5 s): 14 s (rounded); the notes untouched.
     expect(log).toMatchObject({ durationS: 14, notes: 'said "durationS":null twice' });
