@@ -6,7 +6,12 @@
 //           (the moment Google accepted the write), p50/p99/max; sheetsRequestsPerDisposition;
 //   backlog: `--backlog` (default 12,000) patches queued at once, drained by the same flusher: drainS and
 //           dispositionsPerSecond.
-// Usage: npx tsx bench/sheets-flush.ts [--seconds 60] [--rate 25] [--backlog 12000] [--out file.json]
+// `--chained step|entries`: each disposition also dials the tab's next lead (its IN_PROGRESS patch), as the
+// coordinator's disposition with its chained dial does: both patches in ONE queue entry (`step`, what the
+// coordinator writes) or one entry each (`entries`, what it wrote before h/patches); sheetLagMs is then per
+// patch. Without it, one patch per disposition.
+// Usage: npx tsx bench/sheets-flush.ts [--seconds 60] [--rate 25] [--backlog 12000] [--chained step|entries]
+//                                      [--out file.json]
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -20,7 +25,7 @@ import { createSheetsClient, staticTokenAuth } from '../server/src/sheets/client
 import { SheetsApi } from '../server/src/sheets/sheets-api.js';
 import { SheetsFlusher } from '../server/src/sheets/sheets-flusher.js';
 import { startRedisServer } from '../test/support/redis-server.js';
-import { numberArg } from './cli-args.js';
+import { numberArg, stringArg } from './cli-args.js';
 
 const outIdx = process.argv.indexOf('--out');
 const outFile = outIdx > 0 ? process.argv[outIdx + 1] : undefined;
@@ -30,6 +35,9 @@ const BACKLOG = numberArg('backlog', 12_000);
 const TABS = 500;
 const LEADS = 100;
 const SS = 'bench-sheet';
+const CHAINED = stringArg('chained');
+if (CHAINED !== null && CHAINED !== 'step' && CHAINED !== 'entries')
+  throw new Error('--chained must be step or entries');
 
 const row = (i: number) => {
   const cells = Array<string>(26).fill('');
@@ -59,6 +67,19 @@ function patch(tab: number, lead: number, n: number): SheetPatch {
       { row: r, col: AGENT_COL.nextIndex, value: '2' },
     ],
     backgrounds: [{ row: r, col: AGENT_COL.status(1), color: SKIPPED_RGB }],
+  };
+}
+
+/** The chained dial's patch: the next lead's Status1 IN_PROGRESS. */
+function inProgress(tab: number, lead: number): SheetPatch {
+  const r = lead + 1;
+  return {
+    spreadsheetId: SS,
+    sheetId: 1000 + tab,
+    tabTitle: `Agent ${tab}`,
+    rowId: `L${lead}`,
+    values: [{ row: r, col: AGENT_COL.status(0), value: 'IN_PROGRESS' }],
+    backgrounds: [],
   };
 }
 
@@ -99,6 +120,18 @@ class TimedQueue extends RedisPatchQueue {
   }
 }
 const queue = new TimedQueue(redis);
+
+/** Disposition n (of lead `lead` in tab `tab`) queued as the coordinator would: its patch ids. */
+async function dispose(n: number): Promise<string[]> {
+  const tab = n % TABS;
+  const lead = 1 + (Math.floor(n / TABS) % LEADS);
+  const now = Date.now();
+  const own = patch(tab, lead, n);
+  if (CHAINED === null) return [await queue.enqueue(own, now)];
+  const next = inProgress(tab, 1 + (lead % LEADS));
+  if (CHAINED === 'step') return queue.enqueueStep([own, next], now);
+  return [await queue.enqueue(own, now), await queue.enqueue(next, now)];
+}
 const api = new SheetsApi({
   client: createSheetsClient({ rootUrl: emulator.url, auth: staticTokenAuth('bench') }),
   breaker: createSheetsBreaker(),
@@ -114,8 +147,7 @@ const steadyStart = Date.now();
 while (Date.now() - steadyStart < SECONDS * 1000) {
   const due = Math.floor(((Date.now() - steadyStart) / 1000) * RATE);
   while (n < due) {
-    const id = await queue.enqueue(patch(n % TABS, 1 + (Math.floor(n / TABS) % LEADS), n), Date.now());
-    enqueuedAt.set(id, Date.now());
+    for (const id of await dispose(n)) enqueuedAt.set(id, Date.now());
     n++;
   }
   await new Promise((r) => setTimeout(r, 20));
@@ -135,9 +167,8 @@ const steady = {
 await flusher.stop();
 emulator.state.requestLog.clear();
 lags.length = 0;
-const ids: Promise<string>[] = [];
-for (let i = 0; i < BACKLOG; i++)
-  ids.push(queue.enqueue(patch(i % TABS, 1 + (Math.floor(i / TABS) % LEADS), i), Date.now()));
+const ids: Promise<string[]>[] = [];
+for (let i = 0; i < BACKLOG; i++) ids.push(dispose(i));
 await Promise.all(ids);
 const drainStart = Date.now();
 flusher.start();
@@ -154,7 +185,13 @@ const backlog = {
   deadLettered: (await queue.deadLetters(SS, 10)).length,
 };
 
-const result = { tabs: TABS, quota: { readsPerMinute: 60, writesPerMinute: 60 }, steady, backlog };
+const result = {
+  tabs: TABS,
+  chained: CHAINED ?? 'none',
+  quota: { readsPerMinute: 60, writesPerMinute: 60 },
+  steady,
+  backlog,
+};
 console.log(JSON.stringify(result, null, 2));
 if (outFile) writeFileSync(outFile, JSON.stringify(result, null, 2));
 redis.disconnect();

@@ -22,8 +22,10 @@ export const FaultRuleSchema = z
     statusWhen: z.enum(['before', 'after']).optional(),
     /** Retry-After header (seconds) sent with an injected 429/503. Default 1 for 429. */
     retryAfterSec: z.number().int().min(0).max(3600).optional(),
-    /** Never answer (the socket stays open until the client gives up or the emulator closes). */
-    hang: z.boolean().optional(),
+    /** Never answer (the socket stays open until the client gives up or the emulator closes): `true` or
+     *  `before` acting on the request (nothing changes), `after` it (the request takes effect, its answer
+     *  never comes: a server that acted and then stalled, a client killed while it waits). */
+    hang: z.union([z.boolean(), z.enum(['before', 'after'])]).optional(),
     /** Close the connection without an answer: `before` acting on the request (nothing changes), or
      *  `after` (the request takes effect, its answer is lost: a crash or a proxy reset mid-request). */
     drop: z.enum(['before', 'after']).optional(),
@@ -31,6 +33,8 @@ export const FaultRuleSchema = z
     probability: z.number().min(0).max(1).optional(),
     /** Fire for the next N matching requests only, then the rule removes itself. */
     times: z.number().int().min(1).optional(),
+    /** Let this many matching requests through untouched first (e.g. 1: the rule fires from the second). */
+    skip: z.number().int().min(1).optional(),
     /** Overrides the error message of an injected status. */
     message: z.string().optional(),
   })
@@ -44,7 +48,7 @@ export interface FaultDecision {
   status?: number;
   statusWhen?: 'before' | 'after';
   retryAfterSec?: number;
-  hang?: boolean;
+  hang?: 'before' | 'after';
   drop?: 'before' | 'after';
   message?: string;
 }
@@ -88,13 +92,18 @@ export class FaultInjector {
     const spent: ParsedRule[] = [];
     for (const rule of this.#rules) {
       if (!this.#matches(rule, op)) continue;
+      if (rule.skip !== undefined && rule.skip > 0) {
+        rule.skip -= 1;
+        continue;
+      }
       if (rule.probability !== undefined && this.#rng() >= rule.probability) continue;
       if (rule.times !== undefined) {
         rule.times -= 1;
         if (rule.times <= 0) spent.push(rule);
       }
       decision.latencyMs += rule.latencyMs ?? 0;
-      if (rule.hang) decision.hang = true;
+      if (rule.hang && decision.hang === undefined)
+        decision.hang = rule.hang === 'after' ? 'after' : 'before';
       if (rule.drop && decision.drop === undefined) decision.drop = rule.drop;
       if (rule.status !== undefined && decision.status === undefined) {
         decision.status = rule.status;

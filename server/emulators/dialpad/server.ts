@@ -111,6 +111,14 @@ export async function startDialpadEmulator(opts: DialpadEmulatorOptions): Promis
       if (fault.hang) {
         faulted = true;
         status = 0;
+        // `after`: the request takes effect (the call is placed), and its answer never comes.
+        if (fault.hang === 'after') {
+          try {
+            await m.route.handler({ req, res: discardedResponse(req), method, url, params: m.params, body });
+          } catch {
+            // its own refusal is never answered either
+          }
+        }
         return;
       }
       if (fault.drop) {

@@ -285,7 +285,15 @@ export async function startSheetsEmulator(opts: SheetsEmulatorOptions = {}): Pro
       if (fault.hang) {
         faulted = true;
         status = 0;
-        log.info({ route }, 'fault: holding request unanswered');
+        // `after`: the request takes effect (cells written), and its answer never comes.
+        if (fault.hang === 'after') {
+          try {
+            await m.route.handler({ req, res: discardedResponse(req), method, url, params: m.params, body });
+          } catch {
+            // its own refusal is never answered either
+          }
+        }
+        log.info({ route, hang: fault.hang }, 'fault: holding request unanswered');
         return;
       }
       if (fault.drop) {

@@ -14,6 +14,10 @@ export interface DeadLetter {
 }
 
 export interface DurablePatchQueue extends PatchQueue {
+  /** Queues the patches of one step (all of one tab) as one entry, as a disposition and its chained dial
+   *  are queued in their script; returns each patch's queue id (a patch is acked or dead-lettered alone,
+   *  the entry leaves once each of its patches did). */
+  enqueueStep(patches: readonly SheetPatch[], now: number): Promise<string[]>;
   /** Moves queued patches to the spreadsheet's dead letters (atomically per tab). Returns how many moved. */
   deadLetter(spreadsheetId: string, ids: string[], reason: string, now: number): Promise<number>;
   /** Dead letters of one spreadsheet, oldest first, up to `max`. */

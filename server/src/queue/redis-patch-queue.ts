@@ -1,9 +1,12 @@
 // The durable Sheets write-behind queue in Redis. One STREAM per agent tab (keys.sheetQueue(tabTag), in the
 // tab's Cluster slot so the coordinator's disposition script can XADD to it atomically with its own state
 // change, through scripts/includes/enqueuePatch.lua), plus the global SET keys.sheetQueueTabs() of tabs that
-// may have pending entries. Entries leave the stream only when acked (Google answered 2xx) or dead-lettered.
+// may have pending entries. An entry holds the patches of one step (one, or a disposition's and its chained
+// dial's: queue-entry.ts); it leaves the stream only once each of its patches was acked (Google answered
+// 2xx) or dead-lettered, the ones done meanwhile recorded in the tab's side hash (`done:<streamId>`).
 //
-// Queue entry ids are `<sheetId>/<streamId>`: the port is per spreadsheet, the streams are per tab.
+// Queue ids name patches: `<sheetId>/<streamId>` (a single-patch entry), `<sheetId>/<streamId>#<i>` (patch
+// i of a several-patch entry): the port is per spreadsheet, the streams are per tab.
 //
 // The tabs SET is maintained loosely: enqueuers SADD before they XADD (a crash in between leaves a harmless
 // stale member; they SADD a tab at most once per 5 min, trusting that a member stays 10 min after its last
@@ -31,6 +34,15 @@ import type { QueuedPatch } from '../ports.js';
 import { keys, tabTag } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
 import type { DeadLetter, DurablePatchQueue } from './durable-patch-queue.js';
+import {
+  doneField,
+  entryPatchValues,
+  parseDone,
+  parseQueueId,
+  type QueueIdParts,
+  queueIdOf,
+  streamRef,
+} from './queue-entry.js';
 import { parseTabTag } from './tab-tag.js';
 import { readCallTimes } from '../store/call-record.js';
 
@@ -76,41 +88,37 @@ interface Head {
   k: number;
   j: number;
   streamId: string;
-  /** The entry's fields (patch, at). */
+  /** The entry's fields (patch or patches, at: queue-entry.ts). */
   rec: Record<string, string>;
   enqueuedAt: number;
 }
 
-function splitId(id: string): { sheetId: number; streamId: string } | null {
-  const cut = id.indexOf('/');
-  if (cut <= 0) return null;
-  const sheetId = Number(id.slice(0, cut));
-  if (!Number.isInteger(sheetId)) return null;
-  return { sheetId, streamId: id.slice(cut + 1) };
-}
-
 /** Groups queue ids by tab; ids that are not ours are ignored (nothing to remove). */
-function groupByTab(spreadsheetId: string, ids: readonly string[]): Map<string, string[]> {
-  const byTag = new Map<string, string[]>();
+function groupByTab(spreadsheetId: string, ids: readonly string[]): Map<string, QueueIdParts[]> {
+  const byTag = new Map<string, QueueIdParts[]>();
   for (const id of ids) {
-    const parts = splitId(id);
+    const parts = parseQueueId(id);
     if (!parts) continue;
     const tag = tabTag(spreadsheetId, parts.sheetId);
     const list = byTag.get(tag) ?? [];
-    list.push(parts.streamId);
+    list.push(parts);
     byTag.set(tag, list);
   }
   return byTag;
 }
 
-const PatchJsonSchema = z.string().transform((s, ctx) => {
-  try {
-    return SheetPatchSchema.parse(JSON.parse(s));
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'queued patch is not a valid SheetPatch' });
-    return z.NEVER;
+/** An entry's patches not yet landed or dead-lettered, as its last peek returned them: their part indexes,
+ *  or null for a single-patch entry (its only patch). */
+type PendingParts = Set<number> | null;
+
+/** Drops patches that left their stream from a tab's returned entries (an entry with none left goes). */
+function forgetPatches(entries: Map<string, PendingParts>, refs: readonly QueueIdParts[]): void {
+  for (const { streamId, part } of refs) {
+    const pending = entries.get(streamId);
+    if (part !== null && pending) pending.delete(part);
+    if (part === null || !pending || pending.size === 0) entries.delete(streamId);
   }
-});
+}
 
 /** Registers a tab as having pending writes. Call it BEFORE a script that includes enqueuePatch.lua. */
 export async function registerPendingTab(redis: RedisClient, tag: string): Promise<void> {
@@ -151,12 +159,21 @@ export class RedisPatchQueue implements DurablePatchQueue {
    *  since, so they are peeked (the safety net) but not counted by depth(), which would otherwise send an
    *  XLEN per registered tab whenever it runs between a sweep and the next peek. */
   readonly #swept = new Set<string>();
-  /** Tabs whose last peek returned all their entries: the stream ids not yet acked or dead-lettered. The
-   *  tab is peeked again until they are all gone (then it is empty unless a hint says otherwise). */
-  readonly #carry = new Map<string, Set<string>>();
+  /** Tabs whose last peek returned all their entries: the entries not yet acked or dead-lettered (stream
+   *  id -> the patches of it still pending). The tab is peeked again until they are all gone (then it is
+   *  empty unless a hint says otherwise). An ack that takes an entry's last pending patches is a plain XDEL
+   *  of the entry; one that leaves some is recorded part by part (ackPatches). */
+  readonly #carry = new Map<string, Map<string, PendingParts>>();
+  /** The same for tabs whose last peek left entries for the next one (they stay dirty): what the ack of the
+   *  entries it did return needs to know, so theirs is a plain XDEL too (a backlog at max pace). */
+  readonly #partial = new Map<string, Map<string, PendingParts>>();
   /** The tabs listed in keys.sheetQueueAttemptedTabs() (as their last peek read it, plus this instance's
-   *  markAttempt since). An ack of a tab not here is one XDEL: it has no attempts hash to clean. */
+   *  markAttempt and part-by-part acks and dead letters since). An ack of a tab not here is one XDEL: it
+   *  has no side hash (attempt counts, done parts) to clean or read. */
   readonly #attempted = new Set<string>();
+  /** Tabs a peek took out of the dirty set and is reading now: still counted by depth() (a depth read
+   *  meanwhile saw none of a backlog's tabs and answered 0). */
+  readonly #peeking = new Set<string>();
   /** True while a subscriber delivers hints; without it every call reads every registered tab. */
   #hinting = false;
   readonly #subscriber: RedisClient | null;
@@ -224,14 +241,30 @@ export class RedisPatchQueue implements DurablePatchQueue {
   }
 
   async enqueue(patch: SheetPatch, now: number): Promise<string> {
-    const valid = SheetPatchSchema.parse(patch);
-    const tag = tabTag(valid.spreadsheetId, valid.sheetId);
+    const [id] = await this.enqueueStep([patch], now);
+    if (id === undefined) throw new Error('enqueueStep returned no id');
+    return id;
+  }
+
+  /** Queues the patches of one step (all of one tab) as ONE entry, as the coordinator's disposition and
+   *  its chained dial do in their script (includes/enqueuePatch.lua); returns each patch's queue id. */
+  async enqueueStep(patches: readonly SheetPatch[], now: number): Promise<string[]> {
+    const valid = patches.map((p) => SheetPatchSchema.parse(p));
+    const first = valid[0];
+    if (!first) return [];
+    const tag = tabTag(first.spreadsheetId, first.sheetId);
+    if (valid.some((p) => tabTag(p.spreadsheetId, p.sheetId) !== tag))
+      throw new Error("a step's patches must all be of one tab (one queue stream)");
     await registerPendingTab(this.#redis, tag);
     const streamId = String(
-      await this.#scripts.run('enqueuePatch', [keys.sheetQueue(tag)], [JSON.stringify(valid), now]),
+      await this.#scripts.run(
+        'enqueuePatches',
+        [keys.sheetQueue(tag)],
+        [now, ...valid.map((p) => JSON.stringify(p))],
+      ),
     );
     this.#markDirty(tag);
-    return `${valid.sheetId}/${streamId}`;
+    return valid.map((_, i) => queueIdOf(first.sheetId, streamId, valid.length === 1 ? null : i));
   }
 
   /** Re-registers every non-empty queue stream (SCAN): repairs a registration lost to a race. Streams of
@@ -336,6 +369,8 @@ export class RedisPatchQueue implements DurablePatchQueue {
       const ref = parseTabTag(tag);
       if (ref && ref.spreadsheetId === spreadsheetId) {
         out.push({ tag, sheetId: ref.sheetId });
+        // Counted by depth() while read, unless only a sweep marked it (see #swept).
+        if (!this.#swept.has(tag)) this.#peeking.add(tag);
         this.#dirty.delete(tag);
         this.#swept.delete(tag);
       }
@@ -345,13 +380,27 @@ export class RedisPatchQueue implements DurablePatchQueue {
 
   /**
    * The oldest pending patches of a spreadsheet: ONE pipelined round trip reads every registered tab's
-   * stream (with hints: every dirty one; XRANGE COUNT max each, sent together), a second one the attempt
-   * counts of the tabs that had entries. Tabs with entries stay dirty until a peek finds them empty; tabs
-   * long found empty are dropped from the registry.
+   * stream (with hints: every dirty one; XRANGE COUNT max each, sent together), a second one the side
+   * hashes (attempt counts, the done patches of several-patch entries) of the tabs that had entries and
+   * are listed with one. Each entry gives one QueuedPatch per patch not yet done (queue-entry.ts); whole
+   * entries are taken, so a peek may return a patch or so beyond `max`. Tabs with entries stay dirty until
+   * a peek finds them empty; tabs long found empty are dropped from the registry.
    */
   async peek(spreadsheetId: string, max: number): Promise<QueuedPatch[]> {
     if (max <= 0) return [];
     const tabs = await this.#tabsOf(spreadsheetId);
+    try {
+      return await this.#peekTabs(spreadsheetId, tabs, max);
+    } finally {
+      for (const t of tabs) this.#peeking.delete(t.tag);
+    }
+  }
+
+  async #peekTabs(
+    spreadsheetId: string,
+    tabs: readonly { tag: string; sheetId: number }[],
+    max: number,
+  ): Promise<QueuedPatch[]> {
     let streams: StreamEntry[][];
     let attemptedTabs: Set<string>;
     try {
@@ -368,16 +417,23 @@ export class RedisPatchQueue implements DurablePatchQueue {
       throw err;
     }
     const withEntries = tabs.flatMap((t, i) => ((streams[i]?.length ?? 0) > 0 ? [{ ...t, i }] : []));
-    for (const t of tabs) this.#carry.delete(t.tag);
+    for (const t of tabs) {
+      this.#carry.delete(t.tag);
+      this.#partial.delete(t.tag);
+    }
     await this.#noteEmpty(
       tabs.filter((_, i) => (streams[i]?.length ?? 0) === 0).map((t) => t.tag),
       withEntries.map((t) => t.tag),
       this.#now(),
     );
-    const attempts = await Promise.all(
+    // Per entry two fields: its attempt count and its done patches.
+    const side = await Promise.all(
       withEntries.map(({ tag, i }) =>
         attemptedTabs.has(tag)
-          ? this.#redis.hmget(keys.sheetQueueAttempts(tag), ...(streams[i] ?? []).map(([id]) => id))
+          ? this.#redis.hmget(
+              keys.sheetQueueAttempts(tag),
+              ...(streams[i] ?? []).flatMap(([id]) => [id, doneField(id)]),
+            )
           : Promise.resolve([]),
       ),
     );
@@ -405,122 +461,167 @@ export class RedisPatchQueue implements DurablePatchQueue {
       const h = headOf(k, 0);
       if (h) heads.push(h);
     }
-    const returned: { streamId: string; queued: QueuedPatch }[] = [];
+    const returned: QueuedPatch[] = [];
     const unparseable: string[] = [];
+    const finished: string[] = [];
+    /** Per tab read (index k): the entries taken, with their pending patches. */
+    const taken = withEntries.map(() => new Map<string, PendingParts>());
     for (let h = heads.pop(); h && returned.length + unparseable.length < max; h = heads.pop()) {
       const next = headOf(h.k, h.j + 1);
       if (next) heads.push(next);
-      const sheetId = withEntries[h.k]?.sheetId;
-      const patch = PatchJsonSchema.safeParse(h.rec.patch);
-      if (!patch.success) {
-        unparseable.push(`${sheetId}/${h.streamId}`);
+      const sheetId = withEntries[h.k]?.sheetId ?? 0;
+      const counts = side[h.k] ?? [];
+      const attempts = Number(counts[2 * h.j] ?? 0);
+      const values = entryPatchValues(h.rec);
+      const single = h.rec.patch !== undefined || values === null;
+      const pending: PendingParts = single ? null : new Set<number>();
+      taken[h.k]?.set(h.streamId, pending);
+      if (values === null) {
+        // Never written by us: park it rather than block the spreadsheet's queue forever.
+        unparseable.push(queueIdOf(sheetId, h.streamId, null));
         continue;
       }
-      returned.push({
-        streamId: h.streamId,
-        queued: {
-          id: `${sheetId}/${h.streamId}`,
-          patch: patch.data,
-          enqueuedAt: h.enqueuedAt,
-          attempts: Number(attempts[h.k]?.[h.j] ?? 0),
-        },
+      const done = single ? new Set<number>() : parseDone(counts[2 * h.j + 1]);
+      values.forEach((value, part) => {
+        if (done.has(part)) return;
+        pending?.add(part);
+        const id = queueIdOf(sheetId, h.streamId, single ? null : part);
+        const patch = SheetPatchSchema.safeParse(value);
+        if (patch.success) returned.push({ id, patch: patch.data, enqueuedAt: h.enqueuedAt, attempts });
+        else unparseable.push(id);
       });
+      // An entry with no patch left to write (an empty list): it leaves the stream.
+      if (pending?.size === 0) finished.push(queueIdOf(sheetId, h.streamId, null));
     }
-    // Never written by us: park it rather than block the spreadsheet's queue forever.
+    this.#noteReturned(withEntries, streams, max, taken);
     if (unparseable.length > 0)
       await this.deadLetter(spreadsheetId, unparseable, 'unparseable queue entry', this.#now());
-    this.#noteReturned(spreadsheetId, withEntries, streams, max, returned);
-    return returned.map((f) => f.queued);
+    if (finished.length > 0) await this.ack(spreadsheetId, finished);
+    return returned;
   }
 
-  /** A tab whose entries were all returned is carried (by id) until they are gone; one that may hold more
-   *  (its read hit `max`, or entries were cut) stays dirty. */
+  /** A tab whose entries were all taken is carried (by entry, with their pending patches) until they are
+   *  gone; one that may hold more (its read hit `max`, or entries were left for the next peek) stays
+   *  dirty. */
   #noteReturned(
-    spreadsheetId: string,
     withEntries: readonly { tag: string; i: number }[],
     streams: readonly StreamEntry[][],
     max: number,
-    returned: readonly { streamId: string; queued: QueuedPatch }[],
+    taken: readonly Map<string, PendingParts>[],
   ): void {
-    const byTag = groupByTab(
-      spreadsheetId,
-      returned.map((f) => f.queued.id),
-    );
-    for (const { tag, i } of withEntries) {
+    withEntries.forEach(({ tag, i }, k) => {
       const read = streams[i] ?? [];
-      const ids = byTag.get(tag) ?? [];
-      if (read.length >= max || ids.length < read.length) this.#dirty.add(tag);
-      else this.#carry.set(tag, new Set(ids));
-    }
+      const entries = taken[k] ?? new Map<string, PendingParts>();
+      if (read.length >= max || entries.size < read.length) {
+        this.#dirty.add(tag);
+        this.#partial.set(tag, entries);
+      } else this.#carry.set(tag, entries);
+    });
   }
 
-  /** Forgets carried ids that left their stream (acked or dead-lettered). */
-  #gone(byTab: Map<string, string[]>): void {
-    for (const [tag, streamIds] of byTab) {
-      const carried = this.#carry.get(tag);
-      if (!carried) continue;
-      for (const id of streamIds) carried.delete(id);
-      if (carried.size === 0) this.#carry.delete(tag);
-    }
+  /** Forgets carried patches that left their stream (acked or dead-lettered), and entries left with none. */
+  #gone(tag: string, refs: readonly QueueIdParts[]): void {
+    const partial = this.#partial.get(tag);
+    if (partial) forgetPatches(partial, refs);
+    const carried = this.#carry.get(tag);
+    if (!carried) return;
+    forgetPatches(carried, refs);
+    if (carried.size === 0) this.#carry.delete(tag);
   }
 
-  /** Acks per tab, all tabs' commands sent together (one round trip). A tab with no failed attempt counted
-   *  (not listed in keys.sheetQueueAttemptedTabs() when peeked) is one XDEL: 1 command, where the
-   *  ackPatches script is 4; a listed one goes through the script, which also clears the counts. */
+  /** The ack of one tab's patches as stream refs: an entry whose every pending patch (as peeked) is among
+   *  them is whole (`<streamId>`); the others' patches go part by part (`<streamId>#<i>`). */
+  #ackRefs(tag: string, refs: readonly QueueIdParts[]): { whole: string[]; parts: string[] } {
+    const byEntry = new Map<string, QueueIdParts[]>();
+    for (const r of refs) {
+      const list = byEntry.get(r.streamId);
+      if (list) list.push(r);
+      else byEntry.set(r.streamId, [r]);
+    }
+    const carried = this.#carry.get(tag) ?? this.#partial.get(tag);
+    const whole: string[] = [];
+    const parts: string[] = [];
+    for (const [streamId, mine] of byEntry) {
+      const pending = carried?.get(streamId);
+      let all = mine.some((r) => r.part === null);
+      if (!all && pending) {
+        const acked = new Set(mine.map((r) => r.part));
+        all = [...pending].every((p) => acked.has(p));
+      }
+      if (all) whole.push(streamId);
+      else for (const r of mine) parts.push(streamRef(r));
+    }
+    return { whole, parts };
+  }
+
+  /** Acks per tab, all tabs' commands sent together (one round trip). An entry whose last pending patches
+   *  this acks, in a tab with no side hash (not listed in keys.sheetQueueAttemptedTabs() when peeked), is
+   *  one XDEL: 1 command, where the ackPatches script is 4; a listed tab, or a patch whose entry keeps
+   *  others pending, goes through the script, which also clears the counts and records done patches. */
   async ack(spreadsheetId: string, ids: string[]): Promise<void> {
     const byTab = groupByTab(spreadsheetId, ids);
     await Promise.all(
-      [...byTab].map(([tag, streamIds]) => {
-        if (!this.#attempted.has(tag)) return this.#redis.xdel(keys.sheetQueue(tag), ...streamIds);
-        return this.#ackCounted(tag, streamIds);
+      [...byTab].map(([tag, refs]) => {
+        const { whole, parts } = this.#ackRefs(tag, refs);
+        if (parts.length === 0 && !this.#attempted.has(tag))
+          return this.#redis.xdel(keys.sheetQueue(tag), ...whole);
+        return this.#ackCounted(tag, [...whole, ...parts], parts.length > 0);
       }),
     );
-    this.#gone(byTab);
+    for (const [tag, refs] of byTab) this.#gone(tag, refs);
   }
 
-  /** The ack of a tab listed with counts: the script clears the acked entries' counts, and the whole hash
-   *  once the queue is empty, and then the tab leaves the list whose counts peek reads. (A count another flusher added in
-   *  between, only possible once this one lost the spreadsheet's lock, would go unread by peeks until its
-   *  next failure re-adds the tab: a diagnostic figure, never a write or a decision.) */
-  async #ackCounted(tag: string, streamIds: string[]): Promise<void> {
+  /** Lists a tab among those with a side hash, BEFORE writing to it: a peek may read the side hash of a
+   *  tab listed with none, never miss a listed one's. */
+  async #listAttempted(tag: string): Promise<void> {
+    if (this.#attempted.has(tag)) return;
+    await this.#redis.sadd(keys.sheetQueueAttemptedTabs(), tag);
+    this.#attempted.add(tag);
+  }
+
+  /** The ack through the script: it clears the acked entries' side fields, records the done patches of
+   *  entries that keep others pending, and deletes the whole hash once the queue is empty; then the tab
+   *  leaves the list whose side hashes peek reads. (A count another flusher added in between, only possible
+   *  once this one lost the spreadsheet's lock, would go unread by peeks until its next failure re-adds the
+   *  tab: a diagnostic figure, never a write or a decision.) */
+  async #ackCounted(tag: string, refs: string[], recordsParts: boolean): Promise<void> {
+    if (recordsParts) await this.#listAttempted(tag);
     const [, remaining] = z
       .tuple([z.number(), z.number()])
       .parse(
-        await this.#scripts.run(
-          'ackPatches',
-          [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)],
-          streamIds,
-        ),
+        await this.#scripts.run('ackPatches', [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)], refs),
       );
     if (remaining > 0) return;
     await this.#redis.srem(keys.sheetQueueAttemptedTabs(), tag);
     this.#attempted.delete(tag);
   }
 
+  /** Counted per entry (a several-patch entry once, whichever of its patches are named). */
   async markAttempt(spreadsheetId: string, ids: string[], now: number): Promise<void> {
-    for (const [tag, streamIds] of groupByTab(spreadsheetId, ids)) {
-      // Before the counts: a peek may read counts of a tab listed with none, never miss listed ones.
-      await this.#redis.sadd(keys.sheetQueueAttemptedTabs(), tag);
-      this.#attempted.add(tag);
+    for (const [tag, refs] of groupByTab(spreadsheetId, ids)) {
+      await this.#listAttempted(tag);
       await this.#scripts.run(
         'markPatchAttempts',
         [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag)],
-        [now, ...streamIds],
+        [now, ...new Set(refs.map((r) => r.streamId))],
       );
     }
   }
 
+  /** A patch of a several-patch entry goes alone (its entry stays for the others: its done patches are
+   *  recorded in the side hash, so the tab is listed first). */
   async deadLetter(spreadsheetId: string, ids: string[], reason: string, now: number): Promise<number> {
     let moved = 0;
-    for (const [tag, streamIds] of groupByTab(spreadsheetId, ids)) {
+    for (const [tag, refs] of groupByTab(spreadsheetId, ids)) {
+      if (refs.some((r) => r.part !== null)) await this.#listAttempted(tag);
       moved += Number(
         await this.#scripts.run(
           'deadLetterPatches',
           [keys.sheetQueue(tag), keys.sheetQueueAttempts(tag), keys.sheetDeadLetters(tag)],
-          [now, reason, this.#deadLetterMaxLen, ...streamIds],
+          [now, reason, this.#deadLetterMaxLen, ...refs.map(streamRef)],
         ),
       );
-      this.#gone(new Map([[tag, streamIds]]));
+      this.#gone(tag, refs);
     }
     return moved;
   }
@@ -540,19 +641,24 @@ export class RedisPatchQueue implements DurablePatchQueue {
         const entries = (await this.#redis.xrange(key, '-', '+', 'COUNT', max)) as StreamEntry[];
         for (const [streamId, fields] of entries) {
           const rec = pairsToHash(fields);
-          const patch = PatchJsonSchema.safeParse(rec.patch);
-          if (!patch.success) continue;
-          out.push({
-            streamId,
-            dl: {
-              queueId: `${ref.sheetId}/${rec.queueId ?? ''}`,
-              patch: patch.data,
-              enqueuedAt: Number(rec.at ?? 0),
-              attempts: Number(rec.attempts ?? 0),
-              reason: rec.reason ?? '',
-              deadAt: Number(rec.deadAt ?? 0),
-            },
-          });
+          // A patch of a several-patch entry is dead-lettered alone: the letter names its part.
+          const values = entryPatchValues(rec) ?? [];
+          const part = rec.part === undefined ? null : Number(rec.part);
+          for (const value of part === null ? values : [values[part]]) {
+            const patch = SheetPatchSchema.safeParse(value);
+            if (!patch.success) continue;
+            out.push({
+              streamId,
+              dl: {
+                queueId: `${ref.sheetId}/${rec.queueId ?? ''}`,
+                patch: patch.data,
+                enqueuedAt: Number(rec.at ?? 0),
+                attempts: Number(rec.attempts ?? 0),
+                reason: rec.reason ?? '',
+                deadAt: Number(rec.deadAt ?? 0),
+              },
+            });
+          }
         }
       }
     }
@@ -605,7 +711,9 @@ export class RedisPatchQueue implements DurablePatchQueue {
     const sweepPending = this.#lastSweepAt === Number.NEGATIVE_INFINITY;
     const tags =
       this.#hinting && !sweepPending
-        ? [...new Set([...this.#dirty, ...this.#carry.keys()])].filter((t) => !this.#swept.has(t))
+        ? [...new Set([...this.#dirty, ...this.#carry.keys(), ...this.#peeking])].filter(
+            (t) => !this.#swept.has(t),
+          )
         : await this.#tabs();
     const lens = await Promise.all(tags.map((t) => this.#redis.xlen(keys.sheetQueue(t))));
     return lens.reduce((a, b) => a + b, 0);

@@ -19,6 +19,7 @@ import {
   tabCodeOfCallId,
 } from '../redis/keys.js';
 import { loadScripts, type ScriptSet } from '../redis/scripts.js';
+import { entryPatchValues } from '../queue/queue-entry.js';
 import { claimPrefix, expireFinished, intOutcome, RedisTransitions } from './redis-transitions.js';
 import {
   addStats,
@@ -45,14 +46,16 @@ const QueuedPatchCellsSchema = z.object({
   values: z.array(z.object({ col: z.number().int() })),
 });
 
-/** Adds one queued patch's written columns to `out` (a malformed entry is the flusher's problem). */
-function collectUnflushed(out: Map<string, Set<number>>, patchJson: string | undefined): void {
-  if (!patchJson) return;
-  const parsed = QueuedPatchCellsSchema.safeParse(JSON.parse(patchJson));
-  if (!parsed.success) return;
-  const cols = out.get(parsed.data.rowId) ?? new Set<number>();
-  for (const v of parsed.data.values) cols.add(v.col);
-  out.set(parsed.data.rowId, cols);
+/** Adds the written columns of one queue entry's patches to `out` (a malformed entry is the flusher's
+ *  problem; an entry holds one patch or a step's several: queue/queue-entry.ts). */
+function collectUnflushed(out: Map<string, Set<number>>, fields: Record<string, string>): void {
+  for (const value of entryPatchValues(fields) ?? []) {
+    const parsed = QueuedPatchCellsSchema.safeParse(value);
+    if (!parsed.success) continue;
+    const cols = out.get(parsed.data.rowId) ?? new Set<number>();
+    for (const v of parsed.data.values) cols.add(v.col);
+    out.set(parsed.data.rowId, cols);
+  }
 }
 
 /** A lead-change notice: one lead, or (`rowIds`) every lead one step changed (a disposition and its
@@ -321,7 +324,7 @@ export class RedisStore extends RedisTransitions implements Store {
         string,
         string[],
       ][];
-      for (const [, fields] of entries) collectUnflushed(out, pairsToHash(fields).patch);
+      for (const [, fields] of entries) collectUnflushed(out, pairsToHash(fields));
       if (entries.length < 1000) return out;
       start = `(${entries[entries.length - 1]?.[0]}`;
     }

@@ -110,7 +110,10 @@ describe('RedisPatchQueue dirty-tab hints', () => {
       for (let i = 0; i < 2; i++) await q.enqueue(patchFor(`d${i}`, 2 + i, { 12: 'X' }, { sheetId: 11 }), i);
       expect(await q.depth()).toBe(2);
       expect(await calls('xlen')).toBe(1);
-      const queued = await q.peek('sheet-A', 100);
+      // A depth read while a peek reads the tab (out of the dirty set meanwhile) still counts it.
+      const reading = q.peek('sheet-A', 100);
+      expect(await q.depth()).toBe(2);
+      const queued = await reading;
       expect(await q.depth()).toBe(2); // read, not yet written
       await q.ack(
         'sheet-A',

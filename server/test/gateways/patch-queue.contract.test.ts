@@ -125,6 +125,53 @@ function patchQueueContract(name: string, make: () => Promise<DurablePatchQueue>
       expect(await q.deadLetter('sheet-A', [id1], 'again', 10)).toBe(0);
     });
 
+    it("a step's patches are one entry: each patch is acked or dead-lettered alone, the entry leaves with its last", async () => {
+      const a = patchFor('r1', 2, { 12: 'NO_ANSWER' });
+      const b = patchFor('r2', 3, { 12: 'IN_PROGRESS' });
+      const c = patchFor('r3', 4, { 12: 'WRONG' });
+      const [idA, idB] = await q.enqueueStep([a, b], 7);
+      const idC = await q.enqueue(c, 8);
+      expect([idA, idB]).toEqual([expect.stringMatching(/^0\/\d+-\d+#0$/), expect.stringMatching(/#1$/)]);
+      expect(await q.depth()).toBe(2); // entries
+      const peeked = await q.peek('sheet-A', 10);
+      expect(peeked.map((p) => [p.id, p.patch, p.enqueuedAt])).toEqual([
+        [idA, a, 7],
+        [idB, b, 7],
+        [idC, c, 8],
+      ]);
+      // The first patch landed: the entry stays for the second, which alone is peeked again.
+      await q.ack('sheet-A', [idA as string]);
+      expect(await q.depth()).toBe(2);
+      expect((await q.peek('sheet-A', 10)).map((p) => p.id)).toEqual([idB, idC]);
+      // Acking it again changes nothing; the second is refused and dead-lettered alone.
+      await q.ack('sheet-A', [idA as string]);
+      expect((await q.peek('sheet-A', 10)).map((p) => p.id)).toEqual([idB, idC]);
+      expect(await q.deadLetter('sheet-A', [idB as string], 'rejected by Google (400): too long', 9)).toBe(1);
+      expect(await q.depth()).toBe(1);
+      expect((await q.peek('sheet-A', 10)).map((p) => p.id)).toEqual([idC]);
+      const dead = await q.deadLetters('sheet-A', 10);
+      expect(dead.map((d) => [d.queueId, d.patch, d.enqueuedAt, d.reason])).toEqual([
+        [idB, b, 7, 'rejected by Google (400): too long'],
+      ]);
+      expect(await q.deadLetter('sheet-A', [idB as string], 'again', 10)).toBe(0);
+      // Both patches of a step acked together: the entry goes at once.
+      const [idD, idE] = await q.enqueueStep([a, b], 11);
+      await q.peek('sheet-A', 10);
+      await q.ack('sheet-A', [idC, idD as string, idE as string]);
+      expect(await q.depth()).toBe(0);
+      expect(await q.peek('sheet-A', 10)).toEqual([]);
+    });
+
+    it('markAttempt counts a several-patch entry once, whichever of its patches are named', async () => {
+      const [idA, idB] = await q.enqueueStep(
+        [patchFor('r1', 2, { 12: 'a' }), patchFor('r2', 3, { 12: 'b' })],
+        1,
+      );
+      await q.markAttempt('sheet-A', [idA as string, idB as string], 10);
+      await q.markAttempt('sheet-A', [idB as string], 20);
+      expect((await q.peek('sheet-A', 10)).map((p) => p.attempts)).toEqual([2, 2]);
+    });
+
     it('the flush lock admits one owner at a time and only its owner releases it', async () => {
       expect(await q.tryLockFlush('sheet-A', 'flusher-1', 60_000)).toBe(true);
       expect(await q.tryLockFlush('sheet-A', 'flusher-2', 60_000)).toBe(false);
@@ -308,7 +355,11 @@ describe('RedisPatchQueue specifics', () => {
       [
         '--- @include "enqueuePatch"',
         "redis.call('SET', KEYS[1], 'DISPOSED')",
-        'return enqueuePatch(KEYS[2], ARGV[1], ARGV[2])',
+        'enqueuePatch(KEYS[2], ARGV[1], ARGV[2])',
+        // a step with two patches (a disposition and its chained dial): collected, appended as one entry
+        'collectPatch(KEYS[2], ARGV[1])',
+        'collectPatch(KEYS[2], ARGV[3])',
+        'return appendCollectedPatches(ARGV[2])',
       ].join('\n'),
     );
     const redis = connect();
@@ -317,16 +368,86 @@ describe('RedisPatchQueue specifics', () => {
     expect(scripts.commandName('fakeDisposition')).toMatch(/^fakeDisposition:[0-9a-f]{12}$/);
     const tag = tabTag('sheet-A', 0);
     const patch = patchFor('r9', 5, { 12: 'WRONG' });
+    const next = patchFor('r10', 6, { 12: 'IN_PROGRESS' });
     await redis.sadd(keys.sheetQueueTabs(), tag);
-    await scripts.run(
+    const stepId = await scripts.run(
       'fakeDisposition',
       [`dialer:call:${tag}:c1`, keys.sheetQueue(tag)],
-      [JSON.stringify(patch), 42],
+      [JSON.stringify(patch), 42, JSON.stringify(next)],
     );
+    expect(await redis.xlen(keys.sheetQueue(tag))).toBe(2);
     const q = new RedisPatchQueue(redis);
-    const [queued] = await q.peek('sheet-A', 10);
-    expect(queued?.patch).toEqual(patch);
-    expect(queued?.enqueuedAt).toBe(42);
+    const queued = await q.peek('sheet-A', 10);
+    expect(queued.map((p) => [p.patch, p.enqueuedAt])).toEqual([
+      [patch, 42],
+      [patch, 42],
+      [next, 42],
+    ]);
+    expect(queued[2]?.id).toBe(`0/${stepId}#1`);
+  });
+
+  it("reads entries written before a step's patches shared one entry (one `patch` field), alongside new ones", async () => {
+    const redis = connect();
+    await redis.flushall();
+    const tag = tabTag('sheet-A', 0);
+    const old = patchFor('r1', 2, { 12: 'VOICEMAIL' });
+    // As the version before wrote every entry: XADD patch <json> at <now>.
+    const oldId = await redis.xadd(keys.sheetQueue(tag), '*', 'patch', JSON.stringify(old), 'at', '5');
+    await redis.sadd(keys.sheetQueueTabs(), tag);
+    const q = new RedisPatchQueue(redis);
+    const [idA, idB] = await q.enqueueStep(
+      [patchFor('r2', 3, { 12: 'a' }), patchFor('r3', 4, { 12: 'b' })],
+      6,
+    );
+    const peeked = await q.peek('sheet-A', 10);
+    expect(peeked.map((p) => [p.id, p.patch.rowId, p.enqueuedAt])).toEqual([
+      [`0/${oldId}`, 'r1', 5],
+      [idA, 'r2', 6],
+      [idB, 'r3', 6],
+    ]);
+    await q.ack('sheet-A', [`0/${oldId}`]);
+    expect((await q.peek('sheet-A', 10)).map((p) => p.id)).toEqual([idA, idB]);
+  });
+
+  it("another instance reads which patches of an entry already landed, and a step's ack is one XDEL", async () => {
+    const redis = connect();
+    await redis.flushall();
+    const first = new RedisPatchQueue(redis);
+    const [idA, idB] = await first.enqueueStep(
+      [patchFor('r1', 2, { 12: 'a' }), patchFor('r2', 3, { 12: 'b' })],
+      1,
+    );
+    await first.peek('sheet-A', 10);
+    await first.ack('sheet-A', [idA as string]); // then this instance crashed
+    const next = new RedisPatchQueue(connect());
+    expect((await next.peek('sheet-A', 10)).map((p) => p.id)).toEqual([idB]);
+    await next.ack('sheet-A', [idB as string]);
+    expect(await next.depth()).toBe(0);
+    expect(await redis.exists(keys.sheetQueueAttempts(tabTag('sheet-A', 0)))).toBe(0);
+    expect(await redis.smembers(keys.sheetQueueAttemptedTabs())).toEqual([]);
+    // The hot path: a step's two patches written together are acked with the stream's XDEL alone.
+    const step = await next.enqueueStep([patchFor('r3', 4, { 12: 'c' }), patchFor('r4', 5, { 12: 'd' })], 2);
+    await redis.config('RESETSTAT');
+    expect((await next.peek('sheet-A', 10)).map((p) => p.id)).toEqual(step);
+    await next.ack('sheet-A', step);
+    const stats = await redis.info('commandstats');
+    expect(stats).toMatch(/cmdstat_xdel:calls=1,/);
+    expect(stats).not.toMatch(/cmdstat_evalsha|cmdstat_hmget|cmdstat_xadd/);
+    expect(await next.depth()).toBe(0);
+    // The same when the peek leaves entries for the next one (a backlog: it stops at `max` patches).
+    const steps = [];
+    for (let i = 0; i < 3; i++)
+      steps.push(
+        await next.enqueueStep([patchFor(`s${i}`, 4, { 12: 'c' }), patchFor(`t${i}`, 5, { 12: 'd' })], 3 + i),
+      );
+    await redis.config('RESETSTAT');
+    const head = await next.peek('sheet-A', 2);
+    expect(head.map((p) => p.id)).toEqual(steps[0]);
+    await next.ack('sheet-A', steps[0] ?? []);
+    const stats2 = await redis.info('commandstats');
+    expect(stats2).toMatch(/cmdstat_xdel:calls=1,/);
+    expect(stats2).not.toMatch(/cmdstat_evalsha|cmdstat_hmget/);
+    expect(await next.depth()).toBe(2);
   });
 
   it('finds a queue whose tab registration was lost (reconcile scan)', async () => {

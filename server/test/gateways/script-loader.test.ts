@@ -47,7 +47,7 @@ describe('readScripts', () => {
   it('loads the real scripts folder', () => {
     const names = readScripts().map((d) => d.name);
     expect(names).toEqual(
-      expect.arrayContaining(['enqueuePatch', 'ackPatches', 'quotaTake', 'deadLetterPatches']),
+      expect.arrayContaining(['enqueuePatches', 'ackPatches', 'quotaTake', 'deadLetterPatches']),
     );
   });
 

@@ -986,8 +986,15 @@ function storeContract(name: string, make: () => Promise<Harness>) {
         true,
         { ok: true, version: 1 },
       ]);
-      // Both leads, both patches, the new call with its claim and deadline, the session on the new call.
-      expect(await h.queue.depth()).toBe(depth + 2);
+      // Both leads, both patches (one queue entry: the step's), the new call with its claim and deadline,
+      // the session on the new call.
+      expect(await h.queue.depth()).toBe(depth + 1);
+      expect((await h.queue.peek(SPREADSHEET, 100)).slice(-2).map((p) => p.patch.rowId)).toEqual([
+        'r1',
+        'r2',
+      ]);
+      // Both leads' cells count as unflushed (the merge rule reads every patch of an entry).
+      expect([...(await store.unflushedCells(TAG)).keys()]).toEqual(expect.arrayContaining(['r1', 'r2']));
       expect((await store.getLead(TAG, 'r2'))?.state.slots[0]?.status).toBe('IN_PROGRESS');
       expect((await store.claimsOf(TAG, ['r1', 'r2'], CLAIMS_AT)).get('r2')).toBe('s1');
       expect((await store.claimsOf(TAG, ['r1'], CLAIMS_AT)).size).toBe(0);
@@ -1012,7 +1019,7 @@ function storeContract(name: string, make: () => Promise<Harness>) {
       expect(refused.ok && refused.session?.callId).toBeNull();
       expect(await store.getCall(TAG, 'c3')).toBeNull();
       expect(await store.getLead(TAG, 'r3')).toBeNull();
-      expect(await h.queue.depth()).toBe(depth + 3);
+      expect(await h.queue.depth()).toBe(depth + 2);
       expect((await store.agentStats('a@example.com')).initiated).toBe(2);
       expect(await store.releaseLock(TAG, 's1', 'chain')).toBe(true);
     });

@@ -9,7 +9,8 @@
   overlay) if the session still holds it or its lease ended, counts the
   whole call in the session's counters and the agent's (in this tab) at once (completed, the code,
   success, connect and talk time: callAdvance counts nothing; includes/countersAdd), adds the number to
-  the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (enqueuePatch), so a
+  the do-not-call set when asked, and QUEUES THE SHEET PATCH in the same atomic step (includes/enqueuePatch:
+  with the chained dial's, one queue entry holding both), so a
   disposition the API accepted always has its sheet write queued (AOF makes both durable together).
   A live call may be disposed before its hangup webhook arrives (later webhooks are then ignored).
   The call leaves the open-call timeouts (the lead index's band, member: the session's, includes/dial) with
@@ -231,7 +232,7 @@ else
   redis.call('PEXPIRE', KEYS[1], ARGV[8])
 end
 if ARGV[9] ~= '' then redis.call('SADD', KEYS[6], ARGV[9]) end
-if ARGV[5] ~= '' then enqueuePatch(KEYS[7], inSession and callLogTimed(ARGV[5], call) or ARGV[5], now) end
+if ARGV[5] ~= '' then collectPatch(KEYS[7], inSession and callLogTimed(ARGV[5], call) or ARGV[5]) end
 local changedRows = { ARGV[13] }
 
 if not sflat then
@@ -294,6 +295,8 @@ end
 -- call is disposable after STOP) or is gone counts this call in the agent's directly.
 if #sflat == 0 or sess.state == 'STOP' then countersAdd(KEYS[9], add, nil) end
 leadIndexFlush()
+-- Both leads' sheet patches (this one, the chained dial's) in one queue entry.
+appendCollectedPatches(now)
 -- The events and the lead-change notice in one PUBLISH when the agent is told here; else the notice alone.
 if #sflat == 0 then tell = false end
 local told = 0

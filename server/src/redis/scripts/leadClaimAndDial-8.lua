@@ -44,6 +44,7 @@ local changed = {}
 -- The lead's index entry and the call's deadline (the index's timeout band): one ZADD.
 leadIndexDefer()
 local v = dialWrite(sess, d, changed)
+appendCollectedPatches(d.now)
 leadIndexFlush()
 redis.call('HSET', KEYS[2], unpack(sessionSetArgs(sess, changed)))
 leadChanged(ARGV[14], ARGV[15], ARGV[16])

@@ -20,7 +20,7 @@
     -5 lead claimed by another session (with a previewId: the claim is not exactly that preview's)
     -4 lead version mismatch   -6 number on the do-not-call list
   dialWrite(sess, d, changed) -> the lead's new version: overlay IN_PROGRESS and the claim (leased until
-    now + leaseMs) in one HSET of the lead, patch queued,
+    now + leaseMs) in one HSET of the lead, patch collected (the caller appends it: appendCollectedPatches),
     call record (the session's `c:` fields: no command of its own) + its deadline (the timeout band's
     member is the session's: one live call per session, so
     this ZADD replaces the score of the session's previous call, and a chained dial needs no ZREM of it); the
@@ -95,6 +95,6 @@ local function dialWrite(sess, d, changed)
   local counted = {}
   countersApply(sess, { initiated = 1 }, { since = d.now }, 'n:', counted)
   for i = 1, #counted, 2 do sessionChange(sess, changed, counted[i], counted[i + 1]) end
-  if d.patchJson ~= '' then enqueuePatch(d.queueKey, d.patchJson, d.now) end
+  if d.patchJson ~= '' then collectPatch(d.queueKey, d.patchJson) end
   return v
 end
