@@ -9,7 +9,7 @@
 // the next scavenge must copy or promote); also how many tabs came back with every row a new array (sent
 // whole by the worker) and how many rows were new arrays. Deterministic: no clock is read for a figure.
 // Prints one JSON object. Usage: npx tsx bench/refresh-grids.ts [--agents 500] [--leads 100]
-//   [--changed 1500] [--rounds 3] [--warm-batch 40] [--top N]
+//   [--changed 1500] [--rounds 3] [--warm-batch 40] [--top N] [--survivors] [--paced]
 import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import { z } from 'zod';
@@ -126,6 +126,9 @@ if (warmBatch > 0)
 else previous = await readAll();
 /** `--survivors`: each round's read is profiled for the bytes still alive at its end, else for all. */
 const survivorsOnly = process.argv.includes('--survivors');
+/** `--paced`: the tabs are decoded only after every answer is in (the tab refresh's `decodeAfter`), and
+ *  the profile ends before the first decode: what a refresh holds while its rebuilds wait for their pace. */
+const paced = process.argv.includes('--paced');
 let edits = 0;
 const perRound: Record<string, number>[] = [];
 for (let round = 0; round < rounds; round++) {
@@ -137,10 +140,40 @@ for (let round = 0; round < rounds; round++) {
   }
   answered.length = 0;
   let latest: AgentTab[] = [];
+  let decodeAll = () => {};
+  let decoded: Promise<AgentTab[]> = Promise.resolve([]);
   const bytes = await sampled(async () => {
-    latest = await readAll();
-    return latest;
+    if (!paced) {
+      latest = await readAll();
+      return latest;
+    }
+    // As the paced refresh asks (tab-refresh.ts): each tab is decoded in its own later slot, so what the
+    // read leaves alive is measured once every tab's answer is in and none is decoded yet.
+    let arrived = 0;
+    let allIn = () => {};
+    const in_ = new Promise<void>((resolve) => {
+      allIn = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      decodeAll = resolve;
+    });
+    decoded = Promise.all(
+      tabs.map((t) =>
+        gateway.readAgentTab(BENCH_SPREADSHEET_ID, t.sheetId, {
+          decodeAfter: async () => {
+            if (++arrived === tabs.length) allIn();
+            await gate;
+          },
+        }),
+      ),
+    );
+    await in_;
+    return null;
   }, survivorsOnly);
+  if (paced) {
+    decodeAll();
+    latest = await decoded;
+  }
   perRound.push({
     [survivorsOnly ? 'survivingMb' : 'allocatedMb']: mb(bytes),
     ...crossed(),
@@ -161,6 +194,7 @@ console.log(
     agents,
     leads,
     changedRowsPerRead: changed,
+    paced,
     workerJobs: decoder.workerJobs(),
     rounds: perRound,
     ...(top > 0 ? { sites } : {}),

@@ -59,8 +59,14 @@ export interface SheetsGateway {
   /** Reads the whole agent tab by id, in a read that starts after this call; tabs of one spreadsheet asked
    *  for together share one request (sheets/tab-reader.ts). Throws ApiError SHEET_TAB_NOT_FOUND /
    *  SHEET_HEADER_MISMATCH (naming the column) / SHEETS_UNAVAILABLE / RATE_LIMITED (both with
-   *  details.retryAfterMs). */
-  readAgentTab(spreadsheetId: string, tabId: number): Promise<AgentTab>;
+   *  details.retryAfterMs). `decodeAfter`: awaited once the read is in, before the tab is decoded (instead
+   *  of the gateway's own one-decode-per-turn order), so a caller that paces its use of many tabs (the tab
+   *  refresh) decodes each in its own paced turn rather than all 500 on arrival. */
+  readAgentTab(
+    spreadsheetId: string,
+    tabId: number,
+    opts?: { decodeAfter?: () => Promise<void> },
+  ): Promise<AgentTab>;
 }
 
 export interface InitiatedCall {

@@ -8,7 +8,10 @@
 // Rebuilds run one at a time, paced: at most one every PACE_MS (a turn of the event loop at least), and all
 // of a tick's within a quarter of the refresh interval, so the minute's work on 500 tabs (their Redis reads,
 // merges, index updates and the garbage they leave) is spread over ~10 s instead of crowding requests and
-// the collector for 2-3 s (docs/performance.md "The tab refresh, paced"). A tab waiting for its turn does
+// the collector for 2-3 s (docs/performance.md "The tab refresh, paced"). A tab's decode into leads runs in
+// its rebuild's slot (PacedSlots; the gateway's `decodeAfter`), not all 500 as the batched read arrives:
+// decoded leads waiting up to 10 s for their rebuild were what the scavenges at the refresh copied and
+// promoted (docs/performance.md "The refresh's decode in its rebuild's turn"). A tab waiting for its turn does
 // not start a reload of its own (TabCache.refreshQueued), so pacing costs no Sheets read.
 // Whether a served session is still active is asked of Redis (one HGETALL each) on every
 // SESSION_CHECK_EVERY-th tick only: a session that STOPs through this instance is forgotten at once
@@ -18,8 +21,8 @@
 // Reads go through the SheetsGateway, so the shared read quota and the Sheets breaker apply; a failed read
 // keeps the cached tab, with one warning per spreadsheet and failure episode. Like resync, a refresh publishes no lead-change notice:
 // those announce overlay writes, and every instance re-reads the tabs its own sessions use.
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceContext } from './context.js';
+import { PacedSlots } from './paced-slots.js';
 import type { TabCache, TabRead, TabRefFull } from './tab-cache.js';
 
 export interface TabRefreshReport {
@@ -105,38 +108,44 @@ export class TabRefresher {
       const jobs = due.map((d, i) => ({
         ...d,
         unflushed: unflushed[i] ?? new Map<string, Set<number>>(),
-        sheet: this.#ctx.sheets.readAgentTab(d.ref.spreadsheetId, d.ref.sheetId),
       }));
       const failedSheets = new Map<string, string>();
       const okSheets = new Set<string>();
       // The reads run at once; the rebuilds run one at a time as their reads arrive, each after a turn of
       // the event loop and `gap` ms, so requests interleave with a long refresh instead of waiting for it.
-      let turn: Promise<unknown> = Promise.resolve();
-      const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
-        const mine = turn.then(async () => {
-          await (gap > 0 ? sleep(gap) : nextTurn());
-          return run();
-        });
-        turn = mine.catch(() => undefined);
-        return mine;
-      };
+      // A tab's first slot is taken before the gateway decodes it, so its decode runs in that slot too.
+      const slots = new PacedSlots(gap);
       await Promise.all(
         jobs.map(async (d) => {
+          // The slot the gateway's decode took, until the first cache's rebuild in it releases it.
+          const slot: { release: (() => void) | null } = { release: null };
           try {
-            const read: TabRead = { readStartedAt: now, unflushed: d.unflushed, tab: await d.sheet };
+            const tab = await this.#ctx.sheets.readAgentTab(d.ref.spreadsheetId, d.ref.sheetId, {
+              decodeAfter: async () => {
+                slot.release = await slots.take();
+              },
+            });
+            const read: TabRead = { readStartedAt: now, unflushed: d.unflushed, tab };
             let unchanged = true;
             let rebuilt = false;
             for (const cache of d.caches) {
-              const r = await inTurn(() => cache.refreshFrom(read));
-              report.changedLeads += r.changedLeads;
-              if (!r.unchanged) unchanged = false;
-              if (r.rebuilt) rebuilt = true;
+              const mine = slot.release ?? (await slots.take());
+              slot.release = null;
+              try {
+                const r = await cache.refreshFrom(read);
+                report.changedLeads += r.changedLeads;
+                if (!r.unchanged) unchanged = false;
+                if (r.rebuilt) rebuilt = true;
+              } finally {
+                mine();
+              }
             }
             if (unchanged) report.unchanged++;
             else report.refreshed++;
             if (rebuilt) report.rebuilt++;
             okSheets.add(d.ref.spreadsheetId);
           } catch (err) {
+            slot.release?.();
             report.failed++;
             failedSheets.set(d.ref.spreadsheetId, err instanceof Error ? err.message : String(err));
           }

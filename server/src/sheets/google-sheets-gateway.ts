@@ -224,7 +224,11 @@ export class GoogleSheetsGateway implements SheetsGateway {
     this.#router = null;
   }
 
-  async readAgentTab(spreadsheetId: string, tabId: number): Promise<AgentTab> {
+  async readAgentTab(
+    spreadsheetId: string,
+    tabId: number,
+    opts: { decodeAfter?: () => Promise<void> } = {},
+  ): Promise<AgentTab> {
     let tabTitle: string;
     let values: string[][];
     let fp: string;
@@ -243,11 +247,16 @@ export class GoogleSheetsGateway implements SheetsGateway {
       );
     }
     // One batched read answers all of a spreadsheet's tabs at once: each tab's decode waits for a turn of its
-    // own, so the waiters do not all run in one microtask burst. (The fingerprint of its title and cells
-    // came with the read: grid-answer.ts, computed off the event loop for a big answer.)
-    const turn = this.#decodeTurn.then(() => nextTurn());
-    this.#decodeTurn = turn;
-    await turn;
+    // own, so the waiters do not all run in one microtask burst, or for the caller's own pace (the tab
+    // refresh: a tab's leads are then decoded in the turn that merges them, not all 500 tabs' on arrival,
+    // held and promoted through the ~10 s its rebuilds are spread over). (The fingerprint of its title and
+    // cells came with the read: grid-answer.ts, computed off the event loop for a big answer.)
+    if (opts.decodeAfter) await opts.decodeAfter();
+    else {
+      const turn = this.#decodeTurn.then(() => nextTurn());
+      this.#decodeTurn = turn;
+      await turn;
+    }
     const key = `${spreadsheetId}/${tabId}`;
     const known = this.#decoded.get(key);
     if (known?.fp === fp) return known.tab;
