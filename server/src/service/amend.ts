@@ -14,6 +14,7 @@ import type { Lead } from '../../../src-shared/domain/lead.js';
 import { amendWindowSecondsOf, type PreDisposition } from '../../../src-shared/domain/outcome.js';
 import type { Logger } from '../logger.js';
 import type { AgentPrincipal } from '../ports.js';
+import { sessionIdOfCallId } from '../redis/keys.js';
 import { scriptApiError } from '../redis/script-errors.js';
 import type { AmendBase, CallRecord, SessionRecord } from '../store/types.js';
 import { withCallLog } from './call-log-entry.js';
@@ -51,9 +52,20 @@ interface Found {
   windowMs: number;
 }
 
+/** A call older than its session's last one is no longer kept (store/call-record.ts): when its id names a
+ *  session of this agent whose live call is another one, it is a call that left that session, not an
+ *  unknown one. */
+async function refuseOlderCall(ctx: ServiceContext, agent: AgentPrincipal, tag: string, callId: string) {
+  const sessionId = sessionIdOfCallId(callId);
+  const session = sessionId ? await ctx.store.getSession(tag, sessionId) : null;
+  if (session && session.agentEmail.toLowerCase() === agent.email && session.callId !== callId)
+    throw new ApiError('NOT_LAST_CALL', 'that call is not the last one its session disposed');
+}
+
 async function find(ctx: ServiceContext, agent: AgentPrincipal, callId: string, now: number): Promise<Found> {
   const tag = await ctx.store.locateCall(callId);
   const call = tag ? await ctx.store.getCall(tag, callId) : null;
+  if (tag && !call) await refuseOlderCall(ctx, agent, tag, callId);
   if (!tag || !call) throw new ApiError('CALL_NOT_FOUND', 'no such call');
   if (call.agentEmail.toLowerCase() !== agent.email)
     throw new ApiError('FORBIDDEN', 'that call belongs to another agent');

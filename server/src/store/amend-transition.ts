@@ -27,17 +27,28 @@ export async function readAmendBase(
   sessionId: string,
   callId: string,
 ): Promise<AmendBase | null> {
-  // A disposed call whose id names its session is archived (call-record.ts); one of before is its hash.
-  const callFields = callInSession(callId)
-    ? redis.get(keys.callArchive(tag, callId)).then((raw) => {
-        const f = archivedFields(raw);
-        return f ? [f.state, f.disposition, f.disposedAt, f.amends] : [];
-      })
-    : redis.hmget(keys.call(tag, callId), 'state', 'disposition', 'disposedAt', 'amends');
-  const [[state, disposition, disposedAt, amends], [lastCall, lastPre, lastLeadV]] = await Promise.all([
-    callFields,
-    redis.hmget(keys.session(tag, sessionId), 'lastCall', 'lastPre', 'lastLeadV'),
+  // A disposed call whose id names its session is its session's last call (its `l:` fields) or archived
+  // (call-record.ts); one of before is its hash.
+  const inSession = callInSession(callId);
+  const [callHash, session, archived] = await Promise.all([
+    inSession ? null : redis.hmget(keys.call(tag, callId), 'state', 'disposition', 'disposedAt', 'amends'),
+    redis.hmget(
+      keys.session(tag, sessionId),
+      'lastCall',
+      'lastPre',
+      'lastLeadV',
+      'l:callId',
+      'l:state',
+      'l:disposition',
+      'l:disposedAt',
+      'l:amends',
+    ),
+    inSession ? redis.get(keys.callArchive(tag, callId)) : null,
   ]);
+  const [lastCall, lastPre, lastLeadV, lastId, ...lastFields] = session;
+  const f = archivedFields(archived ?? null);
+  const [state, disposition, disposedAt, amends] =
+    callHash ?? (lastId === callId ? lastFields : f ? [f.state, f.disposition, f.disposedAt, f.amends] : []);
   const call = CallFieldsSchema.safeParse({
     state,
     disposition: disposition || undefined,

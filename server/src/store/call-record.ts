@@ -1,6 +1,8 @@
 // Where a call's record lives, read side (the scripts' side is redis/scripts/includes/callRecord.lua): a call
 // whose id names its session (keys.callIdIn) is the session hash's `c:` fields while it is the session's
-// live call, then an archived STRING of JSON (keys.callArchive, 7 days); a call whose id names no session
+// live call, its `l:` fields once disposed while it is the session's last call (an older one is no longer
+// kept: the sheet's Call log is its history), an archived STRING of JSON (keys.callArchive, 7 days) when
+// its dial failed or it was disposed before the `l:` fields; a call whose id names no session
 // (dialed before this layout) is its own hash (keys.call). docs/coordinator-state.md "Keys".
 import { z } from 'zod';
 import type { RedisClient } from '../redis/client.js';
@@ -10,6 +12,8 @@ import type { CallRecord } from './types.js';
 
 /** The session hash's field prefix of its live call's fields. */
 export const CALL_FIELD_PREFIX = 'c:';
+/** The session hash's field prefix of its last disposed call's fields. */
+export const LAST_FIELD_PREFIX = 'l:';
 
 const ArchiveSchema = z.record(z.string(), z.union([z.string(), z.number()]).transform(String));
 
@@ -30,6 +34,16 @@ export function callFromSessionHash(h: Record<string, string>, callId: string): 
   return callFromHash(fields);
 }
 
+/** The session's last disposed call from the session hash (its `l:` fields), when it is `callId`. */
+export function lastCallFromSessionHash(h: Record<string, string>, callId: string): CallRecord | null {
+  if (h[`${LAST_FIELD_PREFIX}callId`] !== callId) return null;
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (k.startsWith(LAST_FIELD_PREFIX)) fields[k.slice(LAST_FIELD_PREFIX.length)] = v;
+  }
+  return callFromHash(fields);
+}
+
 /** An archived call's fields (the JSON callRecord.lua wrote), or null when there is none. */
 export function archivedFields(raw: string | null): Record<string, string> | null {
   return raw === null ? null : ArchiveSchema.parse(JSON.parse(raw));
@@ -44,14 +58,15 @@ export async function readCall(redis: RedisClient, tag: string, callId: string):
     redis.hgetall(keys.session(tag, sessionId)),
     redis.get(keys.callArchive(tag, callId)),
   ]);
-  const live = callFromSessionHash(session, callId);
+  const live = callFromSessionHash(session, callId) ?? lastCallFromSessionHash(session, callId);
   if (live) return live;
   const fields = archivedFields(archived);
   return fields ? callFromHash(fields) : null;
 }
 
 /** A call's connectedAt and endedAt as stored ("" = none), or null when it is no longer stored: the flusher's
- *  Call log durations, read for calls that left their session (archived), or calls of before. */
+ *  Call log durations, read only for a row queued without one (a disposition now fills it in its script:
+ *  callRecord.lua callLogTimed), from the session's last call, its archive, or a call of before's hash. */
 export async function readCallTimes(
   redis: RedisClient,
   tag: string,
@@ -61,6 +76,12 @@ export async function readCallTimes(
     const [connectedAt, endedAt] = await redis.hmget(keys.call(tag, callId), 'connectedAt', 'endedAt');
     return connectedAt === null || connectedAt === undefined ? null : { connectedAt, endedAt: endedAt ?? '' };
   }
-  const fields = archivedFields(await redis.get(keys.callArchive(tag, callId)));
+  const sessionId = sessionIdOfCallId(callId) ?? '';
+  const [[lastId, connectedAt, endedAt], archived] = await Promise.all([
+    redis.hmget(keys.session(tag, sessionId), 'l:callId', 'l:connectedAt', 'l:endedAt'),
+    redis.get(keys.callArchive(tag, callId)),
+  ]);
+  if (lastId === callId) return { connectedAt: connectedAt ?? '', endedAt: endedAt ?? '' };
+  const fields = archivedFields(archived);
   return fields ? { connectedAt: fields.connectedAt ?? '', endedAt: fields.endedAt ?? '' } : null;
 }

@@ -1,10 +1,12 @@
 // The session's live call in the session hash (store/call-record.ts, includes/callRecord.lua), on a real
 // redis-server and on a real three-master Redis Cluster: a call whose id names its session (keys.callIdIn)
 // is written by the dial's session HSET, stepped in the session by its webhooks, read by the disposition's
-// session read, and archived for 7 days when it leaves the session. What a user would notice if it broke: a
-// late or redelivered webhook of a disposed call moving it or telling the agent twice, a retried disposition
-// not answered, a change of the last disposition lost, a call live across the upgrade (its own hash, an id
-// of before) no longer disposable, a session's next call inheriting a field of the one before.
+// session read, kept as the session's last call (`l:` fields) when disposed, archived for 7 days when its
+// dial failed. What a user would notice if it broke: a late or redelivered webhook of a disposed call (the
+// last one, or an older one no longer kept) moving it or telling the agent twice, a retried disposition not
+// answered or counted twice, a change of the last disposition lost, a Call log row without its duration, a
+// call live across the upgrade (its own hash, an id of before) no longer disposable, a session's next call
+// inheriting a field of the one before.
 import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
@@ -21,6 +23,7 @@ import { call, leadWrite, newSession, owned, patch, TAG } from './store-fixtures
 const EMAIL = 'a@example.com';
 const C1 = callIdIn(TAG, 's1', 'c1');
 const C2 = callIdIn(TAG, 's1', 'c2');
+const C3 = callIdIn(TAG, 's1', 'c3');
 const ev = (what: string): AgentEvent => ({ type: 'ERROR', code: 'NOTHING_TO_DIAL', message: what });
 
 let redisServer: RedisServerHandle;
@@ -121,7 +124,7 @@ describe.each([
     expect((await store.getSession(TAG, 's1'))?.callId).toBe(C1);
   });
 
-  it('archives a disposed call for 7 days; a late or redelivered webhook of it moves and tells nothing', async () => {
+  it("keeps a disposed call as the session's last call (no key); a late or redelivered webhook of it moves and tells nothing", async () => {
     const { redis, store, bus } = await dialed();
     await store.advanceCall(step(C1, 'CONNECTED', 7_000));
     const done = await store.dispose(dispose({ now: 20_000 }));
@@ -129,8 +132,8 @@ describe.each([
     const archived = await store.getCall(TAG, C1);
     expect(archived).toMatchObject({ state: 'DISPOSED', disposition: 'NO_ANSWER', connectedAt: 7_000 });
     expect(archived?.endedAt).toBe(20_000);
-    const ttl = await redis.pttl(keys.callArchive(TAG, C1));
-    expect(ttl).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
+    expect(await redis.exists(keys.callArchive(TAG, C1), keys.call(TAG, C1))).toBe(0);
+    expect(await redis.hget(keys.session(TAG, 's1'), 'l:state')).toBe('DISPOSED');
     expect((await store.getSession(TAG, 's1'))?.callId).toBeNull();
 
     const seqBefore = await bus.lastSeq(EMAIL);
@@ -153,6 +156,97 @@ describe.each([
     expect(again).toEqual({ ok: false, failure: 'CALL_FINISHED' });
     expect(await store.getLead(TAG, 'r1')).toEqual(lead);
     expect((await store.sessionStats(TAG, 's1')).completed).toBe(1);
+  });
+
+  it('fills the Call log duration in the queued patch: the flusher needs no record of the call', async () => {
+    const { redis, store } = await dialed();
+    await store.advanceCall(step(C1, 'CONNECTED', 7_000));
+    const open = {
+      ...patch('r1', 'NO_ANSWER'),
+      callLog: {
+        callId: C1,
+        at: 20_000,
+        agent: EMAIL,
+        campaign: 'c',
+        rowId: 'r1',
+        numberLast4: '0100',
+        durationS: null,
+        disposition: 'NO_ANSWER',
+        notes: 'said "durationS":null twice',
+      },
+    };
+    expect(
+      (
+        await store.dispose(
+          dispose({ now: 20_500, lead: { ...leadWrite('r1', 1, 'NO_ANSWER'), patch: open } }),
+        )
+      ).ok,
+    ).toBe(true);
+    const entries = await redis.xrange(keys.sheetQueue(TAG), '-', '+');
+    // An entry holds one patch (`patch`) or a step's patches (`patches`, a JSON array).
+    const queued = entries.flatMap(([, f]): { callLog?: { callId: string } }[] => {
+      const at = (name: string) => (f.indexOf(name) % 2 === 0 ? f[f.indexOf(name) + 1] : undefined);
+      const many = at('patches');
+      const one = at('patch');
+      return many ? JSON.parse(many) : one ? [JSON.parse(one)] : [];
+    });
+    const log = queued.find((p) => p.callLog?.callId === C1)?.callLog;
+    // Connected at 7 s, ended at the disposition (20.5 s): 14 s (rounded); the notes untouched.
+    expect(log).toMatchObject({ durationS: 14, notes: 'said "durationS":null twice' });
+  });
+
+  it('no longer keeps a call older than the last: its late webhook and retried disposition change nothing', async () => {
+    const { redis, store, bus } = await dialed();
+    await store.advanceCall(step(C1, 'CONNECTED', 7_000));
+    const chain = (callId: string, rowId: string, now: number) => ({
+      chainLock: { token: `c:${callId}`, ttlMs: 5_000 },
+      next: {
+        lead: leadWrite(rowId, 0, 'IN_PROGRESS'),
+        call: call(callId, 's1', rowId, now),
+        leaseMs: 600_000,
+      },
+    });
+    const first = await store.dispose(dispose({ now: 20_000, ...chain(C2, 'r2', 20_000) }));
+    expect(first.ok && first.chained).toEqual({ ok: true, version: 1 });
+    await store.advanceCall(step(C2, 'CONNECTED', 21_000));
+    const second = await store.dispose(
+      dispose({ callId: C2, lead: leadWrite('r2', 1, 'NO_ANSWER'), now: 30_000, ...chain(C3, 'r3', 30_000) }),
+    );
+    expect(second.ok && second.chained).toEqual({ ok: true, version: 1 });
+    // C2 is the last call now; C1 is no longer kept anywhere (the sheet's Call log has it).
+    expect(await store.getCall(TAG, C2)).toMatchObject({ state: 'DISPOSED', connectedAt: 21_000 });
+    expect(await store.getCall(TAG, C1)).toBeNull();
+    expect(await redis.exists(keys.callArchive(TAG, C1), keys.callArchive(TAG, C2))).toBe(0);
+    const lead = await store.getLead(TAG, 'r1');
+    const stats = await store.sessionStats(TAG, 's1');
+    const seqBefore = await bus.lastSeq(EMAIL);
+    // A late webhook of C1: not found (the service answers it 200 and ignores it), nothing told.
+    const late = await store.advanceCall({ ...step(C1, 'ENDED', 31_000, true), known: null });
+    expect(late).toEqual({ ok: false, failure: 'CALL_NOT_FOUND' });
+    // With another instance's stale memory of it: the script finds it gone, nothing written.
+    const stale = await store.advanceCall({
+      ...step(C1, 'ENDED', 31_000, true),
+      known: { ...call(C1, 's1', 'r1'), state: 'CONNECTED', connectedAt: 7_000 },
+    });
+    expect(stale.ok).toBe(false);
+    // A late webhook of C2 (the last call): nothing moves.
+    const lastLate = await store.advanceCall({ ...step(C2, 'ENDED', 31_000, true), known: null });
+    expect(lastLate.ok && lastLate.advanced).toBe(false);
+    // A retried disposition of either (no Idempotency-Key): finished, nothing counted again.
+    expect(await store.dispose(dispose({ now: 32_000 }))).toEqual({ ok: false, failure: 'CALL_FINISHED' });
+    expect(
+      await store.dispose(dispose({ callId: C2, lead: leadWrite('r2', 2, 'NO_ANSWER'), now: 32_000 })),
+    ).toEqual({ ok: false, failure: 'CALL_FINISHED' });
+    expect(await store.getLead(TAG, 'r1')).toEqual(lead);
+    expect(await store.sessionStats(TAG, 's1')).toEqual(stats);
+    expect(await bus.lastSeq(EMAIL)).toBe(seqBefore);
+    expect(await store.getCall(TAG, C3)).toMatchObject({ state: 'DIALING' });
+    // A call id naming no call of a session that does not exist stays unknown.
+    const ghost = callIdIn(TAG, 'nosuch', 'c9');
+    expect(await store.dispose(dispose({ callId: ghost, sessionId: 'nosuch' }))).toEqual({
+      ok: false,
+      failure: 'CALL_NOT_FOUND',
+    });
   });
 
   it('chains: the next call replaces the live one in the session, none of its fields inherited', async () => {
@@ -220,9 +314,20 @@ describe.each([
     expect(await store.dueCalls(TAG, next.timeoutAt, 10)).toEqual([C2]);
   });
 
-  it('changes the last disposition of an archived call, keeping its expiry', async () => {
+  it.each([
+    ['the session keeps as its last call', false],
+    ['archived before the last-call fields (keeping its expiry)', true],
+  ] as const)('changes the last disposition of a call %s', async (_what, archivedBefore) => {
     const { redis, store } = await dialed();
     expect((await store.dispose(dispose({ code: 'NO_ANSWER', now: 20_000 }))).ok).toBe(true);
+    if (archivedBefore) {
+      // As the version before left it: the call's archive, no `l:` fields.
+      const h = await redis.hgetall(keys.session(TAG, 's1'));
+      const last = Object.keys(h).filter((k) => k.startsWith('l:'));
+      const rec = Object.fromEntries(last.filter((k) => h[k] !== '').map((k) => [k.slice(2), h[k]]));
+      await redis.set(keys.callArchive(TAG, C1), JSON.stringify(rec), 'PX', RETAIN_FINISHED_MS);
+      await redis.hdel(keys.session(TAG, 's1'), ...last);
+    }
     const base = await store.amendBase(TAG, 's1', C1);
     expect(base).toMatchObject({ code: 'NO_ANSWER', disposedAt: 20_000, amends: 0 });
     const r = await store.amendDisposition({
@@ -245,7 +350,15 @@ describe.each([
     expect(r).toEqual({ ok: true, version: 3, amends: 1 });
     expect(await store.getCall(TAG, C1)).toMatchObject({ state: 'DISPOSED', disposition: 'CORRECT' });
     expect(await store.amendBase(TAG, 's1', C1)).toMatchObject({ code: 'CORRECT', amends: 1 });
-    expect(await redis.pttl(keys.callArchive(TAG, C1))).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
+    if (archivedBefore) {
+      expect(await redis.pttl(keys.callArchive(TAG, C1))).toBeGreaterThan(RETAIN_FINISHED_MS - 60_000);
+    } else {
+      expect(await redis.exists(keys.callArchive(TAG, C1))).toBe(0);
+      expect(await redis.hmget(keys.session(TAG, 's1'), 'l:amends', 'l:firstDisposition')).toEqual([
+        '1',
+        'NO_ANSWER',
+      ]);
+    }
     expect((await store.sessionStats(TAG, 's1')).byCode.CORRECT).toBe(1);
   });
 

@@ -9,8 +9,9 @@
   after the disposition (another write bumped its version: dialed again, skipped...).
   Checks first, writes after; `now` is passed in. The session's current call is never touched. The
   session's `lastCode` becomes the new code (the session view shows it after a reload). A call whose id
-  names its session is read from and written back to its archive (includes/callRecord: a disposed call
-  has left the session), its expiry kept; a call of before is its own hash.
+  names its session is read from and written back to the session's `l:` fields (includes/callRecord: the
+  session's last disposed call, the only one a change may touch; the session's one HGETALL and HSET), or
+  its archive when it was disposed before those (its expiry kept); a call of before is its own hash.
 
   Input:
     KEYS[1] call archive (its hash for an id naming no session)   KEYS[4] tab lead index ZSET
@@ -38,19 +39,31 @@
 --- @include "countersAdd"
 --- @include "callRecord"
 local inSession = callNamesSession(ARGV[1])
-local archived = nil
+local archived, inLast = nil, false
 local c
+local dFrom, dTo = 'd:' .. ARGV[6], 'd:' .. ARGV[7]
+local s
 if inSession then
-  archived = callArchiveRead(KEYS[1]) or {}
+  -- The session's last call (its `l:` fields) in the session's one read, else its archive (disposed
+  -- before the `l:` fields).
+  local flat = redis.call('HGETALL', KEYS[2])
+  local sess = {}
+  for i = 1, #flat, 2 do sess[flat[i]] = flat[i + 1] end
+  archived = callLastOfSession(sess, ARGV[1])
+  inLast = archived ~= nil
+  archived = archived or callArchiveRead(KEYS[1]) or {}
   c = { archived.agentEmail, archived.state, archived.disposition, archived.disposedAt }
+  s = { sess.lastCall, sess.lastPre, sess.lastLeadV, sess['n:' .. dFrom], sess['n:' .. dTo], sess['n:successes'],
+    sess.state }
 else
   c = redis.call('HMGET', KEYS[1], 'agentEmail', 'state', 'disposition', 'disposedAt')
 end
-if not c[1] then return -8 end
+if not c[1] or c[1] == '' then return -8 end
 if string.lower(c[1]) ~= ARGV[2] then return -30 end
-local dFrom, dTo = 'd:' .. ARGV[6], 'd:' .. ARGV[7]
-local s = redis.call('HMGET', KEYS[2], 'lastCall', 'lastPre', 'lastLeadV', 'n:' .. dFrom, 'n:' .. dTo,
-  'n:successes', 'state')
+if not s then
+  s = redis.call('HMGET', KEYS[2], 'lastCall', 'lastPre', 'lastLeadV', 'n:' .. dFrom, 'n:' .. dTo,
+    'n:successes', 'state')
+end
 if c[2] ~= 'DISPOSED' then return -31 end
 if tonumber(ARGV[3]) - tonumber(c[4]) > tonumber(ARGV[4]) then return -32 end
 if s[1] ~= ARGV[1] then return -33 end
@@ -65,7 +78,7 @@ if inSession then
   if (archived.firstDisposition or '') == '' then archived.firstDisposition = ARGV[6] end
   n = (tonumber(archived.amends or '') or 0) + 1
   archived.amends = tostring(n)
-  redis.call('SET', KEYS[1], cjson.encode(archived), 'KEEPTTL')
+  if not inLast then redis.call('SET', KEYS[1], cjson.encode(archived), 'KEEPTTL') end
 else
   redis.call('HSET', KEYS[1], 'disposition', ARGV[7], 'amendedAt', ARGV[3])
   redis.call('HSETNX', KEYS[1], 'firstDisposition', ARGV[6])
@@ -76,6 +89,12 @@ local cur = { ['n:' .. dFrom] = s[4] or nil, ['n:' .. dTo] = s[5] or nil, ['n:su
 local add = { [dFrom] = -1, [dTo] = 1 }
 if ARGV[10] ~= '0' then add.successes = tonumber(ARGV[10]) end
 local set = { 'lastLeadV', tostring(v), 'lastCode', ARGV[7] }
+if inLast then
+  for _, f in ipairs({ 'disposition', 'amendedAt', 'firstDisposition', 'amends' }) do
+    set[#set + 1] = 'l:' .. f
+    set[#set + 1] = archived[f]
+  end
+end
 countersApply(cur, add, nil, 'n:', set)
 redis.call('HSET', KEYS[2], unpack(set))
 -- The agent's counters get the session's when it ends (sessionEnd); after that, both move.

@@ -3,8 +3,9 @@
   round trip: the caller picked the next lead before, from its index with this disposition applied).
 
   Disposition: writes the lead's new owned state (compare-and-set on its version), marks the call
-  DISPOSED (kept RETAIN ms, then it expires: a call whose id names its session is read from the session's
-  `c:` fields, read anyway, and archived with one SET … PX; includes/callRecord), releases the claim (a field of the lead hash, written with the
+  DISPOSED (a call whose id names its session is read from the session's `c:` fields, read anyway, and
+  becomes the session's last call, its `l:` fields, in the session's one HSET: no command of its own; a
+  call of before keeps its hash RETAIN ms; includes/callRecord), releases the claim (a field of the lead hash, written with the
   overlay) if the session still holds it or its lease ended, counts the
   whole call in the session's counters and the agent's (in this tab) at once (completed, the code,
   success, connect and talk time: callAdvance counts nothing; includes/countersAdd), adds the number to
@@ -102,7 +103,8 @@
       1 if ARGV[30] was stored as the key's answer, else 0,
       1 if the agent's events were appended (one of the two lists, by whether the chained dial was made), else 0 }
     { 'idem', the record's JSON }: the key is held by another request (nothing changed)
-    -8 call missing   -9 already disposed (or a failed dial)   -4 lead version mismatch
+    -8 call missing   -9 already disposed (or a failed dial; or an older call of the session: its id
+    names the session, whose live call is another one)   -4 lead version mismatch
 ]]
 --- @include "dialerLead"
 --- @include "enqueuePatch"
@@ -159,7 +161,7 @@ local call = nil
 if inSession then
   sflat = redis.call('HGETALL', KEYS[2])
   for i = 1, #sflat, 2 do sess[sflat[i]] = sflat[i + 1] end
-  call = callOfSession(sess, ARGV[1]) or callArchiveRead(KEYS[1])
+  call = callOfSession(sess, ARGV[1]) or callLastOfSession(sess, ARGV[1]) or callArchiveRead(KEYS[1])
 else
   local flat = redis.call('HGETALL', KEYS[1])
   if #flat > 0 then
@@ -168,7 +170,9 @@ else
   end
 end
 local refused = nil
-if not call then
+if not call and inSession and callLeftSession(sess, ARGV[1]) then
+  refused = -9 -- an older call of this session: it left it, its record is no longer kept
+elseif not call then
   refused = -8
 elseif call.state == 'DISPOSED' or call.endReason == 'DIAL_FAILED' then
   refused = -9
@@ -219,14 +223,16 @@ call.disposition = ARGV[6]
 call.disposedAt = now
 if (call.endedAt or '') == '' then call.endedAt = now end
 if inSession then
-  callArchiveWrite(KEYS[1], call, ARGV[8])
+  -- The session's last call (its `l:` fields, in the session's HSET below); archived only if it is not the
+  -- session's live call (never seen: a call in the session is its live one until it leaves).
+  if sess.callId ~= ARGV[1] then callArchiveWrite(KEYS[1], call, ARGV[8]) end
 else
   redis.call('HSET', KEYS[1], 'state', 'DISPOSED', 'disposition', ARGV[6], 'disposedAt', now,
     'endedAt', call.endedAt)
   redis.call('PEXPIRE', KEYS[1], ARGV[8])
 end
 if ARGV[9] ~= '' then redis.call('SADD', KEYS[6], ARGV[9]) end
-if ARGV[5] ~= '' then collectPatch(KEYS[7], ARGV[5]) end
+if ARGV[5] ~= '' then collectPatch(KEYS[7], inSession and callLogTimed(ARGV[5], call) or ARGV[5]) end
 local changedRows = { ARGV[13] }
 
 if not sflat then
@@ -243,6 +249,7 @@ if #sflat > 0 then
     sessionChange(sess, changed, 'callId', '')
     sessionChange(sess, changed, 'updatedAt', now)
     sessionChange(sess, changed, 'lastCall', ARGV[1])
+    if inSession then callIntoLast(sess, changed, call) end
     sessionChange(sess, changed, 'lastPre', ARGV[14] or '')
     sessionChange(sess, changed, 'lastLeadV', tostring(v))
     sessionChange(sess, changed, 'lastCode', ARGV[6])
@@ -324,7 +331,7 @@ end
 local sout = {}
 for k, val in pairs(sess) do
   -- Not the live call's `c:` fields (includes/callRecord): the caller has the chained call it made.
-  if string.sub(k, 1, 2) ~= 'c:' then
+  if string.sub(k, 1, 2) ~= 'c:' and string.sub(k, 1, 2) ~= 'l:' then
     sout[#sout + 1] = k
     sout[#sout + 1] = val
   end

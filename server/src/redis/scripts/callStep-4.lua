@@ -5,9 +5,11 @@
   crash loses neither and a redelivered webhook finds its step made and told (no dedupe record needed).
   The hot path: EVALSHA, HMGET, HSET, then the append (XADD, PUBLISH): one round trip. A call whose id
   names its session (includes/callRecord) is the session hash's `c:` fields while it is the session's live
-  call: the HMGET and HSET are the session's; once it left the session (disposed, its dial failed) its
-  archive answers, and a step of it is decided again on that (a late or redelivered webhook: nothing moves;
-  a sweep decided on the archive drops only a member named by the call id).
+  call: the HMGET and HSET are the session's; once it left the session (disposed: the session's `l:`
+  fields while it is its last call; its dial failed: its archive) that record answers (one HGETALL of the
+  session, then a GET of the archive when the `l:` fields are another call's), and a step of it is decided
+  again on that (a late or redelivered webhook: nothing moves; a sweep decided on it drops only a member
+  named by the call id). An older call's record is gone: -8 (the webhook is answered 200 and ignored).
   A call of before (its id names no session) is its own hash, stepped as before.
 
   Input:
@@ -51,7 +53,10 @@ if inSession and cur[1] ~= ARGV[5] then
   -- No longer the session's call: archived, final (DISPOSED, or its dial failed). A step decided on
   -- anything else is decided again on the archive; one decided on it only drops the sweep's member named
   -- by the call id (never the session's, which is its next call's): nothing is written, nothing told.
-  local archived = callArchiveRead(KEYS[1])
+  local flat = redis.call('HGETALL', KEYS[4])
+  local sess = {}
+  for j = 1, #flat, 2 do sess[flat[j]] = flat[j + 1] end
+  local archived = callLastOfSession(sess, ARGV[5]) or callArchiveRead(KEYS[1])
   if not archived then return -8 end
   for i = 1, #names do
     local have, exp = archived[names[i]] or '', want[i]
