@@ -7,17 +7,15 @@
 // answered or counted twice, a change of the last disposition lost, a Call log row without its duration, a
 // call live across the upgrade (its own hash, an id of before) no longer disposable, a session's next call
 // inheriting a field of the one before.
-import { type Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
 import { SESSION_TRANSITIONS, type SessionState } from '../../../src-shared/domain/session.js';
-import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
 import { RedisAgentEventBus } from '../../src/events/redis-bus.js';
 import { callIdIn, keys, tabCode } from '../../src/redis/keys.js';
 import { callToHash } from '../../src/store/codec.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { type CallRecord, type DisposeInput, RETAIN_FINISHED_MS } from '../../src/store/types.js';
-import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
+import { redisTargetsForFile } from '../support/redis-targets.js';
 import { call, leadWrite, newSession, owned, patch, TAG } from './store-fixtures.js';
 
 const EMAIL = 'a@example.com';
@@ -26,35 +24,7 @@ const C2 = callIdIn(TAG, 's1', 'c2');
 const C3 = callIdIn(TAG, 's1', 'c3');
 const ev = (what: string): AgentEvent => ({ type: 'ERROR', code: 'NOTHING_TO_DIAL', message: what });
 
-let redisServer: RedisServerHandle;
-let cluster: RedisClusterHandle;
-const clients: (Redis | Cluster)[] = [];
-beforeAll(async () => {
-  [redisServer, cluster] = await Promise.all([startRedisServer({ appendOnly: false }), startRedisCluster()]);
-});
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await redisServer?.stop();
-  await cluster?.stop();
-});
-
-const onRedis = async (): Promise<Redis | Cluster> => {
-  const redis = new Redis(redisServer.url);
-  clients.push(redis);
-  await redis.flushall();
-  return redis;
-};
-const onCluster = async (): Promise<Redis | Cluster> => {
-  await cluster.flushAll();
-  const redis = cluster.client();
-  clients.push(redis);
-  return redis;
-};
-
-describe.each([
-  ['redis-server', onRedis],
-  ['Redis Cluster', onCluster],
-] as const)('the live call in the session hash (%s)', (_name, connect) => {
+describe.each(redisTargetsForFile())('the live call in the session hash (%s)', (_name, connect) => {
   /** A session s1 in PLAY with `callId` dialed on r1 (no call hash of its own). */
   async function dialed(callId = C1) {
     const redis = await connect();

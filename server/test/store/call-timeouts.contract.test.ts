@@ -3,49 +3,20 @@
 // ONE ZADD, the sweeper finds a due call in the band, the readers of leads (a refresh's "written since", a
 // restart's rebuild) never see a deadline, and a call live from before the band (the old timeouts ZSET) is
 // moved into it and swept there, the old key never written again.
-import { type Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster, Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { SESSION_TRANSITIONS, type SessionState } from '../../../src-shared/domain/session.js';
-import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
 import { CALL_TIMEOUT_BAND, callTimeoutMember, callTimeoutScore, keys } from '../../src/redis/keys.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { commandCalls, resetCommandStats } from '../support/command-stats.js';
-import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
+import { redisTargetsForFile } from '../support/redis-targets.js';
 import { call, leadWrite, newSession, TAG } from './store-fixtures.js';
 
 /** A realistic clock (epoch ms in 2026): the band's scores must stay exact integers at this size. */
 const NOW = 1_796_000_000_123;
 const DEADLINE = NOW + 60_000; // store-fixtures' call: startedAt + 60 s
 
-let redisServer: RedisServerHandle;
-let cluster: RedisClusterHandle;
-const clients: (Redis | Cluster)[] = [];
-beforeAll(async () => {
-  [redisServer, cluster] = await Promise.all([startRedisServer({ appendOnly: false }), startRedisCluster()]);
-});
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await redisServer?.stop();
-  await cluster?.stop();
-});
-
-const onRedis = async (): Promise<Redis | Cluster> => {
-  const redis = new Redis(redisServer.url);
-  clients.push(redis);
-  await redis.flushall();
-  return redis;
-};
-const onCluster = async (): Promise<Redis | Cluster> => {
-  await cluster.flushAll();
-  const redis = cluster.client();
-  clients.push(redis);
-  return redis;
-};
-
-describe.each([
-  ['redis-server', onRedis],
-  ['Redis Cluster', onCluster],
-] as const)('call deadlines in the lead index (%s)', (_name, connect) => {
+describe.each(redisTargetsForFile())('call deadlines in the lead index (%s)', (_name, connect) => {
   const index = keys.callTimeoutIndex(TAG);
   const band = (redis: Redis | Cluster) => redis.zrangebyscore(index, CALL_TIMEOUT_BAND, '+inf');
 

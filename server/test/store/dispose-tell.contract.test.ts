@@ -7,11 +7,9 @@
 // The chained dial's lock, which its Dialpad leg lets expire when it has nothing to tell, is taken over by
 // that call's own disposition once the call left DIALING, never while it is DIALING nor from another holder;
 // any other request that needs the lock (acquireLock) takes it over by the same rule.
-import { type Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../../src-shared/contracts/ws.js';
 import { SESSION_TRANSITIONS, type SessionState } from '../../../src-shared/domain/session.js';
-import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
 import { RedisAgentEventBus } from '../../src/events/redis-bus.js';
 import type { LiveAgentEvent } from '../../src/ports.js';
 import { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
@@ -19,7 +17,7 @@ import { keys } from '../../src/redis/keys.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { commandCalls, resetCommandStats } from '../support/command-stats.js';
 import type { CallRecord, DisposeInput, LeadChange, StatsCounters } from '../../src/store/types.js';
-import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
+import { redisTargetsForFile } from '../support/redis-targets.js';
 import { call, leadWrite, newSession, SPREADSHEET, TAG } from './store-fixtures.js';
 
 const EMAIL = 'a@example.com';
@@ -33,35 +31,7 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
   }
 }
 
-let redisServer: RedisServerHandle;
-let cluster: RedisClusterHandle;
-const clients: (Redis | Cluster)[] = [];
-beforeAll(async () => {
-  [redisServer, cluster] = await Promise.all([startRedisServer({ appendOnly: false }), startRedisCluster()]);
-});
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await redisServer?.stop();
-  await cluster?.stop();
-});
-
-const onRedis = async (): Promise<Redis | Cluster> => {
-  const redis = new Redis(redisServer.url);
-  clients.push(redis);
-  await redis.flushall();
-  return redis;
-};
-const onCluster = async (): Promise<Redis | Cluster> => {
-  await cluster.flushAll();
-  const redis = cluster.client();
-  clients.push(redis);
-  return redis;
-};
-
-describe.each([
-  ['redis-server', onRedis],
-  ['Redis Cluster', onCluster],
-] as const)('callDispose tells the agent (%s)', (_name, connect) => {
+describe.each(redisTargetsForFile())('callDispose tells the agent (%s)', (_name, connect) => {
   /** A session in PLAY with a dialed call c1 on r1: the store, the call and the counters the dial left. */
   async function dialed() {
     const redis = await connect();
