@@ -1,6 +1,8 @@
 // A small Sheets world for the gateway tests: a router spreadsheet and one agent spreadsheet with two tabs,
 // served by the real emulator and reached through the real googleapis client.
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import { pino } from 'pino';
 import { AGENT_TAB_HEADER, ROUTER_HEADER } from '../../../src-shared/domain/sheet-codec.js';
 import { startSheetsEmulator, type SheetsEmulator } from '../../emulators/sheets/server.js';
@@ -118,4 +120,57 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The set-up the flusher test files share: one redis-server for the file (AOF on, so a test may crash and
+ * restart it) whose clients retry twice and never throw on a lost connection, and a fresh Sheets world
+ * (emulator + client, `leads` rows on the agent tab) and an empty Redis for each test. The returned object's
+ * fields are set by the hooks.
+ */
+export function flusherWorldForFile(opts: { leads: number }): {
+  readonly server: RedisServerHandle;
+  readonly emulator: SheetsEmulator;
+  readonly client: SheetsClient;
+  connect: () => Redis;
+} {
+  let server: RedisServerHandle | undefined;
+  let world: { emulator: SheetsEmulator; client: SheetsClient } | undefined;
+  const clients: Redis[] = [];
+  const started = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('flusherWorldForFile: started by the test hooks');
+    return v;
+  };
+  const connect = () => {
+    const c = new Redis(started(server).url, { maxRetriesPerRequest: 2 });
+    c.on('error', () => {});
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const c of clients) c.disconnect();
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    world = await startWorld({ leads: opts.leads });
+    await connect().flushall();
+  });
+  afterEach(async () => {
+    await world?.emulator.close();
+  });
+  return {
+    get server() {
+      return started(server);
+    },
+    get emulator() {
+      return started(world).emulator;
+    },
+    get client() {
+      return started(world).client;
+    },
+    connect,
+  };
 }

@@ -6,18 +6,14 @@
 // same cells, its Call log row not appended twice (the flush's CallId re-check).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { CALL_LOG_TAB } from '../../../src-shared/domain/call-log.js';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import type { SheetPatch } from '../../../src-shared/domain/sheet-patch.js';
-import { type RedisServerHandle, startRedisServer } from '../../../test/support/redis-server.js';
 import type { FaultRule } from '../../emulators/common/faults.js';
-import type { SheetsEmulator } from '../../emulators/sheets/server.js';
 import { keys, tabTag } from '../../src/redis/keys.js';
-import type { SheetsClient } from '../../src/sheets/client.js';
 import { patchFor } from './fixtures.js';
-import { AGENT_SS, eventually, makeFlusher, startWorld, TAB, TAB_ID } from './sheets-fixtures.js';
+import { AGENT_SS, eventually, flusherWorldForFile, makeFlusher, TAB, TAB_ID } from './sheets-fixtures.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHILD = 'server/test/gateways/support/flusher-process.ts';
@@ -26,31 +22,8 @@ const NOTES = AGENT_COL.notes;
 const TAG = tabTag(AGENT_SS, TAB_ID);
 const LOCK_TTL_MS = 1_000;
 
-let server: RedisServerHandle;
-let emulator: SheetsEmulator;
-let client: SheetsClient;
-const redisClients: Redis[] = [];
-const connect = () => {
-  const c = new Redis(server.url, { maxRetriesPerRequest: 2 });
-  c.on('error', () => {});
-  redisClients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  for (const c of redisClients) c.disconnect();
-  await server.stop();
-});
-beforeEach(async () => {
-  ({ emulator, client } = await startWorld({ leads: 5 }));
-  await connect().flushall();
-});
-afterEach(async () => {
-  await emulator.close();
-});
+const world = flusherWorldForFile({ leads: 5 });
+const { connect } = world;
 
 const tabPatch = (rowId: string, row: number, cells: Record<number, string>): SheetPatch =>
   patchFor(rowId, row, cells, { spreadsheetId: AGENT_SS, sheetId: TAB_ID, tabTitle: TAB });
@@ -100,28 +73,30 @@ function startFlusherProcess(env: Record<string, string>) {
 
 /** Runs the flusher process until the emulator holds its `which`-th write unanswered, then kills it. */
 async function crashDuringWrite(fault: FaultRule, maxRequestsPerWrite?: number): Promise<void> {
-  emulator.state.addFault(fault);
+  world.emulator.state.addFault(fault);
   const flusher = startFlusherProcess({
-    REDIS_URL: server.url,
-    SHEETS_ROOT_URL: emulator.url,
+    REDIS_URL: world.server.url,
+    SHEETS_ROOT_URL: world.emulator.url,
     FLUSH_LOCK_TTL_MS: String(LOCK_TTL_MS),
     ...(maxRequestsPerWrite ? { MAX_REQUESTS_PER_WRITE: String(maxRequestsPerWrite) } : {}),
   });
   try {
     await eventually(
       async () =>
-        emulator.state.requestLog.entries.some((e) => e.route === 'spreadsheets.batchUpdate' && e.faulted),
+        world.emulator.state.requestLog.entries.some(
+          (e) => e.route === 'spreadsheets.batchUpdate' && e.faulted,
+        ),
       'the flusher process waiting on the held write',
     );
   } finally {
     await flusher.kill();
   }
-  emulator.state.clearFaults();
+  world.emulator.state.clearFaults();
 }
 
-const cell = (row: number, col: number) => emulator.state.getCell(AGENT_SS, TAB, row, col);
+const cell = (row: number, col: number) => world.emulator.state.getCell(AGENT_SS, TAB, row, col);
 const callLogIds = () =>
-  emulator.state
+  world.emulator.state
     .getValues(AGENT_SS, CALL_LOG_TAB)
     .slice(1)
     .map((r) => r[8]);
@@ -129,7 +104,7 @@ const callLogIds = () =>
 describe('a flusher killed between landing one patch of an entry and its ack', () => {
   it('after the first patch landed and was recorded: a new flusher writes only the other one', async () => {
     const redis = connect();
-    const { queue } = makeFlusher(client, redis);
+    const { queue } = makeFlusher(world.client, redis);
     const [p0, p1] = await queue.enqueueStep([disposition(), chainedDial()], 1);
     await queue.enqueue(tabPatch('L3', 4, { [S1]: 'WRONG' }), 2); // a single-patch entry behind it
     expect([p0, p1]).toEqual([expect.stringMatching(/#0$/), expect.stringMatching(/#1$/)]);
@@ -146,9 +121,9 @@ describe('a flusher killed between landing one patch of an entry and its ack', (
     expect(await redis.hget(keys.sheetQueueAttempts(TAG), `done:${streamId}`)).toBe('0');
 
     // A person edits the landed cell: a second write of that patch would undo it.
-    emulator.state.setCell(AGENT_SS, TAB, 2, NOTES, 'called back himself');
-    emulator.state.requestLog.clear();
-    const next = makeFlusher(client, connect(), { lockTtlMs: LOCK_TTL_MS });
+    world.emulator.state.setCell(AGENT_SS, TAB, 2, NOTES, 'called back himself');
+    world.emulator.state.requestLog.clear();
+    const next = makeFlusher(world.client, connect(), { lockTtlMs: LOCK_TTL_MS });
     const report = await next.flusher.flushUntilSettled();
     expect(report).toMatchObject({ written: 2, deadLettered: 0, deferred: [] });
     expect([cell(2, S1), cell(2, NOTES), cell(3, S1), cell(4, S1)]).toEqual([
@@ -166,7 +141,7 @@ describe('a flusher killed between landing one patch of an entry and its ack', (
 
   it('after the whole write landed, before any ack: a new flusher writes it again, the Call log row once', async () => {
     const redis = connect();
-    const { queue } = makeFlusher(client, redis);
+    const { queue } = makeFlusher(world.client, redis);
     await queue.enqueueStep([disposition(), chainedDial()], 1);
 
     // Both patches in one write: it takes effect, its answer never comes, the process dies waiting.
@@ -175,7 +150,7 @@ describe('a flusher killed between landing one patch of an entry and its ack', (
     expect(callLogIds()).toEqual(['call-1']);
     expect(await redis.xlen(keys.sheetQueue(TAG))).toBe(1);
 
-    const next = makeFlusher(client, connect(), { lockTtlMs: LOCK_TTL_MS });
+    const next = makeFlusher(world.client, connect(), { lockTtlMs: LOCK_TTL_MS });
     const report = await next.flusher.flushUntilSettled();
     expect(report).toMatchObject({ written: 2, deadLettered: 0, deferred: [] });
     expect([cell(2, S1), cell(2, NOTES), cell(3, S1)]).toEqual(['NO_ANSWER', 'rang out', 'IN_PROGRESS']);

@@ -1,20 +1,17 @@
 // The write path end to end: patches queued in a REAL Redis (streams), flushed by SheetsFlusher through the
-// real googleapis client into the Sheets emulator. Proves: N patches → ONE row re-check read + ONE
+// real googleapis world.client into the Sheets world.emulator. Proves: N patches → ONE row re-check read + ONE
 // spreadsheets.batchUpdate (counted by the emulator), later writes win, values are RAW, purple backgrounds
 // land; 429 storms and 5xx outages are ridden out with every cell ending exactly as last intended; a
 // coordinator restart (and a redis-server crash) mid-queue loses nothing; a person inserting or deleting
 // rows never makes us write to another lead's row.
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServerHandle } from '../../../test/support/redis-server.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { AGENT_COL } from '../../../src-shared/domain/sheet-codec.js';
 import { SKIPPED_RGB } from '../../../src-shared/domain/sheet-patch.js';
-import type { SheetsEmulator } from '../../emulators/sheets/server.js';
 import type { RedisPatchQueue } from '../../src/queue/redis-patch-queue.js';
 import { RedisQuotaBudget } from '../../src/queue/redis-quota-budget.js';
 import { keys } from '../../src/redis/keys.js';
 import type { BreakerState } from '../../src/resilience/breakers.js';
-import type { SheetsClient } from '../../src/sheets/client.js';
 import { patchFor } from './fixtures.js';
 import {
   AGENT_SS,
@@ -25,7 +22,7 @@ import {
   makeFlusher as makeFlusherOver,
   OTHER_TAB,
   OTHER_TAB_ID,
-  startWorld,
+  flusherWorldForFile,
   TAB,
   TAB_ID,
 } from './sheets-fixtures.js';
@@ -36,39 +33,17 @@ const NOTES = AGENT_COL.notes;
 const LAST = AGENT_COL.lastOutcome;
 const ATTEMPTS = AGENT_COL.attemptCount;
 
-let server: RedisServerHandle;
-let emulator: SheetsEmulator;
-let client: SheetsClient;
-const redisClients: Redis[] = [];
-const connect = () => {
-  const c = new Redis(server.url, { maxRetriesPerRequest: 2 });
-  c.on('error', () => {});
-  redisClients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  for (const c of redisClients) c.disconnect();
-  await server.stop();
-});
-beforeEach(async () => {
-  ({ emulator, client } = await startWorld({ leads: 8 }));
-  await connect().flushall();
-});
-afterEach(async () => {
-  await emulator.close();
-});
+const world = flusherWorldForFile({ leads: 8 });
+const { connect } = world;
 
 const tabPatch = (rowId: string, row: number, cells: Record<number, string>, purple: number[] = []) =>
   patchFor(rowId, row, cells, { spreadsheetId: AGENT_SS, sheetId: TAB_ID, tabTitle: TAB, purple });
 
-const makeFlusher = (redis: Redis, extra: FlusherExtra = {}) => makeFlusherOver(client, redis, extra);
+const makeFlusher = (redis: Redis, extra: FlusherExtra = {}) => makeFlusherOver(world.client, redis, extra);
 
-const cell = (row: number, col: number, title = TAB) => emulator.state.getCell(AGENT_SS, title, row, col);
-const log = () => emulator.state.requestLog;
+const cell = (row: number, col: number, title = TAB) =>
+  world.emulator.state.getCell(AGENT_SS, title, row, col);
+const log = () => world.emulator.state.requestLog;
 
 describe('coalesced writes', () => {
   it('flushes N patches as ONE row re-check read + ONE spreadsheets.batchUpdate; the later write wins', async () => {
@@ -96,14 +71,16 @@ describe('coalesced writes', () => {
     expect([cell(3, S1), cell(3, ATTEMPTS)]).toEqual(['WRONG', '1']);
     expect(cell(2, S1, OTHER_TAB)).toBe('VOICEMAIL');
     // RAW: the text is stored as typed, never evaluated as a formula
-    expect(emulator.state.getCellValue(AGENT_SS, TAB, 4, NOTES)).toBe('=HYPERLINK("http://x")');
+    expect(world.emulator.state.getCellValue(AGENT_SS, TAB, 4, NOTES)).toBe('=HYPERLINK("http://x")');
     // purple (#8E7CC3) background on the SKIPPED sibling, read back from the emulator
-    const bg = emulator.state.getBackground(AGENT_SS, TAB_ID, 2, S2);
+    const bg = world.emulator.state.getBackground(AGENT_SS, TAB_ID, 2, S2);
     expect(bg?.red).toBeCloseTo(SKIPPED_RGB.red, 5);
     expect(bg?.green).toBeCloseTo(SKIPPED_RGB.green, 5);
     expect(bg?.blue).toBeCloseTo(SKIPPED_RGB.blue, 5);
-    expect(emulator.state.getFormat(AGENT_SS, TAB_ID, 2, S2)).toHaveProperty('backgroundColorStyle.rgbColor');
-    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 2, S1)).toBeNull();
+    expect(world.emulator.state.getFormat(AGENT_SS, TAB_ID, 2, S2)).toHaveProperty(
+      'backgroundColorStyle.rgbColor',
+    );
+    expect(world.emulator.state.getBackground(AGENT_SS, TAB_ID, 2, S1)).toBeNull();
     expect(await queue.depth()).toBe(0);
     // a person's cells we never meant to write are untouched
     expect(cell(2, 1)).toBe('Lead 1');
@@ -112,13 +89,13 @@ describe('coalesced writes', () => {
 
   it('a null background clears a purple cell', async () => {
     const { queue, flusher } = makeFlusher(connect());
-    emulator.state.setBackground(AGENT_SS, TAB_ID, 3, S2, SKIPPED_RGB);
+    world.emulator.state.setBackground(AGENT_SS, TAB_ID, 3, S2, SKIPPED_RGB);
     await queue.enqueue(
       { ...tabPatch('L2', 3, { [S2]: '' }), backgrounds: [{ row: 3, col: S2, color: null }] },
       1,
     );
     await flusher.flushNow();
-    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 3, S2)).toBeNull();
+    expect(world.emulator.state.getBackground(AGENT_SS, TAB_ID, 3, S2)).toBeNull();
   });
 
   it('takes its requests from the shared write budget and waits when it is spent', async () => {
@@ -203,7 +180,7 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
     expect(log().count('spreadsheets.batchUpdate')).toBe(1);
     for (let i = 1; i <= 4; i++) {
       expect([cell(i + 1, S1), cell(i + 1, NOTES)]).toEqual(['WRONG', `n${i}`]);
-      expect(emulator.state.getBackground(AGENT_SS, TAB_ID, i + 1, S2)).not.toBeNull();
+      expect(world.emulator.state.getBackground(AGENT_SS, TAB_ID, i + 1, S2)).not.toBeNull();
     }
     expect(await queue.depth()).toBe(0);
   };
@@ -215,7 +192,7 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
     await enqueueFour(a.queue);
     log().clear();
     // Google answers A's read of the RowIDs only after four TTLs.
-    emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 4 * TTL, times: 1 });
+    world.emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 4 * TTL, times: 1 });
     let aDone = false;
     const aRun = a.flusher.flushNow().finally(() => {
       aDone = true;
@@ -240,7 +217,7 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
     const a = makeFlusher(redisA, { lockTtlMs: TTL });
     await enqueueFour(a.queue);
     log().clear();
-    emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 3 * TTL, times: 1 });
+    world.emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 3 * TTL, times: 1 });
     const aRun = a.flusher.flushNow().then(
       () => 'finished',
       () => 'failed',
@@ -263,7 +240,7 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
     const a = makeFlusher(redis, { lockTtlMs: TTL });
     await enqueueFour(a.queue);
     log().clear();
-    emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 3 * TTL, times: 1 });
+    world.emulator.state.addFault({ route: 'values.batchGetByDataFilter', latencyMs: 3 * TTL, times: 1 });
     const aRun = a.flusher.flushNow();
     await eventually(async () => (await redis.get(LOCK)) !== null, 'A holding the flush lock');
     // As if A had stalled past its TTL and another instance had taken the lock over meanwhile.
@@ -291,7 +268,7 @@ describe('the flush lock: short TTL, renewed while flushing, taken over after a 
 describe('riding out failures', () => {
   it('a 429 storm: every patch is eventually written exactly as last intended, and only acked after 2xx', async () => {
     const { queue, flusher } = makeFlusher(connect());
-    emulator.state.addFault({ route: 'write', status: 429, retryAfterSec: 0, probability: 0.7 });
+    world.emulator.state.addFault({ route: 'write', status: 429, retryAfterSec: 0, probability: 0.7 });
     const intended = new Map<string, string>();
     for (let i = 0; i < 30; i++) {
       const lead = (i % 6) + 1;
@@ -312,7 +289,7 @@ describe('riding out failures', () => {
     const { queue, flusher, breaker } = makeFlusher(connect());
     const states: BreakerState[] = [];
     breaker.onStateChange((s) => states.push(s));
-    emulator.state.addFault({ route: '*', status: 503 });
+    world.emulator.state.addFault({ route: '*', status: 503 });
     await queue.enqueue(tabPatch('L1', 2, { [S1]: 'NO_ANSWER' }), 1);
     await queue.enqueue(tabPatch('L2', 3, { [S1]: 'WRONG' }, [S2]), 2);
     await eventually(async () => {
@@ -322,7 +299,7 @@ describe('riding out failures', () => {
     expect(await queue.depth()).toBe(2);
     expect((await queue.peek(AGENT_SS, 10))[0]?.attempts).toBeGreaterThan(0);
     await queue.enqueue(tabPatch('L1', 2, { [S1]: 'VOICEMAIL' }), 3);
-    emulator.state.clearFaults();
+    world.emulator.state.clearFaults();
     await eventually(async () => {
       await flusher.flushNow();
       return (await queue.depth()) === 0;
@@ -330,7 +307,7 @@ describe('riding out failures', () => {
     expect(states).toContain('open');
     expect(breaker.state()).toBe('closed');
     expect([cell(2, S1), cell(3, S1)]).toEqual(['VOICEMAIL', 'WRONG']);
-    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 3, S2)).not.toBeNull();
+    expect(world.emulator.state.getBackground(AGENT_SS, TAB_ID, 3, S2)).not.toBeNull();
   });
 });
 
@@ -340,12 +317,12 @@ describe('restart mid-queue', () => {
     const first = makeFlusher(redis1);
     for (let i = 1; i <= 5; i++)
       await first.queue.enqueue(tabPatch(`L${i}`, i + 1, { [S1]: 'NO_ANSWER' }), i);
-    emulator.state.addFault({ route: 'spreadsheets.batchUpdate', status: 503 });
+    world.emulator.state.addFault({ route: 'spreadsheets.batchUpdate', status: 503 });
     await first.flusher.flushNow(); // attempted, failed, nothing acked
     await first.flusher.stop();
     redis1.disconnect(); // the coordinator process is gone
-    await server.restart(); // and redis-server crashed (SIGKILL) and came back from its AOF
-    emulator.state.clearFaults();
+    await world.server.restart(); // and redis-server crashed (SIGKILL) and came back from its AOF
+    world.emulator.state.clearFaults();
     const second = makeFlusher(connect());
     expect(await second.queue.depth()).toBe(5);
     second.flusher.start();
@@ -362,14 +339,14 @@ describe('the sheet changed under us', () => {
     // insert a new lead at row 2: everything below shifts down one row
     const rows = agentRows(8);
     rows.splice(1, 0, leadRow('NEW', 'Inserted by hand'));
-    emulator.state.setRows(AGENT_SS, TAB, rows, 1);
+    world.emulator.state.setRows(AGENT_SS, TAB, rows, 1);
     await flusher.flushNow();
     expect(cell(5, 0)).toBe('L3');
     expect([cell(5, S1), cell(5, NOTES)]).toEqual(['CORRECT', 'call back']);
-    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 5, S2)).not.toBeNull();
+    expect(world.emulator.state.getBackground(AGENT_SS, TAB_ID, 5, S2)).not.toBeNull();
     // row 4, where L3 used to be, now holds L2: untouched
     expect([cell(4, 0), cell(4, S1), cell(4, NOTES)]).toEqual(['L2', '', '']);
-    expect(emulator.state.getBackground(AGENT_SS, TAB_ID, 4, S2)).toBeNull();
+    expect(world.emulator.state.getBackground(AGENT_SS, TAB_ID, 4, S2)).toBeNull();
   });
 
   it('a lead deleted from the sheet: its patch is dead-lettered, never written to another row', async () => {
@@ -378,15 +355,15 @@ describe('the sheet changed under us', () => {
     await queue.enqueue(tabPatch('L5', 6, { [S1]: 'NO_ANSWER' }), 2);
     const rows = agentRows(8).filter((r) => r[0] !== 'L4');
     rows.push(Array<string>(26).fill(''));
-    emulator.state.setRows(AGENT_SS, TAB, rows, 1);
-    const before = emulator.state.getValues(AGENT_SS, TAB);
+    world.emulator.state.setRows(AGENT_SS, TAB, rows, 1);
+    const before = world.emulator.state.getValues(AGENT_SS, TAB);
     const report = await flusher.flushNow();
     expect(report).toMatchObject({ written: 1, deadLettered: 1 });
     expect(await queue.depth()).toBe(0);
     const dead = await queue.deadLetters(AGENT_SS, 10);
     expect(dead.map((d) => [d.patch.rowId, d.reason])).toEqual([['L4', 'RowID no longer in the tab']]);
     // L5 moved up to row 5 (where L4 was) and got ITS write; nothing else changed
-    const after = emulator.state.getValues(AGENT_SS, TAB);
+    const after = world.emulator.state.getValues(AGENT_SS, TAB);
     expect(after[4]?.[0]).toBe('L5');
     expect(after[4]?.[S1]).toBe('NO_ANSWER');
     after[4] = before[4] as string[];
